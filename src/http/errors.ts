@@ -1,0 +1,47 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+
+/** A rejection the client can act on: 4xx (or 503), JSON body `{ error: { code, message, details } }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function sendError(res: Response, err: HttpError): void {
+  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+  res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } });
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendError(res, new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/** Body-parser errors become precise 4xx; anything unexpected is a 500 without a stack trace. */
+export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    if (err instanceof HttpError) return sendError(res, err);
+    const type = (err as { type?: string }).type;
+    if (type === 'entity.too.large') {
+      const limit = (err as { limit?: number }).limit;
+      return sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`, { limit }));
+    }
+    if (type === 'entity.parse.failed') {
+      return sendError(res, new HttpError(400, 'malformed_json', `request body is not valid JSON: ${(err as Error).message}`));
+    }
+    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      return sendError(res, new HttpError(415, 'unsupported_encoding', (err as Error).message));
+    }
+    if (type === 'request.aborted' || type === 'request.size.invalid') {
+      return sendError(res, new HttpError(400, 'incomplete_body', 'the request body ended before its declared length'));
+    }
+    log(err);
+    if (res.headersSent) return;
+    sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
+  };
+}

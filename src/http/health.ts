@@ -1,0 +1,33 @@
+import { Router } from 'express';
+
+export type ReadinessCheck = () => Promise<void>;
+
+/** `/healthz`: the process is up. `/readyz`: every dependency answers; the body names what does not. */
+export function healthRoutes(checks: Record<string, ReadinessCheck>, timeoutMs = 2_000): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), timeoutMs, `${name} did not answer within ${timeoutMs} ms`);
+          return [name, { ready: true }] as const;
+        } catch (err) {
+          return [name, { ready: false, error: err instanceof Error ? err.message : String(err) }] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, r]) => r.ready);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+  });
+  return router;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
+}

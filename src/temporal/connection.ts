@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { Config } from '../config/config';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls?: TLSConfig;
+}
+
+/** Where Temporal is: the embedded dev server's address, or the configured cluster. */
+export function temporalTarget(config: Config, embeddedAddress?: string): TemporalTarget {
+  const address = embeddedAddress ?? config.TEMPORAL_ADDRESS;
+  if (!address) throw new Error('no Temporal address: set TEMPORAL_ADDRESS or run the embedded dev server');
+  const wantsTls = config.TEMPORAL_TLS || Boolean(config.TEMPORAL_TLS_CERT) || Boolean(config.TEMPORAL_API_KEY);
+  const tls =
+    embeddedAddress || !wantsTls
+      ? undefined
+      : {
+          serverNameOverride: config.TEMPORAL_TLS_SERVER_NAME,
+          serverRootCACertificate: config.TEMPORAL_TLS_CA ? readFileSync(config.TEMPORAL_TLS_CA) : undefined,
+          clientCertPair:
+            config.TEMPORAL_TLS_CERT && config.TEMPORAL_TLS_KEY
+              ? { crt: readFileSync(config.TEMPORAL_TLS_CERT), key: readFileSync(config.TEMPORAL_TLS_KEY) }
+              : undefined,
+        };
+  return { address, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, apiKey: embeddedAddress ? undefined : config.TEMPORAL_API_KEY, tls };
+}
+
+function connectionOptions(target: TemporalTarget): ConnectionOptions & NativeConnectionOptions {
+  return { address: target.address, tls: target.tls, apiKey: target.apiKey };
+}
+
+/** One client connection per process, shared by the API and any in-process helpers. */
+export async function connectClient(target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(target));
+  return new Client({ connection, namespace: target.namespace });
+}
+
+export function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(target));
+}
