@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { createLogger, type Logger } from '../logging';
+import { runDev } from '../runtime/dev';
+import { startApi } from '../runtime/api';
+import { openConfiguredStore } from '../runtime/services';
+import { startWorker } from '../runtime/worker';
+import { connectClient, temporalTarget } from '../temporal/connection';
+import { loadConfigOrExit } from './load-config';
+
+/** `dev`, `api`, `worker`: the long-running processes. */
+export function registerProcessCommands(program: Command): void {
+  program
+    .command('dev')
+    .description('run everything in one process: embedded Temporal (unless TEMPORAL_ADDRESS is set), worker, API, example recipes')
+    .action(async () => {
+      const config = loadConfigOrExit();
+      const logger = createLogger(config.LOG_LEVEL);
+      const running = await runDev(config, logger);
+      await untilSignal(logger);
+      await running.stop();
+    });
+
+  program
+    .command('api')
+    .description('run the HTTP API (webhooks in, management API) against TEMPORAL_ADDRESS')
+    .action(async () => {
+      const config = requireExternalTemporal('api');
+      const logger = createLogger(config.LOG_LEVEL);
+      const target = temporalTarget(config);
+      const store = await openConfiguredStore(config);
+      const client = await connectClient(target);
+      const api = await startApi({ config, logger, store, client });
+      logger.info({ url: api.url }, 'switchyard api listening');
+      await untilSignal(logger);
+      await api.close();
+      await client.connection.close();
+      await store.close();
+    });
+
+  program
+    .command('worker')
+    .description('run a worker (recipe interpreter + connector activities) against TEMPORAL_ADDRESS')
+    .action(async () => {
+      const config = requireExternalTemporal('worker');
+      const logger = createLogger(config.LOG_LEVEL);
+      const store = await openConfiguredStore(config);
+      const worker = await startWorker({ config, logger, store, target: temporalTarget(config) });
+      logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'switchyard worker polling');
+      await Promise.race([untilSignal(logger), worker.running]);
+      await worker.shutdown();
+      await store.close();
+    });
+}
+
+function requireExternalTemporal(command: string) {
+  const config = loadConfigOrExit();
+  if (config.embeddedTemporal) {
+    console.error(`switchyard: TEMPORAL_ADDRESS: required for \`switchyard ${command}\` (the embedded server runs only with \`switchyard dev\`)`);
+    process.exit(2);
+  }
+  return config;
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */
+function untilSignal(logger: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.info({ signal }, 'stopping');
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import type { Plan, RunEvent } from '../../workflows/plan';
+import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../temporal/search-attributes';
+
+export type StartOutcome = { recipeId: string; workflowId: string; status: 'started' | 'duplicate' };
+
+/** Hash of where an event came from and the sender's id for it: no PII in workflow ids. */
+export function eventHash(source: string, eventId: string): string {
+  return createHash('sha256').update(`${source}\u0000${eventId}`).digest('hex').slice(0, 32);
+}
+
+/** Stable per recipe and event, so a redelivered event maps onto the run it already started. */
+export function runWorkflowId(recipeId: string, event: Pick<RunEvent, 'source' | 'id'>): string {
+  return `run/${recipeId}/${eventHash(event.source, event.id)}`;
+}
+
+/**
+ * Starts one `runRecipe` per matching plan. Resolves only once Temporal accepted every start
+ * (or already had it); rejects if any start could not be made durable, so the caller answers 503.
+ */
+export async function startRuns(client: Client, taskQueue: string, plans: Plan[], event: RunEvent): Promise<StartOutcome[]> {
+  return Promise.all(
+    plans.map(async (plan): Promise<StartOutcome> => {
+      const workflowId = runWorkflowId(plan.recipeId, event);
+      try {
+        await client.workflow.start('runRecipe', {
+          taskQueue,
+          workflowId,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          args: [{ plan, event }],
+          typedSearchAttributes: new TypedSearchAttributes([
+            { key: RecipeId, value: plan.recipeId },
+            { key: RecipeVersion, value: plan.version },
+            { key: TriggerEvent, value: event.topic },
+            { key: ConnectionIds, value: plan.connections },
+            { key: RunStatus, value: 'running' },
+          ]),
+        });
+        return { recipeId: plan.recipeId, workflowId, status: 'started' };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { recipeId: plan.recipeId, workflowId, status: 'duplicate' };
+        throw err;
+      }
+    }),
+  );
+}

@@ -1,0 +1,23 @@
+import express, { type Router } from 'express';
+import { errorHandler, notFoundHandler } from './errors';
+import { healthRoutes, type ReadinessCheck } from './health';
+import type { Logger } from '../logging';
+
+export interface AppParts {
+  logger: Logger;
+  readiness: Record<string, ReadinessCheck>;
+  /** Routers mounted in order: hooks, API, catalog, ... */
+  routers: Router[];
+}
+
+/** The HTTP surface: health, inbound hooks and the API; every error is JSON, never a stack trace. */
+export function createApp(parts: AppParts): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(healthRoutes(parts.readiness));
+  for (const router of parts.routers) app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler((err) => parts.logger.error({ err }, 'unhandled error in request')));
+  return app;
+}

@@ -1,0 +1,86 @@
+import express, { Router, type Request } from 'express';
+import type { Client } from '@temporalio/client';
+import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
+import type { RunEvent } from '../../workflows/plan';
+import { eventHash, startRuns, type StartOutcome } from '../engine/start-runs';
+import type { PlanCache } from '../engine/plan-cache';
+import { planMatchesEvent } from '../recipe/match';
+import type { Logger } from '../logging';
+import type { Store } from '../store/store';
+import { HttpError } from './errors';
+
+export interface HooksDeps {
+  store: Store;
+  plans: PlanCache;
+  client: Client;
+  taskQueue: string;
+  webhookSource(connectorId: string): WebhookSourceDefinition | undefined;
+  maxBodyBytes: number;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/**
+ * `POST /hooks/:connection[/:token]`: verify the raw bytes, parse, dedupe, start every matching
+ * run, and answer 2xx only once Temporal accepted all of them.
+ */
+export function hookRoutes(deps: HooksDeps): Router {
+  const router = Router();
+  const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+  const handler = async (req: Request, res: express.Response) => {
+    const connectionId = String(req.params.connection);
+    const connection = await deps.store.connections.get(connectionId);
+    if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
+    const source = deps.webhookSource(connection.connector);
+    if (!source) throw new HttpError(404, 'not_a_webhook_connection', `connection ${connectionId} (${connection.connector}) does not receive webhooks`);
+    if (!req.is(['application/json', 'application/*+json'])) {
+      throw new HttpError(415, 'unsupported_media_type', `expected Content-Type application/json, got ${req.get('content-type') ?? 'none'}`, {
+        header: 'content-type',
+      });
+    }
+    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const request = { rawBody: body, headers: req.headers, pathToken: req.params.token ? String(req.params.token) : undefined };
+    const credentials = await deps.store.connections.credentials(connectionId);
+    const now = deps.now?.() ?? new Date();
+    const verdict = source.verify(request, credentials, now);
+    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason);
+
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      throw new HttpError(400, 'malformed_json', `request body is not valid JSON: ${(err as Error).message}`);
+    }
+    const events = source.extract(request, parsed).filter((e) => !source.ignoredTopics?.includes(e.topic));
+    const receivedAt = now.toISOString();
+    const plans = await deps.plans.enabledPlans();
+    let matched = 0;
+    let fresh = 0;
+    const runs: StartOutcome[] = [];
+    for (const inbound of events) {
+      const hash = eventHash(connectionId, inbound.id);
+      if (await deps.store.deliveries.seen(connectionId, hash)) continue;
+      fresh++;
+      const topic = source.topicAliases?.[inbound.topic] ?? inbound.topic;
+      const event: RunEvent = { id: inbound.id, topic, source: connectionId, receivedAt, payload: inbound.payload };
+      const matching = plans.filter((plan) => planMatchesEvent(plan, event));
+      matched += matching.length;
+      try {
+        runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event)));
+      } catch (err) {
+        deps.logger.warn({ err: (err as Error).message, connection: connectionId }, 'could not start runs; asking the sender to retry');
+        throw new HttpError(503, 'temporal_unavailable', 'the run could not be durably accepted; retry later', undefined, { 'Retry-After': '5' });
+      }
+      await deps.store.deliveries.remember(connectionId, hash, now);
+    }
+    if (events.length > 0 && fresh === 0) return res.status(200).json({ duplicate: true });
+    const started = runs.filter((r) => r.status === 'started');
+    if (runs.length > 0 && started.length === 0) return res.status(200).json({ duplicate: true });
+    if (matched === 0) return res.status(200).json({ matched: 0 });
+    res.status(202).json({ matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })) });
+  };
+  router.post(['/hooks/:connection', '/hooks/:connection/:token'], rawBody, (req, res, next) => {
+    handler(req, res).catch(next);
+  });
+  return router;
+}

@@ -1,0 +1,70 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Router } from 'express';
+import { registry } from '../../connectors/registry';
+import type { Config } from '../config/config';
+import { PlanCache } from '../engine/plan-cache';
+import { createApp } from '../http/app';
+import { hookRoutes } from '../http/hooks';
+import type { Logger } from '../logging';
+import type { Store } from '../store/store';
+import { temporalChecks } from '../temporal/readiness';
+
+export interface ApiHandle {
+  url: string;
+  server: http.Server;
+  plans: PlanCache;
+  close(): Promise<void>;
+}
+
+export interface ApiOptions {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  client: Client;
+  /** Extra routers (e.g. the dev-only demo sink). */
+  extraRouters?: Router[];
+}
+
+/** Starts the HTTP API on HOST:PORT (PORT=0 picks a free port). */
+export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
+  const { config, logger, store, client } = opts;
+  const plans = new PlanCache(store.recipes);
+  const app = createApp({
+    logger,
+    readiness: { store: () => store.ping(), ...temporalChecks(client, config.TEMPORAL_TASK_QUEUE) },
+    routers: [
+      hookRoutes({
+        store,
+        plans,
+        client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        webhookSource: (connectorId) => registry.getConnector(connectorId)?.webhookSource,
+        maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
+        logger,
+      }),
+      ...(opts.extraRouters ?? []),
+    ],
+  });
+  const server = http.createServer(app);
+  // Slow bodies must not hold a connection forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  return {
+    url,
+    server,
+    plans,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,25 @@
+import type { ConnectionResolver } from '../../activities/connection-resolver';
+import type { Logger } from '../logging';
+import type { Store } from '../store/store';
+
+/** Activities resolve connections (and decrypt credentials) through the store, never through history. */
+export function storeConnectionResolver(store: Store, logger: Logger): ConnectionResolver {
+  return {
+    async get(id) {
+      const connection = await store.connections.get(id);
+      if (!connection) return undefined;
+      return {
+        id: connection.id,
+        connector: connection.connector,
+        credentials: await store.connections.credentials(id),
+        baseUrl: connection.baseUrl,
+        status: connection.status,
+      };
+    },
+    async markDisconnected(id, reason) {
+      const message = reason.status ? `${reason.status}: ${reason.message}` : reason.message;
+      const previous = await store.connections.setStatus(id, 'disconnected', message);
+      if (previous && previous !== 'disconnected') logger.warn({ connection: id, reason: message }, 'connection disconnected: authentication lost');
+    },
+  };
+}

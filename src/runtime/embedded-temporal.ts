@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { requireBinary, TEMPORAL_CLI } from '../temporal/cli-resolver';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import type { Config } from '../config/config';
+import type { Logger } from '../logging';
+
+/** The embedded Temporal dev server: SQLite under the data dir, Web UI, engine search attributes. */
+export function startEmbeddedTemporal(config: Config, logger: Logger): Promise<DevServer> {
+  const cliPath = requireBinary(TEMPORAL_CLI, { ...process.env, ...(config.TEMPORAL_CLI ? { TEMPORAL_CLI: config.TEMPORAL_CLI } : {}) });
+  return startDevServer({
+    cliPath,
+    ip: '127.0.0.1',
+    port: config.TEMPORAL_DEV_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    dbFile: path.join(config.SWITCHYARD_DATA_DIR, 'temporal.db'),
+    pidFile: path.join(config.SWITCHYARD_DATA_DIR, 'temporal.pid'),
+    log: (line) => logger.debug({ temporal: line }, 'temporal dev server'),
+  });
+}
