@@ -1,0 +1,17 @@
+# Switchyard API and worker image (the same image runs `switchyard api` or `switchyard worker`).
+FROM node:20.18.1-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY src ./src
+COPY workflows ./workflows
+COPY activities ./activities
+COPY connectors ./connectors
+COPY recipes ./recipes
+COPY tsconfig.json ./
+USER node
+EXPOSE 3000
+ENTRYPOINT ["node", "bin/switchyard"]
+CMD ["api"]
