@@ -16,7 +16,9 @@ import type { Client } from '@temporalio/client';
  * `switchyard dev` (what `npm start` runs): embedded Temporal unless TEMPORAL_ADDRESS is set,
  * then the worker and the API in this process, the example recipes, and a printed next step.
  */
-export async function runDev(config: Config, logger: Logger, print: (line: string) => void = console.log): Promise<{ stop(): Promise<void> }> {
+export async function runDev(given: Config, logger: Logger, print: (line: string) => void = console.log): Promise<{ stop(): Promise<void> }> {
+  // The demo recipe posts to this API's /dev/sink; outside `dev` the egress allow-list stays empty by default.
+  const config: Config = given.SWITCHYARD_EGRESS_ALLOW.length ? given : { ...given, SWITCHYARD_EGRESS_ALLOW: ['127.0.0.1/32'] };
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch((err) => logger.error({ err }, 'error while stopping'));
