@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { metricsRoutes } from './metrics';
 import type { Logger } from '../logging';
 
 export interface AppParts {
@@ -16,6 +17,7 @@ export function createApp(parts: AppParts): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(healthRoutes(parts.readiness));
+  app.use(metricsRoutes());
   for (const router of parts.routers) app.use(router);
   app.use(notFoundHandler);
   app.use(errorHandler((err) => parts.logger.error({ err }, 'unhandled error in request')));

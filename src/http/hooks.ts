@@ -8,6 +8,7 @@ import { planMatchesEvent } from '../recipe/match';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { HttpError } from './errors';
+import { inboundDeliveries, runsStarted } from './metrics';
 
 export interface HooksDeps {
   store: Store;
@@ -73,14 +74,24 @@ export function hookRoutes(deps: HooksDeps): Router {
       }
       await deps.store.deliveries.remember(connectionId, hash, now);
     }
-    if (events.length > 0 && fresh === 0) return res.status(200).json({ duplicate: true });
     const started = runs.filter((r) => r.status === 'started');
-    if (runs.length > 0 && started.length === 0) return res.status(200).json({ duplicate: true });
-    if (matched === 0) return res.status(200).json({ matched: 0 });
+    runsStarted.inc({ trigger: 'webhook' }, started.length);
+    if ((events.length > 0 && fresh === 0) || (runs.length > 0 && started.length === 0)) {
+      inboundDeliveries.inc({ outcome: 'duplicate' });
+      return res.status(200).json({ duplicate: true });
+    }
+    if (matched === 0) {
+      inboundDeliveries.inc({ outcome: 'unmatched' });
+      return res.status(200).json({ matched: 0 });
+    }
+    inboundDeliveries.inc({ outcome: 'accepted' });
     res.status(202).json({ matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })) });
   };
   router.post(['/hooks/:connection', '/hooks/:connection/:token'], rawBody, (req, res, next) => {
-    handler(req, res).catch(next);
+    handler(req, res).catch((err: unknown) => {
+      inboundDeliveries.inc({ outcome: err instanceof HttpError && err.status === 503 ? 'unavailable' : 'rejected' });
+      next(err);
+    });
   });
   return router;
 }
