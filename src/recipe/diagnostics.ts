@@ -1,0 +1,63 @@
+/** One compiler finding, addressed by a JSON path into the recipe (e.g. `steps[1].input.text`). */
+export interface Diagnostic {
+  path: string;
+  message: string;
+  suggestion?: string;
+  severity: 'error' | 'warning';
+}
+
+export type PathSegment = string | number;
+
+const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `['steps', 1, 'input', 'text']` → `steps[1].input.text`; odd keys are quoted: `input["a b"]`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (identifier.test(segment)) out += out === '' ? segment : `.${segment}`;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+
+/** Formats a diagnostic the way a compiler prints it: `file:path: message (suggestion)`. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  const where = d.path === '' ? file : `${file}:${d.path}`;
+  const tag = d.severity === 'warning' ? 'warning: ' : '';
+  return `${where}: ${tag}${d.message}${d.suggestion ? ` (${d.suggestion})` : ''}`;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest candidate within a typo's reach, for "did you mean …?". */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestScore) {
+      best = c;
+      bestScore = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  return best !== undefined && bestScore <= limit ? best : undefined;
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>, render: (c: string) => string = (c) => c): string | undefined {
+  const c = closest(word, candidates);
+  return c === undefined ? undefined : `did you mean ${render(c)}?`;
+}

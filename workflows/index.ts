@@ -1,0 +1,5 @@
+/** The workflow module the worker loads (`workflowsPath: require.resolve('./workflows')`). */
+export { runRecipe, recipeRunFailedType, type RunRecipeInput } from './run-recipe';
+export { forEachChunk, type ForEachChunkInput } from './for-each-chunk';
+export { stateQuery, approvalSignal, resumeSignal, connectionRestoredSignal, type ApprovalDecision, type ResumePayload } from './messages';
+export type { Plan, PlanStep, RunEvent, RunSummary, StepState, StepStatus } from './plan';

@@ -1,0 +1,145 @@
+/**
+ * The compiled form of a recipe: plain JSON, passed as workflow input and written into history.
+ * Produced by `src/recipe/compile.ts`; interpreted by `runRecipe`. Only ever extend with optional
+ * fields: running workflows replay with the plan they started with.
+ */
+
+/** A json-logic expression (already checked by the compiler: known operators, safe `var` paths). */
+export type JsonLogic = unknown;
+
+/**
+ * A JSON tree whose strings may contain `{{ … }}` templates (liquid output tags, no `{% %}` tags).
+ * A string that is exactly one `{{ … }}` keeps the referenced value's type.
+ */
+export type TemplateTree = unknown;
+
+export type PlanTrigger =
+  | { type: 'webhook'; connection: string; event: string }
+  | { type: 'event'; event: string }
+  | { type: 'schedule'; cron: string; timezone: string }
+  | { type: 'poll'; connection: string; trigger: string; everyMs: number };
+
+/** Temporal retry policy, in the JSON shape `proxyActivities` accepts (durations in ms). */
+export interface PlanRetryPolicy {
+  maximumAttempts: number;
+  initialInterval: number;
+  backoffCoefficient: number;
+  maximumInterval: number;
+  /** Always includes `nonRetryableFailureTypes` from `activity-contract.ts`. */
+  nonRetryableErrorTypes: string[];
+}
+
+export type OnError = 'fail' | 'continue';
+
+interface StepBase {
+  id: string;
+  /** Per-step condition; the step is `skipped` when it is false. */
+  when?: JsonLogic;
+  onError: OnError;
+}
+
+export interface ActionPlanStep extends StepBase {
+  kind: 'action';
+  /** Activity type, "<connector>.<action>". */
+  activityType: string;
+  connector: string;
+  /** Connection id (never credentials); null for connectors without auth. */
+  connection: string | null;
+  input: TemplateTree;
+  /** Milliseconds. */
+  startToCloseTimeout: number;
+  scheduleToCloseTimeout?: number;
+  retry: PlanRetryPolicy;
+}
+
+export interface DelayPlanStep extends StepBase {
+  kind: 'delay';
+  /** Fixed delay in ms, or a template rendering to a timestamp (ISO string, unix seconds or ms). */
+  durationMs?: number;
+  until?: string;
+}
+
+export interface BranchPlanStep extends StepBase {
+  kind: 'branch';
+  cases: { when: JsonLogic; steps: PlanStep[] }[];
+  else?: PlanStep[];
+}
+
+export interface ForEachPlanStep extends StepBase {
+  kind: 'forEach';
+  /** A template (usually exactly one `{{ … }}`) that must render to an array. */
+  items: string;
+  /** Name under which the current element is visible (also always as `item`). */
+  as: string;
+  concurrency: number;
+  steps: PlanStep[];
+}
+
+export interface WaitForPlanStep extends StepBase {
+  kind: 'waitFor';
+  /** Either a named signal or an approval. */
+  signal?: string;
+  approval?: boolean;
+  timeoutMs: number;
+}
+
+export type PlanStep = ActionPlanStep | DelayPlanStep | BranchPlanStep | ForEachPlanStep | WaitForPlanStep;
+
+export interface Plan {
+  planFormat: 1;
+  recipeId: string;
+  /** Content hash of the recipe source (hex). */
+  version: string;
+  name: string;
+  enabled: boolean;
+  trigger: PlanTrigger;
+  when?: JsonLogic;
+  steps: PlanStep[];
+  /** Every connection the plan uses (for ConnectionIds and "waiting on connection" reporting). */
+  connections: string[];
+}
+
+/** The event a run starts from. `payload` is the event exactly as the sender sent it. */
+export interface RunEvent {
+  id: string;
+  topic: string;
+  /** Connection id for webhooks, "api" for posted events, "schedule"/"poll" for those triggers. */
+  source: string;
+  receivedAt: string;
+  payload: unknown;
+}
+
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'waiting';
+
+export interface StepError {
+  /** FailureType (Retryable, RateLimited, AuthLost, InvalidInput, Fatal, ConnectionUnavailable) or Timeout, Rejected, Template, Condition, Cancelled. */
+  kind: string;
+  message: string;
+}
+
+export interface StepState {
+  status: StepStatus;
+  /** Condition result when the step had a `when`. */
+  condition?: boolean;
+  attempts?: number;
+  error?: StepError;
+  /** Rendered input (action steps). */
+  input?: unknown;
+  output?: unknown;
+  /** What a waiting step waits for (delay until, signal name, approval, connection). */
+  waitingFor?: string;
+  /** forEach progress. */
+  progress?: { total: number; done: number; failed: number };
+}
+
+export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed';
+
+export interface RunSummary {
+  recipeId: string;
+  version: string;
+  status: RunStatusValue;
+  /** Set when the recipe's top-level `when` was false at run start (the ingress normally filters first). */
+  skipped?: boolean;
+  steps: Record<string, StepState>;
+  error?: StepError & { stepId: string };
+}

@@ -1,0 +1,124 @@
+import {
+  ApplicationFailure,
+  executeChild,
+  getExternalWorkflowHandle,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { evaluateLogic, isTruthy } from './expr/logic';
+import { forEachChunk } from './for-each-chunk';
+import { Interpreter, type Scope } from './interpreter';
+import { approvalSignal, connectionRestoredSignal, resumeSignal, stateQuery } from './messages';
+import type { Plan, RunEvent, RunStatusValue, RunSummary } from './plan';
+import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from './search-attributes';
+import { chunkWorkflowId, Inbox, temporalRuntime } from './temporal-runtime';
+
+export interface RunRecipeInput {
+  plan: Plan;
+  event: RunEvent;
+}
+
+/** Failure type of a run that ended because a step failed (details[0] is the RunSummary). */
+export const recipeRunFailedType = 'RecipeRunFailed';
+
+/**
+ * Interprets a compiled plan for one event. The plan is the workflow input, so a run is pinned
+ * to the recipe version it started with. Conditions and templates evaluate in the workflow
+ * (no history events); each action step is one activity named "<connector>.<action>".
+ */
+export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSummary> {
+  const info = workflowInfo();
+  const inbox = new Inbox();
+  const activeChunks = new Set<string>();
+  const summary: RunSummary = { recipeId: plan.recipeId, version: plan.version, status: 'running', steps: {} };
+
+  let lastStatus: string | undefined = info.typedSearchAttributes.get(RunStatus);
+  const setStatus = (status: RunStatusValue) => {
+    summary.status = status;
+    if (status !== lastStatus) {
+      upsertSearchAttributes([{ key: RunStatus, value: status }]);
+      lastStatus = status;
+    }
+  };
+
+  const interpreter = new Interpreter({
+    runtime: temporalRuntime({
+      inbox,
+      onStateChange: () => {
+        if (summary.status === 'running' || summary.status === 'waiting') {
+          setStatus(Object.values(interpreter.states).some((s) => s.status === 'waiting') ? 'waiting' : 'running');
+        }
+      },
+      startChunk: async (step, items, offset, scope) => {
+        const workflowId = chunkWorkflowId(info.workflowId, step.id, offset);
+        activeChunks.add(workflowId);
+        try {
+          return await executeChild(forEachChunk, {
+            workflowId,
+            args: [{ recipeId: plan.recipeId, version: plan.version, step, items, offset, scope }],
+          });
+        } finally {
+          activeChunks.delete(workflowId);
+        }
+      },
+    }),
+  });
+  summary.steps = interpreter.states;
+
+  setHandler(stateQuery, () => summary);
+  setHandler(approvalSignal, (decision) => void inbox.approvals.push(decision));
+  setHandler(resumeSignal, (resume) => void inbox.resumes.push(resume));
+  setHandler(connectionRestoredSignal, async ({ connectionId }) => {
+    inbox.restored.set(connectionId, (inbox.restored.get(connectionId) ?? 0) + 1);
+    for (const id of activeChunks) await getExternalWorkflowHandle(id).signal(connectionRestoredSignal, { connectionId });
+  });
+
+  upsertStartAttributes(plan, event);
+  interpreter.initialise(plan.steps);
+  setStatus('running');
+
+  const scope: Scope = {
+    trigger: event.payload,
+    steps: {},
+    run: { id: info.workflowId, recipeId: plan.recipeId, version: plan.version, startedAt: info.startTime.toISOString(), eventId: event.id },
+  };
+
+  // The ingress matched already; checking again keeps a run correct if started by other means.
+  if (plan.when !== undefined && !isTruthy(evaluateLogic(plan.when, scope))) {
+    for (const id of Object.keys(summary.steps)) summary.steps[id] = { status: 'skipped' };
+    summary.skipped = true;
+    setStatus('succeeded');
+    return summary;
+  }
+
+  const ok = await interpreter.run(plan.steps, scope);
+  if (!ok && interpreter.failure) {
+    summary.error = interpreter.failure;
+    setStatus('failed');
+    throw ApplicationFailure.create({
+      type: recipeRunFailedType,
+      nonRetryable: true,
+      message: `step ${interpreter.failure.stepId} failed: ${interpreter.failure.kind}: ${interpreter.failure.message}`,
+      details: [summary],
+    });
+  }
+  setStatus('succeeded');
+  return summary;
+}
+
+/** Sets the listing attributes once, skipping values the starter already set (each upsert is a history event). */
+function upsertStartAttributes(plan: Plan, event: RunEvent): void {
+  const current = workflowInfo().typedSearchAttributes;
+  const wanted: SearchAttributeUpdatePair[] = [
+    { key: RecipeId, value: plan.recipeId },
+    { key: RecipeVersion, value: plan.version },
+    { key: TriggerEvent, value: event.topic },
+  ];
+  if (plan.connections.length > 0) wanted.push({ key: ConnectionIds, value: plan.connections });
+  const missing = wanted.filter((pair) => JSON.stringify(current.get(pair.key as never)) !== JSON.stringify(pair.value));
+  // RunStatus is set right after; merge it into this upsert to save an event.
+  missing.push({ key: RunStatus, value: 'running' });
+  upsertSearchAttributes(missing);
+}

@@ -1,0 +1,128 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  isCancellation,
+  proxyActivities,
+  sleep,
+  TimeoutFailure,
+} from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import type { ActionActivityInput } from './activity-contract';
+import { FailureType } from './activity-contract';
+import { StepFailure, type ForEachChunkResult, type Runtime, type Scope, type ActionCall } from './interpreter';
+import type { ApprovalDecision, ResumePayload } from './messages';
+import type { ForEachPlanStep, WaitForPlanStep } from './plan';
+
+/** How long a step waits for a disconnected or paused connection before it fails. */
+export const connectionWaitMs = 72 * 3_600_000;
+/** forEach lists longer than this run in child workflows of this many items each. */
+export const forEachChunkSize = 100;
+
+type ActionFn = (input: ActionActivityInput) => Promise<unknown>;
+
+/** Messages received by the run; signals may arrive before the step that consumes them. */
+export class Inbox {
+  readonly approvals: ApprovalDecision[] = [];
+  readonly resumes: ResumePayload[] = [];
+  readonly restored = new Map<string, number>();
+
+  takeApproval(stepId: string): ApprovalDecision | undefined {
+    const i = this.approvals.findIndex((a) => a.stepId === undefined || a.stepId === stepId);
+    return i < 0 ? undefined : this.approvals.splice(i, 1)[0];
+  }
+
+  takeResume(signal: string): ResumePayload | undefined {
+    const i = this.resumes.findIndex((r) => r.signal === signal);
+    return i < 0 ? undefined : this.resumes.splice(i, 1)[0];
+  }
+}
+
+export interface TemporalRuntimeOptions {
+  inbox: Inbox;
+  onStateChange?: () => void;
+  /** Starts a chunk child workflow (absent inside a chunk). */
+  startChunk?: (step: ForEachPlanStep, items: unknown[], offset: number, scope: Scope) => Promise<ForEachChunkResult>;
+}
+
+/** The interpreter's effects, implemented with Temporal workflow APIs. */
+export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
+  const { inbox } = opts;
+  return {
+    now: () => Date.now(),
+    sleep: (ms) => sleep(ms),
+    isCancellation,
+    onStateChange: opts.onStateChange,
+    forEachChunkSize,
+    runForEachChunk: opts.startChunk,
+
+    async callAction(call: ActionCall, onWaiting) {
+      const { step } = call;
+      const acts = proxyActivities<Record<string, ActionFn>>({
+        startToCloseTimeout: step.startToCloseTimeout,
+        scheduleToCloseTimeout: step.scheduleToCloseTimeout,
+        retry: step.retry,
+      });
+      const fn = acts[step.activityType];
+      if (!fn) throw new StepFailure(FailureType.fatal, `no activity ${step.activityType}`);
+      for (;;) {
+        const generation = step.connection ? (inbox.restored.get(step.connection) ?? 0) : 0;
+        try {
+          return await fn({ stepId: call.stepKey, connectionId: step.connection, input: call.input });
+        } catch (err) {
+          if (isCancellation(err)) throw err;
+          const failure = toStepFailure(err, step.retry.maximumAttempts);
+          const waitable = failure.kind === FailureType.authLost || failure.kind === FailureType.connectionUnavailable;
+          if (!waitable || !step.connection) throw failure;
+          const connection = step.connection;
+          onWaiting(`connection ${connection} (${failure.message})`);
+          const restored = await condition(() => (inbox.restored.get(connection) ?? 0) > generation, connectionWaitMs);
+          if (!restored) {
+            throw new StepFailure(failure.kind, `${failure.message}; connection ${connection} was not restored within 72h`);
+          }
+          onWaiting(undefined);
+        }
+      }
+    },
+
+    async waitFor(step: WaitForPlanStep) {
+      if (step.approval) {
+        let decision: ApprovalDecision | undefined;
+        const ok = await condition(() => (decision = inbox.takeApproval(step.id)) !== undefined, step.timeoutMs);
+        if (!ok || !decision) return { timedOut: true };
+        return {
+          timedOut: false,
+          payload: { approved: decision.approved, by: decision.by, comment: decision.comment, at: new Date().toISOString() },
+        };
+      }
+      const name = step.signal ?? '';
+      let resume: ResumePayload | undefined;
+      const ok = await condition(() => (resume = inbox.takeResume(name)) !== undefined, step.timeoutMs);
+      if (!ok || !resume) return { timedOut: true };
+      return { timedOut: false, payload: resume.payload ?? {} };
+    },
+  };
+}
+
+/** Activity failure → the step error the state shows (kind = ApplicationFailure type). */
+export function toStepFailure(err: unknown, maximumAttempts: number): StepFailure {
+  if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) {
+    const cause = err.cause;
+    const attempts = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? maximumAttempts : undefined;
+    if (cause instanceof ApplicationFailure) {
+      const detail = cause.details?.[0] as { attempt?: unknown } | undefined;
+      const attempt = typeof detail?.attempt === 'number' ? detail.attempt : attempts;
+      return new StepFailure(cause.type ?? 'Error', cause.message, attempt);
+    }
+    if (cause instanceof TimeoutFailure) return new StepFailure('Timeout', `activity timed out (${cause.timeoutType})`, attempts);
+    return new StepFailure('Error', cause?.message ?? err.message, attempts);
+  }
+  if (err instanceof StepFailure) return err;
+  return new StepFailure('Error', err instanceof Error ? err.message : String(err));
+}
+
+/** Child workflow id of one forEach chunk: stable, so a retried parent finds the same child. */
+export function chunkWorkflowId(parentId: string, stepId: string, offset: number): string {
+  return `${parentId}/${stepId}/${offset}`;
+}
