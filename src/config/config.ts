@@ -48,6 +48,16 @@ export const configSchema = z.object({
     .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), { message: 'expected a comma list of CIDRs like 127.0.0.0/8,::1/128' }),
   SWITCHYARD_WEBHOOK_MAX_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(1_048_576),
   SWITCHYARD_CONNECTION_WAIT_LIMIT: duration.default('72h'),
+  SWITCHYARD_ADMIN_TOKEN: z.string().min(32, { message: 'expected at least 32 characters (openssl rand -base64 32)' }).optional(),
+  SWITCHYARD_API_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected requests per minute per token, e.g. 1000' }).transform(Number).default(1000),
+  SWITCHYARD_API_RATE_BURST: z.string().regex(/^\d+$/, { message: 'expected extra requests per hour per token above the per-minute limit, e.g. 100' }).transform(Number).default(0),
+  SWITCHYARD_TOKEN_ROTATION_GRACE: duration.default('1h'),
+  SWITCHYARD_IDENTITY_SECRET: z.string().min(16, { message: 'expected the identity verification secret (at least 16 characters)' }).optional(),
+  SWITCHYARD_CODEC_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((s) => (s === undefined ? undefined : s.split(',').map((o) => o.trim()).filter(Boolean)))
+    .refine((list) => list === undefined || list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), { message: 'expected a comma list of origins like http://localhost:8233' }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,0 +1,64 @@
+import type { RequestHandler, Response } from 'express';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { HttpError } from '../errors';
+import { authenticatedToken } from './auth';
+
+export interface RateLimitPolicy {
+  /** Requests per token per 60-second window (the window starts at the token's first request). */
+  perMinute: number;
+  /** Extra requests per token per hour once a minute's quota is spent (0: none). */
+  burstPerHour: number;
+}
+
+const MINUTE = 60;
+const HOUR = 3600;
+
+/**
+ * Per-token limit (rate-limiter-flexible, in process memory): `perMinute` requests per window,
+ * plus a `burstPerHour` allowance drawn only once the minute's quota is spent. Every answer
+ * carries the IETF draft `RateLimit`/`RateLimit-Policy` fields and the de facto `X-RateLimit-*`;
+ * a rejection is 429 with an integer `Retry-After` ≥ 1.
+ */
+export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
+  const minute = new RateLimiterMemory({ keyPrefix: 'api-minute', points: policy.perMinute, duration: MINUTE });
+  const limiter =
+    policy.burstPerHour > 0
+      ? new BurstyRateLimiter(minute, new RateLimiterMemory({ keyPrefix: 'api-burst', points: policy.burstPerHour, duration: HOUR }))
+      : minute;
+  const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
+
+  return (req, res, next) => {
+    const token = authenticatedToken(res);
+    limiter.consume(token.id).then(
+      (result) => {
+        setHeaders(res, policy, policyHeader, result);
+        next();
+      },
+      (rejection: unknown) => {
+        if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+        const headers = setHeaders(res, policy, policyHeader, rejection);
+        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        next(
+          new HttpError(429, 'rate_limited', `token ${token.id} exceeded its limit of ${policy.perMinute} requests per minute; retry after ${retryAfter} s`, { retryAfter }, {
+            ...headers,
+            'Retry-After': String(retryAfter),
+          }),
+        );
+      },
+    );
+  };
+}
+
+function setHeaders(res: Response, policy: RateLimitPolicy, policyHeader: string, result: RateLimiterRes): Record<string, string> {
+  const remaining = Math.max(0, result.remainingPoints);
+  const resetSeconds = Math.max(0, Math.ceil(result.msBeforeNext / 1000));
+  const headers = {
+    'RateLimit-Policy': policyHeader,
+    RateLimit: `"default";r=${remaining};t=${resetSeconds}`,
+    'X-RateLimit-Limit': String(policy.perMinute),
+    'X-RateLimit-Remaining': String(remaining),
+    'X-RateLimit-Reset': String(Math.ceil((Date.now() + result.msBeforeNext) / 1000)),
+  };
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  return headers;
+}

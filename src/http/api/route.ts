@@ -1,0 +1,93 @@
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { ApiScope } from '../../security/api-tokens';
+import type { ApiToken } from '../../store/tokens';
+import { HttpError } from '../errors';
+import { authenticatedToken, requireScope } from './auth';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteContext<B, Q> {
+  req: Request;
+  res: Response;
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+  token: ApiToken;
+}
+
+/** What a handler answers: a status and a JSON body, or `undefined` when it wrote the response itself. */
+export type RouteResult = { status: number; body?: unknown } | undefined;
+
+/**
+ * One /api/v1 operation. The same zod schemas validate requests and generate `/openapi.json`,
+ * and the scope is what the scope-matrix test checks.
+ */
+export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType = z.ZodType> {
+  method: Method;
+  /** Express path, e.g. `/api/v1/connections/:id`. */
+  path: string;
+  scope: ApiScope;
+  summary: string;
+  tag: string;
+  body?: B;
+  query?: Q;
+  /** Schema of the success body, for the OpenAPI document only. */
+  response?: z.ZodType;
+  successStatus?: number;
+  handler(ctx: RouteContext<z.output<B>, z.output<Q>>): Promise<RouteResult>;
+}
+
+export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(route: ApiRoute<B, Q>): ApiRoute {
+  return route as unknown as ApiRoute;
+}
+
+const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
+
+/**
+ * Mounts routes behind `guards` (authentication, then the rate limit), each followed by its
+ * scope check, JSON body parsing and validation.
+ */
+export function mountRoutes(routes: ApiRoute[], guards: RequestHandler[]): Router {
+  const router = Router();
+  for (const route of routes) {
+    router[route.method](route.path, ...guards, requireScope(route.scope), requireJson(route), jsonBody, (req: Request, res: Response, next: NextFunction) => {
+      run(route, req, res).catch(next);
+    });
+  }
+  return router;
+}
+
+async function run(route: ApiRoute, req: Request, res: Response): Promise<void> {
+  const body = route.body ? parse(route.body, req.body ?? {}, 'body') : undefined;
+  const query = route.query ? parse(route.query, { ...req.query }, 'query') : undefined;
+  const params = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)]));
+  const result = await route.handler({ req, res, params, body, query, token: authenticatedToken(res) });
+  if (!result || res.headersSent) return;
+  if (result.body === undefined) res.status(result.status).end();
+  else res.status(result.status).json(result.body);
+}
+
+function requireJson(route: ApiRoute): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (route.body && hasBody && !req.is(['application/json', 'application/*+json'])) {
+      return next(new HttpError(415, 'unsupported_media_type', `expected Content-Type application/json, got ${req.get('content-type') ?? 'none'}`, { header: 'content-type' }));
+    }
+    next();
+  };
+}
+
+/** 422 naming every offending path, e.g. `body.credentials.apiToken: expected string, received undefined`. */
+export function parse<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw validationError(result.error, where);
+}
+
+export function validationError(error: z.ZodError, where: string): HttpError {
+  const issues = error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message }));
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new HttpError(422, 'invalid_request', `${first.path}: ${first.message}${more}`, { issues });
+}
