@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiV1 } from '../../src/http/api';
+import type { Store } from '../../src/store/store';
+import { TokenStore } from '../../src/store/tokens';
+import { openTestStore, storeBackends } from '../support/stores';
+import { call, serve, type Answer } from './api-harness';
+
+const perMinute = 100;
+const burstPerHour = 20;
+
+describe('per-token rate limit', () => {
+  let store: Store;
+  let tokens: TokenStore;
+  let api: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    store = await openTestStore(storeBackends[0].url());
+    tokens = new TokenStore(store.db);
+    api = await serve([apiV1({ tokens, rateLimit: { perMinute, burstPerHour }, rotationGraceMs: 0 }).router]);
+  });
+  afterAll(async () => {
+    await api.close();
+    await store.close();
+  });
+
+  it('accepts the formula’s count of 1,000 requests in 10 s, rejects the rest with 429 and headers, and leaves a second token alone', async () => {
+    const a = (await tokens.create({ name: 'a', scopes: ['tokens:admin'] })).secret;
+    const b = (await tokens.create({ name: 'b', scopes: ['tokens:admin'] })).secret;
+    const answersA: Answer[] = [];
+    const answersB: Answer[] = [];
+    const started = Date.now();
+    // 1,000 requests from A evenly over 10 s (10 every 100 ms); B sends at 10 % of its quota meanwhile.
+    for (let tick = 0; tick < 100; tick++) {
+      const due = started + tick * 100;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+      const batch = Array.from({ length: 10 }, () => call(api.url, 'GET', '/api/v1/tokens', { token: a }));
+      if (tick % 10 === 0) batch.push(call(api.url, 'GET', '/api/v1/tokens', { token: b }).then((r) => (answersB.push(r), r)));
+      answersA.push(...(await Promise.all(batch.slice(0, 10))));
+      await Promise.all(batch.slice(10));
+    }
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeLessThan(12_000);
+
+    // The window (60 s) outlasts the test, so the formula is: quota + burst allowance, then nothing.
+    const expected = Math.min(1000, perMinute + burstPerHour);
+    const accepted = answersA.filter((r) => r.status === 200).length;
+    expect(Math.abs(accepted - expected)).toBeLessThanOrEqual(expected * 0.01);
+    const rejected = answersA.filter((r) => r.status !== 200);
+    expect(rejected.length).toBe(1000 - accepted);
+    for (const r of rejected) {
+      expect(r.status).toBe(429);
+      expect(r.body.error.code).toBe('rate_limited');
+      expect(r.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+      expect(Number(r.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(r.headers.get('ratelimit-policy')).toBe(`"default";q=${perMinute};w=60, "burst";q=${burstPerHour};w=3600`);
+      expect(r.headers.get('ratelimit')).toMatch(/^"default";r=0;t=\d+$/);
+      expect(r.headers.get('x-ratelimit-limit')).toBe(String(perMinute));
+      expect(r.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(Number(r.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
+    }
+    // Accepted answers count down.
+    const remaining = answersA.filter((r) => r.status === 200).map((r) => Number(r.headers.get('x-ratelimit-remaining')));
+    expect(Math.max(...remaining)).toBe(perMinute - 1);
+
+    expect(answersB).toHaveLength(10);
+    expect(answersB.filter((r) => r.status !== 200)).toEqual([]);
+    expect(answersB.at(-1)!.headers.get('x-ratelimit-remaining')).toBe(String(perMinute - 10));
+  });
+});
