@@ -1,5 +1,9 @@
 import { Command } from 'commander';
+import { actionCatalog } from '../../connectors/registry';
+import { openConfiguredStore } from '../runtime/services';
+import { loadConfigOrExit } from './load-config';
 import { registerProcessCommands } from './process-commands';
+import { registerRecipeCommands } from './recipe-commands';
 import { registerRunsCommand } from './runs-command';
 
 const program = new Command()
@@ -9,6 +13,14 @@ const program = new Command()
 
 registerProcessCommands(program);
 registerRunsCommand(program);
+registerRecipeCommands(program, {
+  catalog: () => actionCatalog,
+  async openStore() {
+    const store = await openConfiguredStore(loadConfigOrExit());
+    const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
+    return { recipes: store.recipes, connections, close: () => store.close() };
+  },
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`switchyard: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,43 +1,31 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { actionCatalog } from '../../connectors/registry';
-import { compileRecipe } from '../recipe/compile';
+import { expandRecipePaths, loadRecipes } from '../cli/recipe-files';
+import { formatDiagnostic } from '../recipe/diagnostics';
 import type { Store } from '../store/store';
 
 export interface LoadReport {
   loaded: { id: string; change: string }[];
-  /** One line per recipe not loaded: `file: path: message`. */
+  /** One line per recipe not loaded: its first error as `file:path: message`. */
   skipped: string[];
 }
 
 /**
- * Loads `<dir>/*.json` at start: each recipe is compiled against the registry and the existing
- * connections and stored as a new version when it changed. A recipe that does not compile is
- * reported and skipped; it never stops the engine.
+ * Loads `<dir>/*.json` at start, compiled against the registry and the existing connections,
+ * stored as a new version when changed. A recipe that does not compile is reported and skipped;
+ * it never stops the engine.
  */
 export async function loadRecipeDirectory(store: Store, dir: string): Promise<LoadReport> {
   const report: LoadReport = { loaded: [], skipped: [] };
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
-  } catch {
-    return report;
-  }
+  if (!existsSync(dir)) return report;
   const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
-  for (const file of files) {
-    const shown = path.join(path.basename(dir), file);
-    let source: unknown;
-    try {
-      source = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-    } catch (err) {
-      report.skipped.push(`${shown}: not valid JSON: ${(err as Error).message}`);
-      continue;
-    }
-    const result = compileRecipe(source, { actions: actionCatalog, connections });
+  for (const { file, source, result } of loadRecipes(expandRecipePaths([dir]), actionCatalog, connections)) {
+    const shown = path.relative(process.cwd(), file) || file;
     if (!result.ok) {
-      const first = result.diagnostics.find((d) => d.severity === 'error') ?? result.diagnostics[0];
-      const more = result.diagnostics.length > 1 ? ` (+${result.diagnostics.length - 1} more)` : '';
-      report.skipped.push(`${shown}: ${first?.path ?? ''}: ${first?.message ?? 'does not compile'}${more}`);
+      const errors = result.diagnostics.filter((d) => d.severity === 'error');
+      const more = errors.length > 1 ? ` (+${errors.length - 1} more: switchyard recipe check ${shown})` : '';
+      report.skipped.push(`${formatDiagnostic(shown, errors[0]!)}${more}`);
       continue;
     }
     const change = await store.recipes.apply(source, result.plan);
