@@ -1,10 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial';
 import * as m002 from './002-api-tokens';
+import * as m003 from './003-webhook-subscriptions';
 
 /** One migration set for both dialects; append, never edit a shipped migration. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-initial': m001, '002-api-tokens': m002 };
+    return { '001-initial': m001, '002-api-tokens': m002, '003-webhook-subscriptions': m003 };
   },
 };

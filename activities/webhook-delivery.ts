@@ -1,0 +1,53 @@
+import { Context } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
+import type { FailedPage, FinishDeliveryInput, ListFailedInput, WebhookActivities } from '../workflows/webhook-delivery';
+import type { SecretBox } from '../src/security/secret-box';
+import type { Database } from '../src/store/schema';
+import { deliverAttempt } from '../src/webhooks-out/attempt';
+import { DeliveryLog } from '../src/webhooks-out/delivery-log';
+import type { WebhookEgress } from '../src/webhooks-out/egress';
+import { publish } from '../src/webhooks-out/publish';
+import { SubscriptionStore } from '../src/webhooks-out/subscriptions';
+import { webhookDb } from '../src/webhooks-out/tables';
+
+export interface WebhookActivityDeps {
+  db: Kysely<Database>;
+  secrets: SecretBox;
+  egress: WebhookEgress;
+}
+
+/**
+ * The outgoing-webhook activities (`webhooks.*`). Merge them into the worker's activities:
+ * `{ ...createActivities(...), ...createWebhookDeliveryActivities({ db: store.db, secrets, egress }) }`.
+ */
+export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): WebhookActivities {
+  const db = webhookDb(deps.db);
+  const subscriptions = new SubscriptionStore(db, deps.secrets);
+  const log = new DeliveryLog(db);
+  return {
+    'webhooks.deliverAttempt': (input) => deliverAttempt({ subscriptions, log, egress: deps.egress }, input),
+
+    async 'webhooks.finishDelivery'(input: FinishDeliveryInput): Promise<void> {
+      const at = new Date(input.nowMs);
+      const reason = input.disable === 'gone' ? 'the receiver answered 410 Gone' : input.disable ? 'every delivery failed for 5 days' : undefined;
+      await log.setStatus(input.subscriptionId, input.messageId, 'failed', at, reason);
+      if (!input.disable || !reason) return;
+      const changed = await subscriptions.disable(input.subscriptionId, reason, at);
+      const subscription = await subscriptions.get(input.subscriptionId);
+      // A retry of this activity after the disable went through still publishes (once: same key).
+      if (!changed && !(subscription?.status === 'disabled' && subscription.updatedAt === at.toISOString())) return;
+      const ctx = Context.current();
+      // Idempotent under activity retries: the key maps a retried publish onto the same message.
+      await publish(
+        { subscriptions, log, client: ctx.client, taskQueue: ctx.info.taskQueue, now: () => at },
+        'webhook.disabled',
+        { type: 'webhook_subscription', id: input.subscriptionId, url: subscription?.url, status: 'disabled', reason, disabled_at: at.toISOString() },
+        { idempotencyKey: `webhook.disabled/${input.subscriptionId}/${at.toISOString()}` },
+      );
+    },
+
+    async 'webhooks.listFailed'(input: ListFailedInput): Promise<FailedPage> {
+      return { items: await log.failed(input.subscriptionId, input) };
+    },
+  };
+}

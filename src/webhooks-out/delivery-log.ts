@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { WebhookDb, WebhookAttemptTable, WebhookDeliveryTable } from './tables';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface Message {
+  id: string;
+  topic: string;
+  item: unknown;
+  createdAt: string;
+}
+
+export interface Delivery {
+  subscriptionId: string;
+  messageId: string;
+  topic: string;
+  status: DeliveryStatus;
+  attempts: number;
+  firstSentAt: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: string;
+}
+
+export interface Attempt {
+  attempt: number;
+  attemptedAt: string;
+  outcome: string;
+  statusCode: number | null;
+  latencyMs: number;
+  responseSnippet: string | null;
+  error: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface AttemptRecord extends Omit<Attempt, 'attempt'> {
+  subscriptionId: string;
+  messageId: string;
+  attempt: number;
+  /** The delivery's status after this attempt. */
+  deliveryStatus: DeliveryStatus;
+}
+
+/** Published messages, one delivery per (subscription, message), and every attempt. */
+export class DeliveryLog {
+  constructor(private readonly db: WebhookDb) {}
+
+  /** Inserts the message unless a message with this id exists; true if it was new. */
+  async addMessage(message: Message): Promise<boolean> {
+    const result = await this.db
+      .insertInto('webhook_messages')
+      .values({ id: message.id, topic: message.topic, payload_json: JSON.stringify(message.item), created_at: message.createdAt })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  async message(id: string): Promise<Message | undefined> {
+    const row = await this.db.selectFrom('webhook_messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && { id: row.id, topic: row.topic, item: JSON.parse(row.payload_json), createdAt: row.created_at };
+  }
+
+  /** A pending delivery row; true if it was new. */
+  async addDelivery(subscriptionId: string, message: Message, now: Date): Promise<boolean> {
+    const result = await this.db
+      .insertInto('webhook_deliveries')
+      .values({
+        subscription_id: subscriptionId,
+        message_id: message.id,
+        status: 'pending',
+        attempts: 0,
+        first_sent_at: null,
+        last_attempt_at: null,
+        next_attempt_at: now.toISOString(),
+        last_status_code: null,
+        last_error: null,
+        message_created_at: message.createdAt,
+        updated_at: now.toISOString(),
+      })
+      .onConflict((oc) => oc.columns(['subscription_id', 'message_id']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** Counts one more attempt and stamps `first_sent_at` on the first; returns the attempt number and first send time. */
+  async beginAttempt(subscriptionId: string, messageId: string, at: Date): Promise<{ attempt: number; firstSentAt: string } | undefined> {
+    const iso = at.toISOString();
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ attempts: sql`attempts + 1`, first_sent_at: sql`coalesce(first_sent_at, ${iso})`, last_attempt_at: iso, updated_at: iso })
+      .where('subscription_id', '=', subscriptionId)
+      .where('message_id', '=', messageId)
+      .execute();
+    const row = await this.delivery(subscriptionId, messageId);
+    return row && { attempt: row.attempts, firstSentAt: row.firstSentAt ?? iso };
+  }
+
+  async recordAttempt(r: AttemptRecord): Promise<void> {
+    const row: WebhookAttemptTable = {
+      id: 'att_' + randomBytes(12).toString('hex'),
+      subscription_id: r.subscriptionId,
+      message_id: r.messageId,
+      attempt: r.attempt,
+      attempted_at: r.attemptedAt,
+      outcome: r.outcome,
+      status_code: r.statusCode,
+      latency_ms: Math.round(r.latencyMs),
+      response_snippet: r.responseSnippet,
+      error: r.error,
+      next_attempt_at: r.nextAttemptAt,
+    };
+    await this.db.insertInto('webhook_attempts').values(row).execute();
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({
+        status: r.deliveryStatus,
+        next_attempt_at: r.nextAttemptAt,
+        last_status_code: r.statusCode,
+        last_error: r.error,
+        updated_at: r.attemptedAt,
+      })
+      .where('subscription_id', '=', r.subscriptionId)
+      .where('message_id', '=', r.messageId)
+      .execute();
+  }
+
+  async setStatus(subscriptionId: string, messageId: string, status: DeliveryStatus, at: Date, error?: string): Promise<void> {
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ status, next_attempt_at: status === 'pending' ? at.toISOString() : null, updated_at: at.toISOString(), ...(error ? { last_error: error } : {}) })
+      .where('subscription_id', '=', subscriptionId)
+      .where('message_id', '=', messageId)
+      .execute();
+  }
+
+  async delivery(subscriptionId: string, messageId: string): Promise<Delivery | undefined> {
+    const row = await this.deliveryQuery().where('d.subscription_id', '=', subscriptionId).where('d.message_id', '=', messageId).executeTakeFirst();
+    return row && toDelivery(row);
+  }
+
+  /** Newest first. */
+  async deliveries(subscriptionId: string, opts: { status?: DeliveryStatus; limit: number; before?: string }): Promise<Delivery[]> {
+    let q = this.deliveryQuery().where('d.subscription_id', '=', subscriptionId);
+    if (opts.status) q = q.where('d.status', '=', opts.status);
+    if (opts.before) q = q.where('d.message_created_at', '<', opts.before);
+    const rows = await q.orderBy('d.message_created_at', 'desc').orderBy('d.message_id', 'desc').limit(opts.limit).execute();
+    return rows.map(toDelivery);
+  }
+
+  async attempts(subscriptionId: string, messageId: string): Promise<Attempt[]> {
+    const rows = await this.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('subscription_id', '=', subscriptionId)
+      .where('message_id', '=', messageId)
+      .orderBy('attempt')
+      .orderBy('attempted_at')
+      .execute();
+    return rows.map((r) => ({
+      attempt: r.attempt,
+      attemptedAt: r.attempted_at,
+      outcome: r.outcome,
+      statusCode: r.status_code,
+      latencyMs: r.latency_ms,
+      responseSnippet: r.response_snippet,
+      error: r.error,
+      nextAttemptAt: r.next_attempt_at,
+    }));
+  }
+
+  /** Failed deliveries of messages created in [since, until], oldest first, after the cursor. */
+  async failed(
+    subscriptionId: string,
+    opts: { since: string; until: string; after?: { createdAt: string; messageId: string }; limit: number },
+  ): Promise<{ messageId: string; createdAt: string }[]> {
+    let q = this.db
+      .selectFrom('webhook_deliveries')
+      .select(['message_id', 'message_created_at'])
+      .where('subscription_id', '=', subscriptionId)
+      .where('status', '=', 'failed')
+      .where('message_created_at', '>=', opts.since)
+      .where('message_created_at', '<=', opts.until);
+    const after = opts.after;
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('message_created_at', '>', after.createdAt),
+          eb.and([eb('message_created_at', '=', after.createdAt), eb('message_id', '>', after.messageId)]),
+        ]),
+      );
+    }
+    const rows = await q.orderBy('message_created_at').orderBy('message_id').limit(opts.limit).execute();
+    return rows.map((r) => ({ messageId: r.message_id, createdAt: r.message_created_at }));
+  }
+
+  private deliveryQuery() {
+    return this.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_messages as m', 'm.id', 'd.message_id')
+      .selectAll('d')
+      .select('m.topic');
+  }
+}
+
+function toDelivery(row: WebhookDeliveryTable & { topic: string }): Delivery {
+  return {
+    subscriptionId: row.subscription_id,
+    messageId: row.message_id,
+    topic: row.topic,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts,
+    firstSentAt: row.first_sent_at,
+    lastAttemptAt: row.last_attempt_at,
+    nextAttemptAt: row.next_attempt_at,
+    lastStatusCode: row.last_status_code,
+    lastError: row.last_error,
+    createdAt: row.message_created_at,
+  };
+}
