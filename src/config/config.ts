@@ -41,6 +41,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'expected 32 random bytes in base64 (openssl rand -base64 32)' })
     .optional(),
+  SWITCHYARD_SECRET_KEYS_PREVIOUS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((k) => k.trim()).filter(Boolean))
+    .refine((list) => list.every((k) => /^[A-Za-z0-9+/]{43}=$/.test(k)), { message: 'expected a comma list of retired SWITCHYARD_SECRET_KEY values (base64, 32 bytes each)' }),
   SWITCHYARD_EGRESS_ALLOW: z
     .string()
     .default('')

@@ -97,6 +97,19 @@ export class ConnectionStore {
       .execute();
   }
 
+  /** Name and base URL only; status and credentials stay as they are. */
+  async updateDetails(id: string, also: { name?: string; baseUrl?: string | null }, now = new Date()): Promise<void> {
+    await this.db
+      .updateTable('connections')
+      .set({
+        updated_at: now.toISOString(),
+        ...(also.name !== undefined ? { name: also.name } : {}),
+        ...(also.baseUrl !== undefined ? { base_url: also.baseUrl } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
   /** Returns the previous status, or undefined when the connection does not exist. */
   async setStatus(id: string, status: ConnectionStatus, reason: string | null, now = new Date()): Promise<ConnectionStatus | undefined> {
     const current = await this.get(id);
@@ -106,6 +119,36 @@ export class ConnectionStore {
       await this.db.updateTable('connections').set({ status, status_reason: reason, status_changed_at: at, updated_at: at }).where('id', '=', id).execute();
     }
     return current.status;
+  }
+
+  /**
+   * Re-encrypts every row not yet under the current key (any configured key may open it).
+   * Only the ciphertext and key id change; a concurrent credentials update wins over the reseal.
+   */
+  async resealAll(): Promise<{ total: number; resealed: number }> {
+    const rows = await this.db.selectFrom('connections').select(['id', 'credentials_ciphertext', 'key_id']).execute();
+    let resealed = 0;
+    for (const row of rows) {
+      if (row.key_id === this.secrets.currentKeyId) continue;
+      const plaintext = this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(row.id));
+      const sealed = this.secrets.seal(plaintext, aad(row.id));
+      const result = await this.db
+        .updateTable('connections')
+        .set({ credentials_ciphertext: sealed.ciphertext, key_id: sealed.keyId })
+        .where('id', '=', row.id)
+        .where('credentials_ciphertext', '=', row.credentials_ciphertext)
+        .executeTakeFirst();
+      resealed += Number(result.numUpdatedRows);
+    }
+    return { total: rows.length, resealed };
+  }
+
+  /** How many rows each key id seals (rotation progress). */
+  async keyUsage(): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('connections').select(['key_id']).execute();
+    const usage: Record<string, number> = {};
+    for (const row of rows) usage[row.key_id] = (usage[row.key_id] ?? 0) + 1;
+    return usage;
   }
 
   async remove(id: string): Promise<boolean> {

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import type { ConnectionEventData, ConnectionEventTopic, EngineEvents } from '../../engine/engine-events';
+import { connectionStatuses, type Connection, type ConnectionStore } from '../../store/connections';
+import { HttpError } from '../errors';
+import { defineRoute, validationError, type ApiRoute } from './route';
+
+export type ConnectionTestResult = { ok: true; detail?: string } | { ok: false; reason: string; authLost: boolean };
+
+/** What the connections API needs to know about connectors (an adapter over connectors/registry). */
+export interface ConnectorLookup {
+  exists(connectorId: string): boolean;
+  known(): string[];
+  /** The connector's auth credentials schema; null for connectors without auth. */
+  credentialsSchema(connectorId: string): z.ZodType | null;
+  hasWebhookSource(connectorId: string): boolean;
+  /** The connector's `validate` call, when it has one. */
+  test?(connection: Connection, credentials: unknown): Promise<ConnectionTestResult> | undefined;
+}
+
+export interface ConnectionRoutesDeps {
+  connections: ConnectionStore;
+  connectors: ConnectorLookup;
+  events: EngineEvents;
+  /** Runs currently waiting on the connection (Temporal visibility); null when unknown. */
+  waitingRuns?(connectionId: string): Promise<number | null>;
+  /** PUBLIC_URL; otherwise the request's own origin. */
+  publicUrl?: string;
+  now?: () => Date;
+}
+
+const connectionId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,127}$/, { message: 'expected lowercase letters, digits, - and _ (at most 128), starting with a letter or digit' });
+const baseUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL like https://acme.atlassian.net' });
+
+export const createConnectionBody = z.strictObject({
+  id: connectionId,
+  connector: z.string().min(1),
+  name: z.string().min(1).max(200),
+  credentials: z.unknown().optional(),
+  baseUrl: baseUrl.nullable().optional(),
+});
+
+export const replaceConnectionBody = createConnectionBody.omit({ id: true });
+
+export const updateConnectionBody = z
+  .strictObject({ name: z.string().min(1).max(200).optional(), credentials: z.unknown().optional(), baseUrl: baseUrl.nullable().optional() })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of name, credentials, baseUrl' });
+
+const pauseBody = z.strictObject({ reason: z.string().max(500).optional() });
+
+export const connectionSchema = z.object({
+  id: z.string(),
+  connector: z.string(),
+  name: z.string(),
+  baseUrl: z.string().nullable(),
+  status: z.enum(connectionStatuses),
+  statusReason: z.string().nullable(),
+  statusChangedAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  webhookUrl: z.string().optional().describe('where the sender posts webhooks, for connectors with a webhook source'),
+  waitingRuns: z.number().nullable().optional().describe('runs waiting for this connection to be usable again'),
+});
+
+export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
+  const now = () => deps.now?.() ?? new Date();
+  const mustGet = async (id: string) => {
+    const connection = await deps.connections.get(id);
+    if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${id}`, { id });
+    return connection;
+  };
+  const present = (connection: Connection, origin: string) => ({
+    ...connection,
+    ...(deps.connectors.hasWebhookSource(connection.connector) ? { webhookUrl: `${deps.publicUrl?.replace(/\/$/, '') ?? origin}/hooks/${connection.id}` } : {}),
+  });
+  const origin = (req: { protocol: string; get(name: string): string | undefined }) => `${req.protocol}://${req.get('host')}`;
+  const checkConnector = (connector: string) => {
+    if (!deps.connectors.exists(connector)) {
+      throw validationError(new z.ZodError([{ code: 'custom', path: ['connector'], message: `unknown connector ${JSON.stringify(connector)} (known: ${deps.connectors.known().join(', ')})`, input: connector }]), 'body');
+    }
+  };
+  const checkCredentials = (connector: string, credentials: unknown): unknown => {
+    const schema = deps.connectors.credentialsSchema(connector);
+    if (!schema) return credentials ?? {};
+    const result = schema.safeParse(credentials ?? {});
+    if (!result.success) {
+      throw validationError(new z.ZodError(result.error.issues.map((i) => ({ ...i, path: ['credentials', ...i.path] }))), 'body');
+    }
+    return result.data;
+  };
+  const emit = async (topic: ConnectionEventTopic, connection: Connection, reason: string | null) => {
+    const data: ConnectionEventData = { connectionId: connection.id, connector: connection.connector, reason };
+    await deps.events.publish(topic, data, now());
+  };
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/connections',
+      scope: 'connections:read',
+      tag: 'connections',
+      summary: 'List connections (never their credentials)',
+      response: z.object({ connections: z.array(connectionSchema) }),
+      handler: async ({ req }) => ({ status: 200, body: { connections: (await deps.connections.list()).map((c) => present(c, origin(req))) } }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/connections',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Create a connection; credentials are checked against the connector’s auth schema',
+      body: createConnectionBody,
+      response: connectionSchema,
+      successStatus: 201,
+      handler: async ({ req, body }) => {
+        checkConnector(body.connector);
+        const credentials = checkCredentials(body.connector, body.credentials);
+        if (await deps.connections.get(body.id)) throw new HttpError(409, 'connection_exists', `a connection with id ${body.id} already exists; PUT /api/v1/connections/${body.id} replaces it`, { id: body.id });
+        const created = await deps.connections.create({ id: body.id, connector: body.connector, name: body.name, credentials, baseUrl: body.baseUrl ?? null }, now());
+        return { status: 201, body: present(created, origin(req)) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/connections/:id',
+      scope: 'connections:read',
+      tag: 'connections',
+      summary: 'One connection, with its status and how many runs wait on it',
+      response: connectionSchema,
+      handler: async ({ req, params }) => {
+        const connection = await mustGet(params.id!);
+        const waitingRuns = deps.waitingRuns ? await deps.waitingRuns(connection.id).catch(() => null) : null;
+        return { status: 200, body: { ...present(connection, origin(req)), waitingRuns } };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/connections/:id',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Create or replace a connection (new credentials clear a disconnect)',
+      body: replaceConnectionBody,
+      response: connectionSchema,
+      handler: async ({ req, params, body }) => {
+        const id = parseId(params.id!);
+        checkConnector(body.connector);
+        const credentials = checkCredentials(body.connector, body.credentials);
+        const before = await deps.connections.get(id);
+        if (before && before.connector !== body.connector) {
+          throw new HttpError(409, 'connector_mismatch', `connection ${id} belongs to connector ${before.connector}, not ${body.connector}; delete it first`, { id });
+        }
+        const after = await deps.connections.upsert({ id, connector: body.connector, name: body.name, credentials, baseUrl: body.baseUrl ?? null }, now());
+        if (before?.status === 'disconnected' && after.status === 'connected') await emit('connection.restored', after, 'credentials updated');
+        return { status: before ? 200 : 201, body: present(after, origin(req)) };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/api/v1/connections/:id',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Change name, credentials or base URL (new credentials clear a disconnect)',
+      body: updateConnectionBody,
+      response: connectionSchema,
+      handler: async ({ req, params, body }) => {
+        const before = await mustGet(params.id!);
+        const also = { ...(body.name !== undefined ? { name: body.name } : {}), ...(body.baseUrl !== undefined ? { baseUrl: body.baseUrl } : {}) };
+        if (body.credentials !== undefined) {
+          const credentials = checkCredentials(before.connector, body.credentials);
+          await deps.connections.updateCredentials(before.id, credentials, now(), also);
+        } else {
+          await deps.connections.updateDetails(before.id, also, now());
+        }
+        const after = await mustGet(before.id);
+        if (before.status === 'disconnected' && after.status === 'connected') await emit('connection.restored', after, 'credentials updated');
+        return { status: 200, body: present(after, origin(req)) };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/connections/:id',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Delete a connection and its credentials',
+      successStatus: 204,
+      handler: async ({ params }) => {
+        if (!(await deps.connections.remove(params.id!))) throw new HttpError(404, 'unknown_connection', `no connection with id ${params.id}`, { id: params.id });
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/connections/:id/test',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Check the credentials with the connector’s validate call; success clears a disconnect',
+      response: z.object({ ok: z.boolean(), detail: z.string().optional(), reason: z.string().optional(), connection: connectionSchema }),
+      handler: async ({ req, params }) => {
+        const connection = await mustGet(params.id!);
+        const outcome = deps.connectors.test?.(connection, await deps.connections.credentials(connection.id));
+        if (!outcome) throw new HttpError(409, 'not_testable', `connector ${connection.connector} has no validate call to test connection ${connection.id} with`);
+        const result = await outcome;
+        if (result.ok && connection.status === 'disconnected') {
+          await deps.connections.setStatus(connection.id, 'connected', null, now());
+          await emit('connection.restored', connection, 'test succeeded');
+        }
+        if (!result.ok && result.authLost && connection.status === 'connected') {
+          await deps.connections.setStatus(connection.id, 'disconnected', result.reason, now());
+          await emit('connection.disconnected', connection, result.reason);
+        }
+        const after = present(await mustGet(connection.id), origin(req));
+        return { status: 200, body: result.ok ? { ok: true, ...(result.detail ? { detail: result.detail } : {}), connection: after } : { ok: false, reason: result.reason, connection: after } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/connections/:id/pause',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Pause: events are still accepted, runs wait until resume',
+      body: pauseBody,
+      response: connectionSchema,
+      handler: async ({ req, params, body, token }) => {
+        const connection = await mustGet(params.id!);
+        if (connection.status !== 'paused') {
+          const reason = body.reason ?? `paused by ${token.name}`;
+          await deps.connections.setStatus(connection.id, 'paused', reason, now());
+          await emit('connection.paused', connection, reason);
+        }
+        return { status: 200, body: present(await mustGet(connection.id), origin(req)) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/connections/:id/resume',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Resume a paused connection; waiting runs proceed',
+      response: connectionSchema,
+      handler: async ({ req, params, token }) => {
+        const connection = await mustGet(params.id!);
+        if (connection.status !== 'paused') {
+          throw new HttpError(409, 'not_paused', `connection ${connection.id} is ${connection.status}, not paused${connection.status === 'disconnected' ? '; update its credentials or test it to reconnect' : ''}`);
+        }
+        await deps.connections.setStatus(connection.id, 'connected', null, now());
+        await emit('connection.resumed', connection, `resumed by ${token.name}`);
+        return { status: 200, body: present(await mustGet(connection.id), origin(req)) };
+      },
+    }),
+  ];
+}
+
+function parseId(id: string): string {
+  const result = connectionId.safeParse(id);
+  if (!result.success) throw validationError(result.error, 'path.id');
+  return result.data;
+}
