@@ -5,6 +5,7 @@ import { loadConfigOrExit } from './load-config';
 import { registerProcessCommands } from './process-commands';
 import { registerRecipeCommands } from './recipe-commands';
 import { registerRunsCommand } from './runs-command';
+import { registerKeysCommand } from './keys-command';
 
 const program = new Command()
   .name('switchyard')
@@ -13,6 +14,7 @@ const program = new Command()
 
 registerProcessCommands(program);
 registerRunsCommand(program);
+registerKeysCommand(program);
 registerRecipeCommands(program, {
   catalog: () => actionCatalog,
   async openStore() {

@@ -125,12 +125,19 @@ export class ConnectionStore {
    * Re-encrypts every row not yet under the current key (any configured key may open it).
    * Only the ciphertext and key id change; a concurrent credentials update wins over the reseal.
    */
-  async resealAll(): Promise<{ total: number; resealed: number }> {
+  async resealAll(): Promise<{ total: number; resealed: number; unreadable: string[] }> {
     const rows = await this.db.selectFrom('connections').select(['id', 'credentials_ciphertext', 'key_id']).execute();
     let resealed = 0;
+    const unreadable: string[] = [];
     for (const row of rows) {
       if (row.key_id === this.secrets.currentKeyId) continue;
-      const plaintext = this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(row.id));
+      let plaintext: string;
+      try {
+        plaintext = this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(row.id));
+      } catch {
+        unreadable.push(row.id);
+        continue;
+      }
       const sealed = this.secrets.seal(plaintext, aad(row.id));
       const result = await this.db
         .updateTable('connections')
@@ -140,7 +147,7 @@ export class ConnectionStore {
         .executeTakeFirst();
       resealed += Number(result.numUpdatedRows);
     }
-    return { total: rows.length, resealed };
+    return { total: rows.length, resealed, unreadable };
   }
 
   /** How many rows each key id seals (rotation progress). */

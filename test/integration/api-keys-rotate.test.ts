@@ -1,0 +1,73 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { rotateKeys } from '../../src/cli/keys-command';
+import { parseConfig } from '../../src/config/config';
+import { loadKeyRing } from '../../src/security/key-ring';
+import { createSecretBox, keyIdOf } from '../../src/security/secret-box';
+import { openStore } from '../../src/store/store';
+import { storeBackends } from '../support/stores';
+
+describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) => {
+  it('re-encrypts every connection under the new key while the old one still decrypts', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-keys-'));
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const databaseUrl = url();
+    const env = (current: Buffer, previous: Buffer[] = []) =>
+      parseConfig({
+        SWITCHYARD_DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl,
+        SWITCHYARD_SECRET_KEY: current.toString('base64'),
+        SWITCHYARD_SECRET_KEYS_PREVIOUS: previous.map((k) => k.toString('base64')).join(','),
+      });
+
+    const before = await openStore(databaseUrl, createSecretBox([oldKey]));
+    const ids = Array.from({ length: 5 }, () => `rot-${randomUUID().slice(0, 8)}`);
+    for (const [i, id] of ids.entries()) await before.connections.create({ id, connector: 'jira', name: id, credentials: { apiToken: `canary-${i}` } });
+    await before.close();
+
+    // The operator deploys the new key with the old one kept, then rotates.
+    const report = await rotateKeys(env(newKey, [oldKey]));
+    expect(report.generated).toBe(false);
+    expect(report.currentKeyId).toBe(keyIdOf(newKey));
+    // Other test files share the PostgreSQL database with rows under their own keys: only ours count here.
+    expect(report.resealed).toBeGreaterThanOrEqual(ids.length);
+    for (const id of ids) expect(report.unreadable).not.toContain(id);
+
+    // The old key is no longer needed for connections.
+    const after = await openStore(databaseUrl, createSecretBox([newKey]));
+    try {
+      for (const [i, id] of ids.entries()) expect(await after.connections.credentials(id)).toEqual({ apiToken: `canary-${i}` });
+      const rows = (await sql<{ id: string; key_id: string; credentials_ciphertext: string }>`select id, key_id, credentials_ciphertext from connections`.execute(after.db)).rows;
+      for (const id of ids) expect(rows.find((r) => r.id === id)?.key_id).toBe(keyIdOf(newKey));
+      expect(JSON.stringify(rows)).not.toContain('canary-');
+    } finally {
+      await after.close();
+    }
+  });
+
+  it.runIf(name === 'sqlite')('in embedded mode makes a new key file and keeps the old one (0600)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-keys-'));
+    const config = parseConfig({ SWITCHYARD_DATA_DIR: dataDir, DATABASE_URL: url() });
+    const [firstKey] = loadKeyRing(config);
+    const store = await openStore(config.databaseUrl, createSecretBox([firstKey!]));
+    await store.connections.create({ id: 'embedded', connector: 'jira', name: 'J', credentials: { apiToken: 'secret-value' } });
+    await store.close();
+
+    const report = await rotateKeys(config);
+    expect(report.generated).toBe(true);
+    expect(report.currentKeyId).not.toBe(keyIdOf(firstKey!));
+    expect(report.usage).toEqual({ [report.currentKeyId]: 1 });
+    const ring = loadKeyRing(config);
+    expect(ring.map(keyIdOf)).toEqual([report.currentKeyId, keyIdOf(firstKey!)]);
+    for (const file of ['secret.key', 'secret.keys.previous']) expect(statSync(path.join(dataDir, file)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path.join(dataDir, 'secret.keys.previous'), 'utf8').trim()).toBe(firstKey!.toString('base64'));
+    const reopened = await openStore(config.databaseUrl, createSecretBox(ring));
+    expect(await reopened.connections.credentials('embedded')).toEqual({ apiToken: 'secret-value' });
+    await reopened.close();
+  });
+});
