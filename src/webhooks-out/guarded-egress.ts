@@ -17,7 +17,6 @@ export function guardedWebhookEgress(opts: { egressAllow: readonly string[]; dis
   async function checkUrl(value: string): Promise<void> {
     const url = urlOrBlocked(value);
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (privateName.test(host)) throw new BlockedDestinationError(`${host} is a special-use private name`);
     if (net.isIP(host)) {
       const why = policy.check(host);
       if (why) throw new BlockedDestinationError(why);
@@ -27,6 +26,7 @@ export function guardedWebhookEgress(opts: { egressAllow: readonly string[]; dis
     try {
       addresses = await dns.promises.lookup(host, { all: true, verbatim: true });
     } catch (err) {
+      if (privateName.test(host)) throw new BlockedDestinationError(`${host} is a special-use private name`);
       throw new Error(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
     }
     for (const a of addresses) {
