@@ -6,7 +6,7 @@ import { checkCron, isTimeZone } from './cron';
 import { didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
 import { parseDuration } from './duration';
 import { approvalOutput, branchOutput, checkLogic, checkTemplates, checkTemplateString, forEachOutput, RefScope, type StepInfo, type StepLocation } from './references';
-import { recipeSchema, stepKinds, stepSchemas, triggerSchemas, triggerTypes, type StepKind } from './schema';
+import { actionTypePattern, recipeSchema, stepKinds, stepSchemas, triggerSchemas, triggerTypes, type StepKind } from './schema';
 import { recipeVersion } from './version';
 import { zodIssues } from './zod-issues';
 
@@ -226,8 +226,8 @@ class Compiler {
   }
 
   private compileAction(raw: Raw, path: PathSegment[], scope: RefScope, base: { id: string; onError: 'fail' | 'continue' }, valid: boolean): ActionPlanStep | undefined {
-    const type = typeof raw.action === 'string' ? raw.action : '';
-    const action = this.ctx.actions.getAction(type);
+    const type = typeof raw.action === 'string' && actionTypePattern.test(raw.action) ? raw.action : '';
+    const action = type === '' ? undefined : this.ctx.actions.getAction(type);
     if (!action && type !== '') {
       this.error([...path, 'action'], `unknown action ${JSON.stringify(type)}`, didYouMean(type, this.ctx.actions.actionTypes(), (c) => `"${c}"`));
     }

@@ -54,7 +54,12 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return best !== undefined && bestScore <= limit ? best : undefined;
+  if (best !== undefined && bestScore <= limit) return best;
+  // Same stem, different ending ("startTime" → "startedAt").
+  const stem = word.slice(0, 5).toLowerCase();
+  if (stem.length < 5) return undefined;
+  for (const c of candidates) if (c.toLowerCase().startsWith(stem)) return c;
+  return undefined;
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>, render: (c: string) => string = (c) => c): string | undefined {

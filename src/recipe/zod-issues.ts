@@ -12,6 +12,10 @@ export function zodIssues(issues: readonly Issue[], base: PathSegment[], schema:
   for (const issue of issues) {
     const rel = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
     const segments = [...base, ...rel];
+    if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && issue.input === undefined && typeof segments.at(-1) === 'string') {
+      push(segments, `missing required field "${String(segments.at(-1))}"`);
+      continue;
+    }
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = objectKeysAt(schema, rel);
