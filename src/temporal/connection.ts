@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from '../config/config';
+import { loadKeyRing } from '../security/key-ring';
+import { payloadDataConverter } from '../security/payload-codec';
 
 export interface TemporalTarget {
   address: string;
@@ -9,6 +12,8 @@ export interface TemporalTarget {
   taskQueue: string;
   apiKey?: string;
   tls?: TLSConfig;
+  /** Encrypts every payload and failure the engine writes to Temporal; clients and workers must share it. */
+  dataConverter?: DataConverter;
 }
 
 /** Where Temporal is: the embedded dev server's address, or the configured cluster. */
@@ -27,7 +32,14 @@ export function temporalTarget(config: Config, embeddedAddress?: string): Tempor
               ? { crt: readFileSync(config.TEMPORAL_TLS_CERT), key: readFileSync(config.TEMPORAL_TLS_KEY) }
               : undefined,
         };
-  return { address, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE, apiKey: embeddedAddress ? undefined : config.TEMPORAL_API_KEY, tls };
+  return {
+    address,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    apiKey: embeddedAddress ? undefined : config.TEMPORAL_API_KEY,
+    tls,
+    dataConverter: payloadDataConverter(loadKeyRing(config)),
+  };
 }
 
 function connectionOptions(target: TemporalTarget): ConnectionOptions & NativeConnectionOptions {
@@ -37,7 +49,7 @@ function connectionOptions(target: TemporalTarget): ConnectionOptions & NativeCo
 /** One client connection per process, shared by the API and any in-process helpers. */
 export async function connectClient(target: TemporalTarget): Promise<Client> {
   const connection = await Connection.connect(connectionOptions(target));
-  return new Client({ connection, namespace: target.namespace });
+  return new Client({ connection, namespace: target.namespace, dataConverter: target.dataConverter });
 }
 
 export function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {

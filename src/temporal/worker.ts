@@ -22,6 +22,7 @@ export function createEngineWorker(opts: EngineWorkerOptions): Promise<Worker> {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: opts.activities,
     identity: opts.identity,
+    dataConverter: opts.target.dataConverter,
     // Connector calls are I/O bound: many may wait on vendors at once.
     maxConcurrentActivityTaskExecutions: 100,
   });
