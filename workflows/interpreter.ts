@@ -372,7 +372,8 @@ export function toEpochMs(value: unknown): number {
 
 function formatMs(ms: number): string {
   for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+    // "24h" reads better than "1d"; whole days from two days on.
+    if (ms % size === 0 && ms >= (unit === 'd' ? 2 * size : size)) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;
 }

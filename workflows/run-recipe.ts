@@ -24,6 +24,11 @@ export interface RunRecipeInput {
 export const recipeRunFailedType = 'RecipeRunFailed';
 
 /**
+ * History budget (tested): a run has 7 fixed events (started, first workflow task, one
+ * search-attribute upsert at start and one at the end, completed) plus 6 per action step
+ * (activity scheduled/started/completed and the workflow task that follows). Conditions and
+ * templates add none; every running↔waiting transition adds one upsert.
+ *
  * Interprets a compiled plan for one event. The plan is the workflow input, so a run is pinned
  * to the recipe version it started with. Conditions and templates evaluate in the workflow
  * (no history events); each action step is one activity named "<connector>.<action>".
@@ -76,8 +81,9 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
   });
 
   upsertStartAttributes(plan, event);
+  lastStatus = 'running';
   interpreter.initialise(plan.steps);
-  setStatus('running');
+  summary.status = 'running';
 
   const scope: Scope = {
     trigger: event.payload,

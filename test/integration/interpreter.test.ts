@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, Worker, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
-import { runRecipe } from '../../workflows';
-import { createTimeSkippingEnv } from '../support/temporal';
+import { approvalSignal, connectionRestoredSignal, resumeSignal, runRecipe, stateQuery } from '../../workflows';
+import type { Plan, RunSummary } from '../../workflows/plan';
+import { createTimeSkippingEnv, waitFor } from '../support/temporal';
 import { eventOf, planOf, recipeWith, registerSearchAttributes, workflowBundle } from '../unit/recipe/helpers';
 
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+type Activity = (input: ActionActivityInput) => Promise<unknown>;
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -18,38 +23,279 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-async function worker(taskQueue: string, activities: Record<string, (input: ActionActivityInput) => Promise<unknown>>) {
-  return Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+const slackOk: Activity = async () => ({ ok: true, channel: 'C1', ts: '1.1' });
+const say = (id: string, text: string, extra: Record<string, unknown> = {}) => ({ id, action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text }, ...extra });
+
+/** Runs `body` with a worker on a fresh task queue. */
+async function withWorker<T>(activities: Record<string, Activity>, body: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  return worker.runUntil(body(taskQueue));
+}
+
+function start(taskQueue: string, plan: Plan, payload: unknown = {}) {
+  return env.client.workflow.start(runRecipe, { taskQueue, workflowId: `run/${plan.recipeId}/${randomUUID()}`, args: [{ plan, event: eventOf(payload) }] });
+}
+
+/** The RunSummary a failed run carries in its failure details. */
+async function failedSummary(promise: Promise<unknown>): Promise<{ message: string; summary: RunSummary }> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  const cause = (err as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  expect((cause as ApplicationFailure).type).toBe('RecipeRunFailed');
+  return { message: (cause as ApplicationFailure).message, summary: (cause as ApplicationFailure).details?.[0] as RunSummary };
 }
 
 describe('runRecipe on the time-skipping server', () => {
   it('runs action steps in order, renders templates and returns the summary', async () => {
-    const taskQueue = `test-${randomUUID()}`;
     const calls: ActionActivityInput[] = [];
-    const w = await worker(taskQueue, {
-      'jira.createIssue': async (input) => {
-        calls.push(input);
-        return { id: '1', key: 'SUP-7', self: 'x' };
-      },
-      'slack.postMessage': async (input) => {
-        calls.push(input);
-        return { ok: true, channel: 'C1', ts: '1.2' };
-      },
-    });
     const plan = planOf(
       recipeWith([
         { id: 'ticket', action: 'jira.createIssue', connection: 'jira-main', input: { project: 'SUP', summary: 'Urgent: {{ trigger.data.item.title | upper }}', labels: '{{ trigger.data.item.labels }}' } },
-        { id: 'notify', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#support', text: 'Created {{ steps.ticket.key }}' } },
+        say('notify', 'Created {{ steps.ticket.key }}'),
       ]),
     );
-    const result = await w.runUntil(
-      env.client.workflow.execute(runRecipe, { taskQueue, workflowId: `run/${randomUUID()}`, args: [{ plan, event: eventOf({ data: { item: { title: 'down', labels: ['a', 'b'] } } }) }] }),
+    const result = await withWorker(
+      {
+        'jira.createIssue': async (input) => (calls.push(input), { id: '1', key: 'SUP-7', self: 'x' }),
+        'slack.postMessage': async (input) => (calls.push(input), { ok: true, channel: 'C1', ts: '1.2' }),
+      },
+      async (tq) => (await start(tq, plan, { data: { item: { title: 'down', labels: ['a', 'b'] } } })).result(),
     );
     expect(calls).toEqual([
       { stepId: 'ticket', connectionId: 'jira-main', input: { project: 'SUP', summary: 'Urgent: DOWN', labels: ['a', 'b'] } },
-      { stepId: 'notify', connectionId: 'slack-main', input: { channel: '#support', text: 'Created SUP-7' } },
+      { stepId: 'notify', connectionId: 'slack-main', input: { channel: '#c', text: 'Created SUP-7' } },
     ]);
+    expect(result).toMatchObject({ recipeId: 'test-recipe', version: plan.version, status: 'succeeded' });
+    expect(result.steps.ticket).toEqual({ status: 'succeeded', input: { project: 'SUP', summary: 'Urgent: DOWN', labels: ['a', 'b'] }, output: { id: '1', key: 'SUP-7', self: 'x' } });
+  });
+
+  it('a 3-day delay completes at once in skipped time, and the state shows it waiting meanwhile', async () => {
+    const plan = planOf(recipeWith([{ id: 'wait', delay: '3d' }, say('after', 'started {{ run.startedAt }}')]));
+    let ranAt = 0;
+    const t0 = Date.now();
+    await withWorker({ 'slack.postMessage': async () => ((ranAt = await env.currentTimeMs()), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+      const handle = await start(tq, plan);
+      const waiting = await waitFor(async () => {
+        const s = await handle.query(stateQuery);
+        return s.steps.wait?.status === 'waiting' ? s : undefined;
+      }, 'the delay step to wait');
+      expect(waiting.status).toBe('waiting');
+      expect(waiting.steps.after?.status).toBe('pending');
+      const startMs = await env.currentTimeMs();
+      const result = await handle.result();
+      expect(result.steps.wait?.status).toBe('succeeded');
+      expect(ranAt - startMs).toBeGreaterThanOrEqual(3 * 86_400_000 - 60_000);
+    });
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
+  it('a 24h approval times out: the step fails with Timeout and the run fails', async () => {
+    const sent: ActionActivityInput[] = [];
+    const plan = planOf(recipeWith([{ id: 'ok', waitFor: { approval: { timeout: '24h' } } }, say('after', 'approved by {{ steps.ok.by }}')]));
+    const { message, summary } = await withWorker({ 'slack.postMessage': async (i) => (sent.push(i), { ok: true, channel: 'C', ts: '1' }) }, async (tq) =>
+      failedSummary((await start(tq, plan)).result()),
+    );
+    expect(message).toBe('step ok failed: Timeout: no approval within 24h');
+    expect(summary.steps.ok).toMatchObject({ status: 'failed', error: { kind: 'Timeout', message: 'no approval within 24h' } });
+    expect(summary.steps.after?.status).toBe('skipped');
+    expect(sent).toEqual([]);
+  });
+
+  it('an approval resumes the run and later steps read who approved', async () => {
+    const sent: ActionActivityInput[] = [];
+    const plan = planOf(recipeWith([{ id: 'ok', waitFor: { approval: { timeout: '24h' } } }, say('after', 'approved by {{ steps.ok.by }}: {{ steps.ok.comment }}')]));
+    const result = await withWorker({ 'slack.postMessage': async (i) => (sent.push(i), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+      const handle = await start(tq, plan);
+      await waitFor(async () => (await handle.query(stateQuery)).steps.ok?.status === 'waiting', 'the approval wait');
+      await handle.signal(approvalSignal, { approved: true, by: 'lin', comment: 'go' });
+      return handle.result();
+    });
+    expect(sent.map((s) => (s.input as { text: string }).text)).toEqual(['approved by lin: go']);
+    expect(result.steps.ok).toMatchObject({ status: 'succeeded', output: { approved: true, by: 'lin', comment: 'go' } });
+  });
+
+  it('a waitFor signal resumes with its payload (also when the signal came first)', async () => {
+    const sent: string[] = [];
+    const plan = planOf(recipeWith([say('first', 'hello'), { id: 'reply', waitFor: { signal: 'customerReplied', timeout: '2h' } }, say('after', 'reply: {{ steps.reply.text }}')]));
+    await withWorker({ 'slack.postMessage': async (i) => (sent.push((i.input as { text: string }).text), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+      const handle = await start(tq, plan);
+      await handle.signal(resumeSignal, { signal: 'other', payload: { text: 'ignored' } });
+      await handle.signal(resumeSignal, { signal: 'customerReplied', payload: { text: 'thanks!' } });
+      await handle.result();
+    });
+    expect(sent).toEqual(['hello', 'reply: thanks!']);
+  });
+
+  it('retries follow the step policy: 3 attempts, then the step fails with attempts=3', async () => {
+    let calls = 0;
+    const plan = planOf(recipeWith([say('flaky', 'x', { retry: { maxAttempts: 3, initialInterval: '10s', backoff: 2 } })]));
+    const { summary } = await withWorker(
+      {
+        'slack.postMessage': async () => {
+          calls++;
+          throw ApplicationFailure.create({ type: 'Retryable', message: 'HTTP 503 from Slack' });
+        },
+      },
+      async (tq) => failedSummary((await start(tq, plan)).result()),
+    );
+    expect(calls).toBe(3);
+    expect(summary.steps.flaky).toMatchObject({ status: 'failed', attempts: 3, error: { kind: 'Retryable', message: 'HTTP 503 from Slack' } });
+  });
+
+  it('the policy stops retrying the non-retryable failure types even without the nonRetryable flag', async () => {
+    let calls = 0;
+    const plan = planOf(recipeWith([say('bad', 'x', { retry: { maxAttempts: 5 } })]));
+    const { summary } = await withWorker(
+      {
+        'slack.postMessage': async () => {
+          calls++;
+          throw ApplicationFailure.create({ type: 'InvalidInput', message: 'channel_not_found' });
+        },
+      },
+      async (tq) => failedSummary((await start(tq, plan)).result()),
+    );
+    expect(calls).toBe(1);
+    expect(summary.steps.bad).toMatchObject({ status: 'failed', error: { kind: 'InvalidInput', message: 'channel_not_found' } });
+  });
+
+  it('onError: continue records the failure and goes on', async () => {
+    const sent: string[] = [];
+    const plan = planOf(recipeWith([say('optional', 'one', { onError: 'continue' }), say('next', 'two')]));
+    const result = await withWorker(
+      {
+        'slack.postMessage': async (i) => {
+          const text = (i.input as { text: string }).text;
+          if (text === 'one') throw ApplicationFailure.create({ type: 'Fatal', message: 'not_in_channel' });
+          sent.push(text);
+          return { ok: true, channel: 'C', ts: '1' };
+        },
+      },
+      async (tq) => (await start(tq, plan)).result(),
+    );
     expect(result.status).toBe('succeeded');
-    expect(result.steps.notify).toMatchObject({ status: 'succeeded', output: { ts: '1.2' } });
+    expect(result.steps.optional).toMatchObject({ status: 'failed', error: { kind: 'Fatal', message: 'not_in_channel' } });
+    expect(result.steps.next?.status).toBe('succeeded');
+    expect(sent).toEqual(['two']);
+  });
+
+  it('a branch runs the first matching case only; the other cases are skipped', async () => {
+    const sent: string[] = [];
+    const plan = planOf(
+      recipeWith([
+        {
+          id: 'route',
+          branch: [
+            { when: { '==': [{ var: 'trigger.priority' }, 'high'] }, steps: [say('high', 'HIGH')] },
+            { when: { '==': [{ var: 'trigger.priority' }, 'low'] }, steps: [say('low', 'LOW')] },
+          ],
+          else: [say('other', 'OTHER')],
+        },
+        say('after', 'case {{ steps.route.case }}'),
+      ]),
+    );
+    const results = await withWorker({ 'slack.postMessage': async (i) => (sent.push((i.input as { text: string }).text), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+      const low = await (await start(tq, plan, { priority: 'low' })).result();
+      const none = await (await start(tq, plan, { priority: 'meh' })).result();
+      return { low, none };
+    });
+    expect(sent).toEqual(['LOW', 'case 1', 'OTHER', 'case else']);
+    expect(results.low.steps).toMatchObject({ high: { status: 'skipped' }, low: { status: 'succeeded' }, other: { status: 'skipped' } });
+    expect(results.none.steps).toMatchObject({ high: { status: 'skipped' }, low: { status: 'skipped' }, other: { status: 'succeeded' } });
+  });
+
+  it('a step with a false when is skipped and records the condition', async () => {
+    const plan = planOf(recipeWith([say('maybe', 'x', { when: { '>': [{ var: 'trigger.count' }, 5] } })]));
+    const result = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => (await start(tq, plan, { count: 2 })).result());
+    expect(result.steps.maybe).toEqual({ status: 'skipped', condition: false });
+  });
+
+  it('forEach honours its concurrency cap and gives each iteration its own idempotency step key', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const keys: string[] = [];
+    const plan = planOf(recipeWith([{ id: 'each', forEach: '{{ trigger.tags }}', as: 'tag', concurrency: 2, steps: [say('post', '{{ tag }} #{{ index }}')] }]));
+    const result = await withWorker(
+      {
+        'slack.postMessage': async (i) => {
+          keys.push(i.stepId);
+          inFlight++;
+          maxInFlight = Math.max(maxInFlight, inFlight);
+          await new Promise((r) => setTimeout(r, 150));
+          inFlight--;
+          return { ok: true, channel: 'C', ts: '1' };
+        },
+      },
+      async (tq) => (await start(tq, plan, { tags: ['a', 'b', 'c', 'd', 'e', 'f'] })).result(),
+    );
+    expect(maxInFlight).toBe(2);
+    expect(keys.sort()).toEqual(['post[0]', 'post[1]', 'post[2]', 'post[3]', 'post[4]', 'post[5]']);
+    expect(result.steps.each).toMatchObject({ status: 'succeeded', output: { count: 6, succeeded: 6, failed: 0 }, progress: { total: 6, done: 6, failed: 0 } });
+  });
+
+  it('a long forEach runs in child workflows of 100 items and returns counts only', async () => {
+    const seen = new Set<string>();
+    const items = Array.from({ length: 230 }, (_, i) => `u${i}`);
+    const plan = planOf(recipeWith([{ id: 'each', forEach: '{{ trigger.users }}', concurrency: 20, steps: [say('post', '{{ item }}')] }]));
+    const { result, children } = await withWorker({ 'slack.postMessage': async (i) => (seen.add((i.input as { text: string }).text), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+      const handle = await start(tq, plan, { users: items });
+      const result = await handle.result();
+      const history = await handle.fetchHistory();
+      const children = history.events?.filter((e) => e.childWorkflowExecutionCompletedEventAttributes).length ?? 0;
+      return { result, children };
+    });
+    expect(seen.size).toBe(230);
+    expect(children).toBe(3);
+    expect(result.steps.each).toMatchObject({ status: 'succeeded', output: { count: 230, succeeded: 230, failed: 0 } });
+  }, 120_000);
+
+  it('auth lost: the step waits for connectionRestored, then retries', async () => {
+    let calls = 0;
+    const plan = planOf(recipeWith([say('post', 'x')]));
+    const result = await withWorker(
+      {
+        'slack.postMessage': async () => {
+          if (++calls === 1) throw ApplicationFailure.create({ type: 'AuthLost', message: '401 from Slack: token_revoked' });
+          return { ok: true, channel: 'C', ts: '1' };
+        },
+      },
+      async (tq) => {
+        const handle = await start(tq, plan);
+        const waiting = await waitFor(async () => {
+          const s = await handle.query(stateQuery);
+          return s.steps.post?.status === 'waiting' ? s : undefined;
+        }, 'the step to wait for its connection');
+        expect(waiting.status).toBe('waiting');
+        expect(waiting.steps.post?.waitingFor).toBe('connection slack-main (401 from Slack: token_revoked)');
+        await handle.signal(connectionRestoredSignal, { connectionId: 'slack-main' });
+        return handle.result();
+      },
+    );
+    expect(calls).toBe(2);
+    expect(result.steps.post?.status).toBe('succeeded');
+  });
+
+  it('history stays small: each action step adds a fixed, small number of events', async () => {
+    const one = planOf(recipeWith([say('a', 'x')]));
+    const three = planOf(recipeWith([say('a', 'x'), say('b', '{{ steps.a.ts }}', { when: { '==': [1, 1] } }), say('c', 'y')]));
+    let eventTypes: string[] = [];
+    const counts = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => {
+      const h1 = await start(tq, one);
+      await h1.result();
+      const h3 = await start(tq, three);
+      await h3.result();
+      const e1 = (await h1.fetchHistory()).events ?? [];
+      eventTypes = e1.map((e) => String(e.eventType));
+      return [e1.length, (await h3.fetchHistory()).events?.length ?? 0];
+    });
+    const perStep = (counts[1]! - counts[0]!) / 2;
+    // ActivityTaskScheduled/Started/Completed + WorkflowTaskScheduled/Started/Completed; conditions and templates add none.
+    expect(perStep).toBe(6);
+    // started, WFT×3, upsert (start attributes), activity×3, WFT×3, upsert (RunStatus), completed
+    expect(eventTypes.length).toBe(13);
   });
 });
