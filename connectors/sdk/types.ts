@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { FailureKind } from './errors';
+import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
 
 /** Intercom App Store categories. */
 export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation'] as const;
@@ -11,18 +13,54 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+export type AuthKind = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2' | 'custom';
+
+/** Where an outgoing request is being built; auth adds headers or query parameters to it. */
+export interface OutgoingRequest {
+  url: URL;
+  headers: Record<string, string>;
+}
+
+export interface OAuth2Settings {
+  /** Default token endpoint; a connection may override it with `credentials.tokenUrl`. */
+  tokenUrl: string;
+  scopes?: readonly string[];
+  /** Refresh this long before `expiresAt` (default 60 s). */
+  refreshSkewMs?: number;
+}
+
+/** Fixed once per connector; actions, triggers and the webhook source infer credentials from it. */
+export interface AuthDefinition<C = unknown> {
+  kind: AuthKind;
+  /** The connections API validates credentials against this schema. */
+  credentials: z.ZodType<C>;
+  /** Adds the auth to a request. Throws ConnectorError when the credentials cannot authenticate. */
+  apply(credentials: C, request: OutgoingRequest): void;
+  /** A human label for the account (e.g. the email), shown on the connection. */
+  accountLabel?(credentials: C): string | undefined;
+  oauth2?: OAuth2Settings;
+}
+
 /** The small, fakeable context every action receives. */
 export interface ActionContext<Credentials = unknown> {
-  connectionId: string;
+  /** Null for connectors with auth kind "none". */
+  connectionId: string | null;
   credentials: Credentials;
   /** Pre-authenticated, SSRF-guarded client bound to the connection's base URL. */
-  http: import('./http-types').HttpClient;
+  http: HttpClient;
   signal: AbortSignal;
-  /** Stable across retries: workflow id + step id. */
+  /** Stable across retries: workflow id + '/' + step id. */
   idempotencyKey: string;
   attempt: number;
   logger: Logger;
   heartbeat(details?: unknown): void;
+}
+
+export interface RetryDefaults {
+  maxAttempts?: number;
+  initialInterval?: string;
+  backoff?: number;
+  maxInterval?: string;
 }
 
 export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, C = unknown> {
@@ -31,11 +69,37 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
   description: string;
   input: I;
   output: O;
+  /** True when running it twice with the same input and idempotency key has the effect of once. */
   idempotent: boolean;
+  /** Whether a step must name a connection: default "required", or "none" when the auth kind is none. */
+  connection?: 'required' | 'optional' | 'none';
+  /** Default startToClose timeout, e.g. "30s". */
   timeout?: string;
-  retry?: { maxAttempts?: number; initialInterval?: string; backoff?: number; maxInterval?: string };
+  retry?: RetryDefaults;
+  /** Example output, used by dry runs and the catalog. */
   sample: z.output<O>;
   run(ctx: ActionContext<C>, input: z.output<I>): Promise<z.input<O>>;
+}
+
+/** Polling: list items changed since a cursor; the engine keeps the cursor durably and dedupes by key. */
+export interface PollingTriggerDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, C = unknown> {
+  key: string;
+  title: string;
+  description: string;
+  /** Trigger configuration from the recipe (e.g. a JQL filter). */
+  input: I;
+  /** One item. */
+  output: O;
+  sample: z.output<O>;
+  /** Suggested interval, e.g. "5m". */
+  defaultInterval?: string;
+  poll(ctx: ActionContext<C>, input: z.output<I>, cursor: string | null): Promise<PollResult<z.input<O>>>;
+}
+
+export interface PollResult<T = unknown> {
+  items: { dedupeKey: string; item: T }[];
+  /** Cursor for the next poll; unchanged when nothing new. */
+  cursor: string | null;
 }
 
 /** One event extracted from an inbound delivery. */
@@ -50,7 +114,7 @@ export interface InboundEvent {
 export interface WebhookRequest {
   rawBody: Buffer;
   headers: Record<string, string | string[] | undefined>;
-  /** Path segments after /hooks/<connection id>, e.g. the generic source's token. */
+  /** Path segment after /hooks/<connection id>, e.g. the generic source's token. */
   pathToken?: string;
 }
 
@@ -61,9 +125,54 @@ export interface WebhookSourceDefinition<C = unknown> {
   verify(request: WebhookRequest, credentials: C, now: Date): VerifyResult;
   /** Extracts events from a verified delivery (one delivery may carry several). */
   extract(request: WebhookRequest, body: unknown): InboundEvent[];
-  /** Topic catalog, and documented aliases (alias → canonical topic). */
+  /** Topic catalog (the sender's real topic names). */
   topics: readonly string[];
+  /** Documented aliases a recipe may use instead (alias → real topic). */
   topicAliases?: Readonly<Record<string, string>>;
   /** Deliveries answered 2xx without starting runs (e.g. Intercom's `ping`). */
   ignoredTopics?: readonly string[];
 }
+
+/** One row of the failure classification table: first match wins, connector rules before the defaults. */
+export interface StatusRule {
+  /** A status, a list, or an inclusive range. */
+  status: number | readonly number[] | { from: number; to: number };
+  kind: FailureKind;
+  /** Further condition on the parsed body (e.g. Google's 403 `rateLimitExceeded`). */
+  when?: (body: unknown, response: HttpResponse) => boolean;
+}
+
+/** How a connector reads its vendor's responses: extra status rules, error messages, 200-with-error quirks. */
+export interface VendorProfile {
+  /** Vendor name used in messages ("401 from Jira: ..."). */
+  vendor: string;
+  rules?: readonly StatusRule[];
+  /** Replace the default rules entirely instead of extending them. */
+  replaceDefaultRules?: boolean;
+  /** Header with the reset time as unix seconds (e.g. Intercom's `X-RateLimit-Reset`), used when there is no Retry-After. */
+  rateLimitResetHeader?: string;
+  /** Vendor message (and blamed field, code) from an error body. */
+  errorDetails?(body: unknown, response: HttpResponse): { message?: string; field?: string; code?: string };
+  /** Classify a success-status response that is really an error (Slack `ok:false`); undefined = success. */
+  inspect?(response: HttpResponse): { kind: FailureKind; message: string; code?: string; field?: string } | undefined;
+  /** Extra request headers for every call (e.g. `Accept`, `Intercom-Version`). */
+  headers?: Record<string, string>;
+}
+
+export interface ConnectorDefinition<C = unknown> {
+  id: string;
+  name: string;
+  category: ConnectorCategory;
+  description: string;
+  auth: AuthDefinition<C>;
+  /** Default base URL (a function when it depends on the credentials, e.g. Mailchimp's data center); a connection may override it. */
+  baseUrl: string | ((credentials: C) => string) | null;
+  vendor: VendorProfile;
+  /** A cheap call that proves the credentials work. */
+  validate?(ctx: ActionContext<C>): Promise<void>;
+  actions: Readonly<Record<string, ActionDefinition<z.ZodType, z.ZodType, C>>>;
+  pollingTriggers: Readonly<Record<string, PollingTriggerDefinition<z.ZodType, z.ZodType, C>>>;
+  webhookSource?: WebhookSourceDefinition<C>;
+}
+
+export type { HttpClient, HttpRequest, HttpResponse };

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { actionFor, pollingTriggerFor } from '../sdk/connector';
+import { auth } from '../sdk/auth';
+
+/**
+ * `accessToken` for the REST API (Authorization: Bearer), `clientSecret` to verify webhooks
+ * (X-Hub-Signature). A connection that only receives webhooks may omit the token.
+ */
+export const intercomAuth = auth.bearer({
+  optional: true,
+  extra: { clientSecret: z.string().min(1).optional() },
+});
+export type IntercomCredentials = z.output<typeof intercomAuth.credentials>;
+
+export const defineAction = actionFor(intercomAuth);
+export const definePollingTrigger = pollingTriggerFor(intercomAuth);

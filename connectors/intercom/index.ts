@@ -1,0 +1,25 @@
+import { connector } from '../sdk/connector';
+import { intercomAuth } from './auth';
+import { createOrUpdateContact } from './create-or-update-contact';
+import { searchConversations } from './search-conversations';
+import { sendMessage } from './send-message';
+import { tag } from './tag';
+import { updatedConversations } from './updated-conversations';
+import { intercomVendor } from './vendor';
+import { intercomWebhookSource } from './webhook-source';
+
+export const intercom = connector({
+  id: 'intercom',
+  name: 'Intercom',
+  category: 'Support',
+  description: 'Customer messaging: signed webhooks for conversations, contacts, tickets; contacts, messages, tags.',
+  auth: intercomAuth,
+  baseUrl: 'https://api.intercom.io',
+  vendor: intercomVendor,
+})
+  .webhookSource(intercomWebhookSource)
+  .action(createOrUpdateContact)
+  .action(sendMessage)
+  .action(searchConversations)
+  .action(tag)
+  .pollingTrigger(updatedConversations);

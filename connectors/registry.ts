@@ -1,0 +1,45 @@
+import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import { http } from './http';
+import { intercom } from './intercom';
+import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
+import { webhook } from './webhook';
+
+/** Every connector, one line each. */
+export const registry: ConnectorRegistry = createRegistry([
+  intercom,
+  webhook,
+  http,
+]);
+
+/** The recipe compiler's view of the registry. */
+export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
+  const actionTypes = reg.listConnectors().flatMap((c) => Object.keys(c.actions).map((k) => `${c.id}.${k}`));
+  const triggerTypes = reg.listConnectors().flatMap((c) => Object.keys(c.pollingTriggers).map((k) => `${c.id}.${k}`));
+  return {
+    getAction(type): CatalogAction | undefined {
+      const found = reg.getAction(type);
+      if (!found) return undefined;
+      const { connector, action } = found;
+      return {
+        connector: connector.id,
+        key: action.key,
+        input: action.input,
+        output: action.output,
+        sample: action.sample,
+        idempotent: action.idempotent,
+        timeout: action.timeout,
+        retry: action.retry,
+        needsConnection: connectionRequirement(connector, action) === 'required',
+      };
+    },
+    actionTypes: () => [...actionTypes],
+    getPollingTrigger(type): CatalogPollingTrigger | undefined {
+      const found = reg.getPollingTrigger(type);
+      if (!found) return undefined;
+      return { connector: found.connector.id, key: found.trigger.key, output: found.trigger.output, sample: found.trigger.sample };
+    },
+    pollingTriggerTypes: () => [...triggerTypes],
+  };
+}
+
+export const actionCatalog: ActionCatalog = catalogOf(registry);

@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import { connectorCategories, type ActionDefinition, type AuthDefinition, type ConnectorDefinition, type PollingTriggerDefinition, type WebhookSourceDefinition } from './types';
+
+/** Accumulates a connector; `definition` is the finished, plain definition the registry holds. */
+export interface ConnectorBuilder<C> {
+  readonly definition: ConnectorDefinition<C>;
+  action<I extends z.ZodType, O extends z.ZodType>(action: ActionDefinition<I, O, C>): ConnectorBuilder<C>;
+  pollingTrigger<I extends z.ZodType, O extends z.ZodType>(trigger: PollingTriggerDefinition<I, O, C>): ConnectorBuilder<C>;
+  webhookSource(source: WebhookSourceDefinition<C>): ConnectorBuilder<C>;
+}
+
+type ConnectorInput<C> = Omit<ConnectorDefinition<C>, 'actions' | 'pollingTriggers' | 'webhookSource' | 'vendor'> & {
+  vendor?: ConnectorDefinition<C>['vendor'];
+};
+
+const idPattern = /^[a-z][a-z0-9-]*$/;
+const keyPattern = /^[a-z][A-Za-z0-9]*$/;
+
+function build<C>(def: ConnectorDefinition<C>): ConnectorBuilder<C> {
+  return {
+    definition: def,
+    action(action) {
+      if (!keyPattern.test(action.key)) throw new Error(`connector ${def.id}: action key "${action.key}" must be camelCase`);
+      if (def.actions[action.key]) throw new Error(`connector ${def.id}: duplicate action ${action.key}`);
+      return build({ ...def, actions: { ...def.actions, [action.key]: action as unknown as ActionDefinition<z.ZodType, z.ZodType, C> } });
+    },
+    pollingTrigger(trigger) {
+      if (!keyPattern.test(trigger.key)) throw new Error(`connector ${def.id}: trigger key "${trigger.key}" must be camelCase`);
+      if (def.pollingTriggers[trigger.key]) throw new Error(`connector ${def.id}: duplicate polling trigger ${trigger.key}`);
+      return build({ ...def, pollingTriggers: { ...def.pollingTriggers, [trigger.key]: trigger as unknown as PollingTriggerDefinition<z.ZodType, z.ZodType, C> } });
+    },
+    webhookSource(source) {
+      if (def.webhookSource) throw new Error(`connector ${def.id}: webhook source already defined`);
+      return build({ ...def, webhookSource: source });
+    },
+  };
+}
+
+/** Starts a connector definition; the auth kind (and so the credentials type) is fixed here, once. */
+export function connector<C>(input: ConnectorInput<C>): ConnectorBuilder<C> {
+  if (!idPattern.test(input.id)) throw new Error(`connector id "${input.id}" must be kebab-case`);
+  if (!connectorCategories.includes(input.category)) throw new Error(`connector ${input.id}: unknown category ${input.category}`);
+  return build({ ...input, vendor: input.vendor ?? { vendor: input.name }, actions: {}, pollingTriggers: {} });
+}
+
+/** For one-action-per-file connectors: `export const defineAction = actionFor(jiraAuth)`, then `defineAction({...})` infers everything. */
+export function actionFor<C>(_auth: AuthDefinition<C>) {
+  return <I extends z.ZodType, O extends z.ZodType>(action: ActionDefinition<I, O, C>) => action;
+}
+
+export function pollingTriggerFor<C>(_auth: AuthDefinition<C>) {
+  return <I extends z.ZodType, O extends z.ZodType>(trigger: PollingTriggerDefinition<I, O, C>) => trigger;
+}
+
+export function webhookSourceFor<C>(_auth: AuthDefinition<C>) {
+  return (source: WebhookSourceDefinition<C>) => source;
+}

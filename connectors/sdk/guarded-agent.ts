@@ -1,0 +1,77 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import { Agent, buildConnector } from 'undici';
+import { blockedDestination, egressPolicy, type EgressPolicy } from './ssrf';
+
+/** Thrown from the connector when a destination is refused; the client turns it into a fatal `blocked_destination`. */
+export class BlockedDestinationError extends Error {
+  readonly code = 'blocked_destination';
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(`blocked_destination: ${target} (${reason})`);
+  }
+  toConnectorError() {
+    return blockedDestination(this.target, this.reason);
+  }
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for net/tls.connect that resolves every address of the host and refuses the
+ * connection if ANY of them is blocked: the check happens at connect time, on the addresses
+ * actually used, so DNS rebinding between a check and the connect is impossible.
+ */
+export function guardedLookup(policy: EgressPolicy) {
+  return (hostname: string, options: dns.LookupOptions, callback: LookupCallback): void => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const list = addresses as dns.LookupAddress[];
+      for (const a of list) {
+        const why = policy.check(a.address);
+        if (why) return callback(new BlockedDestinationError(hostname, `resolves to ${why}`) as unknown as NodeJS.ErrnoException, []);
+      }
+      if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), []);
+      if (options.all) return callback(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+}
+
+export interface GuardedAgentOptions {
+  egressAllow: readonly string[];
+  connectTimeoutMs?: number;
+  /** Idle keep-alive socket lifetime. */
+  keepAliveTimeoutMs?: number;
+}
+
+/** A keep-alive undici Agent whose every connection goes through the egress policy. */
+export function guardedAgent(opts: GuardedAgentOptions): Agent {
+  const policy = egressPolicy(opts.egressAllow);
+  const base = buildConnector({ timeout: opts.connectTimeoutMs ?? 10_000, lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
+  const connect: buildConnector.connector = (options, callback) => {
+    const host = options.hostname.replace(/^\[|\]$/g, '');
+    // IP literals never reach `lookup`, so they are checked here.
+    if (net.isIP(host)) {
+      const why = policy.check(host);
+      if (why) return callback(new BlockedDestinationError(host, why), null);
+    }
+    return base(options, callback);
+  };
+  return new Agent({ connect, keepAliveTimeout: opts.keepAliveTimeoutMs ?? 4_000, connections: 64 });
+}
+
+const agents = new Map<string, Agent>();
+
+/** One shared agent per allow-list (so keep-alive pools are reused across activities). */
+export function sharedGuardedAgent(egressAllow: readonly string[]): Agent {
+  const key = egressAllow.join(',');
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = guardedAgent({ egressAllow });
+    agents.set(key, agent);
+  }
+  return agent;
+}

@@ -1,0 +1,10 @@
+export * from './types';
+export * from './errors';
+export { auth, type OAuth2Credentials } from './auth';
+export { connector, actionFor, pollingTriggerFor, webhookSourceFor, type ConnectorBuilder } from './connector';
+export { defaultStatusRules, retryAfterMs, classifyResponse } from './classify';
+export { createHttpClient, type HttpClientOptions } from './http';
+export { connectionHttp, resolveBaseUrl } from './connection-http';
+export { fakeContext } from './fake-context';
+export { egressPolicy, blockedDestinationCode } from './ssrf';
+export * from './signatures';

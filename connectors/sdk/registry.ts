@@ -1,0 +1,55 @@
+import type { ZodType } from 'zod';
+import type { ConnectorBuilder } from './connector';
+import type { ActionDefinition, ConnectorDefinition, PollingTriggerDefinition } from './types';
+
+// The registry holds connectors of different credential types side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyConnector = ConnectorDefinition<any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAction = ActionDefinition<ZodType, ZodType, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPollingTrigger = PollingTriggerDefinition<ZodType, ZodType, any>;
+
+export interface ConnectorRegistry {
+  getConnector(id: string): AnyConnector | undefined;
+  listConnectors(): AnyConnector[];
+  /** By activity type "<connector>.<action>". */
+  getAction(type: string): { connector: AnyConnector; action: AnyAction } | undefined;
+  /** By "<connector>.<trigger>". */
+  getPollingTrigger(type: string): { connector: AnyConnector; trigger: AnyPollingTrigger } | undefined;
+}
+
+/** Whether a step calling this action must name a connection. */
+export function connectionRequirement(connector: AnyConnector, action: AnyAction): 'required' | 'optional' | 'none' {
+  return action.connection ?? (connector.auth.kind === 'none' ? 'none' : 'required');
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function createRegistry(entries: readonly (ConnectorBuilder<any> | AnyConnector)[]): ConnectorRegistry {
+  const byId = new Map<string, AnyConnector>();
+  for (const e of entries) {
+    const def: AnyConnector = 'definition' in e ? e.definition : e;
+    if (byId.has(def.id)) throw new Error(`connector registry: duplicate connector id ${def.id}`);
+    byId.set(def.id, def);
+  }
+  const split = (type: string): [string, string] | undefined => {
+    const dot = type.lastIndexOf('.');
+    return dot > 0 ? [type.slice(0, dot), type.slice(dot + 1)] : undefined;
+  };
+  return {
+    getConnector: (id) => byId.get(id),
+    listConnectors: () => [...byId.values()],
+    getAction(type) {
+      const parts = split(type);
+      const connector = parts && byId.get(parts[0]);
+      const action = connector && Object.hasOwn(connector.actions, parts[1]) ? connector.actions[parts[1]] : undefined;
+      return connector && action ? { connector, action } : undefined;
+    },
+    getPollingTrigger(type) {
+      const parts = split(type);
+      const connector = parts && byId.get(parts[0]);
+      const trigger = connector && Object.hasOwn(connector.pollingTriggers, parts[1]) ? connector.pollingTriggers[parts[1]] : undefined;
+      return connector && trigger ? { connector, trigger } : undefined;
+    },
+  };
+}

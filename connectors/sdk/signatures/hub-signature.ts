@@ -1,0 +1,31 @@
+import { createHmac } from 'node:crypto';
+import type { VerifyResult, WebhookRequest } from '../types';
+import { constantTimeEqual, headerValue, hexBytes } from './constant-time';
+
+export interface HubSignatureScheme {
+  /** Header name, e.g. `X-Hub-Signature` (Intercom, sha1) or `X-Hub-Signature-256` (GitHub, sha256). */
+  header: string;
+  algorithm: 'sha1' | 'sha256';
+}
+
+export const intercomSignature: HubSignatureScheme = { header: 'X-Hub-Signature', algorithm: 'sha1' };
+export const githubSignature: HubSignatureScheme = { header: 'X-Hub-Signature-256', algorithm: 'sha256' };
+
+/** `<algorithm>=<hex HMAC of the raw body>`, the form Intercom and GitHub send. */
+export function signHub(scheme: HubSignatureScheme, secret: string, rawBody: Buffer | string): string {
+  return `${scheme.algorithm}=${createHmac(scheme.algorithm, secret).update(rawBody).digest('hex')}`;
+}
+
+/** Verifies an `X-Hub-Signature[-256]` header over the raw bytes, in constant time, length-checked first. */
+export function verifyHubSignature(scheme: HubSignatureScheme, request: WebhookRequest, secret: string | undefined): VerifyResult {
+  if (!secret) return { ok: false, reason: 'the connection has no signing secret configured' };
+  const header = headerValue(request.headers, scheme.header);
+  if (!header) return { ok: false, reason: `missing ${scheme.header} header` };
+  const prefix = `${scheme.algorithm}=`;
+  if (!header.startsWith(prefix)) return { ok: false, reason: `${scheme.header} must start with "${prefix}"` };
+  const bytes = scheme.algorithm === 'sha1' ? 20 : 32;
+  const given = hexBytes(header.slice(prefix.length).trim(), bytes);
+  if (!given) return { ok: false, reason: `${scheme.header} must be ${prefix}<${bytes * 2} hex chars>` };
+  const expected = createHmac(scheme.algorithm, secret).update(request.rawBody).digest();
+  return constantTimeEqual(given, expected) ? { ok: true } : { ok: false, reason: `${scheme.header} does not match the body` };
+}

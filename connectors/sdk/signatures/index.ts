@@ -1,0 +1,3 @@
+export * from './constant-time';
+export * from './hub-signature';
+export * from './standard-webhooks';
