@@ -4,7 +4,11 @@ import type { Client } from '@temporalio/client';
 import type { Router } from 'express';
 import { registry } from '../../connectors/registry';
 import type { Config } from '../config/config';
+import { createEngineEvents, type EngineEvents } from '../engine/engine-events';
 import { PlanCache } from '../engine/plan-cache';
+import { managementApi } from '../http/api/from-config';
+import type { ApiRoute } from '../http/api/route';
+import type { TokenStore } from '../store/tokens';
 import { createApp } from '../http/app';
 import { hookRoutes } from '../http/hooks';
 import type { Logger } from '../logging';
@@ -15,6 +19,10 @@ export interface ApiHandle {
   url: string;
   server: http.Server;
   plans: PlanCache;
+  /** API tokens (the dev runtime bootstraps the first admin token with `ensureBootstrapToken`). */
+  tokens: TokenStore;
+  /** Connection status events; outgoing webhooks subscribe here. */
+  events: EngineEvents;
   close(): Promise<void>;
 }
 
@@ -25,12 +33,18 @@ export interface ApiOptions {
   client: Client;
   /** Extra routers (e.g. the dev-only demo sink). */
   extraRouters?: Router[];
+  /** Engine events shared with subscribers (outgoing webhooks); created here when not given. */
+  events?: EngineEvents;
+  /** Further /api/v1 route groups (recipes, runs, webhooks, …), behind the same auth and rate limit. */
+  apiRouteGroups?: ApiRoute[][];
 }
 
 /** Starts the HTTP API on HOST:PORT (PORT=0 picks a free port). */
 export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const { config, logger, store, client } = opts;
   const plans = new PlanCache(store.recipes);
+  const events = opts.events ?? createEngineEvents(logger);
+  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups: opts.apiRouteGroups });
   const app = createApp({
     logger,
     readiness: { store: () => store.ping(), ...temporalChecks(client, config.TEMPORAL_TASK_QUEUE) },
@@ -44,6 +58,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         logger,
       }),
+      management.router,
       ...(opts.extraRouters ?? []),
     ],
   });
@@ -61,6 +76,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     url,
     server,
     plans,
+    tokens: management.tokens,
+    events,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

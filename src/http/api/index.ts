@@ -1,7 +1,12 @@
 import { Router } from 'express';
+import type { PayloadCodec } from '@temporalio/common';
 import type { TokenStore } from '../../store/tokens';
 import { openApiDocument } from '../openapi';
 import { authenticate } from './auth';
+import { codecRoutes } from './codec-routes';
+import { connectionRoutes, type ConnectionRoutesDeps } from './connections-routes';
+import { eventRoutes, type EventRoutesDeps } from './events-routes';
+import { identityRoutes } from './identity-routes';
 import { rateLimitPerToken, type RateLimitPolicy } from './rate-limit';
 import { mountRoutes, type ApiRoute } from './route';
 import { tokenRoutes } from './tokens-routes';
@@ -10,7 +15,13 @@ export interface ApiV1Deps {
   tokens: TokenStore;
   rateLimit: RateLimitPolicy;
   rotationGraceMs: number;
-  /** Route groups owned elsewhere (connections, events, recipes, runs, webhooks, …). */
+  connections?: ConnectionRoutesDeps;
+  events?: EventRoutesDeps;
+  /** SWITCHYARD_IDENTITY_SECRET; the identity route answers 409 without it. */
+  identitySecret?: string;
+  /** The Temporal codec endpoint (`/codec/encode|decode`) for the Web UI. */
+  codec?: { codec: PayloadCodec; allowedOrigins: string[] };
+  /** Route groups owned elsewhere (recipes, runs, webhooks, …). */
   routeGroups?: ApiRoute[][];
   version?: string;
   now?: () => Date;
@@ -22,15 +33,26 @@ export interface ApiV1 {
   routes: ApiRoute[];
 }
 
-/** `/api/v1/*` behind bearer auth, the per-token rate limit and each route's scope; `/openapi.json` is public. */
+/**
+ * `/api/v1/*` behind bearer auth, the per-token rate limit and each route's scope; the codec
+ * endpoint behind the same guards; `/openapi.json` is public.
+ */
 export function apiV1(deps: ApiV1Deps): ApiV1 {
-  const routes = [...tokenRoutes({ tokens: deps.tokens, rotationGraceMs: deps.rotationGraceMs, now: deps.now }), ...(deps.routeGroups ?? []).flat()];
+  const routes = [
+    ...tokenRoutes({ tokens: deps.tokens, rotationGraceMs: deps.rotationGraceMs, now: deps.now }),
+    ...(deps.connections ? connectionRoutes({ now: deps.now, ...deps.connections }) : []),
+    ...(deps.events ? eventRoutes({ now: deps.now, ...deps.events }) : []),
+    ...identityRoutes({ identitySecret: deps.identitySecret }),
+    ...(deps.routeGroups ?? []).flat(),
+  ];
+  const guards = [authenticate(deps.tokens, deps.now), rateLimitPerToken(deps.rateLimit)];
   const router = Router();
   let document: Record<string, unknown> | undefined;
   router.get('/openapi.json', (_req, res) => {
     document ??= openApiDocument(routes, { version: deps.version ?? '1' });
     res.json(document);
   });
-  router.use(mountRoutes(routes, [authenticate(deps.tokens, deps.now), rateLimitPerToken(deps.rateLimit)]));
+  if (deps.codec) router.use(codecRoutes({ ...deps.codec, guards }));
+  router.use(mountRoutes(routes, guards));
   return { router, routes };
 }

@@ -1,0 +1,62 @@
+import type { Client } from '@temporalio/client';
+import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
+import type { Config } from '../../config/config';
+import type { EngineEvents } from '../../engine/engine-events';
+import type { PlanCache } from '../../engine/plan-cache';
+import type { Logger } from '../../logging';
+import { loadKeyRing } from '../../security/key-ring';
+import { AesGcmPayloadCodec, deriveCodecKeys } from '../../security/payload-codec';
+import type { Store } from '../../store/store';
+import { TokenStore } from '../../store/tokens';
+import { ensureBootstrapToken } from './bootstrap-token';
+import { registryLookup } from './connector-lookup';
+import { configDurationMs } from './durations';
+import { apiV1, type ApiV1 } from './index';
+import type { ApiRoute } from './route';
+
+export interface ManagementApiOptions {
+  config: Config;
+  store: Store;
+  client: Client;
+  plans: PlanCache;
+  logger: Logger;
+  events: EngineEvents;
+  registry: ConnectorRegistry;
+  /** Route groups owned elsewhere (recipes, runs, webhooks, …). */
+  routeGroups?: ApiRoute[][];
+}
+
+/**
+ * The management API as a process runs it. Installs SWITCHYARD_ADMIN_TOKEN when set; generating
+ * the first admin token is left to `switchyard dev` (see `ensureBootstrapToken`).
+ */
+export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 & { tokens: TokenStore }> {
+  const { config, store, client, logger } = opts;
+  const tokens = new TokenStore(store.db);
+  await ensureBootstrapToken(tokens, config, { generate: false });
+  const uiOrigins = [`http://localhost:${config.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`];
+  const api = apiV1({
+    tokens,
+    rateLimit: { perMinute: config.SWITCHYARD_API_RATE_LIMIT, burstPerHour: config.SWITCHYARD_API_RATE_BURST },
+    rotationGraceMs: configDurationMs(config.SWITCHYARD_TOKEN_ROTATION_GRACE),
+    connections: {
+      connections: store.connections,
+      connectors: registryLookup(opts.registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections, logger }),
+      events: opts.events,
+      waitingRuns: (id) => waitingRuns(client, id),
+      publicUrl: config.PUBLIC_URL,
+    },
+    events: { plans: opts.plans, client, taskQueue: config.TEMPORAL_TASK_QUEUE, deliveries: store.deliveries, logger },
+    identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
+    codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config))), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
+    routeGroups: opts.routeGroups,
+  });
+  return { ...api, tokens };
+}
+
+/** Open runs that use the connection and report `waiting` (visibility is eventually consistent). */
+export async function waitingRuns(client: Client, connectionId: string): Promise<number> {
+  const query = `WorkflowType = 'runRecipe' AND ExecutionStatus = 'Running' AND RunStatus = 'waiting' AND ConnectionIds = ${JSON.stringify(connectionId)}`;
+  const { count } = await client.workflow.count(query);
+  return count;
+}

@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import type { Plan } from '../../workflows/plan';
+import { PlanCache } from '../../src/engine/plan-cache';
+import { runWorkflowId } from '../../src/engine/start-runs';
+import { apiV1 } from '../../src/http/api';
+import { userHash } from '../../src/http/api/identity-routes';
+import { createLogger } from '../../src/logging';
+import type { Store } from '../../src/store/store';
+import { TokenStore } from '../../src/store/tokens';
+import { openTestStore, storeBackends } from '../support/stores';
+import { call, serve } from './api-harness';
+
+function eventPlan(recipeId: string, event: string, when?: unknown): Plan {
+  return { planFormat: 1, recipeId, version: `v-${recipeId}`, name: recipeId, enabled: true, trigger: { type: 'event', event }, ...(when ? { when } : {}), steps: [], connections: [] };
+}
+
+describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
+  const taskQueue = `events-${randomUUID()}`;
+  const topic = `order.created.${randomUUID().slice(0, 8)}`;
+  let store: Store;
+  let client: Client;
+  let api: { url: string; close(): Promise<void> };
+  let token: string;
+  const started: string[] = [];
+
+  beforeAll(async () => {
+    store = await openTestStore(storeBackends[0].url());
+    client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+    const tokens = new TokenStore(store.db);
+    await store.recipes.apply({}, eventPlan('big-orders', topic, { '>': [{ var: 'trigger.total' }, 100] }));
+    await store.recipes.apply({}, eventPlan('all-orders', topic.replace(/\.[^.]+$/, '.*')));
+    await store.recipes.apply({}, eventPlan('refunds', 'order.refunded'));
+    const { router } = apiV1({
+      tokens,
+      rateLimit: { perMinute: 10_000, burstPerHour: 0 },
+      rotationGraceMs: 0,
+      events: { plans: new PlanCache(store.recipes), client, taskQueue, deliveries: store.deliveries, logger: createLogger('silent') },
+      identitySecret: 'identity-secret-for-tests-0123456789',
+    });
+    api = await serve([router]);
+    token = (await tokens.create({ name: 'backend', scopes: ['events:write'] })).secret;
+  });
+  afterAll(async () => {
+    for (const id of started) await client.workflow.getHandle(id).terminate().catch(() => undefined);
+    await api.close();
+    await client.connection.close();
+    await store.close();
+  });
+
+  it('starts the runs of matching event recipes, durably, and dedupes on the caller’s id', async () => {
+    const id = `evt-${randomUUID()}`;
+    const first = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic, id, data: { total: 250, customer: 'c-1' } } });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ eventId: id, matched: 2 });
+    const runIds = first.body.runs.map((r: { runId: string }) => r.runId).sort();
+    expect(runIds).toEqual([runWorkflowId('all-orders', { source: 'api', id }), runWorkflowId('big-orders', { source: 'api', id })].sort());
+    started.push(...runIds);
+    for (const runId of runIds) {
+      const description = await client.workflow.getHandle(runId).describe();
+      expect(description.type).toBe('runRecipe');
+      expect(description.taskQueue).toBe(taskQueue);
+    }
+    const again = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic, id, data: { total: 250 } } });
+    expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
+  });
+
+  it('applies the recipe’s top-level when, and answers 200 when nothing matches', async () => {
+    const small = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic, data: { total: 5 } } });
+    expect(small.status).toBe(202);
+    expect(small.body.runs.map((r: { recipe: string }) => r.recipe)).toEqual(['all-orders']);
+    started.push(small.body.runs[0].runId);
+    const none = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic: 'nobody.listens', data: {} } });
+    expect(none).toMatchObject({ status: 200, body: { matched: 0 } });
+  });
+
+  it('rejects a bad event with the path named', async () => {
+    const bad = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic: 'has spaces', data: {} } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.message).toMatch(/^body\.topic: /);
+    const extra = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic: 'a.b', payload: {} } });
+    expect(extra.body.error.message).toContain('payload');
+  });
+
+  it('computes the identity verification hash', async () => {
+    const answer = await call(api.url, 'POST', '/api/v1/identity/hash', { token, body: { user_id: 'user-42' } });
+    expect(answer.status).toBe(200);
+    // Intercom's documented form: hex HMAC-SHA256(secret, user_id).
+    expect(answer.body.user_hash).toBe(userHash('identity-secret-for-tests-0123456789', 'user-42'));
+    expect(answer.body.user_hash).toMatch(/^[0-9a-f]{64}$/);
+    const { createHmac } = await import('node:crypto');
+    expect(answer.body.user_hash).toBe(createHmac('sha256', 'identity-secret-for-tests-0123456789').update('user-42').digest('hex'));
+    expect((await call(api.url, 'POST', '/api/v1/identity/hash', { token, body: {} })).body.error.message).toMatch(/^body\.user_id: /);
+  });
+});
