@@ -1,0 +1,188 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** Lower-cased header names. */
+  headers: http.IncomingHttpHeaders;
+  rawBody: string;
+  /** Parsed JSON or form body; undefined when empty or unparsable (see `bodyError`). */
+  body: unknown;
+  bodyError?: string;
+  params: Record<string, string>;
+  /** ms since epoch, when the request arrived. */
+  at: number;
+}
+
+export interface FakeResponse {
+  status: number;
+  json?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+/** The failures every vendor fake can be told to produce, each in that vendor's own shape. */
+export interface VendorFailures {
+  serverError(): FakeResponse;
+  rateLimited(retryAfterSeconds: number): FakeResponse;
+  unauthorized(): FakeResponse;
+}
+
+export type Programmed =
+  | { kind: 'server_error' }
+  | { kind: 'rate_limited'; retryAfterSeconds: number }
+  | { kind: 'unauthorized' }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'respond'; response: FakeResponse };
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  handler: Handler;
+}
+
+/**
+ * The one fake-vendor framework: an HTTP server on port 0 that records every request, checks
+ * auth, routes to vendor handlers, and can be told to fail the next N requests.
+ */
+export class FakeServer {
+  readonly requests: FakeRequest[] = [];
+  private routes: Route[] = [];
+  private queue: Programmed[] = [];
+  private server?: http.Server;
+  url = '';
+
+  constructor(
+    private readonly opts: {
+      /** Returns a rejection (vendor-shaped 401) or undefined when the request is authenticated. */
+      auth?: (req: FakeRequest) => FakeResponse | undefined;
+      failures: VendorFailures;
+      /** Parse form bodies as well as JSON (Slack accepts both). */
+      forms?: boolean;
+    },
+  ) {}
+
+  route(method: string, path: string, handler: Handler): this {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/:([A-Za-z]+)/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`);
+    this.routes.push({ method, pattern, names, handler });
+    return this;
+  }
+
+  /** The next `times` requests fail this way (after auth and recording). */
+  fail(p: Programmed, times = 1): this {
+    for (let i = 0; i < times; i++) this.queue.push(p);
+    return this;
+  }
+
+  /** Requests matching method and path (path may be a prefix ending in `*`). */
+  received(method: string, path: string): FakeRequest[] {
+    return this.requests.filter((r) => r.method === method && (path.endsWith('*') ? r.path.startsWith(path.slice(0, -1)) : r.path === path));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+  }
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.handle(req, Buffer.concat(chunks).toString('utf8'))
+          .then((r) => send(res, r))
+          .catch((err: unknown) => send(res, { status: 500, text: `fake crashed: ${String(err)}` }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, rawBody: string): Promise<FakeResponse> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const fr: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, body: undefined, params: {}, at: Date.now() };
+    const type = req.headers['content-type'] ?? '';
+    if (rawBody) {
+      if (type.includes('json')) {
+        try {
+          fr.body = JSON.parse(rawBody);
+        } catch (err) {
+          fr.bodyError = (err as Error).message;
+        }
+      } else if (this.opts.forms && type.includes('x-www-form-urlencoded')) {
+        fr.body = Object.fromEntries(new URLSearchParams(rawBody));
+      }
+    }
+    this.requests.push(fr);
+    const denied = this.opts.auth?.(fr);
+    if (denied) return denied;
+    const programmed = this.queue.shift();
+    if (programmed) {
+      switch (programmed.kind) {
+        case 'server_error':
+          return this.opts.failures.serverError();
+        case 'rate_limited':
+          return this.opts.failures.rateLimited(programmed.retryAfterSeconds);
+        case 'unauthorized':
+          return this.opts.failures.unauthorized();
+        case 'respond':
+          return programmed.response;
+        case 'slow':
+          await new Promise((r) => setTimeout(r, programmed.delayMs));
+          break;
+      }
+    }
+    for (const route of this.routes) {
+      const m = route.method === fr.method ? route.pattern.exec(fr.path) : null;
+      if (!m) continue;
+      route.names.forEach((n, i) => (fr.params[n] = decodeURIComponent(m[i + 1]!)));
+      return route.handler(fr);
+    }
+    return { status: 404, json: { error: `fake: no route for ${fr.method} ${fr.path}` } };
+  }
+}
+
+function send(res: http.ServerResponse, r: FakeResponse): void {
+  if (res.destroyed) return;
+  const headers: Record<string, string> = { ...r.headers };
+  let payload = '';
+  if (r.json !== undefined) {
+    payload = JSON.stringify(r.json);
+    headers['content-type'] ??= 'application/json; charset=utf-8';
+  } else if (r.text !== undefined) {
+    payload = r.text;
+    headers['content-type'] ??= 'text/plain; charset=utf-8';
+  }
+  res.writeHead(r.status, headers);
+  res.end(payload);
+}
+
+/** `Authorization: Bearer <token>` with one of `tokens`, else undefined. */
+export function bearerToken(req: FakeRequest): string | undefined {
+  const h = req.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice('Bearer '.length) : undefined;
+}
+
+/** Decoded HTTP Basic credentials, or undefined. */
+export function basicCredentials(req: FakeRequest): { user: string; password: string } | undefined {
+  const h = req.headers.authorization;
+  if (!h?.startsWith('Basic ')) return undefined;
+  const decoded = Buffer.from(h.slice(6), 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  return i < 0 ? undefined : { user: decoded.slice(0, i), password: decoded.slice(i + 1) };
+}

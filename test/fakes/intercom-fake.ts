@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+
+const errorList = (status: number, code: string, message: string, field?: string, headers?: Record<string, string>): FakeResponse => ({
+  status,
+  headers,
+  json: { type: 'error.list', request_id: randomUUID(), errors: [{ code, message, ...(field ? { field } : {}) }] },
+});
+
+interface Contact {
+  type: 'contact';
+  id: string;
+  workspace_id: string;
+  role: string;
+  email: string | null;
+  external_id: string | null;
+  name: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Intercom REST API 2.x as vendor-apis.md §0.5 describes it (auth, Accept, error.list, 409 conflict, X-RateLimit-*). */
+export class IntercomFake extends FakeServer {
+  readonly tokens = new Set<string>(['intercom-token']);
+  readonly revoked = new Set<string>();
+  readonly contacts: Contact[] = [];
+  readonly conversations: { type: 'conversation'; id: string; updated_at: number; state: string }[] = [];
+  readonly tags: { type: 'tag'; id: string; name: string }[] = [];
+
+  constructor() {
+    const rateHeaders = (): Record<string, string> => ({
+      'x-ratelimit-limit': '167',
+      'x-ratelimit-remaining': '166',
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 10),
+    });
+    super({
+      auth: (req) => this.authenticate(req),
+      failures: {
+        serverError: () => errorList(500, 'server_error', 'Server Error'),
+        rateLimited: (s) =>
+          errorList(429, 'rate_limit_exceeded', 'Exceeded rate limit of 167 in 10_seconds', undefined, {
+            'x-ratelimit-limit': '167',
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000 + s)),
+          }),
+        unauthorized: () => errorList(401, 'unauthorized', 'Access Token Invalid'),
+      },
+    });
+    const ok = (json: unknown): FakeResponse => ({ status: 200, json, headers: rateHeaders() });
+    this.route('POST', '/contacts', (req) => {
+      const b = req.body as Record<string, unknown> | undefined;
+      if (!b || typeof b !== 'object') return errorList(400, 'parameter_invalid', 'Request body must be a JSON object');
+      if (b.email === undefined && b.external_id === undefined && b.role === undefined) {
+        return errorList(400, 'parameter_not_found', 'email, external_id or role is required', 'email');
+      }
+      if (b.email !== undefined && (typeof b.email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email))) {
+        return errorList(400, 'parameter_invalid', 'The email provided is not valid', 'email');
+      }
+      if (b.role !== undefined && b.role !== 'user' && b.role !== 'lead') return errorList(400, 'parameter_invalid', 'role must be user or lead', 'role');
+      const dup = this.contacts.find((c) => (b.email && c.email === b.email) || (b.external_id && c.external_id === b.external_id));
+      if (dup) return errorList(409, 'conflict', `A contact matching those details already exists with id=${dup.id}`);
+      const now = Math.floor(Date.now() / 1000);
+      const c: Contact = {
+        type: 'contact',
+        id: randomUUID().replace(/-/g, '').slice(0, 24),
+        workspace_id: 'a86dr8yl',
+        role: (b.role as string) ?? 'user',
+        email: (b.email as string) ?? null,
+        external_id: (b.external_id as string) ?? null,
+        name: (b.name as string) ?? null,
+        created_at: now,
+        updated_at: now,
+      };
+      this.contacts.push(c);
+      return ok(c);
+    });
+    this.route('PUT', '/contacts/:id', (req) => {
+      const c = this.contacts.find((x) => x.id === req.params.id);
+      if (!c) return errorList(404, 'not_found', 'User Not Found');
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (typeof b.name === 'string') c.name = b.name;
+      if (typeof b.email === 'string') c.email = b.email;
+      c.updated_at = Math.floor(Date.now() / 1000);
+      return ok(c);
+    });
+    this.route('POST', '/messages', (req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (b.message_type !== 'in_app' && b.message_type !== 'email') return errorList(400, 'parameter_invalid', 'message_type must be in_app or email', 'message_type');
+      if (typeof b.body !== 'string' || !b.body) return errorList(400, 'parameter_not_found', 'body is required', 'body');
+      const from = b.from as { type?: string; id?: unknown } | undefined;
+      if (from?.type !== 'admin' || typeof from.id !== 'number') return errorList(400, 'parameter_invalid', 'from must be {type: "admin", id: <integer>}', 'from');
+      const to = b.to as { type?: string; id?: unknown } | undefined;
+      if ((to?.type !== 'user' && to?.type !== 'lead') || typeof to.id !== 'string') return errorList(400, 'parameter_invalid', 'to must be {type: "user"|"lead", id}', 'to');
+      if (b.message_type === 'email') {
+        if (typeof b.subject !== 'string') return errorList(422, 'parameter_not_found', 'subject is required for email messages', 'subject');
+        if (b.template !== 'plain' && b.template !== 'personal') return errorList(400, 'parameter_invalid', 'template must be plain or personal', 'template');
+      }
+      return ok({ type: 'admin_message', id: String(400000000 + this.requests.length), created_at: Math.floor(Date.now() / 1000), message_type: b.message_type, conversation_id: '147' });
+    });
+    this.route('POST', '/conversations/search', (req) => {
+      const b = (req.body ?? {}) as { query?: { field?: string; operator?: string; value?: unknown }; pagination?: { per_page?: number; starting_after?: string | null } };
+      if (!b.query || typeof b.query !== 'object') return errorList(400, 'parameter_not_found', 'query is required', 'query');
+      const bad = firstUnknownField(b.query);
+      if (bad) return errorList(400, 'parameter_invalid', `${bad} is not a searchable conversation field`, 'query.field');
+      const perPage = b.pagination?.per_page ?? 20;
+      if (perPage > 150) return errorList(400, 'parameter_invalid', 'per_page must be at most 150', 'per_page');
+      let list = [...this.conversations].sort((a, b) => a.updated_at - b.updated_at || a.id.localeCompare(b.id));
+      const q = b.query;
+      if (q.field === 'updated_at' && (q.operator === '>' || q.operator === '>=')) list = list.filter((c) => c.updated_at >= Number(q.value));
+      const start = b.pagination?.starting_after ? Number(Buffer.from(b.pagination.starting_after, 'base64').toString('utf8')) : 0;
+      const page = list.slice(start, start + perPage);
+      const nextStart = start + perPage;
+      return ok({
+        type: 'conversation.list',
+        conversations: page,
+        total_count: list.length,
+        pages: {
+          type: 'pages',
+          page: Math.floor(start / perPage) + 1,
+          per_page: perPage,
+          total_pages: Math.max(1, Math.ceil(list.length / perPage)),
+          ...(nextStart < list.length ? { next: { starting_after: Buffer.from(String(nextStart)).toString('base64') } } : {}),
+        },
+      });
+    });
+    this.route('POST', '/tags', (req) => {
+      const b = (req.body ?? {}) as { name?: unknown; users?: unknown; companies?: unknown };
+      if (typeof b.name !== 'string' || !b.name) return errorList(400, 'parameter_not_found', 'name is required', 'name');
+      for (const key of ['users', 'companies'] as const) {
+        const v = b[key];
+        if (v !== undefined && (!Array.isArray(v) || v.some((x) => !x || typeof (x as { id?: unknown }).id !== 'string'))) {
+          return errorList(400, 'parameter_invalid', `${key} must be a list of {id}`, key);
+        }
+      }
+      let t = this.tags.find((x) => x.name === b.name);
+      if (!t) this.tags.push((t = { type: 'tag', id: String(17000 + this.tags.length), name: b.name }));
+      return ok(t);
+    });
+  }
+
+  private authenticate(req: FakeRequest): FakeResponse | undefined {
+    const token = bearerToken(req);
+    if (!token) return errorList(401, 'missing_authorization', 'Authorization header is missing or malformed');
+    if (this.revoked.has(token)) return errorList(401, 'token_revoked', 'Token revoked');
+    if (!this.tokens.has(token)) return errorList(401, 'unauthorized', 'Access Token Invalid');
+    if (!String(req.headers.accept ?? '').includes('application/json')) return errorList(406, 'media_type_not_acceptable', 'The Accept header should send a media type of application/json');
+    return undefined;
+  }
+}
+
+const searchableFields = new Set(['id', 'created_at', 'updated_at', 'state', 'open', 'read', 'priority', 'source.subject', 'source.author.email', 'contact_ids', 'tag_ids', 'admin_assignee_id', 'team_assignee_id']);
+
+function firstUnknownField(q: unknown): string | undefined {
+  const node = q as { field?: unknown; value?: unknown };
+  if (typeof node.field === 'string') return searchableFields.has(node.field) ? undefined : node.field;
+  if (Array.isArray(node.value)) for (const v of node.value) { const bad = firstUnknownField(v); if (bad) return bad; }
+  return undefined;
+}
