@@ -23,7 +23,7 @@ export async function callActivity(a: CallActivityArgs): Promise<CallOutcome> {
   } catch (err) {
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
       const c = err.cause;
-      return { ok: false, type: c.type, message: c.message, nonRetryable: c.nonRetryable, details: c.details as unknown[] | undefined };
+      return { ok: false, type: c.type, message: c.message, nonRetryable: c.nonRetryable === true, details: c.details as unknown[] | undefined };
     }
     throw err;
   }
