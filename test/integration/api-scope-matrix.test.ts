@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { Router } from 'express';
+import { z } from 'zod';
+import { createEngineEvents } from '../../src/engine/engine-events';
+import { PlanCache } from '../../src/engine/plan-cache';
+import { apiV1, type ApiV1 } from '../../src/http/api';
+import type { ConnectorLookup } from '../../src/http/api/connections-routes';
+import { createLogger } from '../../src/logging';
+import { apiScopes, type ApiScope } from '../../src/security/api-tokens';
+import { AesGcmPayloadCodec, deriveCodecKeys } from '../../src/security/payload-codec';
+import type { Store } from '../../src/store/store';
+import { TokenStore } from '../../src/store/tokens';
+import { openTestStore, storeBackends } from '../support/stores';
+import { call, serve } from './api-harness';
+
+/** Every (method, path) an express router really serves, found by walking its layers. */
+function mountedRoutes(router: Router): { method: string; path: string }[] {
+  const out: { method: string; path: string }[] = [];
+  const walk = (stack: any[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        const paths: string[] = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+        for (const path of paths) for (const method of Object.keys(layer.route.methods)) out.push({ method, path });
+      } else if (layer.handle?.stack) walk(layer.handle.stack);
+    }
+  };
+  walk((router as unknown as { stack: any[] }).stack);
+  return out;
+}
+
+describe('management API surface', () => {
+  let store: Store;
+  let client: Client;
+  let api: ApiV1;
+  let server: { url: string; close(): Promise<void> };
+  const tokenFor = new Map<ApiScope, string>();
+
+  beforeAll(async () => {
+    store = await openTestStore(storeBackends[0].url());
+    client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+    const tokens = new TokenStore(store.db);
+    const connectors: ConnectorLookup = {
+      exists: () => true,
+      known: () => ['jira'],
+      credentialsSchema: () => z.object({ apiToken: z.string() }),
+      hasWebhookSource: () => false,
+    };
+    api = apiV1({
+      tokens,
+      rateLimit: { perMinute: 100_000, burstPerHour: 0 },
+      rotationGraceMs: 0,
+      connections: { connections: store.connections, connectors, events: createEngineEvents() },
+      events: { plans: new PlanCache(store.recipes), client, taskQueue: 'scope-matrix-unused', deliveries: store.deliveries, logger: createLogger('silent') },
+      identitySecret: 'identity-secret-0123456789',
+      codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys([randomBytes(32)])), allowedOrigins: [] },
+    });
+    server = await serve([api.router]);
+    for (const scope of apiScopes) tokenFor.set(scope, (await tokens.create({ name: `only ${scope}`, scopes: [scope] })).secret);
+  });
+  afterAll(async () => {
+    await server.close();
+    await client.connection.close();
+    await store.close();
+  });
+
+  it('scope matrix: every route × every scope — 0 allowed outside scope, 0 denied inside', async () => {
+    const operations = [
+      ...api.routes.map((r) => ({ method: r.method, path: r.path, scope: r.scope })),
+      { method: 'post', path: '/codec/decode', scope: 'runs:read' as ApiScope },
+      { method: 'post', path: '/codec/encode', scope: 'runs:write' as ApiScope },
+    ];
+    expect(operations.length).toBeGreaterThanOrEqual(18);
+    const allowedOutside: string[] = [];
+    const deniedInside: string[] = [];
+    const serverErrors: string[] = [];
+    for (const op of operations) {
+      const path = op.path.replace(/:[A-Za-z_]+/g, 'matrix-missing');
+      for (const scope of apiScopes) {
+        const answer = await call(server.url, op.method.toUpperCase(), path, { token: tokenFor.get(scope)!, body: op.method === 'get' || op.method === 'delete' ? undefined : {} });
+        const label = `${op.method.toUpperCase()} ${op.path} with ${scope} → ${answer.status}`;
+        if (answer.status >= 500) serverErrors.push(label);
+        if (scope === op.scope) {
+          if (answer.status === 401 || answer.status === 403) deniedInside.push(label);
+        } else if (answer.status !== 403 || answer.body?.error?.details?.required !== op.scope) {
+          allowedOutside.push(label);
+        }
+      }
+    }
+    expect(allowedOutside).toEqual([]);
+    expect(deniedInside).toEqual([]);
+    expect(serverErrors).toEqual([]);
+  });
+
+  it('every mounted /api/v1 route is in /openapi.json with its scope and request schema', async () => {
+    const mounted = mountedRoutes(api.router).filter((r) => r.path.startsWith('/api/v1/'));
+    expect(mounted.length).toBe(api.routes.length);
+    const doc = (await call(server.url, 'GET', '/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
+    const missing = mounted.map((r) => `${r.method} ${r.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`).filter((key) => !documented.includes(key));
+    expect(missing).toEqual([]);
+    expect(documented.length).toBe(mounted.length);
+    for (const route of api.routes) {
+      const op = doc.paths[route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}')][route.method];
+      expect(op['x-required-scope']).toBe(route.scope);
+    }
+    const create = doc.paths['/api/v1/connections'].post.requestBody.content['application/json'].schema;
+    expect(create.required).toEqual(expect.arrayContaining(['id', 'connector', 'name']));
+    expect(doc.paths['/api/v1/connections/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
+  });
+
+  it('unknown routes are 404 JSON and malformed JSON is 400 naming the position', async () => {
+    const admin = tokenFor.get('tokens:admin')!;
+    const unknown = await call(server.url, 'GET', '/api/v1/nothing-here', { token: admin });
+    // The harness app adds the shared notFound handler after the routers.
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    const malformed = await call(server.url, 'POST', '/api/v1/tokens', { token: admin, body: '{"name": "x",, }' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.message).toMatch(/position \d+/);
+    expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.ts:\d+/);
+  });
+});
