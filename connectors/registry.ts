@@ -1,12 +1,20 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
+import { jira } from './jira';
+import { mailchimp } from './mailchimp';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
+import { slack } from './slack';
 import { webhook } from './webhook';
 
 /** Every connector, one line each. */
 export const registry: ConnectorRegistry = createRegistry([
   intercom,
+  slack,
+  jira,
+  mailchimp,
+  googleSheets,
   webhook,
   http,
 ]);

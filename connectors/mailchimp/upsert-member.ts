@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { defineAction } from './auth';
+
+const input = z.object({
+  listId: z.string().min(1),
+  email: z.email(),
+  /** Status for a new member (`status_if_new`). */
+  status: z.enum(['subscribed', 'pending', 'unsubscribed', 'cleaned', 'transactional']).default('subscribed'),
+  /** Also change the status of an existing member. */
+  updateStatus: z.boolean().default(false),
+  mergeFields: z.record(z.string().regex(/^[A-Z0-9_]+$/, 'merge tags are upper case, e.g. FNAME'), z.union([z.string(), z.number()])).optional(),
+  tags: z.array(z.string().min(1)).optional(),
+});
+
+const output = z.object({ id: z.string(), email: z.string(), status: z.string(), listId: z.string() });
+
+export function subscriberHash(email: string): string {
+  return createHash('md5').update(email.toLowerCase()).digest('hex');
+}
+
+/** PUT /lists/{list}/members/{md5(lowercase email)}: the hash-addressed PUT is the upsert, so it is idempotent. */
+export const upsertMember = defineAction({
+  key: 'upsertMember',
+  title: 'Add or update list member',
+  description: 'Adds a member to an audience or updates it (merge fields, tags).',
+  input,
+  output,
+  idempotent: true,
+  timeout: '30s',
+  sample: { id: 'b1946ac92492d2347c6235b4d2611184', email: 'ada@example.com', status: 'subscribed', listId: 'a1b2c3d4e5' },
+  async run(ctx, i) {
+    const json: Record<string, unknown> = { email_address: i.email, status_if_new: i.status };
+    if (i.updateStatus) json.status = i.status;
+    if (i.mergeFields) json.merge_fields = i.mergeFields;
+    if (i.tags) json.tags = i.tags;
+    const res = await ctx.http.request<{ id: string; email_address: string; status: string; list_id: string }>({
+      method: 'PUT',
+      path: `/lists/${encodeURIComponent(i.listId)}/members/${subscriberHash(i.email)}`,
+      json,
+    });
+    return { id: res.body.id, email: res.body.email_address, status: res.body.status, listId: res.body.list_id };
+  },
+});
