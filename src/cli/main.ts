@@ -6,6 +6,9 @@ import { registerProcessCommands } from './process-commands';
 import { registerRecipeCommands } from './recipe-commands';
 import { registerRunsCommand } from './runs-command';
 import { registerKeysCommand } from './keys-command';
+import { registerTokensCommand } from './tokens-command';
+import { registerConnectionsCommand } from './connections-command';
+import { registerEventsAndIdentityCommands } from './api-client-commands';
 
 const program = new Command()
   .name('switchyard')
@@ -15,6 +18,9 @@ const program = new Command()
 registerProcessCommands(program);
 registerRunsCommand(program);
 registerKeysCommand(program);
+registerTokensCommand(program);
+registerConnectionsCommand(program);
+registerEventsAndIdentityCommands(program);
 registerRecipeCommands(program, {
   catalog: () => actionCatalog,
   async openStore() {

@@ -63,6 +63,8 @@ export const configSchema = z.object({
     .optional()
     .transform((s) => (s === undefined ? undefined : s.split(',').map((o) => o.trim()).filter(Boolean)))
     .refine((list) => list === undefined || list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), { message: 'expected a comma list of origins like http://localhost:8233' }),
+  SWITCHYARD_API_URL: z.url({ message: 'expected the API base URL, e.g. http://127.0.0.1:3000' }).optional(),
+  SWITCHYARD_API_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/config';
+
+/** A rejection from the API, with its `{ error: { code, message, details } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+/** The management API over HTTP, as the CLI uses it. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    if (!this.token) throw new Error('no API token: set SWITCHYARD_API_TOKEN or pass --token');
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`);
+    }
+    const text = await res.text();
+    const parsed = text ? safeJson(text) : undefined;
+    if (!res.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? (text || res.statusText), error?.details);
+    }
+    return parsed as T;
+  }
+}
+
+export interface ApiClientOptions {
+  url?: string;
+  token?: string;
+}
+
+/** `--url`/`--token`, else SWITCHYARD_API_URL / SWITCHYARD_API_TOKEN, else the local API on PORT. */
+export function apiClientFrom(config: Pick<Config, 'SWITCHYARD_API_URL' | 'SWITCHYARD_API_TOKEN' | 'PORT'>, opts: ApiClientOptions = {}): ApiClient {
+  const url = opts.url ?? config.SWITCHYARD_API_URL ?? `http://127.0.0.1:${config.PORT}`;
+  return new ApiClient(url, opts.token ?? config.SWITCHYARD_API_TOKEN);
+}
+
+/** A JSON argument given inline, as `@file`, or `-` for stdin (keeps secrets out of shell history). */
+export function jsonArgument(value: string, what: string): unknown {
+  const text = value === '-' ? readFileSync(0, 'utf8') : value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${what}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
