@@ -2,6 +2,7 @@ import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWebhookDeliveryActivities } from '../../activities/webhook-delivery';
 import { createSecretBox } from '../../src/security/secret-box';
@@ -86,6 +87,6 @@ export async function deliveryWorker(env: TestWorkflowEnvironment, store: Store,
   });
 }
 
-export function webhooksOut(env: TestWorkflowEnvironment, store: Store, taskQueue: string, egress: WebhookEgress, now?: () => Date) {
-  return new WebhooksOut({ db: store.db, secrets, client: env.client, taskQueue, egress, now });
+export function webhooksOut(env: TestWorkflowEnvironment, store: Store, taskQueue: string, egress: WebhookEgress, now?: () => Date, client: Client = env.client) {
+  return new WebhooksOut({ db: store.db, secrets, client, taskQueue, egress, now });
 }
