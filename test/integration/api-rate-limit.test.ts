@@ -66,4 +66,34 @@ describe('per-token rate limit', () => {
     expect(answersB.filter((r) => r.status !== 200)).toEqual([]);
     expect(answersB.at(-1)!.headers.get('x-ratelimit-remaining')).toBe(String(perMinute - 10));
   });
+
+  it('a client that honours Retry-After sees no further 429', async () => {
+    const short = await serve([apiV1({ tokens, rateLimit: { perMinute: 5, burstPerHour: 0, windowSeconds: 2 }, rotationGraceMs: 0 }).router]);
+    try {
+      const c = (await tokens.create({ name: 'polite', scopes: ['tokens:admin'] })).secret;
+      let rejections = 0;
+      let accepted = 0;
+      const deadline = Date.now() + 5_000;
+      while (Date.now() < deadline) {
+        const r = await call(short.url, 'GET', '/api/v1/tokens', { token: c });
+        if (r.status === 200) {
+          accepted++;
+          continue;
+        }
+        expect(r.status).toBe(429);
+        rejections++;
+        const wait = Number(r.headers.get('retry-after'));
+        expect(wait).toBeGreaterThanOrEqual(1);
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+        // Right after honouring Retry-After the next request must pass.
+        const next = await call(short.url, 'GET', '/api/v1/tokens', { token: c });
+        expect(next.status).toBe(200);
+        accepted++;
+      }
+      expect(rejections).toBeGreaterThanOrEqual(1);
+      expect(accepted).toBeGreaterThanOrEqual(10);
+    } finally {
+      await short.close();
+    }
+  });
 });

@@ -8,10 +8,10 @@ export interface RateLimitPolicy {
   perMinute: number;
   /** Extra requests per token per hour once a minute's quota is spent (0: none). */
   burstPerHour: number;
+  /** Window lengths in seconds (tests shorten them); default 60 and 3600. */
+  windowSeconds?: number;
+  burstWindowSeconds?: number;
 }
-
-const MINUTE = 60;
-const HOUR = 3600;
 
 /**
  * Per-token limit (rate-limiter-flexible, in process memory): `perMinute` requests per window,
@@ -20,6 +20,8 @@ const HOUR = 3600;
  * a rejection is 429 with an integer `Retry-After` ≥ 1.
  */
 export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
+  const MINUTE = policy.windowSeconds ?? 60;
+  const HOUR = policy.burstWindowSeconds ?? 3600;
   const minute = new RateLimiterMemory({ keyPrefix: 'api-minute', points: policy.perMinute, duration: MINUTE });
   const limiter =
     policy.burstPerHour > 0
@@ -27,7 +29,7 @@ export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
       : minute;
   const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
 
-  return (req, res, next) => {
+  return (_req, res, next) => {
     const token = authenticatedToken(res);
     limiter.consume(token.id).then(
       (result) => {
@@ -39,7 +41,7 @@ export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
         const headers = setHeaders(res, policy, policyHeader, rejection);
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         next(
-          new HttpError(429, 'rate_limited', `token ${token.id} exceeded its limit of ${policy.perMinute} requests per minute; retry after ${retryAfter} s`, { retryAfter }, {
+          new HttpError(429, 'rate_limited', `token ${token.id} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
             ...headers,
             'Retry-After': String(retryAfter),
           }),
