@@ -55,6 +55,7 @@ export function genericErrorDetails(body: unknown): { message?: string; field?: 
     const e = b.error as Record<string, unknown>;
     return { message: str(e.message), code: str(e.code) ?? str(e.status) };
   }
+  if (str(b.error) && str(b.error_description)) return { message: `${b.error}: ${b.error_description}`, code: str(b.error) };
   return { message: str(b.message) ?? str(b.detail) ?? str(b.error_description) ?? str(b.error) ?? str(b.title), code: str(b.code) ?? str(b.error) };
 }
 

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+
+const googleError = (code: number, status: string, message: string, reason?: string): FakeResponse => ({
+  status: code,
+  json: { error: { code, message, status, ...(reason ? { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com' }] } : {}) } },
+});
+
+/**
+ * Sheets v4 values.append (vendor-apis.md §11) and a Google-style OAuth2 token endpoint at
+ * /token (refresh_token grant; rotating access tokens; revocable refresh tokens).
+ */
+export class GoogleSheetsFake extends FakeServer {
+  readonly accessTokens = new Map<string, number>([['ya29.valid', Date.now() + 3600_000]]);
+  readonly refreshTokens = new Set(['1//refresh']);
+  readonly sheets = new Map<string, Map<string, unknown[][]>>([['sheet123', new Map([['Closed', [['id', 'subject']]]])]]);
+  tokenRequests = 0;
+
+  constructor() {
+    super({
+      forms: true,
+      auth: (req) => this.authenticate(req),
+      failures: {
+        serverError: () => googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.'),
+        rateLimited: () =>
+          googleError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' of service 'sheets.googleapis.com'", 'RATE_LIMIT_EXCEEDED'),
+        unauthorized: () => googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.'),
+      },
+    });
+    this.route('POST', '/token', (req) => {
+      this.tokenRequests++;
+      const b = (req.body ?? {}) as Record<string, string>;
+      if (b.grant_type !== 'refresh_token' || !b.refresh_token) return { status: 400, json: { error: 'unsupported_grant_type' } };
+      if (!this.refreshTokens.has(b.refresh_token)) return { status: 400, json: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
+      const token = `ya29.${randomBytes(6).toString('hex')}`;
+      this.accessTokens.set(token, Date.now() + 3600_000);
+      return { status: 200, json: { access_token: token, expires_in: 3599, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/spreadsheets' } };
+    });
+    this.route('POST', '/v4/spreadsheets/:id/values/:rangeAppend', (req) => {
+      const m = /^(.*):append$/.exec(req.params.rangeAppend!);
+      if (!m) return googleError(404, 'NOT_FOUND', 'Method not found.');
+      const option = req.query.get('valueInputOption');
+      if (option !== 'RAW' && option !== 'USER_ENTERED') return googleError(400, 'INVALID_ARGUMENT', "Invalid valueInputOption: ''", 'BAD_REQUEST');
+      const book = this.sheets.get(req.params.id!);
+      if (!book) return googleError(404, 'NOT_FOUND', 'Requested entity was not found.');
+      const sheetName = m[1]!.split('!')[0]!.replace(/^'|'$/g, '');
+      const rows = book.get(sheetName);
+      if (!rows) return googleError(400, 'INVALID_ARGUMENT', `Unable to parse range: ${m[1]}`);
+      const values = ((req.body ?? {}) as { values?: unknown }).values;
+      if (!Array.isArray(values) || values.some((r) => !Array.isArray(r))) return googleError(400, 'INVALID_ARGUMENT', 'Invalid value at \'data.values\'');
+      const first = rows.length + 1;
+      rows.push(...(values as unknown[][]));
+      const width = Math.max(...(values as unknown[][]).map((r) => r.length));
+      const col = String.fromCharCode(64 + width);
+      return {
+        status: 200,
+        json: {
+          spreadsheetId: req.params.id,
+          tableRange: `${sheetName}!A1:${col}${first - 1}`,
+          updates: { spreadsheetId: req.params.id, updatedRange: `${sheetName}!A${first}:${col}${rows.length}`, updatedRows: values.length, updatedColumns: width, updatedCells: values.length * width },
+        },
+      };
+    });
+  }
+
+  private authenticate(req: FakeRequest): FakeResponse | undefined {
+    if (req.path === '/token') return undefined;
+    const t = bearerToken(req);
+    const exp = t ? this.accessTokens.get(t) : undefined;
+    if (!exp || exp < Date.now()) return this.failuresUnauthorized();
+    return undefined;
+  }
+
+  private failuresUnauthorized(): FakeResponse {
+    return googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+  }
+}
