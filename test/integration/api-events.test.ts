@@ -93,4 +93,30 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
     expect(answer.body.user_hash).toBe(createHmac('sha256', 'identity-secret-for-tests-0123456789').update('user-42').digest('hex'));
     expect((await call(api.url, 'POST', '/api/v1/identity/hash', { token, body: {} })).body.error.message).toMatch(/^body\.user_id: /);
   });
+
+  it('answers 503 with Retry-After when Temporal cannot take the start, and remembers nothing', async () => {
+    const down = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 300 }) });
+    const tokens = new TokenStore(store.db);
+    const { router } = apiV1({
+      tokens,
+      rateLimit: { perMinute: 10_000, burstPerHour: 0 },
+      rotationGraceMs: 0,
+      events: { plans: new PlanCache(store.recipes), client: down, taskQueue, deliveries: store.deliveries, logger: createLogger('silent'), startDeadlineMs: 1_000 },
+    });
+    const unavailable = await serve([router]);
+    try {
+      const id = `evt-${randomUUID()}`;
+      const begun = Date.now();
+      const answer = await call(unavailable.url, 'POST', '/api/v1/events', { token, body: { topic, id, data: { total: 1 } } });
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(Date.now() - begun).toBeLessThan(8_000);
+      // The same id is accepted once Temporal is back: nothing was remembered as done.
+      const retried = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic, id, data: { total: 1 } } });
+      expect(retried.status).toBe(202);
+      started.push(...retried.body.runs.map((r: { runId: string }) => r.runId));
+    } finally {
+      await unavailable.close();
+    }
+  });
 });

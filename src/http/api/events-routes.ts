@@ -32,6 +32,8 @@ export interface EventRoutesDeps {
   taskQueue: string;
   deliveries: DeliveryDedupe;
   logger: Logger;
+  /** How long to wait for Temporal before answering 503 (default 10 s). */
+  startDeadlineMs?: number;
   now?: () => Date;
 }
 
@@ -60,7 +62,8 @@ export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
         const matching = (await deps.plans.enabledPlans()).filter((plan) => planMatchesEvent(plan, event));
         let runs: StartOutcome[];
         try {
-          runs = await startRuns(deps.client, deps.taskQueue, matching, event);
+          const deadline = Date.now() + (deps.startDeadlineMs ?? 10_000);
+          runs = await deps.client.withDeadline(deadline, () => startRuns(deps.client, deps.taskQueue, matching, event));
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, topic: body.topic }, 'could not start runs for a posted event');
           throw new HttpError(503, 'temporal_unavailable', 'the event could not be durably accepted; retry later with the same id', undefined, { 'Retry-After': '5' });
