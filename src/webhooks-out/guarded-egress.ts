@@ -53,6 +53,10 @@ export function guardedWebhookEgress(opts: { egressAllow: readonly string[]; dis
       for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
       return { status: res.statusCode, headers, body };
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code === 'ENOTFOUND' || code === 'EAI_AGAIN') && privateName.test(url.hostname)) {
+        throw new BlockedDestinationError(`${url.hostname} is a special-use private name`);
+      }
       throw translate(err, signal);
     }
   }

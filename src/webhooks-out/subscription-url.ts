@@ -13,8 +13,8 @@ export function validateSubscriptionUrl(value: string): URL {
     throw new WebhooksOutError('blocked_destination', `url: scheme ${url.protocol.replace(':', '')} is not allowed; use https (or http)`, { field: 'url' });
   }
   if (url.username || url.password) {
-    throw new WebhooksOutError('invalid_url', 'url: credentials in the URL are not allowed', { field: 'url' });
+    throw new WebhooksOutError('blocked_destination', 'url: credentials in the URL are not allowed', { field: 'url' });
   }
-  if (value.includes('\\')) throw new WebhooksOutError('invalid_url', 'url: backslashes are not allowed', { field: 'url' });
+  if (value.includes('\\')) throw new WebhooksOutError('blocked_destination', 'url: backslashes are not allowed', { field: 'url' });
   return url;
 }
