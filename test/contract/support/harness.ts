@@ -16,7 +16,7 @@ export interface ContractHarness {
 }
 
 /** A worker on the shared dev server with the real activities, loopback allowed so the fakes are reachable. */
-export async function startContractHarness(): Promise<ContractHarness> {
+export async function startContractHarness(opts: { egressAllow?: string[] } = {}): Promise<ContractHarness> {
   const env: TestWorkflowEnvironment = await connectToDevServer();
   const connections = new MemoryConnections();
   const taskQueue = `contract-${randomUUID()}`;
@@ -25,7 +25,7 @@ export async function startContractHarness(): Promise<ContractHarness> {
     namespace: env.namespace,
     taskQueue,
     workflowsPath: path.join(__dirname, 'call-activity.workflow.ts'),
-    activities: createActivities({ connections, egressAllow: ['127.0.0.1/32'] }),
+    activities: createActivities({ connections, egressAllow: opts.egressAllow ?? ['127.0.0.1/32'] }),
   });
   const running = worker.run();
   return {
