@@ -21,7 +21,8 @@ export function createEngineWorker(opts: EngineWorkerOptions): Promise<Worker> {
     taskQueue: opts.target.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: opts.activities,
-    identity: opts.identity,
+    // An explicit undefined would override the SDK's default identity and the native worker rejects it.
+    ...(opts.identity ? { identity: opts.identity } : {}),
     dataConverter: opts.target.dataConverter,
     // Connector calls are I/O bound: many may wait on vendors at once.
     maxConcurrentActivityTaskExecutions: 100,
