@@ -1,5 +1,5 @@
 import { errors as undiciErrors, request as undiciRequest, type Dispatcher } from 'undici';
-import { classifyResponse } from './classify';
+import { classifyResponse, retryAfterMs } from './classify';
 import { ConnectorError, isConnectorError } from './errors';
 import { BlockedDestinationError, sharedGuardedAgent } from './guarded-agent';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
@@ -207,7 +207,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
             status: res.statusCode,
             code: quirk.code,
             field: quirk.field,
-            retryAfterMs: quirk.kind === 'rate_limited' ? (classifyResponse(response as HttpResponse, opts.vendor).retryAfterMs ?? undefined) : undefined,
+            retryAfterMs: quirk.kind === 'rate_limited' ? retryAfterMs(resHeaders, Date.now(), opts.vendor.rateLimitResetHeader) : undefined,
           });
         }
         return response;

@@ -150,3 +150,20 @@ describe('guarded HTTP client', () => {
     await agent.close();
   });
 });
+
+describe('vendor quirks inside a 2xx', () => {
+  it('a rate limit reported in a 200 keeps the Retry-After delay', async () => {
+    const s = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'retry-after': '4' }).end(JSON.stringify({ ok: false, error: 'ratelimited' })));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    try {
+      const c = createHttpClient({
+        baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+        vendor: { vendor: 'Chat', inspect: (r) => ((r.body as { ok?: boolean }).ok === false ? { kind: 'rate_limited', message: 'ratelimited' } : undefined) },
+        egressAllow: ['127.0.0.1/32'],
+      });
+      expect(await caught(c.request({ path: '/x' }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 4000, message: 'Chat: ratelimited' });
+    } finally {
+      s.close();
+    }
+  });
+});
