@@ -9,6 +9,7 @@ import { registerKeysCommand } from './keys-command';
 import { registerTokensCommand } from './tokens-command';
 import { registerConnectionsCommand } from './connections-command';
 import { registerEventsAndIdentityCommands } from './api-client-commands';
+import { registerWebhooksCommand } from './webhooks-command';
 
 const program = new Command()
   .name('switchyard')
@@ -21,6 +22,7 @@ registerKeysCommand(program);
 registerTokensCommand(program);
 registerConnectionsCommand(program);
 registerEventsAndIdentityCommands(program);
+registerWebhooksCommand(program);
 registerRecipeCommands(program, {
   catalog: () => actionCatalog,
   async openStore() {

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { ApiClient } from '../../src/cli/api-client';
+import { registerWebhooksCommand } from '../../src/cli/webhooks-command';
 import { apiV1 } from '../../src/http/api';
 import { webhookRoutes } from '../../src/http/api/webhooks-routes';
 import type { Store } from '../../src/store/store';
@@ -131,6 +134,36 @@ describe.each(storeBackends)('/api/v1/webhooks on $name (real Temporal dev serve
 
       expect((await call(api.url, 'DELETE', `/api/v1/webhooks/${id}`, { token: writer })).status).toBe(204);
       expect((await call(api.url, 'GET', `/api/v1/webhooks/${id}`, { token: reader })).status).toBe(404);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('CLI: create prints the secret once, list, deliveries and attempts show the log', async () => {
+    const receiver = await startReceiver();
+    const lines: string[] = [];
+    const cli = async (...args: string[]) => {
+      lines.length = 0;
+      const program = new Command().exitOverride();
+      registerWebhooksCommand(program, { client: () => new ApiClient(api.url, writer), print: (l) => lines.push(l) });
+      await program.parseAsync(['node', 'switchyard', 'webhooks', ...args]);
+      return [...lines];
+    };
+    try {
+      const created = await cli('create', receiver.url, '--topics', 'cli.*,run.failed', '--description', 'from the CLI');
+      expect(created[0]).toMatch(/^created whsub_\S+ \(enabled\) → /);
+      expect(created[1]).toMatch(/^secret: whsec_/);
+      const id = created[0]!.split(' ')[1]!;
+      expect((await cli('list')).some((l) => l.startsWith(id) && l.includes('cli.*,run.failed'))).toBe(true);
+      const { messageId } = await wo.publish('cli.hello', { hello: 'world' });
+      await env.client.workflow.getHandle(deliveryWorkflowId(id, messageId)).result();
+      const deliveries = await cli('deliveries', id);
+      expect(deliveries[0]).toMatch(/^MESSAGEID\s+TOPIC\s+STATUS/);
+      expect(deliveries[1]).toMatch(new RegExp(`^${messageId}\\s+cli.hello\\s+delivered\\s+1\\s+200`));
+      const attempts = await cli('attempts', id, messageId);
+      expect(attempts[0]).toBe(`${messageId} cli.hello: delivered after 1 attempt(s)`);
+      expect(await cli('test', id)).toEqual([expect.stringMatching(/^200 in \d+ ms$/)]);
+      await expect(cli('create', 'http://10.0.0.1/x', '--topics', 'a')).rejects.toThrow(/422 blocked_destination/);
     } finally {
       await receiver.close();
     }
