@@ -23,6 +23,8 @@ export interface ApiHandle {
   tokens: TokenStore;
   /** Connection status events; outgoing webhooks subscribe here. */
   events: EngineEvents;
+  /** Every /api/v1 operation mounted (for the OpenAPI document and the scope matrix). */
+  routes: ApiRoute[];
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     plans,
     tokens: management.tokens,
     events,
+    routes: management.routes,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
