@@ -3,3 +3,4 @@ export { runRecipe, recipeRunFailedType, type RunRecipeInput } from './run-recip
 export { forEachChunk, type ForEachChunkInput } from './for-each-chunk';
 export { stateQuery, approvalSignal, resumeSignal, connectionRestoredSignal, type ApprovalDecision, type ResumePayload } from './messages';
 export type { Plan, PlanStep, RunEvent, RunSummary, StepState, StepStatus } from './plan';
+export { webhookDelivery, webhookRecover } from './webhook-delivery';
