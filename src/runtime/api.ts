@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Router } from 'express';
 import { registry } from '../../connectors/registry';
 import type { Config } from '../config/config';
+import { wakeRunsOnRestore } from '../engine/connection-restored';
 import { createEngineEvents, type EngineEvents } from '../engine/engine-events';
 import { PlanCache } from '../engine/plan-cache';
 import { managementApi } from '../http/api/from-config';
@@ -46,6 +47,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const { config, logger, store, client } = opts;
   const plans = new PlanCache(store.recipes);
   const events = opts.events ?? createEngineEvents(logger);
+  const stopWaking = events.subscribe(wakeRunsOnRestore(client, logger));
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups: opts.apiRouteGroups });
   const app = createApp({
     logger,
@@ -83,6 +85,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     routes: management.routes,
     close: () =>
       new Promise<void>((resolve) => {
+        stopWaking();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
