@@ -1,0 +1,161 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ActionActivityInput } from '../../workflows/activity-contract';
+import { approvalSignal, connectionRestoredSignal, runRecipe, stateQuery } from '../../workflows';
+import type { Plan, RunEvent } from '../../workflows/plan';
+import { connectToDevServer, waitFor } from '../support/temporal';
+import { historyFromCliJson } from '../unit/recipe/history-json';
+import { eventOf, planOf, recipeWith, workflowBundle } from '../unit/recipe/helpers';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+
+/**
+ * Saved histories of representative runs must replay cleanly against the current interpreter.
+ * Regenerate (only when an interpreter change is meant to be visible in new histories, and
+ * guarded by patched()) with: SWITCHYARD_RECORD_HISTORIES=1 npx vitest run test/integration/interpreter-replay.test.ts
+ */
+const historiesDir = path.resolve(__dirname, '../fixtures/histories');
+const recipesDir = path.resolve(__dirname, '../../recipes');
+const record = process.env.SWITCHYARD_RECORD_HISTORIES === '1';
+
+function loadHistories(): { workflowId: string; history: unknown; file: string }[] {
+  return readdirSync(historiesDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const saved = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as { workflowId: string; history: unknown };
+      return { workflowId: saved.workflowId, history: historyFromCliJson(saved.history), file };
+    });
+}
+
+const noop = () => undefined;
+const quiet = { trace: noop, debug: noop, info: noop, log: noop, warn: noop, error: noop };
+
+describe('replay of committed histories', () => {
+  it('every saved history replays without nondeterminism', async () => {
+    const histories = loadHistories();
+    expect(histories.map((h) => h.file)).toEqual([
+      'auth-lost-restored.json',
+      'failed-invalid-input.json',
+      'long-foreach-children.json',
+      'retry-then-continue.json',
+      'urgent-to-jira.json',
+      'vip-escalation-approved.json',
+      'vip-escalation-timeout.json',
+    ]);
+    const results = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) results.push(r);
+    expect(results.map((r) => ({ id: r.workflowId, error: r.error?.message }))).toEqual(histories.map((h) => ({ id: h.workflowId, error: undefined })));
+  }, 120_000);
+
+  it('a workflow that issues different commands fails the replay (the test can fail)', async () => {
+    const changed = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../unit/recipe/fixtures/changed-interpreter.ts'), logger: quiet });
+    const [urgent] = loadHistories().filter((h) => h.file === 'urgent-to-jira.json');
+    await expect(Worker.runReplayHistory({ workflowBundle: changed }, urgent!.history, urgent!.workflowId)).rejects.toThrow(/[Nn]ondetermin/);
+  }, 120_000);
+});
+
+describe.runIf(record)('recording representative histories on the dev server', () => {
+  let env: TestWorkflowEnvironment;
+  const taskQueue = `record-${randomUUID()}`;
+  let worker: Worker;
+  let running: Promise<void>;
+  let calls = 0;
+
+  beforeAll(async () => {
+    env = await connectToDevServer();
+    const ok = async (i: ActionActivityInput) => ({ ok: true, channel: 'C024BE91L', ts: `1767225600.${String(++calls).padStart(6, '0')}`, echo: i.stepId });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: {
+        'slack.postMessage': async (i: ActionActivityInput) => {
+          const text = (i.input as { text?: string }).text ?? '';
+          if (text.startsWith('flaky')) throw ApplicationFailure.create({ type: 'Retryable', message: 'HTTP 503 from Slack' });
+          if (text.startsWith('invalid')) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'channel_not_found' });
+          if (text.startsWith('auth') && !authRestored) throw ApplicationFailure.create({ type: 'AuthLost', message: '401 from Slack: token_revoked' });
+          return ok(i);
+        },
+        'jira.createIssue': async () => ({ id: '10042', key: 'SUP-42', self: 'https://example.atlassian.net/rest/api/3/issue/10042' }),
+        'jira.addComment': async () => ({ id: String(20000 + ++calls) }),
+      },
+    });
+    running = worker.run();
+    mkdirSync(historiesDir, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+
+  let authRestored = false;
+
+  async function runAndSave(name: string, plan: Plan, event: RunEvent, drive?: (h: Awaited<ReturnType<typeof env.client.workflow.start<typeof runRecipe>>>) => Promise<void>) {
+    const workflowId = `run/${plan.recipeId}/record-${name}`;
+    const handle = await env.client.workflow.start(runRecipe, { taskQueue, workflowId, args: [{ plan, event }], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' });
+    await drive?.(handle);
+    await handle.result().catch(() => undefined);
+    // The CLI's JSON is the canonical export format (historyToJSON trips over duplicate protobufjs copies here).
+    const json = execFileSync(inject('temporalCliPath'), ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', inject('temporalAddress')], { encoding: 'utf8' });
+    writeFileSync(path.join(historiesDir, `${name}.json`), `${JSON.stringify({ workflowId, history: JSON.parse(json) }, null, 1)}\n`);
+  }
+
+  function recipeFile(name: string): Record<string, any> {
+    return JSON.parse(readFileSync(path.join(recipesDir, `${name}.json`), 'utf8'));
+  }
+  function fixture(name: string): RunEvent {
+    const payload = JSON.parse(readFileSync(path.join(recipesDir, 'fixtures', `${name}.event.json`), 'utf8'));
+    return { id: payload.id, topic: payload.topic, source: 'intercom-main', receivedAt: new Date(payload.created_at * 1000).toISOString(), payload };
+  }
+  function vip(approvalTimeout: string): Plan {
+    const r = recipeFile('vip-escalation');
+    for (const s of r.steps) {
+      if (s.id === 'cooldown') s.delay = '1s';
+      if (s.id === 'approval') s.waitFor.approval.timeout = approvalTimeout;
+    }
+    return planOf(r);
+  }
+
+  it('records', async () => {
+    await runAndSave('urgent-to-jira', planOf(recipeFile('urgent-to-jira')), fixture('urgent-to-jira'));
+    await runAndSave('vip-escalation-approved', vip('1h'), fixture('vip-escalation'), async (h) => {
+      await waitFor(async () => (await h.query(stateQuery)).steps.approval?.status === 'waiting', 'approval wait');
+      await h.signal(approvalSignal, { approved: true, by: 'lin@example.com', comment: 'VIP account' });
+    });
+    await runAndSave('vip-escalation-timeout', vip('2s'), fixture('vip-escalation'));
+    await runAndSave(
+      'retry-then-continue',
+      planOf(recipeWith([{ id: 'flaky', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'flaky' }, retry: { maxAttempts: 2, initialInterval: '1s' }, onError: 'continue' }, { id: 'next', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'after {{ steps.flaky.ts | default: "failure" }}' } }])),
+      eventOf({ data: { item: { id: '1' } } }, 'notif_retry'),
+    );
+    await runAndSave(
+      'auth-lost-restored',
+      planOf(recipeWith([{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'auth check' } }])),
+      eventOf({}, 'notif_auth'),
+      async (h) => {
+        await waitFor(async () => (await h.query(stateQuery)).steps.post?.status === 'waiting', 'connection wait');
+        authRestored = true;
+        await h.signal(connectionRestoredSignal, { connectionId: 'slack-main' });
+      },
+    );
+    await runAndSave(
+      'failed-invalid-input',
+      planOf(recipeWith([{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'invalid' } }])),
+      eventOf({}, 'notif_invalid'),
+    );
+    await runAndSave(
+      'long-foreach-children',
+      planOf(recipeWith([{ id: 'each', forEach: '{{ trigger.users }}', concurrency: 10, steps: [{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'hi {{ item }}' } }] }])),
+      eventOf({ users: Array.from({ length: 150 }, (_, i) => `u${i}`) }, 'notif_many'),
+    );
+  }, 180_000);
+});
