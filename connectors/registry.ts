@@ -6,12 +6,14 @@ import { jira } from './jira';
 import { mailchimp } from './mailchimp';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
+import { teams } from './teams';
 import { webhook } from './webhook';
 
 /** Every connector, one line each. */
 export const registry: ConnectorRegistry = createRegistry([
   intercom,
   slack,
+  teams,
   jira,
   mailchimp,
   googleSheets,

@@ -25,7 +25,7 @@ describe('GET /api/v1/connectors', () => {
   it('lists and filters', async () => {
     const all = await call(api.url, 'GET', '/api/v1/connectors');
     expect(all.status).toBe(200);
-    expect(all.body.connectors.length).toBe(7);
+    expect(all.body.connectors.length).toBe(8);
     const res = await call(api.url, 'GET', '/api/v1/connectors?category=Productivity&q=jira');
     expect(res.body.connectors.map((c: { id: string }) => c.id)).toEqual(['jira']);
   });

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { defineAction } from './auth';
+
+const input = z.object({
+  text: z.string().min(1).max(28_000),
+  title: z.string().min(1).optional(),
+  /** `adaptiveCard` for Workflows URLs (and new connectors); `messageCard` for legacy O365 connectors. */
+  format: z.enum(['adaptiveCard', 'messageCard']).default('adaptiveCard'),
+});
+
+const output = z.object({ status: z.number(), accepted: z.boolean() });
+
+function body(i: z.output<typeof input>): unknown {
+  if (i.format === 'messageCard') {
+    return { '@type': 'MessageCard', '@context': 'http://schema.org/extensions', summary: i.title ?? i.text.slice(0, 80), title: i.title, text: i.text };
+  }
+  const blocks = [...(i.title ? [{ type: 'TextBlock', text: i.title, weight: 'Bolder', size: 'Medium' }] : []), { type: 'TextBlock', text: i.text, wrap: true }];
+  return {
+    type: 'message',
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: { $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', type: 'AdaptiveCard', version: '1.2', body: blocks },
+      },
+    ],
+  };
+}
+
+/** Posts to the channel's incoming webhook. Legacy answers 200 `1`; Workflows answers 202 (the flow runs later). */
+export const postMessage = defineAction({
+  key: 'postMessage',
+  title: 'Post message',
+  description: 'Posts a message card to a Teams channel through its incoming webhook (legacy connector or Workflows).',
+  input,
+  output,
+  idempotent: false,
+  timeout: '30s',
+  sample: { status: 202, accepted: true },
+  async run(ctx, i) {
+    const res = await ctx.http.request({ method: 'POST', url: ctx.credentials.webhookUrl, json: body(i) });
+    return { status: res.status, accepted: res.status === 202 || res.text.trim() === '1' || res.status === 200 };
+  },
+});
