@@ -108,6 +108,10 @@ describe.each(storeBackends)('API tokens on $name', ({ url }) => {
       await ensureBootstrapToken(t, { SWITCHYARD_ADMIN_TOKEN: replaced });
       expect((await t.authenticate(configured)).ok).toBe(false);
       expect((await t.authenticate(replaced)).ok).toBe(true);
+      // Unset again: the token it installed stops working, nothing new is generated.
+      expect(await ensureBootstrapToken(t, {})).toBeNull();
+      expect(await t.authenticate(replaced)).toEqual({ ok: false, reason: 'revoked' });
+      expect((await t.authenticate(first!)).ok).toBe(true);
     } finally {
       await fresh.close();
     }
