@@ -237,14 +237,23 @@ describe('outgoing webhook delivery (time-skipping server)', () => {
     const hanging = await startReceiver(() => 'hang');
     const healthy = await startReceiver();
     try {
-      await wo.create({ url: hanging.url, topics: ['conversation.*'] });
+      const slow = await wo.create({ url: hanging.url, topics: ['conversation.*'] });
       const { subscription } = await wo.create({ url: healthy.url, topics: ['conversation.*'] });
+      let messageId = '';
       await worker.runUntil(async () => {
         const published = Date.now();
-        const { messageId } = await wo.publish('conversation.user.created', { id: 'c-hol' });
+        messageId = (await wo.publish('conversation.user.created', { id: 'c-hol' })).messageId;
         await waitFor(async () => hanging.received.length === 1 && (await wo.delivery(subscription.id, messageId)).status === 'delivered', 'healthy delivery while the other hangs', 10_000);
         expect(Date.now() - published).toBeLessThan(5_000);
+        // No answer within 15 s is a failed attempt, retried on the schedule.
+        await waitFor(async () => (await wo.delivery(slow.subscription.id, messageId)).attempts_log.length === 1, 'the hanging attempt to time out', 25_000);
       });
+      const [timedOut] = (await wo.delivery(slow.subscription.id, messageId)).attempts_log;
+      expect(timedOut).toMatchObject({ outcome: 'failed', statusCode: null });
+      expect(timedOut!.error).toMatch(/^timeout: no response within 15 s/);
+      expect(timedOut!.latencyMs).toBeGreaterThanOrEqual(15_000);
+      expect(timedOut!.latencyMs).toBeLessThan(17_000);
+      expect(timedOut!.nextAttemptAt).not.toBeNull();
     } finally {
       await hanging.close();
       await healthy.close();
