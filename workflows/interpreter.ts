@@ -279,8 +279,9 @@ export class Interpreter {
     const chunkSize = runtime.forEachChunkSize ?? Infinity;
     let firstError: (StepError & { stepId: string }) | undefined;
     if (runtime.runForEachChunk && frame.iteration === undefined && list.length > chunkSize) {
+      const chunkScope = withoutList(frame.scope, step.items);
       for (let offset = 0; offset < list.length; offset += chunkSize) {
-        const r = await runtime.runForEachChunk(step, list.slice(offset, offset + chunkSize), offset, frame.scope);
+        const r = await runtime.runForEachChunk(step, list.slice(offset, offset + chunkSize), offset, chunkScope);
         progress.done += r.done;
         progress.failed += r.failed;
         firstError ??= r.firstError;
@@ -353,6 +354,27 @@ export class Interpreter {
   private markUnfinishedSkipped(): void {
     for (const [id, st] of Object.entries(this.states)) if (st.status === 'pending') this.states[id] = { status: 'skipped' };
   }
+}
+
+/**
+ * The scope handed to forEach chunk workflows, minus the list being iterated (when `items` is a
+ * plain path): each chunk gets its own slice, and repeating the whole list in every child's
+ * input would grow the parent's history by list size × chunk count.
+ */
+export function withoutList(scope: Scope, items: string): Scope {
+  const m = /^\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*-?\}\}$/.exec(items);
+  if (!m) return scope;
+  const path = m[1]!.split('.');
+  const prune = (value: unknown, depth: number): unknown => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const key = path[depth]!;
+    if (!Object.prototype.hasOwnProperty.call(value, key)) return value;
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    if (depth === path.length - 1) delete copy[key];
+    else copy[key] = prune(copy[key], depth + 1);
+    return copy;
+  };
+  return prune(scope, 0) as Scope;
 }
 
 export function errorMessage(err: unknown): string {

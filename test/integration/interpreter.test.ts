@@ -253,6 +253,26 @@ describe('runRecipe on the time-skipping server', () => {
     expect(result.steps.each).toMatchObject({ status: 'succeeded', output: { count: 230, succeeded: 230, failed: 0 } });
   }, 120_000);
 
+  it('a 10,000-item forEach stays far from history limits: 100 chunk children, the list is not repeated in their inputs', async () => {
+    const users = Array.from({ length: 10_000 }, (_, i) => `user-${String(i).padStart(5, '0')}@example.com`);
+    const seen: string[] = [];
+    // Every 1000th item posts; the rest are skipped by the step's condition (the loop still walks all of them).
+    const plan = planOf(
+      recipeWith([{ id: 'each', forEach: '{{ trigger.users }}', concurrency: 10, steps: [say('post', '{{ item }}', { when: { '==': [{ '%': [{ var: 'index' }, 1000] }, 0] } })] }]),
+    );
+    const { result, events, bytes } = await withWorker({ 'slack.postMessage': async (i) => (seen.push((i.input as { text: string }).text), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+      const handle = await start(tq, plan, { users });
+      const result = await handle.result();
+      const history = await handle.fetchHistory();
+      return { result, events: history.events?.length ?? 0, bytes: JSON.stringify(history).length };
+    });
+    expect(result.steps.each).toMatchObject({ status: 'succeeded', output: { count: 10_000, succeeded: 10_000, failed: 0 } });
+    expect(seen.sort()).toEqual(Array.from({ length: 10 }, (_, k) => `user-${String(k * 1000).padStart(5, '0')}@example.com`));
+    // 100 children × (initiated, started, completed + 2 workflow tasks) ≈ 900 events; the list itself is ~300 KB.
+    expect(events).toBeLessThan(1000);
+    expect(bytes).toBeLessThan(2_500_000);
+  }, 180_000);
+
   it('auth lost: the step waits for connectionRestored, then retries', async () => {
     let calls = 0;
     const plan = planOf(recipeWith([say('post', 'x')]));
