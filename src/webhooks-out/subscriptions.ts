@@ -162,6 +162,45 @@ export class SubscriptionStore {
   }
 }
 
+/**
+ * Re-encrypts every signing secret (current and previous) not yet under the store's current
+ * master key, for `switchyard keys rotate`. Only ciphertexts change; a concurrent secret
+ * rotation wins over the reseal.
+ */
+export async function resealSubscriptionSecrets(db: WebhookDb, secrets: SecretBox): Promise<{ total: number; resealed: number; unreadable: string[] }> {
+  const rows = await db.selectFrom('webhook_subscriptions').selectAll().execute();
+  let resealed = 0;
+  const unreadable: string[] = [];
+  for (const row of rows) {
+    const current = row.secret_key_id !== secrets.currentKeyId;
+    const previous = row.previous_secret_ciphertext !== null && row.previous_secret_key_id !== secrets.currentKeyId;
+    if (!current && !previous) continue;
+    try {
+      const values: Partial<WebhookSubscriptionTable> = {};
+      if (current) {
+        const sealed = secrets.seal(secrets.open({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, aad(row.id)), aad(row.id));
+        values.secret_ciphertext = sealed.ciphertext;
+        values.secret_key_id = sealed.keyId;
+      }
+      if (previous) {
+        const sealed = secrets.seal(secrets.open({ keyId: row.previous_secret_key_id!, ciphertext: row.previous_secret_ciphertext! }, aad(row.id)), aad(row.id));
+        values.previous_secret_ciphertext = sealed.ciphertext;
+        values.previous_secret_key_id = sealed.keyId;
+      }
+      const result = await db
+        .updateTable('webhook_subscriptions')
+        .set(values)
+        .where('id', '=', row.id)
+        .where('secret_ciphertext', '=', row.secret_ciphertext)
+        .executeTakeFirst();
+      resealed += Number(result.numUpdatedRows);
+    } catch {
+      unreadable.push(row.id);
+    }
+  }
+  return { total: rows.length, resealed, unreadable };
+}
+
 function aad(id: string): string {
   return `webhook-subscription:${id}`;
 }

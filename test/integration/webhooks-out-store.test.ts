@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createSecretBox } from '../../src/security/secret-box';
+import { resealSubscriptionSecrets, SubscriptionStore } from '../../src/webhooks-out/subscriptions';
+import { webhookDb } from '../../src/webhooks-out/tables';
+import { openTestStore, storeBackends } from '../support/stores';
+
+describe.each(storeBackends)('webhook subscription secrets on $name', ({ url }) => {
+  it('are sealed at rest, rotate with a window, and reseal under a new master key', async () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const dbUrl = url();
+    const store = await openTestStore(dbUrl, [oldKey]);
+    try {
+      const db = webhookDb(store.db);
+      const subs = new SubscriptionStore(db, createSecretBox([oldKey]));
+      const t0 = new Date('2026-01-01T00:00:00Z');
+      const { subscription, secret } = await subs.create({ url: 'https://example.com/hook', topics: ['store.test.never-published'] }, t0);
+      const raw = await db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', subscription.id).executeTakeFirstOrThrow();
+      expect(JSON.stringify(raw)).not.toContain(secret.slice(6));
+
+      const rotated = (await subs.rotateSecret(subscription.id, 3_600_000, t0))!;
+      expect(await subs.signingSecrets(subscription.id, new Date(t0.getTime() + 3_599_000))).toEqual({ current: rotated.secret, previous: secret });
+      expect(await subs.signingSecrets(subscription.id, new Date(t0.getTime() + 3_600_000))).toEqual({ current: rotated.secret });
+
+      // Master key rotation: new key first, old one still opens.
+      const ring = createSecretBox([newKey, oldKey]);
+      // (PostgreSQL is shared with other test files: only this subscription's row is asserted on.)
+      const rowOf = () => db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', subscription.id).executeTakeFirstOrThrow();
+      const first = await resealSubscriptionSecrets(db, ring);
+      expect(first.unreadable).not.toContain(subscription.id);
+      expect(first.resealed).toBeGreaterThanOrEqual(1);
+      const onlyNew = new SubscriptionStore(db, createSecretBox([newKey]));
+      expect(await onlyNew.signingSecrets(subscription.id, t0)).toEqual({ current: rotated.secret, previous: secret });
+      const sealedOnce = await rowOf();
+      expect(sealedOnce.secret_key_id).toBe(ring.currentKeyId);
+      expect(sealedOnce.previous_secret_key_id).toBe(ring.currentKeyId);
+      await resealSubscriptionSecrets(db, ring);
+      expect((await rowOf()).secret_ciphertext).toBe(sealedOnce.secret_ciphertext);
+      // The AAD binds a ciphertext to its subscription: swapping rows does not decrypt.
+      const other = await onlyNew.create({ url: 'https://example.com/other', topics: ['store.test.never-published'] });
+      await db.updateTable('webhook_subscriptions').set({ secret_ciphertext: (await db.selectFrom('webhook_subscriptions').select('secret_ciphertext').where('id', '=', subscription.id).executeTakeFirstOrThrow()).secret_ciphertext }).where('id', '=', other.subscription.id).execute();
+      await expect(onlyNew.signingSecrets(other.subscription.id)).rejects.toThrow();
+    } finally {
+      await store.close();
+    }
+  });
+});
