@@ -101,6 +101,9 @@ describe('auth-lost flow', () => {
     expect((await handle.query<{ status: string }>('state')).status).toBe('waiting');
     // auth_lost is not retried: exactly one call so far, refused.
     expect(intercom.calls).toEqual([{ status: 401, name: 'urgent' }]);
+    const activity = (await call(api.url, 'GET', `/api/v1/connections/${connectionId}/activity`, { token: admin })).body.entries;
+    expect(activity).toHaveLength(1);
+    expect(activity[0]).toMatchObject({ stepId: 'tag', action: 'intercom.tag', status: 'waiting', runStatus: 'waiting' });
 
     const events: string[] = [];
     api.events.subscribe((e) => void events.push(e.topic));

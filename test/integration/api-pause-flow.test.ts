@@ -104,5 +104,19 @@ describe('pause flow', () => {
     const results = await Promise.all(runIds.map((id) => client.workflow.getHandle(id).result() as Promise<{ status: string }>));
     expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
     expect([...intercom.names].sort()).toEqual(['tag-1', 'tag-2', 'tag-3', 'tag-4', 'tag-5']);
+
+    // The connection's activity log, derived from those runs, and its exports.
+    const activity = await call(api.url, 'GET', `/api/v1/connections/${connectionId}/activity`, { token: admin });
+    expect(activity.status).toBe(200);
+    expect(activity.body.entries).toHaveLength(5);
+    expect(new Set(activity.body.entries.map((e: { runId: string }) => e.runId))).toEqual(new Set(runIds));
+    for (const entry of activity.body.entries) expect(entry).toMatchObject({ stepId: 'tag', action: 'intercom.tag', status: 'succeeded', runStatus: 'succeeded', error: null });
+    const ndjson = await fetch(`${api.url}/api/v1/connections/${connectionId}/activity?format=ndjson`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(ndjson.headers.get('content-type')).toContain('application/x-ndjson');
+    expect((await ndjson.text()).trim().split('\n').map((l) => JSON.parse(l).runId).sort()).toEqual([...runIds].sort());
+    const csv = await fetch(`${api.url}/api/v1/connections/${connectionId}/activity?format=csv&limit=2`, { headers: { authorization: `Bearer ${admin}` } });
+    const rows = (await csv.text()).trim().split('\n');
+    expect(rows[0]).toBe('runId,recipeId,startedAt,closedAt,runStatus,stepId,action,status,attempts,errorKind,errorMessage');
+    expect(rows).toHaveLength(3);
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConnectionEventData, ConnectionEventTopic, EngineEvents } from '../../engine/engine-events';
 import { connectionStatuses, type Connection, type ConnectionStore } from '../../store/connections';
 import { HttpError } from '../errors';
+import type { ActivityEntry } from './connection-activity';
 import { defineRoute, validationError, type ApiRoute } from './route';
 
 export type ConnectionTestResult = { ok: true; detail?: string } | { ok: false; reason: string; authLost: boolean };
@@ -23,6 +24,8 @@ export interface ConnectionRoutesDeps {
   events: EngineEvents;
   /** Runs currently waiting on the connection (Temporal visibility); null when unknown. */
   waitingRuns?(connectionId: string): Promise<number | null>;
+  /** Recent calls through the connection, derived from runs (`connectionActivity`). */
+  activity?(connectionId: string, limit: number): Promise<ActivityEntry[]>;
   /** PUBLIC_URL; otherwise the request's own origin. */
   publicUrl?: string;
   now?: () => Date;
@@ -46,6 +49,30 @@ export const updateConnectionBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of name, credentials, baseUrl' });
 
 const pauseBody = z.strictObject({ reason: z.string().max(500).optional() });
+
+const activityQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('how many recent runs to look at'),
+  format: z.enum(['json', 'ndjson', 'csv']).default('json'),
+});
+
+const activityEntrySchema = z.object({
+  runId: z.string(),
+  recipeId: z.string(),
+  startedAt: z.string(),
+  closedAt: z.string().nullable(),
+  runStatus: z.string(),
+  stepId: z.string(),
+  action: z.string(),
+  status: z.string(),
+  attempts: z.number().nullable(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+});
+
+const csvColumns = ['runId', 'recipeId', 'startedAt', 'closedAt', 'runStatus', 'stepId', 'action', 'status', 'attempts', 'errorKind', 'errorMessage'] as const;
+
+function csvLine(values: unknown[]): string {
+  return values.map((v) => (v === null || v === undefined ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',');
+}
 
 export const connectionSchema = z.object({
   id: z.string(),
@@ -130,6 +157,32 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
         const connection = await mustGet(params.id!);
         const waitingRuns = deps.waitingRuns ? await deps.waitingRuns(connection.id).catch(() => null) : null;
         return { status: 200, body: { ...present(connection, origin(req)), waitingRuns } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/connections/:id/activity',
+      scope: 'connections:read',
+      tag: 'connections',
+      summary: 'Recent calls and errors through the connection, derived from runs (?format=ndjson|csv to export)',
+      query: activityQuery,
+      response: z.object({ entries: z.array(activityEntrySchema) }),
+      handler: async ({ params, query, res }) => {
+        const connection = await mustGet(params.id!);
+        if (!deps.activity) throw new HttpError(409, 'activity_unavailable', 'this server has no run history source for connection activity');
+        const entries = await deps.activity(connection.id, query.limit);
+        if (query.format === 'json') return { status: 200, body: { entries } };
+        res.setHeader('Content-Disposition', `attachment; filename="${connection.id}-activity.${query.format}"`);
+        if (query.format === 'ndjson') {
+          res.type('application/x-ndjson');
+          for (const entry of entries) res.write(JSON.stringify(entry) + '\n');
+        } else {
+          res.type('text/csv');
+          res.write(csvLine([...csvColumns]) + '\n');
+          for (const e of entries) res.write(csvLine([e.runId, e.recipeId, e.startedAt, e.closedAt, e.runStatus, e.stepId, e.action, e.status, e.attempts, e.error?.kind, e.error?.message]) + '\n');
+        }
+        res.end();
+        return undefined;
       },
     }),
     defineRoute({

@@ -9,6 +9,7 @@ import { AesGcmPayloadCodec, deriveCodecKeys } from '../../security/payload-code
 import type { Store } from '../../store/store';
 import { TokenStore } from '../../store/tokens';
 import { ensureBootstrapToken } from './bootstrap-token';
+import { connectionActivity } from './connection-activity';
 import { registryLookup } from './connector-lookup';
 import { configDurationMs } from './durations';
 import { apiV1, type ApiV1 } from './index';
@@ -44,6 +45,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
       connectors: registryLookup(opts.registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections, logger }),
       events: opts.events,
       waitingRuns: (id) => waitingRuns(client, id),
+      activity: connectionActivity(client, store.db),
       publicUrl: config.PUBLIC_URL,
     },
     events: { plans: opts.plans, client, taskQueue: config.TEMPORAL_TASK_QUEUE, deliveries: store.deliveries, logger },
