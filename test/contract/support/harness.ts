@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
 import { nonRetryableFailureTypes } from '../../../workflows/activity-contract';
 import { connectToDevServer } from '../../support/temporal';
@@ -17,6 +17,7 @@ export interface ContractHarness {
 
 /** A worker on the shared dev server with the real activities, loopback allowed so the fakes are reachable. */
 export async function startContractHarness(opts: { egressAllow?: string[] } = {}): Promise<ContractHarness> {
+  quietRuntime();
   const env: TestWorkflowEnvironment = await connectToDevServer();
   const connections = new MemoryConnections();
   const taskQueue = `contract-${randomUUID()}`;
@@ -42,4 +43,17 @@ export async function startContractHarness(opts: { egressAllow?: string[] } = {}
       await env.teardown();
     },
   };
+}
+
+let runtimeInstalled = false;
+
+/** Activity failures are the point of these tests; keep the worker's log to errors. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Already installed by something else in this process: keep its logger.
+  }
 }
