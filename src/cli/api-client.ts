@@ -21,6 +21,12 @@ export class ApiClient {
   ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const text = await this.requestText(method, path, body);
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** The raw body (exports: ndjson, csv). */
+  async requestText(method: string, path: string, body?: unknown): Promise<string> {
     if (!this.token) throw new Error('no API token: set SWITCHYARD_API_TOKEN or pass --token');
     let res: Response;
     try {
@@ -33,12 +39,12 @@ export class ApiClient {
       throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`);
     }
     const text = await res.text();
-    const parsed = text ? safeJson(text) : undefined;
     if (!res.ok) {
+      const parsed = text ? safeJson(text) : undefined;
       const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
       throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? (text || res.statusText), error?.details);
     }
-    return parsed as T;
+    return text;
   }
 }
 

@@ -79,6 +79,24 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
     },
   );
 
+  withApiOptions(
+    connections
+      .command('activity <id>')
+      .description('recent calls and errors through the connection, derived from runs')
+      .option('--limit <n>', 'how many recent runs to look at', '50')
+      .option('--format <format>', 'table, ndjson or csv (exports)', 'table'),
+  ).action(async (id: string, opts: ApiOpts & { limit: string; format: string }) => {
+    const client = ctx.client(opts);
+    if (opts.format === 'ndjson' || opts.format === 'csv') {
+      const text = await client.requestText('GET', path(id, `/activity?format=${opts.format}&limit=${encodeURIComponent(opts.limit)}`));
+      for (const line of text.split('\n').filter(Boolean)) ctx.print(line);
+      return;
+    }
+    const { entries } = await client.request('GET', path(id, `/activity?limit=${encodeURIComponent(opts.limit)}`));
+    const rows = entries.map((e: { error: { kind: string; message: string } | null }) => ({ ...e, error: e.error ? `${e.error.kind}: ${e.error.message}` : null }));
+    printRows(ctx.print, opts.json ? entries : rows, ['startedAt', 'recipeId', 'stepId', 'status', 'attempts', 'error'], opts.json, 'no calls through this connection yet');
+  });
+
   withApiOptions(connections.command('resume <id>').description('resume a paused connection; waiting runs proceed')).action(async (id: string, opts: ApiOpts) => {
     const resumed = await ctx.client(opts).request('POST', path(id, '/resume'));
     if (opts.json) return printObject(ctx.print, resumed, true);
