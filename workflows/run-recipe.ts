@@ -25,7 +25,8 @@ export const recipeRunFailedType = 'RecipeRunFailed';
 
 /**
  * History budget (tested): a run has 7 fixed events (started, first workflow task, one
- * search-attribute upsert at start and one at the end, completed) plus 6 per action step
+ * search-attribute upsert at start — none when the starter set them — and one at the end,
+ * completed) plus 6 per action step
  * (activity scheduled/started/completed and the workflow task that follows). Conditions and
  * templates add none; every running↔waiting transition adds one upsert.
  *
@@ -124,7 +125,7 @@ function upsertStartAttributes(plan: Plan, event: RunEvent): void {
   ];
   if (plan.connections.length > 0) wanted.push({ key: ConnectionIds, value: plan.connections });
   const missing = wanted.filter((pair) => JSON.stringify(current.get(pair.key as never)) !== JSON.stringify(pair.value));
-  // RunStatus is set right after; merge it into this upsert to save an event.
-  missing.push({ key: RunStatus, value: 'running' });
-  upsertSearchAttributes(missing);
+  if (current.get(RunStatus) !== 'running') missing.push({ key: RunStatus, value: 'running' });
+  // The ingress sets all of them at start: then this costs no history event at all.
+  if (missing.length > 0) upsertSearchAttributes(missing);
 }

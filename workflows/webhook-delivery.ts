@@ -24,7 +24,9 @@ export type AttemptOutcome =
   /** 410 Gone: the receiver asked us to stop. */
   | 'gone'
   /** Nothing was sent: the subscription is disabled or deleted. */
-  | 'inactive';
+  | 'inactive'
+  /** Nothing was sent: this subscription already has its share of in-flight requests on the worker. Not an attempt. */
+  | 'deferred';
 
 export interface AttemptResult {
   outcome: AttemptOutcome;
@@ -42,7 +44,8 @@ export type Decision =
   | { kind: 'retry'; delayMs: number }
   | { kind: 'failed' }
   | { kind: 'disable'; reason: 'gone' | 'failing_for_5_days' }
-  | { kind: 'inactive' };
+  | { kind: 'inactive' }
+  | { kind: 'defer' };
 
 /**
  * What happens after an attempt. `plannedDelayMs` is this attempt's jittered schedule step,
@@ -55,6 +58,8 @@ export function decide(result: AttemptResult, nowMs: number, plannedDelayMs: num
       return { kind: 'done' };
     case 'inactive':
       return { kind: 'inactive' };
+    case 'deferred':
+      return { kind: 'defer' };
     case 'gone':
       return { kind: 'disable', reason: 'gone' };
     case 'failed':
@@ -67,6 +72,11 @@ export function decide(result: AttemptResult, nowMs: number, plannedDelayMs: num
       }
       return { kind: 'retry', delayMs: plannedDelayMs };
   }
+}
+
+/** Wait before asking again after the n-th consecutive deferral (0-based): 1 s doubling to 5 min, ±20 %. */
+export function deferDelayMs(n: number, random: number): number {
+  return Math.round(Math.min(300_000, 1_000 * 2 ** Math.min(n, 20)) * (1 - jitterFraction + 2 * jitterFraction * random));
 }
 
 /** Schedule step `index` (0-based) with ±20 % jitter; `random` in [0, 1). Null past the last step. */
@@ -139,6 +149,10 @@ export async function webhookDelivery(input: WebhookDeliveryInput): Promise<Webh
   for (;;) {
     const step = await attemptOnce(input.subscriptionId, input.messageId, index++);
     if (step.decision.kind === 'retry') {
+      // Long deferrals can grow history: carry on in a fresh run, same workflow id.
+      if (workflowInfo().continueAsNewSuggested) {
+        return continueAsNew<typeof webhookDelivery>({ ...input, scheduleIndex: index, initialDelayMs: step.decision.delayMs });
+      }
       await sleep(step.decision.delayMs);
       continue;
     }
@@ -146,15 +160,26 @@ export async function webhookDelivery(input: WebhookDeliveryInput): Promise<Webh
   }
 }
 
+/**
+ * One attempt at schedule step `index`. A deferral (the subscriber already has its share of the
+ * worker's in-flight requests, e.g. because it hangs) is not an attempt: wait and ask again, so a
+ * dead subscriber cannot take every activity slot from the healthy ones.
+ */
 async function attemptOnce(subscriptionId: string, messageId: string, index: number): Promise<{ result: AttemptResult; decision: Decision }> {
   const plannedDelayMs = jitteredDelayMs(index, Math.random());
-  const nowMs = Date.now();
-  const result = await activities['webhooks.deliverAttempt']({ subscriptionId, messageId, nowMs, plannedDelayMs });
-  const decision = decide(result, nowMs, plannedDelayMs);
-  if (decision.kind === 'disable') {
-    await activities['webhooks.finishDelivery']({ subscriptionId, messageId, nowMs, disable: decision.reason });
+  for (let deferrals = 0; ; deferrals++) {
+    const nowMs = Date.now();
+    const result = await activities['webhooks.deliverAttempt']({ subscriptionId, messageId, nowMs, plannedDelayMs });
+    const decision = decide(result, nowMs, plannedDelayMs);
+    if (decision.kind === 'defer') {
+      await sleep(deferDelayMs(deferrals, Math.random()));
+      continue;
+    }
+    if (decision.kind === 'disable') {
+      await activities['webhooks.finishDelivery']({ subscriptionId, messageId, nowMs, disable: decision.reason });
+    }
+    return { result, decision };
   }
-  return { result, decision };
 }
 
 function finalStatus(decision: Decision): WebhookDeliveryResult['status'] {

@@ -15,7 +15,7 @@ export function expandRecipePaths(paths: string[]): string[] {
   const files: string[] = [];
   for (const p of paths) {
     if (statSync(p).isDirectory()) {
-      for (const name of readdirSync(p).sort()) if (name.endsWith('.json') && !name.endsWith('.event.json')) files.push(path.join(p, name));
+      for (const name of readdirSync(p).sort()) if (name.endsWith('.json') && !name.endsWith('.event.json') && !name.endsWith('.schema.json')) files.push(path.join(p, name));
     } else files.push(p);
   }
   return files;

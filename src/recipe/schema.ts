@@ -28,7 +28,8 @@ const onError = z.enum(['fail', 'continue']).meta({ description: 'What a failure
 
 const stepId = z
   .string()
-  .regex(stepIdPattern, { error: (iss) => `bad step id ${JSON.stringify(iss.input)}: use letters, digits and _ (it is read as steps.<id>)` });
+  .regex(stepIdPattern, { error: (iss) => `bad step id ${JSON.stringify(iss.input)}: use letters, digits and _ (it is read as steps.<id>)` })
+  .meta({ description: 'Unique step id; later steps read its output as steps.<id>.' });
 
 function stepBase() {
   return { id: stepId, when: logic.optional(), onError: onError.optional() };
@@ -47,12 +48,15 @@ export function stepSchemas(nested: z.ZodType) {
   return {
     action: z.strictObject({
       ...stepBase(),
-      action: z.string().regex(actionTypePattern, { error: (iss) => `bad action ${JSON.stringify(iss.input)}: expected "<connector>.<action>"` }),
-      connection: z.string().min(1).optional(),
-      input: z.record(z.string(), z.unknown()).optional(),
+      action: z
+        .string()
+        .regex(actionTypePattern, { error: (iss) => `bad action ${JSON.stringify(iss.input)}: expected "<connector>.<action>"` })
+        .meta({ description: 'The action, "<connector>.<action>", e.g. "slack.postMessage".' }),
+      connection: z.string().min(1).optional().meta({ description: 'Id of the connection (installed app) the action uses.' }),
+      input: z.record(z.string(), z.unknown()).optional().meta({ description: 'The action input; any string may contain {{ path | filter }} templates.' }),
       retry: retry.optional(),
       timeout: duration.optional(),
-    }),
+    }).meta({ description: 'Calls one connector action.' }),
     delay: z.strictObject({
       ...stepBase(),
       delay: z.union([duration, z.strictObject({ until: z.string().min(1) })], {
@@ -96,17 +100,20 @@ export const triggerTypes = Object.keys(triggerSchemas) as (keyof typeof trigger
 export function recipeSchema(trigger: z.ZodType, step: z.ZodType) {
   return z.strictObject({
     $schema: z.string().optional(),
-    id: z.string().regex(recipeIdPattern, { error: (iss) => `bad recipe id ${JSON.stringify(iss.input)}: use lowercase letters, digits and -` }),
-    name: z.string().min(1),
+    id: z
+      .string()
+      .regex(recipeIdPattern, { error: (iss) => `bad recipe id ${JSON.stringify(iss.input)}: use lowercase letters, digits and -` })
+      .meta({ description: 'Recipe id (slug), unique per installation.' }),
+    name: z.string().min(1).meta({ description: 'Human-readable name.' }),
     description: z.string().optional(),
-    enabled: z.boolean().optional(),
+    enabled: z.boolean().optional().meta({ description: 'Disabled recipes start no runs (default true).' }),
     trigger,
     when: logic.optional(),
     steps: z.array(step).min(1, { error: 'a recipe needs at least one step' }),
   });
 }
 
-const fullStep: z.ZodType = z.lazy(() => z.union(Object.values(stepSchemas(fullStep))));
+const fullStep: z.ZodType = z.lazy(() => z.union(Object.values(stepSchemas(fullStep)))).meta({ id: 'step', description: 'One step: action, delay, branch, forEach or waitFor.' });
 /** The complete recipe schema (for JSON Schema generation and editors). */
 export const fullRecipeSchema = recipeSchema(z.discriminatedUnion('type', [triggerSchemas.webhook, triggerSchemas.event, triggerSchemas.schedule, triggerSchemas.poll]), fullStep);
 

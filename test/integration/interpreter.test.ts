@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../src/temporal/search-attributes';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -317,5 +318,29 @@ describe('runRecipe on the time-skipping server', () => {
     expect(perStep).toBe(6);
     // started, WFT×3, upsert (start attributes), activity×3, WFT×3, upsert (RunStatus), completed
     expect(eventTypes.length).toBe(13);
+  });
+
+  it('a run started with its search attributes set (as the ingress does) upserts only its final status', async () => {
+    const plan = planOf(recipeWith([say('a', 'x')]));
+    const events = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => {
+      const handle = await env.client.workflow.start(runRecipe, {
+        taskQueue: tq,
+        workflowId: `run/${plan.recipeId}/${randomUUID()}`,
+        args: [{ plan, event: eventOf({}) }],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: RecipeId, value: plan.recipeId },
+          { key: RecipeVersion, value: plan.version },
+          { key: TriggerEvent, value: 'conversation.user.created' },
+          { key: ConnectionIds, value: plan.connections },
+          { key: RunStatus, value: 'running' },
+        ]),
+      });
+      await handle.result();
+      const description = await handle.describe();
+      expect(description.typedSearchAttributes.get(RunStatus)).toBe('succeeded');
+      expect(description.typedSearchAttributes.get(RecipeVersion)).toBe(plan.version);
+      return (await handle.fetchHistory()).events ?? [];
+    });
+    expect(events.length).toBe(12);
   });
 });

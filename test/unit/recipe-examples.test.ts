@@ -1,9 +1,12 @@
+import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyCommand, checkCommand, eventFromFixture, testCommand } from '../../src/cli/recipe-commands';
 import { expandRecipePaths, loadRecipes } from '../../src/cli/recipe-files';
+import { actionCatalog } from '../../connectors/registry';
 import { dryRun } from '../../src/recipe/dry-run';
+import { recipeJsonSchema } from '../../src/recipe/json-schema';
 import { planMatchesEvent } from '../../src/recipe/match';
 import type { Plan } from '../../workflows/plan';
 import { testCatalog, testConnections } from './recipe/test-catalog';
@@ -22,9 +25,17 @@ describe('example recipes', () => {
     ]);
   });
 
-  for (const loaded of loadRecipes(files, testCatalog, testConnections)) {
+  it('recipes/recipe.schema.json is the generated schema, and every example validates against it', () => {
+    const committed = JSON.parse(readFileSync(path.join(recipesDir, 'recipe.schema.json'), 'utf8'));
+    expect(committed).toEqual(recipeJsonSchema());
+    const validate = new Ajv2020({ strict: false }).compile(committed);
+    for (const file of files) expect([file, validate(JSON.parse(readFileSync(file, 'utf8'))), validate.errors ?? null]).toEqual([file, true, null]);
+  });
+
+  // The real connector registry: example inputs are validated against the real action schemas.
+  for (const loaded of loadRecipes(files, actionCatalog, testConnections)) {
     const name = path.basename(loaded.file, '.json');
-    it(`${name} compiles, matches its fixture and dry-runs to success`, async () => {
+    it(`${name} compiles against the connector registry, matches its fixture and dry-runs to success`, async () => {
       expect(loaded.result.diagnostics).toEqual([]);
       if (!loaded.result.ok) throw new Error('not compiled');
       const plan = loaded.result.plan;
@@ -32,7 +43,7 @@ describe('example recipes', () => {
       expect(payload).toMatchObject({ type: 'notification_event', data: { type: 'notification_event_data' } });
       const event = eventFromFixture(plan, payload);
       expect(planMatchesEvent(plan, event)).toBe(true);
-      const result = await dryRun(plan, event, { catalog: testCatalog });
+      const result = await dryRun(plan, event, { catalog: actionCatalog });
       expect(result.summary.status).toBe('succeeded');
       expect(result.summary.error).toBeUndefined();
     });

@@ -52,7 +52,7 @@ export const testActions: CatalogAction[] = [
   {
     connector: 'google-sheets',
     key: 'appendRow',
-    input: z.object({ spreadsheetId: z.string().min(1), sheet: z.string().min(1), values: z.array(z.unknown()).min(1) }),
+    input: z.object({ spreadsheetId: z.string().min(1), range: z.string().min(1), values: z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])).min(1) }),
     output: z.object({ updatedRange: z.string(), updatedRows: z.number() }),
     sample: { updatedRange: 'Closed!A2:F2', updatedRows: 1 },
     idempotent: false,
