@@ -50,6 +50,15 @@ describe('codec endpoint for the Temporal Web UI', () => {
     expect(Buffer.from(encoded.body.payloads[0].metadata.encoding, 'base64').toString('utf8')).toBe('binary/encrypted');
   });
 
+  it('takes the token from the endpoint path, as the Web UI is configured per person', async () => {
+    const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload('from the UI')]);
+    const decoded = await call(api.url, 'POST', `/codec/t/${reader}/decode`, { body: { payloads: [wire(encrypted!)] }, headers: { origin: ui } });
+    expect(decoded.status).toBe(200);
+    expect(JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8'))).toBe('from the UI');
+    expect((await call(api.url, 'POST', `/codec/t/${outsider}/decode`, { body: { payloads: [] } })).status).toBe(403);
+    expect((await call(api.url, 'POST', `/codec/t/sy_not-a-token/decode`, { body: { payloads: [] } })).status).toBe(401);
+  });
+
   it('is closed to anonymous callers, other scopes and other origins', async () => {
     const body = { payloads: [] };
     expect((await call(api.url, 'POST', '/codec/decode', { body })).status).toBe(401);

@@ -22,6 +22,8 @@ export interface CodecRoutesDeps {
  * The Temporal codec server protocol (`POST <endpoint>/encode|decode` with `{ payloads }`), so the
  * Web UI and `temporal --codec-endpoint` can show decrypted payloads to holders of a token:
  * decoding needs `runs:read`, encoding `runs:write`. CORS only for the configured UI origins.
+ * The CLI sends the token as a header (`--codec-auth 'Bearer sy_…'`); the Web UI cannot, so each
+ * person may put their own token in the endpoint they configure: `<api>/codec/t/<token>`.
  */
 export function codecRoutes(deps: CodecRoutesDeps): Router {
   const router = Router();
@@ -37,7 +39,13 @@ export function codecRoutes(deps: CodecRoutesDeps): Router {
     res.setHeader('Vary', 'Origin');
     next();
   };
-  router.options(['/codec/encode', '/codec/decode'], cors, (_req, res) => {
+  const paths = (action: string) => [`/codec/${action}`, `/codec/t/:token/${action}`];
+  const tokenFromPath: RequestHandler = (req, _res, next) => {
+    const token = req.params.token;
+    if (typeof token === 'string' && !req.headers.authorization) req.headers.authorization = `Bearer ${token}`;
+    next();
+  };
+  router.options([...paths('encode'), ...paths('decode')], cors, (_req, res) => {
     res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
     res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
     res.setHeader('Access-Control-Max-Age', '600');
@@ -48,7 +56,7 @@ export function codecRoutes(deps: CodecRoutesDeps): Router {
     ['encode', 'runs:write'],
     ['decode', 'runs:read'],
   ] as const) {
-    router.post(`/codec/${action}`, cors, ...deps.guards, requireScope(scope), json, (req, res, next) => {
+    router.post(paths(action), cors, tokenFromPath, ...deps.guards, requireScope(scope), json, (req, res, next) => {
       const body = parse(payloadsBody, req.body ?? {}, 'body');
       const payloads = body.payloads.map(fromJson);
       deps.codec[action](payloads)
