@@ -105,7 +105,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
 
-    let method: string = req.method ?? (req.json !== undefined || req.form || req.body !== undefined ? 'POST' : 'GET');
+    const method: string = req.method ?? (req.json !== undefined || req.form || req.body !== undefined ? 'POST' : 'GET');
     const headers: Record<string, string> = { 'user-agent': opts.userAgent ?? 'switchyard/0.1', ...lower(opts.vendor.headers), ...lower(req.headers) };
     let body: string | Buffer | undefined = req.body;
     if (req.json !== undefined) {
@@ -117,11 +117,14 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     }
 
     const wantsAuth = req.auth !== false && !!opts.applyAuth && (!baseOrigin || url.origin === baseOrigin);
+    // Headers the auth added (whatever their name) are dropped with the standard ones on a cross-origin hop.
+    const authHeaderNames = new Set<string>(sensitiveHeaders);
     const authedHeaders = async (u: URL) => {
       const h = { ...headers };
       if (wantsAuth) {
         const out: OutgoingRequest = { url: u, headers: h };
         await opts.applyAuth!(out);
+        for (const [k, v] of Object.entries(h)) if (headers[k] !== v) authHeaderNames.add(k);
       }
       return h;
     };
@@ -171,7 +174,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           }
           if (next.origin !== current.origin) {
             crossedOrigin = true;
-            for (const h of sensitiveHeaders) delete currentHeaders[h];
+            for (const h of authHeaderNames) delete currentHeaders[h];
           }
           if (res.statusCode === 303 || ((res.statusCode === 301 || res.statusCode === 302) && currentMethod === 'POST')) {
             currentMethod = 'GET';

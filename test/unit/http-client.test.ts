@@ -84,6 +84,26 @@ describe('guarded HTTP client', () => {
     expect(seen[1]).toMatchObject({ port: Number(new URL(b.url).port), auth: undefined, cookie: undefined });
   });
 
+  it('also strips auth headers with vendor-specific names on a cross-origin redirect', async () => {
+    const raw: string[] = [];
+    const probe = http.createServer((req, res) => {
+      raw.push(String(req.headers['x-vendor-token']));
+      res.end('{}');
+    });
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(probe.address() as AddressInfo).port}/p`;
+    const redirecting = http.createServer((_req, res) => res.writeHead(307, { location: target }).end());
+    await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', r));
+    try {
+      const c2 = createHttpClient({ baseUrl: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`, vendor: { vendor: 'Acme' }, egressAllow: allow, applyAuth: (r) => void (r.headers['x-vendor-token'] = 'secret') });
+      await c2.request({ path: '/start' });
+      expect(raw).toEqual(['undefined']);
+    } finally {
+      probe.close();
+      redirecting.close();
+    }
+  });
+
   it('never sends auth to another origin than the base URL', async () => {
     seen.length = 0;
     await client().request({ url: `${b.url}/elsewhere` });
