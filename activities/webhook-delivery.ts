@@ -5,6 +5,7 @@ import type { SecretBox } from '../src/security/secret-box';
 import type { Database } from '../src/store/schema';
 import { deliverAttempt } from '../src/webhooks-out/attempt';
 import { DeliveryLog } from '../src/webhooks-out/delivery-log';
+import { InFlightLimiter } from '../src/webhooks-out/in-flight';
 import type { WebhookEgress } from '../src/webhooks-out/egress';
 import { publish } from '../src/webhooks-out/publish';
 import { SubscriptionStore } from '../src/webhooks-out/subscriptions';
@@ -14,6 +15,8 @@ export interface WebhookActivityDeps {
   db: Kysely<Database>;
   secrets: SecretBox;
   egress: WebhookEgress;
+  /** Concurrent requests one subscription may have from this worker (default 10); more are deferred. */
+  maxInFlightPerSubscription?: number;
 }
 
 /**
@@ -24,8 +27,9 @@ export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): Webh
   const db = webhookDb(deps.db);
   const subscriptions = new SubscriptionStore(db, deps.secrets);
   const log = new DeliveryLog(db);
+  const inFlight = new InFlightLimiter(deps.maxInFlightPerSubscription ?? 10);
   return {
-    'webhooks.deliverAttempt': (input) => deliverAttempt({ subscriptions, log, egress: deps.egress }, input),
+    'webhooks.deliverAttempt': (input) => deliverAttempt({ subscriptions, log, egress: deps.egress, inFlight }, input),
 
     async 'webhooks.finishDelivery'(input: FinishDeliveryInput): Promise<void> {
       const at = new Date(input.nowMs);

@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { decide, type AttemptResult, type DeliverAttemptInput } from '../../workflows/webhook-delivery';
-import type { DeliveryLog, DeliveryStatus } from './delivery-log';
+import type { DeliveryLog, DeliveryStatus, Message } from './delivery-log';
 import { BlockedDestinationError, EgressTimeoutError, type WebhookEgress } from './egress';
 import { notificationBody } from './payload';
 import { signatureHeaders } from './signing';
+import type { InFlightLimiter } from './in-flight';
 import type { SubscriptionStore } from './subscriptions';
 
 /** 2xx within this counts as delivered. */
@@ -15,6 +16,8 @@ export interface AttemptDeps {
   subscriptions: SubscriptionStore;
   log: DeliveryLog;
   egress: WebhookEgress;
+  /** Per-subscription cap on concurrent requests from this worker; over it the attempt is deferred. */
+  inFlight?: InFlightLimiter;
   /** Real clock for `webhook-timestamp` (the log uses the workflow's clock). */
   wallClock?: () => number;
 }
@@ -35,6 +38,20 @@ export async function deliverAttempt(deps: AttemptDeps, input: DeliverAttemptInp
     const delivery = await deps.log.delivery(subscriptionId, messageId);
     return { outcome: 'inactive', attempt: delivery?.attempts ?? 0 };
   }
+  if (deps.inFlight && !deps.inFlight.tryAcquire(subscriptionId)) {
+    const delivery = await deps.log.delivery(subscriptionId, messageId);
+    return { outcome: 'deferred', attempt: delivery?.attempts ?? 0 };
+  }
+  try {
+    return await attemptNow(deps, input, subscription.url, message);
+  } finally {
+    deps.inFlight?.release(subscriptionId);
+  }
+}
+
+async function attemptNow(deps: AttemptDeps, input: DeliverAttemptInput, url: string, message: Message): Promise<AttemptResult> {
+  const { subscriptionId, messageId } = input;
+  const now = new Date(input.nowMs);
   const begun = await deps.log.beginAttempt(subscriptionId, messageId, now);
   if (!begun) throw new Error(`no delivery row for ${subscriptionId}/${messageId}`);
   const secrets = await deps.subscriptions.signingSecrets(subscriptionId, now);
@@ -47,7 +64,7 @@ export async function deliverAttempt(deps: AttemptDeps, input: DeliverAttemptInp
     ...signatureHeaders(secrets, messageId, timestamp, body),
   };
 
-  const sent = await send(deps.egress, subscription.url, headers, body);
+  const sent = await send(deps.egress, url, headers, body);
   const outcome = sent.statusCode === undefined ? 'failed' : sent.statusCode >= 200 && sent.statusCode < 300 ? 'delivered' : sent.statusCode === 410 ? 'gone' : 'failed';
   const failingSince = await deps.subscriptions.recordOutcome(subscriptionId, outcome === 'delivered', now);
   const result: AttemptResult = {

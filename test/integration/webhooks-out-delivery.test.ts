@@ -21,12 +21,12 @@ afterAll(async () => {
 });
 
 /** A fresh store (SQLite file), task queue and worker per test. */
-async function setup() {
+async function setup(workerOpts: Parameters<typeof deliveryWorker>[4] = {}) {
   const store = await openTestStore(storeBackends[0].url());
   stores.push(store);
   const taskQueue = `test-${randomUUID()}`;
   const egress = loopbackEgress();
-  const worker = await deliveryWorker(env, store, taskQueue, egress);
+  const worker = await deliveryWorker(env, store, taskQueue, egress, workerOpts);
   // Messages are stamped with the (skipped) server time, like the delivery log.
   let clock = new Date(await env.currentTimeMs());
   const wo = webhooksOut(env, store, taskQueue, egress, () => clock);
@@ -259,4 +259,34 @@ describe('outgoing webhook delivery (time-skipping server)', () => {
       await healthy.close();
     }
   });
+
+  /** A dead subscriber with a backlog, and a healthy one, on a worker with 4 activity slots. */
+  async function backlogThenHealthy(maxInFlightPerSubscription: number) {
+    const { worker, wo } = await setup({ maxConcurrentActivities: 4, maxInFlightPerSubscription });
+    const hanging = await startReceiver(() => 'hang');
+    const healthy = await startReceiver();
+    try {
+      await wo.create({ url: hanging.url, topics: ['backlog.*'] });
+      const { subscription } = await wo.create({ url: healthy.url, topics: ['fresh.*'] });
+      return await worker.runUntil(async () => {
+        for (let i = 0; i < 6; i++) await wo.publish('backlog.item', { i });
+        await waitFor(async () => hanging.received.length >= Math.min(4, maxInFlightPerSubscription), 'the dead subscriber to hold its slots');
+        const published = Date.now();
+        const { messageId } = await wo.publish('fresh.item', { ok: true });
+        await waitFor(async () => (await wo.delivery(subscription.id, messageId)).status === 'delivered', 'the healthy delivery', 40_000);
+        return { healthyLatencyMs: Date.now() - published, hangingInFlight: hanging.received.length };
+      });
+    } finally {
+      await hanging.close();
+      await healthy.close();
+    }
+  }
+
+  it('a dead subscriber holds at most its share of activity slots: the healthy one is delivered at once (control: without the cap it waits for the 15 s timeout)', async () => {
+    const capped = await backlogThenHealthy(2);
+    expect(capped.hangingInFlight).toBe(2);
+    expect(capped.healthyLatencyMs).toBeLessThan(5_000);
+    const uncapped = await backlogThenHealthy(100);
+    expect(uncapped.healthyLatencyMs).toBeGreaterThanOrEqual(10_000);
+  }, 120_000);
 });

@@ -78,12 +78,19 @@ export function deliveryBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
-export async function deliveryWorker(env: TestWorkflowEnvironment, store: Store, taskQueue: string, egress: WebhookEgress) {
+export async function deliveryWorker(
+  env: TestWorkflowEnvironment,
+  store: Store,
+  taskQueue: string,
+  egress: WebhookEgress,
+  opts: { maxConcurrentActivities?: number; maxInFlightPerSubscription?: number } = {},
+) {
   return Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await deliveryBundle(),
-    activities: createWebhookDeliveryActivities({ db: store.db, secrets, egress }),
+    activities: createWebhookDeliveryActivities({ db: store.db, secrets, egress, maxInFlightPerSubscription: opts.maxInFlightPerSubscription }),
+    ...(opts.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities } : {}),
   });
 }
 

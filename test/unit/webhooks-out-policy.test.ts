@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../src/webhooks-out/attempt';
+import { InFlightLimiter } from '../../src/webhooks-out/in-flight';
 import { matchesAny, topicsSchema } from '../../src/webhooks-out/topics';
-import { autoDisableAfterMs, decide, jitteredDelayMs, maxDeliveryAttempts, retryScheduleMs } from '../../workflows/webhook-delivery';
+import { autoDisableAfterMs, decide, deferDelayMs, jitteredDelayMs, maxDeliveryAttempts, retryScheduleMs } from '../../workflows/webhook-delivery';
 
 describe('delivery policy', () => {
   it('schedule is Svix\'s: 8 attempts, waits 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 10 h with ±20 % jitter', () => {
@@ -36,6 +37,12 @@ describe('delivery policy', () => {
     expect(decide({ outcome: 'failed', attempt: 3, statusCode: 500, failingSinceMs: 0 }, autoDisableAfterMs, 5000)).toEqual({ kind: 'disable', reason: 'failing_for_5_days' });
   });
 
+  it('a deferral (subscriber over its in-flight share) is not an attempt: ask again after 1 s doubling to 5 min', () => {
+    expect(decide({ outcome: 'deferred', attempt: 3 }, 0, 5000)).toEqual({ kind: 'defer' });
+    expect([0, 1, 2, 8, 9, 50].map((n) => deferDelayMs(n, 0.5))).toEqual([1000, 2000, 4000, 256_000, 300_000, 300_000]);
+    expect(deferDelayMs(0, 0)).toBe(800);
+  });
+
   it('Retry-After as seconds or HTTP date', () => {
     expect(parseRetryAfter('7', 0)).toBe(7000);
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30_000);
@@ -51,5 +58,13 @@ describe('delivery policy', () => {
     expect(matchesAny(['*'], 'webhook.disabled')).toBe(true);
     expect(topicsSchema.safeParse([]).success).toBe(false);
     expect(topicsSchema.safeParse(['Conversation Created']).error?.issues[0]?.path).toEqual([0]);
+  });
+
+  it('in-flight limiter: per subscription, released slots are reusable', () => {
+    const limiter = new InFlightLimiter(2);
+    expect([limiter.tryAcquire('a'), limiter.tryAcquire('a'), limiter.tryAcquire('a'), limiter.tryAcquire('b')]).toEqual([true, true, false, true]);
+    limiter.release('a');
+    expect(limiter.tryAcquire('a')).toBe(true);
+    expect(() => new InFlightLimiter(0)).toThrow();
   });
 });
