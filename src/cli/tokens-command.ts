@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { apiScopes } from '../security/api-tokens';
+import { apiScopes, isApiScope } from '../security/api-tokens';
+import { loadKeyRing } from '../security/key-ring';
+import { createSecretBox } from '../security/secret-box';
+import { openStore } from '../store/store';
+import { TokenStore } from '../store/tokens';
+import { durationString } from '../http/api/durations';
 import { apiClientFrom, type ApiClient } from './api-client';
 import { printObject, printRows, type Print } from './api-client-output';
 import { loadConfigOrExit } from './load-config';
@@ -42,9 +47,12 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
       .description('create a token; its secret is printed once')
       .requiredOption('--name <name>', 'what the token is for')
       .requiredOption('--scope <scope...>', `one or more of: ${apiScopes.join(', ')}`)
-      .option('--expires-in <duration>', 'e.g. 90d (rotating every 90 days is recommended)'),
-  ).action(async (opts: ApiOpts & { name: string; scope: string[]; expiresIn?: string }) => {
-    const issued = await ctx.client(opts).request('POST', '/api/v1/tokens', { name: opts.name, scopes: opts.scope, ...(opts.expiresIn ? { expiresIn: opts.expiresIn } : {}) });
+      .option('--expires-in <duration>', 'e.g. 90d (rotating every 90 days is recommended)')
+      .option('--direct', 'write to the store (DATABASE_URL) instead of calling the API: the first token of a server, or when locked out'),
+  ).action(async (opts: ApiOpts & { name: string; scope: string[]; expiresIn?: string; direct?: boolean }) => {
+    const issued = opts.direct
+      ? await createDirect(opts.name, opts.scope, opts.expiresIn)
+      : await ctx.client(opts).request('POST', '/api/v1/tokens', { name: opts.name, scopes: opts.scope, ...(opts.expiresIn ? { expiresIn: opts.expiresIn } : {}) });
     if (opts.json) return printObject(ctx.print, issued, true);
     ctx.print(`created ${issued.token.id} (${issued.token.scopes.join(', ')}${issued.token.expiresAt ? `, expires ${issued.token.expiresAt}` : ''})`);
     ctx.print(`secret (shown once, store it now): ${issued.secret}`);
@@ -64,4 +72,20 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
     if (opts.json) return printObject(ctx.print, { revoked: id }, true);
     ctx.print(`revoked ${id}`);
   });
+}
+
+/** `tokens create --direct`: straight into the store, for a server that has no token yet. */
+async function createDirect(name: string, scopes: string[], expiresIn: string | undefined) {
+  const unknown = scopes.filter((s) => !isApiScope(s));
+  if (unknown.length) throw new Error(`--scope: unknown scope ${unknown.join(', ')} (known: ${apiScopes.join(', ')})`);
+  const ms = expiresIn === undefined ? undefined : durationString.safeParse(expiresIn);
+  if (ms && !ms.success) throw new Error(`--expires-in: expected a duration like 90d, 12h, 30m or 45s, got ${JSON.stringify(expiresIn)}`);
+  const expiresAt = ms?.success ? new Date(Date.now() + ms.data) : null;
+  const config = loadConfigOrExit();
+  const store = await openStore(config.databaseUrl, createSecretBox(loadKeyRing(config)));
+  try {
+    return await new TokenStore(store.db).create({ name, scopes: scopes.filter(isApiScope), expiresAt });
+  } finally {
+    await store.close();
+  }
 }
