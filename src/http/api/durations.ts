@@ -8,10 +8,6 @@ export const durationString = z
   .regex(/^[1-9]\d*(s|m|h|d)$/, { message: 'expected a duration like 90d, 12h, 30m or 45s' })
   .transform((value) => Number(value.slice(0, -1)) * units[value.slice(-1)]!);
 
-export function durationMs(value: string): number {
-  return durationString.parse(value);
-}
-
 /** Config durations also allow "ms" and "w". */
 export function configDurationMs(value: string): number {
   const m = /^(\d+)(ms|s|m|h|d|w)$/.exec(value);
