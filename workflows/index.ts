@@ -4,3 +4,4 @@ export { forEachChunk, type ForEachChunkInput } from './for-each-chunk';
 export { stateQuery, approvalSignal, resumeSignal, connectionRestoredSignal, type ApprovalDecision, type ResumePayload } from './messages';
 export type { Plan, PlanStep, RunEvent, RunSummary, StepState, StepStatus } from './plan';
 export { webhookDelivery, webhookRecover } from './webhook-delivery';
+export { pollRecipe, pollerPlanSignal, pollerPausedSignal, pollerStopSignal, pollerStateQuery, type PollRecipeInput, type PollerState } from './poll-recipe';

@@ -17,7 +17,7 @@ export type PlanTrigger =
   | { type: 'webhook'; connection: string; event: string }
   | { type: 'event'; event: string }
   | { type: 'schedule'; cron: string; timezone: string }
-  | { type: 'poll'; connection: string; trigger: string; everyMs: number };
+  | { type: 'poll'; connection: string; trigger: string; everyMs: number; /** The trigger's configuration (e.g. a JQL filter). */ input?: Record<string, unknown> };
 
 /** Temporal retry policy, in the JSON shape `proxyActivities` accepts (durations in ms). */
 export interface PlanRetryPolicy {

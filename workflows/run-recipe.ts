@@ -6,7 +6,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import { evaluateLogic, isTruthy } from './expr/logic';
 import { forEachChunk } from './for-each-chunk';
 import { Interpreter, type Scope } from './interpreter';
@@ -87,7 +87,7 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
   summary.status = 'running';
 
   const scope: Scope = {
-    trigger: event.payload,
+    trigger: triggerOf(event),
     steps: {},
     run: { id: info.workflowId, recipeId: plan.recipeId, version: plan.version, startedAt: info.startTime.toISOString(), eventId: event.id },
   };
@@ -113,6 +113,16 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
   }
   setStatus('succeeded');
   return summary;
+}
+
+const scheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
+/** The trigger context: the event as sent; a scheduled run gets the time it was scheduled for. */
+function triggerOf(event: RunEvent): unknown {
+  if (event.source !== 'schedule') return event.payload;
+  const info = workflowInfo();
+  const at = info.typedSearchAttributes.get(scheduledStartTime) ?? info.startTime;
+  return { ...(event.payload as Record<string, unknown>), scheduledAt: at.toISOString() };
 }
 
 /** Sets the listing attributes once, skipping values the starter already set (each upsert is a history event). */

@@ -19,6 +19,8 @@ export interface CatalogAction {
 export interface CatalogPollingTrigger {
   connector: string;
   key: string;
+  /** The trigger's configuration schema (the recipe's `trigger.input`). */
+  input?: ZodType;
   output?: ZodType;
   sample?: unknown;
 }

@@ -122,7 +122,12 @@ class Compiler {
         this.checkConnection(['trigger', 'connection'], String(raw.connection), found?.connector, `polling trigger ${key}`);
         const everyMs = parseDuration(String(raw.every)) ?? 0;
         if (everyMs > 0 && everyMs < 60_000) this.error(['trigger', 'every'], `poll interval ${String(raw.every)} is too short: the minimum is 1m`);
-        return { type: 'poll', connection: String(raw.connection), trigger: key, everyMs };
+        const input = isObject(raw.input) ? raw.input : undefined;
+        if (found?.input) {
+          const parsed = found.input.safeParse(input ?? {}, { reportInput: true });
+          if (!parsed.success) for (const d of zodIssues(parsed.error.issues, ['trigger', 'input'], found.input)) this.diagnostics.push(d.diagnostic);
+        }
+        return { type: 'poll', connection: String(raw.connection), trigger: key, everyMs, ...(input ? { input } : {}) };
       }
     }
   }

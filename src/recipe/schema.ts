@@ -92,7 +92,13 @@ export const triggerSchemas = {
   webhook: z.strictObject({ type: z.literal('webhook'), connection: z.string().min(1), event: z.string().min(1) }),
   event: z.strictObject({ type: z.literal('event'), event: z.string().min(1) }),
   schedule: z.strictObject({ type: z.literal('schedule'), cron: z.string().min(1), timezone: z.string().min(1).optional() }),
-  poll: z.strictObject({ type: z.literal('poll'), connection: z.string().min(1), trigger: z.string().regex(actionTypePattern), every: duration }),
+  poll: z.strictObject({
+    type: z.literal('poll'),
+    connection: z.string().min(1),
+    trigger: z.string().regex(actionTypePattern),
+    every: duration,
+    input: z.record(z.string(), z.unknown()).optional().meta({ description: "The polling trigger's configuration, e.g. a JQL filter." }),
+  }),
 } as const;
 export const triggerTypes = Object.keys(triggerSchemas) as (keyof typeof triggerSchemas)[];
 
