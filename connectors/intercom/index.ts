@@ -16,6 +16,9 @@ export const intercom = connector({
   auth: intercomAuth,
   baseUrl: 'https://api.intercom.io',
   vendor: intercomVendor,
+  async validate(ctx) {
+    await ctx.http.request({ method: 'GET', path: '/me' });
+  },
 })
   .webhookSource(intercomWebhookSource)
   .action(createOrUpdateContact)

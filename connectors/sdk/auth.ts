@@ -3,7 +3,7 @@ import { ConnectorError } from './errors';
 import type { AuthDefinition, OAuth2Settings, OutgoingRequest } from './types';
 
 type Shape = z.ZodRawShape;
-type Extra<E extends Shape> = z.output<z.ZodObject<E>>;
+type Extra<E extends Shape> = keyof E extends never ? Record<never, never> : z.output<z.ZodObject<E>>;
 type Label<C> = { accountLabel?: (credentials: C) => string | undefined };
 
 const nonEmpty = () => z.string().min(1);

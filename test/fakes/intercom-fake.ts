@@ -47,6 +47,7 @@ export class IntercomFake extends FakeServer {
       },
     });
     const ok = (json: unknown): FakeResponse => ({ status: 200, json, headers: rateHeaders() });
+    this.route('GET', '/me', () => ok({ type: 'admin', id: '991267', email: 'admin@example.com', app: { type: 'app', id_code: 'a86dr8yl' } }));
     this.route('POST', '/contacts', (req) => {
       const b = req.body as Record<string, unknown> | undefined;
       if (!b || typeof b !== 'object') return errorList(400, 'parameter_invalid', 'Request body must be a JSON object');
