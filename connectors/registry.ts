@@ -46,7 +46,7 @@ export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
     getPollingTrigger(type): CatalogPollingTrigger | undefined {
       const found = reg.getPollingTrigger(type);
       if (!found) return undefined;
-      return { connector: found.connector.id, key: found.trigger.key, output: found.trigger.output, sample: found.trigger.sample };
+      return { connector: found.connector.id, key: found.trigger.key, input: found.trigger.input, output: found.trigger.output, sample: found.trigger.sample };
     },
     pollingTriggerTypes: () => [...triggerTypes],
   };
