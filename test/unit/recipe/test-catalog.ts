@@ -78,7 +78,7 @@ export const testActions: CatalogAction[] = [
 ];
 
 export const testCatalog = catalogFromList(testActions, [
-  { connector: 'jira', key: 'newIssues', sample: { id: '10001', key: 'SUP-1' } },
+  { connector: 'jira', key: 'newIssues', input: z.object({ jql: z.string().min(1) }), output: z.looseObject({ id: z.string(), key: z.string() }), sample: { id: '10001', key: 'SUP-1' } },
 ]);
 
 export const testConnections = new Map([
