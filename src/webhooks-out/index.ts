@@ -4,3 +4,4 @@ export { publish, type PublishDeps, type PublishOptions, type PublishResult } fr
 export { guardedWebhookEgress } from './guarded-egress';
 export { publishEngineEvents, publishInboundEvent } from './sources';
 export { WebhooksOutError } from './errors';
+export { webhooksOutFromConfig, webhookActivitiesFromConfig } from './wiring';
