@@ -53,3 +53,12 @@ export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
 }
 
 export const actionCatalog: ActionCatalog = catalogOf(registry);
+
+/**
+ * The real topic for a recipe's webhook trigger event: a documented alias (Intercom's
+ * `conversation.created`) resolves to the sender's topic (`conversation.user.created`); globs and
+ * unknown names pass through unchanged.
+ */
+export function canonicalTopic(connectorId: string, event: string, reg: ConnectorRegistry = registry): string {
+  return reg.getConnector(connectorId)?.webhookSource?.topicAliases?.[event] ?? event;
+}

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { describeConnector, searchConnectors } from '../../connectors/catalog';
-import { actionCatalog, registry } from '../../connectors/registry';
+import { actionCatalog, canonicalTopic, registry } from '../../connectors/registry';
 import { registerConnectorsCommand } from '../../src/cli/connectors-command';
 import { compileRecipe } from '../../src/recipe/compile';
 
@@ -29,6 +29,13 @@ describe('connector catalog', () => {
     expect(intercom.webhook!.topicAliases['conversation.created']).toBe('conversation.user.created');
     // Every schema of every connector converts (recursive search filters included).
     for (const c of registry.listConnectors()) expect(() => JSON.stringify(describeConnector(c))).not.toThrow();
+  });
+
+  it('resolves documented topic aliases to the real topic', () => {
+    expect(canonicalTopic('intercom', 'conversation.created')).toBe('conversation.user.created');
+    expect(canonicalTopic('intercom', 'conversation.user.created')).toBe('conversation.user.created');
+    expect(canonicalTopic('intercom', 'conversation.*')).toBe('conversation.*');
+    expect(canonicalTopic('webhook', 'order.paid')).toBe('order.paid');
   });
 
   it('every sample satisfies its own output schema', () => {
