@@ -95,6 +95,23 @@ describe('runRecipe on the time-skipping server', () => {
     expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
+  it('delay until a timestamp from the event (Intercom unix seconds) waits until then in workflow time', async () => {
+    const plan = planOf(recipeWith([{ id: 'snooze', delay: { until: '{{ trigger.data.item.snoozed_until }}' } }, say('after', 'woke')]));
+    let ranAt = 0;
+    const startMs = await env.currentTimeMs();
+    const until = Math.floor(startMs / 1000) + 2 * 86_400; // two days after the test server's now
+    await withWorker({ 'slack.postMessage': async () => ((ranAt = await env.currentTimeMs()), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+      const handle = await start(tq, plan, { data: { item: { snoozed_until: until } } });
+      const waiting = await waitFor(async () => {
+        const s = await handle.query(stateQuery);
+        return s.steps.snooze?.status === 'waiting' ? s : undefined;
+      }, 'the delay to wait');
+      expect(waiting.steps.snooze?.waitingFor).toBe(`delay until ${new Date(until * 1000).toISOString()}`);
+      await handle.result();
+    });
+    expect(ranAt).toBeGreaterThanOrEqual(until * 1000);
+  });
+
   it('a 24h approval times out: the step fails with Timeout and the run fails', async () => {
     const sent: ActionActivityInput[] = [];
     const plan = planOf(recipeWith([{ id: 'ok', waitFor: { approval: { timeout: '24h' } } }, say('after', 'approved by {{ steps.ok.by }}')]));
