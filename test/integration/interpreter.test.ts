@@ -317,6 +317,37 @@ describe('runRecipe on the time-skipping server', () => {
     expect(result.steps.post?.status).toBe('succeeded');
   });
 
+  it('connectionRestored sent to the run reaches a forEach chunk child that waits on the connection', async () => {
+    let authFailures = 0;
+    const seen = new Set<string>();
+    const plan = planOf(recipeWith([{ id: 'each', forEach: '{{ trigger.users }}', concurrency: 5, steps: [say('post', '{{ item }}')] }]));
+    const result = await withWorker(
+      {
+        'slack.postMessage': async (i) => {
+          const text = (i.input as { text: string }).text;
+          if (text === 'u120' && authFailures === 0) {
+            authFailures++;
+            throw ApplicationFailure.create({ type: 'AuthLost', message: '401 from Slack: token_revoked' });
+          }
+          seen.add(text);
+          return { ok: true, channel: 'C', ts: '1' };
+        },
+      },
+      async (tq) => {
+        const handle = await start(tq, plan, { users: Array.from({ length: 150 }, (_, i) => `u${i}`) });
+        await waitFor(async () => authFailures === 1, 'the chunk to lose auth');
+        // As the engine does: the run (parent) is signalled; it forwards to its active chunk.
+        await waitFor(async () => {
+          await handle.signal(connectionRestoredSignal, { connectionId: 'slack-main' });
+          return seen.has('u120');
+        }, 'the waiting item to be retried');
+        return handle.result();
+      },
+    );
+    expect(seen.size).toBe(150);
+    expect(result.steps.each).toMatchObject({ status: 'succeeded', output: { count: 150, failed: 0 } });
+  }, 120_000);
+
   it('history stays small: each action step adds a fixed, small number of events', async () => {
     const one = planOf(recipeWith([say('a', 'x')]));
     const three = planOf(recipeWith([say('a', 'x'), say('b', '{{ steps.a.ts }}', { when: { '==': [1, 1] } }), say('c', 'y')]));
