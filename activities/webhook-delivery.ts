@@ -6,6 +6,7 @@ import type { Database } from '../src/store/schema';
 import { deliverAttempt } from '../src/webhooks-out/attempt';
 import { DeliveryLog } from '../src/webhooks-out/delivery-log';
 import { InFlightLimiter } from '../src/webhooks-out/in-flight';
+import { webhookSubscriptionsDisabled } from '../src/webhooks-out/metrics';
 import type { WebhookEgress } from '../src/webhooks-out/egress';
 import { publish } from '../src/webhooks-out/publish';
 import { SubscriptionStore } from '../src/webhooks-out/subscriptions';
@@ -40,6 +41,7 @@ export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): Webh
       const subscription = await subscriptions.get(input.subscriptionId);
       // A retry of this activity after the disable went through still publishes (once: same key).
       if (!changed && !(subscription?.status === 'disabled' && subscription.updatedAt === at.toISOString())) return;
+      if (changed) webhookSubscriptionsDisabled.inc({ reason: input.disable });
       const ctx = Context.current();
       // Idempotent under activity retries: the key maps a retried publish onto the same message.
       await publish(

@@ -5,6 +5,7 @@ import { BlockedDestinationError, EgressTimeoutError, type WebhookEgress } from 
 import { notificationBody } from './payload';
 import { signatureHeaders } from './signing';
 import type { InFlightLimiter } from './in-flight';
+import { webhookAttempts, webhookAttemptSeconds } from './metrics';
 import type { SubscriptionStore } from './subscriptions';
 
 /** 2xx within this counts as delivered. */
@@ -66,6 +67,8 @@ async function attemptNow(deps: AttemptDeps, input: DeliverAttemptInput, url: st
 
   const sent = await send(deps.egress, url, headers, body);
   const outcome = sent.statusCode === undefined ? 'failed' : sent.statusCode >= 200 && sent.statusCode < 300 ? 'delivered' : sent.statusCode === 410 ? 'gone' : 'failed';
+  webhookAttempts.inc({ outcome, kind: sent.statusCode !== undefined ? 'http' : sent.blocked ? 'blocked' : sent.error?.startsWith('timeout') ? 'timeout' : 'network' });
+  webhookAttemptSeconds.observe(sent.latencyMs / 1000);
   const failingSince = await deps.subscriptions.recordOutcome(subscriptionId, outcome === 'delivered', now);
   const result: AttemptResult = {
     outcome,

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { deliveryWorkflowId, type WebhookDeliveryInput } from '../../workflows/webhook-delivery';
 import type { DeliveryLog, Message } from './delivery-log';
 import type { SubscriptionStore } from './subscriptions';
+import { webhookMessagesPublished } from './metrics';
 import { matchesAny } from './topics';
 
 export interface PublishDeps {
@@ -41,6 +42,7 @@ export async function publish(deps: PublishDeps, topic: string, item: unknown, o
   if (!topic || /\s/.test(topic)) throw new Error(`invalid topic ${JSON.stringify(topic)}`);
   const messageId = messageIdFor(opts.idempotencyKey);
   const subscribers = (await deps.subscriptions.listEnabled()).filter((s) => matchesAny(s.topics, topic));
+  webhookMessagesPublished.inc({ matched: subscribers.length > 0 ? 'yes' : 'no' });
   if (subscribers.length === 0) return { messageId, deliveries: 0 };
   const now = deps.now?.() ?? new Date();
   const fresh: Message = { id: messageId, topic, item, createdAt: now.toISOString() };

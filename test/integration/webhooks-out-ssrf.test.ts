@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
 import { deliverAttempt } from '../../src/webhooks-out/attempt';
 import { WebhooksOutError } from '../../src/webhooks-out/errors';
+import { webhookAttempts } from '../../src/webhooks-out/metrics';
 import { guardedWebhookEgress } from '../../src/webhooks-out/guarded-egress';
 import { openTestStore, storeBackends } from '../support/stores';
 import { createTimeSkippingEnv, waitFor } from '../support/temporal';
@@ -84,6 +85,8 @@ describe('SSRF guard on subscription URLs (nothing allow-listed)', () => {
 
   it('at send time (URL stored before the guard could see it, e.g. DNS changed): every attempt and every test ping is blocked; 0 canary hits, no body returned', async () => {
     const wo = webhooksOut(env, store, 'unused', egress);
+    const blockedCount = async () => (await webhookAttempts.get()).values.find((v) => v.labels.kind === 'blocked')?.value ?? 0;
+    const blockedBefore = await blockedCount();
     const results: Record<string, { error: string | null; snippet: string | null }> = {};
     for (const url of corpus(canary.port)) {
       const { subscription } = await wo.subscriptions.create({ url, topics: ['*'] });
@@ -99,6 +102,7 @@ describe('SSRF guard on subscription URLs (nothing allow-listed)', () => {
     }
     const notBlocked = Object.entries(results).filter(([, r]) => !r.error?.startsWith('blocked_destination') || r.snippet !== null);
     expect(notBlocked).toEqual([]);
+    expect((await blockedCount()) - blockedBefore).toBe(Object.keys(results).length);
     expect(canary.hits()).toBe(0);
   });
 
