@@ -196,6 +196,29 @@ export class DeliveryLog {
     return rows.map((r) => ({ messageId: r.message_id, createdAt: r.message_created_at }));
   }
 
+  /**
+   * Deletes messages created before `before` with no delivery still pending, with their
+   * deliveries and attempts (a batch of at most `limit`); returns how many. Recover and
+   * redeliver only reach what is retained.
+   */
+  async prune(before: Date, limit = 1000): Promise<number> {
+    const rows = await this.db
+      .selectFrom('webhook_messages as m')
+      .select('m.id')
+      .where('m.created_at', '<', before.toISOString())
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('webhook_deliveries as d').select('d.message_id').whereRef('d.message_id', '=', 'm.id').where('d.status', '=', 'pending'))),
+      )
+      .limit(limit)
+      .execute();
+    const ids = rows.map((r) => r.id);
+    if (ids.length === 0) return 0;
+    await this.db.deleteFrom('webhook_attempts').where('message_id', 'in', ids).execute();
+    await this.db.deleteFrom('webhook_deliveries').where('message_id', 'in', ids).execute();
+    const result = await this.db.deleteFrom('webhook_messages').where('id', 'in', ids).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   private deliveryQuery() {
     return this.db
       .selectFrom('webhook_deliveries as d')

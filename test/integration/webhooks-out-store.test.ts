@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createSecretBox } from '../../src/security/secret-box';
+import { DeliveryLog } from '../../src/webhooks-out/delivery-log';
 import { resealSubscriptionSecrets, SubscriptionStore } from '../../src/webhooks-out/subscriptions';
 import { webhookDb } from '../../src/webhooks-out/tables';
-import { openTestStore, storeBackends } from '../support/stores';
+import { openTestStore, storeBackends, testSecretKey } from '../support/stores';
 
 describe.each(storeBackends)('webhook subscription secrets on $name', ({ url }) => {
   it('are sealed at rest, rotate with a window, and reseal under a new master key', async () => {
@@ -41,6 +42,36 @@ describe.each(storeBackends)('webhook subscription secrets on $name', ({ url }) 
       const other = await onlyNew.create({ url: 'https://example.com/other', topics: ['store.test.never-published'] });
       await db.updateTable('webhook_subscriptions').set({ secret_ciphertext: (await db.selectFrom('webhook_subscriptions').select('secret_ciphertext').where('id', '=', subscription.id).executeTakeFirstOrThrow()).secret_ciphertext }).where('id', '=', other.subscription.id).execute();
       await expect(onlyNew.signingSecrets(other.subscription.id)).rejects.toThrow();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('the delivery log prunes old finished messages and keeps pending ones', async () => {
+    const store = await openTestStore(url());
+    try {
+      const db = webhookDb(store.db);
+      const subs = new SubscriptionStore(db, createSecretBox([testSecretKey]));
+      const log = new DeliveryLog(db);
+      const { subscription } = await subs.create({ url: 'https://example.com/hook', topics: ['store.test.never-published'] });
+      const old = new Date('2020-01-01T00:00:00Z');
+      const tag = randomBytes(4).toString('hex');
+      const done = { id: `msg_done${tag}`, topic: 't', item: {}, createdAt: old.toISOString() };
+      const pending = { id: `msg_pend${tag}`, topic: 't', item: {}, createdAt: old.toISOString() };
+      const fresh = { id: `msg_new${tag}`, topic: 't', item: {}, createdAt: new Date().toISOString() };
+      for (const m of [done, pending, fresh]) {
+        await log.addMessage(m);
+        await log.addDelivery(subscription.id, m, old);
+      }
+      await log.beginAttempt(subscription.id, done.id, old);
+      await log.recordAttempt({ subscriptionId: subscription.id, messageId: done.id, attempt: 1, attemptedAt: old.toISOString(), outcome: 'failed', statusCode: 500, latencyMs: 3, responseSnippet: null, error: null, nextAttemptAt: null, deliveryStatus: 'failed' });
+      await log.setStatus(subscription.id, fresh.id, 'delivered', new Date());
+      await log.prune(new Date('2021-01-01T00:00:00Z'));
+      expect(await log.message(done.id)).toBeUndefined();
+      expect(await log.attempts(subscription.id, done.id)).toEqual([]);
+      expect(await log.delivery(subscription.id, done.id)).toBeUndefined();
+      expect(await log.message(pending.id)).toBeDefined();
+      expect(await log.message(fresh.id)).toBeDefined();
     } finally {
       await store.close();
     }
