@@ -47,7 +47,8 @@ export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): Webh
       await publish(
         { subscriptions, log, client: ctx.client, taskQueue: ctx.info.taskQueue, now: () => at },
         'webhook.disabled',
-        { type: 'webhook_subscription', id: input.subscriptionId, url: subscription?.url, status: 'disabled', reason, disabled_at: at.toISOString() },
+        // Not the URL: subscriber URLs often carry their own tokens, and other subscribers receive this.
+        { type: 'webhook_subscription', id: input.subscriptionId, description: subscription?.description ?? null, topics: subscription?.topics ?? [], status: 'disabled', reason, disabled_at: at.toISOString() },
         { idempotencyKey: `webhook.disabled/${input.subscriptionId}/${at.toISOString()}` },
       );
     },
