@@ -4,6 +4,8 @@ import type { Config } from '../config/config';
 import { loadKeyRing, rotateKeyFile } from '../security/key-ring';
 import { createSecretBox, keyIdOf } from '../security/secret-box';
 import { openStore } from '../store/store';
+import { resealSubscriptionSecrets } from '../webhooks-out/subscriptions';
+import { webhookDb } from '../webhooks-out/tables';
 import { loadConfigOrExit } from './load-config';
 
 export interface RotationReport {
@@ -16,6 +18,8 @@ export interface RotationReport {
   unreadable: string[];
   /** Rows per key id after the reseal: every row should be on the current key. */
   usage: Record<string, number>;
+  /** Outgoing-webhook signing secrets, resealed the same way. */
+  subscriptions: { total: number; resealed: number; unreadable: string[] };
 }
 
 /**
@@ -31,10 +35,12 @@ export async function rotateKeys(config: Config): Promise<RotationReport> {
     rotateKeyFile(config.SWITCHYARD_DATA_DIR);
   }
   const keys = loadKeyRing(config);
-  const store = await openStore(config.databaseUrl, createSecretBox(keys));
+  const box = createSecretBox(keys);
+  const store = await openStore(config.databaseUrl, box);
   try {
     const { total, resealed, unreadable } = await store.connections.resealAll();
-    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage() };
+    const subscriptions = await resealSubscriptionSecrets(webhookDb(store.db), box);
+    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions };
   } finally {
     await store.close();
   }
@@ -53,10 +59,14 @@ export function registerKeysCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
       const report = await rotateKeys(loadConfigOrExit());
-      if (report.unreadable.length) process.exitCode = 1;
+      if (report.unreadable.length || report.subscriptions.unreadable.length) process.exitCode = 1;
       if (opts.json) return console.log(JSON.stringify(report));
       if (report.generated) console.log(`new key ${report.currentKeyId} written to the data directory; the previous key is kept for decryption`);
       console.log(`re-encrypted ${report.resealed} of ${report.total} connections under key ${report.currentKeyId}`);
+      console.log(`re-encrypted ${report.subscriptions.resealed} of ${report.subscriptions.total} webhook subscription secrets`);
+      if (report.subscriptions.unreadable.length) {
+        console.error(`switchyard: no configured key opens the secrets of webhook subscriptions ${report.subscriptions.unreadable.join(', ')}`);
+      }
       const stale = Object.entries(report.usage).filter(([id]) => id !== report.currentKeyId);
       if (stale.length) console.log(`still on older keys: ${stale.map(([id, n]) => `${id} (${n})`).join(', ')}`);
       if (report.unreadable.length) {

@@ -9,6 +9,8 @@ import { parseConfig } from '../../src/config/config';
 import { loadKeyRing } from '../../src/security/key-ring';
 import { createSecretBox, keyIdOf } from '../../src/security/secret-box';
 import { openStore } from '../../src/store/store';
+import { SubscriptionStore } from '../../src/webhooks-out/subscriptions';
+import { webhookDb } from '../../src/webhooks-out/tables';
 import { storeBackends } from '../support/stores';
 
 describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) => {
@@ -56,18 +58,23 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     const [firstKey] = loadKeyRing(config);
     const store = await openStore(config.databaseUrl, createSecretBox([firstKey!]));
     await store.connections.create({ id: 'embedded', connector: 'jira', name: 'J', credentials: { apiToken: 'secret-value' } });
+    const { subscription, secret } = await new SubscriptionStore(webhookDb(store.db), createSecretBox([firstKey!])).create({ url: 'https://example.com/hook', topics: ['connection.*'] });
     await store.close();
 
     const report = await rotateKeys(config);
     expect(report.generated).toBe(true);
     expect(report.currentKeyId).not.toBe(keyIdOf(firstKey!));
     expect(report.usage).toEqual({ [report.currentKeyId]: 1 });
+    expect(report.subscriptions).toEqual({ total: 1, resealed: 1, unreadable: [] });
     const ring = loadKeyRing(config);
     expect(ring.map(keyIdOf)).toEqual([report.currentKeyId, keyIdOf(firstKey!)]);
     for (const file of ['secret.key', 'secret.keys.previous']) expect(statSync(path.join(dataDir, file)).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(dataDir, 'secret.keys.previous'), 'utf8').trim()).toBe(firstKey!.toString('base64'));
     const reopened = await openStore(config.databaseUrl, createSecretBox(ring));
     expect(await reopened.connections.credentials('embedded')).toEqual({ apiToken: 'secret-value' });
+    // Only the new key is needed for the subscription's signing secret now.
+    const current = new SubscriptionStore(webhookDb(reopened.db), createSecretBox([ring[0]!]));
+    expect(JSON.stringify(await current.signingSecrets(subscription.id))).toContain(secret);
     await reopened.close();
   });
 });
