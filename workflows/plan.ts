@@ -132,7 +132,7 @@ export interface StepState {
   progress?: { total: number; done: number; failed: number };
 }
 
-export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed';
+export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface RunSummary {
   recipeId: string;

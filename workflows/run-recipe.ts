@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   executeChild,
   getExternalWorkflowHandle,
+  isCancellation,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -100,7 +101,14 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
     return summary;
   }
 
-  const ok = await interpreter.run(plan.steps, scope);
+  let ok: boolean;
+  try {
+    ok = await interpreter.run(plan.steps, scope);
+  } catch (err) {
+    // A cancelled run is listed as such (the upsert is allowed while the cancellation unwinds).
+    if (isCancellation(err)) setStatus('cancelled');
+    throw err;
+  }
   if (!ok && interpreter.failure) {
     summary.error = interpreter.failure;
     setStatus('failed');

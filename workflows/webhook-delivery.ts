@@ -26,7 +26,9 @@ export type AttemptOutcome =
   /** Nothing was sent: the subscription is disabled or deleted. */
   | 'inactive'
   /** Nothing was sent: this subscription already has its share of in-flight requests on the worker. Not an attempt. */
-  | 'deferred';
+  | 'deferred'
+  /** Nothing was sent: a recovery found the message no longer failed (another recovery or a redelivery took it). */
+  | 'skipped';
 
 export interface AttemptResult {
   outcome: AttemptOutcome;
@@ -45,7 +47,8 @@ export type Decision =
   | { kind: 'failed' }
   | { kind: 'disable'; reason: 'gone' | 'failing_for_5_days' }
   | { kind: 'inactive' }
-  | { kind: 'defer' };
+  | { kind: 'defer' }
+  | { kind: 'skip' };
 
 /**
  * What happens after an attempt. `plannedDelayMs` is this attempt's jittered schedule step,
@@ -60,6 +63,8 @@ export function decide(result: AttemptResult, nowMs: number, plannedDelayMs: num
       return { kind: 'inactive' };
     case 'deferred':
       return { kind: 'defer' };
+    case 'skipped':
+      return { kind: 'skip' };
     case 'gone':
       return { kind: 'disable', reason: 'gone' };
     case 'failed':
@@ -92,6 +97,8 @@ export interface DeliverAttemptInput {
   /** Workflow time of the attempt: the clock of the delivery log and of the 5-day rule. */
   nowMs: number;
   plannedDelayMs: number | null;
+  /** Recovery: attempt only if the delivery is still failed, marking it pending first (so each message is re-sent once). */
+  claim?: boolean;
 }
 
 export interface FinishDeliveryInput {
@@ -165,11 +172,11 @@ export async function webhookDelivery(input: WebhookDeliveryInput): Promise<Webh
  * worker's in-flight requests, e.g. because it hangs) is not an attempt: wait and ask again, so a
  * dead subscriber cannot take every activity slot from the healthy ones.
  */
-async function attemptOnce(subscriptionId: string, messageId: string, index: number): Promise<{ result: AttemptResult; decision: Decision }> {
+async function attemptOnce(subscriptionId: string, messageId: string, index: number, claim = false): Promise<{ result: AttemptResult; decision: Decision }> {
   const plannedDelayMs = jitteredDelayMs(index, Math.random());
   for (let deferrals = 0; ; deferrals++) {
     const nowMs = Date.now();
-    const result = await activities['webhooks.deliverAttempt']({ subscriptionId, messageId, nowMs, plannedDelayMs });
+    const result = await activities['webhooks.deliverAttempt']({ subscriptionId, messageId, nowMs, plannedDelayMs, ...(claim ? { claim } : {}) });
     const decision = decide(result, nowMs, plannedDelayMs);
     if (decision.kind === 'defer') {
       await sleep(deferDelayMs(deferrals, Math.random()));
@@ -225,16 +232,22 @@ export async function webhookRecover(input: WebhookRecoverInput): Promise<Webhoo
     limit: recoverPageSize,
   });
   for (const item of page.items) {
-    const step = await attemptOnce(input.subscriptionId, item.messageId, 0);
-    resent++;
+    const step = await attemptOnce(input.subscriptionId, item.messageId, 0, true);
     after = { createdAt: item.createdAt, messageId: item.messageId };
+    if (step.decision.kind === 'skip') continue;
+    resent++;
     if (step.decision.kind === 'retry') {
-      await startChild(webhookDelivery, {
-        workflowId: deliveryWorkflowId(input.subscriptionId, item.messageId),
-        args: [{ subscriptionId: input.subscriptionId, messageId: item.messageId, scheduleIndex: 1, initialDelayMs: step.decision.delayMs }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        taskQueue: workflowInfo().taskQueue,
-      });
+      try {
+        await startChild(webhookDelivery, {
+          workflowId: deliveryWorkflowId(input.subscriptionId, item.messageId),
+          args: [{ subscriptionId: input.subscriptionId, messageId: item.messageId, scheduleIndex: 1, initialDelayMs: step.decision.delayMs }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          taskQueue: workflowInfo().taskQueue,
+        });
+      } catch (err) {
+        // A person redelivered it meanwhile: that delivery carries on with its own schedule.
+        if (!(err instanceof Error && err.name === 'WorkflowExecutionAlreadyStartedError')) throw err;
+      }
     } else if (step.decision.kind === 'disable' || step.decision.kind === 'inactive') {
       return { resent, stoppedBecause: 'subscription_disabled' };
     }

@@ -4,6 +4,7 @@ import type { Plan, RunEvent } from '../../workflows/plan';
 import type { ActionCatalog } from '../recipe/catalog';
 import { dryRun, formatDryRun } from '../recipe/dry-run';
 import { recipeJsonSchema } from '../recipe/json-schema';
+import { topicMatches } from '../recipe/match';
 import { expandRecipePaths, loadRecipes, reportDiagnostics } from './recipe-files';
 
 /** The slice of the recipe store `apply` needs (src/store/recipes.ts RecipeStore fits it). */
@@ -140,8 +141,18 @@ export async function testCommand(
   const event = eventFromFixture(plan, payload, opts.topic);
   const result = await dryRun(plan, event, { catalog, outputs });
   if (opts.json) out(JSON.stringify(result.summary, null, 2));
-  else for (const line of formatDryRun(plan, result)) out(line);
+  else {
+    out(`trigger: ${describeMatch(plan, event)}`);
+    for (const line of formatDryRun(plan, result)) out(line);
+  }
   return result.summary.status === 'failed' ? 1 : 0;
+}
+
+/** Whether the fixture would start this recipe (trigger and topic; the `when` line follows). */
+export function describeMatch(plan: Plan, event: RunEvent): string {
+  const t = plan.trigger;
+  if (t.type === 'schedule' || t.type === 'poll') return `${t.type} (started by its ${t.type === 'poll' ? 'poller' : 'schedule'}, not by events)`;
+  return topicMatches(t.event, event.topic) ? `matches ${event.topic}` : `does not match: event topic ${event.topic}, trigger wants ${t.event}`;
 }
 
 /** A fixture is the payload as the sender sent it; Intercom's carries its own topic and id. */

@@ -112,6 +112,18 @@ describe('runRecipe on the time-skipping server', () => {
     expect(ranAt).toBeGreaterThanOrEqual(until * 1000);
   });
 
+  it('a cancelled run is listed as cancelled', async () => {
+    const plan = planOf(recipeWith([{ id: 'wait', delay: '3d' }, say('after', 'x')]));
+    const status = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => {
+      const handle = await start(tq, plan);
+      await waitFor(async () => (await handle.query(stateQuery)).steps.wait?.status === 'waiting', 'the delay');
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+      return (await handle.describe()).typedSearchAttributes.get(RunStatus);
+    });
+    expect(status).toBe('cancelled');
+  });
+
   it('a 24h approval times out: the step fails with Timeout and the run fails', async () => {
     const sent: ActionActivityInput[] = [];
     const plan = planOf(recipeWith([{ id: 'ok', waitFor: { approval: { timeout: '24h' } } }, say('after', 'approved by {{ steps.ok.by }}')]));

@@ -135,6 +135,7 @@ describe('recipe CLI functions', () => {
     const out: string[] = [];
     const code = await testCommand(path.join(recipesDir, 'vip-escalation.json'), { event: path.join(recipesDir, 'fixtures/vip-escalation.event.json') }, testCatalog, (l) => out.push(l), () => undefined);
     expect(code).toBe(0);
+    expect(out[0]).toBe('trigger: matches conversation.user.created');
     expect(out).toContain('- reminder (action) skipped when=false');
     expect(out).toContain('    input:  {"issue":"SUP-1","body":"Intercom tag: exports"}');
     expect(out.at(-1)).toBe('result: succeeded');
