@@ -2,7 +2,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyCommand, checkCommand, eventFromFixture, testCommand } from '../../src/cli/recipe-commands';
+import { Command } from 'commander';
+import { applyCommand, checkCommand, eventFromFixture, registerRecipeCommands, testCommand } from '../../src/cli/recipe-commands';
 import { expandRecipePaths, loadRecipes } from '../../src/cli/recipe-files';
 import { actionCatalog } from '../../connectors/registry';
 import { dryRun } from '../../src/recipe/dry-run';
@@ -139,5 +140,21 @@ describe('recipe CLI functions', () => {
     expect(out).toContain('- reminder (action) skipped when=false');
     expect(out).toContain('    input:  {"issue":"SUP-1","body":"Intercom tag: exports"}');
     expect(out.at(-1)).toBe('result: succeeded');
+  });
+
+  it('registerRecipeCommands wires check, schema, apply and test into commander', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const program = new Command().exitOverride();
+    registerRecipeCommands(program, { catalog: () => testCatalog, out: (l) => out.push(l), err: (l) => err.push(l) });
+    await program.parseAsync(['node', 'switchyard', 'recipe', 'schema']);
+    expect(JSON.parse(out.join('\n'))).toMatchObject({ title: 'Switchyard recipe (v1)', $defs: { step: {} } });
+    out.length = 0;
+    const before = process.exitCode;
+    await program.parseAsync(['node', 'switchyard', 'recipe', 'check', path.resolve(__dirname, 'recipe/fixtures/bad-recipe.json')]);
+    expect(process.exitCode).toBe(1);
+    process.exitCode = before;
+    expect(err).toHaveLength(2);
+    expect(program.commands.find((c) => c.name() === 'recipe')?.commands.map((c) => c.name())).toEqual(['check', 'schema', 'apply', 'test']);
   });
 });
