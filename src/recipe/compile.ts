@@ -64,6 +64,10 @@ class Compiler {
     const rootScope = new RefScope(new Map(), all, [], [], undefined);
     if (recipe.when !== undefined) checkLogic(recipe.when, ['when'], new RefScope(new Map(), all, [], [], undefined, true), this.diagnostics);
     const steps = this.compileSteps(rawSteps, ['steps'], rootScope, 1);
+    const last = rawSteps.length - 1;
+    if (last >= 0 && isObject(rawSteps[last]) && rawSteps[last].delay !== undefined) {
+      this.diagnostics.push({ path: formatPath(['steps', last]), message: 'the recipe ends with a delay, which only makes the run last longer', severity: 'warning' });
+    }
 
     const errors = this.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 || !trigger) return { ok: false, diagnostics: sortDiagnostics(this.diagnostics) };

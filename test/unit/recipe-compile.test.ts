@@ -69,6 +69,11 @@ describe('compileRecipe → plan', () => {
     expect(compileRecipe(r, { actions: testCatalog }).ok).toBe(true);
   });
 
+  it('warnings do not stop compilation', () => {
+    const result = compileRecipe(recipeWith([{ id: 'w', delay: '1m' }]), ctx);
+    expect(result).toMatchObject({ ok: true, diagnostics: [{ path: 'steps[0]', message: 'the recipe ends with a delay, which only makes the run last longer', severity: 'warning' }] });
+  });
+
   it('steps inside an earlier branch are readable later', () => {
     const r = recipeWith([
       { id: 'route', branch: [{ when: true, steps: [{ id: 'made', action: 'jira.createIssue', connection: 'jira-main', input: { project: 'P', summary: 's' } }] }] },
