@@ -43,6 +43,7 @@ export function compileRecipe(recipe: unknown, ctx: CompileContext): CompileResu
 }
 
 type Raw = Record<string, unknown>;
+type StepBase = { id: string; onError: 'fail' | 'continue'; when?: unknown };
 
 class Compiler {
   private readonly diagnostics: Diagnostic[] = [];
@@ -189,7 +190,7 @@ class Compiler {
     const stepScope = scope.with({ currentStep: id });
     if (raw.when !== undefined) checkLogic(raw.when, [...path, 'when'], stepScope, this.diagnostics);
     const onError = raw.onError === 'continue' ? 'continue' : 'fail';
-    const base = { id, onError, ...(raw.when !== undefined ? { when: raw.when } : {}) } as const;
+    const base: StepBase = { id, onError, ...(raw.when !== undefined ? { when: raw.when } : {}) };
 
     if (kind === 'waitFor' && scope.forEachStack.length > 0) {
       this.error([...path, 'waitFor'], `waitFor is not allowed inside forEach ${scope.forEachStack.at(-1)}: a signal could not tell which item it resumes`);
@@ -234,7 +235,7 @@ class Compiler {
     return compiled;
   }
 
-  private compileAction(raw: Raw, path: PathSegment[], scope: RefScope, base: { id: string; onError: 'fail' | 'continue' }, valid: boolean): ActionPlanStep | undefined {
+  private compileAction(raw: Raw, path: PathSegment[], scope: RefScope, base: StepBase, valid: boolean): ActionPlanStep | undefined {
     const type = typeof raw.action === 'string' && actionTypePattern.test(raw.action) ? raw.action : '';
     const action = type === '' ? undefined : this.ctx.actions.getAction(type);
     if (!action && type !== '') {
@@ -279,7 +280,7 @@ class Compiler {
     };
   }
 
-  private compileBranch(raw: Raw, path: PathSegment[], scope: RefScope, stepScope: RefScope, base: object, depth: number): PlanStep | undefined {
+  private compileBranch(raw: Raw, path: PathSegment[], scope: RefScope, stepScope: RefScope, base: StepBase, depth: number): PlanStep | undefined {
     if (depth >= maxNestingDepth) {
       this.error([...path, 'branch'], `steps are nested deeper than ${maxNestingDepth} levels; split the recipe`);
       return undefined;
@@ -292,10 +293,10 @@ class Compiler {
       cases.push({ when: c.when, steps });
     });
     const elseSteps = Array.isArray(raw.else) ? this.compileSteps(raw.else, [...path, 'else'], scope.with({ visible: new Map(scope.visible) }), depth + 1) : undefined;
-    return { kind: 'branch', ...(base as { id: string; onError: 'fail' }), cases, ...(elseSteps ? { else: elseSteps } : {}) };
+    return { kind: 'branch', ...base, cases, ...(elseSteps ? { else: elseSteps } : {}) };
   }
 
-  private compileForEach(raw: Raw, path: PathSegment[], scope: RefScope, stepScope: RefScope, base: object, depth: number): PlanStep | undefined {
+  private compileForEach(raw: Raw, path: PathSegment[], scope: RefScope, stepScope: RefScope, base: StepBase, depth: number): PlanStep | undefined {
     if (depth >= maxNestingDepth) {
       this.error([...path, 'forEach'], `steps are nested deeper than ${maxNestingDepth} levels; split the recipe`);
       return undefined;
@@ -305,14 +306,14 @@ class Compiler {
     checkTemplateString(items, [...path, 'forEach'], stepScope, this.diagnostics);
     const as = typeof raw.as === 'string' ? raw.as : 'item';
     if (['trigger', 'steps', 'run', 'index'].includes(as)) this.error([...path, 'as'], `"${as}" is a reserved name; pick another loop variable name`);
-    const id = (base as { id: string }).id;
+    const id = base.id;
     const loopNames = [...new Set([...scope.loopNames, 'item', 'index', as])];
     const body = Array.isArray(raw.steps)
       ? this.compileSteps(raw.steps, [...path, 'steps'], scope.with({ visible: new Map(scope.visible), loopNames, forEachStack: [...scope.forEachStack, id] }), depth + 1)
       : [];
     return {
       kind: 'forEach',
-      ...(base as { id: string; onError: 'fail' }),
+      ...base,
       items,
       as,
       concurrency: typeof raw.concurrency === 'number' ? raw.concurrency : 1,
