@@ -4,7 +4,9 @@ import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import { compileRecipe } from '../../src/recipe/compile';
 import { recipeJsonSchema } from '../../src/recipe/json-schema';
 import { planMatchesEvent, topicMatches } from '../../src/recipe/match';
+import { runWorkflowId as ingressRunId } from '../../src/engine/start-runs';
 import { runWorkflowId } from '../../src/recipe/run-id';
+import { runWorkflowIdPure } from '../../workflows/expr/sha256';
 import { testCatalog, testConnections } from './recipe/test-catalog';
 import { planOf, recipeWith } from './recipe/helpers';
 
@@ -121,6 +123,13 @@ describe('run ids', () => {
     expect(id).not.toContain('ada');
     expect(runWorkflowId('urgent-to-jira', 'intercom-main', 'notif_ccd8a4d0-ada@example.com')).toBe(id);
     expect(runWorkflowId('urgent-to-jira', 'intercom-other', 'notif_ccd8a4d0-ada@example.com')).not.toBe(id);
+  });
+
+  it('the ingress, the compiler helper and the workflow-side (pure sha256) ids agree', () => {
+    for (const [source, id] of [['intercom-main', 'notif_1'], ['api', 'évènement-✓'], ['poll:jira-main', 'SUP-1']] as const) {
+      expect(runWorkflowIdPure('r', source, id)).toBe(runWorkflowId('r', source, id));
+      expect(ingressRunId('r', { source, id })).toBe(runWorkflowId('r', source, id));
+    }
   });
 });
 
