@@ -79,7 +79,13 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
   setHandler(resumeSignal, (resume) => void inbox.resumes.push(resume));
   setHandler(connectionRestoredSignal, async ({ connectionId }) => {
     inbox.restored.set(connectionId, (inbox.restored.get(connectionId) ?? 0) + 1);
-    for (const id of activeChunks) await getExternalWorkflowHandle(id).signal(connectionRestoredSignal, { connectionId });
+    for (const id of activeChunks) {
+      try {
+        await getExternalWorkflowHandle(id).signal(connectionRestoredSignal, { connectionId });
+      } catch {
+        // The chunk finished meanwhile: nothing waits there any more.
+      }
+    }
   });
 
   upsertStartAttributes(plan, event);
