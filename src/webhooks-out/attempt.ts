@@ -44,6 +44,9 @@ export async function deliverAttempt(deps: AttemptDeps, input: DeliverAttemptInp
     return { outcome: 'deferred', attempt: delivery?.attempts ?? 0 };
   }
   try {
+    if (input.claim && !(await deps.log.claimFailed(subscriptionId, messageId, now))) {
+      return { outcome: 'skipped', attempt: (await deps.log.delivery(subscriptionId, messageId))?.attempts ?? 0 };
+    }
     return await attemptNow(deps, input, subscription.url, message);
   } finally {
     deps.inFlight?.release(subscriptionId);

@@ -136,6 +136,18 @@ export class DeliveryLog {
       .execute();
   }
 
+  /** failed → pending, atomically; false if the delivery was not failed (someone else took it). */
+  async claimFailed(subscriptionId: string, messageId: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('webhook_deliveries')
+      .set({ status: 'pending', next_attempt_at: at.toISOString(), updated_at: at.toISOString() })
+      .where('subscription_id', '=', subscriptionId)
+      .where('message_id', '=', messageId)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async delivery(subscriptionId: string, messageId: string): Promise<Delivery | undefined> {
     const row = await this.deliveryQuery().where('d.subscription_id', '=', subscriptionId).where('d.message_id', '=', messageId).executeTakeFirst();
     return row && toDelivery(row);

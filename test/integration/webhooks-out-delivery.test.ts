@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
 import { deliveryWorkflowId, retryScheduleMs } from '../../workflows/webhook-delivery';
 import { storeBackends, openTestStore } from '../support/stores';
@@ -11,12 +11,13 @@ import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from './we
 let env: TestWorkflowEnvironment;
 const stores: Store[] = [];
 
-beforeAll(async () => {
+// A fresh time-skipping server per test: workflows left sleeping by one test must not move another's clock.
+beforeEach(async () => {
   env = await createTimeSkippingEnv();
 });
 
-afterAll(async () => {
-  for (const s of stores) await s.close();
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
   await env?.teardown();
 });
 

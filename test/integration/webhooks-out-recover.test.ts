@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
 import { deliveryWorkflowId, recoverWorkflowId } from '../../workflows/webhook-delivery';
 import { openTestStore, storeBackends } from '../support/stores';
@@ -16,13 +16,14 @@ let store: Store;
  */
 let client: Client;
 
-beforeAll(async () => {
+// A fresh time-skipping server and store per test: workflows left sleeping by one test must not move another's clock.
+beforeEach(async () => {
   env = await createTimeSkippingEnv();
   client = new Client({ connection: env.client.connection });
   store = await openTestStore(storeBackends[0].url());
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await store?.close();
   await env?.teardown();
 });
@@ -122,6 +123,35 @@ describe('recover and redeliver (time-skipping server)', () => {
       const gap = Date.parse(log[9]!.attemptedAt) - Date.parse(log[8]!.attemptedAt);
       expect(gap).toBeGreaterThanOrEqual(4_000);
       expect(gap).toBeLessThan(8_000);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('two recoveries asked for at once send each failed message once', async () => {
+    const taskQueue = `test-${randomUUID()}`;
+    const egress = loopbackEgress();
+    let clock = new Date(await env.currentTimeMs());
+    const wo = webhooksOut(env, store, taskQueue, egress, () => clock, client);
+    let outage = true;
+    const receiver = await startReceiver(() => ({ status: outage ? 503 : 200 }));
+    try {
+      const { subscription } = await wo.create({ url: receiver.url, topics: ['twin.*'] });
+      const worker = await deliveryWorker(env, store, taskQueue, egress);
+      await worker.runUntil(async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 4; i++) ids.push((await wo.publish('twin.event', { i })).messageId);
+        await env.sleep(WHOLE_SCHEDULE);
+        await waitFor(async () => (await wo.deliveries(subscription.id, { status: 'failed' })).length === 4, 'four failed messages');
+        outage = false;
+        const before = receiver.received.length;
+        clock = new Date(await env.currentTimeMs());
+        const [a, b] = await Promise.all([wo.recover(subscription.id, new Date(0)), wo.recover(subscription.id, new Date(0))]);
+        const results = await Promise.all([a, b].map((r) => client.workflow.getHandle(recoverWorkflowId(subscription.id, r.recoveryId)).result()));
+        expect(results[0]!.resent + results[1]!.resent).toBe(4);
+        const resentIds = receiver.received.slice(before).map((r) => r.headers['webhook-id']);
+        expect([...resentIds].sort()).toEqual([...ids].sort());
+      });
     } finally {
       await receiver.close();
     }
