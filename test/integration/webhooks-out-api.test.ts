@@ -168,4 +168,14 @@ describe.each(storeBackends)('/api/v1/webhooks on $name (real Temporal dev serve
       await receiver.close();
     }
   });
+
+  it('every webhooks route answers a missing id or an empty body with a 4xx naming it, never a 5xx', async () => {
+    const answers: string[] = [];
+    for (const route of webhookRoutes(wo)) {
+      const target = route.path.replace(/:[A-Za-z_]+/g, 'missing');
+      const answer = await call(api.url, route.method.toUpperCase(), target, { token: writer, body: route.method === 'get' || route.method === 'delete' ? undefined : {} });
+      if (route.path !== '/api/v1/webhooks' && (answer.status >= 500 || answer.status < 400 || !answer.body?.error?.message)) answers.push(`${route.method} ${route.path} → ${answer.status}`);
+    }
+    expect(answers).toEqual([]);
+  });
 });
