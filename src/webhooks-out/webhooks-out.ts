@@ -104,10 +104,11 @@ export class WebhooksOut {
     const subscription = await this.get(id);
     const now = this.now();
     const secrets = await this.subscriptions.signingSecrets(id, now);
+    if (!secrets) throw notFound(id);
     const messageId = 'ping_' + randomBytes(12).toString('hex');
     const iso = now.toISOString();
     const body = notificationBody({ id: messageId, topic: 'ping', createdAt: iso, firstSentAt: iso, attempt: 1, item: { type: 'ping', message: 'Switchyard test delivery', subscription_id: id } });
-    const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signatureHeaders(secrets!, messageId, Math.floor(Date.now() / 1000), body) };
+    const headers = { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signatureHeaders(secrets, messageId, Math.floor(Date.now() / 1000), body) };
     const sent = await send(this.deps.egress, subscription.url, headers, body);
     if (sent.blocked) throw new WebhooksOutError('blocked_destination', 'the subscription URL points at a destination that is not allowed');
     return { status: sent.statusCode ?? null, latencyMs: Math.round(sent.latencyMs), body: sent.snippet ?? null, error: sent.error ?? null };
