@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
 import { deliveryWorkflowId, retryScheduleMs } from '../../workflows/webhook-delivery';
 import { storeBackends, openTestStore } from '../support/stores';
-import { createTimeSkippingEnv, waitFor } from '../support/temporal';
+import { connectToDevServer, createTimeSkippingEnv, waitFor } from '../support/temporal';
 import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from './webhooks-out-harness';
 
 let env: TestWorkflowEnvironment;
@@ -34,7 +34,7 @@ async function setup(workerOpts: Parameters<typeof deliveryWorker>[4] = {}) {
   const tick = async () => {
     clock = new Date(await env.currentTimeMs());
   };
-  return { taskQueue, worker, wo, tick };
+  return { taskQueue, worker, wo, tick, store, egress };
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -290,4 +290,32 @@ describe('outgoing webhook delivery (time-skipping server)', () => {
     const uncapped = await backlogThenHealthy(100);
     expect(uncapped.healthyLatencyMs).toBeGreaterThanOrEqual(10_000);
   }, 120_000);
+});
+
+// The time-skipping server keeps a task on a dead worker's sticky queue; the real dev server moves it on.
+describe('outgoing webhook delivery (real dev server)', () => {
+  it('a delivery survives a worker restart between attempts', async () => {
+    const dev = await connectToDevServer();
+    const store = await openTestStore(storeBackends[0].url());
+    const taskQueue = `test-${randomUUID()}`;
+    const egress = loopbackEgress();
+    const wo = webhooksOut(dev, store, taskQueue, egress);
+    const receiver = await startReceiver((_r, i) => ({ status: i === 0 ? 500 : 200 }));
+    try {
+      const { subscription } = await wo.create({ url: receiver.url, topics: ['restart.*'] });
+      const { messageId } = await wo.publish('restart.check', { n: 1 });
+      const first = await deliveryWorker(dev, store, taskQueue, egress);
+      await first.runUntil(waitFor(async () => receiver.received.length === 1, 'the first attempt'));
+      // The first worker is gone while the 5 s timer runs; a new one finishes the delivery.
+      const second = await deliveryWorker(dev, store, taskQueue, egress);
+      const result = await second.runUntil(dev.client.workflow.getHandle(deliveryWorkflowId(subscription.id, messageId)).result());
+      expect(result).toEqual({ status: 'delivered', attempts: 2 });
+      expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([messageId, messageId]);
+      expect(receiver.received.map((r) => r.json.delivery_attempts)).toEqual([1, 2]);
+    } finally {
+      await receiver.close();
+      await store.close();
+      await dev.teardown();
+    }
+  });
 });
