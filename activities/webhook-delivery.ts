@@ -21,7 +21,7 @@ export interface WebhookActivityDeps {
 }
 
 /**
- * The outgoing-webhook activities (`webhooks.*`). Merge them into the worker's activities:
+ * The outgoing-webhook activities (`webhooksOut.*`; the `webhook` connector owns `webhook.*`). Merge them into the worker's activities:
  * `{ ...createActivities(...), ...createWebhookDeliveryActivities({ db: store.db, secrets, egress }) }`.
  */
 export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): WebhookActivities {
@@ -30,9 +30,9 @@ export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): Webh
   const log = new DeliveryLog(db);
   const inFlight = new InFlightLimiter(deps.maxInFlightPerSubscription ?? 10);
   return {
-    'webhooks.deliverAttempt': (input) => deliverAttempt({ subscriptions, log, egress: deps.egress, inFlight }, input),
+    'webhooksOut.deliverAttempt': (input) => deliverAttempt({ subscriptions, log, egress: deps.egress, inFlight }, input),
 
-    async 'webhooks.finishDelivery'(input: FinishDeliveryInput): Promise<void> {
+    async 'webhooksOut.finishDelivery'(input: FinishDeliveryInput): Promise<void> {
       const at = new Date(input.nowMs);
       const reason = input.disable === 'gone' ? 'the receiver answered 410 Gone' : input.disable ? 'every delivery failed for 5 days' : undefined;
       await log.setStatus(input.subscriptionId, input.messageId, 'failed', at, reason);
@@ -53,7 +53,7 @@ export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): Webh
       );
     },
 
-    async 'webhooks.listFailed'(input: ListFailedInput): Promise<FailedPage> {
+    async 'webhooksOut.listFailed'(input: ListFailedInput): Promise<FailedPage> {
       return { items: await log.failed(input.subscriptionId, input) };
     },
   };

@@ -122,10 +122,10 @@ export interface ListFailedInput {
 }
 
 export interface WebhookActivities {
-  'webhooks.deliverAttempt'(input: DeliverAttemptInput): Promise<AttemptResult>;
+  'webhooksOut.deliverAttempt'(input: DeliverAttemptInput): Promise<AttemptResult>;
   /** Marks the message failed; with `disable`, disables the subscription and publishes webhook.disabled. */
-  'webhooks.finishDelivery'(input: FinishDeliveryInput): Promise<void>;
-  'webhooks.listFailed'(input: ListFailedInput): Promise<FailedPage>;
+  'webhooksOut.finishDelivery'(input: FinishDeliveryInput): Promise<void>;
+  'webhooksOut.listFailed'(input: ListFailedInput): Promise<FailedPage>;
 }
 
 const activities = proxyActivities<WebhookActivities>({
@@ -176,14 +176,14 @@ async function attemptOnce(subscriptionId: string, messageId: string, index: num
   const plannedDelayMs = jitteredDelayMs(index, Math.random());
   for (let deferrals = 0; ; deferrals++) {
     const nowMs = Date.now();
-    const result = await activities['webhooks.deliverAttempt']({ subscriptionId, messageId, nowMs, plannedDelayMs, ...(claim ? { claim } : {}) });
+    const result = await activities['webhooksOut.deliverAttempt']({ subscriptionId, messageId, nowMs, plannedDelayMs, ...(claim ? { claim } : {}) });
     const decision = decide(result, nowMs, plannedDelayMs);
     if (decision.kind === 'defer') {
       await sleep(deferDelayMs(deferrals, Math.random()));
       continue;
     }
     if (decision.kind === 'disable') {
-      await activities['webhooks.finishDelivery']({ subscriptionId, messageId, nowMs, disable: decision.reason });
+      await activities['webhooksOut.finishDelivery']({ subscriptionId, messageId, nowMs, disable: decision.reason });
     }
     return { result, decision };
   }
@@ -224,7 +224,7 @@ const recoverPageSize = 50;
 export async function webhookRecover(input: WebhookRecoverInput): Promise<WebhookRecoverResult> {
   let after = input.after;
   let resent = input.resent ?? 0;
-  const page = await activities['webhooks.listFailed']({
+  const page = await activities['webhooksOut.listFailed']({
     subscriptionId: input.subscriptionId,
     since: input.since,
     until: input.until,

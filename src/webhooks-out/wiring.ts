@@ -25,7 +25,7 @@ export function webhooksOutFromConfig(opts: { config: WiringConfig; store: Store
   });
 }
 
-/** The worker's `webhooks.*` activities, to merge with the connector activities. */
+/** The worker's `webhooksOut.*` activities, to merge with the connector activities. */
 export function webhookActivitiesFromConfig(opts: { config: WiringConfig; store: Store; secrets?: SecretBox }) {
   return createWebhookDeliveryActivities({
     db: opts.store.db,

@@ -24,7 +24,7 @@ describe('wiring from config', () => {
       await webhooks.log.addMessage(message);
       await webhooks.log.addDelivery(subscription.id, message, new Date());
       const activities = webhookActivitiesFromConfig({ config, store });
-      const result = await activities['webhooks.deliverAttempt']({ subscriptionId: subscription.id, messageId: message.id, nowMs: Date.now(), plannedDelayMs: 5000 });
+      const result = await activities['webhooksOut.deliverAttempt']({ subscriptionId: subscription.id, messageId: message.id, nowMs: Date.now(), plannedDelayMs: 5000 });
       expect(result).toMatchObject({ outcome: 'delivered', attempt: 1, statusCode: 200 });
       expect(() => new Webhook(secret).verify(receiver.received[0]!.body, receiver.received[0]!.headers as Record<string, string>)).not.toThrow();
       // Blocked unless allow-listed: the config's SWITCHYARD_EGRESS_ALLOW is what opened loopback.
