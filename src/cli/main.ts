@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { actionCatalog } from '../../connectors/registry';
 import { openConfiguredStore } from '../runtime/services';
+import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
+import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
 import { registerProcessCommands } from './process-commands';
 import { registerRecipeCommands } from './recipe-commands';
@@ -10,6 +12,7 @@ import { registerTokensCommand } from './tokens-command';
 import { registerConnectionsCommand } from './connections-command';
 import { registerEventsAndIdentityCommands } from './api-client-commands';
 import { registerWebhooksCommand } from './webhooks-command';
+import { registerConnectorsCommand } from './connectors-command';
 
 const program = new Command()
   .name('switchyard')
@@ -23,12 +26,27 @@ registerTokensCommand(program);
 registerConnectionsCommand(program);
 registerEventsAndIdentityCommands(program);
 registerWebhooksCommand(program);
+registerConnectorsCommand(program);
 registerRecipeCommands(program, {
   catalog: () => actionCatalog,
   async openStore() {
     const store = await openConfiguredStore(loadConfigOrExit());
     const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
     return { recipes: store.recipes, connections, close: () => store.close() };
+  },
+  async afterApply(removed) {
+    const config = loadConfigOrExit();
+    const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+    const store = await openConfiguredStore(config);
+    try {
+      const client = await connectClient(temporalTarget({ ...config, TEMPORAL_ADDRESS: address }));
+      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed);
+      await client.connection.close();
+    } catch (err) {
+      console.error(`switchyard: recipes stored, but schedules/pollers not synced (Temporal at ${address}: ${(err as Error).message}); they sync at the next start`);
+    } finally {
+      await store.close();
+    }
   },
 });
 

@@ -4,6 +4,7 @@ import { runDev } from '../runtime/dev';
 import { startApi } from '../runtime/api';
 import { openConfiguredStore } from '../runtime/services';
 import { startWorker } from '../runtime/worker';
+import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
 
@@ -30,6 +31,7 @@ export function registerProcessCommands(program: Command): void {
       const store = await openConfiguredStore(config);
       const client = await connectClient(target);
       const api = await startApi({ config, logger, store, client });
+      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE);
       logger.info({ url: api.url }, 'switchyard api listening');
       await untilSignal(logger);
       await api.close();

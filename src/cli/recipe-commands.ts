@@ -19,6 +19,8 @@ export interface RecipeCommandDeps {
   catalog(): ActionCatalog | Promise<ActionCatalog>;
   /** Opens the store for `apply`; `connections` (id → connector) makes unknown connections errors. */
   openStore?(): Promise<{ recipes: RecipeApplyStore; connections?: Map<string, string>; close(): Promise<void> }>;
+  /** After a successful apply: bring schedules and pollers in step (`removed` = ids pruned). */
+  afterApply?(removed: string[]): Promise<void>;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
@@ -55,11 +57,16 @@ export function registerRecipeCommands(program: Command, deps: RecipeCommandDeps
     .action(async (paths: string[], opts: { prune?: boolean }) => {
       if (!deps.openStore) throw new Error('recipe apply needs a store');
       const store = await deps.openStore();
+      let removed: string[] = [];
       try {
+        const before = (await store.recipes.list()).map((r) => r.id);
         process.exitCode = await applyCommand(paths, await deps.catalog(), store, { prune: opts.prune === true }, out, err);
+        const after = new Set((await store.recipes.list()).map((r) => r.id));
+        removed = before.filter((id) => !after.has(id));
       } finally {
         await store.close();
       }
+      if (process.exitCode === 0 && deps.afterApply) await deps.afterApply(removed);
     });
 
   recipe

@@ -1,7 +1,9 @@
 import express, { Router, type Request } from 'express';
 import type { Client } from '@temporalio/client';
+import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
-import type { RunEvent } from '../../workflows/plan';
+import { publishInboundEvent, type Publish } from '../webhooks-out/sources';
+import type { Plan, RunEvent } from '../../workflows/plan';
 import { eventHash, startRuns, type StartOutcome } from '../engine/start-runs';
 import type { PlanCache } from '../engine/plan-cache';
 import { planMatchesEvent } from '../recipe/match';
@@ -18,6 +20,8 @@ export interface HooksDeps {
   webhookSource(connectorId: string): WebhookSourceDefinition | undefined;
   maxBodyBytes: number;
   logger: Logger;
+  /** Fans inbound events out to outgoing-webhook subscribers. */
+  publish?: Publish;
   now?: () => Date;
 }
 
@@ -52,7 +56,18 @@ export function hookRoutes(deps: HooksDeps): Router {
     } catch (err) {
       throw new HttpError(400, 'malformed_json', `request body is not valid JSON: ${(err as Error).message}`);
     }
-    const events = source.extract(request, parsed).filter((e) => !source.ignoredTopics?.includes(e.topic));
+    let extracted;
+    try {
+      extracted = source.extract(request, parsed);
+    } catch (err) {
+      if (err instanceof InvalidDeliveryError) throw new HttpError(400, 'invalid_delivery', err.message);
+      throw err;
+    }
+    const events = extracted.filter((e) => !source.ignoredTopics?.includes(e.topic));
+    // Recipes may name a topic by its documented alias (e.g. Intercom's `conversation.created`).
+    const aliases = source.topicAliases ?? {};
+    const canonical = (plan: Plan): Plan =>
+      plan.trigger.type === 'webhook' && aliases[plan.trigger.event] ? { ...plan, trigger: { ...plan.trigger, event: aliases[plan.trigger.event]! } } : plan;
     const receivedAt = now.toISOString();
     const plans = await deps.plans.enabledPlans();
     let matched = 0;
@@ -62,12 +77,12 @@ export function hookRoutes(deps: HooksDeps): Router {
       const hash = eventHash(connectionId, inbound.id);
       if (await deps.store.deliveries.seen(connectionId, hash)) continue;
       fresh++;
-      const topic = source.topicAliases?.[inbound.topic] ?? inbound.topic;
-      const event: RunEvent = { id: inbound.id, topic, source: connectionId, receivedAt, payload: inbound.payload };
-      const matching = plans.filter((plan) => planMatchesEvent(plan, event));
+      const event: RunEvent = { id: inbound.id, topic: inbound.topic, source: connectionId, receivedAt, payload: inbound.payload };
+      const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event));
       matched += matching.length;
       try {
         runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event)));
+        if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message, connection: connectionId }, 'could not start runs; asking the sender to retry');
         throw new HttpError(503, 'temporal_unavailable', 'the run could not be durably accepted; retry later', undefined, { 'Retry-After': '5' });

@@ -15,6 +15,10 @@ import { hookRoutes } from '../http/hooks';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { temporalChecks } from '../temporal/readiness';
+import { connectorRoutes } from '../http/connectors-routes';
+import { publishEngineEvents } from '../webhooks-out/sources';
+import { webhooksOutFromConfig } from '../webhooks-out/wiring';
+import { webhookRoutes } from '../http/api/webhooks-routes';
 
 export interface ApiHandle {
   url: string;
@@ -48,7 +52,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const plans = new PlanCache(store.recipes);
   const events = opts.events ?? createEngineEvents(logger);
   const stopWaking = events.subscribe(wakeRunsOnRestore(client, logger));
-  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups: opts.apiRouteGroups });
+  const webhooks = webhooksOutFromConfig({ config, store, client });
+  const publish = webhooks.publish.bind(webhooks);
+  const stopPublishing = publishEngineEvents(events, publish);
+  const routeGroups = [connectorRoutes(), webhookRoutes(webhooks), ...(opts.apiRouteGroups ?? [])];
+  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups });
   const app = createApp({
     logger,
     readiness: { store: () => store.ping(), ...temporalChecks(client, config.TEMPORAL_TASK_QUEUE) },
@@ -61,6 +69,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         webhookSource: (connectorId) => registry.getConnector(connectorId)?.webhookSource,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         logger,
+        publish,
       }),
       management.router,
       ...(opts.extraRouters ?? []),
@@ -86,6 +95,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     close: () =>
       new Promise<void>((resolve) => {
         stopWaking();
+        stopPublishing();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

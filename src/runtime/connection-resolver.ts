@@ -16,6 +16,9 @@ export function storeConnectionResolver(store: Store, logger: Logger): Connectio
         status: connection.status,
       };
     },
+    async updateCredentials(id, credentials) {
+      await store.connections.updateCredentials(id, credentials);
+    },
     async markDisconnected(id, reason) {
       const message = reason.status ? `${reason.status}: ${reason.message}` : reason.message;
       const previous = await store.connections.setStatus(id, 'disconnected', message);

@@ -6,6 +6,8 @@ import { startApi, type ApiHandle } from './api';
 import { seedDemo, demoCurl } from './demo';
 import { devSinkRoutes } from './dev-sink';
 import { startEmbeddedTemporal } from './embedded-temporal';
+import { ensureBootstrapToken } from '../http/api/bootstrap-token';
+import { syncAllRecipeTriggers } from './sync-triggers';
 import { loadRecipeDirectory } from './load-recipes';
 import { openConfiguredStore } from './services';
 import { startWorker, type WorkerHandle } from './worker';
@@ -43,11 +45,15 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
     const demo = await seedDemo(store, api.url);
     const report = await loadRecipeDirectory(store, config.SWITCHYARD_RECIPES_DIR);
     api.plans.invalidate();
+    // Schedule and poll recipes run from Temporal Schedules / pollers, kept in step with the store.
+    await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE);
+    const adminToken = await ensureBootstrapToken(api.tokens, config);
 
     print('');
     print(`Switchyard is running.`);
     print(`  API          ${api.url}   (ready: ${api.url}/readyz)`);
     print(`  Temporal     ${target.address}${devServer?.uiUrl ? `   Web UI: ${devServer.uiUrl}` : ''}`);
+    if (adminToken) print(`  Admin token  ${adminToken}   (shown once; API calls: Authorization: Bearer <token>)`);
     print(`  Recipes      ${report.loaded.length} loaded from ${config.SWITCHYARD_RECIPES_DIR}${report.skipped.length ? `, ${report.skipped.length} skipped:` : ''}`);
     for (const line of report.skipped) print(`               ${line}`);
     print('');

@@ -1,9 +1,9 @@
 import type { Config } from '../config/config';
-import { createSecretBox, loadSecretKey } from '../security/secret-box';
+import { loadKeyRing } from '../security/key-ring';
+import { createSecretBox } from '../security/secret-box';
 import { openStore, type Store } from '../store/store';
 
-/** The store, with credentials sealed under the configured (or embedded-default) key. */
+/** The store, with credentials sealed under the current key; previous keys still open old rows. */
 export function openConfiguredStore(config: Config): Promise<Store> {
-  const key = loadSecretKey(config.SWITCHYARD_SECRET_KEY, config.SWITCHYARD_DATA_DIR);
-  return openStore(config.databaseUrl, createSecretBox([key]));
+  return openStore(config.databaseUrl, createSecretBox(loadKeyRing(config)));
 }

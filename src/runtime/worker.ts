@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import { connectWorkerConnection, type TemporalTarget } from '../temporal/connection';
 import { createEngineWorker } from '../temporal/worker';
 import { storeConnectionResolver } from './connection-resolver';
+import { webhookActivitiesFromConfig } from '../webhooks-out/wiring';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -17,11 +18,14 @@ export interface WorkerHandle {
 /** Starts the worker that runs the interpreter and every connector activity. */
 export async function startWorker(opts: { config: Config; logger: Logger; store: Store; target: TemporalTarget }): Promise<WorkerHandle> {
   const connection = await connectWorkerConnection(opts.target);
-  const activities = createActivities({
-    connections: storeConnectionResolver(opts.store, opts.logger),
-    egressAllow: opts.config.SWITCHYARD_EGRESS_ALLOW,
-    logger: opts.logger,
-  });
+  const activities = {
+    ...createActivities({
+      connections: storeConnectionResolver(opts.store, opts.logger),
+      egressAllow: opts.config.SWITCHYARD_EGRESS_ALLOW,
+      logger: opts.logger,
+    }),
+    ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
+  };
   const worker = await createEngineWorker({ connection, target: opts.target, activities });
   const running = worker.run().finally(() => connection.close());
   return {

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/config';
+import { loadKeyRing } from '../../src/security/key-ring';
+import { payloadDataConverter } from '../../src/security/payload-codec';
 import { freePort } from '../../src/temporal/dev-server';
 import { isAlive, spawnDev, type DevProcess } from '../support/dev-process';
 import { startSink, type Sink } from '../support/sink';
@@ -93,7 +96,11 @@ describe('switchyard dev across a kill -9', () => {
     const second = spawnDev(env);
     running.push(second);
     await second.waitForLine(/Switchyard is running/);
-    const client = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_PORT}` }) });
+    // History is encrypted: read results with the same key ring the engine generated into the data dir.
+    const client = new Client({
+      connection: await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_PORT}` }),
+      dataConverter: payloadDataConverter(loadKeyRing(parseConfig(env))),
+    });
     const result = (await client.workflow.getHandle(runId).result()) as { status: string };
     await client.connection.close();
     expect(result.status).toBe('succeeded');
