@@ -7,6 +7,7 @@ import { startWorker } from '../runtime/worker';
 import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
+import { installTemporalLogger } from '../temporal/runtime-logger';
 
 /** `dev`, `api`, `worker`: the long-running processes. */
 export function registerProcessCommands(program: Command): void {
@@ -16,6 +17,7 @@ export function registerProcessCommands(program: Command): void {
     .action(async () => {
       const config = loadConfigOrExit();
       const logger = createLogger(config.LOG_LEVEL);
+      installTemporalLogger(logger, config.LOG_LEVEL);
       const running = await runDev(config, logger);
       await untilSignal(logger);
       await running.stop();
@@ -45,6 +47,7 @@ export function registerProcessCommands(program: Command): void {
     .action(async () => {
       const config = requireExternalTemporal('worker');
       const logger = createLogger(config.LOG_LEVEL);
+      installTemporalLogger(logger, config.LOG_LEVEL);
       const store = await openConfiguredStore(config);
       const worker = await startWorker({ config, logger, store, target: temporalTarget(config) });
       logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'switchyard worker polling');
