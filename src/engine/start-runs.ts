@@ -1,19 +1,16 @@
-import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Plan, RunEvent } from '../../workflows/plan';
+import { eventHash, runWorkflowId as runIdFor } from '../recipe/run-id';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../temporal/search-attributes';
 
 export type StartOutcome = { recipeId: string; workflowId: string; status: 'started' | 'duplicate' };
 
-/** Hash of where an event came from and the sender's id for it: no PII in workflow ids. */
-export function eventHash(source: string, eventId: string): string {
-  return createHash('sha256').update(`${source}\u0000${eventId}`).digest('hex').slice(0, 32);
-}
+export { eventHash };
 
 /** Stable per recipe and event, so a redelivered event maps onto the run it already started. */
 export function runWorkflowId(recipeId: string, event: Pick<RunEvent, 'source' | 'id'>): string {
-  return `run/${recipeId}/${eventHash(event.source, event.id)}`;
+  return runIdFor(recipeId, event.source, event.id);
 }
 
 /**
