@@ -9,10 +9,12 @@ export interface FailureContext {
   connections: ConnectionResolver;
   /** Receives errors that were not classified (bugs in a connector), for the log. */
   onUnclassified?(err: unknown): void;
+  /** The attempt that failed (1-based), shown by the run's state query for non-retryable failures. */
+  attempt?: number;
 }
 
-function detailsOf(err: ConnectorError, connectionId: string | null) {
-  return [{ kind: err.kind, status: err.status ?? null, code: err.code ?? null, field: err.field ?? null, connectionId }];
+function detailsOf(err: ConnectorError, ctx: FailureContext) {
+  return [{ kind: err.kind, status: err.status ?? null, code: err.code ?? null, field: err.field ?? null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null }];
 }
 
 /**
@@ -29,7 +31,7 @@ export async function toActivityFailure(err: unknown, ctx: FailureContext): Prom
     const message = err instanceof Error ? err.message : String(err);
     return ApplicationFailure.create({ type: FailureType.fatal, message: `connector error: ${message}`, nonRetryable: true });
   }
-  const details = detailsOf(err, ctx.connectionId);
+  const details = detailsOf(err, ctx);
   switch (err.kind) {
     case 'retryable':
       return ApplicationFailure.create({ type: FailureType.retryable, message: err.message, nonRetryable: false, details, cause: err });

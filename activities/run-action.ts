@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { ActionActivityInput } from '../workflows/activity-contract';
 import { FailureType } from '../workflows/activity-contract';
 import { connectionRequirement, type AnyAction, type AnyConnector } from '../connectors/sdk/registry';
@@ -14,7 +14,7 @@ export function actionActivity(deps: ActivityDeps, connector: AnyConnector, acti
     const input = action.input.safeParse(arg.input);
     if (!input.success) {
       const { message, field } = describeIssues('input', input.error);
-      throw ApplicationFailure.create({ type: FailureType.invalidInput, message, nonRetryable: true, details: [{ field }] });
+      throw ApplicationFailure.create({ type: FailureType.invalidInput, message, nonRetryable: true, details: [{ field, attempt: Context.current().info.attempt }] });
     }
     const ctx = await buildActionContext(deps, connector, requirement, arg.connectionId, arg.stepId);
     let result: unknown;
@@ -24,6 +24,7 @@ export function actionActivity(deps: ActivityDeps, connector: AnyConnector, acti
       throw await toActivityFailure(err, {
         connectionId: ctx.connectionId,
         connections: deps.connections,
+        attempt: ctx.attempt,
         onUnclassified: (e) => ctx.logger.error('unclassified connector error', { err: e instanceof Error ? e.message : String(e) }),
       });
     }
@@ -33,6 +34,7 @@ export function actionActivity(deps: ActivityDeps, connector: AnyConnector, acti
       throw await toActivityFailure(new ConnectorError('fatal', `${connector.id}.${action.key}: output contract broken: ${message}`, { code: 'output_contract' }), {
         connectionId: ctx.connectionId,
         connections: deps.connections,
+        attempt: ctx.attempt,
       });
     }
     return output.data;
