@@ -42,8 +42,8 @@ describe('switchyard dev configuration', () => {
       SWITCHYARD_RECIPES_DIR: path.join(dataDir, 'none'),
       LOG_LEVEL: 'warn',
     });
-    await dev.waitForLine(/Switchyard is running/);
-    expect(dev.output.join('\n')).toContain(`Temporal     ${inject('temporalAddress')}`);
+    const [, address] = await dev.waitForLine(/^\s+Temporal\s+(\S+)/);
+    expect(address).toBe(inject('temporalAddress'));
     const ready = await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 'readyz 200', 30_000);
     expect(ready).toBe(true);
     expect(existsSync(path.join(dataDir, 'temporal.db'))).toBe(false);

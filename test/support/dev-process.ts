@@ -21,12 +21,18 @@ export function spawnDev(env: Record<string, string>): DevProcess {
   });
   const output: string[] = [];
   const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    output.push(...chunk.toString('utf8').split('\n'));
-    for (const l of listeners) l();
+  // Only whole lines are matched: a chunk may end in the middle of a URL.
+  const reader = () => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      output.push(...lines);
+      for (const l of listeners) l();
+    };
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout!.on('data', reader());
+  child.stderr!.on('data', reader());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
