@@ -96,6 +96,18 @@ describe('walking skeleton', () => {
     expect(sink.requests.length).toBe(before);
   });
 
+  it('starts exactly one run for 50 concurrent copies of one delivery, answering every copy 2xx', async () => {
+    const body = notification(`notif_${randomUUID()}`);
+    const before = sink.requests.length;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => post(body, sign(body))));
+    expect(answers.map((r) => r.status).filter((s) => s < 200 || s > 299)).toEqual([]);
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as { runs?: { runId: string; duplicate: boolean }[]; duplicate?: boolean }[];
+    const started = bodies.flatMap((b) => b.runs ?? []).filter((r) => !r.duplicate);
+    expect(started).toHaveLength(1);
+    await client.workflow.getHandle(started[0]!.runId).result();
+    expect(sink.requests.length - before).toBe(1);
+  });
+
   it('rejects a bad signature with 401 and starts nothing', async () => {
     const id = `notif_${randomUUID()}`;
     const body = notification(id);
