@@ -1,20 +1,13 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { actionCatalog } from '../../connectors/registry';
-import { parseConfig, type Config } from '../../src/config/config';
-import { createLogger } from '../../src/logging';
 import { compileRecipe } from '../../src/recipe/compile';
-import { startApi, type ApiHandle } from '../../src/runtime/api';
-import { openConfiguredStore } from '../../src/runtime/services';
-import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
+import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
-import { connectClient, temporalTarget } from '../../src/temporal/connection';
+import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
 import { call } from './api-harness';
 
@@ -38,36 +31,19 @@ async function fakeIntercom() {
 /** Issue 5's pause flow: pause, 5 events accepted and waiting, resume, all 5 complete once. */
 describe('pause flow', () => {
   const admin = `sy_admin_${randomBytes(24).toString('hex')}`;
-  let config: Config;
+  let engine: TestEngine;
   let store: Store;
-  let worker: WorkerHandle;
   let client: Client;
   let api: ApiHandle;
   let intercom: Awaited<ReturnType<typeof fakeIntercom>>;
 
   beforeAll(async () => {
-    config = parseConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `pause-${randomUUID()}`,
-      SWITCHYARD_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchyard-pause-')),
-      SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
-      SWITCHYARD_ADMIN_TOKEN: admin,
-      LOG_LEVEL: 'silent',
-    });
-    const logger = createLogger(config.LOG_LEVEL);
     intercom = await fakeIntercom();
-    store = await openConfiguredStore(config);
-    const target = temporalTarget(config);
-    worker = await startWorker({ config, logger, store, target });
-    client = await connectClient(target);
-    api = await startApi({ config, logger, store, client });
+    engine = await startTestEngine('pause', { SWITCHYARD_ADMIN_TOKEN: admin });
+    ({ store, client, api } = engine);
   }, 120_000);
   afterAll(async () => {
-    await api?.close();
-    await worker?.shutdown();
-    await client?.connection.close();
-    await store?.close();
+    await engine?.stop();
     await intercom?.close();
   });
 

@@ -1,22 +1,18 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { actionCatalog } from '../../connectors/registry';
-import { parseConfig, type Config } from '../../src/config/config';
-import { createLogger } from '../../src/logging';
+import type { Config } from '../../src/config/config';
 import { compileRecipe } from '../../src/recipe/compile';
-import { startApi, type ApiHandle } from '../../src/runtime/api';
-import { openConfiguredStore } from '../../src/runtime/services';
-import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
+import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
-import { connectClient, temporalTarget } from '../../src/temporal/connection';
+import { startTestEngine, type TestEngine } from '../support/engine';
 import { call } from './api-harness';
 
 const run = promisify(execFile);
@@ -54,37 +50,20 @@ describe('canary sweep through the whole engine', () => {
   const credentialCanary = `CREDCANARY${randomBytes(16).toString('hex')}`;
   const payloadCanary = `DATACANARY${randomBytes(16).toString('hex')}`;
   const admin = `sy_admin_${randomBytes(24).toString('hex')}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-canary-'));
+  let engine: TestEngine;
   let config: Config;
   let store: Store;
-  let worker: WorkerHandle;
   let client: Client;
   let api: ApiHandle;
   let intercom: Awaited<ReturnType<typeof fakeIntercom>>;
 
   beforeAll(async () => {
-    config = parseConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `canary-${randomUUID()}`,
-      SWITCHYARD_DATA_DIR: dataDir,
-      SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
-      SWITCHYARD_ADMIN_TOKEN: admin,
-      LOG_LEVEL: 'silent',
-    });
-    const logger = createLogger(config.LOG_LEVEL);
     intercom = await fakeIntercom();
-    store = await openConfiguredStore(config);
-    const target = temporalTarget(config);
-    worker = await startWorker({ config, logger, store, target });
-    client = await connectClient(target);
-    api = await startApi({ config, logger, store, client });
+    engine = await startTestEngine('canary', { SWITCHYARD_ADMIN_TOKEN: admin });
+    ({ config, store, client, api } = engine);
   }, 120_000);
   afterAll(async () => {
-    await api?.close();
-    await worker?.shutdown();
-    await client?.connection.close();
-    await store?.close();
+    await engine?.stop();
     await intercom?.close();
   });
 

@@ -1,65 +1,45 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionCatalog } from '../../connectors/registry';
-import { parseConfig, type Config } from '../../src/config/config';
+import type { Config } from '../../src/config/config';
 import { createLogger } from '../../src/logging';
 import { compileRecipe } from '../../src/recipe/compile';
 import { startApi, type ApiHandle } from '../../src/runtime/api';
-import { openConfiguredStore } from '../../src/runtime/services';
-import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
 import type { Store } from '../../src/store/store';
-import { connectClient, temporalTarget } from '../../src/temporal/connection';
+import { startTestEngine, type TestEngine } from '../support/engine';
 import { startSink, type Sink } from '../support/sink';
 import { waitFor } from '../support/temporal';
 
 /** The real path: signed webhook → ingress → Temporal → interpreter → activity → HTTP sink. */
 describe('walking skeleton', () => {
   const secret = randomBytes(16).toString('hex');
+  let engine: TestEngine;
   let config: Config;
   let store: Store;
-  let worker: WorkerHandle;
   let client: Client;
   let api: ApiHandle;
   let sink: Sink;
 
   beforeAll(async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-skeleton-'));
-    config = parseConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `skeleton-${randomUUID()}`,
-      SWITCHYARD_DATA_DIR: dataDir,
-      SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
-      LOG_LEVEL: 'silent',
-    });
-    const logger = createLogger(config.LOG_LEVEL);
     sink = await startSink();
-    store = await openConfiguredStore(config);
-    await store.connections.create({ id: 'intercom-test', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
-    const recipe = {
-      id: 'new-conversation-to-sink',
-      name: 'New conversation → sink',
-      trigger: { type: 'webhook', connection: 'intercom-test', event: 'conversation.user.created' },
-      steps: [{ id: 'notify', action: 'webhook.post', input: { url: `${sink.url}/hook`, body: { subject: '{{ trigger.data.item.source.subject }}' } } }],
-    };
-    const compiled = compileRecipe(recipe, { actions: actionCatalog, connections: new Map([['intercom-test', 'intercom']]) });
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-    await store.recipes.apply(recipe, compiled.plan);
-    const target = temporalTarget(config);
-    worker = await startWorker({ config, logger, store, target });
-    client = await connectClient(target);
-    api = await startApi({ config, logger, store, client });
+    engine = await startTestEngine('skeleton', {}, async (store) => {
+      await store.connections.create({ id: 'intercom-test', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
+      const recipe = {
+        id: 'new-conversation-to-sink',
+        name: 'New conversation → sink',
+        trigger: { type: 'webhook', connection: 'intercom-test', event: 'conversation.user.created' },
+        steps: [{ id: 'notify', action: 'webhook.post', input: { url: `${sink.url}/hook`, body: { subject: '{{ trigger.data.item.source.subject }}' } } }],
+      };
+      const compiled = compileRecipe(recipe, { actions: actionCatalog, connections: new Map([['intercom-test', 'intercom']]) });
+      if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+      await store.recipes.apply(recipe, compiled.plan);
+    });
+    ({ config, store, client, api } = engine);
   });
 
   afterAll(async () => {
-    await api?.close();
-    await worker?.shutdown();
-    await client?.connection.close();
-    await store?.close();
+    await engine?.stop();
     await sink?.close();
   });
 

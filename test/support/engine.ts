@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { inject } from 'vitest';
+import { parseConfig, type Config } from '../../src/config/config';
+import { createLogger, type Logger } from '../../src/logging';
+import { startApi, type ApiHandle } from '../../src/runtime/api';
+import { openConfiguredStore } from '../../src/runtime/services';
+import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
+import type { Store } from '../../src/store/store';
+import { connectClient, temporalTarget } from '../../src/temporal/connection';
+
+export interface TestEngine {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  worker: WorkerHandle;
+  client: Client;
+  api: ApiHandle;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole engine in-process on the shared dev server: its own task queue and data dir, a silent
+ * logger, loopback egress allowed (for vendor fakes). `prepare` runs on the store before the
+ * worker and API start.
+ */
+export async function startTestEngine(name: string, env: Record<string, string> = {}, prepare?: (store: Store) => Promise<void>): Promise<TestEngine> {
+  const config = parseConfig({
+    PORT: '0',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `${name}-${randomUUID()}`,
+    SWITCHYARD_DATA_DIR: mkdtempSync(path.join(tmpdir(), `switchyard-${name}-`)),
+    SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  const store = await openConfiguredStore(config);
+  await prepare?.(store);
+  const target = temporalTarget(config);
+  const worker = await startWorker({ config, logger, store, target });
+  const client = await connectClient(target);
+  const api = await startApi({ config, logger, store, client });
+  return {
+    config,
+    logger,
+    store,
+    worker,
+    client,
+    api,
+    async stop() {
+      await api.close();
+      await worker.shutdown();
+      await client.connection.close();
+      await store.close();
+    },
+  };
+}
