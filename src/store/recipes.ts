@@ -12,6 +12,13 @@ export interface PlanHeader {
 
 export type ApplyChange = { change: 'added'; version: number } | { change: 'changed'; version: number; previous: number } | { change: 'unchanged'; version: number };
 
+export interface RecipeVersionEntry {
+  version: number;
+  hash: string;
+  name: string;
+  createdAt: string;
+}
+
 export interface StoredRecipe<P extends PlanHeader = PlanHeader> {
   id: string;
   name: string;
@@ -67,9 +74,23 @@ export class RecipeStore {
     return rows.map((r) => toRecipe<P>(r));
   }
 
-  async versions(id: string): Promise<{ version: number; hash: string; createdAt: string }[]> {
-    const rows = await this.db.selectFrom('recipe_versions').select(['version', 'hash', 'created_at']).where('recipe_id', '=', id).orderBy('version').execute();
-    return rows.map((r) => ({ version: r.version, hash: r.hash, createdAt: r.created_at }));
+  async versions(id: string): Promise<RecipeVersionEntry[]> {
+    const rows = await this.db.selectFrom('recipe_versions').select(['version', 'hash', 'created_at', 'plan_json']).where('recipe_id', '=', id).orderBy('version').execute();
+    return rows.map((r) => ({ version: r.version, hash: r.hash, name: (JSON.parse(r.plan_json) as PlanHeader).name, createdAt: r.created_at }));
+  }
+
+  /**
+   * Turns a recipe on or off without a new version: the current plan is read back with this
+   * `enabled`, so matching, schedules and pollers follow it. Undefined when there is no such recipe.
+   */
+  async setEnabled<P extends PlanHeader = PlanHeader>(id: string, enabled: boolean, now = new Date()): Promise<StoredRecipe<P> | undefined> {
+    const result = await this.db
+      .updateTable('recipes')
+      .set({ enabled: enabled ? 1 : 0, updated_at: now.toISOString() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return undefined;
+    return this.get<P>(id);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -123,7 +144,8 @@ function toRecipe<P extends PlanHeader>(row: {
     version: row.current_version,
     hash: row.hash,
     source: JSON.parse(row.source_json),
-    plan: JSON.parse(row.plan_json) as P,
+    // The column wins: enable/disable changes it without writing a new version.
+    plan: { ...(JSON.parse(row.plan_json) as P), enabled: row.enabled === 1 },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

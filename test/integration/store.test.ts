@@ -36,6 +36,19 @@ describe.each(storeBackends)('store on $name', ({ url }) => {
     expect(await store.recipes.versions(on)).toEqual([]);
   });
 
+  it('enables and disables a recipe without a new version; the plan read back follows', async () => {
+    const id = `t-${randomUUID()}`;
+    await store.recipes.apply({ v: 1 }, plan(id, 'h1'));
+    const off = await store.recipes.setEnabled(id, false, new Date('2026-03-01T00:00:00Z'));
+    expect(off).toMatchObject({ id, enabled: false, version: 1, plan: { enabled: false }, updatedAt: '2026-03-01T00:00:00.000Z' });
+    expect((await store.recipes.listEnabled()).map((r) => r.id)).not.toContain(id);
+    expect((await store.recipes.list()).find((r) => r.id === id)?.plan.enabled).toBe(false);
+    expect(await store.recipes.setEnabled(id, true)).toMatchObject({ enabled: true, version: 1, plan: { enabled: true } });
+    expect((await store.recipes.listEnabled()).map((r) => r.id)).toContain(id);
+    expect(await store.recipes.versions(id)).toEqual([{ version: 1, hash: 'h1', name: `Recipe ${id}`, createdAt: expect.any(String) }]);
+    expect(await store.recipes.setEnabled(`missing-${randomUUID()}`, true)).toBeUndefined();
+  });
+
   it('stores connection credentials sealed, never as plaintext, and opens them again', async () => {
     const id = `c-${randomUUID()}`;
     const canary = `canary-${randomUUID()}`;
