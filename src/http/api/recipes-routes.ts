@@ -1,0 +1,267 @@
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { Plan } from '../../../workflows/plan';
+import { describeMatch, eventFromFixture } from '../../cli/recipe-commands';
+import type { PlanCache } from '../../engine/plan-cache';
+import type { ActionCatalog } from '../../recipe/catalog';
+import { compileRecipe, type Diagnostic } from '../../recipe/compile';
+import { dryRun } from '../../recipe/dry-run';
+import { topicMatches } from '../../recipe/match';
+import { syncRecipeTrigger } from '../../recipe/trigger-sync';
+import type { RecipeStore, StoredRecipe } from '../../store/recipes';
+import type { Store } from '../../store/store';
+import { HttpError } from '../errors';
+import { defineRoute, type ApiRoute } from './route';
+
+export interface RecipeRoutesDeps {
+  recipes: RecipeStore;
+  catalog: ActionCatalog;
+  /** Known connections (id → connector): the compiler rejects unknown or mismatched ones. */
+  connections(): Promise<Map<string, string>>;
+  /** Matching reads enabled plans through it; every change invalidates it. */
+  plans: PlanCache;
+  /** Brings the recipe's schedule/poller in step with its plan (undefined = deleted), as `recipe apply` does. */
+  syncTrigger(recipeId: string, plan: Plan | undefined): Promise<unknown>;
+  now?: () => Date;
+}
+
+/** The recipe routes as a process mounts them: the store, the registry's catalog, Temporal for triggers. */
+export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; catalog: ActionCatalog }): ApiRoute[] {
+  return recipeRoutes({
+    recipes: opts.store.recipes,
+    catalog: opts.catalog,
+    connections: async () => new Map((await opts.store.connections.list()).map((c) => [c.id, c.connector])),
+    plans: opts.plans,
+    syncTrigger: (id, plan) => syncRecipeTrigger(opts.client, opts.taskQueue, id, plan),
+  });
+}
+
+const recipeBody = z.record(z.string(), z.unknown()).describe('a recipe as JSON (`switchyard recipe schema` prints its JSON Schema); compiled on arrival');
+
+const dryRunBody = z.strictObject({
+  event: z.unknown().refine((v) => v !== undefined, { message: 'required: the event payload exactly as the sender sends it' }),
+  topic: z.string().min(1).optional().describe('the event topic (default: the payload’s "topic", else the trigger’s event)'),
+  outputs: z.record(z.string(), z.unknown()).optional().describe('step outputs by step id, instead of the actions’ sample outputs'),
+  waits: z.record(z.string(), z.unknown()).optional().describe('waitFor answers by step id (default: approved)'),
+});
+
+const diagnosticSchema = z.object({ path: z.string(), message: z.string(), suggestion: z.string().optional(), severity: z.enum(['error', 'warning']) });
+
+const recipeSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  version: z.number().describe('the current version number (1, 2, …)'),
+  hash: z.string().describe('content hash of the current version; runs carry it as RecipeVersion'),
+  trigger: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const recipeDetail = recipeSummary.extend({ source: z.unknown().describe('the recipe JSON as stored') });
+
+const putResponse = z.object({
+  id: z.string(),
+  change: z.enum(['added', 'changed', 'unchanged']),
+  version: z.number(),
+  previous: z.number().optional(),
+  hash: z.string(),
+  enabled: z.boolean(),
+  warnings: z.array(diagnosticSchema),
+});
+
+const planOutline = z.object({
+  recipeId: z.string(),
+  name: z.string(),
+  hash: z.string(),
+  enabled: z.boolean(),
+  trigger: z.record(z.string(), z.unknown()),
+  steps: z.array(z.object({ id: z.string(), kind: z.string(), action: z.string().optional() })),
+  connections: z.array(z.string()),
+});
+
+export function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
+  const now = () => deps.now?.() ?? new Date();
+  const mustGet = async (id: string) => {
+    const recipe = await deps.recipes.get<Plan>(id);
+    if (!recipe) throw new HttpError(404, 'unknown_recipe', `no recipe with id ${id}`, { id });
+    return recipe;
+  };
+  const compile = async (source: unknown) => {
+    const result = compileRecipe(source, { actions: deps.catalog, connections: await deps.connections() });
+    if (!result.ok) throw invalidRecipe(result.diagnostics);
+    return result;
+  };
+  /** After every change: matching sees it at once, and schedules/pollers follow the stored plan. */
+  const changed = async (id: string, plan: Plan | undefined, what: string) => {
+    deps.plans.invalidate();
+    try {
+      await deps.syncTrigger(id, plan);
+    } catch (err) {
+      throw new HttpError(503, 'trigger_sync_failed', `${what}, but its schedule/poller could not be synced with Temporal (${(err as Error).message}); repeat the request to retry`, { id }, { 'Retry-After': '5' });
+    }
+  };
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/recipes',
+      scope: 'recipes:read',
+      tag: 'recipes',
+      summary: 'List recipes with their current version and whether they are enabled',
+      response: z.object({ recipes: z.array(recipeSummary) }),
+      handler: async () => ({ status: 200, body: { recipes: (await deps.recipes.list<Plan>()).map(summaryOf) } }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/recipes/validate',
+      scope: 'recipes:read',
+      tag: 'recipes',
+      summary: 'Compile a recipe without storing it: 200 with the plan’s outline, or 422 with every diagnostic',
+      body: recipeBody,
+      response: z.object({ valid: z.literal(true), plan: planOutline, warnings: z.array(diagnosticSchema) }),
+      handler: async ({ body }) => {
+        const { plan, diagnostics } = await compile(body);
+        return { status: 200, body: { valid: true, plan: outlineOf(plan), warnings: diagnostics } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/recipes/:id',
+      scope: 'recipes:read',
+      tag: 'recipes',
+      summary: 'One recipe: current version number and hash, enabled, and its source',
+      response: recipeDetail,
+      handler: async ({ params }) => {
+        const recipe = await mustGet(params.id!);
+        return { status: 200, body: { ...summaryOf(recipe), source: recipe.source } };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/recipes/:id',
+      scope: 'recipes:write',
+      tag: 'recipes',
+      summary: 'Create or replace a recipe (compiled first: 422 with the compiler’s diagnostics); a change is a new version',
+      body: recipeBody,
+      response: putResponse,
+      handler: async ({ params, body }) => {
+        const id = params.id!;
+        if (body.id !== undefined && body.id !== id) {
+          throw invalidRecipe([{ path: 'id', message: `the body's id ${JSON.stringify(body.id)} differs from the id in the path (${id})`, suggestion: `PUT /api/v1/recipes/${String(body.id)}, or drop id from the body`, severity: 'error' }]);
+        }
+        const source = { id, ...body };
+        const { plan, diagnostics } = await compile(source);
+        const change = await deps.recipes.apply(source, plan, now());
+        const stored = await mustGet(id);
+        await changed(id, stored.plan, `recipe ${id} is stored as version ${change.version}`);
+        const warnings = diagnostics.filter((d) => d.severity === 'warning');
+        return { status: change.change === 'added' ? 201 : 200, body: { id, ...change, hash: stored.hash, enabled: stored.enabled, warnings } };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/recipes/:id',
+      scope: 'recipes:write',
+      tag: 'recipes',
+      summary: 'Delete a recipe and its version history (runs in flight finish on the version they started with)',
+      successStatus: 204,
+      handler: async ({ params }) => {
+        const id = params.id!;
+        if (!(await deps.recipes.remove(id))) throw new HttpError(404, 'unknown_recipe', `no recipe with id ${id}`, { id });
+        await changed(id, undefined, `recipe ${id} is deleted`);
+        return { status: 204 };
+      },
+    }),
+    ...(['enable', 'disable'] as const).map((action) =>
+      defineRoute({
+        method: 'post',
+        path: `/api/v1/recipes/:id/${action}`,
+        scope: 'recipes:write',
+        tag: 'recipes',
+        summary: action === 'enable' ? 'Enable a recipe: events match it again, its schedule or poller resumes' : 'Disable a recipe: no new runs (events no longer match, schedule and poller pause)',
+        response: recipeSummary,
+        handler: async ({ params }) => {
+          const id = params.id!;
+          const recipe = await deps.recipes.setEnabled<Plan>(id, action === 'enable', now());
+          if (!recipe) throw new HttpError(404, 'unknown_recipe', `no recipe with id ${id}`, { id });
+          await changed(id, recipe.plan, `recipe ${id} is ${action}d`);
+          return { status: 200, body: summaryOf(recipe) };
+        },
+      }),
+    ),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/recipes/:id/versions',
+      scope: 'recipes:read',
+      tag: 'recipes',
+      summary: 'Version history of a recipe, oldest first',
+      response: z.object({ id: z.string(), current: z.number(), versions: z.array(z.object({ version: z.number(), hash: z.string(), name: z.string(), createdAt: z.string() })) }),
+      handler: async ({ params }) => {
+        const recipe = await mustGet(params.id!);
+        return { status: 200, body: { id: recipe.id, current: recipe.version, versions: await deps.recipes.versions(recipe.id) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/recipes/:id/test',
+      scope: 'recipes:read',
+      tag: 'recipes',
+      summary: 'Dry run of the stored recipe against an event: no side effects, actions answer with sample (or given) outputs',
+      body: dryRunBody,
+      response: z.object({
+        recipeId: z.string(),
+        hash: z.string(),
+        trigger: z.object({ matches: z.boolean().nullable(), detail: z.string() }),
+        when: z.boolean(),
+        status: z.string(),
+        summary: z.unknown(),
+        trace: z.array(z.unknown()),
+      }),
+      handler: async ({ params, body }) => {
+        const recipe = await mustGet(params.id!);
+        const { plan } = recipe;
+        const event = eventFromFixture(plan, body.event, body.topic);
+        const result = await dryRun(plan, event, { catalog: deps.catalog, outputs: body.outputs, waits: body.waits });
+        const matches = plan.trigger.type === 'webhook' || plan.trigger.type === 'event' ? topicMatches(plan.trigger.event, event.topic) : null;
+        return {
+          status: 200,
+          body: { recipeId: plan.recipeId, hash: plan.version, trigger: { matches, detail: describeMatch(plan, event) }, when: result.when, status: result.summary.status, summary: result.summary, trace: result.trace },
+        };
+      },
+    }),
+  ];
+}
+
+/** 422 with every compiler diagnostic: `{ path, message, suggestion?, severity }`. */
+function invalidRecipe(diagnostics: Diagnostic[]): HttpError {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0] ?? diagnostics[0]!;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  const where = first.path === '' ? '' : `${first.path}: `;
+  return new HttpError(422, 'invalid_recipe', `${where}${first.message}${first.suggestion ? ` (${first.suggestion})` : ''}${more}`, { diagnostics });
+}
+
+function summaryOf(recipe: StoredRecipe<Plan>) {
+  return {
+    id: recipe.id,
+    name: recipe.name,
+    enabled: recipe.enabled,
+    version: recipe.version,
+    hash: recipe.hash,
+    trigger: recipe.plan.trigger,
+    createdAt: recipe.createdAt,
+    updatedAt: recipe.updatedAt,
+  };
+}
+
+function outlineOf(plan: Plan) {
+  return {
+    recipeId: plan.recipeId,
+    name: plan.name,
+    hash: plan.version,
+    enabled: plan.enabled,
+    trigger: plan.trigger,
+    steps: plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.kind === 'action' ? { action: s.activityType } : {}) })),
+    connections: plan.connections,
+  };
+}

@@ -1,0 +1,148 @@
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { z } from 'zod';
+import { recipeIdPattern } from '../../recipe/schema';
+import { RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../temporal/search-attributes';
+import { HttpError } from '../errors';
+
+/** What a run listing shows: the run's own status, not only Temporal's execution status. */
+export const runStatuses = ['running', 'waiting', 'succeeded', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
+export type RunListStatus = (typeof runStatuses)[number];
+
+/** Visibility clause per status: open runs by the RunStatus attribute, closed ones by how they closed. */
+const statusClause: Record<RunListStatus, string> = {
+  running: `ExecutionStatus = 'Running' AND RunStatus = 'running'`,
+  waiting: `ExecutionStatus = 'Running' AND RunStatus = 'waiting'`,
+  succeeded: `ExecutionStatus = 'Completed'`,
+  failed: `ExecutionStatus = 'Failed'`,
+  cancelled: `ExecutionStatus = 'Canceled'`,
+  terminated: `ExecutionStatus = 'Terminated'`,
+  timed_out: `ExecutionStatus = 'TimedOut'`,
+};
+
+const executionStatusName: Record<string, RunListStatus> = {
+  COMPLETED: 'succeeded',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+};
+
+/** Our status from Temporal's execution status and the run's RunStatus attribute. */
+export function runStatusOf(executionStatus: string, runStatusAttribute: string | undefined): string {
+  if (executionStatus === 'RUNNING') return runStatusAttribute === 'waiting' ? 'waiting' : 'running';
+  return executionStatusName[executionStatus] ?? executionStatus.toLowerCase();
+}
+
+const since = z.string().refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), {
+  message: 'expected an ISO 8601 time like 2026-11-27T08:00:00Z (or a date like 2026-11-27)',
+});
+
+/** The filters, parsed strictly (a bad value is a 400 naming the query parameter). */
+const filtersSchema = z.strictObject({
+  recipe: z.string().regex(recipeIdPattern, { message: 'expected a recipe id (lowercase letters, digits and -)' }).optional(),
+  status: z.enum(runStatuses, { message: `expected one of ${runStatuses.join(', ')}` }).optional(),
+  event: z.string().regex(/^[A-Za-z0-9_.:/-]{1,200}$/, { message: 'expected an event topic like conversation.user.created' }).optional(),
+  since: since.optional(),
+  limit: z.coerce.number({ message: 'expected a whole number' }).int({ message: 'expected a whole number' }).min(1, { message: 'expected at least 1' }).max(1000, { message: 'expected at most 1000' }).optional(),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'expected the nextCursor of a previous page' }).optional(),
+});
+export type RunFilters = z.output<typeof filtersSchema>;
+
+const described = (text: string) => z.string().optional().describe(text);
+
+/** The same parameters for the OpenAPI document; values are checked by `parseRunFilters`. */
+export const runFiltersQuery = z.object({
+  recipe: described('only runs of this recipe id'),
+  status: described(`one of ${runStatuses.join(', ')}`),
+  event: described('only runs started by this event topic (the TriggerEvent attribute)'),
+  since: described('only runs started at or after this ISO 8601 time'),
+  limit: described('page size, 1–1000 (default 50)'),
+  cursor: described('nextCursor of the previous page'),
+});
+
+export function parseRunFilters(query: Record<string, unknown>, extra: string[] = []): RunFilters {
+  const given = Object.fromEntries(Object.entries(query).filter(([k]) => !extra.includes(k)));
+  const result = filtersSchema.safeParse(given);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => {
+    const parameter = String(i.path[0] ?? (i as { keys?: string[] }).keys?.[0] ?? '');
+    const message = i.code === 'unrecognized_keys' ? `unknown query parameter (known: ${[...Object.keys(filtersSchema.shape), ...extra].join(', ')})` : i.message;
+    return { parameter, message };
+  });
+  const first = issues[0]!;
+  throw new HttpError(400, 'invalid_query', `query.${first.parameter}: ${first.message}`, { issues });
+}
+
+/** The visibility query: runRecipe runs only, plus the filters. Values are pattern-checked above. */
+export function visibilityQuery(filters: RunFilters): string {
+  const clauses = [`WorkflowType = 'runRecipe'`];
+  if (filters.recipe) clauses.push(`RecipeId = '${filters.recipe}'`);
+  if (filters.event) clauses.push(`TriggerEvent = '${filters.event}'`);
+  if (filters.status) clauses.push(statusClause[filters.status]);
+  if (filters.since) clauses.push(`StartTime >= '${new Date(filters.since).toISOString()}'`);
+  return clauses.join(' AND ');
+}
+
+export interface RunRow {
+  runId: string;
+  recipeId: string | null;
+  recipeVersion: string | null;
+  event: string | null;
+  status: string;
+  startedAt: string;
+  closedAt: string | null;
+  temporalRunId: string;
+}
+
+export const runRowSchema = z.object({
+  runId: z.string().describe('the workflow id, e.g. run/<recipe>/<hash>'),
+  recipeId: z.string().nullable(),
+  recipeVersion: z.string().nullable().describe('hash of the recipe version the run is pinned to'),
+  event: z.string().nullable(),
+  status: z.string(),
+  startedAt: z.string(),
+  closedAt: z.string().nullable(),
+  temporalRunId: z.string(),
+});
+
+export const runRowColumns = ['runId', 'recipeId', 'recipeVersion', 'event', 'status', 'startedAt', 'closedAt', 'temporalRunId'] as const;
+
+/** One page of runs from Temporal visibility; `cursor` is Temporal's nextPageToken, base64url. */
+export async function listRunsPage(client: Client, filters: RunFilters, pageSize: number, cursor: string | undefined): Promise<{ runs: RunRow[]; nextCursor: string | null }> {
+  let response;
+  try {
+    response = await client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query: visibilityQuery(filters),
+      pageSize,
+      nextPageToken: cursor ? Buffer.from(cursor, 'base64url') : undefined,
+    });
+  } catch (err) {
+    // gRPC INVALID_ARGUMENT: with a well-formed query only the page token can be at fault.
+    if ((err as { code?: number }).code === 3 && cursor) throw new HttpError(400, 'invalid_query', 'query.cursor: not a cursor this server issued (or it expired); start again without cursor', { issues: [{ parameter: 'cursor', message: 'unknown cursor' }] });
+    throw err;
+  }
+  const runs: RunRow[] = [];
+  for (const raw of response.executions ?? []) {
+    const info = await executionInfoFromRaw(raw, client.options.loadedDataConverter, undefined, client.options.namespace);
+    const attrs = info.typedSearchAttributes;
+    runs.push({
+      runId: info.workflowId,
+      recipeId: attrs.get(RecipeId) ?? null,
+      recipeVersion: attrs.get(RecipeVersion) ?? null,
+      event: attrs.get(TriggerEvent) ?? null,
+      status: runStatusOf(info.status.name, attrs.get(RunStatus)),
+      startedAt: info.startTime.toISOString(),
+      closedAt: info.closeTime?.toISOString() ?? null,
+      temporalRunId: info.runId,
+    });
+  }
+  const token = response.nextPageToken;
+  return { runs, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
+}
+
+/** A CSV line: every value quoted when it holds a comma, quote or line break. */
+export function csvLine(values: unknown[]): string {
+  return values.map((v) => (v === null || v === undefined ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',');
+}
