@@ -110,6 +110,7 @@ export const runRowColumns = ['runId', 'recipeId', 'recipeVersion', 'event', 'st
 
 /** One page of runs from Temporal visibility; `cursor` is Temporal's nextPageToken, base64url. */
 export async function listRunsPage(client: Client, filters: RunFilters, pageSize: number, cursor: string | undefined): Promise<{ runs: RunRow[]; nextCursor: string | null }> {
+  if (cursor !== undefined && !isPageToken(cursor)) throw badCursor();
   let response;
   try {
     response = await client.workflowService.listWorkflowExecutions({
@@ -119,8 +120,9 @@ export async function listRunsPage(client: Client, filters: RunFilters, pageSize
       nextPageToken: cursor ? Buffer.from(cursor, 'base64url') : undefined,
     });
   } catch (err) {
-    // gRPC INVALID_ARGUMENT: with a well-formed query only the page token can be at fault.
-    if ((err as { code?: number }).code === 3 && cursor) throw new HttpError(400, 'invalid_query', 'query.cursor: not a cursor this server issued (or it expired); start again without cursor', { issues: [{ parameter: 'cursor', message: 'unknown cursor' }] });
+    // UNKNOWN / INVALID_ARGUMENT: with a well-formed query only the page token can be at fault.
+    const code = (err as { code?: number }).code;
+    if (cursor && (code === 2 || code === 3)) throw badCursor();
     throw err;
   }
   const runs: RunRow[] = [];
@@ -145,4 +147,18 @@ export async function listRunsPage(client: Client, filters: RunFilters, pageSize
 /** A CSV line: every value quoted when it holds a comma, quote or line break. */
 export function csvLine(values: unknown[]): string {
   return values.map((v) => (v === null || v === undefined ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',');
+}
+
+/** Temporal's visibility stores (SQL and Elasticsearch) issue JSON page tokens; junk is refused before it costs a round of retries. */
+function isPageToken(cursor: string): boolean {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return value !== null && typeof value === 'object';
+  } catch {
+    return false;
+  }
+}
+
+function badCursor(): HttpError {
+  return new HttpError(400, 'invalid_query', 'query.cursor: not a cursor this server issued (or it expired); start again without cursor', { issues: [{ parameter: 'cursor', message: 'unknown cursor' }] });
 }
