@@ -63,7 +63,13 @@ describe('management API surface (as startApi mounts it)', () => {
       { method: 'post', path: '/codec/decode', scope: 'runs:read' as ApiScope },
       { method: 'post', path: '/codec/encode', scope: 'runs:write' as ApiScope },
     ];
-    expect(operations.length).toBeGreaterThanOrEqual(18);
+    expect(operations.length).toBeGreaterThanOrEqual(32);
+    const covered = operations.map((o) => `${o.method} ${o.path}`);
+    const recipesAndRuns = [
+      ...['get /recipes', 'post /recipes/validate', 'get /recipes/:id', 'put /recipes/:id', 'delete /recipes/:id', 'post /recipes/:id/enable', 'post /recipes/:id/disable', 'get /recipes/:id/versions', 'post /recipes/:id/test'],
+      ...['get /runs', 'get /runs/export', 'get /runs/:id', 'post /runs/:id/cancel', 'post /runs/:id/approve', 'post /runs/:id/signal'],
+    ].map((op) => op.replace(' /', ' /api/v1/'));
+    expect(covered).toEqual(expect.arrayContaining(recipesAndRuns));
     const allowedOutside: string[] = [];
     const deniedInside: string[] = [];
     const serverErrors: string[] = [];
