@@ -7,6 +7,7 @@ import { loadConfigOrExit } from './load-config';
 import { registerProcessCommands } from './process-commands';
 import { registerRecipeCommands } from './recipe-commands';
 import { registerRunsCommand } from './runs-command';
+import { registerRecipesCommand } from './recipes-command';
 import { registerKeysCommand } from './keys-command';
 import { registerTokensCommand } from './tokens-command';
 import { registerConnectionsCommand } from './connections-command';
@@ -21,6 +22,7 @@ const program = new Command()
 
 registerProcessCommands(program);
 registerRunsCommand(program);
+registerRecipesCommand(program);
 registerKeysCommand(program);
 registerTokensCommand(program);
 registerConnectionsCommand(program);
