@@ -1,15 +1,23 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { z } from 'zod';
 import { ApiClient, ApiError } from '../../src/cli/api-client';
 import { registerEventsAndIdentityCommands } from '../../src/cli/api-client-commands';
 import { registerConnectionsCommand } from '../../src/cli/connections-command';
+import { registerRecipesCommand } from '../../src/cli/recipes-command';
+import { registerRunsCommand } from '../../src/cli/runs-command';
 import { registerTokensCommand, type ApiCommandContext } from '../../src/cli/tokens-command';
 import { createEngineEvents } from '../../src/engine/engine-events';
 import { apiV1 } from '../../src/http/api';
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { waitFor } from '../support/temporal';
 import { serve } from './api-harness';
 
 describe('CLI over the management API', () => {
@@ -80,5 +88,66 @@ describe('CLI over the management API', () => {
   it('hashes a user id for identity verification', async () => {
     const [hash] = await cli('identity', 'hash', 'user-7');
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('CLI: recipes and runs over the API of a running engine', () => {
+  const admin = `sy_admin_${randomBytes(24).toString('hex')}`;
+  const suffix = randomBytes(3).toString('hex');
+  const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-cli-'));
+  let engine: TestEngine;
+
+  beforeAll(async () => {
+    engine = await startTestEngine('cli', { SWITCHYARD_ADMIN_TOKEN: admin });
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  async function cli(...argv: string[]): Promise<string[]> {
+    const printed: string[] = [];
+    const ctx: ApiCommandContext = { client: () => new ApiClient(engine.api.url, admin), print: (l) => printed.push(l) };
+    const program = new Command().exitOverride();
+    registerRecipesCommand(program, ctx);
+    registerRunsCommand(program, ctx);
+    await program.parseAsync(['node', 'switchyard', ...argv]);
+    return printed;
+  }
+  const file = (name: string, value: unknown) => {
+    const target = path.join(dir, name);
+    writeFileSync(target, JSON.stringify(value));
+    return target;
+  };
+
+  it('puts, lists and validates recipes, printing compiler diagnostics as file:path lines', async () => {
+    const id = `cli-gate-${suffix}`;
+    const recipe = { id, name: 'CLI gate', trigger: { type: 'event', event: `cli.${suffix}` }, steps: [{ id: 'approval', waitFor: { approval: { timeout: '1h' } } }] };
+    expect(await cli('recipes', 'put', file('gate.json', recipe))).toEqual([`+ ${id} added (v1)`]);
+    expect(await cli('recipes', 'put', file('gate.json', recipe))).toEqual([`= ${id} unchanged (v1)`]);
+    const listed = JSON.parse((await cli('recipes', 'list', '--json'))[0]!);
+    expect(listed.find((r: { id: string }) => r.id === id)).toMatchObject({ enabled: true, version: 1 });
+    expect(await cli('recipes', 'disable', id)).toEqual([`${id}: disabled (v1)`]);
+    expect(await cli('recipes', 'enable', id)).toEqual([`${id}: enabled (v1)`]);
+
+    const broken = file('broken.json', { ...recipe, steps: [{ id: 'approval', waitFor: { approval: { timeout: '1x' } } }] });
+    const failure = (await cli('recipes', 'validate', broken).catch((e: unknown) => e)) as Error;
+    const lines = failure.message.split('\n');
+    expect(lines[0]!.startsWith(`${broken}:steps[0].waitFor.approval.timeout: bad duration "1x"`)).toBe(true);
+    expect(lines.slice(1)).toEqual([`${broken}: 1 error`]);
+  });
+
+  it('lists, shows, approves and exports runs', async () => {
+    const id = `cli-gate-${suffix}`;
+    const posted = await fetch(`${engine.api.url}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ topic: `cli.${suffix}`, id: 'one', data: {} }) }).then((r) => r.json() as Promise<{ runs: { runId: string }[] }>);
+    const runId = posted.runs[0]!.runId;
+    await waitFor(async () => JSON.parse((await cli('runs', '--recipe', id, '--status', 'waiting', '--json'))[0]!).runs.length === 1, 'the run listed as waiting');
+    const shown = JSON.parse((await cli('runs', 'show', runId, '--json'))[0]!);
+    expect(shown).toMatchObject({ runId, status: 'waiting', steps: [{ id: 'approval', status: 'waiting' }] });
+    expect(await cli('runs', 'approve', runId, '--by', 'cli-user')).toEqual([`${runId}: approved`]);
+    await engine.client.workflow.getHandle(runId).result();
+    expect((await cli('runs', 'show', runId)).slice(2)).toEqual(['  approval: succeeded', expect.stringMatching(/^    output: \{"approved":true,"by":"cli-user"/)]);
+    await waitFor(async () => (await cli('runs', 'export', '--format', 'csv', '--recipe', id, '--status', 'succeeded'))[0]?.split('\n').length === 2, 'the closed run in the export');
+    const [csv] = await cli('runs', 'export', '--format', 'csv', '--recipe', id);
+    expect(csv!.split('\n')[1]!.startsWith(`${runId},${id},`)).toBe(true);
   });
 });
