@@ -57,7 +57,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const webhooks = webhooksOutFromConfig({ config, store, client });
   const publish = webhooks.publish.bind(webhooks);
   const stopPublishing = publishEngineEvents(events, publish);
-  const routeGroups = [connectorRoutes(), webhookRoutes(webhooks), recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, catalog: actionCatalog }), runRoutes({ client }), ...(opts.apiRouteGroups ?? [])];
+  const routeGroups = [connectorRoutes(), webhookRoutes(webhooks), recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, catalog: actionCatalog }), runRoutes({ client, logger }), ...(opts.apiRouteGroups ?? [])];
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups });
   const app = createApp({
     logger,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ApprovalDecision, ResumePayload } from '../../../workflows/messages';
 import type { RunSummary, StepState } from '../../../workflows/plan';
 import { RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../temporal/search-attributes';
+import type { Logger } from '../../logging';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
 import { csvLine, listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
@@ -14,6 +15,7 @@ export interface RunRoutesDeps {
   client: Client;
   /** How long a `state` query may take before the detail answers without it (default 10 s). */
   queryDeadlineMs?: number;
+  logger?: Logger;
 }
 
 /** What to do about a step error, by kind (FailureType, or the interpreter's own kinds). */
@@ -128,7 +130,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
         const { format = 'ndjson', ...rest } = req.query as Record<string, unknown>;
         if (format !== 'ndjson' && format !== 'csv') throw new HttpError(400, 'invalid_query', 'query.format: expected ndjson or csv', { issues: [{ parameter: 'format', message: 'expected ndjson or csv' }] });
         const filters = parseRunFilters(rest);
-        await streamRuns(client, filters, format, res);
+        await streamRuns(client, filters, format, res, deps.logger);
         return undefined;
       },
     }),
@@ -261,7 +263,7 @@ async function summaryOf(client: Client, handle: WorkflowHandle, running: boolea
 }
 
 /** Writes rows as pages arrive from visibility; a failure after the first page cuts the stream short. */
-async function streamRuns(client: Client, filters: ReturnType<typeof parseRunFilters>, format: 'ndjson' | 'csv', res: Response): Promise<void> {
+async function streamRuns(client: Client, filters: ReturnType<typeof parseRunFilters>, format: 'ndjson' | 'csv', res: Response, logger?: Logger): Promise<void> {
   const cap = filters.limit ?? Infinity;
   let page = await listRunsPage(client, filters, Math.min(500, cap), filters.cursor);
   res.status(200);
@@ -283,8 +285,9 @@ async function streamRuns(client: Client, filters: ReturnType<typeof parseRunFil
       page = await listRunsPage(client, filters, Math.min(500, cap - written), page.nextCursor);
     }
     res.end();
-  } catch {
+  } catch (err) {
     // Headers are out: the only honest signal left is an incomplete response.
+    logger?.warn({ err: (err as Error).message, written }, 'runs export cut short');
     res.destroy();
   }
 }
