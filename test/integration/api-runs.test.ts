@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvLine } from '../../src/http/api/run-listing';
 import type { RunSummary } from '../../workflows/plan';
@@ -133,6 +135,42 @@ describe('runs API', () => {
     expect(second.nextCursor).toBeNull();
     expect(ids([...first.runs, ...second.runs])).toEqual(ids([{ runId: runs.approved! }, { runId: runs.rejected! }, { runId: runs.cancelled! }]));
     for (const run of [...first.runs, ...second.runs]) expect(run).toMatchObject({ recipeId: gate, event: `gate.${suffix}`, recipeVersion: expect.stringMatching(/^[0-9a-f]{16}$/) });
+  });
+
+  it('shows an action step’s rendered input, output, attempts and timings, and a vendor error with kind and hint', async () => {
+    const vendor = http.createServer((req, res) => {
+      res.writeHead(req.url === '/ok' ? 200 : 400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(req.url === '/ok' ? { id: 7 } : { error: 'field "name" is required' }));
+    });
+    await new Promise<void>((resolve) => vendor.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}`;
+    try {
+      const id = `call-${suffix}`;
+      const recipe = { name: 'Call', trigger: { type: 'event', event: `call.${suffix}` }, steps: [{ id: 'call', action: 'http.request', input: { method: 'POST', url: '{{ trigger.url }}', json: { n: '{{ trigger.n }}' } } }] };
+      expect((await api('PUT', `/api/v1/recipes/${id}`, recipe)).status).toBe(201);
+      const start = async (name: string, path: string) => (await api('POST', '/api/v1/events', { topic: `call.${suffix}`, id: name, data: { url: base + path, n: name } })).body.runs[0].runId as string;
+      const ok = await start('ok', '/ok');
+      const bad = await start('bad', '/bad');
+      await engine.client.workflow.getHandle(ok).result();
+      await expect(engine.client.workflow.getHandle(bad).result()).rejects.toThrow();
+
+      const done = (await api('GET', runPath(ok))).body;
+      expect(done.steps).toEqual([
+        expect.objectContaining({ id: 'call', status: 'succeeded', attempts: 1, input: expect.objectContaining({ url: `${base}/ok`, json: { n: 'ok' } }), output: expect.objectContaining({ status: 200, body: { id: 7 } }) }),
+      ]);
+      const timing = done.steps[0].timing;
+      expect(Date.parse(timing.scheduledAt)).toBeGreaterThanOrEqual(Date.parse(done.startedAt));
+      expect(Date.parse(timing.closedAt)).toBeGreaterThanOrEqual(Date.parse(timing.startedAt));
+      expect(Date.parse(timing.closedAt)).toBeLessThanOrEqual(Date.parse(done.closedAt));
+      expect(timing.durationMs).toBe(Date.parse(timing.closedAt) - Date.parse(timing.scheduledAt));
+
+      const failed = (await api('GET', runPath(bad))).body;
+      expect(failed).toMatchObject({ status: 'failed', error: { stepId: 'call', kind: 'InvalidInput' } });
+      expect(failed.steps[0]).toMatchObject({ status: 'failed', error: { kind: 'InvalidInput', hint: expect.stringContaining("fix the recipe's input") }, timing: { closedAt: expect.any(String) } });
+      expect(failed.steps[0].error.message).toContain('field "name" is required');
+    } finally {
+      await new Promise<void>((resolve) => vendor.close(() => resolve()));
+    }
   });
 
   it('exports the same filters as ndjson and csv, read back row for row', async () => {

@@ -9,6 +9,7 @@ import { RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../temporal
 import type { Logger } from '../../logging';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
+import { stepTimings, type StepTiming } from './run-timings';
 import { csvLine, listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
 
 export interface RunRoutesDeps {
@@ -51,6 +52,10 @@ const runDetailSchema = runRowSchema.extend({
         input: z.unknown().optional(),
         output: z.unknown().optional(),
         error: stepErrorSchema.optional(),
+        timing: z
+          .object({ scheduledAt: z.string(), startedAt: z.string().optional(), closedAt: z.string().optional(), durationMs: z.number().optional() })
+          .optional()
+          .describe('action steps: first scheduled, last attempt started, closed'),
       }),
     )
     .nullable()
@@ -145,7 +150,10 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
         const { handle, description } = await mustFind(params.id!);
         const attrs = description.typedSearchAttributes;
         const executionStatus = description.status.name;
-        const state = await summaryOf(client, handle, executionStatus === 'RUNNING', deps.queryDeadlineMs ?? 10_000);
+        const [state, timings] = await Promise.all([
+          summaryOf(client, handle, executionStatus === 'RUNNING', deps.queryDeadlineMs ?? 10_000),
+          stepTimings(client, handle).catch(() => ({}) as Record<string, StepTiming>),
+        ]);
         const row: RunRow = {
           runId: description.workflowId,
           recipeId: attrs.get(RecipeId) ?? null,
@@ -165,7 +173,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
             durationMs: description.closeTime ? description.closeTime.getTime() - description.startTime.getTime() : null,
             historyLength: description.historyLength,
             ...(summary?.skipped ? { skipped: true } : {}),
-            steps: summary ? Object.entries(summary.steps).map(([id, s]) => stepView(id, s)) : null,
+            steps: summary ? Object.entries(summary.steps).map(([id, s]) => stepView(id, s, timings[id])) : null,
             ...(summary?.error ? { error: { ...summary.error, ...hintOf(summary.error.kind) } } : {}),
             ...(state.unavailable ? { stateUnavailable: state.unavailable } : {}),
           },
@@ -229,17 +237,18 @@ function hintOf(kind: string): { hint?: string } {
   return hints[kind] ? { hint: hints[kind] } : {};
 }
 
-function stepView(id: string, s: StepState) {
+function stepView(id: string, s: StepState, timing: StepTiming | undefined) {
   return {
     id,
     status: s.status,
-    ...(s.attempts !== undefined ? { attempts: s.attempts } : {}),
+    ...(s.attempts !== undefined || timing?.attempts !== undefined ? { attempts: s.attempts ?? timing?.attempts } : {}),
     ...(s.condition !== undefined ? { condition: s.condition } : {}),
     ...(s.waitingFor !== undefined ? { waitingFor: s.waitingFor } : {}),
     ...(s.progress ? { progress: s.progress } : {}),
     ...(s.input !== undefined ? { input: s.input } : {}),
     ...(s.output !== undefined ? { output: s.output } : {}),
     ...(s.error ? { error: { ...s.error, ...hintOf(s.error.kind) } } : {}),
+    ...(timing ? { timing: { scheduledAt: timing.scheduledAt, startedAt: timing.startedAt, closedAt: timing.closedAt, durationMs: timing.durationMs } } : {}),
   };
 }
 
