@@ -33,11 +33,11 @@ function filterQuery(opts: Filters, extra: Record<string, string> = {}): string 
 export function registerRunsCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): Command {
   const runs = program.command('runs').description('recipe runs, over the API (from Temporal visibility); `switchyard runs` lists the latest');
 
-  withApiOptions(withFilters(runs.command('list', { isDefault: true }).description('list runs, newest first'))).action(async (opts: ApiOpts & Filters) => {
+  withApiOptions(withFilters(runs.command('list', { isDefault: true }).description('list runs (open first, then the most recently closed)'))).action(async (opts: ApiOpts & Filters) => {
     const page = await ctx.client(opts).request('GET', `/api/v1/runs${filterQuery({ limit: '20', ...opts })}`);
     if (opts.json) return printObject(ctx.print, page, true);
     printRows(ctx.print, page.runs, ['status', 'startedAt', 'recipeId', 'event', 'runId'], false, 'no runs');
-    if (page.nextCursor) ctx.print(`more: switchyard runs --cursor ${page.nextCursor}`);
+    if (page.nextCursor) ctx.print(`more: repeat with --cursor ${page.nextCursor}`);
   });
 
   withApiOptions(runs.command('show <runId>').description("a run's steps: status, attempts, errors with hints, rendered inputs and outputs")).action(async (runId: string, opts: ApiOpts) => {

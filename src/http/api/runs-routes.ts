@@ -116,7 +116,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
       path: '/api/v1/runs',
       scope: 'runs:read',
       tag: 'runs',
-      summary: 'List recipe runs from Temporal visibility, newest first; page with nextCursor',
+      summary: 'List recipe runs from Temporal visibility (open runs, then the most recently closed); page with nextCursor',
       query: runFiltersQuery,
       response: z.object({ runs: z.array(runRowSchema), nextCursor: z.string().nullable() }),
       handler: async ({ req }) => {
