@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Router } from 'express';
-import { actionCatalog, registry } from '../../connectors/registry';
+import { registry } from '../../connectors/registry';
 import type { Config } from '../config/config';
 import { wakeRunsOnRestore } from '../engine/connection-restored';
 import { createEngineEvents, type EngineEvents } from '../engine/engine-events';
@@ -57,7 +57,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const webhooks = webhooksOutFromConfig({ config, store, client });
   const publish = webhooks.publish.bind(webhooks);
   const stopPublishing = publishEngineEvents(events, publish);
-  const routeGroups = [connectorRoutes(), webhookRoutes(webhooks), recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, catalog: actionCatalog }), runRoutes({ client, logger }), ...(opts.apiRouteGroups ?? [])];
+  const routeGroups = [connectorRoutes(), webhookRoutes(webhooks), recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry }), runRoutes({ client, logger }), ...(opts.apiRouteGroups ?? [])];
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups });
   const app = createApp({
     logger,

@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
+import { catalogOf } from '../../../connectors/registry';
+import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Plan } from '../../../workflows/plan';
 import { describeMatch, eventFromFixture } from '../../cli/recipe-commands';
 import type { PlanCache } from '../../engine/plan-cache';
@@ -26,10 +28,10 @@ export interface RecipeRoutesDeps {
 }
 
 /** The recipe routes as a process mounts them: the store, the registry's catalog, Temporal for triggers. */
-export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; catalog: ActionCatalog }): ApiRoute[] {
+export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; registry: ConnectorRegistry }): ApiRoute[] {
   return recipeRoutes({
     recipes: opts.store.recipes,
-    catalog: opts.catalog,
+    catalog: catalogOf(opts.registry),
     connections: async () => new Map((await opts.store.connections.list()).map((c) => [c.id, c.connector])),
     plans: opts.plans,
     syncTrigger: (id, plan) => syncRecipeTrigger(opts.client, opts.taskQueue, id, plan),
