@@ -61,7 +61,7 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
     print('');
     print(demoCurl(api.url, demo));
     print('');
-    print(`Then: npm run switchyard -- runs --recipe ${demo.recipeId}     (or open the Web UI)`);
+    print(`Then: SWITCHYARD_API_TOKEN=${adminToken ?? '<your token>'} npm run switchyard -- runs --recipe ${demo.recipeId}     (or open the Web UI)`);
     print('Ctrl-C stops everything.');
     return { stop };
   } catch (err) {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csvLine } from '../../src/http/api/run-listing';
+import { csvLine } from '../../src/http/api/csv';
 import type { RunSummary } from '../../workflows/plan';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';

@@ -3,6 +3,7 @@ import type { ConnectionEventData, ConnectionEventTopic, EngineEvents } from '..
 import { connectionStatuses, type Connection, type ConnectionStore } from '../../store/connections';
 import { HttpError } from '../errors';
 import type { ActivityEntry } from './connection-activity';
+import { csvLine } from './csv';
 import { defineRoute, validationError, type ApiRoute } from './route';
 
 export type ConnectionTestResult = { ok: true; detail?: string } | { ok: false; reason: string; authLost: boolean };
@@ -69,10 +70,6 @@ const activityEntrySchema = z.object({
 });
 
 const csvColumns = ['runId', 'recipeId', 'startedAt', 'closedAt', 'runStatus', 'stepId', 'action', 'status', 'attempts', 'errorKind', 'errorMessage'] as const;
-
-function csvLine(values: unknown[]): string {
-  return values.map((v) => (v === null || v === undefined ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',');
-}
 
 export const connectionSchema = z.object({
   id: z.string(),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { catalogOf } from '../../../connectors/registry';
 import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Plan } from '../../../workflows/plan';
-import { describeMatch, eventFromFixture } from '../../cli/recipe-commands';
+import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';
 import type { PlanCache } from '../../engine/plan-cache';
 import type { ActionCatalog } from '../../recipe/catalog';
 import { compileRecipe, type Diagnostic } from '../../recipe/compile';

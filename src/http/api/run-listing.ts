@@ -144,11 +144,6 @@ export async function listRunsPage(client: Client, filters: RunFilters, pageSize
   return { runs, nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null };
 }
 
-/** A CSV line: every value quoted when it holds a comma, quote or line break. */
-export function csvLine(values: unknown[]): string {
-  return values.map((v) => (v === null || v === undefined ? '' : /[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(',');
-}
-
 /** Temporal's visibility stores (SQL and Elasticsearch) issue JSON page tokens; junk is refused before it costs a round of retries. */
 function isPageToken(cursor: string): boolean {
   try {

@@ -8,9 +8,10 @@ import type { RunSummary, StepState } from '../../../workflows/plan';
 import { RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../temporal/search-attributes';
 import type { Logger } from '../../logging';
 import { HttpError } from '../errors';
+import { csvLine } from './csv';
 import { defineRoute, type ApiRoute } from './route';
 import { stepTimings, type StepTiming } from './run-timings';
-import { csvLine, listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
+import { listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
 
 export interface RunRoutesDeps {
   client: Client;
