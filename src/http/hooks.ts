@@ -48,7 +48,7 @@ export function hookRoutes(deps: HooksDeps): Router {
     const credentials = await deps.store.connections.credentials(connectionId);
     const now = deps.now?.() ?? new Date();
     const verdict = source.verify(request, credentials, now);
-    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason);
+    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason, verdict.header ? { header: verdict.header } : undefined);
 
     let parsed: unknown;
     try {
@@ -58,7 +58,7 @@ export function hookRoutes(deps: HooksDeps): Router {
     }
     let extracted;
     try {
-      extracted = source.extract(request, parsed);
+      extracted = source.extract(request, parsed, credentials);
     } catch (err) {
       if (err instanceof InvalidDeliveryError) throw new HttpError(400, 'invalid_delivery', err.message);
       throw err;
