@@ -1,4 +1,5 @@
 import express, { Router, type Request } from 'express';
+import { rawBodyWithin } from './raw-body';
 import type { Client } from '@temporalio/client';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
@@ -23,6 +24,12 @@ export interface HooksDeps {
   /** Fans inbound events out to outgoing-webhook subscribers. */
   publish?: Publish;
   now?: () => Date;
+  /**
+   * How long the run starts of one event may take before the sender is told to retry (503): the
+   * client's own gRPC retries would otherwise hold the sender for tens of seconds while Temporal
+   * is down. A start accepted just after the deadline is found again by the retry (duplicate).
+   */
+  startDeadlineMs?: number;
 }
 
 /**
@@ -31,7 +38,7 @@ export interface HooksDeps {
  */
 export function hookRoutes(deps: HooksDeps): Router {
   const router = Router();
-  const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
+  const rawBody = rawBodyWithin(deps.maxBodyBytes);
   const handler = async (req: Request, res: express.Response) => {
     const connectionId = String(req.params.connection);
     const connection = await deps.store.connections.get(connectionId);
@@ -81,8 +88,10 @@ export function hookRoutes(deps: HooksDeps): Router {
       const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event));
       matched += matching.length;
       try {
-        runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event)));
-        if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
+        await deps.client.connection.withDeadline(Date.now() + (deps.startDeadlineMs ?? 5_000), async () => {
+          runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event)));
+          if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
+        });
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message, connection: connectionId }, 'could not start runs; asking the sender to retry');
         throw new HttpError(503, 'temporal_unavailable', 'the run could not be durably accepted; retry later', undefined, { 'Retry-After': '5' });

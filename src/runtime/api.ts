@@ -19,6 +19,7 @@ import { connectorRoutes } from '../http/connectors-routes';
 import { publishEngineEvents } from '../webhooks-out/sources';
 import { webhooksOutFromConfig } from '../webhooks-out/wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
+import { configDurationMs } from '../http/api/durations';
 
 export interface ApiHandle {
   url: string;
@@ -75,10 +76,10 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
       ...(opts.extraRouters ?? []),
     ],
   });
-  const server = http.createServer(app);
-  // Slow bodies must not hold a connection forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  // Slow bodies must not hold a connection forever: a request not fully received within the
+  // timeout is answered 408 and closed (checked every second, not Node's default 30 s).
+  const requestTimeoutMs = configDurationMs(config.SWITCHYARD_HTTP_REQUEST_TIMEOUT);
+  const server = http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) }, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());

@@ -5,6 +5,11 @@ import { intercom } from '../../connectors/intercom';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import { githubSignature, signHub, verifyHubSignature } from '../../connectors/sdk/signatures/hub-signature';
 import { signStandardWebhook, verifyStandardWebhook } from '../../connectors/sdk/signatures/standard-webhooks';
+import { registry } from '../../connectors/registry';
+import { auth } from '../../connectors/sdk/auth';
+import { connector } from '../../connectors/sdk/connector';
+import { createRegistry } from '../../connectors/sdk/registry';
+import { isSignatureScheme } from '../../connectors/sdk/signatures/schemes';
 import { webhook } from '../../connectors/webhook';
 
 const source = intercom.definition.webhookSource!;
@@ -121,9 +126,7 @@ describe('reusable signature verifiers', () => {
 });
 
 describe('every webhook source declares its verifier', () => {
-  it('the registry holds only sources with known verification schemes', async () => {
-    const { registry } = await import('../../connectors/registry');
-    const { isSignatureScheme } = await import('../../connectors/sdk/signatures/schemes');
+  it('the registry holds only sources with known verification schemes', () => {
     const sources = registry.listConnectors().filter((c) => c.webhookSource);
     expect(sources.map((c) => c.id)).toEqual(expect.arrayContaining(['intercom', 'webhook']));
     for (const c of sources) {
@@ -134,10 +137,7 @@ describe('every webhook source declares its verifier', () => {
     }
   });
 
-  it('createRegistry refuses a source that declares no scheme or an unknown one', async () => {
-    const { createRegistry } = await import('../../connectors/sdk/registry');
-    const { connector } = await import('../../connectors/sdk/connector');
-    const { auth } = await import('../../connectors/sdk/auth');
+  it('createRegistry refuses a source that declares no scheme or an unknown one', () => {
     const base = { name: 'X', category: 'Automation' as const, description: 'x', auth: auth.none(), baseUrl: null };
     const src = (schemes: string[]) => ({ schemes, verify: () => ({ ok: true as const }), extract: () => [], topics: [] }) as never;
     expect(() => createRegistry([connector({ id: 'unsigned', ...base }).webhookSource(src([]))])).toThrow(/declares no verification scheme/);
