@@ -20,6 +20,7 @@ import { publishEngineEvents } from '../webhooks-out/sources';
 import { webhooksOutFromConfig } from '../webhooks-out/wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { configDurationMs } from '../http/api/durations';
+import { startEventPump } from '../engine/event-pump';
 
 export interface ApiHandle {
   url: string;
@@ -84,6 +85,16 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
+  // Engine events raised elsewhere (worker-side disconnects via the outbox, closed runs via visibility).
+  const pump = startEventPump({
+    client,
+    store,
+    events,
+    logger,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    intervalMs: configDurationMs(config.SWITCHYARD_ENGINE_EVENTS_POLL),
+    runEventsLagMs: configDurationMs(config.SWITCHYARD_RUN_EVENTS_LAG),
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   return {
@@ -93,12 +104,14 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     tokens: management.tokens,
     events,
     routes: management.routes,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await pump.stop();
+      await new Promise<void>((resolve) => {
         stopWaking();
         stopPublishing();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
