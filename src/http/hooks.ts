@@ -5,6 +5,7 @@ import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
 import { publishInboundEvent, type Publish } from '../webhooks-out/sources';
 import type { Plan, RunEvent } from '../../workflows/plan';
+import type { RunEventWithRef } from '../../workflows/trigger-payload';
 import { eventHash, startRuns, type StartOutcome } from '../engine/start-runs';
 import type { PlanCache } from '../engine/plan-cache';
 import { planMatchesEvent } from '../recipe/match';
@@ -30,6 +31,21 @@ export interface HooksDeps {
    * is down. A start accepted just after the deadline is found again by the retry (duplicate).
    */
   startDeadlineMs?: number;
+  /** Payloads larger than this (JSON bytes) are stored by reference instead of entering workflow history. */
+  payloadRefBytes?: number;
+}
+
+/**
+ * Over the threshold the payload is sealed into the store and the run gets `{ payloadRef }`;
+ * `switchyard.loadTriggerPayload` later loads only the paths the plan reads. Matching already
+ * happened on the full payload.
+ */
+async function byReferenceIfLarge(deps: HooksDeps, event: RunEvent, eventHash: string, now: Date): Promise<RunEventWithRef> {
+  if (deps.payloadRefBytes === undefined) return event;
+  const json = JSON.stringify(event.payload);
+  if (Buffer.byteLength(json) <= deps.payloadRefBytes) return event;
+  const payloadRef = await deps.store.payloads.put(event.source, eventHash, json, now);
+  return { ...event, payload: null, payloadRef };
 }
 
 /**
@@ -87,9 +103,10 @@ export function hookRoutes(deps: HooksDeps): Router {
       const event: RunEvent = { id: inbound.id, topic: inbound.topic, source: connectionId, receivedAt, payload: inbound.payload };
       const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event));
       matched += matching.length;
+      const runEvent = matching.length > 0 ? await byReferenceIfLarge(deps, event, hash, now) : event;
       try {
         await deps.client.connection.withDeadline(Date.now() + (deps.startDeadlineMs ?? 5_000), async () => {
-          runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event)));
+          runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, runEvent)));
           if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
         });
       } catch (err) {

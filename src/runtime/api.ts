@@ -70,6 +70,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         webhookSource: (connectorId) => registry.getConnector(connectorId)?.webhookSource,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
+        payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
         logger,
         publish,
       }),
