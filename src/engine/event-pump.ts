@@ -42,7 +42,10 @@ export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> 
   const tick = async () => {
     try {
       await drainOutbox(opts.store, opts.events);
-      await publishClosedRuns({ client: opts.client, taskQueue: opts.taskQueue, outbox: opts.store.outbox, events: opts.events, lagMs: opts.runEventsLagMs });
+      // Bounded, so an unreachable Temporal cannot hold a tick (or shutdown) for the client's whole retry budget.
+      await opts.client.connection.withDeadline(Date.now() + 30_000, () =>
+        publishClosedRuns({ client: opts.client, taskQueue: opts.taskQueue, outbox: opts.store.outbox, events: opts.events, lagMs: opts.runEventsLagMs }),
+      );
       if (Date.now() - lastPrune > (opts.pruneEveryMs ?? 3_600_000)) {
         lastPrune = Date.now();
         const deliveries = await opts.store.deliveries.prune();
@@ -65,7 +68,8 @@ export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> 
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await current;
+      // Let a tick in progress finish its write, but never wait long for an unreachable Temporal.
+      await Promise.race([current, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     },
   };
 }
