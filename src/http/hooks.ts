@@ -1,5 +1,4 @@
-import express, { Router, type Request } from 'express';
-import { rawBodyWithin } from './raw-body';
+import { Router, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
@@ -13,6 +12,7 @@ import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { HttpError } from './errors';
 import { inboundDeliveries, runsStarted } from './metrics';
+import { rawBodyWithin } from './raw-body';
 
 export interface HooksDeps {
   store: Store;
@@ -55,7 +55,7 @@ async function byReferenceIfLarge(deps: HooksDeps, event: RunEvent, eventHash: s
 export function hookRoutes(deps: HooksDeps): Router {
   const router = Router();
   const rawBody = rawBodyWithin(deps.maxBodyBytes);
-  const handler = async (req: Request, res: express.Response) => {
+  const handler = async (req: Request, res: Response) => {
     const connectionId = String(req.params.connection);
     const connection = await deps.store.connections.get(connectionId);
     if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
