@@ -8,6 +8,7 @@ import { actionActivity } from './run-action';
 export type { ActivityDeps, HostLogger } from './action-context';
 export type { ConnectionResolver, ResolvedConnection } from './connection-resolver';
 export type { PollTriggerInput } from './poll-trigger';
+export { createTriggerPayloadActivities, type TriggerPayloadSource } from './trigger-payload';
 export { toActivityFailure } from './failure-mapping';
 
 /**

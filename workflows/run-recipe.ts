@@ -15,6 +15,7 @@ import { approvalSignal, connectionRestoredSignal, resumeSignal, stateQuery } fr
 import type { Plan, RunEvent, RunStatusValue, RunSummary } from './plan';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from './search-attributes';
 import { chunkWorkflowId, Inbox, temporalRuntime } from './temporal-runtime';
+import { withTriggerPayload } from './trigger-payload';
 
 export interface RunRecipeInput {
   plan: Plan;
@@ -94,7 +95,7 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
   summary.status = 'running';
 
   const scope: Scope = {
-    trigger: triggerOf(event),
+    trigger: triggerOf(await withTriggerPayload(plan, event)),
     steps: {},
     run: { id: info.workflowId, recipeId: plan.recipeId, version: plan.version, startedAt: info.startTime.toISOString(), eventId: event.id },
   };

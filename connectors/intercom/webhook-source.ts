@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { intercomSignature, verifyHubSignature } from '../sdk/signatures/hub-signature';
+import { signatureSchemes } from '../sdk/signatures/schemes';
 import { InvalidDeliveryError } from '../sdk/errors';
 import { webhookSourceFor } from '../sdk/connector';
 import { intercomAuth } from './auth';
@@ -11,7 +11,8 @@ import { intercomTopicAliases, intercomTopics } from './topics';
  * none, and is answered 2xx without starting runs).
  */
 export const intercomWebhookSource = webhookSourceFor(intercomAuth)({
-  verify: (request, credentials) => verifyHubSignature(intercomSignature, request, credentials.clientSecret),
+  schemes: ['hub-sha1'],
+  verify: (request, credentials) => signatureSchemes['hub-sha1'](request, credentials.clientSecret),
   extract(request, body) {
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidDeliveryError('an Intercom notification must be a JSON object');
     const n = body as { id?: unknown; topic?: unknown };

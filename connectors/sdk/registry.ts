@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { ConnectorBuilder } from './connector';
+import { isSignatureScheme } from './signatures/schemes';
 import type { ActionDefinition, ConnectorDefinition, PollingTriggerDefinition } from './types';
 
 // The registry holds connectors of different credential types side by side.
@@ -24,12 +25,24 @@ export function connectionRequirement(connector: AnyConnector, action: AnyAction
   return action.connection ?? (connector.auth.kind === 'none' ? 'none' : 'required');
 }
 
+/** A webhook source without a declared, known verification scheme would accept forged deliveries. */
+function assertVerifiedSource(def: AnyConnector): void {
+  const source = def.webhookSource;
+  if (!source) return;
+  const schemes: readonly string[] = Array.isArray(source.schemes) ? source.schemes : [];
+  if (schemes.length === 0) throw new Error(`connector ${def.id}: its webhook source declares no verification scheme`);
+  const unknown = schemes.filter((s) => !isSignatureScheme(s));
+  if (unknown.length > 0) throw new Error(`connector ${def.id}: unknown verification scheme ${unknown.join(', ')}`);
+  if (typeof source.verify !== 'function') throw new Error(`connector ${def.id}: its webhook source has no verify()`);
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function createRegistry(entries: readonly (ConnectorBuilder<any> | AnyConnector)[]): ConnectorRegistry {
   const byId = new Map<string, AnyConnector>();
   for (const e of entries) {
     const def: AnyConnector = 'definition' in e ? e.definition : e;
     if (byId.has(def.id)) throw new Error(`connector registry: duplicate connector id ${def.id}`);
+    assertVerifiedSource(def);
     byId.set(def.id, def);
   }
   const split = (type: string): [string, string] | undefined => {

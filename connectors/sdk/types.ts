@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FailureKind } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
+import type { SignatureSchemeId } from './signatures/schemes';
 
 /** Intercom App Store categories. */
 export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation'] as const;
@@ -118,13 +119,19 @@ export interface WebhookRequest {
   pathToken?: string;
 }
 
-export type VerifyResult = { ok: true } | { ok: false; reason: string };
+/** A failure names the header (or path part) that was wrong, so the 401 body can point at it. */
+export type VerifyResult = { ok: true } | { ok: false; reason: string; header?: string };
 
 export interface WebhookSourceDefinition<C = unknown> {
+  /**
+   * The verification schemes `verify` applies (from `connectors/sdk/signatures/schemes.ts`); the
+   * registry refuses a source that declares none. A source choosing by credentials lists every one.
+   */
+  schemes: readonly SignatureSchemeId[];
   /** Verifies the signature over the raw bytes, in constant time, before anything is parsed. */
   verify(request: WebhookRequest, credentials: C, now: Date): VerifyResult;
   /** Extracts events from a verified delivery (one delivery may carry several). */
-  extract(request: WebhookRequest, body: unknown): InboundEvent[];
+  extract(request: WebhookRequest, body: unknown, credentials?: C): InboundEvent[];
   /** Topic catalog (the sender's real topic names). */
   topics: readonly string[];
   /** Documented aliases a recipe may use instead (alias → real topic). */

@@ -1,40 +1,50 @@
 import { createHash } from 'node:crypto';
 import { InvalidDeliveryError } from '../sdk/errors';
-import { constantTimeEqual, headerValue } from '../sdk/signatures/constant-time';
-import type { InboundEvent, WebhookRequest } from '../sdk/types';
-import { defineWebhookSource } from './auth';
+import { headerValue } from '../sdk/signatures/constant-time';
+import { signatureSchemes, type SignatureSchemeId } from '../sdk/signatures/schemes';
+import type { InboundEvent, VerifyResult, WebhookRequest } from '../sdk/types';
+import { defineWebhookSource, type InboundScheme, type WebhookCredentials } from './auth';
 
 export const defaultInboundTopic = 'webhook.received';
 
-/** Compares SHA-256 digests, so the comparison is constant time and length-independent. */
-function tokenMatches(given: string, expected: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return constantTimeEqual(h(given), h(expected));
-}
+/** The verifier behind each `scheme` a webhook connection may choose. */
+const verifierOf: Record<InboundScheme, SignatureSchemeId> = { token: 'path-token', intercom: 'hub-sha1', github: 'hub-sha256', standard: 'standard-webhooks' };
+
+const schemeOf = (credentials: WebhookCredentials | undefined): InboundScheme => credentials?.scheme ?? 'token';
 
 function topicOf(item: unknown, request: WebhookRequest): string {
   const o = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};
-  for (const v of [o.topic, o.type, headerValue(request.headers, 'x-event-topic')]) if (typeof v === 'string' && v) return v;
+  for (const v of [o.topic, o.type, headerValue(request.headers, 'x-event-topic'), headerValue(request.headers, 'x-github-event')]) if (typeof v === 'string' && v) return v;
   return defaultInboundTopic;
 }
 
+/** The sender's delivery id: for Standard Webhooks the signed `webhook-id`, for GitHub `X-GitHub-Delivery`. */
+function deliveryIdOf(request: WebhookRequest, scheme: InboundScheme): string | undefined {
+  const h = (name: string) => headerValue(request.headers, name);
+  if (scheme === 'standard') return h('webhook-id');
+  if (scheme === 'github') return h('x-github-delivery') ?? h('idempotency-key');
+  return h('idempotency-key') ?? h('webhook-id');
+}
+
 /**
- * Generic inbound hooks (internal services, Zapier/Make/n8n sending to us): unsigned, so the URL
- * carries an unguessable token compared in constant time. Event id: `Idempotency-Key` or
- * `webhook-id` header, else the body's `id`, else a hash of the raw body. Topic: body `topic`,
- * else body `type`, else `X-Event-Topic`, else `webhook.received`. A JSON array body is several
+ * Generic inbound hooks (internal services, GitHub-style senders, Standard Webhooks senders,
+ * Zapier/Make/n8n): verified by the connection's `scheme` (see auth.ts). Event id: the scheme's
+ * delivery id header (`webhook-id`, `X-GitHub-Delivery`, else `Idempotency-Key`/`webhook-id`),
+ * else the body's `id`, else a hash of the raw body. Topic: body `topic`, else body `type`, else
+ * `X-Event-Topic`, else `X-GitHub-Event`, else `webhook.received`. A JSON array body is several
  * events (ids suffixed `#<index>` unless an element has its own `id`).
  */
 export const inboundWebhookSource = defineWebhookSource({
-  verify(request, credentials) {
-    if (!credentials.token) return { ok: false, reason: 'the connection has no inbound token configured' };
-    if (!request.pathToken) return { ok: false, reason: 'missing token: POST to /hooks/<connection>/<token>' };
-    return tokenMatches(request.pathToken, credentials.token) ? { ok: true } : { ok: false, reason: 'token does not match' };
+  schemes: Object.values(verifierOf),
+  verify(request, credentials, now): VerifyResult {
+    const scheme = schemeOf(credentials);
+    const verifier = signatureSchemes[verifierOf[scheme]];
+    return verifier(request, scheme === 'token' ? credentials.token : credentials.signingSecret, now);
   },
-  extract(request, body) {
+  extract(request, body, credentials) {
     if (body === null || typeof body !== 'object') throw new InvalidDeliveryError('a webhook body must be a JSON object or array');
-    const deliveryId =
-      headerValue(request.headers, 'idempotency-key') ?? headerValue(request.headers, 'webhook-id') ?? `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
+    const headerId = deliveryIdOf(request, schemeOf(credentials));
+    const deliveryId = headerId ?? `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
     const idOf = (o: unknown) => {
       const id = o && typeof o === 'object' ? (o as { id?: unknown }).id : undefined;
       return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
@@ -42,7 +52,6 @@ export const inboundWebhookSource = defineWebhookSource({
     if (Array.isArray(body)) {
       return body.map((item, i): InboundEvent => ({ id: idOf(item) ?? `${deliveryId}#${i}`, topic: topicOf(item, request), payload: item }));
     }
-    const headerId = headerValue(request.headers, 'idempotency-key') ?? headerValue(request.headers, 'webhook-id');
     return [{ id: headerId ?? idOf(body) ?? deliveryId, topic: topicOf(body, request), payload: body }];
   },
   topics: [defaultInboundTopic],

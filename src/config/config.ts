@@ -52,6 +52,10 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
     .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), { message: 'expected a comma list of CIDRs like 127.0.0.0/8,::1/128' }),
   SWITCHYARD_WEBHOOK_MAX_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(1_048_576),
+  SWITCHYARD_HTTP_REQUEST_TIMEOUT: duration.default('30s'),
+  SWITCHYARD_PAYLOAD_REF_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(131_072),
+  SWITCHYARD_ENGINE_EVENTS_POLL: duration.default('5s'),
+  SWITCHYARD_RUN_EVENTS_LAG: duration.default('10s'),
   SWITCHYARD_ADMIN_TOKEN: z.string().min(32, { message: 'expected at least 32 characters (openssl rand -base64 32)' }).optional(),
   SWITCHYARD_API_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected requests per minute per token, e.g. 1000' }).transform(Number).default(1000),
   SWITCHYARD_API_RATE_BURST: z.string().regex(/^\d+$/, { message: 'expected extra requests per hour per token above the per-minute limit, e.g. 100' }).transform(Number).default(0),

@@ -1,9 +1,10 @@
-import express, { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
 import { publishInboundEvent, type Publish } from '../webhooks-out/sources';
 import type { Plan, RunEvent } from '../../workflows/plan';
+import type { RunEventWithRef } from '../../workflows/trigger-payload';
 import { eventHash, startRuns, type StartOutcome } from '../engine/start-runs';
 import type { PlanCache } from '../engine/plan-cache';
 import { planMatchesEvent } from '../recipe/match';
@@ -11,6 +12,7 @@ import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { HttpError } from './errors';
 import { inboundDeliveries, runsStarted } from './metrics';
+import { rawBodyWithin } from './raw-body';
 
 export interface HooksDeps {
   store: Store;
@@ -23,6 +25,27 @@ export interface HooksDeps {
   /** Fans inbound events out to outgoing-webhook subscribers. */
   publish?: Publish;
   now?: () => Date;
+  /**
+   * How long the run starts of one event may take before the sender is told to retry (503): the
+   * client's own gRPC retries would otherwise hold the sender for tens of seconds while Temporal
+   * is down. A start accepted just after the deadline is found again by the retry (duplicate).
+   */
+  startDeadlineMs?: number;
+  /** Payloads larger than this (JSON bytes) are stored by reference instead of entering workflow history. */
+  payloadRefBytes?: number;
+}
+
+/**
+ * Over the threshold the payload is sealed into the store and the run gets `{ payloadRef }`;
+ * `switchyard.loadTriggerPayload` later loads only the paths the plan reads. Matching already
+ * happened on the full payload.
+ */
+async function byReferenceIfLarge(deps: HooksDeps, event: RunEvent, eventHash: string, now: Date): Promise<RunEventWithRef> {
+  if (deps.payloadRefBytes === undefined) return event;
+  const json = JSON.stringify(event.payload);
+  if (Buffer.byteLength(json) <= deps.payloadRefBytes) return event;
+  const payloadRef = await deps.store.payloads.put(event.source, eventHash, json, now);
+  return { ...event, payload: null, payloadRef };
 }
 
 /**
@@ -31,8 +54,8 @@ export interface HooksDeps {
  */
 export function hookRoutes(deps: HooksDeps): Router {
   const router = Router();
-  const rawBody = express.raw({ type: () => true, limit: deps.maxBodyBytes });
-  const handler = async (req: Request, res: express.Response) => {
+  const rawBody = rawBodyWithin(deps.maxBodyBytes);
+  const handler = async (req: Request, res: Response) => {
     const connectionId = String(req.params.connection);
     const connection = await deps.store.connections.get(connectionId);
     if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
@@ -48,7 +71,7 @@ export function hookRoutes(deps: HooksDeps): Router {
     const credentials = await deps.store.connections.credentials(connectionId);
     const now = deps.now?.() ?? new Date();
     const verdict = source.verify(request, credentials, now);
-    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason);
+    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason, verdict.header ? { header: verdict.header } : undefined);
 
     let parsed: unknown;
     try {
@@ -58,7 +81,7 @@ export function hookRoutes(deps: HooksDeps): Router {
     }
     let extracted;
     try {
-      extracted = source.extract(request, parsed);
+      extracted = source.extract(request, parsed, credentials);
     } catch (err) {
       if (err instanceof InvalidDeliveryError) throw new HttpError(400, 'invalid_delivery', err.message);
       throw err;
@@ -80,9 +103,12 @@ export function hookRoutes(deps: HooksDeps): Router {
       const event: RunEvent = { id: inbound.id, topic: inbound.topic, source: connectionId, receivedAt, payload: inbound.payload };
       const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event));
       matched += matching.length;
+      const runEvent = matching.length > 0 ? await byReferenceIfLarge(deps, event, hash, now) : event;
       try {
-        runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event)));
-        if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
+        await deps.client.connection.withDeadline(Date.now() + (deps.startDeadlineMs ?? 5_000), async () => {
+          runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, runEvent)));
+          if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
+        });
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message, connection: connectionId }, 'could not start runs; asking the sender to retry');
         throw new HttpError(503, 'temporal_unavailable', 'the run could not be durably accepted; retry later', undefined, { 'Retry-After': '5' });

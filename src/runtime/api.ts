@@ -21,6 +21,8 @@ import { webhooksOutFromConfig } from '../webhooks-out/wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
+import { configDurationMs } from '../http/api/durations';
+import { startEventPump } from '../engine/event-pump';
 
 export interface ApiHandle {
   url: string;
@@ -70,6 +72,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         webhookSource: (connectorId) => registry.getConnector(connectorId)?.webhookSource,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
+        payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
         logger,
         publish,
       }),
@@ -77,13 +80,23 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
       ...(opts.extraRouters ?? []),
     ],
   });
-  const server = http.createServer(app);
-  // Slow bodies must not hold a connection forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  // Slow bodies must not hold a connection forever: a request not fully received within the
+  // timeout is answered 408 and closed (checked every second, not Node's default 30 s).
+  const requestTimeoutMs = configDurationMs(config.SWITCHYARD_HTTP_REQUEST_TIMEOUT);
+  const server = http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) }, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  // Engine events raised elsewhere (worker-side disconnects via the outbox, closed runs via visibility).
+  const pump = startEventPump({
+    client,
+    store,
+    events,
+    logger,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    intervalMs: configDurationMs(config.SWITCHYARD_ENGINE_EVENTS_POLL),
+    runEventsLagMs: configDurationMs(config.SWITCHYARD_RUN_EVENTS_LAG),
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -94,12 +107,14 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     tokens: management.tokens,
     events,
     routes: management.routes,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await pump.stop();
+      await new Promise<void>((resolve) => {
         stopWaking();
         stopPublishing();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

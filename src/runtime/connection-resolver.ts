@@ -21,8 +21,8 @@ export function storeConnectionResolver(store: Store, logger: Logger): Connectio
     },
     async markDisconnected(id, reason) {
       const message = reason.status ? `${reason.status}: ${reason.message}` : reason.message;
-      const previous = await store.connections.setStatus(id, 'disconnected', message);
-      if (previous && previous !== 'disconnected') logger.warn({ connection: id, reason: message }, 'connection disconnected: authentication lost');
+      // The status change and its connection.disconnected event commit together; an API process publishes it.
+      if (await store.outbox.disconnect(id, message)) logger.warn({ connection: id, reason: message }, 'connection disconnected: authentication lost');
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, createTriggerPayloadActivities } from '../../activities';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
@@ -25,6 +25,7 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
       logger: opts.logger,
     }),
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
+    ...createTriggerPayloadActivities(opts.store.payloads),
   };
   const worker = await createEngineWorker({ connection, target: opts.target, activities });
   const running = worker.run().finally(() => connection.close());

@@ -6,9 +6,11 @@ import pg from 'pg';
 import type { SecretBox } from '../security/secret-box';
 import { ConnectionStore } from './connections';
 import { DeliveryDedupe } from './delivery-dedupe';
+import { EngineOutbox } from './engine-outbox';
 import { migrationProvider } from './migrations';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
+import { TriggerPayloadStore } from './trigger-payloads';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,6 +20,10 @@ export interface Store {
   recipes: RecipeStore;
   connections: ConnectionStore;
   deliveries: DeliveryDedupe;
+  /** Engine events from processes without a publisher, and the pollers' cursors. */
+  outbox: EngineOutbox;
+  /** Large inbound payloads stored by reference. */
+  payloads: TriggerPayloadStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,6 +43,8 @@ export async function openStore(databaseUrl: string, secrets: SecretBox): Promis
     recipes: new RecipeStore(db),
     connections: new ConnectionStore(db, secrets),
     deliveries: new DeliveryDedupe(db),
+    outbox: new EngineOutbox(db),
+    payloads: new TriggerPayloadStore(db, secrets),
     async ping() {
       await db.selectFrom('recipes').select('id').limit(1).execute();
     },

@@ -5,6 +5,11 @@ import { intercom } from '../../connectors/intercom';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import { githubSignature, signHub, verifyHubSignature } from '../../connectors/sdk/signatures/hub-signature';
 import { signStandardWebhook, verifyStandardWebhook } from '../../connectors/sdk/signatures/standard-webhooks';
+import { registry } from '../../connectors/registry';
+import { auth } from '../../connectors/sdk/auth';
+import { connector } from '../../connectors/sdk/connector';
+import { createRegistry } from '../../connectors/sdk/registry';
+import { isSignatureScheme } from '../../connectors/sdk/signatures/schemes';
 import { webhook } from '../../connectors/webhook';
 
 const source = intercom.definition.webhookSource!;
@@ -117,5 +122,90 @@ describe('reusable signature verifiers', () => {
     expect(verifyStandardWebhook({ rawBody: Buffer.from(payload), headers }, secret, new Date((ts + 301) * 1000))).toMatchObject({ ok: false, reason: 'webhook-timestamp is too old' });
     expect(verifyStandardWebhook({ rawBody: Buffer.from(payload), headers }, secret, new Date((ts - 301) * 1000))).toMatchObject({ ok: false, reason: 'webhook-timestamp is too new' });
     expect(verifyStandardWebhook({ rawBody: Buffer.from(`${payload} `), headers }, secret, new Date()).ok).toBe(false);
+  });
+});
+
+describe('every webhook source declares its verifier', () => {
+  it('the registry holds only sources with known verification schemes', () => {
+    const sources = registry.listConnectors().filter((c) => c.webhookSource);
+    expect(sources.map((c) => c.id)).toEqual(expect.arrayContaining(['intercom', 'webhook']));
+    for (const c of sources) {
+      expect(c.webhookSource!.schemes.length, c.id).toBeGreaterThan(0);
+      for (const s of c.webhookSource!.schemes) expect(isSignatureScheme(s), `${c.id}: ${s}`).toBe(true);
+      // With no credentials nothing verifies: no source accepts an unsigned delivery by default.
+      expect(c.webhookSource!.verify({ rawBody: Buffer.from('{}'), headers: {} }, {}, now).ok, c.id).toBe(false);
+    }
+  });
+
+  it('createRegistry refuses a source that declares no scheme or an unknown one', () => {
+    const base = { name: 'X', category: 'Automation' as const, description: 'x', auth: auth.none(), baseUrl: null };
+    const src = (schemes: string[]) => ({ schemes, verify: () => ({ ok: true as const }), extract: () => [], topics: [] }) as never;
+    expect(() => createRegistry([connector({ id: 'unsigned', ...base }).webhookSource(src([]))])).toThrow(/declares no verification scheme/);
+    expect(() => createRegistry([connector({ id: 'odd', ...base }).webhookSource(src(['md5']))])).toThrow(/unknown verification scheme md5/);
+    expect(() => createRegistry([connector({ id: 'fine', ...base }).webhookSource(src(['hub-sha256']))])).not.toThrow();
+  });
+});
+
+describe('generic webhook connection: scheme chooses the verifier', () => {
+  const body = Buffer.from(JSON.stringify({ id: 'evt_9', type: 'push' }));
+  const secret = 'github-secret-0123456789';
+
+  it('github: X-Hub-Signature-256 over the raw bytes; X-GitHub-Delivery is the delivery id', () => {
+    const creds = { scheme: 'github' as const, signingSecret: secret };
+    const headers = { 'x-hub-signature-256': signHub(githubSignature, secret, body), 'x-github-delivery': 'gh-1', 'x-github-event': 'push' };
+    expect(generic.verify({ rawBody: body, headers }, creds, now)).toEqual({ ok: true });
+    expect(generic.verify({ rawBody: Buffer.from(`${body} `), headers }, creds, now)).toMatchObject({ ok: false, header: 'X-Hub-Signature-256' });
+    expect(generic.verify({ rawBody: body, headers: { 'x-hub-signature-256': signHub(githubSignature, 'other-secret-0123', body) } }, creds, now).ok).toBe(false);
+    // The sha1 header of another scheme is no substitute.
+    expect(generic.verify({ rawBody: body, headers: { 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` } }, creds, now)).toMatchObject({
+      ok: false,
+      reason: 'missing X-Hub-Signature-256 header',
+    });
+    expect(generic.extract({ rawBody: body, headers }, JSON.parse(body.toString()), creds)).toEqual([{ id: 'gh-1', topic: 'push', payload: { id: 'evt_9', type: 'push' } }]);
+  });
+
+  it('intercom: X-Hub-Signature sha1', () => {
+    const creds = { scheme: 'intercom' as const, signingSecret: secret };
+    expect(generic.verify({ rawBody: body, headers: { 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` } }, creds, now)).toEqual({ ok: true });
+    expect(generic.verify({ rawBody: body, headers: { 'x-hub-signature-256': signHub(githubSignature, secret, body) } }, creds, now).ok).toBe(false);
+  });
+
+  it('standard: what the official standardwebhooks package signs is accepted, webhook-id is the delivery id, ±300 s both ways', () => {
+    const whsec = `whsec_${Buffer.from('an-inbound-standard-secret-32byt').toString('base64')}`;
+    const creds = { scheme: 'standard' as const, signingSecret: whsec };
+    const payload = '{"type":"invoice.paid","id":"in_1"}';
+    const at = new Date();
+    const ts = String(Math.floor(at.getTime() / 1000));
+    const signature = new Webhook(whsec).sign('msg_abc', at, payload);
+    const headers = { 'webhook-id': 'msg_abc', 'webhook-timestamp': ts, 'webhook-signature': signature };
+    const request = { rawBody: Buffer.from(payload), headers };
+    expect(generic.verify(request, creds, now)).toEqual({ ok: true });
+    // Ours equals theirs byte for byte.
+    expect(signStandardWebhook(whsec, 'msg_abc', Number(ts), payload)).toBe(signature);
+    // Several space-separated signatures (sender rotating its secret): any one matching is enough.
+    const rotated = { ...headers, 'webhook-signature': `v1,${Buffer.alloc(32).toString('base64')} ${signature}` };
+    expect(generic.verify({ rawBody: Buffer.from(payload), headers: rotated }, creds, now)).toEqual({ ok: true });
+    const late = new Date(at.getTime() + 301_000);
+    const early = new Date(at.getTime() - 301_000);
+    expect(generic.verify(request, creds, late)).toMatchObject({ ok: false, header: 'webhook-timestamp', reason: 'webhook-timestamp is too old' });
+    expect(generic.verify(request, creds, early)).toMatchObject({ ok: false, header: 'webhook-timestamp', reason: 'webhook-timestamp is too new' });
+    expect(generic.verify(request, creds, new Date(at.getTime() + 299_000)).ok).toBe(true);
+    expect(generic.verify({ rawBody: Buffer.from(payload.replace('1', '2')), headers }, creds, now)).toMatchObject({ ok: false, header: 'webhook-signature' });
+    expect(generic.verify({ rawBody: Buffer.from(payload), headers: { ...headers, 'webhook-id': 'msg_abd' } }, creds, now).ok).toBe(false);
+    // The signed webhook-id wins over an unsigned Idempotency-Key and the body's id.
+    expect(generic.extract({ rawBody: Buffer.from(payload), headers: { ...headers, 'idempotency-key': 'k' } }, JSON.parse(payload), creds)[0]).toMatchObject({ id: 'msg_abc', topic: 'invoice.paid' });
+  });
+
+  it('token (the default when scheme is absent): the path token, never a header signature', () => {
+    const token = 'tok_0123456789abcdef';
+    expect(generic.verify({ rawBody: body, headers: {}, pathToken: token }, { scheme: 'token', token }, now)).toEqual({ ok: true });
+    expect(generic.verify({ rawBody: body, headers: { 'x-hub-signature-256': signHub(githubSignature, secret, body) } }, { token, signingSecret: secret }, now).ok).toBe(false);
+  });
+
+  it('credentials: a Standard Webhooks secret must be base64', () => {
+    const schema = webhook.definition.auth.credentials;
+    expect(schema.safeParse({ scheme: 'standard', signingSecret: 'not base64 at all!!' }).success).toBe(false);
+    expect(schema.safeParse({ scheme: 'standard', signingSecret: `whsec_${Buffer.alloc(24, 1).toString('base64')}` }).success).toBe(true);
+    expect(schema.safeParse({ scheme: 'sha512' }).success).toBe(false);
   });
 });

@@ -18,14 +18,15 @@ export function signHub(scheme: HubSignatureScheme, secret: string, rawBody: Buf
 
 /** Verifies an `X-Hub-Signature[-256]` header over the raw bytes, in constant time, length-checked first. */
 export function verifyHubSignature(scheme: HubSignatureScheme, request: WebhookRequest, secret: string | undefined): VerifyResult {
-  if (!secret) return { ok: false, reason: 'the connection has no signing secret configured' };
+  const fail = (reason: string): VerifyResult => ({ ok: false, reason, header: scheme.header });
+  if (!secret) return fail('the connection has no signing secret configured');
   const header = headerValue(request.headers, scheme.header);
-  if (!header) return { ok: false, reason: `missing ${scheme.header} header` };
+  if (!header) return fail(`missing ${scheme.header} header`);
   const prefix = `${scheme.algorithm}=`;
-  if (!header.startsWith(prefix)) return { ok: false, reason: `${scheme.header} must start with "${prefix}"` };
+  if (!header.startsWith(prefix)) return fail(`${scheme.header} must start with "${prefix}"`);
   const bytes = scheme.algorithm === 'sha1' ? 20 : 32;
   const given = hexBytes(header.slice(prefix.length).trim(), bytes);
-  if (!given) return { ok: false, reason: `${scheme.header} must be ${prefix}<${bytes * 2} hex chars>` };
+  if (!given) return fail(`${scheme.header} must be ${prefix}<${bytes * 2} hex chars>`);
   const expected = createHmac(scheme.algorithm, secret).update(request.rawBody).digest();
-  return constantTimeEqual(given, expected) ? { ok: true } : { ok: false, reason: `${scheme.header} does not match the body` };
+  return constantTimeEqual(given, expected) ? { ok: true } : fail(`${scheme.header} does not match the body`);
 }

@@ -1,3 +1,4 @@
 export * from './constant-time';
 export * from './hub-signature';
 export * from './standard-webhooks';
+export * from './schemes';

@@ -16,17 +16,20 @@ export function signStandardWebhook(secret: string, id: string, timestampSeconds
 
 /** Verifies against one or more secrets (rotation), with ±300 s timestamp tolerance. */
 export function verifyStandardWebhook(request: WebhookRequest, secrets: string | readonly string[], now: Date): VerifyResult {
+  const fail = (reason: string, header = 'webhook-signature'): VerifyResult => ({ ok: false, reason, header });
   const list = (typeof secrets === 'string' ? [secrets] : secrets).filter(Boolean);
-  if (list.length === 0) return { ok: false, reason: 'the connection has no signing secret configured' };
+  if (list.length === 0) return fail('the connection has no signing secret configured');
   const id = headerValue(request.headers, 'webhook-id');
   const ts = headerValue(request.headers, 'webhook-timestamp');
   const sig = headerValue(request.headers, 'webhook-signature');
-  if (!id || !ts || !sig) return { ok: false, reason: 'missing webhook-id, webhook-timestamp or webhook-signature header' };
-  if (id.includes('.')) return { ok: false, reason: 'webhook-id must not contain "."' };
-  if (!/^\d+$/.test(ts)) return { ok: false, reason: 'webhook-timestamp must be unix seconds' };
+  if (!id) return fail('missing webhook-id header', 'webhook-id');
+  if (!ts) return fail('missing webhook-timestamp header', 'webhook-timestamp');
+  if (!sig) return fail('missing webhook-signature header');
+  if (id.includes('.')) return fail('webhook-id must not contain "."', 'webhook-id');
+  if (!/^\d+$/.test(ts)) return fail('webhook-timestamp must be unix seconds', 'webhook-timestamp');
   const skew = Math.floor(now.getTime() / 1000) - Number(ts);
-  if (skew > standardWebhooksToleranceSeconds) return { ok: false, reason: 'webhook-timestamp is too old' };
-  if (skew < -standardWebhooksToleranceSeconds) return { ok: false, reason: 'webhook-timestamp is too new' };
+  if (skew > standardWebhooksToleranceSeconds) return fail('webhook-timestamp is too old', 'webhook-timestamp');
+  if (skew < -standardWebhooksToleranceSeconds) return fail('webhook-timestamp is too new', 'webhook-timestamp');
   const given = sig
     .split(' ')
     .filter((s) => s.startsWith('v1,'))
@@ -35,5 +38,5 @@ export function verifyStandardWebhook(request: WebhookRequest, secrets: string |
     const expected = createHmac('sha256', standardWebhooksKey(secret)).update(`${id}.${ts}.`).update(request.rawBody).digest();
     if (given.some((g) => constantTimeEqual(g, expected))) return { ok: true };
   }
-  return { ok: false, reason: 'webhook-signature does not match the body' };
+  return fail('webhook-signature does not match the body');
 }

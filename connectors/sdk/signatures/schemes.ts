@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type { VerifyResult, WebhookRequest } from '../types';
+import { constantTimeEqual } from './constant-time';
+import { githubSignature, intercomSignature, verifyHubSignature } from './hub-signature';
+import { verifyStandardWebhook } from './standard-webhooks';
+
+/**
+ * The inbound verification schemes the engine knows. A webhook source declares which of them it
+ * uses (`WebhookSourceDefinition.schemes`); the registry refuses a source that declares none or
+ * an unknown one, so no source can accept deliveries without a verifier.
+ */
+export const signatureSchemes = {
+  /** `X-Hub-Signature: sha1=<hex HMAC-SHA1(secret, raw body)>` (Intercom). */
+  'hub-sha1': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(intercomSignature, request, secret),
+  /** `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>` (GitHub and many others). */
+  'hub-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(githubSignature, request, secret),
+  /** `webhook-id` / `webhook-timestamp` / `webhook-signature: v1,<base64>` with ±300 s tolerance. */
+  'standard-webhooks': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult =>
+    secret ? verifyStandardWebhook(request, secret, now) : { ok: false, reason: 'the connection has no signing secret configured', header: 'webhook-signature' },
+  /** Unsigned senders: `/hooks/<connection>/<token>`, the token compared in constant time. */
+  'path-token': (request: WebhookRequest, token: string | undefined): VerifyResult => {
+    if (!token) return { ok: false, reason: 'the connection has no inbound token configured' };
+    if (!request.pathToken) return { ok: false, reason: 'missing token: POST to /hooks/<connection>/<token>' };
+    return tokenMatches(request.pathToken, token) ? { ok: true } : { ok: false, reason: 'token does not match' };
+  },
+} as const satisfies Record<string, (request: WebhookRequest, secret: string | undefined, now: Date) => VerifyResult>;
+
+export type SignatureSchemeId = keyof typeof signatureSchemes;
+
+export function isSignatureScheme(id: string): id is SignatureSchemeId {
+  return Object.hasOwn(signatureSchemes, id);
+}
+
+/** Compares SHA-256 digests, so the comparison is constant time and independent of the token's length. */
+function tokenMatches(given: string, expected: string): boolean {
+  const h = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return constantTimeEqual(h(given), h(expected));
+}

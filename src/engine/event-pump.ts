@@ -1,0 +1,75 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from '../logging';
+import type { Store } from '../store/store';
+import type { EngineEvents } from './engine-events';
+import { publishClosedRuns } from './run-events';
+
+export interface EventPumpOptions {
+  client: Client;
+  store: Pick<Store, 'outbox' | 'deliveries' | 'payloads'>;
+  events: EngineEvents;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  taskQueue: string;
+  intervalMs: number;
+  runEventsLagMs: number;
+  pruneEveryMs?: number;
+}
+
+/** Publishes what the outbox holds (oldest first); a row is removed only after its subscribers succeeded. */
+export async function drainOutbox(store: Pick<Store, 'outbox'>, events: EngineEvents): Promise<number> {
+  let published = 0;
+  for (;;) {
+    const batch = await store.outbox.pending(100);
+    if (batch.length === 0) return published;
+    for (const event of batch) {
+      await events.publish(event.topic, event.data, new Date(event.createdAt), { id: event.id, strict: true });
+      await store.outbox.remove(event.id);
+      published++;
+    }
+  }
+}
+
+/**
+ * The API process's background loop: drain the engine-event outbox, publish closed runs, and
+ * prune delivery dedupe rows and stored payloads past their retention. One tick at a time;
+ * a failed tick is logged and retried on the next.
+ */
+export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let lastPrune = 0;
+  let current: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      await drainOutbox(opts.store, opts.events);
+      // Bounded, so an unreachable Temporal cannot hold a tick (or shutdown) for the client's whole retry budget.
+      await opts.client.connection.withDeadline(Date.now() + 30_000, () =>
+        publishClosedRuns({ client: opts.client, taskQueue: opts.taskQueue, outbox: opts.store.outbox, events: opts.events, lagMs: opts.runEventsLagMs }),
+      );
+      if (Date.now() - lastPrune > (opts.pruneEveryMs ?? 3_600_000)) {
+        lastPrune = Date.now();
+        const deliveries = await opts.store.deliveries.prune();
+        const payloads = await opts.store.payloads.prune();
+        if (deliveries + payloads > 0) opts.logger.info({ deliveries, payloads }, 'pruned inbound dedupe rows and stored payloads past retention');
+      }
+    } catch (err) {
+      opts.logger.warn({ err: (err as Error).message }, 'engine event pump tick failed; retrying next tick');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      current = tick().finally(schedule);
+    }, opts.intervalMs);
+    timer.unref();
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      // Let a tick in progress finish its write, but never wait long for an unreachable Temporal.
+      await Promise.race([current, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    },
+  };
+}

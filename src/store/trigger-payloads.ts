@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { SecretBox } from '../security/secret-box';
+import { DEDUPE_RETENTION_MS } from './delivery-dedupe';
+import type { Database } from './schema';
+
+export interface TriggerPayloadTable {
+  id: string;
+  source: string;
+  ciphertext: string;
+  key_id: string;
+  size_bytes: number;
+  created_at: string;
+}
+
+/**
+ * Inbound payloads too large for workflow history, sealed at rest (AES-256-GCM, the AAD binds
+ * each to its id). The id is derived from the source and the event hash, so a redelivery stores
+ * onto the same row; rows live as long as the delivery dedupe.
+ */
+export class TriggerPayloadStore {
+  private readonly db: Kysely<Database & { trigger_payloads: TriggerPayloadTable }>;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly secrets: SecretBox,
+  ) {
+    this.db = db.withTables<{ trigger_payloads: TriggerPayloadTable }>();
+  }
+
+  static idFor(source: string, eventHash: string): string {
+    return `tp_${createHash('sha256').update(`${source}\n${eventHash}`).digest('hex').slice(0, 40)}`;
+  }
+
+  /** Stores the raw JSON text; returns the reference the workflow input carries. */
+  async put(source: string, eventHash: string, json: string, now = new Date()): Promise<string> {
+    const id = TriggerPayloadStore.idFor(source, eventHash);
+    const sealed = this.secrets.seal(json, `trigger-payload:${id}`);
+    await this.db
+      .insertInto('trigger_payloads')
+      .values({ id, source, ciphertext: sealed.ciphertext, key_id: sealed.keyId, size_bytes: Buffer.byteLength(json), created_at: now.toISOString() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    return id;
+  }
+
+  /** The stored JSON text, or undefined when pruned or never stored. */
+  async get(id: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('trigger_payloads').select(['ciphertext', 'key_id']).where('id', '=', id).executeTakeFirst();
+    return row ? this.secrets.open({ keyId: row.key_id, ciphertext: row.ciphertext }, `trigger-payload:${id}`) : undefined;
+  }
+
+  async prune(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - DEDUPE_RETENTION_MS).toISOString();
+    const result = await this.db.deleteFrom('trigger_payloads').where('created_at', '<', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
