@@ -4,7 +4,7 @@ import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
 import { publishInboundEvent, type Publish } from '../webhooks-out/sources';
 import type { Plan, RunEvent } from '../../workflows/plan';
-import { eventHash, startRuns, type StartOutcome } from '../engine/start-runs';
+import { eventHash, startRuns, type RunStartSettings, type StartOutcome } from '../engine/start-runs';
 import type { PlanCache } from '../engine/plan-cache';
 import { planMatchesEvent } from '../recipe/match';
 import type { Logger } from '../logging';
@@ -17,6 +17,8 @@ export interface HooksDeps {
   plans: PlanCache;
   client: Client;
   taskQueue: string;
+  /** Carried into every run's input (SWITCHYARD_CONNECTION_WAIT_LIMIT). */
+  runSettings?: RunStartSettings;
   webhookSource(connectorId: string): WebhookSourceDefinition | undefined;
   maxBodyBytes: number;
   logger: Logger;
@@ -81,7 +83,7 @@ export function hookRoutes(deps: HooksDeps): Router {
       const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event));
       matched += matching.length;
       try {
-        runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event)));
+        runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, event, deps.runSettings)));
         if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message, connection: connectionId }, 'could not start runs; asking the sender to retry');

@@ -7,6 +7,8 @@ import type { Config } from '../config/config';
 import { wakeRunsOnRestore } from '../engine/connection-restored';
 import { createEngineEvents, type EngineEvents } from '../engine/engine-events';
 import { PlanCache } from '../engine/plan-cache';
+import { runStartSettings } from '../engine/start-runs';
+import { runsRetryRoutes } from '../http/api/runs-retry-route';
 import { managementApi } from '../http/api/from-config';
 import type { ApiRoute } from '../http/api/route';
 import type { TokenStore } from '../store/tokens';
@@ -55,7 +57,12 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const webhooks = webhooksOutFromConfig({ config, store, client });
   const publish = webhooks.publish.bind(webhooks);
   const stopPublishing = publishEngineEvents(events, publish);
-  const routeGroups = [connectorRoutes(), webhookRoutes(webhooks), ...(opts.apiRouteGroups ?? [])];
+  const routeGroups = [
+    connectorRoutes(),
+    webhookRoutes(webhooks),
+    runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
+    ...(opts.apiRouteGroups ?? []),
+  ];
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups });
   const app = createApp({
     logger,
@@ -66,6 +73,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         plans,
         client,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
+        runSettings: runStartSettings(config),
         webhookSource: (connectorId) => registry.getConnector(connectorId)?.webhookSource,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         logger,
