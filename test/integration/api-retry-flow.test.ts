@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
+import { Command } from 'commander';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { actionCatalog } from '../../connectors/registry';
+import { ApiClient, ApiError } from '../../src/cli/api-client';
+import { registerRunsRetry } from '../../src/cli/runs-retry-command';
 import { compileRecipe } from '../../src/recipe/compile';
 import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
@@ -46,6 +49,15 @@ describe('retry a failed run', () => {
     ],
   });
   const retry = (runId: string, body?: unknown) => call(api.url, 'POST', `/api/v1/runs/${encodeURIComponent(runId)}/retry`, { token: admin, body });
+
+  /** `switchyard runs retry …` against this engine's API. */
+  async function cli(...argv: string[]): Promise<string[]> {
+    const lines: string[] = [];
+    const runs = new Command().exitOverride();
+    registerRunsRetry(runs.command('runs'), { client: (o) => new ApiClient(o.url ?? api.url, o.token ?? admin), print: (l) => lines.push(l) });
+    await runs.parseAsync(['node', 'switchyard', 'runs', ...argv]);
+    return lines;
+  }
 
   beforeAll(async () => {
     jira = await new JiraFake().start();
@@ -134,12 +146,12 @@ describe('retry a failed run', () => {
     expect(changed.body.error).toMatchObject({ code: 'recipe_changed', details: { stepId: 'ticket', suggestion: { from: 'start' } } });
     expect(changed.body.error.message).toMatch(/^step ticket before the failed step notify was changed since run .*retry from the start$/);
 
-    const succeeded = await retry(failedId, { from: 'start' });
-    expect(succeeded.status).toBe(202);
-    await client.workflow.getHandle(succeeded.body.runId).result();
-    const again = await retry(succeeded.body.runId);
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('run_not_failed');
+    // The CLI: from the start works with the renamed step.
+    expect(await cli('retry', failedId, '--from', 'start')).toEqual([`started ${failedId}-retry-1 (retry of ${failedId} from the start)`]);
+    await client.workflow.getHandle(`${failedId}-retry-1`).result();
+    const again = await cli('retry', `${failedId}-retry-1`).catch((err: unknown) => err);
+    expect(again).toBeInstanceOf(ApiError);
+    expect(again).toMatchObject({ status: 409, code: 'run_not_failed' });
 
     const bad = await retry(failedId, { from: 'middle' });
     expect(bad.status).toBe(422);
