@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { retryRun, RetryRunError } from '../../engine/retry-run';
 import type { RecipeStore } from '../../store/recipes';
@@ -40,11 +40,15 @@ export function runsRetryRoutes(deps: RunsRetryRouteDeps): ApiRoute[] {
       response: retryResponse,
       successStatus: 202,
       async handler({ params, body }) {
+        const options = { runId: params.id!, from: body.from, taskQueue: deps.taskQueue, recipes: deps.recipes, connectionWaitMs: deps.connectionWaitMs };
         try {
-          const started = await retryRun(deps.client, { runId: params.id!, from: body.from, taskQueue: deps.taskQueue, recipes: deps.recipes, connectionWaitMs: deps.connectionWaitMs });
+          const started = await deps.client.withDeadline(Date.now() + 10_000, () => retryRun(deps.client, options));
           return { status: 202, body: started };
         } catch (err) {
           if (err instanceof RetryRunError) throw new HttpError(err.status, err.code, err.message, { runId: params.id, ...err.details });
+          if (err instanceof ServiceError || isGrpcServiceError(err)) {
+            throw new HttpError(503, 'temporal_unavailable', 'Temporal did not answer in time; the retry may or may not have started — check the recipe\'s runs before retrying again', undefined, { 'Retry-After': '5' });
+          }
           throw err;
         }
       },
