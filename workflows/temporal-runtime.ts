@@ -69,7 +69,7 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
       const fn = acts[step.activityType];
       if (!fn) throw new StepFailure(FailureType.fatal, `no activity ${step.activityType}`);
       const waitMs = opts.connectionWaitMs ?? defaultConnectionWaitMs;
-      // Attempts of earlier executions that ended in a wait for the connection.
+      // Vendor calls of earlier executions that ended in a wait (auth lost; a paused connection is not called).
       let earlierAttempts = 0;
       for (;;) {
         const generation = step.connection ? (inbox.restored.get(step.connection) ?? 0) : 0;
@@ -84,12 +84,12 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
           const failure = toStepFailure(err, step.retry.maximumAttempts);
           const waitable = failure.kind === FailureType.authLost || failure.kind === FailureType.connectionUnavailable;
           if (!waitable || !step.connection) throw failure;
-          earlierAttempts += failure.attempts ?? 1;
+          if (failure.kind === FailureType.authLost) earlierAttempts += failure.attempts ?? 1;
           const connection = step.connection;
           progress.waiting(`connection ${connection} (${failure.message})`);
           const restored = await condition(() => (inbox.restored.get(connection) ?? 0) > generation, waitMs);
           if (!restored) {
-            throw new StepFailure(failure.kind, `connection ${connection} stayed ${connectionStatusOf(err)} for ${formatWait(waitMs)} (${failure.message})`, earlierAttempts);
+            throw new StepFailure(failure.kind, `connection ${connection} stayed ${connectionStatusOf(err)} for ${formatWait(waitMs)} (${failure.message})`, earlierAttempts || undefined);
           }
           progress.waiting(undefined);
         }

@@ -427,6 +427,37 @@ describe('runRecipe on the time-skipping server', () => {
     expect(result.steps.steady).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 
+  it('attempts count vendor calls across a connection wait: auth lost → 2, paused (never called) → 1', async () => {
+    const failures: Record<string, ApplicationFailure> = {
+      lost: ApplicationFailure.create({ type: 'AuthLost', message: '401 from Slack: token_revoked', nonRetryable: true, details: [{ kind: 'auth_lost', status: 401, attempt: 1 }] }),
+      paused: ApplicationFailure.create({ type: 'ConnectionUnavailable', message: 'connection slack-main is paused', nonRetryable: true, details: [{ connectionId: 'slack-main', status: 'paused' }] }),
+    };
+    const failed = new Set<string>();
+    const plan = planOf(recipeWith([say('lost', 'lost'), say('paused', 'paused')]));
+    const result = await withWorker(
+      {
+        'slack.postMessage': async (i) => {
+          const text = (i.input as { text: string }).text;
+          if (!failed.has(text)) {
+            failed.add(text);
+            throw failures[text]!;
+          }
+          return { switchyardResult: 1, output: { ok: true, channel: 'C', ts: '1' }, attempt: Context.current().info.attempt };
+        },
+      },
+      async (tq) => {
+        const handle = await start(tq, plan);
+        for (const id of ['lost', 'paused']) {
+          await waitFor(async () => (await handle.query(stateQuery)).steps[id]?.status === 'waiting', `${id} to wait`);
+          await handle.signal(connectionRestoredSignal, { connectionId: 'slack-main' });
+        }
+        return handle.result();
+      },
+    );
+    expect(result.steps.lost).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(result.steps.paused).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
   it('an activity worker that answers with the plain output (older than resultEnvelope) still works; attempts stay unknown', async () => {
     const plan = planOf(recipeWith([say('a', 'x')]));
     const result = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => (await start(tq, plan)).result());
