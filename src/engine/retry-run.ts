@@ -139,7 +139,7 @@ async function failedSummary(handle: ReturnType<Client['workflow']['getHandle']>
  * original plan. The current plan must have the same steps (ids and kinds, nested included) before
  * it, or the kept outputs would belong to steps that changed.
  */
-function resumeAtFailedStep(runId: string, original: Plan, current: Plan, summary: RunSummary): RunResume {
+export function resumeAtFailedStep(runId: string, original: Plan, current: Plan, summary: RunSummary): RunResume {
   const failedId = summary.error!.stepId;
   const index = original.steps.findIndex((s) => flatten([s]).some((n) => n.id === failedId));
   if (index < 0) throw new RetryRunError(409, 'no_failed_step', `run ${runId} failed at step ${failedId}, which its plan does not have; retry it from the start`, { suggestion: { from: 'start' } });
@@ -153,19 +153,22 @@ function resumeAtFailedStep(runId: string, original: Plan, current: Plan, summar
     });
   }
   const nowBefore = flatten(current.steps.slice(0, currentIndex));
-  const length = Math.max(before.length, nowBefore.length);
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < Math.max(before.length, nowBefore.length); i++) {
     const was = before[i];
     const is = nowBefore[i];
-    if (was?.id !== is?.id || was?.kind !== is?.kind) {
-      const stepId = was?.id ?? is!.id;
-      throw new RetryRunError(
-        409,
-        'recipe_changed',
-        `step ${stepId} before the failed step ${fromStepId} was ${was && is ? 'changed' : was ? 'removed' : 'added'} since run ${runId}; its kept output would not fit — retry from the start`,
-        { stepId, suggestion: { from: 'start' } },
-      );
-    }
+    if (was?.id === is?.id && was?.kind === is?.kind) continue;
+    const stepId = was?.id ?? is!.id;
+    const what = !is
+      ? `step ${was!.id} was removed`
+      : !was
+        ? `step ${is.id} was added`
+        : was.id !== is.id
+          ? `step ${was.id} is now step ${is.id}`
+          : `step ${was.id} changed from ${was.kind} to ${is.kind}`;
+    throw new RetryRunError(409, 'recipe_changed', `${what} before the failed step ${fromStepId} since run ${runId}; kept outputs would not fit — retry from the start`, {
+      stepId,
+      suggestion: { from: 'start' },
+    });
   }
   const steps: Record<string, StepState> = {};
   for (const step of before) {

@@ -144,7 +144,7 @@ describe('retry a failed run', () => {
     const changed = await retry(failedId);
     expect(changed.status).toBe(409);
     expect(changed.body.error).toMatchObject({ code: 'recipe_changed', details: { stepId: 'ticket', suggestion: { from: 'start' } } });
-    expect(changed.body.error.message).toMatch(/^step ticket before the failed step notify was changed since run .*retry from the start$/);
+    expect(changed.body.error.message).toBe(`step ticket is now step issue before the failed step notify since run ${failedId}; kept outputs would not fit — retry from the start`);
 
     // The CLI: from the start works with the renamed step.
     expect(await cli('retry', failedId, '--from', 'start')).toEqual([`started ${failedId}-retry-1 (retry of ${failedId} from the start)`]);
