@@ -1,5 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { ActionActivityInput } from '../workflows/activity-contract';
+import type { ActionActivityInput, ActionActivityResult } from '../workflows/activity-contract';
 import { FailureType } from '../workflows/activity-contract';
 import { connectionRequirement, type AnyAction, type AnyConnector } from '../connectors/sdk/registry';
 import { ConnectorError } from '../connectors/sdk/errors';
@@ -37,6 +37,8 @@ export function actionActivity(deps: ActivityDeps, connector: AnyConnector, acti
         attempt: ctx.attempt,
       });
     }
-    return output.data;
+    if (arg.resultEnvelope !== 1) return output.data;
+    const envelope: ActionActivityResult = { switchyardResult: 1, output: output.data, attempt: ctx.attempt };
+    return envelope;
   };
 }

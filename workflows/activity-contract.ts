@@ -9,6 +9,24 @@ export interface ActionActivityInput {
   connectionId: string | null;
   /** Input after template rendering. */
   input: unknown;
+  /**
+   * 1: answer with an `ActionActivityResult` (output + attempt). Absent: answer with the plain
+   * output, as activities did before, for runs whose history was recorded without it.
+   */
+  resultEnvelope?: 1;
+}
+
+/** What an action activity answers when asked for `resultEnvelope: 1`. */
+export interface ActionActivityResult {
+  switchyardResult: 1;
+  output: unknown;
+  /** The attempt that succeeded (1-based). */
+  attempt: number;
+}
+
+/** An activity worker older than `resultEnvelope` (mid-deploy) answers with the plain output: tell them apart. */
+export function isActionActivityResult(value: unknown): value is ActionActivityResult {
+  return typeof value === 'object' && value !== null && (value as { switchyardResult?: unknown }).switchyardResult === 1 && typeof (value as { attempt?: unknown }).attempt === 'number';
 }
 
 /** Failure types produced by activities (ApplicationFailure.type); listed as non-retryable in every retry policy. */

@@ -12,6 +12,8 @@ export interface ForEachChunkInput {
   /** Index of items[0] in the whole list (iteration keys and idempotency keys use it). */
   offset: number;
   scope: Scope;
+  /** The parent run's connection wait limit; 72 h when absent. */
+  connectionWaitMs?: number;
 }
 
 /**
@@ -24,6 +26,6 @@ export async function forEachChunk(input: ForEachChunkInput): Promise<ForEachChu
     inbox.restored.set(connectionId, (inbox.restored.get(connectionId) ?? 0) + 1);
   });
   const scope: Scope = { ...input.scope, run: { ...input.scope.run, chunk: workflowInfo().workflowId } };
-  const interpreter = new Interpreter({ runtime: temporalRuntime({ inbox }) });
+  const interpreter = new Interpreter({ runtime: temporalRuntime({ inbox, connectionWaitMs: input.connectionWaitMs }) });
   return interpreter.runForEachSlice(input.step, input.items, input.offset, scope);
 }

@@ -56,8 +56,16 @@ export interface ForEachChunkResult {
   firstError?: StepError & { stepId: string };
 }
 
+/** What a runtime reports while an action step runs. */
+export interface ActionProgress {
+  /** Waiting for something (a connection) or, with undefined, running again. */
+  waiting(what: string | undefined): void;
+  /** Attempts the step took, when the runtime knows them (set before the output resolves). */
+  attempts(count: number): void;
+}
+
 export interface Runtime {
-  callAction(call: ActionCall, onWaiting: (what: string | undefined) => void): Promise<unknown>;
+  callAction(call: ActionCall, progress: ActionProgress): Promise<unknown>;
   sleep(ms: number): Promise<void>;
   now(): number;
   waitFor(step: WaitForPlanStep): Promise<WaitOutcome>;
@@ -212,11 +220,16 @@ export class Interpreter {
     }
     this.setState(step, frame, { status: 'running', condition, input });
     const stepKey = frame.iteration === undefined ? step.id : `${step.id}[${frame.iteration}]`;
-    const output = await this.opts.runtime.callAction({ step, stepKey, input }, (what) =>
-      this.setState(step, frame, { status: what ? 'waiting' : 'running', condition, input, waitingFor: what }),
+    let attempts: number | undefined;
+    const output = await this.opts.runtime.callAction(
+      { step, stepKey, input },
+      {
+        waiting: (what) => this.setState(step, frame, { status: what ? 'waiting' : 'running', condition, input, waitingFor: what }),
+        attempts: (count) => void (attempts = count),
+      },
     );
     frame.scope.steps[step.id] = output;
-    this.setState(step, frame, { status: 'succeeded', condition, input, output });
+    this.setState(step, frame, { status: 'succeeded', condition, attempts, input, output });
   }
 
   private async runDelay(step: DelayPlanStep, frame: Frame, condition: boolean | undefined): Promise<void> {

@@ -142,4 +142,18 @@ export interface RunSummary {
   skipped?: boolean;
   steps: Record<string, StepState>;
   error?: StepError & { stepId: string };
+  /** Workflow id of the failed run this one retries. */
+  retryOf?: string;
+}
+
+/**
+ * Where a retried run picks up (workflow input, set by `retryRun`): the top-level steps before
+ * `fromStepId` are not run again; they keep the states (and outputs) they had in run `retryOf`.
+ */
+export interface RunResume {
+  retryOf: string;
+  /** Top-level step id the retry starts at. */
+  fromStepId: string;
+  /** States of the steps before it (top-level and nested), as the failed run ended. */
+  steps: Record<string, StepState>;
 }

@@ -37,6 +37,8 @@ export interface PollRecipeInput {
   /** Recently started dedupe keys (bounded), a second guard next to the run's workflow id. */
   seen?: string[];
   paused?: boolean;
+  /** Handed to every run it starts (SWITCHYARD_CONNECTION_WAIT_LIMIT when the poller was started); 72 h when absent. */
+  connectionWaitMs?: number;
 }
 
 export interface PollerState {
@@ -110,7 +112,7 @@ export async function pollRecipe(input: PollRecipeInput): Promise<PollerState> {
       const result = await pollTrigger({ trigger: trigger.trigger, connectionId: trigger.connection, input: trigger.input ?? {}, cursor: state.cursor });
       for (const { dedupeKey, item } of result.items) {
         if (seen.has(dedupeKey)) continue;
-        await startRun(plan, { id: dedupeKey, topic: trigger.trigger, source: `poll:${trigger.connection}`, receivedAt: new Date().toISOString(), payload: item });
+        await startRun(plan, input.connectionWaitMs, { id: dedupeKey, topic: trigger.trigger, source: `poll:${trigger.connection}`, receivedAt: new Date().toISOString(), payload: item });
         seen.add(dedupeKey);
         state.started++;
       }
@@ -126,14 +128,14 @@ export async function pollRecipe(input: PollRecipeInput): Promise<PollerState> {
     await condition(() => stop || wake, trigger.everyMs);
   }
   if (stop || plan.trigger.type !== 'poll') return state;
-  return continueAsNew<typeof pollRecipe>({ plan, cursor: state.cursor, seen: [...seen].slice(-seenLimit), paused: state.paused });
+  return continueAsNew<typeof pollRecipe>({ plan, cursor: state.cursor, seen: [...seen].slice(-seenLimit), paused: state.paused, connectionWaitMs: input.connectionWaitMs });
 }
 
-async function startRun(plan: Plan, event: RunEvent): Promise<void> {
+async function startRun(plan: Plan, connectionWaitMs: number | undefined, event: RunEvent): Promise<void> {
   try {
     await startChild(runRecipe, {
       workflowId: runWorkflowIdPure(plan.recipeId, event.source, event.id),
-      args: [{ plan, event }],
+      args: [connectionWaitMs === undefined ? { plan, event } : { plan, event, connectionWaitMs }],
       // Runs outlive the poller's continue-as-new, pause and stop.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

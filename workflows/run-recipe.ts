@@ -12,7 +12,7 @@ import { evaluateLogic, isTruthy } from './expr/logic';
 import { forEachChunk } from './for-each-chunk';
 import { Interpreter, type Scope } from './interpreter';
 import { approvalSignal, connectionRestoredSignal, resumeSignal, stateQuery } from './messages';
-import type { Plan, RunEvent, RunStatusValue, RunSummary } from './plan';
+import type { Plan, PlanStep, RunEvent, RunResume, RunStatusValue, RunSummary, StepState } from './plan';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from './search-attributes';
 import { chunkWorkflowId, Inbox, temporalRuntime } from './temporal-runtime';
 import { withTriggerPayload } from './trigger-payload';
@@ -20,6 +20,10 @@ import { withTriggerPayload } from './trigger-payload';
 export interface RunRecipeInput {
   plan: Plan;
   event: RunEvent;
+  /** Set when this run retries a failed one from its failed step (`src/engine/retry-run.ts`). */
+  resume?: RunResume;
+  /** How long a step waits for a paused or disconnected connection (SWITCHYARD_CONNECTION_WAIT_LIMIT); 72 h when absent. */
+  connectionWaitMs?: number;
 }
 
 /** Failure type of a run that ended because a step failed (details[0] is the RunSummary). */
@@ -36,7 +40,7 @@ export const recipeRunFailedType = 'RecipeRunFailed';
  * to the recipe version it started with. Conditions and templates evaluate in the workflow
  * (no history events); each action step is one activity named "<connector>.<action>".
  */
-export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSummary> {
+export async function runRecipe({ plan, event, resume, connectionWaitMs }: RunRecipeInput): Promise<RunSummary> {
   const info = workflowInfo();
   const inbox = new Inbox();
   const activeChunks = new Set<string>();
@@ -54,6 +58,7 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
   const interpreter = new Interpreter({
     runtime: temporalRuntime({
       inbox,
+      connectionWaitMs,
       onStateChange: () => {
         if (summary.status === 'running' || summary.status === 'waiting') {
           setStatus(Object.values(interpreter.states).some((s) => s.status === 'waiting') ? 'waiting' : 'running');
@@ -65,7 +70,7 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
         try {
           return await executeChild(forEachChunk, {
             workflowId,
-            args: [{ recipeId: plan.recipeId, version: plan.version, step, items, offset, scope }],
+            args: [{ recipeId: plan.recipeId, version: plan.version, step, items, offset, scope, connectionWaitMs }],
           });
         } finally {
           activeChunks.delete(workflowId);
@@ -74,6 +79,7 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
     }),
   });
   summary.steps = interpreter.states;
+  if (resume) summary.retryOf = resume.retryOf;
 
   setHandler(stateQuery, () => summary);
   setHandler(approvalSignal, (decision) => void inbox.approvals.push(decision));
@@ -99,6 +105,7 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
     steps: {},
     run: { id: info.workflowId, recipeId: plan.recipeId, version: plan.version, startedAt: info.startTime.toISOString(), eventId: event.id },
   };
+  const steps = resume ? retainSteps(resume, plan, interpreter.states, scope) : plan.steps;
 
   // The ingress matched already; checking again keeps a run correct if started by other means.
   if (plan.when !== undefined && !isTruthy(evaluateLogic(plan.when, scope))) {
@@ -110,7 +117,7 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
 
   let ok: boolean;
   try {
-    ok = await interpreter.run(plan.steps, scope);
+    ok = await interpreter.run(steps, scope);
   } catch (err) {
     // A cancelled run is listed as such (the upsert is allowed while the cancellation unwinds).
     if (isCancellation(err)) setStatus('cancelled');
@@ -128,6 +135,23 @@ export async function runRecipe({ plan, event }: RunRecipeInput): Promise<RunSum
   }
   setStatus('succeeded');
   return summary;
+}
+
+/**
+ * A retry: the steps before `resume.fromStepId` keep their states and outputs from the failed run
+ * (no activity, no side effect again); returns the steps still to run.
+ */
+function retainSteps(resume: RunResume, plan: Plan, states: Record<string, StepState>, scope: Scope): PlanStep[] {
+  const from = plan.steps.findIndex((s) => s.id === resume.fromStepId);
+  if (from < 0) {
+    throw ApplicationFailure.create({ type: 'InvalidResume', nonRetryable: true, message: `retry starts at step ${resume.fromStepId}, which the plan does not have` });
+  }
+  for (const [id, state] of Object.entries(resume.steps)) {
+    if (!(id in states)) continue;
+    states[id] = state;
+    if ('output' in state) scope.steps[id] = state.output;
+  }
+  return plan.steps.slice(from);
 }
 
 const scheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

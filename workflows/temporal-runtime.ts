@@ -10,13 +10,13 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { ActionActivityInput } from './activity-contract';
-import { FailureType } from './activity-contract';
+import { FailureType, isActionActivityResult } from './activity-contract';
 import { StepFailure, type ForEachChunkResult, type Runtime, type Scope, type ActionCall } from './interpreter';
 import type { ApprovalDecision, ResumePayload } from './messages';
 import type { ForEachPlanStep, WaitForPlanStep } from './plan';
 
-/** How long a step waits for a disconnected or paused connection before it fails. */
-export const connectionWaitMs = 72 * 3_600_000;
+/** How long a step waits for a disconnected or paused connection before it fails, unless the run's input says otherwise. */
+export const defaultConnectionWaitMs = 72 * 3_600_000;
 /** forEach lists longer than this run in child workflows of this many items each. */
 export const forEachChunkSize = 100;
 
@@ -42,6 +42,8 @@ export class Inbox {
 export interface TemporalRuntimeOptions {
   inbox: Inbox;
   onStateChange?: () => void;
+  /** SWITCHYARD_CONNECTION_WAIT_LIMIT as the run was started with; `defaultConnectionWaitMs` when absent. */
+  connectionWaitMs?: number;
   /** Starts a chunk child workflow (absent inside a chunk). */
   startChunk?: (step: ForEachPlanStep, items: unknown[], offset: number, scope: Scope) => Promise<ForEachChunkResult>;
 }
@@ -57,7 +59,7 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
     forEachChunkSize,
     runForEachChunk: opts.startChunk,
 
-    async callAction(call: ActionCall, onWaiting) {
+    async callAction(call: ActionCall, progress) {
       const { step } = call;
       const acts = proxyActivities<Record<string, ActionFn>>({
         startToCloseTimeout: step.startToCloseTimeout,
@@ -66,22 +68,30 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
       });
       const fn = acts[step.activityType];
       if (!fn) throw new StepFailure(FailureType.fatal, `no activity ${step.activityType}`);
+      const waitMs = opts.connectionWaitMs ?? defaultConnectionWaitMs;
+      // Vendor calls of earlier executions that ended in a wait (auth lost; a paused connection is not called).
+      let earlierAttempts = 0;
       for (;;) {
         const generation = step.connection ? (inbox.restored.get(step.connection) ?? 0) : 0;
         try {
-          return await fn({ stepId: call.stepKey, connectionId: step.connection, input: call.input });
+          const result = await fn({ stepId: call.stepKey, connectionId: step.connection, input: call.input, resultEnvelope: 1 });
+          // A plain output: recorded before activities knew `resultEnvelope` (replay), or from an older activity worker mid-deploy.
+          if (!isActionActivityResult(result)) return result;
+          progress.attempts(earlierAttempts + result.attempt);
+          return result.output;
         } catch (err) {
           if (isCancellation(err)) throw err;
           const failure = toStepFailure(err, step.retry.maximumAttempts);
           const waitable = failure.kind === FailureType.authLost || failure.kind === FailureType.connectionUnavailable;
           if (!waitable || !step.connection) throw failure;
+          if (failure.kind === FailureType.authLost) earlierAttempts += failure.attempts ?? 1;
           const connection = step.connection;
-          onWaiting(`connection ${connection} (${failure.message})`);
-          const restored = await condition(() => (inbox.restored.get(connection) ?? 0) > generation, connectionWaitMs);
+          progress.waiting(`connection ${connection} (${failure.message})`);
+          const restored = await condition(() => (inbox.restored.get(connection) ?? 0) > generation, waitMs);
           if (!restored) {
-            throw new StepFailure(failure.kind, `${failure.message}; connection ${connection} was not restored within 72h`);
+            throw new StepFailure(failure.kind, `connection ${connection} stayed ${connectionStatusOf(err)} for ${formatWait(waitMs)} (${failure.message})`, earlierAttempts || undefined);
           }
-          onWaiting(undefined);
+          progress.waiting(undefined);
         }
       }
     },
@@ -120,6 +130,20 @@ export function toStepFailure(err: unknown, maximumAttempts: number): StepFailur
   }
   if (err instanceof StepFailure) return err;
   return new StepFailure('Error', err instanceof Error ? err.message : String(err));
+}
+
+/** "disconnected" (auth lost) or "paused", from the failure's details. */
+function connectionStatusOf(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const detail = cause instanceof ApplicationFailure ? (cause.details?.[0] as { status?: unknown } | undefined) : undefined;
+  return detail?.status === 'paused' ? 'paused' : 'disconnected';
+}
+
+/** 72 h, 90 m, 45 s: the wait limit as people configure it. */
+export function formatWait(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} m`;
+  return `${Math.round(ms / 1000)} s`;
 }
 
 /** Child workflow id of one forEach chunk: stable, so a retried parent finds the same child. */

@@ -2,11 +2,13 @@ import { Command } from 'commander';
 import { actionCatalog } from '../../connectors/registry';
 import { openConfiguredStore } from '../runtime/services';
 import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
+import { runStartSettings } from '../engine/start-runs';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
 import { registerProcessCommands } from './process-commands';
 import { registerRecipeCommands } from './recipe-commands';
 import { registerRunsCommand } from './runs-command';
+import { registerRunsRetry } from './runs-retry-command';
 import { registerRecipesCommand } from './recipes-command';
 import { registerKeysCommand } from './keys-command';
 import { registerTokensCommand } from './tokens-command';
@@ -21,7 +23,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerProcessCommands(program);
-registerRunsCommand(program);
+registerRunsRetry(registerRunsCommand(program));
 registerRecipesCommand(program);
 registerKeysCommand(program);
 registerTokensCommand(program);
@@ -42,7 +44,7 @@ registerRecipeCommands(program, {
     const store = await openConfiguredStore(config);
     try {
       const client = await connectClient(temporalTarget({ ...config, TEMPORAL_ADDRESS: address }));
-      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed);
+      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed, runStartSettings(config));
       await client.connection.close();
     } catch (err) {
       console.error(`switchyard: recipes stored, but schedules/pollers not synced (Temporal at ${address}: ${(err as Error).message}); they sync at the next start`);

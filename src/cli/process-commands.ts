@@ -5,6 +5,7 @@ import { startApi } from '../runtime/api';
 import { openConfiguredStore } from '../runtime/services';
 import { startWorker } from '../runtime/worker';
 import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
+import { runStartSettings } from '../engine/start-runs';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
 import { installTemporalLogger } from '../temporal/runtime-logger';
@@ -33,7 +34,7 @@ export function registerProcessCommands(program: Command): void {
       const store = await openConfiguredStore(config);
       const client = await connectClient(target);
       const api = await startApi({ config, logger, store, client });
-      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE);
+      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
       logger.info({ url: api.url }, 'switchyard api listening');
       await untilSignal(logger);
       await api.close();

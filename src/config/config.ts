@@ -60,6 +60,12 @@ export const configSchema = z.object({
   SWITCHYARD_API_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected requests per minute per token, e.g. 1000' }).transform(Number).default(1000),
   SWITCHYARD_API_RATE_BURST: z.string().regex(/^\d+$/, { message: 'expected extra requests per hour per token above the per-minute limit, e.g. 100' }).transform(Number).default(0),
   SWITCHYARD_TOKEN_ROTATION_GRACE: duration.default('1h'),
+  /** Parsed to milliseconds: how long a run's step waits for a paused or disconnected connection before it fails. */
+  SWITCHYARD_CONNECTION_WAIT_LIMIT: z
+    .string()
+    .regex(/^[1-9]\d*(s|m|h|d)$/, { message: 'expected a positive duration like 72h, 3d or 30m' })
+    .default('72h')
+    .transform((v) => Number(v.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[v.slice(-1) as 's' | 'm' | 'h' | 'd']),
   SWITCHYARD_IDENTITY_SECRET: z.string().min(16, { message: 'expected the identity verification secret (at least 16 characters)' }).optional(),
   SWITCHYARD_CODEC_CORS_ORIGINS: z
     .string()

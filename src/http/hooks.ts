@@ -5,7 +5,7 @@ import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
 import { publishInboundEvent, type Publish } from '../webhooks-out/sources';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import type { RunEventWithRef } from '../../workflows/trigger-payload';
-import { eventHash, startRuns, type StartOutcome } from '../engine/start-runs';
+import { eventHash, startRuns, type RunStartSettings, type StartOutcome } from '../engine/start-runs';
 import type { PlanCache } from '../engine/plan-cache';
 import { planMatchesEvent } from '../recipe/match';
 import type { Logger } from '../logging';
@@ -19,6 +19,8 @@ export interface HooksDeps {
   plans: PlanCache;
   client: Client;
   taskQueue: string;
+  /** Carried into every run's input (SWITCHYARD_CONNECTION_WAIT_LIMIT). */
+  runSettings?: RunStartSettings;
   webhookSource(connectorId: string): WebhookSourceDefinition | undefined;
   maxBodyBytes: number;
   logger: Logger;
@@ -106,7 +108,7 @@ export function hookRoutes(deps: HooksDeps): Router {
       const runEvent = matching.length > 0 ? await byReferenceIfLarge(deps, event, hash, now) : event;
       try {
         await deps.client.connection.withDeadline(Date.now() + (deps.startDeadlineMs ?? 5_000), async () => {
-          runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, runEvent)));
+          runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, runEvent, deps.runSettings)));
           if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
         });
       } catch (err) {

@@ -1,6 +1,7 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Plan, RunEvent } from '../../workflows/plan';
+import type { RunStartSettings } from '../engine/start-runs';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../temporal/search-attributes';
 
 export const scheduleIdOf = (recipeId: string) => `schedule/${recipeId}`;
@@ -21,7 +22,7 @@ export type TriggerSyncResult = { schedule: 'created' | 'updated' | 'deleted' | 
  * `poll/<id>` that receives each new plan as a signal (paused while disabled; the cursor survives
  * both). Other trigger types own neither, and leftovers of an earlier version are removed.
  */
-export async function syncRecipeTrigger(client: Client, taskQueue: string, recipeId: string, plan: Plan | undefined): Promise<TriggerSyncResult> {
+export async function syncRecipeTrigger(client: Client, taskQueue: string, recipeId: string, plan: Plan | undefined, settings: RunStartSettings = {}): Promise<TriggerSyncResult> {
   const result: TriggerSyncResult = { schedule: 'none', poller: 'none' };
   const schedule = client.schedule.getHandle(scheduleIdOf(recipeId));
   if (plan?.trigger.type === 'schedule') {
@@ -32,7 +33,7 @@ export async function syncRecipeTrigger(client: Client, taskQueue: string, recip
       taskQueue,
       // Temporal appends the scheduled time: one run id per firing.
       workflowId: `run/${recipeId}/scheduled`,
-      args: [{ plan, event: scheduleEvent(plan) }],
+      args: [{ plan, event: scheduleEvent(plan), ...settings }],
       typedSearchAttributes: new TypedSearchAttributes([
         { key: RecipeId, value: plan.recipeId },
         { key: RecipeVersion, value: plan.version },
@@ -66,7 +67,7 @@ export async function syncRecipeTrigger(client: Client, taskQueue: string, recip
     await client.workflow.signalWithStart('pollRecipe', {
       workflowId: pollerIdOf(recipeId),
       taskQueue,
-      args: [{ plan }],
+      args: [{ plan, ...settings }],
       signal: 'pollerPlan',
       signalArgs: [plan],
     });

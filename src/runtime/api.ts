@@ -7,6 +7,8 @@ import type { Config } from '../config/config';
 import { wakeRunsOnRestore } from '../engine/connection-restored';
 import { createEngineEvents, type EngineEvents } from '../engine/engine-events';
 import { PlanCache } from '../engine/plan-cache';
+import { runStartSettings } from '../engine/start-runs';
+import { runsRetryRoutes } from '../http/api/runs-retry-route';
 import { managementApi } from '../http/api/from-config';
 import type { ApiRoute } from '../http/api/route';
 import type { TokenStore } from '../store/tokens';
@@ -59,7 +61,14 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const webhooks = webhooksOutFromConfig({ config, store, client });
   const publish = webhooks.publish.bind(webhooks);
   const stopPublishing = publishEngineEvents(events, publish);
-  const routeGroups = [connectorRoutes(), webhookRoutes(webhooks), recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry }), runRoutes({ client, logger }), ...(opts.apiRouteGroups ?? [])];
+  const routeGroups = [
+    connectorRoutes(),
+    webhookRoutes(webhooks),
+    recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config) }),
+    runRoutes({ client, logger }),
+    runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
+    ...(opts.apiRouteGroups ?? []),
+  ];
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups });
   const app = createApp({
     logger,
@@ -70,6 +79,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         plans,
         client,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
+        runSettings: runStartSettings(config),
         webhookSource: (connectorId) => registry.getConnector(connectorId)?.webhookSource,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,

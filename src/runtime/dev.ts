@@ -8,6 +8,7 @@ import { devSinkRoutes } from './dev-sink';
 import { startEmbeddedTemporal } from './embedded-temporal';
 import { ensureBootstrapToken } from '../http/api/bootstrap-token';
 import { syncAllRecipeTriggers } from './sync-triggers';
+import { runStartSettings } from '../engine/start-runs';
 import { loadRecipeDirectory } from './load-recipes';
 import { openConfiguredStore } from './services';
 import { startWorker, type WorkerHandle } from './worker';
@@ -46,7 +47,7 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
     const report = await loadRecipeDirectory(store, config.SWITCHYARD_RECIPES_DIR);
     api.plans.invalidate();
     // Schedule and poll recipes run from Temporal Schedules / pollers, kept in step with the store.
-    await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE);
+    await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
     const adminToken = await ensureBootstrapToken(api.tokens, config);
 
     print('');

@@ -2,12 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
-import { approvalSignal, connectionRestoredSignal, runRecipe, stateQuery } from '../../workflows';
+import { approvalSignal, connectionRestoredSignal, runRecipe, stateQuery, type RunRecipeInput } from '../../workflows';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import { connectToDevServer, waitFor } from '../support/temporal';
 import { historyFromCliJson } from '../unit/recipe/history-json';
@@ -19,10 +20,13 @@ Runtime.install({ logger: new DefaultLogger('ERROR') });
  * Saved histories of representative runs must replay cleanly against the current interpreter.
  * Regenerate (only when an interpreter change is meant to be visible in new histories, and
  * guarded by patched()) with: SWITCHYARD_RECORD_HISTORIES=1 npx vitest run test/integration/interpreter-replay.test.ts
+ * Record one new fixture without rewriting the others: SWITCHYARD_RECORD_HISTORIES=<name>.
  */
 const historiesDir = path.resolve(__dirname, '../fixtures/histories');
 const recipesDir = path.resolve(__dirname, '../../recipes');
-const record = process.env.SWITCHYARD_RECORD_HISTORIES === '1';
+const recordEnv = process.env.SWITCHYARD_RECORD_HISTORIES;
+const record = recordEnv !== undefined && recordEnv !== '';
+const recordOnly = recordEnv === '1' ? undefined : recordEnv;
 
 function loadHistories(): { workflowId: string; history: unknown; file: string }[] {
   return readdirSync(historiesDir)
@@ -44,6 +48,7 @@ describe('replay of committed histories', () => {
       'auth-lost-restored.json',
       'failed-invalid-input.json',
       'long-foreach-children.json',
+      'resumed-retry-enveloped.json',
       'retry-then-continue.json',
       'urgent-to-jira.json',
       'vip-escalation-approved.json',
@@ -70,7 +75,11 @@ describe.runIf(record)('recording representative histories on the dev server', (
 
   beforeAll(async () => {
     env = await connectToDevServer();
-    const ok = async (i: ActionActivityInput) => ({ ok: true, channel: 'C024BE91L', ts: `1767225600.${String(++calls).padStart(6, '0')}`, echo: i.stepId });
+    // Answers as activities/run-action.ts does: the envelope with the attempt when the workflow asks for it.
+    const ok = async (i: ActionActivityInput) => {
+      const output = { ok: true, channel: 'C024BE91L', ts: `1767225600.${String(++calls).padStart(6, '0')}`, echo: i.stepId };
+      return i.resultEnvelope === 1 ? { switchyardResult: 1, output, attempt: Context.current().info.attempt } : output;
+    };
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
@@ -99,9 +108,16 @@ describe.runIf(record)('recording representative histories on the dev server', (
 
   let authRestored = false;
 
-  async function runAndSave(name: string, plan: Plan, event: RunEvent, drive?: (h: Awaited<ReturnType<typeof env.client.workflow.start<typeof runRecipe>>>) => Promise<void>) {
+  async function runAndSave(
+    name: string,
+    plan: Plan,
+    event: RunEvent,
+    drive?: (h: Awaited<ReturnType<typeof env.client.workflow.start<typeof runRecipe>>>) => Promise<void>,
+    extra: Partial<RunRecipeInput> = {},
+  ) {
+    if (recordOnly !== undefined && recordOnly !== name) return;
     const workflowId = `run/${plan.recipeId}/record-${name}`;
-    const handle = await env.client.workflow.start(runRecipe, { taskQueue, workflowId, args: [{ plan, event }], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' });
+    const handle = await env.client.workflow.start(runRecipe, { taskQueue, workflowId, args: [{ plan, event, ...extra }], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' });
     await drive?.(handle);
     await handle.result().catch(() => undefined);
     // The CLI's JSON is the canonical export format (historyToJSON trips over duplicate protobufjs copies here).
@@ -156,6 +172,27 @@ describe.runIf(record)('recording representative histories on the dev server', (
       'long-foreach-children',
       planOf(recipeWith([{ id: 'each', forEach: '{{ trigger.users }}', concurrency: 10, steps: [{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'hi {{ item }}' } }] }])),
       eventOf({ users: Array.from({ length: 150 }, (_, i) => `u${i}`) }, 'notif_many'),
+    );
+    // A retry from the failed step (resume input: step `first` kept, not run again), with a wait limit and enveloped activity results.
+    await runAndSave(
+      'resumed-retry-enveloped',
+      planOf(
+        recipeWith([
+          { id: 'first', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'one' } },
+          { id: 'second', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'after {{ steps.first.ts }}' } },
+          { id: 'third', action: 'jira.addComment', connection: 'jira-main', input: { issue: 'SUP-1', body: '{{ steps.second.ts }}' } },
+        ]),
+      ),
+      eventOf({}, 'notif_resumed'),
+      undefined,
+      {
+        connectionWaitMs: 2 * 3_600_000,
+        resume: {
+          retryOf: 'run/test-recipe/record-failed',
+          fromStepId: 'second',
+          steps: { first: { status: 'succeeded', attempts: 1, input: { channel: '#c', text: 'one' }, output: { ok: true, channel: 'C024BE91L', ts: '1767225600.000001' } } },
+        },
+      },
     );
   }, 180_000);
 });

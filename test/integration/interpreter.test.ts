@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../src/temporal/search-attributes';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -68,8 +69,8 @@ describe('runRecipe on the time-skipping server', () => {
       async (tq) => (await start(tq, plan, { data: { item: { title: 'down', labels: ['a', 'b'] } } })).result(),
     );
     expect(calls).toEqual([
-      { stepId: 'ticket', connectionId: 'jira-main', input: { project: 'SUP', summary: 'Urgent: DOWN', labels: ['a', 'b'] } },
-      { stepId: 'notify', connectionId: 'slack-main', input: { channel: '#c', text: 'Created SUP-7' } },
+      { stepId: 'ticket', connectionId: 'jira-main', input: { project: 'SUP', summary: 'Urgent: DOWN', labels: ['a', 'b'] }, resultEnvelope: 1 },
+      { stepId: 'notify', connectionId: 'slack-main', input: { channel: '#c', text: 'Created SUP-7' }, resultEnvelope: 1 },
     ]);
     expect(result).toMatchObject({ recipeId: 'test-recipe', version: plan.version, status: 'succeeded' });
     expect(result.steps.ticket).toEqual({ status: 'succeeded', input: { project: 'SUP', summary: 'Urgent: DOWN', labels: ['a', 'b'] }, output: { id: '1', key: 'SUP-7', self: 'x' } });
@@ -402,5 +403,136 @@ describe('runRecipe on the time-skipping server', () => {
       return (await handle.fetchHistory()).events ?? [];
     });
     expect(events.length).toBe(12);
+  });
+
+  it('a succeeded step shows its attempts: fails twice retryably, then succeeds on attempt 3', async () => {
+    let calls = 0;
+    const plan = planOf(recipeWith([say('flaky', 'x', { retry: { maxAttempts: 5, initialInterval: '10s' } }), say('steady', 'y')]));
+    const result = await withWorker(
+      {
+        // As activities/run-action.ts answers when the workflow asks for the envelope.
+        'slack.postMessage': async (i) => {
+          calls++;
+          if ((i.input as { text: string }).text === 'x' && Context.current().info.attempt < 3) {
+            throw ApplicationFailure.create({ type: 'Retryable', message: 'HTTP 503 from Slack' });
+          }
+          expect(i.resultEnvelope).toBe(1);
+          return { switchyardResult: 1, output: { ok: true, channel: 'C', ts: `${calls}.0` }, attempt: Context.current().info.attempt };
+        },
+      },
+      async (tq) => (await start(tq, plan)).result(),
+    );
+    expect(calls).toBe(4);
+    expect(result.steps.flaky).toMatchObject({ status: 'succeeded', attempts: 3, output: { ts: '3.0' } });
+    expect(result.steps.steady).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('attempts count vendor calls across a connection wait: auth lost → 2, paused (never called) → 1', async () => {
+    const failures: Record<string, ApplicationFailure> = {
+      lost: ApplicationFailure.create({ type: 'AuthLost', message: '401 from Slack: token_revoked', nonRetryable: true, details: [{ kind: 'auth_lost', status: 401, attempt: 1 }] }),
+      paused: ApplicationFailure.create({ type: 'ConnectionUnavailable', message: 'connection slack-main is paused', nonRetryable: true, details: [{ connectionId: 'slack-main', status: 'paused' }] }),
+    };
+    const failed = new Set<string>();
+    const plan = planOf(recipeWith([say('lost', 'lost'), say('paused', 'paused')]));
+    const result = await withWorker(
+      {
+        'slack.postMessage': async (i) => {
+          const text = (i.input as { text: string }).text;
+          if (!failed.has(text)) {
+            failed.add(text);
+            throw failures[text]!;
+          }
+          return { switchyardResult: 1, output: { ok: true, channel: 'C', ts: '1' }, attempt: Context.current().info.attempt };
+        },
+      },
+      async (tq) => {
+        const handle = await start(tq, plan);
+        for (const id of ['lost', 'paused']) {
+          await waitFor(async () => (await handle.query(stateQuery)).steps[id]?.status === 'waiting', `${id} to wait`);
+          await handle.signal(connectionRestoredSignal, { connectionId: 'slack-main' });
+        }
+        return handle.result();
+      },
+    );
+    expect(result.steps.lost).toMatchObject({ status: 'succeeded', attempts: 2 });
+    expect(result.steps.paused).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('an activity worker that answers with the plain output (older than resultEnvelope) still works; attempts stay unknown', async () => {
+    const plan = planOf(recipeWith([say('a', 'x')]));
+    const result = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => (await start(tq, plan)).result());
+    expect(result.steps.a).toEqual({ status: 'succeeded', input: { channel: '#c', text: 'x' }, output: { ok: true, channel: 'C1', ts: '1.1' } });
+  });
+
+  it('a step waiting on a disconnected connection fails after the run\'s wait limit (2 h)', async () => {
+    let calls = 0;
+    const plan = planOf(recipeWith([say('post', 'x')]));
+    const { summary, message } = await withWorker(
+      {
+        'slack.postMessage': async () => {
+          calls++;
+          throw ApplicationFailure.create({ type: 'AuthLost', message: '401 from Slack: token_revoked' });
+        },
+      },
+      async (tq) => {
+        const handle = await env.client.workflow.start(runRecipe, {
+          taskQueue: tq,
+          workflowId: `run/${plan.recipeId}/${randomUUID()}`,
+          args: [{ plan, event: eventOf({}), connectionWaitMs: 2 * 3_600_000 }],
+        });
+        const out = await failedSummary(handle.result());
+        const history = (await handle.fetchHistory()).events ?? [];
+        const timer = history.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
+        expect(Number(timer?.startToFireTimeout?.seconds)).toBe(7200);
+        return out;
+      },
+    );
+    expect(calls).toBe(1);
+    expect(summary.steps.post).toMatchObject({ status: 'failed', error: { kind: 'AuthLost', message: 'connection slack-main stayed disconnected for 2 h (401 from Slack: token_revoked)' } });
+    expect(message).toContain('connection slack-main stayed disconnected for 2 h');
+  });
+
+  it('without a wait limit in its input a run waits 72 h for a paused connection', async () => {
+    const plan = planOf(recipeWith([say('post', 'x')]));
+    const { summary } = await withWorker(
+      {
+        'slack.postMessage': async () => {
+          throw ApplicationFailure.create({ type: 'ConnectionUnavailable', message: 'connection slack-main is paused', nonRetryable: true, details: [{ connectionId: 'slack-main', status: 'paused' }] });
+        },
+      },
+      async (tq) => failedSummary((await start(tq, plan)).result()),
+    );
+    expect(summary.steps.post?.error?.message).toBe('connection slack-main stayed paused for 72 h (connection slack-main is paused)');
+  });
+
+  it('a retry (resume input) keeps the earlier steps\' states and outputs and starts at the failed step', async () => {
+    const calls: string[] = [];
+    const plan = planOf(recipeWith([say('first', 'one'), say('second', 'after {{ steps.first.ts }}'), say('third', 'three')]));
+    const result = await withWorker(
+      {
+        'slack.postMessage': async (i) => {
+          calls.push((i.input as { text: string }).text);
+          return { ok: true, channel: 'C', ts: '2.0' };
+        },
+      },
+      async (tq) => {
+        const handle = await env.client.workflow.start(runRecipe, {
+          taskQueue: tq,
+          workflowId: `run/${plan.recipeId}/${randomUUID()}-retry-1`,
+          args: [
+            {
+              plan,
+              event: eventOf({}),
+              resume: { retryOf: 'run/original', fromStepId: 'second', steps: { first: { status: 'succeeded', attempts: 1, input: { channel: '#c', text: 'one' }, output: { ok: true, channel: 'C', ts: '1.0' } } } },
+            },
+          ],
+        });
+        return handle.result();
+      },
+    );
+    expect(calls).toEqual(['after 1.0', 'three']);
+    expect(result).toMatchObject({ status: 'succeeded', retryOf: 'run/original' });
+    expect(result.steps.first).toEqual({ status: 'succeeded', attempts: 1, input: { channel: '#c', text: 'one' }, output: { ok: true, channel: 'C', ts: '1.0' } });
+    expect(result.steps.second).toMatchObject({ status: 'succeeded', input: { text: 'after 1.0' } });
   });
 });

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { RunEvent } from '../../../workflows/plan';
 import type { PlanCache } from '../../engine/plan-cache';
-import { eventHash, startRuns, type StartOutcome } from '../../engine/start-runs';
+import { eventHash, startRuns, type RunStartSettings, type StartOutcome } from '../../engine/start-runs';
 import type { Logger } from '../../logging';
 import { planMatchesEvent } from '../../recipe/match';
 import type { DeliveryDedupe } from '../../store/delivery-dedupe';
@@ -30,6 +30,8 @@ export interface EventRoutesDeps {
   plans: PlanCache;
   client: Client;
   taskQueue: string;
+  /** Carried into every run's input (SWITCHYARD_CONNECTION_WAIT_LIMIT). */
+  runSettings?: RunStartSettings;
   deliveries: DeliveryDedupe;
   logger: Logger;
   /** How long to wait for Temporal before answering 503 (default 10 s). */
@@ -63,7 +65,7 @@ export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
         let runs: StartOutcome[];
         try {
           const deadline = Date.now() + (deps.startDeadlineMs ?? 10_000);
-          runs = await deps.client.withDeadline(deadline, () => startRuns(deps.client, deps.taskQueue, matching, event));
+          runs = await deps.client.withDeadline(deadline, () => startRuns(deps.client, deps.taskQueue, matching, event, deps.runSettings));
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, topic: body.topic }, 'could not start runs for a posted event');
           throw new HttpError(503, 'temporal_unavailable', 'the event could not be durably accepted; retry later with the same id', undefined, { 'Retry-After': '5' });

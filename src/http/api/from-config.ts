@@ -3,6 +3,7 @@ import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Config } from '../../config/config';
 import type { EngineEvents } from '../../engine/engine-events';
 import type { PlanCache } from '../../engine/plan-cache';
+import { runStartSettings } from '../../engine/start-runs';
 import type { Logger } from '../../logging';
 import { loadKeyRing } from '../../security/key-ring';
 import { AesGcmPayloadCodec, deriveCodecKeys } from '../../security/payload-codec';
@@ -48,7 +49,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
       activity: connectionActivity(client, store.db),
       publicUrl: config.PUBLIC_URL,
     },
-    events: { plans: opts.plans, client, taskQueue: config.TEMPORAL_TASK_QUEUE, deliveries: store.deliveries, logger },
+    events: { plans: opts.plans, client, taskQueue: config.TEMPORAL_TASK_QUEUE, deliveries: store.deliveries, logger, runSettings: runStartSettings(config) },
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
     codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config))), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
     routeGroups: opts.routeGroups,

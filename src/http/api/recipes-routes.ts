@@ -10,6 +10,7 @@ import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
 import { topicMatches } from '../../recipe/match';
 import { syncRecipeTrigger } from '../../recipe/trigger-sync';
+import type { RunStartSettings } from '../../engine/start-runs';
 import type { RecipeStore, StoredRecipe } from '../../store/recipes';
 import type { Store } from '../../store/store';
 import { HttpError } from '../errors';
@@ -28,13 +29,13 @@ export interface RecipeRoutesDeps {
 }
 
 /** The recipe routes as a process mounts them: the store, the registry's catalog, Temporal for triggers. */
-export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; registry: ConnectorRegistry }): ApiRoute[] {
+export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; registry: ConnectorRegistry; runSettings: RunStartSettings }): ApiRoute[] {
   return recipeRoutes({
     recipes: opts.store.recipes,
     catalog: catalogOf(opts.registry),
     connections: async () => new Map((await opts.store.connections.list()).map((c) => [c.id, c.connector])),
     plans: opts.plans,
-    syncTrigger: (id, plan) => syncRecipeTrigger(opts.client, opts.taskQueue, id, plan),
+    syncTrigger: (id, plan) => syncRecipeTrigger(opts.client, opts.taskQueue, id, plan, opts.runSettings),
   });
 }
 

@@ -1,0 +1,184 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import type { Plan, PlanStep, RunResume, RunSummary, StepState } from '../../workflows/plan';
+import type { RunRecipeInput } from '../../workflows/run-recipe';
+import type { RecipeStore } from '../store/recipes';
+import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../temporal/search-attributes';
+
+export type RetryFrom = 'failed' | 'start';
+
+export interface RetryRunOptions {
+  /** Workflow id of the failed run. */
+  runId: string;
+  from: RetryFrom;
+  taskQueue: string;
+  /** Where the recipe's current (fixed) plan comes from. */
+  recipes: RecipeStore;
+  /** SWITCHYARD_CONNECTION_WAIT_LIMIT; the original run's limit when absent. */
+  connectionWaitMs?: number;
+}
+
+export interface RetryRunResult {
+  runId: string;
+  retryOf: string;
+  from: RetryFrom;
+  /** The top-level step the new run starts at. */
+  fromStepId: string;
+}
+
+/** Why a run cannot be retried; `status` is the HTTP status the API answers with. */
+export class RetryRunError extends Error {
+  constructor(
+    readonly status: 404 | 409,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** Failure type of a run that ended because a step failed (workflows/run-recipe.ts). */
+const recipeRunFailedType = 'RecipeRunFailed';
+const retrySuffix = /-retry-(\d+)$/;
+
+/**
+ * Retries a failed run as a new run of the recipe's current plan (the fixed recipe) for the same
+ * event. From `failed`: the top-level steps before the failed one keep their states and outputs
+ * from the failed run and are not run again (no second side effect); the new run starts at the
+ * failed top-level step. From `start`: everything runs again. The new run's id is the original's
+ * plus `-retry-<n>`; its memo and summary name the run it retries.
+ */
+export async function retryRun(client: Client, opts: RetryRunOptions): Promise<RetryRunResult> {
+  const { runId, from } = opts;
+  const handle = client.workflow.getHandle(runId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new RetryRunError(404, 'not_found', `run ${runId} does not exist`);
+    throw err;
+  }
+  if (description.type !== 'runRecipe') throw new RetryRunError(404, 'not_found', `run ${runId} does not exist`);
+  if (description.status.name !== 'FAILED') {
+    throw new RetryRunError(409, 'run_not_failed', `run ${runId} is ${description.status.name.toLowerCase()}; only failed runs can be retried`, { status: description.status.name });
+  }
+
+  const original = await startInput(client, runId, description.runId);
+  const stored = await opts.recipes.get<Plan>(original.plan.recipeId);
+  if (!stored) throw new RetryRunError(409, 'recipe_gone', `recipe ${original.plan.recipeId} no longer exists; run ${runId} cannot be retried`);
+  const plan = stored.plan;
+  const firstStep = plan.steps[0]?.id;
+  if (!firstStep) throw new RetryRunError(409, 'recipe_empty', `recipe ${plan.recipeId} has no steps`);
+
+  let resume: RunResume = { retryOf: runId, fromStepId: firstStep, steps: {} };
+  if (from === 'failed') resume = resumeAtFailedStep(runId, original.plan, plan, await failedSummary(handle, runId));
+
+  const input: RunRecipeInput = { plan, event: original.event, resume };
+  const connectionWaitMs = opts.connectionWaitMs ?? original.connectionWaitMs;
+  if (connectionWaitMs !== undefined) input.connectionWaitMs = connectionWaitMs;
+
+  const root = runId.replace(retrySuffix, '');
+  let n = Number(retrySuffix.exec(runId)?.[1] ?? 0);
+  for (let tries = 0; tries < 100; tries++) {
+    const workflowId = `${root}-retry-${++n}`;
+    try {
+      await client.workflow.start('runRecipe', {
+        taskQueue: opts.taskQueue,
+        workflowId,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [input],
+        memo: { retryOf: runId, retryFrom: from },
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: RecipeId, value: plan.recipeId },
+          { key: RecipeVersion, value: plan.version },
+          { key: TriggerEvent, value: original.event.topic },
+          { key: ConnectionIds, value: plan.connections },
+          { key: RunStatus, value: 'running' },
+        ]),
+      });
+      return { runId: workflowId, retryOf: runId, from, fromStepId: resume.fromStepId };
+    } catch (err) {
+      // An earlier retry took this number: take the next.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+  throw new RetryRunError(409, 'too_many_retries', `run ${root} has been retried 100 times`);
+}
+
+/** The failed run's own input (plan pinned at its start, the event, its wait limit), from the first history event. */
+async function startInput(client: Client, workflowId: string, runId: string): Promise<RunRecipeInput> {
+  const page = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId, runId },
+    maximumPageSize: 1,
+  });
+  const started = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const [input] = await decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads);
+  if (!input) throw new Error(`run ${workflowId} has no start input`);
+  return input as RunRecipeInput;
+}
+
+/** The summary a failed run carries in its failure details. */
+async function failedSummary(handle: ReturnType<Client['workflow']['getHandle']>, runId: string): Promise<RunSummary> {
+  try {
+    await handle.result();
+  } catch (err) {
+    const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === recipeRunFailedType) {
+      const summary = cause.details?.[0] as RunSummary | undefined;
+      if (summary?.error) return summary;
+    }
+  }
+  throw new RetryRunError(409, 'no_failed_step', `run ${runId} did not fail at a step; retry it from the start`, { suggestion: { from: 'start' } });
+}
+
+/**
+ * Resume point of a retry from the failed step: the failed step's top-level ancestor in the
+ * original plan. The current plan must have the same steps (ids and kinds, nested included) before
+ * it, or the kept outputs would belong to steps that changed.
+ */
+export function resumeAtFailedStep(runId: string, original: Plan, current: Plan, summary: RunSummary): RunResume {
+  const failedId = summary.error!.stepId;
+  const index = original.steps.findIndex((s) => flatten([s]).some((n) => n.id === failedId));
+  if (index < 0) throw new RetryRunError(409, 'no_failed_step', `run ${runId} failed at step ${failedId}, which its plan does not have; retry it from the start`, { suggestion: { from: 'start' } });
+  const fromStepId = original.steps[index]!.id;
+  const before = flatten(original.steps.slice(0, index));
+  const currentIndex = current.steps.findIndex((s) => s.id === fromStepId);
+  if (currentIndex < 0) {
+    throw new RetryRunError(409, 'recipe_changed', `step ${fromStepId} (where run ${runId} failed) is no longer in recipe ${current.recipeId}; retry from the start`, {
+      stepId: fromStepId,
+      suggestion: { from: 'start' },
+    });
+  }
+  const nowBefore = flatten(current.steps.slice(0, currentIndex));
+  for (let i = 0; i < Math.max(before.length, nowBefore.length); i++) {
+    const was = before[i];
+    const is = nowBefore[i];
+    if (was?.id === is?.id && was?.kind === is?.kind) continue;
+    const stepId = was?.id ?? is!.id;
+    const what = !is
+      ? `step ${was!.id} was removed`
+      : !was
+        ? `step ${is.id} was added`
+        : was.id !== is.id
+          ? `step ${was.id} is now step ${is.id}`
+          : `step ${was.id} changed from ${was.kind} to ${is.kind}`;
+    throw new RetryRunError(409, 'recipe_changed', `${what} before the failed step ${fromStepId} since run ${runId}; kept outputs would not fit — retry from the start`, {
+      stepId,
+      suggestion: { from: 'start' },
+    });
+  }
+  const steps: Record<string, StepState> = {};
+  for (const step of before) {
+    const state = summary.steps[step.id];
+    if (state) steps[step.id] = state;
+  }
+  return { retryOf: runId, fromStepId, steps };
+}
+
+/** Steps and their nested steps, in order (forEach bodies have no per-step state, so they are left out). */
+function flatten(steps: PlanStep[]): PlanStep[] {
+  return steps.flatMap((step) => (step.kind === 'branch' ? [step, ...step.cases.flatMap((c) => flatten(c.steps)), ...flatten(step.else ?? [])] : [step]));
+}

@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { Command } from 'commander';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
+import { actionCatalog } from '../../connectors/registry';
+import { ApiClient, ApiError } from '../../src/cli/api-client';
+import { registerRunsRetry } from '../../src/cli/runs-retry-command';
+import { compileRecipe } from '../../src/recipe/compile';
+import type { ApiHandle } from '../../src/runtime/api';
+import type { Store } from '../../src/store/store';
+import type { RunRecipeInput } from '../../workflows/run-recipe';
+import type { RunSummary } from '../../workflows/plan';
+import { JiraFake } from '../fakes/jira-fake';
+import { SlackFake } from '../fakes/slack-fake';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { call } from './api-harness';
+
+const connections = new Map([
+  ['jira-main', 'jira'],
+  ['slack-main', 'slack'],
+]);
+
+/** Issue 5's retry flow: step 2 fails non-retryably → fix the recipe → retry from step 2; step 1's vendor sees no second call. */
+describe('retry a failed run', () => {
+  const admin = `sy_admin_${randomBytes(24).toString('hex')}`;
+  const recipeId = `retry-${randomBytes(3).toString('hex')}`;
+  const topic = `retry.${recipeId}`;
+  let engine: TestEngine;
+  let store: Store;
+  let client: Client;
+  let api: ApiHandle;
+  let jira: JiraFake;
+  let slack: SlackFake;
+
+  async function apply(recipe: Record<string, unknown>) {
+    const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+    await store.recipes.apply(recipe, compiled.plan);
+    api.plans.invalidate();
+  }
+  const recipe = (channel: string, firstStepId = 'ticket') => ({
+    id: recipeId,
+    name: 'Ticket, then tell Slack',
+    trigger: { type: 'event', event: topic },
+    steps: [
+      { id: firstStepId, action: 'jira.createIssue', connection: 'jira-main', input: { project: 'SUP', summary: 'Order {{ trigger.data.order }} stuck' } },
+      { id: 'notify', action: 'slack.postMessage', connection: 'slack-main', input: { channel, text: `Created {{ steps.${firstStepId}.key }}` } },
+    ],
+  });
+  const retry = (runId: string, body?: unknown) => call(api.url, 'POST', `/api/v1/runs/${encodeURIComponent(runId)}/retry`, { token: admin, body });
+
+  /** `switchyard runs retry …` against this engine's API. */
+  async function cli(...argv: string[]): Promise<string[]> {
+    const lines: string[] = [];
+    const runs = new Command().exitOverride();
+    registerRunsRetry(runs.command('runs'), { client: (o) => new ApiClient(o.url ?? api.url, o.token ?? admin), print: (l) => lines.push(l) });
+    await runs.parseAsync(['node', 'switchyard', 'runs', ...argv]);
+    return lines;
+  }
+
+  beforeAll(async () => {
+    jira = await new JiraFake().start();
+    slack = await new SlackFake().start();
+    engine = await startTestEngine('retry', { SWITCHYARD_ADMIN_TOKEN: admin, SWITCHYARD_CONNECTION_WAIT_LIMIT: '2h' }, async (s) => {
+      await s.connections.create({
+        id: 'jira-main',
+        connector: 'jira',
+        name: 'Jira',
+        credentials: { username: 'bot@example.com', password: 'jira-api-token', siteUrl: 'https://acme.atlassian.net' },
+        baseUrl: jira.url,
+      });
+      await s.connections.create({ id: 'slack-main', connector: 'slack', name: 'Slack', credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
+    });
+    ({ store, client, api } = engine);
+  }, 120_000);
+  afterAll(async () => {
+    await engine?.stop();
+    await jira?.close();
+    await slack?.close();
+  });
+
+  it('retries from the failed step with the fixed recipe, keeping step 1 (no second Jira call); from start repeats it', async () => {
+    await apply(recipe('#no-such-channel'));
+    const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic, id: 'order-1', data: { order: 1 } } });
+    expect(posted.status).toBe(202);
+    const failedId: string = posted.body.runs[0].runId;
+    const failed = client.workflow.getHandle(failedId);
+    await expect(failed.result()).rejects.toThrow();
+    expect(jira.issues).toHaveLength(1);
+    expect(slack.received('POST', '/chat.postMessage')).toHaveLength(1);
+    expect(slack.messages).toHaveLength(0);
+
+    // The ingress carried SWITCHYARD_CONNECTION_WAIT_LIMIT into the run's input.
+    const history = await failed.fetchHistory();
+    const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads)) as RunRecipeInput[];
+    expect(input?.connectionWaitMs).toBe(2 * 3_600_000);
+
+    await apply(recipe('#support'));
+    const retried = await retry(failedId, { from: 'failed' });
+    expect(retried.status).toBe(202);
+    expect(retried.body).toEqual({ runId: `${failedId}-retry-1`, retryOf: failedId, from: 'failed', fromStepId: 'notify' });
+    const summary = (await client.workflow.getHandle(retried.body.runId).result()) as RunSummary;
+    expect(summary).toMatchObject({ status: 'succeeded', retryOf: failedId });
+    expect(summary.steps.ticket).toMatchObject({ status: 'succeeded', attempts: 1, output: { key: 'SUP-1' } });
+    expect(summary.steps.notify).toMatchObject({ status: 'succeeded', attempts: 1, input: { channel: '#support', text: 'Created SUP-1' } });
+    expect(jira.received('POST', '/rest/api/3/issue')).toHaveLength(1);
+    expect(jira.issues).toHaveLength(1);
+    expect(slack.received('POST', '/chat.postMessage')).toHaveLength(2);
+    expect(slack.messages.map((m) => m.text)).toEqual(['Created SUP-1']);
+    const description = await client.workflow.getHandle(retried.body.runId).describe();
+    expect(description.memo).toEqual({ retryOf: failedId, retryFrom: 'failed' });
+    expect(description.searchAttributes).toMatchObject({ RecipeId: [recipeId], RunStatus: ['succeeded'], TriggerEvent: [topic] });
+
+    const fromStart = await retry(failedId, { from: 'start' });
+    expect(fromStart.status).toBe(202);
+    expect(fromStart.body).toMatchObject({ runId: `${failedId}-retry-2`, from: 'start', fromStepId: 'ticket' });
+    await client.workflow.getHandle(fromStart.body.runId).result();
+    expect(jira.received('POST', '/rest/api/3/issue')).toHaveLength(2);
+    expect(jira.issues).toHaveLength(2);
+    expect(slack.messages.map((m) => m.text)).toEqual(['Created SUP-1', 'Created SUP-2']);
+  });
+
+  it('refuses what cannot be retried: a missing run (404), a run that did not fail (409), a changed earlier step (409), a bad body (422)', async () => {
+    expect((await retry('run/nope/0000')).body.error).toMatchObject({ code: 'not_found', message: 'run run/nope/0000 does not exist' });
+    expect((await retry('run/nope/0000')).status).toBe(404);
+
+    // A run still waiting for an approval is running.
+    const waitingRecipe = { id: `${recipeId}-approval`, name: 'Waits', trigger: { type: 'event', event: `${topic}.approval` }, steps: [{ id: 'ok', waitFor: { approval: { timeout: '1h' } } }] };
+    await apply(waitingRecipe);
+    const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic: `${topic}.approval`, id: 'a-1', data: {} } });
+    const runningId: string = posted.body.runs[0].runId;
+    const running = await retry(runningId);
+    expect(running.status).toBe(409);
+    expect(running.body.error).toMatchObject({ code: 'run_not_failed', message: `run ${runningId} is running; only failed runs can be retried` });
+    await client.workflow.getHandle(runningId).terminate('test done');
+
+    // A failed run whose recipe renamed the step before the failed one.
+    await apply(recipe('#no-such-channel'));
+    const second = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic, id: 'order-2', data: { order: 2 } } });
+    const failedId: string = second.body.runs[0].runId;
+    await expect(client.workflow.getHandle(failedId).result()).rejects.toThrow();
+    await apply(recipe('#support', 'issue'));
+    const changed = await retry(failedId);
+    expect(changed.status).toBe(409);
+    expect(changed.body.error).toMatchObject({ code: 'recipe_changed', details: { stepId: 'ticket', suggestion: { from: 'start' } } });
+    expect(changed.body.error.message).toBe(`step ticket is now step issue before the failed step notify since run ${failedId}; kept outputs would not fit — retry from the start`);
+
+    // The CLI: from the start works with the renamed step.
+    expect(await cli('retry', failedId, '--from', 'start')).toEqual([`started ${failedId}-retry-1 (retry of ${failedId} from the start)`]);
+    await client.workflow.getHandle(`${failedId}-retry-1`).result();
+    const again = await cli('retry', `${failedId}-retry-1`).catch((err: unknown) => err);
+    expect(again).toBeInstanceOf(ApiError);
+    expect(again).toMatchObject({ status: 409, code: 'run_not_failed' });
+
+    const bad = await retry(failedId, { from: 'middle' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.message).toMatch(/^body\.from: /);
+  });
+});
