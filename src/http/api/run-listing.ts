@@ -127,7 +127,8 @@ export async function listRunsPage(client: Client, filters: RunFilters, pageSize
   }
   const runs: RunRow[] = [];
   for (const raw of response.executions ?? []) {
-    const info = await executionInfoFromRaw(raw, client.options.loadedDataConverter, undefined, client.options.namespace);
+    // The memo is not listed, and skipping it keeps one undecodable memo (a key this process lacks) from failing the page.
+    const info = await executionInfoFromRaw(withoutMemo(raw), client.options.loadedDataConverter, undefined, client.options.namespace);
     const attrs = info.typedSearchAttributes;
     runs.push({
       runId: info.workflowId,
@@ -156,4 +157,9 @@ function isPageToken(cursor: string): boolean {
 
 function badCursor(): HttpError {
   return new HttpError(400, 'invalid_query', 'query.cursor: not a cursor this server issued (or it expired); start again without cursor', { issues: [{ parameter: 'cursor', message: 'unknown cursor' }] });
+}
+
+/** The raw execution with its memo hidden (a protobuf message keeps defaults on its prototype, so it is wrapped, not spread). */
+function withoutMemo<T extends object>(raw: T): T {
+  return Object.assign(Object.create(raw) as T, { memo: null });
 }
