@@ -26,6 +26,7 @@ export class IntercomFake extends FakeServer {
   readonly contacts: Contact[] = [];
   readonly conversations: { type: 'conversation'; id: string; updated_at: number; state: string }[] = [];
   readonly tags: { type: 'tag'; id: string; name: string }[] = [];
+  private echoes: number[] = [];
 
   constructor() {
     const rateHeaders = (): Record<string, string> => ({
@@ -34,7 +35,7 @@ export class IntercomFake extends FakeServer {
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 10),
     });
     super({
-      auth: (req) => this.authenticate(req),
+      auth: (req) => this.echo(req) ?? this.authenticate(req),
       failures: {
         serverError: () => errorList(500, 'server_error', 'Server Error'),
         rateLimited: (s) =>
@@ -137,6 +138,21 @@ export class IntercomFake extends FakeServer {
       if (!t) this.tags.push((t = { type: 'tag', id: String(17000 + this.tags.length), name: b.name }));
       return ok(t);
     });
+  }
+
+  /**
+   * The next `times` requests are refused with `status` and an error message that quotes the
+   * request back, Authorization header and body included, as careless APIs' errors do.
+   */
+  failEchoing(status = 400, times = 1): this {
+    for (let i = 0; i < times; i++) this.echoes.push(status);
+    return this;
+  }
+
+  private echo(req: FakeRequest): FakeResponse | undefined {
+    const status = this.echoes.shift();
+    if (status === undefined) return undefined;
+    return errorList(status, 'parameter_invalid', `Could not process ${req.method} ${req.path} (authorization: ${req.headers.authorization ?? 'none'}): ${req.rawBody}`);
   }
 
   private authenticate(req: FakeRequest): FakeResponse | undefined {
