@@ -141,18 +141,21 @@ export class IntercomFake extends FakeServer {
   }
 
   /**
-   * The next `times` requests are refused with `status` and an error message that quotes the
-   * request back, Authorization header and body included, as careless APIs' errors do.
+   * The next request is refused with `status` and an error that quotes the request back, as
+   * careless APIs do: a 401 quotes the Authorization header it refused, anything else the whole
+   * request (header and body).
    */
-  failEchoing(status = 400, times = 1): this {
-    for (let i = 0; i < times; i++) this.echoes.push(status);
+  failEchoing(status = 400): this {
+    this.echoes.push(status);
     return this;
   }
 
   private echo(req: FakeRequest): FakeResponse | undefined {
     const status = this.echoes.shift();
     if (status === undefined) return undefined;
-    return errorList(status, 'parameter_invalid', `Could not process ${req.method} ${req.path} (authorization: ${req.headers.authorization ?? 'none'}): ${req.rawBody}`);
+    const authorization = req.headers.authorization ?? 'none';
+    if (status === 401) return errorList(401, 'unauthorized', `Access Token Invalid (got ${authorization})`);
+    return errorList(status, 'parameter_invalid', `Could not process ${req.method} ${req.path} (authorization: ${authorization}): ${req.rawBody}`);
   }
 
   private authenticate(req: FakeRequest): FakeResponse | undefined {

@@ -66,7 +66,7 @@ interface Secrets {
 /**
  * API token → connection with canary credentials → posted events with a payload canary: one run
  * succeeds; one meets a vendor error quoting the request (token and payload) back; one meets a
- * 401, waits on the disconnected connection and completes after new credentials.
+ * 401 that quotes the token, waits on the disconnected connection and completes after new credentials.
  */
 async function canaryFlow(engine: TestEngine, intercom: IntercomFake, s: Secrets, suffix: string): Promise<string[]> {
   const { api, store } = engine;
@@ -109,14 +109,20 @@ async function canaryFlow(engine: TestEngine, intercom: IntercomFake, s: Secrets
   intercom.failEchoing(400);
   const echoed = await post();
   const failed = await settled(echoed, 'failed');
-  // The vendor's message, quoting token and payload, reached the engine's error path.
+  // The vendor's message, quoting token and payload, reached the engine's error path; the token the auth sent is scrubbed from it.
   expect(failed.steps[0].error).toMatchObject({ kind: 'InvalidInput' });
   expect(failed.steps[0].error.message).toContain(s.payload);
-  expect(failed.steps[0].error.message).toContain(s.credential);
+  expect(failed.steps[0].error.message).toContain('authorization: [redacted]');
 
-  intercom.revoked.add(s.credential);
+  // A 401 that quotes the token it refused: the reason kept on the connection (and logged) names no token.
+  intercom.failEchoing(401);
   const refused = await post();
-  await waitFor(async () => (await call(api.url, 'GET', `/api/v1/connections/${connectionId}`, { token })).body.status === 'disconnected', 'the connection to turn disconnected');
+  const disconnected = await waitFor(async () => {
+    const c = (await call(api.url, 'GET', `/api/v1/connections/${connectionId}`, { token })).body;
+    return c.status === 'disconnected' ? c : undefined;
+  }, 'the connection to turn disconnected');
+  expect(disconnected.statusReason).toContain('401');
+  expect(disconnected.statusReason).toContain('Access Token Invalid (got [redacted])');
   await settled(refused, 'waiting');
   intercom.tokens.add(s.rotatedCredential);
   const patched = await call(api.url, 'PATCH', `/api/v1/connections/${connectionId}`, { token, body: { credentials: { accessToken: s.rotatedCredential } } });
