@@ -85,7 +85,8 @@ describe('auth-lost flow', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ status: 'connected', statusReason: null });
     expect(JSON.stringify(updated.body)).not.toContain('second-token');
-    expect(events).toEqual(['connection.restored']);
+    // Other engine events (a disconnect relayed later, closed runs) may interleave; the restore is published once, at the update.
+    expect(events.filter((t) => t === 'connection.restored')).toHaveLength(1);
 
     const done = await waitFor(async () => {
       const run = await get(runPath);
