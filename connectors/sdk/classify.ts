@@ -1,3 +1,4 @@
+import { withoutSecrets } from './applied-secrets';
 import { ConnectorError, type FailureKind } from './errors';
 import type { HttpResponse } from './http-types';
 import type { StatusRule, VendorProfile } from './types';
@@ -60,10 +61,10 @@ export function genericErrorDetails(body: unknown): { message?: string; field?: 
 }
 
 /** Turns a non-2xx response into a classified ConnectorError. */
-export function classifyResponse(response: HttpResponse, vendor: VendorProfile, now = Date.now()): ConnectorError {
+export function classifyResponse(response: HttpResponse, vendor: VendorProfile, now = Date.now(), appliedSecrets: Iterable<string> = []): ConnectorError {
   const kind = kindForStatus(response.status, response.body, response, vendor);
   const details = vendor.errorDetails?.(response.body, response) ?? genericErrorDetails(response.body);
-  const what = details.message ?? `HTTP ${response.status}`;
+  const what = withoutSecrets(details.message ?? `HTTP ${response.status}`, appliedSecrets);
   const message = `${response.status} from ${vendor.vendor}: ${what}${details.field && !what.includes(details.field) ? ` (field ${details.field})` : ''}`;
   return new ConnectorError(kind, message, {
     status: response.status,

@@ -1,4 +1,5 @@
 import { errors as undiciErrors, request as undiciRequest, type Dispatcher } from 'undici';
+import { secretsOfHeader, withoutSecrets } from './applied-secrets';
 import { classifyResponse, retryAfterMs } from './classify';
 import { ConnectorError, isConnectorError } from './errors';
 import { BlockedDestinationError, sharedGuardedAgent } from './guarded-agent';
@@ -119,13 +120,18 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const wantsAuth = req.auth !== false && !!opts.applyAuth && (!baseOrigin || url.origin === baseOrigin);
     // Headers the auth added (whatever their name) are dropped with the standard ones on a cross-origin hop.
     const authHeaderNames = new Set<string>(sensitiveHeaders);
+    // What the auth sent, so a vendor error that quotes the request back cannot carry it into messages.
+    const applied = new Set<string>();
     const authedHeaders = async (u: URL) => {
       const h = { ...headers };
       if (wantsAuth) {
+        const params = new URLSearchParams(u.searchParams);
         const out: OutgoingRequest = { url: u, headers: h };
         await opts.applyAuth!(out);
         for (const [k, v] of Object.entries(h)) if (headers[k] !== v) authHeaderNames.add(k);
+        for (const [k, v] of u.searchParams) if (params.get(k) !== v) applied.add(v);
       }
+      for (const name of authHeaderNames) if (h[name]) secretsOfHeader(h[name]).forEach((v) => applied.add(v));
       return h;
     };
 
@@ -202,11 +208,11 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
         if (res.statusCode < 200 || res.statusCode >= 300) {
           if (req.allowErrorStatus) return response;
-          throw classifyResponse(response as HttpResponse, opts.vendor);
+          throw classifyResponse(response as HttpResponse, opts.vendor, Date.now(), applied);
         }
         const quirk = opts.vendor.inspect?.(response as HttpResponse);
         if (quirk) {
-          throw new ConnectorError(quirk.kind, `${opts.vendor.vendor}: ${quirk.message}`, {
+          throw new ConnectorError(quirk.kind, `${opts.vendor.vendor}: ${withoutSecrets(quirk.message, applied)}`, {
             status: res.statusCode,
             code: quirk.code,
             field: quirk.field,

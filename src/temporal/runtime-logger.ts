@@ -1,8 +1,19 @@
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel } from '@temporalio/worker';
 import type { Logger } from '../logging';
 
 const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', // The SDK's INFO is build chatter (webpack output, state changes): shown only at debug.
   info: 'WARN', warn: 'WARN', error: 'ERROR', fatal: 'ERROR', silent: 'ERROR' };
+
+/** The least severe SDK level shown at the application's `level`. */
+export function temporalLevelFor(level: string): LogLevel {
+  return levels[level] ?? 'WARN';
+}
+
+/** Writes one SDK log entry to the application logger at the matching level. */
+export function forwardTemporalEntry(logger: Logger, entry: LogEntry): void {
+  const method = entry.level === 'TRACE' ? 'trace' : entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
+  logger[method]({ temporal: entry.meta }, entry.message);
+}
 
 /**
  * Routes the Temporal SDK's own logs (worker state, bundling, activity failures) through the
@@ -10,11 +21,5 @@ const levels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG', // Th
  * worker or native connection is created.
  */
 export function installTemporalLogger(logger: Logger, level: string): void {
-  const temporalLevel = levels[level] ?? 'WARN';
-  Runtime.install({
-    logger: new DefaultLogger(temporalLevel, (entry) => {
-      const method = entry.level === 'TRACE' ? 'trace' : entry.level === 'DEBUG' ? 'debug' : entry.level === 'INFO' ? 'info' : entry.level === 'WARN' ? 'warn' : 'error';
-      logger[method]({ temporal: entry.meta }, entry.message);
-    }),
-  });
+  Runtime.install({ logger: new DefaultLogger(temporalLevelFor(level), (entry) => forwardTemporalEntry(logger, entry)) });
 }

@@ -26,6 +26,7 @@ export class IntercomFake extends FakeServer {
   readonly contacts: Contact[] = [];
   readonly conversations: { type: 'conversation'; id: string; updated_at: number; state: string }[] = [];
   readonly tags: { type: 'tag'; id: string; name: string }[] = [];
+  private echoes: number[] = [];
 
   constructor() {
     const rateHeaders = (): Record<string, string> => ({
@@ -34,7 +35,7 @@ export class IntercomFake extends FakeServer {
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 10),
     });
     super({
-      auth: (req) => this.authenticate(req),
+      auth: (req) => this.echo(req) ?? this.authenticate(req),
       failures: {
         serverError: () => errorList(500, 'server_error', 'Server Error'),
         rateLimited: (s) =>
@@ -137,6 +138,24 @@ export class IntercomFake extends FakeServer {
       if (!t) this.tags.push((t = { type: 'tag', id: String(17000 + this.tags.length), name: b.name }));
       return ok(t);
     });
+  }
+
+  /**
+   * The next request is refused with `status` and an error that quotes the request back, as
+   * careless APIs do: a 401 quotes the Authorization header it refused, anything else the whole
+   * request (header and body).
+   */
+  failEchoing(status = 400): this {
+    this.echoes.push(status);
+    return this;
+  }
+
+  private echo(req: FakeRequest): FakeResponse | undefined {
+    const status = this.echoes.shift();
+    if (status === undefined) return undefined;
+    const authorization = req.headers.authorization ?? 'none';
+    if (status === 401) return errorList(401, 'unauthorized', `Access Token Invalid (got ${authorization})`);
+    return errorList(status, 'parameter_invalid', `Could not process ${req.method} ${req.path} (authorization: ${authorization}): ${req.rawBody}`);
   }
 
   private authenticate(req: FakeRequest): FakeResponse | undefined {

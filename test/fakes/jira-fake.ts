@@ -6,6 +6,9 @@ const jiraError = (status: number, errorMessages: string[], errors: Record<strin
   json: { errorMessages, errors },
 });
 
+/** What Jira Cloud answers for missing, wrong or revoked Basic credentials (vendor-apis.md §4). */
+const unauthenticated = (): FakeResponse => ({ status: 401, json: { errorMessages: ['Client must be authenticated to access this resource.'], errors: {} } });
+
 interface Adf {
   type?: unknown;
   version?: unknown;
@@ -31,7 +34,7 @@ export class JiraFake extends FakeServer {
           headers: { 'retry-after': String(s), 'x-ratelimit-reset': new Date(Date.now() + s * 1000).toISOString().slice(0, 16) + 'Z', 'ratelimit-reason': 'jira-burst-based' },
           text: '',
         }),
-        unauthorized: () => ({ status: 401, json: { errorMessages: ['Client must be authenticated to access this resource.'], errors: {} } }),
+        unauthorized: unauthenticated,
       },
     });
     this.route('POST', '/rest/api/3/issue', (req) => {
@@ -89,12 +92,21 @@ export class JiraFake extends FakeServer {
     this.route('GET', '/rest/api/3/myself', () => ({ status: 200, json: { accountId: 'abc', emailAddress: 'bot@example.com' } }));
   }
 
+  /** The API token is revoked in Atlassian: from now on every request made with it answers 401. */
+  revokeToken(token: string): this {
+    this.revoked.add(token);
+    return this;
+  }
+
+  /** `user` creates a new API token (what a person then pastes into the connection). */
+  issueToken(user: string, token: string): this {
+    this.users.set(user, token);
+    return this;
+  }
+
   private authenticate(req: FakeRequest): FakeResponse | undefined {
     const c = basicCredentials(req);
-    // Jira answers 401 with an (often) empty or errorMessages body when credentials are wrong.
-    if (!c || this.users.get(c.user) !== c.password || this.revoked.has(c.password)) {
-      return { status: 401, json: { errorMessages: ['Client must be authenticated to access this resource.'], errors: {} } };
-    }
+    if (!c || this.users.get(c.user) !== c.password || this.revoked.has(c.password)) return unauthenticated();
     if (req.method !== 'GET' && !String(req.headers['content-type'] ?? '').includes('application/json')) {
       return { status: 415, text: 'Unsupported Media Type' };
     }

@@ -1,44 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { actionCatalog } from '../../connectors/registry';
 import { compileRecipe } from '../../src/recipe/compile';
 import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
+import { IntercomFake } from '../fakes/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { waitFor } from '../support/temporal';
 import { call } from './api-harness';
 
-/** Intercom's POST /tags, counting calls. */
-async function fakeIntercom() {
-  const names: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const { name } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { name: string };
-      names.push(name);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'tag', id: String(names.length), name }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, names, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-/** Issue 5's pause flow: pause, 5 events accepted and waiting, resume, all 5 complete once. */
+/** Issue 5's pause flow: pause, 5 signed webhooks accepted and waiting, resume, all 5 complete once. */
 describe('pause flow', () => {
   const admin = `sy_admin_${randomBytes(24).toString('hex')}`;
   let engine: TestEngine;
   let store: Store;
   let client: Client;
   let api: ApiHandle;
-  let intercom: Awaited<ReturnType<typeof fakeIntercom>>;
+  let intercom: IntercomFake;
+  const clientSecret = randomBytes(16).toString('hex');
 
   beforeAll(async () => {
-    intercom = await fakeIntercom();
+    intercom = await new IntercomFake().start();
     engine = await startTestEngine('pause', { SWITCHYARD_ADMIN_TOKEN: admin });
     ({ store, client, api } = engine);
   }, 120_000);
@@ -47,18 +31,18 @@ describe('pause flow', () => {
     await intercom?.close();
   });
 
-  it('keeps 5 events waiting while paused, and completes all 5 after resume', async () => {
+  it('keeps 5 webhook runs waiting while paused, and completes all 5 after resume', async () => {
     const connectionId = `intercom-${randomBytes(3).toString('hex')}`;
     const created = await call(api.url, 'POST', '/api/v1/connections', {
       token: admin,
-      body: { id: connectionId, connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'tok_live_example' }, baseUrl: intercom.url },
+      body: { id: connectionId, connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token', clientSecret }, baseUrl: intercom.url },
     });
     expect(created.status).toBe(201);
     const recipe = {
       id: `tag-${connectionId}`,
-      name: 'Tag on posted event',
-      trigger: { type: 'event', event: `paused.${connectionId}` },
-      steps: [{ id: 'tag', action: 'intercom.tag', connection: connectionId, input: { name: '{{ trigger.n }}', contacts: ['c-1'] } }],
+      name: 'Tag each new conversation',
+      trigger: { type: 'webhook', connection: connectionId, event: 'conversation.user.created' },
+      steps: [{ id: 'tag', action: 'intercom.tag', connection: connectionId, input: { name: '{{ trigger.data.item.id }}', contacts: ['c-1'] } }],
     };
     const compiled = compileRecipe(recipe, { actions: actionCatalog, connections: new Map([[connectionId, 'intercom']]) });
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
@@ -68,18 +52,21 @@ describe('pause flow', () => {
     expect((await call(api.url, 'POST', `/api/v1/connections/${connectionId}/pause`, { token: admin })).body.status).toBe('paused');
     const runIds: string[] = [];
     for (let n = 1; n <= 5; n++) {
-      const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic: `paused.${connectionId}`, id: `e${n}`, data: { n: `tag-${n}` } } });
+      const body = intercomNotification('conversation.user.created', { type: 'conversation', id: `tag-${n}` });
+      const posted = await postIntercomWebhook(api.url, connectionId, body, clientSecret);
       expect(posted.status).toBe(202);
-      runIds.push(posted.body.runs[0].runId);
+      runIds.push(((await posted.json()) as { runs: { runId: string }[] }).runs[0]!.runId);
     }
     await waitFor(async () => (await call(api.url, 'GET', `/api/v1/connections/${connectionId}`, { token: admin })).body.waitingRuns === 5, '5 runs waiting on the paused connection');
-    for (const id of runIds) expect((await client.workflow.getHandle(id).query<{ status: string }>('state')).status).toBe('waiting');
-    expect(intercom.names).toEqual([]);
+    for (const id of runIds) expect((await call(api.url, 'GET', `/api/v1/runs/${encodeURIComponent(id)}`, { token: admin })).body.status).toBe('waiting');
+    const tagCalls = () => intercom.received('POST', '/tags').map((r) => (r.body as { name: string }).name);
+    expect(tagCalls()).toEqual([]);
 
     expect((await call(api.url, 'POST', `/api/v1/connections/${connectionId}/resume`, { token: admin })).body.status).toBe('connected');
     const results = await Promise.all(runIds.map((id) => client.workflow.getHandle(id).result() as Promise<{ status: string }>));
     expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
-    expect([...intercom.names].sort()).toEqual(['tag-1', 'tag-2', 'tag-3', 'tag-4', 'tag-5']);
+    expect(tagCalls().sort()).toEqual(['tag-1', 'tag-2', 'tag-3', 'tag-4', 'tag-5']);
+    expect(intercom.tags.map((t) => t.name).sort()).toEqual(['tag-1', 'tag-2', 'tag-3', 'tag-4', 'tag-5']);
 
     // The connection's activity log, derived from those runs, and its exports.
     const activity = await call(api.url, 'GET', `/api/v1/connections/${connectionId}/activity`, { token: admin });

@@ -1,108 +1,220 @@
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Client } from '@temporalio/client';
 import { actionCatalog } from '../../connectors/registry';
-import type { Config } from '../../src/config/config';
 import { compileRecipe } from '../../src/recipe/compile';
-import type { ApiHandle } from '../../src/runtime/api';
-import type { Store } from '../../src/store/store';
+import { IntercomFake } from '../fakes/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { waitFor } from '../support/temporal';
 import { call } from './api-harness';
 
 const run = promisify(execFile);
 
-/** The canary as plaintext and in each base64 alignment. */
+/** The canary as plaintext, hex, and in each base64 alignment. */
 function needles(canary: string): string[] {
-  const forms = [canary];
+  const forms = [canary, Buffer.from(canary).toString('hex')];
   for (let shift = 0; shift < 3; shift++) forms.push(Buffer.from('x'.repeat(shift) + canary).toString('base64').slice(Math.ceil((shift * 4) / 3) + 1, -4));
   return forms;
 }
 
-/** A stand-in for Intercom's POST /tags that records what it was sent. */
-async function fakeIntercom(): Promise<{ url: string; seen: { authorization?: string; body: string }[]; close(): Promise<void> }> {
-  const seen: { authorization?: string; body: string }[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      seen.push({ authorization: req.headers.authorization, body });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'tag', id: '17513', name: (JSON.parse(body) as { name: string }).name }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+function expectNoCanary(haystack: string, secrets: Record<string, string>, where: string): void {
+  for (const [name, secret] of Object.entries(secrets)) {
+    for (const needle of needles(secret)) expect(haystack.includes(needle), `${where} contains the ${name} (${needle})`).toBe(false);
+  }
 }
 
-/** Full stack: API token → connection with canary credentials → posted event with a canary → real run. */
-describe('canary sweep through the whole engine', () => {
-  const credentialCanary = `CREDCANARY${randomBytes(16).toString('hex')}`;
-  const payloadCanary = `DATACANARY${randomBytes(16).toString('hex')}`;
-  const admin = `sy_admin_${randomBytes(24).toString('hex')}`;
-  let engine: TestEngine;
-  let config: Config;
-  let store: Store;
-  let client: Client;
-  let api: ApiHandle;
-  let intercom: Awaited<ReturnType<typeof fakeIntercom>>;
+function onPath(binary: string): string | undefined {
+  return (process.env.PATH ?? '').split(path.delimiter).filter((dir) => path.isAbsolute(dir)).map((dir) => path.join(dir, binary)).find((file) => existsSync(file));
+}
 
-  beforeAll(async () => {
-    intercom = await fakeIntercom();
-    engine = await startTestEngine('canary', { SWITCHYARD_ADMIN_TOKEN: admin });
-    ({ config, store, client, api } = engine);
-  }, 120_000);
-  afterAll(async () => {
-    await engine?.stop();
-    await intercom?.close();
+/** A fresh database next to the test run's own, dropped afterwards. */
+async function freshPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = inject('postgresUrl');
+  const name = `switchyard_canary_${randomBytes(6).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** Captured log lines (pino JSON). */
+function logCapture() {
+  const lines: string[] = [];
+  return { lines, destination: { write: (line: string) => void lines.push(line) } };
+}
+
+interface Secrets {
+  credential: string;
+  rotatedCredential: string;
+  payload: string;
+  apiToken: string;
+}
+
+/**
+ * API token → connection with canary credentials → posted events with a payload canary: one run
+ * succeeds; one meets a vendor error quoting the request (token and payload) back; one meets a
+ * 401 that quotes the token, waits on the disconnected connection and completes after new credentials.
+ */
+async function canaryFlow(engine: TestEngine, intercom: IntercomFake, s: Secrets, suffix: string): Promise<string[]> {
+  const { api, store } = engine;
+  const connectionId = `intercom-canary-${suffix}`;
+  const token = s.apiToken;
+  intercom.tokens.add(s.credential);
+  const created = await call(api.url, 'POST', '/api/v1/connections', {
+    token,
+    body: { id: connectionId, connector: 'intercom', name: 'Intercom', credentials: { accessToken: s.credential }, baseUrl: intercom.url },
+  });
+  expect(created.status).toBe(201);
+  const recipe = {
+    id: `canary-tag-${suffix}`,
+    name: 'Tag from a posted event',
+    trigger: { type: 'event', event: `canary.${suffix}` },
+    steps: [{ id: 'tag', action: 'intercom.tag', connection: connectionId, input: { name: '{{ trigger.secret }}', contacts: ['c-1'] } }],
+  };
+  const compiled = compileRecipe(recipe, { actions: actionCatalog, connections: new Map([[connectionId, 'intercom']]) });
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+  await store.recipes.apply(recipe, compiled.plan);
+  api.plans.invalidate();
+
+  const post = async () => {
+    const posted = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic: `canary.${suffix}`, id: randomUUID(), data: { secret: s.payload } } });
+    expect(posted.status).toBe(202);
+    return posted.body.runs[0].runId as string;
+  };
+  const runNow = async (runId: string) => (await call(api.url, 'GET', `/api/v1/runs/${encodeURIComponent(runId)}`, { token })).body;
+  const settled = (runId: string, status: string) => waitFor(async () => ((await runNow(runId)).status === status ? runNow(runId) : undefined), `run ${runId} to be ${status}`);
+
+  const ok = await post();
+  const okRun = await settled(ok, 'succeeded');
+  // Decoded for the API's reader: the output carries the payload canary back.
+  expect(JSON.stringify(okRun.steps[0].output)).toContain(s.payload);
+  const tagCalls = intercom.received('POST', '/tags');
+  expect(tagCalls).toHaveLength(1);
+  expect(tagCalls[0]!.headers.authorization).toBe(`Bearer ${s.credential}`);
+  expect(tagCalls[0]!.rawBody).toContain(s.payload);
+
+  intercom.failEchoing(400);
+  const echoed = await post();
+  const failed = await settled(echoed, 'failed');
+  // The vendor's message, quoting token and payload, reached the engine's error path; the token the auth sent is scrubbed from it.
+  expect(failed.steps[0].error).toMatchObject({ kind: 'InvalidInput' });
+  expect(failed.steps[0].error.message).toContain(s.payload);
+  expect(failed.steps[0].error.message).toContain('authorization: [redacted]');
+
+  // A 401 that quotes the token it refused: the reason kept on the connection (and logged) names no token.
+  intercom.failEchoing(401);
+  const refused = await post();
+  const disconnected = await waitFor(async () => {
+    const c = (await call(api.url, 'GET', `/api/v1/connections/${connectionId}`, { token })).body;
+    return c.status === 'disconnected' ? c : undefined;
+  }, 'the connection to turn disconnected');
+  expect(disconnected.statusReason).toContain('401');
+  expect(disconnected.statusReason).toContain('Access Token Invalid (got [redacted])');
+  await settled(refused, 'waiting');
+  intercom.tokens.add(s.rotatedCredential);
+  const patched = await call(api.url, 'PATCH', `/api/v1/connections/${connectionId}`, { token, body: { credentials: { accessToken: s.rotatedCredential } } });
+  expect(patched.body.status).toBe('connected');
+  await settled(refused, 'succeeded');
+  return [ok, echoed, refused];
+}
+
+/** Raw history as `temporal workflow show --output json` prints it, without the codec. */
+async function expectCleanHistories(runIds: string[], s: Secrets): Promise<void> {
+  for (const runId of runIds) {
+    const { stdout: history } = await run(inject('temporalCliPath'), ['workflow', 'show', '--workflow-id', runId, '--output', 'json', '--address', inject('temporalAddress')], { maxBuffer: 64 * 1024 * 1024 });
+    expect(history).toContain('EVENT_TYPE_ACTIVITY_TASK_');
+    expectNoCanary(history, { ...s }, `history of ${runId}`);
+  }
+}
+
+/** Logs are scanned at debug level, where the most is written: API, worker and the Temporal SDK's own lines. */
+function expectCleanLogs(lines: string[], secrets: Record<string, string>): void {
+  const logs = lines.join('');
+  // The paths that could leak were taken: the SDK logged the failed activities, the resolver the disconnect.
+  expect(lines.some((l) => JSON.parse(l).msg === 'Activity failed')).toBe(true);
+  expect(lines.some((l) => JSON.parse(l).msg === 'connection disconnected: authentication lost')).toBe(true);
+  expectNoCanary(logs, secrets, 'the logs');
+}
+
+describe('canary sweep through the whole engine', () => {
+  const secrets = (): Secrets => ({
+    credential: `CREDCANARY${randomBytes(16).toString('hex')}`,
+    rotatedCredential: `CREDCANARY${randomBytes(16).toString('hex')}`,
+    payload: `DATACANARY${randomBytes(16).toString('hex')}`,
+    apiToken: `sy_admin_${randomBytes(24).toString('hex')}`,
   });
 
-  it('finds no canary in raw history or the database, while the vendor received both', async () => {
-    const created = await call(api.url, 'POST', '/api/v1/connections', {
-      token: admin,
-      body: { id: 'intercom-canary', connector: 'intercom', name: 'Intercom', credentials: { accessToken: credentialCanary }, baseUrl: intercom.url },
+  describe('on SQLite', () => {
+    const s = secrets();
+    const logs = logCapture();
+    let engine: TestEngine;
+    let intercom: IntercomFake;
+
+    beforeAll(async () => {
+      intercom = await new IntercomFake().start();
+      engine = await startTestEngine('canary', { SWITCHYARD_ADMIN_TOKEN: s.apiToken, LOG_LEVEL: 'debug' }, undefined, { logDestination: logs.destination });
+    }, 120_000);
+    afterAll(async () => {
+      await engine?.stop();
+      await intercom?.close();
     });
-    expect(created.status).toBe(201);
-    const recipe = {
-      id: 'canary-tag',
-      name: 'Tag from a posted event',
-      trigger: { type: 'event', event: 'canary.posted' },
-      steps: [{ id: 'tag', action: 'intercom.tag', connection: 'intercom-canary', input: { name: '{{ trigger.secret }}', contacts: ['c-1'] } }],
-    };
-    const compiled = compileRecipe(recipe, { actions: actionCatalog, connections: new Map([['intercom-canary', 'intercom']]) });
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-    await store.recipes.apply(recipe, compiled.plan);
-    api.plans.invalidate();
 
-    const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic: 'canary.posted', id: randomUUID(), data: { secret: payloadCanary } } });
-    expect(posted.status).toBe(202);
-    const runId: string = posted.body.runs[0].runId;
-    const result = (await client.workflow.getHandle(runId).result()) as { status: string; steps: Record<string, { output?: unknown }> };
-    expect(result.status).toBe('succeeded');
-    // Decoded by the client: the output carries the payload canary back.
-    expect(JSON.stringify(result.steps.tag?.output)).toContain(payloadCanary);
-    expect(intercom.seen).toHaveLength(1);
-    expect(intercom.seen[0]!.authorization).toBe(`Bearer ${credentialCanary}`);
-    expect(intercom.seen[0]!.body).toContain(payloadCanary);
+    it('finds no canary in raw history, the debug logs or the database file, while the vendor received them', async () => {
+      const runIds = await canaryFlow(engine, intercom, s, 'sqlite');
+      await expectCleanHistories(runIds, s);
+      expectCleanLogs(logs.lines, { ...s });
 
-    const { stdout: history } = await run(inject('temporalCliPath'), ['workflow', 'show', '--workflow-id', runId, '--output', 'json', '--address', inject('temporalAddress')], { maxBuffer: 64 * 1024 * 1024 });
-    expect(history).toContain('EVENT_TYPE_ACTIVITY_TASK_COMPLETED');
-    for (const canary of [credentialCanary, payloadCanary]) for (const needle of needles(canary)) expect(history.includes(needle), `history contains ${needle}`).toBe(false);
+      const dbFile = engine.config.databaseUrl.slice('sqlite:'.length);
+      const dump = [dbFile, `${dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+      expect(dump).toContain('intercom-canary-sqlite');
+      expectNoCanary(dump, { credential: s.credential, rotatedCredential: s.rotatedCredential, apiToken: s.apiToken }, 'the database file');
+    }, 120_000);
+  });
 
-    const dbFile = config.databaseUrl.slice('sqlite:'.length);
-    const dump = [dbFile, `${dbFile}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
-    expect(dump.length).toBeGreaterThan(0);
-    expect(dump).toContain('intercom-canary');
-    for (const secret of [credentialCanary, admin]) for (const needle of needles(secret)) expect(dump.includes(needle), `database contains ${needle}`).toBe(false);
+  const pgDump = onPath('pg_dump');
+  describe.skipIf(!pgDump)(`on PostgreSQL${pgDump ? '' : ' (skipped: pg_dump is not on PATH)'}`, () => {
+    const s = secrets();
+    const logs = logCapture();
+    let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+    let engine: TestEngine;
+    let intercom: IntercomFake;
+
+    beforeAll(async () => {
+      intercom = await new IntercomFake().start();
+      database = await freshPostgresDatabase();
+      engine = await startTestEngine(
+        'canary-pg',
+        { SWITCHYARD_ADMIN_TOKEN: s.apiToken, LOG_LEVEL: 'debug', DATABASE_URL: database.url, SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64') },
+        undefined,
+        { logDestination: logs.destination },
+      );
+    }, 120_000);
+    afterAll(async () => {
+      await engine?.stop();
+      await intercom?.close();
+      await database?.drop();
+    });
+
+    it('finds no canary in raw history, the debug logs or a pg_dump of the database', async () => {
+      await expectCleanHistories(await canaryFlow(engine, intercom, s, 'postgres'), s);
+      expectCleanLogs(logs.lines, { ...s });
+      const { stdout: dump } = await run(pgDump!, ['--dbname', database.url, '--no-owner'], { maxBuffer: 64 * 1024 * 1024 });
+      expect(dump).toContain('intercom-canary-postgres');
+      expect(dump).toMatch(/COPY public\.api_tokens/);
+      expectNoCanary(dump, { credential: s.credential, rotatedCredential: s.rotatedCredential, apiToken: s.apiToken }, 'the pg_dump');
+    }, 120_000);
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import { parseConfig, type Config } from '../../src/config/config';
 import { createLogger, type Logger } from '../../src/logging';
@@ -11,6 +12,7 @@ import { openConfiguredStore } from '../../src/runtime/services';
 import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
+import { routeTemporalLogs } from './temporal-logs';
 
 export interface TestEngine {
   config: Config;
@@ -22,12 +24,22 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
+export interface TestEngineOptions {
+  /** Where the engine's log lines go (API, worker and the Temporal SDK's own); stdout by default. */
+  logDestination?: DestinationStream;
+}
+
 /**
  * The whole engine in-process on the shared dev server: its own task queue and data dir, a silent
- * logger, loopback egress allowed (for vendor fakes). `prepare` runs on the store before the
- * worker and API start.
+ * logger (Temporal SDK logs included), loopback egress allowed (for vendor fakes). `prepare` runs
+ * on the store before the worker and API start.
  */
-export async function startTestEngine(name: string, env: Record<string, string> = {}, prepare?: (store: Store) => Promise<void>): Promise<TestEngine> {
+export async function startTestEngine(
+  name: string,
+  env: Record<string, string> = {},
+  prepare?: (store: Store) => Promise<void>,
+  options: TestEngineOptions = {},
+): Promise<TestEngine> {
   const config = parseConfig({
     PORT: '0',
     TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -37,7 +49,8 @@ export async function startTestEngine(name: string, env: Record<string, string> 
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, options.logDestination);
+  routeTemporalLogs(logger, config.LOG_LEVEL);
   const store = await openConfiguredStore(config);
   await prepare?.(store);
   const target = temporalTarget(config);

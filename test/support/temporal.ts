@@ -1,8 +1,11 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { inject } from 'vitest';
+import { createLogger } from '../../src/logging';
+import { routeTemporalLogs } from './temporal-logs';
 
 /** The time-skipping test server, from the same binary resolution as everything else. */
 export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  routeTemporalLogs(createLogger('silent'), 'silent');
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
   });
@@ -10,6 +13,7 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 
 /** A client/connection environment on the shared real dev server started by the global setup. */
 export function connectToDevServer(): Promise<TestWorkflowEnvironment> {
+  routeTemporalLogs(createLogger('silent'), 'silent');
   return TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
 }
 
