@@ -9,6 +9,8 @@ export interface DevServerOptions {
   cliPath: string;
   /** SQLite file for persistence; omit for an in-memory server (tests). */
   dbFile?: string;
+  /** `PRAGMA=VALUE` statements for that SQLite file (`--sqlite-pragma`). */
+  sqlitePragmas?: string[];
   ip?: string;
   port: number;
   /** Web UI port; omit to run headless. */
@@ -34,6 +36,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   if (opts.dbFile) mkdirSync(path.dirname(opts.dbFile), { recursive: true });
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn', ...searchAttributeFlags()];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
+  if (opts.dbFile) for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { TemporalTarget } from './connection';
+import { bundleWorkflowsInThread } from './workflow-bundle-thread';
 
 export const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
@@ -10,20 +11,30 @@ export interface EngineWorkerOptions {
   activities: WorkerOptions['activities'];
   /** A prebuilt bundle (bundleWorkflowCode) saves the bundling step on start; tests reuse one. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Another workflows module with the same worker settings (the benchmark's hand-written baseline). */
+  workflowsPath?: string;
   identity?: string;
 }
 
 /** The worker that runs recipe interpreters and connector activities on the engine's task queue. */
-export function createEngineWorker(opts: EngineWorkerOptions): Promise<Worker> {
+export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Worker> {
+  const dataConverter = opts.target.dataConverter;
+  const workflowBundle =
+    opts.workflowBundle ??
+    (await bundleWorkflowsInThread({
+      workflowsPath: opts.workflowsPath ?? workflowsPath,
+      failureConverterPath: dataConverter?.failureConverterPath,
+      payloadConverterPath: dataConverter?.payloadConverterPath,
+    }));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.target.namespace,
     taskQueue: opts.target.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    workflowBundle,
     activities: opts.activities,
     // An explicit undefined would override the SDK's default identity and the native worker rejects it.
     ...(opts.identity ? { identity: opts.identity } : {}),
-    dataConverter: opts.target.dataConverter,
+    dataConverter,
     // Connector calls are I/O bound: many may wait on vendors at once.
     maxConcurrentActivityTaskExecutions: 100,
   });

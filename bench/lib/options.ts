@@ -1,0 +1,23 @@
+/** Parameters every scenario reads; `npm run bench -- --help` lists the flags. */
+export interface BenchOptions {
+  /** Seconds per measured load phase. */
+  duration: number;
+  /** Ingress concurrency levels. */
+  ingressConcurrency: number[];
+  /** End-to-end sender concurrency (throughput and burst phases). */
+  e2eConcurrency: number;
+  /** Webhooks per second in the end-to-end latency phase (paced, below saturation); default half the sustained rate. */
+  rate?: number;
+  /** Events in the end-to-end burst. */
+  burst: number;
+  /** Runs per variant and round in the interpreter-overhead scenario. */
+  runs: number;
+  rounds: number;
+  /** Concurrency of direct workflow starts (overhead, history). */
+  startConcurrency: number;
+  sinkLatencyMs: number;
+  /** Extra node flags for the engine processes, e.g. ["--cpu-prof", "--cpu-prof-dir=…"]. */
+  nodeArgs: string[];
+  temporalDb: 'file' | 'memory';
+  sqlitePragmas?: string[];
+}

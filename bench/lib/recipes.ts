@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { actionCatalog } from '../../connectors/registry';
+import { compileRecipe } from '../../src/recipe/compile';
+import type { Store } from '../../src/store/store';
+import type { Plan } from '../../workflows/plan';
+import { benchTopic, intercomConnectionId } from './intercom';
+
+export const e2eRecipeId = 'bench-e2e';
+
+/**
+ * The 3-step recipe: a condition (top-level `when` on the conversation's priority) and two
+ * actions posting to the sink; the second is conditional on the first's answer. Bodies are
+ * templates; `sentAt` keeps its number type so the sink can compute webhook-to-action latency.
+ */
+export function e2eRecipe(sinkUrl: string, id = e2eRecipeId) {
+  return {
+    id,
+    name: 'Bench: condition + 2 actions',
+    trigger: { type: 'webhook', connection: intercomConnectionId, event: benchTopic },
+    when: { '==': [{ var: 'trigger.data.item.priority' }, 'priority'] },
+    steps: [
+      {
+        id: 'first',
+        action: 'webhook.post',
+        input: { url: `${sinkUrl}/first`, body: { sentAt: '{{ trigger.data.item.sent_at }}', subject: 'New: {{ trigger.data.item.source.subject }}' } },
+      },
+      {
+        id: 'second',
+        action: 'webhook.post',
+        when: { '==': [{ var: 'steps.first.status' }, 200] },
+        input: { url: `${sinkUrl}/second`, body: { sentAt: '{{ trigger.data.item.sent_at }}', first: '{{ steps.first.status }}' } },
+      },
+    ],
+  };
+}
+
+/** Creates the signed inbound connection; returns its secret. */
+export async function seedIntercomConnection(store: Store): Promise<string> {
+  const secret = randomBytes(16).toString('hex');
+  await store.connections.create({ id: intercomConnectionId, connector: 'intercom', name: 'Intercom (bench)', credentials: { clientSecret: secret } });
+  return secret;
+}
+
+/** Compiles and applies a recipe the way `switchyard recipe apply` would; returns its plan. */
+export async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
+  const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
+  const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
+  if (!compiled.ok) throw new Error(`bench recipe does not compile: ${JSON.stringify(compiled.diagnostics)}`);
+  await store.recipes.apply(recipe, compiled.plan);
+  return compiled.plan as Plan;
+}
+
+/** Compiles without storing (for runs started directly through the client). */
+export function compilePlan(recipe: object, connections: Map<string, string> = new Map()): Plan {
+  const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
+  if (!compiled.ok) throw new Error(`bench recipe does not compile: ${JSON.stringify(compiled.diagnostics)}`);
+  return compiled.plan as Plan;
+}

@@ -1,0 +1,97 @@
+import os from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import type { BenchOptions } from './lib/options';
+import { repoRoot } from './lib/processes';
+
+import { machineFacts, printTable, writeResult, type ScenarioResult } from './lib/results';
+import { startStack, type Stack } from './lib/stack';
+import { e2e } from './scenarios/e2e';
+import { history } from './scenarios/history';
+import { ingress } from './scenarios/ingress';
+import { overhead } from './scenarios/overhead';
+
+const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, e2e, overhead, history };
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+  return n;
+};
+const intList = (v: string) => v.split(',').map(int('concurrency'));
+
+const program = new Command('bench')
+  .description(`Switchyard benchmarks: ${Object.keys(scenarios).join(', ')} (all when none is named)`)
+  .argument('[scenario...]', 'scenarios to run')
+  .option('--duration <s>', 'seconds per measured load phase', int('duration'), 20)
+  .option('--ingress-concurrency <list>', 'ingress concurrency levels', intList, [10, 50])
+  .option('--e2e-concurrency <n>', 'end-to-end sender concurrency', int('e2e-concurrency'), 50)
+  .option('--rate <n>', 'webhooks/s in the end-to-end latency phase (default: half the measured sustained rate)', int('rate'))
+  .option('--burst <n>', 'events in the end-to-end burst', int('burst'), 5000)
+  .option('--runs <n>', 'runs per variant and round (overhead)', int('runs'), 500)
+  .option('--rounds <n>', 'alternating rounds (overhead)', int('rounds'), 2)
+  .option('--start-concurrency <n>', 'concurrent direct workflow starts', int('start-concurrency'), 20)
+  .option('--sink-latency <ms>', 'added latency of the sink (a slower vendor)', int('sink-latency'), 0)
+  .option('--temporal-db <kind>', 'file (the embedded default: SQLite file) or memory (as the tests run)', 'file')
+  .option('--sqlite-pragma <list>', 'comma list of PRAGMA=VALUE for the Temporal SQLite file (overrides the default)', (v: string) => v.split(',').filter(Boolean))
+  .option('--cpu-prof', 'write V8 CPU profiles of the engine processes to bench/results/profiles')
+  .option('--smoke', 'a quick variant: 5 s phases, burst 300, 200 runs, 1 round')
+  .action(async (names: string[], flags: Record<string, unknown>) => {
+    const unknown = names.filter((n) => !scenarios[n]);
+    if (unknown.length) program.error(`unknown scenario ${unknown.join(', ')}; choose from ${Object.keys(scenarios).join(', ')}`);
+    // --smoke lowers the defaults; flags given explicitly still win.
+    const smoke = Boolean(flags.smoke);
+    const pick = <T>(name: string, smokeValue: T): T => (smoke && program.getOptionValueSource(name) === 'default' ? smokeValue : (flags[name] as T));
+    const o: BenchOptions = {
+      duration: pick('duration', 5),
+      ingressConcurrency: flags.ingressConcurrency as number[],
+      e2eConcurrency: flags.e2eConcurrency as number,
+      rate: flags.rate as number | undefined,
+      burst: pick('burst', 300),
+      runs: pick('runs', 200),
+      rounds: pick('rounds', 1),
+      startConcurrency: flags.startConcurrency as number,
+      sinkLatencyMs: flags.sinkLatency as number,
+      temporalDb: flags.temporalDb === 'memory' ? 'memory' : 'file',
+      sqlitePragmas: flags.sqlitePragma as string[] | undefined,
+      nodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : [],
+    };
+    let failed = false;
+
+    for (const name of names.length ? names : Object.keys(scenarios)) {
+      const stack = await startStack(o);
+      current = stack;
+      try {
+        const machine = machineFacts(stack.cliPath);
+        console.log(`\n${name}: starting (load average ${machine.loadAverage.join(' ')})`);
+        const result = await scenarios[name]!(stack, o);
+        printTable(result);
+        console.log(`  written to ${path.relative(process.cwd(), writeResult(result, machine, os.loadavg()))}`);
+        if (!result.correct) failed = true;
+      } catch (err) {
+        console.error(`${name}: failed: ${(err as Error).stack ?? String(err)}`);
+        failed = true;
+      } finally {
+        await stack.stop();
+        current = undefined;
+      }
+    }
+    process.exitCode = failed ? 1 : 0;
+  });
+
+/** The stack of the running scenario, stopped on Ctrl-C so no process or port outlives the run. */
+let current: Stack | undefined;
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    console.error(`\n${signal}: stopping the engine processes`);
+    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,125 @@
+import { allArrived, arrivalsOf, checkDelivery } from '../lib/delivery';
+import { countRuns } from '../lib/histories';
+import { WebhookSender } from '../lib/intercom';
+import { runLoad, until } from '../lib/load';
+import { cpuMsPer } from '../lib/processes';
+import type { BenchOptions } from '../lib/options';
+import { applyRecipe, e2eRecipe, e2eRecipeId, seedIntercomConnection } from '../lib/recipes';
+import type { Row, ScenarioResult } from '../lib/results';
+import type { Stack } from '../lib/stack';
+import { round, summarize } from '../lib/stats';
+
+const steps = ['first', 'second'];
+
+/**
+ * Webhook → `switchyard api` → Temporal → `switchyard worker` → sink, as separate processes:
+ * steady-state completed runs/s, webhook-to-first-action latency, a burst's drain time, peak RSS.
+ */
+export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult> {
+  const store = await stack.openStore();
+  const secret = await seedIntercomConnection(store);
+  await applyRecipe(store, e2eRecipe(stack.sink.url));
+  await store.close();
+  const worker = await stack.startWorker();
+  const api = await stack.startApi();
+  const { sink } = stack;
+  const rows: Row[] = [];
+  const figures: Record<string, unknown> = {};
+  let correct = true;
+  let totalAcked = 0;
+
+  /** Sends with `load`, waits until every acknowledged run called both steps (or the deadline). */
+  const phase = async (load: Parameters<typeof runLoad>[0], drainTimeoutMs: number) => {
+    sink.reset();
+    const sender = new WebhookSender(api.url, secret, load.concurrency);
+    const cpuBefore = stack.cpu([api.process, worker]);
+    const t0 = Date.now();
+    try {
+      const sent = await runLoad(load, () => sender.send());
+      const sendEnd = Date.now();
+      const drained = await until(() => allArrived(sink, sender.acked, 'second'), drainTimeoutMs, 100);
+      const cpuMsPerRun = cpuMsPer(cpuBefore, stack.cpu([api.process, worker]), Math.max(1, sender.acked.size));
+      const check = checkDelivery(sink, sender.acked, steps);
+      totalAcked += sender.acked.size;
+      if (check.lost > 0 || check.duplicated > 0) correct = false;
+      const seconds = arrivalsOf(sink, '/second');
+      const lastSecond = seconds.reduce((m, a) => Math.max(m, a.arrivedAt), t0);
+      const latency = summarize(arrivalsOf(sink, '/first').flatMap((a) => (a.sentAt === undefined ? [] : [a.arrivedAt - a.sentAt])));
+      return { sent, t0, sendEnd, drained, check, seconds, lastSecond, latency, cpuMsPerRun };
+    } finally {
+      await sender.close();
+    }
+  };
+
+  try {
+    await phase({ concurrency: 10, count: 200 }, 60_000); // warm-up: JIT, sticky cache, connections
+
+    // Sustained throughput: senders saturate the stack for the duration; the rate counts every
+    // acknowledged run from the first send to the last run's last step (backlog drained).
+    const t = await phase({ concurrency: o.e2eConcurrency, durationMs: o.duration * 1000 }, 180_000);
+    const sustained = round(t.check.expectedRuns / ((t.lastSecond - t.t0) / 1000));
+    const windowStart = t.t0 + (t.sendEnd - t.t0) / 4;
+    const inWindow = t.seconds.filter((a) => a.arrivedAt >= windowStart && a.arrivedAt <= t.sendEnd).length;
+    const acceptedRate = round(t.sent.ok / (t.sent.elapsedMs / 1000));
+    figures.throughput = {
+      concurrency: o.e2eConcurrency,
+      webhooksAccepted: t.sent.ok,
+      webhookErrors: t.sent.errors,
+      acceptedPerSec: acceptedRate,
+      completedPerSecSustained: sustained,
+      completedPerSecWhileSending: round(inWindow / ((t.sendEnd - windowStart) / 1000)),
+      cpuMsPerRun: t.cpuMsPerRun,
+      firstActionLatencyUnderSaturationMs: t.latency,
+      drained: t.drained,
+      ...t.check,
+    };
+    rows.push(
+      { metric: `completed 3-step runs/s (c=${o.e2eConcurrency}, sustained)`, value: sustained, target: '>= 180', met: sustained >= 180 },
+      { metric: 'webhooks accepted/s meanwhile', value: acceptedRate },
+      { metric: 'webhook errors', value: t.sent.errors, target: '0', met: t.sent.errors === 0 },
+      { metric: 'CPU ms per run: temporal / api / worker / harness', value: ['temporal', 'api', 'worker', 'harness'].map((k) => t.cpuMsPerRun[k]).join(' / ') },
+    );
+
+    // Latency below saturation: paced sends.
+    const rate = o.rate ?? Math.max(1, Math.floor(sustained / 2));
+    const l = await phase({ concurrency: 50, durationMs: o.duration * 1000, ratePerSec: rate }, 120_000);
+    figures.latency = { ratePerSec: rate, webhooksAccepted: l.sent.ok, firstActionLatencyMs: l.latency, ackLatencyMs: summarize(l.sent.latenciesMs), ...l.check };
+    rows.push({ metric: `webhook→first action p50/p99 ms (${rate}/s)`, value: `${l.latency.p50} / ${l.latency.p99}` });
+
+    // Burst: as fast as the sender can, then time until the last run's last step.
+    const b = await phase({ concurrency: o.e2eConcurrency, count: o.burst }, Math.max(180_000, o.burst * 240));
+    const drainSeconds = round((b.lastSecond - b.t0) / 1000);
+    figures.burst = { events: o.burst, cpuMsPerRun: b.cpuMsPerRun, accepted: b.sent.ok, errors: b.sent.errors, sendSeconds: round((b.sendEnd - b.t0) / 1000), drainSeconds, drained: b.drained, ...b.check };
+    rows.push(
+      { metric: `burst of ${o.burst}: drain s`, value: b.drained ? drainSeconds : `not drained (${b.seconds.length}/${b.check.expectedRuns})` },
+      { metric: 'burst accepted / errors', value: `${b.sent.ok} / ${b.sent.errors}` },
+      { metric: 'lost / duplicated (all phases)', value: `${t.check.lost + l.check.lost + b.check.lost} / ${t.check.duplicated + l.check.duplicated + b.check.duplicated}`, target: '0 / 0', met: correct },
+    );
+  } finally {
+    figures.memory = { api: api.process.memory(), worker: worker.memory() };
+  }
+
+  // Visibility agrees: every acknowledged run (warm-up included) completed.
+  const query = `RecipeId = '${e2eRecipeId}' AND ExecutionStatus = 'Completed'`;
+  await until(async () => (await countRuns(stack.client, query)) >= totalAcked, 60_000, 500);
+  const completed = await countRuns(stack.client, query);
+  figures.visibility = { acknowledged: totalAcked, completed };
+  if (completed !== totalAcked) correct = false;
+  const mem = figures.memory as { api: { peakRssMb: number }; worker: { peakRssMb: number } };
+  const rss = mem.api.peakRssMb + mem.worker.peakRssMb;
+  rows.push(
+    { metric: 'runs completed (visibility) / acknowledged', value: `${completed} / ${totalAcked}`, met: completed === totalAcked },
+    { metric: 'peak RSS MB api + worker', value: `${mem.api.peakRssMb} + ${mem.worker.peakRssMb} = ${rss}`, target: '< 400', met: rss < 400 },
+  );
+  return {
+    scenario: 'e2e',
+    correct,
+    parameters: { durationSeconds: o.duration, concurrency: o.e2eConcurrency, latencyRatePerSec: o.rate ?? 'half the sustained rate', burst: o.burst, sinkLatencyMs: o.sinkLatencyMs, warmupEvents: 200 },
+    figures,
+    rows,
+    notes: [
+      'api and worker are separate processes (`switchyard api`, `switchyard worker`); peak RSS is VmHWM from /proc, including the worker\'s workflow bundling at start',
+      'load generator, sink, Temporal dev server, api and worker share the same 2 cores',
+    ],
+  };
+}

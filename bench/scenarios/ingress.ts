@@ -1,0 +1,69 @@
+import { countRuns, listedIds } from '../lib/histories';
+import { WebhookSender } from '../lib/intercom';
+import { runLoad, until } from '../lib/load';
+import { cpuMsPer } from '../lib/processes';
+import type { BenchOptions } from '../lib/options';
+import { applyRecipe, e2eRecipe, e2eRecipeId, seedIntercomConnection } from '../lib/recipes';
+import type { Row, ScenarioResult } from '../lib/results';
+import type { Stack } from '../lib/stack';
+import { round, summarize } from '../lib/stats';
+
+/**
+ * Signed Intercom webhooks against `switchyard api` (its own process, no worker running, so the
+ * figures are the ack path alone): accepted/s, ack latency, errors; then every 2xx must have
+ * exactly one run in Temporal visibility.
+ */
+export async function ingress(stack: Stack, o: BenchOptions): Promise<ScenarioResult> {
+  const store = await stack.openStore();
+  const secret = await seedIntercomConnection(store);
+  await applyRecipe(store, e2eRecipe(stack.sink.url));
+  await store.close();
+  const api = await stack.startApi();
+  const sender = new WebhookSender(api.url, secret, Math.max(...o.ingressConcurrency));
+  const rows: Row[] = [];
+  const figures: Record<string, unknown> = {};
+  try {
+    await runLoad({ concurrency: 10, count: 200 }, () => sender.send()); // warm-up (JIT, connections)
+    for (const concurrency of o.ingressConcurrency) {
+      const cpuBefore = stack.cpu([api.process]);
+      const r = await runLoad({ concurrency, durationMs: o.duration * 1000 }, () => sender.send());
+      const cpuMsPerRequest = cpuMsPer(cpuBefore, stack.cpu([api.process]), Math.max(1, r.issued));
+      const acceptedPerSec = round(r.ok / (r.elapsedMs / 1000));
+      const latency = summarize(r.latenciesMs);
+      figures[`c${concurrency}`] = { acceptedPerSec, requests: r.issued, accepted: r.ok, errors: r.errors, errorKinds: r.errorKinds, ackLatencyMs: latency, cpuMsPerRequest };
+      const atTarget = concurrency === 50;
+      rows.push(
+        { metric: `c=${concurrency} accepted/s`, value: acceptedPerSec, ...(atTarget ? { target: '>= 350', met: acceptedPerSec >= 350 } : {}) },
+        { metric: `c=${concurrency} ack p50/p95/p99 ms`, value: `${latency.p50} / ${latency.p95} / ${latency.p99}`, ...(atTarget ? { target: 'p99 < 50', met: latency.p99 < 50 } : {}) },
+        { metric: `c=${concurrency} errors`, value: r.errors, target: '0', met: r.errors === 0 },
+        { metric: `c=${concurrency} CPU ms/request temporal / api / harness`, value: ['temporal', 'api', 'harness'].map((k) => cpuMsPerRequest[k]).join(' / ') },
+      );
+    }
+  } finally {
+    await sender.close();
+  }
+  figures.apiMemory = api.process.memory();
+
+  // Every acknowledged run must be in visibility, once.
+  const query = `RecipeId = '${e2eRecipeId}'`;
+  await until(async () => (await countRuns(stack.client, query)) >= sender.acked.size, 60_000, 500);
+  const ids = await listedIds(stack.client, query);
+  const listed = new Set(ids);
+  const lost = [...sender.acked].filter((id) => !listed.has(id)).length;
+  const duplicated = ids.length - listed.size;
+  const unacknowledged = [...listed].filter((id) => !sender.acked.has(id)).length;
+  figures.runs = { acknowledged: sender.acked.size, listed: ids.length, lost, duplicated, startedButNotAcknowledged: unacknowledged };
+  rows.push(
+    { metric: 'acknowledged runs', value: sender.acked.size },
+    { metric: 'lost / duplicated runs', value: `${lost} / ${duplicated}`, target: '0 / 0', met: lost === 0 && duplicated === 0 },
+    { metric: 'api peak RSS MB', value: (figures.apiMemory as { peakRssMb: number }).peakRssMb },
+  );
+  return {
+    scenario: 'ingress',
+    correct: lost === 0 && duplicated === 0,
+    parameters: { concurrency: o.ingressConcurrency, durationSeconds: o.duration, warmupRequests: 200, worker: 'not running (ack path only)' },
+    figures,
+    rows,
+    notes: ['no worker runs during ingress: the runs wait in the task queue; the load generator shares the 2 cores with the API and Temporal'],
+  };
+}
