@@ -60,7 +60,7 @@ export function mountRoutes(routes: ApiRoute[], guards: RequestHandler[]): Route
 
 async function run(route: ApiRoute, req: Request, res: Response): Promise<void> {
   const body = route.body ? parse(route.body, req.body ?? {}, 'body') : undefined;
-  const query = route.query ? parse(route.query, { ...req.query }, 'query') : undefined;
+  const query = route.query ? parseQuery(route.query, { ...req.query }) : undefined;
   const params = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)]));
   const result = await route.handler({ req, res, params, body, query, token: authenticatedToken(res) });
   if (!result || res.headersSent) return;
@@ -83,6 +83,24 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where: str
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw validationError(result.error, where);
+}
+
+/**
+ * 400 `invalid_query` naming the parameter, e.g. `query.status: given 2 times; expected one value`
+ * (the same answer the runs listing gives for a value it rejects).
+ */
+export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, unknown>): z.output<T> {
+  const result = schema.safeParse(query);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const parameter = String(issue.path[0] ?? (issue as { keys?: string[] }).keys?.[0] ?? '');
+    const given = query[parameter];
+    const message = Array.isArray(given) ? `given ${given.length} times; expected one value` : issue.message;
+    return { path: `query.${parameter}`, parameter, message };
+  });
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  throw new HttpError(400, 'invalid_query', `${first.path}: ${first.message}${more}`, { issues });
 }
 
 export function validationError(error: z.ZodError, where: string): HttpError {
