@@ -32,6 +32,8 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   tag: string;
   body?: B;
   query?: Q;
+  /** Largest JSON body in bytes (default 1 MB); above it 413 `payload_too_large`. */
+  maxBodyBytes?: number;
   /** Schema of the success body, for the OpenAPI document only. */
   response?: z.ZodType;
   successStatus?: number;
@@ -42,7 +44,8 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   return route as unknown as ApiRoute;
 }
 
-const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
+const jsonBodyWithin = (limit: number | string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
+const jsonBody = jsonBodyWithin('1mb');
 
 /**
  * Mounts routes behind `guards` (authentication, then the rate limit), each followed by its
@@ -51,7 +54,7 @@ const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'applic
 export function mountRoutes(routes: ApiRoute[], guards: RequestHandler[]): Router {
   const router = Router();
   for (const route of routes) {
-    router[route.method](route.path, ...guards, requireScope(route.scope), requireJson(route), jsonBody, (req: Request, res: Response, next: NextFunction) => {
+    router[route.method](route.path, ...guards, requireScope(route.scope), requireJson(route), route.maxBodyBytes === undefined ? jsonBody : jsonBodyWithin(route.maxBodyBytes), (req: Request, res: Response, next: NextFunction) => {
       run(route, req, res).catch(next);
     });
   }
