@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 import { startSink, type Sink } from '../support/sink';
+import { waitFor } from '../support/temporal';
 
 const run = promisify(execFile);
 
@@ -150,6 +151,18 @@ describe('large inbound payloads by reference', () => {
     expect(chunked.status).toBe(413);
     expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(sink.requests.filter((r) => r.url === '/event')).toHaveLength(1);
+  });
+
+  it('publishes a posted event to outgoing-webhook subscribers like a webhook event, once per event id', { timeout: 60_000 }, async () => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${admin}` };
+    const topic = `order.published.${id}`;
+    const created = await fetch(`${engine.api.url}/api/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: `${sink.url}/subscriber`, topics: ['order.published.*'] }) });
+    expect(created.status).toBe(201);
+    const event = JSON.stringify({ topic, id: `ord_${randomUUID()}`, data: { order: 7 } });
+    for (let i = 0; i < 2; i++) expect((await fetch(`${engine.api.url}/api/v1/events`, { method: 'POST', headers, body: event })).status).toBe(200);
+    await waitFor(async () => sink.requests.some((r) => r.url === '/subscriber'), 'the subscriber receives the posted event', 30_000);
+    const delivered = sink.requests.filter((r) => r.url === '/subscriber').map((r) => JSON.parse(r.body) as { topic: string; data: { item: unknown } });
+    expect(delivered).toEqual([expect.objectContaining({ type: 'notification_event', topic, data: { item: { order: 7 } } })]);
   });
 
   it('keeps small payloads inline', async () => {
