@@ -92,7 +92,7 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where: str
  * 400 `invalid_query` naming the parameter, e.g. `query.status: given 2 times; expected one value`
  * (the same answer the runs listing gives for a value it rejects).
  */
-export function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, unknown>): z.output<T> {
+function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, unknown>): z.output<T> {
   const result = schema.safeParse(query);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
