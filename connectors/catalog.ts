@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionRequirement, type AnyConnector, type ConnectorRegistry } from './sdk/registry';
+import { signatureSchemeHeaders, type SignatureSchemeId } from './sdk/signatures/schemes';
 import type { ConnectorCategory } from './sdk/types';
 
 type JsonSchema = Record<string, unknown>;
@@ -17,6 +18,8 @@ export interface ConnectorSummary {
   actions: { type: string; key: string; title: string; description: string }[];
   pollingTriggers: { type: string; key: string; title: string; description: string }[];
   webhookTopics: number;
+  /** How inbound deliveries are verified: each scheme the webhook source accepts and the headers it reads ([] without a webhook source). */
+  webhookSchemes: { scheme: SignatureSchemeId; headers: string[]; description: string }[];
 }
 
 export function summarize(c: AnyConnector): ConnectorSummary {
@@ -29,6 +32,7 @@ export function summarize(c: AnyConnector): ConnectorSummary {
     actions: Object.values(c.actions).map((a) => ({ type: `${c.id}.${a.key}`, key: a.key, title: a.title, description: a.description })),
     pollingTriggers: Object.values(c.pollingTriggers).map((t) => ({ type: `${c.id}.${t.key}`, key: t.key, title: t.title, description: t.description })),
     webhookTopics: c.webhookSource?.topics.length ?? 0,
+    webhookSchemes: (c.webhookSource?.schemes ?? []).map((scheme) => ({ scheme, headers: [...signatureSchemeHeaders[scheme].headers], description: signatureSchemeHeaders[scheme].description })),
   };
 }
 

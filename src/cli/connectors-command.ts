@@ -15,6 +15,7 @@ export function formatConnectorList(registry: ConnectorRegistry, opts: { categor
     for (const a of c.actions) lines.push(`${''.padEnd(16)}action  ${a.type.padEnd(36)} ${a.title}`);
     for (const t of c.pollingTriggers) lines.push(`${''.padEnd(16)}poll    ${t.type.padEnd(36)} ${t.title}`);
     if (c.webhookTopics) lines.push(`${''.padEnd(16)}webhook ${c.webhookTopics} topics (switchyard connectors ${c.id} --json)`);
+    for (const s of c.webhookSchemes) lines.push(`${''.padEnd(16)}verify  ${s.scheme.padEnd(36)} ${s.headers.length ? s.headers.join(', ') : 'token in the URL: /hooks/<connection>/<token>'}`);
   }
   return lines.join('\n');
 }
@@ -23,7 +24,7 @@ export function formatConnectorList(registry: ConnectorRegistry, opts: { categor
 export function registerConnectorsCommand(program: Command, registry: ConnectorRegistry = defaultRegistry): void {
   program
     .command('connectors [id]')
-    .description('list connectors, their actions, triggers and webhook topics; with an id, its details (JSON Schemas)')
+    .description('list connectors, their actions, triggers, webhook topics and inbound signature schemes; with an id, its details (JSON Schemas)')
     .option('--category <category>', `one of ${connectorCategories.join(', ')}`)
     .option('--q <text>', 'search names, descriptions and actions')
     .option('--json', 'print JSON (the same bodies as GET /api/v1/connectors[/<id>])')

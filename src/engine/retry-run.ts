@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
@@ -17,6 +18,8 @@ export interface RetryRunOptions {
   recipes: RecipeStore;
   /** SWITCHYARD_CONNECTION_WAIT_LIMIT; the original run's limit when absent. */
   connectionWaitMs?: number;
+  /** The client's Idempotency-Key and a digest of its (parsed) request body; see `keyedRetryId`. */
+  idempotency?: { key: string; requestDigest: string };
 }
 
 export interface RetryRunResult {
@@ -25,12 +28,14 @@ export interface RetryRunResult {
   from: RetryFrom;
   /** The top-level step the new run starts at. */
   fromStepId: string;
+  /** True when an Idempotency-Key repeat found the retry its first request started. */
+  replayed?: boolean;
 }
 
 /** Why a run cannot be retried; `status` is the HTTP status the API answers with. */
 export class RetryRunError extends Error {
   constructor(
-    readonly status: 404 | 409,
+    readonly status: 404 | 409 | 422,
     readonly code: string,
     message: string,
     readonly details?: Record<string, unknown>,
@@ -41,17 +46,59 @@ export class RetryRunError extends Error {
 
 /** Failure type of a run that ended because a step failed (workflows/run-recipe.ts). */
 const recipeRunFailedType = 'RecipeRunFailed';
-const retrySuffix = /-retry-(\d+)$/;
+const retrySuffix = /-retry-(?:(\d+)|k[0-9a-f]{16})$/;
+
+/**
+ * The workflow id of the retry an Idempotency-Key asks for: derived from the key and the retried
+ * run, so a repeated request maps onto the same workflow id and Temporal's id uniqueness (REJECT_DUPLICATE,
+ * for as long as the namespace retains the run — at least a day) guarantees one retry per key and run.
+ */
+export function keyedRetryId(runId: string, key: string): string {
+  const digest = createHash('sha256').update(`${runId}\n${key}`).digest('hex').slice(0, 16);
+  return `${runId.replace(retrySuffix, '')}-retry-k${digest}`;
+}
+
+/** What a keyed retry records in its memo so a repeat can answer the same and spot a changed body. */
+interface KeyedRetryMemo {
+  retryOf: string;
+  retryFrom: RetryFrom;
+  retryFromStep: string;
+  idempotencyRequest: string;
+}
+
+/** The answer of an earlier request with the same key for this run, or undefined when there was none. */
+async function keyedRetryAnswer(client: Client, workflowId: string, runId: string, requestDigest: string): Promise<RetryRunResult | undefined> {
+  let memo: Partial<KeyedRetryMemo> | undefined;
+  try {
+    memo = (await client.workflow.getHandle(workflowId).describe()).memo as Partial<KeyedRetryMemo> | undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+  if (memo?.idempotencyRequest !== requestDigest) {
+    throw new RetryRunError(422, 'idempotency_key_reused', `Idempotency-Key was already used to retry run ${runId} with a different body; send a new key for a different request`, {
+      header: 'Idempotency-Key',
+      retry: workflowId,
+    });
+  }
+  return { runId: workflowId, retryOf: memo.retryOf ?? runId, from: memo.retryFrom ?? 'failed', fromStepId: memo.retryFromStep ?? '', replayed: true };
+}
 
 /**
  * Retries a failed run as a new run of the recipe's current plan (the fixed recipe) for the same
  * event. From `failed`: the top-level steps before the failed one keep their states and outputs
  * from the failed run and are not run again (no second side effect); the new run starts at the
  * failed top-level step. From `start`: everything runs again. The new run's id is the original's
- * plus `-retry-<n>`; its memo and summary name the run it retries.
+ * plus `-retry-<n>` (`-retry-k<digest>` with an Idempotency-Key); its memo and summary name the run
+ * it retries. A key already used for this run answers with that retry (same body) or a 422.
  */
 export async function retryRun(client: Client, opts: RetryRunOptions): Promise<RetryRunResult> {
-  const { runId, from } = opts;
+  const { runId, from, idempotency } = opts;
+  const keyedId = idempotency && keyedRetryId(runId, idempotency.key);
+  if (keyedId) {
+    const earlier = await keyedRetryAnswer(client, keyedId, runId, idempotency.requestDigest);
+    if (earlier) return earlier;
+  }
   const handle = client.workflow.getHandle(runId);
   let description;
   try {
@@ -79,26 +126,44 @@ export async function retryRun(client: Client, opts: RetryRunOptions): Promise<R
   const connectionWaitMs = opts.connectionWaitMs ?? original.connectionWaitMs;
   if (connectionWaitMs !== undefined) input.connectionWaitMs = connectionWaitMs;
 
+  const start = (workflowId: string, memo: Record<string, unknown>) =>
+    client.workflow.start('runRecipe', {
+      taskQueue: opts.taskQueue,
+      workflowId,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      args: [input],
+      memo,
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: RecipeId, value: plan.recipeId },
+        { key: RecipeVersion, value: plan.version },
+        { key: TriggerEvent, value: original.event.topic },
+        { key: ConnectionIds, value: plan.connections },
+        { key: RunStatus, value: 'running' },
+      ]),
+    });
+  const started: RetryRunResult = { runId: keyedId ?? '', retryOf: runId, from, fromStepId: resume.fromStepId };
+
+  if (keyedId) {
+    const memo: KeyedRetryMemo = { retryOf: runId, retryFrom: from, retryFromStep: resume.fromStepId, idempotencyRequest: idempotency.requestDigest };
+    try {
+      await start(keyedId, { ...memo });
+      return started;
+    } catch (err) {
+      // A concurrent request with the same key won the start: answer as it did.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const earlier = await keyedRetryAnswer(client, keyedId, runId, idempotency.requestDigest);
+      if (earlier) return earlier;
+      throw err;
+    }
+  }
+
   const root = runId.replace(retrySuffix, '');
   let n = Number(retrySuffix.exec(runId)?.[1] ?? 0);
   for (let tries = 0; tries < 100; tries++) {
     const workflowId = `${root}-retry-${++n}`;
     try {
-      await client.workflow.start('runRecipe', {
-        taskQueue: opts.taskQueue,
-        workflowId,
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [input],
-        memo: { retryOf: runId, retryFrom: from },
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: RecipeId, value: plan.recipeId },
-          { key: RecipeVersion, value: plan.version },
-          { key: TriggerEvent, value: original.event.topic },
-          { key: ConnectionIds, value: plan.connections },
-          { key: RunStatus, value: 'running' },
-        ]),
-      });
-      return { runId: workflowId, retryOf: runId, from, fromStepId: resume.fromStepId };
+      await start(workflowId, { retryOf: runId, retryFrom: from });
+      return { ...started, runId: workflowId };
     } catch (err) {
       // An earlier retry took this number: take the next.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

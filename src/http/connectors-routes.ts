@@ -21,7 +21,7 @@ export function connectorRoutes(registry: ConnectorRegistry = defaultRegistry): 
       method: 'get',
       path: '/api/v1/connectors',
       scope: 'connections:read',
-      summary: 'List connectors (filter by category, search with q)',
+      summary: 'List connectors (filter by category, search with q), with the inbound signature schemes (and headers) of those that receive webhooks',
       tag: 'connectors',
       query: listQuery,
       async handler({ query }) {

@@ -1,11 +1,9 @@
 import { Router, type Request, type Response } from 'express';
-import type { Client } from '@temporalio/client';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import type { WebhookSourceDefinition } from '../../connectors/sdk/types';
-import { publishInboundEvent, type Publish } from '../webhooks-out/sources';
 import type { Plan, RunEvent } from '../../workflows/plan';
-import type { RunEventWithRef } from '../../workflows/trigger-payload';
-import { eventHash, startRuns, type RunStartSettings, type StartOutcome } from '../engine/start-runs';
+import { startEventRuns, type EventStartDeps } from '../engine/start-event-runs';
+import { eventHash, type StartOutcome } from '../engine/start-runs';
 import type { PlanCache } from '../engine/plan-cache';
 import { planMatchesEvent } from '../recipe/match';
 import type { Logger } from '../logging';
@@ -14,40 +12,15 @@ import { HttpError } from './errors';
 import { inboundDeliveries, runsStarted } from './metrics';
 import { rawBodyWithin } from './raw-body';
 
-export interface HooksDeps {
+export interface HooksDeps extends Omit<EventStartDeps, 'payloadRef'> {
   store: Store;
   plans: PlanCache;
-  client: Client;
-  taskQueue: string;
-  /** Carried into every run's input (SWITCHYARD_CONNECTION_WAIT_LIMIT). */
-  runSettings?: RunStartSettings;
   webhookSource(connectorId: string): WebhookSourceDefinition | undefined;
   maxBodyBytes: number;
   logger: Logger;
-  /** Fans inbound events out to outgoing-webhook subscribers. */
-  publish?: Publish;
   now?: () => Date;
-  /**
-   * How long the run starts of one event may take before the sender is told to retry (503): the
-   * client's own gRPC retries would otherwise hold the sender for tens of seconds while Temporal
-   * is down. A start accepted just after the deadline is found again by the retry (duplicate).
-   */
-  startDeadlineMs?: number;
-  /** Payloads larger than this (JSON bytes) are stored by reference instead of entering workflow history. */
+  /** SWITCHYARD_PAYLOAD_REF_BYTES: larger payloads are stored by reference instead of entering workflow history. */
   payloadRefBytes?: number;
-}
-
-/**
- * Over the threshold the payload is sealed into the store and the run gets `{ payloadRef }`;
- * `switchyard.loadTriggerPayload` later loads only the paths the plan reads. Matching already
- * happened on the full payload.
- */
-async function byReferenceIfLarge(deps: HooksDeps, event: RunEvent, eventHash: string, now: Date): Promise<RunEventWithRef> {
-  if (deps.payloadRefBytes === undefined) return event;
-  const json = JSON.stringify(event.payload);
-  if (Buffer.byteLength(json) <= deps.payloadRefBytes) return event;
-  const payloadRef = await deps.store.payloads.put(event.source, eventHash, json, now);
-  return { ...event, payload: null, payloadRef };
 }
 
 /**
@@ -57,6 +30,7 @@ async function byReferenceIfLarge(deps: HooksDeps, event: RunEvent, eventHash: s
 export function hookRoutes(deps: HooksDeps): Router {
   const router = Router();
   const rawBody = rawBodyWithin(deps.maxBodyBytes);
+  const starts: EventStartDeps = { ...deps, payloadRef: { payloads: deps.store.payloads, thresholdBytes: deps.payloadRefBytes } };
   const handler = async (req: Request, res: Response) => {
     const connectionId = String(req.params.connection);
     const connection = await deps.store.connections.get(connectionId);
@@ -105,12 +79,8 @@ export function hookRoutes(deps: HooksDeps): Router {
       const event: RunEvent = { id: inbound.id, topic: inbound.topic, source: connectionId, receivedAt, payload: inbound.payload };
       const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event));
       matched += matching.length;
-      const runEvent = matching.length > 0 ? await byReferenceIfLarge(deps, event, hash, now) : event;
       try {
-        await deps.client.connection.withDeadline(Date.now() + (deps.startDeadlineMs ?? 5_000), async () => {
-          runs.push(...(await startRuns(deps.client, deps.taskQueue, matching, runEvent, deps.runSettings)));
-          if (deps.publish) await publishInboundEvent(deps.publish, { source: connectionId, eventHash: hash, topic: event.topic, payload: event.payload });
-        });
+        runs.push(...(await startEventRuns(starts, event, hash, matching, now)));
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message, connection: connectionId }, 'could not start runs; asking the sender to retry');
         throw new HttpError(503, 'temporal_unavailable', 'the run could not be durably accepted; retry later', undefined, { 'Retry-After': '5' });

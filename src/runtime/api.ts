@@ -69,7 +69,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
   ];
-  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups });
+  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, publish });
   const app = createApp({
     logger,
     readiness: { store: () => store.ping(), ...temporalChecks(client, config.TEMPORAL_TASK_QUEUE) },

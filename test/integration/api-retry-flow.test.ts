@@ -6,6 +6,7 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import { actionCatalog } from '../../connectors/registry';
 import { ApiClient, ApiError } from '../../src/cli/api-client';
 import { registerRunsRetry } from '../../src/cli/runs-retry-command';
+import { keyedRetryId } from '../../src/engine/retry-run';
 import { compileRecipe } from '../../src/recipe/compile';
 import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
@@ -48,7 +49,7 @@ describe('retry a failed run', () => {
       { id: 'notify', action: 'slack.postMessage', connection: 'slack-main', input: { channel, text: `Created {{ steps.${firstStepId}.key }}` } },
     ],
   });
-  const retry = (runId: string, body?: unknown) => call(api.url, 'POST', `/api/v1/runs/${encodeURIComponent(runId)}/retry`, { token: admin, body });
+  const retry = (runId: string, body?: unknown, headers?: Record<string, string>) => call(api.url, 'POST', `/api/v1/runs/${encodeURIComponent(runId)}/retry`, { token: admin, body, headers });
 
   /** `switchyard runs retry …` against this engine's API. */
   async function cli(...argv: string[]): Promise<string[]> {
@@ -119,6 +120,55 @@ describe('retry a failed run', () => {
     expect(jira.received('POST', '/rest/api/3/issue')).toHaveLength(2);
     expect(jira.issues).toHaveLength(2);
     expect(slack.messages.map((m) => m.text)).toEqual(['Created SUP-1', 'Created SUP-2']);
+  });
+
+  it('an Idempotency-Key makes a repeated retry answer the same without a second run; a new key is a new retry', async () => {
+    await apply(recipe('#no-such-channel'));
+    const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic, id: 'order-keyed', data: { order: 3 } } });
+    const failedId: string = posted.body.runs[0].runId;
+    await expect(client.workflow.getHandle(failedId).result()).rejects.toThrow();
+    await apply(recipe('#support'));
+    const slackCalls = () => slack.received('POST', '/chat.postMessage').length;
+    const before = slackCalls();
+
+    // The response of the first request is "lost": the client repeats it, once in sequence and twice at once.
+    const key = { 'Idempotency-Key': `retry-${randomBytes(8).toString('hex')}` };
+    const first = await retry(failedId, { from: 'failed' }, key);
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ runId: keyedRetryId(failedId, key['Idempotency-Key']), retryOf: failedId, from: 'failed', fromStepId: 'notify' });
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const repeats = [await retry(failedId, { from: 'failed' }, key), ...(await Promise.all([retry(failedId, {}, key), retry(failedId, undefined, key)]))];
+    for (const again of repeats) {
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual(first.body);
+      expect(again.headers.get('idempotent-replayed')).toBe('true');
+    }
+    await client.workflow.getHandle(first.body.runId).result();
+    // One retry run: no numbered retry exists, Slack saw one more call, and a repeat after the run finished still answers the same.
+    await expect(client.workflow.getHandle(`${failedId}-retry-1`).describe()).rejects.toThrow(/not found/i);
+    expect(slackCalls()).toBe(before + 1);
+    expect((await retry(failedId, { from: 'failed' }, key)).body).toEqual(first.body);
+    expect(slackCalls()).toBe(before + 1);
+
+    // The same key with another body names the header; nothing starts.
+    const reused = await retry(failedId, { from: 'start' }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body.error).toMatchObject({ code: 'idempotency_key_reused', details: { header: 'Idempotency-Key', runId: failedId } });
+    expect(reused.body.error.message).toMatch(/^Idempotency-Key was already used to retry run /);
+
+    // A new key is a new retry — also when its first two requests race each other to the start.
+    const otherKey = { 'Idempotency-Key': `retry-${randomBytes(8).toString('hex')}` };
+    const [other, twin] = await Promise.all([retry(failedId, { from: 'failed' }, otherKey), retry(failedId, { from: 'failed' }, otherKey)]);
+    expect([other!.status, twin!.status]).toEqual([202, 202]);
+    expect(other!.body.runId).toBe(keyedRetryId(failedId, otherKey['Idempotency-Key']));
+    expect(other!.body.runId).not.toBe(first.body.runId);
+    expect(twin!.body).toEqual(other!.body);
+    expect([other!, twin!].filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+    await client.workflow.getHandle(other!.body.runId).result();
+    expect(slackCalls()).toBe(before + 2);
+
+    const malformed = await retry(failedId, { from: 'failed' }, { 'Idempotency-Key': 'x'.repeat(256) });
+    expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'invalid_header', details: { header: 'Idempotency-Key' } } } });
   });
 
   it('refuses what cannot be retried: a missing run (404), a run that did not fail (409), a changed earlier step (409), a bad body (422)', async () => {

@@ -114,6 +114,10 @@ describe('runs API', () => {
     expect(await api('GET', '/api/v1/runs?recipeId=x')).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^query\.recipeId: unknown query parameter/) } } });
     expect(await api('GET', '/api/v1/runs?cursor=bm90LWEtdG9rZW4')).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^query\.cursor: /) } } });
     expect((await api('GET', '/api/v1/runs/export?format=xml')).body.error.message).toBe('query.format: expected ndjson or csv');
+    // A repeated parameter is the same 400, not a 422 from the framework.
+    const repeated = await api('GET', '/api/v1/runs?status=failed&status=succeeded');
+    expect(repeated).toMatchObject({ status: 400, body: { error: { code: 'invalid_query', message: 'query.status: given 2 times; expected one value', details: { issues: [{ path: 'query.status', parameter: 'status' }] } } } });
+    expect(await api('GET', '/api/v1/runs/export?format=csv&format=ndjson')).toMatchObject({ status: 400, body: { error: { code: 'invalid_query', message: 'query.format: given 2 times; expected one value' } } });
   });
 
   it('filters by recipe, status, event and since, and pages with a cursor', async () => {

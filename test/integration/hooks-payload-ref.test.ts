@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 import { startSink, type Sink } from '../support/sink';
+import { waitFor } from '../support/temporal';
 
 const run = promisify(execFile);
 
@@ -24,13 +25,15 @@ async function historyPayloadSizes(workflowId: string): Promise<{ eventType: str
  */
 describe('large inbound payloads by reference', () => {
   const token = `tok_${randomBytes(16).toString('hex')}`;
+  const admin = `sy_admin_${randomBytes(24).toString('hex')}`;
+  const maxBodyBytes = 900_000;
   const id = randomUUID().slice(0, 8);
   let engine: TestEngine;
   let sink: Sink;
 
   beforeAll(async () => {
     sink = await startSink();
-    engine = await startTestEngine('payload-ref', {}, async (store) => {
+    engine = await startTestEngine('payload-ref', { SWITCHYARD_ADMIN_TOKEN: admin, SWITCHYARD_WEBHOOK_MAX_BYTES: String(maxBodyBytes) }, async (store) => {
       await store.connections.create({ id: 'big-in', connector: 'webhook', name: 'Big sender', credentials: { token } });
       await applyRecipe(
         store,
@@ -52,6 +55,16 @@ describe('large inbound payloads by reference', () => {
           steps: [{ id: 'post', action: 'webhook.post', input: { url: `${sink.url}/blob`, body: { blob: '{{ trigger.data.item.blob }}' } } }],
         },
         { 'big-in': 'webhook' },
+      );
+      await applyRecipe(
+        store,
+        {
+          id: `event-${id}`,
+          name: 'Template one field of a big posted event',
+          trigger: { type: 'event', event: `order.big.${id}` },
+          steps: [{ id: 'post', action: 'webhook.post', input: { url: `${sink.url}/event`, body: { subject: '{{ trigger.subject }}', n: '{{ trigger.lines | size }}' } } }],
+        },
+        {},
       );
     });
   });
@@ -98,6 +111,58 @@ describe('large inbound payloads by reference', () => {
     // Kept as long as the delivery dedupe, then pruned.
     expect(await engine.store.payloads.prune(new Date())).toBe(0);
     expect(await engine.store.payloads.prune(new Date(Date.now() + 8 * 24 * 3600 * 1000))).toBeGreaterThanOrEqual(1);
+  });
+
+  it('treats a 600 KB event posted to /api/v1/events the same way: by reference, no history event over 256 KB', { timeout: 90_000 }, async () => {
+    const subject = `Order stuck ${randomUUID()}`;
+    const body = JSON.stringify({ topic: `order.big.${id}`, id: `ord_${randomUUID()}`, data: { subject, lines: [1, 2], blob: 'y'.repeat(600 * 1024) } });
+    const res = await fetch(`${engine.api.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` }, body });
+    expect(res.status).toBe(202);
+    const ack = (await res.json()) as { runs: { recipe: string; runId: string }[] };
+    expect(ack.runs.map((r) => r.recipe)).toEqual([`event-${id}`]);
+    const runId = ack.runs[0]!.runId;
+    expect(((await engine.client.workflow.getHandle(runId).result()) as { status: string }).status).toBe('succeeded');
+    const posted = sink.requests.filter((r) => r.url === '/event');
+    expect(posted).toHaveLength(1);
+    expect(JSON.parse(posted[0]!.body)).toEqual({ subject, n: 2 });
+
+    const sizes = await historyPayloadSizes(runId);
+    expect(Math.max(...sizes.map((s) => s.bytes)), JSON.stringify(sizes)).toBeLessThan(256 * 1024);
+    expect(sizes.find((s) => s.eventType.includes('WORKFLOW_EXECUTION_STARTED'))!.bytes).toBeLessThan(64 * 1024);
+    const rows = (await engine.store.db.selectFrom('trigger_payloads' as never).selectAll().execute()) as { source: string; ciphertext: string }[];
+    const row = rows.find((r) => r.source === 'api');
+    expect(row).toBeDefined();
+    expect(Buffer.from(row!.ciphertext, 'base64').toString('latin1')).not.toContain(subject);
+  });
+
+  it('answers an event body over SWITCHYARD_WEBHOOK_MAX_BYTES with a 413 JSON error, declared or chunked', async () => {
+    const body = JSON.stringify({ topic: `order.big.${id}`, data: { blob: 'z'.repeat(maxBodyBytes) } });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${admin}` };
+    const declared = await fetch(`${engine.api.url}/api/v1/events`, { method: 'POST', headers, body });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ error: { code: 'payload_too_large', message: `request body is larger than the limit of ${maxBodyBytes} bytes`, details: { limit: maxBodyBytes } } });
+    // Without a Content-Length the limit is found while reading.
+    const chunked = await fetch(`${engine.api.url}/api/v1/events`, {
+      method: 'POST',
+      headers,
+      body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(body)), c.close()) }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
+    expect(sink.requests.filter((r) => r.url === '/event')).toHaveLength(1);
+  });
+
+  it('publishes a posted event to outgoing-webhook subscribers like a webhook event, once per event id', { timeout: 60_000 }, async () => {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${admin}` };
+    const topic = `order.published.${id}`;
+    const created = await fetch(`${engine.api.url}/api/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ url: `${sink.url}/subscriber`, topics: ['order.published.*'] }) });
+    expect(created.status).toBe(201);
+    const event = JSON.stringify({ topic, id: `ord_${randomUUID()}`, data: { order: 7 } });
+    for (let i = 0; i < 2; i++) expect((await fetch(`${engine.api.url}/api/v1/events`, { method: 'POST', headers, body: event })).status).toBe(200);
+    await waitFor(async () => sink.requests.some((r) => r.url === '/subscriber'), 'the subscriber receives the posted event', 30_000);
+    const delivered = sink.requests.filter((r) => r.url === '/subscriber').map((r) => JSON.parse(r.body) as { topic: string; data: { item: unknown } });
+    expect(delivered).toEqual([expect.objectContaining({ type: 'notification_event', topic, data: { item: { order: 7 } } })]);
   });
 
   it('keeps small payloads inline', async () => {

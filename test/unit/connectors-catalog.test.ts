@@ -27,8 +27,22 @@ describe('connector catalog', () => {
     expect(jira.pollingTriggers.map((t) => t.type)).toEqual(['jira.newIssues']);
     const intercom = describeConnector(registry.getConnector('intercom')!);
     expect(intercom.webhook!.topicAliases['conversation.created']).toBe('conversation.user.created');
+    expect(intercom.webhookSchemes).toEqual([{ scheme: 'hub-sha1', headers: ['X-Hub-Signature'], description: expect.stringContaining('HMAC-SHA1') }]);
     // Every schema of every connector converts (recursive search filters included).
     for (const c of registry.listConnectors()) expect(() => JSON.stringify(describeConnector(c))).not.toThrow();
+  });
+
+  it('lists the inbound signature schemes of every webhook source, with the headers each reads', () => {
+    const byId = new Map(searchConnectors(registry).map((c) => [c.id, c]));
+    expect(byId.get('webhook')!.webhookSchemes.map((s) => [s.scheme, s.headers])).toEqual([
+      ['path-token', []],
+      ['hub-sha1', ['X-Hub-Signature']],
+      ['hub-sha256', ['X-Hub-Signature-256']],
+      ['standard-webhooks', ['webhook-id', 'webhook-timestamp', 'webhook-signature']],
+    ]);
+    expect(byId.get('jira')!.webhookSchemes).toEqual([]);
+    // Exactly the connectors with a webhook source list schemes, and each lists what its source declares.
+    for (const c of registry.listConnectors()) expect(byId.get(c.id)!.webhookSchemes.map((s) => s.scheme), c.id).toEqual([...(c.webhookSource?.schemes ?? [])]);
   });
 
   it('resolves documented topic aliases to the real topic', () => {
@@ -79,6 +93,13 @@ describe('connector catalog', () => {
       await program.parseAsync(['node', 'switchyard', 'connectors', '--category', 'communication']);
       expect(out.join('\n')).toContain('slack.postMessage');
       expect(out.join('\n')).not.toContain('jira');
+      out.length = 0;
+      await program.parseAsync(['node', 'switchyard', 'connectors', '--q', 'intercom']);
+      expect(out.join('\n')).toMatch(/verify {2}hub-sha1 +X-Hub-Signature$/m);
+      out.length = 0;
+      await program.parseAsync(['node', 'switchyard', 'connectors', '--q', 'Receive events from any sender']);
+      expect(out.join('\n')).toMatch(/verify {2}path-token +token in the URL: \/hooks\/<connection>\/<token>$/m);
+      expect(out.join('\n')).toMatch(/verify {2}standard-webhooks +webhook-id, webhook-timestamp, webhook-signature$/m);
       out.length = 0;
       await program.parseAsync(['node', 'switchyard', 'connectors', 'slack']);
       expect(JSON.parse(out.join('\n'))).toMatchObject({ id: 'slack', actions: [{ type: 'slack.postMessage' }] });

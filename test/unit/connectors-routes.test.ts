@@ -29,12 +29,17 @@ describe('GET /api/v1/connectors', () => {
     expect(all.body.connectors.length).toBe(registry.listConnectors().length);
     const res = await call(api.url, 'GET', '/api/v1/connectors?category=Productivity&q=jira');
     expect(res.body.connectors.map((c: { id: string }) => c.id)).toEqual(['jira']);
+    const intercom = (await call(api.url, 'GET', '/api/v1/connectors?q=intercom')).body.connectors[0];
+    expect(intercom).toMatchObject({ id: 'intercom', webhookSchemes: [{ scheme: 'hub-sha1', headers: ['X-Hub-Signature'] }] });
+    expect(res.body.connectors[0].webhookSchemes).toEqual([]);
   });
 
-  it('rejects an unknown category naming the query field', async () => {
+  it('rejects a bad or repeated query parameter with a 400 naming it', async () => {
     const res = await call(api.url, 'GET', '/api/v1/connectors?category=Games');
-    expect(res.status).toBe(422);
-    expect(JSON.stringify(res.body)).toContain('category');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_query', message: expect.stringMatching(/^query\.category: /), details: { issues: [{ path: 'query.category', parameter: 'category' }] } });
+    const twice = await call(api.url, 'GET', '/api/v1/connectors?q=jira&q=slack');
+    expect(twice).toMatchObject({ status: 400, body: { error: { code: 'invalid_query', message: 'query.q: given 2 times; expected one value' } } });
   });
 
   it('details one connector, 404 names the known ones', async () => {

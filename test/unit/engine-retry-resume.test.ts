@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resumeAtFailedStep, RetryRunError } from '../../src/engine/retry-run';
+import { keyedRetryId, resumeAtFailedStep, RetryRunError } from '../../src/engine/retry-run';
 import type { RunSummary, StepState } from '../../workflows/plan';
 import { planOf, recipeWith } from './recipe/helpers';
 
@@ -64,5 +64,17 @@ describe('resumeAtFailedStep (retry from the failed step)', () => {
     const fixed = planOf(recipeWith([say('a'), say('b', 'good'), say('c', 'changed too')]));
     const summary = failedAt('b', { a: ok('1'), b: { status: 'failed' }, c: { status: 'skipped' } });
     expect(resumeAtFailedStep('run/x', original, fixed, summary)).toEqual({ retryOf: 'run/x', fromStepId: 'b', steps: { a: ok('1') } });
+  });
+});
+
+describe('keyedRetryId', () => {
+  it('is stable per run and key, differs across either, and hangs off the root run', () => {
+    const id = keyedRetryId('run/r/abc', 'key-1');
+    expect(id).toMatch(/^run\/r\/abc-retry-k[0-9a-f]{16}$/);
+    expect(keyedRetryId('run/r/abc', 'key-1')).toBe(id);
+    expect(keyedRetryId('run/r/abc', 'key-2')).not.toBe(id);
+    expect(keyedRetryId('run/r/abc-retry-1', 'key-1')).toMatch(/^run\/r\/abc-retry-k[0-9a-f]{16}$/);
+    expect(keyedRetryId('run/r/abc-retry-1', 'key-1')).not.toBe(id);
+    expect(keyedRetryId(id, 'key-1')).toMatch(/^run\/r\/abc-retry-k[0-9a-f]{16}$/);
   });
 });

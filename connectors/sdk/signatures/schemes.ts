@@ -27,6 +27,14 @@ export const signatureSchemes = {
 
 export type SignatureSchemeId = keyof typeof signatureSchemes;
 
+/** What a sender must send for each scheme (the connector catalog shows it): the headers read, in order. */
+export const signatureSchemeHeaders: Record<SignatureSchemeId, { headers: readonly string[]; description: string }> = {
+  'hub-sha1': { headers: [intercomSignature.header], description: 'sha1=<hex HMAC-SHA1 of the raw body> (Intercom)' },
+  'hub-sha256': { headers: [githubSignature.header], description: 'sha256=<hex HMAC-SHA256 of the raw body> (GitHub-style)' },
+  'standard-webhooks': { headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'], description: 'Standard Webhooks: v1,<base64 HMAC-SHA256 of id.timestamp.body>, timestamp within ±300 s' },
+  'path-token': { headers: [], description: 'unsigned: the URL carries the token, POST /hooks/<connection>/<token>' },
+};
+
 export function isSignatureScheme(id: string): id is SignatureSchemeId {
   return Object.hasOwn(signatureSchemes, id);
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { RunEvent } from '../../../workflows/plan';
 import type { PlanCache } from '../../engine/plan-cache';
-import { eventHash, startRuns, type RunStartSettings, type StartOutcome } from '../../engine/start-runs';
+import { startEventRuns, type EventStartDeps } from '../../engine/start-event-runs';
+import { eventHash, type StartOutcome } from '../../engine/start-runs';
 import type { Logger } from '../../logging';
 import { planMatchesEvent } from '../../recipe/match';
 import type { DeliveryDedupe } from '../../store/delivery-dedupe';
@@ -26,23 +26,20 @@ const postEventResponse = z.object({
   runs: z.array(z.object({ recipe: z.string(), runId: z.string(), duplicate: z.boolean() })).optional(),
 });
 
-export interface EventRoutesDeps {
+export interface EventRoutesDeps extends EventStartDeps {
   plans: PlanCache;
-  client: Client;
-  taskQueue: string;
-  /** Carried into every run's input (SWITCHYARD_CONNECTION_WAIT_LIMIT). */
-  runSettings?: RunStartSettings;
   deliveries: DeliveryDedupe;
   logger: Logger;
-  /** How long to wait for Temporal before answering 503 (default 10 s). */
-  startDeadlineMs?: number;
+  /** Largest event body in bytes (SWITCHYARD_WEBHOOK_MAX_BYTES, as for webhooks); above it 413. */
+  maxBodyBytes?: number;
   now?: () => Date;
 }
 
 /**
  * `POST /api/v1/events`: starts every enabled recipe whose `event` trigger matches, with the same
- * rules as the webhook ingress: dedupe on the caller's id, and 2xx only once Temporal accepted
- * every start (503 + Retry-After otherwise).
+ * rules as the webhook ingress: dedupe on the caller's id, a large `data` stored by reference,
+ * publication to outgoing-webhook subscribers, and 2xx only once Temporal accepted every start
+ * (503 + Retry-After otherwise).
  */
 export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
   return [
@@ -53,6 +50,7 @@ export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
       tag: 'events',
       summary: 'Post an event; starts the runs of recipes with a matching event trigger',
       body: postEventBody,
+      maxBodyBytes: deps.maxBodyBytes,
       response: postEventResponse,
       successStatus: 202,
       handler: async ({ body }) => {
@@ -64,8 +62,7 @@ export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
         const matching = (await deps.plans.enabledPlans()).filter((plan) => planMatchesEvent(plan, event));
         let runs: StartOutcome[];
         try {
-          const deadline = Date.now() + (deps.startDeadlineMs ?? 10_000);
-          runs = await deps.client.withDeadline(deadline, () => startRuns(deps.client, deps.taskQueue, matching, event, deps.runSettings));
+          runs = await startEventRuns(deps, event, hash, matching, now);
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, topic: body.topic }, 'could not start runs for a posted event');
           throw new HttpError(503, 'temporal_unavailable', 'the event could not be durably accepted; retry later with the same id', undefined, { 'Retry-After': '5' });

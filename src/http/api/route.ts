@@ -32,6 +32,8 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   tag: string;
   body?: B;
   query?: Q;
+  /** Largest JSON body in bytes (default 1 MB); above it 413 `payload_too_large`. */
+  maxBodyBytes?: number;
   /** Schema of the success body, for the OpenAPI document only. */
   response?: z.ZodType;
   successStatus?: number;
@@ -42,7 +44,8 @@ export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodT
   return route as unknown as ApiRoute;
 }
 
-const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] });
+const jsonBodyWithin = (limit: number | string) => express.json({ limit, type: ['application/json', 'application/*+json'] });
+const jsonBody = jsonBodyWithin('1mb');
 
 /**
  * Mounts routes behind `guards` (authentication, then the rate limit), each followed by its
@@ -51,7 +54,7 @@ const jsonBody = express.json({ limit: '1mb', type: ['application/json', 'applic
 export function mountRoutes(routes: ApiRoute[], guards: RequestHandler[]): Router {
   const router = Router();
   for (const route of routes) {
-    router[route.method](route.path, ...guards, requireScope(route.scope), requireJson(route), jsonBody, (req: Request, res: Response, next: NextFunction) => {
+    router[route.method](route.path, ...guards, requireScope(route.scope), requireJson(route), route.maxBodyBytes === undefined ? jsonBody : jsonBodyWithin(route.maxBodyBytes), (req: Request, res: Response, next: NextFunction) => {
       run(route, req, res).catch(next);
     });
   }
@@ -60,7 +63,7 @@ export function mountRoutes(routes: ApiRoute[], guards: RequestHandler[]): Route
 
 async function run(route: ApiRoute, req: Request, res: Response): Promise<void> {
   const body = route.body ? parse(route.body, req.body ?? {}, 'body') : undefined;
-  const query = route.query ? parse(route.query, { ...req.query }, 'query') : undefined;
+  const query = route.query ? parseQuery(route.query, { ...req.query }) : undefined;
   const params = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)]));
   const result = await route.handler({ req, res, params, body, query, token: authenticatedToken(res) });
   if (!result || res.headersSent) return;
@@ -83,6 +86,24 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, where: str
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw validationError(result.error, where);
+}
+
+/**
+ * 400 `invalid_query` naming the parameter, e.g. `query.status: given 2 times; expected one value`
+ * (the same answer the runs listing gives for a value it rejects).
+ */
+function parseQuery<T extends z.ZodType>(schema: T, query: Record<string, unknown>): z.output<T> {
+  const result = schema.safeParse(query);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const parameter = String(issue.path[0] ?? (issue as { keys?: string[] }).keys?.[0] ?? '');
+    const given = query[parameter];
+    const message = Array.isArray(given) ? `given ${given.length} times; expected one value` : issue.message;
+    return { path: `query.${parameter}`, parameter, message };
+  });
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  throw new HttpError(400, 'invalid_query', `${first.path}: ${first.message}${more}`, { issues });
 }
 
 export function validationError(error: z.ZodError, where: string): HttpError {

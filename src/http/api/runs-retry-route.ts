@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { retryRun, RetryRunError } from '../../engine/retry-run';
@@ -27,6 +28,15 @@ const retryResponse = z.object({
   fromStepId: z.string().describe('the step the new run starts at'),
 });
 
+/** The Idempotency-Key header (Stripe's form), or undefined when absent; 400 naming the header when malformed. */
+function idempotencyKey(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new HttpError(400, 'invalid_header', 'Idempotency-Key: expected 1–255 visible ASCII characters, e.g. a UUID', { header: 'Idempotency-Key' });
+  }
+  return value;
+}
+
 /** `POST /api/v1/runs/:id/retry` (the run id URL-encoded: `run%2F<recipe>%2F<hash>`). */
 export function runsRetryRoutes(deps: RunsRetryRouteDeps): ApiRoute[] {
   return [
@@ -34,20 +44,28 @@ export function runsRetryRoutes(deps: RunsRetryRouteDeps): ApiRoute[] {
       method: 'post',
       path: '/api/v1/runs/:id/retry',
       scope: 'runs:write',
-      summary: "Retry a failed run with the recipe's current version, from the failed step or from the start",
+      summary:
+        "Retry a failed run with the recipe's current version, from the failed step or from the start. " +
+        'Send an Idempotency-Key header (1–255 visible ASCII characters, scoped to the run) to make repeats safe: the same key and body answer ' +
+        'with the retry the first request started (header Idempotent-Replayed: true) for at least 24 h — as long as Temporal retains that run — ' +
+        'and never start a second one; the same key with a different body is a 422',
       tag: 'runs',
       body: retryBody,
       response: retryResponse,
       successStatus: 202,
-      async handler({ params, body }) {
-        const options = { runId: params.id!, from: body.from, taskQueue: deps.taskQueue, recipes: deps.recipes, connectionWaitMs: deps.connectionWaitMs };
+      async handler({ req, res, params, body }) {
+        const key = idempotencyKey(req.get('idempotency-key'));
+        const idempotency = key === undefined ? undefined : { key, requestDigest: createHash('sha256').update(JSON.stringify(body)).digest('hex') };
+        const options = { runId: params.id!, from: body.from, taskQueue: deps.taskQueue, recipes: deps.recipes, connectionWaitMs: deps.connectionWaitMs, idempotency };
         try {
-          const started = await deps.client.withDeadline(Date.now() + 10_000, () => retryRun(deps.client, options));
+          const { replayed, ...started } = await deps.client.withDeadline(Date.now() + 10_000, () => retryRun(deps.client, options));
+          if (replayed) res.setHeader('Idempotent-Replayed', 'true');
           return { status: 202, body: started };
         } catch (err) {
           if (err instanceof RetryRunError) throw new HttpError(err.status, err.code, err.message, { runId: params.id, ...err.details });
           if (err instanceof ServiceError || isGrpcServiceError(err)) {
-            throw new HttpError(503, 'temporal_unavailable', 'Temporal did not answer in time; the retry may or may not have started — check the recipe\'s runs before retrying again', undefined, { 'Retry-After': '5' });
+            const advice = key === undefined ? "check the recipe's runs before retrying again, or send an Idempotency-Key" : 'repeat the request with the same Idempotency-Key';
+            throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer in time; the retry may or may not have started — ${advice}`, undefined, { 'Retry-After': '5' });
           }
           throw err;
         }
