@@ -20,19 +20,19 @@ export class ApiClient {
     private readonly token: string | undefined,
   ) {}
 
-  async request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
-    const text = await this.requestText(method, path, body);
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const text = await this.requestText(method, path, body, headers);
     return (text ? safeJson(text) : undefined) as T;
   }
 
   /** The raw body (exports: ndjson, csv). */
-  async requestText(method: string, path: string, body?: unknown): Promise<string> {
+  async requestText(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<string> {
     if (!this.token) throw new Error('no API token: set SWITCHYARD_API_TOKEN or pass --token');
     let res: Response;
     try {
       res = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...headers, authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {

@@ -199,6 +199,12 @@ describe('retry a failed run', () => {
     // The CLI: from the start works with the renamed step.
     expect(await cli('retry', failedId, '--from', 'start')).toEqual([`started ${failedId}-retry-1 (retry of ${failedId} from the start)`]);
     await client.workflow.getHandle(`${failedId}-retry-1`).result();
+    // A repeated CLI call with the same --idempotency-key answers with the retry it already started.
+    const keyed = await cli('retry', failedId, '--from', 'start', '--idempotency-key', 'cli-key-1');
+    expect(await cli('retry', failedId, '--from', 'start', '--idempotency-key', 'cli-key-1')).toEqual(keyed);
+    const keyedId = /^started (\S+-retry-k[0-9a-f]+) \(retry of /.exec(keyed[0] ?? '')?.[1];
+    expect(keyedId, keyed.join('\n')).toBeDefined();
+    await client.workflow.getHandle(keyedId!).result();
     const again = await cli('retry', `${failedId}-retry-1`).catch((err: unknown) => err);
     expect(again).toBeInstanceOf(ApiError);
     expect(again).toMatchObject({ status: 409, code: 'run_not_failed' });
