@@ -16,7 +16,7 @@ import { nonRetryableFailureTypes } from './activity-contract';
 import { runWorkflowIdPure } from './expr/sha256';
 import type { Plan, RunEvent } from './plan';
 import { runRecipe } from './run-recipe';
-import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from './search-attributes';
+import { runStartAttributes } from './search-attributes';
 
 /** Argument of the `pollTrigger` activity (activities/poll-trigger.ts). */
 interface PollTriggerInput {
@@ -139,13 +139,7 @@ async function startRun(plan: Plan, connectionWaitMs: number | undefined, event:
       // Runs outlive the poller's continue-as-new, pause and stop.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: RecipeId, value: plan.recipeId },
-        { key: RecipeVersion, value: plan.version },
-        { key: TriggerEvent, value: event.topic },
-        { key: ConnectionIds, value: plan.connections },
-        { key: RunStatus, value: 'running' },
-      ],
+      typedSearchAttributes: runStartAttributes(plan, event.topic),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return; // this item already has its run

@@ -5,7 +5,7 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import type { Plan, PlanStep, RunResume, RunSummary, StepState } from '../../workflows/plan';
 import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { RecipeStore } from '../store/recipes';
-import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../temporal/search-attributes';
+import { runStartAttributes } from '../../workflows/search-attributes';
 
 export type RetryFrom = 'failed' | 'start';
 
@@ -133,13 +133,7 @@ export async function retryRun(client: Client, opts: RetryRunOptions): Promise<R
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       args: [input],
       memo,
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: RecipeId, value: plan.recipeId },
-        { key: RecipeVersion, value: plan.version },
-        { key: TriggerEvent, value: original.event.topic },
-        { key: ConnectionIds, value: plan.connections },
-        { key: RunStatus, value: 'running' },
-      ]),
+      typedSearchAttributes: new TypedSearchAttributes(runStartAttributes(plan, original.event.topic)),
     });
   const started: RetryRunResult = { runId: keyedId ?? '', retryOf: runId, from, fromStepId: resume.fromStepId };
 

@@ -4,7 +4,7 @@ import type { Plan, RunEvent } from '../../workflows/plan';
 import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { Config } from '../config/config';
 import { eventHash, runWorkflowId as runIdFor } from '../recipe/run-id';
-import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../temporal/search-attributes';
+import { runStartAttributes } from '../../workflows/search-attributes';
 
 export type StartOutcome = { recipeId: string; workflowId: string; status: 'started' | 'duplicate' };
 
@@ -36,13 +36,7 @@ export async function startRuns(client: Client, taskQueue: string, plans: Plan[]
           workflowId,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           args: [{ plan, event, ...settings } satisfies RunRecipeInput],
-          typedSearchAttributes: new TypedSearchAttributes([
-            { key: RecipeId, value: plan.recipeId },
-            { key: RecipeVersion, value: plan.version },
-            { key: TriggerEvent, value: event.topic },
-            { key: ConnectionIds, value: plan.connections },
-            { key: RunStatus, value: 'running' },
-          ]),
+          typedSearchAttributes: new TypedSearchAttributes(runStartAttributes(plan, event.topic)),
         });
         return { recipeId: plan.recipeId, workflowId, status: 'started' };
       } catch (err) {

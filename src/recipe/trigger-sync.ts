@@ -2,7 +2,7 @@ import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temp
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import type { RunStartSettings } from '../engine/start-runs';
-import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../temporal/search-attributes';
+import { runStartAttributes } from '../../workflows/search-attributes';
 
 export const scheduleIdOf = (recipeId: string) => `schedule/${recipeId}`;
 export const pollerIdOf = (recipeId: string) => `poll/${recipeId}`;
@@ -34,13 +34,7 @@ export async function syncRecipeTrigger(client: Client, taskQueue: string, recip
       // Temporal appends the scheduled time: one run id per firing.
       workflowId: `run/${recipeId}/scheduled`,
       args: [{ plan, event: scheduleEvent(plan), ...settings }],
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: RecipeId, value: plan.recipeId },
-        { key: RecipeVersion, value: plan.version },
-        { key: TriggerEvent, value: 'schedule' },
-        { key: ConnectionIds, value: plan.connections },
-        { key: RunStatus, value: 'running' },
-      ]),
+      typedSearchAttributes: new TypedSearchAttributes(runStartAttributes(plan, 'schedule')),
     };
     try {
       await schedule.update((previous) => ({ ...previous, spec, action }));

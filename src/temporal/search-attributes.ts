@@ -1,11 +1,7 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../workflows/search-attributes';
 
-/** Custom search attributes the engine writes on every run; registered on the embedded server. */
-export const RecipeId = defineSearchAttributeKey('RecipeId', SearchAttributeType.KEYWORD);
-export const RecipeVersion = defineSearchAttributeKey('RecipeVersion', SearchAttributeType.KEYWORD);
-export const TriggerEvent = defineSearchAttributeKey('TriggerEvent', SearchAttributeType.KEYWORD);
-export const ConnectionIds = defineSearchAttributeKey('ConnectionIds', SearchAttributeType.KEYWORD_LIST);
-export const RunStatus = defineSearchAttributeKey('RunStatus', SearchAttributeType.KEYWORD);
+/** Custom search attributes the engine writes on every run (defined beside the workflows, which may not import src/); registered on the embedded server. */
+export { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent };
 
 export const engineSearchAttributes = [RecipeId, RecipeVersion, TriggerEvent, ConnectionIds, RunStatus] as const;
 
