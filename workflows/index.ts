@@ -1,5 +1,6 @@
 /** The workflow module the worker loads (`workflowsPath: require.resolve('./workflows')`). */
-export { runRecipe, recipeRunFailedType, type RunRecipeInput } from './run-recipe';
+export { runRecipe, type RunRecipeInput } from './run-recipe';
+export { recipeRunFailedType } from './plan';
 export { forEachChunk, type ForEachChunkInput } from './for-each-chunk';
 export { stateQuery, approvalSignal, resumeSignal, connectionRestoredSignal, type ApprovalDecision, type ResumePayload } from './messages';
 export type { Plan, PlanStep, RunEvent, RunSummary, StepState, StepStatus } from './plan';

@@ -134,6 +134,9 @@ export interface StepState {
 
 export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 
+/** Failure type of a run that ended because a step failed (details[0] is the RunSummary). */
+export const recipeRunFailedType = 'RecipeRunFailed';
+
 export interface RunSummary {
   recipeId: string;
   version: string;

@@ -12,7 +12,7 @@ import { evaluateLogic, isTruthy } from './expr/logic';
 import { forEachChunk } from './for-each-chunk';
 import { Interpreter, type Scope } from './interpreter';
 import { approvalSignal, connectionRestoredSignal, resumeSignal, stateQuery } from './messages';
-import type { Plan, PlanStep, RunEvent, RunResume, RunStatusValue, RunSummary, StepState } from './plan';
+import { recipeRunFailedType, type Plan, type PlanStep, type RunEvent, type RunResume, type RunStatusValue, type RunSummary, type StepState } from './plan';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from './search-attributes';
 import { chunkWorkflowId, Inbox, temporalRuntime } from './temporal-runtime';
 import { withTriggerPayload } from './trigger-payload';
@@ -25,9 +25,6 @@ export interface RunRecipeInput {
   /** How long a step waits for a paused or disconnected connection (SWITCHYARD_CONNECTION_WAIT_LIMIT); 72 h when absent. */
   connectionWaitMs?: number;
 }
-
-/** Failure type of a run that ended because a step failed (details[0] is the RunSummary). */
-export const recipeRunFailedType = 'RecipeRunFailed';
 
 /**
  * History budget (tested): a run has 7 fixed events (started, first workflow task, one

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import type { Plan, PlanStep, RunResume, RunSummary, StepState } from '../../workflows/plan';
+import { recipeRunFailedType, type Plan, type PlanStep, type RunResume, type RunSummary, type StepState } from '../../workflows/plan';
 import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { RecipeStore } from '../store/recipes';
 import { runStartAttributes } from '../../workflows/search-attributes';
@@ -44,8 +44,6 @@ export class RetryRunError extends Error {
   }
 }
 
-/** Failure type of a run that ended because a step failed (workflows/run-recipe.ts). */
-const recipeRunFailedType = 'RecipeRunFailed';
 const retrySuffix = /-retry-(?:(\d+)|k[0-9a-f]{16})$/;
 
 /**
