@@ -23,7 +23,6 @@ import { webhooksOutFromConfig } from '../webhooks-out/wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
-import { configDurationMs } from '../http/api/durations';
 import { startEventPump } from '../engine/event-pump';
 
 export interface ApiHandle {
@@ -92,7 +91,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   });
   // Slow bodies must not hold a connection forever: a request not fully received within the
   // timeout is answered 408 and closed (checked every second, not Node's default 30 s).
-  const requestTimeoutMs = configDurationMs(config.SWITCHYARD_HTTP_REQUEST_TIMEOUT);
+  const requestTimeoutMs = config.SWITCHYARD_HTTP_REQUEST_TIMEOUT;
   const server = http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) }, app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -105,8 +104,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     events,
     logger,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    intervalMs: configDurationMs(config.SWITCHYARD_ENGINE_EVENTS_POLL),
-    runEventsLagMs: configDurationMs(config.SWITCHYARD_RUN_EVENTS_LAG),
+    intervalMs: config.SWITCHYARD_ENGINE_EVENTS_POLL,
+    runEventsLagMs: config.SWITCHYARD_RUN_EVENTS_LAG,
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;

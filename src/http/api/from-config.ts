@@ -13,7 +13,6 @@ import { TokenStore } from '../../store/tokens';
 import { ensureBootstrapToken } from './bootstrap-token';
 import { connectionActivity } from './connection-activity';
 import { registryLookup } from './connector-lookup';
-import { configDurationMs } from './durations';
 import { apiV1, type ApiV1 } from './index';
 import type { ApiRoute } from './route';
 
@@ -43,7 +42,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
   const api = apiV1({
     tokens,
     rateLimit: { perMinute: config.SWITCHYARD_API_RATE_LIMIT, burstPerHour: config.SWITCHYARD_API_RATE_BURST },
-    rotationGraceMs: configDurationMs(config.SWITCHYARD_TOKEN_ROTATION_GRACE),
+    rotationGraceMs: config.SWITCHYARD_TOKEN_ROTATION_GRACE,
     connections: {
       connections: store.connections,
       connectors: registryLookup(opts.registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections, logger }),
