@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { jsonArgument } from './api-client';
-import { printObject, printRows } from './api-client-output';
-import { defaultApiContext, withApiOptions, type ApiCommandContext } from './tokens-command';
+import { alreadyPrinted, apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
+import { jsonArgument } from './json-argument';
+import { tableLines } from './output';
 
-type ApiOpts = { url?: string; token?: string; json?: boolean };
 type Filters = { recipe?: string; status?: string; event?: string; since?: string; limit?: string; cursor?: string };
 
 const runPath = (runId: string, rest = '') => `/api/v1/runs/${encodeURIComponent(runId)}${rest}`;
@@ -33,35 +32,33 @@ function filterQuery(opts: Filters, extra: Record<string, string> = {}): string 
 export function registerRunsCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): Command {
   const runs = program.command('runs').description('recipe runs, over the API (from Temporal visibility); `switchyard runs` lists the latest');
 
-  withApiOptions(withFilters(runs.command('list', { isDefault: true }).description('list runs (open first, then the most recently closed)'))).action(async (opts: ApiOpts & Filters) => {
-    const page = await ctx.client(opts).request('GET', `/api/v1/runs${filterQuery({ limit: '20', ...opts })}`);
-    if (opts.json) return printObject(ctx.print, page, true);
-    printRows(ctx.print, page.runs, ['status', 'startedAt', 'recipeId', 'event', 'runId'], false, 'no runs');
-    if (page.nextCursor) ctx.print(`more: repeat with --cursor ${page.nextCursor}`);
-  });
+  apiCommand<Filters>(
+    withFilters(runs.command('list', { isDefault: true }).description('list runs (open first, then the most recently closed)')),
+    ctx,
+    ({ client, opts }) => client.request('GET', `/api/v1/runs${filterQuery({ limit: '20', ...opts })}`),
+    (page) => [...tableLines(page.runs, ['status', 'startedAt', 'recipeId', 'event', 'runId'], 'no runs'), ...(page.nextCursor ? [`more: repeat with --cursor ${page.nextCursor}`] : [])],
+  );
 
-  withApiOptions(runs.command('show <runId>').description("a run's steps: status, attempts, errors with hints, rendered inputs and outputs")).action(async (runId: string, opts: ApiOpts) => {
-    const run = await ctx.client(opts).request('GET', runPath(runId));
-    if (opts.json) return printObject(ctx.print, run, true);
-    ctx.print(`${run.runId}  ${run.status}  recipe ${run.recipeId} (${run.recipeVersion})  event ${run.event}`);
-    ctx.print(`started ${run.startedAt}${run.closedAt ? `, closed ${run.closedAt}` : ''}`);
-    for (const step of run.steps ?? []) {
-      const extra = [step.attempts ? `attempts ${step.attempts}` : '', step.waitingFor ? `waiting for ${step.waitingFor}` : ''].filter(Boolean).join(', ');
-      ctx.print(`  ${step.id}: ${step.status}${extra ? ` (${extra})` : ''}`);
-      if (step.input !== undefined) ctx.print(`    input:  ${JSON.stringify(step.input)}`);
-      if (step.output !== undefined) ctx.print(`    output: ${JSON.stringify(step.output)}`);
-      if (step.error) ctx.print(`    error:  ${step.error.kind}: ${step.error.message}${step.error.hint ? ` — ${step.error.hint}` : ''}`);
-    }
-    if (run.stateUnavailable) ctx.print(`  (${run.stateUnavailable})`);
-  });
+  apiCommand(
+    runs.command('show <runId>').description("a run's steps: status, attempts, errors with hints, rendered inputs and outputs"),
+    ctx,
+    ({ client }, runId) => client.request('GET', runPath(runId)),
+    (run) => [
+      `${run.runId}  ${run.status}  recipe ${run.recipeId} (${run.recipeVersion})  event ${run.event}`,
+      `started ${run.startedAt}${run.closedAt ? `, closed ${run.closedAt}` : ''}`,
+      ...((run.steps ?? []) as RunStep[]).flatMap(stepLines),
+      ...(run.stateUnavailable ? [`  (${run.stateUnavailable})`] : []),
+    ],
+  );
 
-  withApiOptions(runs.command('cancel <runId>').description('cancel a running run')).action(async (runId: string, opts: ApiOpts) => {
-    const answer = await ctx.client(opts).request('POST', runPath(runId, '/cancel'));
-    if (opts.json) return printObject(ctx.print, answer, true);
-    ctx.print(`${runId}: cancel requested`);
-  });
+  apiCommand(
+    runs.command('cancel <runId>').description('cancel a running run'),
+    ctx,
+    ({ client }, runId) => client.request('POST', runPath(runId, '/cancel')),
+    (_answer, _opts, runId) => `${runId}: cancel requested`,
+  );
 
-  withApiOptions(
+  apiCommand<{ reject?: boolean; by?: string; comment?: string; step?: string }>(
     runs
       .command('approve <runId>')
       .description('approve (or --reject) a waiting approval step')
@@ -69,33 +66,50 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
       .option('--by <name>', 'who decides (default: the token’s name)')
       .option('--comment <text>', 'a note later steps can read')
       .option('--step <stepId>', 'the waitFor step, when several could wait'),
-  ).action(async (runId: string, opts: ApiOpts & { reject?: boolean; by?: string; comment?: string; step?: string }) => {
-    const body = { approved: !opts.reject, ...(opts.by ? { by: opts.by } : {}), ...(opts.comment ? { comment: opts.comment } : {}), ...(opts.step ? { stepId: opts.step } : {}) };
-    const answer = await ctx.client(opts).request('POST', runPath(runId, '/approve'), body);
-    if (opts.json) return printObject(ctx.print, answer, true);
-    ctx.print(`${runId}: ${opts.reject ? 'rejected' : 'approved'}`);
-  });
+    ctx,
+    ({ client, opts }, runId) =>
+      client.request('POST', runPath(runId, '/approve'), {
+        approved: !opts.reject,
+        ...(opts.by ? { by: opts.by } : {}),
+        ...(opts.comment ? { comment: opts.comment } : {}),
+        ...(opts.step ? { stepId: opts.step } : {}),
+      }),
+    (_answer, opts, runId) => `${runId}: ${opts.reject ? 'rejected' : 'approved'}`,
+  );
 
-  withApiOptions(
+  apiCommand<{ payload?: string }>(
     runs
       .command('signal <runId> <signal>')
       .description('resume a waitFor signal step')
       .option('--payload <json>', 'the step’s output: JSON, @file, or - for stdin'),
-  ).action(async (runId: string, signal: string, opts: ApiOpts & { payload?: string }) => {
-    const body = { signal, ...(opts.payload ? { payload: jsonArgument(opts.payload, '--payload') } : {}) };
-    const answer = await ctx.client(opts).request('POST', runPath(runId, '/signal'), body);
-    if (opts.json) return printObject(ctx.print, answer, true);
-    ctx.print(`${runId}: signal ${signal} sent`);
-  });
+    ctx,
+    ({ client, opts }, runId, signal) => client.request('POST', runPath(runId, '/signal'), { signal, ...(opts.payload ? { payload: jsonArgument(opts.payload, '--payload') } : {}) }),
+    (_answer, _opts, runId, signal) => `${runId}: signal ${signal} sent`,
+  );
 
-  withApiOptions(
+  apiCommand<Filters & { format: string; out?: string }>(
     withFilters(runs.command('export').description('export matching runs as ndjson or csv'))
       .option('--format <format>', 'ndjson or csv', 'ndjson')
       .option('-o, --out <file>', 'write to a file instead of stdout'),
-  ).action(async (opts: ApiOpts & Filters & { format: string; out?: string }) => {
-    const text = await ctx.client(opts).requestText('GET', `/api/v1/runs/export${filterQuery(opts, { format: opts.format })}`);
-    if (opts.out) writeFileSync(opts.out, text);
-    else if (text) ctx.print(text.replace(/\n$/, ''));
-  });
+    ctx,
+    async ({ client, opts, print }) => {
+      const text = await client.requestText('GET', `/api/v1/runs/export${filterQuery(opts, { format: opts.format })}`);
+      if (opts.out) writeFileSync(opts.out, text);
+      else if (text) print(text.replace(/\n$/, ''));
+      return alreadyPrinted;
+    },
+  );
   return runs;
+}
+
+type RunStep = { id: string; status: string; attempts?: number; waitingFor?: string; input?: unknown; output?: unknown; error?: { kind: string; message: string; hint?: string } };
+
+function stepLines(step: RunStep): string[] {
+  const extra = [step.attempts ? `attempts ${step.attempts}` : '', step.waitingFor ? `waiting for ${step.waitingFor}` : ''].filter(Boolean).join(', ');
+  return [
+    `  ${step.id}: ${step.status}${extra ? ` (${extra})` : ''}`,
+    ...(step.input !== undefined ? [`    input:  ${JSON.stringify(step.input)}`] : []),
+    ...(step.output !== undefined ? [`    output: ${JSON.stringify(step.output)}`] : []),
+    ...(step.error ? [`    error:  ${step.error.kind}: ${step.error.message}${step.error.hint ? ` — ${step.error.hint}` : ''}`] : []),
+  ];
 }
