@@ -3,8 +3,8 @@ import type { FailureKind } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
 import type { SignatureSchemeId } from './signatures/schemes';
 
-/** Intercom App Store categories. */
-export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation'] as const;
+/** Intercom App Store categories, plus Marketing for the tools its table does not list (Mailchimp). */
+export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation', 'Marketing'] as const;
 export type ConnectorCategory = (typeof connectorCategories)[number];
 
 export interface Logger {
