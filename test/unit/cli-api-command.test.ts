@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { ApiClient } from '../../src/cli/remote/api-client';
-import { alreadyPrinted, apiCommand, type ApiCommandContext } from '../../src/cli/remote/api-command';
+import { alreadyPrinted, apiCommand, deleteCommand, listCommand, showCommand, type ApiCommandContext } from '../../src/cli/remote/api-command';
 import { table, tableLines } from '../../src/cli/remote/output';
 
 describe('apiCommand: the one shape of a remote CLI command', () => {
@@ -19,6 +19,7 @@ describe('apiCommand: the one shape of a remote CLI command', () => {
         seen.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, body });
         if (req.url === '/things') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ things: [{ id: 'a', tags: ['x', 'y'], note: null }, { id: 'bb', tags: [], note: 'hi' }] }));
         if (req.url === '/empty') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ things: [] }));
+        if (req.method === 'DELETE') return res.writeHead(204).end();
         if (req.url?.startsWith('/things/')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: decodeURIComponent(req.url.slice(8)), n: 1 }));
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'no such route' } }));
       });
@@ -94,6 +95,40 @@ describe('apiCommand: the one shape of a remote CLI command', () => {
     apiCommand(program.command('missing'), ctx, ({ client }) => client.request('GET', '/nowhere'));
     await expect(program.parseAsync(['node', 'switchyard', 'missing'])).rejects.toMatchObject({ status: 404, code: 'not_found', message: '404 not_found: no such route' });
     expect(lines).toEqual([]);
+  });
+});
+
+describe('listCommand, showCommand, deleteCommand: the usual three', () => {
+  it('list prints the rows under the key, show the resource, delete its past tense', async () => {
+    const server = createServer((req, res) => {
+      if (req.method === 'DELETE') return res.writeHead(204).end();
+      const body = req.url === '/api/v1/things' ? { things: [{ id: 'a' }] } : { id: req.url };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const lines: string[] = [];
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const ctx: ApiCommandContext = { client: () => new ApiClient(url, 't'), print: (l) => lines.push(l) };
+      const program = new Command().exitOverride();
+      const things = program.command('things');
+      const path = (id: string, rest = '') => `/api/v1/things/${encodeURIComponent(id)}${rest}`;
+      listCommand(things.command('list'), ctx, '/api/v1/things', 'things', table(['id'], 'none'));
+      showCommand(things.command('show <id> <part>'), ctx, (id, part) => path(id, `/${part}`));
+      deleteCommand(things.command('revoke <id>'), ctx, path, 'revoked', (id) => `revoked ${id}`);
+      const cli = async (...argv: string[]) => {
+        lines.length = 0;
+        await program.parseAsync(['node', 'switchyard', 'things', ...argv]);
+        return [...lines];
+      };
+      expect(await cli('list')).toEqual(['ID', 'a']);
+      expect(await cli('list', '--json')).toEqual(['[{"id":"a"}]']);
+      expect(await cli('show', 'a/b', 'c', '--json')).toEqual(['{"id":"/api/v1/things/a%2Fb/c"}']);
+      expect(await cli('revoke', 'tok_1')).toEqual(['revoked tok_1']);
+      expect(await cli('revoke', 'tok_1', '--json')).toEqual(['{"revoked":"tok_1"}']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

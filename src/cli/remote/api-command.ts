@@ -54,6 +54,29 @@ export function apiCommand<O extends object = object, A = any>(
   });
 }
 
+/** A list: GET `path`, the rows under `key`, printed as `table` (`--json`: the rows as they came). */
+export function listCommand(command: Command, ctx: ApiCommandContext, path: string, key: string, table: (rows: any[]) => string[]): Command {
+  return apiCommand(command, ctx, async ({ client }) => (await client.request('GET', path))[key], table);
+}
+
+/** One resource: GET the path made of the arguments, printed as JSON. */
+export function showCommand(command: Command, ctx: ApiCommandContext, path: (...args: string[]) => string): Command {
+  return apiCommand(command, ctx, ({ client }, ...args) => client.request('GET', path(...args)));
+}
+
+/** DELETE the path made of the id; prints `said(id)` (`--json`: `{ "<past>": id }`, e.g. `deleted`). */
+export function deleteCommand(command: Command, ctx: ApiCommandContext, path: (id: string) => string, past: string, said: (id: string) => string): Command {
+  return apiCommand(
+    command,
+    ctx,
+    async ({ client }, id) => {
+      await client.request('DELETE', path(id));
+      return { [past]: id };
+    },
+    (_answer, _opts, id) => said(id),
+  );
+}
+
 /** Adds `--url`, `--token` and `--json` to a command. */
 function withApiOptions(command: Command): Command {
   return command.option('--url <url>', 'API base URL (SWITCHYARD_API_URL)').option('--token <token>', 'API token (SWITCHYARD_API_TOKEN)').option('--json', 'JSON output');

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { alreadyPrinted, apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
+import { alreadyPrinted, apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { jsonArgument } from './json-argument';
 import { table } from './output';
 
+type ConnectionOpts = { name?: string; credentials?: string; baseUrl?: string };
 type ActivityEntry = { error: { kind: string; message: string } | null };
 
 /** `switchyard connections …` over the API. */
@@ -10,61 +11,32 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
   const connections = program.command('connections').description('installed apps: credentials (encrypted, never shown), status, pause/resume');
   const path = (id: string, rest = '') => `/api/v1/connections/${encodeURIComponent(id)}${rest}`;
 
-  apiCommand(
-    connections.command('list').description('list connections and their status'),
-    ctx,
-    async ({ client }) => (await client.request('GET', '/api/v1/connections')).connections,
-    table(['id', 'connector', 'name', 'status', 'statusReason'], 'no connections'),
-  );
+  const list = table(['id', 'connector', 'name', 'status', 'statusReason'], 'no connections');
+  listCommand(connections.command('list').description('list connections and their status'), ctx, '/api/v1/connections', 'connections', list);
+  showCommand(connections.command('show <id>').description('one connection, with waiting runs and webhook URL'), ctx, path);
 
-  apiCommand(connections.command('show <id>').description('one connection, with waiting runs and webhook URL'), ctx, ({ client }, id) => client.request('GET', path(id)));
-
-  apiCommand<{ connector: string; name: string; credentials?: string; baseUrl?: string }>(
-    connections
-      .command('create <id>')
-      .description('create a connection')
+  apiCommand<ConnectionOpts & { connector: string; name: string }>(
+    connections.command('create <id>').description('create a connection')
       .requiredOption('--connector <connector>', 'connector id, e.g. jira')
       .requiredOption('--name <name>', 'display name')
       .option('--credentials <json>', 'credentials as JSON, @file, or - for stdin')
       .option('--base-url <url>', 'vendor base URL, e.g. https://acme.atlassian.net'),
     ctx,
-    ({ client, opts }, id) =>
-      client.request('POST', '/api/v1/connections', {
-        id,
-        connector: opts.connector,
-        name: opts.name,
-        ...(opts.credentials ? { credentials: jsonArgument(opts.credentials, '--credentials') } : {}),
-        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-      }),
+    ({ client, opts }, id) => client.request('POST', '/api/v1/connections', { id, connector: opts.connector, ...connectionFields(opts) }),
     (created) => `created ${created.id} (${created.connector}), ${created.status}${created.webhookUrl ? `; webhooks: ${created.webhookUrl}` : ''}`,
   );
 
-  apiCommand<{ name?: string; credentials?: string; baseUrl?: string }>(
-    connections
-      .command('update <id>')
-      .description('change name, credentials or base URL (new credentials reconnect a disconnected connection)')
+  apiCommand<ConnectionOpts>(
+    connections.command('update <id>').description('change name, credentials or base URL (new credentials reconnect a disconnected connection)')
       .option('--name <name>', 'display name')
       .option('--credentials <json>', 'credentials as JSON, @file, or - for stdin')
       .option('--base-url <url>', 'vendor base URL'),
     ctx,
-    ({ client, opts }, id) =>
-      client.request('PATCH', path(id), {
-        ...(opts.name ? { name: opts.name } : {}),
-        ...(opts.credentials ? { credentials: jsonArgument(opts.credentials, '--credentials') } : {}),
-        ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-      }),
+    ({ client, opts }, id) => client.request('PATCH', path(id), connectionFields(opts)),
     (updated) => `updated ${updated.id}: ${updated.status}`,
   );
 
-  apiCommand(
-    connections.command('delete <id>').description('delete a connection and its credentials'),
-    ctx,
-    async ({ client }, id) => {
-      await client.request('DELETE', path(id));
-      return { deleted: id };
-    },
-    ({ deleted }) => `deleted ${deleted}`,
-  );
+  deleteCommand(connections.command('delete <id>').description('delete a connection and its credentials'), ctx, path, 'deleted', (id) => `deleted ${id}`);
 
   apiCommand(
     connections.command('test <id>').description("check the credentials with the connector's validate call"),
@@ -85,9 +57,7 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
   );
 
   apiCommand<{ limit: string; format: string }>(
-    connections
-      .command('activity <id>')
-      .description('recent calls and errors through the connection, derived from runs')
+    connections.command('activity <id>').description('recent calls and errors through the connection, derived from runs')
       .option('--limit <n>', 'how many recent runs to look at', '50')
       .option('--format <format>', 'table, ndjson or csv (exports)', 'table'),
     ctx,
@@ -112,4 +82,13 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
     ({ client }, id) => client.request('POST', path(id, '/resume')),
     (resumed, _opts, id) => `${id}: ${resumed.status}`,
   );
+}
+
+/** The fields given as options, in the API's words; credentials come as JSON, @file or - for stdin. */
+function connectionFields(opts: ConnectionOpts) {
+  return {
+    ...(opts.name ? { name: opts.name } : {}),
+    ...(opts.credentials ? { credentials: jsonArgument(opts.credentials, '--credentials') } : {}),
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+  };
 }

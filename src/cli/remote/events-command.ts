@@ -6,9 +6,7 @@ import { jsonArgument } from './json-argument';
 export function registerEventsAndIdentityCommands(program: Command, ctx: ApiCommandContext = defaultApiContext): void {
   const events = program.command('events').description('post events that start recipes with an event trigger');
   apiCommand<{ id?: string; data: string }>(
-    events
-      .command('send <topic>')
-      .description('post an event (needs events:write)')
+    events.command('send <topic>').description('post an event (needs events:write)')
       .option('--id <id>', 'your id for the event: sending it again starts nothing new')
       .option('--data <json>', 'the event as JSON, @file, or - for stdin', '{}'),
     ctx,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { formatDiagnostic, type Diagnostic } from '../../recipe/diagnostics';
 import { ApiError } from './api-client';
-import { apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
+import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table, tableLines } from './output';
 
 /**
@@ -13,17 +13,12 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
   const recipes = program.command('recipes').description('recipes on the server, over the API: list, get, put, delete, enable/disable, versions, validate, dry-run');
   const path = (id: string, rest = '') => `/api/v1/recipes/${encodeURIComponent(id)}${rest}`;
 
-  apiCommand(
-    recipes.command('list').description('stored recipes with their current version'),
-    ctx,
-    async ({ client }) => (await client.request('GET', '/api/v1/recipes')).recipes,
-    table(['id', 'enabled', 'version', 'hash', 'trigger', 'updatedAt'], 'no recipes', (r: { trigger: { type: string; event?: string } }) => ({
-      ...r,
-      trigger: r.trigger.event ? `${r.trigger.type} ${r.trigger.event}` : r.trigger.type,
-    })),
-  );
-
-  apiCommand(recipes.command('get <id>').description('one recipe: version, hash, enabled and its source'), ctx, ({ client }, id) => client.request('GET', path(id)));
+  const list = table(['id', 'enabled', 'version', 'hash', 'trigger', 'updatedAt'], 'no recipes', (r: { trigger: { type: string; event?: string } }) => ({
+    ...r,
+    trigger: r.trigger.event ? `${r.trigger.type} ${r.trigger.event}` : r.trigger.type,
+  }));
+  listCommand(recipes.command('list').description('stored recipes with their current version'), ctx, '/api/v1/recipes', 'recipes', list);
+  showCommand(recipes.command('get <id>').description('one recipe: version, hash, enabled and its source'), ctx, path);
 
   apiCommand<{ id?: string }>(
     recipes.command('put <file>').description('create or replace a recipe from a JSON file (compiled by the server)').option('--id <id>', 'recipe id (default: the file’s id)'),
@@ -41,15 +36,7 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
     },
   );
 
-  apiCommand(
-    recipes.command('delete <id>').description('delete a recipe and its history (runs in flight finish)'),
-    ctx,
-    async ({ client }, id) => {
-      await client.request('DELETE', path(id));
-      return { deleted: id };
-    },
-    ({ deleted }) => `- ${deleted} deleted`,
-  );
+  deleteCommand(recipes.command('delete <id>').description('delete a recipe and its history (runs in flight finish)'), ctx, path, 'deleted', (id) => `- ${id} deleted`);
 
   for (const action of ['enable', 'disable'] as const) {
     apiCommand(
@@ -81,9 +68,7 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
   );
 
   apiCommand<{ event: string; topic?: string; outputs?: string }>(
-    recipes
-      .command('test <id>')
-      .description('dry-run the stored recipe against an event: no side effects')
+    recipes.command('test <id>').description('dry-run the stored recipe against an event: no side effects')
       .requiredOption('--event <file>', 'the event payload as the sender sends it')
       .option('--topic <topic>', 'event topic (default: the payload’s "topic", else the trigger’s event)')
       .option('--outputs <file>', 'step outputs by step id, instead of the actions’ samples'),

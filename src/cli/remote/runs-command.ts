@@ -59,9 +59,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
   );
 
   apiCommand<{ reject?: boolean; by?: string; comment?: string; step?: string }>(
-    runs
-      .command('approve <runId>')
-      .description('approve (or --reject) a waiting approval step')
+    runs.command('approve <runId>').description('approve (or --reject) a waiting approval step')
       .option('--reject', 'reject instead of approving')
       .option('--by <name>', 'who decides (default: the token’s name)')
       .option('--comment <text>', 'a note later steps can read')
@@ -78,9 +76,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
   );
 
   apiCommand<{ payload?: string }>(
-    runs
-      .command('signal <runId> <signal>')
-      .description('resume a waitFor signal step')
+    runs.command('signal <runId> <signal>').description('resume a waitFor signal step')
       .option('--payload <json>', 'the step’s output: JSON, @file, or - for stdin'),
     ctx,
     ({ client, opts }, runId, signal) => client.request('POST', runPath(runId, '/signal'), { signal, ...(opts.payload ? { payload: jsonArgument(opts.payload, '--payload') } : {}) }),

@@ -6,7 +6,7 @@ import { openStore } from '../../store/store';
 import { TokenStore } from '../../store/tokens';
 import { durationString } from '../../http/api/durations';
 import { loadConfigOrExit } from '../load-config';
-import { apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
+import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table } from './output';
 
 /** `switchyard tokens list|show|create|rotate|revoke` over the API (needs tokens:admin). */
@@ -14,19 +14,12 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
   const tokens = program.command('tokens').description('API tokens (scopes, expiry, rotation); needs a token with tokens:admin');
   const path = (id: string, rest = '') => `/api/v1/tokens/${encodeURIComponent(id)}${rest}`;
 
-  apiCommand(
-    tokens.command('list').description('list tokens (never their secrets)'),
-    ctx,
-    async ({ client }) => (await client.request('GET', '/api/v1/tokens')).tokens,
-    table(['id', 'name', 'prefix', 'scopes', 'expiresAt', 'revokedAt'], 'no tokens'),
-  );
-
-  apiCommand(tokens.command('show <id>').description('one token'), ctx, ({ client }, id) => client.request('GET', path(id)));
+  const list = table(['id', 'name', 'prefix', 'scopes', 'expiresAt', 'revokedAt'], 'no tokens');
+  listCommand(tokens.command('list').description('list tokens (never their secrets)'), ctx, '/api/v1/tokens', 'tokens', list);
+  showCommand(tokens.command('show <id>').description('one token'), ctx, path);
 
   apiCommand<{ name: string; scope: string[]; expiresIn?: string; direct?: boolean }>(
-    tokens
-      .command('create')
-      .description('create a token; its secret is printed once')
+    tokens.command('create').description('create a token; its secret is printed once')
       .requiredOption('--name <name>', 'what the token is for')
       .requiredOption('--scope <scope...>', `one or more of: ${apiScopes.join(', ')}`)
       .option('--expires-in <duration>', 'e.g. 90d (rotating every 90 days is recommended)')
@@ -52,15 +45,7 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
     ],
   );
 
-  apiCommand(
-    tokens.command('revoke <id>').description('revoke a token immediately'),
-    ctx,
-    async ({ client }, id) => {
-      await client.request('DELETE', path(id));
-      return { revoked: id };
-    },
-    ({ revoked }) => `revoked ${revoked}`,
-  );
+  deleteCommand(tokens.command('revoke <id>').description('revoke a token immediately'), ctx, path, 'revoked', (id) => `revoked ${id}`);
 }
 
 /** `tokens create --direct`: straight into the store, for a server that has no token yet. */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
+import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table, tableLines } from './output';
 
 /** `switchyard webhooks …`: outgoing webhook subscriptions over the API. */
@@ -8,19 +8,12 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
   const path = (id: string, rest = '') => `/api/v1/webhooks/${encodeURIComponent(id)}${rest}`;
   const topicList = (value: string) => value.split(',').map((t) => t.trim()).filter(Boolean);
 
-  apiCommand(
-    webhooks.command('list').description('list subscriptions and their status'),
-    ctx,
-    async ({ client }) => (await client.request('GET', '/api/v1/webhooks')).webhooks,
-    table(['id', 'status', 'url', 'topics', 'disabledReason'], 'no webhook subscriptions'),
-  );
-
-  apiCommand(webhooks.command('show <id>').description('one subscription'), ctx, ({ client }, id) => client.request('GET', path(id)));
+  const list = table(['id', 'status', 'url', 'topics', 'disabledReason'], 'no webhook subscriptions');
+  listCommand(webhooks.command('list').description('list subscriptions and their status'), ctx, '/api/v1/webhooks', 'webhooks', list);
+  showCommand(webhooks.command('show <id>').description('one subscription'), ctx, path);
 
   apiCommand<{ topics: string; description?: string }>(
-    webhooks
-      .command('create <url>')
-      .description('subscribe a URL; prints the whsec_ signing secret once')
+    webhooks.command('create <url>').description('subscribe a URL; prints the whsec_ signing secret once')
       .requiredOption('--topics <list>', 'comma list, globs allowed: "conversation.*,run.failed"')
       .option('--description <text>', 'what it is for'),
     ctx,
@@ -29,9 +22,7 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
   );
 
   apiCommand<{ destination?: string; topics?: string; description?: string }>(
-    webhooks
-      .command('update <id>')
-      .description('change the URL, topics or description')
+    webhooks.command('update <id>').description('change the URL, topics or description')
       .option('--destination <url>', 'new delivery URL (checked against the SSRF guard); --url is the API base URL')
       .option('--topics <list>', 'comma list of topics')
       .option('--description <text>', 'what it is for'),
@@ -54,20 +45,10 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
     );
   }
 
-  apiCommand(
-    webhooks.command('delete <id>').description('delete a subscription and its delivery log'),
-    ctx,
-    async ({ client }, id) => {
-      await client.request('DELETE', path(id));
-      return { deleted: id };
-    },
-    ({ deleted }) => `deleted ${deleted}`,
-  );
+  deleteCommand(webhooks.command('delete <id>').description('delete a subscription and its delivery log'), ctx, path, 'deleted', (id) => `deleted ${id}`);
 
   apiCommand<{ window?: string }>(
-    webhooks
-      .command('rotate-secret <id>')
-      .description('issue a new secret; the old one keeps signing (second v1 signature) during the window')
+    webhooks.command('rotate-secret <id>').description('issue a new secret; the old one keeps signing (second v1 signature) during the window')
       .option('--window <duration>', 'e.g. 24h (default), 7d'),
     ctx,
     ({ client, opts }, id) => client.request('POST', path(id, '/rotate-secret'), opts.window ? { window: opts.window } : {}),
@@ -85,9 +66,7 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
   );
 
   apiCommand<{ status?: string; limit: string }>(
-    webhooks
-      .command('deliveries <id>')
-      .description('delivery log, newest first')
+    webhooks.command('deliveries <id>').description('delivery log, newest first')
       .option('--status <status>', 'pending, delivered or failed')
       .option('--limit <n>', 'how many', '50'),
     ctx,
@@ -116,9 +95,7 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
   );
 
   apiCommand<{ since: string; until?: string }>(
-    webhooks
-      .command('recover <id>')
-      .description('re-send every failed message since a time, oldest first, each once')
+    webhooks.command('recover <id>').description('re-send every failed message since a time, oldest first, each once')
       .requiredOption('--since <time>', 'ISO-8601, e.g. 2026-11-27T00:00:00Z')
       .option('--until <time>', 'ISO-8601 (default: now)'),
     ctx,
@@ -126,7 +103,5 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
     (result, _opts, id) => `recovery ${result.recoveryId} started; follow it with: switchyard webhooks recovery ${id} ${result.recoveryId}`,
   );
 
-  apiCommand(webhooks.command('recovery <id> <recoveryId>').description('progress of a recovery'), ctx, ({ client }, id, recoveryId) =>
-    client.request('GET', path(id, `/recoveries/${encodeURIComponent(recoveryId)}`)),
-  );
+  showCommand(webhooks.command('recovery <id> <recoveryId>').description('progress of a recovery'), ctx, (id, recoveryId) => path(id, `/recoveries/${encodeURIComponent(recoveryId!)}`));
 }
