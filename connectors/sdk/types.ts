@@ -55,6 +55,11 @@ export interface ActionContext<Credentials = unknown> {
   attempt: number;
   logger: Logger;
   heartbeat(details?: unknown): void;
+  /**
+   * What the previous attempt of this step last passed to `heartbeat` (undefined on a first attempt):
+   * lets a multi-call action resume (e.g. an export job id) after a retry or a worker crash.
+   */
+  lastHeartbeat?: unknown;
 }
 
 export interface RetryDefaults {
