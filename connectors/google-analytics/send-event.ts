@@ -3,41 +3,61 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { ga4Limits, longParamValueLimits, namePattern, reservedEventNames, reservedParamPrefixes, reservedPrefixes, reservedPrefixOf, reservedUserPropertyNames } from './names';
 
-/** A GA4 name: letter first, letters/digits/underscores, within `max`, not reserved (names or prefixes). */
-function ga4Name(what: string, max: number, reserved: ReadonlySet<string>, prefixes: readonly string[]) {
-  return z
-    .string()
-    .min(1)
-    .max(max, `${what} names are at most ${max} characters`)
-    .superRefine((name, ctx) => {
-      const prefix = reservedPrefixOf(name, prefixes);
-      if (prefix) ctx.addIssue({ code: 'custom', message: `${what} name ${JSON.stringify(name)} starts with the reserved prefix "${prefix}"` });
-      else if (!namePattern.test(name)) ctx.addIssue({ code: 'custom', message: `${what} name ${JSON.stringify(name)} must start with a letter and hold only letters, digits and _` });
-      else if (reserved.has(name)) ctx.addIssue({ code: 'custom', message: `${what} name ${JSON.stringify(name)} is reserved by GA4` });
-    });
+interface NameRule {
+  what: string;
+  max: number;
+  reserved: ReadonlySet<string>;
+  prefixes: readonly string[];
+}
+
+const eventNames: NameRule = { what: 'event', max: ga4Limits.nameLength, reserved: reservedEventNames, prefixes: reservedPrefixes };
+const paramNames: NameRule = { what: 'parameter', max: ga4Limits.nameLength, reserved: new Set(), prefixes: reservedParamPrefixes };
+const userPropertyNames: NameRule = { what: 'user property', max: ga4Limits.userPropertyNameLength, reserved: reservedUserPropertyNames, prefixes: reservedPrefixes };
+
+/** Why GA4 would drop this name (letter first, letters/digits/underscores, within the length, not reserved), or undefined. */
+function nameProblem(name: string, rule: NameRule): string | undefined {
+  const quoted = JSON.stringify(name);
+  if (name.length > rule.max) return `${rule.what} name ${quoted} is longer than ${rule.max} characters`;
+  const prefix = reservedPrefixOf(name, rule.prefixes);
+  if (prefix) return `${rule.what} name ${quoted} starts with the reserved prefix "${prefix}"`;
+  if (!namePattern.test(name)) return `${rule.what} name ${quoted} must start with a letter and hold only letters, digits and _`;
+  if (rule.reserved.has(name)) return `${rule.what} name ${quoted} is reserved by GA4`;
+  return undefined;
+}
+
+/** An object whose keys follow `rule` (each bad key reported at its own path) and whose size stays within `maxKeys`. */
+function namedRecord<V extends z.ZodType>(rule: NameRule, value: V, maxKeys: number) {
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    const keys = Object.keys(record);
+    if (keys.length > maxKeys) ctx.addIssue({ code: 'custom', message: `at most ${maxKeys} ${rule.what === 'parameter' ? 'parameters per event' : `${rule.what}s`}, got ${keys.length}` });
+    for (const key of keys) {
+      const problem = nameProblem(key, rule);
+      if (problem) ctx.addIssue({ code: 'custom', path: [key], message: problem });
+    }
+  });
 }
 
 const paramValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.record(z.string(), z.unknown())).describe('ecommerce items')]);
-const params = z
-  .record(ga4Name('parameter', ga4Limits.nameLength, new Set(), reservedParamPrefixes), paramValue)
-  .superRefine((p, ctx) => {
-    const keys = Object.keys(p);
-    if (keys.length > ga4Limits.paramsPerEvent) ctx.addIssue({ code: 'custom', message: `at most ${ga4Limits.paramsPerEvent} parameters per event, got ${keys.length}` });
-    for (const key of keys) {
-      const value = p[key];
-      const max = longParamValueLimits[key] ?? ga4Limits.paramValueLength;
-      if (typeof value === 'string' && value.length > max) ctx.addIssue({ code: 'custom', path: [key], message: `parameter values are at most ${max} characters, got ${value.length}` });
-    }
-  });
+const params = namedRecord(paramNames, paramValue, ga4Limits.paramsPerEvent).superRefine((p, ctx) => {
+  for (const [key, value] of Object.entries(p)) {
+    const max = longParamValueLimits[key] ?? ga4Limits.paramValueLength;
+    if (typeof value === 'string' && value.length > max) ctx.addIssue({ code: 'custom', path: [key], message: `parameter values are at most ${max} characters, got ${value.length}` });
+  }
+});
 
 const event = z.object({
-  name: ga4Name('event', ga4Limits.nameLength, reservedEventNames, reservedPrefixes).describe('e.g. "sign_up" (a recommended event) or your own'),
+  name: z
+    .string()
+    .min(1)
+    .superRefine((name, ctx) => {
+      const problem = nameProblem(name, eventNames);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe('e.g. "sign_up" (a recommended event) or your own'),
   params: params.optional(),
 });
 
-const userProperties = z
-  .record(ga4Name('user property', ga4Limits.userPropertyNameLength, reservedUserPropertyNames, reservedPrefixes), z.union([z.string().max(ga4Limits.userPropertyValueLength), z.number()]))
-  .refine((p) => Object.keys(p).length <= ga4Limits.userProperties, { message: `at most ${ga4Limits.userProperties} user properties` });
+const userProperties = namedRecord(userPropertyNames, z.union([z.string().max(ga4Limits.userPropertyValueLength), z.number()]), ga4Limits.userProperties);
 
 const input = z
   .object({

@@ -16,10 +16,13 @@ const input = z.object({
    */
   time: eventTime,
   properties: z
-    .record(
-      z.string().min(1).max(255).refine((k) => !k.startsWith('mp_'), { message: 'property names starting with "mp_" are reserved by Mixpanel' }),
-      z.unknown(),
-    )
+    .record(z.string(), z.unknown())
+    .superRefine((p, ctx) => {
+      for (const key of Object.keys(p)) {
+        if (key.startsWith('mp_')) ctx.addIssue({ code: 'custom', path: [key], message: `property name "${key}" starts with "mp_", which Mixpanel reserves` });
+        else if (key === '' || key.length > 255) ctx.addIssue({ code: 'custom', path: [key], message: 'property names are 1 to 255 characters' });
+      }
+    })
     .default({}),
 });
 
