@@ -64,7 +64,7 @@ export const amplitudeVendor: VendorProfile = {
       ...(b.missing_field ? [{ f: b.missing_field, what: 'missing' }] : []),
     ];
     const quota = nonEmpty(b.exceeded_daily_quota_users) || nonEmpty(b.exceeded_daily_quota_devices) ? ' (daily quota exceeded; waiting for the next UTC day)' : '';
-    const details = fields.map(({ f, what }) => `${f} ${what}`).join('; ');
+    const details = fields.map(({ f, what }) => `${inputFieldOf[f] ?? f} ${what}`).join('; ');
     return { message: `${b.error ?? 'request rejected'}${details ? `: ${details}` : ''}${quota}`, field: fields[0] ? (inputFieldOf[fields[0].f] ?? fields[0].f) : undefined };
   },
   rateLimitDelayMs(body, _response, now) {
