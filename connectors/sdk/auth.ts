@@ -69,7 +69,7 @@ function basic<E extends Shape = {}>(opts: { extra?: E } & Label<{ username: str
   return def;
 }
 
-export const oauth2CredentialsShape = {
+const oauth2CredentialsShape = {
   accessToken: nonEmpty(),
   refreshToken: nonEmpty().optional(),
   /** ISO time the access token expires. */

@@ -33,7 +33,7 @@ export interface ActionCatalog {
   pollingTriggerTypes?(): string[];
 }
 
-/** A catalog over a plain list (tests, and the adapter from the connector registry). */
+/** A catalog over a plain list: the connector registry's adapter (connectors/registry.ts) and tests build theirs with it. */
 export function catalogFromList(actions: CatalogAction[], triggers: CatalogPollingTrigger[] = []): ActionCatalog {
   const byType = new Map(actions.map((a) => [`${a.connector}.${a.key}`, a]));
   const triggerByType = new Map(triggers.map((t) => [`${t.connector}.${t.key}`, t]));
