@@ -1,9 +1,12 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import { github } from './github';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
 import { jira } from './jira';
+import { linear } from './linear';
 import { mailchimp } from './mailchimp';
+import { notion } from './notion';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -19,6 +22,9 @@ export const registry: ConnectorRegistry = createRegistry([
   googleSheets,
   webhook,
   http,
+  linear,
+  github,
+  notion,
 ]);
 
 /** The recipe compiler's view of the registry. */
