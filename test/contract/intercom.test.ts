@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
 import { IntercomFake } from '../fakes/intercom-fake';
-import { startContractHarness, type ContractHarness } from './support/harness';
+import { startContractHarness, type ContractHarness } from '../support/contract-harness';
 
 describe('intercom connector against its fake', () => {
   let fake: IntercomFake;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
 import { MailchimpFake } from '../fakes/mailchimp-fake';
-import { startContractHarness, type ContractHarness } from './support/harness';
+import { startContractHarness, type ContractHarness } from '../support/contract-harness';
 
 describe('mailchimp connector against its fake', () => {
   let fake: MailchimpFake;

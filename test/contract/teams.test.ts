@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
 import { TeamsFake } from '../fakes/teams-fake';
-import { startContractHarness, type ContractHarness } from './support/harness';
+import { startContractHarness, type ContractHarness } from '../support/contract-harness';
 
 describe('teams connector against its fake', () => {
   let fake: TeamsFake;

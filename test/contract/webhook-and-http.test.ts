@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
 import { CatchHookFake } from '../fakes/catch-hook-fake';
-import { startContractHarness, type ContractHarness } from './support/harness';
+import { startContractHarness, type ContractHarness } from '../support/contract-harness';
 
 describe('webhook.post and http.request against a catch-hook fake', () => {
   let fake: CatchHookFake;
