@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
-import { entityIdFor, linearGraphql } from './graphql';
+import { createdOnce, entityIdFor, linearGraphql } from './graphql';
 
 const input = z.object({
   /** The issue's UUID or its identifier (ENG-123): Linear accepts either. */
@@ -15,7 +15,7 @@ type Comment = z.output<typeof comment>;
 const create = 'mutation CommentCreate($input: CommentCreateInput!) { commentCreate(input: $input) { success comment { id url body } } }';
 const find = 'query CommentById($id: ID!) { comments(filter: { id: { eq: $id } }, first: 1) { nodes { id url body } } }';
 
-/** `commentCreate` with a client-supplied `id` from the idempotency key, as createIssue. */
+/** `commentCreate` with a client-supplied `id` from the idempotency key; a refused retry finds the earlier comment (as createIssue). */
 export const addComment = defineAction({
   key: 'addComment',
   title: 'Add comment',
@@ -27,11 +27,9 @@ export const addComment = defineAction({
   sample: { id: '0c8e3a4e-33f1-4b6f-8f0e-0a1b2c3d4e5f', url: 'https://linear.app/acme/issue/SUP-42#comment-0c8e3a4e', body: 'Customer confirmed the fix.' },
   async run(ctx, i) {
     const id = entityIdFor('comment', ctx.idempotencyKey);
-    if (ctx.attempt > 1) {
-      const earlier = await linearGraphql<{ nodes: Comment[] }>(ctx, find, { id }, 'comments');
-      if (earlier.nodes[0]) return earlier.nodes[0];
-    }
-    const payload = await linearGraphql<{ comment: Comment }>(ctx, create, { input: { id, issueId: i.issueId, body: i.body } }, 'commentCreate');
-    return payload.comment;
+    const created = await createdOnce(ctx, () => linearGraphql<{ comment: Comment }>(ctx, create, { input: { id, issueId: i.issueId, body: i.body } }, 'commentCreate'), async () =>
+      (await linearGraphql<{ nodes: Comment[] }>(ctx, find, { id }, 'comments')).nodes[0],
+    );
+    return 'comment' in created ? created.comment : created;
   },
 });

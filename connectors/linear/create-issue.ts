@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectorError } from '../sdk/errors';
 import { defineAction } from './auth';
-import { entityIdFor, linearGraphql } from './graphql';
+import { createdOnce, entityIdFor, linearGraphql } from './graphql';
 import { issueOutput, issueSample, issueSelection, linearId, priority, type LinearIssue } from './issue-fields';
 
 const input = z.object({
@@ -21,9 +21,9 @@ const create = `mutation IssueCreate($input: IssueCreateInput!) { issueCreate(in
 const find = `query IssueById($id: ID!) { issues(filter: { id: { eq: $id } }, first: 1) { nodes { ${issueSelection} } } }`;
 
 /**
- * `issueCreate` with a client-supplied `id` derived from the step's idempotency key. A retry first
- * looks the id up (an earlier attempt may have created the issue before its answer was lost), and
- * Linear itself refuses a second issue with the same id.
+ * `issueCreate` with a client-supplied `id` derived from the step's idempotency key, so Linear
+ * refuses a second issue with the same id. When a retry is refused, the earlier attempt created the
+ * issue before its answer was lost: the action finds it by that id and returns it.
  */
 export const createIssue = defineAction({
   key: 'createIssue',
@@ -36,12 +36,13 @@ export const createIssue = defineAction({
   sample: issueSample,
   async run(ctx, i) {
     const id = entityIdFor('issue', ctx.idempotencyKey);
-    if (ctx.attempt > 1) {
-      const earlier = await linearGraphql<{ nodes: LinearIssue[] }>(ctx, find, { id }, 'issues');
-      if (earlier.nodes[0]) return earlier.nodes[0];
+    const created = await createdOnce(ctx, () => linearGraphql<{ issue: LinearIssue | null }>(ctx, create, { input: { id, ...i } }, 'issueCreate'), async () =>
+      (await linearGraphql<{ nodes: LinearIssue[] }>(ctx, find, { id }, 'issues')).nodes[0],
+    );
+    if ('issue' in created) {
+      if (!created.issue) throw new ConnectorError('fatal', 'Linear created the issue but returned no issue object', { code: 'unexpected_response' });
+      return created.issue;
     }
-    const payload = await linearGraphql<{ issue: LinearIssue | null }>(ctx, create, { input: { id, ...i } }, 'issueCreate');
-    if (!payload.issue) throw new ConnectorError('fatal', 'Linear created the issue but returned no issue object', { code: 'unexpected_response' });
-    return payload.issue;
+    return created;
   },
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConnectorError } from '../sdk/errors';
+import { ConnectorError, isConnectorError } from '../sdk/errors';
 import type { ActionContext } from '../sdk/types';
 
 /**
@@ -24,4 +24,20 @@ export function entityIdFor(kind: 'issue' | 'comment', idempotencyKey: string): 
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Runs a create that carries a client id. On a retry that Linear refuses as invalid input (the id
+ * is taken), `findEarlier` looks the id up: the entity an earlier attempt created is the result.
+ */
+export async function createdOnce<C, E>(ctx: ActionContext<unknown>, create: () => Promise<C>, findEarlier: () => Promise<E | undefined>): Promise<C | E> {
+  try {
+    return await create();
+  } catch (err) {
+    if (ctx.attempt <= 1 || !isConnectorError(err) || err.kind !== 'invalid_input') throw err;
+    const earlier = await findEarlier();
+    if (earlier === undefined) throw err;
+    ctx.logger.info('Linear refused the client id on a retry: returning what the earlier attempt created');
+    return earlier;
+  }
 }

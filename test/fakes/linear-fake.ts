@@ -58,6 +58,7 @@ export class LinearFake extends FakeServer {
   readonly labels = new Set(['e2a1c0de-5a1e-4b7e-9c1d-7f3e2b1a0c9d']);
   readonly issues: LinearIssueRecord[] = [];
   readonly comments: { id: string; issueId: string; body: string; url: string }[] = [];
+  private loseAnswers = 0;
 
   constructor() {
     super({
@@ -78,7 +79,18 @@ export class LinearFake extends FakeServer {
         unauthorized: notAuthenticated,
       },
     });
-    this.route('POST', '/graphql', (req) => this.graphql(req));
+    this.route('POST', '/graphql', (req) => {
+      const answer = this.graphql(req);
+      if (this.loseAnswers === 0) return answer;
+      this.loseAnswers--;
+      return { status: 502, text: '<html><body>502 Bad Gateway</body></html>', headers: { 'content-type': 'text/html' } };
+    });
+  }
+
+  /** The next request is carried out, but its answer is lost on the way back (a 502 from the edge). */
+  applyButLoseAnswer(): this {
+    this.loseAnswers++;
+    return this;
   }
 
   get teamId(): string {
@@ -122,7 +134,7 @@ export class LinearFake extends FakeServer {
     if (i.id !== undefined && this.issues.some((x) => x.id === i.id)) return this.userError('issueCreate', 'Entity already exists', 'An issue with this id already exists.');
     const unknownLabel = ((i.labelIds as string[] | undefined) ?? []).find((l) => !this.labels.has(l));
     if (unknownLabel) return this.userError('issueCreate', 'Entity not found: IssueLabel', `Could not find referenced IssueLabel ${unknownLabel}.`);
-    const number = this.issues.filter((x) => x.teamId === i.teamId).length + 1;
+    const number = Math.max(0, ...this.issues.filter((x) => x.teamId === i.teamId).map((x) => x.number)) + 1;
     const issue: LinearIssueRecord = {
       id: (i.id as string | undefined) ?? randomUUID(),
       identifier: `${key}-${number}`,
