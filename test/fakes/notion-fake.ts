@@ -29,6 +29,9 @@ function isRichText(v: unknown): boolean {
   return Array.isArray(v) && v.every((t) => typeof (t as { text?: { content?: unknown } }).text?.content === 'string' && ((t as { text: { content: string } }).text.content.length <= 2000));
 }
 
+const serverError = () => notionError(500, 'internal_server_error', 'Unexpected error occurred.');
+const rateLimited = (s: number) => notionError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(s) });
+
 const uuidLike = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const normalId = (id: string) => id.replace(/-/g, '').toLowerCase();
 
@@ -64,14 +67,15 @@ export class NotionFake extends FakeServer {
       },
     },
   ];
+  private pageCreateFailures: FakeResponse[] = [];
   readonly pages: { id: string; url: string; parent: string; properties: Record<string, unknown>; children: unknown[] }[] = [];
 
   constructor() {
     super({
       auth: (req) => this.authenticate(req),
       failures: {
-        serverError: () => notionError(500, 'internal_server_error', 'Unexpected error occurred.'),
-        rateLimited: (s) => notionError(429, 'rate_limited', 'You have been rate limited. Please try again in a few minutes.', { 'retry-after': String(s) }),
+        serverError,
+        rateLimited,
         unauthorized: () => notionError(401, 'unauthorized', 'API token is invalid.'),
       },
     });
@@ -83,6 +87,17 @@ export class NotionFake extends FakeServer {
     });
     this.route('POST', '/v1/pages', (req) => this.createPage(req));
     this.route('PATCH', '/v1/blocks/:id/children', (req) => this.appendChildren(req));
+  }
+
+  /** The next page create (not the schema read before it) fails this way. */
+  failNextPageCreate(kind: 'server_error' | 'rate_limited', retryAfterSeconds = 1): this {
+    this.pageCreateFailures.push(kind === 'server_error' ? serverError() : rateLimited(retryAfterSeconds));
+    return this;
+  }
+
+  override reset(): void {
+    super.reset();
+    this.pageCreateFailures.length = 0;
   }
 
   get databaseId(): string {
@@ -99,6 +114,8 @@ export class NotionFake extends FakeServer {
   }
 
   private createPage(req: FakeRequest): FakeResponse {
+    const failure = this.pageCreateFailures.shift();
+    if (failure) return failure;
     const b = req.body as { parent?: { database_id?: unknown }; properties?: Record<string, unknown>; children?: unknown } | undefined;
     if (!b || typeof b !== 'object') return notionError(400, 'invalid_json', 'Error parsing JSON body.');
     if (typeof b.parent?.database_id !== 'string') return notionError(400, 'validation_error', 'body failed validation: body.parent.database_id should be defined, instead was `undefined`.');
@@ -113,7 +130,7 @@ export class NotionFake extends FakeServer {
     }
     const titleName = Object.entries(db.properties).find(([, p]) => p.type === 'title')![0];
     if (!props[titleName]) return notionError(400, 'validation_error', `body failed validation: body.properties.${titleName}.title should be defined, instead was \`undefined\`.`);
-    if (b.children !== undefined && !validChildren(b.children)) return notionError(400, 'validation_error', 'body failed validation: body.children should be an array of block objects, at most 100.');
+    if (b.children !== undefined && !validChildren(b.children)) return notionError(400, 'validation_error', 'body failed validation: body.children should be an array of block objects (each with an object under its type), at most 100.');
     const id = randomUUID();
     const page = { id, url: `https://www.notion.so/${normalId(id)}`, parent: db.id, properties: props, children: (b.children as unknown[] | undefined) ?? [] };
     this.pages.push(page);
@@ -124,7 +141,7 @@ export class NotionFake extends FakeServer {
     const page = this.pages.find((p) => normalId(p.id) === normalId(req.params.id!));
     if (!page) return notionError(404, 'object_not_found', `Could not find block with ID: ${req.params.id}. Make sure the relevant pages and databases are shared with your integration.`);
     const children = (req.body as { children?: unknown } | undefined)?.children;
-    if (!validChildren(children) || (children as unknown[]).length === 0) return notionError(400, 'validation_error', 'body failed validation: body.children should be an array of block objects, at most 100.');
+    if (!validChildren(children) || (children as unknown[]).length === 0) return notionError(400, 'validation_error', 'body failed validation: body.children should be an array of block objects (each with an object under its type), at most 100.');
     const added = (children as unknown[]).map((c) => ({ ...(c as object), id: randomUUID() }));
     page.children.push(...added);
     return { status: 200, json: { object: 'list', results: added.map((c) => ({ object: 'block', ...c })), next_cursor: null, has_more: false } };
@@ -139,5 +156,11 @@ export class NotionFake extends FakeServer {
 }
 
 function validChildren(children: unknown): boolean {
-  return Array.isArray(children) && children.length <= 100 && children.every((c) => c && typeof c === 'object' && typeof (c as { type?: unknown }).type === 'string');
+  // A block names its type and carries an object under that name: {type: "paragraph", paragraph: {...}}.
+  const valid = (c: unknown) => {
+    const type = (c as { type?: unknown } | null)?.type;
+    const content = typeof type === 'string' ? (c as Record<string, unknown>)[type] : undefined;
+    return !!content && typeof content === 'object' && !Array.isArray(content);
+  };
+  return Array.isArray(children) && children.length <= 100 && children.every(valid);
 }
