@@ -1,11 +1,14 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import { amplitude } from './amplitude';
 import { github } from './github';
+import { googleAnalytics } from './google-analytics';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
 import { jira } from './jira';
 import { linear } from './linear';
 import { mailchimp } from './mailchimp';
+import { mixpanel } from './mixpanel';
 import { notion } from './notion';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
@@ -25,6 +28,9 @@ export const registry: ConnectorRegistry = createRegistry([
   linear,
   github,
   notion,
+  googleAnalytics,
+  mixpanel,
+  amplitude,
 ]);
 
 /** The recipe compiler's view of the registry. */

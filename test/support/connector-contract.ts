@@ -4,7 +4,7 @@ import type { FakeRequest, FakeServer } from '../fakes/fake-server';
 import { startContractHarness, type ContractFailure, type ContractHarness, type ContractOutcome } from './contract-harness';
 import type { ConnectionSeed, MemoryConnections } from './memory-connections';
 
-/** What a contract's cases and its connector-specific tests work with; filled before the first test runs. */
+/** What a contract's cases and its connector-specific tests work with; ready once the suite started (read it inside tests). */
 export interface ContractContext<F extends FakeServer> {
   readonly fake: F;
   readonly connections: MemoryConnections;
@@ -105,14 +105,18 @@ export function describeConnectorContract<F extends FakeServer>(contract: Connec
   }
   describe(contract.title ?? `${contract.connector} connector against its fake`, () => {
     const state: { fake?: F; harness?: ContractHarness } = {};
+    const ready = () => {
+      if (!state.fake || !state.harness) throw new Error('the contract context is ready inside tests: read ctx.fake / ctx.connections there, not while declaring them');
+      return { fake: state.fake, harness: state.harness };
+    };
     const ctx: ContractContext<F> = {
       get fake() {
-        return state.fake!;
+        return ready().fake;
       },
       get connections() {
-        return state.harness!.connections;
+        return ready().harness.connections;
       },
-      call: (type, arg, opts) => state.harness!.call(type, arg, opts),
+      call: (type, arg, opts) => ready().harness.call(type, arg, opts),
     };
 
     beforeAll(async () => {
