@@ -1,12 +1,15 @@
-import { catalogFromList, type ActionCatalog, type CatalogAction, type CatalogPollingTrigger } from '../src/recipe/catalog';
+import { catalogFromList, type ActionCatalog, type CatalogAction, type CatalogPollingTrigger, type CatalogWebhookSource } from '../src/recipe/catalog';
 import { amplitude } from './amplitude';
+import { github } from './github';
 import { googleAnalytics } from './google-analytics';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
 import { jira } from './jira';
+import { linear } from './linear';
 import { mailchimp } from './mailchimp';
 import { mixpanel } from './mixpanel';
+import { notion } from './notion';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -22,6 +25,9 @@ export const registry: ConnectorRegistry = createRegistry([
   googleSheets,
   webhook,
   http,
+  linear,
+  github,
+  notion,
   googleAnalytics,
   mixpanel,
   amplitude,
@@ -48,7 +54,12 @@ export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
   const triggers = connectors.flatMap((c) =>
     Object.values(c.pollingTriggers).map((t): CatalogPollingTrigger => ({ connector: c.id, key: t.key, input: t.input, output: t.output, sample: t.sample })),
   );
-  return catalogFromList(actions, triggers);
+  const webhookSources = connectors.flatMap(({ id, webhookSource: source }): CatalogWebhookSource[] => {
+    if (!source) return [];
+    const aliases = Object.fromEntries(Object.keys(source.topicAliases ?? {}).map((alias) => [alias, canonicalTopic(id, alias, reg)]));
+    return [{ connector: id, topics: source.topics, aliases, open: source.topicsOpen === true }];
+  });
+  return catalogFromList(actions, triggers, webhookSources);
 }
 
 export const actionCatalog: ActionCatalog = catalogOf(registry);

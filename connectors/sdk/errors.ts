@@ -1,5 +1,5 @@
 /** The five failure kinds of DESIGN §5; `activities/failure-mapping.ts` maps them to Temporal failures. */
-const failureKinds = ['retryable', 'rate_limited', 'auth_lost', 'invalid_input', 'fatal'] as const;
+export const failureKinds = ['retryable', 'rate_limited', 'auth_lost', 'invalid_input', 'fatal'] as const;
 export type FailureKind = (typeof failureKinds)[number];
 
 export interface ConnectorErrorOptions {

@@ -25,22 +25,39 @@ export interface CatalogPollingTrigger {
   sample?: unknown;
 }
 
+/** What a connector's webhook source publishes, for checking a webhook trigger's `event`. */
+export interface CatalogWebhookSource {
+  connector: string;
+  topics: readonly string[];
+  /** Documented alternative names → the real topic. */
+  aliases: Readonly<Record<string, string>>;
+  /** The sender names its own topics (the generic webhook): any topic is allowed. */
+  open: boolean;
+}
+
 export interface ActionCatalog {
   /** By activity type "<connector>.<action>". */
   getAction(type: string): CatalogAction | undefined;
   actionTypes(): string[];
   getPollingTrigger?(type: string): CatalogPollingTrigger | undefined;
   pollingTriggerTypes?(): string[];
+  /** By connector id; undefined when the connector receives no webhooks. */
+  getWebhookSource?(connector: string): CatalogWebhookSource | undefined;
+  /** Connectors that receive webhooks. */
+  webhookConnectors?(): string[];
 }
 
 /** A catalog over a plain list: the connector registry's adapter (connectors/registry.ts) and tests build theirs with it. */
-export function catalogFromList(actions: CatalogAction[], triggers: CatalogPollingTrigger[] = []): ActionCatalog {
+export function catalogFromList(actions: CatalogAction[], triggers: CatalogPollingTrigger[] = [], webhookSources: CatalogWebhookSource[] = []): ActionCatalog {
   const byType = new Map(actions.map((a) => [`${a.connector}.${a.key}`, a]));
   const triggerByType = new Map(triggers.map((t) => [`${t.connector}.${t.key}`, t]));
+  const sourceByConnector = new Map(webhookSources.map((s) => [s.connector, s]));
   return {
     getAction: (type) => byType.get(type),
     actionTypes: () => [...byType.keys()],
     getPollingTrigger: (type) => triggerByType.get(type),
     pollingTriggerTypes: () => [...triggerByType.keys()],
+    getWebhookSource: (connector) => sourceByConnector.get(connector),
+    webhookConnectors: () => [...sourceByConnector.keys()],
   };
 }
