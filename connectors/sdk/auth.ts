@@ -13,7 +13,7 @@ function base64(s: string): string {
 }
 
 function none(): AuthDefinition<Record<string, never>> {
-  return { kind: 'none', credentials: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>, apply() {} };
+  return { kind: 'none', credentials: z.object({}).strict(), apply() {} };
 }
 
 /** `{ apiKey }` sent in a header (default `X-Api-Key`) or a query parameter. */

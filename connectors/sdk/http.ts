@@ -156,7 +156,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         let res: Dispatcher.ResponseData;
         try {
           res = await undiciRequest(current, {
-            method: currentMethod as Dispatcher.HttpMethod,
+            method: currentMethod,
             headers: currentHeaders,
             body: currentBody,
             dispatcher,
@@ -208,9 +208,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
         if (res.statusCode < 200 || res.statusCode >= 300) {
           if (req.allowErrorStatus) return response;
-          throw classifyResponse(response as HttpResponse, opts.vendor, Date.now(), applied);
+          throw classifyResponse(response, opts.vendor, Date.now(), applied);
         }
-        const quirk = opts.vendor.inspect?.(response as HttpResponse);
+        const quirk = opts.vendor.inspect?.(response);
         if (quirk) {
           throw new ConnectorError(quirk.kind, `${opts.vendor.vendor}: ${withoutSecrets(quirk.message, applied)}`, {
             status: res.statusCode,

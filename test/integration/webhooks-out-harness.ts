@@ -74,7 +74,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Only the delivery workflows, bundled once per file (the bundler also proves they import nothing forbidden). */
 export function deliveryBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '..', '..', 'workflows', 'webhook-delivery.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
+  bundle ??= bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '..', '..', 'workflows', 'webhook-delivery.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
 }
 

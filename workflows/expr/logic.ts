@@ -36,7 +36,7 @@ function safeVar(this: unknown, path?: unknown, fallback?: unknown): unknown {
 
 // The operator table is module-global: configure it once, at import.
 jsonLogic.rm_operation('log');
-jsonLogic.add_operation('var', safeVar as (...args: unknown[]) => unknown);
+jsonLogic.add_operation('var', safeVar);
 
 /** Evaluates a checked json-logic expression against a scope. */
 export function evaluateLogic(logic: unknown, data: unknown): unknown {
