@@ -40,7 +40,7 @@ export function summarize(c: AnyConnector): ConnectorSummary {
 export function describeConnector(c: AnyConnector) {
   return {
     ...summarize(c),
-    auth: { kind: c.auth.kind, credentials: jsonSchema(c.auth.credentials, 'input'), oauth2: c.auth.oauth2 ?? null, canTest: Boolean(c.validate) },
+    auth: { kind: c.auth.kind, credentials: jsonSchema(c.auth.credentials, 'input'), oauth2: c.auth.oauth2 ?? null, canTest: c.validate !== undefined },
     defaultBaseUrl: typeof c.baseUrl === 'string' ? c.baseUrl : null,
     actions: Object.values(c.actions).map((a) => ({
       type: `${c.id}.${a.key}`,

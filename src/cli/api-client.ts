@@ -36,7 +36,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`);
+      throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`, { cause: err });
     }
     const text = await res.text();
     if (!res.ok) {
@@ -65,7 +65,7 @@ export function jsonArgument(value: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${what}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${what}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }
 

@@ -27,7 +27,7 @@ export function guardedWebhookEgress(opts: { egressAllow: readonly string[]; dis
       addresses = await dns.promises.lookup(host, { all: true, verbatim: true });
     } catch (err) {
       if (privateName.test(host)) throw new BlockedDestinationError(`${host} is a special-use private name`);
-      throw new Error(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      throw new Error(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
     }
     for (const a of addresses) {
       const why = policy.check(a.address);
