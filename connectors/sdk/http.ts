@@ -201,7 +201,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           throw classifyNetworkError(err, current, timeout.aborted);
         }
         const parsed = parseBody(buf, resHeaders['content-type']);
-        const response: HttpResponse<T> = { status: res.statusCode, headers: resHeaders, body: parsed.body as T, text: parsed.text, url: current.href };
+        const response: HttpResponse<T> = { status: res.statusCode, headers: resHeaders, body: parsed.body as T, text: parsed.text, bytes: buf, url: current.href };
         if (res.statusCode === 401 && wantsAuth && !refreshed && opts.onUnauthorized) {
           refreshed = true;
           if (await opts.onUnauthorized()) break; // retry the whole request with fresh credentials

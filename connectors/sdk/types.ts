@@ -3,8 +3,8 @@ import type { FailureKind } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
 import type { SignatureSchemeId } from './signatures/schemes';
 
-/** Intercom App Store categories. */
-export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation'] as const;
+/** Intercom App Store categories, plus Marketing for the tools its table does not list (Mailchimp). */
+export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation', 'Marketing'] as const;
 export type ConnectorCategory = (typeof connectorCategories)[number];
 
 export interface Logger {
@@ -55,6 +55,11 @@ export interface ActionContext<Credentials = unknown> {
   attempt: number;
   logger: Logger;
   heartbeat(details?: unknown): void;
+  /**
+   * What the previous attempt of this step last passed to `heartbeat` (undefined on a first attempt):
+   * lets a multi-call action resume (e.g. an export job id) after a retry or a worker crash.
+   */
+  lastHeartbeat?: unknown;
 }
 
 export interface RetryDefaults {
