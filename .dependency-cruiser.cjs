@@ -29,18 +29,8 @@ const knownViolations = [
   dependency('config-is-a-leaf', 'src/config/config.ts', 'src/temporal/cli-resolver.ts'),
   // "Layers that hold": connectors never import src/ (the compiler's catalog view moves out of connectors/).
   dependency('connectors-below-the-engine', 'connectors/registry.ts', 'src/recipe/catalog.ts'),
-  // "Layers that hold": src/webhooks-out/attempt.ts imports `decide` from workflows/.
-  dependency('delivery-decisions-in-the-sandbox', 'src/webhooks-out/attempt.ts', 'workflows/webhook-delivery.ts'),
-  dependency('delivery-decisions-in-the-sandbox', 'src/webhooks-out/publish.ts', 'workflows/webhook-delivery.ts'),
-  dependency('delivery-decisions-in-the-sandbox', 'src/webhooks-out/webhooks-out.ts', 'workflows/webhook-delivery.ts'),
-  // "Layers that hold": a metrics registry below http.
-  dependency('host-services-below-the-engine', 'src/webhooks-out/metrics.ts', 'src/http/metrics.ts'),
-  // "Layers that hold": engine events and webhooks-out sources import each other.
+  // "Layers that hold" (src/webhooks-out moves): engine events and webhooks-out sources import each other.
   dependency('host-services-below-the-engine', 'src/webhooks-out/sources.ts', 'src/engine/engine-events.ts'),
-  // "Layers that hold": activities/webhook-delivery.ts <-> src/webhooks-out/wiring.ts (wiring moves to src/runtime/).
-  dependency('host-services-below-the-engine', 'src/webhooks-out/wiring.ts', 'activities/webhook-delivery.ts'),
-  // "Layers that hold": recipe file loading out of cli.
-  dependency('runtime-not-cli', 'src/runtime/load-recipes.ts', 'src/cli/recipe-files.ts'),
   // "Layers that hold": the cycle between connectors/sdk/types.ts and connectors/sdk/signatures/*.
   cycle('connectors/sdk/signatures/hub-signature.ts', 'connectors/sdk/types.ts', [
     'connectors/sdk/types.ts',
@@ -147,19 +137,10 @@ module.exports = {
       name: 'host-services-below-the-engine',
       severity: 'error',
       comment:
-        'src/store, src/security, src/temporal and src/webhooks-out are services the engine and the worker use; ' +
+        'src/store, src/security, src/temporal, src/metrics and src/webhooks-out are services the engine and the worker use; ' +
         'they never import the layers that use them.',
-      from: { path: '^src/(store|security|temporal|webhooks-out)/' },
+      from: { path: '^src/(store|security|temporal|metrics|webhooks-out)/' },
       to: { path: ['^activities/', above('http', 'engine', 'runtime', 'cli')] },
-    },
-    {
-      name: 'delivery-decisions-in-the-sandbox',
-      severity: 'error',
-      comment:
-        'How an outgoing delivery proceeds is decided by workflows/webhook-delivery.ts; host code may share ' +
-        'its types but not run its logic a second time.',
-      from: { path: '^src/webhooks-out/' },
-      to: { path: '^workflows/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'config-is-a-leaf',
