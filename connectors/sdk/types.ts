@@ -163,6 +163,8 @@ export interface VendorProfile {
   replaceDefaultRules?: boolean;
   /** Header with the reset time as unix seconds (e.g. Intercom's `X-RateLimit-Reset`), used when there is no Retry-After. */
   rateLimitResetHeader?: string;
+  /** The wait a vendor states in its 429 body instead of a header (Amplitude's throttling and daily quota), used when neither header is there. */
+  rateLimitDelayMs?(body: unknown, response: HttpResponse, now: number): number | undefined;
   /** Vendor message (and blamed field, code) from an error body. */
   errorDetails?(body: unknown, response: HttpResponse): { message?: string; field?: string; code?: string };
   /** Classify a success-status response that is really an error (Slack `ok:false`); undefined = success. */
