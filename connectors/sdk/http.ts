@@ -216,7 +216,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
             status: res.statusCode,
             code: quirk.code,
             field: quirk.field,
-            retryAfterMs: quirk.kind === 'rate_limited' ? rateLimitWaitMs(response as HttpResponse, opts.vendor, Date.now()) : undefined,
+            retryAfterMs: quirk.kind === 'rate_limited' ? rateLimitWaitMs(response, opts.vendor, Date.now()) : undefined,
           });
         }
         return response;
