@@ -30,7 +30,7 @@ const privateName = /(^|\.)(localhost|local|internal|home\.arpa)\.?$/i;
 export function guardedLookup(policy: EgressPolicy) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback): void => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err && privateName.test(hostname)) return callback(new BlockedDestinationError(hostname, 'a special-use private name') as unknown as NodeJS.ErrnoException, []);
+      if (err && privateName.test(hostname)) return callback(new BlockedDestinationError(hostname, 'a special-use private name'), []);
       if (err) return callback(err, []);
       const list = addresses;
       for (const a of list) {
