@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectorError } from '../sdk/errors';
 import { defineAction } from './auth';
-import { paragraphs, plainValue, toNotionProperties, type PropertySchema } from './properties';
+import { paragraphs, plainValue, toNotionProperties } from './properties';
 
 const input = z.object({
   databaseId: z.string().min(32),
