@@ -8,7 +8,7 @@ import type { RecipeStore } from '../store/recipes';
 import { runStartAttributes } from '../../workflows/search-attributes';
 import { runRecipeWorkflowType } from '../temporal/run-query';
 
-export type RetryFrom = 'failed' | 'start';
+type RetryFrom = 'failed' | 'start';
 
 export interface RetryRunOptions {
   /** Workflow id of the failed run. */
