@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { JiraFake } from '../fakes/jira-fake';
 import { startSink } from '../support/sink';
 import { applyRecipe } from '../support/hooks';
 import { waitFor } from '../support/temporal';
-import { startReceiver } from './webhooks-out-harness';
+import { startReceiver } from '../support/webhooks-out-harness';
 
 /**
  * Engine events raised outside the request path: run.succeeded / run.failed from Temporal
