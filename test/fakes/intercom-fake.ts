@@ -180,7 +180,7 @@ export class IntercomFake extends FakeServer {
       const now = Math.floor(Date.now() / 1000);
       let c = b.company_id ? this.companies.find((x) => x.company_id === b.company_id) : undefined;
       if (!c) {
-        c = { type: 'company', id: randomUUID().replace(/-/g, '').slice(0, 24), company_id: (b.company_id as string | undefined) ?? randomUUID(), name: null, created_at: now, updated_at: now, user_count: 0, custom_attributes: {} };
+        c = { type: 'company', id: randomUUID().replace(/-/g, '').slice(0, 24), company_id: b.company_id ?? randomUUID(), name: null, created_at: now, updated_at: now, user_count: 0, custom_attributes: {} };
         this.companies.push(c);
       }
       if (typeof b.name === 'string') c.name = b.name;
