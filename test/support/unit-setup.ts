@@ -1,6 +1,6 @@
 import type * as TemporalClient from '@temporalio/client';
 import type * as TemporalWorker from '@temporalio/worker';
-import type Pg from 'pg';
+import type * as Pg from 'pg';
 import { vi } from 'vitest';
 
 // The unit project runs without the global setup: no Temporal server, no PostgreSQL database. A
