@@ -6,7 +6,7 @@ const severity: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 
 let target: { logger: Logger; least: LogLevel } | undefined;
 
 /** The tests' log level: silent unless SWITCHYARD_TEST_LOG_LEVEL asks for more (e.g. `debug` while chasing a failure). */
-function testLogLevel(): string {
+export function testLogLevel(): string {
   return process.env.SWITCHYARD_TEST_LOG_LEVEL || 'silent';
 }
 
