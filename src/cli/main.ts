@@ -16,6 +16,7 @@ import { registerConnectionsCommand } from './connections-command';
 import { registerEventsAndIdentityCommands } from './api-client-commands';
 import { registerWebhooksCommand } from './webhooks-command';
 import { registerConnectorsCommand } from './connectors-command';
+import { registerSetupCommands } from './setup-command';
 
 const program = new Command()
   .name('switchyard')
@@ -23,6 +24,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerProcessCommands(program);
+registerSetupCommands(program);
 registerRunsRetry(registerRunsCommand(program));
 registerRecipesCommand(program);
 registerKeysCommand(program);

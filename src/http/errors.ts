@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { classifyTemporalError, type TemporalProblem } from '../temporal/client-errors';
 
 /** A rejection the client can act on: 4xx (or 503), JSON body `{ error: { code, message, details } }`. */
 export class HttpError extends Error {
@@ -22,9 +23,9 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(res, new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
-/** Body-parser errors become precise 4xx; anything unexpected is a 500 without a stack trace. */
+/** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause; anything unexpected is a 500 without a stack trace. */
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+  return (err, req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err);
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
@@ -42,6 +43,29 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
     }
     log(err);
     if (res.headersSent) return;
+    const temporalProblem = classifyTemporalError(err, `serve ${req.method} ${req.path}`);
+    if (temporalProblem) return sendError(res, temporalHttpError(temporalProblem));
     sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
   };
+}
+
+const codes: Record<TemporalProblem['kind'], string> = {
+  unavailable: 'temporal_unavailable',
+  misconfigured: 'temporal_misconfigured',
+  permission_denied: 'temporal_permission_denied',
+};
+
+/**
+ * The answer to a failed Temporal call, always a 503 (the request may succeed later, nothing was
+ * accepted): `temporal_unavailable` with Retry-After when Temporal did not answer, otherwise a code
+ * and message naming the missing namespace or search attribute, or the refused operation.
+ */
+export function temporalHttpError(problem: TemporalProblem, unavailableMessage?: string): HttpError {
+  if (problem.kind === 'unavailable') return new HttpError(503, codes.unavailable, unavailableMessage ?? `${problem.message}; retry later`, undefined, { 'Retry-After': '5' });
+  return new HttpError(503, codes[problem.kind], problem.message);
+}
+
+/** For the ingress: whatever failed while starting runs, the sender must retry; say why when we know. */
+export function runStartHttpError(err: unknown, unavailableMessage: string): HttpError {
+  return temporalHttpError(classifyTemporalError(err, 'start runs') ?? { kind: 'unavailable', message: 'Temporal did not accept the start' }, unavailableMessage);
 }
