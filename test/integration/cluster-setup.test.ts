@@ -1,0 +1,192 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseConfig } from '../../src/config/config';
+import { createLogger } from '../../src/logging';
+import { startApi, type ApiHandle } from '../../src/runtime/api';
+import { openConfiguredStore } from '../../src/runtime/services';
+import type { Store } from '../../src/store/store';
+import { connectClient, temporalTarget } from '../../src/temporal/connection';
+import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { call } from './api-harness';
+import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
+import { waitFor } from '../support/temporal';
+
+/**
+ * The README's "Running against a real Temporal cluster" steps, on a bare Temporal dev server (no
+ * search attributes: a fresh cluster) and an empty PostgreSQL database: every wrong step is one
+ * clear line, `switchyard setup` fixes the namespace, then a webhook runs to completion.
+ */
+const root = path.resolve(__dirname, '..', '..');
+const bin = path.join(root, 'bin', 'switchyard');
+const admin = `adm_${randomBytes(24).toString('hex')}`;
+const clientSecret = 'intercom-client-secret';
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function switchyard(args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
+
+const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+describe('from a bare Temporal namespace and an empty PostgreSQL to a completed run', () => {
+  let server: DevServer;
+  let adminUrl: string;
+  const database = `switchyard_setup_${randomBytes(5).toString('hex')}`;
+  let env: Record<string, string>;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    // A second dev server from the same resolved CLI, without the engine's search attributes.
+    server = await startDevServer({ cliPath: inject('temporalCliPath'), port: await freePort(), searchAttributes: false });
+    const url = new URL(inject('postgresUrl'));
+    url.pathname = '/postgres';
+    adminUrl = url.toString();
+    await adminQuery(adminUrl, `CREATE DATABASE ${database}`);
+    url.pathname = `/${database}`;
+    env = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: `setup-${randomUUID()}`,
+      DATABASE_URL: url.toString(),
+      SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64'),
+      SWITCHYARD_ADMIN_TOKEN: admin,
+      SWITCHYARD_ENGINE_EVENTS_POLL: '1s',
+      LOG_LEVEL: 'info',
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await server?.stop();
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }, 60_000);
+
+  it('refuses to start on an empty store, naming `switchyard migrate`; migrate applies the schema', async () => {
+    const worker = await switchyard(['worker'], env);
+    expect(worker.code).not.toBe(0);
+    expect(lines(worker.stderr)).toEqual(['switchyard: the store has no schema yet — run `switchyard migrate` (or `switchyard setup`) once, then start the processes']);
+
+    const migrate = await switchyard(['migrate'], env);
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toContain('store (PostgreSQL): applied 001-initial');
+  }, 180_000);
+
+  it('refuses to start on a namespace without the search attributes, in one line naming them and the fix', async () => {
+    const api = await switchyard(['api'], { ...env, PORT: '0' });
+    expect(api.code).not.toBe(0);
+    const [line, ...rest] = lines(api.stderr);
+    expect(rest).toEqual([]);
+    expect(line).toMatch(/^switchyard: Temporal namespace default lacks the search attributes RecipeId \(Keyword\), RecipeVersion \(Keyword\), TriggerEvent \(Keyword\), ConnectionIds \(KeywordList\), RunStatus \(Keyword\): run `switchyard setup`/);
+  }, 180_000);
+
+  describe('an API told to wait (SWITCHYARD_NAMESPACE_CHECK=wait)', () => {
+    let api: ApiHandle;
+    let store: Store;
+    let close: () => Promise<void>;
+
+    beforeAll(async () => {
+      const config = parseConfig({ ...env, PORT: '0', SWITCHYARD_NAMESPACE_CHECK: 'wait', LOG_LEVEL: 'silent' });
+      store = await openConfiguredStore(config, 'verify');
+      const client = await connectClient(temporalTarget(config));
+      api = await startApi({ config, logger: createLogger('silent'), store, client });
+      close = async () => {
+        await api.close();
+        await client.connection.close();
+        await store.close();
+      };
+    }, 60_000);
+
+    afterAll(async () => close?.());
+
+    it('is not ready, and says why', async () => {
+      const ready = await call(api.url, 'GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.body.checks.namespace).toEqual({ ready: false, error: expect.stringMatching(/namespace default lacks the search attributes RecipeId .*switchyard setup/) });
+    });
+
+    it('answers run-time requests with a 503 naming the missing search attribute, not temporal_unavailable or 500', async () => {
+      const connection = await call(api.url, 'PUT', '/api/v1/connections/intercom-main', { token: admin, body: { connector: 'intercom', name: 'Intercom', credentials: { clientSecret } } });
+      expect(connection.status).toBe(201);
+      const recipe = {
+        id: 'conversation-cooldown',
+        name: 'New conversation, then a short pause',
+        trigger: { type: 'webhook', connection: 'intercom-main', event: 'conversation.user.created' },
+        steps: [{ id: 'pause', delay: '1s' }],
+      };
+      const put = await call(api.url, 'PUT', `/api/v1/recipes/${recipe.id}`, { token: admin, body: recipe });
+      expect(put.status, JSON.stringify(put.body)).toBe(201);
+
+      const hook = await postIntercomWebhook(api.url, 'intercom-main', intercomNotification('conversation.user.created', { id: 'c-refused' }), clientSecret);
+      const body = (await hook.json()) as { error: { code: string; message: string } };
+      expect(hook.status).toBe(503);
+      expect(body.error.code).toBe('temporal_misconfigured');
+      expect(body.error.message).toMatch(/lacks the search attribute (RecipeId|RecipeVersion|TriggerEvent|ConnectionIds|RunStatus) .*switchyard setup/);
+
+      const runs = await call(api.url, 'GET', `/api/v1/runs?recipe=${recipe.id}`, { token: admin });
+      expect(runs.status).toBe(503);
+      expect(runs.body.error.code).toBe('temporal_misconfigured');
+      expect(runs.body.error.message).toMatch(/search attribute RecipeId.*switchyard setup/);
+    }, 60_000);
+
+    it('`switchyard setup` creates the search attributes, is safe to repeat, and the waiting API becomes ready', async () => {
+      const setup = await switchyard(['setup'], env);
+      expect(setup.code, setup.stderr).toBe(0);
+      expect(lines(setup.stdout)).toEqual([
+        'temporal: created the search attributes RecipeId, RecipeVersion, TriggerEvent, ConnectionIds, RunStatus in namespace default',
+        'store (PostgreSQL): schema up to date (005-trigger-payloads)',
+      ]);
+      const again = await switchyard(['setup'], env);
+      expect(again.code).toBe(0);
+      expect(lines(again.stdout)[0]).toBe('temporal: namespace default has every search attribute the engine writes (RecipeId, RecipeVersion, TriggerEvent, ConnectionIds, RunStatus)');
+
+      await waitFor(async () => (await call(api.url, 'GET', '/readyz')).body.checks.namespace.ready === true, 'the namespace check to pass', 30_000);
+    }, 240_000);
+  });
+
+  it('then `switchyard worker` and `switchyard api` take a signed webhook to a completed run', async () => {
+    const port = await freePort();
+    const apiUrl = `http://127.0.0.1:${port}`;
+    for (const command of ['worker', 'api']) {
+      const child = spawn(process.execPath, [bin, command], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+      children.push(child);
+    }
+    await waitFor(async () => (await call(apiUrl, 'GET', '/readyz')).status === 200, 'api and worker ready', 120_000);
+
+    const hook = await postIntercomWebhook(apiUrl, 'intercom-main', intercomNotification('conversation.user.created', { id: 'c-1' }), clientSecret);
+    const accepted = (await hook.json()) as { runs: { runId: string }[] };
+    expect(hook.status).toBe(202);
+    const runId = accepted.runs[0]!.runId;
+    const run = await waitFor(
+      async () => {
+        const answer = await call(apiUrl, 'GET', `/api/v1/runs/${encodeURIComponent(runId)}`, { token: admin });
+        return answer.body.status === 'succeeded' ? answer.body : undefined;
+      },
+      'the run to succeed',
+      60_000,
+    );
+    expect(run.steps[0]).toMatchObject({ id: 'pause', status: 'succeeded' });
+  }, 240_000);
+});
