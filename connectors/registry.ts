@@ -1,9 +1,12 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import { amplitude } from './amplitude';
+import { googleAnalytics } from './google-analytics';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
 import { jira } from './jira';
 import { mailchimp } from './mailchimp';
+import { mixpanel } from './mixpanel';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -19,6 +22,9 @@ export const registry: ConnectorRegistry = createRegistry([
   googleSheets,
   webhook,
   http,
+  googleAnalytics,
+  mixpanel,
+  amplitude,
 ]);
 
 /** The recipe compiler's view of the registry. */

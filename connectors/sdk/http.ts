@@ -1,6 +1,6 @@
 import { errors as undiciErrors, request as undiciRequest, type Dispatcher } from 'undici';
 import { secretsOfHeader, withoutSecrets } from './applied-secrets';
-import { classifyResponse, retryAfterMs } from './classify';
+import { classifyResponse, rateLimitWaitMs } from './classify';
 import { ConnectorError, isConnectorError } from './errors';
 import { BlockedDestinationError, sharedGuardedAgent } from './guarded-agent';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
@@ -201,7 +201,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           throw classifyNetworkError(err, current, timeout.aborted);
         }
         const parsed = parseBody(buf, resHeaders['content-type']);
-        const response: HttpResponse<T> = { status: res.statusCode, headers: resHeaders, body: parsed.body as T, text: parsed.text, url: current.href };
+        const response: HttpResponse<T> = { status: res.statusCode, headers: resHeaders, body: parsed.body as T, text: parsed.text, bytes: buf, url: current.href };
         if (res.statusCode === 401 && wantsAuth && !refreshed && opts.onUnauthorized) {
           refreshed = true;
           if (await opts.onUnauthorized()) break; // retry the whole request with fresh credentials
@@ -216,7 +216,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
             status: res.statusCode,
             code: quirk.code,
             field: quirk.field,
-            retryAfterMs: quirk.kind === 'rate_limited' ? retryAfterMs(resHeaders, Date.now(), opts.vendor.rateLimitResetHeader) : undefined,
+            retryAfterMs: quirk.kind === 'rate_limited' ? rateLimitWaitMs(response as HttpResponse, opts.vendor, Date.now()) : undefined,
           });
         }
         return response;

@@ -4,7 +4,7 @@ import { loadKeyRing } from '../security/key-ring';
 import { createSecretBox } from '../security/secret-box';
 import { openStore } from '../store/store';
 import { TokenStore } from '../store/tokens';
-import { durationString } from '../http/api/durations';
+import { durationMs } from '../recipe/duration';
 import { apiClientFrom, type ApiClient } from './api-client';
 import { printObject, printRows, type Print } from './api-client-output';
 import { loadConfigOrExit } from './load-config';
@@ -78,8 +78,8 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
 async function createDirect(name: string, scopes: string[], expiresIn: string | undefined) {
   const unknown = scopes.filter((s) => !isApiScope(s));
   if (unknown.length) throw new Error(`--scope: unknown scope ${unknown.join(', ')} (known: ${apiScopes.join(', ')})`);
-  const ms = expiresIn === undefined ? undefined : durationString.safeParse(expiresIn);
-  if (ms && !ms.success) throw new Error(`--expires-in: expected a duration like 90d, 12h, 30m or 45s, got ${JSON.stringify(expiresIn)}`);
+  const ms = expiresIn === undefined ? undefined : durationMs({ positive: true }).safeParse(expiresIn);
+  if (ms && !ms.success) throw new Error(`--expires-in: ${ms.error.issues[0]?.message ?? 'expected a duration'}, got ${JSON.stringify(expiresIn)}`);
   const expiresAt = ms?.success ? new Date(Date.now() + ms.data) : null;
   const config = loadConfigOrExit();
   const store = await openStore(config.databaseUrl, createSecretBox(loadKeyRing(config)));

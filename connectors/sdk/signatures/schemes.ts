@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { VerifyResult, WebhookRequest } from '../types';
 import { constantTimeEqual } from './constant-time';
-import { githubSignature, intercomSignature, verifyHubSignature } from './hub-signature';
+import { githubSignature, intercomSignature, linearSignature, verifyHubSignature } from './hub-signature';
 import { verifyStandardWebhook } from './standard-webhooks';
 
 /**
@@ -14,6 +14,8 @@ export const signatureSchemes = {
   'hub-sha1': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(intercomSignature, request, secret),
   /** `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>` (GitHub and many others). */
   'hub-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(githubSignature, request, secret),
+  /** `Linear-Signature: <hex HMAC-SHA256(secret, raw body)>` (bare hex; the source also checks `webhookTimestamp`). */
+  'linear-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(linearSignature, request, secret),
   /** `webhook-id` / `webhook-timestamp` / `webhook-signature: v1,<base64>` with ±300 s tolerance. */
   'standard-webhooks': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult =>
     secret ? verifyStandardWebhook(request, secret, now) : { ok: false, reason: 'the connection has no signing secret configured', header: 'webhook-signature' },
@@ -31,6 +33,7 @@ export type SignatureSchemeId = keyof typeof signatureSchemes;
 export const signatureSchemeHeaders: Record<SignatureSchemeId, { headers: readonly string[]; description: string }> = {
   'hub-sha1': { headers: [intercomSignature.header], description: 'sha1=<hex HMAC-SHA1 of the raw body> (Intercom)' },
   'hub-sha256': { headers: [githubSignature.header], description: 'sha256=<hex HMAC-SHA256 of the raw body> (GitHub-style)' },
+  'linear-sha256': { headers: [linearSignature.header], description: '<hex HMAC-SHA256 of the raw body>, body webhookTimestamp within 60 s (Linear)' },
   'standard-webhooks': { headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'], description: 'Standard Webhooks: v1,<base64 HMAC-SHA256 of id.timestamp.body>, timestamp within ±300 s' },
   'path-token': { headers: [], description: 'unsigned: the URL carries the token, POST /hooks/<connection>/<token>' },
 };

@@ -1,4 +1,7 @@
-import type { ConnectionResolver, ResolvedConnection } from '../../../activities/connection-resolver';
+import type { ConnectionResolver, ResolvedConnection } from '../../activities/connection-resolver';
+
+/** A connection as a test declares it: status defaults to connected, baseUrl to the vendor's. */
+export type ConnectionSeed = Omit<ResolvedConnection, 'status' | 'baseUrl'> & Partial<Pick<ResolvedConnection, 'status' | 'baseUrl'>>;
 
 /** An in-memory ConnectionResolver: a test double of the interface, not of Temporal or the store. */
 export class MemoryConnections implements ConnectionResolver {
@@ -6,7 +9,14 @@ export class MemoryConnections implements ConnectionResolver {
   readonly disconnects: { id: string; status?: number; message: string }[] = [];
   readonly updates: { id: string; credentials: unknown }[] = [];
 
-  add(c: Omit<ResolvedConnection, 'status' | 'baseUrl'> & Partial<Pick<ResolvedConnection, 'status' | 'baseUrl'>>): this {
+  /** Forgets every connection and everything recorded about them. */
+  clear(): void {
+    this.byId.clear();
+    this.disconnects.length = 0;
+    this.updates.length = 0;
+  }
+
+  add(c: ConnectionSeed): this {
     this.byId.set(c.id, { status: 'connected', baseUrl: null, ...c });
     return this;
   }

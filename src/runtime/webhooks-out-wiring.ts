@@ -4,8 +4,8 @@ import type { Config } from '../config/config';
 import { loadKeyRing } from '../security/key-ring';
 import { createSecretBox, type SecretBox } from '../security/secret-box';
 import type { Store } from '../store/store';
-import { guardedWebhookEgress } from './guarded-egress';
-import { WebhooksOut } from './webhooks-out';
+import { guardedWebhookEgress } from '../webhooks-out/guarded-egress';
+import { WebhooksOut } from '../webhooks-out/webhooks-out';
 
 type WiringConfig = Pick<Config, 'SWITCHYARD_SECRET_KEY' | 'SWITCHYARD_SECRET_KEYS_PREVIOUS' | 'SWITCHYARD_DATA_DIR' | 'SWITCHYARD_EGRESS_ALLOW' | 'TEMPORAL_TASK_QUEUE'>;
 
