@@ -56,6 +56,10 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
   const database = `switchyard_setup_${randomBytes(5).toString('hex')}`;
   let env: Record<string, string>;
   const children: ChildProcess[] = [];
+  const buildId = 'release-2026.11';
+  let completedRunId = '';
+  let resolveApiUrl: (url: string) => void = () => undefined;
+  const runningApiUrl = new Promise<string>((resolve) => (resolveApiUrl = resolve));
 
   beforeAll(async () => {
     // A second dev server from the same resolved CLI, without the engine's search attributes.
@@ -169,8 +173,9 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
   it('then `switchyard worker` and `switchyard api` take a signed webhook to a completed run', async () => {
     const port = await freePort();
     const apiUrl = `http://127.0.0.1:${port}`;
+    resolveApiUrl(apiUrl);
     for (const command of ['worker', 'api']) {
-      const child = spawn(process.execPath, [bin, command], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+      const child = spawn(process.execPath, [bin, command], { cwd: root, env: { ...process.env, ...env, PORT: String(port), SWITCHYARD_BUILD_ID: buildId }, stdio: 'ignore' });
       children.push(child);
     }
     await waitFor(async () => (await call(apiUrl, 'GET', '/readyz')).status === 200, 'api and worker ready', 120_000);
@@ -179,6 +184,7 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
     const accepted = (await hook.json()) as { runs: { runId: string }[] };
     expect(hook.status).toBe(202);
     const runId = accepted.runs[0]!.runId;
+    completedRunId = runId;
     const run = await waitFor(
       async () => {
         const answer = await call(apiUrl, 'GET', `/api/v1/runs/${encodeURIComponent(runId)}`, { token: admin });
@@ -189,4 +195,27 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
     );
     expect(run.steps[0]).toMatchObject({ id: 'pause', status: 'succeeded' });
   }, 240_000);
+
+  it('lists what a worker build still has in flight (`switchyard runs --open --build <id>`)', async () => {
+    const apiUrl = await runningApiUrl;
+    const approval = {
+      id: 'conversation-approval',
+      name: 'New conversation waits for an approval',
+      trigger: { type: 'webhook', connection: 'intercom-main', event: 'conversation.user.replied' },
+      steps: [{ id: 'approval', waitFor: { approval: { timeout: '24h' } } }],
+    };
+    expect((await call(apiUrl, 'PUT', `/api/v1/recipes/${approval.id}`, { token: admin, body: approval })).status).toBe(201);
+    const hook = await postIntercomWebhook(apiUrl, 'intercom-main', intercomNotification('conversation.user.replied', { id: 'c-2' }), clientSecret);
+    const waiting = ((await hook.json()) as { runs: { runId: string }[] }).runs[0]!.runId;
+
+    const listed = (query: string) => async () => ((await call(apiUrl, 'GET', `/api/v1/runs?${query}`, { token: admin })).body.runs as { runId: string }[]).map((r) => r.runId);
+    await waitFor(async () => (await listed(`open=true&build=${buildId}`)()).includes(waiting), 'the waiting run listed under its build', 30_000);
+    expect(await listed(`open=true&build=${buildId}`)()).toEqual([waiting]);
+    expect(await listed(`build=${buildId}`)()).toContain(completedRunId);
+    expect(await listed('open=true&build=release-2026.10')()).toEqual([]);
+
+    const cli = await switchyard(['runs', '--open', '--build', buildId, '--url', apiUrl, '--token', admin, '--json'], env);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect((JSON.parse(cli.stdout) as { runs: { runId: string }[] }).runs.map((r) => r.runId)).toEqual([waiting]);
+  }, 120_000);
 });
