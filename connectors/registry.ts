@@ -1,12 +1,15 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
 import { amplitude } from './amplitude';
+import { github } from './github';
 import { googleAnalytics } from './google-analytics';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
 import { jira } from './jira';
+import { linear } from './linear';
 import { mailchimp } from './mailchimp';
 import { mixpanel } from './mixpanel';
+import { notion } from './notion';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -22,6 +25,9 @@ export const registry: ConnectorRegistry = createRegistry([
   googleSheets,
   webhook,
   http,
+  linear,
+  github,
+  notion,
   googleAnalytics,
   mixpanel,
   amplitude,

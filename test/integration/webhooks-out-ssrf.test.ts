@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
-import { deliverAttempt } from '../../src/webhooks-out/attempt';
+import { deliverAttempt } from '../../activities/webhook-attempt';
 import { WebhooksOutError } from '../../src/webhooks-out/errors';
 import { webhookAttempts } from '../../src/webhooks-out/metrics';
 import { guardedWebhookEgress } from '../../src/webhooks-out/guarded-egress';

@@ -4,7 +4,7 @@ import { describeConnector, searchConnectors } from '../../connectors/catalog';
 import { actionCatalog, canonicalTopic, registry } from '../../connectors/registry';
 import { auth } from '../../connectors/sdk/auth';
 import { connector } from '../../connectors/sdk/connector';
-import { registerConnectorsCommand } from '../../src/cli/connectors-command';
+import { registerConnectorsCommand } from '../../src/cli/local/connectors-command';
 import { compileRecipe } from '../../src/recipe/compile';
 
 describe('connector catalog', () => {

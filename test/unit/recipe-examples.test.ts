@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { applyCommand, checkCommand, registerRecipeCommands, testCommand } from '../../src/cli/recipe-commands';
+import { applyCommand, checkCommand, registerRecipeCommands, testCommand } from '../../src/cli/local/recipe-command';
 import { eventFromFixture } from '../../src/recipe/fixture-event';
 import { expandRecipePaths, loadRecipes } from '../../src/runtime/recipe-files';
 import { actionCatalog } from '../../connectors/registry';

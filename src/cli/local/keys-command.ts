@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import type { Config } from '../config/config';
-import { loadKeyRing, rotateKeyFile } from '../security/key-ring';
-import { createSecretBox, keyIdOf } from '../security/secret-box';
-import { openStore } from '../store/store';
-import { resealSubscriptionSecrets } from '../webhooks-out/subscriptions';
-import { webhookDb } from '../webhooks-out/tables';
-import { loadConfigOrExit } from './load-config';
+import type { Config } from '../../config/config';
+import { loadKeyRing, rotateKeyFile } from '../../security/key-ring';
+import { createSecretBox, keyIdOf } from '../../security/secret-box';
+import { openStore } from '../../store/store';
+import { resealSubscriptionSecrets } from '../../webhooks-out/subscriptions';
+import { webhookDb } from '../../webhooks-out/tables';
+import { loadConfigOrExit } from '../load-config';
 
 export interface RotationReport {
   /** Set when this command made the new key (embedded key file); otherwise the configured key is current. */

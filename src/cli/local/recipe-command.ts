@@ -1,11 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { Plan } from '../../workflows/plan';
-import type { ActionCatalog } from '../recipe/catalog';
-import { dryRun, formatDryRun } from '../recipe/dry-run';
-import { recipeJsonSchema } from '../recipe/json-schema';
-import { describeMatch, eventFromFixture } from '../recipe/fixture-event';
-import { expandRecipePaths, loadRecipes, reportDiagnostics } from '../runtime/recipe-files';
+import type { Plan } from '../../../workflows/plan';
+import type { ActionCatalog } from '../../recipe/catalog';
+import { dryRun, formatDryRun } from '../../recipe/dry-run';
+import { recipeJsonSchema } from '../../recipe/json-schema';
+import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';
+import { expandRecipePaths, loadRecipes, reportDiagnostics } from '../../runtime/recipe-files';
 
 /** The slice of the recipe store `apply` needs (src/store/recipes.ts RecipeStore fits it). */
 export interface RecipeApplyStore {

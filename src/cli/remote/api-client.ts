@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import type { Config } from '../config/config';
+import type { Config } from '../../config/config';
 
 /** A rejection from the API, with its `{ error: { code, message, details } }`. */
 export class ApiError extends Error {
@@ -57,16 +56,6 @@ export interface ApiClientOptions {
 export function apiClientFrom(config: Pick<Config, 'SWITCHYARD_API_URL' | 'SWITCHYARD_API_TOKEN' | 'PORT'>, opts: ApiClientOptions = {}): ApiClient {
   const url = opts.url ?? config.SWITCHYARD_API_URL ?? `http://127.0.0.1:${config.PORT}`;
   return new ApiClient(url, opts.token ?? config.SWITCHYARD_API_TOKEN);
-}
-
-/** A JSON argument given inline, as `@file`, or `-` for stdin (keeps secrets out of shell history). */
-export function jsonArgument(value: string, what: string): unknown {
-  const text = value === '-' ? readFileSync(0, 'utf8') : value.startsWith('@') ? readFileSync(value.slice(1), 'utf8') : value;
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${what}: not valid JSON (${(err as Error).message})`);
-  }
 }
 
 function safeJson(text: string): unknown {

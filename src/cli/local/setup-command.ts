@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import type { Config } from '../config/config';
-import { migrateStore } from '../store/store';
-import { connectClient, temporalTarget } from '../temporal/connection';
-import { prepareNamespace } from '../temporal/namespace-setup';
-import { loadConfigOrExit } from './load-config';
+import type { Config } from '../../config/config';
+import { migrateStore } from '../../store/store';
+import { connectClient, temporalTarget } from '../../temporal/connection';
+import { prepareNamespace } from '../../temporal/namespace-setup';
+import { loadConfigOrExit } from '../load-config';
 
 /** `setup` (namespace + store, idempotent) and `migrate` (store only), the operator's steps before `api` and `worker`. */
 export function registerSetupCommands(program: Command, print: (line: string) => void = console.log): void {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { describeConnector, searchConnectors } from '../../connectors/catalog';
-import { registry as defaultRegistry } from '../../connectors/registry';
-import type { ConnectorRegistry } from '../../connectors/sdk/registry';
-import { connectorCategories } from '../../connectors/sdk/types';
+import { describeConnector, searchConnectors } from '../../../connectors/catalog';
+import { registry as defaultRegistry } from '../../../connectors/registry';
+import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
+import { connectorCategories } from '../../../connectors/sdk/types';
 
 /** The text `switchyard connectors` prints (the same data as GET /api/v1/connectors). */
 export function formatConnectorList(registry: ConnectorRegistry, opts: { category?: string; q?: string } = {}): string {
