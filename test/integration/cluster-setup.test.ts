@@ -1,7 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging';
@@ -13,6 +12,7 @@ import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev
 import { call } from './api-harness';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { waitFor } from '../support/temporal';
+import { freshPostgresDatabase } from './fresh-postgres';
 
 /**
  * The README's "Running against a real Temporal cluster" steps, on a bare Temporal dev server (no
@@ -40,20 +40,9 @@ function switchyard(args: string[], env: Record<string, string>): Promise<CliRes
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 describe('from a bare Temporal namespace and an empty PostgreSQL to a completed run', () => {
   let server: DevServer;
-  let adminUrl: string;
-  const database = `switchyard_setup_${randomBytes(5).toString('hex')}`;
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
   let env: Record<string, string>;
   const children: ChildProcess[] = [];
   const buildId = 'release-2026.11';
@@ -64,16 +53,12 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
   beforeAll(async () => {
     // A second dev server from the same resolved CLI, without the engine's search attributes.
     server = await startDevServer({ cliPath: inject('temporalCliPath'), port: await freePort(), searchAttributes: false });
-    const url = new URL(inject('postgresUrl'));
-    url.pathname = '/postgres';
-    adminUrl = url.toString();
-    await adminQuery(adminUrl, `CREATE DATABASE ${database}`);
-    url.pathname = `/${database}`;
+    database = await freshPostgresDatabase('switchyard_setup');
     env = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: `setup-${randomUUID()}`,
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: database.url,
       SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64'),
       SWITCHYARD_ADMIN_TOKEN: admin,
       SWITCHYARD_ENGINE_EVENTS_POLL: '1s',
@@ -85,7 +70,7 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
     await server?.stop();
-    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await database?.drop();
   }, 60_000);
 
   it('refuses to start on an empty store, naming `switchyard migrate`; migrate applies the schema', async () => {

@@ -1,47 +1,28 @@
 import { mkdtempSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { migrationProvider } from '../../src/store/migrations';
 import { StoreSchemaError } from '../../src/store/schema-version';
 import { createSecretBox } from '../../src/security/secret-box';
 import { migrateStore, openStore } from '../../src/store/store';
 import { openTestStore, testSecretKey } from '../support/stores';
+import { freshPostgresDatabase } from './fresh-postgres';
 
 /** A store older or newer than the code: only setup/migrate/dev migrate; api/worker (verify) refuse with the fix; newer always refuses. */
-const createdDatabases: string[] = [];
-
-function adminUrl(): string {
-  const url = new URL(inject('postgresUrl'));
-  url.pathname = '/postgres';
-  return url.toString();
-}
-
-async function adminQuery(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl() });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+const drops: (() => Promise<void>)[] = [];
 
 const backends = [
   { name: 'sqlite', fresh: async () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-schema-')), 'store.db')}` },
   {
     name: 'postgres',
     fresh: async () => {
-      const name = `switchyard_schema_${randomBytes(5).toString('hex')}`;
-      await adminQuery(`CREATE DATABASE ${name}`);
-      createdDatabases.push(name);
-      const url = new URL(inject('postgresUrl'));
-      url.pathname = `/${name}`;
-      return url.toString();
+      const database = await freshPostgresDatabase('switchyard_schema');
+      drops.push(database.drop);
+      return database.url;
     },
   },
 ] as const;
@@ -63,7 +44,7 @@ async function migrateUpTo(url: string, last: string): Promise<void> {
 }
 
 afterAll(async () => {
-  for (const name of createdDatabases) await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  for (const drop of drops) await drop();
 });
 
 describe.each(backends)('store schema version on $name', ({ fresh }) => {
