@@ -1,4 +1,4 @@
-import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import type { ActionCatalog, CatalogAction, CatalogPollingTrigger, CatalogWebhookSource } from '../src/recipe/catalog';
 import { amplitude } from './amplitude';
 import { github } from './github';
 import { googleAnalytics } from './google-analytics';
@@ -61,6 +61,13 @@ export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
       return { connector: found.connector.id, key: found.trigger.key, input: found.trigger.input, output: found.trigger.output, sample: found.trigger.sample };
     },
     pollingTriggerTypes: () => [...triggerTypes],
+    getWebhookSource(connector): CatalogWebhookSource | undefined {
+      const source = reg.getConnector(connector)?.webhookSource;
+      if (!source) return undefined;
+      const aliases = Object.fromEntries(Object.keys(source.topicAliases ?? {}).map((alias) => [alias, canonicalTopic(connector, alias, reg)]));
+      return { connector, topics: source.topics, aliases, open: source.topicsOpen === true };
+    },
+    webhookConnectors: () => reg.listConnectors().filter((c) => c.webhookSource).map((c) => c.id),
   };
 }
 
