@@ -9,7 +9,7 @@ import { openConfiguredStore } from '../../src/runtime/services';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { waitFor } from '../support/temporal';
 import { freshPostgresDatabase } from './fresh-postgres';
