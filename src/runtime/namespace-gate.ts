@@ -51,9 +51,9 @@ export async function openNamespaceGate(connection: ConnectionLike, namespace: s
         logger.info({ namespace }, 'the Temporal namespace is ready');
         return resolve();
       }
-      timer = setTimeout(poll, pollMs);
+      timer = setTimeout(() => void poll(), pollMs);
     };
-    timer = setTimeout(poll, pollMs);
+    timer = setTimeout(() => void poll(), pollMs);
   });
   return {
     check: async () => {

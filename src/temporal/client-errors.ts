@@ -33,7 +33,7 @@ const UNAUTHENTICATED = 16;
 export function classifyTemporalError(err: unknown, operation: string): TemporalProblem | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (e instanceof NamespaceNotFoundError) return missingNamespace(e.namespace);
-    if (isGrpcServiceError(e)) return fromGrpc(e as GrpcError, operation);
+    if (isGrpcServiceError(e)) return fromGrpc(e, operation);
     if (e instanceof Error && /Failed to connect before the deadline|ECONNREFUSED|connection refused/i.test(e.message)) {
       return { kind: 'unavailable', message: `Temporal is unreachable (${e.message})` };
     }
@@ -41,9 +41,7 @@ export function classifyTemporalError(err: unknown, operation: string): Temporal
   return undefined;
 }
 
-type GrpcError = Error & { code: number; details: string };
-
-function fromGrpc(e: GrpcError, operation: string): TemporalProblem | undefined {
+function fromGrpc(e: Error & { code: number; details: string }, operation: string): TemporalProblem | undefined {
   const detail = e.details || e.message;
   switch (e.code) {
     case UNAVAILABLE:

@@ -67,8 +67,9 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
   }, 120_000);
 
   afterAll(async () => {
+    const exits = children.filter((c) => c.exitCode === null).map((c) => new Promise((resolve) => c.once('exit', resolve)));
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Promise.all(exits);
     await server?.stop();
     await database?.drop();
   }, 60_000);

@@ -21,7 +21,7 @@ const backends = [
     name: 'postgres',
     fresh: async () => {
       const database = await freshPostgresDatabase('switchyard_schema');
-      drops.push(database.drop);
+      drops.push(() => database.drop());
       return database.url;
     },
   },
@@ -37,7 +37,7 @@ async function migrateUpTo(url: string, last: string): Promise<void> {
   const db = kysely(url);
   try {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo(last);
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error(String(error));
   } finally {
     await db.destroy();
   }
