@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { retryRun, RetryRunError } from '../../engine/retry-run';
+import { retryRun } from '../../engine/retry-run';
 import type { RecipeStore } from '../../store/recipes';
 import { HttpError, temporalHttpError } from '../errors';
 import { classifyTemporalError } from '../../temporal/client-errors';
@@ -63,7 +63,6 @@ export function runsRetryRoutes(deps: RunsRetryRouteDeps): ApiRoute[] {
           if (replayed) res.setHeader('Idempotent-Replayed', 'true');
           return { status: 202, body: started };
         } catch (err) {
-          if (err instanceof RetryRunError) throw new HttpError(err.status, err.code, err.message, { runId: params.id, ...err.details });
           const problem = classifyTemporalError(err, 'retry a run') ?? (err instanceof ServiceError || isGrpcServiceError(err) ? { kind: 'unavailable' as const, message: '' } : undefined);
           if (problem) {
             const advice = key === undefined ? "check the recipe's runs before retrying again, or send an Idempotency-Key" : 'repeat the request with the same Idempotency-Key';
