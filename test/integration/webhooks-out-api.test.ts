@@ -12,8 +12,8 @@ import { TokenStore } from '../../src/store/tokens';
 import { deliveryWorkflowId } from '../../workflows/webhook-delivery';
 import { openTestStore, storeBackends } from '../support/stores';
 import { connectToDevServer, waitFor } from '../support/temporal';
-import { call, serve } from './api-harness';
-import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from './webhooks-out-harness';
+import { call, serve } from '../support/api-harness';
+import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from '../support/webhooks-out-harness';
 
 describe.each(storeBackends)('/api/v1/webhooks on $name (real Temporal dev server)', ({ url }) => {
   let env: TestWorkflowEnvironment;

@@ -6,7 +6,7 @@ import type { Store } from '../../src/store/store';
 import { deliveryWorkflowId, retryScheduleMs } from '../../workflows/webhook-delivery';
 import { storeBackends, openTestStore } from '../support/stores';
 import { connectToDevServer, createTimeSkippingEnv, waitFor } from '../support/temporal';
-import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from './webhooks-out-harness';
+import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from '../support/webhooks-out-harness';
 
 let env: TestWorkflowEnvironment;
 const stores: Store[] = [];

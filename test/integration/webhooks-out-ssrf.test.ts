@@ -10,7 +10,7 @@ import { webhookAttempts } from '../../src/webhooks-out/metrics';
 import { guardedWebhookEgress } from '../../src/webhooks-out/guarded-egress';
 import { openTestStore, storeBackends } from '../support/stores';
 import { createTimeSkippingEnv, waitFor } from '../support/temporal';
-import { deliveryWorker, webhooksOut } from './webhooks-out-harness';
+import { deliveryWorker, webhooksOut } from '../support/webhooks-out-harness';
 
 /** Listens on every local address (dual-stack) and counts connections: any hit is an SSRF. */
 async function startCanary() {

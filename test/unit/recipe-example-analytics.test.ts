@@ -7,7 +7,7 @@ import { eventFromFixture } from '../../src/recipe/fixture-event';
 import { planMatchesEvent } from '../../src/recipe/match';
 import { loadRecipes } from '../../src/runtime/recipe-files';
 import type { Plan } from '../../workflows/plan';
-import { testConnections } from './recipe/test-catalog';
+import { testConnections } from '../support/test-catalog';
 
 const recipesDir = path.resolve(__dirname, '../../recipes');
 
