@@ -2,15 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionCatalog } from '../../connectors/registry';
-import { compileRecipe } from '../../src/recipe/compile';
 import { AmplitudeFake } from '../fakes/amplitude-fake';
 import { GoogleAnalyticsFake } from '../fakes/google-analytics-fake';
 import { MixpanelFake } from '../fakes/mixpanel-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { applyExampleRecipe, recipesDir } from '../support/example-recipes';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
-
-const recipesDir = path.resolve(__dirname, '../../recipes');
 
 /**
  * The analytics example end to end on the real dev server: a signed Intercom `contact.user.created`
@@ -39,19 +36,7 @@ describe('new-user-to-analytics recipe through ingress, with vendor fakes', () =
         baseUrl: mixpanel.url,
       });
       await store.connections.create({ id: 'ga4-main', connector: 'google-analytics', name: 'GA4', credentials: { measurementId: 'G-TEST123456', apiSecret: 'mp-secret-1' }, baseUrl: ga4.url });
-      const recipe = JSON.parse(readFileSync(path.join(recipesDir, 'new-user-to-analytics.json'), 'utf8')) as Record<string, unknown>;
-      delete recipe.$schema;
-      const compiled = compileRecipe(recipe, {
-        actions: actionCatalog,
-        connections: new Map([
-          ['intercom-main', 'intercom'],
-          ['amplitude-main', 'amplitude'],
-          ['mixpanel-main', 'mixpanel'],
-          ['ga4-main', 'google-analytics'],
-        ]),
-      });
-      if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-      await store.recipes.apply(recipe, compiled.plan);
+      await applyExampleRecipe(store, 'new-user-to-analytics');
     });
   });
 
