@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { auth } from '../sdk/auth';
 import { actionFor } from '../sdk/connector';
 
@@ -6,5 +5,4 @@ export const googleSheetsAuth = auth.oauth2({
   tokenUrl: 'https://oauth2.googleapis.com/token',
   scopes: ['https://www.googleapis.com/auth/spreadsheets'],
 });
-export type GoogleSheetsCredentials = z.output<typeof googleSheetsAuth.credentials>;
 export const defineAction = actionFor(googleSheetsAuth);

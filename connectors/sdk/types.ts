@@ -14,7 +14,7 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export type AuthKind = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2' | 'custom';
+type AuthKind = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2' | 'custom';
 
 /** Where an outgoing request is being built; auth adds headers or query parameters to it. */
 export interface OutgoingRequest {
@@ -62,7 +62,7 @@ export interface ActionContext<Credentials = unknown> {
   lastHeartbeat?: unknown;
 }
 
-export interface RetryDefaults {
+interface RetryDefaults {
   maxAttempts?: number;
   initialInterval?: string;
   backoff?: number;

@@ -3,7 +3,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { TemporalTarget } from './connection';
 import { bundleWorkflowsInThread } from './workflow-bundle-thread';
 
-export const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
+const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
 
 export interface EngineWorkerOptions {
   connection: NativeConnection;
