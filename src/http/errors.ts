@@ -1,6 +1,13 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { Refusal, type RefusalReason } from '../refusal';
 
-/** A rejection the client can act on: 4xx (or 503), JSON body `{ error: { code, message, details } }`. */
+/**
+ * How an HTTP route fails, the one way: it throws. What the HTTP layer rejects itself (parameters,
+ * headers, auth, limits) is an `HttpError` with its status; what the engine refuses is a `Refusal`
+ * (src/refusal.ts), whose reason `statusOfRefusal` below turns into a status. Routes do not catch
+ * and translate errors themselves, and no route keeps its own status table.
+ * Either way the body is `{ error: { code, message, details } }`.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -11,6 +18,12 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+const statusOfRefusal: Record<RefusalReason, number> = { not_found: 404, conflict: 409, invalid: 422 };
+
+export function httpErrorOf(refusal: Refusal): HttpError {
+  return new HttpError(statusOfRefusal[refusal.reason], refusal.code, refusal.message, refusal.details);
 }
 
 export function sendError(res: Response, err: HttpError): void {
@@ -26,6 +39,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err);
+    if (err instanceof Refusal) return sendError(res, httpErrorOf(err));
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
       const limit = (err as { limit?: number }).limit;

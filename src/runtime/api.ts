@@ -18,7 +18,7 @@ import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { temporalChecks } from '../temporal/readiness';
 import { connectorRoutes } from '../http/connectors-routes';
-import { publishEngineEvents } from '../webhooks-out/sources';
+import { publishEngineEvents } from '../engine/publish-engine-events';
 import { webhooksOutFromConfig } from './webhooks-out-wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
