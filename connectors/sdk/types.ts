@@ -194,4 +194,4 @@ export interface ConnectorDefinition<C = unknown> {
   webhookSource?: WebhookSourceDefinition<C>;
 }
 
-export type { HttpClient, HttpRequest, HttpResponse };
+export type { HttpResponse };
