@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { FailureKind } from './errors';
-import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
+import type { HttpClient, HttpResponse } from './http-types';
 import type { SignatureSchemeId } from './signatures/schemes';
 
 /** Intercom App Store categories, plus Marketing for the tools its table does not list (Mailchimp). */
