@@ -8,6 +8,7 @@ import { connectionRequirement, createRegistry, type ConnectorRegistry } from '.
 import { slack } from './slack';
 import { teams } from './teams';
 import { webhook } from './webhook';
+import { zoom } from './zoom';
 
 /** Every connector, one line each. */
 export const registry: ConnectorRegistry = createRegistry([
@@ -19,6 +20,7 @@ export const registry: ConnectorRegistry = createRegistry([
   googleSheets,
   webhook,
   http,
+  zoom,
 ]);
 
 /** The recipe compiler's view of the registry. */

@@ -56,10 +56,10 @@ export function hookRoutes(deps: HooksDeps): Router {
     } catch (err) {
       throw new HttpError(400, 'malformed_json', `request body is not valid JSON: ${(err as Error).message}`);
     }
-    const handshake = source.challenge?.post?.(request, parsed, credentials);
-    if (handshake) return sendChallengeAnswer(res, handshake);
     let extracted;
     try {
+      const handshake = source.challenge?.post?.(request, parsed, credentials);
+      if (handshake) return sendChallengeAnswer(res, handshake);
       extracted = source.extract(request, parsed, credentials);
     } catch (err) {
       if (err instanceof InvalidDeliveryError) throw new HttpError(400, 'invalid_delivery', err.message);
