@@ -1,4 +1,5 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import { dropbox } from './dropbox';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
@@ -21,6 +22,7 @@ export const registry: ConnectorRegistry = createRegistry([
   webhook,
   http,
   zoom,
+  dropbox,
 ]);
 
 /** The recipe compiler's view of the registry. */

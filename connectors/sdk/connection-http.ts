@@ -58,6 +58,7 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
   };
   const http = createHttpClient({
     baseUrl: resolveBaseUrl(connector, credentials, opts.baseUrl),
+    hosts: connector.hosts && Object.fromEntries(Object.entries(connector.hosts).map(([name, url]) => [name, opts.baseUrl || url])),
     vendor: connector.vendor,
     egressAllow: opts.egressAllow,
     signal: opts.signal,

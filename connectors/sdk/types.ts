@@ -227,6 +227,12 @@ export interface ConnectorDefinition<C = unknown> {
   auth: AuthDefinition<C>;
   /** Default base URL (a function when it depends on the credentials, e.g. Mailchimp's data center); a connection may override it. */
   baseUrl: string | ((credentials: C) => string) | null;
+  /**
+   * Further API hosts of the same vendor by name (Dropbox uploads to `content.dropboxapi.com`);
+   * an action selects one with `request({ host })`, and auth applies there as on the base URL. A
+   * connection's base URL override replaces every host (a fake or proxy serves all paths).
+   */
+  hosts?: Readonly<Record<string, string>>;
   vendor: VendorProfile;
   /** A cheap call that proves the credentials work. */
   validate?(ctx: ActionContext<C>): Promise<void>;
