@@ -1,5 +1,6 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
 import { dropbox } from './dropbox';
+import { googleDrive } from './google-drive';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
@@ -23,6 +24,7 @@ export const registry: ConnectorRegistry = createRegistry([
   http,
   zoom,
   dropbox,
+  googleDrive,
 ]);
 
 /** The recipe compiler's view of the registry. */

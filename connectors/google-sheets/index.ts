@@ -1,15 +1,7 @@
 import { connector } from '../sdk/connector';
+import { googleVendor } from '../sdk/google';
 import { appendRow } from './append-row';
 import { googleSheetsAuth } from './auth';
-
-interface GoogleError {
-  error?: { code?: number; message?: string; status?: string; details?: { reason?: string }[] };
-}
-
-const reasonIs = (body: unknown, ...reasons: string[]) => {
-  const e = (body as GoogleError | undefined)?.error;
-  return !!e && (e.details ?? []).some((d) => !!d.reason && reasons.includes(d.reason));
-};
 
 export const googleSheets = connector({
   id: 'google-sheets',
@@ -18,16 +10,5 @@ export const googleSheets = connector({
   description: 'Append rows to Google Sheets (OAuth2, refreshed automatically).',
   auth: googleSheetsAuth,
   baseUrl: 'https://sheets.googleapis.com/v4',
-  vendor: {
-    vendor: 'Google Sheets',
-    rules: [
-      // Google signals per-user quota with 403 as well as 429 (no Retry-After: back off).
-      { status: 403, kind: 'rate_limited', when: (b) => reasonIs(b, 'RATE_LIMIT_EXCEEDED', 'rateLimitExceeded', 'userRateLimitExceeded') },
-      { status: 404, kind: 'invalid_input' },
-    ],
-    errorDetails(body) {
-      const e = (body as GoogleError | undefined)?.error;
-      return e ? { message: e.message, code: e.status } : {};
-    },
-  },
+  vendor: googleVendor('Google Sheets', [{ status: 404, kind: 'invalid_input' }]),
 }).action(appendRow);
