@@ -97,5 +97,6 @@ export async function buildActionContext(
     attempt: info.attempt,
     logger: connectorLogger(deps.logger ?? silent, { activity: info.activityType, workflowId, connection: resolvedId, attempt: info.attempt }),
     heartbeat: (details?: unknown) => activity.heartbeat(details),
+    lastHeartbeat: info.heartbeatDetails as unknown,
   };
 }

@@ -1,11 +1,14 @@
 import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import { amplitude } from './amplitude';
 import { dropbox } from './dropbox';
+import { googleAnalytics } from './google-analytics';
 import { googleDrive } from './google-drive';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
 import { jira } from './jira';
 import { mailchimp } from './mailchimp';
+import { mixpanel } from './mixpanel';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -22,6 +25,9 @@ export const registry: ConnectorRegistry = createRegistry([
   googleSheets,
   webhook,
   http,
+  googleAnalytics,
+  mixpanel,
+  amplitude,
   zoom,
   dropbox,
   googleDrive,

@@ -1,5 +1,6 @@
 import { evaluateLogic, isTruthy } from './expr/logic';
 import { renderString, renderTree } from './expr/template';
+import { formatDuration } from './duration';
 import type {
   ActionPlanStep,
   BranchPlanStep,
@@ -324,7 +325,7 @@ export class Interpreter {
     if (outcome.timedOut) {
       const output = { timedOut: true };
       frame.scope.steps[step.id] = output;
-      return this.fail(step, frame, { kind: 'Timeout', message: `no ${what} within ${formatMs(step.timeoutMs)}` }, condition, undefined, output);
+      return this.fail(step, frame, { kind: 'Timeout', message: `no ${what} within ${formatDuration(step.timeoutMs)}` }, condition, undefined, output);
     }
     const output = outcome.payload;
     frame.scope.steps[step.id] = output;
@@ -403,12 +404,4 @@ export function toEpochMs(value: unknown): number {
     if (!Number.isNaN(t)) return t;
   }
   throw new Error(`expected a timestamp, got ${JSON.stringify(value)}`);
-}
-
-function formatMs(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    // "24h" reads better than "1d"; whole days from two days on.
-    if (ms % size === 0 && ms >= (unit === 'd' ? 2 * size : size)) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
 }

@@ -134,6 +134,9 @@ export interface StepState {
 
 export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 
+/** The run workflow's type name, written into every history and visibility query: a public contract. */
+export const runRecipeWorkflowType = 'runRecipe';
+
 /** Failure type of a run that ended because a step failed (details[0] is the RunSummary). */
 export const recipeRunFailedType = 'RecipeRunFailed';
 

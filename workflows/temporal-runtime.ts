@@ -11,6 +11,7 @@ import {
 import { RetryState } from '@temporalio/common';
 import type { ActionActivityInput } from './activity-contract';
 import { FailureType, isActionActivityResult } from './activity-contract';
+import { formatDuration } from './duration';
 import { StepFailure, type ForEachChunkResult, type Runtime, type Scope, type ActionCall } from './interpreter';
 import type { ApprovalDecision, ResumePayload } from './messages';
 import type { ForEachPlanStep, WaitForPlanStep } from './plan';
@@ -89,7 +90,7 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
           progress.waiting(`connection ${connection} (${failure.message})`);
           const restored = await condition(() => (inbox.restored.get(connection) ?? 0) > generation, waitMs);
           if (!restored) {
-            throw new StepFailure(failure.kind, `connection ${connection} stayed ${connectionStatusOf(err)} for ${formatWait(waitMs)} (${failure.message})`, earlierAttempts || undefined);
+            throw new StepFailure(failure.kind, `connection ${connection} stayed ${connectionStatusOf(err)} for ${formatDuration(waitMs)} (${failure.message})`, earlierAttempts || undefined);
           }
           progress.waiting(undefined);
         }
@@ -137,13 +138,6 @@ function connectionStatusOf(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : undefined;
   const detail = cause instanceof ApplicationFailure ? (cause.details?.[0] as { status?: unknown } | undefined) : undefined;
   return detail?.status === 'paused' ? 'paused' : 'disconnected';
-}
-
-/** 72 h, 90 m, 45 s: the wait limit as people configure it. */
-export function formatWait(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} m`;
-  return `${Math.round(ms / 1000)} s`;
 }
 
 /** Child workflow id of one forEach chunk: stable, so a retried parent finds the same child. */

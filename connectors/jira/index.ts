@@ -8,7 +8,7 @@ import { jiraVendor } from './vendor';
 export const jira = connector({
   id: 'jira',
   name: 'Jira',
-  category: 'Productivity',
+  category: 'Support',
   description: 'Create Jira Cloud issues and comments; poll for new issues with JQL.',
   auth: jiraAuth,
   baseUrl: (c) => c.siteUrl,

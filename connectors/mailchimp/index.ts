@@ -11,7 +11,7 @@ interface Problem {
 export const mailchimp = connector({
   id: 'mailchimp',
   name: 'Mailchimp',
-  category: 'CRM',
+  category: 'Marketing',
   description: 'Keep Mailchimp audiences in sync: add or update list members with merge fields and tags.',
   auth: mailchimpAuth,
   baseUrl: mailchimpBaseUrl,

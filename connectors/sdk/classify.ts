@@ -46,6 +46,11 @@ export function retryAfterMs(headers: Record<string, string>, now: number, reset
   return undefined;
 }
 
+/** How long a rate-limited response asks us to wait: its headers first, then what the vendor's body says. */
+export function rateLimitWaitMs(response: HttpResponse, vendor: VendorProfile, now: number): number | undefined {
+  return retryAfterMs(response.headers, now, vendor.rateLimitResetHeader) ?? vendor.rateLimitDelayMs?.(response.body, response, now);
+}
+
 /** Best-effort message from common error body shapes, when the vendor profile has none. */
 export function genericErrorDetails(body: unknown): { message?: string; field?: string; code?: string } {
   if (typeof body === 'string') return { message: body.slice(0, 300) || undefined };
@@ -70,6 +75,6 @@ export function classifyResponse(response: HttpResponse, vendor: VendorProfile, 
     status: response.status,
     code: details.code,
     field: details.field,
-    retryAfterMs: kind === 'rate_limited' ? retryAfterMs(response.headers, now, vendor.rateLimitResetHeader) : undefined,
+    retryAfterMs: kind === 'rate_limited' ? rateLimitWaitMs(response, vendor, now) : undefined,
   });
 }

@@ -13,6 +13,8 @@ export interface FakeContextOptions<C> {
   connectionId?: string | null;
   idempotencyKey?: string;
   attempt?: number;
+  /** What a previous attempt heartbeated. */
+  lastHeartbeat?: unknown;
   signal?: AbortSignal;
   logger?: Logger;
 }
@@ -38,6 +40,7 @@ export function fakeContext<C = unknown>(opts: FakeContextOptions<C> = {}): Acti
     attempt: opts.attempt ?? 1,
     logger: opts.logger ?? silent,
     heartbeat: (d) => void heartbeats.push(d),
+    lastHeartbeat: opts.lastHeartbeat,
     heartbeats,
   };
 }

@@ -31,7 +31,7 @@ export interface HttpResponse<T = unknown> {
   /** Parsed JSON when the response is JSON, else the text. */
   body: T;
   text: string;
-  /** The body exactly as received (files, images: anything `text` would mangle); the client always sets it. */
+  /** The body exactly as received, for binary downloads (a gzipped export, a file); set by the client. */
   bytes?: Buffer;
   /** Final URL after redirects. */
   url: string;

@@ -1,6 +1,6 @@
 import { errors as undiciErrors, request as undiciRequest, type Dispatcher } from 'undici';
 import { secretsOfHeader, withoutSecrets } from './applied-secrets';
-import { classifyResponse, retryAfterMs } from './classify';
+import { classifyResponse, rateLimitWaitMs } from './classify';
 import { ConnectorError, isConnectorError } from './errors';
 import { BlockedDestinationError, sharedGuardedAgent } from './guarded-agent';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
@@ -222,7 +222,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
             status: res.statusCode,
             code: quirk.code,
             field: quirk.field,
-            retryAfterMs: quirk.kind === 'rate_limited' ? retryAfterMs(resHeaders, Date.now(), opts.vendor.rateLimitResetHeader) : undefined,
+            retryAfterMs: quirk.kind === 'rate_limited' ? rateLimitWaitMs(response as HttpResponse, opts.vendor, Date.now()) : undefined,
           });
         }
         return response;

@@ -3,6 +3,7 @@ export * from './errors';
 export { auth, type OAuth2Credentials } from './auth';
 export { connector, actionFor, pollingTriggerFor, webhookSourceFor, type ConnectorBuilder } from './connector';
 export { defaultStatusRules, retryAfterMs, classifyResponse } from './classify';
+export { dedupeIdFor } from './idempotency';
 export { createHttpClient, type HttpClientOptions } from './http';
 export { connectionHttp, resolveBaseUrl } from './connection-http';
 export { fakeContext } from './fake-context';

@@ -3,8 +3,8 @@ import type { FailureKind } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
 import type { SignatureSchemeId } from './signatures/schemes';
 
-/** Intercom App Store categories. */
-export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation'] as const;
+/** Intercom App Store categories, plus Marketing for the tools its table does not list (Mailchimp). */
+export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation', 'Marketing'] as const;
 export type ConnectorCategory = (typeof connectorCategories)[number];
 
 export interface Logger {
@@ -76,6 +76,11 @@ export interface ActionContext<Credentials = unknown> {
   attempt: number;
   logger: Logger;
   heartbeat(details?: unknown): void;
+  /**
+   * What the previous attempt of this step last passed to `heartbeat` (undefined on a first attempt):
+   * lets a multi-call action resume (e.g. an export job id) after a retry or a worker crash.
+   */
+  lastHeartbeat?: unknown;
 }
 
 export interface RetryDefaults {
@@ -211,6 +216,8 @@ export interface VendorProfile {
   replaceDefaultRules?: boolean;
   /** Header with the reset time as unix seconds (e.g. Intercom's `X-RateLimit-Reset`), used when there is no Retry-After. */
   rateLimitResetHeader?: string;
+  /** The wait a vendor states in its 429 body instead of a header (Amplitude's throttling and daily quota), used when neither header is there. */
+  rateLimitDelayMs?(body: unknown, response: HttpResponse, now: number): number | undefined;
   /** Vendor message (and blamed field, code) from an error body. */
   errorDetails?(body: unknown, response: HttpResponse): { message?: string; field?: string; code?: string };
   /** Classify a success-status response that is really an error (Slack `ok:false`); undefined = success. */

@@ -6,16 +6,16 @@ import { runStartSettings } from '../engine/start-runs';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
 import { registerProcessCommands } from './process-commands';
-import { registerRecipeCommands } from './recipe-commands';
-import { registerRunsCommand } from './runs-command';
-import { registerRunsRetry } from './runs-retry-command';
-import { registerRecipesCommand } from './recipes-command';
-import { registerKeysCommand } from './keys-command';
-import { registerTokensCommand } from './tokens-command';
-import { registerConnectionsCommand } from './connections-command';
-import { registerEventsAndIdentityCommands } from './api-client-commands';
-import { registerWebhooksCommand } from './webhooks-command';
-import { registerConnectorsCommand } from './connectors-command';
+import { registerRecipeCommands } from './local/recipe-command';
+import { registerKeysCommand } from './local/keys-command';
+import { registerConnectorsCommand } from './local/connectors-command';
+import { registerRunsCommand } from './remote/runs-command';
+import { registerRunsRetry } from './remote/runs-retry-command';
+import { registerRecipesCommand } from './remote/recipes-command';
+import { registerTokensCommand } from './remote/tokens-command';
+import { registerConnectionsCommand } from './remote/connections-command';
+import { registerEventsAndIdentityCommands } from './remote/events-command';
+import { registerWebhooksCommand } from './remote/webhooks-command';
 
 const program = new Command()
   .name('switchyard')

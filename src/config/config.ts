@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { parseDuration } from '../recipe/duration';
+import { durationMs } from '../recipe/duration';
 import { projectRoot } from '../temporal/cli-resolver';
 
 const port = (name: string) =>
@@ -12,8 +12,7 @@ const port = (name: string) =>
     .describe(name);
 
 /** A duration variable like 30s, parsed to milliseconds. */
-const durationMs = (fallback: string, pattern = /^\d+(ms|s|m|h|d)$/, message = 'expected a duration like 500ms, 30s, 5m, 72h or 7d') =>
-  z.string().regex(pattern, { message }).default(fallback).transform((value) => parseDuration(value)!);
+const durationSetting = (fallback: string, opts: { positive?: boolean } = {}) => z.string().default(fallback).pipe(durationMs(opts));
 
 const booleanish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -55,16 +54,16 @@ export const configSchema = z.object({
     .transform((s) => s.split(',').map((c) => c.trim()).filter(Boolean))
     .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), { message: 'expected a comma list of CIDRs like 127.0.0.0/8,::1/128' }),
   SWITCHYARD_WEBHOOK_MAX_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(1_048_576),
-  SWITCHYARD_HTTP_REQUEST_TIMEOUT: durationMs('30s'),
+  SWITCHYARD_HTTP_REQUEST_TIMEOUT: durationSetting('30s'),
   SWITCHYARD_PAYLOAD_REF_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(131_072),
-  SWITCHYARD_ENGINE_EVENTS_POLL: durationMs('5s'),
-  SWITCHYARD_RUN_EVENTS_LAG: durationMs('10s'),
+  SWITCHYARD_ENGINE_EVENTS_POLL: durationSetting('5s'),
+  SWITCHYARD_RUN_EVENTS_LAG: durationSetting('10s'),
   SWITCHYARD_ADMIN_TOKEN: z.string().min(32, { message: 'expected at least 32 characters (openssl rand -base64 32)' }).optional(),
   SWITCHYARD_API_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected requests per minute per token, e.g. 1000' }).transform(Number).default(1000),
   SWITCHYARD_API_RATE_BURST: z.string().regex(/^\d+$/, { message: 'expected extra requests per hour per token above the per-minute limit, e.g. 100' }).transform(Number).default(0),
-  SWITCHYARD_TOKEN_ROTATION_GRACE: durationMs('1h'),
+  SWITCHYARD_TOKEN_ROTATION_GRACE: durationSetting('1h'),
   /** Parsed to milliseconds: how long a run's step waits for a paused or disconnected connection before it fails. */
-  SWITCHYARD_CONNECTION_WAIT_LIMIT: durationMs('72h', /^[1-9]\d*(s|m|h|d)$/, 'expected a positive duration like 72h, 3d or 30m'),
+  SWITCHYARD_CONNECTION_WAIT_LIMIT: durationSetting('72h', { positive: true }),
   SWITCHYARD_IDENTITY_SECRET: z.string().min(16, { message: 'expected the identity verification secret (at least 16 characters)' }).optional(),
   SWITCHYARD_CODEC_CORS_ORIGINS: z
     .string()

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../logging';
 import type { EngineEvent, EngineEventHandler } from './engine-events';
+import { runsQuery } from '../temporal/run-query';
 
 const RESTORING_TOPICS = new Set(['connection.restored', 'connection.resumed']);
 
@@ -9,7 +10,7 @@ const RESTORING_TOPICS = new Set(['connection.restored', 'connection.resumed']);
  * it; a waiting step retries its call. Returns how many runs were signalled.
  */
 export async function signalRunsUsing(client: Client, connectionId: string): Promise<number> {
-  const query = `WorkflowType = 'runRecipe' AND ExecutionStatus = 'Running' AND ConnectionIds = ${JSON.stringify(connectionId)}`;
+  const query = runsQuery({ open: true, connectionId });
   let signalled = 0;
   for await (const run of client.workflow.list({ query })) {
     try {

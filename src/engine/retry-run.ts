@@ -6,6 +6,7 @@ import { recipeRunFailedType, type Plan, type PlanStep, type RunResume, type Run
 import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { RecipeStore } from '../store/recipes';
 import { runStartAttributes } from '../../workflows/search-attributes';
+import { runRecipeWorkflowType } from '../temporal/run-query';
 
 export type RetryFrom = 'failed' | 'start';
 
@@ -105,7 +106,7 @@ export async function retryRun(client: Client, opts: RetryRunOptions): Promise<R
     if (err instanceof WorkflowNotFoundError) throw new RetryRunError(404, 'not_found', `run ${runId} does not exist`);
     throw err;
   }
-  if (description.type !== 'runRecipe') throw new RetryRunError(404, 'not_found', `run ${runId} does not exist`);
+  if (description.type !== runRecipeWorkflowType) throw new RetryRunError(404, 'not_found', `run ${runId} does not exist`);
   if (description.status.name !== 'FAILED') {
     throw new RetryRunError(409, 'run_not_failed', `run ${runId} is ${description.status.name.toLowerCase()}; only failed runs can be retried`, { status: description.status.name });
   }
@@ -125,7 +126,7 @@ export async function retryRun(client: Client, opts: RetryRunOptions): Promise<R
   if (connectionWaitMs !== undefined) input.connectionWaitMs = connectionWaitMs;
 
   const start = (workflowId: string, memo: Record<string, unknown>) =>
-    client.workflow.start('runRecipe', {
+    client.workflow.start(runRecipeWorkflowType, {
       taskQueue: opts.taskQueue,
       workflowId,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { RecipeId, RecipeVersion, TriggerEvent } from '../temporal/search-attributes';
 import type { EngineOutbox } from '../store/engine-outbox';
 import type { EngineEvents, RunEventData, RunEventTopic } from './engine-events';
+import { runsQuery } from '../temporal/run-query';
 
 export const runEventsCursor = 'run-events/close-time';
 
@@ -43,7 +44,7 @@ export async function publishClosedRuns(deps: RunEventsDeps, now = new Date()): 
   }
   if (start >= end) return 0;
   let published = 0;
-  const query = `WorkflowType = 'runRecipe' AND TaskQueue = '${deps.taskQueue}' AND CloseTime > '${start}' AND CloseTime <= '${end}'`;
+  const query = runsQuery({ taskQueue: deps.taskQueue, closed: { after: start, until: end } });
   for await (const run of deps.client.workflow.list({ query })) {
     const outcome = outcomes[run.status.name];
     if (!outcome) continue;

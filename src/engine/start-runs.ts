@@ -5,6 +5,7 @@ import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { Config } from '../config/config';
 import { eventHash, runWorkflowId as runIdFor } from '../recipe/run-id';
 import { runStartAttributes } from '../../workflows/search-attributes';
+import { runRecipeWorkflowType } from '../temporal/run-query';
 
 export type StartOutcome = { recipeId: string; workflowId: string; status: 'started' | 'duplicate' };
 
@@ -31,7 +32,7 @@ export async function startRuns(client: Client, taskQueue: string, plans: Plan[]
     plans.map(async (plan): Promise<StartOutcome> => {
       const workflowId = runWorkflowId(plan.recipeId, event);
       try {
-        await client.workflow.start('runRecipe', {
+        await client.workflow.start(runRecipeWorkflowType, {
           taskQueue,
           workflowId,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',

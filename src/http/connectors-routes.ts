@@ -7,7 +7,7 @@ import { defineRoute, type ApiRoute } from './api/route';
 import { HttpError } from './errors';
 
 const listQuery = z.object({
-  category: z.enum(connectorCategories).optional().describe('one of the Intercom App Store categories'),
+  category: z.enum(connectorCategories).optional().describe('one of the Intercom App Store categories (or Marketing)'),
   q: z.string().max(100).optional().describe('matches name, description, category, action and trigger names'),
 });
 

@@ -1,9 +1,6 @@
 import { Router } from 'express';
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
-
-/** One Prometheus registry per process, exposed at GET /metrics. */
-export const metricsRegistry = new Registry();
-collectDefaultMetrics({ register: metricsRegistry, prefix: 'switchyard_' });
+import { Counter } from 'prom-client';
+import { metricsRegistry } from '../metrics/registry';
 
 export const inboundDeliveries = new Counter({
   name: 'switchyard_inbound_deliveries_total',

@@ -4,7 +4,7 @@ import type { ActionPlanStep, Plan, PlanRetryPolicy, PlanStep, PlanTrigger } fro
 import type { ActionCatalog, CatalogAction } from './catalog';
 import { checkCron, isTimeZone } from './cron';
 import { didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
-import { parseDuration } from './duration';
+import { parseDuration } from '../../workflows/duration';
 import { approvalOutput, branchOutput, checkLogic, checkTemplates, checkTemplateString, forEachOutput, RefScope, type StepInfo, type StepLocation } from './references';
 import { actionTypePattern, recipeSchema, stepKinds, stepSchemas, triggerSchemas, triggerTypes, type StepKind } from './schema';
 import { recipeVersion } from './version';

@@ -1,12 +1,18 @@
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+import { z } from 'zod';
+import { durationPattern, parseDuration } from '../../workflows/duration';
 
-/** Accepted duration strings: a whole number and a unit, e.g. "500ms", "30s", "10m", "24h", "3d", "1w". */
-export const durationPattern = '^[0-9]+(ms|s|m|h|d|w)$';
+const grammar = 'a whole number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m" or "72h"';
 
-/** Milliseconds, or undefined when the string is not a duration. */
-export function parseDuration(value: string): number | undefined {
-  const m = /^([0-9]+)(ms|s|m|h|d|w)$/.exec(value);
-  if (!m) return undefined;
-  const ms = Number(m[1]) * units[m[2]!]!;
-  return Number.isSafeInteger(ms) ? ms : undefined;
+/**
+ * A duration string → milliseconds, for settings and API fields (recipes keep the text and
+ * compile it). `positive` refuses "0s" where zero would mean "never" or "at once".
+ */
+export function durationMs(opts: { positive?: boolean } = {}) {
+  return z.string().transform((value, ctx) => {
+    const ms = durationPattern.test(value) ? parseDuration(value) : undefined;
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: `expected a duration: ${grammar}` });
+    else if (opts.positive && ms === 0) ctx.addIssue({ code: 'custom', message: 'expected a duration above 0, e.g. "72h"' });
+    else return ms;
+    return z.NEVER;
+  });
 }

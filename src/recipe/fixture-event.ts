@@ -1,5 +1,5 @@
 import type { Plan, RunEvent } from '../../workflows/plan';
-import { topicMatches } from './match';
+import { topicMatches } from './topic-glob';
 
 /** Whether the fixture would start this recipe (trigger and topic; the `when` line follows). */
 export function describeMatch(plan: Plan, event: RunEvent): string {

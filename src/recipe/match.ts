@@ -1,5 +1,6 @@
 import { evaluateLogic, isTruthy } from '../../workflows/expr/logic';
 import type { Plan } from '../../workflows/plan';
+import { topicMatches } from './topic-glob';
 
 /** The part of an incoming event matching needs. */
 export interface MatchableEvent {
@@ -8,13 +9,6 @@ export interface MatchableEvent {
   topic: string;
   /** The event exactly as the sender sent it (becomes `trigger`). */
   payload: unknown;
-}
-
-/** `*` matches any run of characters (dots included): "conversation.*" matches "conversation.user.created". */
-export function topicMatches(pattern: string, topic: string): boolean {
-  if (!pattern.includes('*')) return pattern === topic;
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return re.test(topic);
 }
 
 /**
@@ -38,8 +32,4 @@ export function planMatchesEvent(plan: Plan, event: MatchableEvent): boolean {
   } catch {
     return false;
   }
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationPattern } from './duration';
+import { durationPattern } from '../../workflows/duration';
 
 /**
  * The recipe language v1 as zod schemas. Objects are strict: an unknown field is an error
@@ -15,7 +15,7 @@ export type StepKind = (typeof stepKinds)[number];
 
 const duration = z
   .string({ error: (iss) => `expected a duration string like "10m", got ${typeOf(iss.input)}` })
-  .regex(new RegExp(durationPattern), {
+  .regex(durationPattern, {
     error: (iss) => `bad duration ${JSON.stringify(iss.input)}: use a whole number and a unit (ms, s, m, h, d, w), e.g. "10m"`,
   })
   .meta({ description: 'A duration: a whole number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m", "24h".' });

@@ -3,6 +3,7 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import type { RunStartSettings } from '../engine/start-runs';
 import { runStartAttributes } from '../../workflows/search-attributes';
+import { runRecipeWorkflowType } from '../../workflows/plan';
 
 export const scheduleIdOf = (recipeId: string) => `schedule/${recipeId}`;
 export const pollerIdOf = (recipeId: string) => `poll/${recipeId}`;
@@ -29,7 +30,7 @@ export async function syncRecipeTrigger(client: Client, taskQueue: string, recip
     const spec = { cronExpressions: [plan.trigger.cron], timezone: plan.trigger.timezone };
     const action = {
       type: 'startWorkflow' as const,
-      workflowType: 'runRecipe',
+      workflowType: runRecipeWorkflowType,
       taskQueue,
       // Temporal appends the scheduled time: one run id per firing.
       workflowId: `run/${recipeId}/scheduled`,

@@ -19,7 +19,7 @@ import type { Store } from '../store/store';
 import { temporalChecks } from '../temporal/readiness';
 import { connectorRoutes } from '../http/connectors-routes';
 import { publishEngineEvents } from '../webhooks-out/sources';
-import { webhooksOutFromConfig } from '../webhooks-out/wiring';
+import { webhooksOutFromConfig } from './webhooks-out-wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { actionCatalog } from '../../connectors/registry';
-import { expandRecipePaths, loadRecipes } from '../cli/recipe-files';
+import { expandRecipePaths, loadRecipes } from './recipe-files';
 import { formatDiagnostic } from '../recipe/diagnostics';
 import type { Store } from '../store/store';
 

@@ -6,7 +6,7 @@ import type { Store } from '../store/store';
 import { connectWorkerConnection, type TemporalTarget } from '../temporal/connection';
 import { createEngineWorker } from '../temporal/worker';
 import { storeConnectionResolver } from './connection-resolver';
-import { webhookActivitiesFromConfig } from '../webhooks-out/wiring';
+import { webhookActivitiesFromConfig } from './webhooks-out-wiring';
 
 export interface WorkerHandle {
   worker: Worker;

@@ -1,5 +1,5 @@
 import { Counter, Histogram } from 'prom-client';
-import { metricsRegistry } from '../http/metrics';
+import { metricsRegistry } from '../metrics/registry';
 
 export const webhookAttempts = new Counter({
   name: 'switchyard_webhook_attempts_total',

@@ -4,7 +4,7 @@ import { deliveryWorkflowId, type WebhookDeliveryInput } from '../../workflows/w
 import type { DeliveryLog, Message } from './delivery-log';
 import type { SubscriptionStore } from './subscriptions';
 import { webhookMessagesPublished } from './metrics';
-import { matchesAny } from './topics';
+import { matchesAnyTopic } from '../recipe/topic-glob';
 
 export interface PublishDeps {
   subscriptions: SubscriptionStore;
@@ -41,7 +41,7 @@ export function messageIdFor(key: string | undefined): string {
 export async function publish(deps: PublishDeps, topic: string, item: unknown, opts: PublishOptions = {}): Promise<PublishResult> {
   if (!topic || /\s/.test(topic)) throw new Error(`invalid topic ${JSON.stringify(topic)}`);
   const messageId = messageIdFor(opts.idempotencyKey);
-  const subscribers = (await deps.subscriptions.listEnabled()).filter((s) => matchesAny(s.topics, topic));
+  const subscribers = (await deps.subscriptions.listEnabled()).filter((s) => matchesAnyTopic(s.topics, topic));
   webhookMessagesPublished.inc({ matched: subscribers.length > 0 ? 'yes' : 'no' });
   if (subscribers.length === 0) return { messageId, deliveries: 0 };
   const now = deps.now?.() ?? new Date();

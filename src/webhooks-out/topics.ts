@@ -7,17 +7,3 @@ export const topicsSchema = z
   .array(z.string().regex(topicPattern, { message: 'expected a topic like "conversation.user.created", "run.failed" or a glob like "conversation.*"' }))
   .min(1, { message: 'subscribe to at least one topic' })
   .max(100, { message: 'at most 100 topics per subscription' });
-
-export function topicMatches(pattern: string, topic: string): boolean {
-  if (!pattern.includes('*')) return pattern === topic;
-  const re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return re.test(topic);
-}
-
-export function matchesAny(patterns: readonly string[], topic: string): boolean {
-  return patterns.some((p) => topicMatches(p, topic));
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { rotateKeys } from '../../src/cli/keys-command';
+import { rotateKeys } from '../../src/cli/local/keys-command';
 import { parseConfig } from '../../src/config/config';
 import { loadKeyRing } from '../../src/security/key-ring';
 import { createSecretBox, keyIdOf } from '../../src/security/secret-box';

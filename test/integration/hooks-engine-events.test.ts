@@ -13,7 +13,7 @@ import { openConfiguredStore } from '../../src/runtime/services';
 import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
-import { webhooksOutFromConfig } from '../../src/webhooks-out';
+import { webhooksOutFromConfig } from '../../src/runtime/webhooks-out-wiring';
 import { JiraFake } from '../fakes/jira-fake';
 import { startSink } from '../support/sink';
 import { applyRecipe } from '../support/hooks';

@@ -6,7 +6,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config';
 import { openConfiguredStore } from '../../src/runtime/services';
-import { webhookActivitiesFromConfig, webhooksOutFromConfig } from '../../src/webhooks-out';
+import { webhookActivitiesFromConfig, webhooksOutFromConfig } from '../../src/runtime/webhooks-out-wiring';
 import { connectToDevServer } from '../support/temporal';
 import { startReceiver } from './webhooks-out-harness';
 

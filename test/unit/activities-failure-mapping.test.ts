@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toActivityFailure } from '../../activities/failure-mapping';
 import { ConnectorError } from '../../connectors/sdk/errors';
 import { FailureType, nonRetryableFailureTypes } from '../../workflows/activity-contract';
-import { MemoryConnections } from '../contract/support/memory-connections';
+import { MemoryConnections } from '../support/memory-connections';
 
 describe('toActivityFailure', () => {
   const map = async (err: unknown, connectionId: string | null = 'c1') => {

@@ -9,10 +9,14 @@ describe('SWITCHYARD_CONNECTION_WAIT_LIMIT', () => {
     expect(parseConfig({ SWITCHYARD_CONNECTION_WAIT_LIMIT: '90m' }).SWITCHYARD_CONNECTION_WAIT_LIMIT).toBe(5_400_000);
   });
 
-  it.each(['0h', '72', 'soon', '-1h', '1.5h'])('rejects %j naming the variable and the value', (value) => {
+  it.each(['72', 'soon', '-1h', '1.5h', '72 h'])('rejects %j naming the variable, the grammar and the value', (value) => {
     expect(() => parseConfig({ SWITCHYARD_CONNECTION_WAIT_LIMIT: value })).toThrow(ConfigError);
     expect(() => parseConfig({ SWITCHYARD_CONNECTION_WAIT_LIMIT: value })).toThrow(
-      `SWITCHYARD_CONNECTION_WAIT_LIMIT: expected a positive duration like 72h, 3d or 30m, got ${JSON.stringify(value)}`,
+      `SWITCHYARD_CONNECTION_WAIT_LIMIT: expected a duration: a whole number and a unit (ms, s, m, h, d, w), e.g. "30s", "10m" or "72h", got ${JSON.stringify(value)}`,
     );
+  });
+
+  it('rejects a zero wait limit, which would fail every waiting step at once', () => {
+    expect(() => parseConfig({ SWITCHYARD_CONNECTION_WAIT_LIMIT: '0h' })).toThrow('SWITCHYARD_CONNECTION_WAIT_LIMIT: expected a duration above 0, e.g. "72h", got "0h"');
   });
 });

@@ -2,18 +2,35 @@ import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { describeConnector, searchConnectors } from '../../connectors/catalog';
 import { actionCatalog, canonicalTopic, registry } from '../../connectors/registry';
-import { registerConnectorsCommand } from '../../src/cli/connectors-command';
+import { auth } from '../../connectors/sdk/auth';
+import { connector } from '../../connectors/sdk/connector';
+import { registerConnectorsCommand } from '../../src/cli/local/connectors-command';
 import { compileRecipe } from '../../src/recipe/compile';
 
 describe('connector catalog', () => {
   it('lists every connector; filters by category and searches by name, action and description', () => {
     expect(searchConnectors(registry).map((c) => c.id)).toEqual(expect.arrayContaining(['google-sheets', 'http', 'intercom', 'jira', 'mailchimp', 'slack', 'webhook']));
     expect(searchConnectors(registry)).toHaveLength(registry.listConnectors().length);
-    expect(searchConnectors(registry, { category: 'CRM' }).map((c) => c.id)).toContain('mailchimp');
-    expect(searchConnectors(registry, { category: 'CRM' }).every((c) => c.category === 'CRM')).toBe(true);
+    expect(searchConnectors(registry, { category: 'Marketing' }).map((c) => c.id)).toContain('mailchimp');
+    expect(searchConnectors(registry, { category: 'Support' }).map((c) => c.id)).toEqual(expect.arrayContaining(['intercom', 'jira']));
+    expect(searchConnectors(registry, { category: 'Support' }).every((c) => c.category === 'Support')).toBe(true);
     expect(searchConnectors(registry, { q: 'jira' }).map((c) => c.id)).toEqual(['jira']);
     expect(searchConnectors(registry, { q: 'appendRow' }).map((c) => c.id)).toEqual(['google-sheets']);
     expect(searchConnectors(registry, { category: 'CRM', q: 'jira' })).toEqual([]);
+  });
+
+  it('a category outside the App Store list does not compile', () => {
+    const define = () =>
+      connector({
+        id: 'typo',
+        name: 'Typo',
+        // @ts-expect-error 'Productivty' is not a ConnectorCategory
+        category: 'Productivty',
+        description: 'a connector with a misspelt category',
+        auth: auth.none(),
+        baseUrl: null,
+      });
+    expect(define).toThrow(/unknown category Productivty/);
   });
 
   it('describes a connector with JSON Schemas for credentials, input and output, and samples', () => {

@@ -27,8 +27,11 @@ describe('GET /api/v1/connectors', () => {
     const all = await call(api.url, 'GET', '/api/v1/connectors');
     expect(all.status).toBe(200);
     expect(all.body.connectors.length).toBe(registry.listConnectors().length);
-    const res = await call(api.url, 'GET', '/api/v1/connectors?category=Productivity&q=jira');
+    const res = await call(api.url, 'GET', '/api/v1/connectors?category=Support&q=jira');
     expect(res.body.connectors.map((c: { id: string }) => c.id)).toEqual(['jira']);
+    const support = await call(api.url, 'GET', '/api/v1/connectors?category=Support');
+    expect(support.body.connectors.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['intercom', 'jira']));
+    expect((await call(api.url, 'GET', '/api/v1/connectors?category=Productivity')).body.connectors.map((c: { id: string }) => c.id)).not.toContain('jira');
     const intercom = (await call(api.url, 'GET', '/api/v1/connectors?q=intercom')).body.connectors[0];
     expect(intercom).toMatchObject({ id: 'intercom', webhookSchemes: [{ scheme: 'hub-sha1', headers: ['X-Hub-Signature'] }] });
     expect(res.body.connectors[0].webhookSchemes).toEqual([]);

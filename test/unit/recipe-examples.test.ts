@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import { applyCommand, checkCommand, registerRecipeCommands, testCommand } from '../../src/cli/recipe-commands';
+import { applyCommand, checkCommand, registerRecipeCommands, testCommand } from '../../src/cli/local/recipe-command';
 import { eventFromFixture } from '../../src/recipe/fixture-event';
-import { expandRecipePaths, loadRecipes } from '../../src/cli/recipe-files';
+import { expandRecipePaths, loadRecipes } from '../../src/runtime/recipe-files';
 import { actionCatalog } from '../../connectors/registry';
 import { dryRun } from '../../src/recipe/dry-run';
 import { recipeJsonSchema } from '../../src/recipe/json-schema';
@@ -27,11 +27,16 @@ describe('example recipes', () => {
     ]);
   });
 
-  it('recipes/recipe.schema.json is the generated schema, and every example validates against it', () => {
-    const committed = JSON.parse(readFileSync(path.join(recipesDir, 'recipe.schema.json'), 'utf8'));
+  it('schemas/recipe.schema.json is the generated schema, and every example validates against it', () => {
+    const schemaFile = path.resolve(__dirname, '../../schemas/recipe.schema.json');
+    const committed = JSON.parse(readFileSync(schemaFile, 'utf8'));
     expect(committed).toEqual(recipeJsonSchema());
     const validate = new Ajv2020({ strict: false }).compile(committed);
-    for (const file of files) expect([file, validate(JSON.parse(readFileSync(file, 'utf8'))), validate.errors ?? null]).toEqual([file, true, null]);
+    for (const file of files) {
+      const recipe = JSON.parse(readFileSync(file, 'utf8'));
+      expect([file, validate(recipe), validate.errors ?? null]).toEqual([file, true, null]);
+      expect([file, path.resolve(path.dirname(file), recipe.$schema)]).toEqual([file, schemaFile]);
+    }
   });
 
   // The real connector registry: example inputs are validated against the real action schemas.

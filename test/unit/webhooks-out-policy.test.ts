@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../src/webhooks-out/attempt';
 import { InFlightLimiter } from '../../src/webhooks-out/in-flight';
-import { matchesAny, topicsSchema } from '../../src/webhooks-out/topics';
+import { matchesAnyTopic } from '../../src/recipe/topic-glob';
+import { topicsSchema } from '../../src/webhooks-out/topics';
 import { autoDisableAfterMs, decide, deferDelayMs, jitteredDelayMs, maxDeliveryAttempts, retryScheduleMs } from '../../workflows/webhook-delivery';
 
 describe('delivery policy', () => {
@@ -51,11 +52,11 @@ describe('delivery policy', () => {
   });
 
   it('topic globs: * matches any run of characters, dots included', () => {
-    expect(matchesAny(['conversation.*'], 'conversation.user.created')).toBe(true);
-    expect(matchesAny(['conversation.*'], 'conversation_part.tag.created')).toBe(false);
-    expect(matchesAny(['run.failed'], 'run.failed')).toBe(true);
-    expect(matchesAny(['run.failed'], 'run.succeeded')).toBe(false);
-    expect(matchesAny(['*'], 'webhook.disabled')).toBe(true);
+    expect(matchesAnyTopic(['conversation.*'], 'conversation.user.created')).toBe(true);
+    expect(matchesAnyTopic(['conversation.*'], 'conversation_part.tag.created')).toBe(false);
+    expect(matchesAnyTopic(['run.failed'], 'run.failed')).toBe(true);
+    expect(matchesAnyTopic(['run.failed'], 'run.succeeded')).toBe(false);
+    expect(matchesAnyTopic(['*'], 'webhook.disabled')).toBe(true);
     expect(topicsSchema.safeParse([]).success).toBe(false);
     expect(topicsSchema.safeParse(['Conversation Created']).error?.issues[0]?.path).toEqual([0]);
   });

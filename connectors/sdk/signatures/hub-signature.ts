@@ -6,30 +6,29 @@ export interface HubSignatureScheme {
   /** Header name, e.g. `X-Hub-Signature` (Intercom, sha1) or `X-Hub-Signature-256` (GitHub, sha256). */
   header: string;
   algorithm: 'sha1' | 'sha256';
-  /** Text before the hex digest; default `<algorithm>=` (Dropbox sends the bare hex). */
+  /** What precedes the hex digest; default `<algorithm>=`. Empty for senders that send bare hex (Linear). */
   prefix?: string;
 }
 
 export const intercomSignature: HubSignatureScheme = { header: 'X-Hub-Signature', algorithm: 'sha1' };
 export const githubSignature: HubSignatureScheme = { header: 'X-Hub-Signature-256', algorithm: 'sha256' };
+export const linearSignature: HubSignatureScheme = { header: 'Linear-Signature', algorithm: 'sha256', prefix: '' };
 /** Dropbox: `X-Dropbox-Signature: <hex HMAC-SHA256 of the raw body, keyed with the app secret>`. */
 export const dropboxSignature: HubSignatureScheme = { header: 'X-Dropbox-Signature', algorithm: 'sha256', prefix: '' };
 
-const prefixOf = (scheme: HubSignatureScheme) => scheme.prefix ?? `${scheme.algorithm}=`;
-
-/** `<algorithm>=<hex HMAC of the raw body>`, the form Intercom and GitHub send (bare hex for Dropbox). */
+/** `<algorithm>=<hex HMAC of the raw body>`, the form Intercom and GitHub send (bare hex for Linear and Dropbox). */
 export function signHub(scheme: HubSignatureScheme, secret: string, rawBody: Buffer | string): string {
-  return `${prefixOf(scheme)}${createHmac(scheme.algorithm, secret).update(rawBody).digest('hex')}`;
+  return `${scheme.prefix ?? `${scheme.algorithm}=`}${createHmac(scheme.algorithm, secret).update(rawBody).digest('hex')}`;
 }
 
-/** Verifies an `X-Hub-Signature[-256]`-style header over the raw bytes, in constant time, length-checked first. */
+/** Verifies an `X-Hub-Signature[-256]` (or `Linear-Signature`) header over the raw bytes, in constant time, length-checked first. */
 export function verifyHubSignature(scheme: HubSignatureScheme, request: WebhookRequest, secret: string | undefined): VerifyResult {
   const fail = (reason: string): VerifyResult => ({ ok: false, reason, header: scheme.header });
   if (!secret) return fail('the connection has no signing secret configured');
   const header = headerValue(request.headers, scheme.header);
   if (!header) return fail(`missing ${scheme.header} header`);
-  const prefix = prefixOf(scheme);
-  if (!header.startsWith(prefix)) return fail(`${scheme.header} must start with "${prefix}"`);
+  const prefix = scheme.prefix ?? `${scheme.algorithm}=`;
+  if (prefix && !header.startsWith(prefix)) return fail(`${scheme.header} must start with "${prefix}"`);
   const bytes = scheme.algorithm === 'sha1' ? 20 : 32;
   const given = hexBytes(header.slice(prefix.length).trim(), bytes);
   if (!given) return fail(`${scheme.header} must be ${prefix}<${bytes * 2} hex chars>`);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { VerifyResult, WebhookRequest } from '../types';
 import { constantTimeEqual } from './constant-time';
-import { dropboxSignature, githubSignature, intercomSignature, verifyHubSignature } from './hub-signature';
+import { dropboxSignature, githubSignature, intercomSignature, linearSignature, verifyHubSignature } from './hub-signature';
 import { verifyStandardWebhook } from './standard-webhooks';
 import { verifyZoomSignature } from './zoom-signature';
 
@@ -15,6 +15,8 @@ export const signatureSchemes = {
   'hub-sha1': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(intercomSignature, request, secret),
   /** `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw body)>` (GitHub and many others). */
   'hub-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(githubSignature, request, secret),
+  /** `Linear-Signature: <hex HMAC-SHA256(secret, raw body)>` (bare hex; the source also checks `webhookTimestamp`). */
+  'linear-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(linearSignature, request, secret),
   /** `X-Dropbox-Signature: <hex HMAC-SHA256(app secret, raw body)>` (Dropbox). */
   'dropbox-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(dropboxSignature, request, secret),
   /** `x-zm-signature: v0=<hex HMAC-SHA256(secret token, "v0:{x-zm-request-timestamp}:{raw body}")>`, ±300 s (Zoom). */
@@ -36,6 +38,7 @@ export type SignatureSchemeId = keyof typeof signatureSchemes;
 export const signatureSchemeHeaders: Record<SignatureSchemeId, { headers: readonly string[]; description: string }> = {
   'hub-sha1': { headers: [intercomSignature.header], description: 'sha1=<hex HMAC-SHA1 of the raw body> (Intercom)' },
   'hub-sha256': { headers: [githubSignature.header], description: 'sha256=<hex HMAC-SHA256 of the raw body> (GitHub-style)' },
+  'linear-sha256': { headers: [linearSignature.header], description: '<hex HMAC-SHA256 of the raw body>, body webhookTimestamp within 60 s (Linear)' },
   'dropbox-sha256': { headers: [dropboxSignature.header], description: '<hex HMAC-SHA256 of the raw body with the app secret> (Dropbox); GET ?challenge= is echoed' },
   'zoom-v0': {
     headers: ['x-zm-request-timestamp', 'x-zm-signature'],

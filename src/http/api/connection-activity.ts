@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Plan, PlanStep, RunSummary } from '../../../workflows/plan';
 import type { Database } from '../../store/schema';
+import { runsQuery } from '../../temporal/run-query';
 
 /** One call a run made (or is waiting to make) through the connection. */
 export interface ActivityEntry {
@@ -43,7 +44,7 @@ export function connectionActivity(client: Client, db: Kysely<Database>) {
   };
 
   return async (connectionId: string, limit: number): Promise<ActivityEntry[]> => {
-    const query = `WorkflowType = 'runRecipe' AND ConnectionIds = ${JSON.stringify(connectionId)}`;
+    const query = runsQuery({ connectionId });
     const entries: ActivityEntry[] = [];
     let seen = 0;
     for await (const run of client.workflow.list({ query, pageSize: limit })) {

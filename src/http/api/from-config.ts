@@ -15,6 +15,7 @@ import { connectionActivity } from './connection-activity';
 import { registryLookup } from './connector-lookup';
 import { apiV1, type ApiV1 } from './index';
 import type { ApiRoute } from './route';
+import { runsQuery } from '../../temporal/run-query';
 
 export interface ManagementApiOptions {
   config: Config;
@@ -71,7 +72,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
 
 /** Open runs that use the connection and report `waiting` (visibility is eventually consistent). */
 export async function waitingRuns(client: Client, connectionId: string): Promise<number> {
-  const query = `WorkflowType = 'runRecipe' AND ExecutionStatus = 'Running' AND RunStatus = 'waiting' AND ConnectionIds = ${JSON.stringify(connectionId)}`;
+  const query = runsQuery({ status: 'waiting', connectionId });
   const { count } = await client.workflow.count(query);
   return count;
 }

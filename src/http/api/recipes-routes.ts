@@ -8,7 +8,7 @@ import type { PlanCache } from '../../engine/plan-cache';
 import type { ActionCatalog } from '../../recipe/catalog';
 import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
-import { topicMatches } from '../../recipe/match';
+import { topicMatches } from '../../recipe/topic-glob';
 import { syncRecipeTrigger } from '../../recipe/trigger-sync';
 import type { RunStartSettings } from '../../engine/start-runs';
 import type { RecipeStore, StoredRecipe } from '../../store/recipes';

@@ -2,23 +2,9 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { z } from 'zod';
 import { recipeIdPattern } from '../../recipe/schema';
+import { runsQuery, runStatuses, type RunListStatus } from '../../temporal/run-query';
 import { RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../temporal/search-attributes';
 import { HttpError } from '../errors';
-
-/** What a run listing shows: the run's own status, not only Temporal's execution status. */
-export const runStatuses = ['running', 'waiting', 'succeeded', 'failed', 'cancelled', 'terminated', 'timed_out'] as const;
-export type RunListStatus = (typeof runStatuses)[number];
-
-/** Visibility clause per status: open runs by the RunStatus attribute, closed ones by how they closed. */
-const statusClause: Record<RunListStatus, string> = {
-  running: `ExecutionStatus = 'Running' AND RunStatus = 'running'`,
-  waiting: `ExecutionStatus = 'Running' AND RunStatus = 'waiting'`,
-  succeeded: `ExecutionStatus = 'Completed'`,
-  failed: `ExecutionStatus = 'Failed'`,
-  cancelled: `ExecutionStatus = 'Canceled'`,
-  terminated: `ExecutionStatus = 'Terminated'`,
-  timed_out: `ExecutionStatus = 'TimedOut'`,
-};
 
 const executionStatusName: Record<string, RunListStatus> = {
   COMPLETED: 'succeeded',
@@ -74,14 +60,14 @@ export function parseRunFilters(query: Record<string, unknown>, extra: string[] 
   throw new HttpError(400, 'invalid_query', `query.${first.parameter}: ${first.message}`, { issues });
 }
 
-/** The visibility query: runRecipe runs only, plus the filters. Values are pattern-checked above. */
+/** The visibility query: recipe runs only, plus the filters. */
 export function visibilityQuery(filters: RunFilters): string {
-  const clauses = [`WorkflowType = 'runRecipe'`];
-  if (filters.recipe) clauses.push(`RecipeId = '${filters.recipe}'`);
-  if (filters.event) clauses.push(`TriggerEvent = '${filters.event}'`);
-  if (filters.status) clauses.push(statusClause[filters.status]);
-  if (filters.since) clauses.push(`StartTime >= '${new Date(filters.since).toISOString()}'`);
-  return clauses.join(' AND ');
+  return runsQuery({
+    recipeId: filters.recipe,
+    event: filters.event,
+    status: filters.status,
+    startedSince: filters.since === undefined ? undefined : new Date(filters.since),
+  });
 }
 
 export interface RunRow {

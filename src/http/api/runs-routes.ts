@@ -12,6 +12,7 @@ import { csvLine } from './csv';
 import { defineRoute, type ApiRoute } from './route';
 import { stepTimings, type StepTiming } from './run-timings';
 import { listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
+import { runRecipeWorkflowType } from '../../temporal/run-query';
 
 export interface RunRoutesDeps {
   client: Client;
@@ -90,7 +91,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
     const handle = client.workflow.getHandle(runId);
     try {
       const description = await handle.describe();
-      if (description.type === 'runRecipe') return { handle, description };
+      if (description.type === runRecipeWorkflowType) return { handle, description };
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { apiScopes } from '../../security/api-tokens';
 import type { TokenStore } from '../../store/tokens';
 import { HttpError } from '../errors';
-import { durationString } from './durations';
+import { durationMs } from '../../recipe/duration';
 import { defineRoute, type ApiRoute } from './route';
 
 export const tokenSchema = z.object({
@@ -23,13 +23,13 @@ export const createTokenBody = z
   .strictObject({
     name: z.string().min(1).max(200),
     scopes: z.array(z.enum(apiScopes)).min(1),
-    expiresIn: durationString.optional().describe('e.g. 90d; rotating every 90 days is recommended'),
+    expiresIn: durationMs({ positive: true }).optional().describe('e.g. 90d; rotating every 90 days is recommended'),
     expiresAt: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((b) => !(b.expiresIn && b.expiresAt), { message: 'give expiresIn or expiresAt, not both', path: ['expiresAt'] });
 
 export const rotateTokenBody = z.strictObject({
-  gracePeriod: durationString.optional().describe('how long the old secret stays valid; default from SWITCHYARD_TOKEN_ROTATION_GRACE'),
+  gracePeriod: durationMs({ positive: true }).optional().describe('how long the old secret stays valid; default from SWITCHYARD_TOKEN_ROTATION_GRACE'),
 });
 
 export interface TokenRoutesDeps {

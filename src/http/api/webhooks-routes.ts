@@ -3,7 +3,7 @@ import { WebhooksOutError } from '../../webhooks-out/errors';
 import { topicsSchema } from '../../webhooks-out/topics';
 import type { WebhooksOut } from '../../webhooks-out/webhooks-out';
 import { HttpError } from '../errors';
-import { durationString } from './durations';
+import { durationMs } from '../../recipe/duration';
 import { defineRoute, type ApiRoute } from './route';
 
 const url = z.string().min(1).max(2048).describe('where deliveries are POSTed; http(s), public destinations only');
@@ -14,7 +14,7 @@ export const updateWebhookBody = z
   .strictObject({ url: url.optional(), topics: topicsSchema.optional(), description: description.optional() })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of url, topics, description' });
 const rotateBody = z.strictObject({
-  window: durationString.optional().describe('how long the previous secret keeps signing (a second v1 signature); default 24h, 0 not allowed — delete and recreate to cut over at once'),
+  window: durationMs({ positive: true }).optional().describe('how long the previous secret keeps signing (a second v1 signature); default 24h, 0 not allowed — delete and recreate to cut over at once'),
 });
 const isoTime = z.iso.datetime({ offset: true });
 const recoverBody = z.strictObject({ since: isoTime.describe('re-send failed messages created at or after this'), until: isoTime.optional() });

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { defineAction } from './auth';
+import { deviceId, needsUserOrDevice, userId, userOrDeviceIssue } from './ids';
+
+const input = z
+  .object({
+    userId: userId.optional(),
+    deviceId: deviceId.optional(),
+    /** Properties to set; Amplitude's operations (`$set`, `$setOnce`, `$add`, `$unset`) are also accepted as keys. */
+    userProperties: z.record(z.string(), z.unknown()).refine((p) => Object.keys(p).length > 0, { message: 'give at least one user property' }),
+  })
+  .refine(needsUserOrDevice, userOrDeviceIssue);
+
+const output = z.object({ userId: z.string().nullable(), deviceId: z.string().nullable() });
+
+/** POST /identify (form: `api_key`, `identification` as JSON). Setting the same properties again changes nothing. */
+export const identifyUser = defineAction({
+  key: 'identifyUser',
+  title: 'Identify user',
+  description: 'Sets user properties (or links a user id to a device id) without sending an event (Identify API).',
+  input,
+  output,
+  idempotent: true,
+  timeout: '30s',
+  sample: { userId: 'user-12345', deviceId: null },
+  async run(ctx, i) {
+    const identification = {
+      ...(i.userId !== undefined ? { user_id: i.userId } : {}),
+      ...(i.deviceId !== undefined ? { device_id: i.deviceId } : {}),
+      user_properties: i.userProperties,
+    };
+    await ctx.http.request({ method: 'POST', path: '/identify', form: { api_key: ctx.credentials.apiKey, identification: JSON.stringify([identification]) } });
+    return { userId: i.userId ?? null, deviceId: i.deviceId ?? null };
+  },
+});

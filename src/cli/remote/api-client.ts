@@ -1,0 +1,67 @@
+import type { Config } from '../../config/config';
+
+/** A rejection from the API, with its `{ error: { code, message, details } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(`${status} ${code}: ${message}`);
+  }
+}
+
+/** The management API over HTTP, as the CLI uses it. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
+
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const text = await this.requestText(method, path, body, headers);
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** The raw body (exports: ndjson, csv). */
+  async requestText(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<string> {
+    if (!this.token) throw new Error('no API token: set SWITCHYARD_API_TOKEN or pass --token');
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: { ...headers, authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const parsed = text ? safeJson(text) : undefined;
+      const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? (text || res.statusText), error?.details);
+    }
+    return text;
+  }
+}
+
+export interface ApiClientOptions {
+  url?: string;
+  token?: string;
+}
+
+/** `--url`/`--token`, else SWITCHYARD_API_URL / SWITCHYARD_API_TOKEN, else the local API on PORT. */
+export function apiClientFrom(config: Pick<Config, 'SWITCHYARD_API_URL' | 'SWITCHYARD_API_TOKEN' | 'PORT'>, opts: ApiClientOptions = {}): ApiClient {
+  const url = opts.url ?? config.SWITCHYARD_API_URL ?? `http://127.0.0.1:${config.PORT}`;
+  return new ApiClient(url, opts.token ?? config.SWITCHYARD_API_TOKEN);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

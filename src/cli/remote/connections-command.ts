@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { alreadyPrinted, apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
+import { jsonArgument } from './json-argument';
+import { table } from './output';
+
+type ConnectionOpts = { name?: string; credentials?: string; baseUrl?: string };
+type ActivityEntry = { error: { kind: string; message: string } | null };
+
+/** `switchyard connections …` over the API. */
+export function registerConnectionsCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): void {
+  const connections = program.command('connections').description('installed apps: credentials (encrypted, never shown), status, pause/resume');
+  const path = (id: string, rest = '') => `/api/v1/connections/${encodeURIComponent(id)}${rest}`;
+
+  const list = table(['id', 'connector', 'name', 'status', 'statusReason'], 'no connections');
+  listCommand(connections.command('list').description('list connections and their status'), ctx, '/api/v1/connections', 'connections', list);
+  showCommand(connections.command('show <id>').description('one connection, with waiting runs and webhook URL'), ctx, path);
+
+  apiCommand<ConnectionOpts & { connector: string; name: string }>(
+    connections.command('create <id>').description('create a connection')
+      .requiredOption('--connector <connector>', 'connector id, e.g. jira')
+      .requiredOption('--name <name>', 'display name')
+      .option('--credentials <json>', 'credentials as JSON, @file, or - for stdin')
+      .option('--base-url <url>', 'vendor base URL, e.g. https://acme.atlassian.net'),
+    ctx,
+    ({ client, opts }, id) => client.request('POST', '/api/v1/connections', { id, connector: opts.connector, ...connectionFields(opts) }),
+    (created) => `created ${created.id} (${created.connector}), ${created.status}${created.webhookUrl ? `; webhooks: ${created.webhookUrl}` : ''}`,
+  );
+
+  apiCommand<ConnectionOpts>(
+    connections.command('update <id>').description('change name, credentials or base URL (new credentials reconnect a disconnected connection)')
+      .option('--name <name>', 'display name')
+      .option('--credentials <json>', 'credentials as JSON, @file, or - for stdin')
+      .option('--base-url <url>', 'vendor base URL'),
+    ctx,
+    ({ client, opts }, id) => client.request('PATCH', path(id), connectionFields(opts)),
+    (updated) => `updated ${updated.id}: ${updated.status}`,
+  );
+
+  deleteCommand(connections.command('delete <id>').description('delete a connection and its credentials'), ctx, path, 'deleted', (id) => `deleted ${id}`);
+
+  apiCommand(
+    connections.command('test <id>').description("check the credentials with the connector's validate call"),
+    ctx,
+    async ({ client }, id) => {
+      const result = await client.request('POST', path(id, '/test'));
+      if (!result.ok) process.exitCode = 1;
+      return result;
+    },
+    (result, _opts, id) => (result.ok ? `${id}: ok${result.detail ? ` (${result.detail})` : ''}` : `${id}: failed: ${result.reason}`),
+  );
+
+  apiCommand<{ reason?: string }>(
+    connections.command('pause <id>').description('pause: events are accepted, runs wait until resume').option('--reason <text>', 'why'),
+    ctx,
+    ({ client, opts }, id) => client.request('POST', path(id, '/pause'), opts.reason ? { reason: opts.reason } : {}),
+    (paused, _opts, id) => `${id}: ${paused.status}${paused.statusReason ? ` (${paused.statusReason})` : ''}`,
+  );
+
+  apiCommand<{ limit: string; format: string }>(
+    connections.command('activity <id>').description('recent calls and errors through the connection, derived from runs')
+      .option('--limit <n>', 'how many recent runs to look at', '50')
+      .option('--format <format>', 'table, ndjson or csv (exports)', 'table'),
+    ctx,
+    async ({ client, opts, print }, id) => {
+      const limit = encodeURIComponent(opts.limit);
+      if (opts.format === 'ndjson' || opts.format === 'csv') {
+        const text = await client.requestText('GET', path(id, `/activity?format=${opts.format}&limit=${limit}`));
+        for (const line of text.split('\n').filter(Boolean)) print(line);
+        return alreadyPrinted;
+      }
+      return (await client.request('GET', path(id, `/activity?limit=${limit}`))).entries as ActivityEntry[];
+    },
+    table(['startedAt', 'recipeId', 'stepId', 'status', 'attempts', 'error'], 'no calls through this connection yet', (e: ActivityEntry) => ({
+      ...e,
+      error: e.error ? `${e.error.kind}: ${e.error.message}` : null,
+    })),
+  );
+
+  apiCommand(
+    connections.command('resume <id>').description('resume a paused connection; waiting runs proceed'),
+    ctx,
+    ({ client }, id) => client.request('POST', path(id, '/resume')),
+    (resumed, _opts, id) => `${id}: ${resumed.status}`,
+  );
+}
+
+/** The fields given as options, in the API's words; credentials come as JSON, @file or - for stdin. */
+function connectionFields(opts: ConnectionOpts) {
+  return {
+    ...(opts.name ? { name: opts.name } : {}),
+    ...(opts.credentials ? { credentials: jsonArgument(opts.credentials, '--credentials') } : {}),
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+  };
+}
