@@ -49,10 +49,19 @@ export class ZoomFake extends FakeServer {
         unauthorized: () => zoomError(401, 124, 'Invalid access token.'),
       },
     });
+    this.seedMeetings();
     this.route('POST', '/oauth/token', (req) => this.token(req));
     this.route('GET', '/v2/users/:userId', (req) => (this.users.has(req.params.userId!) ? { status: 200, json: { id: 'KDcuGIm1QgePTO8WbOqwIQ', email: 'host@example.com', type: 2 } } : zoomError(404, 1001, `User does not exist: ${req.params.userId}.`)));
     this.route('POST', '/v2/users/:userId/meetings', (req) => this.createMeeting(req));
     this.route('POST', '/v2/meetings/:meetingId/registrants', (req) => this.addRegistrant(req));
+  }
+
+  /** Two meetings: 85746065432 takes registrations (approval automatic), 85746065433 does not. */
+  seedMeetings(): void {
+    this.meetings.clear();
+    this.createsToday.clear();
+    this.meetings.set(85746065432, { id: 85746065432, uuid: 'aDYlohsHRtCd4ii1uC2+hA==', topic: 'Onboarding call', type: 2, approvalType: 0, registrants: new Map() });
+    this.meetings.set(85746065433, { id: 85746065433, uuid: 'bEZmpitISuDe5jj2vD3+iB==', topic: 'Internal sync', type: 2, approvalType: 2, registrants: new Map() });
   }
 
   /** Every issued access token stops working (an admin deactivated or rotated the app's credentials). */
