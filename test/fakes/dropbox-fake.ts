@@ -49,6 +49,11 @@ export class DropboxFake extends FakeServer {
     this.route('POST', '/2/sharing/list_shared_links', (req) => this.listLinks(req));
   }
 
+  /** Puts a file in place (as if a person had uploaded it). */
+  seedFile(path: string, content: string): void {
+    this.files.set(path.toLowerCase(), { id: `id:${randomBytes(8).toString('base64url')}`, name: path.slice(path.lastIndexOf('/') + 1), pathDisplay: path, rev: randomBytes(9).toString('hex'), content });
+  }
+
   /** Revokes every access and refresh token (the user unlinked the app). */
   revokeTokens(): void {
     this.accessTokens.clear();
