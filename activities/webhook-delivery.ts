@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { FailedPage, FinishDeliveryInput, ListFailedInput, WebhookActivities } from '../workflows/webhook-delivery';
 import type { SecretBox } from '../src/security/secret-box';
 import type { Database } from '../src/store/schema';
-import { deliverAttempt } from '../src/webhooks-out/attempt';
+import { deliverAttempt } from './webhook-attempt';
 import { DeliveryLog } from '../src/webhooks-out/delivery-log';
 import { InFlightLimiter } from '../src/webhooks-out/in-flight';
 import { webhookSubscriptionsDisabled } from '../src/webhooks-out/metrics';

@@ -1,14 +1,17 @@
-import type { ActionCatalog, CatalogAction, CatalogPollingTrigger } from '../src/recipe/catalog';
+import type { ActionCatalog, CatalogAction, CatalogPollingTrigger, CatalogWebhookSource } from '../src/recipe/catalog';
 import { amplitude } from './amplitude';
 import { dropbox } from './dropbox';
+import { github } from './github';
 import { googleAnalytics } from './google-analytics';
 import { googleDrive } from './google-drive';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
 import { jira } from './jira';
+import { linear } from './linear';
 import { mailchimp } from './mailchimp';
 import { mixpanel } from './mixpanel';
+import { notion } from './notion';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -25,6 +28,9 @@ export const registry: ConnectorRegistry = createRegistry([
   googleSheets,
   webhook,
   http,
+  linear,
+  github,
+  notion,
   googleAnalytics,
   mixpanel,
   amplitude,
@@ -61,6 +67,13 @@ export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
       return { connector: found.connector.id, key: found.trigger.key, input: found.trigger.input, output: found.trigger.output, sample: found.trigger.sample };
     },
     pollingTriggerTypes: () => [...triggerTypes],
+    getWebhookSource(connector): CatalogWebhookSource | undefined {
+      const source = reg.getConnector(connector)?.webhookSource;
+      if (!source) return undefined;
+      const aliases = Object.fromEntries(Object.keys(source.topicAliases ?? {}).map((alias) => [alias, canonicalTopic(connector, alias, reg)]));
+      return { connector, topics: source.topics, aliases, open: source.topicsOpen === true };
+    },
+    webhookConnectors: () => reg.listConnectors().filter((c) => c.webhookSource).map((c) => c.id),
   };
 }
 

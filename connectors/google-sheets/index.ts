@@ -1,7 +1,7 @@
 import { connector } from '../sdk/connector';
-import { googleVendor } from '../sdk/google';
 import { appendRow } from './append-row';
 import { googleSheetsAuth } from './auth';
+import { googleSheetsVendor } from './vendor';
 
 export const googleSheets = connector({
   id: 'google-sheets',
@@ -10,5 +10,5 @@ export const googleSheets = connector({
   description: 'Append rows to Google Sheets (OAuth2, refreshed automatically).',
   auth: googleSheetsAuth,
   baseUrl: 'https://sheets.googleapis.com/v4',
-  vendor: googleVendor('Google Sheets', [{ status: 404, kind: 'invalid_input' }]),
+  vendor: googleSheetsVendor,
 }).action(appendRow);

@@ -1,5 +1,7 @@
 import { connector } from '../sdk/connector';
-import { httpAuth, request } from './request';
+import { httpAuth } from './auth';
+import { request } from './request';
+import { httpVendor } from './vendor';
 
 export const http = connector({
   id: 'http',
@@ -8,5 +10,5 @@ export const http = connector({
   description: 'Any HTTP request to a public URL: the escape hatch when no connector fits.',
   auth: httpAuth,
   baseUrl: null,
-  vendor: { vendor: 'the HTTP server' },
+  vendor: httpVendor,
 }).action(request);

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { actionFor } from '../sdk/connector';
-import { auth } from '../sdk/auth';
-
-export const httpAuth = auth.none();
+import { defineAction } from './auth';
 
 const input = z
   .object({
@@ -20,7 +17,7 @@ const input = z
 const output = z.object({ status: z.number(), headers: z.record(z.string(), z.string()), body: z.unknown() });
 
 /** The escape hatch: any HTTP request, through the same SSRF-guarded, classified client as every connector. */
-export const request = actionFor(httpAuth)({
+export const request = defineAction({
   key: 'request',
   title: 'HTTP request',
   description: 'Sends an HTTP request (JSON or form body) to any public URL and returns status, headers and body.',

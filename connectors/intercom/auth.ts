@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionFor, pollingTriggerFor } from '../sdk/connector';
+import { actionFor, pollingTriggerFor, webhookSourceFor } from '../sdk/connector';
 import { auth } from '../sdk/auth';
 
 /**
@@ -14,3 +14,4 @@ export type IntercomCredentials = z.output<typeof intercomAuth.credentials>;
 
 export const defineAction = actionFor(intercomAuth);
 export const definePollingTrigger = pollingTriggerFor(intercomAuth);
+export const defineWebhookSource = webhookSourceFor(intercomAuth);

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { signatureSchemes } from '../sdk/signatures/schemes';
 import { InvalidDeliveryError } from '../sdk/errors';
-import { webhookSourceFor } from '../sdk/connector';
-import { intercomAuth } from './auth';
+import { defineWebhookSource } from './auth';
 import { intercomTopicAliases, intercomTopics } from './topics';
 
 /**
@@ -10,7 +9,7 @@ import { intercomTopicAliases, intercomTopics } from './topics';
  * app's client secret>`. One notification per delivery; its `id` is the dedupe key (`ping` has
  * none, and is answered 2xx without starting runs).
  */
-export const intercomWebhookSource = webhookSourceFor(intercomAuth)({
+export const intercomWebhookSource = defineWebhookSource({
   schemes: ['hub-sha1'],
   verify: (request, credentials) => signatureSchemes['hub-sha1'](request, credentials.clientSecret),
   extract(request, body) {

@@ -1,12 +1,7 @@
 import { connector } from '../sdk/connector';
 import { mailchimpAuth, mailchimpBaseUrl } from './auth';
 import { upsertMember } from './upsert-member';
-
-interface Problem {
-  title?: string;
-  detail?: string;
-  errors?: { field?: string; message?: string }[];
-}
+import { mailchimpVendor } from './vendor';
 
 export const mailchimp = connector({
   id: 'mailchimp',
@@ -15,17 +10,7 @@ export const mailchimp = connector({
   description: 'Keep Mailchimp audiences in sync: add or update list members with merge fields and tags.',
   auth: mailchimpAuth,
   baseUrl: mailchimpBaseUrl,
-  vendor: {
-    vendor: 'Mailchimp',
-    // Mailchimp may throttle with a bare 403 under very high volume; it is treated as fatal unless
-    // the body says otherwise, because 403 is also "forbidden for this key".
-    errorDetails(body) {
-      const p = body as Problem | undefined;
-      if (!p || typeof p !== 'object') return {};
-      const first = p.errors?.[0];
-      return { message: [p.title, p.detail, first?.field && `${first.field}: ${first.message}`].filter(Boolean).join(': ') || undefined, field: first?.field, code: p.title };
-    },
-  },
+  vendor: mailchimpVendor,
   async validate(ctx) {
     await ctx.http.request({ method: 'GET', path: '/ping' });
   },

@@ -19,6 +19,9 @@ export class BlockedDestinationError extends Error {
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
+/** Special-use names that never denote a public host (RFC 6761, RFC 6762, ICANN's .internal): refused even when they do not resolve here. */
+const privateName = /(^|\.)(localhost|local|internal|home\.arpa)\.?$/i;
+
 /**
  * A `lookup` for net/tls.connect that resolves every address of the host and refuses the
  * connection if ANY of them is blocked: the check happens at connect time, on the addresses
@@ -27,6 +30,7 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.
 export function guardedLookup(policy: EgressPolicy) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback): void => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err && privateName.test(hostname)) return callback(new BlockedDestinationError(hostname, 'a special-use private name') as unknown as NodeJS.ErrnoException, []);
       if (err) return callback(err, []);
       const list = addresses as dns.LookupAddress[];
       for (const a of list) {
@@ -38,6 +42,27 @@ export function guardedLookup(policy: EgressPolicy) {
       callback(null, list[0]!.address, list[0]!.family);
     });
   };
+}
+
+/**
+ * Checks a destination before anything is sent (e.g. when a webhook subscription is saved): the
+ * same policy the agent applies at connect time. Rejects with `BlockedDestinationError`, or an
+ * Error when the host does not resolve.
+ */
+export async function checkDestination(url: URL, egressAllow: readonly string[]): Promise<void> {
+  const policy = egressPolicy(egressAllow);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (net.isIP(host)) {
+    const why = policy.check(host);
+    if (why) throw new BlockedDestinationError(host, why);
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    guardedLookup(policy)(host, { all: true }, (err) => {
+      if (!err) return resolve();
+      reject(err instanceof BlockedDestinationError ? err : new Error(`cannot resolve ${host}: ${err.code ?? err.message}`));
+    });
+  });
 }
 
 export interface GuardedAgentOptions {

@@ -22,6 +22,12 @@ export interface HttpRequest {
   allowErrorStatus?: boolean;
   /** Apply the connection's auth (default true; never applied to another origin than the base URL's). */
   auth?: boolean;
+  /** `manual` returns a 3xx as the response instead of following it (default `follow`, up to the client's limit). */
+  redirect?: 'follow' | 'manual';
+  /** Response body limit for this request (default: the client's). */
+  maxResponseBytes?: number;
+  /** Keep the first `maxResponseBytes` and discard the rest, instead of failing with `response_too_large`. */
+  truncateResponse?: boolean;
 }
 
 export interface HttpResponse<T = unknown> {

@@ -43,16 +43,18 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body'], limit: number, url: string): Promise<Buffer> {
+/** At most `limit` bytes of the body; beyond it either the first `limit` bytes (the rest is never read) or a fatal error. */
+async function readLimited(body: Dispatcher.ResponseData['body'], limit: number, url: string, truncate: boolean): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
+    chunks.push(chunk as Buffer);
     size += (chunk as Buffer).length;
     if (size > limit) {
       body.destroy();
+      if (truncate) return Buffer.concat(chunks).subarray(0, limit);
       throw new ConnectorError('fatal', `response from ${new URL(url).origin} exceeds ${limit} bytes`, { code: 'response_too_large' });
     }
-    chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
@@ -176,7 +178,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
         const resHeaders = flattenHeaders(res.headers);
         const location = resHeaders.location;
-        if (res.statusCode >= 300 && res.statusCode < 400 && location && res.statusCode !== 304) {
+        if (res.statusCode >= 300 && res.statusCode < 400 && location && res.statusCode !== 304 && req.redirect !== 'manual') {
           res.body.resume();
           if (hop >= maxRedirects) throw new ConnectorError('fatal', `too many redirects (more than ${maxRedirects}) from ${url.origin}`, { code: 'too_many_redirects' });
           const next = new URL(location, current);
@@ -200,7 +202,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
         let buf: Buffer;
         try {
-          buf = await readLimited(res.body, opts.maxResponseBytes ?? defaultMaxResponseBytes, current.href);
+          buf = await readLimited(res.body, req.maxResponseBytes ?? opts.maxResponseBytes ?? defaultMaxResponseBytes, current.href, req.truncateResponse === true);
         } catch (err) {
           if (isConnectorError(err)) throw err;
           if (opts.signal?.aborted) throw opts.signal.reason ?? err;

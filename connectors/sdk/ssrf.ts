@@ -73,7 +73,7 @@ export function egressPolicy(allow: readonly string[]): EgressPolicy {
 export const blockedDestinationCode = 'blocked_destination';
 
 export function blockedDestination(target: string, reason: string): ConnectorError {
-  return new ConnectorError('fatal', `blocked_destination: ${target} is not reachable from connectors (${reason}); allow it with SWITCHYARD_EGRESS_ALLOW if intended`, {
+  return new ConnectorError('fatal', `blocked_destination: ${target} is not an allowed destination (${reason}); allow it with SWITCHYARD_EGRESS_ALLOW if intended`, {
     code: blockedDestinationCode,
   });
 }

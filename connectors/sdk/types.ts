@@ -190,6 +190,11 @@ export interface WebhookSourceDefinition<C = unknown> {
   extract(request: WebhookRequest, body: unknown, credentials?: C): InboundEvent[];
   /** Topic catalog (the sender's real topic names). */
   topics: readonly string[];
+  /**
+   * The sender names its own topics (the generic webhook): `topics` lists only the fallback, and a
+   * recipe may name any topic. Otherwise a recipe naming a topic outside `topics` does not compile.
+   */
+  topicsOpen?: boolean;
   /** Documented aliases a recipe may use instead (alias → real topic). */
   topicAliases?: Readonly<Record<string, string>>;
   /** Deliveries answered 2xx without starting runs (e.g. Intercom's `ping`). */

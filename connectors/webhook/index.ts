@@ -1,7 +1,8 @@
 import { connector } from '../sdk/connector';
 import { webhookAuth } from './auth';
-import { inboundWebhookSource } from './inbound-source';
 import { post } from './post';
+import { webhookVendor } from './vendor';
+import { inboundWebhookSource } from './webhook-source';
 
 export const webhook = connector({
   id: 'webhook',
@@ -10,7 +11,7 @@ export const webhook = connector({
   description: 'Receive events from any sender (token URL) and POST JSON to Zapier, Make, n8n catch hooks or any URL.',
   auth: webhookAuth,
   baseUrl: null,
-  vendor: { vendor: 'the webhook receiver' },
+  vendor: webhookVendor,
 })
   .webhookSource(inboundWebhookSource)
   .action(post);

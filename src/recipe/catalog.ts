@@ -25,12 +25,26 @@ export interface CatalogPollingTrigger {
   sample?: unknown;
 }
 
+/** What a connector's webhook source publishes, for checking a webhook trigger's `event`. */
+export interface CatalogWebhookSource {
+  connector: string;
+  topics: readonly string[];
+  /** Documented alternative names → the real topic. */
+  aliases: Readonly<Record<string, string>>;
+  /** The sender names its own topics (the generic webhook): any topic is allowed. */
+  open: boolean;
+}
+
 export interface ActionCatalog {
   /** By activity type "<connector>.<action>". */
   getAction(type: string): CatalogAction | undefined;
   actionTypes(): string[];
   getPollingTrigger?(type: string): CatalogPollingTrigger | undefined;
   pollingTriggerTypes?(): string[];
+  /** By connector id; undefined when the connector receives no webhooks. */
+  getWebhookSource?(connector: string): CatalogWebhookSource | undefined;
+  /** Connectors that receive webhooks. */
+  webhookConnectors?(): string[];
 }
 
 /** A catalog over a plain list (tests, and the adapter from the connector registry). */

@@ -8,6 +8,7 @@ import { parseDuration } from '../../workflows/duration';
 import { approvalOutput, branchOutput, checkLogic, checkTemplates, checkTemplateString, forEachOutput, RefScope, type StepInfo, type StepLocation } from './references';
 import { actionTypePattern, recipeSchema, stepKinds, stepSchemas, triggerSchemas, triggerTypes, type StepKind } from './schema';
 import { recipeVersion } from './version';
+import { checkWebhookTopic, connectorByConvention } from './webhook-topic';
 import { zodIssues } from './zod-issues';
 
 export type { Diagnostic } from './diagnostics';
@@ -108,7 +109,7 @@ class Compiler {
     switch (t) {
       case 'webhook':
         this.checkConnection(['trigger', 'connection'], String(raw.connection), undefined, 'trigger');
-        return { type: 'webhook', connection: String(raw.connection), event: String(raw.event) };
+        return { type: 'webhook', connection: String(raw.connection), event: this.webhookTopic(String(raw.connection), String(raw.event)) };
       case 'event':
         return { type: 'event', event: String(raw.event) };
       case 'schedule': {
@@ -366,6 +367,22 @@ class Compiler {
     } else if (connector && actual !== connector) {
       this.error(path, `connection ${JSON.stringify(id)} is a ${actual} connection, but ${what} needs a ${connector} connection`);
     }
+  }
+
+  /** The trigger's topic as the connection's connector publishes it (an alias becomes the real topic); an unknown topic is an error. */
+  private webhookTopic(connection: string, event: string): string {
+    const known = this.ctx.connections;
+    const connector = known ? known.get(connection) : connectorByConvention(connection, this.ctx.actions.webhookConnectors?.() ?? []);
+    const catalog = this.ctx.actions;
+    const source = connector === undefined ? undefined : catalog.getWebhookSource?.(connector);
+    if (!source) {
+      if (known && connector !== undefined && catalog.getWebhookSource) this.error(['trigger', 'connection'], `connection ${JSON.stringify(connection)} is a ${connector} connection, which receives no webhooks`);
+      return event;
+    }
+    const checked = checkWebhookTopic(event, source);
+    if (checked.ok) return checked.event;
+    this.error(['trigger', 'event'], checked.message, checked.suggestion);
+    return event;
   }
 
   /** Validates the parts of the input that hold no template against the action's input schema. */

@@ -1,11 +1,14 @@
+import type { HttpResponse } from '../../connectors/sdk/http-types';
+
 /**
- * What outgoing webhooks need from the network: one POST, never following redirects, with
- * every destination address checked against the SSRF guard at connect time.
+ * What outgoing webhooks need from the network: one POST through the connectors' HTTP client
+ * (one SSRF policy, checked at connect time), never following redirects. Failures are the
+ * client's `ConnectorError`s: code `blocked_destination`, `timeout`, or a network code.
  */
 export interface WebhookEgress {
   /** Resolves the URL's host and rejects with `BlockedDestinationError` if any address is not allowed. */
   checkUrl(url: string): Promise<void>;
-  post(request: EgressRequest): Promise<EgressResponse>;
+  post(request: EgressRequest): Promise<HttpResponse>;
 }
 
 export interface EgressRequest {
@@ -15,22 +18,4 @@ export interface EgressRequest {
   timeoutMs: number;
   /** Read at most this much of the response body (the rest is discarded). */
   maxResponseBytes: number;
-}
-
-export interface EgressResponse {
-  status: number;
-  headers: Record<string, string>;
-  /** At most `maxResponseBytes`. */
-  body: Buffer;
-}
-
-/** The destination is not allowed (private, loopback, metadata, bad scheme...). Nothing was sent. */
-export class BlockedDestinationError extends Error {
-  override name = 'BlockedDestinationError';
-  readonly code = 'blocked_destination';
-}
-
-/** No response within the timeout. */
-export class EgressTimeoutError extends Error {
-  override name = 'EgressTimeoutError';
 }

@@ -4,9 +4,9 @@ import type { Kysely } from 'kysely';
 import { recoverWorkflowId, type WebhookRecoverInput, type WebhookRecoverResult } from '../../workflows/webhook-delivery';
 import type { SecretBox } from '../security/secret-box';
 import type { Database } from '../store/schema';
-import { send, USER_AGENT } from './attempt';
+import { send, USER_AGENT } from './send';
 import { DeliveryLog, type Attempt, type Delivery, type DeliveryStatus } from './delivery-log';
-import { BlockedDestinationError, type WebhookEgress } from './egress';
+import type { WebhookEgress } from './egress';
 import { WebhooksOutError } from './errors';
 import { notificationBody } from './payload';
 import { publish, startDelivery, type PublishOptions, type PublishResult } from './publish';
@@ -14,6 +14,7 @@ import { signatureHeaders } from './signing';
 import { SubscriptionStore, type NewSubscription, type Subscription } from './subscriptions';
 import { validateSubscriptionUrl } from './subscription-url';
 import { webhookDb } from './tables';
+import { BlockedDestinationError } from '../../connectors/sdk/guarded-agent';
 
 export interface WebhooksOutDeps {
   db: Kysely<Database>;
@@ -173,7 +174,7 @@ export class WebhooksOut {
     try {
       await this.deps.egress.checkUrl(url);
     } catch (err) {
-      if (err instanceof BlockedDestinationError) throw new WebhooksOutError('blocked_destination', `url: ${err.message}`, { field: 'url' });
+      if (err instanceof BlockedDestinationError) throw new WebhooksOutError('blocked_destination', `url: ${err.target} is not an allowed destination (${err.reason})`, { field: 'url' });
       throw new WebhooksOutError('invalid_url', `url: ${err instanceof Error ? err.message : String(err)}`, { field: 'url' });
     }
   }

@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/store';
 import { JiraFake } from '../fakes/jira-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 /** Issue 5's auth-lost flow on the Jira fake: 401 → disconnected + waiting → new credentials → completes with one issue. */
 describe('auth-lost flow', () => {

@@ -19,7 +19,7 @@ import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
-import { serve } from './api-harness';
+import { serve } from '../support/api-harness';
 
 describe('CLI over the management API', () => {
   let store: Store;

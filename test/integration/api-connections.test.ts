@@ -7,7 +7,7 @@ import { connectionRoutes, type ConnectionTestResult, type ConnectorLookup } fro
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
-import { call, serve } from './api-harness';
+import { call, serve } from '../support/api-harness';
 
 const jiraCredentials = z.strictObject({ email: z.email(), apiToken: z.string().min(10) });
 

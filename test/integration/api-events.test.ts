@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logging';
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
-import { call, serve } from './api-harness';
+import { call, serve } from '../support/api-harness';
 
 function eventPlan(recipeId: string, event: string, when?: unknown): Plan {
   return { planFormat: 1, recipeId, version: `v-${recipeId}`, name: recipeId, enabled: true, trigger: { type: 'event', event }, ...(when ? { when } : {}), steps: [], connections: [] };

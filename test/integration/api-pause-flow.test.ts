@@ -9,7 +9,7 @@ import { IntercomFake } from '../fakes/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { waitFor } from '../support/temporal';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 /** Issue 5's pause flow: pause, 5 signed webhooks accepted and waiting, resume, all 5 complete once. */
 describe('pause flow', () => {

@@ -3,7 +3,7 @@ import { apiV1 } from '../../src/http/api';
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
-import { call, serve, type Answer } from './api-harness';
+import { call, serve, type Answer } from '../support/api-harness';
 
 const perMinute = 100;
 const burstPerHour = 20;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { scheduleIdOf } from '../../src/recipe/trigger-sync';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 /** The recipes API on the whole engine: store, compiler, matching and Temporal schedules. */
 describe('recipes API', () => {

@@ -15,7 +15,7 @@ import type { RunSummary } from '../../workflows/plan';
 import { JiraFake } from '../fakes/jira-fake';
 import { SlackFake } from '../fakes/slack-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 const connections = new Map([
   ['jira-main', 'jira'],

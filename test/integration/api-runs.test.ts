@@ -6,7 +6,7 @@ import { csvLine } from '../../src/http/api/csv';
 import type { RunSummary } from '../../workflows/plan';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 /** RFC 4180 reader for the export: quoted fields, doubled quotes, commas and line breaks inside quotes. */
 function parseCsv(text: string): string[][] {

@@ -12,7 +12,7 @@ import { openConfiguredStore } from '../../src/runtime/services';
 import { apiScopes, type ApiScope } from '../../src/security/api-tokens';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 /** Every (method, path) an express router really serves, found by walking its layers. */
 function mountedRoutes(router: Router): { method: string; path: string }[] {

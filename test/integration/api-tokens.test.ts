@@ -6,7 +6,7 @@ import { apiV1 } from '../../src/http/api';
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
-import { call, serve } from './api-harness';
+import { call, serve } from '../support/api-harness';
 
 describe.each(storeBackends)('API tokens on $name', ({ url }) => {
   let store: Store;

@@ -13,7 +13,7 @@ import { loadKeyRing } from '../../src/security/key-ring';
 import { AesGcmPayloadCodec, deriveCodecKeys } from '../../src/security/payload-codec';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 describe('management API as startApi mounts it', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-wiring-'));

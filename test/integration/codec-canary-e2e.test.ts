@@ -10,7 +10,7 @@ import { compileRecipe } from '../../src/recipe/compile';
 import { IntercomFake } from '../fakes/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
-import { call } from './api-harness';
+import { call } from '../support/api-harness';
 
 const run = promisify(execFile);
 

@@ -6,7 +6,7 @@ import { AesGcmPayloadCodec, deriveCodecKeys } from '../../src/security/payload-
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
-import { call, serve } from './api-harness';
+import { call, serve } from '../support/api-harness';
 
 const ui = 'http://localhost:8233';
 

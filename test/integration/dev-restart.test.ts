@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { freePort } from '../../src/temporal/dev-server';
 import { isAlive, spawnDev, type DevProcess } from '../support/dev-process';
 import { startSink, type Sink } from '../support/sink';
 import { waitFor } from '../support/temporal';
+import { signIntercom } from '../support/intercom-webhooks';
 
 /**
  * `npm start` as a user runs it: kill -9 of the whole tree while an activity runs, start again
@@ -76,7 +77,7 @@ describe('switchyard dev across a kill -9', () => {
     // First step answers at once; the second is held open, so the kill lands mid-activity.
     const res = await fetch(`${apiUrl}/hooks/intercom-demo`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', secret!).update(body).digest('hex')}` },
+      headers: { 'content-type': 'application/json', 'x-hub-signature': signIntercom(body, secret!) },
       body,
     });
     expect(res.status).toBe(202);

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { applyRecipe, boundedAll } from '../support/hooks';
 import { waitFor } from '../support/temporal';
+import { signIntercom } from '../support/intercom-webhooks';
 
 /**
  * Ack ⇒ durable, against its own Temporal dev server (SQLite file, so it can be stopped and
@@ -76,7 +77,7 @@ describe('ingress acknowledges only what Temporal accepted', () => {
   const post = (body: string) =>
     fetch(`${api.url}/hooks/intercom-ack`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature': `sha1=${createHmac('sha1', secret).update(body).digest('hex')}` },
+      headers: { 'content-type': 'application/json', 'x-hub-signature': signIntercom(body, secret) },
       body,
     });
   const runCount = () => client.workflow.count(`WorkflowType = 'runRecipe' AND RecipeId = '${recipeId}'`).then((r) => r.count);

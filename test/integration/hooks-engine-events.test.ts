@@ -18,7 +18,7 @@ import { JiraFake } from '../fakes/jira-fake';
 import { startSink } from '../support/sink';
 import { applyRecipe } from '../support/hooks';
 import { waitFor } from '../support/temporal';
-import { startReceiver } from './webhooks-out-harness';
+import { startReceiver } from '../support/webhooks-out-harness';
 
 /**
  * Engine events raised outside the request path: run.succeeded / run.failed from Temporal

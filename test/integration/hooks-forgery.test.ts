@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe, boundedAll } from '../support/hooks';
 import { waitFor } from '../support/temporal';
+import { signIntercom } from '../support/intercom-webhooks';
 
 /**
  * Forgery corpus: ten kinds of forged Intercom deliveries, 100 of each, are all 401 with a JSON
@@ -33,7 +34,7 @@ describe('inbound forgery corpus', () => {
 
   const notification = (id: string) =>
     JSON.stringify({ type: 'notification_event', id, topic: 'conversation.user.created', created_at: 1764230400, data: { item: { type: 'conversation', id: 'c1', source: { subject: 'Refund please' } } } });
-  const hmac = (alg: 'sha1' | 'sha256', body: string | Buffer, key = secret) => createHmac(alg, key).update(body).digest('hex');
+  const sha1Hex = (body: string) => signIntercom(body, secret).slice('sha1='.length);
   const post = (body: string | Buffer, headers: Record<string, string>) =>
     fetch(`${engine.api.url}/hooks/intercom-forgery`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const runCount = () => engine.client.workflow.count(`WorkflowType = 'runRecipe' AND RecipeId = '${recipeId}'`).then((r) => r.count);
@@ -44,21 +45,21 @@ describe('inbound forgery corpus', () => {
     'one flipped body byte': (body) => {
       const bytes = Buffer.from(body);
       bytes[Math.floor(Math.random() * bytes.length)]! ^= 1 << Math.floor(Math.random() * 8);
-      return { body: bytes, headers: { 'x-hub-signature': `sha1=${hmac('sha1', body)}` } };
+      return { body: bytes, headers: { 'x-hub-signature': signIntercom(body, secret) } };
     },
-    'wrong secret': (body) => ({ body, headers: { 'x-hub-signature': `sha1=${hmac('sha1', body, randomBytes(16).toString('hex'))}` } }),
-    'sha256 instead of sha1': (body) => ({ body, headers: { 'x-hub-signature': `sha256=${hmac('sha256', body)}` } }),
+    'wrong secret': (body) => ({ body, headers: { 'x-hub-signature': signIntercom(body, randomBytes(16).toString('hex')) } }),
+    'sha256 instead of sha1': (body) => ({ body, headers: { 'x-hub-signature': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } }),
     'missing header': (body) => ({ body, headers: {} }),
     'empty sha1=': (body) => ({ body, headers: { 'x-hub-signature': 'sha1=' } }),
-    truncated: (body) => ({ body, headers: { 'x-hub-signature': `sha1=${hmac('sha1', body).slice(0, 1 + Math.floor(Math.random() * 39))}` } }),
-    'over-long': (body) => ({ body, headers: { 'x-hub-signature': `sha1=${hmac('sha1', body)}${randomBytes(1 + Math.floor(Math.random() * 8)).toString('hex')}` } }),
+    truncated: (body) => ({ body, headers: { 'x-hub-signature': `sha1=${sha1Hex(body).slice(0, 1 + Math.floor(Math.random() * 39))}` } }),
+    'over-long': (body) => ({ body, headers: { 'x-hub-signature': `${signIntercom(body, secret)}${randomBytes(1 + Math.floor(Math.random() * 8)).toString('hex')}` } }),
     'non-hex': (body) => {
-      const sig = hmac('sha1', body).split('');
+      const sig = sha1Hex(body).split('');
       sig[Math.floor(Math.random() * sig.length)] = 'g';
       return { body, headers: { 'x-hub-signature': `sha1=${sig.join('')}` } };
     },
     // The sender signed a re-serialisation (pretty-printed) of what it sent: bytes differ, so it is not ours.
-    'signature over re-serialised JSON': (body) => ({ body, headers: { 'x-hub-signature': `sha1=${hmac('sha1', JSON.stringify(JSON.parse(body), null, 2))}` } }),
+    'signature over re-serialised JSON': (body) => ({ body, headers: { 'x-hub-signature': signIntercom(JSON.stringify(JSON.parse(body), null, 2), secret) } }),
   };
 
   it('answers 1,000 forged deliveries 401 naming X-Hub-Signature, none 5xx, and starts no run', { timeout: 120_000 }, async () => {
@@ -82,7 +83,7 @@ describe('inbound forgery corpus', () => {
     const ids = Array.from({ length: 1000 }, () => `valid_${randomUUID()}`);
     const answers = await boundedAll(ids, 20, async (id) => {
       const body = notification(id);
-      const res = await post(body, { 'x-hub-signature': `sha1=${hmac('sha1', body)}` });
+      const res = await post(body, { 'x-hub-signature': signIntercom(body, secret) });
       return { status: res.status, body: (await res.json()) as { matched?: number; runs?: { runId: string; duplicate: boolean }[] } };
     });
     expect(answers.filter((a) => a.status !== 202)).toEqual([]);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { runRecipe } from '../../workflows';
 import { startSink, type Sink } from '../support/sink';
 import { connectToDevServer, waitFor } from '../support/temporal';
-import { eventOf, planOf, recipeWith } from '../unit/recipe/helpers';
+import { eventOf, planOf, recipeWith } from '../support/recipes';
 
 const root = path.resolve(__dirname, '..', '..');
 let env: TestWorkflowEnvironment;

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compileRecipe } from '../../src/recipe/compile';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { runRecipe, stateQuery } from '../../workflows';
-import { connectToDevServer, waitFor } from '../support/temporal';
-import { eventOf, workflowBundle } from '../unit/recipe/helpers';
-import { testCatalog, testConnections } from '../unit/recipe/test-catalog';
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
+import { eventOf } from '../support/recipes';
+import { testCatalog, testConnections } from '../support/test-catalog';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -41,10 +38,8 @@ function compile(r: unknown) {
 it('editing a recipe while 10 runs wait in a delay: all 10 finish with the old version, new runs use the new one', async () => {
   const taskQueue = `test-${randomUUID()}`;
   const posted: { text: string; stepId: string }[] = [];
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
+  const worker = await createTestWorker(env, {
     taskQueue,
-    workflowBundle: await workflowBundle(),
     activities: {
       'slack.postMessage': async (i: ActionActivityInput) => {
         posted.push({ text: (i.input as { text: string }).text, stepId: i.stepId });

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runWorkflowId } from '../../src/recipe/run-id';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { pollerPausedSignal, pollerPlanSignal, pollerStateQuery, pollerStopSignal, pollRecipe } from '../../workflows';
-import { createTimeSkippingEnv, waitFor } from '../support/temporal';
-import { planOf, registerSearchAttributes, workflowBundle } from '../unit/recipe/helpers';
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+import { createTestWorker, createTimeSkippingEnv, registerSearchAttributes, waitFor } from '../support/temporal';
+import { planOf } from '../support/recipes';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -40,10 +37,8 @@ it('polls every interval, starts one run per new item (never twice), keeps the c
     '3': { items: [{ dedupeKey: 'SUP-4', item: { id: '4', key: 'SUP-4' } }], cursor: '4' },
     '4': { items: [], cursor: '4' },
   };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
+  const worker = await createTestWorker(env, {
     taskQueue,
-    workflowBundle: await workflowBundle(),
     activities: {
       pollTrigger: async (arg: { cursor: string | null; input: unknown }) => {
         polls.push({ cursor: arg.cursor, input: arg.input });

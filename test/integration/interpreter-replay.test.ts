@@ -5,16 +5,14 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { approvalSignal, connectionRestoredSignal, runRecipe, stateQuery, type RunRecipeInput } from '../../workflows';
 import type { Plan, RunEvent } from '../../workflows/plan';
-import { connectToDevServer, waitFor } from '../support/temporal';
-import { historyFromCliJson } from '../unit/recipe/history-json';
-import { eventOf, planOf, recipeWith, workflowBundle } from '../unit/recipe/helpers';
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from '../support/temporal';
+import { historyFromCliJson } from '../support/history-json';
+import { eventOf, planOf, recipeWith } from '../support/recipes';
 
 /**
  * Saved histories of representative runs must replay cleanly against the current interpreter.
@@ -38,9 +36,6 @@ function loadHistories(): { workflowId: string; history: unknown; file: string }
     });
 }
 
-const noop = () => undefined;
-const quiet = { trace: noop, debug: noop, info: noop, log: noop, warn: noop, error: noop };
-
 describe('replay of committed histories', () => {
   it('every saved history replays without nondeterminism', async () => {
     const histories = loadHistories();
@@ -60,7 +55,7 @@ describe('replay of committed histories', () => {
   }, 120_000);
 
   it('a workflow that issues different commands fails the replay (the test can fail)', async () => {
-    const changed = await bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '../unit/recipe/fixtures/changed-interpreter.ts'), logger: quiet });
+    const changed = await workflowBundle(path.resolve(__dirname, '../fixtures/changed-interpreter.ts'));
     const [urgent] = loadHistories().filter((h) => h.file === 'urgent-to-jira.json');
     await expect(Worker.runReplayHistory({ workflowBundle: changed }, urgent!.history, urgent!.workflowId)).rejects.toThrow(/[Nn]ondetermin/);
   }, 120_000);
@@ -80,11 +75,9 @@ describe.runIf(record)('recording representative histories on the dev server', (
       const output = { ok: true, channel: 'C024BE91L', ts: `1767225600.${String(++calls).padStart(6, '0')}`, echo: i.stepId };
       return i.resultEnvelope === 1 ? { switchyardResult: 1, output, attempt: Context.current().info.attempt } : output;
     };
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: {
+    worker = await createTestWorker(env, {
+    taskQueue,
+    activities: {
         'slack.postMessage': async (i: ActionActivityInput) => {
           const text = (i.input as { text?: string }).text ?? '';
           if (text.startsWith('flaky')) throw ApplicationFailure.create({ type: 'Retryable', message: 'HTTP 503 from Slack' });

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runWorkflowId } from '../../src/recipe/run-id';
 import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/recipe/trigger-sync';
 import type { RunRecipeInput } from '../../workflows';
-import { connectToDevServer, waitFor } from '../support/temporal';
-import { planOf, workflowBundle } from '../unit/recipe/helpers';
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
+import { planOf } from '../support/recipes';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -42,10 +39,8 @@ it('poll recipes hand the connection wait limit to every run they start', { time
   const taskQueue = `test-${randomUUID()}`;
   const recipeId = `limit-poll-${randomUUID().slice(0, 8)}`;
   const plan = planOf({ id: recipeId, name: 'Issues', trigger: { type: 'poll', connection: 'jira-main', trigger: 'jira.newIssues', every: '1m', input: { jql: 'project = SUP' } }, steps: [step] });
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
+  const worker = await createTestWorker(env, {
     taskQueue,
-    workflowBundle: await workflowBundle(),
     activities: { pollTrigger: async () => ({ items: [{ dedupeKey: 'SUP-1', item: { key: 'SUP-1' } }], cursor: '1' }), 'slack.postMessage': async () => ({ ok: true, channel: 'C', ts: '1' }) },
   });
   await worker.runUntil(async () => {

@@ -4,15 +4,12 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../src/temporal/search-attributes';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { approvalSignal, connectionRestoredSignal, resumeSignal, runRecipe, stateQuery } from '../../workflows';
 import type { Plan, RunSummary } from '../../workflows/plan';
-import { createTimeSkippingEnv, waitFor } from '../support/temporal';
-import { eventOf, planOf, recipeWith, registerSearchAttributes, workflowBundle } from '../unit/recipe/helpers';
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+import { createTestWorker, createTimeSkippingEnv, registerSearchAttributes, waitFor } from '../support/temporal';
+import { eventOf, planOf, recipeWith } from '../support/recipes';
 
 type Activity = (input: ActionActivityInput) => Promise<unknown>;
 
@@ -31,7 +28,7 @@ const say = (id: string, text: string, extra: Record<string, unknown> = {}) => (
 /** Runs `body` with a worker on a fresh task queue. */
 async function withWorker<T>(activities: Record<string, Activity>, body: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const worker = await createTestWorker(env, { taskQueue, activities });
   return worker.runUntil(body(taskQueue));
 }
 

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/recipe/trigger-sync';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { pollerStateQuery } from '../../workflows';
 import type { RunSummary } from '../../workflows/plan';
-import { connectToDevServer, waitFor } from '../support/temporal';
-import { planOf, workflowBundle } from '../unit/recipe/helpers';
-
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
+import { planOf } from '../support/recipes';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -26,10 +23,8 @@ it('schedule recipes own a Temporal Schedule: created paused-if-disabled, update
   const recipeId = `digest-${randomUUID().slice(0, 8)}`;
   const source = (enabled: boolean, cron: string) => ({ id: recipeId, name: 'Digest', enabled, trigger: { type: 'schedule', cron, timezone: 'Europe/Zurich' }, steps: [step] });
   const posted: string[] = [];
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
+  const worker = await createTestWorker(env, {
     taskQueue,
-    workflowBundle: await workflowBundle(),
     activities: { 'slack.postMessage': async (i: ActionActivityInput) => (posted.push((i.input as { text: string }).text), { ok: true, channel: 'C', ts: '1' }) },
   });
   await worker.runUntil(async () => {
@@ -62,10 +57,8 @@ it('poll recipes own a pollRecipe workflow: started, paused when disabled, stopp
   const recipeId = `issues-${randomUUID().slice(0, 8)}`;
   const source = (enabled: boolean) => ({ id: recipeId, name: 'Issues', enabled, trigger: { type: 'poll', connection: 'jira-main', trigger: 'jira.newIssues', every: '1m', input: { jql: 'project = SUP' } }, steps: [step] });
   let polls = 0;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
+  const worker = await createTestWorker(env, {
     taskQueue,
-    workflowBundle: await workflowBundle(),
     activities: { pollTrigger: async () => (polls++, { items: [], cursor: '7' }), 'slack.postMessage': async () => ({ ok: true, channel: 'C', ts: '1' }) },
   });
   await worker.runUntil(async () => {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionCatalog } from '../../connectors/registry';
@@ -10,6 +10,7 @@ import type { Store } from '../../src/store/store';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { startSink, type Sink } from '../support/sink';
 import { waitFor } from '../support/temporal';
+import { signIntercom } from '../support/intercom-webhooks';
 
 /** The real path: signed webhook → ingress → Temporal → interpreter → activity → HTTP sink. */
 describe('walking skeleton', () => {
@@ -45,7 +46,7 @@ describe('walking skeleton', () => {
 
   const notification = (id: string, topic = 'conversation.user.created') =>
     JSON.stringify({ type: 'notification_event', id, topic, created_at: 1764230400, data: { item: { type: 'conversation', id: 'c1', source: { subject: 'Where is my order?' } } } });
-  const sign = (body: string, key = secret) => `sha1=${createHmac('sha1', key).update(body).digest('hex')}`;
+  const sign = (body: string, key = secret) => signIntercom(body, key);
   const post = (body: string, signature: string, url = `${api.url}/hooks/intercom-test`) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': signature }, body });
 

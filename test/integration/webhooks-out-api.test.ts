@@ -12,8 +12,8 @@ import { TokenStore } from '../../src/store/tokens';
 import { deliveryWorkflowId } from '../../workflows/webhook-delivery';
 import { openTestStore, storeBackends } from '../support/stores';
 import { connectToDevServer, waitFor } from '../support/temporal';
-import { call, serve } from './api-harness';
-import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from './webhooks-out-harness';
+import { call, serve } from '../support/api-harness';
+import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from '../support/webhooks-out-harness';
 
 describe.each(storeBackends)('/api/v1/webhooks on $name (real Temporal dev server)', ({ url }) => {
   let env: TestWorkflowEnvironment;
@@ -107,7 +107,10 @@ describe.each(storeBackends)('/api/v1/webhooks on $name (real Temporal dev serve
       expect(log.body).toMatchObject({ status: 'delivered', attempts: 2, topic: 'api.test.one' });
       expect(log.body.attempts_log).toHaveLength(2);
       expect(log.body.attempts_log[0]).toMatchObject({ attempt: 1, outcome: 'failed', statusCode: 500, responseSnippet: 'down for maintenance' });
-      expect(Math.abs(Date.parse(log.body.attempts_log[0].nextAttemptAt) - Date.parse(log.body.attempts_log[1].attemptedAt))).toBeLessThan(2_000);
+      // The log announces the workflow's own next attempt: it comes no earlier than announced (how much later depends on the machine's load).
+      const announcedLead = Date.parse(log.body.attempts_log[1].attemptedAt) - Date.parse(log.body.attempts_log[0].nextAttemptAt);
+      expect(announcedLead).toBeGreaterThanOrEqual(0);
+      expect(announcedLead).toBeLessThan(15_000);
       expect(log.body.attempts_log[1]).toMatchObject({ attempt: 2, outcome: 'delivered', statusCode: 200, nextAttemptAt: null });
       const list = await call(api.url, 'GET', `/api/v1/webhooks/${id}/deliveries?status=delivered&limit=10`, { token: reader });
       expect(list.body.deliveries.map((d: { messageId: string }) => d.messageId)).toEqual([messageId]);

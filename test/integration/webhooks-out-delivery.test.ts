@@ -6,7 +6,7 @@ import type { Store } from '../../src/store/store';
 import { deliveryWorkflowId, retryScheduleMs } from '../../workflows/webhook-delivery';
 import { storeBackends, openTestStore } from '../support/stores';
 import { connectToDevServer, createTimeSkippingEnv, waitFor } from '../support/temporal';
-import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from './webhooks-out-harness';
+import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from '../support/webhooks-out-harness';
 
 let env: TestWorkflowEnvironment;
 const stores: Store[] = [];
@@ -251,7 +251,7 @@ describe('outgoing webhook delivery (time-skipping server)', () => {
       });
       const [timedOut] = (await wo.delivery(slow.subscription.id, messageId)).attempts_log;
       expect(timedOut).toMatchObject({ outcome: 'failed', statusCode: null });
-      expect(timedOut!.error).toMatch(/^timeout: no response within 15 s/);
+      expect(timedOut!.error).toMatch(/^timeout: no response within 15s/);
       expect(timedOut!.latencyMs).toBeGreaterThanOrEqual(15_000);
       expect(timedOut!.latencyMs).toBeLessThan(17_000);
       expect(timedOut!.nextAttemptAt).not.toBeNull();

@@ -6,7 +6,7 @@ import type { Store } from '../../src/store/store';
 import { deliveryWorkflowId, recoverWorkflowId } from '../../workflows/webhook-delivery';
 import { openTestStore, storeBackends } from '../support/stores';
 import { createTimeSkippingEnv, waitFor } from '../support/temporal';
-import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from './webhooks-out-harness';
+import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from '../support/webhooks-out-harness';
 
 let env: TestWorkflowEnvironment;
 let store: Store;

@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
-import { deliverAttempt } from '../../src/webhooks-out/attempt';
+import { deliverAttempt } from '../../activities/webhook-attempt';
 import { WebhooksOutError } from '../../src/webhooks-out/errors';
 import { webhookAttempts } from '../../src/webhooks-out/metrics';
 import { guardedWebhookEgress } from '../../src/webhooks-out/guarded-egress';
 import { openTestStore, storeBackends } from '../support/stores';
 import { createTimeSkippingEnv, waitFor } from '../support/temporal';
-import { deliveryWorker, webhooksOut } from './webhooks-out-harness';
+import { deliveryWorker, webhooksOut } from '../support/webhooks-out-harness';
 
 /** Listens on every local address (dual-stack) and counts connections: any hit is an SSRF. */
 async function startCanary() {

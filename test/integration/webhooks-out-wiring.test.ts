@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config/config';
 import { openConfiguredStore } from '../../src/runtime/services';
 import { webhookActivitiesFromConfig, webhooksOutFromConfig } from '../../src/runtime/webhooks-out-wiring';
 import { connectToDevServer } from '../support/temporal';
-import { startReceiver } from './webhooks-out-harness';
+import { startReceiver } from '../support/webhooks-out-harness';
 
 describe('wiring from config', () => {
   it('the API side seals the secret with the configured key and the worker side signs with it', async () => {

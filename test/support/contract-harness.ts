@@ -3,12 +3,11 @@ import path from 'node:path';
 import type { WorkflowClient } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import type { CallOutcome } from './call-activity.workflow';
 import { MemoryConnections } from './memory-connections';
-import { connectToDevServer } from './temporal';
+import { connectToDevServer, createTestWorker } from './temporal';
 
 /** A call's outcome; a failure also carries the `nextRetryDelay` the activity asked Temporal for. */
 export type ContractOutcome = Extract<CallOutcome, { ok: true }> | ContractFailure;
@@ -26,9 +25,7 @@ export async function startContractHarness(opts: { egressAllow?: string[] } = {}
   const env: TestWorkflowEnvironment = await connectToDevServer();
   const connections = new MemoryConnections();
   const taskQueue = `contract-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
+  const worker = await createTestWorker(env, {
     taskQueue,
     workflowsPath: path.join(__dirname, 'call-activity.workflow.ts'),
     activities: createActivities({ connections, egressAllow: opts.egressAllow ?? ['127.0.0.1/32'] }),

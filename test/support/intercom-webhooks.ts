@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 
 /** Intercom's `X-Hub-Signature`: `sha1=` + hex HMAC-SHA1 of the raw body, keyed with the app's client secret. */
-export function signIntercom(body: string, clientSecret: string): string {
+export function signIntercom(body: string | Buffer, clientSecret: string): string {
   return `sha1=${createHmac('sha1', clientSecret).update(body).digest('hex')}`;
 }
 

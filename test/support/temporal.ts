@@ -1,11 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createLogger } from '../../src/logging';
-import { routeTemporalLogs } from './temporal-logs';
+import { engineSearchAttributes } from '../../src/temporal/search-attributes';
+import { quietTemporal } from './temporal-logs';
 
 /** The time-skipping test server, from the same binary resolution as everything else. */
 export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  routeTemporalLogs(createLogger('silent'), 'silent');
+  quietTemporal();
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
   });
@@ -13,8 +17,47 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 
 /** A client/connection environment on the shared real dev server started by the global setup. */
 export function connectToDevServer(): Promise<TestWorkflowEnvironment> {
-  routeTemporalLogs(createLogger('silent'), 'silent');
+  quietTemporal();
   return TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
+}
+
+const engineWorkflows = path.resolve(__dirname, '../../workflows/index.ts');
+const bundles = new Map<string, Promise<WorkflowBundleWithSourceMap>>();
+const noop = () => undefined;
+const quietBundler = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+
+/** Bundles a workflows entry (the engine's `workflows/index.ts` by default) once per test file: CPU is scarce. */
+export function workflowBundle(workflowsPath = engineWorkflows): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundler });
+    bundles.set(workflowsPath, bundle);
+  }
+  return bundle;
+}
+
+export type TestWorkerOptions = Omit<WorkerOptions, 'connection' | 'namespace' | 'taskQueue' | 'workflowBundle' | 'workflowsPath'> & {
+  /** A fresh `test-<uuid>` queue unless given. */
+  taskQueue?: string;
+  /** The workflows to bundle; the engine's by default. */
+  workflowsPath?: string;
+};
+
+/** A worker on `env` (dev server or time-skipping server) with the test's activities and bundled workflows. */
+export async function createTestWorker(env: TestWorkflowEnvironment, opts: TestWorkerOptions = {}): Promise<Worker> {
+  quietTemporal();
+  const { taskQueue = `test-${randomUUID()}`, workflowsPath, ...rest } = opts;
+  return Worker.create({ connection: env.nativeConnection, namespace: env.namespace, taskQueue, workflowBundle: await workflowBundle(workflowsPath), ...rest });
+}
+
+/** The time-skipping server starts without the engine's search attributes; runRecipe upserts them. */
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+    KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  };
+  const searchAttributes = Object.fromEntries(engineSearchAttributes.map((k) => [k.name, types[k.type]!]));
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
 }
 
 /** Waits on a condition with a deadline instead of sleeping and hoping. */

@@ -3,7 +3,7 @@ import { registry } from '../../connectors/registry';
 import { mountRoutes } from '../../src/http/api/route';
 import { connectorRoutes } from '../../src/http/connectors-routes';
 import type { ApiToken } from '../../src/store/tokens';
-import { call, serve } from '../integration/api-harness';
+import { call, serve } from '../support/api-harness';
 
 /** The catalog routes through the real route mounting (scope check, query validation, error body); auth is stubbed to a token. */
 describe('GET /api/v1/connectors', () => {

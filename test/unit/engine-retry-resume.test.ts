@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { keyedRetryId, resumeAtFailedStep, RetryRunError } from '../../src/engine/retry-run';
 import type { RunSummary, StepState } from '../../workflows/plan';
-import { planOf, recipeWith } from './recipe/helpers';
+import { planOf, recipeWith } from '../support/recipes';
 
 const say = (id: string, text = 'x') => ({ id, action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text } });
 const branch = (id: string, inner: unknown[]) => ({ id, branch: [{ when: { '==': [1, 1] }, steps: inner }] });

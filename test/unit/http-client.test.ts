@@ -129,6 +129,21 @@ describe('guarded HTTP client', () => {
     expect(await caught(client({ maxResponseBytes: 100_000 }).request({ url: `${a.url}/big` }))).toMatchObject({ kind: 'fatal', code: 'response_too_large' });
   });
 
+  it('per request: returns a 3xx as it is (redirect: manual) and keeps only the first bytes of a large body (truncateResponse)', async () => {
+    seen.length = 0;
+    const redirect = await client().request({ url: `${a.url}/to-b`, redirect: 'manual', allowErrorStatus: true });
+    expect(redirect).toMatchObject({ status: 302, headers: { location: `${b.url}/landed` } });
+    expect(seen.map((x) => x.url)).toEqual(['/to-b']);
+    const cut = await client().request({ url: `${a.url}/big`, maxResponseBytes: 1024, truncateResponse: true });
+    expect(cut.text).toBe('x'.repeat(1024));
+  });
+
+  it('refuses special-use private names even when they do not resolve here (one SSRF policy with outgoing webhooks)', async () => {
+    for (const host of ['metadata.google.internal', 'printer.local', 'x.home.arpa']) {
+      expect(await caught(client({ egressAllow: [] }).request({ url: `http://${host}/` }))).toMatchObject({ kind: 'fatal', code: 'blocked_destination' });
+    }
+  });
+
   it('times out as retryable', async () => {
     expect(await caught(client({ timeoutMs: 300 }).request({ url: `${a.url}/slow` }))).toMatchObject({ kind: 'retryable', code: 'timeout' });
   });

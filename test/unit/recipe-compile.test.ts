@@ -8,8 +8,8 @@ import { topicMatches } from '../../src/recipe/topic-glob';
 import { runWorkflowId as ingressRunId } from '../../src/engine/start-runs';
 import { runWorkflowId } from '../../src/recipe/run-id';
 import { runWorkflowIdPure } from '../../workflows/expr/sha256';
-import { testCatalog, testConnections } from './recipe/test-catalog';
-import { planOf, recipeWith } from './recipe/helpers';
+import { testCatalog, testConnections } from '../support/test-catalog';
+import { planOf, recipeWith } from '../support/recipes';
 
 const ctx = { actions: testCatalog, connections: testConnections };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileRecipe } from '../../src/recipe/compile';
-import { testCatalog, testConnections } from './recipe/test-catalog';
+import { testCatalog, testConnections } from '../support/test-catalog';
 
 /** A valid recipe; each case below breaks one thing. */
 function base(): Record<string, any> {

@@ -11,7 +11,7 @@ import { dryRun } from '../../src/recipe/dry-run';
 import { recipeJsonSchema } from '../../src/recipe/json-schema';
 import { planMatchesEvent } from '../../src/recipe/match';
 import type { Plan } from '../../workflows/plan';
-import { testCatalog, testConnections } from './recipe/test-catalog';
+import { testCatalog, testConnections } from '../support/test-catalog';
 
 const recipesDir = path.resolve(__dirname, '../../recipes');
 const files = expandRecipePaths([recipesDir]);
@@ -85,7 +85,7 @@ describe('recipe CLI functions', () => {
   it('check prints file:path: message lines and returns 1 on errors', async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const bad = path.resolve(__dirname, 'recipe/fixtures/bad-recipe.json');
+    const bad = path.resolve(__dirname, '../fixtures/bad-recipe.json');
     const code = await checkCommand([recipesDir, bad], testCatalog, (l) => out.push(l), (l) => err.push(l));
     expect(code).toBe(1);
     expect(err).toEqual([
@@ -157,7 +157,7 @@ describe('recipe CLI functions', () => {
     expect(JSON.parse(out.join('\n'))).toMatchObject({ title: 'Switchyard recipe (v1)', $defs: { step: {} } });
     out.length = 0;
     const before = process.exitCode;
-    await program.parseAsync(['node', 'switchyard', 'recipe', 'check', path.resolve(__dirname, 'recipe/fixtures/bad-recipe.json')]);
+    await program.parseAsync(['node', 'switchyard', 'recipe', 'check', path.resolve(__dirname, '../fixtures/bad-recipe.json')]);
     expect(process.exitCode).toBe(1);
     process.exitCode = before;
     expect(err).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/webhooks-out/attempt';
+import { retryAfterMs } from '../../connectors/sdk/classify';
 import { InFlightLimiter } from '../../src/webhooks-out/in-flight';
 import { matchesAnyTopic } from '../../src/recipe/topic-glob';
 import { topicsSchema } from '../../src/webhooks-out/topics';
@@ -44,11 +44,11 @@ describe('delivery policy', () => {
     expect(deferDelayMs(0, 0)).toBe(800);
   });
 
-  it('Retry-After as seconds or HTTP date', () => {
-    expect(parseRetryAfter('7', 0)).toBe(7000);
-    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30_000);
-    expect(parseRetryAfter('soon', 0)).toBeUndefined();
-    expect(parseRetryAfter(undefined, 0)).toBeUndefined();
+  it('Retry-After as seconds or HTTP date, read by the connectors\' one parser', () => {
+    expect(retryAfterMs({ 'retry-after': '7' }, 0)).toBe(7000);
+    expect(retryAfterMs({ 'retry-after': 'Wed, 21 Oct 2015 07:28:30 GMT' }, Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(30_000);
+    expect(retryAfterMs({ 'retry-after': 'soon' }, 0)).toBeUndefined();
+    expect(retryAfterMs({}, 0)).toBeUndefined();
   });
 
   it('topic globs: * matches any run of characters, dots included', () => {

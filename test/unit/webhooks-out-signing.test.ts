@@ -2,7 +2,9 @@ import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { notificationBody } from '../../src/webhooks-out/payload';
-import { generateSecret, hubSignature, signatureHeaders } from '../../src/webhooks-out/signing';
+import { intercomSignature, signHub, verifyHubSignature } from '../../connectors/sdk/signatures/hub-signature';
+import { verifyStandardWebhook } from '../../connectors/sdk/signatures/standard-webhooks';
+import { generateSecret, signatureHeaders } from '../../src/webhooks-out/signing';
 
 /** Intercom's receiver-side check, written the way their docs describe it (hex HMAC-SHA1 of the raw body, constant time). */
 function intercomVerifies(secret: string, body: Buffer, header: string): boolean {
@@ -82,7 +84,7 @@ describe('outgoing webhook signatures', () => {
   });
 
   it('HMAC-SHA1 known answer (RFC 2202 case 2)', () => {
-    expect(hubSignature('Jefe', Buffer.from('what do ya want for nothing?'))).toBe('sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79');
+    expect(signHub(intercomSignature, 'Jefe', Buffer.from('what do ya want for nothing?'))).toBe('sha1=effcdf6ae5eb2fa2d27416d5f184df9c259a7c79');
   });
 
   it('secrets are whsec_ + base64 of 32 random bytes', () => {
@@ -96,5 +98,42 @@ describe('outgoing webhook signatures', () => {
       notificationBody({ id: 'msg_1', topic: 'run.failed', createdAt: '2026-01-01T00:00:00.000Z', firstSentAt: '2026-01-01T00:00:05.000Z', attempt: 3, item: { a: 1 } }).toString(),
     );
     expect(body).toEqual({ type: 'notification_event', id: 'msg_1', topic: 'run.failed', created_at: 1767225600, delivery_attempts: 3, first_sent_at: 1767225605, data: { item: { a: 1 } } });
+  });
+});
+
+describe('one signing module, both directions, against the standardwebhooks package', () => {
+  const now = new Date();
+  const seconds = Math.floor(now.getTime() / 1000);
+
+  it('what the package signs, our inbound verifier accepts (with the whsec_ prefix, without it, and among rotated secrets); a flipped byte is refused', () => {
+    for (let i = 0; i < 200; i++) {
+      const secret = generateSecret();
+      const body = randomPayload(i);
+      const id = `msg_${i}`;
+      const headers = { 'webhook-id': id, 'webhook-timestamp': String(seconds), 'webhook-signature': new Webhook(secret).sign(id, now, body.toString()) };
+      expect(verifyStandardWebhook({ rawBody: body, headers }, secret, now)).toEqual({ ok: true });
+      expect(verifyStandardWebhook({ rawBody: body, headers }, secret.slice('whsec_'.length), now)).toEqual({ ok: true });
+      expect(verifyStandardWebhook({ rawBody: body, headers }, [generateSecret(), secret], now)).toEqual({ ok: true });
+      expect(verifyStandardWebhook({ rawBody: flipOneByte(body), headers }, secret, now)).toMatchObject({ ok: false, header: 'webhook-signature' });
+    }
+  });
+
+  it('what we sign, the package verifies, whether or not the secret carries the whsec_ prefix (the two sides read secrets the same way)', () => {
+    const prefixed = generateSecret();
+    const bare = prefixed.slice('whsec_'.length);
+    const body = randomPayload(7);
+    const withPrefix = signatureHeaders({ current: prefixed }, 'msg_p', seconds, body);
+    const withoutPrefix = signatureHeaders({ current: bare }, 'msg_p', seconds, body);
+    expect(withoutPrefix['webhook-signature']).toBe(withPrefix['webhook-signature']);
+    expect(() => new Webhook(prefixed).verify(body, withoutPrefix)).not.toThrow();
+    expect(() => new Webhook(bare).verify(body, withPrefix)).not.toThrow();
+  });
+
+  it('our outgoing X-Hub-Signature passes our own inbound Intercom verifier, keyed with the secret as the receiver holds it', () => {
+    const secret = generateSecret();
+    const body = randomPayload(8);
+    const headers = signatureHeaders({ current: secret }, 'msg_h', seconds, body);
+    expect(verifyHubSignature(intercomSignature, { rawBody: body, headers }, secret)).toEqual({ ok: true });
+    expect(verifyHubSignature(intercomSignature, { rawBody: flipOneByte(body), headers }, secret)).toMatchObject({ ok: false });
   });
 });

@@ -68,7 +68,7 @@ describe('workflows/ determinism boundary', () => {
     const noop = () => undefined;
     await expect(
       bundleWorkflowCode({
-        workflowsPath: path.resolve(__dirname, 'recipe/fixtures/bad-workflow.ts'),
+        workflowsPath: path.resolve(__dirname, '../fixtures/bad-workflow.ts'),
         logger: { trace: noop, debug: noop, info: noop, log: noop, warn: noop, error: noop },
       }),
     ).rejects.toThrow(/Webpack finished with errors/);

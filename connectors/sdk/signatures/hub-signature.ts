@@ -18,7 +18,12 @@ export const dropboxSignature: HubSignatureScheme = { header: 'X-Dropbox-Signatu
 
 /** `<algorithm>=<hex HMAC of the raw body>`, the form Intercom and GitHub send (bare hex for Linear and Dropbox). */
 export function signHub(scheme: HubSignatureScheme, secret: string, rawBody: Buffer | string): string {
-  return `${scheme.prefix ?? `${scheme.algorithm}=`}${createHmac(scheme.algorithm, secret).update(rawBody).digest('hex')}`;
+  return `${scheme.prefix ?? `${scheme.algorithm}=`}${hubMac(scheme, secret, rawBody).toString('hex')}`;
+}
+
+/** Keyed with the secret string as both sides hold it (a `whsec_` prefix included: Intercom's receivers key with what they were given). */
+function hubMac(scheme: HubSignatureScheme, secret: string, rawBody: Buffer | string): Buffer {
+  return createHmac(scheme.algorithm, secret).update(rawBody).digest();
 }
 
 /** Verifies an `X-Hub-Signature[-256]` (or `Linear-Signature`) header over the raw bytes, in constant time, length-checked first. */
@@ -32,6 +37,6 @@ export function verifyHubSignature(scheme: HubSignatureScheme, request: WebhookR
   const bytes = scheme.algorithm === 'sha1' ? 20 : 32;
   const given = hexBytes(header.slice(prefix.length).trim(), bytes);
   if (!given) return fail(`${scheme.header} must be ${prefix}<${bytes * 2} hex chars>`);
-  const expected = createHmac(scheme.algorithm, secret).update(request.rawBody).digest();
+  const expected = hubMac(scheme, secret, request.rawBody);
   return constantTimeEqual(given, expected) ? { ok: true } : fail(`${scheme.header} does not match the body`);
 }

@@ -5,13 +5,24 @@ import { constantTimeEqual, headerValue } from './constant-time';
 /** Standard Webhooks (v1, HMAC-SHA256): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> ...`. */
 export const standardWebhooksToleranceSeconds = 300;
 
+/** The prefix Standard Webhooks secrets are written with (we generate secrets with it). */
+export const standardWebhooksSecretPrefix = 'whsec_';
+
+/**
+ * The HMAC key of a secret, the same for inbound and outbound: base64 after an optional `whsec_`
+ * prefix, exactly as the `standardwebhooks` package reads it.
+ */
 export function standardWebhooksKey(secret: string): Buffer {
-  return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
+  return Buffer.from(secret.startsWith(standardWebhooksSecretPrefix) ? secret.slice(standardWebhooksSecretPrefix.length) : secret, 'base64');
 }
 
+function standardWebhookMac(secret: string, id: string, timestamp: number | string, rawBody: Buffer | string): Buffer {
+  return createHmac('sha256', standardWebhooksKey(secret)).update(`${id}.${timestamp}.`).update(rawBody).digest();
+}
+
+/** `v1,<base64 HMAC-SHA256 of id.timestamp.body>`: what our outgoing webhooks send and what the verifier below expects. */
 export function signStandardWebhook(secret: string, id: string, timestampSeconds: number, rawBody: Buffer | string): string {
-  const mac = createHmac('sha256', standardWebhooksKey(secret)).update(`${id}.${timestampSeconds}.`).update(rawBody).digest('base64');
-  return `v1,${mac}`;
+  return `v1,${standardWebhookMac(secret, id, timestampSeconds, rawBody).toString('base64')}`;
 }
 
 /** Verifies against one or more secrets (rotation), with ±300 s timestamp tolerance. */
@@ -35,7 +46,7 @@ export function verifyStandardWebhook(request: WebhookRequest, secrets: string |
     .filter((s) => s.startsWith('v1,'))
     .map((s) => Buffer.from(s.slice(3), 'base64'));
   for (const secret of list) {
-    const expected = createHmac('sha256', standardWebhooksKey(secret)).update(`${id}.${ts}.`).update(request.rawBody).digest();
+    const expected = standardWebhookMac(secret, id, ts, request.rawBody);
     if (given.some((g) => constantTimeEqual(g, expected))) return { ok: true };
   }
   return fail('webhook-signature does not match the body');

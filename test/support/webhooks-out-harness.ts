@@ -1,7 +1,6 @@
 import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWebhookDeliveryActivities } from '../../activities/webhook-delivery';
@@ -10,7 +9,8 @@ import type { Store } from '../../src/store/store';
 import type { WebhookEgress } from '../../src/webhooks-out/egress';
 import { guardedWebhookEgress } from '../../src/webhooks-out/guarded-egress';
 import { WebhooksOut } from '../../src/webhooks-out/webhooks-out';
-import { testSecretKey } from '../support/stores';
+import { testSecretKey } from './stores';
+import { createTestWorker } from './temporal';
 
 export interface Received {
   path: string;
@@ -70,13 +70,8 @@ export function loopbackEgress(): WebhookEgress {
   return guardedWebhookEgress({ egressAllow: ['127.0.0.1/32'] });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-
-/** Only the delivery workflows, bundled once per file (the bundler also proves they import nothing forbidden). */
-export function deliveryBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: path.resolve(__dirname, '..', '..', 'workflows', 'webhook-delivery.ts'), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never });
-  return bundle;
-}
+/** Only the delivery workflows (the bundler also proves they import nothing forbidden). */
+const deliveryWorkflows = path.resolve(__dirname, '..', '..', 'workflows', 'webhook-delivery.ts');
 
 export async function deliveryWorker(
   env: TestWorkflowEnvironment,
@@ -85,10 +80,9 @@ export async function deliveryWorker(
   egress: WebhookEgress,
   opts: { maxConcurrentActivities?: number; maxInFlightPerSubscription?: number } = {},
 ) {
-  return Worker.create({
-    connection: env.nativeConnection,
+  return createTestWorker(env, {
     taskQueue,
-    workflowBundle: await deliveryBundle(),
+    workflowsPath: deliveryWorkflows,
     activities: createWebhookDeliveryActivities({ db: store.db, secrets, egress, maxInFlightPerSubscription: opts.maxInFlightPerSubscription }),
     ...(opts.maxConcurrentActivities ? { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities } : {}),
   });

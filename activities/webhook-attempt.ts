@@ -1,17 +1,12 @@
-import { performance } from 'node:perf_hooks';
-import { decide, type AttemptResult, type DeliverAttemptInput } from '../../workflows/webhook-delivery';
-import type { DeliveryLog, DeliveryStatus, Message } from './delivery-log';
-import { BlockedDestinationError, EgressTimeoutError, type WebhookEgress } from './egress';
-import { notificationBody } from './payload';
-import { signatureHeaders } from './signing';
-import type { InFlightLimiter } from './in-flight';
-import { webhookAttempts, webhookAttemptSeconds } from './metrics';
-import type { SubscriptionStore } from './subscriptions';
-
-/** 2xx within this counts as delivered. */
-export const DELIVERY_TIMEOUT_MS = 15_000;
-export const RESPONSE_SNIPPET_BYTES = 1024;
-export const USER_AGENT = 'Switchyard-Webhooks/1';
+import { decide, type AttemptResult, type DeliverAttemptInput } from '../workflows/webhook-delivery';
+import type { DeliveryLog, DeliveryStatus, Message } from '../src/webhooks-out/delivery-log';
+import type { WebhookEgress } from '../src/webhooks-out/egress';
+import type { InFlightLimiter } from '../src/webhooks-out/in-flight';
+import { webhookAttempts, webhookAttemptSeconds } from '../src/webhooks-out/metrics';
+import { notificationBody } from '../src/webhooks-out/payload';
+import { send, USER_AGENT } from '../src/webhooks-out/send';
+import { signatureHeaders } from '../src/webhooks-out/signing';
+import type { SubscriptionStore } from '../src/webhooks-out/subscriptions';
 
 export interface AttemptDeps {
   subscriptions: SubscriptionStore;
@@ -24,9 +19,10 @@ export interface AttemptDeps {
 }
 
 /**
- * One delivery attempt: load the message and secrets by id, sign, POST through the guarded
- * egress (SSRF check at every send), classify, and record it in the delivery log with the
- * next attempt the workflow will make.
+ * The `webhooksOut.deliverAttempt` activity: load the message and secrets by id, sign, POST
+ * through the guarded egress (SSRF check at every send), classify, and record it in the delivery
+ * log with the next attempt the workflow will make (the workflow's own `decide`, so the log and
+ * the schedule cannot disagree).
  */
 export async function deliverAttempt(deps: AttemptDeps, input: DeliverAttemptInput): Promise<AttemptResult> {
   const { subscriptionId, messageId } = input;
@@ -96,47 +92,4 @@ async function attemptNow(deps: AttemptDeps, input: DeliverAttemptInput, url: st
     deliveryStatus,
   });
   return result;
-}
-
-export interface SendResult {
-  statusCode?: number;
-  retryAfterMs?: number;
-  latencyMs: number;
-  /** ≤ 1 KB of the response body; absent for blocked destinations. */
-  snippet?: string;
-  error?: string;
-  blocked?: boolean;
-}
-
-/** POST once; never throws for what the receiver or the guard did. */
-export async function send(egress: WebhookEgress, url: string, headers: Record<string, string>, body: Buffer, wallNow: () => number = Date.now): Promise<SendResult> {
-  const started = performance.now();
-  try {
-    const res = await egress.post({ url, headers, body, timeoutMs: DELIVERY_TIMEOUT_MS, maxResponseBytes: RESPONSE_SNIPPET_BYTES });
-    const latencyMs = performance.now() - started;
-    const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after'], wallNow()) : undefined;
-    const error = res.status >= 300 && res.status < 400 ? `redirect ${res.status} not followed; update the subscription URL` : undefined;
-    return {
-      statusCode: res.status,
-      latencyMs,
-      snippet: res.body.subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8'),
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-      ...(error ? { error } : {}),
-    };
-  } catch (err) {
-    const latencyMs = performance.now() - started;
-    if (err instanceof BlockedDestinationError) return { latencyMs, error: `blocked_destination: ${err.message}`, blocked: true };
-    if (err instanceof EgressTimeoutError) return { latencyMs, error: `timeout: no response within ${DELIVERY_TIMEOUT_MS / 1000} s` };
-    return { latencyMs, error: `network: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-
-/** `Retry-After` as seconds or an HTTP date; undefined when absent or unparseable. */
-export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - nowMs);
 }

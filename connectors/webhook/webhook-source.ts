@@ -55,4 +55,5 @@ export const inboundWebhookSource = defineWebhookSource({
     return [{ id: headerId ?? idOf(body) ?? deliveryId, topic: topicOf(body, request), payload: body }];
   },
   topics: [defaultInboundTopic],
+  topicsOpen: true,
 });
