@@ -85,7 +85,7 @@ export async function buildActionContext(
     baseUrl,
     egressAllow: deps.egressAllow,
     signal,
-    saveCredentials: resolvedId && deps.connections.updateCredentials ? (c) => deps.connections.updateCredentials!(resolvedId!, c) : undefined,
+    saveCredentials: resolvedId && deps.connections.updateCredentials ? (c) => deps.connections.updateCredentials!(resolvedId, c) : undefined,
   });
   const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
   return {

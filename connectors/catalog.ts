@@ -6,7 +6,7 @@ import type { ConnectorCategory } from './sdk/types';
 type JsonSchema = Record<string, unknown>;
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 }
 
 export interface ConnectorSummary {
@@ -40,7 +40,7 @@ export function summarize(c: AnyConnector): ConnectorSummary {
 export function describeConnector(c: AnyConnector) {
   return {
     ...summarize(c),
-    auth: { kind: c.auth.kind, credentials: jsonSchema(c.auth.credentials, 'input'), oauth2: c.auth.oauth2 ?? null, canTest: Boolean(c.validate) },
+    auth: { kind: c.auth.kind, credentials: jsonSchema(c.auth.credentials, 'input'), oauth2: c.auth.oauth2 ?? null, canTest: c.validate !== undefined },
     defaultBaseUrl: typeof c.baseUrl === 'string' ? c.baseUrl : null,
     actions: Object.values(c.actions).map((a) => ({
       type: `${c.id}.${a.key}`,

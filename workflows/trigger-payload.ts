@@ -63,11 +63,11 @@ export function referencedTriggerPaths(plan: Pick<Plan, 'when' | 'steps'>): Trig
   const logic = (node: unknown, inIterator: boolean): void => {
     if (Array.isArray(node)) return node.forEach((n) => logic(n, inIterator));
     if (node === null || typeof node !== 'object') return;
-    const entries = Object.entries(node);
+    const entries = Object.entries(node as Record<string, unknown>);
     if (entries.length !== 1) return entries.forEach(([, v]) => logic(v, inIterator));
     const [op, args] = entries[0]!;
     if (op === 'var') {
-      const p = Array.isArray(args) ? args[0] : args;
+      const p: unknown = Array.isArray(args) ? (args as unknown[])[0] : args;
       if (typeof p === 'string' || typeof p === 'number') {
         if (inIterator) return;
         if (String(p) === '') all = true;

@@ -47,12 +47,12 @@ export async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
   const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
   if (!compiled.ok) throw new Error(`bench recipe does not compile: ${JSON.stringify(compiled.diagnostics)}`);
   await store.recipes.apply(recipe, compiled.plan);
-  return compiled.plan as Plan;
+  return compiled.plan;
 }
 
 /** Compiles without storing (for runs started directly through the client). */
 export function compilePlan(recipe: object, connections: Map<string, string> = new Map()): Plan {
   const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
   if (!compiled.ok) throw new Error(`bench recipe does not compile: ${JSON.stringify(compiled.diagnostics)}`);
-  return compiled.plan as Plan;
+  return compiled.plan;
 }

@@ -25,7 +25,7 @@ export function machineFacts(cliPath: string): MachineFacts {
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     temporalCli: run(cliPath, ['--version']),
-    temporalSdk: JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/@temporalio/client/package.json'), 'utf8')).version,
+    temporalSdk: (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/@temporalio/client/package.json'), 'utf8')) as { version: string }).version,
     gitCommit: `${run('git', ['rev-parse', '--short', 'HEAD'])}${run('git', ['status', '--porcelain']) ? '+dirty' : ''}`,
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     uptime: run('uptime', []),

@@ -25,7 +25,7 @@ const inputFieldOf: Readonly<Record<string, string>> = {
 };
 
 function asObject(body: unknown): AmplitudeError | undefined {
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as AmplitudeError) : undefined;
+  return body && typeof body === 'object' && !Array.isArray(body) ? (body) : undefined;
 }
 
 function nonEmpty(map: Record<string, unknown> | undefined): boolean {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConnectorError } from '../sdk/errors';
 import { defineAction } from './auth';
-import { paragraphs, plainValue, toNotionProperties, type PropertySchema } from './properties';
+import { paragraphs, plainValue, toNotionProperties } from './properties';
 
 const input = z.object({
   databaseId: z.string().min(32),
@@ -32,7 +32,7 @@ export const createDatabasePage = defineAction({
     const res = await ctx.http.request({ method: 'GET', path: `/v1/databases/${encodeURIComponent(i.databaseId)}` });
     const parsed = database.safeParse(res.body);
     if (!parsed.success) throw new ConnectorError('fatal', 'Notion answered without a database object', { code: 'unexpected_response' });
-    const properties = toNotionProperties(i.properties, parsed.data.properties as PropertySchema);
+    const properties = toNotionProperties(i.properties, parsed.data.properties);
     const json: Record<string, unknown> = { parent: { database_id: i.databaseId }, properties };
     if (i.content?.length) json.children = paragraphs(i.content);
     const page = await ctx.http.request<{ id: string; url: string }>({ method: 'POST', path: '/v1/pages', json });

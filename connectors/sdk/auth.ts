@@ -13,11 +13,11 @@ function base64(s: string): string {
 }
 
 function none(): AuthDefinition<Record<string, never>> {
-  return { kind: 'none', credentials: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>, apply() {} };
+  return { kind: 'none', credentials: z.object({}).strict(), apply() {} };
 }
 
 /** `{ apiKey }` sent in a header (default `X-Api-Key`) or a query parameter. */
-function apiKey<E extends Shape = {}>(opts: { in?: 'header' | 'query'; name?: string; prefix?: string; extra?: E } & Label<{ apiKey: string } & Extra<E>> = {}) {
+function apiKey<E extends Shape = Record<never, never>>(opts: { in?: 'header' | 'query'; name?: string; prefix?: string; extra?: E } & Label<{ apiKey: string } & Extra<E>> = {}) {
   type C = { apiKey: string } & Extra<E>;
   const credentials = z.object({ apiKey: nonEmpty(), ...(opts.extra ?? ({} as E)) }) as unknown as z.ZodType<C>;
   const name = opts.name ?? (opts.in === 'query' ? 'api_key' : 'X-Api-Key');
@@ -37,7 +37,7 @@ function apiKey<E extends Shape = {}>(opts: { in?: 'header' | 'query'; name?: st
  * `{ accessToken }` as `Authorization: Bearer`. With `optional: true` a connection may carry only
  * the extra fields (e.g. an Intercom connection that only receives webhooks); calls then fail fatally.
  */
-function bearer<E extends Shape = {}, O extends boolean = false>(opts: { extra?: E; optional?: O } & Label<BearerCreds<E, O>> = {}) {
+function bearer<E extends Shape = Record<never, never>, O extends boolean = false>(opts: { extra?: E; optional?: O } & Label<BearerCreds<E, O>> = {}) {
   const token = opts.optional ? nonEmpty().optional() : nonEmpty();
   const credentials = z.object({ accessToken: token, ...(opts.extra ?? ({} as E)) }) as unknown as z.ZodType<BearerCreds<E, O>>;
   const def: AuthDefinition<BearerCreds<E, O>> = {
@@ -55,7 +55,7 @@ function bearer<E extends Shape = {}, O extends boolean = false>(opts: { extra?:
 type BearerCreds<E extends Shape, O extends boolean> = (O extends true ? { accessToken?: string } : { accessToken: string }) & Extra<E>;
 
 /** `{ username, password }` as HTTP Basic (Jira: email + API token). */
-function basic<E extends Shape = {}>(opts: { extra?: E } & Label<{ username: string; password: string } & Extra<E>> = {}) {
+function basic<E extends Shape = Record<never, never>>(opts: { extra?: E } & Label<{ username: string; password: string } & Extra<E>> = {}) {
   type C = { username: string; password: string } & Extra<E>;
   const credentials = z.object({ username: nonEmpty(), password: nonEmpty(), ...(opts.extra ?? ({} as E)) }) as unknown as z.ZodType<C>;
   const def: AuthDefinition<C> = {
@@ -82,7 +82,7 @@ export const oauth2CredentialsShape = {
 export type OAuth2Credentials = z.output<z.ZodObject<typeof oauth2CredentialsShape>>;
 
 /** Access token + optional refresh token; refreshed when expired or on 401, single-flight per connection (see oauth2.ts). */
-function oauth2<E extends Shape = {}>(settings: OAuth2Settings & { extra?: E } & Label<OAuth2Credentials & Extra<E>>) {
+function oauth2<E extends Shape = Record<never, never>>(settings: OAuth2Settings & { extra?: E } & Label<OAuth2Credentials & Extra<E>>) {
   type C = OAuth2Credentials & Extra<E>;
   const credentials = z.object({ ...oauth2CredentialsShape, ...(settings.extra ?? ({} as E)) }) as unknown as z.ZodType<C>;
   const def: AuthDefinition<C> = {
@@ -131,7 +131,7 @@ function oauth2ClientCredentials<E extends Shape = {}>(
 
 /** Anything else: the connector supplies the schema and how to apply it. */
 function custom<S extends z.ZodType>(opts: { credentials: S; apply(c: z.output<S>, req: OutgoingRequest): void } & Label<z.output<S>>) {
-  const def: AuthDefinition<z.output<S>> = { kind: 'custom', credentials: opts.credentials as unknown as z.ZodType<z.output<S>>, apply: opts.apply, accountLabel: opts.accountLabel };
+  const def: AuthDefinition<z.output<S>> = { kind: 'custom', credentials: opts.credentials as unknown as z.ZodType<z.output<S>>, apply: (c, req) => opts.apply(c, req), accountLabel: opts.accountLabel };
   return def;
 }
 

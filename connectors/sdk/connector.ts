@@ -22,12 +22,12 @@ function build<C>(def: ConnectorDefinition<C>): ConnectorBuilder<C> {
     action(action) {
       if (!keyPattern.test(action.key)) throw new Error(`connector ${def.id}: action key "${action.key}" must be camelCase`);
       if (def.actions[action.key]) throw new Error(`connector ${def.id}: duplicate action ${action.key}`);
-      return build({ ...def, actions: { ...def.actions, [action.key]: action as unknown as ActionDefinition<z.ZodType, z.ZodType, C> } });
+      return build({ ...def, actions: { ...def.actions, [action.key]: action } });
     },
     pollingTrigger(trigger) {
       if (!keyPattern.test(trigger.key)) throw new Error(`connector ${def.id}: trigger key "${trigger.key}" must be camelCase`);
       if (def.pollingTriggers[trigger.key]) throw new Error(`connector ${def.id}: duplicate polling trigger ${trigger.key}`);
-      return build({ ...def, pollingTriggers: { ...def.pollingTriggers, [trigger.key]: trigger as unknown as PollingTriggerDefinition<z.ZodType, z.ZodType, C> } });
+      return build({ ...def, pollingTriggers: { ...def.pollingTriggers, [trigger.key]: trigger } });
     },
     webhookSource(source) {
       if (def.webhookSource) throw new Error(`connector ${def.id}: webhook source already defined`);

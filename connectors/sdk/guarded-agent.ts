@@ -30,12 +30,12 @@ const privateName = /(^|\.)(localhost|local|internal|home\.arpa)\.?$/i;
 export function guardedLookup(policy: EgressPolicy) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback): void => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err && privateName.test(hostname)) return callback(new BlockedDestinationError(hostname, 'a special-use private name') as unknown as NodeJS.ErrnoException, []);
+      if (err && privateName.test(hostname)) return callback(new BlockedDestinationError(hostname, 'a special-use private name'), []);
       if (err) return callback(err, []);
-      const list = addresses as dns.LookupAddress[];
+      const list = addresses;
       for (const a of list) {
         const why = policy.check(a.address);
-        if (why) return callback(new BlockedDestinationError(hostname, `resolves to ${why}`) as unknown as NodeJS.ErrnoException, []);
+        if (why) return callback(new BlockedDestinationError(hostname, `resolves to ${why}`), []);
       }
       if (list.length === 0) return callback(Object.assign(new Error(`${hostname} has no addresses`), { code: 'ENOTFOUND' }), []);
       if (options.all) return callback(null, list);
@@ -75,7 +75,7 @@ export interface GuardedAgentOptions {
 /** A keep-alive undici Agent whose every connection goes through the egress policy. */
 export function guardedAgent(opts: GuardedAgentOptions): Agent {
   const policy = egressPolicy(opts.egressAllow);
-  const base = buildConnector({ timeout: opts.connectTimeoutMs ?? 10_000, lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
+  const base = buildConnector({ timeout: opts.connectTimeoutMs ?? 10_000, lookup: guardedLookup(policy) });
   const connect: buildConnector.connector = (options, callback) => {
     const host = options.hostname.replace(/^\[|\]$/g, '');
     // IP literals never reach `lookup`, so they are checked here.

@@ -164,7 +164,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         let res: Dispatcher.ResponseData;
         try {
           res = await undiciRequest(current, {
-            method: currentMethod as Dispatcher.HttpMethod,
+            method: currentMethod,
             headers: currentHeaders,
             body: currentBody,
             dispatcher,
@@ -216,15 +216,15 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         }
         if (res.statusCode < 200 || res.statusCode >= 300) {
           if (req.allowErrorStatus) return response;
-          throw classifyResponse(response as HttpResponse, opts.vendor, Date.now(), applied);
+          throw classifyResponse(response, opts.vendor, Date.now(), applied);
         }
-        const quirk = opts.vendor.inspect?.(response as HttpResponse);
+        const quirk = opts.vendor.inspect?.(response);
         if (quirk) {
           throw new ConnectorError(quirk.kind, `${opts.vendor.vendor}: ${withoutSecrets(quirk.message, applied)}`, {
             status: res.statusCode,
             code: quirk.code,
             field: quirk.field,
-            retryAfterMs: quirk.kind === 'rate_limited' ? rateLimitWaitMs(response as HttpResponse, opts.vendor, Date.now()) : undefined,
+            retryAfterMs: quirk.kind === 'rate_limited' ? rateLimitWaitMs(response, opts.vendor, Date.now()) : undefined,
           });
         }
         return response;

@@ -63,13 +63,13 @@ export function createEngineEvents(logger?: Pick<Logger, 'info' | 'error'>): Eng
     async publish(topic, data, now = new Date(), opts = {}) {
       const event = { id: opts.id ?? `evt_${randomUUID()}`, topic, occurredAt: now.toISOString(), data };
       logger?.info({ event: { id: event.id, topic } }, `engine event ${topic}`);
-      let failed: unknown;
+      let failed: Error | undefined;
       await Promise.all(
         [...handlers].map(async (handler) => {
           try {
             await handler(event);
           } catch (err) {
-            failed = err;
+            failed = err instanceof Error ? err : new Error(String(err));
             logger?.error({ err, event: { id: event.id, topic } }, 'engine event subscriber failed');
           }
         }),

@@ -69,7 +69,7 @@ interface KeyedRetryMemo {
 async function keyedRetryAnswer(client: Client, workflowId: string, runId: string, requestDigest: string): Promise<RetryRunResult | undefined> {
   let memo: Partial<KeyedRetryMemo> | undefined;
   try {
-    memo = (await client.workflow.getHandle(workflowId).describe()).memo as Partial<KeyedRetryMemo> | undefined;
+    memo = (await client.workflow.getHandle(workflowId).describe()).memo;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;

@@ -20,7 +20,7 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, timeoutMs =
       }),
     );
     const ready = results.every(([, r]) => r.ready);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries<{ ready: boolean; error?: string }>(results) });
   });
   return router;
 }

@@ -327,7 +327,7 @@ class Compiler {
     if (typeof raw.id !== 'string' || scope.visible.has(raw.id)) return;
     scope.visible.set(raw.id, { id: raw.id, kind, conditional, ...this.outputOf(raw, kind) });
     if (kind === 'branch') {
-      const nested = [...(Array.isArray(raw.branch) ? raw.branch.flatMap((c) => (isObject(c) && Array.isArray(c.steps) ? c.steps : [])) : []), ...(Array.isArray(raw.else) ? raw.else : [])];
+      const nested: unknown[] = [...(Array.isArray(raw.branch) ? (raw.branch as unknown[]).flatMap((c) => (isObject(c) && Array.isArray(c.steps) ? (c.steps as unknown[]) : [])) : []), ...(Array.isArray(raw.else) ? (raw.else as unknown[]) : [])];
       for (const s of nested) {
         if (!isObject(s)) continue;
         const k = stepKinds.find((x) => s[x] !== undefined);

@@ -147,7 +147,7 @@ export function checkLogic(logic: unknown, path: PathSegment[], scope: RefScope,
     return report(path, { message: `unknown json-logic operator "${op}"`, suggestion: didYouMean(op, allowedOperators, (c) => `"${c}"`) });
   }
   if (op === 'var') {
-    const varPath = Array.isArray(args) ? args[0] : args;
+    const varPath: unknown = Array.isArray(args) ? (args as unknown[])[0] : args;
     if (typeof varPath === 'string' || typeof varPath === 'number') {
       const text = String(varPath);
       if (isForbiddenPath(text)) {

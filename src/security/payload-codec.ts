@@ -70,7 +70,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       decipher.setAAD(AAD);
       decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
       const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-      return temporal.api.common.v1.Payload.decode(plain) as Payload;
+      return temporal.api.common.v1.Payload.decode(plain);
     });
   }
 }

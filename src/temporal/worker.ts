@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { TemporalTarget } from './connection';
 import { bundleWorkflowsInThread } from './workflow-bundle-thread';
 

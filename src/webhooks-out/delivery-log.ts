@@ -218,8 +218,8 @@ export class DeliveryLog {
       .selectFrom('webhook_messages as m')
       .select('m.id')
       .where('m.created_at', '<', before.toISOString())
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('webhook_deliveries as d').select('d.message_id').whereRef('d.message_id', '=', 'm.id').where('d.status', '=', 'pending'))),
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('webhook_deliveries as d').select('d.message_id').whereRef('d.message_id', '=', 'm.id').where('d.status', '=', 'pending'))),
       )
       .limit(limit)
       .execute();

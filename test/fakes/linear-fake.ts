@@ -136,7 +136,7 @@ export class LinearFake extends FakeServer {
     if (unknownLabel) return this.userError('issueCreate', 'Entity not found: IssueLabel', `Could not find referenced IssueLabel ${unknownLabel}.`);
     const number = Math.max(0, ...this.issues.filter((x) => x.teamId === i.teamId).map((x) => x.number)) + 1;
     const issue: LinearIssueRecord = {
-      id: (i.id as string | undefined) ?? randomUUID(),
+      id: (i.id) ?? randomUUID(),
       identifier: `${key}-${number}`,
       url: `https://linear.app/acme/issue/${key}-${number}`,
       number,

@@ -146,7 +146,7 @@ describe('CLI: recipes and runs over the API of a running engine', () => {
     expect(shown).toMatchObject({ runId, status: 'waiting', steps: [{ id: 'approval', status: 'waiting' }] });
     expect(await cli('runs', 'approve', runId, '--by', 'cli-user')).toEqual([`${runId}: approved`]);
     await engine.client.workflow.getHandle(runId).result();
-    expect((await cli('runs', 'show', runId)).slice(2)).toEqual(['  approval: succeeded', expect.stringMatching(/^    output: \{"approved":true,"by":"cli-user"/)]);
+    expect((await cli('runs', 'show', runId)).slice(2)).toEqual(['  approval: succeeded', expect.stringMatching(/^ {4}output: \{"approved":true,"by":"cli-user"/)]);
     await waitFor(async () => (await cli('runs', 'export', '--format', 'csv', '--recipe', id, '--status', 'succeeded'))[0]?.split('\n').length === 2, 'the closed run in the export');
     const [csv] = await cli('runs', 'export', '--format', 'csv', '--recipe', id);
     expect(csv!.split('\n')[1]!.startsWith(`${runId},${id},`)).toBe(true);

@@ -159,12 +159,12 @@ describe('retry a failed run', () => {
     // A new key is a new retry — also when its first two requests race each other to the start.
     const otherKey = { 'Idempotency-Key': `retry-${randomBytes(8).toString('hex')}` };
     const [other, twin] = await Promise.all([retry(failedId, { from: 'failed' }, otherKey), retry(failedId, { from: 'failed' }, otherKey)]);
-    expect([other!.status, twin!.status]).toEqual([202, 202]);
-    expect(other!.body.runId).toBe(keyedRetryId(failedId, otherKey['Idempotency-Key']));
-    expect(other!.body.runId).not.toBe(first.body.runId);
-    expect(twin!.body).toEqual(other!.body);
-    expect([other!, twin!].filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
-    await client.workflow.getHandle(other!.body.runId).result();
+    expect([other.status, twin.status]).toEqual([202, 202]);
+    expect(other.body.runId).toBe(keyedRetryId(failedId, otherKey['Idempotency-Key']));
+    expect(other.body.runId).not.toBe(first.body.runId);
+    expect(twin.body).toEqual(other.body);
+    expect([other, twin].filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+    await client.workflow.getHandle(other.body.runId).result();
     expect(slackCalls()).toBe(before + 2);
 
     const malformed = await retry(failedId, { from: 'failed' }, { 'Idempotency-Key': 'x'.repeat(256) });

@@ -36,7 +36,7 @@ function payloadsIn(node: unknown, out: { metadata: Record<string, string> }[] =
   if (Array.isArray(node)) node.forEach((n) => payloadsIn(n, out));
   else if (node && typeof node === 'object') {
     const o = node as Record<string, unknown>;
-    if (o.metadata && typeof o.metadata === 'object' && 'encoding' in (o.metadata as object)) out.push(o as { metadata: Record<string, string> });
+    if (o.metadata && typeof o.metadata === 'object' && 'encoding' in (o.metadata)) out.push(o as { metadata: Record<string, string> });
     else Object.values(o).forEach((v) => payloadsIn(v, out));
   }
   return out;

@@ -147,7 +147,7 @@ describe('large inbound payloads by reference', () => {
       headers,
       body: new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode(body)), c.close()) }),
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(chunked.status).toBe(413);
     expect(((await chunked.json()) as { error: { code: string } }).error.code).toBe('payload_too_large');
     expect(sink.requests.filter((r) => r.url === '/event')).toHaveLength(1);

@@ -42,8 +42,8 @@ async function startWorker(taskQueue: string): Promise<{ child: ChildProcess; ex
   children.push(child);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let output = '';
-  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
   await waitFor(async () => output.includes('WORKER READY') || child.exitCode !== null, 'the worker process to start', 90_000);
   if (!output.includes('WORKER READY')) throw new Error(`worker exited: ${output}`);
   return { child, exited };

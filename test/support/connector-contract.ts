@@ -21,7 +21,7 @@ interface CaseBase<F extends FakeServer> {
   /** The vendor behaviour, as the test's name shows it ("ok:false token_revoked in a 200"). */
   how: string;
   /** Programs the fake (or replaces the connection) so the call fails this way; each kind has a default. */
-  arrange?(ctx: ContractContext<F>): void;
+  arrange?: (ctx: ContractContext<F>) => void;
   /** The call that fails; the action's `call` by default. */
   call?: ContractCall<F>;
 }
@@ -182,7 +182,7 @@ function describeAction<F extends FakeServer>(ctx: ContractContext<F>, type: str
         expect(once.nextRetryDelayMs).toBeUndefined();
       } else {
         expect(once.nextRetryDelayMs).toBeGreaterThanOrEqual(min);
-        expect(once.nextRetryDelayMs).toBeLessThanOrEqual(max!);
+        expect(once.nextRetryDelayMs).toBeLessThanOrEqual(max);
       }
 
       ctx.fake.reset();

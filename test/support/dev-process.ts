@@ -31,8 +31,8 @@ export function spawnDev(env: Record<string, string>): DevProcess {
       for (const l of listeners) l();
     };
   };
-  child.stdout!.on('data', reader());
-  child.stderr!.on('data', reader());
+  child.stdout.on('data', reader());
+  child.stderr.on('data', reader());
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createWebhookDeliveryActivities } from '../../activities/webhook-delivery';
@@ -25,7 +25,7 @@ export type Answer = { status: number; headers?: Record<string, string>; body?: 
 /** A local subscriber: records every request and answers what `respond` says. */
 export async function startReceiver(respond: (req: Received, index: number) => Answer = () => ({ status: 200 })) {
   const received: Received[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));

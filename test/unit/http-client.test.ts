@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MockAgent, request as undiciRequest } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../connectors/sdk/errors';
+import { type ConnectorError } from '../../connectors/sdk/errors';
 import { BlockedDestinationError, guardedAgent } from '../../connectors/sdk/guarded-agent';
 import { createHttpClient } from '../../connectors/sdk/http';
 

@@ -21,10 +21,14 @@ export function isForbiddenPath(path: string): boolean {
 
 /** `var` that refuses prototype paths and reads own properties only. */
 function safeVar(this: unknown, path?: unknown, fallback?: unknown): unknown {
+  return readOwnPath(this, path, fallback);
+}
+
+function readOwnPath(scope: unknown, path: unknown, fallback: unknown): unknown {
   const notFound = fallback === undefined ? null : fallback;
-  if (path === undefined || path === null || path === '') return this;
+  if (path === undefined || path === null || path === '') return scope;
   if (isForbiddenPath(String(path))) throw new Error(`var path "${String(path)}" is not allowed`);
-  let data: unknown = this;
+  let data = scope;
   for (const segment of String(path).split('.')) {
     if (data === null || data === undefined || typeof data !== 'object') return notFound;
     if (!Object.prototype.hasOwnProperty.call(data, segment)) return notFound;
@@ -36,7 +40,7 @@ function safeVar(this: unknown, path?: unknown, fallback?: unknown): unknown {
 
 // The operator table is module-global: configure it once, at import.
 jsonLogic.rm_operation('log');
-jsonLogic.add_operation('var', safeVar as (...args: unknown[]) => unknown);
+jsonLogic.add_operation('var', safeVar);
 
 /** Evaluates a checked json-logic expression against a scope. */
 export function evaluateLogic(logic: unknown, data: unknown): unknown {

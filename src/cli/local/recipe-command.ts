@@ -57,7 +57,7 @@ export function registerRecipeCommands(program: Command, deps: RecipeCommandDeps
     .action(async (paths: string[], opts: { prune?: boolean }) => {
       if (!deps.openStore) throw new Error('recipe apply needs a store');
       const store = await deps.openStore();
-      let removed: string[] = [];
+      let removed: string[];
       try {
         const before = (await store.recipes.list()).map((r) => r.id);
         process.exitCode = await applyCommand(paths, await deps.catalog(), store, { prune: opts.prune === true }, out, err);

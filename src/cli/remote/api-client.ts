@@ -35,7 +35,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`);
+      throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`, { cause: err });
     }
     const text = await res.text();
     if (!res.ok) {

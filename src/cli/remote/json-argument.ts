@@ -6,6 +6,6 @@ export function jsonArgument(value: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new Error(`${what}: not valid JSON (${(err as Error).message})`);
+    throw new Error(`${what}: not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }

@@ -100,7 +100,7 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: ${(err as Error).message}`);
+    throw new Error(`${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -118,6 +118,6 @@ async function withDiagnostics<T>(file: string, send: () => Promise<T>): Promise
     const diagnostics = err instanceof ApiError ? (err.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics : undefined;
     if (!diagnostics) throw err;
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
-    throw new Error([...diagnostics.map((d) => formatDiagnostic(file, d)), `${file}: ${errors} error${errors === 1 ? '' : 's'}`].join('\n'));
+    throw new Error([...diagnostics.map((d) => formatDiagnostic(file, d)), `${file}: ${errors} error${errors === 1 ? '' : 's'}`].join('\n'), { cause: err });
   }
 }

@@ -103,5 +103,5 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
     (result, _opts, id) => `recovery ${result.recoveryId} started; follow it with: switchyard webhooks recovery ${id} ${result.recoveryId}`,
   );
 
-  showCommand(webhooks.command('recovery <id> <recoveryId>').description('progress of a recovery'), ctx, (id, recoveryId) => path(id, `/recoveries/${encodeURIComponent(recoveryId!)}`));
+  showCommand(webhooks.command('recovery <id> <recoveryId>').description('progress of a recovery'), ctx, (id, recoveryId) => path(id, `/recoveries/${encodeURIComponent(recoveryId)}`));
 }

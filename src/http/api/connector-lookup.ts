@@ -23,11 +23,12 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
       return (async (): Promise<ConnectionTestResult> => {
         const parsed = connector.auth.credentials.safeParse(credentials);
         if (!parsed.success) return { ok: false, authLost: false, reason: `stored credentials do not match the ${connector.id} auth schema` };
+        const storedCredentials: unknown = parsed.data;
         const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
         const { http } = connectionHttp({
           connector,
           connectionId: connection.id,
-          credentials: parsed.data,
+          credentials: storedCredentials,
           baseUrl: connection.baseUrl,
           egressAllow: opts.egressAllow,
           signal,
@@ -36,7 +37,7 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
         try {
           await validate({
             connectionId: connection.id,
-            credentials: parsed.data,
+            credentials: storedCredentials,
             http,
             signal,
             idempotencyKey: `test/${connection.id}/${randomUUID()}`,

@@ -1,5 +1,5 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { ApiScope } from '../../security/api-tokens';
 import type { ApiToken } from '../../store/tokens';
 import { HttpError } from '../errors';
@@ -41,7 +41,7 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
 }
 
 export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(route: ApiRoute<B, Q>): ApiRoute {
-  return route as unknown as ApiRoute;
+  return route;
 }
 
 const jsonBodyWithin = (limit: number | string) => express.json({ limit, type: ['application/json', 'application/*+json'] });

@@ -122,7 +122,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
       query: runFiltersQuery,
       response: z.object({ runs: z.array(runRowSchema), nextCursor: z.string().nullable() }),
       handler: async ({ req }) => {
-        const filters = parseRunFilters(req.query as Record<string, unknown>);
+        const filters = parseRunFilters(req.query);
         return { status: 200, body: await listRunsPage(client, filters, filters.limit ?? 50, filters.cursor) };
       },
     }),
@@ -154,7 +154,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
         const executionStatus = description.status.name;
         const [state, timings] = await Promise.all([
           summaryOf(client, handle, executionStatus === 'RUNNING', deps.queryDeadlineMs ?? 10_000),
-          stepTimings(client, handle).catch(() => ({}) as Record<string, StepTiming>),
+          stepTimings(client, handle).catch((): Record<string, StepTiming> => ({})),
         ]);
         const row: RunRow = {
           runId: description.workflowId,

@@ -1,0 +1,193 @@
+// The layers, written down. Data flows one way:
+//
+//   src/http ─▶ src/engine ─▶ Temporal ─▶ workflows/ ─▶ activities/ ─▶ connectors/ ─▶ connectors/sdk (HTTP client)
+//
+// with host services underneath that anyone above them may use:
+//
+//   src/recipe (compiler), src/store, src/security, src/temporal, src/config, src/logging
+//
+// and two composition roots on top that wire everything together: src/runtime and src/cli.
+// `npm run lint` runs this; each rule says which folder may not import which, and why.
+
+/**
+ * Known violations, allowed ONLY while issue 11's moves are in flight; each names the bullet that
+ * removes it. This list must be empty when issue 11 closes.
+ */
+const dependency = (rule, from, to) => ({ type: 'dependency', from, to, rule: { severity: 'error', name: rule } });
+const cycle = (from, to, names) => ({
+  type: 'cycle',
+  from,
+  to,
+  cycle: names.map((name) => ({ name, dependencyTypes: [] })),
+  rule: { severity: 'error', name: 'no-circular' },
+});
+const knownViolations = [
+  // "Layers that hold": trigger-sync.ts moves to src/engine/.
+  dependency('compiler-has-no-io', 'src/recipe/trigger-sync.ts', 'node_modules/@temporalio/client/lib/index.js'),
+  dependency('compiler-has-no-io', 'src/recipe/trigger-sync.ts', 'src/engine/start-runs.ts'),
+  // "Layers that hold": src/config/config.ts must not import from src/temporal/.
+  dependency('config-is-a-leaf', 'src/config/config.ts', 'src/temporal/cli-resolver.ts'),
+  // "Layers that hold": connectors never import src/ (the compiler's catalog view moves out of connectors/).
+  dependency('connectors-below-the-engine', 'connectors/registry.ts', 'src/recipe/catalog.ts'),
+  // "Layers that hold" (src/webhooks-out moves): engine events and webhooks-out sources import each other.
+  dependency('host-services-below-the-engine', 'src/webhooks-out/sources.ts', 'src/engine/engine-events.ts'),
+  // "Layers that hold": the cycle between connectors/sdk/types.ts and connectors/sdk/signatures/*.
+  cycle('connectors/sdk/signatures/hub-signature.ts', 'connectors/sdk/types.ts', [
+    'connectors/sdk/types.ts',
+    'connectors/sdk/signatures/schemes.ts',
+    'connectors/sdk/signatures/hub-signature.ts',
+  ]),
+  cycle('connectors/sdk/signatures/schemes.ts', 'connectors/sdk/signatures/standard-webhooks.ts', [
+    'connectors/sdk/signatures/standard-webhooks.ts',
+    'connectors/sdk/types.ts',
+    'connectors/sdk/signatures/schemes.ts',
+  ]),
+  cycle('connectors/sdk/signatures/schemes.ts', 'connectors/sdk/types.ts', [
+    'connectors/sdk/types.ts',
+    'connectors/sdk/signatures/schemes.ts',
+  ]),
+];
+
+/** Folders of src/ that sit above `name` and must never be imported by it. */
+const above = (...folders) => `^src/(${folders.join('|')})/`;
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'An import cycle hides which module owns an idea; move the shared piece below both.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'workflows-sandbox',
+      severity: 'error',
+      comment:
+        'workflows/ is the deterministic sandbox: it imports only its own files, the SDK workflow package ' +
+        '(and the SDK common package it is built on), json-logic-js and liquidjs. No I/O, no host code.',
+      from: { path: '^workflows/' },
+      to: {
+        pathNot: [
+          '^workflows/',
+          '^node_modules/@temporalio/workflow/',
+          '^node_modules/@temporalio/common/lib/(?!internal-non-workflow)',
+          '^node_modules/json-logic-js/',
+          '^node_modules/liquidjs/',
+        ],
+      },
+    },
+    {
+      name: 'connectors-below-the-engine',
+      severity: 'error',
+      comment: 'connectors/ is the bottom layer: it never imports the engine (src/), activities/ or workflows/.',
+      from: { path: '^connectors/' },
+      to: { path: '^(src|activities|workflows|bench|test)/' },
+    },
+    {
+      name: 'connector-folders-only-through-registry',
+      severity: 'error',
+      comment:
+        'Outside connectors/, code reaches a connector only through connectors/registry.ts, connectors/catalog.ts ' +
+        'or connectors/sdk/ — never a vendor folder directly (the registry is the one list of connectors).',
+      from: { path: '^(src|activities|workflows)/' },
+      to: { path: '^connectors/(?!sdk/|registry\\.ts$|catalog\\.ts$)' },
+    },
+    {
+      name: 'activities-below-the-engine',
+      severity: 'error',
+      comment:
+        'activities/ run inside the worker: they resolve connections and call connectors, and never reach back ' +
+        'into the HTTP layer, the engine, or the composition roots.',
+      from: { path: '^activities/' },
+      to: { path: above('http', 'engine', 'runtime', 'cli') },
+    },
+    {
+      name: 'http-through-the-engine',
+      severity: 'error',
+      comment:
+        'src/http only verifies, parses, calls the engine and answers: it never imports activities/ ' +
+        'or the composition roots (src/runtime, src/cli).',
+      from: { path: '^src/http/' },
+      to: { path: ['^activities/', above('runtime', 'cli')] },
+    },
+    {
+      name: 'engine-below-http',
+      severity: 'error',
+      comment: 'src/engine is called by the HTTP layer and the runtime, never the other way round.',
+      from: { path: '^src/engine/' },
+      to: { path: ['^activities/', above('http', 'runtime', 'cli')] },
+    },
+    {
+      name: 'compiler-has-no-io',
+      severity: 'error',
+      comment:
+        'src/recipe is the compiler: pure functions from recipe JSON to plans. Temporal I/O and the store ' +
+        'belong to src/engine.',
+      from: { path: '^src/recipe/' },
+      to: {
+        path: [
+          '^activities/',
+          above('http', 'engine', 'runtime', 'cli', 'store', 'temporal', 'webhooks-out'),
+          '^node_modules/@temporalio/(client|worker)/',
+        ],
+      },
+    },
+    {
+      name: 'host-services-below-the-engine',
+      severity: 'error',
+      comment:
+        'src/store, src/security, src/temporal, src/metrics and src/webhooks-out are services the engine and the worker use; ' +
+        'they never import the layers that use them.',
+      from: { path: '^src/(store|security|temporal|metrics|webhooks-out)/' },
+      to: { path: ['^activities/', above('http', 'engine', 'runtime', 'cli')] },
+    },
+    {
+      name: 'config-is-a-leaf',
+      severity: 'error',
+      comment:
+        'src/config parses the environment once; everything imports it, so it imports no other layer ' +
+        '(only the duration grammar of the recipe language).',
+      from: { path: '^src/config/' },
+      to: {
+        path: ['^(activities|workflows|connectors)/', '^src/(?!config/|recipe/duration\\.ts$|logging\\.ts$)'],
+      },
+    },
+    {
+      name: 'composition-roots-on-top',
+      severity: 'error',
+      comment: 'src/runtime and src/cli wire the layers together; nothing below them imports them (only src/cli may use src/runtime).',
+      from: { path: '^(src|activities|workflows|connectors)/', pathNot: '^src/(cli|runtime)/' },
+      to: { path: above('runtime', 'cli') },
+    },
+    {
+      name: 'runtime-not-cli',
+      severity: 'error',
+      comment: 'src/runtime is started by the CLI, so it never imports the CLI.',
+      from: { path: '^src/runtime/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve is a broken build.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    knownViolations,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(data|\\.tools|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mts', '.cjs', '.mjs', '.json', '.d.ts'],
+    },
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};
