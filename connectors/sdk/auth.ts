@@ -112,7 +112,7 @@ export type ClientCredentials = z.output<z.ZodObject<typeof clientCredentialsSha
  * single-flight (oauth2.ts), and sends it as `Authorization: Bearer`; a 401 drops the cached token
  * and retries once with a new one.
  */
-function oauth2ClientCredentials<E extends Shape = {}>(
+function oauth2ClientCredentials<E extends Shape = Record<never, never>>(
   settings: ClientCredentialsSettings<ClientCredentials & Extra<E>> & { extra?: E } & Label<ClientCredentials & Extra<E>>,
 ) {
   type C = ClientCredentials & Extra<E>;

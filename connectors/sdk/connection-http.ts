@@ -37,11 +37,11 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
   let lastClientToken: string | undefined;
   const clientAuth = client
     ? {
-        async apply(req: OutgoingRequest) {
+        apply: async (req: OutgoingRequest) => {
           lastClientToken = await clientCredentialsToken(tokenKey, client, credentials as unknown as ClientCredentials, { egressAllow: opts.egressAllow, signal: opts.signal });
           req.headers.authorization = `Bearer ${lastClientToken}`;
         },
-        async onUnauthorized() {
+        onUnauthorized: async () => {
           if (lastClientToken) forgetClientCredentialsToken(tokenKey, client, credentials as unknown as ClientCredentials, lastClientToken);
           return true;
         },

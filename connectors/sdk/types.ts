@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { FailureKind } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
 import type { SignatureSchemeId } from './signatures/schemes';
+import type { VerifyResult, WebhookRequest } from './signatures/webhook-request';
+
+export type { VerifyResult, WebhookRequest } from './signatures/webhook-request';
 
 /** Intercom App Store categories, plus Marketing for the tools its table does not list (Mailchimp). */
 export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation', 'Marketing'] as const;
@@ -138,15 +141,6 @@ export interface InboundEvent {
   payload: unknown;
 }
 
-export interface WebhookRequest {
-  rawBody: Buffer;
-  headers: Record<string, string | string[] | undefined>;
-  /** Path segment after /hooks/<connection id>, e.g. the generic source's token. */
-  pathToken?: string;
-  /** Query parameters of the hook URL (a GET handshake carries its challenge there). */
-  query?: Readonly<Record<string, string>>;
-}
-
 /** What the ingress sends back, as is, for an endpoint-verification handshake. */
 export interface ChallengeAnswer {
   /** Default 200. */
@@ -174,9 +168,6 @@ export interface WebhookChallenge<C = unknown> {
    */
   post?(request: WebhookRequest, body: unknown, credentials: C): ChallengeAnswer | undefined;
 }
-
-/** A failure names the header (or path part) that was wrong, so the 401 body can point at it. */
-export type VerifyResult = { ok: true } | { ok: false; reason: string; header?: string };
 
 export interface WebhookSourceDefinition<C = unknown> {
   /**

@@ -12,7 +12,7 @@ interface ZoomDelivery {
 
 const asDelivery = (body: unknown): ZoomDelivery => {
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidDeliveryError('a Zoom event must be a JSON object');
-  return body as ZoomDelivery;
+  return body;
 };
 
 /**

@@ -26,10 +26,10 @@ export async function answerGetChallenge(deps: ChallengeDeps, req: Request, res:
   const connectionId = String(req.params.connection);
   const connection = await deps.store.connections.get(connectionId);
   if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
-  const get = deps.webhookSource(connection.connector)?.challenge?.get;
-  if (!get) throw new HttpError(405, 'method_not_allowed', `connection ${connectionId} (${connection.connector}) answers no GET handshake; deliveries are POSTed`, undefined, { Allow: 'POST' });
+  const challenge = deps.webhookSource(connection.connector)?.challenge;
+  if (!challenge?.get) throw new HttpError(405, 'method_not_allowed', `connection ${connectionId} (${connection.connector}) answers no GET handshake; deliveries are POSTed`, undefined, { Allow: 'POST' });
   const credentials = await deps.store.connections.credentials(connectionId);
-  const answer = get({ rawBody: Buffer.alloc(0), headers: req.headers, query: queryOf(req) }, credentials);
+  const answer = challenge.get({ rawBody: Buffer.alloc(0), headers: req.headers, query: queryOf(req) }, credentials);
   if (!answer) throw new HttpError(400, 'not_a_challenge', `a GET to ${connection.connector}'s hook must carry its handshake parameters`, { query: Object.keys(queryOf(req)) });
   sendChallengeAnswer(res, answer);
 }

@@ -107,7 +107,7 @@ export class GoogleDriveFake extends FakeServer implements GoogleTokenState {
     }
     const file: DriveFile = {
       id: randomBytes(16).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x'),
-      name: (metadata.name as string | undefined) ?? 'Untitled',
+      name: (metadata.name) ?? 'Untitled',
       mimeType: (metadata.mimeType as string | undefined) ?? media?.type ?? 'application/octet-stream',
       parents: parents as string[],
       content: media?.body,

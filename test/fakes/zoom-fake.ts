@@ -116,15 +116,15 @@ export class ZoomFake extends FakeServer {
     const uuid = randomBytes(16).toString('base64');
     const type = (b.type as number | undefined) ?? 2;
     const approvalType = (b.settings?.approval_type as number | undefined) ?? 2;
-    this.meetings.set(id, { id, uuid, topic: (b.topic as string | undefined) ?? 'Zoom meeting', type, approvalType, registrants: new Map() });
-    const password = (b.password as string | undefined) ?? randomBytes(3).toString('hex');
+    this.meetings.set(id, { id, uuid, topic: (b.topic) ?? 'Zoom meeting', type, approvalType, registrants: new Map() });
+    const password = (b.password) ?? randomBytes(3).toString('hex');
     return {
       status: 201,
       json: {
         id,
         uuid,
         host_id: 'KDcuGIm1QgePTO8WbOqwIQ',
-        topic: (b.topic as string | undefined) ?? 'Zoom meeting',
+        topic: (b.topic) ?? 'Zoom meeting',
         type,
         start_time: b.start_time ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
         duration: b.duration ?? 60,

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { VerifyResult, WebhookRequest } from '../types';
+import type { VerifyResult, WebhookRequest } from './webhook-request';
 import { constantTimeEqual, headerValue, hexBytes } from './constant-time';
 
 /** Zoom rejects nothing itself; we accept a request timestamp at most this far from now, either way. */
