@@ -22,7 +22,7 @@ export interface ConnectorSummary {
   webhookSchemes: { scheme: SignatureSchemeId; headers: string[]; description: string }[];
 }
 
-export function summarize(c: AnyConnector): ConnectorSummary {
+function summarize(c: AnyConnector): ConnectorSummary {
   return {
     id: c.id,
     name: c.name,
@@ -70,8 +70,6 @@ export function describeConnector(c: AnyConnector) {
       : null,
   };
 }
-
-export type ConnectorDescription = ReturnType<typeof describeConnector>;
 
 /** Search by name, id, category, description, action and trigger keys/titles (case-insensitive); filter by category. */
 export function searchConnectors(registry: ConnectorRegistry, opts: { category?: string; q?: string } = {}): ConnectorSummary[] {

@@ -1,4 +1,4 @@
-import type { ActionCatalog, CatalogAction, CatalogPollingTrigger, CatalogWebhookSource } from '../src/recipe/catalog';
+import { catalogFromList, type ActionCatalog, type CatalogAction, type CatalogPollingTrigger, type CatalogWebhookSource } from '../src/recipe/catalog';
 import { amplitude } from './amplitude';
 import { dropbox } from './dropbox';
 import { github } from './github';
@@ -41,15 +41,11 @@ export const registry: ConnectorRegistry = createRegistry([
 
 /** The recipe compiler's view of the registry. */
 export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
-  const actionTypes = reg.listConnectors().flatMap((c) => Object.keys(c.actions).map((k) => `${c.id}.${k}`));
-  const triggerTypes = reg.listConnectors().flatMap((c) => Object.keys(c.pollingTriggers).map((k) => `${c.id}.${k}`));
-  return {
-    getAction(type): CatalogAction | undefined {
-      const found = reg.getAction(type);
-      if (!found) return undefined;
-      const { connector, action } = found;
-      return {
-        connector: connector.id,
+  const connectors = reg.listConnectors();
+  const actions = connectors.flatMap((c) =>
+    Object.values(c.actions).map(
+      (action): CatalogAction => ({
+        connector: c.id,
         key: action.key,
         input: action.input,
         output: action.output,
@@ -57,24 +53,19 @@ export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
         idempotent: action.idempotent,
         timeout: action.timeout,
         retry: action.retry,
-        needsConnection: connectionRequirement(connector, action) === 'required',
-      };
-    },
-    actionTypes: () => [...actionTypes],
-    getPollingTrigger(type): CatalogPollingTrigger | undefined {
-      const found = reg.getPollingTrigger(type);
-      if (!found) return undefined;
-      return { connector: found.connector.id, key: found.trigger.key, input: found.trigger.input, output: found.trigger.output, sample: found.trigger.sample };
-    },
-    pollingTriggerTypes: () => [...triggerTypes],
-    getWebhookSource(connector): CatalogWebhookSource | undefined {
-      const source = reg.getConnector(connector)?.webhookSource;
-      if (!source) return undefined;
-      const aliases = Object.fromEntries(Object.keys(source.topicAliases ?? {}).map((alias) => [alias, canonicalTopic(connector, alias, reg)]));
-      return { connector, topics: source.topics, aliases, open: source.topicsOpen === true };
-    },
-    webhookConnectors: () => reg.listConnectors().filter((c) => c.webhookSource).map((c) => c.id),
-  };
+        needsConnection: connectionRequirement(c, action) === 'required',
+      }),
+    ),
+  );
+  const triggers = connectors.flatMap((c) =>
+    Object.values(c.pollingTriggers).map((t): CatalogPollingTrigger => ({ connector: c.id, key: t.key, input: t.input, output: t.output, sample: t.sample })),
+  );
+  const webhookSources = connectors.flatMap(({ id, webhookSource: source }): CatalogWebhookSource[] => {
+    if (!source) return [];
+    const aliases = Object.fromEntries(Object.keys(source.topicAliases ?? {}).map((alias) => [alias, canonicalTopic(id, alias, reg)]));
+    return [{ connector: id, topics: source.topics, aliases, open: source.topicsOpen === true }];
+  });
+  return catalogFromList(actions, triggers, webhookSources);
 }
 
 export const actionCatalog: ActionCatalog = catalogOf(registry);

@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 /** Paths that may carry secrets are censored wherever they appear in a log record. */
-export const redactedPaths = [
+const redactedPaths = [
   'credentials',
   '*.credentials',
   'secret',

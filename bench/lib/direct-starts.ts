@@ -8,7 +8,7 @@ import { repoRoot } from './processes';
 export const handwrittenWorkerEntry = path.join(repoRoot, 'bench/handwritten/worker.ts');
 
 /** The event the ingress would hand to the interpreter for notification `id`. */
-export function benchEvent(id: string): RunEvent {
+function benchEvent(id: string): RunEvent {
   const sentAt = Date.now();
   return { id, topic: benchTopic, source: intercomConnectionId, receivedAt: new Date(sentAt).toISOString(), payload: JSON.parse(notification(id, sentAt)) };
 }

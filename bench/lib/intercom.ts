@@ -17,13 +17,8 @@ export function notification(id: string, sentAt: number): string {
 }
 
 /** Intercom's scheme, as the tests sign: `X-Hub-Signature: sha1=<hex HMAC-SHA1 of the raw body>`. */
-export function sign(body: string, secret: string): string {
+function sign(body: string, secret: string): string {
   return `sha1=${createHmac('sha1', secret).update(body).digest('hex')}`;
-}
-
-export interface Ack {
-  status: number;
-  runIds: string[];
 }
 
 /** Sends signed notifications over a keep-alive pool; records which runs each 2xx acknowledged. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
-export interface MemoryFigures {
+interface MemoryFigures {
   /** Peak resident set (VmHWM) over the process's life, MB. */
   peakRssMb: number;
   /** Largest VmRSS sampled while the load ran, MB. */
@@ -102,7 +102,7 @@ function readStatusKb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number
 const ticksPerSecond = 100; // getconf CLK_TCK on Linux
 
 /** utime + stime from /proc/<pid>/stat (0 once the process is gone). */
-export function cpuSecondsOf(pid: number | undefined): number {
+function cpuSecondsOf(pid: number | undefined): number {
   if (!pid) return 0;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Arrival {
+interface Arrival {
   /** Path of the request (one per recipe step, e.g. /first). */
   path: string;
   /** The engine's Idempotency-Key header: `<workflow id>/<step id>`. */
@@ -78,6 +78,3 @@ export async function startBenchSink(latencyMs = 0): Promise<BenchSink> {
 }
 
 /** Keys seen more than once: each is an action the engine performed twice. */
-export function duplicatedKeys(sink: BenchSink): string[] {
-  return [...sink.seen].filter(([, n]) => n > 1).map(([k]) => k);
-}

@@ -10,7 +10,6 @@ export const intercomAuth = auth.bearer({
   optional: true,
   extra: { clientSecret: z.string().min(1).optional() },
 });
-export type IntercomCredentials = z.output<typeof intercomAuth.credentials>;
 
 export const defineAction = actionFor(intercomAuth);
 export const definePollingTrigger = pollingTriggerFor(intercomAuth);

@@ -7,6 +7,5 @@ export const jiraAuth = auth.basic({
   extra: { siteUrl: z.url({ protocol: /^https?$/ }) },
   accountLabel: (c) => `${c.username} @ ${new URL(c.siteUrl).host}`,
 });
-export type JiraCredentials = z.output<typeof jiraAuth.credentials>;
 export const defineAction = actionFor(jiraAuth);
 export const definePollingTrigger = pollingTriggerFor(jiraAuth);

@@ -69,7 +69,7 @@ function basic<E extends Shape = Record<never, never>>(opts: { extra?: E } & Lab
   return def;
 }
 
-export const oauth2CredentialsShape = {
+const oauth2CredentialsShape = {
   accessToken: nonEmpty(),
   refreshToken: nonEmpty().optional(),
   /** ISO time the access token expires. */

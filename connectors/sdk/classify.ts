@@ -4,7 +4,7 @@ import type { HttpResponse } from './http-types';
 import type { StatusRule, VendorProfile } from './types';
 
 /** The default status → kind table (DESIGN §5). Connectors put their own rules in front, or replace it. */
-export const defaultStatusRules: readonly StatusRule[] = [
+const defaultStatusRules: readonly StatusRule[] = [
   { status: 401, kind: 'auth_lost' },
   { status: [400, 422], kind: 'invalid_input' },
   { status: 429, kind: 'rate_limited' },
@@ -19,7 +19,7 @@ function statusMatches(rule: StatusRule['status'], status: number): boolean {
   return rule.includes(status);
 }
 
-export function kindForStatus(status: number, body: unknown, response: HttpResponse, vendor: VendorProfile): FailureKind {
+function kindForStatus(status: number, body: unknown, response: HttpResponse, vendor: VendorProfile): FailureKind {
   const rules = vendor.replaceDefaultRules ? (vendor.rules ?? []) : [...(vendor.rules ?? []), ...defaultStatusRules];
   for (const rule of rules) {
     if (statusMatches(rule.status, status) && (!rule.when || rule.when(body, response))) return rule.kind;
@@ -52,7 +52,7 @@ export function rateLimitWaitMs(response: HttpResponse, vendor: VendorProfile, n
 }
 
 /** Best-effort message from common error body shapes, when the vendor profile has none. */
-export function genericErrorDetails(body: unknown): { message?: string; field?: string; code?: string } {
+function genericErrorDetails(body: unknown): { message?: string; field?: string; code?: string } {
   if (typeof body === 'string') return { message: body.slice(0, 300) || undefined };
   if (!body || typeof body !== 'object') return {};
   const b = body as Record<string, unknown>;

@@ -18,7 +18,7 @@ export interface ConnectionHttpOptions<C> {
   saveCredentials?(credentials: C): Promise<void>;
 }
 
-export function resolveBaseUrl<C>(connector: ConnectorDefinition<C>, credentials: C, override?: string | null): string | null {
+function resolveBaseUrl<C>(connector: ConnectorDefinition<C>, credentials: C, override?: string | null): string | null {
   if (override) return override;
   if (typeof connector.baseUrl === 'function') return connector.baseUrl(credentials);
   return connector.baseUrl;

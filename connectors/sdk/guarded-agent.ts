@@ -27,7 +27,7 @@ const privateName = /(^|\.)(localhost|local|internal|home\.arpa)\.?$/i;
  * connection if ANY of them is blocked: the check happens at connect time, on the addresses
  * actually used, so DNS rebinding between a check and the connect is impossible.
  */
-export function guardedLookup(policy: EgressPolicy) {
+function guardedLookup(policy: EgressPolicy) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback): void => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err && privateName.test(hostname)) return callback(new BlockedDestinationError(hostname, 'a special-use private name'), []);

@@ -9,7 +9,7 @@ export type AnyConnector = ConnectorDefinition<any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyAction = ActionDefinition<ZodType, ZodType, any>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyPollingTrigger = PollingTriggerDefinition<ZodType, ZodType, any>;
+type AnyPollingTrigger = PollingTriggerDefinition<ZodType, ZodType, any>;
 
 export interface ConnectorRegistry {
   getConnector(id: string): AnyConnector | undefined;

@@ -17,7 +17,7 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export type AuthKind = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2' | 'oauth2ClientCredentials' | 'custom';
+type AuthKind = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2' | 'oauth2ClientCredentials' | 'custom';
 
 /** Where an outgoing request is being built; auth adds headers or query parameters to it. */
 export interface OutgoingRequest {
@@ -86,7 +86,7 @@ export interface ActionContext<Credentials = unknown> {
   lastHeartbeat?: unknown;
 }
 
-export interface RetryDefaults {
+interface RetryDefaults {
   maxAttempts?: number;
   initialInterval?: string;
   backoff?: number;

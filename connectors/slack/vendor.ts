@@ -2,7 +2,7 @@ import type { FailureKind } from '../sdk/errors';
 import type { VendorProfile } from '../sdk/types';
 
 /** Slack reports errors as `ok:false` inside HTTP 200: each code is classified here, as data. */
-export const slackErrorKinds: Readonly<Record<string, FailureKind>> = {
+const slackErrorKinds: Readonly<Record<string, FailureKind>> = {
   not_authed: 'auth_lost',
   invalid_auth: 'auth_lost',
   token_revoked: 'auth_lost',

@@ -11,5 +11,4 @@ export const teamsAuth = auth.custom({
   apply() {},
   accountLabel: (c) => new URL(c.webhookUrl).host,
 });
-export type TeamsCredentials = z.output<typeof teamsAuth.credentials>;
 export const defineAction = actionFor(teamsAuth);

@@ -3,7 +3,7 @@ import { auth } from '../sdk/auth';
 import { actionFor, webhookSourceFor } from '../sdk/connector';
 
 /** How inbound deliveries to a generic webhook connection are verified. */
-export const inboundSchemes = ['token', 'intercom', 'github', 'standard'] as const;
+const inboundSchemes = ['token', 'intercom', 'github', 'standard'] as const;
 export type InboundScheme = (typeof inboundSchemes)[number];
 
 /**

@@ -5,7 +5,7 @@ import { signatureSchemes, type SignatureSchemeId } from '../sdk/signatures/sche
 import type { InboundEvent, VerifyResult, WebhookRequest } from '../sdk/types';
 import { defineWebhookSource, type InboundScheme, type WebhookCredentials } from './auth';
 
-export const defaultInboundTopic = 'webhook.received';
+const defaultInboundTopic = 'webhook.received';
 
 /** The verifier behind each `scheme` a webhook connection may choose. */
 const verifierOf: Record<InboundScheme, SignatureSchemeId> = { token: 'path-token', intercom: 'hub-sha1', github: 'hub-sha256', standard: 'standard-webhooks' };

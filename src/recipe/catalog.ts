@@ -47,14 +47,21 @@ export interface ActionCatalog {
   webhookConnectors?(): string[];
 }
 
-/** A catalog over a plain list (tests, and the adapter from the connector registry). */
-export function catalogFromList(actions: CatalogAction[], triggers: CatalogPollingTrigger[] = []): ActionCatalog {
+/**
+ * A catalog over plain lists: the connector registry's adapter (connectors/registry.ts) and tests
+ * build theirs with it. Without `webhookSources` the catalog does not know them, and webhook
+ * trigger topics are not checked.
+ */
+export function catalogFromList(actions: CatalogAction[], triggers: CatalogPollingTrigger[] = [], webhookSources?: CatalogWebhookSource[]): ActionCatalog {
   const byType = new Map(actions.map((a) => [`${a.connector}.${a.key}`, a]));
   const triggerByType = new Map(triggers.map((t) => [`${t.connector}.${t.key}`, t]));
-  return {
+  const catalog: ActionCatalog = {
     getAction: (type) => byType.get(type),
     actionTypes: () => [...byType.keys()],
     getPollingTrigger: (type) => triggerByType.get(type),
     pollingTriggerTypes: () => [...triggerByType.keys()],
   };
+  if (!webhookSources) return catalog;
+  const sourceByConnector = new Map(webhookSources.map((s) => [s.connector, s]));
+  return { ...catalog, getWebhookSource: (connector) => sourceByConnector.get(connector), webhookConnectors: () => [...sourceByConnector.keys()] };
 }

@@ -22,7 +22,7 @@ export interface CompileContext {
 export type CompileResult = { ok: true; plan: Plan; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** Steps may nest (branch, forEach) this deep; deeper recipes are hard to read and to replay. */
-export const maxNestingDepth = 4;
+const maxNestingDepth = 4;
 
 const shallowSteps = stepSchemas(z.unknown());
 const shallowRecipe = recipeSchema(z.unknown(), z.unknown());

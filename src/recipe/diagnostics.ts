@@ -43,7 +43,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The closest candidate within a typo's reach, for "did you mean …?". */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+function closest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestScore = Infinity;
   for (const c of candidates) {

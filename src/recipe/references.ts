@@ -24,7 +24,7 @@ export interface StepLocation {
   forEach: string[];
 }
 
-export const runFields = ['id', 'recipeId', 'version', 'startedAt', 'eventId'] as const;
+const runFields = ['id', 'recipeId', 'version', 'startedAt', 'eventId'] as const;
 
 export const approvalOutput = z.object({ approved: z.boolean(), by: z.string().optional(), comment: z.string().optional(), at: z.string(), timedOut: z.boolean().optional() });
 export const branchOutput = z.object({ case: z.union([z.number(), z.literal('else'), z.null()]) });
@@ -61,7 +61,7 @@ export class RefScope {
 type Report = (d: Omit<Diagnostic, 'path' | 'severity'> & { severity?: Diagnostic['severity'] }) => void;
 
 /** Checks one root-anchored reference such as ['steps', 'ticket', 'key']. */
-export function checkReference(segments: readonly (string | number)[], scope: RefScope, report: Report): void {
+function checkReference(segments: readonly (string | number)[], scope: RefScope, report: Report): void {
   const [root, ...rest] = segments;
   if (root === undefined) return;
   const text = segments.join('.');

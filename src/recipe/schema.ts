@@ -8,7 +8,7 @@ import { durationPattern } from '../../workflows/duration';
  */
 
 export const recipeIdPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const stepIdPattern = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const stepIdPattern = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export const actionTypePattern = /^[a-z0-9][a-z0-9-]*\.[A-Za-z][A-Za-z0-9_]*$/;
 export const stepKinds = ['action', 'delay', 'branch', 'forEach', 'waitFor'] as const;
 export type StepKind = (typeof stepKinds)[number];
@@ -130,5 +130,3 @@ export function typeOf(value: unknown): string {
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${JSON.stringify(value)}`;
 }
-
-export type RetrySource = z.infer<typeof retry>;

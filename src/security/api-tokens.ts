@@ -15,7 +15,7 @@ export const apiScopes = [
 ] as const;
 export type ApiScope = (typeof apiScopes)[number];
 
-export const TOKEN_PREFIX = 'sy_';
+const TOKEN_PREFIX = 'sy_';
 /** How much of a token is kept for display ("sy_4fK9…"): enough to recognise, too little to guess. */
 const DISPLAY_CHARS = TOKEN_PREFIX.length + 6;
 

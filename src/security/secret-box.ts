@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 
 /** Sealed secret: AES-256-GCM, with the key id stored beside the ciphertext so keys can rotate. */
-export interface Sealed {
+interface Sealed {
   keyId: string;
   /** base64(iv ‖ tag ‖ ciphertext) */
   ciphertext: string;

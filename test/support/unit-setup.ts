@@ -1,3 +1,6 @@
+import type * as TemporalClient from '@temporalio/client';
+import type * as TemporalWorker from '@temporalio/worker';
+import type * as Pg from 'pg';
 import { vi } from 'vitest';
 
 // The unit project runs without the global setup: no Temporal server, no PostgreSQL database. A
@@ -9,20 +12,20 @@ const refuse = (what: string) => () => {
 };
 
 vi.mock('@temporalio/client', async (importOriginal) => {
-  const client = await importOriginal<typeof import('@temporalio/client')>();
+  const client = await importOriginal<typeof TemporalClient>();
   client.Connection.connect = refuse('a Temporal server');
   client.Connection.lazy = refuse('a Temporal server');
   return client;
 });
 
 vi.mock('@temporalio/worker', async (importOriginal) => {
-  const worker = await importOriginal<typeof import('@temporalio/worker')>();
+  const worker = await importOriginal<typeof TemporalWorker>();
   worker.NativeConnection.connect = refuse('a Temporal server');
   return worker;
 });
 
 vi.mock('pg', async (importOriginal) => {
-  const pg = await importOriginal<{ default: typeof import('pg') }>();
+  const pg = await importOriginal<{ default: typeof Pg }>();
   pg.default.Client.prototype.connect = refuse('PostgreSQL');
   pg.default.Pool.prototype.connect = refuse('PostgreSQL');
   return pg;

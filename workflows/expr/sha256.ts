@@ -23,7 +23,7 @@ function utf8(text: string): number[] {
   return out;
 }
 
-export function sha256Hex(text: string): string {
+function sha256Hex(text: string): string {
   const bytes = utf8(text);
   const bitLength = bytes.length * 8;
   bytes.push(0x80);

@@ -22,7 +22,7 @@ export function hasTemplate(value: string): boolean {
 }
 
 /** The expression inside a string that is exactly one `{{ … }}`, else undefined. */
-export function wholeTemplateExpression(value: string): string | undefined {
+function wholeTemplateExpression(value: string): string | undefined {
   const m = wholeExpression.exec(value.trim() === value ? value : '');
   if (!m || m[1] === undefined) return undefined;
   return m[1].includes('{{') || m[1].includes('}}') ? undefined : m[1];

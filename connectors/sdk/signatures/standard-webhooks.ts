@@ -3,7 +3,7 @@ import type { VerifyResult, WebhookRequest } from './webhook-request';
 import { constantTimeEqual, headerValue } from './constant-time';
 
 /** Standard Webhooks (v1, HMAC-SHA256): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> ...`. */
-export const standardWebhooksToleranceSeconds = 300;
+const standardWebhooksToleranceSeconds = 300;
 
 /** The prefix Standard Webhooks secrets are written with (we generate secrets with it). */
 export const standardWebhooksSecretPrefix = 'whsec_';
@@ -12,7 +12,7 @@ export const standardWebhooksSecretPrefix = 'whsec_';
  * The HMAC key of a secret, the same for inbound and outbound: base64 after an optional `whsec_`
  * prefix, exactly as the `standardwebhooks` package reads it.
  */
-export function standardWebhooksKey(secret: string): Buffer {
+function standardWebhooksKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith(standardWebhooksSecretPrefix) ? secret.slice(standardWebhooksSecretPrefix.length) : secret, 'base64');
 }
 

@@ -5,7 +5,7 @@ import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import { connectorCategories } from '../../../connectors/sdk/types';
 
 /** The text `switchyard connectors` prints (the same data as GET /api/v1/connectors). */
-export function formatConnectorList(registry: ConnectorRegistry, opts: { category?: string; q?: string } = {}): string {
+function formatConnectorList(registry: ConnectorRegistry, opts: { category?: string; q?: string } = {}): string {
   const list = searchConnectors(registry, opts);
   if (list.length === 0) return 'no connector matches';
   const lines: string[] = [];

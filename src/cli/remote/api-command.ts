@@ -4,7 +4,7 @@ import { apiClientFrom, type ApiClient, type ApiClientOptions } from './api-clie
 import { printObject, type Print } from './output';
 
 /** The options every remote command takes. */
-export type ApiOpts = ApiClientOptions & { json?: boolean };
+type ApiOpts = ApiClientOptions & { json?: boolean };
 
 /** Where remote commands get their client and print (injectable for tests). */
 export interface ApiCommandContext {
