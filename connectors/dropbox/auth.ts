@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { auth } from '../sdk/auth';
 import { actionFor, webhookSourceFor } from '../sdk/connector';
 
@@ -10,6 +9,5 @@ export const dropboxAuth = auth.oauth2({
   tokenUrl: 'https://api.dropboxapi.com/oauth2/token',
   scopes: ['files.content.write', 'sharing.write'],
 });
-export type DropboxCredentials = z.output<typeof dropboxAuth.credentials>;
 export const defineAction = actionFor(dropboxAuth);
 export const defineWebhookSource = webhookSourceFor(dropboxAuth);

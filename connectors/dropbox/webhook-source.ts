@@ -4,7 +4,7 @@ import { signatureSchemes } from '../sdk/signatures/schemes';
 import { defineWebhookSource } from './auth';
 
 /** Dropbox's only notification: some linked accounts have changes to list (`/files/list_folder/continue`). */
-export const dropboxTopics = ['list_folder'] as const;
+const dropboxTopics = ['list_folder'] as const;
 
 /**
  * Dropbox webhooks: a `GET ?challenge=<random>` when the URI is registered, echoed as text/plain

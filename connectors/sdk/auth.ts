@@ -97,7 +97,7 @@ function oauth2<E extends Shape = Record<never, never>>(settings: OAuth2Settings
   return def;
 }
 
-export const clientCredentialsShape = {
+const clientCredentialsShape = {
   clientId: nonEmpty(),
   clientSecret: nonEmpty(),
   /** Overrides the connector's token URL (self-hosted vendors, test fakes). */

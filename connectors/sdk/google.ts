@@ -25,7 +25,7 @@ interface GoogleError {
 
 const errorOf = (body: unknown) => (body && typeof body === 'object' ? (body as GoogleError).error : undefined);
 
-export function googleReasonIs(body: unknown, ...reasons: string[]): boolean {
+function googleReasonIs(body: unknown, ...reasons: string[]): boolean {
   const e = errorOf(body);
   if (!e) return false;
   return [...(e.details ?? []), ...(e.errors ?? [])].some((d) => !!d.reason && reasons.includes(d.reason));

@@ -155,7 +155,7 @@ export interface ChallengeAnswer {
  * Endpoint-verification handshakes some senders make before (and while) delivering events. They
  * are answered synchronously by the ingress and never become events.
  */
-export interface WebhookChallenge<C = unknown> {
+interface WebhookChallenge<C = unknown> {
   /**
    * A `GET` to the hook URL (Dropbox's `?challenge=<random>`). Unsigned by nature, so the answer
    * must not depend on a secret. Returns undefined when the GET is not a handshake (the ingress answers 400).

@@ -16,6 +16,5 @@ export const zoomAuth = auth.oauth2ClientCredentials({
   extra: { accountId: z.string().min(1), webhookSecretToken: z.string().min(1).optional() },
   accountLabel: (c) => `Zoom account ${c.accountId}`,
 });
-export type ZoomCredentials = z.output<typeof zoomAuth.credentials>;
 export const defineAction = actionFor(zoomAuth);
 export const defineWebhookSource = webhookSourceFor(zoomAuth);

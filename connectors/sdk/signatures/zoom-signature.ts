@@ -3,7 +3,7 @@ import type { VerifyResult, WebhookRequest } from './webhook-request';
 import { constantTimeEqual, headerValue, hexBytes } from './constant-time';
 
 /** Zoom rejects nothing itself; we accept a request timestamp at most this far from now, either way. */
-export const zoomToleranceSeconds = 300;
+const zoomToleranceSeconds = 300;
 
 /** Zoom's `x-zm-signature`: `v0=` + hex HMAC-SHA256 of `v0:{x-zm-request-timestamp}:{raw body}`, keyed with the app's secret token. */
 export function signZoom(secretToken: string, timestamp: string | number, rawBody: Buffer | string): string {
