@@ -66,12 +66,13 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
     codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config))), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
     routeGroups: opts.routeGroups,
+    publicUrl: config.PUBLIC_URL,
   });
   return { ...api, tokens };
 }
 
 /** Open runs that use the connection and report `waiting` (visibility is eventually consistent). */
-export async function waitingRuns(client: Client, connectionId: string): Promise<number> {
+async function waitingRuns(client: Client, connectionId: string): Promise<number> {
   const query = runsQuery({ status: 'waiting', connectionId });
   const { count } = await client.workflow.count(query);
   return count;
