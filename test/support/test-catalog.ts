@@ -87,4 +87,7 @@ export const testConnections = new Map([
   ['jira-main', 'jira'],
   ['mailchimp-main', 'mailchimp'],
   ['sheets-main', 'google-sheets'],
+  ['linear-main', 'linear'],
+  ['github-main', 'github'],
+  ['notion-main', 'notion'],
 ]);

@@ -19,7 +19,10 @@ const files = expandRecipePaths([recipesDir]);
 describe('example recipes', () => {
   it('ship the five automations of the issue', () => {
     expect(files.map((f) => path.basename(f))).toEqual([
+      'bug-to-linear.json',
+      'closed-conversation-to-notion.json',
       'closed-conversation-to-sheets.json',
+      'github-closed-to-intercom.json',
       'new-conversation-to-slack.json',
       'new-user-to-mailchimp.json',
       'urgent-to-jira.json',
@@ -47,7 +50,9 @@ describe('example recipes', () => {
       if (!loaded.result.ok) throw new Error('not compiled');
       const plan = loaded.result.plan;
       const payload: unknown = JSON.parse(readFileSync(path.join(recipesDir, 'fixtures', `${name}.event.json`), 'utf8'));
-      expect(payload).toMatchObject({ type: 'notification_event', data: { type: 'notification_event_data' } });
+      if (plan.trigger.type === 'webhook' && testConnections.get(plan.trigger.connection) === 'intercom') {
+        expect(payload).toMatchObject({ type: 'notification_event', data: { type: 'notification_event_data' } });
+      }
       const event = eventFromFixture(plan, payload);
       expect(planMatchesEvent(plan, event)).toBe(true);
       const result = await dryRun(plan, event, { catalog: actionCatalog });
@@ -86,14 +91,14 @@ describe('recipe CLI functions', () => {
     const out: string[] = [];
     const err: string[] = [];
     const bad = path.resolve(__dirname, '../fixtures/bad-recipe.json');
-    const code = await checkCommand([recipesDir, bad], testCatalog, (l) => out.push(l), (l) => err.push(l));
+    const code = await checkCommand([recipesDir, bad], actionCatalog, (l) => out.push(l), (l) => err.push(l));
     expect(code).toBe(1);
     expect(err).toEqual([
       `${bad}:steps[0].action: unknown action "jira.createIsue" (did you mean "jira.createIssue"?)`,
       `${bad}:steps[1].input.text: unknown reference steps.tiket (did you mean steps.ticket?)`,
     ]);
-    expect(out).toEqual(['6 recipes checked: 2 errors, 0 warnings']);
-    expect(await checkCommand([recipesDir], testCatalog, () => undefined, () => undefined)).toBe(0);
+    expect(out).toEqual([`${files.length + 1} recipes checked: 2 errors, 0 warnings`]);
+    expect(await checkCommand([recipesDir], actionCatalog, () => undefined, () => undefined)).toBe(0);
   });
 
   it('apply prints + added, ~ changed (v1 → v2), = unchanged, - removed', async () => {
@@ -114,12 +119,15 @@ describe('recipe CLI functions', () => {
     };
     stored.set('old-recipe', { version: 3, hash: 'x' });
     stored.set('urgent-to-jira', { version: 1, hash: 'stale' });
-    stored.set('new-user-to-mailchimp', { version: 2, hash: (loadRecipes([path.join(recipesDir, 'new-user-to-mailchimp.json')], testCatalog)[0]!.result as { plan: Plan }).plan.version });
+    stored.set('new-user-to-mailchimp', { version: 2, hash: (loadRecipes([path.join(recipesDir, 'new-user-to-mailchimp.json')], actionCatalog)[0]!.result as { plan: Plan }).plan.version });
     const out: string[] = [];
-    const code = await applyCommand([recipesDir], testCatalog, { recipes, connections: testConnections }, { prune: true }, (l) => out.push(l), () => undefined);
+    const code = await applyCommand([recipesDir], actionCatalog, { recipes, connections: testConnections }, { prune: true }, (l) => out.push(l), () => undefined);
     expect(code).toBe(0);
     expect(out).toEqual([
+      '+ bug-to-linear added (v1)',
+      '+ closed-conversation-to-notion added (v1)',
       '+ closed-conversation-to-sheets added (v1)',
+      '+ github-closed-to-intercom added (v1)',
       '+ new-conversation-to-slack added (v1)',
       '= new-user-to-mailchimp unchanged (v2)',
       '~ urgent-to-jira changed (v1 → v2)',
@@ -132,7 +140,7 @@ describe('recipe CLI functions', () => {
     const applied: string[] = [];
     const recipes = { apply: async (_s: unknown, p: Plan) => (applied.push(p.recipeId), { change: 'added' as const, version: 1 }), list: async () => [], remove: async () => true };
     const err: string[] = [];
-    const code = await applyCommand([recipesDir], testCatalog, { recipes, connections: new Map([['slack-main', 'slack']]) }, { prune: false }, () => undefined, (l) => err.push(l));
+    const code = await applyCommand([recipesDir], actionCatalog, { recipes, connections: new Map([['slack-main', 'slack']]) }, { prune: false }, () => undefined, (l) => err.push(l));
     expect(code).toBe(1);
     expect(applied).toEqual([]);
     expect(err).toContain(`${path.join(recipesDir, 'urgent-to-jira.json')}:steps[0].connection: unknown connection "jira-main"`);
