@@ -90,4 +90,7 @@ export const testConnections = new Map([
   ['linear-main', 'linear'],
   ['github-main', 'github'],
   ['notion-main', 'notion'],
+  ['amplitude-main', 'amplitude'],
+  ['mixpanel-main', 'mixpanel'],
+  ['ga4-main', 'google-analytics'],
 ]);
