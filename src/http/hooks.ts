@@ -8,7 +8,7 @@ import type { PlanCache } from '../engine/plan-cache';
 import { planMatchesEvent } from '../recipe/match';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
-import { HttpError } from './errors';
+import { HttpError, runStartHttpError } from './errors';
 import { inboundDeliveries, runsStarted } from './metrics';
 import { rawBodyWithin } from './raw-body';
 
@@ -83,7 +83,7 @@ export function hookRoutes(deps: HooksDeps): Router {
         runs.push(...(await startEventRuns(starts, event, hash, matching, now)));
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message, connection: connectionId }, 'could not start runs; asking the sender to retry');
-        throw new HttpError(503, 'temporal_unavailable', 'the run could not be durably accepted; retry later', undefined, { 'Retry-After': '5' });
+        throw runStartHttpError(err, 'the run could not be durably accepted; retry later');
       }
       await deps.store.deliveries.remember(connectionId, hash, now);
     }

@@ -7,7 +7,7 @@ import { eventHash, type StartOutcome } from '../../engine/start-runs';
 import type { Logger } from '../../logging';
 import { planMatchesEvent } from '../../recipe/match';
 import type { DeliveryDedupe } from '../../store/delivery-dedupe';
-import { HttpError } from '../errors';
+import { runStartHttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
 
 /** Events posted to the API have this source (what `event` triggers match on). */
@@ -65,7 +65,7 @@ export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
           runs = await startEventRuns(deps, event, hash, matching, now);
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, topic: body.topic }, 'could not start runs for a posted event');
-          throw new HttpError(503, 'temporal_unavailable', 'the event could not be durably accepted; retry later with the same id', undefined, { 'Retry-After': '5' });
+          throw runStartHttpError(err, 'the event could not be durably accepted; retry later with the same id');
         }
         await deps.deliveries.remember(API_EVENT_SOURCE, hash, now);
         if (matching.length === 0) return { status: 200, body: { eventId, matched: 0 } };
