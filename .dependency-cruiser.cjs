@@ -14,33 +14,11 @@
  * removes it. This list must be empty when issue 11 closes.
  */
 const dependency = (rule, from, to) => ({ type: 'dependency', from, to, rule: { severity: 'error', name: rule } });
-const cycle = (from, to, names) => ({
-  type: 'cycle',
-  from,
-  to,
-  cycle: names.map((name) => ({ name, dependencyTypes: [] })),
-  rule: { severity: 'error', name: 'no-circular' },
-});
 const knownViolations = [
   // "Layers that hold": connectors never import src/ (the compiler's catalog view moves out of connectors/).
   dependency('connectors-below-the-engine', 'connectors/registry.ts', 'src/recipe/catalog.ts'),
   // "Layers that hold" (src/webhooks-out moves): engine events and webhooks-out sources import each other.
   dependency('host-services-below-the-engine', 'src/webhooks-out/sources.ts', 'src/engine/engine-events.ts'),
-  // "Layers that hold": the cycle between connectors/sdk/types.ts and connectors/sdk/signatures/*.
-  cycle('connectors/sdk/signatures/hub-signature.ts', 'connectors/sdk/types.ts', [
-    'connectors/sdk/types.ts',
-    'connectors/sdk/signatures/schemes.ts',
-    'connectors/sdk/signatures/hub-signature.ts',
-  ]),
-  cycle('connectors/sdk/signatures/schemes.ts', 'connectors/sdk/signatures/standard-webhooks.ts', [
-    'connectors/sdk/signatures/standard-webhooks.ts',
-    'connectors/sdk/types.ts',
-    'connectors/sdk/signatures/schemes.ts',
-  ]),
-  cycle('connectors/sdk/signatures/schemes.ts', 'connectors/sdk/types.ts', [
-    'connectors/sdk/types.ts',
-    'connectors/sdk/signatures/schemes.ts',
-  ]),
 ];
 
 /** Folders of src/ that sit above `name` and must never be imported by it. */

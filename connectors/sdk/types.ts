@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { FailureKind } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
+import type { VerifyResult, WebhookRequest } from './signatures/request';
 import type { SignatureSchemeId } from './signatures/schemes';
 
 /** Intercom App Store categories, plus Marketing for the tools its table does not list (Mailchimp). */
@@ -117,15 +118,8 @@ export interface InboundEvent {
   payload: unknown;
 }
 
-export interface WebhookRequest {
-  rawBody: Buffer;
-  headers: Record<string, string | string[] | undefined>;
-  /** Path segment after /hooks/<connection id>, e.g. the generic source's token. */
-  pathToken?: string;
-}
-
-/** A failure names the header (or path part) that was wrong, so the 401 body can point at it. */
-export type VerifyResult = { ok: true } | { ok: false; reason: string; header?: string };
+/** Defined beside the signature schemes that check them (so the schemes need nothing from here). */
+export type { VerifyResult, WebhookRequest };
 
 export interface WebhookSourceDefinition<C = unknown> {
   /**

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { VerifyResult, WebhookRequest } from '../types';
+import type { VerifyResult, WebhookRequest } from './request';
 import { constantTimeEqual, headerValue, hexBytes } from './constant-time';
 
 export interface HubSignatureScheme {

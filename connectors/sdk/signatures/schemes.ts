@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { VerifyResult, WebhookRequest } from '../types';
+import type { VerifyResult, WebhookRequest } from './request';
 import { constantTimeEqual } from './constant-time';
 import { githubSignature, intercomSignature, linearSignature, verifyHubSignature } from './hub-signature';
 import { verifyStandardWebhook } from './standard-webhooks';
