@@ -1,9 +1,9 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import { FailureType } from '../workflows/activity-contract';
+import { Context } from '@temporalio/activity';
 import { connectionHttp } from '../connectors/sdk/connection-http';
 import type { AnyConnector } from '../connectors/sdk/registry';
 import type { ActionContext, Logger } from '../connectors/sdk/types';
 import type { ConnectionResolver } from './connection-resolver';
+import { activityFailure } from './failure-mapping';
 import { describeIssues } from './zod-message';
 
 /** The host's structured logger (pino's call shape). */
@@ -47,35 +47,22 @@ export async function buildActionContext(
   let resolvedId: string | null = null;
   if (requirement !== 'none' && connectionId) {
     const connection = await deps.connections.get(connectionId);
-    if (!connection) throw ApplicationFailure.create({ type: FailureType.fatal, message: `connection ${connectionId} does not exist`, nonRetryable: true });
+    if (!connection) throw activityFailure('fatal', `connection ${connectionId} does not exist`);
     if (connection.connector !== connector.id) {
-      throw ApplicationFailure.create({
-        type: FailureType.fatal,
-        message: `connection ${connectionId} is a ${connection.connector} connection, not ${connector.id}`,
-        nonRetryable: true,
-      });
+      throw activityFailure('fatal', `connection ${connectionId} is a ${connection.connector} connection, not ${connector.id}`);
     }
     if (connection.status !== 'connected') {
-      throw ApplicationFailure.create({
-        type: FailureType.connectionUnavailable,
-        message: `connection ${connectionId} is ${connection.status}`,
-        nonRetryable: true,
-        details: [{ connectionId, status: connection.status }],
-      });
+      throw activityFailure('connection_unavailable', `connection ${connectionId} is ${connection.status}`, { details: { connectionId, status: connection.status } });
     }
     const parsed = connector.auth.credentials.safeParse(connection.credentials);
     if (!parsed.success) {
-      throw ApplicationFailure.create({
-        type: FailureType.fatal,
-        message: `connection ${connectionId} has invalid credentials: ${describeIssues('credentials', parsed.error).message}`,
-        nonRetryable: true,
-      });
+      throw activityFailure('fatal', `connection ${connectionId} has invalid credentials: ${describeIssues('credentials', parsed.error).message}`);
     }
     credentials = parsed.data;
     baseUrl = connection.baseUrl;
     resolvedId = connectionId;
   } else if (requirement === 'required') {
-    throw ApplicationFailure.create({ type: FailureType.fatal, message: `${connector.id} steps need a connection`, nonRetryable: true });
+    throw activityFailure('fatal', `${connector.id} steps need a connection`);
   }
   const signal = activity.cancellationSignal;
   const { http } = connectionHttp({

@@ -1,7 +1,40 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FailureType } from '../workflows/activity-contract';
-import { isConnectorError, type ConnectorError } from '../connectors/sdk/errors';
+import { triggerPayloadUnavailableType } from '../workflows/trigger-payload';
+import { isConnectorError, type ConnectorError, type FailureKind } from '../connectors/sdk/errors';
 import type { ConnectionResolver } from './connection-resolver';
+
+/** The five connector kinds, plus what the engine side of an activity detects itself. */
+export type ActivityFailureKind = FailureKind | 'connection_unavailable' | 'trigger_payload_unavailable';
+
+/**
+ * THE table (DESIGN §5): every activity failure is built from one row of it, whether a connector
+ * classified the error, the activity detected it (missing connection, invalid input, broken
+ * output), or nobody classified it (a bug, a dropped database connection): that is `retryable`,
+ * bounded by the step's attempt count like any other retry (Temporal's default stance).
+ */
+export const failureTable: Readonly<Record<ActivityFailureKind, { type: string; nonRetryable: boolean }>> = {
+  retryable: { type: FailureType.retryable, nonRetryable: false },
+  rate_limited: { type: FailureType.rateLimited, nonRetryable: false },
+  auth_lost: { type: FailureType.authLost, nonRetryable: true },
+  invalid_input: { type: FailureType.invalidInput, nonRetryable: true },
+  fatal: { type: FailureType.fatal, nonRetryable: true },
+  connection_unavailable: { type: FailureType.connectionUnavailable, nonRetryable: true },
+  trigger_payload_unavailable: { type: triggerPayloadUnavailableType, nonRetryable: true },
+};
+
+/** A failure the activity detected itself, as its row of the table says. */
+export function activityFailure(kind: ActivityFailureKind, message: string, opts: { details?: Record<string, unknown>; nextRetryDelay?: number; cause?: Error } = {}): ApplicationFailure {
+  const row = failureTable[kind];
+  return ApplicationFailure.create({
+    type: row.type,
+    message,
+    nonRetryable: row.nonRetryable,
+    ...(opts.details ? { details: [opts.details] } : {}),
+    ...(opts.nextRetryDelay !== undefined ? { nextRetryDelay: opts.nextRetryDelay } : {}),
+    ...(opts.cause ? { cause: opts.cause } : {}),
+  });
+}
 
 export interface FailureContext {
   /** The step's connection, marked disconnected on auth_lost. */
@@ -14,46 +47,33 @@ export interface FailureContext {
 }
 
 function detailsOf(err: ConnectorError, ctx: FailureContext) {
-  return [{ kind: err.kind, status: err.status ?? null, code: err.code ?? null, field: err.field ?? null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null }];
+  return { kind: err.kind, status: err.status ?? null, code: err.code ?? null, field: err.field ?? null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null };
 }
 
 /**
- * THE mapping from connector errors to Temporal failures (DESIGN §5):
- * retryable → retryable `Retryable`; rate_limited → retryable `RateLimited` with `nextRetryDelay`
- * = the vendor's delay; auth_lost → connection marked disconnected, then non-retryable `AuthLost`;
- * invalid_input → non-retryable `InvalidInput`; fatal and anything unclassified → non-retryable `Fatal`.
- * Cancellation passes through untouched.
+ * Any error an activity ends with → its Temporal failure, through the table. Failures already
+ * built from the table (and cancellation) pass through; auth_lost first marks the connection
+ * disconnected; rate_limited carries the vendor's delay as `nextRetryDelay`.
  */
 export async function toActivityFailure(err: unknown, ctx: FailureContext): Promise<Error> {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
   if (!isConnectorError(err)) {
     ctx.onUnclassified?.(err);
     const message = err instanceof Error ? err.message : String(err);
-    return ApplicationFailure.create({ type: FailureType.fatal, message: `connector error: ${message}`, nonRetryable: true });
+    return activityFailure('retryable', `unclassified error: ${message}`, {
+      details: { kind: 'retryable', status: null, code: 'unclassified', field: null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null },
+    });
   }
   const details = detailsOf(err, ctx);
   switch (err.kind) {
-    case 'retryable':
-      return ApplicationFailure.create({ type: FailureType.retryable, message: err.message, nonRetryable: false, details, cause: err });
     case 'rate_limited':
-      return ApplicationFailure.create({
-        type: FailureType.rateLimited,
-        message: err.message,
-        nonRetryable: false,
-        nextRetryDelay: err.retryAfterMs !== undefined ? Math.max(err.retryAfterMs, 1) : undefined,
-        details,
-      });
+      return activityFailure('rate_limited', err.message, { details, ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(err.retryAfterMs, 1) } : {}) });
     case 'auth_lost':
       if (ctx.connectionId) await ctx.connections.markDisconnected(ctx.connectionId, { status: err.status, message: err.message });
-      return ApplicationFailure.create({
-        type: FailureType.authLost,
-        message: ctx.connectionId ? `connection ${ctx.connectionId} is disconnected (${err.message})` : err.message,
-        nonRetryable: true,
-        details,
-      });
-    case 'invalid_input':
-      return ApplicationFailure.create({ type: FailureType.invalidInput, message: err.message, nonRetryable: true, details });
-    case 'fatal':
-      return ApplicationFailure.create({ type: FailureType.fatal, message: err.message, nonRetryable: true, details });
+      return activityFailure('auth_lost', ctx.connectionId ? `connection ${ctx.connectionId} is disconnected (${err.message})` : err.message, { details });
+    case 'retryable':
+      return activityFailure('retryable', err.message, { details, cause: err });
+    default:
+      return activityFailure(err.kind, err.message, { details });
   }
 }

@@ -1,9 +1,7 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import { FailureType } from '../workflows/activity-contract';
 import type { ConnectorRegistry } from '../connectors/sdk/registry';
 import type { PollResult } from '../connectors/sdk/types';
 import { buildActionContext, type ActivityDeps } from './action-context';
-import { toActivityFailure } from './failure-mapping';
+import { activityFailure, toActivityFailure } from './failure-mapping';
 import { describeIssues } from './zod-message';
 
 /** Argument of the `pollTrigger` activity. Written into histories: extend only with optional fields. */
@@ -16,34 +14,27 @@ export interface PollTriggerInput {
   cursor: string | null;
 }
 
-/** One activity type, `pollTrigger`, for every connector's polling triggers. */
+/** One activity type, `pollTrigger`, for every connector's polling triggers; every failure goes through the table. */
 export function pollTriggerActivity(deps: ActivityDeps, registry: ConnectorRegistry) {
   return async function pollTrigger(arg: PollTriggerInput): Promise<PollResult> {
-    const found = registry.getPollingTrigger(arg.trigger);
-    if (!found) throw ApplicationFailure.create({ type: FailureType.fatal, message: `unknown polling trigger ${arg.trigger}`, nonRetryable: true });
-    const { connector, trigger } = found;
-    const input = trigger.input.safeParse(arg.input ?? {});
-    if (!input.success) {
-      throw ApplicationFailure.create({ type: FailureType.invalidInput, message: describeIssues('input', input.error).message, nonRetryable: true });
-    }
-    const ctx = await buildActionContext(deps, connector, connector.auth.kind === 'none' ? 'none' : 'required', arg.connectionId, `poll:${arg.trigger}`);
-    let result: PollResult;
+    let connectionId: string | null = null;
     try {
-      result = await trigger.poll(ctx, input.data, arg.cursor);
+      const found = registry.getPollingTrigger(arg.trigger);
+      if (!found) throw activityFailure('fatal', `unknown polling trigger ${arg.trigger}`);
+      const { connector, trigger } = found;
+      const input = trigger.input.safeParse(arg.input ?? {});
+      if (!input.success) throw activityFailure('invalid_input', describeIssues('input', input.error).message);
+      const ctx = await buildActionContext(deps, connector, connector.auth.kind === 'none' ? 'none' : 'required', arg.connectionId, `poll:${arg.trigger}`);
+      connectionId = ctx.connectionId;
+      const result = await trigger.poll(ctx, input.data, arg.cursor);
+      const items = result.items.map(({ dedupeKey, item }, i) => {
+        const parsed = trigger.output.safeParse(item);
+        if (!parsed.success) throw activityFailure('fatal', `${arg.trigger}: output contract broken: ${describeIssues(`items.${i}`, parsed.error).message}`);
+        return { dedupeKey, item: parsed.data };
+      });
+      return { items, cursor: result.cursor };
     } catch (err) {
-      throw await toActivityFailure(err, { connectionId: ctx.connectionId, connections: deps.connections });
+      throw await toActivityFailure(err, { connectionId, connections: deps.connections });
     }
-    const items = result.items.map(({ dedupeKey, item }, i) => {
-      const parsed = trigger.output.safeParse(item);
-      if (!parsed.success) {
-        throw ApplicationFailure.create({
-          type: FailureType.fatal,
-          message: `${arg.trigger}: output contract broken: ${describeIssues(`items.${i}`, parsed.error).message}`,
-          nonRetryable: true,
-        });
-      }
-      return { dedupeKey, item: parsed.data };
-    });
-    return { items, cursor: result.cursor };
   };
 }

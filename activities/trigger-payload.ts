@@ -1,5 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
-import { loadTriggerPayloadActivity, projectPaths, triggerPayloadUnavailableType, type LoadTriggerPayloadInput, type TriggerPath } from '../workflows/trigger-payload';
+import { loadTriggerPayloadActivity, projectPaths, type LoadTriggerPayloadInput, type TriggerPath } from '../workflows/trigger-payload';
+import { activityFailure } from './failure-mapping';
 
 export interface TriggerPayloadSource {
   /** The stored JSON text, or undefined once pruned. */
@@ -16,17 +16,16 @@ export function createTriggerPayloadActivities(payloads: TriggerPayloadSource): 
     async [loadTriggerPayloadActivity]({ ref, paths, maxBytes }: LoadTriggerPayloadInput) {
       const json = await payloads.get(ref);
       if (json === undefined) {
-        throw ApplicationFailure.create({ type: triggerPayloadUnavailableType, nonRetryable: true, message: `stored trigger payload ${ref} no longer exists (pruned after the dedupe retention)` });
+        throw activityFailure('trigger_payload_unavailable', `stored trigger payload ${ref} no longer exists (pruned after the dedupe retention)`);
       }
       const projection = projectPaths(JSON.parse(json) as unknown, paths);
       const bytes = Buffer.byteLength(JSON.stringify(projection) ?? '');
       if (bytes > maxBytes) {
         const read = paths === null ? 'the whole trigger' : paths.map(describe).join(', ');
-        throw ApplicationFailure.create({
-          type: triggerPayloadUnavailableType,
-          nonRetryable: true,
-          message: `the trigger fields this recipe reads (${read}) are ${Math.ceil(bytes / 1024)} KB, more than the ${Math.floor(maxBytes / 1024)} KB a run may carry in its history; reference smaller fields of the trigger`,
-        });
+        throw activityFailure(
+          'trigger_payload_unavailable',
+          `the trigger fields this recipe reads (${read}) are ${Math.ceil(bytes / 1024)} KB, more than the ${Math.floor(maxBytes / 1024)} KB a run may carry in its history; reference smaller fields of the trigger`,
+        );
       }
       return projection;
     },

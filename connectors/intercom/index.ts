@@ -1,6 +1,9 @@
 import { connector } from '../sdk/connector';
+import { attachContactToCompany } from './attach-contact-to-company';
 import { intercomAuth } from './auth';
+import { createOrUpdateCompany } from './create-or-update-company';
 import { createOrUpdateContact } from './create-or-update-contact';
+import { exportConversations } from './export-conversations';
 import { searchConversations } from './search-conversations';
 import { sendMessage } from './send-message';
 import { tag } from './tag';
@@ -25,4 +28,7 @@ export const intercom = connector({
   .action(sendMessage)
   .action(searchConversations)
   .action(tag)
+  .action(createOrUpdateCompany)
+  .action(attachContactToCompany)
+  .action(exportConversations)
   .pollingTrigger(updatedConversations);

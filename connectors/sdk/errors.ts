@@ -14,7 +14,7 @@ export interface ConnectorErrorOptions {
   cause?: unknown;
 }
 
-/** A classified connector failure. Anything else thrown by an action is treated as `fatal`. */
+/** A classified connector failure. Anything else thrown by an action is unclassified: retried up to the step's attempt limit, and logged. */
 export class ConnectorError extends Error {
   readonly kind: FailureKind;
   readonly status?: number;

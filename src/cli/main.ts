@@ -16,6 +16,7 @@ import { registerTokensCommand } from './remote/tokens-command';
 import { registerConnectionsCommand } from './remote/connections-command';
 import { registerEventsAndIdentityCommands } from './remote/events-command';
 import { registerWebhooksCommand } from './remote/webhooks-command';
+import { registerSetupCommands } from './local/setup-command';
 
 const program = new Command()
   .name('switchyard')
@@ -23,6 +24,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerProcessCommands(program);
+registerSetupCommands(program);
 registerRunsRetry(registerRunsCommand(program));
 registerRecipesCommand(program);
 registerKeysCommand(program);

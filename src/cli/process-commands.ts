@@ -31,9 +31,10 @@ export function registerProcessCommands(program: Command): void {
       const config = requireExternalTemporal('api');
       const logger = createLogger(config.LOG_LEVEL);
       const target = temporalTarget(config);
-      const store = await openConfiguredStore(config);
+      const store = await openConfiguredStore(config, 'verify');
       const client = await connectClient(target);
       const api = await startApi({ config, logger, store, client });
+      await api.namespaceReady;
       await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
       logger.info({ url: api.url }, 'switchyard api listening');
       await untilSignal(logger);
@@ -49,9 +50,9 @@ export function registerProcessCommands(program: Command): void {
       const config = requireExternalTemporal('worker');
       const logger = createLogger(config.LOG_LEVEL);
       installTemporalLogger(logger, config.LOG_LEVEL);
-      const store = await openConfiguredStore(config);
+      const store = await openConfiguredStore(config, 'verify');
       const worker = await startWorker({ config, logger, store, target: temporalTarget(config) });
-      logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'switchyard worker polling');
+      logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, buildId: worker.buildId }, 'switchyard worker polling');
       await Promise.race([untilSignal(logger), worker.running]);
       await worker.shutdown();
       await store.close();

@@ -39,6 +39,8 @@ export const configSchema = z.object({
   TEMPORAL_DEV_PORT: port('TEMPORAL_DEV_PORT').default(7233),
   TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT').default(8233),
   TEMPORAL_CLI: z.string().min(1).optional(),
+  SWITCHYARD_NAMESPACE_CHECK: z.enum(['fail', 'wait'], { message: 'expected fail or wait' }).default('fail'),
+  SWITCHYARD_BUILD_ID: z.string().regex(/^[A-Za-z0-9@+._:-]{1,255}$/, { message: 'expected 1–255 letters, digits or @+._:- (e.g. a release tag or git sha)' }).optional(),
   SWITCHYARD_SECRET_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'expected 32 random bytes in base64 (openssl rand -base64 32)' })

@@ -7,6 +7,7 @@ import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { RecipeStore } from '../store/recipes';
 import { runStartAttributes } from '../../workflows/search-attributes';
 import { runRecipeWorkflowType } from '../temporal/run-query';
+import { Refusal } from '../refusal';
 
 export type RetryFrom = 'failed' | 'start';
 
@@ -33,16 +34,9 @@ export interface RetryRunResult {
   replayed?: boolean;
 }
 
-/** Why a run cannot be retried; `status` is the HTTP status the API answers with. */
-export class RetryRunError extends Error {
-  constructor(
-    readonly status: 404 | 409 | 422,
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-  }
+/** Why a run cannot be retried. */
+export class RetryRunError extends Refusal {
+  override name = 'RetryRunError';
 }
 
 const retrySuffix = /-retry-(?:(\d+)|k[0-9a-f]{16})$/;
@@ -75,7 +69,7 @@ async function keyedRetryAnswer(client: Client, workflowId: string, runId: strin
     throw err;
   }
   if (memo?.idempotencyRequest !== requestDigest) {
-    throw new RetryRunError(422, 'idempotency_key_reused', `Idempotency-Key was already used to retry run ${runId} with a different body; send a new key for a different request`, {
+    throw new RetryRunError('invalid', 'idempotency_key_reused', `Idempotency-Key was already used to retry run ${runId} with a different body; send a new key for a different request`, {
       header: 'Idempotency-Key',
       retry: workflowId,
     });
@@ -92,6 +86,16 @@ async function keyedRetryAnswer(client: Client, workflowId: string, runId: strin
  * it retries. A key already used for this run answers with that retry (same body) or a 422.
  */
 export async function retryRun(client: Client, opts: RetryRunOptions): Promise<RetryRunResult> {
+  try {
+    return await startRetry(client, opts);
+  } catch (err) {
+    // Every refusal names the run it refused.
+    if (err instanceof RetryRunError) throw new RetryRunError(err.reason, err.code, err.message, { runId: opts.runId, ...err.details });
+    throw err;
+  }
+}
+
+async function startRetry(client: Client, opts: RetryRunOptions): Promise<RetryRunResult> {
   const { runId, from, idempotency } = opts;
   const keyedId = idempotency && keyedRetryId(runId, idempotency.key);
   if (keyedId) {
@@ -103,20 +107,20 @@ export async function retryRun(client: Client, opts: RetryRunOptions): Promise<R
   try {
     description = await handle.describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new RetryRunError(404, 'not_found', `run ${runId} does not exist`);
+    if (err instanceof WorkflowNotFoundError) throw new RetryRunError('not_found', 'not_found', `run ${runId} does not exist`);
     throw err;
   }
-  if (description.type !== runRecipeWorkflowType) throw new RetryRunError(404, 'not_found', `run ${runId} does not exist`);
+  if (description.type !== runRecipeWorkflowType) throw new RetryRunError('not_found', 'not_found', `run ${runId} does not exist`);
   if (description.status.name !== 'FAILED') {
-    throw new RetryRunError(409, 'run_not_failed', `run ${runId} is ${description.status.name.toLowerCase()}; only failed runs can be retried`, { status: description.status.name });
+    throw new RetryRunError('conflict', 'run_not_failed', `run ${runId} is ${description.status.name.toLowerCase()}; only failed runs can be retried`, { status: description.status.name });
   }
 
   const original = await startInput(client, runId, description.runId);
   const stored = await opts.recipes.get<Plan>(original.plan.recipeId);
-  if (!stored) throw new RetryRunError(409, 'recipe_gone', `recipe ${original.plan.recipeId} no longer exists; run ${runId} cannot be retried`);
+  if (!stored) throw new RetryRunError('conflict', 'recipe_gone', `recipe ${original.plan.recipeId} no longer exists; run ${runId} cannot be retried`);
   const plan = stored.plan;
   const firstStep = plan.steps[0]?.id;
-  if (!firstStep) throw new RetryRunError(409, 'recipe_empty', `recipe ${plan.recipeId} has no steps`);
+  if (!firstStep) throw new RetryRunError('conflict', 'recipe_empty', `recipe ${plan.recipeId} has no steps`);
 
   let resume: RunResume = { retryOf: runId, fromStepId: firstStep, steps: {} };
   if (from === 'failed') resume = resumeAtFailedStep(runId, original.plan, plan, await failedSummary(handle, runId));
@@ -162,7 +166,7 @@ export async function retryRun(client: Client, opts: RetryRunOptions): Promise<R
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
-  throw new RetryRunError(409, 'too_many_retries', `run ${root} has been retried 100 times`);
+  throw new RetryRunError('conflict', 'too_many_retries', `run ${root} has been retried 100 times`);
 }
 
 /** The failed run's own input (plan pinned at its start, the event, its wait limit), from the first history event. */
@@ -189,7 +193,7 @@ async function failedSummary(handle: ReturnType<Client['workflow']['getHandle']>
       if (summary?.error) return summary;
     }
   }
-  throw new RetryRunError(409, 'no_failed_step', `run ${runId} did not fail at a step; retry it from the start`, { suggestion: { from: 'start' } });
+  throw new RetryRunError('conflict', 'no_failed_step', `run ${runId} did not fail at a step; retry it from the start`, { suggestion: { from: 'start' } });
 }
 
 /**
@@ -200,12 +204,12 @@ async function failedSummary(handle: ReturnType<Client['workflow']['getHandle']>
 export function resumeAtFailedStep(runId: string, original: Plan, current: Plan, summary: RunSummary): RunResume {
   const failedId = summary.error!.stepId;
   const index = original.steps.findIndex((s) => flatten([s]).some((n) => n.id === failedId));
-  if (index < 0) throw new RetryRunError(409, 'no_failed_step', `run ${runId} failed at step ${failedId}, which its plan does not have; retry it from the start`, { suggestion: { from: 'start' } });
+  if (index < 0) throw new RetryRunError('conflict', 'no_failed_step', `run ${runId} failed at step ${failedId}, which its plan does not have; retry it from the start`, { suggestion: { from: 'start' } });
   const fromStepId = original.steps[index]!.id;
   const before = flatten(original.steps.slice(0, index));
   const currentIndex = current.steps.findIndex((s) => s.id === fromStepId);
   if (currentIndex < 0) {
-    throw new RetryRunError(409, 'recipe_changed', `step ${fromStepId} (where run ${runId} failed) is no longer in recipe ${current.recipeId}; retry from the start`, {
+    throw new RetryRunError('conflict', 'recipe_changed', `step ${fromStepId} (where run ${runId} failed) is no longer in recipe ${current.recipeId}; retry from the start`, {
       stepId: fromStepId,
       suggestion: { from: 'start' },
     });
@@ -223,7 +227,7 @@ export function resumeAtFailedStep(runId: string, original: Plan, current: Plan,
         : was.id !== is.id
           ? `step ${was.id} is now step ${is.id}`
           : `step ${was.id} changed from ${was.kind} to ${is.kind}`;
-    throw new RetryRunError(409, 'recipe_changed', `${what} before the failed step ${fromStepId} since run ${runId}; kept outputs would not fit — retry from the start`, {
+    throw new RetryRunError('conflict', 'recipe_changed', `${what} before the failed step ${fromStepId} since run ${runId}; kept outputs would not fit — retry from the start`, {
       stepId,
       suggestion: { from: 'start' },
     });

@@ -1,6 +1,15 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { EventsNotAcceptedError } from '../engine/ingest-event';
+import { Refusal, type RefusalReason } from '../refusal';
+import { classifyTemporalError, type TemporalProblem } from '../temporal/client-errors';
 
-/** A rejection the client can act on: 4xx (or 503), JSON body `{ error: { code, message, details } }`. */
+/**
+ * How an HTTP route fails, the one way: it throws. What the HTTP layer rejects itself (parameters,
+ * headers, auth, limits) is an `HttpError` with its status; what the engine refuses is a `Refusal`
+ * (src/refusal.ts), whose reason `statusOfRefusal` below turns into a status. Routes do not catch
+ * and translate errors themselves, and no route keeps its own status table.
+ * Either way the body is `{ error: { code, message, details } }`.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -13,6 +22,12 @@ export class HttpError extends Error {
   }
 }
 
+const statusOfRefusal: Record<RefusalReason, number> = { not_found: 404, conflict: 409, invalid: 422 };
+
+export function httpErrorOf(refusal: Refusal): HttpError {
+  return new HttpError(statusOfRefusal[refusal.reason], refusal.code, refusal.message, refusal.details);
+}
+
 export function sendError(res: Response, err: HttpError): void {
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
   res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } });
@@ -22,10 +37,12 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(res, new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
-/** Body-parser errors become precise 4xx; anything unexpected is a 500 without a stack trace. */
+/** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause; anything unexpected is a 500 without a stack trace. */
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+  return (err, req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err);
+    if (err instanceof Refusal) return sendError(res, httpErrorOf(err));
+    if (err instanceof EventsNotAcceptedError) return sendError(res, runStartHttpError(err.cause, err.message));
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
       const limit = (err as { limit?: number }).limit;
@@ -42,6 +59,29 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
     }
     log(err);
     if (res.headersSent) return;
+    const temporalProblem = classifyTemporalError(err, `serve ${req.method} ${req.path}`);
+    if (temporalProblem) return sendError(res, temporalHttpError(temporalProblem));
     sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
   };
+}
+
+const codes: Record<TemporalProblem['kind'], string> = {
+  unavailable: 'temporal_unavailable',
+  misconfigured: 'temporal_misconfigured',
+  permission_denied: 'temporal_permission_denied',
+};
+
+/**
+ * The answer to a failed Temporal call, always a 503 (the request may succeed later, nothing was
+ * accepted): `temporal_unavailable` with Retry-After when Temporal did not answer, otherwise a code
+ * and message naming the missing namespace or search attribute, or the refused operation.
+ */
+export function temporalHttpError(problem: TemporalProblem, unavailableMessage?: string): HttpError {
+  if (problem.kind === 'unavailable') return new HttpError(503, codes.unavailable, unavailableMessage ?? `${problem.message}; retry later`, undefined, { 'Retry-After': '5' });
+  return new HttpError(503, codes[problem.kind], problem.message);
+}
+
+/** For the ingress (ingestEvents): whatever failed while starting runs, the sender must retry; say why when we know. */
+export function runStartHttpError(err: unknown, unavailableMessage: string): HttpError {
+  return temporalHttpError(classifyTemporalError(err, 'start runs') ?? { kind: 'unavailable', message: 'Temporal did not accept the start' }, unavailableMessage);
 }

@@ -1,11 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
-import { ingestEvents, type IngestDeps } from '../engine/ingest-event';
+import { EventsNotAcceptedError, ingestEvents, type IngestDeps } from '../engine/ingest-event';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { HttpError } from './errors';
-import { answerIngestFailure } from './ingest-failure';
 import { inboundDeliveries, runsStarted } from './metrics';
 import { rawBodyWithin } from './raw-body';
 
@@ -64,7 +63,7 @@ export function hookRoutes(deps: HooksDeps): Router {
       throw err;
     }
     const events = extracted.filter((e) => !source.ignoredTopics?.includes(e.topic));
-    const { fresh, matched, runs } = await ingestEvents(ingest, { connectionId, connector: connection.connector }, events, now).catch(answerIngestFailure);
+    const { fresh, matched, runs } = await ingestEvents(ingest, { connectionId, connector: connection.connector }, events, now);
     const started = runs.filter((r) => r.status === 'started');
     runsStarted.inc({ trigger: 'webhook' }, started.length);
     if ((events.length > 0 && fresh === 0) || (runs.length > 0 && started.length === 0)) {
@@ -80,7 +79,7 @@ export function hookRoutes(deps: HooksDeps): Router {
   };
   router.post(['/hooks/:connection', '/hooks/:connection/:token'], rawBody, (req, res, next) => {
     handler(req, res).catch((err: unknown) => {
-      inboundDeliveries.inc({ outcome: err instanceof HttpError && err.status === 503 ? 'unavailable' : 'rejected' });
+      inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError ? 'unavailable' : 'rejected' });
       next(err);
     });
   });

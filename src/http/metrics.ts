@@ -1,20 +1,9 @@
 import { Router } from 'express';
-import { Counter } from 'prom-client';
-import { metricsRegistry } from '../metrics/registry';
+import { counter, metricsRegistry } from '../metrics/registry';
 
-export const inboundDeliveries = new Counter({
-  name: 'switchyard_inbound_deliveries_total',
-  help: 'Inbound webhook deliveries by outcome (accepted, duplicate, unmatched, rejected, unavailable)',
-  labelNames: ['outcome'] as const,
-  registers: [metricsRegistry],
-});
+export const inboundDeliveries = counter('switchyard_inbound_deliveries_total', 'Inbound webhook deliveries by outcome (accepted, duplicate, unmatched, rejected, unavailable)', ['outcome']);
 
-export const runsStarted = new Counter({
-  name: 'switchyard_runs_started_total',
-  help: 'Recipe runs accepted by Temporal, by trigger type',
-  labelNames: ['trigger'] as const,
-  registers: [metricsRegistry],
-});
+export const runsStarted = counter('switchyard_runs_started_total', 'Recipe runs accepted by Temporal, by trigger type', ['trigger']);
 
 export function metricsRoutes(): Router {
   const router = Router();

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * One Prometheus registry per process, exposed at GET /metrics (src/http/metrics.ts). It sits
@@ -7,3 +7,13 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
  */
 export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'switchyard_' });
+
+/** A counter registered in the process registry (names start with `switchyard_`). */
+export function counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+  return new Counter({ name, help, labelNames, registers: [metricsRegistry] });
+}
+
+/** A histogram registered in the process registry. */
+export function histogram(name: string, help: string, buckets: number[]): Histogram {
+  return new Histogram({ name, help, buckets, registers: [metricsRegistry] });
+}

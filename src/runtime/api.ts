@@ -18,12 +18,13 @@ import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { temporalChecks } from '../temporal/readiness';
 import { connectorRoutes } from '../http/connectors-routes';
-import { publishEngineEvents } from '../webhooks-out/sources';
+import { publishEngineEvents } from '../engine/publish-engine-events';
 import { webhooksOutFromConfig } from './webhooks-out-wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
 import { startEventPump } from '../engine/event-pump';
+import { openNamespaceGate } from './namespace-gate';
 
 export interface ApiHandle {
   url: string;
@@ -35,6 +36,8 @@ export interface ApiHandle {
   events: EngineEvents;
   /** Every /api/v1 operation mounted (for the OpenAPI document and the scope matrix). */
   routes: ApiRoute[];
+  /** Settles once the Temporal namespace is usable (later than start only with SWITCHYARD_NAMESPACE_CHECK=wait). */
+  namespaceReady: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,6 +57,7 @@ export interface ApiOptions {
 /** Starts the HTTP API on HOST:PORT (PORT=0 picks a free port). */
 export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const { config, logger, store, client } = opts;
+  const namespace = await openNamespaceGate(client.connection, client.options.namespace, config.SWITCHYARD_NAMESPACE_CHECK, logger);
   const plans = new PlanCache(store.recipes);
   const events = opts.events ?? createEngineEvents(logger);
   const stopWaking = events.subscribe(wakeRunsOnRestore(client, logger));
@@ -71,7 +75,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, publish });
   const app = createApp({
     logger,
-    readiness: { store: () => store.ping(), ...temporalChecks(client, config.TEMPORAL_TASK_QUEUE) },
+    readiness: { store: () => store.ping(), ...temporalChecks(client, config.TEMPORAL_TASK_QUEUE), namespace: namespace.check },
     routers: [
       hookRoutes({
         store,
@@ -116,7 +120,9 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     tokens: management.tokens,
     events,
     routes: management.routes,
+    namespaceReady: namespace.ready,
     close: async () => {
+      namespace.stop();
       await pump.stop();
       await new Promise<void>((resolve) => {
         stopWaking();

@@ -3,20 +3,27 @@ import { createActivities, createTriggerPayloadActivities } from '../../activiti
 import type { Config } from '../config/config';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
-import { connectWorkerConnection, type TemporalTarget } from '../temporal/connection';
+import { connectClient, connectWorkerConnection, type TemporalTarget } from '../temporal/connection';
 import { createEngineWorker } from '../temporal/worker';
 import { storeConnectionResolver } from './connection-resolver';
 import { webhookActivitiesFromConfig } from './webhooks-out-wiring';
+import { openNamespaceGate } from './namespace-gate';
 
 export interface WorkerHandle {
   worker: Worker;
+  /** What Temporal records in the BuildIds search attribute of the runs this worker advances. */
+  buildId: string;
   /** Settles when the worker stops (after shutdown() or on a fatal error). */
   running: Promise<void>;
   shutdown(): Promise<void>;
 }
 
-/** Starts the worker that runs the interpreter and every connector activity. */
+/**
+ * Starts the worker that runs the interpreter and every connector activity, once the namespace has
+ * the engine's search attributes (SWITCHYARD_NAMESPACE_CHECK: fail at once, or wait until fixed).
+ */
 export async function startWorker(opts: { config: Config; logger: Logger; store: Store; target: TemporalTarget }): Promise<WorkerHandle> {
+  await namespaceReady(opts);
   const connection = await connectWorkerConnection(opts.target);
   const activities = {
     ...createActivities({
@@ -27,14 +34,25 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
     ...createTriggerPayloadActivities(opts.store.payloads),
   };
-  const worker = await createEngineWorker({ connection, target: opts.target, activities });
+  const worker = await createEngineWorker({ connection, target: opts.target, activities, buildId: opts.config.SWITCHYARD_BUILD_ID });
   const running = worker.run().finally(() => connection.close());
   return {
     worker,
+    buildId: worker.options.buildId ?? '(none)',
     running,
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
     },
   };
+}
+
+async function namespaceReady(opts: { config: Config; logger: Logger; target: TemporalTarget }): Promise<void> {
+  const client = await connectClient(opts.target);
+  try {
+    const gate = await openNamespaceGate(client.connection, opts.target.namespace, opts.config.SWITCHYARD_NAMESPACE_CHECK, opts.logger);
+    await gate.ready;
+  } finally {
+    await client.connection.close();
+  }
 }

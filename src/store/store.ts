@@ -1,15 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { SecretBox } from '../security/secret-box';
 import { ConnectionStore } from './connections';
 import { DeliveryDedupe } from './delivery-dedupe';
 import { EngineOutbox } from './engine-outbox';
-import { migrationProvider } from './migrations';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
+import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
 import { TriggerPayloadStore } from './trigger-payloads';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -28,14 +28,18 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens the store (`sqlite:<file>` or `postgres://…`) and brings its schema up to date. */
-export async function openStore(databaseUrl: string, secrets: SecretBox): Promise<Store> {
+/**
+ * Opens the store (`sqlite:<file>` or `postgres://…`). Its schema is brought up to date, or with
+ * `schema: 'verify'` only checked (an older schema is then a StoreSchemaError naming `switchyard migrate`);
+ * a schema newer than this code always refuses.
+ */
+export async function openStore(databaseUrl: string, secrets: SecretBox, options: { schema?: SchemaMode } = {}): Promise<Store> {
   const { db, dialect } = connect(databaseUrl);
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-  if (error) {
+  try {
+    await ensureSchema(db as Kysely<unknown>, options.schema ?? 'migrate');
+  } catch (err) {
     await db.destroy();
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw err;
   }
   return {
     db,
@@ -50,6 +54,18 @@ export async function openStore(databaseUrl: string, secrets: SecretBox): Promis
     },
     close: () => db.destroy(),
   };
+}
+
+/** `switchyard migrate`: applies the pending migrations; a schema newer than the code refuses (StoreSchemaError). */
+export async function migrateStore(databaseUrl: string): Promise<{ dialect: Dialect; migrated: string[]; applied: string[] }> {
+  const { db, dialect } = connect(databaseUrl);
+  try {
+    const { migrated } = await ensureSchema(db as Kysely<unknown>, 'migrate');
+    const { applied } = await schemaStatus(db as Kysely<unknown>);
+    return { dialect, migrated, applied };
+  } finally {
+    await db.destroy();
+  }
 }
 
 function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect } {

@@ -16,6 +16,8 @@ export interface DevServerOptions {
   /** Web UI port; omit to run headless. */
   uiPort?: number;
   namespace?: string;
+  /** Register the engine's search attributes (default); false starts a bare server, like a fresh cluster. */
+  searchAttributes?: boolean;
   /** Where to record the child's pid, so an orphan from a `kill -9` can be reaped next start. */
   pidFile?: string;
   log?: (line: string) => void;
@@ -34,7 +36,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const ip = opts.ip ?? '127.0.0.1';
   if (opts.pidFile) reapOrphan(opts.pidFile);
   if (opts.dbFile) mkdirSync(path.dirname(opts.dbFile), { recursive: true });
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn', ...searchAttributeFlags()];
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn', ...(opts.searchAttributes === false ? [] : searchAttributeFlags())];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.dbFile) for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));

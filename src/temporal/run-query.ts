@@ -28,6 +28,12 @@ export interface RunQuery {
   /** Runs whose step uses this connection (the ConnectionIds attribute). */
   connectionId?: string;
   taskQueue?: string;
+  /**
+   * Runs a worker of this build advanced: Temporal adds `unversioned:<build id>` to the BuildIds
+   * attribute for every build that completes one of a run's workflow tasks (workers without
+   * Worker Versioning, as ours), and never removes it.
+   */
+  buildId?: string;
   startedSince?: Date;
   /** Closed in (after, until]: ISO 8601 times. */
   closed?: { after: string; until: string };
@@ -42,6 +48,7 @@ export function runsQuery(query: RunQuery = {}): string {
   if (query.event !== undefined) clauses.push(`TriggerEvent = ${literal(query.event)}`);
   if (query.connectionId !== undefined) clauses.push(`ConnectionIds = ${literal(query.connectionId)}`);
   if (query.taskQueue !== undefined) clauses.push(`TaskQueue = ${literal(query.taskQueue)}`);
+  if (query.buildId !== undefined) clauses.push(`BuildIds = ${literal(`unversioned:${query.buildId}`)}`);
   if (query.startedSince) clauses.push(`StartTime >= ${literal(query.startedSince.toISOString())}`);
   if (query.closed) clauses.push(`CloseTime > ${literal(query.closed.after)} AND CloseTime <= ${literal(query.closed.until)}`);
   return clauses.join(' AND ');

@@ -14,6 +14,13 @@ export interface EngineWorkerOptions {
   /** Another workflows module with the same worker settings (the benchmark's hand-written baseline). */
   workflowsPath?: string;
   identity?: string;
+  /**
+   * SWITCHYARD_BUILD_ID; by default the SDK's `@temporalio/worker@<version>+<sha256 of the workflow bundle>`,
+   * which changes exactly when workflow code does. Temporal records it on every run the worker
+   * advances (search attribute BuildIds = `unversioned:<build id>`), so open runs touched by an old
+   * build can be listed before its workers stop.
+   */
+  buildId?: string;
 }
 
 /** The worker that runs recipe interpreters and connector activities on the engine's task queue. */
@@ -34,6 +41,7 @@ export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Wor
     activities: opts.activities,
     // An explicit undefined would override the SDK's default identity and the native worker rejects it.
     ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(opts.buildId ? { buildId: opts.buildId } : {}),
     dataConverter,
     // Connector calls are I/O bound: many may wait on vendors at once.
     maxConcurrentActivityTaskExecutions: 100,

@@ -1,13 +1,23 @@
+import { Refusal, type RefusalReason } from '../refusal';
+
 export type WebhooksOutErrorCode = 'not_found' | 'invalid_url' | 'blocked_destination' | 'conflict' | 'subscription_disabled';
 
-/** A rejection the caller can act on; the API maps `code` to a status. */
-export class WebhooksOutError extends Error {
+const reasonOf: Record<WebhooksOutErrorCode, RefusalReason> = {
+  not_found: 'not_found',
+  invalid_url: 'invalid',
+  blocked_destination: 'invalid',
+  conflict: 'conflict',
+  subscription_disabled: 'conflict',
+};
+
+/** A rejection the caller can act on. */
+export class WebhooksOutError extends Refusal {
   override name = 'WebhooksOutError';
   constructor(
-    readonly code: WebhooksOutErrorCode,
+    override readonly code: WebhooksOutErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
   ) {
-    super(message);
+    super(reasonOf[code], code, message, details);
   }
 }

@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionCatalog } from '../../connectors/registry';
-import { compileRecipe } from '../../src/recipe/compile';
 import { JiraFake } from '../fakes/jira-fake';
 import { SlackFake } from '../fakes/slack-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { applyExampleRecipe } from '../support/example-recipes';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 
 /**
@@ -33,18 +30,7 @@ describe('urgent-to-jira recipe through ingress, with vendor fakes', () => {
         baseUrl: jira.url,
       });
       await store.connections.create({ id: 'slack-main', connector: 'slack', name: 'Slack', credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
-      const recipe = JSON.parse(readFileSync(path.join(__dirname, '../../recipes/urgent-to-jira.json'), 'utf8')) as Record<string, unknown>;
-      delete recipe.$schema;
-      const compiled = compileRecipe(recipe, {
-        actions: actionCatalog,
-        connections: new Map([
-          ['intercom-main', 'intercom'],
-          ['jira-main', 'jira'],
-          ['slack-main', 'slack'],
-        ]),
-      });
-      if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-      await store.recipes.apply(recipe, compiled.plan);
+      await applyExampleRecipe(store, 'urgent-to-jira');
     });
   });
 

@@ -20,6 +20,8 @@ export interface FakeResponse {
   status: number;
   json?: unknown;
   text?: string;
+  /** A binary body (a gzipped download), sent as is. */
+  bytes?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -160,8 +162,11 @@ export class FakeServer {
 function send(res: http.ServerResponse, r: FakeResponse): void {
   if (res.destroyed) return;
   const headers: Record<string, string> = { ...r.headers };
-  let payload = '';
-  if (r.json !== undefined) {
+  let payload: string | Buffer = '';
+  if (r.bytes !== undefined) {
+    payload = r.bytes;
+    headers['content-type'] ??= 'application/octet-stream';
+  } else if (r.json !== undefined) {
     payload = JSON.stringify(r.json);
     headers['content-type'] ??= 'application/json; charset=utf-8';
   } else if (r.text !== undefined) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
 
 const errorList = (status: number, code: string, message: string, field?: string, headers?: Record<string, string>): FakeResponse => ({
@@ -19,6 +20,29 @@ interface Contact {
   updated_at: number;
 }
 
+interface Company {
+  type: 'company';
+  id: string;
+  company_id: string;
+  name: string | null;
+  plan?: string;
+  created_at: number;
+  updated_at: number;
+  user_count: number;
+  custom_attributes: Record<string, unknown>;
+}
+
+interface ExportJob {
+  job_identifier: string;
+  status: 'pending' | 'in_progress' | 'completed' | 'no_data' | 'failed' | 'canceled';
+  /** Status checks answered so far. */
+  checks: number;
+  download_url: string;
+  download_expires_at: string;
+}
+
+const publicJob = ({ job_identifier, status, download_url, download_expires_at }: ExportJob) => ({ job_identifier, status, download_url, download_expires_at });
+
 /** Intercom REST API 2.x as vendor-apis.md §0.5 describes it (auth, Accept, error.list, 409 conflict, X-RateLimit-*). */
 export class IntercomFake extends FakeServer {
   readonly tokens = new Set<string>(['intercom-token']);
@@ -26,6 +50,14 @@ export class IntercomFake extends FakeServer {
   readonly contacts: Contact[] = [];
   readonly conversations: { type: 'conversation'; id: string; updated_at: number; state: string }[] = [];
   readonly tags: { type: 'tag'; id: string; name: string }[] = [];
+  readonly companies: Company[] = [];
+  /** contact id → the Intercom ids of its companies. */
+  readonly contactCompanies = new Map<string, Set<string>>();
+  readonly exportJobs: ExportJob[] = [];
+  /** How many status checks a new export job answers before it completes (then `exportOutcome`). */
+  exportChecksBeforeReady = 1;
+  exportOutcome: 'completed' | 'no_data' | 'failed' = 'completed';
+  exportCsv = 'message_id,conversation_id,user_id,received_at,opened_at\n1,147,u1,1734519776,1734519800\n2,148,u2,1734519777,\n';
   private echoes: number[] = [];
 
   constructor() {
@@ -138,7 +170,71 @@ export class IntercomFake extends FakeServer {
       if (!t) this.tags.push((t = { type: 'tag', id: String(17000 + this.tags.length), name: b.name }));
       return ok(t);
     });
+    this.route('POST', '/companies', (req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (b.company_id !== undefined && typeof b.company_id !== 'string') return errorList(400, 'parameter_invalid', 'company_id must be a string', 'company_id');
+      if (b.size !== undefined && !Number.isInteger(b.size)) return errorList(400, 'parameter_invalid', 'size must be an integer', 'size');
+      const attrs = b.custom_attributes as Record<string, unknown> | undefined;
+      const unknownAttr = attrs && Object.keys(attrs).find((k) => !this.companyAttributes.has(k));
+      if (unknownAttr) return errorList(400, 'parameter_invalid', `Custom attribute '${unknownAttr}' does not exist`, 'custom_attributes');
+      const now = Math.floor(Date.now() / 1000);
+      let c = b.company_id ? this.companies.find((x) => x.company_id === b.company_id) : undefined;
+      if (!c) {
+        c = { type: 'company', id: randomUUID().replace(/-/g, '').slice(0, 24), company_id: b.company_id ?? randomUUID(), name: null, created_at: now, updated_at: now, user_count: 0, custom_attributes: {} };
+        this.companies.push(c);
+      }
+      if (typeof b.name === 'string') c.name = b.name;
+      if (typeof b.plan === 'string') c.plan = b.plan;
+      Object.assign(c.custom_attributes, attrs ?? {});
+      c.updated_at = now;
+      return ok(c);
+    });
+    this.route('POST', '/contacts/:id/companies', (req) => {
+      const id = (req.body as { id?: unknown } | undefined)?.id;
+      if (typeof id !== 'string' || !id) return errorList(400, 'parameter_not_found', 'company not specified');
+      const company = this.companies.find((c) => c.id === id);
+      if (!company) return errorList(404, 'company_not_found', 'Company Not Found');
+      if (!this.contacts.some((c) => c.id === req.params.id)) return errorList(404, 'not_found', 'User Not Found');
+      const set = this.contactCompanies.get(req.params.id!) ?? new Set<string>();
+      if (!set.has(id)) company.user_count++;
+      this.contactCompanies.set(req.params.id!, set.add(id));
+      return ok(company);
+    });
+    this.route('POST', '/export/content/data', (req) => {
+      const b = (req.body ?? {}) as { created_at_after?: unknown; created_at_before?: unknown };
+      if (typeof b.created_at_after !== 'number') return errorList(400, 'parameter_invalid', 'created_at_after must be a unix timestamp', 'created_at_after');
+      if (typeof b.created_at_before !== 'number') return errorList(400, 'parameter_invalid', 'created_at_before must be a unix timestamp', 'created_at_before');
+      if (b.created_at_before <= b.created_at_after) return errorList(400, 'parameter_invalid', 'created_at_before must be after created_at_after', 'created_at_before');
+      if (this.exportJobs.some((j) => j.status === 'pending' || j.status === 'in_progress')) {
+        return errorList(429, 'rate_limit_exceeded', 'Exceeded rate limit of 1 pending message data export jobs', undefined, { 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) });
+      }
+      const job: ExportJob = { job_identifier: randomUUID().replace(/-/g, '').slice(0, 16), status: 'pending', checks: 0, download_url: '', download_expires_at: '' };
+      this.exportJobs.push(job);
+      return ok(publicJob(job));
+    });
+    this.route('GET', '/export/content/data/:job', (req) => {
+      const job = this.exportJobs.find((j) => j.job_identifier === req.params.job);
+      if (!job) return errorList(404, 'not_found', 'Export job not found');
+      if (job.status === 'pending' || job.status === 'in_progress') {
+        job.checks++;
+        job.status = job.checks > this.exportChecksBeforeReady ? this.exportOutcome : 'in_progress';
+        if (job.status === 'completed') {
+          job.download_url = `https://api.intercom.io/download/content/data/${job.job_identifier}`;
+          job.download_expires_at = String(Math.floor(Date.now() / 1000) + 172800);
+        }
+      }
+      return ok(publicJob(job));
+    });
+    this.route('GET', '/download/content/data/:job', (req) => {
+      const job = this.exportJobs.find((j) => j.job_identifier === req.params.job);
+      if (!job) return errorList(404, 'not_found', 'Export job not found');
+      if (job.status !== 'completed') return errorList(400, 'job_not_completed', `Export job is ${job.status}`);
+      return { status: 200, bytes: gzipSync(this.exportCsv), headers: { 'content-type': 'application/octet-stream' } };
+    });
   }
+
+  /** Company custom attributes the workspace has defined (others are refused, as Intercom does). */
+  readonly companyAttributes = new Set(['tier', 'seats']);
 
   /**
    * The next request is refused with `status` and an error that quotes the request back, as
@@ -163,7 +259,9 @@ export class IntercomFake extends FakeServer {
     if (!token) return errorList(401, 'missing_authorization', 'Authorization header is missing or malformed');
     if (this.revoked.has(token)) return errorList(401, 'token_revoked', 'Token revoked');
     if (!this.tokens.has(token)) return errorList(401, 'unauthorized', 'Access Token Invalid');
-    if (!String(req.headers.accept ?? '').includes('application/json')) return errorList(406, 'media_type_not_acceptable', 'The Accept header should send a media type of application/json');
+    // Downloads are the one place that wants octet-stream (Intercom's docs: "Octet header required").
+    const accept = req.path.startsWith('/download/') ? 'application/octet-stream' : 'application/json';
+    if (!String(req.headers.accept ?? '').includes(accept)) return errorList(406, 'media_type_not_acceptable', `The Accept header should send a media type of ${accept}`);
     return undefined;
   }
 }

@@ -12,7 +12,7 @@ import { openConfiguredStore } from '../../src/runtime/services';
 import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
-import { routeTemporalLogs } from './temporal-logs';
+import { routeTemporalLogs, testLogLevel } from './temporal-logs';
 
 export interface TestEngine {
   config: Config;
@@ -30,9 +30,9 @@ export interface TestEngineOptions {
 }
 
 /**
- * The whole engine in-process on the shared dev server: its own task queue and data dir, a silent
- * logger (Temporal SDK logs included), loopback egress allowed (for vendor fakes). `prepare` runs
- * on the store before the worker and API start.
+ * The whole engine in-process on the shared dev server: its own task queue and data dir, a logger at
+ * the tests' level, silent by default (Temporal SDK logs included), loopback egress allowed (for
+ * vendor fakes). `prepare` runs on the store before the worker and API start.
  */
 export async function startTestEngine(
   name: string,
@@ -46,7 +46,7 @@ export async function startTestEngine(
     TEMPORAL_TASK_QUEUE: `${name}-${randomUUID()}`,
     SWITCHYARD_DATA_DIR: mkdtempSync(path.join(tmpdir(), `switchyard-${name}-`)),
     SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: testLogLevel(),
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);

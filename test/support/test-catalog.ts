@@ -87,4 +87,7 @@ export const testConnections = new Map([
   ['jira-main', 'jira'],
   ['mailchimp-main', 'mailchimp'],
   ['sheets-main', 'google-sheets'],
+  ['amplitude-main', 'amplitude'],
+  ['mixpanel-main', 'mixpanel'],
+  ['ga4-main', 'google-analytics'],
 ]);

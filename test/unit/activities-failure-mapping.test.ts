@@ -45,9 +45,10 @@ describe('toActivityFailure', () => {
     expect(none.disconnects).toEqual([]);
   });
 
-  it('unclassified errors become Fatal; ApplicationFailures pass through', async () => {
+  it('unclassified errors become Retryable (bounded by the step\'s attempts); ApplicationFailures pass through', async () => {
     const { failure } = await map(new TypeError('cannot read x of undefined'));
-    expect(failure).toMatchObject({ type: FailureType.fatal, nonRetryable: true, message: 'connector error: cannot read x of undefined' });
+    expect(failure).toMatchObject({ type: FailureType.retryable, nonRetryable: false, message: 'unclassified error: cannot read x of undefined' });
+    expect(failure.details?.[0]).toMatchObject({ kind: 'retryable', code: 'unclassified', connectionId: 'c1' });
     const own = ApplicationFailure.nonRetryable('mine', 'Custom');
     expect((await map(own)).failure).toBe(own);
   });

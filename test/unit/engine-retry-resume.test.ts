@@ -48,7 +48,7 @@ describe('resumeAtFailedStep (retry from the failed step)', () => {
     const original = planOf(recipeWith([say('a'), say('b'), say('c')]));
     const summary = failedAt('c', { a: ok('1'), b: ok('2'), c: { status: 'failed' } });
     const removed = refusal(() => resumeAtFailedStep('run/x', original, planOf(recipeWith([say('a'), say('c')])), summary));
-    expect(removed).toMatchObject({ status: 409, code: 'recipe_changed', details: { stepId: 'b', suggestion: { from: 'start' } } });
+    expect(removed).toMatchObject({ reason: 'conflict', code: 'recipe_changed', details: { stepId: 'b', suggestion: { from: 'start' } } });
     expect(removed.message).toBe('step b was removed before the failed step c since run run/x; kept outputs would not fit — retry from the start');
     const added = refusal(() => resumeAtFailedStep('run/x', original, planOf(recipeWith([say('a'), say('b'), say('new'), say('c')])), summary));
     expect(added.message).toMatch(/^step new was added before the failed step c/);

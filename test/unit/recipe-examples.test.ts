@@ -21,6 +21,7 @@ describe('example recipes', () => {
     expect(files.map((f) => path.basename(f))).toEqual([
       'closed-conversation-to-sheets.json',
       'new-conversation-to-slack.json',
+      'new-user-to-analytics.json',
       'new-user-to-mailchimp.json',
       'urgent-to-jira.json',
       'vip-escalation.json',
@@ -86,14 +87,14 @@ describe('recipe CLI functions', () => {
     const out: string[] = [];
     const err: string[] = [];
     const bad = path.resolve(__dirname, '../fixtures/bad-recipe.json');
-    const code = await checkCommand([recipesDir, bad], testCatalog, (l) => out.push(l), (l) => err.push(l));
+    const code = await checkCommand([recipesDir, bad], actionCatalog, (l) => out.push(l), (l) => err.push(l));
     expect(code).toBe(1);
     expect(err).toEqual([
       `${bad}:steps[0].action: unknown action "jira.createIsue" (did you mean "jira.createIssue"?)`,
       `${bad}:steps[1].input.text: unknown reference steps.tiket (did you mean steps.ticket?)`,
     ]);
-    expect(out).toEqual(['6 recipes checked: 2 errors, 0 warnings']);
-    expect(await checkCommand([recipesDir], testCatalog, () => undefined, () => undefined)).toBe(0);
+    expect(out).toEqual([`${files.length + 1} recipes checked: 2 errors, 0 warnings`]);
+    expect(await checkCommand([recipesDir], actionCatalog, () => undefined, () => undefined)).toBe(0);
   });
 
   it('apply prints + added, ~ changed (v1 → v2), = unchanged, - removed', async () => {
@@ -114,13 +115,14 @@ describe('recipe CLI functions', () => {
     };
     stored.set('old-recipe', { version: 3, hash: 'x' });
     stored.set('urgent-to-jira', { version: 1, hash: 'stale' });
-    stored.set('new-user-to-mailchimp', { version: 2, hash: (loadRecipes([path.join(recipesDir, 'new-user-to-mailchimp.json')], testCatalog)[0]!.result as { plan: Plan }).plan.version });
+    stored.set('new-user-to-mailchimp', { version: 2, hash: (loadRecipes([path.join(recipesDir, 'new-user-to-mailchimp.json')], actionCatalog)[0]!.result as { plan: Plan }).plan.version });
     const out: string[] = [];
-    const code = await applyCommand([recipesDir], testCatalog, { recipes, connections: testConnections }, { prune: true }, (l) => out.push(l), () => undefined);
+    const code = await applyCommand([recipesDir], actionCatalog, { recipes, connections: testConnections }, { prune: true }, (l) => out.push(l), () => undefined);
     expect(code).toBe(0);
     expect(out).toEqual([
       '+ closed-conversation-to-sheets added (v1)',
       '+ new-conversation-to-slack added (v1)',
+      '+ new-user-to-analytics added (v1)',
       '= new-user-to-mailchimp unchanged (v2)',
       '~ urgent-to-jira changed (v1 → v2)',
       '+ vip-escalation added (v1)',
@@ -132,7 +134,7 @@ describe('recipe CLI functions', () => {
     const applied: string[] = [];
     const recipes = { apply: async (_s: unknown, p: Plan) => (applied.push(p.recipeId), { change: 'added' as const, version: 1 }), list: async () => [], remove: async () => true };
     const err: string[] = [];
-    const code = await applyCommand([recipesDir], testCatalog, { recipes, connections: new Map([['slack-main', 'slack']]) }, { prune: false }, () => undefined, (l) => err.push(l));
+    const code = await applyCommand([recipesDir], actionCatalog, { recipes, connections: new Map([['slack-main', 'slack']]) }, { prune: false }, () => undefined, (l) => err.push(l));
     expect(code).toBe(1);
     expect(applied).toEqual([]);
     expect(err).toContain(`${path.join(recipesDir, 'urgent-to-jira.json')}:steps[0].connection: unknown connection "jira-main"`);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createEngineEvents } from '../../src/engine/engine-events';
 import { messageIdFor } from '../../src/webhooks-out/publish';
-import { inboundItem, publishEngineEvents, publishInboundEvent, type Publish } from '../../src/webhooks-out/sources';
+import { publishEngineEvents } from '../../src/engine/publish-engine-events';
+import { inboundItem, publishInboundEvent, type Publish } from '../../src/webhooks-out/sources';
 
 function recorder() {
   const calls: { topic: string; item: unknown; key?: string }[] = [];

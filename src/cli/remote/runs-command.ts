@@ -4,7 +4,7 @@ import { alreadyPrinted, apiCommand, defaultApiContext, type ApiCommandContext }
 import { jsonArgument } from './json-argument';
 import { tableLines } from './output';
 
-type Filters = { recipe?: string; status?: string; event?: string; since?: string; limit?: string; cursor?: string };
+type Filters = { recipe?: string; status?: string; event?: string; since?: string; open?: boolean; build?: string; limit?: string; cursor?: string };
 
 const runPath = (runId: string, rest = '') => `/api/v1/runs/${encodeURIComponent(runId)}${rest}`;
 
@@ -14,13 +14,16 @@ function withFilters(command: Command): Command {
     .option('--status <status>', 'running, waiting, succeeded, failed, cancelled, terminated or timed_out')
     .option('--event <topic>', 'only runs started by this event topic')
     .option('--since <time>', 'only runs started at or after this ISO time, e.g. 2026-11-27T08:00:00Z')
+    .option('--open', 'only runs still open (running or waiting)')
+    .option('--build <id>', 'only runs a worker of this build id advanced (with --open: what an old build still has in flight)')
     .option('--limit <n>', 'how many')
     .option('--cursor <cursor>', 'the next page (printed after a full page)');
 }
 
 function filterQuery(opts: Filters, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams(extra);
-  for (const key of ['recipe', 'status', 'event', 'since', 'limit', 'cursor'] as const) if (opts[key] !== undefined) params.set(key, opts[key]);
+  for (const key of ['recipe', 'status', 'event', 'since', 'build', 'limit', 'cursor'] as const) if (opts[key] !== undefined) params.set(key, opts[key]);
+  if (opts.open) params.set('open', 'true');
   const text = params.toString();
   return text ? `?${text}` : '';
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ingestEvents, type IngestDeps } from '../../engine/ingest-event';
 import { API_EVENT_SOURCE } from '../../recipe/match';
-import { answerIngestFailure } from '../ingest-failure';
 import { defineRoute, type ApiRoute } from './route';
 
 export const postEventBody = z.strictObject({
@@ -46,7 +45,7 @@ export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
         const now = deps.now?.() ?? new Date();
         const eventId = body.id ?? randomUUID();
         const event = { id: eventId, topic: body.topic, payload: body.data ?? {} };
-        const { fresh, matched, runs } = await ingestEvents(deps, API_EVENT_SOURCE, [event], now).catch(answerIngestFailure);
+        const { fresh, matched, runs } = await ingestEvents(deps, API_EVENT_SOURCE, [event], now);
         if (fresh === 0) return { status: 200, body: { eventId, matched: 0, duplicate: true } };
         if (matched === 0) return { status: 200, body: { eventId, matched: 0 } };
         const summary = runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' }));

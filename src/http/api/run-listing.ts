@@ -30,6 +30,8 @@ const filtersSchema = z.strictObject({
   status: z.enum(runStatuses, { message: `expected one of ${runStatuses.join(', ')}` }).optional(),
   event: z.string().regex(/^[A-Za-z0-9_.:/-]{1,200}$/, { message: 'expected an event topic like conversation.user.created' }).optional(),
   since: since.optional(),
+  open: z.enum(['true', 'false'], { message: 'expected true or false' }).transform((v) => v === 'true').optional(),
+  build: z.string().regex(/^[A-Za-z0-9@+._:-]{1,255}$/, { message: 'expected a worker build id like @temporalio/worker@1.24.0+<sha256> or a SWITCHYARD_BUILD_ID' }).optional(),
   limit: z.coerce.number({ message: 'expected a whole number' }).int({ message: 'expected a whole number' }).min(1, { message: 'expected at least 1' }).max(1000, { message: 'expected at most 1000' }).optional(),
   cursor: z.string().regex(/^[A-Za-z0-9_-]+$/, { message: 'expected the nextCursor of a previous page' }).optional(),
 });
@@ -43,6 +45,8 @@ export const runFiltersQuery = z.object({
   status: described(`one of ${runStatuses.join(', ')}`),
   event: described('only runs started by this event topic (the TriggerEvent attribute)'),
   since: described('only runs started at or after this ISO 8601 time'),
+  open: described('true: only runs still open (running or waiting)'),
+  build: described("only runs a worker of this build id advanced (Temporal's BuildIds attribute); with open=true, what an old build still has in flight"),
   limit: described('page size, 1–1000 (default 50)'),
   cursor: described('nextCursor of the previous page'),
 });
@@ -66,6 +70,8 @@ export function visibilityQuery(filters: RunFilters): string {
     recipeId: filters.recipe,
     event: filters.event,
     status: filters.status,
+    open: filters.open,
+    buildId: filters.build,
     startedSince: filters.since === undefined ? undefined : new Date(filters.since),
   });
 }

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import { retryRun, RetryRunError } from '../../engine/retry-run';
+import { retryRun } from '../../engine/retry-run';
 import type { RecipeStore } from '../../store/recipes';
-import { HttpError } from '../errors';
+import { HttpError, temporalHttpError } from '../errors';
+import { classifyTemporalError } from '../../temporal/client-errors';
 import { defineRoute, type ApiRoute } from './route';
 
 export interface RunsRetryRouteDeps {
@@ -62,10 +63,10 @@ export function runsRetryRoutes(deps: RunsRetryRouteDeps): ApiRoute[] {
           if (replayed) res.setHeader('Idempotent-Replayed', 'true');
           return { status: 202, body: started };
         } catch (err) {
-          if (err instanceof RetryRunError) throw new HttpError(err.status, err.code, err.message, { runId: params.id, ...err.details });
-          if (err instanceof ServiceError || isGrpcServiceError(err)) {
+          const problem = classifyTemporalError(err, 'retry a run') ?? (err instanceof ServiceError || isGrpcServiceError(err) ? { kind: 'unavailable' as const, message: '' } : undefined);
+          if (problem) {
             const advice = key === undefined ? "check the recipe's runs before retrying again, or send an Idempotency-Key" : 'repeat the request with the same Idempotency-Key';
-            throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer in time; the retry may or may not have started — ${advice}`, undefined, { 'Retry-After': '5' });
+            throw temporalHttpError(problem, `Temporal did not answer in time; the retry may or may not have started — ${advice}`);
           }
           throw err;
         }

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { WebhooksOutError } from '../../webhooks-out/errors';
 import { topicsSchema } from '../../webhooks-out/topics';
 import type { WebhooksOut } from '../../webhooks-out/webhooks-out';
-import { HttpError } from '../errors';
 import { durationMs } from '../../recipe/duration';
 import { defineRoute, type ApiRoute } from './route';
 
@@ -61,23 +59,6 @@ const deliverySchema = z.object({
   createdAt: z.string(),
 });
 
-const statusOf: Record<WebhooksOutError['code'], number> = {
-  not_found: 404,
-  invalid_url: 422,
-  blocked_destination: 422,
-  conflict: 409,
-  subscription_disabled: 409,
-};
-
-async function mapped<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof WebhooksOutError) throw new HttpError(statusOf[err.code], err.code, err.message, err.details);
-    throw err;
-  }
-}
-
 /** `/api/v1/webhooks`: outgoing webhook subscriptions, their delivery log, test, redeliver and recover. */
 export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
   const tag = 'webhooks';
@@ -100,11 +81,10 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       body: createWebhookBody,
       response: withSecret,
       successStatus: 201,
-      handler: async ({ body }) =>
-        mapped(async () => {
-          const { subscription, secret } = await webhooks.create(body);
-          return { status: 201, body: { ...subscription, secret } };
-        }),
+      handler: async ({ body }) => {
+        const { subscription, secret } = await webhooks.create(body);
+        return { status: 201, body: { ...subscription, secret } };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -113,7 +93,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'One webhook subscription',
       response: webhookSchema,
-      handler: async ({ params }) => mapped(async () => ({ status: 200, body: await webhooks.get(params.id!) })),
+      handler: async ({ params }) => ({ status: 200, body: await webhooks.get(params.id!) }),
     }),
     defineRoute({
       method: 'patch',
@@ -123,7 +103,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       summary: 'Change the URL (SSRF-checked again), topics or description',
       body: updateWebhookBody,
       response: webhookSchema,
-      handler: async ({ params, body }) => mapped(async () => ({ status: 200, body: await webhooks.update(params.id!, body) })),
+      handler: async ({ params, body }) => ({ status: 200, body: await webhooks.update(params.id!, body) }),
     }),
     defineRoute({
       method: 'delete',
@@ -132,11 +112,10 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'Delete a subscription and its delivery log; pending deliveries stop at their next attempt',
       successStatus: 204,
-      handler: async ({ params }) =>
-        mapped(async () => {
-          await webhooks.delete(params.id!);
-          return { status: 204 };
-        }),
+      handler: async ({ params }) => {
+        await webhooks.delete(params.id!);
+        return { status: 204 };
+      },
     }),
     defineRoute({
       method: 'post',
@@ -145,7 +124,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'Enable (also after an automatic disable); the 5-day failure clock restarts',
       response: webhookSchema,
-      handler: async ({ params }) => mapped(async () => ({ status: 200, body: await webhooks.enable(params.id!) })),
+      handler: async ({ params }) => ({ status: 200, body: await webhooks.enable(params.id!) }),
     }),
     defineRoute({
       method: 'post',
@@ -154,7 +133,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'Disable: nothing is sent until it is enabled; pending messages fail and can be recovered',
       response: webhookSchema,
-      handler: async ({ params }) => mapped(async () => ({ status: 200, body: await webhooks.disable(params.id!) })),
+      handler: async ({ params }) => ({ status: 200, body: await webhooks.disable(params.id!) }),
     }),
     defineRoute({
       method: 'post',
@@ -164,11 +143,10 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       summary: 'New secret (shown once); during the window deliveries carry a webhook-signature for both secrets',
       body: rotateBody,
       response: withSecret,
-      handler: async ({ params, body }) =>
-        mapped(async () => {
-          const { subscription, secret } = await webhooks.rotateSecret(params.id!, body.window);
-          return { status: 200, body: { ...subscription, secret } };
-        }),
+      handler: async ({ params, body }) => {
+        const { subscription, secret } = await webhooks.rotateSecret(params.id!, body.window);
+        return { status: 200, body: { ...subscription, secret } };
+      },
     }),
     defineRoute({
       method: 'post',
@@ -177,7 +155,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'Save and test: send a signed ping now; answers the receiver’s status, latency and ≤ 1 KB of its body',
       response: z.object({ status: z.number().nullable(), latencyMs: z.number(), body: z.string().nullable(), error: z.string().nullable() }),
-      handler: async ({ params }) => mapped(async () => ({ status: 200, body: await webhooks.test(params.id!) })),
+      handler: async ({ params }) => ({ status: 200, body: await webhooks.test(params.id!) }),
     }),
     defineRoute({
       method: 'get',
@@ -187,7 +165,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       summary: 'Delivery log, newest first',
       query: deliveriesQuery,
       response: z.object({ deliveries: z.array(deliverySchema) }),
-      handler: async ({ params, query }) => mapped(async () => ({ status: 200, body: { deliveries: await webhooks.deliveries(params.id!, query) } })),
+      handler: async ({ params, query }) => ({ status: 200, body: { deliveries: await webhooks.deliveries(params.id!, query) } }),
     }),
     defineRoute({
       method: 'get',
@@ -196,7 +174,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'One message’s delivery with every attempt (status, latency, response snippet, next attempt)',
       response: deliverySchema.extend({ attempts_log: z.array(attemptSchema) }),
-      handler: async ({ params }) => mapped(async () => ({ status: 200, body: await webhooks.delivery(params.id!, params.messageId!) })),
+      handler: async ({ params }) => ({ status: 200, body: await webhooks.delivery(params.id!, params.messageId!) }),
     }),
     defineRoute({
       method: 'post',
@@ -206,7 +184,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       summary: 'Send one message again (same webhook-id) with a fresh retry schedule',
       response: deliverySchema,
       successStatus: 202,
-      handler: async ({ params }) => mapped(async () => ({ status: 202, body: await webhooks.redeliver(params.id!, params.messageId!) })),
+      handler: async ({ params }) => ({ status: 202, body: await webhooks.redeliver(params.id!, params.messageId!) }),
     }),
     defineRoute({
       method: 'post',
@@ -217,8 +195,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       body: recoverBody,
       response: z.object({ recoveryId: z.string() }),
       successStatus: 202,
-      handler: async ({ params, body }) =>
-        mapped(async () => ({ status: 202, body: await webhooks.recover(params.id!, new Date(body.since), body.until ? new Date(body.until) : undefined) })),
+      handler: async ({ params, body }) => ({ status: 202, body: await webhooks.recover(params.id!, new Date(body.since), body.until ? new Date(body.until) : undefined) }),
     }),
     defineRoute({
       method: 'get',
@@ -227,7 +204,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'Progress of a recovery',
       response: z.object({ recoveryId: z.string(), status: z.string(), result: z.object({ resent: z.number(), stoppedBecause: z.string().optional() }).nullable() }),
-      handler: async ({ params }) => mapped(async () => ({ status: 200, body: await webhooks.recovery(params.id!, params.recoveryId!) })),
+      handler: async ({ params }) => ({ status: 200, body: await webhooks.recovery(params.id!, params.recoveryId!) }),
     }),
   ];
 }

@@ -1,0 +1,105 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AmplitudeFake } from '../fakes/amplitude-fake';
+import { GoogleAnalyticsFake } from '../fakes/google-analytics-fake';
+import { MixpanelFake } from '../fakes/mixpanel-fake';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { applyExampleRecipe, recipesDir } from '../support/example-recipes';
+import { postIntercomWebhook } from '../support/intercom-webhooks';
+
+/**
+ * The analytics example end to end on the real dev server: a signed Intercom `contact.user.created`
+ * → ingress → runRecipe → amplitude.identifyUser, mixpanel.setUserProfile and
+ * google-analytics.sendEvent against their fakes.
+ */
+describe('new-user-to-analytics recipe through ingress, with vendor fakes', () => {
+  const secret = randomBytes(16).toString('hex');
+  let engine: TestEngine;
+  let amplitude: AmplitudeFake;
+  let mixpanel: MixpanelFake;
+  let ga4: GoogleAnalyticsFake;
+
+  beforeAll(async () => {
+    amplitude = await new AmplitudeFake().start();
+    mixpanel = await new MixpanelFake().start();
+    ga4 = await new GoogleAnalyticsFake().start();
+    engine = await startTestEngine('e2e-analytics', {}, async (store) => {
+      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
+      await store.connections.create({ id: 'amplitude-main', connector: 'amplitude', name: 'Amplitude', credentials: { apiKey: 'amp-key-0123456789abcdef' }, baseUrl: amplitude.url });
+      await store.connections.create({
+        id: 'mixpanel-main',
+        connector: 'mixpanel',
+        name: 'Mixpanel',
+        credentials: { username: 'switchyard.abc123.mp-service-account', password: 'sa-secret-1', projectId: '2195193', projectToken: 'proj-token-1' },
+        baseUrl: mixpanel.url,
+      });
+      await store.connections.create({ id: 'ga4-main', connector: 'google-analytics', name: 'GA4', credentials: { measurementId: 'G-TEST123456', apiSecret: 'mp-secret-1' }, baseUrl: ga4.url });
+      await applyExampleRecipe(store, 'new-user-to-analytics');
+    });
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+    await amplitude?.close();
+    await mixpanel?.close();
+    await ga4?.close();
+  });
+
+  /** The fixture notification with a fresh delivery id (and optionally another contact). */
+  const notification = (item: Record<string, unknown> = {}) => {
+    const n = JSON.parse(readFileSync(path.join(recipesDir, 'fixtures/new-user-to-analytics.event.json'), 'utf8'));
+    n.id = `notif_${randomUUID()}`;
+    Object.assign(n.data.item, item);
+    return JSON.stringify(n);
+  };
+  const post = (body: string) => postIntercomWebhook(engine.api.url, 'intercom-main', body, secret);
+
+  it('identifies the new user in Amplitude, sets the Mixpanel profile and records one GA4 sign_up; a redelivery changes nothing', async () => {
+    const body = notification();
+    const res = await post(body);
+    expect(res.status).toBe(202);
+    const { runs } = (await res.json()) as { runs: { runId: string }[] };
+    expect(runs).toHaveLength(1);
+    expect(await engine.client.workflow.getHandle(runs[0]!.runId).result()).toMatchObject({ status: 'succeeded' });
+
+    const [identify] = amplitude.received('POST', '/identify');
+    expect(identify!.body).toEqual({
+      api_key: 'amp-key-0123456789abcdef',
+      identification: JSON.stringify([{ user_id: 'u-3107', user_properties: { email: 'grace.hopper@example.com', name: 'Grace Hopper', plan: 'team', intercom_contact_id: '6762f0b61bb69f9f2193bc01' } }]),
+    });
+    expect(amplitude.identities.get('u-3107')).toMatchObject({ plan: 'team' });
+    expect(mixpanel.received('POST', '/engage')[0]!.body).toEqual([
+      { $token: 'proj-token-1', $distinct_id: 'u-3107', $set: { $email: 'grace.hopper@example.com', $name: 'Grace Hopper', plan: 'team', intercom_contact_id: '6762f0b61bb69f9f2193bc01' }, $ignore_time: true },
+    ]);
+    expect(mixpanel.profiles.get('u-3107')).toMatchObject({ $email: 'grace.hopper@example.com' });
+    expect(ga4.hits).toEqual([expect.objectContaining({ measurementId: 'G-TEST123456', userId: 'u-3107', events: [{ name: 'sign_up', params: { method: 'intercom', plan: 'team' } }] })]);
+
+    const again = await post(body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ duplicate: true });
+    expect(amplitude.requests).toHaveLength(1);
+    expect(mixpanel.requests).toHaveLength(1);
+    expect(ga4.hits).toHaveLength(1);
+  });
+
+  it('an Amplitude outage is retried inside the run: one identification, the later steps still run', async () => {
+    const before = { amplitude: amplitude.requests.length, hits: ga4.hits.length };
+    amplitude.fail({ kind: 'server_error' });
+    const res = await post(notification({ id: '6762f0b61bb69f9f2193bc02', external_id: 'u-3108', email: 'ada@example.com', name: 'Ada Lovelace' }));
+    const { runs } = (await res.json()) as { runs: { runId: string }[] };
+    expect(await engine.client.workflow.getHandle(runs[0]!.runId).result()).toMatchObject({ status: 'succeeded' });
+    expect(amplitude.requests.length - before.amplitude).toBe(2);
+    expect(amplitude.identities.get('u-3108')).toMatchObject({ email: 'ada@example.com' });
+    expect(ga4.hits.length - before.hits).toBe(1);
+  });
+
+  it('a contact without an external_id matches nothing and reaches no vendor', async () => {
+    const before = amplitude.requests.length + mixpanel.requests.length + ga4.requests.length;
+    const res = await post(notification({ external_id: null }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ matched: 0 });
+    expect(amplitude.requests.length + mixpanel.requests.length + ga4.requests.length).toBe(before);
+  });
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrationProvider } from '../../src/store/migrations';
+import { StoreSchemaError } from '../../src/store/schema-version';
+import { createSecretBox } from '../../src/security/secret-box';
+import { migrateStore, openStore } from '../../src/store/store';
+import { openTestStore, testSecretKey } from '../support/stores';
+import { freshPostgresDatabase } from './fresh-postgres';
+
+/** A store older or newer than the code: only setup/migrate/dev migrate; api/worker (verify) refuse with the fix; newer always refuses. */
+const drops: (() => Promise<void>)[] = [];
+
+const backends = [
+  { name: 'sqlite', fresh: async () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-schema-')), 'store.db')}` },
+  {
+    name: 'postgres',
+    fresh: async () => {
+      const database = await freshPostgresDatabase('switchyard_schema');
+      drops.push(() => database.drop());
+      return database.url;
+    },
+  },
+] as const;
+
+function kysely(url: string): Kysely<unknown> {
+  if (url.startsWith('sqlite:')) return new Kysely({ dialect: new SqliteDialect({ database: new SQLite(url.slice('sqlite:'.length)) }) });
+  return new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
+}
+
+/** Applies the shipped migrations up to and including `last`, as an earlier release did. */
+async function migrateUpTo(url: string, last: string): Promise<void> {
+  const db = kysely(url);
+  try {
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo(last);
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+  } finally {
+    await db.destroy();
+  }
+}
+
+afterAll(async () => {
+  for (const drop of drops) await drop();
+});
+
+describe.each(backends)('store schema version on $name', ({ fresh }) => {
+  it('an api/worker (verify) refuses an older schema, naming `switchyard migrate`, and changes nothing', async () => {
+    const url = await fresh();
+    await migrateUpTo(url, '004-engine-outbox');
+    const refused = openTestStoreVerified(url);
+    await expect(refused).rejects.toThrow(StoreSchemaError);
+    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 005-trigger-payloads not applied — run `switchyard migrate`");
+
+    const db = kysely(url);
+    try {
+      const tables = (await db.introspection.getTables()).map((t) => t.name);
+      expect(tables).not.toContain('trigger_payloads');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('`switchyard migrate` applies what is missing, once; then verify opens it', async () => {
+    const url = await fresh();
+    await migrateUpTo(url, '003-webhook-subscriptions');
+    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads']);
+    expect((await migrateStore(url)).migrated).toEqual([]);
+    const store = await openTestStoreVerified(url);
+    await store.close();
+  });
+
+  it('a schema newer than the code (a rollback after a migration) refuses in every mode', async () => {
+    const url = await fresh();
+    await (await openTestStore(url)).close();
+    const db = kysely(url);
+    try {
+      await sql`insert into kysely_migration (name, timestamp) values (${'006-from-a-later-release'}, ${new Date().toISOString()})`.execute(db);
+    } finally {
+      await db.destroy();
+    }
+    const newer = "the store's schema is newer than this release: it has migration 006-from-a-later-release, which this code does not know";
+    await expect(openTestStore(url)).rejects.toThrow(newer);
+    await expect(openTestStoreVerified(url)).rejects.toThrow(newer);
+    await expect(migrateStore(url)).rejects.toThrow(newer);
+  });
+});
+
+function openTestStoreVerified(url: string) {
+  return openStore(url, createSecretBox([testSecretKey]), { schema: 'verify' });
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { errorHandler, HttpError, httpErrorOf } from '../../src/http/errors';
+import { RetryRunError } from '../../src/engine/retry-run';
+import { Refusal } from '../../src/refusal';
+import { WebhooksOutError } from '../../src/webhooks-out/errors';
+
+/** The error handler's answer, captured from a minimal response object. */
+function answer(err: unknown) {
+  const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
+  const res = {
+    headersSent: false,
+    setHeader: (name: string, value: string) => void (sent.headers[name] = value),
+    status(code: number) {
+      sent.status = code;
+      return this;
+    },
+    json: (body: unknown) => void (sent.body = body),
+  };
+  const logged: unknown[] = [];
+  errorHandler((e) => logged.push(e))(err, {} as never, res as never, () => undefined);
+  return { ...sent, logged };
+}
+
+describe('one way an HTTP route fails', () => {
+  it('an engine refusal is answered with the status its reason maps to, code, message and details intact', () => {
+    expect(answer(new Refusal('not_found', 'unknown_thing', 'no thing 7', { id: '7' }))).toMatchObject({ status: 404, body: { error: { code: 'unknown_thing', message: 'no thing 7', details: { id: '7' } } } });
+    expect(answer(new RetryRunError('conflict', 'run_not_failed', 'run r is running'))).toMatchObject({ status: 409, body: { error: { code: 'run_not_failed' } } });
+    expect(answer(new RetryRunError('invalid', 'idempotency_key_reused', 'x'))).toMatchObject({ status: 422 });
+  });
+
+  it('outgoing-webhook refusals map through the same table (no route keeps its own)', () => {
+    const statuses = (['not_found', 'invalid_url', 'blocked_destination', 'conflict', 'subscription_disabled'] as const).map((code) => [code, httpErrorOf(new WebhooksOutError(code, code)).status]);
+    expect(Object.fromEntries(statuses)).toEqual({ not_found: 404, invalid_url: 422, blocked_destination: 422, conflict: 409, subscription_disabled: 409 });
+  });
+
+  it('HttpError keeps its own status and headers; anything else is a 500 without details, logged', () => {
+    expect(answer(new HttpError(503, 'temporal_unavailable', 'later', undefined, { 'Retry-After': '5' }))).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    const crash = answer(new TypeError('boom'));
+    expect(crash).toMatchObject({ status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } });
+    expect(crash.logged).toHaveLength(1);
+  });
+});
