@@ -10,6 +10,8 @@ export default defineConfig({
     // Failures are repeated at the end of the run with their logs; passing tests print nothing.
     reporters: ['default'],
     silent: 'passed-only',
+    // Integration tests take a second or more on a shared machine: list only the really slow ones.
+    slowTestThreshold: 10_000,
     projects: [
       {
         extends: true,

@@ -39,7 +39,8 @@ export function activityFailure(kind: ActivityFailureKind, message: string, opts
 export interface FailureContext {
   /** The step's connection, marked disconnected on auth_lost. */
   connectionId: string | null;
-  connections: ConnectionResolver;
+  /** Absent for activities that use no connection (outgoing webhooks). */
+  connections?: ConnectionResolver;
   /** Receives errors that were not classified (bugs in a connector), for the log. */
   onUnclassified?(err: unknown): void;
   /** The attempt that failed (1-based), shown by the run's state query for non-retryable failures. */
@@ -69,7 +70,7 @@ export async function toActivityFailure(err: unknown, ctx: FailureContext): Prom
     case 'rate_limited':
       return activityFailure('rate_limited', err.message, { details, ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(err.retryAfterMs, 1) } : {}) });
     case 'auth_lost':
-      if (ctx.connectionId) await ctx.connections.markDisconnected(ctx.connectionId, { status: err.status, message: err.message });
+      if (ctx.connectionId && ctx.connections) await ctx.connections.markDisconnected(ctx.connectionId, { status: err.status, message: err.message });
       return activityFailure('auth_lost', ctx.connectionId ? `connection ${ctx.connectionId} is disconnected (${err.message})` : err.message, { details });
     case 'retryable':
       return activityFailure('retryable', err.message, { details, cause: err });

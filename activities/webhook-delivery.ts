@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import type { FailedPage, FinishDeliveryInput, ListFailedInput, WebhookActivities } from '../workflows/webhook-delivery';
+import type { DeliverAttemptInput, FailedPage, FinishDeliveryInput, ListFailedInput, WebhookActivities } from '../workflows/webhook-delivery';
 import type { SecretBox } from '../src/security/secret-box';
 import type { Database } from '../src/store/schema';
+import { toActivityFailure } from './failure-mapping';
 import { deliverAttempt } from './webhook-attempt';
 import { DeliveryLog } from '../src/webhooks-out/delivery-log';
 import { InFlightLimiter } from '../src/webhooks-out/in-flight';
@@ -25,6 +26,25 @@ export interface WebhookActivityDeps {
  * `{ ...createActivities(...), ...createWebhookDeliveryActivities({ db: store.db, secrets, egress }) }`.
  */
 export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): WebhookActivities {
+  const activities = webhookActivities(deps);
+  // Receiver failures are results; what throws here (the store down) goes through the failure table like every activity failure.
+  const viaTable =
+    <I, R>(fn: (input: I) => Promise<R>) =>
+    async (input: I): Promise<R> => {
+      try {
+        return await fn(input);
+      } catch (err) {
+        throw await toActivityFailure(err, { connectionId: null });
+      }
+    };
+  return {
+    'webhooksOut.deliverAttempt': viaTable((input: DeliverAttemptInput) => activities['webhooksOut.deliverAttempt'](input)),
+    'webhooksOut.finishDelivery': viaTable((input: FinishDeliveryInput) => activities['webhooksOut.finishDelivery'](input)),
+    'webhooksOut.listFailed': viaTable((input: ListFailedInput) => activities['webhooksOut.listFailed'](input)),
+  };
+}
+
+function webhookActivities(deps: WebhookActivityDeps): WebhookActivities {
   const db = webhookDb(deps.db);
   const subscriptions = new SubscriptionStore(db, deps.secrets);
   const log = new DeliveryLog(db);

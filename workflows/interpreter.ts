@@ -46,7 +46,7 @@ export interface ActionCall {
   input: unknown;
 }
 
-export interface WaitOutcome {
+interface WaitOutcome {
   timedOut: boolean;
   payload?: unknown;
 }
@@ -58,7 +58,7 @@ export interface ForEachChunkResult {
 }
 
 /** What a runtime reports while an action step runs. */
-export interface ActionProgress {
+interface ActionProgress {
   /** Waiting for something (a connection) or, with undefined, running again. */
   waiting(what: string | undefined): void;
   /** Attempts the step took, when the runtime knows them (set before the output resolves). */
@@ -375,7 +375,7 @@ export class Interpreter {
  * plain path): each chunk gets its own slice, and repeating the whole list in every child's
  * input would grow the parent's history by list size × chunk count.
  */
-export function withoutList(scope: Scope, items: string): Scope {
+function withoutList(scope: Scope, items: string): Scope {
   const m = /^\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\s*-?\}\}$/.exec(items);
   if (!m) return scope;
   const path = m[1]!.split('.');
@@ -391,12 +391,12 @@ export function withoutList(scope: Scope, items: string): Scope {
   return prune(scope, 0) as Scope;
 }
 
-export function errorMessage(err: unknown): string {
+function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 /** ISO string, unix seconds (Intercom's timestamps) or unix milliseconds → epoch ms. */
-export function toEpochMs(value: unknown): number {
+function toEpochMs(value: unknown): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value < 1e11 ? value * 1000 : value;
   if (typeof value === 'string' && value.trim() !== '') {
     if (/^\d+(\.\d+)?$/.test(value.trim())) return toEpochMs(Number(value));

@@ -5,13 +5,13 @@
  */
 
 /** A json-logic expression (already checked by the compiler: known operators, safe `var` paths). */
-export type JsonLogic = unknown;
+type JsonLogic = unknown;
 
 /**
  * A JSON tree whose strings may contain `{{ … }}` templates (liquid output tags, no `{% %}` tags).
  * A string that is exactly one `{{ … }}` keeps the referenced value's type.
  */
-export type TemplateTree = unknown;
+type TemplateTree = unknown;
 
 export type PlanTrigger =
   | { type: 'webhook'; connection: string; event: string }
@@ -29,7 +29,7 @@ export interface PlanRetryPolicy {
   nonRetryableErrorTypes: string[];
 }
 
-export type OnError = 'fail' | 'continue';
+type OnError = 'fail' | 'continue';
 
 interface StepBase {
   id: string;

@@ -17,9 +17,9 @@ import type { ApprovalDecision, ResumePayload } from './messages';
 import type { ForEachPlanStep, WaitForPlanStep } from './plan';
 
 /** How long a step waits for a disconnected or paused connection before it fails, unless the run's input says otherwise. */
-export const defaultConnectionWaitMs = 72 * 3_600_000;
+const defaultConnectionWaitMs = 72 * 3_600_000;
 /** forEach lists longer than this run in child workflows of this many items each. */
-export const forEachChunkSize = 100;
+const forEachChunkSize = 100;
 
 type ActionFn = (input: ActionActivityInput) => Promise<unknown>;
 
@@ -117,7 +117,7 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
 }
 
 /** Activity failure → the step error the state shows (kind = ApplicationFailure type). */
-export function toStepFailure(err: unknown, maximumAttempts: number): StepFailure {
+function toStepFailure(err: unknown, maximumAttempts: number): StepFailure {
   if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) {
     const cause = err.cause;
     const attempts = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? maximumAttempts : undefined;

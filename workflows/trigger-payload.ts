@@ -25,7 +25,7 @@ export interface LoadTriggerPayloadInput {
 export type RunEventWithRef = RunEvent & { payloadRef?: string };
 
 /** Room for the encrypted result inside Temporal's 256 KB per-event budget. */
-export const maxProjectionBytes = 192 * 1024;
+const maxProjectionBytes = 192 * 1024;
 
 /**
  * The trigger as the run needs it: the event's own payload, or — when the ingress stored it by

@@ -10,13 +10,13 @@ import { continueAsNew, ParentClosePolicy, proxyActivities, sleep, startChild, w
 /** Waits after attempt 1..7 (Svix's schedule): 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 10 h. */
 export const retryScheduleMs: readonly number[] = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 export const maxDeliveryAttempts = retryScheduleMs.length + 1;
-export const jitterFraction = 0.2;
+const jitterFraction = 0.2;
 /** A subscription whose attempts all failed for this long is disabled. */
 export const autoDisableAfterMs = 5 * 24 * 3600 * 1000;
 const minRetryAfterMs = 1_000;
 const maxRetryAfterMs = 24 * 3600 * 1000;
 
-export type AttemptOutcome =
+type AttemptOutcome =
   /** 2xx within the timeout. */
   | 'delivered'
   /** Anything else that was tried: non-2xx, 3xx (never followed), timeout, network error, blocked destination. */
@@ -144,7 +144,7 @@ export interface WebhookDeliveryInput {
   initialDelayMs?: number;
 }
 
-export type WebhookDeliveryResult = { status: 'delivered' | 'failed' | 'disabled' | 'inactive'; attempts: number };
+type WebhookDeliveryResult = { status: 'delivered' | 'failed' | 'disabled' | 'inactive'; attempts: number };
 
 export function deliveryWorkflowId(subscriptionId: string, messageId: string): string {
   return `webhook-delivery/${subscriptionId}/${messageId}`;

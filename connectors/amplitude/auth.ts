@@ -14,5 +14,4 @@ export const amplitudeAuth = auth.custom({
   apply() {},
   accountLabel: (c) => `${c.region.toUpperCase()} project …${c.apiKey.slice(-4)}`,
 });
-export type AmplitudeCredentials = z.output<typeof amplitudeAuth.credentials>;
 export const defineAction = actionFor(amplitudeAuth);

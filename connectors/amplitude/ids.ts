@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Amplitude's default `min_id_length`: shorter user and device ids are rejected. */
-export const minIdLength = 5;
+const minIdLength = 5;
 
 export const userId = z.string().min(minIdLength, `Amplitude rejects user ids shorter than ${minIdLength} characters`);
 export const deviceId = z

@@ -20,5 +20,4 @@ export const googleAnalyticsAuth = auth.custom({
   },
   accountLabel: (c) => c.measurementId,
 });
-export type GoogleAnalyticsCredentials = z.output<typeof googleAnalyticsAuth.credentials>;
 export const defineAction = actionFor(googleAnalyticsAuth);

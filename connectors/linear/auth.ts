@@ -25,7 +25,6 @@ export const linearAuth = auth.custom({
     else throw new ConnectorError('fatal', 'the connection has no apiKey or accessToken; add one to its credentials to call the API', { code: 'missing_credentials', field: 'apiKey' });
   },
 });
-export type LinearCredentials = z.output<typeof credentials>;
 
 export const defineAction = actionFor(linearAuth);
 export const defineWebhookSource = webhookSourceFor(linearAuth);

@@ -42,7 +42,7 @@ function firstError(body: unknown): LinearGraphqlError | undefined {
 }
 
 /** The kind a GraphQL error body names, whatever HTTP status carried it (Linear sends them in 200s and 4xx alike). */
-export function linearErrorKind(body: unknown): FailureKind | undefined {
+function linearErrorKind(body: unknown): FailureKind | undefined {
   const ext = firstError(body)?.extensions;
   if (!ext) return undefined;
   return (ext.code && kindByCode[ext.code]) || (ext.type && kindByType[ext.type.toLowerCase()]) || undefined;

@@ -7,7 +7,7 @@ import { defineWebhookSource } from './auth';
 import { linearTopics } from './topics';
 
 /** Linear's own SDK refuses a delivery whose `webhookTimestamp` is more than a minute from now. */
-export const linearTimestampToleranceMs = 60_000;
+const linearTimestampToleranceMs = 60_000;
 
 function timestampCheck(rawBody: Buffer, now: Date): VerifyResult {
   let ts: unknown;

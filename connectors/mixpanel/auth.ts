@@ -17,5 +17,4 @@ export const mixpanelAuth = auth.basic({
   },
   accountLabel: (c) => `${c.username} @ project ${c.projectId}`,
 });
-export type MixpanelCredentials = z.output<typeof mixpanelAuth.credentials>;
 export const defineAction = actionFor(mixpanelAuth);

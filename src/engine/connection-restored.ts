@@ -9,7 +9,7 @@ const RESTORING_TOPICS = new Set(['connection.restored', 'connection.resumed']);
  * Sends `connectionRestored` to every open run that uses the connection. Runs not waiting ignore
  * it; a waiting step retries its call. Returns how many runs were signalled.
  */
-export async function signalRunsUsing(client: Client, connectionId: string): Promise<number> {
+async function signalRunsUsing(client: Client, connectionId: string): Promise<number> {
   const query = runsQuery({ open: true, connectionId });
   let signalled = 0;
   for await (const run of client.workflow.list({ query })) {

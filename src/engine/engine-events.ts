@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging';
 
 /** Engine events about runs, published by the API process from Temporal visibility (src/engine/run-events.ts). */
-export const runEventTopics = ['run.succeeded', 'run.failed'] as const;
-export type RunEventTopic = (typeof runEventTopics)[number];
+export type RunEventTopic = 'run.succeeded' | 'run.failed';
 
 export interface RunEventData {
   /** The run's workflow id (what the runs API calls its id) and Temporal's run id. */
@@ -20,8 +19,7 @@ export interface RunEventData {
 }
 
 /** Engine events about connections; outgoing webhooks subscribe to these topics. */
-export const connectionEventTopics = ['connection.disconnected', 'connection.restored', 'connection.paused', 'connection.resumed'] as const;
-export type ConnectionEventTopic = (typeof connectionEventTopics)[number];
+export type ConnectionEventTopic = 'connection.disconnected' | 'connection.restored' | 'connection.paused' | 'connection.resumed';
 
 export interface ConnectionEventData {
   connectionId: string;
@@ -38,11 +36,9 @@ export interface EngineEvent<T extends string = string, D = unknown> {
   data: D;
 }
 
-export type ConnectionEvent = EngineEvent<ConnectionEventTopic, ConnectionEventData>;
-
 export type EngineEventHandler = (event: EngineEvent) => void | Promise<void>;
 
-export interface PublishEventOptions {
+interface PublishEventOptions {
   /** A stable id (e.g. from an outbox row or a run), so publishing the same event again maps onto the same outgoing message. */
   id?: string;
   /** Reject when any subscriber failed (after all ran), so a durable caller keeps the event and retries. */

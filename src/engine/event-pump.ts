@@ -16,7 +16,7 @@ export interface EventPumpOptions {
 }
 
 /** Publishes what the outbox holds (oldest first); a row is removed only after its subscribers succeeded. */
-export async function drainOutbox(store: Pick<Store, 'outbox'>, events: EngineEvents): Promise<number> {
+async function drainOutbox(store: Pick<Store, 'outbox'>, events: EngineEvents): Promise<number> {
   let published = 0;
   for (;;) {
     const batch = await store.outbox.pending(100);

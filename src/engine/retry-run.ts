@@ -9,7 +9,7 @@ import { runStartAttributes } from '../../workflows/search-attributes';
 import { runRecipeWorkflowType } from '../temporal/run-query';
 import { Refusal } from '../refusal';
 
-export type RetryFrom = 'failed' | 'start';
+type RetryFrom = 'failed' | 'start';
 
 export interface RetryRunOptions {
   /** Workflow id of the failed run. */

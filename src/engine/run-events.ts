@@ -15,7 +15,7 @@ const outcomes: Partial<Record<string, { topic: RunEventTopic; status: RunEventD
 };
 
 /** Stable per run and attempt, so any API process re-reading the same window publishes the same event. */
-export const runEventId = (workflowId: string, runId: string) => `run:${workflowId}:${runId}`;
+const runEventId = (workflowId: string, runId: string) => `run:${workflowId}:${runId}`;
 
 export interface RunEventsDeps {
   client: Client;

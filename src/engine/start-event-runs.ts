@@ -22,7 +22,7 @@ export interface EventStartDeps {
   publish?: Publish;
 }
 
-export const defaultStartDeadlineMs = 5_000;
+const defaultStartDeadlineMs = 5_000;
 
 /**
  * Starts one run per matching plan (a large payload by reference) and publishes the event to

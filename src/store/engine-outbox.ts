@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
 
-export interface EngineOutboxTable {
+interface EngineOutboxTable {
   id: string;
   topic: string;
   data_json: string;
   created_at: string;
 }
 
-export interface EngineCursorTable {
+interface EngineCursorTable {
   name: string;
   value: string;
   updated_at: string;

@@ -6,7 +6,7 @@ export interface Database {
   inbound_deliveries: InboundDeliveryTable;
 }
 
-export interface RecipeTable {
+interface RecipeTable {
   id: string;
   name: string;
   enabled: number;
@@ -15,7 +15,7 @@ export interface RecipeTable {
   updated_at: string;
 }
 
-export interface RecipeVersionTable {
+interface RecipeVersionTable {
   recipe_id: string;
   version: number;
   /** Content hash of the compiled plan. */
@@ -40,7 +40,7 @@ export interface ConnectionTable {
 }
 
 /** Dedupe of inbound deliveries, kept longer than Temporal's retention and any sender's retry horizon. */
-export interface InboundDeliveryTable {
+interface InboundDeliveryTable {
   connection_id: string;
   event_hash: string;
   received_at: string;

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { displayPrefix, generateTokenSecret, hashToken, isApiScope, sameHash, type ApiScope } from '../security/api-tokens';
 import type { Database } from './schema';
 
-export interface ApiTokenTable {
+interface ApiTokenTable {
   id: string;
   name: string;
   prefix: string;

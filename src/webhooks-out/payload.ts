@@ -1,5 +1,5 @@
 /** The body every subscriber receives: Intercom's notification_event shape (times in Unix seconds). */
-export interface NotificationEvent {
+interface NotificationEvent {
   type: 'notification_event';
   id: string;
   topic: string;
@@ -22,6 +22,6 @@ export function notificationBody(m: { id: string; topic: string; createdAt: stri
   return Buffer.from(JSON.stringify(event), 'utf8');
 }
 
-export function unixSeconds(iso: string): number {
+function unixSeconds(iso: string): number {
   return Math.floor(Date.parse(iso) / 1000);
 }

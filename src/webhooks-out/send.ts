@@ -6,8 +6,8 @@ import { formatDuration } from '../../workflows/duration';
 import type { WebhookEgress } from './egress';
 
 /** 2xx within this counts as delivered. */
-export const DELIVERY_TIMEOUT_MS = 15_000;
-export const RESPONSE_SNIPPET_BYTES = 1024;
+const DELIVERY_TIMEOUT_MS = 15_000;
+const RESPONSE_SNIPPET_BYTES = 1024;
 export const USER_AGENT = 'Switchyard-Webhooks/1';
 
 export interface SendResult {

@@ -3,7 +3,7 @@ import type { SecretBox } from '../security/secret-box';
 import { generateSecret, type SigningSecrets } from './signing';
 import type { WebhookDb, WebhookSubscriptionTable } from './tables';
 
-export type SubscriptionStatus = 'enabled' | 'disabled';
+type SubscriptionStatus = 'enabled' | 'disabled';
 
 /** A subscription as the API shows it: never with its secret (that is shown once, at create and rotate). */
 export interface Subscription {
@@ -26,7 +26,7 @@ export interface NewSubscription {
   description?: string | null;
 }
 
-export function newSubscriptionId(): string {
+function newSubscriptionId(): string {
   return 'whsub_' + randomBytes(12).toString('base64url').replace(/[-_]/g, 'x');
 }
 

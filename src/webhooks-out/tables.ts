@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema';
 
 /** Tables of migration 003 (outgoing webhooks). Times are ISO-8601 text, JSON is text. */
-export type WebhookTables = {
+type WebhookTables = {
   webhook_subscriptions: WebhookSubscriptionTable;
   webhook_messages: WebhookMessageTable;
   webhook_deliveries: WebhookDeliveryTable;
@@ -33,7 +33,7 @@ export interface WebhookSubscriptionTable {
   updated_at: string;
 }
 
-export interface WebhookMessageTable {
+interface WebhookMessageTable {
   id: string;
   topic: string;
   payload_json: string;

@@ -25,7 +25,7 @@ export interface WebhooksOutDeps {
   now?: () => Date;
 }
 
-export const DEFAULT_ROTATION_WINDOW_MS = 24 * 3600 * 1000;
+const DEFAULT_ROTATION_WINDOW_MS = 24 * 3600 * 1000;
 
 export interface TestResult {
   status: number | null;

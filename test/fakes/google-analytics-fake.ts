@@ -1,6 +1,6 @@
 import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
 
-export interface Ga4ValidationMessage {
+interface Ga4ValidationMessage {
   fieldPath: string;
   description: string;
   validationCode: 'VALUE_INVALID' | 'VALUE_REQUIRED' | 'NAME_INVALID' | 'NAME_RESERVED' | 'VALUE_OUT_OF_BOUNDS' | 'EXCEEDED_MAX_ENTITIES';
@@ -16,7 +16,7 @@ const hour = 3_600_000_000;
  * client_id required, name rules, reserved names and prefixes, the 25-item limits, user
  * properties, timestamps at most 72 h back. `strict` = `validation_behavior: ENFORCE_RECOMMENDATIONS`.
  */
-export function validateGa4Payload(body: unknown, nowMicros: number): Ga4ValidationMessage[] {
+function validateGa4Payload(body: unknown, nowMicros: number): Ga4ValidationMessage[] {
   const out: Ga4ValidationMessage[] = [];
   const b = body as { client_id?: unknown; user_id?: unknown; timestamp_micros?: unknown; user_properties?: unknown; events?: unknown; validation_behavior?: unknown } | undefined;
   if (!b || typeof b !== 'object') return [{ fieldPath: '', description: 'Unable to parse Measurement Protocol JSON payload.', validationCode: 'VALUE_INVALID' }];

@@ -12,7 +12,7 @@ export interface ContractContext<F extends FakeServer> {
 }
 
 /** An action's activity argument, or a function building it from the started fake (for URLs). */
-export type ContractCall<F extends FakeServer> = ActionActivityInput | ((fake: F) => ActionActivityInput);
+type ContractCall<F extends FakeServer> = ActionActivityInput | ((fake: F) => ActionActivityInput);
 
 /** An exact failure message, or a pattern it must match. */
 type Text = string | RegExp;
@@ -27,13 +27,13 @@ interface CaseBase<F extends FakeServer> {
 }
 
 /** retryable: classified `Retryable` on the first attempt, then retried until it succeeds. */
-export interface RetryableCase<F extends FakeServer> extends CaseBase<F> {
+interface RetryableCase<F extends FakeServer> extends CaseBase<F> {
   /** How many requests fail before one succeeds (default 1); the default `arrange` queues that many 5xx. */
   failures?: number;
 }
 
 /** rate_limited: classified `RateLimited` carrying the vendor's delay as `nextRetryDelay`, then retried no earlier. */
-export interface RateLimitedCase<F extends FakeServer> extends CaseBase<F> {
+interface RateLimitedCase<F extends FakeServer> extends CaseBase<F> {
   /** Passed to the fake's rate-limit response (default `arrange`). */
   retryAfterSeconds: number;
   /** The `nextRetryDelay` the activity must ask for: exact ms, an inclusive [min, max] range, or null when the vendor names no delay. */
@@ -41,7 +41,7 @@ export interface RateLimitedCase<F extends FakeServer> extends CaseBase<F> {
 }
 
 /** A non-retryable failure: one request (unless `requests` says otherwise), the failure type, message and details. */
-export interface FinalCase<F extends FakeServer> extends CaseBase<F> {
+interface FinalCase<F extends FakeServer> extends CaseBase<F> {
   message?: Text;
   /** Matched against the failure's details (toMatchObject). */
   details?: unknown[];
@@ -50,7 +50,7 @@ export interface FinalCase<F extends FakeServer> extends CaseBase<F> {
 }
 
 /** auth_lost: also marks the step's connection disconnected (none when the step has no connection). */
-export interface AuthLostCase<F extends FakeServer> extends FinalCase<F> {
+interface AuthLostCase<F extends FakeServer> extends FinalCase<F> {
   /** What the disconnect records (toMatchObject), e.g. the vendor's status. */
   disconnect?: { status?: number; message?: Text };
 }
@@ -58,7 +58,7 @@ export interface AuthLostCase<F extends FakeServer> extends FinalCase<F> {
 type OneOrMore<T> = T | T[];
 
 /** One action's contract: a valid call, what its happy path sends, and how the fake makes it fail each way. */
-export interface ActionContract<F extends FakeServer> {
+interface ActionContract<F extends FakeServer> {
   /** A valid call; the failure cases reuse it unless they bring their own. */
   call: ContractCall<F>;
   /** The requests that are this action's ([method, path], path may end in `*`); every request the fake saw by default. */

@@ -63,7 +63,7 @@ export async function startReceiver(respond: (req: Received, index: number) => A
   };
 }
 
-export const secrets = createSecretBox([testSecretKey]);
+const secrets = createSecretBox([testSecretKey]);
 
 /** Loopback is allow-listed so the local receivers are reachable (as in dev mode). */
 export function loopbackEgress(): WebhookEgress {

@@ -1,4 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { createWebhookDeliveryActivities } from '../../activities/webhook-delivery';
+import { guardedWebhookEgress } from '../../src/webhooks-out/guarded-egress';
+import { openTestStore, storeBackends, testSecretKey } from '../support/stores';
+import { createSecretBox } from '../../src/security/secret-box';
 import { describe, expect, it } from 'vitest';
 import { toActivityFailure } from '../../activities/failure-mapping';
 import { ConnectorError } from '../../connectors/sdk/errors';
@@ -51,5 +55,17 @@ describe('toActivityFailure', () => {
     expect(failure.details?.[0]).toMatchObject({ kind: 'retryable', code: 'unclassified', connectionId: 'c1' });
     const own = ApplicationFailure.nonRetryable('mine', 'Custom');
     expect((await map(own)).failure).toBe(own);
+  });
+
+  it('an outgoing-webhook activity whose store fails goes through the table too: Retryable, not an untyped Error', async () => {
+    const store = await openTestStore(storeBackends[0].url());
+    const activities = createWebhookDeliveryActivities({ db: store.db, secrets: createSecretBox([testSecretKey]), egress: guardedWebhookEgress({ egressAllow: [] }) });
+    await store.close();
+    const failure = await activities['webhooksOut.listFailed']({ subscriptionId: 'sub_1', since: '2026-01-01T00:00:00Z', until: '2026-01-02T00:00:00Z', limit: 10 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: FailureType.retryable, nonRetryable: false, message: expect.stringMatching(/^unclassified error: /) });
   });
 });

@@ -35,7 +35,7 @@ export interface ConnectionRoutesDeps {
 const connectionId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,127}$/, { message: 'expected lowercase letters, digits, - and _ (at most 128), starting with a letter or digit' });
 const baseUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL like https://acme.atlassian.net' });
 
-export const createConnectionBody = z.strictObject({
+const createConnectionBody = z.strictObject({
   id: connectionId,
   connector: z.string().min(1),
   name: z.string().min(1).max(200),
@@ -43,9 +43,9 @@ export const createConnectionBody = z.strictObject({
   baseUrl: baseUrl.nullable().optional(),
 });
 
-export const replaceConnectionBody = createConnectionBody.omit({ id: true });
+const replaceConnectionBody = createConnectionBody.omit({ id: true });
 
-export const updateConnectionBody = z
+const updateConnectionBody = z
   .strictObject({ name: z.string().min(1).max(200).optional(), credentials: z.unknown().optional(), baseUrl: baseUrl.nullable().optional() })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of name, credentials, baseUrl' });
 
@@ -71,7 +71,7 @@ const activityEntrySchema = z.object({
 
 const csvColumns = ['runId', 'recipeId', 'startedAt', 'closedAt', 'runStatus', 'stepId', 'action', 'status', 'attempts', 'errorKind', 'errorMessage'] as const;
 
-export const connectionSchema = z.object({
+const connectionSchema = z.object({
   id: z.string(),
   connector: z.string(),
   name: z.string(),

@@ -71,7 +71,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
 }
 
 /** Open runs that use the connection and report `waiting` (visibility is eventually consistent). */
-export async function waitingRuns(client: Client, connectionId: string): Promise<number> {
+async function waitingRuns(client: Client, connectionId: string): Promise<number> {
   const query = runsQuery({ status: 'waiting', connectionId });
   const { count } = await client.workflow.count(query);
   return count;

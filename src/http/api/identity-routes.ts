@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
 
-export const identityHashBody = z.strictObject({ user_id: z.string().min(1).max(1000) });
+const identityHashBody = z.strictObject({ user_id: z.string().min(1).max(1000) });
 
 /** Intercom's identity verification: hex HMAC-SHA256 of the user id with the identity secret. */
 export function userHash(secret: string, userId: string): string {

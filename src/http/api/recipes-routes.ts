@@ -16,7 +16,7 @@ import type { Store } from '../../store/store';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
 
-export interface RecipeRoutesDeps {
+interface RecipeRoutesDeps {
   recipes: RecipeStore;
   catalog: ActionCatalog;
   /** Known connections (id → connector): the compiler rejects unknown or mismatched ones. */
@@ -82,7 +82,7 @@ const planOutline = z.object({
   connections: z.array(z.string()),
 });
 
-export function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
+function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
   const now = () => deps.now?.() ?? new Date();
   const mustGet = async (id: string) => {
     const recipe = await deps.recipes.get<Plan>(id);

@@ -5,9 +5,9 @@ import type { ApiToken } from '../../store/tokens';
 import { HttpError } from '../errors';
 import { authenticatedToken, requireScope } from './auth';
 
-export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface RouteContext<B, Q> {
+interface RouteContext<B, Q> {
   req: Request;
   res: Response;
   params: Record<string, string>;
@@ -17,7 +17,7 @@ export interface RouteContext<B, Q> {
 }
 
 /** What a handler answers: a status and a JSON body, or `undefined` when it wrote the response itself. */
-export type RouteResult = { status: number; body?: unknown } | undefined;
+type RouteResult = { status: number; body?: unknown } | undefined;
 
 /**
  * One /api/v1 operation. The same zod schemas validate requests and generate `/openapi.json`,

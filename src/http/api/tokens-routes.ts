@@ -5,7 +5,7 @@ import { HttpError } from '../errors';
 import { durationMs } from '../../recipe/duration';
 import { defineRoute, type ApiRoute } from './route';
 
-export const tokenSchema = z.object({
+const tokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string().describe('the first characters of the secret, for recognising it'),
@@ -19,7 +19,7 @@ export const tokenSchema = z.object({
 
 const issuedSchema = z.object({ token: tokenSchema, secret: z.string().describe('shown once; store it now') });
 
-export const createTokenBody = z
+const createTokenBody = z
   .strictObject({
     name: z.string().min(1).max(200),
     scopes: z.array(z.enum(apiScopes)).min(1),
@@ -28,7 +28,7 @@ export const createTokenBody = z
   })
   .refine((b) => !(b.expiresIn && b.expiresAt), { message: 'give expiresIn or expiresAt, not both', path: ['expiresAt'] });
 
-export const rotateTokenBody = z.strictObject({
+const rotateTokenBody = z.strictObject({
   gracePeriod: durationMs({ positive: true }).optional().describe('how long the old secret stays valid; default from SWITCHYARD_TOKEN_ROTATION_GRACE'),
 });
 
