@@ -27,8 +27,9 @@ export function openApiDocument(routes: ApiRoute[], info: { version: string; ser
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Switchyard management API', version: info.version },
-    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    info: { title: 'Switchyard management API', version: info.version, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+    // Paths start with /api/v1; without PUBLIC_URL the server is the host that served this document.
+    servers: [info.serverUrl ? { url: info.serverUrl, description: 'PUBLIC_URL' } : { url: '/', description: 'the host serving this document' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API token (sy_…) with the scope each operation names' } },
     },

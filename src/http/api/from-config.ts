@@ -66,6 +66,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
     codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config))), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
     routeGroups: opts.routeGroups,
+    publicUrl: config.PUBLIC_URL,
   });
   return { ...api, tokens };
 }

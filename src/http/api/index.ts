@@ -24,6 +24,8 @@ export interface ApiV1Deps {
   /** Route groups owned elsewhere (recipes, runs, webhooks, …). */
   routeGroups?: ApiRoute[][];
   version?: string;
+  /** PUBLIC_URL, the OpenAPI document's server. */
+  publicUrl?: string;
   now?: () => Date;
 }
 
@@ -49,7 +51,7 @@ export function apiV1(deps: ApiV1Deps): ApiV1 {
   const router = Router();
   let document: Record<string, unknown> | undefined;
   router.get('/openapi.json', (_req, res) => {
-    document ??= openApiDocument(routes, { version: deps.version ?? '1' });
+    document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl });
     res.json(document);
   });
   if (deps.codec) router.use(codecRoutes({ ...deps.codec, guards }));
