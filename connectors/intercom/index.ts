@@ -4,6 +4,7 @@ import { intercomAuth } from './auth';
 import { createOrUpdateCompany } from './create-or-update-company';
 import { createOrUpdateContact } from './create-or-update-contact';
 import { exportConversations } from './export-conversations';
+import { replyToConversation } from './reply-to-conversation';
 import { searchConversations } from './search-conversations';
 import { sendMessage } from './send-message';
 import { tag } from './tag';
@@ -31,4 +32,5 @@ export const intercom = connector({
   .action(createOrUpdateCompany)
   .action(attachContactToCompany)
   .action(exportConversations)
+  .action(replyToConversation)
   .pollingTrigger(updatedConversations);

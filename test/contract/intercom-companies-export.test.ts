@@ -24,7 +24,7 @@ const planRestricted = {
 
 describeConnectorContract({
   connector: 'intercom',
-  title: 'intercom companies and the durable content export against the fake',
+  title: 'intercom notes, companies and the durable content export against the fake',
   fake: () => new IntercomFake(),
   resetFake: (fake) => {
     fake.revoked.clear();
@@ -32,6 +32,7 @@ describeConnectorContract({
     fake.companies.length = 0;
     fake.contactCompanies.clear();
     fake.exportJobs.length = 0;
+    fake.conversationParts.clear();
     fake.exportChecksBeforeReady = 0;
     fake.exportOutcome = 'completed';
     fake.contacts.push({ type: 'contact', id: contactId, workspace_id: 'a86dr8yl', role: 'user', email: 'ada@example.com', external_id: null, name: 'Ada', created_at: 1, updated_at: 1 });
@@ -79,6 +80,28 @@ describeConnectorContract({
       authLost,
       invalidInput: { how: 'our schema needs the company id, before any request', call: step({ contactId, company: '' }, 'attach'), message: /input\.company/, requests: 0 },
       fatal: { how: '404 company_not_found', call: step({ contactId, company: 'nope' }, 'attach'), message: '404 from Intercom: Company Not Found' },
+    },
+    'intercom.replyToConversation': {
+      call: step({ conversationId: '147', adminId: '991267', body: 'Linear issue SUP-8' }, 'note'),
+      endpoint: ['POST', '/conversations/147/reply'],
+      happyPath: {
+        how: 'an admin note: message_type note, type admin, admin_id as a string',
+        result: { conversationId: '147', partId: '9001', state: 'open' },
+        request(req, { fake }) {
+          expect(req.body).toEqual({ message_type: 'note', type: 'admin', admin_id: '991267', body: 'Linear issue SUP-8' });
+          expect(fake.conversationParts.get('147')).toEqual([expect.objectContaining({ part_type: 'note', body: '<p>Linear issue SUP-8</p>' })]);
+        },
+      },
+      retryable: { how: 'a 500' },
+      rateLimited,
+      authLost,
+      invalidInput: {
+        how: 'an admin_id that is not an admin of the workspace: 400 names admin_id',
+        call: step({ conversationId: '147', adminId: 42, body: 'x' }, 'note'),
+        message: '400 from Intercom: admin_id must be the id of an admin of this workspace',
+        details: [{ field: 'admin_id' }],
+      },
+      fatal: planRestricted,
     },
     'intercom.exportConversations': {
       call: step(exportRange, 'export'),

@@ -54,6 +54,9 @@ export class IntercomFake extends FakeServer {
   /** contact id → the Intercom ids of its companies. */
   readonly contactCompanies = new Map<string, Set<string>>();
   readonly exportJobs: ExportJob[] = [];
+  /** Conversation id → the parts (replies and notes) added through the API. */
+  readonly conversationParts = new Map<string, { id: string; part_type: string; body: string; author: { type: 'admin'; id: string } }[]>();
+  readonly admins = new Set(['991267']);
   /** How many status checks a new export job answers before it completes (then `exportOutcome`). */
   exportChecksBeforeReady = 1;
   exportOutcome: 'completed' | 'no_data' | 'failed' = 'completed';
@@ -199,6 +202,19 @@ export class IntercomFake extends FakeServer {
       if (!set.has(id)) company.user_count++;
       this.contactCompanies.set(req.params.id!, set.add(id));
       return ok(company);
+    });
+    this.route('POST', '/conversations/:id/reply', (req) => {
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (b.message_type !== 'comment' && b.message_type !== 'note' && b.message_type !== 'quick_reply') return errorList(400, 'parameter_invalid', 'message_type must be comment, note or quick_reply', 'message_type');
+      if (b.type !== 'admin' && b.type !== 'user') return errorList(400, 'parameter_invalid', 'type must be admin or user', 'type');
+      if (b.type === 'admin' && (typeof b.admin_id !== 'string' || !this.admins.has(b.admin_id))) return errorList(400, 'parameter_invalid', 'admin_id must be the id of an admin of this workspace', 'admin_id');
+      if (typeof b.body !== 'string' || !b.body) return errorList(400, 'parameter_not_found', 'body is required', 'body');
+      const id = req.params.id!;
+      if (!/^\d+$/.test(id)) return errorList(404, 'conversation_not_found', 'Conversation not found');
+      const parts = this.conversationParts.get(id) ?? [];
+      parts.push({ id: String(9000 + parts.length + 1), part_type: b.message_type === 'note' ? 'note' : 'comment', body: `<p>${b.body}</p>`, author: { type: 'admin', id: b.admin_id as string } });
+      this.conversationParts.set(id, parts);
+      return ok({ type: 'conversation', id, state: 'open', open: true, conversation_parts: { type: 'conversation_part.list', conversation_parts: parts, total_count: parts.length } });
     });
     this.route('POST', '/export/content/data', (req) => {
       const b = (req.body ?? {}) as { created_at_after?: unknown; created_at_before?: unknown };
