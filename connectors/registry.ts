@@ -1,7 +1,9 @@
 import { catalogFromList, type ActionCatalog, type CatalogAction, type CatalogPollingTrigger, type CatalogWebhookSource } from '../src/recipe/catalog';
 import { amplitude } from './amplitude';
+import { dropbox } from './dropbox';
 import { github } from './github';
 import { googleAnalytics } from './google-analytics';
+import { googleDrive } from './google-drive';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
 import { intercom } from './intercom';
@@ -14,6 +16,7 @@ import { connectionRequirement, createRegistry, type ConnectorRegistry } from '.
 import { slack } from './slack';
 import { teams } from './teams';
 import { webhook } from './webhook';
+import { zoom } from './zoom';
 
 /** Every connector, one line each. */
 export const registry: ConnectorRegistry = createRegistry([
@@ -31,6 +34,9 @@ export const registry: ConnectorRegistry = createRegistry([
   googleAnalytics,
   mixpanel,
   amplitude,
+  zoom,
+  dropbox,
+  googleDrive,
 ]);
 
 /** The recipe compiler's view of the registry. */

@@ -1,8 +1,5 @@
-import { auth } from '../sdk/auth';
 import { actionFor } from '../sdk/connector';
+import { googleOAuth2 } from '../sdk/google';
 
-export const googleSheetsAuth = auth.oauth2({
-  tokenUrl: 'https://oauth2.googleapis.com/token',
-  scopes: ['https://www.googleapis.com/auth/spreadsheets'],
-});
+export const googleSheetsAuth = googleOAuth2(['https://www.googleapis.com/auth/spreadsheets']);
 export const defineAction = actionFor(googleSheetsAuth);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConnectorError } from './errors';
-import type { AuthDefinition, OAuth2Settings, OutgoingRequest } from './types';
+import type { AuthDefinition, ClientCredentialsSettings, OAuth2Settings, OutgoingRequest } from './types';
 
 type Shape = z.ZodRawShape;
 type Extra<E extends Shape> = keyof E extends never ? Record<never, never> : z.output<z.ZodObject<E>>;
@@ -97,11 +97,43 @@ function oauth2<E extends Shape = Record<never, never>>(settings: OAuth2Settings
   return def;
 }
 
+const clientCredentialsShape = {
+  clientId: nonEmpty(),
+  clientSecret: nonEmpty(),
+  /** Overrides the connector's token URL (self-hosted vendors, test fakes). */
+  tokenUrl: z.url().optional(),
+};
+export type ClientCredentials = z.output<z.ZodObject<typeof clientCredentialsShape>>;
+
+/**
+ * OAuth2 client credentials (Zoom Server-to-Server `account_credentials`, RFC 6749 §4.4): the
+ * connection stores `{ clientId, clientSecret }` (+ `extra`), never a token. The connection's HTTP
+ * client exchanges them for an access token, cached per process until it expires and fetched
+ * single-flight (oauth2.ts), and sends it as `Authorization: Bearer`; a 401 drops the cached token
+ * and retries once with a new one.
+ */
+function oauth2ClientCredentials<E extends Shape = Record<never, never>>(
+  settings: ClientCredentialsSettings<ClientCredentials & Extra<E>> & { extra?: E } & Label<ClientCredentials & Extra<E>>,
+) {
+  type C = ClientCredentials & Extra<E>;
+  const { extra, accountLabel, ...clientCredentials } = settings;
+  const credentials = z.object({ ...clientCredentialsShape, ...(extra ?? ({} as E)) }) as unknown as z.ZodType<C>;
+  const def: AuthDefinition<C> = {
+    kind: 'oauth2ClientCredentials',
+    credentials,
+    // The bearer token is added by connectionHttp once it is obtained; nothing comes from the credentials directly.
+    apply() {},
+    accountLabel: accountLabel ?? ((c) => c.clientId),
+    clientCredentials,
+  };
+  return def;
+}
+
 /** Anything else: the connector supplies the schema and how to apply it. */
 function custom<S extends z.ZodType>(opts: { credentials: S; apply(c: z.output<S>, req: OutgoingRequest): void } & Label<z.output<S>>) {
   const def: AuthDefinition<z.output<S>> = { kind: 'custom', credentials: opts.credentials as unknown as z.ZodType<z.output<S>>, apply: (c, req) => opts.apply(c, req), accountLabel: opts.accountLabel };
   return def;
 }
 
-export const auth = { none, apiKey, bearer, basic, oauth2, custom };
+export const auth = { none, apiKey, bearer, basic, oauth2, oauth2ClientCredentials, custom };
 export { base64 };

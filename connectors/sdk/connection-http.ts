@@ -1,8 +1,8 @@
 import { createHttpClient } from './http';
 import type { HttpClient } from './http-types';
-import { needsRefresh, refreshOAuth2 } from './oauth2';
-import type { OAuth2Credentials } from './auth';
-import type { ConnectorDefinition } from './types';
+import { clientCredentialsToken, forgetClientCredentialsToken, needsRefresh, refreshOAuth2 } from './oauth2';
+import type { ClientCredentials, OAuth2Credentials } from './auth';
+import type { ClientCredentialsSettings, ConnectorDefinition, OutgoingRequest } from './types';
 
 export interface ConnectionHttpOptions<C> {
   connector: ConnectorDefinition<C>;
@@ -24,11 +24,29 @@ function resolveBaseUrl<C>(connector: ConnectorDefinition<C>, credentials: C, ov
   return connector.baseUrl;
 }
 
-/** The pre-authenticated client for one connection: base URL, auth, OAuth2 refresh (expired or 401). */
+/**
+ * The pre-authenticated client for one connection: base URL, auth, OAuth2 refresh (expired or 401),
+ * or a cached client-credentials token (dropped and fetched again once on a 401).
+ */
 export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpClient; credentials: () => C } {
   const { connector } = opts;
   let credentials = opts.credentials;
   const oauth = connector.auth.oauth2;
+  const client = connector.auth.clientCredentials as ClientCredentialsSettings<ClientCredentials> | undefined;
+  const tokenKey = opts.connectionId ?? connector.id;
+  let lastClientToken: string | undefined;
+  const clientAuth = client
+    ? {
+        apply: async (req: OutgoingRequest) => {
+          lastClientToken = await clientCredentialsToken(tokenKey, client, credentials as unknown as ClientCredentials, { egressAllow: opts.egressAllow, signal: opts.signal });
+          req.headers.authorization = `Bearer ${lastClientToken}`;
+        },
+        onUnauthorized: async () => {
+          if (lastClientToken) forgetClientCredentialsToken(tokenKey, client, credentials as unknown as ClientCredentials, lastClientToken);
+          return true;
+        },
+      }
+    : undefined;
   const refresh = async () => {
     if (!oauth) return false;
     const creds = credentials as unknown as OAuth2Credentials;
@@ -40,6 +58,7 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
   };
   const http = createHttpClient({
     baseUrl: resolveBaseUrl(connector, credentials, opts.baseUrl),
+    hosts: connector.hosts && Object.fromEntries(Object.entries(connector.hosts).map(([name, url]) => [name, opts.baseUrl || url])),
     vendor: connector.vendor,
     egressAllow: opts.egressAllow,
     signal: opts.signal,
@@ -47,8 +66,9 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
     async applyAuth(req) {
       if (oauth && needsRefresh(credentials as unknown as OAuth2Credentials, oauth, Date.now())) await refresh();
       connector.auth.apply(credentials, req);
+      await clientAuth?.apply(req);
     },
-    onUnauthorized: oauth ? refresh : undefined,
+    onUnauthorized: oauth ? refresh : clientAuth?.onUnauthorized,
   });
   return { http, credentials: () => credentials };
 }

@@ -6,6 +6,8 @@ export interface HttpRequest {
   path?: string;
   /** Absolute URL (for connectors without a base URL, e.g. `webhook`, `http`). */
   url?: string;
+  /** Resolve `path` against this named host of the connector (`hosts`) instead of its base URL. */
+  host?: string;
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
   /** JSON body (sets Content-Type: application/json). */

@@ -10,6 +10,8 @@ import type { OutgoingRequest, VendorProfile } from './types';
 export interface HttpClientOptions {
   /** The connection's (or connector's) base URL; relative paths resolve against it. */
   baseUrl?: string | null;
+  /** The vendor's further API hosts by name (Dropbox's content host): `request({ host, path })` resolves against one; auth applies there too. */
+  hosts?: Readonly<Record<string, string>>;
   vendor: VendorProfile;
   /** CIDRs from SWITCHYARD_EGRESS_ALLOW. */
   egressAllow: readonly string[];
@@ -95,14 +97,18 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const policy = egressPolicy(opts.egressAllow);
   const dispatcher = opts.dispatcher ?? sharedGuardedAgent(opts.egressAllow);
   const maxRedirects = opts.maxRedirects ?? 5;
-  const baseOrigin = opts.baseUrl ? new URL(opts.baseUrl).origin : undefined;
+  // Auth goes only to the vendor's own origins (none configured: wherever the request goes).
+  const authOrigins = new Set([opts.baseUrl, ...Object.values(opts.hosts ?? {})].filter((u): u is string => !!u).map((u) => new URL(u).origin));
+  const mayAuth = (u: URL) => authOrigins.size === 0 || authOrigins.has(u.origin);
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const target = req.url ?? req.path;
     if (!target) throw new ConnectorError('invalid_input', 'request needs a path or url', { field: 'url' });
+    const base = req.host === undefined ? opts.baseUrl : opts.hosts?.[req.host];
+    if (req.host !== undefined && !base) throw new ConnectorError('fatal', `no API host named "${req.host}" is configured`, { code: 'unknown_host' });
     let url: URL;
     try {
-      url = req.url || /^https?:\/\//i.test(target) || !opts.baseUrl ? new URL(target) : joinUrl(opts.baseUrl, target);
+      url = req.url || /^https?:\/\//i.test(target) || !base ? new URL(target) : joinUrl(base, target);
     } catch {
       throw new ConnectorError('invalid_input', `not a valid URL: ${target}`, { field: 'url' });
     }
@@ -119,7 +125,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       headers['content-type'] ??= 'application/x-www-form-urlencoded';
     }
 
-    const wantsAuth = req.auth !== false && !!opts.applyAuth && (!baseOrigin || url.origin === baseOrigin);
+    const wantsAuth = req.auth !== false && !!opts.applyAuth && mayAuth(url);
     // Headers the auth added (whatever their name) are dropped with the standard ones on a cross-origin hop.
     const authHeaderNames = new Set<string>(sensitiveHeaders);
     // What the auth sent, so a vendor error that quotes the request back cannot carry it into messages.
@@ -190,7 +196,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
             delete currentHeaders['content-type'];
           }
           // Auth is re-applied only when the redirect stays on the base URL's origin.
-          if (!crossedOrigin && wantsAuth && (!baseOrigin || next.origin === baseOrigin)) currentHeaders = await authedHeaders(next);
+          if (!crossedOrigin && wantsAuth && mayAuth(next)) currentHeaders = await authedHeaders(next);
           current = next;
           continue;
         }

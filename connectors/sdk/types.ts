@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { FailureKind } from './errors';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
-import type { VerifyResult, WebhookRequest } from './signatures/request';
 import type { SignatureSchemeId } from './signatures/schemes';
+import type { VerifyResult, WebhookRequest } from './signatures/webhook-request';
+
+export type { VerifyResult, WebhookRequest } from './signatures/webhook-request';
 
 /** Intercom App Store categories, plus Marketing for the tools its table does not list (Mailchimp). */
 export const connectorCategories = ['CRM', 'Communication', 'Analytics', 'Support', 'Productivity', 'Automation', 'Marketing'] as const;
@@ -15,7 +17,7 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-type AuthKind = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2' | 'custom';
+type AuthKind = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2' | 'oauth2ClientCredentials' | 'custom';
 
 /** Where an outgoing request is being built; auth adds headers or query parameters to it. */
 export interface OutgoingRequest {
@@ -31,6 +33,25 @@ export interface OAuth2Settings {
   refreshSkewMs?: number;
 }
 
+/**
+ * OAuth2 without a person in the loop (RFC 6749 §4.4 and vendor variants such as Zoom's
+ * Server-to-Server `account_credentials`): the connection stores the client's id and secret, the
+ * access token is fetched when needed and cached in the process until it expires (see oauth2.ts).
+ */
+export interface ClientCredentialsSettings<C = unknown> {
+  /** Default token endpoint; a connection may override it with `credentials.tokenUrl`. */
+  tokenUrl: string;
+  /** `grant_type` sent to the token endpoint (default `client_credentials`). */
+  grantType?: string;
+  scopes?: readonly string[];
+  /** How the client authenticates to the token endpoint: HTTP Basic (default, RFC 6749 §2.3.1) or form fields. */
+  clientAuthentication?: 'basic' | 'body';
+  /** Extra form fields from the credentials (Zoom's `account_id`). */
+  tokenParams?(credentials: C): Record<string, string>;
+  /** Fetch a new token this long before the cached one expires (default 60 s). */
+  refreshSkewMs?: number;
+}
+
 /** Fixed once per connector; actions, triggers and the webhook source infer credentials from it. */
 export interface AuthDefinition<C = unknown> {
   kind: AuthKind;
@@ -41,6 +62,8 @@ export interface AuthDefinition<C = unknown> {
   /** A human label for the account (e.g. the email), shown on the connection. */
   accountLabel?(credentials: C): string | undefined;
   oauth2?: OAuth2Settings;
+  /** Set for kind `oauth2ClientCredentials`: the client layer exchanges the credentials for a cached bearer token. */
+  clientCredentials?: ClientCredentialsSettings<C>;
 }
 
 /** The small, fakeable context every action receives. */
@@ -118,8 +141,33 @@ export interface InboundEvent {
   payload: unknown;
 }
 
-/** Defined beside the signature schemes that check them (so the schemes need nothing from here). */
-export type { VerifyResult, WebhookRequest };
+/** What the ingress sends back, as is, for an endpoint-verification handshake. */
+export interface ChallengeAnswer {
+  /** Default 200. */
+  status?: number;
+  contentType: 'application/json' | 'text/plain';
+  /** A string is sent as is; anything else as JSON. */
+  body: unknown;
+  headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Endpoint-verification handshakes some senders make before (and while) delivering events. They
+ * are answered synchronously by the ingress and never become events.
+ */
+interface WebhookChallenge<C = unknown> {
+  /**
+   * A `GET` to the hook URL (Dropbox's `?challenge=<random>`). Unsigned by nature, so the answer
+   * must not depend on a secret. Returns undefined when the GET is not a handshake (the ingress answers 400).
+   */
+  get?(request: WebhookRequest, credentials: C): ChallengeAnswer | undefined;
+  /**
+   * A verified `POST` whose body is a handshake rather than an event (Zoom's
+   * `endpoint.url_validation`). Runs after `verify`, so an answer derived from the secret is only
+   * ever given to a signed request (never a signing oracle). Undefined = an ordinary delivery.
+   */
+  post?(request: WebhookRequest, body: unknown, credentials: C): ChallengeAnswer | undefined;
+}
 
 export interface WebhookSourceDefinition<C = unknown> {
   /**
@@ -142,6 +190,8 @@ export interface WebhookSourceDefinition<C = unknown> {
   topicAliases?: Readonly<Record<string, string>>;
   /** Deliveries answered 2xx without starting runs (e.g. Intercom's `ping`). */
   ignoredTopics?: readonly string[];
+  /** Handshakes answered synchronously instead of ingested (Dropbox's GET challenge, Zoom's URL validation). */
+  challenge?: WebhookChallenge<C>;
 }
 
 /** One row of the failure classification table: first match wins, connector rules before the defaults. */
@@ -180,6 +230,12 @@ export interface ConnectorDefinition<C = unknown> {
   auth: AuthDefinition<C>;
   /** Default base URL (a function when it depends on the credentials, e.g. Mailchimp's data center); a connection may override it. */
   baseUrl: string | ((credentials: C) => string) | null;
+  /**
+   * Further API hosts of the same vendor by name (Dropbox uploads to `content.dropboxapi.com`);
+   * an action selects one with `request({ host })`, and auth applies there as on the base URL. A
+   * connection's base URL override replaces every host (a fake or proxy serves all paths).
+   */
+  hosts?: Readonly<Record<string, string>>;
   vendor: VendorProfile;
   /** A cheap call that proves the credentials work. */
   validate?(ctx: ActionContext<C>): Promise<void>;

@@ -5,6 +5,7 @@ import { EventsNotAcceptedError, ingestEvents, type IngestDeps } from '../engine
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { HttpError } from './errors';
+import { answerGetChallenge, sendChallengeAnswer } from './hook-challenge';
 import { inboundDeliveries, runsStarted } from './metrics';
 import { rawBodyWithin } from './raw-body';
 
@@ -57,6 +58,8 @@ export function hookRoutes(deps: HooksDeps): Router {
     }
     let extracted;
     try {
+      const handshake = source.challenge?.post?.(request, parsed, credentials);
+      if (handshake) return sendChallengeAnswer(res, handshake);
       extracted = source.extract(request, parsed, credentials);
     } catch (err) {
       if (err instanceof InvalidDeliveryError) throw new HttpError(400, 'invalid_delivery', err.message);
@@ -82,6 +85,9 @@ export function hookRoutes(deps: HooksDeps): Router {
       inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError ? 'unavailable' : 'rejected' });
       next(err);
     });
+  });
+  router.get('/hooks/:connection', (req, res, next) => {
+    answerGetChallenge(deps, req, res).catch(next);
   });
   return router;
 }

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { googleTokenEndpoint, type GoogleTokenState } from './google-token-endpoint';
 
 const googleError = (code: number, status: string, message: string, reason?: string): FakeResponse => ({
   status: code,
@@ -10,7 +10,7 @@ const googleError = (code: number, status: string, message: string, reason?: str
  * Sheets v4 values.append (vendor-apis.md §11) and a Google-style OAuth2 token endpoint at
  * /token (refresh_token grant; rotating access tokens; revocable refresh tokens).
  */
-export class GoogleSheetsFake extends FakeServer {
+export class GoogleSheetsFake extends FakeServer implements GoogleTokenState {
   readonly accessTokens = new Map<string, number>([['ya29.valid', Date.now() + 3600_000]]);
   readonly refreshTokens = new Set(['1//refresh']);
   readonly sheets = new Map<string, Map<string, unknown[][]>>([['sheet123', new Map([['Closed', [['id', 'subject']]]])]]);
@@ -27,15 +27,7 @@ export class GoogleSheetsFake extends FakeServer {
         unauthorized: () => googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.'),
       },
     });
-    this.route('POST', '/token', (req) => {
-      this.tokenRequests++;
-      const b = (req.body ?? {}) as Record<string, string>;
-      if (b.grant_type !== 'refresh_token' || !b.refresh_token) return { status: 400, json: { error: 'unsupported_grant_type' } };
-      if (!this.refreshTokens.has(b.refresh_token)) return { status: 400, json: { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' } };
-      const token = `ya29.${randomBytes(6).toString('hex')}`;
-      this.accessTokens.set(token, Date.now() + 3600_000);
-      return { status: 200, json: { access_token: token, expires_in: 3599, token_type: 'Bearer', scope: 'https://www.googleapis.com/auth/spreadsheets' } };
-    });
+    this.route('POST', '/token', googleTokenEndpoint(this, 'https://www.googleapis.com/auth/spreadsheets'));
     this.route('POST', '/v4/spreadsheets/:id/values/:rangeAppend', (req) => {
       const m = /^(.*):append$/.exec(req.params.rangeAppend!);
       if (!m) return googleError(404, 'NOT_FOUND', 'Method not found.');

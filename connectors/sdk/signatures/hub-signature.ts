@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { VerifyResult, WebhookRequest } from './request';
+import type { VerifyResult, WebhookRequest } from './webhook-request';
 import { constantTimeEqual, headerValue, hexBytes } from './constant-time';
 
 export interface HubSignatureScheme {
@@ -13,8 +13,10 @@ export interface HubSignatureScheme {
 export const intercomSignature: HubSignatureScheme = { header: 'X-Hub-Signature', algorithm: 'sha1' };
 export const githubSignature: HubSignatureScheme = { header: 'X-Hub-Signature-256', algorithm: 'sha256' };
 export const linearSignature: HubSignatureScheme = { header: 'Linear-Signature', algorithm: 'sha256', prefix: '' };
+/** Dropbox: `X-Dropbox-Signature: <hex HMAC-SHA256 of the raw body, keyed with the app secret>`. */
+export const dropboxSignature: HubSignatureScheme = { header: 'X-Dropbox-Signature', algorithm: 'sha256', prefix: '' };
 
-/** `<algorithm>=<hex HMAC of the raw body>`, the form Intercom and GitHub send (bare hex for Linear). */
+/** `<algorithm>=<hex HMAC of the raw body>`, the form Intercom and GitHub send (bare hex for Linear and Dropbox). */
 export function signHub(scheme: HubSignatureScheme, secret: string, rawBody: Buffer | string): string {
   return `${scheme.prefix ?? `${scheme.algorithm}=`}${hubMac(scheme, secret, rawBody).toString('hex')}`;
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { VerifyResult, WebhookRequest } from './request';
+import type { VerifyResult, WebhookRequest } from './webhook-request';
 import { constantTimeEqual } from './constant-time';
-import { githubSignature, intercomSignature, linearSignature, verifyHubSignature } from './hub-signature';
+import { dropboxSignature, githubSignature, intercomSignature, linearSignature, verifyHubSignature } from './hub-signature';
 import { verifyStandardWebhook } from './standard-webhooks';
+import { verifyZoomSignature } from './zoom-signature';
 
 /**
  * The inbound verification schemes the engine knows. A webhook source declares which of them it
@@ -16,6 +17,10 @@ export const signatureSchemes = {
   'hub-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(githubSignature, request, secret),
   /** `Linear-Signature: <hex HMAC-SHA256(secret, raw body)>` (bare hex; the source also checks `webhookTimestamp`). */
   'linear-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(linearSignature, request, secret),
+  /** `X-Dropbox-Signature: <hex HMAC-SHA256(app secret, raw body)>` (Dropbox). */
+  'dropbox-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(dropboxSignature, request, secret),
+  /** `x-zm-signature: v0=<hex HMAC-SHA256(secret token, "v0:{x-zm-request-timestamp}:{raw body}")>`, ±300 s (Zoom). */
+  'zoom-v0': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult => verifyZoomSignature(request, secret, now),
   /** `webhook-id` / `webhook-timestamp` / `webhook-signature: v1,<base64>` with ±300 s tolerance. */
   'standard-webhooks': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult =>
     secret ? verifyStandardWebhook(request, secret, now) : { ok: false, reason: 'the connection has no signing secret configured', header: 'webhook-signature' },
@@ -34,6 +39,11 @@ export const signatureSchemeHeaders: Record<SignatureSchemeId, { headers: readon
   'hub-sha1': { headers: [intercomSignature.header], description: 'sha1=<hex HMAC-SHA1 of the raw body> (Intercom)' },
   'hub-sha256': { headers: [githubSignature.header], description: 'sha256=<hex HMAC-SHA256 of the raw body> (GitHub-style)' },
   'linear-sha256': { headers: [linearSignature.header], description: '<hex HMAC-SHA256 of the raw body>, body webhookTimestamp within 60 s (Linear)' },
+  'dropbox-sha256': { headers: [dropboxSignature.header], description: '<hex HMAC-SHA256 of the raw body with the app secret> (Dropbox); GET ?challenge= is echoed' },
+  'zoom-v0': {
+    headers: ['x-zm-request-timestamp', 'x-zm-signature'],
+    description: 'v0=<hex HMAC-SHA256 of "v0:{timestamp}:{raw body}"> with the secret token, timestamp within ±300 s (Zoom); endpoint.url_validation is answered',
+  },
   'standard-webhooks': { headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'], description: 'Standard Webhooks: v1,<base64 HMAC-SHA256 of id.timestamp.body>, timestamp within ±300 s' },
   'path-token': { headers: [], description: 'unsigned: the URL carries the token, POST /hooks/<connection>/<token>' },
 };

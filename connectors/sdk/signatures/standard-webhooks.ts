@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { VerifyResult, WebhookRequest } from './request';
+import type { VerifyResult, WebhookRequest } from './webhook-request';
 import { constantTimeEqual, headerValue } from './constant-time';
 
 /** Standard Webhooks (v1, HMAC-SHA256): `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64> ...`. */

@@ -1,9 +1,11 @@
-/** What a signature scheme checks: the delivery's raw bytes, headers and path token. */
+/** What a verifier sees of an inbound delivery (kept below types.ts so the verifiers need nothing above them). */
 export interface WebhookRequest {
   rawBody: Buffer;
   headers: Record<string, string | string[] | undefined>;
   /** Path segment after /hooks/<connection id>, e.g. the generic source's token. */
   pathToken?: string;
+  /** Query parameters of the hook URL (a GET handshake carries its challenge there). */
+  query?: Readonly<Record<string, string>>;
 }
 
 /** A failure names the header (or path part) that was wrong, so the 401 body can point at it. */

@@ -1,0 +1,36 @@
+import type { Request, Response } from 'express';
+import type { ConnectorRegistry } from '../../connectors/sdk/registry';
+import type { ChallengeAnswer } from '../../connectors/sdk/types';
+import type { Store } from '../store/store';
+import { HttpError } from './errors';
+
+/** Sends a source's handshake answer exactly as the source shaped it (never through the event pipeline). */
+export function sendChallengeAnswer(res: Response, answer: ChallengeAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+  res.status(answer.status ?? 200).type(answer.contentType);
+  res.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+}
+
+function queryOf(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export interface ChallengeDeps {
+  store: Pick<Store, 'connections'>;
+  registry: Pick<ConnectorRegistry, 'getConnector'>;
+}
+
+/** `GET /hooks/:connection`: a sender's verification handshake (Dropbox `?challenge=`), answered by the connection's source. */
+export async function answerGetChallenge(deps: ChallengeDeps, req: Request, res: Response): Promise<void> {
+  const connectionId = String(req.params.connection);
+  const connection = await deps.store.connections.get(connectionId);
+  if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
+  const challenge = deps.registry.getConnector(connection.connector)?.webhookSource?.challenge;
+  if (!challenge?.get) throw new HttpError(405, 'method_not_allowed', `connection ${connectionId} (${connection.connector}) answers no GET handshake; deliveries are POSTed`, undefined, { Allow: 'POST' });
+  const credentials = await deps.store.connections.credentials(connectionId);
+  const answer = challenge.get({ rawBody: Buffer.alloc(0), headers: req.headers, query: queryOf(req) }, credentials);
+  if (!answer) throw new HttpError(400, 'not_a_challenge', `a GET to ${connection.connector}'s hook must carry its handshake parameters`, { query: Object.keys(queryOf(req)) });
+  sendChallengeAnswer(res, answer);
+}
