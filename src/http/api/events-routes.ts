@@ -4,7 +4,7 @@ import { ingestEvents, type IngestDeps } from '../../engine/ingest-event';
 import { API_EVENT_SOURCE } from '../../recipe/match';
 import { defineRoute, type ApiRoute } from './route';
 
-export const postEventBody = z.strictObject({
+const postEventBody = z.strictObject({
   topic: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, { message: 'expected a topic like order.created (letters, digits, . _ : -)' }),
   id: z.string().min(1).max(200).optional().describe('your id for this event: posting it again starts nothing new'),
   data: z.unknown().optional().describe('the event; recipes see it as `trigger`'),
