@@ -6,6 +6,7 @@ import { createSecretBox, type SecretBox } from '../security/secret-box';
 import type { Store } from '../store/store';
 import { guardedWebhookEgress } from '../webhooks-out/guarded-egress';
 import { WebhooksOut } from '../webhooks-out/webhooks-out';
+import { outgoingTopicVocabulary } from './outgoing-topics';
 
 type WiringConfig = Pick<Config, 'SWITCHYARD_SECRET_KEY' | 'SWITCHYARD_SECRET_KEYS_PREVIOUS' | 'SWITCHYARD_DATA_DIR' | 'SWITCHYARD_EGRESS_ALLOW' | 'TEMPORAL_TASK_QUEUE'>;
 
@@ -22,6 +23,7 @@ export function webhooksOutFromConfig(opts: { config: WiringConfig; store: Store
     client: opts.client,
     taskQueue: opts.config.TEMPORAL_TASK_QUEUE,
     egress: guardedWebhookEgress({ egressAllow: opts.config.SWITCHYARD_EGRESS_ALLOW }),
+    topics: outgoingTopicVocabulary(),
   });
 }
 

@@ -1,10 +1,11 @@
 import { Refusal, type RefusalReason } from '../refusal';
 
-export type WebhooksOutErrorCode = 'not_found' | 'invalid_url' | 'blocked_destination' | 'conflict' | 'subscription_disabled';
+export type WebhooksOutErrorCode = 'not_found' | 'invalid_url' | 'invalid_topic' | 'blocked_destination' | 'conflict' | 'subscription_disabled';
 
 const reasonOf: Record<WebhooksOutErrorCode, RefusalReason> = {
   not_found: 'not_found',
   invalid_url: 'invalid',
+  invalid_topic: 'invalid',
   blocked_destination: 'invalid',
   conflict: 'conflict',
   subscription_disabled: 'conflict',

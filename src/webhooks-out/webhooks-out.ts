@@ -14,6 +14,7 @@ import { signatureHeaders } from './signing';
 import { SubscriptionStore, type NewSubscription, type Subscription } from './subscriptions';
 import { validateSubscriptionUrl } from './subscription-url';
 import { webhookDb } from './tables';
+import { resolveSubscriptionTopics, type TopicVocabulary } from './topic-vocabulary';
 import { BlockedDestinationError } from '../../connectors/sdk/guarded-agent';
 
 export interface WebhooksOutDeps {
@@ -22,6 +23,8 @@ export interface WebhooksOutDeps {
   client: Client;
   taskQueue: string;
   egress: WebhookEgress;
+  /** The topics known by name; with it, subscriptions take aliases as their real topic and refuse unknown ones. */
+  topics?: TopicVocabulary;
   now?: () => Date;
 }
 
@@ -46,14 +49,19 @@ export class WebhooksOut {
     this.log = new DeliveryLog(db);
   }
 
+  private resolveTopics(topics: string[]): string[] {
+    return this.deps.topics ? resolveSubscriptionTopics(topics, this.deps.topics) : topics;
+  }
+
   private now(): Date {
     return this.deps.now?.() ?? new Date();
   }
 
   /** The secret is returned here and by `rotateSecret` only. */
   async create(input: NewSubscription): Promise<{ subscription: Subscription; secret: string }> {
+    const topics = this.resolveTopics(input.topics);
     await this.checkDestination(input.url);
-    return this.subscriptions.create(input, this.now());
+    return this.subscriptions.create({ ...input, topics }, this.now());
   }
 
   async get(id: string): Promise<Subscription> {
@@ -68,8 +76,9 @@ export class WebhooksOut {
 
   async update(id: string, patch: Partial<NewSubscription>): Promise<Subscription> {
     await this.get(id);
+    const topics = patch.topics === undefined ? undefined : this.resolveTopics(patch.topics);
     if (patch.url !== undefined) await this.checkDestination(patch.url);
-    return (await this.subscriptions.update(id, patch, this.now()))!;
+    return (await this.subscriptions.update(id, { ...patch, ...(topics ? { topics } : {}) }, this.now()))!;
   }
 
   async delete(id: string): Promise<void> {
