@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Plan, RunEvent } from '../../workflows/plan';
-import type { RunStartSettings } from '../engine/start-runs';
+import type { RunStartSettings } from './start-runs';
 import { runStartAttributes } from '../../workflows/search-attributes';
 import { runRecipeWorkflowType } from '../../workflows/plan';
 
@@ -9,7 +9,7 @@ export const scheduleIdOf = (recipeId: string) => `schedule/${recipeId}`;
 export const pollerIdOf = (recipeId: string) => `poll/${recipeId}`;
 
 /** The event a scheduled run starts from; runRecipe adds `scheduledAt` to the trigger. */
-export function scheduleEvent(plan: Plan): RunEvent {
+function scheduleEvent(plan: Plan): RunEvent {
   const t = plan.trigger;
   return { id: 'schedule', topic: 'schedule', source: 'schedule', receivedAt: '', payload: t.type === 'schedule' ? { cron: t.cron, timezone: t.timezone } : {} };
 }
