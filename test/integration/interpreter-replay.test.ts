@@ -8,7 +8,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
-import { approvalSignal, connectionRestoredSignal, runRecipe, stateQuery, type RunRecipeInput } from '../../workflows';
+import { approvalSignal, connectionRestoredSignal, pollerStateQuery, pollerStopSignal, pollRecipe, resumeSignal, runRecipe, stateQuery, webhookDelivery, type RunRecipeInput } from '../../workflows';
+import type { AttemptResult, DeliverAttemptInput } from '../../workflows/webhook-delivery';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from '../support/temporal';
 import { historyFromCliJson } from '../support/history-json';
@@ -18,13 +19,13 @@ import { eventOf, planOf, recipeWith } from '../support/recipes';
  * Saved histories of representative runs must replay cleanly against the current interpreter.
  * Regenerate (only when an interpreter change is meant to be visible in new histories, and
  * guarded by patched()) with: SWITCHYARD_RECORD_HISTORIES=1 npx vitest run test/integration/interpreter-replay.test.ts
- * Record one new fixture without rewriting the others: SWITCHYARD_RECORD_HISTORIES=<name>.
+ * Record new fixtures without rewriting the others: SWITCHYARD_RECORD_HISTORIES=<name>[,<name>…].
  */
 const historiesDir = path.resolve(__dirname, '../fixtures/histories');
 const recipesDir = path.resolve(__dirname, '../../recipes');
 const recordEnv = process.env.SWITCHYARD_RECORD_HISTORIES;
 const record = recordEnv !== undefined && recordEnv !== '';
-const recordOnly = recordEnv === '1' ? undefined : recordEnv;
+const recordOnly = recordEnv === '1' ? undefined : recordEnv?.split(',');
 
 function loadHistories(): { workflowId: string; history: unknown; file: string }[] {
   return readdirSync(historiesDir)
@@ -41,13 +42,17 @@ describe('replay of committed histories', () => {
     const histories = loadHistories();
     expect(histories.map((h) => h.file)).toEqual([
       'auth-lost-restored.json',
+      'branch-and-signal.json',
       'failed-invalid-input.json',
       'long-foreach-children.json',
+      'poll-recipe-items.json',
       'resumed-retry-enveloped.json',
       'retry-then-continue.json',
       'urgent-to-jira.json',
       'vip-escalation-approved.json',
       'vip-escalation-timeout.json',
+      'webhook-delivery-gone.json',
+      'webhook-delivery-retried.json',
     ]);
     const results = [];
     for await (const r of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) results.push(r);
@@ -87,6 +92,17 @@ describe.runIf(record)('recording representative histories on the dev server', (
         },
         'jira.createIssue': async () => ({ id: '10042', key: 'SUP-42', self: 'https://example.atlassian.net/rest/api/3/issue/10042' }),
         'jira.addComment': async () => ({ id: String(20000 + ++calls) }),
+        // Outgoing webhook deliveries: the first attempt of message `retried` fails, then succeeds; `gone` answers 410.
+        'webhooksOut.deliverAttempt': async (i: DeliverAttemptInput): Promise<AttemptResult> => {
+          const attempt = (deliveryAttempts.get(i.messageId) ?? 0) + 1;
+          deliveryAttempts.set(i.messageId, attempt);
+          if (i.messageId === 'msg-gone') return { outcome: 'gone', attempt, statusCode: 410 };
+          return attempt === 1 ? { outcome: 'failed', attempt, statusCode: 503, failingSinceMs: i.nowMs } : { outcome: 'delivered', attempt, statusCode: 200 };
+        },
+        'webhooksOut.finishDelivery': async () => undefined,
+        'webhooksOut.listFailed': async () => ({ items: [] }),
+        pollTrigger: async (i: { cursor: string | null }) =>
+          i.cursor === null ? { items: [{ dedupeKey: 'SUP-7', item: { id: '7', key: 'SUP-7' } }, { dedupeKey: 'SUP-8', item: { id: '8', key: 'SUP-8' } }], cursor: '8' } : { items: [], cursor: i.cursor },
       },
     });
     running = worker.run();
@@ -100,6 +116,7 @@ describe.runIf(record)('recording representative histories on the dev server', (
   });
 
   let authRestored = false;
+  const deliveryAttempts = new Map<string, number>();
 
   async function runAndSave(
     name: string,
@@ -108,11 +125,24 @@ describe.runIf(record)('recording representative histories on the dev server', (
     drive?: (h: Awaited<ReturnType<typeof env.client.workflow.start<typeof runRecipe>>>) => Promise<void>,
     extra: Partial<RunRecipeInput> = {},
   ) {
-    if (recordOnly !== undefined && recordOnly !== name) return;
+    if (recordOnly !== undefined && !recordOnly.includes(name)) return;
     const workflowId = `run/${plan.recipeId}/record-${name}`;
     const handle = await env.client.workflow.start(runRecipe, { taskQueue, workflowId, args: [{ plan, event, ...extra }], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' });
     await drive?.(handle);
     await handle.result().catch(() => undefined);
+    save(name, workflowId);
+  }
+
+  /** Any engine workflow (deliveries, pollers): started, driven, finished, saved. */
+  async function startAndSave(name: string, workflowId: string, start: () => Promise<{ result(): Promise<unknown> }>, drive?: () => Promise<void>) {
+    if (recordOnly !== undefined && !recordOnly.includes(name)) return;
+    const handle = await start();
+    await drive?.();
+    await handle.result().catch(() => undefined);
+    save(name, workflowId);
+  }
+
+  function save(name: string, workflowId: string) {
     // The CLI's JSON is the canonical export format (historyToJSON trips over duplicate protobufjs copies here).
     const json = execFileSync(inject('temporalCliPath'), ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', inject('temporalAddress')], { encoding: 'utf8' });
     writeFileSync(path.join(historiesDir, `${name}.json`), `${JSON.stringify({ workflowId, history: JSON.parse(json) }, null, 1)}\n`);
@@ -187,5 +217,45 @@ describe.runIf(record)('recording representative histories on the dev server', (
         },
       },
     );
-  }, 180_000);
+    await runAndSave(
+      'branch-and-signal',
+      planOf(
+        recipeWith([
+          { id: 'reply', waitFor: { signal: 'customer_replied', timeout: '1h' } },
+          {
+            id: 'route',
+            branch: [{ when: { '==': [{ var: 'steps.reply.urgent' }, true] }, steps: [{ id: 'page', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#oncall', text: 'urgent reply' } }] }],
+            else: [{ id: 'note', action: 'jira.addComment', connection: 'jira-main', input: { issue: 'SUP-1', body: 'replied' } }],
+          },
+          { id: 'cooldown', delay: '1s' },
+        ]),
+      ),
+      eventOf({}, 'notif_signal'),
+      async (h) => {
+        await waitFor(async () => (await h.query(stateQuery)).steps.reply?.status === 'waiting', 'signal wait');
+        await h.signal(resumeSignal, { signal: 'customer_replied', payload: { urgent: true } });
+      },
+    );
+    await startAndSave('webhook-delivery-retried', 'webhook-delivery/sub-record/msg-retried', () =>
+      env.client.workflow.start(webhookDelivery, { taskQueue, workflowId: 'webhook-delivery/sub-record/msg-retried', args: [{ subscriptionId: 'sub-record', messageId: 'msg-retried' }], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' }),
+    );
+    await startAndSave('webhook-delivery-gone', 'webhook-delivery/sub-record/msg-gone', () =>
+      env.client.workflow.start(webhookDelivery, { taskQueue, workflowId: 'webhook-delivery/sub-record/msg-gone', args: [{ subscriptionId: 'sub-record', messageId: 'msg-gone' }], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' }),
+    );
+    const pollPlan = planOf({
+      ...recipeWith([{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'new {{ trigger.key }}' } }]),
+      id: 'record-poll',
+      trigger: { type: 'poll', connection: 'jira-main', trigger: 'jira.newIssues', every: '5m', input: { jql: 'project = SUP' } },
+    });
+    const poller = env.client.workflow.getHandle('poll/record-poll');
+    await startAndSave(
+      'poll-recipe-items',
+      'poll/record-poll',
+      () => env.client.workflow.start(pollRecipe, { taskQueue, workflowId: 'poll/record-poll', args: [{ plan: pollPlan }], workflowIdReusePolicy: 'TERMINATE_IF_RUNNING' }),
+      async () => {
+        await waitFor(async () => (await poller.query(pollerStateQuery)).started === 2, 'two runs started by the poller');
+        await poller.signal(pollerStopSignal);
+      },
+    );
+  }, 240_000);
 });
