@@ -13,7 +13,7 @@ export type ActivityFailureKind = FailureKind | 'connection_unavailable' | 'trig
  * output), or nobody classified it (a bug, a dropped database connection): that is `retryable`,
  * bounded by the step's attempt count like any other retry (Temporal's default stance).
  */
-export const failureTable: Readonly<Record<ActivityFailureKind, { type: string; nonRetryable: boolean }>> = {
+const failureTable: Readonly<Record<ActivityFailureKind, { type: string; nonRetryable: boolean }>> = {
   retryable: { type: FailureType.retryable, nonRetryable: false },
   rate_limited: { type: FailureType.rateLimited, nonRetryable: false },
   auth_lost: { type: FailureType.authLost, nonRetryable: true },

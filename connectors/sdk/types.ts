@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { FailureKind } from './errors';
-import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
+import type { HttpClient, HttpResponse } from './http-types';
 import type { SignatureSchemeId } from './signatures/schemes';
 import type { VerifyResult, WebhookRequest } from './signatures/webhook-request';
 
@@ -244,4 +244,4 @@ export interface ConnectorDefinition<C = unknown> {
   webhookSource?: WebhookSourceDefinition<C>;
 }
 
-export type { HttpClient, HttpRequest, HttpResponse };
+export type { HttpResponse };

@@ -13,7 +13,7 @@ export function publishEngineEvents(events: EngineEvents, publish: Publish): () 
   });
 }
 
-export function engineEventItem(event: EngineEvent): Record<string, unknown> {
+function engineEventItem(event: EngineEvent): Record<string, unknown> {
   const data = event.data && typeof event.data === 'object' && !Array.isArray(event.data) ? (event.data as Record<string, unknown>) : { value: event.data };
   return { type: 'engine_event', id: event.id, occurred_at: event.occurredAt, ...data };
 }

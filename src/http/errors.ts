@@ -27,7 +27,7 @@ export function httpErrorOf(refusal: Refusal): HttpError {
   return new HttpError(statusOfRefusal[refusal.reason], refusal.code, refusal.message, refusal.details);
 }
 
-export function sendError(res: Response, err: HttpError): void {
+function sendError(res: Response, err: HttpError): void {
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
   res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } });
 }

@@ -9,7 +9,7 @@ export const scheduleIdOf = (recipeId: string) => `schedule/${recipeId}`;
 export const pollerIdOf = (recipeId: string) => `poll/${recipeId}`;
 
 /** The event a scheduled run starts from; runRecipe adds `scheduledAt` to the trigger. */
-export function scheduleEvent(plan: Plan): RunEvent {
+function scheduleEvent(plan: Plan): RunEvent {
   const t = plan.trigger;
   return { id: 'schedule', topic: 'schedule', source: 'schedule', receivedAt: '', payload: t.type === 'schedule' ? { cron: t.cron, timezone: t.timezone } : {} };
 }

@@ -7,7 +7,7 @@ import { inspectNamespace, namespaceProblem } from '../temporal/namespace-check'
 /** SWITCHYARD_NAMESPACE_CHECK: `fail` stops the process at start; `wait` keeps it up, not ready, until the namespace is fixed. */
 export type NamespaceCheckMode = 'fail' | 'wait';
 
-export class NamespaceNotReadyError extends Error {
+class NamespaceNotReadyError extends Error {
   override name = 'NamespaceNotReadyError';
 }
 

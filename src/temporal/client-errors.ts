@@ -7,7 +7,7 @@ import { NamespaceNotFoundError } from '@temporalio/common';
  * - `misconfigured`: Temporal answered, but the namespace or one of the engine's search attributes is missing — `switchyard setup` fixes it;
  * - `permission_denied`: the cluster refused the credentials for this operation.
  */
-export type TemporalProblemKind = 'unavailable' | 'misconfigured' | 'permission_denied';
+type TemporalProblemKind = 'unavailable' | 'misconfigured' | 'permission_denied';
 
 export interface TemporalProblem {
   kind: TemporalProblemKind;

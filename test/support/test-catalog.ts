@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { catalogFromList, type CatalogAction } from '../../src/recipe/catalog';
 
 /** A small stand-in for the connector registry, with the action keys of issue 4. */
-export const testActions: CatalogAction[] = [
+const testActions: CatalogAction[] = [
   {
     connector: 'slack',
     key: 'postMessage',

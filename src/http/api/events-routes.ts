@@ -11,9 +11,9 @@ import { runStartHttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
 
 /** Events posted to the API have this source (what `event` triggers match on). */
-export const API_EVENT_SOURCE = 'api';
+const API_EVENT_SOURCE = 'api';
 
-export const postEventBody = z.strictObject({
+const postEventBody = z.strictObject({
   topic: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, { message: 'expected a topic like order.created (letters, digits, . _ : -)' }),
   id: z.string().min(1).max(200).optional().describe('your id for this event: posting it again starts nothing new'),
   data: z.unknown().optional().describe('the event; recipes see it as `trigger`'),

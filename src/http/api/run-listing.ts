@@ -65,7 +65,7 @@ export function parseRunFilters(query: Record<string, unknown>, extra: string[] 
 }
 
 /** The visibility query: recipe runs only, plus the filters. */
-export function visibilityQuery(filters: RunFilters): string {
+function visibilityQuery(filters: RunFilters): string {
   return runsQuery({
     recipeId: filters.recipe,
     event: filters.event,

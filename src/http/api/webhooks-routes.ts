@@ -7,8 +7,8 @@ import { defineRoute, type ApiRoute } from './route';
 const url = z.string().min(1).max(2048).describe('where deliveries are POSTed; http(s), public destinations only');
 const description = z.string().max(500).nullable();
 
-export const createWebhookBody = z.strictObject({ url, topics: topicsSchema, description: description.optional() });
-export const updateWebhookBody = z
+const createWebhookBody = z.strictObject({ url, topics: topicsSchema, description: description.optional() });
+const updateWebhookBody = z
   .strictObject({ url: url.optional(), topics: topicsSchema.optional(), description: description.optional() })
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of url, topics, description' });
 const rotateBody = z.strictObject({
@@ -22,7 +22,7 @@ const deliveriesQuery = z.strictObject({
   before: isoTime.optional().describe('page: messages created before this'),
 });
 
-export const webhookSchema = z.object({
+const webhookSchema = z.object({
   id: z.string(),
   url: z.string(),
   topics: z.array(z.string()),
