@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { durationMs } from '../recipe/duration';
-import { projectRoot } from '../temporal/cli-resolver';
+import { projectRoot } from '../project-root';
 
 const port = (name: string) =>
   z

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { EventsNotAcceptedError } from '../engine/ingest-event';
 import { Refusal, type RefusalReason } from '../refusal';
 import { classifyTemporalError, type TemporalProblem } from '../temporal/client-errors';
 
@@ -41,6 +42,7 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err);
     if (err instanceof Refusal) return sendError(res, httpErrorOf(err));
+    if (err instanceof EventsNotAcceptedError) return sendError(res, runStartHttpError(err.cause, err.message));
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
       const limit = (err as { limit?: number }).limit;
@@ -79,7 +81,7 @@ export function temporalHttpError(problem: TemporalProblem, unavailableMessage?:
   return new HttpError(503, codes[problem.kind], problem.message);
 }
 
-/** For the ingress: whatever failed while starting runs, the sender must retry; say why when we know. */
+/** For the ingress (ingestEvents): whatever failed while starting runs, the sender must retry; say why when we know. */
 export function runStartHttpError(err: unknown, unavailableMessage: string): HttpError {
   return temporalHttpError(classifyTemporalError(err, 'start runs') ?? { kind: 'unavailable', message: 'Temporal did not accept the start' }, unavailableMessage);
 }

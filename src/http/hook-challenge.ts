@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import type { ChallengeAnswer, WebhookSourceDefinition } from '../../connectors/sdk/types';
+import type { ConnectorRegistry } from '../../connectors/sdk/registry';
+import type { ChallengeAnswer } from '../../connectors/sdk/types';
 import type { Store } from '../store/store';
 import { HttpError } from './errors';
 
@@ -18,7 +19,7 @@ function queryOf(req: Request): Record<string, string> {
 
 export interface ChallengeDeps {
   store: Pick<Store, 'connections'>;
-  webhookSource(connectorId: string): WebhookSourceDefinition | undefined;
+  registry: Pick<ConnectorRegistry, 'getConnector'>;
 }
 
 /** `GET /hooks/:connection`: a sender's verification handshake (Dropbox `?challenge=`), answered by the connection's source. */
@@ -26,7 +27,7 @@ export async function answerGetChallenge(deps: ChallengeDeps, req: Request, res:
   const connectionId = String(req.params.connection);
   const connection = await deps.store.connections.get(connectionId);
   if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
-  const challenge = deps.webhookSource(connection.connector)?.challenge;
+  const challenge = deps.registry.getConnector(connection.connector)?.webhookSource?.challenge;
   if (!challenge?.get) throw new HttpError(405, 'method_not_allowed', `connection ${connectionId} (${connection.connector}) answers no GET handshake; deliveries are POSTed`, undefined, { Allow: 'POST' });
   const credentials = await deps.store.connections.credentials(connectionId);
   const answer = challenge.get({ rawBody: Buffer.alloc(0), headers: req.headers, query: queryOf(req) }, credentials);

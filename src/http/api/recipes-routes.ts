@@ -9,7 +9,7 @@ import type { ActionCatalog } from '../../recipe/catalog';
 import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
 import { topicMatches } from '../../recipe/topic-glob';
-import { syncRecipeTrigger } from '../../recipe/trigger-sync';
+import { syncRecipeTrigger } from '../../engine/trigger-sync';
 import type { RunStartSettings } from '../../engine/start-runs';
 import type { RecipeStore, StoredRecipe } from '../../store/recipes';
 import type { Store } from '../../store/store';

@@ -1,7 +1,7 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { Plan, RunEvent } from '../../workflows/plan';
-import type { RunStartSettings } from '../engine/start-runs';
+import type { RunStartSettings } from './start-runs';
 import { runStartAttributes } from '../../workflows/search-attributes';
 import { runRecipeWorkflowType } from '../../workflows/plan';
 
