@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { defineAction } from './auth';
-import { companyOutput, companyResult } from './create-or-update-company';
+import { companyAction } from './company';
 
 const input = z.object({
   /** The contact's Intercom id. */
@@ -10,17 +9,11 @@ const input = z.object({
 });
 
 /** POST /contacts/{contact_id}/companies `{id}`: attaching an attached contact changes nothing. */
-export const attachContactToCompany = defineAction({
+export const attachContactToCompany = companyAction({
   key: 'attachContactToCompany',
   title: 'Attach contact to company',
   description: 'Attaches a contact to a company (both by Intercom id).',
   input,
-  output: companyOutput,
-  idempotent: true,
-  timeout: '30s',
   sample: { id: '6762f0761bb69f9f2193bae2', companyId: 'acme-42', name: 'Acme Ltd', userCount: 4 },
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'POST', path: `/contacts/${encodeURIComponent(i.contactId)}/companies`, json: { id: i.company } });
-    return companyResult(res.body);
-  },
+  request: (i) => ({ method: 'POST', path: `/contacts/${encodeURIComponent(i.contactId)}/companies`, json: { id: i.company } }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineAction } from './auth';
+import { companyAction } from './company';
 
 const input = z.object({
   /** Your id for the company: Intercom looks the company up by it (create, else update). It cannot be changed later. */
@@ -15,42 +15,26 @@ const input = z.object({
   customAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 
-const company = z.object({ type: z.literal('company'), id: z.string(), company_id: z.string(), name: z.string().nullable().optional(), user_count: z.number().optional() });
-
-/** `steps.<id>.id` is Intercom's id, what attachContactToCompany takes. */
-export const companyOutput = z.object({ id: z.string(), companyId: z.string(), name: z.string().nullable(), userCount: z.number() });
-
-export function companyResult(body: unknown): z.output<typeof companyOutput> {
-  const c = company.parse(body);
-  return { id: c.id, companyId: c.company_id, name: c.name ?? null, userCount: c.user_count ?? 0 };
-}
-
 /** POST /companies: Intercom upserts by `company_id`, so running it twice has the effect of once. */
-export const createOrUpdateCompany = defineAction({
+export const createOrUpdateCompany = companyAction({
   key: 'createOrUpdateCompany',
   title: 'Create or update company',
   description: 'Creates an Intercom company, or updates the one with the same company_id (your id for it).',
   input,
-  output: companyOutput,
-  idempotent: true,
-  timeout: '30s',
   sample: { id: '6762f0761bb69f9f2193bae2', companyId: 'acme-42', name: 'Acme Ltd', userCount: 3 },
-  async run(ctx, i) {
-    const res = await ctx.http.request({
-      method: 'POST',
-      path: '/companies',
-      json: {
-        company_id: i.companyId,
-        name: i.name,
-        plan: i.plan,
-        size: i.size,
-        website: i.website,
-        industry: i.industry,
-        monthly_spend: i.monthlySpend,
-        remote_created_at: i.remoteCreatedAt,
-        custom_attributes: i.customAttributes,
-      },
-    });
-    return companyResult(res.body);
-  },
+  request: (i) => ({
+    method: 'POST',
+    path: '/companies',
+    json: {
+      company_id: i.companyId,
+      name: i.name,
+      plan: i.plan,
+      size: i.size,
+      website: i.website,
+      industry: i.industry,
+      monthly_spend: i.monthlySpend,
+      remote_created_at: i.remoteCreatedAt,
+      custom_attributes: i.customAttributes,
+    },
+  }),
 });
