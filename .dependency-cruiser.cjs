@@ -9,21 +9,20 @@
 // and two composition roots on top that wire everything together: src/runtime and src/cli.
 // `npm run lint` runs this; each rule says which folder may not import which, and why.
 
+/** Every rule here is an error: a layer crossing fails the build. */
+const forbid = (name, rule) => ({ name, severity: 'error', ...rule });
+
 /** Folders of src/ that sit above `name` and must never be imported by it. */
 const above = (...folders) => `^src/(${folders.join('|')})/`;
 
 module.exports = {
   forbidden: [
-    {
-      name: 'no-circular',
-      severity: 'error',
+    forbid('no-circular', {
       comment: 'An import cycle hides which module owns an idea; move the shared piece below both.',
       from: {},
       to: { circular: true },
-    },
-    {
-      name: 'workflows-sandbox',
-      severity: 'error',
+    }),
+    forbid('workflows-sandbox', {
       comment:
         'workflows/ is the deterministic sandbox: it imports only its own files, the SDK workflow package ' +
         '(and the SDK common package it is built on), json-logic-js and liquidjs. No I/O, no host code.',
@@ -37,51 +36,39 @@ module.exports = {
           '^node_modules/liquidjs/',
         ],
       },
-    },
-    {
-      name: 'connectors-below-the-engine',
-      severity: 'error',
+    }),
+    forbid('connectors-below-the-engine', {
       comment: 'connectors/ is the bottom layer: it never imports the engine (src/), activities/ or workflows/.',
       from: { path: '^connectors/' },
       to: { path: '^(src|activities|workflows|bench|test)/' },
-    },
-    {
-      name: 'connector-folders-only-through-registry',
-      severity: 'error',
+    }),
+    forbid('connector-folders-only-through-registry', {
       comment:
         'Outside connectors/, code reaches a connector only through connectors/registry.ts, connectors/catalog.ts ' +
         'or connectors/sdk/ — never a vendor folder directly (the registry is the one list of connectors).',
       from: { path: '^(src|activities|workflows)/' },
       to: { path: '^connectors/(?!sdk/|registry\\.ts$|catalog\\.ts$)' },
-    },
-    {
-      name: 'activities-below-the-engine',
-      severity: 'error',
+    }),
+    forbid('activities-below-the-engine', {
       comment:
         'activities/ run inside the worker: they resolve connections and call connectors, and never reach back ' +
         'into the HTTP layer, the engine, or the composition roots.',
       from: { path: '^activities/' },
       to: { path: above('http', 'engine', 'runtime', 'cli') },
-    },
-    {
-      name: 'http-through-the-engine',
-      severity: 'error',
+    }),
+    forbid('http-through-the-engine', {
       comment:
         'src/http only verifies, parses, calls the engine and answers: it never imports activities/ ' +
         'or the composition roots (src/runtime, src/cli).',
       from: { path: '^src/http/' },
       to: { path: ['^activities/', above('runtime', 'cli')] },
-    },
-    {
-      name: 'engine-below-http',
-      severity: 'error',
+    }),
+    forbid('engine-below-http', {
       comment: 'src/engine is called by the HTTP layer and the runtime, never the other way round.',
       from: { path: '^src/engine/' },
       to: { path: ['^activities/', above('http', 'runtime', 'cli')] },
-    },
-    {
-      name: 'compiler-has-no-io',
-      severity: 'error',
+    }),
+    forbid('compiler-has-no-io', {
       comment:
         'src/recipe is the compiler: pure functions from recipe JSON to plans. Temporal I/O and the store ' +
         'belong to src/engine.',
@@ -93,19 +80,15 @@ module.exports = {
           '^node_modules/@temporalio/(client|worker)/',
         ],
       },
-    },
-    {
-      name: 'host-services-below-the-engine',
-      severity: 'error',
+    }),
+    forbid('host-services-below-the-engine', {
       comment:
         'src/store, src/security, src/temporal, src/metrics and src/webhooks-out are services the engine and the worker use; ' +
         'they never import the layers that use them.',
       from: { path: '^src/(store|security|temporal|metrics|webhooks-out)/' },
       to: { path: ['^activities/', above('http', 'engine', 'runtime', 'cli')] },
-    },
-    {
-      name: 'config-is-a-leaf',
-      severity: 'error',
+    }),
+    forbid('config-is-a-leaf', {
       comment:
         'src/config parses the environment once; everything imports it, so it imports no other layer ' +
         '(only the duration grammar of the recipe language and the project root).',
@@ -113,28 +96,22 @@ module.exports = {
       to: {
         path: ['^(activities|workflows|connectors)/', '^src/(?!config/|recipe/duration\\.ts$|project-root\\.ts$)'],
       },
-    },
-    {
-      name: 'composition-roots-on-top',
-      severity: 'error',
+    }),
+    forbid('composition-roots-on-top', {
       comment: 'src/runtime and src/cli wire the layers together; nothing below them imports them (only src/cli may use src/runtime).',
       from: { path: '^(src|activities|workflows|connectors)/', pathNot: '^src/(cli|runtime)/' },
       to: { path: above('runtime', 'cli') },
-    },
-    {
-      name: 'runtime-not-cli',
-      severity: 'error',
+    }),
+    forbid('runtime-not-cli', {
       comment: 'src/runtime is started by the CLI, so it never imports the CLI.',
       from: { path: '^src/runtime/' },
       to: { path: '^src/cli/' },
-    },
-    {
-      name: 'not-to-unresolvable',
-      severity: 'error',
+    }),
+    forbid('not-to-unresolvable', {
       comment: 'An import that does not resolve is a broken build.',
       from: {},
       to: { couldNotResolve: true },
-    },
+    }),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema';
+import type { Database, RecipeTable, RecipeVersionTable } from './schema';
 
 /** What the store needs to know of a compiled plan; the full type lives in workflows/plan.ts. */
 export interface PlanHeader {
@@ -126,17 +126,8 @@ export class RecipeStore {
   }
 }
 
-function toRecipe<P extends PlanHeader>(row: {
-  id: string;
-  name: string;
-  enabled: number;
-  current_version: number;
-  created_at: string;
-  updated_at: string;
-  hash: string;
-  source_json: string;
-  plan_json: string;
-}): StoredRecipe<P> {
+/** A recipe row joined with its current version's row. */
+function toRecipe<P extends PlanHeader>(row: RecipeTable & Pick<RecipeVersionTable, 'hash' | 'source_json' | 'plan_json'>): StoredRecipe<P> {
   return {
     id: row.id,
     name: row.name,

@@ -6,7 +6,7 @@ export interface Database {
   inbound_deliveries: InboundDeliveryTable;
 }
 
-interface RecipeTable {
+export interface RecipeTable {
   id: string;
   name: string;
   enabled: number;
@@ -15,7 +15,7 @@ interface RecipeTable {
   updated_at: string;
 }
 
-interface RecipeVersionTable {
+export interface RecipeVersionTable {
   recipe_id: string;
   version: number;
   /** Content hash of the compiled plan. */

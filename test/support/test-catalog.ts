@@ -93,4 +93,6 @@ export const testConnections = new Map([
   ['amplitude-main', 'amplitude'],
   ['mixpanel-main', 'mixpanel'],
   ['ga4-main', 'google-analytics'],
+  ['zoom-main', 'zoom'],
+  ['drive-main', 'google-drive'],
 ]);

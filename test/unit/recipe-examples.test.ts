@@ -28,6 +28,8 @@ describe('example recipes', () => {
       'new-user-to-mailchimp.json',
       'urgent-to-jira.json',
       'vip-escalation.json',
+      'weekly-conversations-to-drive.json',
+      'zoom-meeting-summary-to-slack.json',
     ]);
   });
 
@@ -55,7 +57,8 @@ describe('example recipes', () => {
         expect(payload).toMatchObject({ type: 'notification_event', data: { type: 'notification_event_data' } });
       }
       const event = eventFromFixture(plan, payload);
-      expect(planMatchesEvent(plan, event)).toBe(true);
+      // Schedules start their own runs; pushed events never match them.
+      expect(planMatchesEvent(plan, event)).toBe(plan.trigger.type !== 'schedule');
       const result = await dryRun(plan, event, { catalog: actionCatalog });
       expect(result.summary.status).toBe('succeeded');
       expect(result.summary.error).toBeUndefined();
@@ -134,6 +137,8 @@ describe('recipe CLI functions', () => {
       '= new-user-to-mailchimp unchanged (v2)',
       '~ urgent-to-jira changed (v1 → v2)',
       '+ vip-escalation added (v1)',
+      '+ weekly-conversations-to-drive added (v1)',
+      '+ zoom-meeting-summary-to-slack added (v1)',
       '- old-recipe removed',
     ]);
   });

@@ -13,6 +13,7 @@ import { defineRoute, type ApiRoute } from './route';
 import { stepTimings, type StepTiming } from './run-timings';
 import { listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
 import { runRecipeWorkflowType } from '../../temporal/run-query';
+import { blockedDestinationCode } from '../../../connectors/sdk/ssrf';
 
 export interface RunRoutesDeps {
   client: Client;
@@ -35,6 +36,9 @@ const hints: Record<string, string> = {
   Condition: 'a when condition could not be evaluated; check its json-logic',
   Cancelled: 'the run was cancelled',
 };
+
+const blockedDestinationHint =
+  "the SSRF guard blocked the destination before anything was sent (the vendor was never called); if that address is intended (a self-hosted vendor), add it to SWITCHYARD_EGRESS_ALLOW, otherwise fix the connection's base URL, then retry the run";
 
 const stepErrorSchema = z.object({ kind: z.string(), message: z.string(), hint: z.string().optional() });
 const runDetailSchema = runRowSchema.extend({
@@ -176,7 +180,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
             historyLength: description.historyLength,
             ...(summary?.skipped ? { skipped: true } : {}),
             steps: summary ? Object.entries(summary.steps).map(([id, s]) => stepView(id, s, timings[id])) : null,
-            ...(summary?.error ? { error: { ...summary.error, ...hintOf(summary.error.kind) } } : {}),
+            ...(summary?.error ? { error: { ...summary.error, ...hintOf(summary.error) } } : {}),
             ...(state.unavailable ? { stateUnavailable: state.unavailable } : {}),
           },
         };
@@ -235,8 +239,10 @@ function notRunning(runId: string, status: string): HttpError {
   return new HttpError(409, 'run_not_running', `run ${runId} is not running (${status.toLowerCase()})`, { runId, status: status.toLowerCase() });
 }
 
-function hintOf(kind: string): { hint?: string } {
-  return hints[kind] ? { hint: hints[kind] } : {};
+/** Hints follow the error's real cause: a destination the SSRF guard blocked was never called, whatever the kind says. */
+function hintOf(error: { kind: string; message: string }): { hint?: string } {
+  if (error.message.includes(`${blockedDestinationCode}:`)) return { hint: blockedDestinationHint };
+  return hints[error.kind] ? { hint: hints[error.kind] } : {};
 }
 
 function stepView(id: string, s: StepState, timing: StepTiming | undefined) {
@@ -249,7 +255,7 @@ function stepView(id: string, s: StepState, timing: StepTiming | undefined) {
     ...(s.progress ? { progress: s.progress } : {}),
     ...(s.input !== undefined ? { input: s.input } : {}),
     ...(s.output !== undefined ? { output: s.output } : {}),
-    ...(s.error ? { error: { ...s.error, ...hintOf(s.error.kind) } } : {}),
+    ...(s.error ? { error: { ...s.error, ...hintOf(s.error) } } : {}),
     ...(timing ? { timing: { scheduledAt: timing.scheduledAt, startedAt: timing.startedAt, closedAt: timing.closedAt, durationMs: timing.durationMs } } : {}),
   };
 }
