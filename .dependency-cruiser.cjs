@@ -9,16 +9,6 @@
 // and two composition roots on top that wire everything together: src/runtime and src/cli.
 // `npm run lint` runs this; each rule says which folder may not import which, and why.
 
-/**
- * Known violations, allowed ONLY while issue 11's moves are in flight; each names the bullet that
- * removes it. This list must be empty when issue 11 closes.
- */
-const dependency = (rule, from, to) => ({ type: 'dependency', from, to, rule: { severity: 'error', name: rule } });
-const knownViolations = [
-  // "Layers that hold": connectors never import src/ (the compiler's catalog view moves out of connectors/).
-  dependency('connectors-below-the-engine', 'connectors/registry.ts', 'src/recipe/catalog.ts'),
-];
-
 /** Every rule here is an error: a layer crossing fails the build. */
 const forbid = (name, rule) => ({ name, severity: 'error', ...rule });
 
@@ -124,7 +114,6 @@ module.exports = {
     }),
   ],
   options: {
-    knownViolations,
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(data|\\.tools|coverage)/' },
     tsPreCompilationDeps: true,

@@ -1,4 +1,4 @@
-import { catalogFromList, type ActionCatalog, type CatalogAction, type CatalogPollingTrigger, type CatalogWebhookSource } from '../src/recipe/catalog';
+import { catalogFromList, type ActionCatalog, type CatalogAction, type CatalogPollingTrigger, type CatalogWebhookSource } from './sdk/action-catalog';
 import { amplitude } from './amplitude';
 import { dropbox } from './dropbox';
 import { github } from './github';

@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import type { ActionPlanStep, Plan, PlanRetryPolicy, PlanStep, PlanTrigger } from '../../workflows/plan';
-import type { ActionCatalog, CatalogAction } from './catalog';
+import type { ActionCatalog, CatalogAction } from '../../connectors/sdk/action-catalog';
 import { checkCron, isTimeZone } from './cron';
 import { didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
 import { parseDuration } from '../../workflows/duration';

@@ -2,7 +2,7 @@ import { FailureType } from '../../workflows/activity-contract';
 import { evaluateLogic, isTruthy } from '../../workflows/expr/logic';
 import { Interpreter, StepFailure, type Runtime, type Scope, type TraceEntry } from '../../workflows/interpreter';
 import type { Plan, RunEvent, RunSummary } from '../../workflows/plan';
-import type { ActionCatalog } from './catalog';
+import type { ActionCatalog } from '../../connectors/sdk/action-catalog';
 
 export interface DryRunOptions {
   catalog: ActionCatalog;

@@ -1,4 +1,4 @@
-import type { CatalogWebhookSource } from './catalog';
+import type { CatalogWebhookSource } from '../../connectors/sdk/action-catalog';
 import { didYouMean } from './diagnostics';
 import { topicMatches } from './topic-glob';
 

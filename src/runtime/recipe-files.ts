@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { ActionCatalog } from '../recipe/catalog';
+import type { ActionCatalog } from '../../connectors/sdk/action-catalog';
 import { compileRecipe, type CompileResult } from '../recipe/compile';
 import { formatDiagnostic } from '../recipe/diagnostics';
 

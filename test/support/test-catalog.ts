@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { catalogFromList, type CatalogAction } from '../../src/recipe/catalog';
+import { catalogFromList, type CatalogAction } from '../../connectors/sdk/action-catalog';
 
 /** A small stand-in for the connector registry, with the action keys of issue 4. */
 const testActions: CatalogAction[] = [

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Plan } from '../../../workflows/plan';
-import type { ActionCatalog } from '../../recipe/catalog';
+import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
 import { dryRun, formatDryRun } from '../../recipe/dry-run';
 import { recipeJsonSchema } from '../../recipe/json-schema';
 import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';

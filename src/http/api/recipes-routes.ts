@@ -5,7 +5,7 @@ import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Plan } from '../../../workflows/plan';
 import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';
 import type { PlanCache } from '../../engine/plan-cache';
-import type { ActionCatalog } from '../../recipe/catalog';
+import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
 import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
 import { topicMatches } from '../../recipe/topic-glob';

@@ -1,6 +1,11 @@
 import type { ZodType } from 'zod';
 
-/** What the compiler needs to know about one action (an adapter over connectors/registry provides it). */
+/**
+ * The connectors as the recipe compiler sees them (src/recipe compiles against this; connectors/registry.ts
+ * builds it from the registry). It lives in the SDK so the connectors never import the engine.
+ */
+
+/** What the compiler needs to know about one action. */
 export interface CatalogAction {
   connector: string;
   key: string;
