@@ -19,42 +19,52 @@ export interface NamespaceGate {
   stop(): void;
 }
 
+type Probe = { kind: 'ok' } | { kind: 'problem'; message: string } | { kind: 'unreachable'; message: string };
+
 /**
  * Checks at start that the namespace exists and has the engine's search attributes. In `fail` mode a
  * problem is a NamespaceNotReadyError whose message is the one line naming what is missing and the
  * fix; in `wait` mode it is logged, shown by /readyz, and re-checked every `pollMs` until fixed.
+ * A Temporal that does not answer at start is not a misconfiguration: the process starts (the
+ * ingress answers 503 + Retry-After meanwhile) and the check runs again until Temporal answers.
  */
 export async function openNamespaceGate(connection: ConnectionLike, namespace: string, mode: NamespaceCheckMode, logger: Logger, pollMs = 5_000): Promise<NamespaceGate> {
-  const problemNow = async (): Promise<string | undefined> => {
+  const probe = async (): Promise<Probe> => {
     try {
       const state = await inspectNamespace(connection, namespace);
       if (state.status === 'unverifiable') logger.warn({ namespace, reason: state.reason }, 'cannot verify the namespace’s search attributes; starting anyway');
-      return namespaceProblem(state);
+      const message = namespaceProblem(state);
+      return message === undefined ? { kind: 'ok' } : { kind: 'problem', message };
     } catch (err) {
       const problem = classifyTemporalError(err, `describe namespace ${namespace}`);
       if (!problem) throw err;
-      return problem.message;
+      return problem.kind === 'unavailable' ? { kind: 'unreachable', message: problem.message } : { kind: 'problem', message: problem.message };
     }
   };
-  let problem = await problemNow();
-  if (problem === undefined) return { check: async () => undefined, ready: Promise.resolve(), stop: () => undefined };
-  if (mode === 'fail') throw new NamespaceNotReadyError(`${problem}; or set SWITCHYARD_NAMESPACE_CHECK=wait to start and wait until it is fixed`);
+  const first = await probe();
+  if (first.kind === 'ok') return { check: async () => undefined, ready: Promise.resolve(), stop: () => undefined };
+  if (first.kind === 'problem' && mode === 'fail') throw new NamespaceNotReadyError(`${first.message}; or set SWITCHYARD_NAMESPACE_CHECK=wait to start and wait until it is fixed`);
 
-  logger.error({ namespace }, `${problem}; waiting (SWITCHYARD_NAMESPACE_CHECK=wait)`);
+  let problem = first.kind === 'problem' ? first.message : undefined;
+  if (first.kind === 'problem') logger.error({ namespace }, `${first.message}; waiting (SWITCHYARD_NAMESPACE_CHECK=wait)`);
+  else logger.warn({ namespace }, `${first.message}; starting, the namespace is checked once Temporal answers`);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const ready = new Promise<void>((resolve) => {
-    const poll = async () => {
-      if (stopped) return;
-      problem = await problemNow().catch((err: unknown) => (err instanceof Error ? err.message : String(err)));
-      if (problem === undefined) {
-        logger.info({ namespace }, 'the Temporal namespace is ready');
-        return resolve();
-      }
-      timer = setTimeout(() => void poll(), pollMs);
-    };
+  let settle: () => void = () => undefined;
+  const ready = first.kind === 'unreachable' ? Promise.resolve() : new Promise<void>((resolve) => (settle = resolve));
+  const poll = async () => {
+    if (stopped) return;
+    const next = await probe().catch((err: unknown): Probe => ({ kind: 'problem', message: err instanceof Error ? err.message : String(err) }));
+    if (next.kind === 'ok') {
+      problem = undefined;
+      logger.info({ namespace }, 'the Temporal namespace is ready');
+      return settle();
+    }
+    if (next.kind === 'problem' && problem !== next.message) logger.error({ namespace }, next.message);
+    if (next.kind === 'problem') problem = next.message;
     timer = setTimeout(() => void poll(), pollMs);
-  });
+  };
+  timer = setTimeout(() => void poll(), pollMs);
   return {
     check: async () => {
       if (problem !== undefined) throw new Error(problem);

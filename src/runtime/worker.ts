@@ -52,6 +52,8 @@ async function namespaceReady(opts: { config: Config; logger: Logger; target: Te
   try {
     const gate = await openNamespaceGate(client.connection, opts.target.namespace, opts.config.SWITCHYARD_NAMESPACE_CHECK, opts.logger);
     await gate.ready;
+    // The worker reads the namespace only at start; what it meets later shows in its task failures.
+    gate.stop();
   } finally {
     await client.connection.close();
   }
