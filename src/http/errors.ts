@@ -82,6 +82,6 @@ export function temporalHttpError(problem: TemporalProblem, unavailableMessage?:
 }
 
 /** For the ingress (ingestEvents): whatever failed while starting runs, the sender must retry; say why when we know. */
-export function runStartHttpError(err: unknown, unavailableMessage: string): HttpError {
+function runStartHttpError(err: unknown, unavailableMessage: string): HttpError {
   return temporalHttpError(classifyTemporalError(err, 'start runs') ?? { kind: 'unavailable', message: 'Temporal did not accept the start' }, unavailableMessage);
 }
