@@ -23,8 +23,9 @@ function strict<C>(parse: Parse<C>): (credentials: unknown) => C {
 }
 
 function eraseAuth<C>(auth: AuthDefinition<C>, own: (credentials: unknown) => C): AuthDefinition {
-  const { accountLabel, clientCredentials } = auth;
-  const tokenParams = clientCredentials?.tokenParams;
+  const { clientCredentials } = auth;
+  const accountLabel = auth.accountLabel?.bind(auth);
+  const tokenParams = clientCredentials?.tokenParams?.bind(clientCredentials);
   return {
     ...auth,
     apply: (credentials, request) => auth.apply(own(credentials), request),
@@ -35,8 +36,8 @@ function eraseAuth<C>(auth: AuthDefinition<C>, own: (credentials: unknown) => C)
 
 function eraseWebhookSource<C>(source: WebhookSourceDefinition<C>, parse: Parse<C>, own: (credentials: unknown) => C): WebhookSourceDefinition {
   const { challenge } = source;
-  const get = challenge?.get;
-  const post = challenge?.post;
+  const get = challenge?.get?.bind(challenge);
+  const post = challenge?.post?.bind(challenge);
   return {
     ...source,
     verify(request, credentials, now) {
@@ -60,7 +61,8 @@ export function eraseCredentials<C>(def: ConnectorDefinition<C>): ConnectorDefin
   const parse = parserFor(def);
   const own = strict(parse);
   const withCredentials = (ctx: ActionContext): ActionContext<C> => ({ ...ctx, credentials: own(ctx.credentials) });
-  const { baseUrl, validate, webhookSource } = def;
+  const { baseUrl, webhookSource } = def;
+  const validate = def.validate?.bind(def);
   return {
     ...def,
     auth: eraseAuth(def.auth, own),
