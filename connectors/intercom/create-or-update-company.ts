@@ -1,26 +1,24 @@
 import { z } from 'zod';
 import { companyAction } from './company';
 
-const input = z.object({
-  /** Your id for the company: Intercom looks the company up by it (create, else update). It cannot be changed later. */
-  companyId: z.string().min(1),
-  name: z.string().min(1).optional(),
-  plan: z.string().min(1).optional(),
-  size: z.number().int().min(0).optional(),
-  website: z.string().min(1).optional(),
-  industry: z.string().min(1).optional(),
-  monthlySpend: z.number().min(0).optional(),
-  /** Unix seconds: when the company was created in your system. */
-  remoteCreatedAt: z.number().int().optional(),
-  customAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
-});
-
 /** POST /companies: Intercom upserts by `company_id`, so running it twice has the effect of once. */
 export const createOrUpdateCompany = companyAction({
   key: 'createOrUpdateCompany',
   title: 'Create or update company',
   description: 'Creates an Intercom company, or updates the one with the same company_id (your id for it).',
-  input,
+  input: z.object({
+    /** Your id for the company: Intercom looks the company up by it (create, else update). It cannot be changed later. */
+    companyId: z.string().min(1),
+    name: z.string().min(1).optional(),
+    plan: z.string().min(1).optional(),
+    size: z.number().int().min(0).optional(),
+    website: z.string().min(1).optional(),
+    industry: z.string().min(1).optional(),
+    monthlySpend: z.number().min(0).optional(),
+    /** Unix seconds: when the company was created in your system. */
+    remoteCreatedAt: z.number().int().optional(),
+    customAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  }),
   sample: { id: '6762f0761bb69f9f2193bae2', companyId: 'acme-42', name: 'Acme Ltd', userCount: 3 },
   request: (i) => ({
     method: 'POST',
