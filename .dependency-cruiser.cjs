@@ -115,6 +115,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // Worktrees share node_modules through a symlink; keep its paths as `node_modules/...` so the rules match.
+    preserveSymlinks: true,
     exclude: { path: '^(data|\\.tools|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
