@@ -90,7 +90,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 }
 
 /** A payload that did not come through this engine's codec (e.g. a run started with a bare Temporal client). */
-export class UnencryptedPayloadError extends Error {
+class UnencryptedPayloadError extends Error {
   override name = 'UnencryptedPayloadError';
   constructor(encoding: string | undefined) {
     super(
