@@ -5,6 +5,8 @@ import { pipedriveObjects, pipedriveRecord, recordEnvelope, type PipedriveObject
 type Fields = z.ZodObject<z.ZodRawShape>;
 
 const titles: Record<PipedriveObject, string> = { person: 'Person', organization: 'Organization', deal: 'Deal' };
+/** The one field Pipedrive requires to create each record type. */
+const requiredToCreate: Record<PipedriveObject, string> = { person: 'name', organization: 'name', deal: 'title' };
 
 /**
  * `createX` (POST /api/v2/<objects>) and `updateX` (PATCH /api/v2/<objects>/<id>) for one record
@@ -19,7 +21,10 @@ export function recordActions<F extends Fields>(object: PipedriveObject, fields:
     key: `create${title}`,
     title: `Create ${object}`,
     description: `Adds a ${object} to Pipedrive (v2 API) and returns it.`,
-    input: fields.strict(),
+    input: fields
+      .partial()
+      .required({ [requiredToCreate[object]]: true })
+      .strict(),
     output: pipedriveRecord,
     idempotent: false,
     sample,
