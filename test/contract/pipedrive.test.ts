@@ -212,6 +212,40 @@ describeConnectorContract({
       expect(ctx.connections.updates).toEqual([expect.objectContaining({ id: 'pd-oauth', credentials: expect.objectContaining({ accessToken: expect.stringMatching(/^v1u:/), refreshToken: 'pd-refresh' }) })]);
     });
 
+    it('changedRecords: 5,000 persons with update_time ties (groups of 7, one second of 1,200) are listed once each, edits and a late tie included', async () => {
+      ctx.fake.clear();
+      const base = Date.parse('2026-01-01T00:00:00Z');
+      const second = (i: number) => (i < 3500 ? Math.floor(i / 7) : i < 4700 ? 500 : 501 + (i - 4700));
+      for (let i = 0; i < 5000; i++) ctx.fake.seed('person', { name: `Person ${i}` }, base + second(i) * 1000);
+      const input = { object: 'person', since: '2025-12-31T23:59:59Z', limit: 500, maxPages: 2 };
+      const keys: string[] = [];
+      const ids: number[] = [];
+      let cursor: string | null = null;
+      let polls = 0;
+      for (; polls < 30; polls++) {
+        const res = await ctx.call('pollTrigger', poll(input, cursor));
+        if (!res.ok) throw new Error(JSON.stringify(res));
+        const { items, cursor: next } = res.result as { items: { dedupeKey: string; item: { id: number } }[]; cursor: string };
+        keys.push(...items.map((i) => i.dedupeKey));
+        ids.push(...items.map((i) => i.item.id));
+        cursor = next;
+        if (polls === 1) {
+          // A person saves three already-listed records, and a new record lands in the second the cursor stopped at.
+          ctx.fake.clock = () => base + 10_000_000;
+          for (const id of [1, 2, 3]) await ctx.fake.edit('person', id, { name: `Edited ${id}` });
+          ctx.fake.seed('person', { name: 'Late tie' }, Date.parse((JSON.parse(next) as { since: string }).since));
+        }
+        if (items.length === 0) break;
+      }
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(new Set(ids).size).toBe(5001);
+      expect(keys).toHaveLength(5004);
+      for (const id of [1, 2, 3]) expect(ids.filter((x) => x === id)).toHaveLength(2);
+      expect(polls).toBeLessThan(30);
+      // Calls per record: one list request per 500 records (plus the empty last page of each sweep).
+      expect(ctx.fake.received('GET', '/api/v2/persons').length).toBeLessThanOrEqual(Math.ceil(5004 / 500) + polls + 1);
+    });
+
     it('OAuth: a revoked refresh token is auth_lost (invalid_grant), not a retry storm', async () => {
       ctx.fake.revokeTokens();
       const res = await ctx.call('pipedrive.getRecord', step({ object: 'person', id: 2 }, 'pd-oauth'));
