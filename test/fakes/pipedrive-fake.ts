@@ -91,8 +91,8 @@ export class PipedriveFake extends FakeServer {
   readonly refreshTokens = new Set(['pd-refresh']);
   readonly records: Record<PipedriveEntity, Map<number, PipedriveRecord>> = { person: new Map(), organization: new Map(), deal: new Map() };
   readonly notes: Record<string, unknown>[] = [];
-  /** Webhook deliveries made (topic, HTTP status of the receiver, or the error). */
-  readonly deliveries: { topic: string; status: number | string }[] = [];
+  /** Webhook deliveries made: topic, the body sent, the receiver's status (or the network error) and answer. */
+  readonly deliveries: { topic: string; body: string; status: number | string; answer?: string }[] = [];
   webhookTarget?: WebhookTarget;
   /** The fake's clock (ms); tests pin it to make update_time ties. */
   clock: () => number = () => Date.now();
@@ -340,15 +340,16 @@ export class PipedriveFake extends FakeServer {
       attempt: 1,
       host: 'acme.pipedrive.com',
     };
+    const body = JSON.stringify({ meta, data: { ...record }, previous });
     try {
       const res = await fetch(target.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${target.user}:${target.password}`).toString('base64')}`, 'user-agent': 'Pipedrive Webhooks' },
-        body: JSON.stringify({ meta, data: { ...record }, previous }),
+        body,
       });
-      this.deliveries.push({ topic, status: res.status });
+      this.deliveries.push({ topic, body, status: res.status, answer: await res.text() });
     } catch (err) {
-      this.deliveries.push({ topic, status: String(err) });
+      this.deliveries.push({ topic, body, status: String(err) });
     }
   }
 }
