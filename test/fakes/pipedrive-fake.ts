@@ -7,7 +7,7 @@ export type PipedriveRecord = Record<string, unknown> & { id: number; add_time: 
 const errorInfo = 'Please check developers.pipedrive.com for more information about Pipedrive API.';
 
 /** Pipedrive's error envelope; `code` only where Pipedrive sends one (plan limits). */
-export const pipedriveError = (status: number, error: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>): FakeResponse => ({
+const pipedriveError = (status: number, error: string, extra: Record<string, unknown> = {}, headers?: Record<string, string>): FakeResponse => ({
   status,
   headers,
   json: { success: false, error, error_info: errorInfo, data: null, additional_data: null, ...extra },
