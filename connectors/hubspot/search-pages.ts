@@ -6,7 +6,7 @@ import { crmRecord, lastModifiedProperty, type CrmRecord, type ObjectType } from
 import type { FilterGroup } from './search-query';
 
 /** HubSpot's search answers at most this many results per query; asking for an `after` past it is a 400. */
-export const searchCeiling = 10_000;
+const searchCeiling = 10_000;
 
 const searchPage = z.object({
   total: z.number().int(),
@@ -31,7 +31,7 @@ export async function searchOnce(ctx: ActionContext<OAuth2Credentials>, type: Ob
 }
 
 /** Where a modified-since read stands: everything modified before `t` (ms) is read, and at `t` the records `ids`. */
-export const modifiedCursor = z.object({ t: z.number().int().nonnegative(), ids: z.array(z.string()) });
+const modifiedCursor = z.object({ t: z.number().int().nonnegative(), ids: z.array(z.string()) });
 export type ModifiedCursor = z.output<typeof modifiedCursor>;
 
 function withFloor(groups: readonly FilterGroup[], property: string, t: number): FilterGroup[] {

@@ -12,7 +12,6 @@ const filter = z.object({
   /** The upper bound of BETWEEN. */
   highValue: z.union([z.string(), z.number()]).transform(String).optional(),
 });
-export type Filter = z.output<typeof filter>;
 
 /** Groups are ORed, the filters inside one ANDed; HubSpot allows 5 groups of at most 6 filters. */
 export const filterGroups = z.array(z.object({ filters: z.array(filter).min(1).max(6) })).max(5).default([]);

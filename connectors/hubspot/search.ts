@@ -39,7 +39,7 @@ export const search = defineAction({
     }
     const results: CrmRecord[] = [];
     let after = i.after;
-    let total = 0;
+    let total: number;
     do {
       const page = await searchOnce(ctx, i.objectType, { filterGroups: i.filterGroups, sorts: i.sorts, properties: i.properties, query: i.query, limit: Math.min(i.limit, i.maxRecords - results.length), ...(after ? { after } : {}) });
       total = page.total;

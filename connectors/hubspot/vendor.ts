@@ -12,7 +12,7 @@ interface HubSpotError {
 const hourMs = 3_600_000;
 
 function asError(body: unknown): HubSpotError | undefined {
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as HubSpotError) : undefined;
+  return body && typeof body === 'object' && !Array.isArray(body) ? body : undefined;
 }
 
 /**
@@ -52,7 +52,7 @@ function blamedProperty(b: HubSpotError): { field?: string; code?: string; messa
     if (name) return { field: name, code: e.code, message: e.message };
   }
   const embedded = b.message ? embeddedPropertyError(b.message) : undefined;
-  return { field: embedded?.name, code: embedded?.code ?? b.errors?.[0]?.code, message: embedded?.message ?? b.errors?.[0]?.message };
+  return { field: embedded?.name, code: embedded?.code ?? b.errors?.[0]?.code, message: embedded?.message };
 }
 
 /**
