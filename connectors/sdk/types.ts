@@ -31,6 +31,8 @@ export interface OAuth2Settings {
   scopes?: readonly string[];
   /** Refresh this long before `expiresAt` (default 60 s). */
   refreshSkewMs?: number;
+  /** How the client authenticates to the token endpoint: form fields (default) or HTTP Basic (Pipedrive requires Basic). */
+  clientAuthentication?: 'basic' | 'body';
 }
 
 /**
