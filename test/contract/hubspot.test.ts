@@ -268,5 +268,31 @@ describeConnectorContract({
       expect(third.items.map((i) => i.item.id)).toEqual([made[1]!.id]);
       expect(new Set([...second.items, ...third.items].map((i) => i.dedupeKey)).size).toBe(6);
     });
+
+    it('changedRecords: 5,000 records, nine to a modification time, polled 1,000 at a time: none missed, none repeated', async () => {
+      const input = { objectType: 'contacts', properties: ['email'], pageSize: 200, maxPages: 5 };
+      const poll = async (cursor: string | null) => {
+        const res = await ctx.call('pollTrigger', { trigger: 'hubspot.changedRecords', connectionId: 'hubspot-main', input, cursor });
+        expect(res.ok).toBe(true);
+        return (res as { result: { items: { dedupeKey: string; item: { id: string } }[]; cursor: string } }).result;
+      };
+      let { cursor } = await poll(null);
+      const base = Date.now() + 60_000;
+      const seeded = ctx.fake.seed('contacts', 5_000, (i) => ({ properties: { email: `bulk${i}@example.com` }, at: base + Math.floor(i / 9) }));
+      const seen: string[] = [];
+      const keys = new Set<string>();
+      for (let polls = 0; polls < 10; polls++) {
+        const page = await poll(cursor);
+        cursor = page.cursor;
+        if (page.items.length === 0) break;
+        expect(page.items.length).toBeLessThanOrEqual(1_000);
+        for (const { dedupeKey, item } of page.items) {
+          seen.push(item.id);
+          keys.add(dedupeKey);
+        }
+      }
+      expect(seen).toEqual(seeded.map((r) => r.id));
+      expect(keys.size).toBe(5_000);
+    });
   },
 });
