@@ -52,14 +52,16 @@ export interface ModifiedSince {
  * Records modified since a cursor, oldest first. One query is sorted by the modification time with
  * that time as a floor (GTE), paged with `after`; before `after` would pass the 10,000 ceiling, the
  * query starts again from the last time seen. Records at that time already read are skipped by id,
- * so ties are neither missed nor repeated. `more` is true when `maxRecords` stopped the read.
+ * so ties are neither missed nor repeated. `more` is true when `maxRecords` stopped the read;
+ * `total` is what HubSpot counted for the first query (records modified at or after the cursor time).
  */
-export async function readModifiedSince(ctx: ActionContext<OAuth2Credentials>, q: ModifiedSince): Promise<{ records: CrmRecord[]; cursor: ModifiedCursor; more: boolean }> {
+export async function readModifiedSince(ctx: ActionContext<OAuth2Credentials>, q: ModifiedSince): Promise<{ records: CrmRecord[]; cursor: ModifiedCursor; more: boolean; total: number }> {
   const property = lastModifiedProperty[q.type];
   const records: CrmRecord[] = [];
   let latest = q.from.t;
   let atLatest = new Set(q.from.ids);
-  const cursor = () => ({ t: latest, ids: [...atLatest] });
+  let total: number | undefined;
+  const done = (more: boolean) => ({ records, cursor: { t: latest, ids: [...atLatest] }, more, total: total ?? records.length });
   for (;;) {
     const floor = latest;
     let after: string | undefined;
@@ -72,6 +74,7 @@ export async function readModifiedSince(ctx: ActionContext<OAuth2Credentials>, q
         limit: q.pageSize,
         ...(after ? { after } : {}),
       });
+      total ??= page.total;
       for (const r of page.results) {
         const t = Date.parse(r.updatedAt);
         if (t < latest || (t === latest && atLatest.has(r.id))) continue;
@@ -79,7 +82,7 @@ export async function readModifiedSince(ctx: ActionContext<OAuth2Credentials>, q
         atLatest.add(r.id);
         records.push(r);
         progressed = true;
-        if (records.length >= q.maxRecords) return { records, cursor: cursor(), more: true };
+        if (records.length >= q.maxRecords) return done(true);
       }
       ctx.heartbeat({ records: records.length, t: latest });
       const reached = Number(after ?? 0) + page.results.length;
@@ -88,7 +91,7 @@ export async function readModifiedSince(ctx: ActionContext<OAuth2Credentials>, q
         after = next;
         continue;
       }
-      if (!next && page.total <= reached) return { records, cursor: cursor(), more: false };
+      if (!next && page.total <= reached) return done(false);
       break; // the ceiling: query again from the last modification time seen
     }
     if (!progressed) {

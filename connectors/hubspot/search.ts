@@ -35,7 +35,7 @@ export const search = defineAction({
     if (sort && sort.propertyName === lastModifiedProperty[i.objectType] && sort.direction === 'ASCENDING' && !i.query) {
       const from = i.after ? decodeCursor(i.after, 'after') : { t: 0, ids: [] };
       const read = await readModifiedSince(ctx, { type: i.objectType, filterGroups: i.filterGroups, properties: i.properties, pageSize: i.limit, maxRecords: i.maxRecords, from });
-      return { total: read.records.length, results: read.records, ...(read.more ? { next: encodeCursor(read.cursor) } : {}) };
+      return { total: read.total, results: read.records, ...(read.more ? { next: encodeCursor(read.cursor) } : {}) };
     }
     const results: CrmRecord[] = [];
     let after = i.after;
