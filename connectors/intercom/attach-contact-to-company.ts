@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { companyAction } from './company';
+import { companyAction, companySample } from './company';
 
 /** POST /contacts/{contact_id}/companies `{id}`: attaching an attached contact changes nothing. */
 export const attachContactToCompany = companyAction({
@@ -12,6 +12,6 @@ export const attachContactToCompany = companyAction({
     /** The company's Intercom id (`steps.<createOrUpdateCompany step>.id`), not your company_id. */
     company: z.string().min(1),
   }),
-  sample: { id: '6762f0761bb69f9f2193bae2', companyId: 'acme-42', name: 'Acme Ltd', userCount: 4 },
+  sample: { ...companySample, userCount: 4 },
   request: (i) => ({ method: 'POST', path: `/contacts/${encodeURIComponent(i.contactId)}/companies`, json: { id: i.company } }),
 });

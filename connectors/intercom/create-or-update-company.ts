@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { companyAction } from './company';
+import { companyAction, companyFields, companyFieldsBody, companySample } from './company';
 
 /** POST /companies: Intercom upserts by `company_id`, so running it twice has the effect of once. */
 export const createOrUpdateCompany = companyAction({
@@ -9,30 +9,14 @@ export const createOrUpdateCompany = companyAction({
   input: z.object({
     /** Your id for the company: Intercom looks the company up by it (create, else update). It cannot be changed later. */
     companyId: z.string().min(1),
-    name: z.string().min(1).optional(),
-    plan: z.string().min(1).optional(),
-    size: z.number().int().min(0).optional(),
-    website: z.string().min(1).optional(),
-    industry: z.string().min(1).optional(),
-    monthlySpend: z.number().min(0).optional(),
+    ...companyFields,
     /** Unix seconds: when the company was created in your system. */
     remoteCreatedAt: z.number().int().optional(),
-    customAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   }),
-  sample: { id: '6762f0761bb69f9f2193bae2', companyId: 'acme-42', name: 'Acme Ltd', userCount: 3 },
+  sample: companySample,
   request: (i) => ({
     method: 'POST',
     path: '/companies',
-    json: {
-      company_id: i.companyId,
-      name: i.name,
-      plan: i.plan,
-      size: i.size,
-      website: i.website,
-      industry: i.industry,
-      monthly_spend: i.monthlySpend,
-      remote_created_at: i.remoteCreatedAt,
-      custom_attributes: i.customAttributes,
-    },
+    json: { company_id: i.companyId, ...companyFieldsBody(i), remote_created_at: i.remoteCreatedAt },
   }),
 });
