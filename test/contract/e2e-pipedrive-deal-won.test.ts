@@ -50,7 +50,7 @@ describe('pipedrive-deal-won-to-intercom recipe through ingress, with vendor fak
   const runOf = (delivery: { answer?: string } | undefined) => (JSON.parse(delivery?.answer ?? '{}') as { runs?: { runId: string }[] }).runs ?? [];
 
   it('a deal won tags the person’s Intercom contact exactly once', async () => {
-    const person = pipedrive.seed('person', { name: 'Ada Lovelace', emails: [{ value: 'Ada@Example.com', primary: true, label: 'work' }] });
+    const person = pipedrive.seed('person', { name: 'Ada Lovelace', emails: [{ value: 'ada@example.com', primary: true, label: 'work' }] });
     const deal = pipedrive.seed('deal', { title: 'Engines renewal', person_id: person.id });
     await pipedrive.edit('deal', deal.id, { status: 'won' });
     const runs = runOf(pipedrive.deliveries.at(-1));
@@ -60,7 +60,7 @@ describe('pipedrive-deal-won-to-intercom recipe through ingress, with vendor fak
     expect(pipedrive.received('GET', `/api/v2/persons/${person.id}`)).toHaveLength(1);
     const searches = intercom.received('POST', '/contacts/search');
     expect(searches).toHaveLength(1);
-    expect(JSON.stringify(searches[0]!.body)).toContain('Ada@Example.com');
+    expect(JSON.stringify(searches[0]!.body)).toContain('"value":"ada@example.com"');
     const tags = intercom.received('POST', '/tags');
     expect(tags.map((t) => t.body)).toEqual([{ name: 'won-deal', users: [{ id: contactId }] }]);
   });
