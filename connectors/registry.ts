@@ -12,6 +12,7 @@ import { linear } from './linear';
 import { mailchimp } from './mailchimp';
 import { mixpanel } from './mixpanel';
 import { notion } from './notion';
+import { salesforce } from './salesforce';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -37,6 +38,7 @@ export const registry: ConnectorRegistry = createRegistry([
   zoom,
   dropbox,
   googleDrive,
+  salesforce,
 ]);
 
 /** The recipe compiler's view of the registry. */

@@ -56,19 +56,40 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
     await opts.saveCredentials?.(credentials);
     return true;
   };
-  const http = createHttpClient({
-    baseUrl: resolveBaseUrl(connector, credentials, opts.baseUrl),
-    hosts: connector.hosts && Object.fromEntries(Object.entries(connector.hosts).map(([name, url]) => [name, opts.baseUrl || url])),
-    vendor: connector.vendor,
-    egressAllow: opts.egressAllow,
-    signal: opts.signal,
-    timeoutMs: opts.timeoutMs,
-    async applyAuth(req) {
-      if (oauth && needsRefresh(credentials as unknown as OAuth2Credentials, oauth, Date.now())) await refresh();
-      connector.auth.apply(credentials, req);
-      await clientAuth?.apply(req);
+  const baseUrl = () => resolveBaseUrl(connector, credentials, opts.baseUrl);
+  const clientFor = (base: string | null): HttpClient =>
+    createHttpClient({
+      baseUrl: base,
+      hosts: connector.hosts && Object.fromEntries(Object.entries(connector.hosts).map(([name, url]) => [name, opts.baseUrl || url])),
+      vendor: connector.vendor,
+      egressAllow: opts.egressAllow,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      async applyAuth(req) {
+        if (oauth && needsRefresh(credentials as unknown as OAuth2Credentials, oauth, Date.now())) await refresh();
+        connector.auth.apply(credentials, req);
+        await clientAuth?.apply(req);
+      },
+      // A refresh that moves the base URL (Salesforce's instance_url) does not retry here, on the old host.
+      onUnauthorized: oauth ? async () => (await refresh()) && baseUrl() === base : clientAuth?.onUnauthorized,
+    });
+  let current = { base: baseUrl(), client: clientFor(baseUrl()) };
+  const clientNow = () => {
+    const base = baseUrl();
+    if (base !== current.base) current = { base, client: clientFor(base) };
+    return current;
+  };
+  const http: HttpClient = {
+    async request(req) {
+      const used = clientNow();
+      try {
+        return await used.client.request(req);
+      } catch (err) {
+        // The token endpoint named another base URL while refreshing: send the request once more, there.
+        if (clientNow() === used) throw err;
+        return current.client.request(req);
+      }
     },
-    onUnauthorized: oauth ? refresh : clientAuth?.onUnauthorized,
-  });
+  };
   return { http, credentials: () => credentials };
 }

@@ -31,6 +31,11 @@ export interface OAuth2Settings {
   scopes?: readonly string[];
   /** Refresh this long before `expiresAt` (default 60 s). */
   refreshSkewMs?: number;
+  /**
+   * Token-response fields kept in the credentials on every refresh (response field → credential
+   * field), e.g. Salesforce's `instance_url` → `instanceUrl`, which names the API host.
+   */
+  tokenResponseFields?: Readonly<Record<string, string>>;
 }
 
 /**
