@@ -33,7 +33,10 @@ export const changedRecords = definePollingTrigger({
     fields: z.array(fieldName).default([]),
     /** Extra SOQL condition, e.g. `Email != null`. */
     where: z.string().min(1).optional(),
-    /** The first poll starts here; without it, the first poll only records "now". */
+    /**
+     * The first poll starts here; without it, the first poll only records "now" (to the second, so
+     * a change in that same second may be delivered: at least once, never missed).
+     */
     since: z.iso.datetime({ offset: true }).optional(),
     maxRecords: z.number().int().min(1).max(10_000).default(2000),
     batchSize: z.number().int().min(200).max(2000).optional(),
