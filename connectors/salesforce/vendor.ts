@@ -39,7 +39,7 @@ const day = 24 * 3600_000;
  * wait is the time for the excess plus this call to age out: 24h × (used − max + 1) / used,
  * never more than a day. Without the header: one hour, a long wait rather than a retry storm.
  */
-export function limitWaitMs(response: HttpResponse): number {
+function limitWaitMs(response: HttpResponse): number {
   const usage = /api-usage=(\d+)\/(\d+)/.exec(response.headers['sforce-limit-info'] ?? '');
   if (!usage) return 3600_000;
   const [used, max] = [Number(usage[1]), Number(usage[2])];

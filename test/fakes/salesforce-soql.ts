@@ -90,22 +90,34 @@ export function parseSoql(soql: string): SoqlQuery {
   };
   const conjunction = (): Condition => {
     const parts = [atom()];
-    while (peekWord('AND')) (i++, parts.push(atom()));
+    while (peekWord('AND')) {
+      i++;
+      parts.push(atom());
+    }
     return parts.length === 1 ? parts[0]! : { and: parts };
   };
   const disjunction = (): Condition => {
     const parts = [conjunction()];
-    while (peekWord('OR')) (i++, parts.push(conjunction()));
+    while (peekWord('OR')) {
+      i++;
+      parts.push(conjunction());
+    }
     return parts.length === 1 ? parts[0]! : { or: parts };
   };
 
   expectWord('SELECT');
   const fields = [name()];
-  while (t[i]?.text === ',') (i++, fields.push(name()));
+  while (t[i]?.text === ',') {
+    i++;
+    fields.push(name());
+  }
   expectWord('FROM');
   const type = name();
   const q: SoqlQuery = { fields, type, orderBy: [] };
-  if (peekWord('WHERE')) (i++, (q.where = disjunction()));
+  if (peekWord('WHERE')) {
+    i++;
+    q.where = disjunction();
+  }
   if (peekWord('ORDER')) {
     i++;
     expectWord('BY');
