@@ -30,10 +30,10 @@ module.exports = {
       to: {
         pathNot: [
           '^workflows/',
-          '^node_modules/@temporalio/workflow/',
-          '^node_modules/@temporalio/common/lib/(?!internal-non-workflow)',
-          '^node_modules/json-logic-js/',
-          '^node_modules/liquidjs/',
+          '(^|/)node_modules/@temporalio/workflow/',
+          '(^|/)node_modules/@temporalio/common/lib/(?!internal-non-workflow)',
+          '(^|/)node_modules/json-logic-js/',
+          '(^|/)node_modules/liquidjs/',
         ],
       },
     }),
@@ -77,7 +77,7 @@ module.exports = {
         path: [
           '^activities/',
           above('http', 'engine', 'runtime', 'cli', 'store', 'temporal', 'webhooks-out'),
-          '^node_modules/@temporalio/(client|worker)/',
+          '(^|/)node_modules/@temporalio/(client|worker)/',
         ],
       },
     }),

@@ -1,5 +1,5 @@
 import { z, type ZodType } from 'zod';
-import { allowedOperators, forbiddenPathSegments, isForbiddenPath, iteratingOperators } from '../../workflows/expr/logic';
+import { allowedOperators, evaluateLogic, forbiddenPathSegments, isForbiddenPath, iteratingOperators, LogicBudgetError } from '../../workflows/expr/logic';
 import { hasTags, templateVariables } from '../../workflows/expr/template';
 import { didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
 import { schemaHasPath } from './zod-paths';
@@ -132,10 +132,26 @@ export function checkTemplateString(value: string, path: PathSegment[], scope: R
   for (const segments of variables) checkReference(segments, scope, report);
 }
 
-/** Checks a json-logic condition: known operators, safe var paths, references. */
-export function checkLogic(logic: unknown, path: PathSegment[], scope: RefScope, diagnostics: Diagnostic[], inIterator = false): void {
+/**
+ * Checks a json-logic condition: known operators, safe var paths, references — and, when those hold,
+ * evaluates it once without data, so a condition that exceeds the evaluation budget whatever the
+ * event (a `reduce` doubling a literal array) is rejected with the recipe instead of failing runs.
+ */
+export function checkLogic(logic: unknown, path: PathSegment[], scope: RefScope, diagnostics: Diagnostic[]): void {
+  const before = diagnostics.length;
+  checkLogicNode(logic, path, scope, diagnostics, false);
+  if (diagnostics.length > before) return;
+  try {
+    evaluateLogic(logic, {});
+  } catch (err) {
+    if (err instanceof LogicBudgetError) diagnostics.push({ path: formatPath(path), severity: 'error', message: `this condition is too expensive to evaluate: ${err.message}` });
+    // Any other error depends on the data the condition will see; runs report it.
+  }
+}
+
+function checkLogicNode(logic: unknown, path: PathSegment[], scope: RefScope, diagnostics: Diagnostic[], inIterator = false): void {
   const report = (at: PathSegment[], d: Omit<Diagnostic, 'path' | 'severity'>): void => void diagnostics.push({ path: formatPath(at), severity: 'error', ...d });
-  if (Array.isArray(logic)) return logic.forEach((v, i) => checkLogic(v, [...path, i], scope, diagnostics, inIterator));
+  if (Array.isArray(logic)) return logic.forEach((v, i) => checkLogicNode(v, [...path, i], scope, diagnostics, inIterator));
   if (logic === null || typeof logic !== 'object') return;
   const keys = Object.keys(logic);
   if (keys.length !== 1) return;
@@ -159,11 +175,11 @@ export function checkLogic(logic: unknown, path: PathSegment[], scope: RefScope,
       }
       return;
     }
-    return checkLogic(varPath, Array.isArray(args) ? [...at, 0] : at, scope, diagnostics, inIterator);
+    return checkLogicNode(varPath, Array.isArray(args) ? [...at, 0] : at, scope, diagnostics, inIterator);
   }
   const list = Array.isArray(args) ? args : [args];
   const iterating = (iteratingOperators as readonly string[]).includes(op);
-  list.forEach((arg, i) => checkLogic(arg, Array.isArray(args) ? [...at, i] : at, scope, diagnostics, inIterator || (iterating && i > 0)));
+  list.forEach((arg, i) => checkLogicNode(arg, Array.isArray(args) ? [...at, i] : at, scope, diagnostics, inIterator || (iterating && i > 0)));
 }
 
 function liquidMessage(err: unknown): string {

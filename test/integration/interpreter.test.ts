@@ -242,6 +242,25 @@ describe('runRecipe on the time-skipping server', () => {
     expect(result.steps.maybe).toEqual({ status: 'skipped', condition: false });
   });
 
+  it('a condition or template past its budget fails the run with a clear error, and no later step runs', async () => {
+    const sent: ActionActivityInput[] = [];
+    const doubling = { reduce: [{ var: 'trigger.rounds' }, { merge: [{ var: 'accumulator' }, { var: 'accumulator' }] }, [1]] };
+    const plan = planOf(recipeWith([say('guarded', 'x', { when: { '>': [{ reduce: [doubling, { '+': [{ var: 'accumulator' }, 1] }, 0] }, 0] } }), say('after', 'y')]));
+    const rounds = Array.from({ length: 30 }, (_, i) => i);
+    const { summary } = await withWorker({ 'slack.postMessage': async (i) => (sent.push(i), { ok: true, channel: 'C', ts: '1' }) }, async (tq) =>
+      failedSummary((await start(tq, plan, { rounds })).result()),
+    );
+    expect(summary.steps.guarded).toMatchObject({ status: 'failed', error: { kind: 'Condition', message: expect.stringContaining('"merge" built an array of 16384 elements') } });
+    expect(sent).toEqual([]);
+
+    const squaring = planOf(recipeWith([say('post', '{{ trigger.text | replace: "a", trigger.text }}')]));
+    const squared = await withWorker({ 'slack.postMessage': async (i) => (sent.push(i), { ok: true, channel: 'C', ts: '1' }) }, async (tq) =>
+      failedSummary((await start(tq, squaring, { text: 'a'.repeat(5_000) })).result()),
+    );
+    expect(squared.summary.steps.post).toMatchObject({ status: 'failed', error: { kind: 'Template', message: expect.stringContaining('memory alloc limit exceeded') } });
+    expect(sent).toEqual([]);
+  });
+
   it('forEach honours its concurrency cap and gives each iteration its own idempotency step key', async () => {
     let inFlight = 0;
     let maxInFlight = 0;

@@ -38,13 +38,57 @@ function readOwnPath(scope: unknown, path: unknown, fallback: unknown): unknown 
   return data;
 }
 
+/**
+ * What one evaluation may spend. The iterating operators and `merge` stay (conditions over tag lists
+ * need them), so a few bytes of recipe can describe exponential work — e.g. a `reduce` that merges
+ * its accumulator with itself. Every sub-expression costs a step, and what `merge`, `map`, `filter`
+ * and `cat` build is capped, so such a condition fails fast instead of taking the process down.
+ */
+export const logicBudget = { steps: 250_000, arrayLength: 10_000, stringLength: 100_000 } as const;
+
+/** A condition that spent more than `logicBudget` allows. */
+export class LogicBudgetError extends Error {
+  override name = 'LogicBudgetError';
+}
+
+/** Operators whose result can be larger than their inputs; what they build is measured. */
+const buildingOperators = new Set(['merge', 'map', 'filter', 'cat']);
+
 // The operator table is module-global: configure it once, at import.
 jsonLogic.rm_operation('log');
 jsonLogic.add_operation('var', safeVar);
 
-/** Evaluates a checked json-logic expression against a scope. */
+// json-logic-js evaluates every sub-expression through `jsonLogic.apply`: wrapping it meters them all.
+// Evaluation is synchronous, so one module-level meter serves every caller (and workflow) in turn.
+let stepsLeft = Infinity;
+const applyUnmetered = jsonLogic.apply.bind(jsonLogic);
+jsonLogic.apply = (logic, data) => {
+  if (--stepsLeft < 0) throw new LogicBudgetError(`the condition needs more than ${logicBudget.steps} evaluation steps`);
+  const value: unknown = applyUnmetered(logic, data);
+  if (logic !== null && typeof logic === 'object' && !Array.isArray(logic)) {
+    const op = Object.keys(logic)[0];
+    if (op !== undefined && buildingOperators.has(op)) assertWithinSize(op, value);
+  }
+  return value;
+};
+
+function assertWithinSize(op: string, value: unknown): void {
+  if (Array.isArray(value) && value.length > logicBudget.arrayLength) {
+    throw new LogicBudgetError(`"${op}" built an array of ${value.length} elements; conditions may build at most ${logicBudget.arrayLength}`);
+  }
+  if (typeof value === 'string' && value.length > logicBudget.stringLength) {
+    throw new LogicBudgetError(`"${op}" built a string of ${value.length} characters; conditions may build at most ${logicBudget.stringLength}`);
+  }
+}
+
+/** Evaluates a checked json-logic expression against a scope, within `logicBudget` (else throws LogicBudgetError). */
 export function evaluateLogic(logic: unknown, data: unknown): unknown {
-  return jsonLogic.apply(logic as jsonLogic.RulesLogic, data);
+  stepsLeft = logicBudget.steps;
+  try {
+    return jsonLogic.apply(logic as jsonLogic.RulesLogic, data);
+  } finally {
+    stepsLeft = Infinity;
+  }
 }
 
 /** json-logic truthiness (empty arrays are false, "0" is true). */

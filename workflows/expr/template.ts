@@ -5,11 +5,18 @@ import { Liquid, type Template } from 'liquidjs';
  * into the workflow sandbox (browser build, no I/O), is pure, and lists a template's variables
  * for the compiler. `{% %}` tags are rejected by the compiler: control flow belongs in steps.
  */
+/** Characters the filters of one render may allocate. */
+export const templateMemoryLimit = 4_000_000;
+
 const engine = new Liquid({
   strictFilters: true,
   ownPropertyOnly: true,
   // The date filter must not depend on the worker's local time zone.
   timezoneOffset: 0,
+  // Filters such as `replace` or `join` can square a payload's size (`{{ t | replace: "a", t }}`);
+  // liquidjs counts the characters filters allocate per render and throws past this many.
+  // (Its `renderLimit` is wall-clock time, which a workflow sandbox must not depend on.)
+  memoryLimit: templateMemoryLimit,
 });
 engine.registerFilter('upper', (v: unknown) => String(v ?? '').toUpperCase());
 engine.registerFilter('lower', (v: unknown) => String(v ?? '').toLowerCase());
