@@ -44,6 +44,7 @@ export async function buildActionContext(
   const info = activity.info;
   let credentials: unknown = {};
   let baseUrl: string | null = null;
+  let credentialsBaseUrl: string | null | undefined;
   let resolvedId: string | null = null;
   if (requirement !== 'none' && connectionId) {
     const connection = await deps.connections.get(connectionId);
@@ -60,6 +61,7 @@ export async function buildActionContext(
     }
     credentials = parsed.data;
     baseUrl = connection.baseUrl;
+    credentialsBaseUrl = connection.credentialsBaseUrl;
     resolvedId = connectionId;
   } else if (requirement === 'required') {
     throw activityFailure('fatal', `${connector.id} steps need a connection`);
@@ -70,6 +72,7 @@ export async function buildActionContext(
     connectionId: resolvedId,
     credentials,
     baseUrl,
+    credentialsBaseUrl,
     egressAllow: deps.egressAllow,
     signal,
     saveCredentials: resolvedId && deps.connections.updateCredentials ? (c) => deps.connections.updateCredentials!(resolvedId, c) : undefined,

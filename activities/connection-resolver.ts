@@ -4,6 +4,8 @@ export interface ResolvedConnection {
   connector: string;
   credentials: unknown;
   baseUrl: string | null;
+  /** The base URL the credentials were entered for; auth is sent only to origins it resolves to. Absent: `baseUrl`. */
+  credentialsBaseUrl?: string | null;
   status: 'connected' | 'disconnected' | 'paused';
 }
 

@@ -1,3 +1,4 @@
+import { ConnectorError } from './errors';
 import { createHttpClient } from './http';
 import type { HttpClient } from './http-types';
 import { clientCredentialsToken, forgetClientCredentialsToken, needsRefresh, refreshOAuth2 } from './oauth2';
@@ -11,6 +12,8 @@ export interface ConnectionHttpOptions<C> {
   credentials: C;
   /** The connection's base URL override (self-hosted vendors, test fakes). */
   baseUrl?: string | null;
+  /** The base URL override the credentials were entered for (sealed with them); absent: `baseUrl`. */
+  credentialsBaseUrl?: string | null;
   egressAllow: readonly string[];
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -22,6 +25,39 @@ function resolveBaseUrl<C>(connector: ConnectorDefinition<C>, credentials: C, ov
   if (override) return override;
   if (typeof connector.baseUrl === 'function') return connector.baseUrl(credentials);
   return connector.baseUrl;
+}
+
+function resolveHosts<C>(connector: ConnectorDefinition<C>, override?: string | null): Record<string, string> | undefined {
+  return connector.hosts && Object.fromEntries(Object.entries(connector.hosts).map(([name, url]) => [name, override || url]));
+}
+
+/**
+ * The origins a connection's requests go to (base URL and named hosts), sorted: where its credentials
+ * are sent. Credentials decide it (Jira's `siteUrl`) unless the connection overrides the base URL.
+ */
+export function connectionOrigins<C>(connector: ConnectorDefinition<C>, credentials: C, baseUrl: string | null | undefined): string[] {
+  const urls = [resolveBaseUrl(connector, credentials, baseUrl), ...Object.values(resolveHosts(connector, baseUrl) ?? {})];
+  return [...new Set(urls.filter((u): u is string => !!u).map((u) => new URL(u).origin))].sort();
+}
+
+/**
+ * Credentials follow their origin: auth is applied only when the connection still resolves to the
+ * origins the credentials were entered for, and only on a request to one of them. Otherwise the
+ * request is refused before it is sent (auth_lost: enter the credentials again for the new origin);
+ * requests to any other origin (absolute URLs) go without auth, as createHttpClient decides.
+ */
+function originGuard<C>(connector: ConnectorDefinition<C>, credentials: C, baseUrl: string | null | undefined, enteredFor: string | null | undefined): (url: URL) => void {
+  if (enteredFor === undefined) return () => {};
+  const now = connectionOrigins(connector, credentials, baseUrl);
+  const bound = connectionOrigins(connector, credentials, enteredFor);
+  const moved = now.join(' ') !== bound.join(' ');
+  return (url) => {
+    if (moved || (bound.length > 0 && !bound.includes(url.origin))) {
+      throw new ConnectorError('auth_lost', `the credentials were entered for ${bound.join(', ') || 'another base URL'}, not ${url.origin}; enter them again for this connection's base URL`, {
+        code: 'credentials_origin_changed',
+      });
+    }
+  };
 }
 
 /**
@@ -57,15 +93,18 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
     return true;
   };
   const baseUrl = () => resolveBaseUrl(connector, credentials, opts.baseUrl);
-  const clientFor = (base: string | null): HttpClient =>
-    createHttpClient({
+  const clientFor = (base: string | null): HttpClient => {
+    // Bound to the credentials as they are now: a base URL they name themselves (Salesforce's instanceUrl) moves with them.
+    const guard = originGuard(connector, credentials, opts.baseUrl, opts.credentialsBaseUrl);
+    return createHttpClient({
       baseUrl: base,
-      hosts: connector.hosts && Object.fromEntries(Object.entries(connector.hosts).map(([name, url]) => [name, opts.baseUrl || url])),
+      hosts: resolveHosts(connector, opts.baseUrl),
       vendor: connector.vendor,
       egressAllow: opts.egressAllow,
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       async applyAuth(req) {
+        guard(req.url);
         if (oauth && needsRefresh(credentials as unknown as OAuth2Credentials, oauth, Date.now())) await refresh();
         connector.auth.apply(credentials, req);
         await clientAuth?.apply(req);
@@ -73,6 +112,7 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
       // A refresh that moves the base URL (Salesforce's instance_url) does not retry here, on the old host.
       onUnauthorized: oauth ? async () => (await refresh()) && baseUrl() === base : clientAuth?.onUnauthorized,
     });
+  };
   let current = { base: baseUrl(), client: clientFor(baseUrl()) };
   const clientNow = () => {
     const base = baseUrl();

@@ -7,17 +7,19 @@ export function storeConnectionResolver(store: Store, logger: Logger): Connectio
   return {
     async get(id) {
       const connection = await store.connections.get(id);
-      if (!connection) return undefined;
+      const bound = await store.connections.boundCredentials(id);
+      if (!connection || !bound) return undefined;
       return {
         id: connection.id,
         connector: connection.connector,
-        credentials: await store.connections.credentials(id),
+        credentials: bound.credentials,
         baseUrl: connection.baseUrl,
+        credentialsBaseUrl: bound.enteredForBaseUrl,
         status: connection.status,
       };
     },
     async updateCredentials(id, credentials) {
-      await store.connections.updateCredentials(id, credentials);
+      await store.connections.refreshCredentials(id, credentials);
     },
     async markDisconnected(id, reason) {
       const message = reason.status ? `${reason.status}: ${reason.message}` : reason.message;

@@ -23,15 +23,26 @@ export function deriveCodecKeys(secretKeys: Buffer[]): Buffer[] {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** What `decode` does with a payload this codec did not encrypt. */
+export type PlaintextPolicy = 'refuse' | 'passThrough';
+
 /**
  * AES-256-GCM over the whole serialized payload (metadata included), with the key id in the
  * outer metadata so several keys can decode during rotation; `keys[0]` encodes.
+ *
+ * By default a plaintext payload is refused: GCM authenticates what we encrypted, so refusing the
+ * rest means only a holder of the secret key can start, signal or feed a run — reaching Temporal's
+ * port is not enough to run a forged plan. Only the codec endpoint, which merely shows payloads to
+ * a person, passes plaintext through.
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
   private readonly current: { id: string; key: Buffer };
 
-  constructor(keys: Buffer[]) {
+  constructor(
+    keys: Buffer[],
+    private readonly plaintext: PlaintextPolicy = 'refuse',
+  ) {
     if (keys.length === 0) throw new Error('the payload codec needs at least one key');
     for (const key of keys) if (key.length !== 32) throw new Error('payload codec keys must be 32 bytes');
     this.byId = new Map(keys.map((k) => [keyIdOf(k), k]));
@@ -59,7 +70,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.encoding;
-      if (!encoding || decoder.decode(encoding) !== ENCRYPTED_ENCODING) return payload;
+      if (!encoding || decoder.decode(encoding) !== ENCRYPTED_ENCODING) {
+        if (this.plaintext === 'passThrough') return payload;
+        throw new UnencryptedPayloadError(encoding ? decoder.decode(encoding) : undefined);
+      }
       const idBytes = payload.metadata?.[KEY_ID_METADATA];
       if (!idBytes) throw new Error(`encrypted payload without ${KEY_ID_METADATA} metadata`);
       const keyId = decoder.decode(idBytes);
@@ -72,6 +86,17 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
       return temporal.api.common.v1.Payload.decode(plain);
     });
+  }
+}
+
+/** A payload that did not come through this engine's codec (e.g. a run started with a bare Temporal client). */
+class UnencryptedPayloadError extends Error {
+  override name = 'UnencryptedPayloadError';
+  constructor(encoding: string | undefined) {
+    super(
+      `refused a payload not encrypted by Switchyard's codec (encoding ${encoding ?? 'none'}): runs are started and signalled through ` +
+        'Switchyard (its API, CLI or a client built with its data converter), never with a bare Temporal client',
+    );
   }
 }
 

@@ -26,7 +26,28 @@ export interface NewConnection {
   baseUrl?: string | null;
 }
 
-/** Connections with credentials sealed at rest; the AAD binds each ciphertext to its connection id. */
+/** Decrypted credentials and the base URL they were entered for (credentials follow their origin). */
+export interface BoundCredentials {
+  credentials: unknown;
+  /** The connection's base URL when the credentials were entered; the current one for rows sealed before the binding existed. */
+  enteredForBaseUrl: string | null;
+}
+
+/** What is sealed since credentials carry their origin: the binding is authenticated with the credentials. */
+interface SealedEnvelope {
+  v: 2;
+  credentials: unknown;
+  baseUrl: string | null;
+}
+
+function isEnvelope(value: unknown): value is SealedEnvelope {
+  return typeof value === 'object' && value !== null && (value as { v?: unknown }).v === 2 && Object.keys(value).sort().join() === 'baseUrl,credentials,v';
+}
+
+/**
+ * Connections with credentials sealed at rest; the AAD binds each ciphertext to its connection id,
+ * and the sealed envelope binds the credentials to the base URL they were entered for.
+ */
 export class ConnectionStore {
   constructor(
     private readonly db: Kysely<Database>,
@@ -35,7 +56,7 @@ export class ConnectionStore {
 
   async create(input: NewConnection, now = new Date()): Promise<Connection> {
     const at = now.toISOString();
-    const sealed = this.secrets.seal(JSON.stringify(input.credentials), aad(input.id));
+    const sealed = this.seal(input.id, input.credentials, input.baseUrl ?? null);
     const row: ConnectionTable = {
       id: input.id,
       connector: input.connector,
@@ -73,15 +94,38 @@ export class ConnectionStore {
 
   /** The decrypted credentials; only activities and webhook verification call this. */
   async credentials(id: string): Promise<unknown> {
-    const row = await this.db.selectFrom('connections').select(['credentials_ciphertext', 'key_id']).where('id', '=', id).executeTakeFirst();
-    if (!row) return undefined;
-    return JSON.parse(this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
+    return (await this.boundCredentials(id))?.credentials;
   }
 
+  /** The decrypted credentials with the base URL they were entered for (HTTP clients send auth only there). */
+  async boundCredentials(id: string): Promise<BoundCredentials | undefined> {
+    const row = await this.db.selectFrom('connections').select(['credentials_ciphertext', 'key_id', 'base_url']).where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const opened: unknown = JSON.parse(this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
+    return isEnvelope(opened) ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl } : { credentials: opened, enteredForBaseUrl: row.base_url };
+  }
+
+  /** New credentials, entered for the connection's base URL after this update (`also.baseUrl`, else the current one). */
   async updateCredentials(id: string, credentials: unknown, now = new Date(), also: { name?: string; baseUrl?: string | null } = {}): Promise<void> {
-    const sealed = this.secrets.seal(JSON.stringify(credentials), aad(id));
-    const at = now.toISOString();
     const current = await this.get(id);
+    await this.writeCredentials(id, credentials, also.baseUrl !== undefined ? also.baseUrl : (current?.baseUrl ?? null), current, now, also);
+  }
+
+  /** Credentials refreshed by the vendor (OAuth2): they stay bound to the origin the originals were entered for. */
+  async refreshCredentials(id: string, credentials: unknown, now = new Date()): Promise<void> {
+    const bound = await this.boundCredentials(id);
+    if (!bound) return;
+    await this.writeCredentials(id, credentials, bound.enteredForBaseUrl, await this.get(id), now, {});
+  }
+
+  private seal(id: string, credentials: unknown, baseUrl: string | null) {
+    const envelope: SealedEnvelope = { v: 2, credentials, baseUrl };
+    return this.secrets.seal(JSON.stringify(envelope), aad(id));
+  }
+
+  private async writeCredentials(id: string, credentials: unknown, boundTo: string | null, current: Connection | undefined, now: Date, also: { name?: string; baseUrl?: string | null }): Promise<void> {
+    const sealed = this.seal(id, credentials, boundTo);
+    const at = now.toISOString();
     const restore = current?.status === 'disconnected';
     await this.db
       .updateTable('connections')

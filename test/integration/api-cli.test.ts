@@ -38,7 +38,7 @@ describe('CLI over the management API', () => {
       connections: {
         connections: store.connections,
         events: createEngineEvents(),
-        connectors: { exists: (id) => id === 'jira', known: () => ['jira'], credentialsSchema: () => z.object({ apiToken: z.string().min(8) }), hasWebhookSource: () => false },
+        connectors: { exists: (id) => id === 'jira', known: () => ['jira'], credentialsSchema: () => z.object({ apiToken: z.string().min(8) }), hasWebhookSource: () => false, origins: (_c, _creds, baseUrl) => (baseUrl ? [new URL(baseUrl).origin] : []) },
       },
     });
     api = await serve([router]);

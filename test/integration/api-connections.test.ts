@@ -30,6 +30,7 @@ describe.each(storeBackends)('connections API on $name', ({ url }) => {
       known: () => ['intercom', 'jira'],
       credentialsSchema: (id) => (id === 'jira' ? jiraCredentials : z.strictObject({ clientSecret: z.string() })),
       hasWebhookSource: (id) => id === 'intercom',
+      origins: (_c, _creds, baseUrl) => (baseUrl ? [new URL(baseUrl).origin] : []),
       test: (connection) => (connection.connector === 'jira' ? Promise.resolve(nextTest) : undefined),
     };
     const routes = connectionRoutes({ connections: store.connections, connectors, events, waitingRuns: async () => 3, publicUrl: 'https://switchyard.example.com' });

@@ -8,7 +8,7 @@ import { parseConfig } from '../../src/config/config';
 import { loadKeyRing } from '../../src/security/key-ring';
 import { payloadDataConverter } from '../../src/security/payload-codec';
 import { freePort } from '../../src/temporal/dev-server';
-import { isAlive, spawnDev, type DevProcess } from '../support/dev-process';
+import { groupPids, isAlive, listeningAddresses, spawnDev, type DevProcess } from '../support/dev-process';
 import { startSink, type Sink } from '../support/sink';
 import { waitFor } from '../support/temporal';
 import { signIntercom } from '../support/intercom-webhooks';
@@ -65,6 +65,11 @@ describe('switchyard dev across a kill -9', () => {
     const [, apiUrl] = await first.waitForLine(/API\s+(http:\/\/\S+)/);
     const [, secret] = await first.waitForLine(/^SECRET='([0-9a-f]+)'/);
     expect(first.output.join('\n')).toMatch(/Recipes\s+1 loaded/);
+    // Nothing `npm start` runs (API, Temporal frontend, its HTTP API, UI, metrics) listens beyond loopback.
+    const pids = [...groupPids(first.child.pid!), Number(readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'))];
+    const listening = listeningAddresses(pids);
+    expect(listening).toEqual(expect.arrayContaining([`127.0.0.1:${env.PORT}`, `127.0.0.1:${env.TEMPORAL_DEV_PORT}`, `127.0.0.1:${env.TEMPORAL_UI_PORT}`]));
+    expect(listening.filter((a) => !a.startsWith('127.0.0.1:') && !a.startsWith('[0000:0000:0000:0000:0000:0000:0000:0001]:'))).toEqual([]);
 
     sink.hold();
     const body = JSON.stringify({

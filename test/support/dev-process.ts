@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -78,4 +79,62 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** The pids of a process group (the dev process, its tsx child, the Temporal server it spawned). */
+export function groupPids(pgid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // Field 5 of /proc/<pid>/stat is the process group; the command name (field 2) may hold spaces.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) === pgid;
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+}
+
+/** Every TCP address ("ip:port") the given processes listen on, read from /proc (Linux). */
+export function listeningAddresses(pids: number[]): string[] {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const m = /^socket:\[(\d+)\]$/.exec(safeReadlink(`/proc/${pid}/fd/${fd}`));
+        if (m) inodes.add(m[1]!);
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const addresses: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is f[1], st is f[3] (0A = LISTEN), inode is f[9].
+      if (f[3] === '0A' && inodes.has(f[9]!)) addresses.push(decodeProcAddress(f[1]!));
+    }
+  }
+  return addresses;
+}
+
+function safeReadlink(file: string): string {
+  try {
+    return readlinkSync(file);
+  } catch {
+    return '';
+  }
+}
+
+/** "0100007F:0BB8" → "127.0.0.1:3000"; IPv6 words are little-endian 32-bit groups. */
+function decodeProcAddress(hex: string): string {
+  const [ip, port] = hex.split(':') as [string, string];
+  const bytes = (ip.match(/../g) ?? []).map((b) => parseInt(b, 16));
+  const words = [];
+  for (let i = 0; i < bytes.length; i += 4) words.push(...bytes.slice(i, i + 4).reverse());
+  const text = words.length === 4 ? words.join('.') : `[${(words.map((b) => b.toString(16).padStart(2, '0')).join('').match(/.{4}/g) ?? []).join(':')}]`;
+  return `${text}:${parseInt(port, 16)}`;
 }

@@ -50,6 +50,14 @@ describe('docker-compose.yml (read, not run: no Docker engine here)', () => {
     expect(services['switchyard-api']!.ports).toContain('3000:3000');
   });
 
+  it('keeps the Temporal control plane off the host: no gRPC port, the UI on loopback only', () => {
+    expect(services.temporal!.ports).toBeUndefined();
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'switchyard-api') continue;
+      for (const port of service.ports ?? []) expect(port, `${name} publishes ${port}`).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
   it('requires the secret key instead of defaulting it', () => {
     expect(services['switchyard-api']!.environment!.SWITCHYARD_SECRET_KEY).toMatch(/^\$\{SWITCHYARD_SECRET_KEY:\?/);
   });

@@ -50,9 +50,15 @@ describe('AES-256-GCM payload codec', () => {
     await expect(new AesGcmPayloadCodec([newKey!]).decode([sealedOld!])).rejects.toThrow(`no payload key with id ${keyIdOf(oldKey!)}`);
   });
 
-  it('passes plaintext payloads (from before encryption) through', async () => {
-    const plain: Payload = defaultPayloadConverter.toPayload('old history');
-    expect(await codec.decode([plain])).toEqual([plain]);
+  it('refuses plaintext payloads: only a holder of the key can feed a run', async () => {
+    const plain: Payload = defaultPayloadConverter.toPayload({ forged: 'plan' });
+    await expect(codec.decode([plain])).rejects.toThrow("refused a payload not encrypted by Switchyard's codec (encoding json/plain)");
+    await expect(codec.decode([{ data: new Uint8Array([1]) }])).rejects.toThrow('(encoding none)');
+  });
+
+  it('passes plaintext through only when asked (the codec endpoint, which only shows payloads)', async () => {
+    const plain: Payload = defaultPayloadConverter.toPayload('shown as is');
+    expect(await new AesGcmPayloadCodec([key!], 'passThrough').decode([plain])).toEqual([plain]);
   });
 
   it('derives a payload key distinct from the secret key', () => {

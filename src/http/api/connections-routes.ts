@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ConnectionEventData, ConnectionEventTopic, EngineEvents } from '../../engine/engine-events';
-import { connectionStatuses, type Connection, type ConnectionStore } from '../../store/connections';
+import { connectionStatuses, type BoundCredentials, type Connection, type ConnectionStore } from '../../store/connections';
 import { HttpError } from '../errors';
 import type { ActivityEntry } from './connection-activity';
 import { csvLine } from './csv';
@@ -15,8 +15,10 @@ export interface ConnectorLookup {
   /** The connector's auth credentials schema; null for connectors without auth. */
   credentialsSchema(connectorId: string): z.ZodType | null;
   hasWebhookSource(connectorId: string): boolean;
+  /** Where a connection's requests (and so its credentials) go: origins of its base URL and hosts; throws when the credentials cannot say. */
+  origins(connectorId: string, credentials: unknown, baseUrl: string | null): string[];
   /** The connector's `validate` call, when it has one. */
-  test?(connection: Connection, credentials: unknown): Promise<ConnectionTestResult> | undefined;
+  test?(connection: Connection, credentials: BoundCredentials): Promise<ConnectionTestResult> | undefined;
 }
 
 export interface ConnectionRoutesDeps {
@@ -110,6 +112,23 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
       throw validationError(new z.ZodError(result.error.issues.map((i) => ({ ...i, path: ['credentials', ...i.path] }))), 'body');
     }
     return result.data;
+  };
+  /** Credentials follow their origin: a base URL that sends them elsewhere needs them again in the same request. */
+  const checkOriginKept = async (before: Connection, baseUrl: string | null) => {
+    const credentials = await deps.connections.credentials(before.id);
+    const originsOf = (url: string | null) => {
+      try {
+        return deps.connectors.origins(before.connector, credentials, url).join(', ');
+      } catch {
+        return null;
+      }
+    };
+    const was = originsOf(before.baseUrl);
+    const next = originsOf(baseUrl);
+    if (was === null || was !== next) {
+      const message = `this base URL sends requests to ${next || 'the connector default'} instead of ${was || 'the connector default'}; give the credentials again in the same request (credentials go only to the origin they were entered for)`;
+      throw validationError(new z.ZodError([{ code: 'custom', path: ['baseUrl'], message, input: baseUrl }]), 'body');
+    }
   };
   const emit = async (topic: ConnectionEventTopic, connection: Connection, reason: string | null) => {
     const data: ConnectionEventData = { connectionId: connection.id, connector: connection.connector, reason };
@@ -218,6 +237,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
           const credentials = checkCredentials(before.connector, body.credentials);
           await deps.connections.updateCredentials(before.id, credentials, now(), also);
         } else {
+          if (body.baseUrl !== undefined) await checkOriginKept(before, body.baseUrl);
           await deps.connections.updateDetails(before.id, also, now());
         }
         const after = await mustGet(before.id);
@@ -246,7 +266,8 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
       response: z.object({ ok: z.boolean(), detail: z.string().optional(), reason: z.string().optional(), connection: connectionSchema }),
       handler: async ({ req, params }) => {
         const connection = await mustGet(params.id!);
-        const outcome = deps.connectors.test?.(connection, await deps.connections.credentials(connection.id));
+        const bound = await deps.connections.boundCredentials(connection.id);
+        const outcome = bound && deps.connectors.test?.(connection, bound);
         if (!outcome) throw new HttpError(409, 'not_testable', `connector ${connection.connector} has no validate call to test connection ${connection.id} with`);
         const result = await outcome;
         if (result.ok && connection.status === 'disconnected') {

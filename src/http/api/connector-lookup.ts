@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { connectionHttp } from '../../../connectors/sdk/connection-http';
+import { connectionHttp, connectionOrigins } from '../../../connectors/sdk/connection-http';
 import { isConnectorError } from '../../../connectors/sdk/errors';
 import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Logger as ConnectorLogger } from '../../../connectors/sdk/types';
 import type { Logger } from '../../logging';
-import type { Connection, ConnectionStore } from '../../store/connections';
+import type { BoundCredentials, Connection, ConnectionStore } from '../../store/connections';
 import type { ConnectionTestResult, ConnectorLookup } from './connections-routes';
 
 const TEST_TIMEOUT_MS = 15_000;
@@ -16,7 +16,11 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
     known: () => registry.listConnectors().map((c) => c.id).sort(),
     credentialsSchema: (id) => registry.getConnector(id)?.auth.credentials ?? null,
     hasWebhookSource: (id) => Boolean(registry.getConnector(id)?.webhookSource),
-    test(connection: Connection, credentials: unknown) {
+    origins(connectorId, credentials, baseUrl) {
+      const connector = registry.getConnector(connectorId);
+      return connector ? connectionOrigins(connector, credentials, baseUrl) : [];
+    },
+    test(connection: Connection, { credentials, enteredForBaseUrl }: BoundCredentials) {
       const connector = registry.getConnector(connection.connector);
       if (!connector?.validate) return undefined;
       const validate = connector.validate.bind(connector);
@@ -30,9 +34,10 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
           connectionId: connection.id,
           credentials: storedCredentials,
           baseUrl: connection.baseUrl,
+          credentialsBaseUrl: enteredForBaseUrl,
           egressAllow: opts.egressAllow,
           signal,
-          saveCredentials: (c) => opts.connections.updateCredentials(connection.id, c),
+          saveCredentials: (c) => opts.connections.refreshCredentials(connection.id, c),
         });
         try {
           await validate({

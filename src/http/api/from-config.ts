@@ -64,7 +64,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
       publish: opts.publish,
     },
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
-    codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config))), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
+    codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config)), 'passThrough'), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
     routeGroups: opts.routeGroups,
     publicUrl: config.PUBLIC_URL,
   });
