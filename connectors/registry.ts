@@ -13,6 +13,7 @@ import { mailchimp } from './mailchimp';
 import { mixpanel } from './mixpanel';
 import { notion } from './notion';
 import { salesforce } from './salesforce';
+import { pipedrive } from './pipedrive';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -39,6 +40,7 @@ export const registry: ConnectorRegistry = createRegistry([
   dropbox,
   googleDrive,
   salesforce,
+  pipedrive,
 ]);
 
 /** The recipe compiler's view of the registry. */

@@ -34,10 +34,15 @@ async function doRefresh<C extends OAuth2Credentials>(settings: OAuth2Settings, 
   const tokenUrl = credentials.tokenUrl ?? settings.tokenUrl;
   const http = createHttpClient({ vendor: { vendor: 'the OAuth2 token endpoint' }, egressAllow: opts.egressAllow, signal: opts.signal });
   const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: credentials.refreshToken };
-  if (credentials.clientId) form.client_id = credentials.clientId;
-  if (credentials.clientSecret) form.client_secret = credentials.clientSecret;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (settings.clientAuthentication === 'basic' && credentials.clientId && credentials.clientSecret) {
+    headers.authorization = `Basic ${base64(`${credentials.clientId}:${credentials.clientSecret}`)}`;
+  } else {
+    if (credentials.clientId) form.client_id = credentials.clientId;
+    if (credentials.clientSecret) form.client_secret = credentials.clientSecret;
+  }
   try {
-    const res = await http.request<{ access_token?: string; refresh_token?: string; expires_in?: number } & Record<string, unknown>>({ method: 'POST', url: tokenUrl, form, headers: { accept: 'application/json' } });
+    const res = await http.request<{ access_token?: string; refresh_token?: string; expires_in?: number } & Record<string, unknown>>({ method: 'POST', url: tokenUrl, form, headers });
     if (typeof res.body.access_token !== 'string') throw new ConnectorError('fatal', 'the OAuth2 token endpoint answered without an access_token', { code: 'bad_token_response' });
     const now = opts.now?.() ?? Date.now();
     const kept = Object.entries(settings.tokenResponseFields ?? {}).filter(([from]) => typeof res.body[from] === 'string');

@@ -31,6 +31,8 @@ export interface OAuth2Settings {
   scopes?: readonly string[];
   /** Refresh this long before `expiresAt` (default 60 s). */
   refreshSkewMs?: number;
+  /** How the client authenticates to the token endpoint: form fields (default) or HTTP Basic (Pipedrive requires Basic). */
+  clientAuthentication?: 'basic' | 'body';
   /**
    * Token-response fields kept in the credentials on every refresh (response field → credential
    * field), e.g. Salesforce's `instance_url` → `instanceUrl`, which names the API host.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PollTriggerInput } from '../../activities/poll-trigger';
 import { FailureType, type ActionActivityInput } from '../../workflows/activity-contract';
 import type { FakeRequest, FakeServer } from '../fakes/fake-server';
 import { startContractHarness, type ContractFailure, type ContractHarness, type ContractOutcome } from './contract-harness';
@@ -11,8 +12,9 @@ export interface ContractContext<F extends FakeServer> {
   readonly call: ContractHarness['call'];
 }
 
-/** An action's activity argument, or a function building it from the started fake (for URLs). */
-type ContractCall<F extends FakeServer> = ActionActivityInput | ((fake: F) => ActionActivityInput);
+/** An action's activity argument (or `pollTrigger`'s, for a polling trigger), or a function building it from the started fake (for URLs). */
+type ContractArg = ActionActivityInput | PollTriggerInput;
+type ContractCall<F extends FakeServer> = ContractArg | ((fake: F) => ContractArg);
 
 /** An exact failure message, or a pattern it must match. */
 type Text = string | RegExp;

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { VerifyResult, WebhookRequest } from './webhook-request';
-import { constantTimeEqual } from './constant-time';
+import { tokenMatches } from './constant-time';
 import { dropboxSignature, githubSignature, intercomSignature, linearSignature, verifyHubSignature } from './hub-signature';
 import { verifyStandardWebhook } from './standard-webhooks';
+import { verifyHttpBasic } from './http-basic';
 import { verifyZoomSignature } from './zoom-signature';
 
 /**
@@ -24,6 +24,8 @@ export const signatureSchemes = {
   /** `webhook-id` / `webhook-timestamp` / `webhook-signature: v1,<base64>` with ±300 s tolerance. */
   'standard-webhooks': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult =>
     secret ? verifyStandardWebhook(request, secret, now) : { ok: false, reason: 'the connection has no signing secret configured', header: 'webhook-signature' },
+  /** `Authorization: Basic <base64 user:password>` chosen when the subscription was made (Pipedrive); the secret is `user:password`. */
+  'http-basic': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHttpBasic(request, secret),
   /** Unsigned senders: `/hooks/<connection>/<token>`, the token compared in constant time. */
   'path-token': (request: WebhookRequest, token: string | undefined): VerifyResult => {
     if (!token) return { ok: false, reason: 'the connection has no inbound token configured' };
@@ -45,15 +47,10 @@ export const signatureSchemeHeaders: Record<SignatureSchemeId, { headers: readon
     description: 'v0=<hex HMAC-SHA256 of "v0:{timestamp}:{raw body}"> with the secret token, timestamp within ±300 s (Zoom); endpoint.url_validation is answered',
   },
   'standard-webhooks': { headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'], description: 'Standard Webhooks: v1,<base64 HMAC-SHA256 of id.timestamp.body>, timestamp within ±300 s' },
+  'http-basic': { headers: ['Authorization'], description: 'HTTP Basic credentials set on the subscription (Pipedrive webhooks)' },
   'path-token': { headers: [], description: 'unsigned: the URL carries the token, POST /hooks/<connection>/<token>' },
 };
 
 export function isSignatureScheme(id: string): id is SignatureSchemeId {
   return Object.hasOwn(signatureSchemes, id);
-}
-
-/** Compares SHA-256 digests, so the comparison is constant time and independent of the token's length. */
-function tokenMatches(given: string, expected: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return constantTimeEqual(h(given), h(expected));
 }

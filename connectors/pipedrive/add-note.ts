@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineAction } from './auth';
+import { recordId } from './fields';
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Plain text as note HTML: blank lines separate paragraphs, single newlines become `<br>`. */
+function textToHtml(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .split(/\n{2,}/)
+    .filter((p) => p.trim() !== '')
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+const note = z.looseObject({ id: z.number().int(), content: z.string(), person_id: z.number().nullish(), deal_id: z.number().nullish(), org_id: z.number().nullish(), add_time: z.string().optional() });
+
+/**
+ * POST /api/v1/notes (notes have no v2 endpoint yet): a conversation as a note on a person, deal
+ * or organization. `content` is HTML (Pipedrive sanitizes it); `text` is plain text, escaped and
+ * turned into paragraphs. Not idempotent: Pipedrive has no idempotency key for notes.
+ */
+export const addNote = defineAction({
+  key: 'addNote',
+  title: 'Add note',
+  description: 'Adds a note (HTML, or plain text converted to HTML) to a Pipedrive person, deal or organization.',
+  input: z
+    .object({ content: z.string().min(1).optional(), text: z.string().min(1).optional(), person_id: recordId().optional(), deal_id: recordId().optional(), org_id: recordId().optional() })
+    .strict()
+    .refine((i) => (i.content === undefined) !== (i.text === undefined), { message: 'give content (HTML) or text, exactly one', path: ['content'] })
+    .refine((i) => i.person_id ?? i.deal_id ?? i.org_id, { message: 'attach the note to a person_id, deal_id or org_id', path: ['person_id'] }),
+  output: note,
+  idempotent: false,
+  sample: { id: 901, content: '<p>Ada: where is my order?</p>', person_id: 17, deal_id: null, org_id: null, add_time: '2026-11-27 12:00:00' },
+  async run(ctx, { text, content, ...target }) {
+    const res = await ctx.http.request({ method: 'POST', path: '/api/v1/notes', json: { content: content ?? textToHtml(text!), ...target } });
+    return z.object({ success: z.literal(true), data: note }).parse(res.body).data;
+  },
+});

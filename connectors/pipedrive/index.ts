@@ -1,0 +1,35 @@
+import { connector } from '../sdk/connector';
+import { addNote } from './add-note';
+import { pipedriveAuth, pipedriveBaseUrl } from './auth';
+import { changedRecords } from './changed-records';
+import { dealActions } from './deal';
+import { getRecord } from './get-record';
+import { organizationActions } from './organization';
+import { personActions } from './person';
+import { searchPersons } from './search-persons';
+import { pipedriveVendor } from './vendor';
+import { pipedriveWebhookSource } from './webhook-source';
+
+export const pipedrive = connector({
+  id: 'pipedrive',
+  name: 'Pipedrive',
+  category: 'CRM',
+  description: 'Persons, organizations, deals and notes; changed-since polling on v2 cursors; webhooks v2 with HTTP Basic credentials.',
+  auth: pipedriveAuth,
+  baseUrl: pipedriveBaseUrl,
+  vendor: pipedriveVendor,
+  async validate(ctx) {
+    await ctx.http.request({ method: 'GET', path: '/api/v1/users/me' });
+  },
+})
+  .webhookSource(pipedriveWebhookSource)
+  .action(personActions.create)
+  .action(personActions.update)
+  .action(organizationActions.create)
+  .action(organizationActions.update)
+  .action(dealActions.create)
+  .action(dealActions.update)
+  .action(getRecord)
+  .action(searchPersons)
+  .action(addNote)
+  .pollingTrigger(changedRecords);

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { defineAction } from './auth';
+import { pipedriveObjects, pipedriveRecord, recordEnvelope, type PipedriveObject } from './objects';
+
+type Fields = z.ZodObject<z.ZodRawShape>;
+
+const titles: Record<PipedriveObject, string> = { person: 'Person', organization: 'Organization', deal: 'Deal' };
+/** The one field Pipedrive requires to create each record type. */
+const requiredToCreate: Record<PipedriveObject, string> = { person: 'name', organization: 'name', deal: 'title' };
+
+/**
+ * `createX` (POST /api/v2/<objects>) and `updateX` (PATCH /api/v2/<objects>/<id>) for one record
+ * type, from its writable fields. The input is strict, so a field Pipedrive would reject (v2
+ * validates strictly) is refused before any call. Creating is not idempotent (Pipedrive has no
+ * idempotency key); an update sends the same fields again, so repeating it changes nothing more.
+ */
+export function recordActions<F extends Fields>(object: PipedriveObject, fields: F, sample: z.output<typeof pipedriveRecord>) {
+  const title = titles[object];
+  const path = `/api/v2/${pipedriveObjects[object]}`;
+  const create = defineAction({
+    key: `create${title}`,
+    title: `Create ${object}`,
+    description: `Adds a ${object} to Pipedrive (v2 API) and returns it.`,
+    input: fields
+      .partial()
+      .required({ [requiredToCreate[object]]: true })
+      .strict(),
+    output: pipedriveRecord,
+    idempotent: false,
+    sample,
+    async run(ctx, i) {
+      const res = await ctx.http.request({ method: 'POST', path, json: i });
+      return recordEnvelope.parse(res.body).data;
+    },
+  });
+  const update = defineAction({
+    key: `update${title}`,
+    title: `Update ${object}`,
+    description: `Changes the given fields of a Pipedrive ${object} (v2 API) and returns it.`,
+    input: fields
+      .partial()
+      .extend({ id: z.number().int().positive() })
+      .strict()
+      .refine((i) => Object.keys(i).length > 1, { message: 'give at least one field to change', path: ['id'] }),
+    output: pipedriveRecord,
+    idempotent: true,
+    sample,
+    async run(ctx, { id, ...changes }) {
+      const res = await ctx.http.request({ method: 'PATCH', path: `${path}/${id}`, json: changes });
+      return recordEnvelope.parse(res.body).data;
+    },
+  });
+  return { create, update };
+}

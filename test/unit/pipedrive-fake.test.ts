@@ -1,0 +1,139 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pipedrive } from '../../connectors/pipedrive';
+import { fakeContext } from '../../connectors/sdk/fake-context';
+import { PipedriveFake } from '../fakes/pipedrive-fake';
+
+/** The Pipedrive fake refuses what Pipedrive refuses: a fake that accepts anything proves nothing. */
+describe('pipedrive fake self-test', () => {
+  const fake = new PipedriveFake();
+  beforeAll(() => fake.start());
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.reset();
+    fake.clear();
+  });
+
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-api-token': 'pd-api-token' }) => {
+    const res = await fetch(`${fake.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('auth: no token, a wrong token and a revoked token are 401 in the envelope; ?api_token= (v1 legacy) works', async () => {
+    expect(await call('GET', '/api/v2/persons', undefined, {})).toMatchObject({ status: 401, body: { success: false, error: 'unauthorized access' } });
+    expect((await call('GET', '/api/v2/persons', undefined, { 'x-api-token': 'nope' })).status).toBe(401);
+    expect((await call('GET', '/api/v2/persons?api_token=pd-api-token', undefined, {})).status).toBe(200);
+    fake.revokeTokens();
+    expect((await call('GET', '/api/v2/persons')).status).toBe(401);
+  });
+
+  it('required fields, unknown fields, wrong types and missing references are 400 naming the field', async () => {
+    expect((await call('POST', '/api/v2/persons', { emails: [{ value: 'a@example.com' }] })).body.error).toBe('Validation failed: name: Required');
+    expect((await call('POST', '/api/v2/deals', { value: 10 })).body.error).toBe('Validation failed: title: Required');
+    expect((await call('POST', '/api/v2/organizations', {})).body.error).toBe('Validation failed: name: Required');
+    expect((await call('POST', '/api/v2/persons', { name: 'A', email: 'a@example.com' })).body.error).toBe('Validation failed: email: Unrecognized key');
+    expect((await call('POST', '/api/v2/persons', { name: 'A', org_id: '1' })).body.error).toMatch(/^Validation failed: org_id: Expected a positive integer/);
+    expect((await call('POST', '/api/v2/deals', { title: 'D', status: 'closed' })).body.error).toMatch(/^Validation failed: status: Expected one of open, won, lost/);
+    expect((await call('POST', '/api/v2/deals', { title: 'D', person_id: 5 })).body.error).toBe('Validation failed: person_id: Person with id 5 not found');
+    expect((await call('PATCH', '/api/v2/deals/77', { title: 'x' })).status).toBe(404);
+    expect(fake.records.person.size + fake.records.deal.size + fake.records.organization.size).toBe(0);
+  });
+
+  it('a created record has add_time/update_time; a deal won gets won_time and close_time; lost → open clears them', async () => {
+    fake.clock = () => Date.parse('2026-03-01T10:00:00.700Z');
+    const created = await call('POST', '/api/v2/deals', { title: 'D' });
+    expect(created).toMatchObject({ status: 201, body: { success: true, data: { title: 'D', status: 'open', add_time: '2026-03-01T10:00:00Z', update_time: '2026-03-01T10:00:00Z' } } });
+    fake.clock = () => Date.parse('2026-03-02T10:00:00Z');
+    const id = (created.body.data as { id: number }).id;
+    expect((await call('PATCH', `/api/v2/deals/${id}`, { status: 'won' })).body.data).toMatchObject({ status: 'won', won_time: '2026-03-02T10:00:00Z', close_time: '2026-03-02T10:00:00Z', update_time: '2026-03-02T10:00:00Z' });
+    expect((await call('PATCH', `/api/v2/deals/${id}`, { status: 'open' })).body.data).toMatchObject({ status: 'open', won_time: null, close_time: null });
+  });
+
+  it('lists: updated_since is inclusive, ties are ordered by id, the cursor continues after the last item; bad parameters are 400', async () => {
+    const t = Date.parse('2026-01-01T00:00:00Z');
+    for (let i = 0; i < 5; i++) fake.seed('person', { name: `P${i}` }, t + (i < 3 ? 0 : 1000));
+    const page1 = await call('GET', '/api/v2/persons?updated_since=2026-01-01T00:00:00Z&sort_by=update_time&sort_direction=asc&limit=2');
+    expect((page1.body.data as { id: number }[]).map((p) => p.id)).toEqual([1, 2]);
+    const next = (page1.body.additional_data as { next_cursor: string }).next_cursor;
+    const page2 = await call('GET', `/api/v2/persons?updated_since=2026-01-01T00:00:00Z&sort_by=update_time&sort_direction=asc&limit=2&cursor=${next}`);
+    expect((page2.body.data as { id: number }[]).map((p) => p.id)).toEqual([3, 4]);
+    const later = await call('GET', '/api/v2/persons?updated_since=2026-01-01T00:00:01Z&sort_by=update_time');
+    expect((later.body.data as { id: number }[]).map((p) => p.id)).toEqual([4, 5]);
+    expect((await call('GET', '/api/v2/persons?limit=501')).body.error).toMatch(/^Validation failed: limit/);
+    expect((await call('GET', '/api/v2/persons?updated_since=yesterday')).body.error).toMatch(/^Validation failed: updated_since/);
+    expect((await call('GET', '/api/v2/persons?sort_by=name')).body.error).toMatch(/^Validation failed: sort_by/);
+  });
+
+  it('search by email: exact match is case-insensitive and whole; without exact_match the term needs 2 characters', async () => {
+    fake.seed('person', { name: 'Ada', emails: [{ value: 'ada@example.com', primary: true }] });
+    fake.seed('person', { name: 'Adam', emails: [{ value: 'adam@example.com', primary: true }] });
+    const exact = await call('GET', '/api/v2/persons/search?term=ADA%40example.com&fields=email&exact_match=true');
+    expect((exact.body.data as { items: { item: { name: string } }[] }).items.map((i) => i.item.name)).toEqual(['Ada']);
+    const partial = await call('GET', '/api/v2/persons/search?term=ada&fields=email');
+    expect((partial.body.data as { items: unknown[] }).items).toHaveLength(2);
+    expect((await call('GET', '/api/v2/persons/search?term=a&fields=email')).status).toBe(400);
+    expect((await call('GET', '/api/v2/persons/search?term=ada&fields=address')).body.error).toMatch(/^Validation failed: fields/);
+  });
+
+  it('notes (v1): content and an attachment are required, unknown fields are ignored', async () => {
+    const p = fake.seed('person', { name: 'Ada' });
+    expect((await call('POST', '/api/v1/notes', { person_id: p.id })).body.error).toBe('Validation failed: content: Required');
+    expect((await call('POST', '/api/v1/notes', { content: '<p>x</p>' })).status).toBe(400);
+    expect(await call('POST', '/api/v1/notes', { content: '<p>x</p>', person_id: p.id, colour: 'red' })).toMatchObject({ status: 201, body: { data: { person_id: p.id, content: '<p>x</p>' } } });
+  });
+
+  it('rate limit on demand: 429 with x-ratelimit-* (reset in seconds); programmed 402 in the envelope', async () => {
+    fake.fail({ kind: 'rate_limited', retryAfterSeconds: 2 });
+    const limited = await call('GET', '/api/v2/persons');
+    expect(limited.status).toBe(429);
+    expect([limited.headers.get('x-ratelimit-remaining'), limited.headers.get('x-ratelimit-reset')]).toEqual(['0', '2']);
+    expect(limited.body).toMatchObject({ success: false });
+    expect((await call('GET', '/api/v2/persons')).status).toBe(200);
+  });
+
+  it('OAuth token endpoint: the client must authenticate with HTTP Basic; a revoked refresh token is invalid_grant', async () => {
+    const form = (headers: Record<string, string>) =>
+      fetch(`${fake.url}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: 'grant_type=refresh_token&refresh_token=pd-refresh' });
+    const basic = `Basic ${Buffer.from('pd-client:pd-client-secret').toString('base64')}`;
+    expect((await form({})).status).toBe(401);
+    const ok = await form({ authorization: basic });
+    const token = (await ok.json()) as { access_token: string; api_domain: string };
+    expect(token.api_domain).toBe(fake.url);
+    expect((await call('GET', '/api/v2/persons', undefined, { authorization: `Bearer ${token.access_token}` })).status).toBe(200);
+    fake.revokeTokens();
+    expect(await (await form({ authorization: basic })).json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('edit() changes a record as a person would and sends the webhooks v2 delivery with HTTP Basic', async () => {
+    const received: { authorization?: string; body: string }[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ authorization: req.headers.authorization, body });
+        res.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      fake.webhookTarget = { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`, user: 'u', password: 'p' };
+      const person = fake.seed('person', { name: 'Ada' }, Date.parse('2026-01-01T00:00:00Z'));
+      fake.clock = () => Date.parse('2026-01-02T00:00:00Z');
+      await fake.edit('person', person.id, { name: 'Ada Lovelace' });
+      expect(fake.records.person.get(person.id)).toMatchObject({ name: 'Ada Lovelace', update_time: '2026-01-02T00:00:00Z' });
+      expect(received).toHaveLength(1);
+      expect(received[0]!.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+      expect(JSON.parse(received[0]!.body)).toMatchObject({ meta: { action: 'change', entity: 'person', entity_id: String(person.id), version: '2.0' }, data: { name: 'Ada Lovelace' }, previous: { name: 'Ada' } });
+      await expect(fake.edit('person', person.id, { nickname: 'x' })).rejects.toThrow(/Unrecognized key/);
+    } finally {
+      receiver.close();
+    }
+  });
+
+  it('the connector validates a connection with GET /api/v1/users/me', async () => {
+    const connector = pipedrive.definition;
+    await expect(connector.validate!(fakeContext({ connector, credentials: connector.auth.credentials.parse({ apiToken: 'pd-api-token', companyDomain: 'acme' }), baseUrl: fake.url }))).resolves.toBeUndefined();
+    expect(fake.received('GET', '/api/v1/users/me')).toHaveLength(1);
+  });
+});
