@@ -96,4 +96,5 @@ export const testConnections = new Map([
   ['zoom-main', 'zoom'],
   ['drive-main', 'google-drive'],
   ['salesforce-main', 'salesforce'],
+  ['pipedrive-main', 'pipedrive'],
 ]);
