@@ -96,5 +96,6 @@ export const testConnections = new Map([
   ['zoom-main', 'zoom'],
   ['drive-main', 'google-drive'],
   ['salesforce-main', 'salesforce'],
+  ['hubspot-main', 'hubspot'],
   ['pipedrive-main', 'pipedrive'],
 ]);
