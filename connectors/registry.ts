@@ -6,6 +6,7 @@ import { googleAnalytics } from './google-analytics';
 import { googleDrive } from './google-drive';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
+import { hubspot } from './hubspot';
 import { intercom } from './intercom';
 import { jira } from './jira';
 import { linear } from './linear';
@@ -38,6 +39,7 @@ export const registry: ConnectorRegistry = createRegistry([
   zoom,
   dropbox,
   googleDrive,
+  hubspot,
   pipedrive,
 ]);
 

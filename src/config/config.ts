@@ -58,6 +58,10 @@ export const configSchema = z.object({
     .refine((list) => list.every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c)), { message: 'expected a comma list of CIDRs like 127.0.0.0/8,::1/128' }),
   SWITCHYARD_WEBHOOK_MAX_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(1_048_576),
   SWITCHYARD_HTTP_REQUEST_TIMEOUT: durationSetting('30s'),
+  /** How long the API waits on SIGTERM for requests in flight (acknowledgements) before closing their sockets. */
+  SWITCHYARD_API_SHUTDOWN_GRACE: durationSetting('10s'),
+  /** How long the worker drains activities in flight on SIGTERM before cancelling them (≥ the longest step timeout). */
+  SWITCHYARD_WORKER_SHUTDOWN_GRACE: durationSetting('2m'),
   SWITCHYARD_PAYLOAD_REF_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(131_072),
   SWITCHYARD_ENGINE_EVENTS_POLL: durationSetting('5s'),
   SWITCHYARD_RUN_EVENTS_LAG: durationSetting('10s'),

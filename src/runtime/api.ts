@@ -13,6 +13,7 @@ import { managementApi } from '../http/api/from-config';
 import type { ApiRoute } from '../http/api/route';
 import type { TokenStore } from '../store/tokens';
 import { createApp } from '../http/app';
+import { closeGracefully, drainingGate } from '../http/graceful-close';
 import { hookRoutes } from '../http/hooks';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
@@ -86,6 +87,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         registry,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
+        publicUrl: config.PUBLIC_URL,
         logger,
         publish,
       }),
@@ -96,7 +98,11 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   // Slow bodies must not hold a connection forever: a request not fully received within the
   // timeout is answered 408 and closed (checked every second, not Node's default 30 s).
   const requestTimeoutMs = config.SWITCHYARD_HTTP_REQUEST_TIMEOUT;
-  const server = http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) }, app);
+  const drain = drainingGate(app);
+  const server = http.createServer(
+    { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) },
+    drain.handler,
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
@@ -123,13 +129,13 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     namespaceReady: namespace.ready,
     close: async () => {
       namespace.stop();
+      // Stop accepting, let requests in flight finish (their acknowledgements are the promise that
+      // nothing is lost), and only then close what is left and the background loops.
+      drain.start();
+      await closeGracefully(server, config.SWITCHYARD_API_SHUTDOWN_GRACE);
       await pump.stop();
-      await new Promise<void>((resolve) => {
-        stopWaking();
-        stopPublishing();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      stopWaking();
+      stopPublishing();
     },
   };
 }

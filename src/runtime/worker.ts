@@ -34,7 +34,7 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
     ...createTriggerPayloadActivities(opts.store.payloads),
   };
-  const worker = await createEngineWorker({ connection, target: opts.target, activities, buildId: opts.config.SWITCHYARD_BUILD_ID });
+  const worker = await createEngineWorker({ connection, target: opts.target, activities, buildId: opts.config.SWITCHYARD_BUILD_ID, shutdownGraceMs: opts.config.SWITCHYARD_WORKER_SHUTDOWN_GRACE });
   const running = worker.run().finally(() => connection.close());
   return {
     worker,

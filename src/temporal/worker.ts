@@ -21,6 +21,8 @@ export interface EngineWorkerOptions {
    * build can be listed before its workers stop.
    */
   buildId?: string;
+  /** How long shutdown waits for activities in flight before cancelling them (SWITCHYARD_WORKER_SHUTDOWN_GRACE). */
+  shutdownGraceMs?: number;
 }
 
 /** The worker that runs recipe interpreters and connector activities on the engine's task queue. */
@@ -45,5 +47,8 @@ export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Wor
     dataConverter,
     // Connector calls are I/O bound: many may wait on vendors at once.
     maxConcurrentActivityTaskExecutions: 100,
+    // On shutdown, activities in flight finish (up to the grace) instead of being cancelled and
+    // repeated on another worker: a deploy must not double a vendor call.
+    shutdownGraceTime: opts.shutdownGraceMs ?? 0,
   });
 }

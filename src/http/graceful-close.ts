@@ -1,0 +1,40 @@
+import type http from 'node:http';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/**
+ * Wraps the app so that, once draining, a new request on a kept-alive connection is refused
+ * (503 + Retry-After + Connection: close: the sender retries elsewhere or later) while requests
+ * already being handled finish.
+ */
+export function drainingGate(app: Handler): { handler: Handler; start(): void } {
+  let draining = false;
+  return {
+    handler(req, res) {
+      if (!draining) return app(req, res);
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+      res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'this API process is shutting down; retry the request' } }));
+    },
+    start() {
+      draining = true;
+    },
+  };
+}
+
+/**
+ * Stops listening, closes idle keep-alive connections, waits for requests in flight to be
+ * answered, and after `graceMs` closes whatever is still open.
+ */
+export function closeGracefully(server: http.Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    // A connection that finishes its request while draining becomes idle: close it then, not at the deadline.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(() => {
+      clearTimeout(force);
+      clearInterval(sweep);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
