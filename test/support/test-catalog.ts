@@ -95,4 +95,5 @@ export const testConnections = new Map([
   ['ga4-main', 'google-analytics'],
   ['zoom-main', 'zoom'],
   ['drive-main', 'google-drive'],
+  ['pipedrive-main', 'pipedrive'],
 ]);
