@@ -95,5 +95,6 @@ export const testConnections = new Map([
   ['ga4-main', 'google-analytics'],
   ['zoom-main', 'zoom'],
   ['drive-main', 'google-drive'],
+  ['hubspot-main', 'hubspot'],
   ['pipedrive-main', 'pipedrive'],
 ]);

@@ -5,7 +5,7 @@ import { hubspot } from '../../connectors/hubspot';
 import { changedRecords } from '../../connectors/hubspot/changed-records';
 import { search } from '../../connectors/hubspot/search';
 import { fakeContext } from '../../connectors/sdk/fake-context';
-import { verifyHubSpotV3 } from '../../connectors/sdk/signatures/hubspot-signature';
+import { signHubSpotV3, verifyHubSpotV3 } from '../../connectors/sdk/signatures/hubspot-signature';
 import { HubSpotFake } from '../fakes/hubspot-fake';
 
 /** The HubSpot fake refuses what HubSpot refuses (a fake that accepts anything proves nothing), and the connector reads past its search ceiling. */
@@ -132,6 +132,9 @@ describe('hubspot fake self-test', () => {
     const request = { rawBody: Buffer.from(delivery!.body), headers: delivery!.headers, method: 'POST', url: fake.webhookUrl };
     expect(verifyHubSpotV3(request, fake.app.clientSecret, new Date())).toEqual({ ok: true });
     expect(verifyHubSpotV3({ ...request, url: `${fake.webhookUrl}?x=1` }, fake.app.clientSecret, new Date())).toMatchObject({ ok: false });
+    // HubSpot signs the URI with %3A, %2F, %40… decoded (its v3 guide); other escapes stay as sent.
+    expect(signHubSpotV3('s', 'POST', 'https://h.example/hooks/c?to=a%40b.io%3A1', '[]', 1)).toBe(signHubSpotV3('s', 'POST', 'https://h.example/hooks/c?to=a@b.io:1', '[]', 1));
+    expect(signHubSpotV3('s', 'POST', 'https://h.example/hooks/c?q=a%20b', '[]', 1)).not.toBe(signHubSpotV3('s', 'POST', 'https://h.example/hooks/c?q=a b', '[]', 1));
   });
 
   it('changedRecords reads 10,500 records with ties in one poll across the 10,000 ceiling: each once, in order, never a 400', async () => {

@@ -20,6 +20,7 @@ describe('example recipes', () => {
   it('ship the five automations of the issue', () => {
     expect(files.map((f) => path.basename(f))).toEqual([
       'bug-to-linear.json',
+      'closed-conversation-to-hubspot.json',
       'closed-conversation-to-notion.json',
       'closed-conversation-to-sheets.json',
       'github-closed-to-intercom.json',
@@ -130,6 +131,7 @@ describe('recipe CLI functions', () => {
     expect(code).toBe(0);
     expect(out).toEqual([
       '+ bug-to-linear added (v1)',
+      '+ closed-conversation-to-hubspot added (v1)',
       '+ closed-conversation-to-notion added (v1)',
       '+ closed-conversation-to-sheets added (v1)',
       '+ github-closed-to-intercom added (v1)',
