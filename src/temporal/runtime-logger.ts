@@ -16,10 +16,15 @@ export function forwardTemporalEntry(logger: Logger, entry: LogEntry): void {
 }
 
 /**
- * Routes the Temporal SDK's own logs (worker state, bundling, activity failures) through the
+ * Routes the Temporal SDK's own logs (worker state, bundling, activity failures) and those of its
+ * native core (connection and poller errors, which otherwise go straight to stderr) through the
  * redacting application logger, at the application's level. Call once per process, before any
  * worker or native connection is created.
  */
 export function installTemporalLogger(logger: Logger, level: string): void {
-  Runtime.install({ logger: new DefaultLogger(temporalLevelFor(level), (entry) => forwardTemporalEntry(logger, entry)) });
+  const least = temporalLevelFor(level);
+  Runtime.install({
+    logger: new DefaultLogger(least, (entry) => forwardTemporalEntry(logger, entry)),
+    telemetryOptions: { logging: { forward: {}, filter: { core: least, other: 'ERROR' } } },
+  });
 }
