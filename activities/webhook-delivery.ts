@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import type { DeliverAttemptInput, FailedPage, FinishDeliveryInput, ListFailedInput, WebhookActivities } from '../workflows/webhook-delivery';
+import type { DeliverAttemptInput, FailedPage, FinishDeliveryInput, ListFailedInput, WebhookActivities } from '../workflows/webhook-contract';
 import type { SecretBox } from '../src/security/secret-box';
 import type { Database } from '../src/store/schema';
 import { toActivityFailure } from './failure-mapping';
