@@ -6,6 +6,7 @@ import { googleAnalytics } from './google-analytics';
 import { googleDrive } from './google-drive';
 import { googleSheets } from './google-sheets';
 import { http } from './http';
+import { hubspot } from './hubspot';
 import { intercom } from './intercom';
 import { jira } from './jira';
 import { linear } from './linear';
@@ -13,6 +14,7 @@ import { mailchimp } from './mailchimp';
 import { mixpanel } from './mixpanel';
 import { notion } from './notion';
 import { pipedrive } from './pipedrive';
+import { salesforce } from './salesforce';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -38,6 +40,8 @@ export const registry: ConnectorRegistry = createRegistry([
   zoom,
   dropbox,
   googleDrive,
+  salesforce,
+  hubspot,
   pipedrive,
 ]);
 

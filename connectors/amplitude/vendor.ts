@@ -1,4 +1,5 @@
 import type { VendorProfile } from '../sdk/types';
+import { untilNextUtcDay } from '../sdk/utc-day';
 
 interface AmplitudeError {
   error?: string;
@@ -36,12 +37,6 @@ function nonEmpty(map: Record<string, unknown> | undefined): boolean {
 export function invalidApiKey(body: unknown): boolean {
   const text = typeof body === 'string' ? body : (asObject(body)?.error ?? '');
   return /invalid api[ _]key/i.test(text);
-}
-
-/** Start of the next UTC day: the daily quota's reset. */
-function untilNextUtcDay(now: number): number {
-  const d = new Date(now);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) - now;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { companyAction } from './company';
+import { companyAction, companySample } from './company';
 
 const input = z.object({
   /** The contact's Intercom id. */
@@ -14,6 +14,6 @@ export const attachContactToCompany = companyAction({
   title: 'Attach contact to company',
   description: 'Attaches a contact to a company (both by Intercom id).',
   input,
-  sample: { id: '6762f0761bb69f9f2193bae2', companyId: 'acme-42', name: 'Acme Ltd', userCount: 4 },
+  sample: { ...companySample, userCount: 4 },
   request: (i) => ({ method: 'POST', path: `/contacts/${encodeURIComponent(i.contactId)}/companies`, json: { id: i.company } }),
 });

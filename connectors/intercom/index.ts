@@ -4,10 +4,17 @@ import { intercomAuth } from './auth';
 import { createOrUpdateCompany } from './create-or-update-company';
 import { createOrUpdateContact } from './create-or-update-contact';
 import { exportConversations } from './export-conversations';
+import { findCompany } from './find-company';
+import { getConversationTranscript } from './get-conversation-transcript';
+import { listCompanies } from './list-companies';
 import { replyToConversation } from './reply-to-conversation';
+import { searchContacts } from './search-contacts';
 import { searchConversations } from './search-conversations';
 import { sendMessage } from './send-message';
 import { tag } from './tag';
+import { updateCompany } from './update-company';
+import { updateContact } from './update-contact';
+import { updatedContacts } from './updated-contacts';
 import { updatedConversations } from './updated-conversations';
 import { intercomVendor } from './vendor';
 import { intercomWebhookSource } from './webhook-source';
@@ -33,4 +40,11 @@ export const intercom = connector({
   .action(attachContactToCompany)
   .action(exportConversations)
   .action(replyToConversation)
-  .pollingTrigger(updatedConversations);
+  .action(getConversationTranscript)
+  .action(searchContacts)
+  .action(updateContact)
+  .action(findCompany)
+  .action(updateCompany)
+  .action(listCompanies)
+  .pollingTrigger(updatedConversations)
+  .pollingTrigger(updatedContacts);

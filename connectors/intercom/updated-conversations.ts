@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { definePollingTrigger } from './auth';
-import { searchPage } from './search-conversations';
+import { searchPages } from './search';
 
 const input = z.object({ perPage: z.number().int().min(1).max(150).default(50), maxPages: z.number().int().min(1).max(20).default(5) });
 
@@ -24,23 +24,17 @@ export const updatedConversations = definePollingTrigger({
     const since = Number(cursor);
     const items: { dedupeKey: string; item: z.input<typeof conversation> }[] = [];
     let newest = since;
-    let after: string | null = null;
-    for (let page = 0; page < i.maxPages; page++) {
-      const res = await ctx.http.request({
-        method: 'POST',
-        path: '/conversations/search',
-        json: { query: { field: 'updated_at', operator: '>', value: String(since) }, pagination: { per_page: i.perPage, ...(after ? { starting_after: after } : {}) } },
-      });
-      const body = searchPage.parse(res.body);
-      for (const raw of body.conversations) {
-        const c = conversation.parse(raw);
-        items.push({ dedupeKey: `${c.id}:${c.updated_at}`, item: c });
-        newest = Math.max(newest, c.updated_at);
-      }
-      after = body.pages?.next?.starting_after ?? null;
-      ctx.heartbeat({ page });
-      if (!after) break;
-    }
+    await searchPages(
+      ctx,
+      { path: '/conversations/search', listKey: 'conversations', query: { field: 'updated_at', operator: '>', value: String(since) }, perPage: i.perPage, startingAfter: null, maxPages: i.maxPages },
+      (page) => {
+        for (const raw of page.records) {
+          const c = conversation.parse(raw);
+          items.push({ dedupeKey: `${c.id}:${c.updated_at}`, item: c });
+          newest = Math.max(newest, c.updated_at);
+        }
+      },
+    );
     return { items, cursor: String(newest) };
   },
 });

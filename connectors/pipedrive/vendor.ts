@@ -17,15 +17,15 @@ const planMessages: Readonly<Record<number, string>> = {
 };
 
 /**
- * Pipedrive's envelope `{success:false, error, error_info, code?}`. 401 = invalid token (auth
- * lost); 402 account not open and 403 permission or plan limit (`feature_capping_*`) are fatal with
- * a message saying so; 429 carries `x-ratelimit-reset` (seconds until the 2-second window resets).
+ * Pipedrive's envelope `{success:false, error, error_info, code?}`. The default table fits: 401 =
+ * invalid token (auth lost), 400 validation (invalid input), 402 account not open and 403
+ * permission or plan limit (`feature_capping_*`) fatal, here with a message saying which; 429
+ * carries `x-ratelimit-reset` (seconds until the rolling window resets).
  */
 export const pipedriveVendor: VendorProfile = {
   vendor: 'Pipedrive',
   headers: { accept: 'application/json' },
   rateLimitResetHeader: 'x-ratelimit-reset',
-  rules: [{ status: [402, 403], kind: 'fatal' }],
   errorDetails(body, response) {
     const b = body && typeof body === 'object' ? (body as PipedriveError) : {};
     const vendorMessage = b.error ?? (typeof body === 'string' ? body.slice(0, 300) : undefined);

@@ -11,7 +11,7 @@ interface Meta {
   id?: unknown;
 }
 
-const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+const text = (v: unknown) => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : undefined);
 
 /**
  * Pipedrive webhooks v2: unsigned, authenticated with the HTTP Basic credentials chosen when the

@@ -26,11 +26,12 @@ export const configSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(postgres(ql)?:\/\/|sqlite:)/, { message: 'expected postgres://… or sqlite:<file>' })
+    .refine((v) => v.startsWith('sqlite:') || URL.canParse(v), { message: 'expected a URL like postgres://user:password@host:5432/db (percent-encode reserved characters in the password)' })
     .optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, { message: 'expected host:port' }).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('switchyard'),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().regex(/^\S+$/, { message: 'expected the API key without spaces or line breaks' }).optional(),
   TEMPORAL_TLS: booleanish.default(false),
   TEMPORAL_TLS_CERT: z.string().min(1).optional(),
   TEMPORAL_TLS_KEY: z.string().min(1).optional(),
@@ -96,15 +97,31 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the injected environment once; every bad variable is named, with what was given. */
+/** Variables that are (or carry) a secret: a problem says what is wrong and how long the value is, never what it is. */
+const secretVariables = new Set(['SWITCHYARD_ADMIN_TOKEN', 'SWITCHYARD_SECRET_KEY', 'SWITCHYARD_SECRET_KEYS_PREVIOUS', 'SWITCHYARD_IDENTITY_SECRET', 'TEMPORAL_API_KEY', 'SWITCHYARD_API_TOKEN']);
+
+/** What was given, as far as it may be shown: a database URL only by its scheme and host (its password stays out). */
+function given(name: string, value: string): string {
+  const length = `${value.length} characters`;
+  if (secretVariables.has(name)) return `got ${length} (not shown: a secret)`;
+  if (name !== 'DATABASE_URL') return `got ${JSON.stringify(value)}`;
+  try {
+    const url = new URL(value);
+    return `got ${length} for ${url.protocol}//${url.host} (the rest not shown: it may carry a password)`;
+  } catch {
+    return `got ${length} (not shown: it may carry a password)`;
+  }
+}
+
+/** Parses the injected environment once; every bad variable is named, with what was given (secrets only by length). */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = configSchema.safeParse(present);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '(environment)');
-      const given = present[name];
-      return `${name}: ${issue.message}${given === undefined ? '' : `, got ${JSON.stringify(given)}`}`;
+      const value = present[name];
+      return `${name}: ${issue.message}${value === undefined ? '' : `, ${given(name, value)}`}`;
     });
     throw new ConfigError([...new Set(problems)]);
   }

@@ -18,6 +18,8 @@ export interface HooksDeps extends Omit<IngestDeps, 'payloadRef' | 'deliveries' 
   now?: () => Date;
   /** SWITCHYARD_PAYLOAD_REF_BYTES: larger payloads are stored by reference instead of entering workflow history. */
   payloadRefBytes?: number;
+  /** PUBLIC_URL: the origin senders post to, which schemes that sign the URL (HubSpot v3) see; else the request's own. */
+  publicUrl?: string;
 }
 
 /**
@@ -44,7 +46,8 @@ export function hookRoutes(deps: HooksDeps): Router {
       });
     }
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const request = { rawBody: body, headers: req.headers, pathToken: req.params.token ? String(req.params.token) : undefined };
+    const origin = deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
+    const request = { rawBody: body, headers: req.headers, pathToken: req.params.token ? String(req.params.token) : undefined, method: req.method, url: `${origin}${req.originalUrl}` };
     const credentials = await deps.store.connections.credentials(connectionId);
     const now = deps.now?.() ?? new Date();
     const verdict = source.verify(request, credentials, now);

@@ -87,6 +87,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         registry,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
+        publicUrl: config.PUBLIC_URL,
         logger,
         publish,
       }),

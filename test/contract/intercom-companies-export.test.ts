@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { IntercomFake } from '../fakes/intercom-fake';
 import { describeConnectorContract, type ContractContext } from '../support/connector-contract';
+import { intercomCases } from '../support/intercom-cases';
 
 const step = (input: unknown, stepId = 'company') => ({ stepId, connectionId: 'intercom-main', input });
 type Ctx = ContractContext<IntercomFake>;
@@ -9,18 +10,7 @@ const contactId = '6657a1b2c3d4e5f6a7b8c9d0';
 const companyIntercomId = '6762f0761bb69f9f2193bae2';
 const exportRange = { createdAfter: 1734519776, createdBefore: 1734537776, firstCheckAfterSeconds: 1 };
 
-const rateLimited = { how: '429 rate_limit_exceeded waits for X-RateLimit-Reset', retryAfterSeconds: 2, nextRetryDelayMs: [1000, 3000] as [number, number] };
-const authLost = {
-  how: '401 token_revoked',
-  arrange: ({ fake }: Ctx) => fake.revoked.add('intercom-token'),
-  message: /401 from Intercom: Token revoked/,
-  disconnect: { status: 401, message: /Token revoked/ },
-};
-const planRestricted = {
-  how: '403 api_plan_restricted',
-  arrange: ({ fake }: Ctx) => fake.fail({ kind: 'respond', response: { status: 403, json: { type: 'error.list', errors: [{ code: 'api_plan_restricted', message: 'Active subscription needed.' }] } } }),
-  message: '403 from Intercom: Active subscription needed.',
-};
+const { rateLimited, authLost, planRestricted } = intercomCases;
 
 describeConnectorContract({
   connector: 'intercom',

@@ -97,6 +97,7 @@ describeConnectorContract({
         request: (req) => expect(req.body).toEqual({ name: 'Difference Engines plc' }),
       },
       ...common,
+      invalidInput: { how: 'a field organizations do not have (refused before any call)', call: step({ name: 'x', website: 'https://example.com' }), message: /website/, requests: 0 },
       fatal: { how: '403 without permission', arrange: ({ fake }) => fake.fail({ kind: 'respond', response: { status: 403, json: { success: false, error: 'You do not have permissions to add organizations', error_info: 'x' } } }), message: /^403 from Pipedrive: Pipedrive refused: .*\(You do not have permissions/ },
     },
     'pipedrive.updateOrganization': {
@@ -104,6 +105,7 @@ describeConnectorContract({
       endpoint: ['PATCH', '/api/v2/organizations/*'],
       happyPath: { how: 'PATCH /api/v2/organizations/1', result: { id: 1, name: 'Analytical Engines plc' }, request: (req) => expect(req.body).toEqual({ name: 'Analytical Engines plc' }) },
       ...common,
+      invalidInput: { how: 'an unknown owner type (400 names owner_id)', call: step({ id: 1, owner_id: 1.5 }), message: /owner_id/, requests: 0 },
       fatal: { ...notFound('Organization'), call: step({ id: 999, name: 'x' }) },
     },
     'pipedrive.createDeal': {
@@ -146,6 +148,7 @@ describeConnectorContract({
       endpoint: ['GET', '/api/v2/*'],
       happyPath: { how: 'GET /api/v2/persons/2', result: { id: 2, name: 'Ada Lovelace', emails: [{ value: 'ada@example.com' }] }, request: (req) => expect(req.path).toBe('/api/v2/persons/2') },
       ...common,
+      invalidInput: { how: 'an object the connector does not read (refused before any call)', call: step({ object: 'lead', id: 1 }), message: /object/, requests: 0 },
       fatal: { ...notFound('Deal'), call: step({ object: 'deal', id: 999 }) },
     },
     'pipedrive.searchPersons': {
@@ -159,6 +162,7 @@ describeConnectorContract({
         },
       },
       ...common,
+      invalidInput: { how: 'an empty email (refused before any call)', call: step({ email: '' }), message: /email/, requests: 0 },
       fatal: { how: '402: the account is not open', arrange: ({ fake }) => fake.fail({ kind: 'respond', response: accountNotOpen() }), message: /account is not open/ },
     },
     'pipedrive.addNote': {
@@ -191,7 +195,11 @@ describeConnectorContract({
         },
       },
       ...common,
-      invalidInput: { how: 'an object the trigger does not poll (refused before any call)', call: poll({ object: 'lead' }), message: /object/, requests: 0 },
+      invalidInput: [
+        { how: 'an object the trigger does not poll (refused before any call)', call: poll({ object: 'lead' }), message: /object/, requests: 0 },
+        { how: 'a cursor Pipedrive no longer accepts (400 names cursor)', call: poll({ object: 'deal' }, JSON.stringify({ since: '2020-01-01T00:00:00Z', seen: [], sweep: { from: '2020-01-01T00:00:00Z', cursor: 'bm90LWpzb24' } })), details: [{ field: 'cursor' }] },
+      ],
+      fatal: { how: '402: the account is not open', arrange: ({ fake }) => fake.fail({ kind: 'respond', response: accountNotOpen() }), message: /account is not open/ },
     },
   },
   specific(ctx) {

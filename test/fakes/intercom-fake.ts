@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { matches, queryProblem, searchPage, type SearchSchema } from './intercom-search';
 
 const errorList = (status: number, code: string, message: string, field?: string, headers?: Record<string, string>): FakeResponse => ({
   status,
@@ -16,6 +17,9 @@ interface Contact {
   email: string | null;
   external_id: string | null;
   name: string | null;
+  phone?: string | null;
+  owner_id?: number | null;
+  custom_attributes?: Record<string, unknown>;
   created_at: number;
   updated_at: number;
 }
@@ -26,11 +30,42 @@ interface Company {
   company_id: string;
   name: string | null;
   plan?: string;
+  size?: number;
+  website?: string;
+  industry?: string;
+  monthly_spend?: number;
   created_at: number;
   updated_at: number;
   user_count: number;
   custom_attributes: Record<string, unknown>;
 }
+
+interface ConversationPart {
+  id: string;
+  part_type: string;
+  body: string | null;
+  /** Unix seconds; parts added through the API get the fake's clock. */
+  created_at?: number;
+  author: { type: string; id: string; name?: string; email?: string };
+  assigned_to?: { type: string; id: string } | null;
+}
+
+interface Conversation {
+  type: 'conversation';
+  id: string;
+  updated_at: number;
+  state: string;
+  created_at?: number;
+  title?: string | null;
+  /** The opening message. */
+  source?: { id: string; subject?: string; body: string; author: { type: string; id: string; name?: string; email?: string } };
+}
+
+const contactSchema = (customAttributes: ReadonlySet<string>): SearchSchema => ({
+  fields: new Set(['id', 'role', 'name', 'email', 'phone', 'external_id', 'owner_id', 'created_at', 'updated_at', 'signed_up_at', 'last_seen_at']),
+  dateFields: new Set(['created_at', 'updated_at', 'signed_up_at', 'last_seen_at']),
+  customAttributes,
+});
 
 interface ExportJob {
   job_identifier: string;
@@ -48,20 +83,22 @@ export class IntercomFake extends FakeServer {
   readonly tokens = new Set<string>(['intercom-token']);
   readonly revoked = new Set<string>();
   readonly contacts: Contact[] = [];
-  readonly conversations: { type: 'conversation'; id: string; updated_at: number; state: string }[] = [];
+  readonly conversations: Conversation[] = [];
   readonly tags: { type: 'tag'; id: string; name: string }[] = [];
   readonly companies: Company[] = [];
   /** contact id → the Intercom ids of its companies. */
   readonly contactCompanies = new Map<string, Set<string>>();
   readonly exportJobs: ExportJob[] = [];
   /** Conversation id → the parts (replies and notes) added through the API. */
-  readonly conversationParts = new Map<string, { id: string; part_type: string; body: string; author: { type: 'admin'; id: string } }[]>();
+  readonly conversationParts = new Map<string, ConversationPart[]>();
   readonly admins = new Set(['991267']);
   /** How many status checks a new export job answers before it completes (then `exportOutcome`). */
   exportChecksBeforeReady = 1;
   exportOutcome: 'completed' | 'no_data' | 'failed' = 'completed';
   exportCsv = 'message_id,conversation_id,user_id,received_at,opened_at\n1,147,u1,1734519776,1734519800\n2,148,u2,1734519777,\n';
   private echoes: number[] = [];
+  /** Unix seconds now; a test may pin it (many records in one second, a day boundary). */
+  clock = (): number => Math.floor(Date.now() / 1000);
 
   constructor() {
     const rateHeaders = (): Record<string, string> => ({
@@ -94,17 +131,22 @@ export class IntercomFake extends FakeServer {
         return errorList(400, 'parameter_invalid', 'The email provided is not valid', 'email');
       }
       if (b.role !== undefined && b.role !== 'user' && b.role !== 'lead') return errorList(400, 'parameter_invalid', 'role must be user or lead', 'role');
-      const dup = this.contacts.find((c) => (b.email && c.email === b.email) || (b.external_id && c.external_id === b.external_id));
-      if (dup) return errorList(409, 'conflict', `A contact matching those details already exists with id=${dup.id}`);
-      const now = Math.floor(Date.now() / 1000);
+      const invalid = this.customAttributeProblem(b.custom_attributes, this.contactAttributes);
+      if (invalid) return invalid;
+      const role = (b.role as string | undefined) ?? 'user';
+      const dup = this.contactConflict({ role, email: b.email, external_id: b.external_id });
+      if (dup) return dup;
+      const now = this.clock();
       const c: Contact = {
         type: 'contact',
         id: randomUUID().replace(/-/g, '').slice(0, 24),
         workspace_id: 'a86dr8yl',
-        role: (b.role as string) ?? 'user',
+        role,
         email: (b.email as string) ?? null,
         external_id: (b.external_id as string) ?? null,
         name: (b.name as string) ?? null,
+        phone: (b.phone as string) ?? null,
+        custom_attributes: { ...(b.custom_attributes as Record<string, unknown> | undefined) },
         created_at: now,
         updated_at: now,
       };
@@ -115,10 +157,33 @@ export class IntercomFake extends FakeServer {
       const c = this.contacts.find((x) => x.id === req.params.id);
       if (!c) return errorList(404, 'not_found', 'User Not Found');
       const b = (req.body ?? {}) as Record<string, unknown>;
-      if (typeof b.name === 'string') c.name = b.name;
-      if (typeof b.email === 'string') c.email = b.email;
-      c.updated_at = Math.floor(Date.now() / 1000);
+      if (b.email !== undefined && (typeof b.email !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.email))) return errorList(400, 'parameter_invalid', 'The email provided is not valid', 'email');
+      const invalid = this.customAttributeProblem(b.custom_attributes, this.contactAttributes);
+      if (invalid) return invalid;
+      const dup = this.contactConflict({ role: c.role, email: b.email, external_id: b.external_id }, c.id);
+      if (dup) return dup;
+      this.applyContact(c, b);
       return ok(c);
+    });
+    this.route('GET', '/contacts/:id', (req) => {
+      const c = this.contacts.find((x) => x.id === req.params.id);
+      return c ? ok(c) : errorList(404, 'not_found', 'User Not Found');
+    });
+    this.route('POST', '/contacts/search', (req) => {
+      const b = (req.body ?? {}) as { query?: unknown; sort?: { field?: unknown; order?: unknown }; pagination?: { per_page?: unknown; starting_after?: unknown } };
+      const schema = contactSchema(this.contactAttributes);
+      const bad = queryProblem(b.query, schema);
+      if (bad) return errorList(400, 'parameter_invalid', bad[0], bad[1]);
+      const perPage = b.pagination?.per_page ?? 50;
+      if (typeof perPage !== 'number' || !Number.isInteger(perPage) || perPage < 1 || perPage > 150) return errorList(400, 'parameter_invalid', 'per_page must be between 1 and 150', 'pagination.per_page');
+      const sortField = typeof b.sort?.field === 'string' ? b.sort.field : 'created_at';
+      if (!schema.fields.has(sortField)) return errorList(400, 'parameter_invalid', `${sortField} is not a sortable field`, 'sort.field');
+      if (b.sort?.order !== undefined && b.sort.order !== 'ascending' && b.sort.order !== 'descending') return errorList(400, 'parameter_invalid', 'sort order must be ascending or descending', 'sort.order');
+      const after = b.pagination?.starting_after;
+      const found = this.contacts.filter((c) => matches(c, b.query, schema));
+      const page = searchPage(found, sortField, b.sort?.order === 'descending', perPage, typeof after === 'string' ? after : null);
+      if (page === 'bad_cursor') return errorList(400, 'parameter_invalid', 'starting_after is not a valid cursor', 'pagination.starting_after');
+      return ok({ type: 'list', ...page });
     });
     this.route('POST', '/messages', (req) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
@@ -178,19 +243,55 @@ export class IntercomFake extends FakeServer {
       if (b.company_id !== undefined && typeof b.company_id !== 'string') return errorList(400, 'parameter_invalid', 'company_id must be a string', 'company_id');
       if (b.size !== undefined && !Number.isInteger(b.size)) return errorList(400, 'parameter_invalid', 'size must be an integer', 'size');
       const attrs = b.custom_attributes as Record<string, unknown> | undefined;
-      const unknownAttr = attrs && Object.keys(attrs).find((k) => !this.companyAttributes.has(k));
-      if (unknownAttr) return errorList(400, 'parameter_invalid', `Custom attribute '${unknownAttr}' does not exist`, 'custom_attributes');
-      const now = Math.floor(Date.now() / 1000);
+      const invalid = this.customAttributeProblem(attrs, this.companyAttributes);
+      if (invalid) return invalid;
+      const now = this.clock();
       let c = b.company_id ? this.companies.find((x) => x.company_id === b.company_id) : undefined;
       if (!c) {
         c = { type: 'company', id: randomUUID().replace(/-/g, '').slice(0, 24), company_id: b.company_id ?? randomUUID(), name: null, created_at: now, updated_at: now, user_count: 0, custom_attributes: {} };
         this.companies.push(c);
       }
-      if (typeof b.name === 'string') c.name = b.name;
-      if (typeof b.plan === 'string') c.plan = b.plan;
-      Object.assign(c.custom_attributes, attrs ?? {});
-      c.updated_at = now;
+      this.applyCompany(c, b);
       return ok(c);
+    });
+    this.route('GET', '/companies', (req) => {
+      const companyId = req.query.get('company_id');
+      if (companyId === null) return errorList(400, 'parameter_not_found', 'company_id or name is required', 'company_id');
+      const c = this.companies.find((x) => x.company_id === companyId);
+      if (!c) return errorList(404, 'company_not_found', 'Company Not Found');
+      return ok({ type: 'list', data: [c], total_count: 1, pages: { type: 'pages', page: 1, per_page: 15, total_pages: 1 } });
+    });
+    this.route('GET', '/companies/:id', (req) => {
+      const c = this.companies.find((x) => x.id === req.params.id);
+      return c ? ok(c) : errorList(404, 'company_not_found', 'Company Not Found');
+    });
+    this.route('PUT', '/companies/:id', (req) => {
+      const c = this.companies.find((x) => x.id === req.params.id);
+      if (!c) return errorList(404, 'company_not_found', 'Company Not Found');
+      const b = (req.body ?? {}) as Record<string, unknown>;
+      if (b.company_id !== undefined && b.company_id !== c.company_id) return errorList(400, 'parameter_invalid', 'company_id cannot be updated', 'company_id');
+      if (b.size !== undefined && !Number.isInteger(b.size)) return errorList(400, 'parameter_invalid', 'size must be an integer', 'size');
+      const invalid = this.customAttributeProblem(b.custom_attributes, this.companyAttributes);
+      if (invalid) return invalid;
+      this.applyCompany(c, b);
+      return ok(c);
+    });
+    this.route('POST', '/companies/list', (req) => {
+      const page = Number(req.query.get('page') ?? '1');
+      const perPage = Number(req.query.get('per_page') ?? '15');
+      const order = req.query.get('order') ?? 'desc';
+      if (!Number.isInteger(page) || page < 1) return errorList(400, 'parameter_invalid', 'page must be a positive integer', 'page');
+      if (!Number.isInteger(perPage) || perPage < 1 || perPage > 60) return errorList(400, 'parameter_invalid', 'per_page must be between 1 and 60', 'per_page');
+      if (order !== 'asc' && order !== 'desc') return errorList(400, 'parameter_invalid', 'order must be asc or desc', 'order');
+      if ((page - 1) * perPage >= 10_000) return errorList(400, 'bad_request', 'Listing is limited to 10,000 companies; use the Scroll API');
+      // Intercom leaves companies without users out of list responses.
+      const listed = this.companies.filter((c) => c.user_count > 0).sort((a, b) => (order === 'asc' ? 1 : -1) * (a.updated_at - b.updated_at) || a.id.localeCompare(b.id));
+      return ok({
+        type: 'list',
+        data: listed.slice((page - 1) * perPage, page * perPage),
+        total_count: listed.length,
+        pages: { type: 'pages', page, per_page: perPage, total_pages: Math.max(1, Math.ceil(listed.length / perPage)) },
+      });
     });
     this.route('POST', '/contacts/:id/companies', (req) => {
       const id = (req.body as { id?: unknown } | undefined)?.id;
@@ -212,9 +313,25 @@ export class IntercomFake extends FakeServer {
       const id = req.params.id!;
       if (!/^\d+$/.test(id)) return errorList(404, 'conversation_not_found', 'Conversation not found');
       const parts = this.conversationParts.get(id) ?? [];
-      parts.push({ id: String(9000 + parts.length + 1), part_type: b.message_type === 'note' ? 'note' : 'comment', body: `<p>${b.body}</p>`, author: { type: 'admin', id: b.admin_id as string } });
+      parts.push({ id: String(9000 + parts.length + 1), part_type: b.message_type === 'note' ? 'note' : 'comment', body: `<p>${b.body}</p>`, created_at: this.clock(), author: { type: 'admin', id: b.admin_id as string } });
       this.conversationParts.set(id, parts);
       return ok({ type: 'conversation', id, state: 'open', open: true, conversation_parts: { type: 'conversation_part.list', conversation_parts: parts, total_count: parts.length } });
+    });
+    this.route('GET', '/conversations/:id', (req) => {
+      const c = this.conversations.find((x) => x.id === req.params.id);
+      if (!c) return errorList(404, 'not_found', 'Resource Not Found');
+      const parts = (this.conversationParts.get(c.id) ?? []).map((p) => ({ type: 'conversation_part', created_at: c.created_at ?? c.updated_at, updated_at: c.updated_at, assigned_to: null, attachments: [], redacted: false, ...p }));
+      return ok({
+        type: 'conversation',
+        id: c.id,
+        title: c.title ?? null,
+        created_at: c.created_at ?? c.updated_at,
+        updated_at: c.updated_at,
+        state: c.state,
+        open: c.state === 'open',
+        source: c.source ? { type: 'conversation', delivered_as: 'customer_initiated', attachments: [], url: null, redacted: false, ...c.source } : null,
+        conversation_parts: { type: 'conversation_part.list', conversation_parts: parts, total_count: parts.length },
+      });
     });
     this.route('POST', '/export/content/data', (req) => {
       const b = (req.body ?? {}) as { created_at_after?: unknown; created_at_before?: unknown };
@@ -251,6 +368,64 @@ export class IntercomFake extends FakeServer {
 
   /** Company custom attributes the workspace has defined (others are refused, as Intercom does). */
   readonly companyAttributes = new Set(['tier', 'seats']);
+  /** Contact custom attributes the workspace has defined. */
+  readonly contactAttributes = new Set(['plan', 'mrr', 'crm_id', 'vip']);
+
+  /**
+   * Test-only: a person changes a contact or company (by Intercom id) in Intercom's UI — the fields
+   * change (custom_attributes merge) and updated_at moves to the clock. Not a request: not counted.
+   */
+  edit(id: string, fields: Record<string, unknown>): Contact | Company {
+    const contact = this.contacts.find((c) => c.id === id);
+    if (contact) return this.applyContact(contact, fields);
+    const company = this.companies.find((c) => c.id === id);
+    if (company) return this.applyCompany(company, fields);
+    throw new Error(`IntercomFake.edit: no contact or company ${id}`);
+  }
+
+  /** Test-only: the token stops working (401 token_revoked), as when an admin uninstalls the app. */
+  revoke(token = 'intercom-token'): this {
+    this.revoked.add(token);
+    return this;
+  }
+
+  /** Test-only: a conversation with its opening message and parts, for transcripts. */
+  addConversation(c: Conversation, parts: ConversationPart[] = []): this {
+    this.conversations.push(c);
+    this.conversationParts.set(c.id, parts);
+    return this;
+  }
+
+  private applyContact(c: Contact, b: Record<string, unknown>): Contact {
+    for (const key of ['name', 'email', 'phone', 'external_id', 'owner_id'] as const) if (b[key] !== undefined) (c as unknown as Record<string, unknown>)[key] = b[key];
+    if (b.custom_attributes) c.custom_attributes = { ...c.custom_attributes, ...(b.custom_attributes as Record<string, unknown>) };
+    c.updated_at = this.clock();
+    return c;
+  }
+
+  private applyCompany(c: Company, b: Record<string, unknown>): Company {
+    for (const key of ['name', 'plan', 'size', 'website', 'industry', 'monthly_spend'] as const) if (b[key] !== undefined) (c as unknown as Record<string, unknown>)[key] = b[key];
+    if (b.custom_attributes) Object.assign(c.custom_attributes, b.custom_attributes);
+    c.updated_at = this.clock();
+    return c;
+  }
+
+  /** Intercom's 400 for a custom attribute the workspace has not defined (or a value of the wrong kind). */
+  private customAttributeProblem(attrs: unknown, defined: ReadonlySet<string>): FakeResponse | undefined {
+    if (attrs === undefined) return undefined;
+    if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs)) return errorList(400, 'parameter_invalid', 'custom_attributes must be an object', 'custom_attributes');
+    for (const [name, value] of Object.entries(attrs)) {
+      if (!defined.has(name)) return errorList(400, 'parameter_invalid', `Custom attribute '${name}' does not exist`, 'custom_attributes');
+      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) return errorList(400, 'parameter_invalid', `Custom attribute '${name}' must be a string, number or boolean`, 'custom_attributes');
+    }
+    return undefined;
+  }
+
+  /** 409 when another user has the email (leads may share one), or another contact the external_id. */
+  private contactConflict(c: { role: string; email?: unknown; external_id?: unknown }, self?: string): FakeResponse | undefined {
+    const dup = this.contacts.find((x) => x.id !== self && ((c.role === 'user' && x.role === 'user' && c.email && x.email === c.email) || (c.external_id && x.external_id === c.external_id)));
+    return dup ? errorList(409, 'conflict', `A contact matching those details already exists with id=${dup.id}`) : undefined;
+  }
 
   /**
    * The next request is refused with `status` and an error that quotes the request back, as

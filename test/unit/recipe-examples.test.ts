@@ -20,12 +20,15 @@ describe('example recipes', () => {
   it('ship the five automations of the issue', () => {
     expect(files.map((f) => path.basename(f))).toEqual([
       'bug-to-linear.json',
+      'closed-conversation-to-hubspot.json',
       'closed-conversation-to-notion.json',
       'closed-conversation-to-sheets.json',
       'github-closed-to-intercom.json',
+      'new-conversation-to-salesforce.json',
       'new-conversation-to-slack.json',
       'new-user-to-analytics.json',
       'new-user-to-mailchimp.json',
+      'pipedrive-deal-won-to-intercom.json',
       'urgent-to-jira.json',
       'vip-escalation.json',
       'weekly-conversations-to-drive.json',
@@ -129,12 +132,15 @@ describe('recipe CLI functions', () => {
     expect(code).toBe(0);
     expect(out).toEqual([
       '+ bug-to-linear added (v1)',
+      '+ closed-conversation-to-hubspot added (v1)',
       '+ closed-conversation-to-notion added (v1)',
       '+ closed-conversation-to-sheets added (v1)',
       '+ github-closed-to-intercom added (v1)',
+      '+ new-conversation-to-salesforce added (v1)',
       '+ new-conversation-to-slack added (v1)',
       '+ new-user-to-analytics added (v1)',
       '= new-user-to-mailchimp unchanged (v2)',
+      '+ pipedrive-deal-won-to-intercom added (v1)',
       '~ urgent-to-jira changed (v1 → v2)',
       '+ vip-escalation added (v1)',
       '+ weekly-conversations-to-drive added (v1)',

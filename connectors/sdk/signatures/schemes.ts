@@ -1,6 +1,7 @@
 import type { VerifyResult, WebhookRequest } from './webhook-request';
 import { tokenMatches } from './constant-time';
 import { dropboxSignature, githubSignature, intercomSignature, linearSignature, verifyHubSignature } from './hub-signature';
+import { verifyHubSpotV3 } from './hubspot-signature';
 import { verifyStandardWebhook } from './standard-webhooks';
 import { verifyHttpBasic } from './http-basic';
 import { verifyZoomSignature } from './zoom-signature';
@@ -21,6 +22,8 @@ export const signatureSchemes = {
   'dropbox-sha256': (request: WebhookRequest, secret: string | undefined): VerifyResult => verifyHubSignature(dropboxSignature, request, secret),
   /** `x-zm-signature: v0=<hex HMAC-SHA256(secret token, "v0:{x-zm-request-timestamp}:{raw body}")>`, ±300 s (Zoom). */
   'zoom-v0': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult => verifyZoomSignature(request, secret, now),
+  /** `X-HubSpot-Signature-v3: <base64 HMAC-SHA256(client secret, method + URI + body + X-HubSpot-Request-Timestamp)>`, ±5 min (HubSpot). */
+  'hubspot-v3': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult => verifyHubSpotV3(request, secret, now),
   /** `webhook-id` / `webhook-timestamp` / `webhook-signature: v1,<base64>` with ±300 s tolerance. */
   'standard-webhooks': (request: WebhookRequest, secret: string | undefined, now: Date): VerifyResult =>
     secret ? verifyStandardWebhook(request, secret, now) : { ok: false, reason: 'the connection has no signing secret configured', header: 'webhook-signature' },
@@ -45,6 +48,10 @@ export const signatureSchemeHeaders: Record<SignatureSchemeId, { headers: readon
   'zoom-v0': {
     headers: ['x-zm-request-timestamp', 'x-zm-signature'],
     description: 'v0=<hex HMAC-SHA256 of "v0:{timestamp}:{raw body}"> with the secret token, timestamp within ±300 s (Zoom); endpoint.url_validation is answered',
+  },
+  'hubspot-v3': {
+    headers: ['X-HubSpot-Request-Timestamp', 'X-HubSpot-Signature-v3'],
+    description: '<base64 HMAC-SHA256 of method + URI + body + timestamp> with the app client secret, timestamp (ms) within ±5 min (HubSpot)',
   },
   'standard-webhooks': { headers: ['webhook-id', 'webhook-timestamp', 'webhook-signature'], description: 'Standard Webhooks: v1,<base64 HMAC-SHA256 of id.timestamp.body>, timestamp within ±300 s' },
   'http-basic': { headers: ['Authorization'], description: 'HTTP Basic credentials set on the subscription (Pipedrive webhooks)' },

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { defineAction } from './auth';
+import { crmRecord, objectType, propertyValues, sampleContact } from './objects';
+
+/**
+ * POST /crm/v3/objects/{type} → 201 with the record. HubSpot has no idempotency key: a retry
+ * after a lost response creates a second company or deal, and answers 409 for a contact whose
+ * email now exists (its message names the existing id). Use batchUpsert to write by a unique key.
+ */
+export const createRecord = defineAction({
+  key: 'createRecord',
+  title: 'Create record',
+  description: 'Creates a HubSpot contact, company or deal with the given properties (a contact needs one of email, firstname, lastname).',
+  input: z.object({ objectType, properties: propertyValues }),
+  output: crmRecord,
+  idempotent: false,
+  sample: sampleContact,
+  async run(ctx, i) {
+    const res = await ctx.http.request({ method: 'POST', path: `/crm/v3/objects/${i.objectType}`, json: { properties: i.properties } });
+    return crmRecord.parse(res.body);
+  },
+});

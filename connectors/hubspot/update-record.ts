@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineAction } from './auth';
+import { crmRecord, objectType, propertyValues, sampleContact } from './objects';
+
+/** PATCH /crm/v3/objects/{type}/{id} (by record id, or by a unique property with `idProperty`, e.g. a contact's email). */
+export const updateRecord = defineAction({
+  key: 'updateRecord',
+  title: 'Update record',
+  description: 'Sets properties on a HubSpot contact, company or deal, found by id or by a unique property such as email.',
+  input: z.object({
+    objectType,
+    id: z.string().min(1),
+    /** A unique property `id` is a value of (e.g. `email`); the record id when omitted. */
+    idProperty: z.string().min(1).optional(),
+    properties: propertyValues,
+  }),
+  output: crmRecord,
+  idempotent: true,
+  sample: sampleContact,
+  async run(ctx, i) {
+    const res = await ctx.http.request({
+      method: 'PATCH',
+      path: `/crm/v3/objects/${i.objectType}/${encodeURIComponent(i.id)}`,
+      query: { idProperty: i.idProperty },
+      json: { properties: i.properties },
+    });
+    return crmRecord.parse(res.body);
+  },
+});

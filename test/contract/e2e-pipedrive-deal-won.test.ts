@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IntercomFake } from '../fakes/intercom-fake';
+import { PipedriveFake } from '../fakes/pipedrive-fake';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { applyExampleRecipe } from '../support/example-recipes';
+
+/**
+ * The pipedrive-deal-won-to-intercom example end to end on the dev server: a person wins a deal in
+ * the Pipedrive app (the fake's edit sends the webhooks v2 `deal.change` with HTTP Basic) → ingress →
+ * runRecipe → pipedrive.getRecord (the deal's person) → intercom.searchContacts by that email →
+ * intercom.tag on the contact.
+ */
+describe('pipedrive-deal-won-to-intercom recipe through ingress, with vendor fakes', () => {
+  const password = randomBytes(16).toString('hex');
+  let engine: TestEngine;
+  let pipedrive: PipedriveFake;
+  let intercom: IntercomFake;
+  let contactId: string;
+
+  beforeAll(async () => {
+    pipedrive = await new PipedriveFake().start();
+    intercom = await new IntercomFake().start();
+    const created = await fetch(`${intercom.url}/contacts`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer intercom-token', 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ role: 'user', email: 'ada@example.com', name: 'Ada Lovelace' }),
+    });
+    contactId = ((await created.json()) as { id: string }).id;
+    engine = await startTestEngine('pipedrive-e2e', {}, async (store) => {
+      await store.connections.create({
+        id: 'pipedrive-main',
+        connector: 'pipedrive',
+        name: 'Pipedrive',
+        credentials: { apiToken: 'pd-api-token', companyDomain: 'acme', webhookUser: 'switchyard', webhookPassword: password },
+        baseUrl: pipedrive.url,
+      });
+      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token' }, baseUrl: intercom.url });
+      await applyExampleRecipe(store, 'pipedrive-deal-won-to-intercom');
+    });
+    pipedrive.webhookTarget = { url: `${engine.api.url}/hooks/pipedrive-main`, user: 'switchyard', password };
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+    await pipedrive?.close();
+    await intercom?.close();
+  });
+
+  const runOf = (delivery: { answer?: string } | undefined) => (JSON.parse(delivery?.answer ?? '{}') as { runs?: { runId: string }[] }).runs ?? [];
+
+  it('a deal won tags the person’s Intercom contact exactly once', async () => {
+    const person = pipedrive.seed('person', { name: 'Ada Lovelace', emails: [{ value: 'ada@example.com', primary: true, label: 'work' }] });
+    const deal = pipedrive.seed('deal', { title: 'Engines renewal', person_id: person.id });
+    await pipedrive.edit('deal', deal.id, { status: 'won' });
+    const runs = runOf(pipedrive.deliveries.at(-1));
+    expect(runs).toHaveLength(1);
+    const result = (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+    expect(result.status).toBe('succeeded');
+    expect(pipedrive.received('GET', `/api/v2/persons/${person.id}`)).toHaveLength(1);
+    const searches = intercom.received('POST', '/contacts/search');
+    expect(searches).toHaveLength(1);
+    expect(JSON.stringify(searches[0]!.body)).toContain('"value":"ada@example.com"');
+    const tags = intercom.received('POST', '/tags');
+    expect(tags.map((t) => t.body)).toEqual([{ name: 'won-deal', users: [{ id: contactId }] }]);
+  });
+
+  it('a deal renamed while already won, and a deal lost, start nothing', async () => {
+    const before = intercom.requests.length;
+    const deal = pipedrive.seed('deal', { title: 'Second engine', status: 'won' });
+    await pipedrive.edit('deal', deal.id, { title: 'Second engine (signed)' });
+    await pipedrive.edit('deal', deal.id, { status: 'lost' });
+    expect(pipedrive.deliveries.slice(-2).map((d) => [d.status, JSON.parse(d.answer ?? '{}')])).toEqual([
+      [200, { matched: 0 }],
+      [200, { matched: 0 }],
+    ]);
+    expect(intercom.requests.length).toBe(before);
+  });
+});
