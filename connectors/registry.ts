@@ -14,6 +14,7 @@ import { mailchimp } from './mailchimp';
 import { mixpanel } from './mixpanel';
 import { notion } from './notion';
 import { pipedrive } from './pipedrive';
+import { salesforce } from './salesforce';
 import { connectionRequirement, createRegistry, type ConnectorRegistry } from './sdk/registry';
 import { slack } from './slack';
 import { teams } from './teams';
@@ -39,6 +40,7 @@ export const registry: ConnectorRegistry = createRegistry([
   zoom,
   dropbox,
   googleDrive,
+  salesforce,
   hubspot,
   pipedrive,
 ]);

@@ -2,19 +2,21 @@ import { z } from 'zod';
 import { ConnectorError } from '../sdk/errors';
 
 /**
- * Where a change feed over Intercom search stands: everything up to `since` (unix seconds) is
- * delivered, and of the records updated exactly at `since`, the ones in `ids` (a second can hold
- * many). `resume` continues a scan that stopped at its page limit: the same query, from Intercom's cursor.
+ * Where a change feed over Intercom search stands: the newest `updated_at` delivered (`since`, unix
+ * seconds) and, as [id, updated_at], the records delivered with `updated_at` in the last `lag`
+ * seconds before it — a second can hold many records, and Intercom's index shows a change minutes
+ * late, so a record may turn up with an `updated_at` the feed has already passed. `resume` continues
+ * a scan that stopped at its page limit: the same query, from Intercom's page cursor.
  */
 const changeCursor = z.object({
   since: z.number().int(),
-  ids: z.array(z.string()),
+  recent: z.array(z.tuple([z.string(), z.number().int()])),
   resume: z.object({ from: z.number().int(), after: z.string().min(1) }).optional(),
 });
 export type ChangeCursor = z.output<typeof changeCursor>;
 
 export function readChangeCursor(raw: string): ChangeCursor {
-  if (/^\d+$/.test(raw)) return { since: Number(raw), ids: [] };
+  if (/^\d+$/.test(raw)) return { since: Number(raw), recent: [] };
   try {
     return changeCursor.parse(JSON.parse(raw));
   } catch {
@@ -22,34 +24,44 @@ export function readChangeCursor(raw: string): ChangeCursor {
   }
 }
 
-/** Folds records (ascending by updated_at) into the cursor, returning the ones not delivered before. */
+/**
+ * Folds the records a scan finds into the cursor, keeping the ones not delivered before: anything
+ * updated within `lag` seconds before the cursor is compared with what was delivered, anything older
+ * was delivered (or passed) already.
+ */
 export class ChangeFeed<T extends { id: string; updated_at: number }> {
   private since: number;
-  private ids: Set<string>;
+  private readonly delivered: Map<string, number>;
   private readonly emitted = new Set<string>();
   readonly items: { dedupeKey: string; item: T }[] = [];
 
-  constructor(private readonly start: ChangeCursor) {
+  constructor(
+    private readonly start: ChangeCursor,
+    private readonly lag: number,
+  ) {
     this.since = start.since;
-    this.ids = new Set(start.ids);
+    this.delivered = new Map(start.recent);
+  }
+
+  /** The oldest `updated_at` this feed still looks at. */
+  get threshold(): number {
+    return this.start.since - this.lag;
   }
 
   add(record: T): void {
-    if (record.updated_at < this.start.since) return;
-    if (record.updated_at === this.start.since && this.start.ids.includes(record.id)) return;
+    if (record.updated_at < this.threshold) return;
+    const before = this.delivered.get(record.id);
+    if (before !== undefined && before >= record.updated_at) return;
     const dedupeKey = `${record.id}:${record.updated_at}`;
     if (this.emitted.has(dedupeKey)) return;
     this.emitted.add(dedupeKey);
     this.items.push({ dedupeKey, item: record });
-    if (record.updated_at > this.since) {
-      this.since = record.updated_at;
-      this.ids = new Set([record.id]);
-    } else if (record.updated_at === this.since) {
-      this.ids.add(record.id);
-    }
+    this.delivered.set(record.id, record.updated_at);
+    this.since = Math.max(this.since, record.updated_at);
   }
 
   cursor(resume?: ChangeCursor['resume']): string {
-    return JSON.stringify({ since: this.since, ids: [...this.ids], ...(resume ? { resume } : {}) });
+    const recent = [...this.delivered].filter(([, at]) => at >= this.since - this.lag);
+    return JSON.stringify({ since: this.since, recent, ...(resume ? { resume } : {}) });
   }
 }

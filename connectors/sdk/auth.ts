@@ -92,7 +92,7 @@ function oauth2<E extends Shape = Record<never, never>>(settings: OAuth2Settings
       req.headers.authorization = `Bearer ${c.accessToken}`;
     },
     accountLabel: settings.accountLabel,
-    oauth2: { tokenUrl: settings.tokenUrl, scopes: settings.scopes, refreshSkewMs: settings.refreshSkewMs },
+    oauth2: { tokenUrl: settings.tokenUrl, scopes: settings.scopes, refreshSkewMs: settings.refreshSkewMs, tokenResponseFields: settings.tokenResponseFields },
   };
   return def;
 }

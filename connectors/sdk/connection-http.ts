@@ -92,21 +92,44 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
     await opts.saveCredentials?.(credentials);
     return true;
   };
-  const guard = originGuard(connector, credentials, opts.baseUrl, opts.credentialsBaseUrl);
-  const http = createHttpClient({
-    baseUrl: resolveBaseUrl(connector, credentials, opts.baseUrl),
-    hosts: resolveHosts(connector, opts.baseUrl),
-    vendor: connector.vendor,
-    egressAllow: opts.egressAllow,
-    signal: opts.signal,
-    timeoutMs: opts.timeoutMs,
-    async applyAuth(req) {
-      guard(req.url);
-      if (oauth && needsRefresh(credentials as unknown as OAuth2Credentials, oauth, Date.now())) await refresh();
-      connector.auth.apply(credentials, req);
-      await clientAuth?.apply(req);
+  const baseUrl = () => resolveBaseUrl(connector, credentials, opts.baseUrl);
+  const clientFor = (base: string | null): HttpClient => {
+    // Bound to the credentials as they are now: a base URL they name themselves (Salesforce's instanceUrl) moves with them.
+    const guard = originGuard(connector, credentials, opts.baseUrl, opts.credentialsBaseUrl);
+    return createHttpClient({
+      baseUrl: base,
+      hosts: resolveHosts(connector, opts.baseUrl),
+      vendor: connector.vendor,
+      egressAllow: opts.egressAllow,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      async applyAuth(req) {
+        guard(req.url);
+        if (oauth && needsRefresh(credentials as unknown as OAuth2Credentials, oauth, Date.now())) await refresh();
+        connector.auth.apply(credentials, req);
+        await clientAuth?.apply(req);
+      },
+      // A refresh that moves the base URL (Salesforce's instance_url) does not retry here, on the old host.
+      onUnauthorized: oauth ? async () => (await refresh()) && baseUrl() === base : clientAuth?.onUnauthorized,
+    });
+  };
+  let current = { base: baseUrl(), client: clientFor(baseUrl()) };
+  const clientNow = () => {
+    const base = baseUrl();
+    if (base !== current.base) current = { base, client: clientFor(base) };
+    return current;
+  };
+  const http: HttpClient = {
+    async request(req) {
+      const used = clientNow();
+      try {
+        return await used.client.request(req);
+      } catch (err) {
+        // The token endpoint named another base URL while refreshing: send the request once more, there.
+        if (clientNow() === used) throw err;
+        return current.client.request(req);
+      }
     },
-    onUnauthorized: oauth ? refresh : clientAuth?.onUnauthorized,
-  });
+  };
   return { http, credentials: () => credentials };
 }

@@ -42,11 +42,13 @@ async function doRefresh<C extends OAuth2Credentials>(settings: OAuth2Settings, 
     if (credentials.clientSecret) form.client_secret = credentials.clientSecret;
   }
   try {
-    const res = await http.request<{ access_token?: string; refresh_token?: string; expires_in?: number }>({ method: 'POST', url: tokenUrl, form, headers });
+    const res = await http.request<{ access_token?: string; refresh_token?: string; expires_in?: number } & Record<string, unknown>>({ method: 'POST', url: tokenUrl, form, headers });
     if (typeof res.body.access_token !== 'string') throw new ConnectorError('fatal', 'the OAuth2 token endpoint answered without an access_token', { code: 'bad_token_response' });
     const now = opts.now?.() ?? Date.now();
+    const kept = Object.entries(settings.tokenResponseFields ?? {}).filter(([from]) => typeof res.body[from] === 'string');
     return {
       ...credentials,
+      ...Object.fromEntries(kept.map(([from, to]) => [to, res.body[from]])),
       accessToken: res.body.access_token,
       refreshToken: res.body.refresh_token ?? credentials.refreshToken,
       expiresAt: typeof res.body.expires_in === 'number' ? new Date(now + res.body.expires_in * 1000).toISOString() : undefined,

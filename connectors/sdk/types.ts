@@ -33,6 +33,11 @@ export interface OAuth2Settings {
   refreshSkewMs?: number;
   /** How the client authenticates to the token endpoint: form fields (default) or HTTP Basic (Pipedrive requires Basic). */
   clientAuthentication?: 'basic' | 'body';
+  /**
+   * Token-response fields kept in the credentials on every refresh (response field → credential
+   * field), e.g. Salesforce's `instance_url` → `instanceUrl`, which names the API host.
+   */
+  tokenResponseFields?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -197,7 +197,7 @@ describeConnectorContract({
       endpoint: ['POST', '/contacts/search'],
       happyPath: {
         how: 'updatedContacts: from the start of the cursor day (Intercom compares dates by day), sorted by updated_at, 150 a page',
-        result: { items: [{ dedupeKey: `${adaId}:${t0 + 60}`, item: { id: adaId, email: 'ada@example.com' } }], cursor: JSON.stringify({ since: t0 + 60, ids: [adaId] }) },
+        result: { items: [{ dedupeKey: `${adaId}:${t0 + 60}`, item: { id: adaId, email: 'ada@example.com' } }], cursor: JSON.stringify({ since: t0 + 60, recent: [[adaId, t0 + 60]] }) },
         request(req) {
           expect(req.body).toEqual({ query: { field: 'updated_at', operator: '>', value: startOfDay - 1 }, sort: { field: 'updated_at', order: 'ascending' }, pagination: { per_page: 150 } });
         },
@@ -260,6 +260,18 @@ describeConnectorContract({
       expect(naive).toMatchObject({ ok: true, result: { totalCount: 0 } });
       const second = await pollOnce(first.cursor);
       expect(second.items).toEqual([{ dedupeKey: `${adaId}:${t0 + 7200}`, item: expect.objectContaining({ custom_attributes: { plan: 'team' } }) }]);
+      expect((await pollOnce(second.cursor)).items).toEqual([]);
+    });
+
+    it('updatedContacts: a change the search index shows late is delivered within lagSeconds; older ones are not', async () => {
+      const first = await pollOnce(String(t0));
+      expect(first.items.map((i) => i.item.id)).toEqual([adaId]);
+      const late = (id: string, at: number) => ctx.fake.contacts.push({ type: 'contact', id, workspace_id: 'a86dr8yl', role: 'user', email: `${id}@example.com`, external_id: null, name: null, created_at: at, updated_at: at });
+      late('late-within', t0 + 60 - 300);
+      late('late-beyond', t0 + 60 - 301);
+      const second = await pollOnce(first.cursor);
+      expect(second.items.map((i) => i.dedupeKey)).toEqual([`late-within:${t0 + 60 - 300}`]);
+      expect(JSON.parse(second.cursor)).toEqual({ since: t0 + 60, recent: [[adaId, t0 + 60], ['late-within', t0 - 240]] });
       expect((await pollOnce(second.cursor)).items).toEqual([]);
     });
 

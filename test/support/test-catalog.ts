@@ -95,6 +95,7 @@ export const testConnections = new Map([
   ['ga4-main', 'google-analytics'],
   ['zoom-main', 'zoom'],
   ['drive-main', 'google-drive'],
+  ['salesforce-main', 'salesforce'],
   ['hubspot-main', 'hubspot'],
   ['pipedrive-main', 'pipedrive'],
 ]);

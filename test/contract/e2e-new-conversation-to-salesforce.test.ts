@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SalesforceFake } from '../fakes/salesforce-fake';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { applyExampleRecipe } from '../support/example-recipes';
+import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
+
+const api = '/instance/services/data/v62.0';
+
+/**
+ * The example recipe end to end on the real dev server: a signed Intercom
+ * `conversation.user.created` → ingress → runRecipe → salesforce.query (Contact by email) →
+ * a Lead when none matches → salesforce.createTask on the Contact or the Lead.
+ */
+describe('new-conversation-to-salesforce recipe through ingress, with the Salesforce fake', () => {
+  const secret = randomBytes(16).toString('hex');
+  let engine: TestEngine;
+  let salesforce: SalesforceFake;
+  let ada = '';
+
+  beforeAll(async () => {
+    salesforce = await new SalesforceFake().start();
+    ada = salesforce.seed('Contact', { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com' }).Id;
+    engine = await startTestEngine('e2e', {}, async (store) => {
+      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
+      await store.connections.create({
+        id: 'salesforce-main',
+        connector: 'salesforce',
+        name: 'Salesforce',
+        credentials: { accessToken: '00Dsf!valid', refreshToken: 'sf-refresh', clientId: salesforce.app.clientId, clientSecret: salesforce.app.clientSecret, tokenUrl: salesforce.tokenUrl, instanceUrl: salesforce.instanceUrl },
+      });
+      await applyExampleRecipe(store, 'new-conversation-to-salesforce');
+    });
+  });
+
+  afterAll(async () => {
+    await engine?.stop();
+    await salesforce?.close();
+  });
+
+  const conversation = (id: string, author: Record<string, unknown>) =>
+    intercomNotification('conversation.user.created', {
+      type: 'conversation',
+      id,
+      created_at: 1764425100,
+      source: { type: 'conversation', subject: '', body: "<p>Hi, I can't log in since this morning.</p>", author: { type: 'user', id: `u-${id}`, ...author } },
+    });
+  const run = async (body: string) => {
+    const res = await postIntercomWebhook(engine.api.url, 'intercom-main', body, secret);
+    expect(res.status).toBe(202);
+    const { runs } = (await res.json()) as { runs: { runId: string }[] };
+    expect(runs).toHaveLength(1);
+    return (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+  };
+
+  it('logs the conversation as a completed Task on the Contact found by email', async () => {
+    salesforce.reset();
+    expect((await run(conversation('147', { name: 'Ada Lovelace', email: 'ada@example.com' }))).status).toBe('succeeded');
+    expect(salesforce.received('GET', `${api}/query`)[0]!.query.get('q')).toBe("SELECT Id FROM Contact WHERE Email = 'ada@example.com' ORDER BY LastModifiedDate DESC LIMIT 1");
+    expect(salesforce.received('POST', `${api}/sobjects/Lead`)).toEqual([]);
+    const tasks = salesforce.all('Task').filter((t) => t.WhoId === ada);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ Status: 'Completed', ActivityDate: '2025-11-29', Subject: expect.stringMatching(/^Intercom conversation 147: Hi, I can't log in/) });
+    expect(tasks[0]!.Description).toMatch(/^Ada Lovelace \(2025-11-29 14:05 UTC\): Hi, I can't log in since this morning\.$/);
+  });
+
+  it('creates a Lead when no Contact has the email, and logs the Task on the Lead', async () => {
+    salesforce.reset();
+    expect((await run(conversation('148', { name: 'Grace Hopper', email: 'grace@example.com' }))).status).toBe('succeeded');
+    const leads = salesforce.all('Lead');
+    expect(leads).toEqual([expect.objectContaining({ FirstName: 'Grace', LastName: 'Hopper', Email: 'grace@example.com', Company: '[not provided]', LeadSource: 'Intercom', Status: 'Open - Not Contacted' })]);
+    const tasks = salesforce.all('Task').filter((t) => t.WhoId === leads[0]!.Id);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ Status: 'Completed', Subject: expect.stringMatching(/^Intercom conversation 148/) });
+  });
+});
