@@ -82,7 +82,9 @@ export interface WebhookTarget {
  * cursor lists with `updated_since` (inclusive) / `updated_until` / `sort_by` / `sort_direction`
  * (limit ≤ 500), person search by email; notes on v1 (lenient: unknown fields ignored). 429 carries
  * `x-ratelimit-*` with `x-ratelimit-reset` in seconds. `edit` changes a record as a person in the
- * app would and sends the webhooks v2 delivery (HTTP Basic) to `webhookTarget`.
+ * app would and sends the webhooks v2 delivery (HTTP Basic) to `webhookTarget`. Not in Pipedrive's
+ * docs, so assumed here: the exact wording of v2 validation messages, the 429 body (the usual
+ * envelope), and 400 for a reference (`org_id`, `person_id`) to a record that does not exist.
  */
 export class PipedriveFake extends FakeServer {
   readonly apiTokens = new Set(['pd-api-token']);
