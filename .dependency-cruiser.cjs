@@ -56,6 +56,18 @@ module.exports = {
       from: { path: '^activities/' },
       to: { path: above('http', 'engine', 'runtime', 'cli') },
     }),
+    forbid('activities-share-only-workflow-contracts', {
+      comment:
+        'activities/ run outside the sandbox: from workflows/ they import only the contracts both sides agree on ' +
+        '(workflows/*-contract.ts: activity names and inputs, schedules, pure decisions), never workflow code.',
+      from: { path: '^activities/' },
+      to: { path: '^workflows/', pathNot: '^workflows/[^/]+-contract\\.ts$' },
+    }),
+    forbid('workflow-contracts-are-leaves', {
+      comment: 'A workflow contract imports nothing but other contracts, so importing one never loads workflow code or the SDK.',
+      from: { path: '^workflows/[^/]+-contract\\.ts$' },
+      to: { pathNot: '^workflows/[^/]+-contract\\.ts$' },
+    }),
     forbid('http-through-the-engine', {
       comment:
         'src/http only verifies, parses, calls the engine and answers: it never imports activities/ ' +
@@ -115,6 +127,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // Worktrees share node_modules through a symlink; keep its paths as `node_modules/...` so the rules match.
+    preserveSymlinks: true,
     exclude: { path: '^(data|\\.tools|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

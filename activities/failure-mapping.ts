@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FailureType } from '../workflows/activity-contract';
-import { triggerPayloadUnavailableType } from '../workflows/trigger-payload';
+import { triggerPayloadUnavailableType } from '../workflows/trigger-payload-contract';
 import { isConnectorError, type ConnectorError, type FailureKind } from '../connectors/sdk/errors';
 import type { ConnectionResolver } from './connection-resolver';
 

@@ -1,4 +1,4 @@
-import { loadTriggerPayloadActivity, projectPaths, type LoadTriggerPayloadInput, type TriggerPath } from '../workflows/trigger-payload';
+import { loadTriggerPayloadActivity, projectPaths, type LoadTriggerPayloadInput, type TriggerPath } from '../workflows/trigger-payload-contract';
 import { activityFailure } from './failure-mapping';
 
 export interface TriggerPayloadSource {

@@ -1,4 +1,4 @@
-import { decide, type AttemptResult, type DeliverAttemptInput } from '../workflows/webhook-delivery';
+import { decide, type AttemptResult, type DeliverAttemptInput } from '../workflows/webhook-contract';
 import type { DeliveryLog, DeliveryStatus, Message } from '../src/webhooks-out/delivery-log';
 import type { WebhookEgress } from '../src/webhooks-out/egress';
 import type { InFlightLimiter } from '../src/webhooks-out/in-flight';

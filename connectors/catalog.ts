@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultActionTimeoutMs } from './sdk/action-catalog';
 import { connectionRequirement, type AnyConnector, type ConnectorRegistry } from './sdk/registry';
 import { signatureSchemeHeaders, type SignatureSchemeId } from './sdk/signatures/schemes';
 import type { ConnectorCategory } from './sdk/types';
@@ -49,7 +50,7 @@ export function describeConnector(c: AnyConnector) {
       description: a.description,
       idempotent: a.idempotent,
       connection: connectionRequirement(c, a),
-      timeout: a.timeout ?? null,
+      timeout: a.timeout ?? `${defaultActionTimeoutMs / 1000}s`,
       retry: a.retry ?? null,
       input: jsonSchema(a.input, 'input'),
       output: jsonSchema(a.output, 'output'),

@@ -2,26 +2,21 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { deviceId, needsUserOrDevice, userId, userOrDeviceIssue } from './ids';
 
-const input = z
-  .object({
-    userId: userId.optional(),
-    deviceId: deviceId.optional(),
-    /** Properties to set; Amplitude's operations (`$set`, `$setOnce`, `$add`, `$unset`) are also accepted as keys. */
-    userProperties: z.record(z.string(), z.unknown()).refine((p) => Object.keys(p).length > 0, { message: 'give at least one user property' }),
-  })
-  .refine(needsUserOrDevice, userOrDeviceIssue);
-
-const output = z.object({ userId: z.string().nullable(), deviceId: z.string().nullable() });
-
 /** POST /identify (form: `api_key`, `identification` as JSON). Setting the same properties again changes nothing. */
 export const identifyUser = defineAction({
   key: 'identifyUser',
   title: 'Identify user',
   description: 'Sets user properties (or links a user id to a device id) without sending an event (Identify API).',
-  input,
-  output,
+  input: z
+    .object({
+      userId: userId.optional(),
+      deviceId: deviceId.optional(),
+      /** Properties to set; Amplitude's operations (`$set`, `$setOnce`, `$add`, `$unset`) are also accepted as keys. */
+      userProperties: z.record(z.string(), z.unknown()).refine((p) => Object.keys(p).length > 0, { message: 'give at least one user property' }),
+    })
+    .refine(needsUserOrDevice, userOrDeviceIssue),
+  output: z.object({ userId: z.string().nullable(), deviceId: z.string().nullable() }),
   idempotent: true,
-  timeout: '30s',
   sample: { userId: 'user-12345', deviceId: null },
   async run(ctx, i) {
     const identification = {

@@ -3,20 +3,6 @@ import { dedupeIdFor } from '../sdk/idempotency';
 import { defineAction } from './auth';
 import { deviceId, needsUserOrDevice, userId, userOrDeviceIssue } from './ids';
 
-const input = z
-  .object({
-    eventType: z.string().min(1).max(1024),
-    userId: userId.optional(),
-    deviceId: deviceId.optional(),
-    /** When it happened (ISO time or unix ms); default: when Amplitude receives it. */
-    time: z.union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((t) => Date.parse(t))]).optional(),
-    eventProperties: z.record(z.string(), z.unknown()).optional(),
-    userProperties: z.record(z.string(), z.unknown()).optional(),
-  })
-  .refine(needsUserOrDevice, userOrDeviceIssue);
-
-const output = z.object({ ingested: z.number().int(), insertId: z.string() });
-
 /**
  * POST /2/httpapi with the step's idempotency key as `insert_id`: Amplitude drops a repeat of the
  * same insert_id for the same user/device for 7 days, so a retry after a lost response is not counted twice.
@@ -25,10 +11,19 @@ export const trackEvent = defineAction({
   key: 'trackEvent',
   title: 'Track event',
   description: 'Sends one event (HTTP V2 API), deduplicated on retries.',
-  input,
-  output,
+  input: z
+    .object({
+      eventType: z.string().min(1).max(1024),
+      userId: userId.optional(),
+      deviceId: deviceId.optional(),
+      /** When it happened (ISO time or unix ms); default: when Amplitude receives it. */
+      time: z.union([z.number().int().positive(), z.iso.datetime({ offset: true }).transform((t) => Date.parse(t))]).optional(),
+      eventProperties: z.record(z.string(), z.unknown()).optional(),
+      userProperties: z.record(z.string(), z.unknown()).optional(),
+    })
+    .refine(needsUserOrDevice, userOrDeviceIssue),
+  output: z.object({ ingested: z.number().int(), insertId: z.string() }),
   idempotent: true,
-  timeout: '30s',
   sample: { ingested: 1, insertId: '5f0c6a1e9b2d4c7f8a3e1b0d9c8f7a6e' },
   async run(ctx, i) {
     const insertId = dedupeIdFor(ctx.idempotencyKey);

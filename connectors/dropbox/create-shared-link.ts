@@ -2,16 +2,6 @@ import { z } from 'zod';
 import { ConnectorError } from '../sdk/errors';
 import { defineAction } from './auth';
 
-const input = z.object({
-  path: z.string().regex(/^(\/|id:|ns:)/, 'a Dropbox path starts with "/" (or id:/ns:)'),
-  /** Who may open the link (`team_only` needs a Dropbox team). */
-  audience: z.enum(['public', 'team', 'no_one']).optional(),
-  /** ISO 8601; after this the link stops working (paid plans). */
-  expires: z.iso.datetime({ offset: true }).optional(),
-});
-
-const output = z.object({ url: z.string(), name: z.string(), pathLower: z.string().optional(), existing: z.boolean() });
-
 interface SharedLinkMetadata {
   url: string;
   name: string;
@@ -26,10 +16,15 @@ export const createSharedLink = defineAction({
   key: 'createSharedLink',
   title: 'Create shared link',
   description: 'Returns a shared link for a file or folder, creating it when there is none yet.',
-  input,
-  output,
+  input: z.object({
+    path: z.string().regex(/^(\/|id:|ns:)/, 'a Dropbox path starts with "/" (or id:/ns:)'),
+    /** Who may open the link (`team_only` needs a Dropbox team). */
+    audience: z.enum(['public', 'team', 'no_one']).optional(),
+    /** ISO 8601; after this the link stops working (paid plans). */
+    expires: z.iso.datetime({ offset: true }).optional(),
+  }),
+  output: z.object({ url: z.string(), name: z.string(), pathLower: z.string().optional(), existing: z.boolean() }),
   idempotent: true,
-  timeout: '30s',
   sample: { url: 'https://www.dropbox.com/scl/fi/abc123/weekly-report.csv?rlkey=x&dl=0', name: 'weekly-report.csv', pathLower: '/support/weekly-report.csv', existing: false },
   async run(ctx, i) {
     const settings = i.audience || i.expires ? { audience: i.audience, expires: i.expires && new Date(i.expires).toISOString().replace(/\.\d+Z$/, 'Z') } : undefined;

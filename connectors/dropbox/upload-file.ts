@@ -3,20 +3,6 @@ import { fileContentSchema, loadFileContent } from '../sdk/file-content';
 import { defineAction } from './auth';
 import { dropboxApiArg } from './vendor';
 
-const input = z.object({
-  /** Where to write, e.g. `/Support/weekly-report.csv` (or `id:…/name`). */
-  path: z.string().regex(/^(\/|id:|ns:)/, 'a Dropbox path starts with "/" (or id:/ns:)').max(4096),
-  content: fileContentSchema,
-  /** `add` keeps an existing file (a clash is an error unless `autorename`); `overwrite` replaces it. */
-  mode: z.enum(['add', 'overwrite']).default('add'),
-  /** On a name clash in `add` mode, Dropbox writes `name (1).ext` instead of failing. */
-  autorename: z.boolean().default(false),
-  /** Don't notify the user's desktop clients. */
-  mute: z.boolean().default(false),
-});
-
-const output = z.object({ id: z.string(), name: z.string(), pathDisplay: z.string(), rev: z.string(), size: z.number().int() });
-
 interface FileMetadata {
   id: string;
   name: string;
@@ -30,8 +16,18 @@ export const uploadFile = defineAction({
   key: 'uploadFile',
   title: 'Upload file',
   description: 'Writes a file (text, base64 or fetched from a URL) to a Dropbox path; add or overwrite, optionally autorenaming.',
-  input,
-  output,
+  input: z.object({
+    /** Where to write, e.g. `/Support/weekly-report.csv` (or `id:…/name`). */
+    path: z.string().regex(/^(\/|id:|ns:)/, 'a Dropbox path starts with "/" (or id:/ns:)').max(4096),
+    content: fileContentSchema,
+    /** `add` keeps an existing file (a clash is an error unless `autorename`); `overwrite` replaces it. */
+    mode: z.enum(['add', 'overwrite']).default('add'),
+    /** On a name clash in `add` mode, Dropbox writes `name (1).ext` instead of failing. */
+    autorename: z.boolean().default(false),
+    /** Don't notify the user's desktop clients. */
+    mute: z.boolean().default(false),
+  }),
+  output: z.object({ id: z.string(), name: z.string(), pathDisplay: z.string(), rev: z.string(), size: z.number().int() }),
   // `add` with `autorename` creates another copy on a retry; only `overwrite` is idempotent by path.
   idempotent: false,
   timeout: '2m',

@@ -2,18 +2,14 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { issueNumber, repoPath, repoRef } from './repo';
 
-const input = z.object({ ...repoRef, issueNumber, body: z.string().min(1).max(65536) });
-const output = z.object({ id: z.number(), url: z.string() });
-
 /** POST /repos/{owner}/{repo}/issues/{number}/comments → 201 (issues and pull requests alike). No idempotency key: at-least-once. */
 export const addComment = defineAction({
   key: 'addComment',
   title: 'Add comment',
   description: 'Comments on an issue or pull request.',
-  input,
-  output,
+  input: z.object({ ...repoRef, issueNumber, body: z.string().min(1).max(65536) }),
+  output: z.object({ id: z.number(), url: z.string() }),
   idempotent: false,
-  timeout: '30s',
   sample: { id: 1146825, url: 'https://github.com/acme/app/issues/1347#issuecomment-1146825' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ id: number; html_url: string }>({ method: 'POST', path: repoPath(i, `/issues/${i.issueNumber}/comments`), json: { body: i.body } });

@@ -2,18 +2,14 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { issueNumber, repoPath, repoRef } from './repo';
 
-const input = z.object({ ...repoRef, issueNumber, labels: z.array(z.string().min(1).max(50)).min(1).max(100) });
-const output = z.object({ labels: z.array(z.string()) });
-
 /** POST /repos/{owner}/{repo}/issues/{number}/labels → 200 with all the issue's labels. Adding is a set union: idempotent. */
 export const addLabels = defineAction({
   key: 'addLabels',
   title: 'Add labels',
   description: 'Adds labels to an issue or pull request (labels that do not exist yet are created); returns all its labels.',
-  input,
-  output,
+  input: z.object({ ...repoRef, issueNumber, labels: z.array(z.string().min(1).max(50)).min(1).max(100) }),
+  output: z.object({ labels: z.array(z.string()) }),
   idempotent: true,
-  timeout: '30s',
   sample: { labels: ['bug', 'from-intercom'] },
   async run(ctx, i) {
     const res = await ctx.http.request<{ name: string }[]>({ method: 'POST', path: repoPath(i, `/issues/${i.issueNumber}/labels`), json: { labels: i.labels } });

@@ -2,18 +2,6 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { repoPath, repoRef } from './repo';
 
-const input = z.object({
-  ...repoRef,
-  title: z.string().min(1).max(256),
-  /** Markdown. */
-  body: z.string().max(65536).optional(),
-  labels: z.array(z.string().min(1)).optional(),
-  assignees: z.array(z.string().min(1)).max(10).optional(),
-  milestone: z.number().int().positive().optional(),
-});
-
-const output = z.object({ id: z.number(), number: z.number(), url: z.string(), state: z.string(), title: z.string() });
-
 /**
  * POST /repos/{owner}/{repo}/issues → 201. GitHub has no idempotency key, so a retry after a lost
  * answer can open a second issue: the action is at-least-once (not idempotent, fewer retries).
@@ -22,10 +10,17 @@ export const createIssue = defineAction({
   key: 'createIssue',
   title: 'Create issue',
   description: 'Opens an issue in a repository (markdown body, labels, assignees, milestone).',
-  input,
-  output,
+  input: z.object({
+    ...repoRef,
+    title: z.string().min(1).max(256),
+    /** Markdown. */
+    body: z.string().max(65536).optional(),
+    labels: z.array(z.string().min(1)).optional(),
+    assignees: z.array(z.string().min(1)).max(10).optional(),
+    milestone: z.number().int().positive().optional(),
+  }),
+  output: z.object({ id: z.number(), number: z.number(), url: z.string(), state: z.string(), title: z.string() }),
   idempotent: false,
-  timeout: '30s',
   sample: { id: 1296269, number: 1347, url: 'https://github.com/acme/app/issues/1347', state: 'open', title: 'Checkout fails' },
   async run(ctx, { owner, repo, ...fields }) {
     const res = await ctx.http.request<{ id: number; number: number; html_url: string; state: string; title: string }>({ method: 'POST', path: repoPath({ owner, repo }, '/issues'), json: fields });

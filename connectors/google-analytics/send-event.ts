@@ -59,22 +59,6 @@ const event = z.object({
 
 const userProperties = namedRecord(userPropertyNames, z.union([z.string().max(ga4Limits.userPropertyValueLength), z.number()]), ga4Limits.userProperties);
 
-const input = z
-  .object({
-    /** The browser's GA client id (the `_ga` cookie's last two parts). */
-    clientId: z.string().min(1).optional(),
-    userId: z.string().min(1).max(ga4Limits.userIdLength).optional(),
-    events: z.array(event).min(1).max(ga4Limits.eventsPerRequest, `at most ${ga4Limits.eventsPerRequest} events per request`),
-    userProperties: userProperties.optional(),
-    /** When the events happened (up to 72 hours back); default: when GA4 receives them. */
-    timestampMicros: z.number().int().positive().optional(),
-    /** Check the payload with GA4's validation server first and fail with its messages instead of sending what GA4 would drop. */
-    validate: z.boolean().default(false),
-  })
-  .refine((i) => i.clientId !== undefined || i.userId !== undefined, { message: 'give clientId or userId', path: ['clientId'] });
-
-const output = z.object({ sent: z.number().int(), validated: z.boolean(), clientId: z.string() });
-
 /**
  * Web streams need a client id; a server-side event about a known user (an Intercom sign-up) has
  * only the user id, so the client id is derived from it: stable, and not the id itself.
@@ -92,10 +76,21 @@ export const sendEvent = defineAction({
   key: 'sendEvent',
   title: 'Send events',
   description: 'Sends up to 25 events (with parameters and user properties) to a GA4 web stream through the Measurement Protocol.',
-  input,
-  output,
+  input: z
+    .object({
+      /** The browser's GA client id (the `_ga` cookie's last two parts). */
+      clientId: z.string().min(1).optional(),
+      userId: z.string().min(1).max(ga4Limits.userIdLength).optional(),
+      events: z.array(event).min(1).max(ga4Limits.eventsPerRequest, `at most ${ga4Limits.eventsPerRequest} events per request`),
+      userProperties: userProperties.optional(),
+      /** When the events happened (up to 72 hours back); default: when GA4 receives them. */
+      timestampMicros: z.number().int().positive().optional(),
+      /** Check the payload with GA4's validation server first and fail with its messages instead of sending what GA4 would drop. */
+      validate: z.boolean().default(false),
+    })
+    .refine((i) => i.clientId !== undefined || i.userId !== undefined, { message: 'give clientId or userId', path: ['clientId'] }),
+  output: z.object({ sent: z.number().int(), validated: z.boolean(), clientId: z.string() }),
   idempotent: false,
-  timeout: '30s',
   sample: { sent: 1, validated: false, clientId: '1234567890.1764230400' },
   async run(ctx, i) {
     const clientId = clientIdFor(i);

@@ -2,24 +2,19 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { driveFileOutput, driveFileSchema, driveId, fileFields, type DriveFile } from './vendor';
 
-const input = z.object({
-  name: z.string().min(1).max(255),
-  /** The parent folder; the user's My Drive root when omitted. */
-  parentId: driveId.optional(),
-});
-
-const output = driveFileSchema;
-
 /** files.create with the folder media type (metadata only, no upload). */
 export const createFolder = defineAction({
   key: 'createFolder',
   title: 'Create folder',
   description: 'Creates a folder in Google Drive; returns its id and link.',
-  input,
-  output,
+  input: z.object({
+    name: z.string().min(1).max(255),
+    /** The parent folder; the user's My Drive root when omitted. */
+    parentId: driveId.optional(),
+  }),
+  output: driveFileSchema,
   // Drive allows several folders with one name: a retry after a lost response creates a second one.
   idempotent: false,
-  timeout: '30s',
   sample: { id: '0AFolderReports', name: 'Support reports', mimeType: 'application/vnd.google-apps.folder', webViewLink: 'https://drive.google.com/drive/folders/0AFolderReports', parents: ['root'] },
   async run(ctx, i) {
     const res = await ctx.http.request<DriveFile>({

@@ -8,25 +8,21 @@ import { driveFileOutput, driveFileSchema, driveId, fileFields, type DriveFile }
 /** Drive's limit for `uploadType=multipart`; larger files need a resumable upload. */
 const multipartLimitBytes = 5 * 1024 * 1024;
 
-const input = z.object({
-  name: z.string().min(1).max(255),
-  content: fileContentSchema,
-  /** The folder to put it in; the user's My Drive root when omitted. */
-  folderId: driveId.optional(),
-  /** Media type of the content; default: the fetched URL's type, else text/plain for text, application/octet-stream for base64. */
-  mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a media type such as text/csv').optional(),
-  description: z.string().max(4000).optional(),
-});
-
-const output = driveFileSchema;
-
 /** files.create with `uploadType=multipart` (metadata + bytes in one request, ≤ 5 MB). */
 export const uploadFile = defineAction({
   key: 'uploadFile',
   title: 'Upload file',
   description: 'Creates a file in Google Drive from text, base64 or a URL (fetched through the guarded client); returns its id and link.',
-  input,
-  output,
+  input: z.object({
+    name: z.string().min(1).max(255),
+    content: fileContentSchema,
+    /** The folder to put it in; the user's My Drive root when omitted. */
+    folderId: driveId.optional(),
+    /** Media type of the content; default: the fetched URL's type, else text/plain for text, application/octet-stream for base64. */
+    mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a media type such as text/csv').optional(),
+    description: z.string().max(4000).optional(),
+  }),
+  output: driveFileSchema,
   // Drive has no idempotency key: a retry after a lost response creates a second file.
   idempotent: false,
   timeout: '2m',

@@ -66,8 +66,7 @@ export function companyAction<I extends z.ZodType>({ request, ...definition }: C
     ...definition,
     output: companyOutput,
     idempotent: true,
-    timeout: '30s',
-    async run(ctx, i) {
+      async run(ctx, i) {
       const res = await ctx.http.request(request(i));
       return companyResult(res.body);
     },

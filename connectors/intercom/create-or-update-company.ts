@@ -1,20 +1,18 @@
 import { z } from 'zod';
 import { companyAction, companyFields, companyFieldsBody, companySample } from './company';
 
-const input = z.object({
-  /** Your id for the company: Intercom looks the company up by it (create, else update). It cannot be changed later. */
-  companyId: z.string().min(1),
-  ...companyFields,
-  /** Unix seconds: when the company was created in your system. */
-  remoteCreatedAt: z.number().int().optional(),
-});
-
 /** POST /companies: Intercom upserts by `company_id`, so running it twice has the effect of once. */
 export const createOrUpdateCompany = companyAction({
   key: 'createOrUpdateCompany',
   title: 'Create or update company',
   description: 'Creates an Intercom company, or updates the one with the same company_id (your id for it).',
-  input,
+  input: z.object({
+    /** Your id for the company: Intercom looks the company up by it (create, else update). It cannot be changed later. */
+    companyId: z.string().min(1),
+    ...companyFields,
+    /** Unix seconds: when the company was created in your system. */
+    remoteCreatedAt: z.number().int().optional(),
+  }),
   sample: companySample,
   request: (i) => ({
     method: 'POST',

@@ -4,28 +4,6 @@ import { defineAction } from './auth';
 
 const contact = z.object({ type: z.literal('contact'), id: z.string(), role: z.string(), email: z.string().nullable().optional(), external_id: z.string().nullable().optional() });
 
-const input = z
-  .object({
-    email: z.email().optional(),
-    externalId: z.string().min(1).optional(),
-    role: z.enum(['user', 'lead']).default('user'),
-    name: z.string().optional(),
-    phone: z.string().optional(),
-    ownerId: z.number().int().optional(),
-    signedUpAt: z.number().int().optional(),
-    customAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
-  })
-  .refine((i) => i.email !== undefined || i.externalId !== undefined, { message: 'give email or externalId', path: ['email'] });
-
-const output = z.object({
-  id: z.string(),
-  role: z.string(),
-  email: z.string().nullable(),
-  externalId: z.string().nullable(),
-  /** False when a contact with these details existed and was updated instead. */
-  created: z.boolean(),
-});
-
 const conflictId = /already exists with id=([A-Za-z0-9_-]+)/;
 
 /** POST /contacts; a 409 conflict resolves to the existing contact, which is updated (an upsert). */
@@ -33,10 +11,27 @@ export const createOrUpdateContact = defineAction({
   key: 'createOrUpdateContact',
   title: 'Create or update contact',
   description: 'Creates an Intercom contact, or updates the existing one with the same email or external id.',
-  input,
-  output,
+  input: z
+    .object({
+      email: z.email().optional(),
+      externalId: z.string().min(1).optional(),
+      role: z.enum(['user', 'lead']).default('user'),
+      name: z.string().optional(),
+      phone: z.string().optional(),
+      ownerId: z.number().int().optional(),
+      signedUpAt: z.number().int().optional(),
+      customAttributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    })
+    .refine((i) => i.email !== undefined || i.externalId !== undefined, { message: 'give email or externalId', path: ['email'] }),
+  output: z.object({
+    id: z.string(),
+    role: z.string(),
+    email: z.string().nullable(),
+    externalId: z.string().nullable(),
+    /** False when a contact with these details existed and was updated instead. */
+    created: z.boolean(),
+  }),
   idempotent: true,
-  timeout: '30s',
   sample: { id: '6657a1b2c3d4e5f6a7b8c9d0', role: 'user', email: 'ada@example.com', externalId: null, created: true },
   async run(ctx, i) {
     const body = {

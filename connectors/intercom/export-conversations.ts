@@ -6,21 +6,6 @@ import { defineAction } from './auth';
 /** A time as unix seconds, or an ISO 8601 string turned into unix seconds. */
 const time = z.union([z.number().int().min(0), z.iso.datetime({ offset: true }).transform((s) => Math.floor(Date.parse(s) / 1000))]);
 
-const input = z
-  .object({
-    /** Messages sent from (inclusive). */
-    createdAfter: time,
-    /** Messages sent until (inclusive). */
-    createdBefore: time,
-    /** The first status check after the job is found not ready; each later one waits twice as long, up to 5 minutes. */
-    firstCheckAfterSeconds: z.number().int().min(1).max(300).default(15),
-    /** The export is step output (kept in the run's history): larger exports fail instead of bloating it. */
-    maxBytes: z.number().int().min(1).max(1_500_000).default(512_000),
-  })
-  .refine((i) => i.createdBefore > i.createdAfter, { message: 'createdBefore must be after createdAfter', path: ['createdBefore'] });
-
-const output = z.object({ jobIdentifier: z.string(), status: z.enum(['completed', 'no_data']), csv: z.string(), rows: z.number() });
-
 const job = z.object({ job_identifier: z.string().min(1), status: z.string(), download_url: z.string().optional() });
 
 /** What an attempt records (activity heartbeat details), so the next attempt polls the same job. */
@@ -43,8 +28,19 @@ export const exportConversations = defineAction({
   key: 'exportConversations',
   title: 'Export conversation message data',
   description: "Runs Intercom's content data export for a date range (messages sent, and how recipients engaged), waiting durably for the job, and returns the CSV.",
-  input,
-  output,
+  input: z
+    .object({
+      /** Messages sent from (inclusive). */
+      createdAfter: time,
+      /** Messages sent until (inclusive). */
+      createdBefore: time,
+      /** The first status check after the job is found not ready; each later one waits twice as long, up to 5 minutes. */
+      firstCheckAfterSeconds: z.number().int().min(1).max(300).default(15),
+      /** The export is step output (kept in the run's history): larger exports fail instead of bloating it. */
+      maxBytes: z.number().int().min(1).max(1_500_000).default(512_000),
+    })
+    .refine((i) => i.createdBefore > i.createdAfter, { message: 'createdBefore must be after createdAfter', path: ['createdBefore'] }),
+  output: z.object({ jobIdentifier: z.string(), status: z.enum(['completed', 'no_data']), csv: z.string(), rows: z.number() }),
   idempotent: true,
   timeout: '60s',
   // Each "not ready" is one attempt: enough for hours of exporting at the 5-minute cap.

@@ -1,16 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 
-const input = z.object({
-  conversationId: z.string().min(1),
-  /** `note`: visible to teammates only; `comment`: a reply the customer sees. */
-  messageType: z.enum(['note', 'comment']).default('note'),
-  /** The admin the reply is from. */
-  adminId: z.union([z.string().regex(/^\d+$/), z.number().int()]),
-  /** Notes accept some HTML. */
-  body: z.string().min(1),
-});
-
 const conversation = z.object({
   type: z.literal('conversation'),
   id: z.string(),
@@ -18,17 +8,22 @@ const conversation = z.object({
   conversation_parts: z.object({ conversation_parts: z.array(z.object({ id: z.string() }).loose()) }).optional(),
 });
 
-const output = z.object({ conversationId: z.string(), partId: z.string().nullable(), state: z.string().nullable() });
-
 /** POST /conversations/{id}/reply as an admin: a note for teammates or a comment to the customer. Not idempotent. */
 export const replyToConversation = defineAction({
   key: 'replyToConversation',
   title: 'Reply to conversation or add a note',
   description: 'Adds an admin note (teammates only) or an admin reply (the customer sees it) to a conversation.',
-  input,
-  output,
+  input: z.object({
+    conversationId: z.string().min(1),
+    /** `note`: visible to teammates only; `comment`: a reply the customer sees. */
+    messageType: z.enum(['note', 'comment']).default('note'),
+    /** The admin the reply is from. */
+    adminId: z.union([z.string().regex(/^\d+$/), z.number().int()]),
+    /** Notes accept some HTML. */
+    body: z.string().min(1),
+  }),
+  output: z.object({ conversationId: z.string(), partId: z.string().nullable(), state: z.string().nullable() }),
   idempotent: false,
-  timeout: '30s',
   sample: { conversationId: '147', partId: '9071', state: 'open' },
   async run(ctx, i) {
     const res = await ctx.http.request({

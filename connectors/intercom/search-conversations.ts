@@ -2,23 +2,19 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { searchFilter, searchPages } from './search';
 
-const input = z.object({
-  query: searchFilter,
-  perPage: z.number().int().min(1).max(150).default(20),
-  startingAfter: z.string().optional(),
-  /** Follow the cursor for up to this many pages. */
-  maxPages: z.number().int().min(1).max(50).default(1),
-});
-
-const output = z.object({ conversations: z.array(z.record(z.string(), z.unknown())), totalCount: z.number(), nextCursor: z.string().nullable() });
-
 /** POST /conversations/search with cursor pagination (`pages.next.starting_after`). */
 export const searchConversations = defineAction({
   key: 'searchConversations',
   title: 'Search conversations',
   description: 'Searches conversations with Intercom query filters, following the pagination cursor.',
-  input,
-  output,
+  input: z.object({
+    query: searchFilter,
+    perPage: z.number().int().min(1).max(150).default(20),
+    startingAfter: z.string().optional(),
+    /** Follow the cursor for up to this many pages. */
+    maxPages: z.number().int().min(1).max(50).default(1),
+  }),
+  output: z.object({ conversations: z.array(z.record(z.string(), z.unknown())), totalCount: z.number(), nextCursor: z.string().nullable() }),
   idempotent: true,
   timeout: '60s',
   sample: { conversations: [{ type: 'conversation', id: '147', state: 'open' }], totalCount: 1, nextCursor: null },

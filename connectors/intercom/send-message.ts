@@ -1,29 +1,24 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 
-const input = z
-  .object({
-    messageType: z.enum(['in_app', 'email']),
-    body: z.string().min(1),
-    /** Required for email messages. */
-    subject: z.string().min(1).optional(),
-    template: z.enum(['plain', 'personal']).default('plain'),
-    fromAdminId: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
-    to: z.object({ type: z.enum(['user', 'lead']), id: z.string().min(1) }),
-  })
-  .refine((i) => i.messageType !== 'email' || i.subject !== undefined, { message: 'email messages need a subject', path: ['subject'] });
-
-const output = z.object({ id: z.string(), messageType: z.string(), conversationId: z.string().nullable(), createdAt: z.number() });
-
 /** POST /messages: an admin-initiated in-app or email message. */
 export const sendMessage = defineAction({
   key: 'sendMessage',
   title: 'Send message',
   description: 'Sends an in-app or email message from an admin to a user or lead.',
-  input,
-  output,
+  input: z
+    .object({
+      messageType: z.enum(['in_app', 'email']),
+      body: z.string().min(1),
+      /** Required for email messages. */
+      subject: z.string().min(1).optional(),
+      template: z.enum(['plain', 'personal']).default('plain'),
+      fromAdminId: z.union([z.number().int(), z.string().regex(/^\d+$/)]),
+      to: z.object({ type: z.enum(['user', 'lead']), id: z.string().min(1) }),
+    })
+    .refine((i) => i.messageType !== 'email' || i.subject !== undefined, { message: 'email messages need a subject', path: ['subject'] }),
+  output: z.object({ id: z.string(), messageType: z.string(), conversationId: z.string().nullable(), createdAt: z.number() }),
   idempotent: false,
-  timeout: '30s',
   sample: { id: '403918330', messageType: 'in_app', conversationId: '147', createdAt: 1764230400 },
   async run(ctx, i) {
     const json: Record<string, unknown> = {

@@ -1,27 +1,22 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 
-const input = z
-  .object({
-    name: z.string().min(1),
-    contacts: z.array(z.string().min(1)).optional(),
-    companies: z.array(z.string().min(1)).optional(),
-    /** Remove the tag from the given contacts or companies instead. */
-    untag: z.boolean().default(false),
-  })
-  .refine((i) => !(i.contacts && i.companies), { message: 'tag contacts or companies, not both in one step', path: ['companies'] });
-
-const output = z.object({ id: z.string(), name: z.string() });
-
 /** POST /tags: creates the tag if needed and applies it to contacts (`users`) or companies. */
 export const tag = defineAction({
   key: 'tag',
   title: 'Tag contacts or companies',
   description: 'Creates a tag and applies it to contacts or companies (or removes it).',
-  input,
-  output,
+  input: z
+    .object({
+      name: z.string().min(1),
+      contacts: z.array(z.string().min(1)).optional(),
+      companies: z.array(z.string().min(1)).optional(),
+      /** Remove the tag from the given contacts or companies instead. */
+      untag: z.boolean().default(false),
+    })
+    .refine((i) => !(i.contacts && i.companies), { message: 'tag contacts or companies, not both in one step', path: ['companies'] }),
+  output: z.object({ id: z.string(), name: z.string() }),
   idempotent: true,
-  timeout: '30s',
   sample: { id: '17513', name: 'urgent' },
   async run(ctx, i) {
     const targets = (ids: string[]) => ids.map((id) => (i.untag ? { id, untag: true } : { id }));

@@ -2,18 +2,14 @@ import { z } from 'zod';
 import { textToAdf } from './adf';
 import { defineAction } from './auth';
 
-const input = z.object({ issue: z.string().min(1), body: z.string().min(1) });
-const output = z.object({ id: z.string(), created: z.string().optional() });
-
 /** POST /rest/api/3/issue/{issueIdOrKey}/comment with an ADF body. */
 export const addComment = defineAction({
   key: 'addComment',
   title: 'Add comment',
   description: 'Adds a plain-text comment (converted to ADF) to an issue.',
-  input,
-  output,
+  input: z.object({ issue: z.string().min(1), body: z.string().min(1) }),
+  output: z.object({ id: z.string(), created: z.string().optional() }),
   idempotent: false,
-  timeout: '30s',
   sample: { id: '20001', created: '2026-11-27T12:00:00.000+0000' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ id: string; created?: string }>({

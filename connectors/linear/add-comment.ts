@@ -2,13 +2,6 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { createdOnce, entityIdFor, linearGraphql } from './graphql';
 
-const input = z.object({
-  /** The issue's UUID or its identifier (ENG-123): Linear accepts either. */
-  issueId: z.string().min(1),
-  /** Markdown. */
-  body: z.string().min(1),
-});
-
 const comment = z.object({ id: z.string(), url: z.string(), body: z.string() });
 type Comment = z.output<typeof comment>;
 
@@ -20,10 +13,14 @@ export const addComment = defineAction({
   key: 'addComment',
   title: 'Add comment',
   description: 'Adds a markdown comment to a Linear issue (by id or identifier); a retry never posts it twice.',
-  input,
+  input: z.object({
+    /** The issue's UUID or its identifier (ENG-123): Linear accepts either. */
+    issueId: z.string().min(1),
+    /** Markdown. */
+    body: z.string().min(1),
+  }),
   output: comment,
   idempotent: true,
-  timeout: '30s',
   sample: { id: '0c8e3a4e-33f1-4b6f-8f0e-0a1b2c3d4e5f', url: 'https://linear.app/acme/issue/SUP-42#comment-0c8e3a4e', body: 'Customer confirmed the fix.' },
   async run(ctx, i) {
     const id = entityIdFor('comment', ctx.idempotencyKey);

@@ -4,19 +4,6 @@ import { defineAction } from './auth';
 import { createdOnce, entityIdFor, linearGraphql } from './graphql';
 import { issueOutput, issueSample, issueSelection, linearId, priority, type LinearIssue } from './issue-fields';
 
-const input = z.object({
-  teamId: linearId('team'),
-  title: z.string().min(1).max(512),
-  /** Markdown. */
-  description: z.string().optional(),
-  priority: priority.optional(),
-  assigneeId: linearId('assignee').optional(),
-  stateId: linearId('workflow state').optional(),
-  labelIds: z.array(linearId('label')).optional(),
-  projectId: linearId('project').optional(),
-  parentId: linearId('parent issue').optional(),
-});
-
 const create = `mutation IssueCreate($input: IssueCreateInput!) { issueCreate(input: $input) { success issue { ${issueSelection} } } }`;
 const find = `query IssueById($id: ID!) { issues(filter: { id: { eq: $id } }, first: 1) { nodes { ${issueSelection} } } }`;
 
@@ -29,10 +16,20 @@ export const createIssue = defineAction({
   key: 'createIssue',
   title: 'Create issue',
   description: 'Creates a Linear issue in a team (markdown description, priority, labels); a retry never creates a second one.',
-  input,
+  input: z.object({
+    teamId: linearId('team'),
+    title: z.string().min(1).max(512),
+    /** Markdown. */
+    description: z.string().optional(),
+    priority: priority.optional(),
+    assigneeId: linearId('assignee').optional(),
+    stateId: linearId('workflow state').optional(),
+    labelIds: z.array(linearId('label')).optional(),
+    projectId: linearId('project').optional(),
+    parentId: linearId('parent issue').optional(),
+  }),
   output: issueOutput,
   idempotent: true,
-  timeout: '30s',
   sample: issueSample,
   async run(ctx, i) {
     const id = entityIdFor('issue', ctx.idempotencyKey);

@@ -4,20 +4,6 @@ import { defineAction } from './auth';
 import { linearGraphql } from './graphql';
 import { issueOutput, issueSample, issueSelection, linearId, priority, type LinearIssue } from './issue-fields';
 
-const input = z
-  .object({
-    /** The issue's UUID or its identifier (ENG-123). */
-    issueId: z.string().min(1),
-    title: z.string().min(1).max(512).optional(),
-    description: z.string().optional(),
-    priority: priority.optional(),
-    stateId: linearId('workflow state').optional(),
-    assigneeId: linearId('assignee').nullable().optional(),
-    addedLabelIds: z.array(linearId('label')).optional(),
-    removedLabelIds: z.array(linearId('label')).optional(),
-  })
-  .refine(({ issueId: _id, ...changes }) => Object.values(changes).some((v) => v !== undefined), { message: 'give at least one field to change', path: ['title'] });
-
 const update = `mutation IssueUpdate($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success issue { ${issueSelection} } } }`;
 
 /** `issueUpdate`: sets fields (state, priority, assignee, labels added/removed). Setting is idempotent. */
@@ -25,10 +11,21 @@ export const updateIssue = defineAction({
   key: 'updateIssue',
   title: 'Update issue',
   description: 'Changes a Linear issue: title, description, priority, state, assignee, labels added or removed.',
-  input,
+  input: z
+    .object({
+      /** The issue's UUID or its identifier (ENG-123). */
+      issueId: z.string().min(1),
+      title: z.string().min(1).max(512).optional(),
+      description: z.string().optional(),
+      priority: priority.optional(),
+      stateId: linearId('workflow state').optional(),
+      assigneeId: linearId('assignee').nullable().optional(),
+      addedLabelIds: z.array(linearId('label')).optional(),
+      removedLabelIds: z.array(linearId('label')).optional(),
+    })
+    .refine(({ issueId: _id, ...changes }) => Object.values(changes).some((v) => v !== undefined), { message: 'give at least one field to change', path: ['title'] }),
   output: issueOutput,
   idempotent: true,
-  timeout: '30s',
   sample: issueSample,
   async run(ctx, { issueId, ...changes }) {
     const payload = await linearGraphql<{ issue: LinearIssue | null }>(ctx, update, { id: issueId, input: changes }, 'issueUpdate');

@@ -2,19 +2,6 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineAction } from './auth';
 
-const input = z.object({
-  listId: z.string().min(1),
-  email: z.email(),
-  /** Status for a new member (`status_if_new`). */
-  status: z.enum(['subscribed', 'pending', 'unsubscribed', 'cleaned', 'transactional']).default('subscribed'),
-  /** Also change the status of an existing member. */
-  updateStatus: z.boolean().default(false),
-  mergeFields: z.record(z.string().regex(/^[A-Z0-9_]+$/, 'merge tags are upper case, e.g. FNAME'), z.union([z.string(), z.number()])).optional(),
-  tags: z.array(z.string().min(1)).optional(),
-});
-
-const output = z.object({ id: z.string(), email: z.string(), status: z.string(), listId: z.string() });
-
 export function subscriberHash(email: string): string {
   return createHash('md5').update(email.toLowerCase()).digest('hex');
 }
@@ -24,10 +11,18 @@ export const upsertMember = defineAction({
   key: 'upsertMember',
   title: 'Add or update list member',
   description: 'Adds a member to an audience or updates it (merge fields, tags).',
-  input,
-  output,
+  input: z.object({
+    listId: z.string().min(1),
+    email: z.email(),
+    /** Status for a new member (`status_if_new`). */
+    status: z.enum(['subscribed', 'pending', 'unsubscribed', 'cleaned', 'transactional']).default('subscribed'),
+    /** Also change the status of an existing member. */
+    updateStatus: z.boolean().default(false),
+    mergeFields: z.record(z.string().regex(/^[A-Z0-9_]+$/, 'merge tags are upper case, e.g. FNAME'), z.union([z.string(), z.number()])).optional(),
+    tags: z.array(z.string().min(1)).optional(),
+  }),
+  output: z.object({ id: z.string(), email: z.string(), status: z.string(), listId: z.string() }),
   idempotent: true,
-  timeout: '30s',
   sample: { id: 'b1946ac92492d2347c6235b4d2611184', email: 'ada@example.com', status: 'subscribed', listId: 'a1b2c3d4e5' },
   async run(ctx, i) {
     const json: Record<string, unknown> = { email_address: i.email, status_if_new: i.status };

@@ -1,25 +1,20 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 
-const input = z.object({
-  distinctId: z.string().min(1).max(255),
-  /** Profile properties to set (overwriting); Mixpanel's own start with `$` (`$email`, `$name`). */
-  set: z.record(z.string().min(1).max(255), z.unknown()).refine((s) => Object.keys(s).length > 0, { message: 'set at least one property' }),
-  /** Keep the profile's "Last Seen" as it is (an import, not user activity). */
-  ignoreTime: z.boolean().default(true),
-});
-
-const output = z.object({ distinctId: z.string() });
-
 /** POST /engage#profile-set (`$set`): setting the same values twice changes nothing, so retries are safe. */
 export const setUserProfile = defineAction({
   key: 'setUserProfile',
   title: 'Set user profile properties',
   description: 'Creates the user profile or overwrites the given properties ($set).',
-  input,
-  output,
+  input: z.object({
+    distinctId: z.string().min(1).max(255),
+    /** Profile properties to set (overwriting); Mixpanel's own start with `$` (`$email`, `$name`). */
+    set: z.record(z.string().min(1).max(255), z.unknown()).refine((s) => Object.keys(s).length > 0, { message: 'set at least one property' }),
+    /** Keep the profile's "Last Seen" as it is (an import, not user activity). */
+    ignoreTime: z.boolean().default(true),
+  }),
+  output: z.object({ distinctId: z.string() }),
   idempotent: true,
-  timeout: '30s',
   sample: { distinctId: 'user-123' },
   async run(ctx, i) {
     await ctx.http.request({

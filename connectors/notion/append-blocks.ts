@@ -4,29 +4,24 @@ import { paragraphs } from './properties';
 
 const block = z.object({ type: z.string().min(1) }).loose();
 
-const input = z
-  .object({
-    /** A page id (or any block that takes children). */
-    blockId: z.string().min(32),
-    /** Plain text, one paragraph block each. */
-    paragraphs: z.array(z.string()).optional(),
-    /** Notion block objects, sent as they are (headings, to-dos, callouts, …). */
-    blocks: z.array(block).optional(),
-  })
-  .refine((i) => (i.paragraphs?.length ?? 0) + (i.blocks?.length ?? 0) > 0, { message: 'give paragraphs or blocks', path: ['paragraphs'] })
-  .refine((i) => (i.paragraphs?.length ?? 0) + (i.blocks?.length ?? 0) <= 100, { message: 'Notion appends at most 100 blocks per request', path: ['blocks'] });
-
-const output = z.object({ blockIds: z.array(z.string()) });
-
 /** PATCH /blocks/{id}/children: appends paragraphs and/or blocks at the end. Not idempotent (a retry appends again). */
 export const appendBlocks = defineAction({
   key: 'appendBlocks',
   title: 'Append blocks',
   description: 'Appends paragraphs or Notion blocks to the end of a page.',
-  input,
-  output,
+  input: z
+    .object({
+      /** A page id (or any block that takes children). */
+      blockId: z.string().min(32),
+      /** Plain text, one paragraph block each. */
+      paragraphs: z.array(z.string()).optional(),
+      /** Notion block objects, sent as they are (headings, to-dos, callouts, …). */
+      blocks: z.array(block).optional(),
+    })
+    .refine((i) => (i.paragraphs?.length ?? 0) + (i.blocks?.length ?? 0) > 0, { message: 'give paragraphs or blocks', path: ['paragraphs'] })
+    .refine((i) => (i.paragraphs?.length ?? 0) + (i.blocks?.length ?? 0) <= 100, { message: 'Notion appends at most 100 blocks per request', path: ['blocks'] }),
+  output: z.object({ blockIds: z.array(z.string()) }),
   idempotent: false,
-  timeout: '30s',
   sample: { blockIds: ['9bc30ad4-9373-46a5-84ab-0a7845ee52e6'] },
   async run(ctx, i) {
     const children = [...paragraphs(i.paragraphs ?? []), ...(i.blocks ?? [])];

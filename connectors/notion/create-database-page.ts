@@ -3,16 +3,6 @@ import { ConnectorError } from '../sdk/errors';
 import { defineAction } from './auth';
 import { paragraphs, plainValue, toNotionProperties } from './properties';
 
-const input = z.object({
-  databaseId: z.string().min(32),
-  /** Property name → plain value (`"Name": "Refund request"`, `"Tags": ["billing"]`, `"Due": "2026-12-01"`). */
-  properties: z.record(z.string().min(1), plainValue).refine((p) => Object.keys(p).length > 0, 'give at least one property'),
-  /** Optional page body: one paragraph per entry. */
-  content: z.array(z.string()).max(100).optional(),
-});
-
-const output = z.object({ id: z.string(), url: z.string() });
-
 const database = z.object({ object: z.literal('database'), properties: z.record(z.string(), z.object({ id: z.string(), type: z.string() }).loose()) });
 
 /**
@@ -23,10 +13,15 @@ export const createDatabasePage = defineAction({
   key: 'createDatabasePage',
   title: 'Create database page',
   description: 'Adds a page (row) to a Notion database: properties by name, typed from the database schema (title, text, select, multi-select, date, number, URL, email).',
-  input,
-  output,
+  input: z.object({
+    databaseId: z.string().min(32),
+    /** Property name → plain value (`"Name": "Refund request"`, `"Tags": ["billing"]`, `"Due": "2026-12-01"`). */
+    properties: z.record(z.string().min(1), plainValue).refine((p) => Object.keys(p).length > 0, 'give at least one property'),
+    /** Optional page body: one paragraph per entry. */
+    content: z.array(z.string()).max(100).optional(),
+  }),
+  output: z.object({ id: z.string(), url: z.string() }),
   idempotent: false,
-  timeout: '30s',
   sample: { id: '59833787-2cf9-4fdf-8782-e53db20768a5', url: 'https://www.notion.so/Refund-request-598337872cf94fdf8782e53db20768a5' },
   async run(ctx, i) {
     const res = await ctx.http.request({ method: 'GET', path: `/v1/databases/${encodeURIComponent(i.databaseId)}` });

@@ -5,6 +5,13 @@ import type { ZodType } from 'zod';
  * builds it from the registry). It lives in the SDK so the connectors never import the engine.
  */
 
+/**
+ * The startToClose timeout of an action that declares none (`ActionDefinition.timeout`) and whose
+ * step sets none: one vendor call with its retries inside the HTTP client's 30 s per-request limit.
+ * Actions that wait on slow vendor jobs or move files declare their own.
+ */
+export const defaultActionTimeoutMs = 30_000;
+
 /** What the compiler needs to know about one action. */
 export interface CatalogAction {
   connector: string;
@@ -14,7 +21,7 @@ export interface CatalogAction {
   /** Sample output, used by the dry run. */
   sample: unknown;
   idempotent: boolean;
-  /** Default startToClose timeout, e.g. "30s". */
+  /** Default startToClose timeout, e.g. "2m" (else `defaultActionTimeoutMs`). */
   timeout?: string;
   retry?: { maxAttempts?: number; initialInterval?: string; backoff?: number; maxInterval?: string };
   /** False for connectors with auth kind "none" (the step may omit `connection`). Default true. */

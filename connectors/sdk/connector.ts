@@ -1,9 +1,12 @@
 import type { z } from 'zod';
+import { eraseCredentials } from './erase-credentials';
 import { connectorCategories, type ActionDefinition, type AuthDefinition, type ConnectorDefinition, type PollingTriggerDefinition, type WebhookSourceDefinition } from './types';
 
 /** Accumulates a connector; `definition` is the finished, plain definition the registry holds. */
 export interface ConnectorBuilder<C> {
   readonly definition: ConnectorDefinition<C>;
+  /** The definition as the registry holds it, beside connectors of other credential types (see erase-credentials.ts). */
+  readonly registered: ConnectorDefinition;
   action<I extends z.ZodType, O extends z.ZodType>(action: ActionDefinition<I, O, C>): ConnectorBuilder<C>;
   pollingTrigger<I extends z.ZodType, O extends z.ZodType>(trigger: PollingTriggerDefinition<I, O, C>): ConnectorBuilder<C>;
   webhookSource(source: WebhookSourceDefinition<C>): ConnectorBuilder<C>;
@@ -19,6 +22,9 @@ const keyPattern = /^[a-z][A-Za-z0-9]*$/;
 function build<C>(def: ConnectorDefinition<C>): ConnectorBuilder<C> {
   return {
     definition: def,
+    get registered() {
+      return eraseCredentials(def);
+    },
     action(action) {
       if (!keyPattern.test(action.key)) throw new Error(`connector ${def.id}: action key "${action.key}" must be camelCase`);
       if (def.actions[action.key]) throw new Error(`connector ${def.id}: duplicate action ${action.key}`);

@@ -1,15 +1,18 @@
-import type { ZodType } from 'zod';
-import type { ConnectorBuilder } from './connector';
 import { isSignatureScheme } from './signatures/schemes';
 import type { ActionDefinition, ConnectorDefinition, PollingTriggerDefinition } from './types';
 
-// The registry holds connectors of different credential types side by side.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyConnector = ConnectorDefinition<any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyAction = ActionDefinition<ZodType, ZodType, any>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyPollingTrigger = PollingTriggerDefinition<ZodType, ZodType, any>;
+/**
+ * The registry holds connectors of different credential types side by side, each erased to
+ * `unknown` credentials that its own auth schema parses on the way in (see erase-credentials.ts).
+ */
+export type AnyConnector = ConnectorDefinition;
+export type AnyAction = ActionDefinition;
+type AnyPollingTrigger = PollingTriggerDefinition;
+
+/** What `createRegistry` takes: a connector builder (`connector({...}).action(...)`). */
+interface RegistrableConnector {
+  readonly registered: AnyConnector;
+}
 
 export interface ConnectorRegistry {
   getConnector(id: string): AnyConnector | undefined;
@@ -36,11 +39,9 @@ function assertVerifiedSource(def: AnyConnector): void {
   if (typeof source.verify !== 'function') throw new Error(`connector ${def.id}: its webhook source has no verify()`);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function createRegistry(entries: readonly (ConnectorBuilder<any> | AnyConnector)[]): ConnectorRegistry {
+export function createRegistry(entries: readonly RegistrableConnector[]): ConnectorRegistry {
   const byId = new Map<string, AnyConnector>();
-  for (const e of entries) {
-    const def: AnyConnector = 'definition' in e ? e.definition : e;
+  for (const { registered: def } of entries) {
     if (byId.has(def.id)) throw new Error(`connector registry: duplicate connector id ${def.id}`);
     assertVerifiedSource(def);
     byId.set(def.id, def);

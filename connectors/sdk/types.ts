@@ -110,7 +110,7 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
   idempotent: boolean;
   /** Whether a step must name a connection: default "required", or "none" when the auth kind is none. */
   connection?: 'required' | 'optional' | 'none';
-  /** Default startToClose timeout, e.g. "30s". */
+  /** Default startToClose timeout, e.g. "2m"; leave it out for `defaultActionTimeoutMs` (30 s, action-catalog.ts). */
   timeout?: string;
   retry?: RetryDefaults;
   /** Example output, used by dry runs and the catalog. */

@@ -1,30 +1,25 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 
-const input = z
-  .object({
-    /** Channel id (C0123…) or name (#support). */
-    channel: z.string().min(1),
-    text: z.string().min(1).max(40_000).optional(),
-    blocks: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
-    threadTs: z.string().regex(/^\d+\.\d+$/).optional(),
-    replyBroadcast: z.boolean().optional(),
-    unfurlLinks: z.boolean().optional(),
-    mrkdwn: z.boolean().optional(),
-  })
-  .refine((i) => i.text !== undefined || i.blocks !== undefined, { message: 'give text or blocks', path: ['text'] });
-
-const output = z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() });
-
 /** chat.postMessage; `ok:false` answers are classified by code (see vendor.ts). Slack has no idempotency key. */
 export const postMessage = defineAction({
   key: 'postMessage',
   title: 'Post message',
   description: 'Posts a message to a channel (or a thread reply); returns the channel and message ts.',
-  input,
-  output,
+  input: z
+    .object({
+      /** Channel id (C0123…) or name (#support). */
+      channel: z.string().min(1),
+      text: z.string().min(1).max(40_000).optional(),
+      blocks: z.array(z.record(z.string(), z.unknown())).max(50).optional(),
+      threadTs: z.string().regex(/^\d+\.\d+$/).optional(),
+      replyBroadcast: z.boolean().optional(),
+      unfurlLinks: z.boolean().optional(),
+      mrkdwn: z.boolean().optional(),
+    })
+    .refine((i) => i.text !== undefined || i.blocks !== undefined, { message: 'give text or blocks', path: ['text'] }),
+  output: z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() }),
   idempotent: false,
-  timeout: '30s',
   sample: { ok: true, channel: 'C0123ABCDEF', ts: '1764230400.000100' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ ok: true; channel: string; ts: string }>({

@@ -8,8 +8,6 @@ const input = z.object({
   format: z.enum(['adaptiveCard', 'messageCard']).default('adaptiveCard'),
 });
 
-const output = z.object({ status: z.number(), accepted: z.boolean() });
-
 function body(i: z.output<typeof input>): unknown {
   if (i.format === 'messageCard') {
     return { '@type': 'MessageCard', '@context': 'http://schema.org/extensions', summary: i.title ?? i.text.slice(0, 80), title: i.title, text: i.text };
@@ -33,9 +31,8 @@ export const postMessage = defineAction({
   title: 'Post message',
   description: 'Posts a message card to a Teams channel through its incoming webhook (legacy connector or Workflows).',
   input,
-  output,
+  output: z.object({ status: z.number(), accepted: z.boolean() }),
   idempotent: false,
-  timeout: '30s',
   sample: { status: 202, accepted: true },
   async run(ctx, i) {
     const res = await ctx.http.request({ method: 'POST', url: ctx.credentials.webhookUrl, json: body(i) });

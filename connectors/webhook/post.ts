@@ -5,30 +5,25 @@ import { signHub, githubSignature } from '../sdk/signatures/hub-signature';
 import { signStandardWebhook } from '../sdk/signatures/standard-webhooks';
 import { defineAction } from './auth';
 
-const input = z.object({
-  url: z.url({ protocol: /^https?$/ }),
-  body: z.unknown(),
-  headers: z.record(z.string(), z.string()).optional(),
-  /**
-   * Sign with the connection's `signingSecret`: `hmac-sha256` sends `<signatureHeader>: sha256=<hex>`
-   * (GitHub style, header default X-Hub-Signature-256); `standard-webhooks` sends webhook-id/-timestamp/-signature.
-   */
-  signature: z.enum(['none', 'hmac-sha256', 'standard-webhooks']).default('none'),
-  signatureHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Hub-Signature-256'),
-});
-
-const output = z.object({ status: z.number(), body: z.unknown() });
-
 /** POSTs JSON to any URL (Zapier/Make/n8n catch hooks, internal services) through the guarded client. */
 export const post = defineAction({
   key: 'post',
   title: 'POST JSON to a URL',
   description: 'Sends the body as JSON to a URL (e.g. a Zapier, Make or n8n catch hook), optionally HMAC-signed.',
-  input,
-  output,
+  input: z.object({
+    url: z.url({ protocol: /^https?$/ }),
+    body: z.unknown(),
+    headers: z.record(z.string(), z.string()).optional(),
+    /**
+     * Sign with the connection's `signingSecret`: `hmac-sha256` sends `<signatureHeader>: sha256=<hex>`
+     * (GitHub style, header default X-Hub-Signature-256); `standard-webhooks` sends webhook-id/-timestamp/-signature.
+     */
+    signature: z.enum(['none', 'hmac-sha256', 'standard-webhooks']).default('none'),
+    signatureHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Hub-Signature-256'),
+  }),
+  output: z.object({ status: z.number(), body: z.unknown() }),
   idempotent: false,
   connection: 'optional',
-  timeout: '30s',
   sample: { status: 200, body: { status: 'success' } },
   async run(ctx, i) {
     const raw = JSON.stringify(i.body ?? null);

@@ -1,18 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 
-const input = z.object({
-  /** The meeting number (from createMeeting's `id` or the join URL). */
-  meetingId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'a meeting id is the numeric meeting number')]),
-  email: z.email(),
-  firstName: z.string().min(1).max(64),
-  lastName: z.string().max(64).optional(),
-  /** Register for these occurrences of a recurring meeting only. */
-  occurrenceIds: z.array(z.string().min(1)).optional(),
-});
-
-const output = z.object({ registrantId: z.string(), joinUrl: z.string(), meetingId: z.number().int(), topic: z.string().optional() });
-
 interface ZoomRegistrant {
   id: number;
   registrant_id: string;
@@ -25,11 +13,18 @@ export const addMeetingRegistrant = defineAction({
   key: 'addMeetingRegistrant',
   title: 'Add meeting registrant',
   description: 'Registers a person for a Zoom meeting; returns their personal join URL.',
-  input,
-  output,
+  input: z.object({
+    /** The meeting number (from createMeeting's `id` or the join URL). */
+    meetingId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'a meeting id is the numeric meeting number')]),
+    email: z.email(),
+    firstName: z.string().min(1).max(64),
+    lastName: z.string().max(64).optional(),
+    /** Register for these occurrences of a recurring meeting only. */
+    occurrenceIds: z.array(z.string().min(1)).optional(),
+  }),
+  output: z.object({ registrantId: z.string(), joinUrl: z.string(), meetingId: z.number().int(), topic: z.string().optional() }),
   // Zoom answers a second registration of the same email with that person's existing registration.
   idempotent: true,
-  timeout: '30s',
   sample: { registrantId: 'fdgsfh2ey82fuh', joinUrl: 'https://us05web.zoom.us/w/85746065432?tk=abc', meetingId: 85746065432, topic: 'Onboarding call' },
   async run(ctx, i) {
     const res = await ctx.http.request<ZoomRegistrant>({

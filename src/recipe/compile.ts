@@ -1,7 +1,7 @@
 import { z, type ZodType } from 'zod';
 import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import type { ActionPlanStep, Plan, PlanRetryPolicy, PlanStep, PlanTrigger } from '../../workflows/plan';
-import type { ActionCatalog, CatalogAction } from '../../connectors/sdk/action-catalog';
+import { defaultActionTimeoutMs, type ActionCatalog, type CatalogAction } from '../../connectors/sdk/action-catalog';
 import { checkCron, isTimeZone } from './cron';
 import { didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
 import { parseDuration } from '../../workflows/duration';
@@ -32,7 +32,6 @@ const presets = {
   idempotent: { maximumAttempts: 10, initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 300_000 },
   nonIdempotent: { maximumAttempts: 3, initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 300_000 },
 };
-const defaultTimeoutMs = 60_000;
 const signalOutput = z.unknown();
 
 /**
@@ -276,7 +275,7 @@ class Compiler {
       connector: action.connector,
       connection,
       input,
-      startToCloseTimeout: dur(raw.timeout) ?? dur(action.timeout) ?? defaultTimeoutMs,
+      startToCloseTimeout: dur(raw.timeout) ?? dur(action.timeout) ?? defaultActionTimeoutMs,
       retry: policy,
     };
   }

@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { approvalSignal, connectionRestoredSignal, pollerStateQuery, pollerStopSignal, pollRecipe, resumeSignal, runRecipe, stateQuery, webhookDelivery, type RunRecipeInput } from '../../workflows';
-import type { AttemptResult, DeliverAttemptInput } from '../../workflows/webhook-delivery';
+import type { AttemptResult, DeliverAttemptInput } from '../../workflows/webhook-contract';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from '../support/temporal';
 import { historyFromCliJson } from '../support/history-json';

@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
+import { defaultActionTimeoutMs } from '../../connectors/sdk/action-catalog';
 import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import { compileRecipe } from '../../src/recipe/compile';
 import { recipeJsonSchema } from '../../src/recipe/json-schema';
@@ -33,8 +34,8 @@ describe('compileRecipe → plan', () => {
       startToCloseTimeout: 30_000,
       retry: { maximumAttempts: 5, initialInterval: 2000, backoffCoefficient: 3, maximumInterval: 60_000, nonRetryableErrorTypes: nonRetryableFailureTypes },
     });
-    // idempotent action → the generous preset; non-idempotent → 3 attempts
-    expect(plan.steps[1]).toMatchObject({ onError: 'continue', startToCloseTimeout: 60_000, retry: { maximumAttempts: 10 } });
+    // idempotent action → the generous preset; non-idempotent → 3 attempts; no timeout anywhere → the SDK default
+    expect(plan.steps[1]).toMatchObject({ onError: 'continue', startToCloseTimeout: defaultActionTimeoutMs, retry: { maximumAttempts: 10 } });
     expect(plan.steps[2]).toMatchObject({ connection: null, retry: { maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableFailureTypes } });
     expect(plan.connections).toEqual(['intercom-main', 'jira-main', 'mailchimp-main']);
     expect(plan.enabled).toBe(true);

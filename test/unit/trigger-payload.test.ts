@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../workflows/plan';
-import { projectPaths, referencedTriggerPaths } from '../../workflows/trigger-payload';
+import { referencedTriggerPaths } from '../../workflows/trigger-payload';
+import { projectPaths } from '../../workflows/trigger-payload-contract';
 
 const plan = (when: unknown, steps: unknown[]) => ({ when, steps }) as unknown as Pick<Plan, 'when' | 'steps'>;
 

@@ -3,7 +3,7 @@ import { retryAfterMs } from '../../connectors/sdk/classify';
 import { InFlightLimiter } from '../../src/webhooks-out/in-flight';
 import { matchesAnyTopic } from '../../src/recipe/topic-glob';
 import { topicsSchema } from '../../src/webhooks-out/topics';
-import { autoDisableAfterMs, decide, deferDelayMs, jitteredDelayMs, maxDeliveryAttempts, retryScheduleMs } from '../../workflows/webhook-delivery';
+import { autoDisableAfterMs, decide, deferDelayMs, jitteredDelayMs, maxDeliveryAttempts, retryScheduleMs } from '../../workflows/webhook-contract';
 
 describe('delivery policy', () => {
   it('schedule is Svix\'s: 8 attempts, waits 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 10 h with ±20 % jitter', () => {
