@@ -47,7 +47,7 @@ export function createWebhookDeliveryActivities(deps: WebhookActivityDeps): Webh
 function webhookActivities(deps: WebhookActivityDeps): WebhookActivities {
   const db = webhookDb(deps.db);
   const subscriptions = new SubscriptionStore(db, deps.secrets);
-  const log = new DeliveryLog(db);
+  const log = new DeliveryLog(db, deps.secrets);
   const inFlight = new InFlightLimiter(deps.maxInFlightPerSubscription ?? 10);
   return {
     'webhooksOut.deliverAttempt': (input) => deliverAttempt({ subscriptions, log, egress: deps.egress, inFlight }, input),

@@ -43,11 +43,11 @@ const custom = auth.custom({
 /**
  * Pipedrive: an API token (`x-api-token`) or OAuth2 from the authorization-code flow. OAuth
  * connections refresh at oauth.pipedrive.com with the client id and secret as HTTP Basic, as
- * Pipedrive requires; the SDK refreshes only connections that carry a refresh token.
+ * Pipedrive requires, and keep the response's `api_domain`; only connections with a refresh token refresh.
  */
 export const pipedriveAuth: AuthDefinition<z.output<typeof credentials>> = {
   ...custom,
-  oauth2: { tokenUrl: 'https://oauth.pipedrive.com/oauth/token', clientAuthentication: 'basic' },
+  oauth2: { tokenUrl: 'https://oauth.pipedrive.com/oauth/token', clientAuthentication: 'basic', tokenResponseFields: { api_domain: 'apiDomain' } },
 };
 
 /** `https://<company>.pipedrive.com`: the OAuth `api_domain`, else built from the company subdomain. */

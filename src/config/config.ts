@@ -62,6 +62,8 @@ export const configSchema = z.object({
   SWITCHYARD_API_SHUTDOWN_GRACE: durationSetting('10s'),
   /** How long the worker drains activities in flight on SIGTERM before cancelling them (≥ the longest step timeout). */
   SWITCHYARD_WORKER_SHUTDOWN_GRACE: durationSetting('2m'),
+  /** How long finished outgoing-webhook messages (payload, deliveries, attempts) are kept for redelivery and recovery. */
+  SWITCHYARD_WEBHOOK_LOG_RETENTION: durationSetting('30d', { positive: true }),
   SWITCHYARD_PAYLOAD_REF_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(131_072),
   SWITCHYARD_ENGINE_EVENTS_POLL: durationSetting('5s'),
   SWITCHYARD_RUN_EVENTS_LAG: durationSetting('10s'),

@@ -13,6 +13,22 @@ export interface EventPumpOptions {
   intervalMs: number;
   runEventsLagMs: number;
   pruneEveryMs?: number;
+  /** The outgoing-webhook delivery log and how long its finished messages are kept. */
+  webhookLog?: { log: { prune(before: Date, limit?: number): Promise<number> }; retentionMs: number };
+}
+
+/** Batches of the delivery log pruned per tick at most (1,000 messages each); the rest waits for the next prune. */
+const MAX_LOG_PRUNE_BATCHES = 100;
+
+async function pruneWebhookLog(webhookLog: NonNullable<EventPumpOptions['webhookLog']>): Promise<number> {
+  const before = new Date(Date.now() - webhookLog.retentionMs);
+  let pruned = 0;
+  for (let batch = 0; batch < MAX_LOG_PRUNE_BATCHES; batch++) {
+    const n = await webhookLog.log.prune(before, 1000);
+    pruned += n;
+    if (n < 1000) break;
+  }
+  return pruned;
 }
 
 /** Publishes what the outbox holds (oldest first); a row is removed only after its subscribers succeeded. */
@@ -31,7 +47,7 @@ async function drainOutbox(store: Pick<Store, 'outbox'>, events: EngineEvents): 
 
 /**
  * The API process's background loop: drain the engine-event outbox, publish closed runs, and
- * prune delivery dedupe rows and stored payloads past their retention. One tick at a time;
+ * prune delivery dedupe rows, stored payloads and the outgoing-webhook log past their retention. One tick at a time;
  * a failed tick is logged and retried on the next.
  */
 export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> } {
@@ -50,7 +66,10 @@ export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> 
         lastPrune = Date.now();
         const deliveries = await opts.store.deliveries.prune();
         const payloads = await opts.store.payloads.prune();
-        if (deliveries + payloads > 0) opts.logger.info({ deliveries, payloads }, 'pruned inbound dedupe rows and stored payloads past retention');
+        const webhookMessages = opts.webhookLog ? await pruneWebhookLog(opts.webhookLog) : 0;
+        if (deliveries + payloads + webhookMessages > 0) {
+          opts.logger.info({ deliveries, payloads, webhookMessages }, 'pruned inbound dedupe rows, stored payloads and outgoing webhook messages past retention');
+        }
       }
     } catch (err) {
       opts.logger.warn({ err: (err as Error).message }, 'engine event pump tick failed; retrying next tick');

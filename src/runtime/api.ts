@@ -115,6 +115,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     logger,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     intervalMs: config.SWITCHYARD_ENGINE_EVENTS_POLL,
+    webhookLog: { log: webhooks.log, retentionMs: config.SWITCHYARD_WEBHOOK_LOG_RETENTION },
     runEventsLagMs: config.SWITCHYARD_RUN_EVENTS_LAG,
   });
   const { port } = server.address() as AddressInfo;

@@ -9,6 +9,7 @@ export const apiScopes = [
   'runs:read',
   'runs:write',
   'events:write',
+  'identity:write',
   'webhooks:read',
   'webhooks:write',
   'tokens:admin',

@@ -1,3 +1,4 @@
+import { resealValues, swapSealed, type ResealReport } from './reseal';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import type { ConnectionTable, Database } from './schema';
@@ -169,29 +170,10 @@ export class ConnectionStore {
    * Re-encrypts every row not yet under the current key (any configured key may open it).
    * Only the ciphertext and key id change; a concurrent credentials update wins over the reseal.
    */
-  async resealAll(): Promise<{ total: number; resealed: number; unreadable: string[] }> {
+  async resealAll(): Promise<ResealReport> {
     const rows = await this.db.selectFrom('connections').select(['id', 'credentials_ciphertext', 'key_id']).execute();
-    let resealed = 0;
-    const unreadable: string[] = [];
-    for (const row of rows) {
-      if (row.key_id === this.secrets.currentKeyId) continue;
-      let plaintext: string;
-      try {
-        plaintext = this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(row.id));
-      } catch {
-        unreadable.push(row.id);
-        continue;
-      }
-      const sealed = this.secrets.seal(plaintext, aad(row.id));
-      const result = await this.db
-        .updateTable('connections')
-        .set({ credentials_ciphertext: sealed.ciphertext, key_id: sealed.keyId })
-        .where('id', '=', row.id)
-        .where('credentials_ciphertext', '=', row.credentials_ciphertext)
-        .executeTakeFirst();
-      resealed += Number(result.numUpdatedRows);
-    }
-    return { total: rows.length, resealed, unreadable };
+    const values = rows.map((r) => ({ id: r.id, ciphertext: r.credentials_ciphertext, keyId: r.key_id }));
+    return resealValues(values, this.secrets, aad, (value, sealed) => swapSealed(this.db, { table: 'connections', ciphertext: 'credentials_ciphertext', keyId: 'key_id' }, value, sealed));
   }
 
   /** How many rows each key id seals (rotation progress). */

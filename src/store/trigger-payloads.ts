@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import { DEDUPE_RETENTION_MS } from './delivery-dedupe';
+import { resealPages, swapSealed, type ResealReport } from './reseal';
 import type { Database } from './schema';
 
 export interface TriggerPayloadTable {
@@ -35,7 +36,7 @@ export class TriggerPayloadStore {
   /** Stores the raw JSON text; returns the reference the workflow input carries. */
   async put(source: string, eventHash: string, json: string, now = new Date()): Promise<string> {
     const id = TriggerPayloadStore.idFor(source, eventHash);
-    const sealed = this.secrets.seal(json, `trigger-payload:${id}`);
+    const sealed = this.secrets.seal(json, aad(id));
     await this.db
       .insertInto('trigger_payloads')
       .values({ id, source, ciphertext: sealed.ciphertext, key_id: sealed.keyId, size_bytes: Buffer.byteLength(json), created_at: now.toISOString() })
@@ -47,7 +48,16 @@ export class TriggerPayloadStore {
   /** The stored JSON text, or undefined when pruned or never stored. */
   async get(id: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('trigger_payloads').select(['ciphertext', 'key_id']).where('id', '=', id).executeTakeFirst();
-    return row ? this.secrets.open({ keyId: row.key_id, ciphertext: row.ciphertext }, `trigger-payload:${id}`) : undefined;
+    return row ? this.secrets.open({ keyId: row.key_id, ciphertext: row.ciphertext }, aad(id)) : undefined;
+  }
+
+  /** Re-encrypts every stored payload not yet under the current key (`switchyard keys rotate`). */
+  resealAll(): Promise<ResealReport> {
+    const page = async (after: string) => {
+      const rows = await this.db.selectFrom('trigger_payloads').select(['id', 'ciphertext', 'key_id']).where('id', '>', after).orderBy('id').limit(200).execute();
+      return rows.map((r) => ({ id: r.id, ciphertext: r.ciphertext, keyId: r.key_id }));
+    };
+    return resealPages(page, this.secrets, aad, (value, sealed) => swapSealed(this.db, { table: 'trigger_payloads', ciphertext: 'ciphertext', keyId: 'key_id' }, value, sealed));
   }
 
   async prune(now = new Date()): Promise<number> {
@@ -55,4 +65,8 @@ export class TriggerPayloadStore {
     const result = await this.db.deleteFrom('trigger_payloads').where('created_at', '<', cutoff).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+function aad(id: string): string {
+  return `trigger-payload:${id}`;
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import type { SecretBox } from '../security/secret-box';
+import { resealPages, swapSealed, type ResealReport } from '../store/reseal';
 import type { WebhookDb, WebhookAttemptTable, WebhookDeliveryTable } from './tables';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -46,13 +48,17 @@ export interface AttemptRecord extends Omit<Attempt, 'attempt'> {
 
 /** Published messages, one delivery per (subscription, message), and every attempt. */
 export class DeliveryLog {
-  constructor(private readonly db: WebhookDb) {}
+  constructor(
+    private readonly db: WebhookDb,
+    private readonly secrets: SecretBox,
+  ) {}
 
-  /** Inserts the message unless a message with this id exists; true if it was new. */
+  /** Inserts the message (its payload sealed) unless a message with this id exists; true if it was new. */
   async addMessage(message: Message): Promise<boolean> {
+    const sealed = this.secrets.seal(JSON.stringify(message.item), aad(message.id));
     const result = await this.db
       .insertInto('webhook_messages')
-      .values({ id: message.id, topic: message.topic, payload_json: JSON.stringify(message.item), created_at: message.createdAt })
+      .values({ id: message.id, topic: message.topic, payload_json: '', payload_ciphertext: sealed.ciphertext, payload_key_id: sealed.keyId, created_at: message.createdAt })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -60,7 +66,25 @@ export class DeliveryLog {
 
   async message(id: string): Promise<Message | undefined> {
     const row = await this.db.selectFrom('webhook_messages').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && { id: row.id, topic: row.topic, item: JSON.parse(row.payload_json), createdAt: row.created_at };
+    if (!row) return undefined;
+    const json = row.payload_key_id === null ? row.payload_json : this.secrets.open({ keyId: row.payload_key_id, ciphertext: row.payload_ciphertext ?? '' }, aad(id));
+    return { id: row.id, topic: row.topic, item: JSON.parse(json), createdAt: row.created_at };
+  }
+
+  /** Seals rows from before sealing and re-encrypts the rest under the current key (`switchyard keys rotate`). */
+  resealMessages(): Promise<ResealReport> {
+    const page = async (after: string) => {
+      const rows = await this.db
+        .selectFrom('webhook_messages')
+        .select(['id', 'payload_json', 'payload_ciphertext', 'payload_key_id'])
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(200)
+        .execute();
+      return rows.map((r) => ({ id: r.id, ciphertext: r.payload_ciphertext, keyId: r.payload_key_id, plaintext: r.payload_json }));
+    };
+    const columns = { table: 'webhook_messages', ciphertext: 'payload_ciphertext', keyId: 'payload_key_id', legacyPlaintext: 'payload_json' };
+    return resealPages(page, this.secrets, aad, (value, sealed) => swapSealed(this.db, columns, value, sealed));
   }
 
   /** A pending delivery row; true if it was new. */
@@ -254,4 +278,8 @@ function toDelivery(row: WebhookDeliveryTable & { topic: string }): Delivery {
     lastError: row.last_error,
     createdAt: row.message_created_at,
   };
+}
+
+function aad(messageId: string): string {
+  return `switchyard/webhook-message/${messageId}`;
 }

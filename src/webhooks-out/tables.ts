@@ -36,7 +36,10 @@ export interface WebhookSubscriptionTable {
 interface WebhookMessageTable {
   id: string;
   topic: string;
+  /** Plaintext only on rows from before sealing (payload_key_id null); '' once sealed. */
   payload_json: string;
+  payload_ciphertext: string | null;
+  payload_key_id: string | null;
   created_at: string;
 }
 

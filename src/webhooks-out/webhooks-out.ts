@@ -46,7 +46,7 @@ export class WebhooksOut {
   constructor(private readonly deps: WebhooksOutDeps) {
     const db = webhookDb(deps.db);
     this.subscriptions = new SubscriptionStore(db, deps.secrets);
-    this.log = new DeliveryLog(db);
+    this.log = new DeliveryLog(db, deps.secrets);
   }
 
   private resolveTopics(topics: string[]): string[] {

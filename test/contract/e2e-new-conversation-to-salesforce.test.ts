@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IntercomFake } from '../fakes/intercom-fake';
 import { SalesforceFake } from '../fakes/salesforce-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyExampleRecipe } from '../support/example-recipes';
@@ -9,20 +10,23 @@ const api = '/instance/services/data/v62.0';
 
 /**
  * The example recipe end to end on the real dev server: a signed Intercom
- * `conversation.user.created` → ingress → runRecipe → salesforce.query (Contact by email) →
+ * `conversation.user.created` → ingress → runRecipe → intercom.getConversationTranscript →
+ * salesforce.query (Contact by email) →
  * a Lead when none matches → salesforce.createTask on the Contact or the Lead.
  */
 describe('new-conversation-to-salesforce recipe through ingress, with the Salesforce fake', () => {
   const secret = randomBytes(16).toString('hex');
   let engine: TestEngine;
   let salesforce: SalesforceFake;
+  let intercom: IntercomFake;
   let ada = '';
 
   beforeAll(async () => {
     salesforce = await new SalesforceFake().start();
+    intercom = await new IntercomFake().start();
     ada = salesforce.seed('Contact', { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com' }).Id;
     engine = await startTestEngine('e2e', {}, async (store) => {
-      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
+      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token', clientSecret: secret }, baseUrl: intercom.url });
       await store.connections.create({
         id: 'salesforce-main',
         connector: 'salesforce',
@@ -35,16 +39,21 @@ describe('new-conversation-to-salesforce recipe through ingress, with the Salesf
 
   afterAll(async () => {
     await engine?.stop();
-    await salesforce?.close();
+    await Promise.all([salesforce?.close(), intercom?.close()]);
   });
 
-  const conversation = (id: string, author: Record<string, unknown>) =>
-    intercomNotification('conversation.user.created', {
+  const conversation = (id: string, author: { name: string; email: string }) => {
+    const source = { id: `src-${id}`, subject: '', body: "<p>Hi, I can't log in since this morning.</p>", author: { type: 'user', id: `u-${id}`, ...author } };
+    intercom.addConversation({ type: 'conversation', id, created_at: 1764425100, updated_at: 1764425400, state: 'open', title: null, source }, [
+      { id: `${id}-1`, part_type: 'comment', body: '<p>Sorry! Try the reset link again.</p>', created_at: 1764425400, author: { type: 'admin', id: '814860', name: 'Margaret Hamilton' } },
+    ]);
+    return intercomNotification('conversation.user.created', {
       type: 'conversation',
       id,
       created_at: 1764425100,
-      source: { type: 'conversation', subject: '', body: "<p>Hi, I can't log in since this morning.</p>", author: { type: 'user', id: `u-${id}`, ...author } },
+      source: { type: 'conversation', ...source },
     });
+  };
   const run = async (body: string) => {
     const res = await postIntercomWebhook(engine.api.url, 'intercom-main', body, secret);
     expect(res.status).toBe(202);
@@ -61,7 +70,9 @@ describe('new-conversation-to-salesforce recipe through ingress, with the Salesf
     const tasks = salesforce.all('Task').filter((t) => t.WhoId === ada);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ Status: 'Completed', ActivityDate: '2025-11-29', Subject: expect.stringMatching(/^Intercom conversation 147: Hi, I can't log in/) });
-    expect(tasks[0]!.Description).toMatch(/^Ada Lovelace \(2025-11-29 14:05 UTC\): Hi, I can't log in since this morning\.$/);
+    expect(tasks[0]!.Description).toContain("Ada Lovelace (user): Hi, I can't log in since this morning.");
+    expect(tasks[0]!.Description).toContain('Margaret Hamilton (admin): Sorry! Try the reset link again.');
+    expect(intercom.received('GET', '/conversations/147')).toHaveLength(1);
   });
 
   it('creates a Lead when no Contact has the email, and logs the Task on the Lead', async () => {

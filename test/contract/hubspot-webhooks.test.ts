@@ -87,3 +87,28 @@ describe('hubspot webhooks through /hooks', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 'invalid_delivery', message: 'event [0] needs an eventId and a string subscriptionType' } });
   });
 });
+
+describe('hubspot webhooks behind a proxy: PUBLIC_URL is the URL the signature covers', () => {
+  let engine: TestEngine;
+  let fake: HubSpotFake;
+
+  beforeAll(async () => {
+    fake = await new HubSpotFake().start();
+    engine = await startTestEngine('hubspot-hooks-public', { PUBLIC_URL: 'https://switchyard.example.com/' }, async (store) => {
+      await store.connections.create({ id: 'hubspot-main', connector: 'hubspot', name: 'HubSpot', credentials: { clientSecret: fake.app.clientSecret, accessToken: 'pat-na1-fake' } });
+    });
+    fake.webhookUrl = `${engine.api.url}/hooks/hubspot-main`;
+  });
+  afterAll(async () => {
+    await engine?.stop();
+    await fake?.close();
+  });
+
+  it('signed for https://switchyard.example.com/hooks/… it verifies; signed for the address it reached, it does not', async () => {
+    const events = [fake.event('deal.propertyChange', '201', Date.now(), { propertyName: 'dealstage', propertyValue: 'closedwon' })];
+    const viaProxy = await fake.deliver(events, { signedUrl: 'https://switchyard.example.com/hooks/hubspot-main' });
+    expect(viaProxy.status).toBe(200);
+    expect(await viaProxy.json()).toEqual({ matched: 0 });
+    expect((await fake.deliver(events)).status).toBe(401);
+  });
+});

@@ -41,7 +41,7 @@ describeConnectorContract({
         clientId: fake.oauthApp.clientId,
         clientSecret: fake.oauthApp.clientSecret,
         tokenUrl: `${fake.url}/oauth/token`,
-        apiDomain: 'https://acme.pipedrive.com',
+        companyDomain: 'acme',
       },
       baseUrl: fake.url,
     },
@@ -209,7 +209,7 @@ describeConnectorContract({
       expect(baseUrl({ accessToken: 't', apiDomain: 'https://acme-eu.pipedrive.com' })).toBe('https://acme-eu.pipedrive.com');
     });
 
-    it('OAuth: an expired access token is refreshed with the client as HTTP Basic, then sent as Bearer; the new credentials are saved', async () => {
+    it('OAuth: an expired access token is refreshed with the client as HTTP Basic, then sent as Bearer; the new credentials and api_domain are saved', async () => {
       const res = await ctx.call('pipedrive.getRecord', step({ object: 'person', id: 2 }, 'pd-oauth'));
       expect(res).toMatchObject({ ok: true, result: { id: 2 } });
       const [refresh] = ctx.fake.received('POST', '/oauth/token');
@@ -217,7 +217,7 @@ describeConnectorContract({
       expect(Object.fromEntries(new URLSearchParams(refresh!.rawBody))).toEqual({ grant_type: 'refresh_token', refresh_token: 'pd-refresh' });
       const [get] = ctx.fake.received('GET', '/api/v2/persons/2');
       expect(get!.headers.authorization).toMatch(/^Bearer v1u:/);
-      expect(ctx.connections.updates).toEqual([expect.objectContaining({ id: 'pd-oauth', credentials: expect.objectContaining({ accessToken: expect.stringMatching(/^v1u:/), refreshToken: 'pd-refresh' }) })]);
+      expect(ctx.connections.updates).toEqual([expect.objectContaining({ id: 'pd-oauth', credentials: expect.objectContaining({ accessToken: expect.stringMatching(/^v1u:/), refreshToken: 'pd-refresh', apiDomain: 'https://acme.pipedrive.com' }) })]);
     });
 
     it('changedRecords: 5,000 persons with update_time ties (groups of 7, one second of 1,200) are listed once each, edits and a late tie included', async () => {

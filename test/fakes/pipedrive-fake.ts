@@ -89,6 +89,8 @@ export interface WebhookTarget {
 export class PipedriveFake extends FakeServer {
   readonly apiTokens = new Set(['pd-api-token']);
   readonly oauthApp = { clientId: 'pd-client', clientSecret: 'pd-client-secret' };
+  /** What the token endpoint answers as `api_domain` (the company's API host). */
+  readonly apiDomain = 'https://acme.pipedrive.com';
   readonly accessTokens = new Map<string, number>();
   readonly refreshTokens = new Set(['pd-refresh']);
   readonly records: Record<PipedriveEntity, Map<number, PipedriveRecord>> = { person: new Map(), organization: new Map(), deal: new Map() };
@@ -183,7 +185,7 @@ export class PipedriveFake extends FakeServer {
     if (!form.refresh_token || !this.refreshTokens.has(form.refresh_token)) return { status: 400, json: { error: 'invalid_grant', error_description: 'Invalid refresh token' } };
     const accessToken = `v1u:${randomBytes(12).toString('hex')}`;
     this.accessTokens.set(accessToken, Date.now() + 3600_000);
-    return { status: 200, json: { access_token: accessToken, token_type: 'Bearer', refresh_token: form.refresh_token, scope: 'base,deals:full,contacts:full', expires_in: 3599, api_domain: this.url } };
+    return { status: 200, json: { access_token: accessToken, token_type: 'Bearer', refresh_token: form.refresh_token, scope: 'base,deals:full,contacts:full', expires_in: 3599, api_domain: this.apiDomain } };
   }
 
   private blank(entity: PipedriveEntity, at: number): PipedriveRecord {

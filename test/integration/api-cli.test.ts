@@ -42,7 +42,7 @@ describe('CLI over the management API', () => {
       },
     });
     api = await serve([router]);
-    admin = (await tokens.create({ name: 'admin', scopes: ['tokens:admin', 'connections:read', 'connections:write', 'events:write'] })).secret;
+    admin = (await tokens.create({ name: 'admin', scopes: ['tokens:admin', 'connections:read', 'connections:write', 'events:write', 'identity:write', 'runs:read', 'recipes:read'] })).secret;
   });
   afterAll(async () => {
     await api.close();
@@ -146,7 +146,7 @@ describe('CLI: recipes and runs over the API of a running engine', () => {
     expect(shown).toMatchObject({ runId, status: 'waiting', steps: [{ id: 'approval', status: 'waiting' }] });
     expect(await cli('runs', 'approve', runId, '--by', 'cli-user')).toEqual([`${runId}: approved`]);
     await engine.client.workflow.getHandle(runId).result();
-    expect((await cli('runs', 'show', runId)).slice(2)).toEqual(['  approval: succeeded', expect.stringMatching(/^ {4}output: \{"approved":true,"by":"cli-user"/)]);
+    expect((await cli('runs', 'show', runId)).slice(2)).toEqual(['  approval: succeeded', expect.stringMatching(/^ {4}output: \{"approved":true,"by":"bootstrap admin \(tok_bootstrap\)","comment":"on behalf of cli-user"/)]);
     await waitFor(async () => (await cli('runs', 'export', '--format', 'csv', '--recipe', id, '--status', 'succeeded'))[0]?.split('\n').length === 2, 'the closed run in the export');
     const [csv] = await cli('runs', 'export', '--format', 'csv', '--recipe', id);
     expect(csv!.split('\n')[1]!.startsWith(`${runId},${id},`)).toBe(true);

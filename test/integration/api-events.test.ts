@@ -23,6 +23,7 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
   let client: Client;
   let api: { url: string; close(): Promise<void> };
   let token: string;
+  let identityToken: string;
   const started: string[] = [];
 
   beforeAll(async () => {
@@ -41,6 +42,7 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
     });
     api = await serve([router]);
     token = (await tokens.create({ name: 'backend', scopes: ['events:write'] })).secret;
+    identityToken = (await tokens.create({ name: 'identity', scopes: ['identity:write'] })).secret;
   });
   afterAll(async () => {
     for (const id of started) await client.workflow.getHandle(id).terminate().catch(() => undefined);
@@ -83,15 +85,17 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
     expect(extra.body.error.message).toContain('payload');
   });
 
-  it('computes the identity verification hash', async () => {
-    const answer = await call(api.url, 'POST', '/api/v1/identity/hash', { token, body: { user_id: 'user-42' } });
+  it('computes the identity verification hash with its own scope, identity:write (events:write is not enough)', async () => {
+    const denied = await call(api.url, 'POST', '/api/v1/identity/hash', { token, body: { user_id: 'user-42' } });
+    expect(denied).toMatchObject({ status: 403, body: { error: { code: 'insufficient_scope', details: { required: 'identity:write' } } } });
+    const answer = await call(api.url, 'POST', '/api/v1/identity/hash', { token: identityToken, body: { user_id: 'user-42' } });
     expect(answer.status).toBe(200);
     // Intercom's documented form: hex HMAC-SHA256(secret, user_id).
     expect(answer.body.user_hash).toBe(userHash('identity-secret-for-tests-0123456789', 'user-42'));
     expect(answer.body.user_hash).toMatch(/^[0-9a-f]{64}$/);
     const { createHmac } = await import('node:crypto');
     expect(answer.body.user_hash).toBe(createHmac('sha256', 'identity-secret-for-tests-0123456789').update('user-42').digest('hex'));
-    expect((await call(api.url, 'POST', '/api/v1/identity/hash', { token, body: {} })).body.error.message).toMatch(/^body\.user_id: /);
+    expect((await call(api.url, 'POST', '/api/v1/identity/hash', { token: identityToken, body: {} })).body.error.message).toMatch(/^body\.user_id: /);
   });
 
   it('answers 503 with Retry-After when Temporal cannot take the start, and remembers nothing', async () => {

@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/config/config';
 import { loadKeyRing } from '../../src/security/key-ring';
 import { createSecretBox, keyIdOf } from '../../src/security/secret-box';
 import { openStore } from '../../src/store/store';
+import { DeliveryLog } from '../../src/webhooks-out/delivery-log';
 import { SubscriptionStore } from '../../src/webhooks-out/subscriptions';
 import { webhookDb } from '../../src/webhooks-out/tables';
 import { storeBackends } from '../support/stores';
@@ -59,6 +60,13 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     const store = await openStore(config.databaseUrl, createSecretBox([firstKey!]));
     await store.connections.create({ id: 'embedded', connector: 'jira', name: 'J', credentials: { apiToken: 'secret-value' } });
     const { subscription, secret } = await new SubscriptionStore(webhookDb(store.db), createSecretBox([firstKey!])).create({ url: 'https://example.com/hook', topics: ['connection.*'] });
+    // A stored trigger payload and two outgoing messages: one sealed, one written before messages were sealed.
+    const payloadId = await store.payloads.put('intercom-main', 'hash-1', JSON.stringify({ email: 'payload-canary@example.com' }));
+    await new DeliveryLog(webhookDb(store.db), createSecretBox([firstKey!])).addMessage({ id: 'msg_sealed', topic: 'run.failed', item: { note: 'sealed-canary' }, createdAt: new Date().toISOString() });
+    await webhookDb(store.db)
+      .insertInto('webhook_messages')
+      .values({ id: 'msg_legacy', topic: 'run.failed', payload_json: JSON.stringify({ note: 'legacy-canary' }), payload_ciphertext: null, payload_key_id: null, created_at: new Date().toISOString() })
+      .execute();
     await store.close();
 
     const report = await rotateKeys(config);
@@ -66,6 +74,8 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     expect(report.currentKeyId).not.toBe(keyIdOf(firstKey!));
     expect(report.usage).toEqual({ [report.currentKeyId]: 1 });
     expect(report.subscriptions).toEqual({ total: 1, resealed: 1, unreadable: [] });
+    expect(report.triggerPayloads).toEqual({ total: 1, resealed: 1, unreadable: [] });
+    expect(report.webhookMessages).toEqual({ total: 2, resealed: 2, unreadable: [] });
     const ring = loadKeyRing(config);
     expect(ring.map(keyIdOf)).toEqual([report.currentKeyId, keyIdOf(firstKey!)]);
     for (const file of ['secret.key', 'secret.keys.previous']) expect(statSync(path.join(dataDir, file)).mode & 0o777).toBe(0o600);
@@ -75,6 +85,15 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     // Only the new key is needed for the subscription's signing secret now.
     const current = new SubscriptionStore(webhookDb(reopened.db), createSecretBox([ring[0]!]));
     expect(JSON.stringify(await current.signingSecrets(subscription.id))).toContain(secret);
+    // Payloads in and out open with the new key alone, and no row holds them in the clear.
+    const newOnly = await openStore(config.databaseUrl, createSecretBox([ring[0]!]));
+    expect(JSON.parse((await newOnly.payloads.get(payloadId))!)).toEqual({ email: 'payload-canary@example.com' });
+    const log = new DeliveryLog(webhookDb(newOnly.db), createSecretBox([ring[0]!]));
+    expect((await log.message('msg_sealed'))?.item).toEqual({ note: 'sealed-canary' });
+    expect((await log.message('msg_legacy'))?.item).toEqual({ note: 'legacy-canary' });
+    const raw = JSON.stringify((await sql`select * from webhook_messages`.execute(newOnly.db)).rows) + JSON.stringify((await sql`select * from trigger_payloads`.execute(newOnly.db)).rows);
+    for (const canary of ['payload-canary', 'sealed-canary', 'legacy-canary']) expect(raw).not.toContain(canary);
+    await newOnly.close();
     await reopened.close();
   });
 });

@@ -90,12 +90,12 @@ describe('runs API', () => {
     const approved = (await api('GET', runPath(runs.approved!))).body;
     expect(approved).toMatchObject({ status: 'succeeded', executionStatus: 'COMPLETED' });
     expect(approved.durationMs).toBeGreaterThanOrEqual(0);
-    expect(approved.steps[0]).toMatchObject({ id: 'approval', status: 'succeeded', output: { approved: true, by: 'ops-lead', comment: 'fine' } });
+    expect(approved.steps[0]).toMatchObject({ id: 'approval', status: 'succeeded', output: { approved: true, by: 'bootstrap admin (tok_bootstrap)', comment: 'on behalf of ops-lead: fine' } });
 
     const rejected = (await api('GET', runPath(runs.rejected!))).body;
     expect(rejected).toMatchObject({ status: 'failed', error: { stepId: 'approval', kind: 'Rejected', hint: expect.any(String) } });
     expect(rejected.steps[0]).toMatchObject({ status: 'failed', error: { kind: 'Rejected', message: expect.stringContaining('approval rejected'), hint: 'an approver rejected the step' } });
-    expect(rejected.steps[0].error.message).toBe('approval rejected by bootstrap admin');
+    expect(rejected.steps[0].error.message).toBe('approval rejected by bootstrap admin (tok_bootstrap)');
 
     expect((await api('GET', runPath(runs.signalled!))).body.steps[0]).toMatchObject({ status: 'succeeded', output: { ticket: 'SUP-1' } });
     const cancelled = (await api('GET', runPath(runs.cancelled!))).body;

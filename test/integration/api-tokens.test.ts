@@ -20,7 +20,7 @@ describe.each(storeBackends)('API tokens on $name', ({ url }) => {
     tokens = new TokenStore(store.db);
     const { router } = apiV1({ tokens, rateLimit: { perMinute: 10_000, burstPerHour: 0 }, rotationGraceMs: 60_000, now: () => clock });
     api = await serve([router]);
-    admin = (await tokens.create({ name: 'test admin', scopes: ['tokens:admin'] })).secret;
+    admin = (await tokens.create({ name: 'test admin', scopes: ['tokens:admin', 'runs:read'] })).secret;
   });
   afterAll(async () => {
     await api.close();
@@ -81,6 +81,23 @@ describe.each(storeBackends)('API tokens on $name', ({ url }) => {
     clock = new Date(clock.getTime() + 31_000);
     expect((await call(api.url, 'GET', '/api/v1/tokens', { token: original.secret })).status).toBe(401);
     expect((await call(api.url, 'GET', '/api/v1/tokens', { token: fresh })).status).toBe(200);
+  });
+
+  it('mints and rotates only scopes the calling token holds itself (403 naming the ones it lacks)', async () => {
+    const widened = await call(api.url, 'POST', '/api/v1/tokens', { token: admin, body: { name: 'escalate', scopes: ['runs:read', 'runs:write', 'connections:write'] } });
+    expect(widened.status).toBe(403);
+    expect(widened.body.error).toMatchObject({ code: 'insufficient_scope', details: { missing: ['runs:write', 'connections:write'] } });
+    expect(widened.body.error.message).toContain('lacks runs:write, connections:write');
+    expect((await tokens.list()).map((t) => t.name)).not.toContain('escalate');
+
+    const held = await call(api.url, 'POST', '/api/v1/tokens', { token: admin, body: { name: 'narrower', scopes: ['runs:read', 'tokens:admin'] } });
+    expect(held.status).toBe(201);
+
+    // Rotating hands out a new secret: a wider token's secret is as much an escalation as minting it.
+    const wider = await tokens.create({ name: 'wider', scopes: ['tokens:admin', 'connections:write'] });
+    const rotated = await call(api.url, 'POST', `/api/v1/tokens/${wider.token.id}/rotate`, { token: admin, body: {} });
+    expect(rotated).toMatchObject({ status: 403, body: { error: { details: { missing: ['connections:write'] } } } });
+    expect((await tokens.authenticate(wider.secret)).ok).toBe(true);
   });
 
   it('rejects bad token requests with the path named', async () => {

@@ -50,15 +50,15 @@ afterAll(async () => {
 describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('an api/worker (verify) refuses an older schema, naming `switchyard migrate`, and changes nothing', async () => {
     const url = await fresh();
-    await migrateUpTo(url, '004-engine-outbox');
+    await migrateUpTo(url, '005-trigger-payloads');
     const refused = openTestStoreVerified(url);
     await expect(refused).rejects.toThrow(StoreSchemaError);
-    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 005-trigger-payloads not applied — run `switchyard migrate`");
+    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 006-sealed-webhook-messages not applied — run `switchyard migrate`");
 
     const db = kysely(url);
     try {
-      const tables = (await db.introspection.getTables()).map((t) => t.name);
-      expect(tables).not.toContain('trigger_payloads');
+      const messages = (await db.introspection.getTables()).find((t) => t.name === 'webhook_messages');
+      expect(messages?.columns.map((c) => c.name)).not.toContain('payload_ciphertext');
     } finally {
       await db.destroy();
     }
@@ -67,7 +67,7 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('`switchyard migrate` applies what is missing, once; then verify opens it', async () => {
     const url = await fresh();
     await migrateUpTo(url, '003-webhook-subscriptions');
-    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads']);
+    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads', '006-sealed-webhook-messages']);
     expect((await migrateStore(url)).migrated).toEqual([]);
     const store = await openTestStoreVerified(url);
     await store.close();

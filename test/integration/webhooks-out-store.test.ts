@@ -52,7 +52,7 @@ describe.each(storeBackends)('webhook subscription secrets on $name', ({ url }) 
     try {
       const db = webhookDb(store.db);
       const subs = new SubscriptionStore(db, createSecretBox([testSecretKey]));
-      const log = new DeliveryLog(db);
+      const log = new DeliveryLog(db, createSecretBox([testSecretKey]));
       const { subscription } = await subs.create({ url: 'https://example.com/hook', topics: ['store.test.never-published'] });
       const old = new Date('2020-01-01T00:00:00Z');
       const tag = randomBytes(4).toString('hex');
@@ -72,6 +72,11 @@ describe.each(storeBackends)('webhook subscription secrets on $name', ({ url }) 
       expect(await log.delivery(subscription.id, done.id)).toBeUndefined();
       expect(await log.message(pending.id)).toBeDefined();
       expect(await log.message(fresh.id)).toBeDefined();
+      // Payloads are sealed at rest, bound to their message.
+      await log.addMessage({ id: `msg_canary${tag}`, topic: 't', item: { email: 'out-canary@example.com' }, createdAt: new Date().toISOString() });
+      const row = await db.selectFrom('webhook_messages').selectAll().where('id', '=', `msg_canary${tag}`).executeTakeFirstOrThrow();
+      expect(JSON.stringify(row)).not.toContain('out-canary');
+      expect((await log.message(`msg_canary${tag}`))?.item).toEqual({ email: 'out-canary@example.com' });
     } finally {
       await store.close();
     }

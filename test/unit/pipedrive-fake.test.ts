@@ -99,7 +99,7 @@ describe('pipedrive fake self-test', () => {
     expect((await form({})).status).toBe(401);
     const ok = await form({ authorization: basic });
     const token = (await ok.json()) as { access_token: string; api_domain: string };
-    expect(token.api_domain).toBe(fake.url);
+    expect(token.api_domain).toBe('https://acme.pipedrive.com');
     expect((await call('GET', '/api/v2/persons', undefined, { authorization: `Bearer ${token.access_token}` })).status).toBe(200);
     fake.revokeTokens();
     expect(await (await form({ authorization: basic })).json()).toMatchObject({ error: 'invalid_grant' });

@@ -4,6 +4,8 @@ import type { Config } from '../../config/config';
 import { loadKeyRing, rotateKeyFile } from '../../security/key-ring';
 import { createSecretBox, keyIdOf } from '../../security/secret-box';
 import { openStore } from '../../store/store';
+import type { ResealReport } from '../../store/reseal';
+import { DeliveryLog } from '../../webhooks-out/delivery-log';
 import { resealSubscriptionSecrets } from '../../webhooks-out/subscriptions';
 import { webhookDb } from '../../webhooks-out/tables';
 import { loadConfigOrExit } from '../load-config';
@@ -19,7 +21,11 @@ export interface RotationReport {
   /** Rows per key id after the reseal: every row should be on the current key. */
   usage: Record<string, number>;
   /** Outgoing-webhook signing secrets, resealed the same way. */
-  subscriptions: { total: number; resealed: number; unreadable: string[] };
+  subscriptions: ResealReport;
+  /** Outgoing-webhook payloads in the delivery log (rows from before sealing are sealed now). */
+  webhookMessages: ResealReport;
+  /** Inbound payloads stored by reference for runs. */
+  triggerPayloads: ResealReport;
 }
 
 /**
@@ -40,7 +46,9 @@ export async function rotateKeys(config: Config): Promise<RotationReport> {
   try {
     const { total, resealed, unreadable } = await store.connections.resealAll();
     const subscriptions = await resealSubscriptionSecrets(webhookDb(store.db), box);
-    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions };
+    const webhookMessages = await new DeliveryLog(webhookDb(store.db), box).resealMessages();
+    const triggerPayloads = await store.payloads.resealAll();
+    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions, webhookMessages, triggerPayloads };
   } finally {
     await store.close();
   }
@@ -55,17 +63,18 @@ export function registerKeysCommand(program: Command): void {
     .action(() => console.log(randomBytes(32).toString('base64')));
   keys
     .command('rotate')
-    .description('re-encrypt every connection under the current key (embedded mode: make a new key first); older keys keep decrypting')
+    .description('re-encrypt every sealed row (connections, webhook secrets and payloads, stored trigger payloads) under the current key (embedded mode: make a new key first); older keys keep decrypting')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
       const report = await rotateKeys(loadConfigOrExit());
-      if (report.unreadable.length || report.subscriptions.unreadable.length) process.exitCode = 1;
+      const others = { 'webhook subscription secrets': report.subscriptions, 'outgoing webhook messages': report.webhookMessages, 'stored trigger payloads': report.triggerPayloads };
+      if (report.unreadable.length || Object.values(others).some((r) => r.unreadable.length)) process.exitCode = 1;
       if (opts.json) return console.log(JSON.stringify(report));
       if (report.generated) console.log(`new key ${report.currentKeyId} written to the data directory; the previous key is kept for decryption`);
       console.log(`re-encrypted ${report.resealed} of ${report.total} connections under key ${report.currentKeyId}`);
-      console.log(`re-encrypted ${report.subscriptions.resealed} of ${report.subscriptions.total} webhook subscription secrets`);
-      if (report.subscriptions.unreadable.length) {
-        console.error(`switchyard: no configured key opens the secrets of webhook subscriptions ${report.subscriptions.unreadable.join(', ')}`);
+      for (const [kind, r] of Object.entries(others)) {
+        console.log(`re-encrypted ${r.resealed} of ${r.total} ${kind}`);
+        if (r.unreadable.length) console.error(`switchyard: no configured key opens ${r.unreadable.length} ${kind} (${r.unreadable.slice(0, 20).join(', ')})`);
       }
       const stale = Object.entries(report.usage).filter(([id]) => id !== report.currentKeyId);
       if (stale.length) console.log(`still on older keys: ${stale.map(([id, n]) => `${id} (${n})`).join(', ')}`);

@@ -23,7 +23,7 @@ export function registerEventsAndIdentityCommands(program: Command, ctx: ApiComm
 
   const identity = program.command('identity').description('Intercom identity verification');
   apiCommand(
-    identity.command('hash <userId>').description('user_hash for a user id (HMAC-SHA256 with SWITCHYARD_IDENTITY_SECRET)'),
+    identity.command('hash <userId>').description('user_hash for a user id (HMAC-SHA256 with SWITCHYARD_IDENTITY_SECRET; needs identity:write)'),
     ctx,
     ({ client }, userId) => client.request('POST', '/api/v1/identity/hash', { user_id: userId }),
     (result) => result.user_hash,

@@ -15,7 +15,7 @@ export function identityRoutes(deps: { identitySecret?: string }): ApiRoute[] {
     defineRoute({
       method: 'post',
       path: '/api/v1/identity/hash',
-      scope: 'events:write',
+      scope: 'identity:write',
       tag: 'identity',
       summary: 'user_hash for Intercom identity verification (HMAC-SHA256 of user_id with SWITCHYARD_IDENTITY_SECRET)',
       body: identityHashBody,

@@ -72,7 +72,7 @@ const runDetailSchema = runRowSchema.extend({
 
 const approveBody = z.strictObject({
   approved: z.boolean(),
-  by: z.string().min(1).max(200).optional().describe('who decided (default: the token’s name)'),
+  by: z.string().min(1).max(200).optional().describe('who you say decided: kept as a comment; the approver recorded is the calling token'),
   comment: z.string().max(2000).optional(),
   stepId: z.string().min(1).optional().describe('the waitFor step to answer; default: the approval waited for now (or next)'),
 });
@@ -211,7 +211,8 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
       successStatus: 202,
       handler: async ({ params, body, token }) => {
         const { handle } = await mustBeRunning(params.id!);
-        const decision: ApprovalDecision = { approved: body.approved, by: body.by ?? token.name, ...(body.comment ? { comment: body.comment } : {}), ...(body.stepId ? { stepId: body.stepId } : {}) };
+        const comment = [body.by && `on behalf of ${body.by}`, body.comment].filter(Boolean).join(': ');
+        const decision: ApprovalDecision = { approved: body.approved, by: `${token.name} (${token.id})`, ...(comment ? { comment } : {}), ...(body.stepId ? { stepId: body.stepId } : {}) };
         await deliver(params.id!, () => handle.signal<[ApprovalDecision]>('approval', decision));
         return { status: 202, body: { runId: params.id!, accepted: true } };
       },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { apiScopes } from '../../security/api-tokens';
-import type { TokenStore } from '../../store/tokens';
+import { apiScopes, type ApiScope } from '../../security/api-tokens';
+import type { ApiToken, TokenStore } from '../../store/tokens';
 import { HttpError } from '../errors';
 import { durationMs } from '../../recipe/duration';
 import { defineRoute, type ApiRoute } from './route';
@@ -38,6 +38,14 @@ export interface TokenRoutesDeps {
   now?: () => Date;
 }
 
+/** Least privilege: a token hands out (by creating or rotating a token) only scopes it holds itself. */
+function requireHeld(caller: ApiToken, scopes: readonly ApiScope[], what: string): void {
+  const missing = [...new Set(scopes)].filter((s) => !caller.scopes.includes(s));
+  if (missing.length > 0) {
+    throw new HttpError(403, 'insufficient_scope', `${what} needs the scopes it would grant; this token lacks ${missing.join(', ')}`, { missing, granted: caller.scopes });
+  }
+}
+
 export function tokenRoutes(deps: TokenRoutesDeps): ApiRoute[] {
   const now = () => deps.now?.() ?? new Date();
   const mustGet = async (id: string) => {
@@ -60,11 +68,12 @@ export function tokenRoutes(deps: TokenRoutesDeps): ApiRoute[] {
       path: '/api/v1/tokens',
       scope: 'tokens:admin',
       tag: 'tokens',
-      summary: 'Create a token; the secret is in this response only',
+      summary: 'Create a token with scopes the calling token holds itself; the secret is in this response only',
       body: createTokenBody,
       response: issuedSchema,
       successStatus: 201,
-      handler: async ({ body }) => {
+      handler: async ({ body, token }) => {
+        requireHeld(token, body.scopes, 'creating this token');
         const at = now();
         const expiresAt = body.expiresIn ? new Date(at.getTime() + body.expiresIn) : body.expiresAt ? new Date(body.expiresAt) : null;
         if (expiresAt && expiresAt <= at) throw new HttpError(422, 'invalid_request', 'body.expiresAt: must be in the future', { issues: [{ path: 'body.expiresAt', message: 'must be in the future' }] });
@@ -86,11 +95,12 @@ export function tokenRoutes(deps: TokenRoutesDeps): ApiRoute[] {
       path: '/api/v1/tokens/:id/rotate',
       scope: 'tokens:admin',
       tag: 'tokens',
-      summary: 'New secret for the token; the old one stays valid for a grace period',
+      summary: 'New secret for a token whose scopes the calling token holds; the old one stays valid for a grace period',
       body: rotateTokenBody,
       response: issuedSchema,
-      handler: async ({ params, body }) => {
+      handler: async ({ params, body, token: caller }) => {
         const token = await mustGet(params.id!);
+        requireHeld(caller, token.scopes, `rotating token ${token.id}`);
         if (token.revokedAt) throw new HttpError(409, 'token_revoked', `token ${token.id} was revoked; create a new one`);
         const issued = await deps.tokens.rotate(token.id, body.gracePeriod ?? deps.rotationGraceMs, now());
         return { status: 200, body: issued };
