@@ -87,7 +87,7 @@ describe('salesforce fake self-test', () => {
     const record = fake.seed('Contact', { LastName: 'Before' });
     now += 60_000;
     const edited = fake.edit(record.Id, { LastName: 'After' });
-    expect(edited.SystemModstamp > record.SystemModstamp).toBe(true);
+    expect(String(edited.SystemModstamp) > String(record.SystemModstamp)).toBe(true);
     expect(edited.LastName).toBe('After');
     expect(() => fake.edit(record.Id, { LastName: null })).toThrow();
     fake.clock = () => Date.now();
