@@ -7,14 +7,16 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
  * (503 + Retry-After + Connection: close: the sender retries elsewhere or later) while requests
  * already being handled finish.
  */
-export function drainingGate(app: Handler): { handler: Handler; start(): void } {
+export function drainingGate<A extends Handler>(app: A): { handler: Handler & { app: A }; start(): void } {
   let draining = false;
+  const gate = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (!draining) return app(req, res);
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+    res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'this API process is shutting down; retry the request' } }));
+  };
   return {
-    handler(req, res) {
-      if (!draining) return app(req, res);
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
-      res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'this API process is shutting down; retry the request' } }));
-    },
+    // The wrapped app stays reachable (e.g. to list its routes).
+    handler: Object.assign(gate, { app }),
     start() {
       draining = true;
     },

@@ -92,7 +92,8 @@ describe('management API surface (as startApi mounts it)', () => {
   });
 
   it('every mounted /api/v1 route is in /openapi.json with its scope and request schema', async () => {
-    const app = api.server.listeners('request')[0] as unknown as { router: Router };
+    // The server's listener is the draining gate around the express app.
+    const { app } = api.server.listeners('request')[0] as unknown as { app: { router: Router } };
     const mounted = mountedRoutes(app.router).filter((r) => r.path.startsWith('/api/v1/'));
     expect(mounted.length).toBeGreaterThanOrEqual(api.routes.length);
     const doc = (await call(api.url, 'GET', '/openapi.json')).body;
