@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { connectionHttp } from '../connectors/sdk/connection-http';
 import type { AnyConnector } from '../connectors/sdk/registry';
 import type { ActionContext, Logger } from '../connectors/sdk/types';
-import type { ConnectionResolver } from './connection-resolver';
+import type { ConnectionResolver, ResolvedConnection } from './connection-resolver';
 import { activityFailure } from './failure-mapping';
 import { describeIssues } from './zod-message';
 
@@ -46,6 +46,7 @@ export async function buildActionContext(
   let baseUrl: string | null = null;
   let credentialsBaseUrl: string | null | undefined;
   let resolvedId: string | null = null;
+  let refreshCredentials: ResolvedConnection['refreshCredentials'];
   if (requirement !== 'none' && connectionId) {
     const connection = await deps.connections.get(connectionId);
     if (!connection) throw activityFailure('fatal', `connection ${connectionId} does not exist`);
@@ -63,6 +64,7 @@ export async function buildActionContext(
     baseUrl = connection.baseUrl;
     credentialsBaseUrl = connection.credentialsBaseUrl;
     resolvedId = connectionId;
+    refreshCredentials = connection.refreshCredentials;
   } else if (requirement === 'required') {
     throw activityFailure('fatal', `${connector.id} steps need a connection`);
   }
@@ -75,7 +77,7 @@ export async function buildActionContext(
     credentialsBaseUrl,
     egressAllow: deps.egressAllow,
     signal,
-    saveCredentials: resolvedId && deps.connections.updateCredentials ? (c) => deps.connections.updateCredentials!(resolvedId, c) : undefined,
+    refreshCredentials,
   });
   const workflowId = info.workflowExecution?.workflowId ?? info.activityId;
   return {

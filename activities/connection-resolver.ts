@@ -7,13 +7,26 @@ export interface ResolvedConnection {
   /** The base URL the credentials were entered for; auth is sent only to origins it resolves to. Absent: `baseUrl`. */
   credentialsBaseUrl?: string | null;
   status: 'connected' | 'disconnected' | 'paused';
+  /**
+   * Refreshes the OAuth2 credentials once across every process sharing the store: runs `exchange`
+   * (the token request) or answers what another process stored meanwhile, and persists the result
+   * (encrypted at rest). Absent: a refresh lasts one activity.
+   */
+  refreshCredentials?(exchange: (credentials: unknown) => Promise<unknown>, signal?: AbortSignal): Promise<unknown>;
 }
 
 /** Implemented over the store by the host (src/runtime/connection-resolver.ts); a test may use an in-memory one. */
 export interface ConnectionResolver {
+  /** Throws StoreUnavailableError when the store cannot be read (nothing is known about the connection then). */
   get(id: string): Promise<ResolvedConnection | undefined>;
   /** Called when a vendor says the credentials no longer work (auth_lost). */
   markDisconnected(id: string, reason: { status?: number; message: string }): Promise<void>;
-  /** Persists refreshed OAuth2 credentials (encrypted at rest). Optional: without it a refresh lasts one activity. */
-  updateCredentials?(id: string, credentials: unknown): Promise<void>;
+}
+
+/** The store failed to answer (busy, connection lost, down): a fault of neither the vendor nor the connection. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
 }

@@ -2,16 +2,17 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { FailureType } from '../workflows/activity-contract';
 import { triggerPayloadUnavailableType } from '../workflows/trigger-payload-contract';
 import { isConnectorError, type ConnectorError, type FailureKind } from '../connectors/sdk/errors';
-import type { ConnectionResolver } from './connection-resolver';
+import { StoreUnavailableError, type ConnectionResolver } from './connection-resolver';
 
 /** The five connector kinds, plus what the engine side of an activity detects itself. */
-export type ActivityFailureKind = FailureKind | 'connection_unavailable' | 'trigger_payload_unavailable';
+export type ActivityFailureKind = FailureKind | 'connection_unavailable' | 'trigger_payload_unavailable' | 'store_unavailable';
 
 /**
  * THE table (DESIGN §5): every activity failure is built from one row of it, whether a connector
  * classified the error, the activity detected it (missing connection, invalid input, broken
- * output), or nobody classified it (a bug, a dropped database connection): that is `retryable`,
- * bounded by the step's attempt count like any other retry (Temporal's default stance).
+ * output), or nobody classified it (a bug): that is `retryable`, bounded by the step's attempt
+ * count like any other retry (Temporal's default stance). The store failing while the connection
+ * is resolved is `store_unavailable`: the vendor was not called, so no attempt is spent.
  */
 const failureTable: Readonly<Record<ActivityFailureKind, { type: string; nonRetryable: boolean }>> = {
   retryable: { type: FailureType.retryable, nonRetryable: false },
@@ -21,6 +22,8 @@ const failureTable: Readonly<Record<ActivityFailureKind, { type: string; nonRetr
   fatal: { type: FailureType.fatal, nonRetryable: true },
   connection_unavailable: { type: FailureType.connectionUnavailable, nonRetryable: true },
   trigger_payload_unavailable: { type: triggerPayloadUnavailableType, nonRetryable: true },
+  // Not retried by Temporal, so it spends none of the step's attempts; the workflow waits and calls again.
+  store_unavailable: { type: FailureType.storeUnavailable, nonRetryable: true },
 };
 
 /** A failure the activity detected itself, as its row of the table says. */
@@ -58,6 +61,11 @@ function detailsOf(err: ConnectorError, ctx: FailureContext) {
  */
 export async function toActivityFailure(err: unknown, ctx: FailureContext): Promise<Error> {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
+  if (err instanceof StoreUnavailableError) {
+    return activityFailure('store_unavailable', err.message, {
+      details: { kind: 'store_unavailable', status: null, code: 'store_unavailable', field: null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null },
+    });
+  }
   if (!isConnectorError(err)) {
     ctx.onUnclassified?.(err);
     const message = err instanceof Error ? err.message : String(err);

@@ -37,6 +37,12 @@ export const FailureType = {
   invalidInput: 'InvalidInput',
   fatal: 'Fatal',
   connectionUnavailable: 'ConnectionUnavailable',
+  /**
+   * The store did not answer while the activity resolved its connection, before any vendor call.
+   * Non-retryable for Temporal (so it spends none of the step's attempts): the workflow waits and
+   * calls the activity again (temporal-runtime.ts).
+   */
+  storeUnavailable: 'StoreUnavailable',
 } as const;
 
 export const nonRetryableFailureTypes = [FailureType.authLost, FailureType.invalidInput, FailureType.fatal, FailureType.connectionUnavailable];

@@ -4,6 +4,7 @@ import {
   ChildWorkflowFailure,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   sleep,
   TimeoutFailure,
@@ -14,10 +15,12 @@ import { FailureType, isActionActivityResult } from './activity-contract';
 import { formatDuration } from './duration';
 import { StepFailure, type ForEachChunkResult, type Runtime, type Scope, type ActionCall } from './interpreter';
 import type { ApprovalDecision, ResumePayload } from './messages';
-import type { ForEachPlanStep, WaitForPlanStep } from './plan';
+import type { ForEachPlanStep, PlanRetryPolicy, WaitForPlanStep } from './plan';
 
 /** How long a step waits for a disconnected or paused connection before it fails, unless the run's input says otherwise. */
 const defaultConnectionWaitMs = 72 * 3_600_000;
+/** Marks runs whose steps wait for the store to answer instead of failing (FailureType.storeUnavailable). */
+const storeWaitPatch = 'store-unavailable-waits';
 /** forEach lists longer than this run in child workflows of this many items each. */
 const forEachChunkSize = 100;
 
@@ -62,16 +65,17 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
 
     async callAction(call: ActionCall, progress) {
       const { step } = call;
-      const acts = proxyActivities<Record<string, ActionFn>>({
-        startToCloseTimeout: step.startToCloseTimeout,
-        scheduleToCloseTimeout: step.scheduleToCloseTimeout,
-        retry: step.retry,
-      });
-      const fn = acts[step.activityType];
+      const activity = (retry: PlanRetryPolicy) =>
+        proxyActivities<Record<string, ActionFn>>({ startToCloseTimeout: step.startToCloseTimeout, scheduleToCloseTimeout: step.scheduleToCloseTimeout, retry })[step.activityType];
+      let fn = activity(step.retry);
       if (!fn) throw new StepFailure(FailureType.fatal, `no activity ${step.activityType}`);
       const waitMs = opts.connectionWaitMs ?? defaultConnectionWaitMs;
       // Vendor calls of earlier executions that ended in a wait (auth lost; a paused connection is not called).
       let earlierAttempts = 0;
+      // Vendor attempts spent by executions the store interrupted, and the wait for the store to answer.
+      let storeSpent = 0;
+      let storeWait: { since: number; delayMs: number } | undefined;
+      let maximumAttempts = step.retry.maximumAttempts;
       for (;;) {
         const generation = step.connection ? (inbox.restored.get(step.connection) ?? 0) : 0;
         try {
@@ -82,9 +86,30 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
           return result.output;
         } catch (err) {
           if (isCancellation(err)) throw err;
-          const failure = toStepFailure(err, step.retry.maximumAttempts);
+          const failure = toStepFailure(err, maximumAttempts);
+          // Histories from before the store wait (or from an older workflow worker) failed the step here.
+          if (failure.kind === FailureType.storeUnavailable && patched(storeWaitPatch)) {
+            // The failing attempt never called the vendor; the ones before it (retried) did, and count.
+            const spent = Math.max(0, (failure.attempts ?? 1) - 1);
+            storeSpent += spent;
+            earlierAttempts += spent;
+            if (!storeWait) {
+              storeWait = { since: Date.now(), delayMs: step.retry.initialInterval };
+              progress.waiting(`the store (${failure.message})`);
+            }
+            if (Date.now() - storeWait.since >= waitMs) throw new StepFailure(failure.kind, `the store stayed unavailable for ${formatDuration(waitMs)} (${failure.message})`, earlierAttempts || undefined);
+            await sleep(storeWait.delayMs);
+            storeWait.delayMs = Math.min(storeWait.delayMs * step.retry.backoffCoefficient, step.retry.maximumInterval);
+            maximumAttempts = Math.max(1, step.retry.maximumAttempts - storeSpent);
+            fn = activity({ ...step.retry, maximumAttempts })!;
+            continue;
+          }
+          storeWait = undefined;
           const waitable = failure.kind === FailureType.authLost || failure.kind === FailureType.connectionUnavailable;
-          if (!waitable || !step.connection) throw failure;
+          if (!waitable || !step.connection) {
+            if (storeSpent > 0 && failure.attempts !== undefined) throw new StepFailure(failure.kind, failure.message, failure.attempts + storeSpent);
+            throw failure;
+          }
           if (failure.kind === FailureType.authLost) earlierAttempts += failure.attempts ?? 1;
           const connection = step.connection;
           progress.waiting(`connection ${connection} (${failure.message})`);
@@ -93,6 +118,10 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
             throw new StepFailure(failure.kind, `connection ${connection} stayed ${connectionStatusOf(err)} for ${formatDuration(waitMs)} (${failure.message})`, earlierAttempts || undefined);
           }
           progress.waiting(undefined);
+          // After a reconnection the step starts over with all its attempts, as it did before the store wait.
+          storeSpent = 0;
+          maximumAttempts = step.retry.maximumAttempts;
+          fn = activity(step.retry)!;
         }
       }
     },

@@ -17,8 +17,12 @@ export interface ConnectionHttpOptions<C> {
   egressAllow: readonly string[];
   signal?: AbortSignal;
   timeoutMs?: number;
-  /** Persist refreshed OAuth2 credentials (encrypted by the store). */
-  saveCredentials?(credentials: C): Promise<void>;
+  /**
+   * Refreshes OAuth2 credentials through the store the processes share: runs `exchange` (the token
+   * request) at most once per stored version, or answers the credentials another process stored
+   * meanwhile. Absent: `exchange` runs here and its credentials last this client only.
+   */
+  refreshCredentials?(exchange: (current: C) => Promise<C>, signal?: AbortSignal): Promise<C>;
 }
 
 function resolveBaseUrl<C>(connector: ConnectorDefinition<C>, credentials: C, override?: string | null): string | null {
@@ -85,11 +89,9 @@ export function connectionHttp<C>(opts: ConnectionHttpOptions<C>): { http: HttpC
     : undefined;
   const refresh = async () => {
     if (!oauth) return false;
-    const creds = credentials as unknown as OAuth2Credentials;
-    if (!creds.refreshToken) return false;
-    const next = await refreshOAuth2(opts.connectionId ?? connector.id, oauth, creds, { egressAllow: opts.egressAllow, signal: opts.signal });
-    credentials = next as unknown as C;
-    await opts.saveCredentials?.(credentials);
+    if (!(credentials as unknown as OAuth2Credentials).refreshToken) return false;
+    const exchange = async (current: C) => (await refreshOAuth2(tokenKey, oauth, current as unknown as OAuth2Credentials, { egressAllow: opts.egressAllow, signal: opts.signal })) as unknown as C;
+    credentials = opts.refreshCredentials ? await opts.refreshCredentials(exchange, opts.signal) : await exchange(credentials);
     return true;
   };
   const baseUrl = () => resolveBaseUrl(connector, credentials, opts.baseUrl);

@@ -1,14 +1,22 @@
-import type { ConnectionResolver } from '../../activities/connection-resolver';
+import { StoreUnavailableError, type ConnectionResolver } from '../../activities/connection-resolver';
 import type { Logger } from '../logging';
+import { sharedRefresher } from '../store/shared-refresh';
 import type { Store } from '../store/store';
 
 /** Activities resolve connections (and decrypt credentials) through the store, never through history. */
 export function storeConnectionResolver(store: Store, logger: Logger): ConnectionResolver {
   return {
     async get(id) {
-      const connection = await store.connections.get(id);
-      const bound = await store.connections.boundCredentials(id);
-      if (!connection || !bound) return undefined;
+      let found: Awaited<ReturnType<Store['connections']['lookup']>>;
+      try {
+        found = await store.connections.lookup(id);
+      } catch (err) {
+        throw new StoreUnavailableError(`the store did not answer while resolving connection ${id}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+      if (!found) return undefined;
+      const { connection } = found;
+      // Outside the try: a key that does not open the credentials is no store outage.
+      const bound = found.open();
       return {
         id: connection.id,
         connector: connection.connector,
@@ -16,10 +24,8 @@ export function storeConnectionResolver(store: Store, logger: Logger): Connectio
         baseUrl: connection.baseUrl,
         credentialsBaseUrl: bound.enteredForBaseUrl,
         status: connection.status,
+        refreshCredentials: sharedRefresher(store.connections, id, bound),
       };
-    },
-    async updateCredentials(id, credentials) {
-      await store.connections.refreshCredentials(id, credentials);
     },
     async markDisconnected(id, reason) {
       const message = reason.status ? `${reason.status}: ${reason.message}` : reason.message;

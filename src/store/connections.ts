@@ -32,6 +32,8 @@ export interface BoundCredentials {
   credentials: unknown;
   /** The connection's base URL when the credentials were entered; the current one for rows sealed before the binding existed. */
   enteredForBaseUrl: string | null;
+  /** Bumped by every credentials write: a refresh stores its tokens only over the version it read. */
+  version: number;
 }
 
 /** What is sealed since credentials carry their origin: the binding is authenticated with the credentials. */
@@ -70,6 +72,8 @@ export class ConnectionStore {
       status_changed_at: at,
       created_at: at,
       updated_at: at,
+      credentials_version: 1,
+      refresh_lease_until: null,
     };
     await this.db.insertInto('connections').values(row).execute();
     return toConnection(row);
@@ -100,10 +104,24 @@ export class ConnectionStore {
 
   /** The decrypted credentials with the base URL they were entered for (HTTP clients send auth only there). */
   async boundCredentials(id: string): Promise<BoundCredentials | undefined> {
-    const row = await this.db.selectFrom('connections').select(['credentials_ciphertext', 'key_id', 'base_url']).where('id', '=', id).executeTakeFirst();
+    return (await this.lookup(id))?.open();
+  }
+
+  /**
+   * The connection and its sealed credentials in one read; `open()` decrypts them. Kept apart so
+   * a caller can tell the store failing (the read) from a key that does not open them.
+   */
+  async lookup(id: string): Promise<{ connection: Connection; open(): BoundCredentials } | undefined> {
+    const row = await this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    const opened: unknown = JSON.parse(this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
-    return isEnvelope(opened) ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl } : { credentials: opened, enteredForBaseUrl: row.base_url };
+    return {
+      connection: toConnection(row),
+      open: () => {
+        const opened: unknown = JSON.parse(this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
+        const version = Number(row.credentials_version);
+        return isEnvelope(opened) ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl, version } : { credentials: opened, enteredForBaseUrl: row.base_url, version };
+      },
+    };
   }
 
   /** New credentials, entered for the connection's base URL after this update (`also.baseUrl`, else the current one). */
@@ -112,11 +130,40 @@ export class ConnectionStore {
     await this.writeCredentials(id, credentials, also.baseUrl !== undefined ? also.baseUrl : (current?.baseUrl ?? null), current, now, also);
   }
 
-  /** Credentials refreshed by the vendor (OAuth2): they stay bound to the origin the originals were entered for. */
-  async refreshCredentials(id: string, credentials: unknown, now = new Date()): Promise<void> {
-    const bound = await this.boundCredentials(id);
-    if (!bound) return;
-    await this.writeCredentials(id, credentials, bound.enteredForBaseUrl, await this.get(id), now, {});
+  /**
+   * Takes the right to refresh credentials still at `version`, for `leaseMs`, unless another
+   * process holds it: true when taken. One conditional UPDATE, so exactly one process wins.
+   */
+  async claimRefresh(id: string, version: number, leaseMs: number, now = new Date()): Promise<boolean> {
+    const result = await this.db
+      .updateTable('connections')
+      .set({ refresh_lease_until: new Date(now.getTime() + leaseMs).toISOString() })
+      .where('id', '=', id)
+      .where('credentials_version', '=', version)
+      .where((eb) => eb.or([eb('refresh_lease_until', 'is', null), eb('refresh_lease_until', '<', now.toISOString())]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Credentials refreshed by the vendor (OAuth2), stored only over `refreshed.version` (compare
+   * and swap; the lease is let go): the new version, or undefined when they moved meanwhile. They
+   * stay bound to the origin the originals were entered for.
+   */
+  async swapRefreshed(id: string, refreshed: BoundCredentials, credentials: unknown, now = new Date()): Promise<number | undefined> {
+    const sealed = this.seal(id, credentials, refreshed.enteredForBaseUrl);
+    const result = await this.db
+      .updateTable('connections')
+      .set({ credentials_ciphertext: sealed.ciphertext, key_id: sealed.keyId, updated_at: now.toISOString(), credentials_version: refreshed.version + 1, refresh_lease_until: null })
+      .where('id', '=', id)
+      .where('credentials_version', '=', refreshed.version)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0 ? refreshed.version + 1 : undefined;
+  }
+
+  /** Lets go of a refresh lease taken at `version` (the refresh failed). */
+  async releaseRefresh(id: string, version: number): Promise<void> {
+    await this.db.updateTable('connections').set({ refresh_lease_until: null }).where('id', '=', id).where('credentials_version', '=', version).execute();
   }
 
   private seal(id: string, credentials: unknown, baseUrl: string | null) {
@@ -134,6 +181,9 @@ export class ConnectionStore {
         credentials_ciphertext: sealed.ciphertext,
         key_id: sealed.keyId,
         updated_at: at,
+        // New credentials from a person win over a refresh in flight: its swap finds the version moved.
+        credentials_version: (eb) => eb('credentials_version', '+', 1),
+        refresh_lease_until: null,
         ...(also.name !== undefined ? { name: also.name } : {}),
         ...(also.baseUrl !== undefined ? { base_url: also.baseUrl } : {}),
         ...(restore ? { status: 'connected', status_reason: null, status_changed_at: at } : {}),

@@ -37,6 +37,10 @@ export interface ConnectionTable {
   status_changed_at: string;
   created_at: string;
   updated_at: string;
+  /** Bumped by every credentials write: a refresh stores its tokens only over the version it read. */
+  credentials_version: number;
+  /** ISO time until which one process holds the right to refresh these credentials; null: nobody. */
+  refresh_lease_until: string | null;
 }
 
 /** Dedupe of inbound deliveries, kept longer than Temporal's retention and any sender's retry horizon. */

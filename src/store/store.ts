@@ -79,5 +79,8 @@ function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect 
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+  // An idle connection the server ended (restart, pg_terminate_backend) is dropped by the pool and
+  // the next query opens another; unhandled, this event would end the process.
+  pool.on('error', () => {});
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }

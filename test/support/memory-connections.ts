@@ -21,20 +21,23 @@ export class MemoryConnections implements ConnectionResolver {
     return this;
   }
 
-  async get(id: string) {
+  async get(id: string): Promise<ResolvedConnection | undefined> {
     const c = this.byId.get(id);
-    return c ? { ...c } : undefined;
+    if (!c) return undefined;
+    return {
+      ...c,
+      refreshCredentials: async (exchange: (credentials: unknown) => Promise<unknown>) => {
+        const credentials = await exchange(c.credentials);
+        this.updates.push({ id, credentials });
+        c.credentials = credentials;
+        return credentials;
+      },
+    };
   }
 
   async markDisconnected(id: string, reason: { status?: number; message: string }) {
     this.disconnects.push({ id, ...reason });
     const c = this.byId.get(id);
     if (c) c.status = 'disconnected';
-  }
-
-  async updateCredentials(id: string, credentials: unknown) {
-    this.updates.push({ id, credentials });
-    const c = this.byId.get(id);
-    if (c) c.credentials = credentials;
   }
 }

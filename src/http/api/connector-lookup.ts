@@ -5,6 +5,7 @@ import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Logger as ConnectorLogger } from '../../../connectors/sdk/types';
 import type { Logger } from '../../logging';
 import type { BoundCredentials, Connection, ConnectionStore } from '../../store/connections';
+import { sharedRefresher } from '../../store/shared-refresh';
 import type { ConnectionTestResult, ConnectorLookup } from './connections-routes';
 
 const TEST_TIMEOUT_MS = 15_000;
@@ -20,7 +21,8 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
       const connector = registry.getConnector(connectorId);
       return connector ? connectionOrigins(connector, credentials, baseUrl) : [];
     },
-    test(connection: Connection, { credentials, enteredForBaseUrl }: BoundCredentials) {
+    test(connection: Connection, bound: BoundCredentials) {
+      const { credentials, enteredForBaseUrl } = bound;
       const connector = registry.getConnector(connection.connector);
       if (!connector?.validate) return undefined;
       const validate = connector.validate.bind(connector);
@@ -37,7 +39,7 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
           credentialsBaseUrl: enteredForBaseUrl,
           egressAllow: opts.egressAllow,
           signal,
-          saveCredentials: (c) => opts.connections.refreshCredentials(connection.id, c),
+          refreshCredentials: sharedRefresher(opts.connections, connection.id, bound),
         });
         try {
           await validate({
