@@ -49,6 +49,11 @@ export class SalesforceFake extends FakeServer {
   dailyLimit = 100_000;
   apiCalls = 0;
   tokenRequests = 0;
+  /**
+   * The connected app's "Refresh Token Rotation": a refresh answers a new refresh token and the one
+   * it used stops working (single use).
+   */
+  rotateRefreshTokens = false;
   /** Answer a single upsert's update with 204 and no body, as API versions before 46 did. */
   legacyUpsert = false;
   /** The fake's clock (ms); tests move it to give records chosen modification times. */
@@ -165,6 +170,11 @@ export class SalesforceFake extends FakeServer {
     let refresh: string | undefined;
     if (b.grant_type === 'refresh_token') {
       if (!b.refresh_token || !this.refreshTokens.has(b.refresh_token)) return { status: 400, json: { error: 'invalid_grant', error_description: 'expired access/refresh token' } };
+      if (this.rotateRefreshTokens) {
+        this.refreshTokens.delete(b.refresh_token);
+        refresh = `5Aep${randomBytes(16).toString('hex')}`;
+        this.refreshTokens.add(refresh);
+      }
     } else if (b.grant_type === 'authorization_code') {
       if (!b.code || !this.codes.delete(b.code)) return { status: 400, json: { error: 'invalid_grant', error_description: 'invalid authorization code' } };
       refresh = `5Aep${randomBytes(16).toString('hex')}`;
