@@ -9,7 +9,8 @@ function adminUrl(): string {
   return url.toString();
 }
 
-async function adminQuery(query: string): Promise<void> {
+/** Runs one statement in the maintenance database (as the test run's superuser). */
+export async function adminQuery(query: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
   try {
