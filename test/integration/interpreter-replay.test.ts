@@ -48,6 +48,7 @@ describe('replay of committed histories', () => {
       'poll-recipe-items.json',
       'resumed-retry-enveloped.json',
       'retry-then-continue.json',
+      'store-unavailable-waited.json',
       'urgent-to-jira.json',
       'vip-escalation-approved.json',
       'vip-escalation-timeout.json',
@@ -87,6 +88,11 @@ describe.runIf(record)('recording representative histories on the dev server', (
           const text = (i.input as { text?: string }).text ?? '';
           if (text.startsWith('flaky')) throw ApplicationFailure.create({ type: 'Retryable', message: 'HTTP 503 from Slack' });
           if (text.startsWith('invalid')) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'channel_not_found' });
+          // A connection lookup the store failed: after a vendor attempt that was retried (the step's budget shrinks by one).
+          if (text.startsWith('store') && ++storeCalls <= 2) {
+            if (storeCalls === 1) throw ApplicationFailure.create({ type: 'Retryable', message: 'HTTP 503 from Slack' });
+            throw ApplicationFailure.create({ type: 'StoreUnavailable', message: 'the store did not answer while resolving connection slack-main', nonRetryable: true, details: [{ attempt: Context.current().info.attempt }] });
+          }
           if (text.startsWith('auth') && !authRestored) throw ApplicationFailure.create({ type: 'AuthLost', message: '401 from Slack: token_revoked' });
           return ok(i);
         },
@@ -116,6 +122,7 @@ describe.runIf(record)('recording representative histories on the dev server', (
   });
 
   let authRestored = false;
+  let storeCalls = 0;
   const deliveryAttempts = new Map<string, number>();
 
   async function runAndSave(
@@ -185,6 +192,11 @@ describe.runIf(record)('recording representative histories on the dev server', (
         authRestored = true;
         await h.signal(connectionRestoredSignal, { connectionId: 'slack-main' });
       },
+    );
+    await runAndSave(
+      'store-unavailable-waited',
+      planOf(recipeWith([{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'store blip' }, retry: { maxAttempts: 3, initialInterval: '1s' } }])),
+      eventOf({}, 'notif_store'),
     );
     await runAndSave(
       'failed-invalid-input',
