@@ -5,7 +5,7 @@ import { HttpError } from './errors';
  * far deeper input, but hashing it, matching recipes on it or serialising it for Temporal recurses
  * and overflows the stack: that surfaced as a 503, which senders retry forever.
  */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** 400 `invalid_json` when `value` nests deeper than `MAX_JSON_DEPTH` (walked with an explicit stack: no recursion). */
 export function assertJsonDepth(value: unknown): void {
