@@ -12,7 +12,7 @@ export interface ResolvedConnection {
    * (the token request) or answers what another process stored meanwhile, and persists the result
    * (encrypted at rest). Absent: a refresh lasts one activity.
    */
-  refreshCredentials?(exchange: (credentials: unknown) => Promise<unknown>, signal?: AbortSignal): Promise<unknown>;
+  refreshCredentials?: (exchange: (credentials: unknown) => Promise<unknown>, signal?: AbortSignal) => Promise<unknown>;
 }
 
 /** Implemented over the store by the host (src/runtime/connection-resolver.ts); a test may use an in-memory one. */

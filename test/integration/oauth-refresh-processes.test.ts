@@ -38,8 +38,8 @@ function spawnWorker(env: Record<string, string>, taskQueue: string): Promise<Ch
         resolve(child);
       }
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before polling:\n${output.join('')}`)));
   });
 }
@@ -104,7 +104,7 @@ describe('OAuth2 refresh across worker processes', () => {
 
   afterAll(async () => {
     for (const w of workers) w.kill('SIGTERM');
-    await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((r) => w.once('exit', r)) : undefined)));
+    await Promise.all(workers.filter((w) => w.exitCode === null).map((w) => new Promise((r) => w.once('exit', r))));
     await client?.connection.close();
     await store?.close();
     await db?.drop();
