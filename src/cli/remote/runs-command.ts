@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { RunAnswers } from '../../http/api/runs-routes';
 import { alreadyPrinted, apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
 import { jsonArgument } from './json-argument';
 import { tableLines } from './output';
@@ -35,7 +36,7 @@ function filterQuery(opts: Filters, extra: Record<string, string> = {}): string 
 export function registerRunsCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): Command {
   const runs = program.command('runs').description('recipe runs, over the API (from Temporal visibility); `switchyard runs` lists the latest');
 
-  apiCommand<Filters>(
+  apiCommand<Filters, RunAnswers['page']>(
     withFilters(runs.command('list', { isDefault: true }).description('list runs (open first, then the most recently closed)')),
     ctx,
     ({ client, opts }) => client.request('GET', `/api/v1/runs${filterQuery({ limit: '20', ...opts })}`),
@@ -45,11 +46,11 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
   apiCommand(
     runs.command('show <runId>').description("a run's steps: status, attempts, errors with hints, rendered inputs and outputs"),
     ctx,
-    ({ client }, runId) => client.request('GET', runPath(runId)),
+    ({ client }, runId) => client.request<RunAnswers['detail']>('GET', runPath(runId)),
     (run) => [
       `${run.runId}  ${run.status}  recipe ${run.recipeId} (${run.recipeVersion})  event ${run.event}`,
       `started ${run.startedAt}${run.closedAt ? `, closed ${run.closedAt}` : ''}`,
-      ...((run.steps ?? []) as RunStep[]).flatMap(stepLines),
+      ...(run.steps ?? []).flatMap(stepLines),
       ...(run.stateUnavailable ? [`  (${run.stateUnavailable})`] : []),
     ],
   );
@@ -101,7 +102,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
   return runs;
 }
 
-type RunStep = { id: string; status: string; attempts?: number; waitingFor?: string; input?: unknown; output?: unknown; error?: { kind: string; message: string; hint?: string } };
+type RunStep = NonNullable<RunAnswers['detail']['steps']>[number];
 
 function stepLines(step: RunStep): string[] {
   const extra = [step.attempts ? `attempts ${step.attempts}` : '', step.waitingFor ? `waiting for ${step.waitingFor}` : ''].filter(Boolean).join(', ');

@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
+import type { RetryAnswer } from '../../http/api/runs-retry-route';
 import { apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
 
 /** `switchyard runs retry <runId> [--from failed|start]` over the API (needs runs:write). */
 export function registerRunsRetry(runs: Command, ctx: ApiCommandContext = defaultApiContext): void {
-  apiCommand<{ from: 'failed' | 'start'; idempotencyKey?: string }>(
+  apiCommand<{ from: 'failed' | 'start'; idempotencyKey?: string }, RetryAnswer>(
     runs
       .command('retry <runId>')
       .description("retry a failed run with the recipe's current version: from the failed step (earlier steps keep their outputs and are not repeated) or from the start")

@@ -3,7 +3,7 @@ import { apiScopes, isApiScope } from '../../security/api-tokens';
 import { loadKeyRing } from '../../security/key-ring';
 import { createSecretBox } from '../../security/secret-box';
 import { openStore } from '../../store/store';
-import { TokenStore } from '../../store/tokens';
+import { TokenStore, type ApiToken, type IssuedToken } from '../../store/tokens';
 import { durationMs } from '../../recipe/duration';
 import { loadConfigOrExit } from '../load-config';
 import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
@@ -15,10 +15,10 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
   const path = (id: string, rest = '') => `/api/v1/tokens/${encodeURIComponent(id)}${rest}`;
 
   const list = table(['id', 'name', 'prefix', 'scopes', 'expiresAt', 'revokedAt'], 'no tokens');
-  listCommand(tokens.command('list').description('list tokens (never their secrets)'), ctx, '/api/v1/tokens', 'tokens', list);
+  listCommand<ApiToken>(tokens.command('list').description('list tokens (never their secrets)'), ctx, '/api/v1/tokens', 'tokens', list);
   showCommand(tokens.command('show <id>').description('one token'), ctx, path);
 
-  apiCommand<{ name: string; scope: string[]; expiresIn?: string; direct?: boolean }>(
+  apiCommand<{ name: string; scope: string[]; expiresIn?: string; direct?: boolean }, IssuedToken>(
     tokens.command('create').description('create a token; its secret is printed once')
       .requiredOption('--name <name>', 'what the token is for')
       .requiredOption('--scope <scope...>', `one or more of: ${apiScopes.join(', ')}`)
@@ -35,7 +35,7 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
     ],
   );
 
-  apiCommand<{ grace?: string }>(
+  apiCommand<{ grace?: string }, IssuedToken>(
     tokens.command('rotate <id>').description('new secret; the old one keeps working for the grace period').option('--grace <duration>', 'how long the old secret stays valid, e.g. 1h'),
     ctx,
     ({ client, opts }, id) => client.request('POST', path(id, '/rotate'), opts.grace ? { gracePeriod: opts.grace } : {}),
@@ -49,7 +49,7 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
 }
 
 /** `tokens create --direct`: straight into the store, for a server that has no token yet. */
-async function createDirect(name: string, scopes: string[], expiresIn: string | undefined) {
+async function createDirect(name: string, scopes: string[], expiresIn: string | undefined): Promise<IssuedToken> {
   const unknown = scopes.filter((s) => !isApiScope(s));
   if (unknown.length) throw new Error(`--scope: unknown scope ${unknown.join(', ')} (known: ${apiScopes.join(', ')})`);
   const ms = expiresIn === undefined ? undefined : durationMs({ positive: true }).safeParse(expiresIn);

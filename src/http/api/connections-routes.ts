@@ -5,6 +5,7 @@ import { HttpError } from '../errors';
 import type { ActivityEntry } from './connection-activity';
 import { csvLine } from './csv';
 import { defineRoute, validationError, type ApiRoute } from './route';
+import { runRowSchema } from './run-listing';
 
 export type ConnectionTestResult = { ok: true; detail?: string } | { ok: false; reason: string; authLost: boolean };
 
@@ -58,11 +59,9 @@ const activityQuery = z.strictObject({
   format: z.enum(['json', 'ndjson', 'csv']).default('json'),
 });
 
-const activityEntrySchema = z.object({
-  runId: z.string(),
+/** A call through the connection, inside a run: the run's own columns, then the step's. */
+const activityEntrySchema = runRowSchema.pick({ runId: true, startedAt: true, closedAt: true }).extend({
   recipeId: z.string(),
-  startedAt: z.string(),
-  closedAt: z.string().nullable(),
   runStatus: z.string(),
   stepId: z.string(),
   action: z.string(),
@@ -86,6 +85,14 @@ const connectionSchema = z.object({
   webhookUrl: z.string().optional().describe('where the sender posts webhooks, for connectors with a webhook source'),
   waitingRuns: z.number().nullable().optional().describe('runs waiting for this connection to be usable again'),
 });
+const testResponse = z.object({ ok: z.boolean(), detail: z.string().optional(), reason: z.string().optional(), connection: connectionSchema });
+
+/** What the connection routes answer, for clients (the CLI) that read them. */
+export interface ConnectionAnswers {
+  connection: z.output<typeof connectionSchema>;
+  test: z.output<typeof testResponse>;
+  activity: z.output<typeof activityEntrySchema>;
+}
 
 export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
   const now = () => deps.now?.() ?? new Date();
@@ -263,7 +270,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
       scope: 'connections:write',
       tag: 'connections',
       summary: 'Check the credentials with the connector’s validate call; success clears a disconnect',
-      response: z.object({ ok: z.boolean(), detail: z.string().optional(), reason: z.string().optional(), connection: connectionSchema }),
+      response: testResponse,
       handler: async ({ req, params }) => {
         const connection = await mustGet(params.id!);
         const bound = await deps.connections.boundCredentials(connection.id);
