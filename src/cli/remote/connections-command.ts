@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ConnectionAnswers } from '../../http/api/connections-routes';
 import { alreadyPrinted, apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { jsonArgument } from './json-argument';
 import { table } from './output';
+import { given } from './given';
 
 type ConnectionOpts = { name?: string; credentials?: string; baseUrl?: string };
 type Connection = ConnectionAnswers['connection'];
@@ -18,21 +19,14 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
   showCommand(connections.command('show <id>').description('one connection, with waiting runs and webhook URL'), ctx, path);
 
   apiCommand<ConnectionOpts & { connector: string; name: string }, Connection>(
-    connections.command('create <id>').description('create a connection')
-      .requiredOption('--connector <connector>', 'connector id, e.g. jira')
-      .requiredOption('--name <name>', 'display name')
-      .option('--credentials <json>', 'credentials as JSON, @file, or - for stdin')
-      .option('--base-url <url>', 'vendor base URL, e.g. https://acme.atlassian.net'),
+    withConnectionFields(connections.command('create <id>').description('create a connection').requiredOption('--connector <connector>', 'connector id, e.g. jira'), 'create'),
     ctx,
     ({ client, opts }, id) => client.request('POST', '/api/v1/connections', { id, connector: opts.connector, ...connectionFields(opts) }),
     (created) => `created ${created.id} (${created.connector}), ${created.status}${created.webhookUrl ? `; webhooks: ${created.webhookUrl}` : ''}`,
   );
 
   apiCommand<ConnectionOpts, Connection>(
-    connections.command('update <id>').description('change name, credentials or base URL (new credentials reconnect a disconnected connection)')
-      .option('--name <name>', 'display name')
-      .option('--credentials <json>', 'credentials as JSON, @file, or - for stdin')
-      .option('--base-url <url>', 'vendor base URL'),
+    withConnectionFields(connections.command('update <id>').description('change name, credentials or base URL (new credentials reconnect a disconnected connection)'), 'update'),
     ctx,
     ({ client, opts }, id) => client.request('PATCH', path(id), connectionFields(opts)),
     (updated) => `updated ${updated.id}: ${updated.status}`,
@@ -54,7 +48,7 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
   apiCommand<{ reason?: string }, Connection>(
     connections.command('pause <id>').description('pause: events are accepted, runs wait until resume').option('--reason <text>', 'why'),
     ctx,
-    ({ client, opts }, id) => client.request('POST', path(id, '/pause'), opts.reason ? { reason: opts.reason } : {}),
+    ({ client, opts }, id) => client.request('POST', path(id, '/pause'), given({ reason: opts.reason })),
     (paused, _opts, id) => `${id}: ${paused.status}${paused.statusReason ? ` (${paused.statusReason})` : ''}`,
   );
 
@@ -86,11 +80,15 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
   );
 }
 
+/** `--name`, `--credentials`, `--base-url`: the fields create sets (the name required) and update changes. */
+function withConnectionFields(command: Command, use: 'create' | 'update'): Command {
+  return command
+    .addOption(new Option('--name <name>', 'display name').makeOptionMandatory(use === 'create'))
+    .option('--credentials <json>', 'credentials as JSON, @file, or - for stdin')
+    .option('--base-url <url>', 'vendor base URL, e.g. https://acme.atlassian.net');
+}
+
 /** The fields given as options, in the API's words; credentials come as JSON, @file or - for stdin. */
 function connectionFields(opts: ConnectionOpts) {
-  return {
-    ...(opts.name ? { name: opts.name } : {}),
-    ...(opts.credentials ? { credentials: jsonArgument(opts.credentials, '--credentials') } : {}),
-    ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
-  };
+  return given({ name: opts.name, credentials: opts.credentials && jsonArgument(opts.credentials, '--credentials'), baseUrl: opts.baseUrl });
 }

@@ -3,6 +3,7 @@ import type { PostEventAnswer } from '../../http/api/events-routes';
 import type { UserHashAnswer } from '../../http/api/identity-routes';
 import { apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
 import { jsonArgument } from './json-argument';
+import { given } from './given';
 
 /** `switchyard events send` and `switchyard identity hash` over the API. */
 export function registerEventsAndIdentityCommands(program: Command, ctx: ApiCommandContext = defaultApiContext): void {
@@ -12,7 +13,7 @@ export function registerEventsAndIdentityCommands(program: Command, ctx: ApiComm
       .option('--id <id>', 'your id for the event: sending it again starts nothing new')
       .option('--data <json>', 'the event as JSON, @file, or - for stdin', '{}'),
     ctx,
-    ({ client, opts }, topic) => client.request('POST', '/api/v1/events', { topic, ...(opts.id ? { id: opts.id } : {}), data: jsonArgument(opts.data, '--data') }),
+    ({ client, opts }, topic) => client.request('POST', '/api/v1/events', { topic, ...given({ id: opts.id }), data: jsonArgument(opts.data, '--data') }),
     (result) => {
       if (result.duplicate) return `event ${result.eventId} was already accepted; nothing new started`;
       const runs = result.runs ?? [];

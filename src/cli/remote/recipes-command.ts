@@ -6,6 +6,7 @@ import { formatDiagnostic, type Diagnostic } from '../../recipe/diagnostics';
 import { ApiError } from './api-client';
 import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table, tableLines } from './output';
+import { given } from './given';
 
 /**
  * `switchyard recipes …`: recipes stored on a server, over the API (`switchyard recipe …` works
@@ -75,8 +76,7 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
       .option('--topic <topic>', 'event topic (default: the payload’s "topic", else the trigger’s event)')
       .option('--outputs <file>', 'step outputs by step id, instead of the actions’ samples'),
     ctx,
-    ({ client, opts }, id) =>
-      client.request('POST', path(id, '/test'), { event: readJson(opts.event), ...(opts.topic ? { topic: opts.topic } : {}), ...(opts.outputs ? { outputs: readJson(opts.outputs) } : {}) }),
+    ({ client, opts }, id) => client.request('POST', path(id, '/test'), { event: readJson(opts.event), ...given({ topic: opts.topic, outputs: opts.outputs && readJson(opts.outputs) }) }),
     (result) => {
       const steps = Object.entries(result.summary.steps);
       return [`trigger: ${result.trigger.detail}`, `when: ${result.when}`, ...steps.flatMap(([stepId, s]) => stepLines(stepId, s)), `result: ${result.status}`];

@@ -4,6 +4,7 @@ import type { RunAnswers } from '../../http/api/runs-routes';
 import { alreadyPrinted, apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
 import { jsonArgument } from './json-argument';
 import { tableLines } from './output';
+import { given } from './given';
 
 type Filters = { recipe?: string; status?: string; event?: string; since?: string; open?: boolean; build?: string; limit?: string; cursor?: string };
 
@@ -70,12 +71,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
       .option('--step <stepId>', 'the waitFor step, when several could wait'),
     ctx,
     ({ client, opts }, runId) =>
-      client.request('POST', runPath(runId, '/approve'), {
-        approved: !opts.reject,
-        ...(opts.by ? { by: opts.by } : {}),
-        ...(opts.comment ? { comment: opts.comment } : {}),
-        ...(opts.step ? { stepId: opts.step } : {}),
-      }),
+      client.request('POST', runPath(runId, '/approve'), { approved: !opts.reject, ...given({ by: opts.by, comment: opts.comment, stepId: opts.step }) }),
     (_answer, opts, runId) => `${runId}: ${opts.reject ? 'rejected' : 'approved'}`,
   );
 
@@ -83,7 +79,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
     runs.command('signal <runId> <signal>').description('resume a waitFor signal step')
       .option('--payload <json>', 'the step’s output: JSON, @file, or - for stdin'),
     ctx,
-    ({ client, opts }, runId, signal) => client.request('POST', runPath(runId, '/signal'), { signal, ...(opts.payload ? { payload: jsonArgument(opts.payload, '--payload') } : {}) }),
+    ({ client, opts }, runId, signal) => client.request('POST', runPath(runId, '/signal'), { signal, ...given({ payload: opts.payload && jsonArgument(opts.payload, '--payload') }) }),
     (_answer, _opts, runId, signal) => `${runId}: signal ${signal} sent`,
   );
 

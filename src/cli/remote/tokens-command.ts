@@ -8,6 +8,7 @@ import { durationMs } from '../../recipe/duration';
 import { loadConfigOrExit } from '../load-config';
 import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table } from './output';
+import { given } from './given';
 
 /** `switchyard tokens list|show|create|rotate|revoke` over the API (needs tokens:admin). */
 export function registerTokensCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): void {
@@ -28,7 +29,7 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
     ({ client, opts }) =>
       opts.direct
         ? createDirect(opts.name, opts.scope, opts.expiresIn)
-        : client.request('POST', '/api/v1/tokens', { name: opts.name, scopes: opts.scope, ...(opts.expiresIn ? { expiresIn: opts.expiresIn } : {}) }),
+        : client.request('POST', '/api/v1/tokens', { name: opts.name, scopes: opts.scope, ...given({ expiresIn: opts.expiresIn }) }),
     (issued) => [
       `created ${issued.token.id} (${issued.token.scopes.join(', ')}${issued.token.expiresAt ? `, expires ${issued.token.expiresAt}` : ''})`,
       `secret (shown once, store it now): ${issued.secret}`,
@@ -38,7 +39,7 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
   apiCommand<{ grace?: string }, IssuedToken>(
     tokens.command('rotate <id>').description('new secret; the old one keeps working for the grace period').option('--grace <duration>', 'how long the old secret stays valid, e.g. 1h'),
     ctx,
-    ({ client, opts }, id) => client.request('POST', path(id, '/rotate'), opts.grace ? { gracePeriod: opts.grace } : {}),
+    ({ client, opts }, id) => client.request('POST', path(id, '/rotate'), given({ gracePeriod: opts.grace })),
     (issued) => [
       `rotated ${issued.token.id}; the old secret ${issued.token.previousValidUntil ? `works until ${issued.token.previousValidUntil}` : 'no longer works'}`,
       `secret (shown once, store it now): ${issued.secret}`,

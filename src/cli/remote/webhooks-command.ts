@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { WebhookAnswers } from '../../http/api/webhooks-routes';
 import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table, tableLines } from './output';
+import { given } from './given';
 
 /** `switchyard webhooks …`: outgoing webhook subscriptions over the API. */
 export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): void {
@@ -18,7 +19,7 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
       .requiredOption('--topics <list>', 'comma list, globs allowed: "conversation.*,run.failed"')
       .option('--description <text>', 'what it is for'),
     ctx,
-    ({ client, opts }, url) => client.request('POST', '/api/v1/webhooks', { url, topics: topicList(opts.topics), ...(opts.description ? { description: opts.description } : {}) }),
+    ({ client, opts }, url) => client.request('POST', '/api/v1/webhooks', { url, topics: topicList(opts.topics), ...given({ description: opts.description }) }),
     (created) => [`created ${created.id} (${created.status}) → ${created.url}`, `secret: ${created.secret}`, 'store the secret now: it is not shown again (rotate-secret issues a new one)'],
   );
 
@@ -30,8 +31,8 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
     ctx,
     ({ client, opts }, id) =>
       client.request('PATCH', path(id), {
-        ...(opts.destination ? { url: opts.destination } : {}),
-        ...(opts.topics ? { topics: topicList(opts.topics) } : {}),
+        ...given({ url: opts.destination, topics: opts.topics && topicList(opts.topics) }),
+        // An empty description clears it.
         ...(opts.description !== undefined ? { description: opts.description } : {}),
       }),
     (updated) => `updated ${updated.id}: ${updated.status} → ${updated.url} [${updated.topics.join(', ')}]`,
@@ -52,7 +53,7 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
     webhooks.command('rotate-secret <id>').description('issue a new secret; the old one keeps signing (second v1 signature) during the window')
       .option('--window <duration>', 'e.g. 24h (default), 7d'),
     ctx,
-    ({ client, opts }, id) => client.request('POST', path(id, '/rotate-secret'), opts.window ? { window: opts.window } : {}),
+    ({ client, opts }, id) => client.request('POST', path(id, '/rotate-secret'), given({ window: opts.window })),
     (result) => [`secret: ${result.secret}`, `the previous secret also signs until ${result.previousSecretExpiresAt ?? 'now (no window)'}`],
   );
 
@@ -72,7 +73,7 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
       .option('--limit <n>', 'how many', '50'),
     ctx,
     async ({ client, opts }, id) => {
-      const query = new URLSearchParams({ limit: opts.limit, ...(opts.status ? { status: opts.status } : {}) });
+      const query = new URLSearchParams({ limit: opts.limit, ...given({ status: opts.status }) });
       return (await client.request<{ deliveries: WebhookAnswers['delivery'][] }>('GET', path(id, `/deliveries?${query}`))).deliveries;
     },
     table(['messageId', 'topic', 'status', 'attempts', 'lastStatusCode', 'lastAttemptAt', 'nextAttemptAt'], 'no deliveries yet'),
@@ -100,7 +101,7 @@ export function registerWebhooksCommand(program: Command, ctx: ApiCommandContext
       .requiredOption('--since <time>', 'ISO-8601, e.g. 2026-11-27T00:00:00Z')
       .option('--until <time>', 'ISO-8601 (default: now)'),
     ctx,
-    ({ client, opts }, id) => client.request('POST', path(id, '/recover'), { since: opts.since, ...(opts.until ? { until: opts.until } : {}) }),
+    ({ client, opts }, id) => client.request('POST', path(id, '/recover'), { since: opts.since, ...given({ until: opts.until }) }),
     (result, _opts, id) => `recovery ${result.recoveryId} started; follow it with: switchyard webhooks recovery ${id} ${result.recoveryId}`,
   );
 

@@ -85,12 +85,10 @@ const connectionSchema = z.object({
   webhookUrl: z.string().optional().describe('where the sender posts webhooks, for connectors with a webhook source'),
   waitingRuns: z.number().nullable().optional().describe('runs waiting for this connection to be usable again'),
 });
-const testResponse = z.object({ ok: z.boolean(), detail: z.string().optional(), reason: z.string().optional(), connection: connectionSchema });
-
 /** What the connection routes answer, for clients (the CLI) that read them. */
 export interface ConnectionAnswers {
   connection: z.output<typeof connectionSchema>;
-  test: z.output<typeof testResponse>;
+  test: ConnectionTestResult;
   activity: z.output<typeof activityEntrySchema>;
 }
 
@@ -270,7 +268,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
       scope: 'connections:write',
       tag: 'connections',
       summary: 'Check the credentials with the connector’s validate call; success clears a disconnect',
-      response: testResponse,
+      response: z.object({ ok: z.boolean(), detail: z.string().optional(), reason: z.string().optional(), connection: connectionSchema }),
       handler: async ({ req, params }) => {
         const connection = await mustGet(params.id!);
         const bound = await deps.connections.boundCredentials(connection.id);

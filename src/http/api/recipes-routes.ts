@@ -11,7 +11,7 @@ import { dryRun } from '../../recipe/dry-run';
 import { topicMatches } from '../../recipe/topic-glob';
 import { syncRecipeTrigger } from '../../engine/trigger-sync';
 import type { RunStartSettings } from '../../engine/start-runs';
-import type { RecipeStore, StoredRecipe } from '../../store/recipes';
+import type { RecipeStore, RecipeVersionEntry, StoredRecipe } from '../../store/recipes';
 import type { Store } from '../../store/store';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
@@ -82,7 +82,6 @@ const planOutline = z.object({
   connections: z.array(z.string()),
 });
 const validateResponse = z.object({ valid: z.literal(true), plan: planOutline, warnings: z.array(diagnosticSchema) });
-const versionsResponse = z.object({ id: z.string(), current: z.number(), versions: z.array(z.object({ version: z.number(), hash: z.string(), name: z.string(), createdAt: z.string() })) });
 const dryRunResponse = z.object({
   recipeId: z.string(),
   hash: z.string(),
@@ -98,7 +97,7 @@ export interface RecipeAnswers {
   summary: z.output<typeof recipeSummary>;
   put: z.output<typeof putResponse>;
   validate: z.output<typeof validateResponse>;
-  versions: z.output<typeof versionsResponse>;
+  versions: { id: string; current: number; versions: RecipeVersionEntry[] };
   dryRun: Omit<z.output<typeof dryRunResponse>, 'summary'> & { summary: RunSummary };
 }
 
@@ -218,7 +217,7 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       scope: 'recipes:read',
       tag: 'recipes',
       summary: 'Version history of a recipe, oldest first',
-      response: versionsResponse,
+      response: z.object({ id: z.string(), current: z.number(), versions: z.array(z.object({ version: z.number(), hash: z.string(), name: z.string(), createdAt: z.string() })) }),
       handler: async ({ params }) => {
         const recipe = await mustGet(params.id!);
         return { status: 200, body: { id: recipe.id, current: recipe.version, versions: await deps.recipes.versions(recipe.id) } };
