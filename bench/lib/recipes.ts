@@ -4,6 +4,7 @@ import { compileRecipe } from '../../src/recipe/compile';
 import type { Store } from '../../src/store/store';
 import type { Plan } from '../../workflows/plan';
 import { benchTopic, intercomConnectionId } from './intercom';
+import type { Stack } from './stack';
 
 export const e2eRecipeId = 'bench-e2e';
 
@@ -34,8 +35,20 @@ export function e2eRecipe(sinkUrl: string, id = e2eRecipeId) {
   };
 }
 
+/** The store the e2e and ingress scenarios start from: the signed Intercom connection and the e2e recipe; returns the secret. */
+export async function seedE2e(stack: Pick<Stack, 'openStore' | 'sink'>): Promise<string> {
+  const store = await stack.openStore();
+  try {
+    const secret = await seedIntercomConnection(store);
+    await applyRecipe(store, e2eRecipe(stack.sink.url));
+    return secret;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Creates the signed inbound connection; returns its secret. */
-export async function seedIntercomConnection(store: Store): Promise<string> {
+async function seedIntercomConnection(store: Store): Promise<string> {
   const secret = randomBytes(16).toString('hex');
   await store.connections.create({ id: intercomConnectionId, connector: 'intercom', name: 'Intercom (bench)', credentials: { clientSecret: secret } });
   return secret;

@@ -4,7 +4,7 @@ import { WebhookSender } from '../lib/intercom';
 import { runLoad, until } from '../lib/load';
 import { cpuMsPer } from '../lib/processes';
 import type { BenchOptions } from '../lib/options';
-import { applyRecipe, e2eRecipe, e2eRecipeId, seedIntercomConnection } from '../lib/recipes';
+import { e2eRecipeId, seedE2e } from '../lib/recipes';
 import type { Row, ScenarioResult } from '../lib/results';
 import type { Stack } from '../lib/stack';
 import { round, summarize } from '../lib/stats';
@@ -16,10 +16,7 @@ const steps = ['first', 'second'];
  * steady-state completed runs/s, webhook-to-first-action latency, a burst's drain time, peak RSS.
  */
 export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult> {
-  const store = await stack.openStore();
-  const secret = await seedIntercomConnection(store);
-  await applyRecipe(store, e2eRecipe(stack.sink.url));
-  await store.close();
+  const secret = await seedE2e(stack);
   const worker = await stack.startWorker();
   const api = await stack.startApi();
   const { sink } = stack;
