@@ -12,11 +12,12 @@ export const e2eRecipeId = 'bench-e2e';
  * The 3-step recipe: a condition (top-level `when` on the conversation's priority) and two
  * actions posting to the sink; the second is conditional on the first's answer. Bodies are
  * templates; `sentAt` keeps its number type so the sink can compute webhook-to-action latency.
+ * With `calls: 1`, only the first action (the shape of webhook → IF → one HTTP call).
  */
-export function e2eRecipe(sinkUrl: string, id = e2eRecipeId) {
-  return {
+export function e2eRecipe(sinkUrl: string, id = e2eRecipeId, calls: 1 | 2 = 2) {
+  const recipe = {
     id,
-    name: 'Bench: condition + 2 actions',
+    name: `Bench: condition + ${calls} action${calls === 1 ? '' : 's'}`,
     trigger: { type: 'webhook', connection: intercomConnectionId, event: benchTopic },
     when: { '==': [{ var: 'trigger.data.item.priority' }, 'priority'] },
     steps: [
@@ -33,14 +34,15 @@ export function e2eRecipe(sinkUrl: string, id = e2eRecipeId) {
       },
     ],
   };
+  return calls === 1 ? { ...recipe, steps: recipe.steps.slice(0, 1) } : recipe;
 }
 
 /** The store the e2e and ingress scenarios start from: the signed Intercom connection and the e2e recipe; returns the secret. */
-export async function seedE2e(stack: Pick<Stack, 'openStore' | 'sink'>): Promise<string> {
+export async function seedE2e(stack: Pick<Stack, 'openStore' | 'sink'>, calls: 1 | 2 = 2): Promise<string> {
   const store = await stack.openStore();
   try {
     const secret = await seedIntercomConnection(store);
-    await applyRecipe(store, e2eRecipe(stack.sink.url));
+    await applyRecipe(store, e2eRecipe(stack.sink.url, e2eRecipeId, calls));
     return secret;
   } finally {
     await store.close();
@@ -55,7 +57,7 @@ async function seedIntercomConnection(store: Store): Promise<string> {
 }
 
 /** Compiles and applies a recipe the way `switchyard recipe apply` would; returns its plan. */
-export async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
+async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
   const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
   const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
   if (!compiled.ok) throw new Error(`bench recipe does not compile: ${JSON.stringify(compiled.diagnostics)}`);
