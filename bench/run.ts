@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { BenchOptions } from './lib/options';
 import { repoRoot } from './lib/processes';
 
-import { machineFacts, printTable, writeResult, type ScenarioResult } from './lib/results';
+import { machineFacts, printTable, writeResult, writeResultsMarkdown, type ScenarioResult } from './lib/results';
 import { startStack, type Stack } from './lib/stack';
 import { e2e } from './scenarios/e2e';
 import { floor } from './scenarios/floor';
@@ -80,7 +80,8 @@ const program = new Command('bench')
         console.log(`\n${name}: starting (load average ${machine.loadAverage.join(' ')})`);
         const result = await scenarios[name]!(stack, o);
         printTable(result);
-        console.log(`  written to ${path.relative(process.cwd(), writeResult(result, machine, os.loadavg()))}`);
+        console.log(`  written to ${path.relative(process.cwd(), writeResult(result, variantName(name, o), machine, os.loadavg()))}`);
+        console.log(`  summarised in ${path.relative(process.cwd(), writeResultsMarkdown())}`);
         if (!result.correct) failed = true;
       } catch (err) {
         console.error(`${name}: failed: ${(err as Error).stack ?? String(err)}`);
@@ -92,6 +93,17 @@ const program = new Command('bench')
     }
     process.exitCode = failed ? 1 : 0;
   });
+
+/** The scenario and the settings that change what it measures, e.g. `e2e-1-step-sync-normal`. */
+function variantName(scenario: string, o: BenchOptions): string {
+  const parts = [scenario];
+  if (scenario === 'e2e' && o.steps === 1) parts.push('1-step');
+  if (o.temporalDb === 'memory') parts.push('memory');
+  else if (o.sqlitePragmas) parts.push('custom-pragmas');
+  else if (o.sqliteSync === 'normal') parts.push('sync-normal');
+  if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
+  return parts.join('-');
+}
 
 /** The stack of the running scenario, stopped on Ctrl-C so no process or port outlives the run. */
 let current: Stack | undefined;
