@@ -1,5 +1,6 @@
 import type { RequestHandler, Response } from 'express';
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type pg from 'pg';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpError } from '../errors';
 import { authenticatedToken } from './auth';
 
@@ -14,19 +15,37 @@ export interface RateLimitPolicy {
 }
 
 /**
- * Per-token limit (rate-limiter-flexible, in process memory): `perMinute` requests per window,
+ * Counters in the store's `api_rate_limits` table, shared by every API process on the same
+ * PostgreSQL; without a pool (SQLite: one process), in process memory. Should PostgreSQL fail to
+ * answer, each process falls back to its own in-memory counters (catalogue G5: the limit then
+ * holds per process, so a token gets at most `processes × limit` until the store is back).
+ */
+function limiterFor(keyPrefix: string, points: number, duration: number, pool: pg.Pool | undefined): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+  if (!pool) return memory;
+  return new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: 'pool',
+    tableName: 'api_rate_limits',
+    tableCreated: true,
+    keyPrefix,
+    points,
+    duration,
+    insuranceLimiter: memory,
+  });
+}
+
+/**
+ * Per-token limit (rate-limiter-flexible; shared through PostgreSQL when `pool` is given): `perMinute` requests per window,
  * plus a `burstPerHour` allowance drawn only once the minute's quota is spent. Every answer
  * carries the IETF draft `RateLimit`/`RateLimit-Policy` fields and the de facto `X-RateLimit-*`;
  * a rejection is 429 with an integer `Retry-After` ≥ 1.
  */
-export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
+export function rateLimitPerToken(policy: RateLimitPolicy, pool?: pg.Pool): RequestHandler {
   const MINUTE = policy.windowSeconds ?? 60;
   const HOUR = policy.burstWindowSeconds ?? 3600;
-  const minute = new RateLimiterMemory({ keyPrefix: 'api-minute', points: policy.perMinute, duration: MINUTE });
-  const limiter =
-    policy.burstPerHour > 0
-      ? new BurstyRateLimiter(minute, new RateLimiterMemory({ keyPrefix: 'api-burst', points: policy.burstPerHour, duration: HOUR }))
-      : minute;
+  const minute = limiterFor('api-minute', policy.perMinute, MINUTE, pool);
+  const limiter = policy.burstPerHour > 0 ? new BurstyRateLimiter(minute, limiterFor('api-burst', policy.burstPerHour, HOUR, pool)) : minute;
   const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
 
   return (_req, res, next) => {
