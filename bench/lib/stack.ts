@@ -10,7 +10,7 @@ import { requireBinary, TEMPORAL_CLI } from '../../src/temporal/cli-resolver';
 import { connectClient, temporalTarget, type TemporalTarget } from '../../src/temporal/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { temporalChecks } from '../../src/temporal/readiness';
-import { embeddedSqlitePragmas } from '../../src/runtime/embedded-temporal';
+import { embeddedSqlitePragmas, type SqliteSync } from '../../src/runtime/embedded-temporal';
 import { until } from './load';
 import { cpuSnapshot, repoRoot, spawnTs, stopAllChildren, type ChildHandle, type CpuSnapshot } from './processes';
 import { startBenchSink, type BenchSink } from './sink';
@@ -22,7 +22,9 @@ export interface StackOptions {
   nodeArgs: string[];
   /** `file`: the embedded default (SQLite file under the data dir); `memory`: what the tests use. */
   temporalDb: 'file' | 'memory';
-  /** Overrides the SQLite pragmas of the file (default: the embedded server's own). */
+  /** fsync per commit (`full`, the embedded default) or at checkpoints (`normal`). */
+  sqliteSync: SqliteSync;
+  /** Overrides the SQLite pragmas of the file (default: the embedded server's own for `sqliteSync`). */
   sqlitePragmas?: string[];
 }
 
@@ -59,7 +61,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stops.length = 0;
   };
   try {
-    const temporal = await startDevServer({ cliPath, port: await freePort(), ...(opts.temporalDb === 'file' ? { dbFile: path.join(dataDir, 'temporal.db'), sqlitePragmas: opts.sqlitePragmas ?? embeddedSqlitePragmas } : {}) });
+    const temporal = await startDevServer({ cliPath, port: await freePort(), ...(opts.temporalDb === 'file' ? { dbFile: path.join(dataDir, 'temporal.db'), sqlitePragmas: opts.sqlitePragmas ?? embeddedSqlitePragmas(opts.sqliteSync) } : {}) });
     stops.push(() => temporal.stop());
     const sink = await startBenchSink(opts.sinkLatencyMs);
     stops.push(() => sink.close());

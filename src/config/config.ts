@@ -39,6 +39,7 @@ export const configSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_DEV_PORT: port('TEMPORAL_DEV_PORT').default(7233),
   TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT').default(8233),
+  SWITCHYARD_TEMPORAL_SQLITE_SYNC: z.enum(['full', 'normal'], { message: 'expected full or normal' }).default('full'),
   TEMPORAL_CLI: z.string().min(1).optional(),
   SWITCHYARD_NAMESPACE_CHECK: z.enum(['fail', 'wait'], { message: 'expected fail or wait' }).default('fail'),
   SWITCHYARD_BUILD_ID: z.string().regex(/^[A-Za-z0-9@+._:-]{1,255}$/, { message: 'expected 1–255 letters, digits or @+._:- (e.g. a release tag or git sha)' }).optional(),
