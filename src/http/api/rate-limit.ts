@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type pg from 'pg';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpError } from '../errors';
@@ -12,6 +12,12 @@ export interface RateLimitPolicy {
   /** Window lengths in seconds (tests shorten them); default 60 and 3600. */
   windowSeconds?: number;
   burstWindowSeconds?: number;
+}
+
+/** Whose quota a request draws on, and how the 429 names it ("token tk_1", "hook URL /hooks/x"). */
+export interface RateLimitKey {
+  key(req: Request, res: Response): string;
+  subject(key: string): string;
 }
 
 /**
@@ -36,21 +42,21 @@ function limiterFor(keyPrefix: string, points: number, duration: number, pool: p
 }
 
 /**
- * Per-token limit (rate-limiter-flexible; shared through PostgreSQL when `pool` is given): `perMinute` requests per window,
+ * A limit per key (rate-limiter-flexible; shared through PostgreSQL when `pool` is given, else in process memory): `perMinute` requests per window,
  * plus a `burstPerHour` allowance drawn only once the minute's quota is spent. Every answer
  * carries the IETF draft `RateLimit`/`RateLimit-Policy` fields and the de facto `X-RateLimit-*`;
  * a rejection is 429 with an integer `Retry-After` ≥ 1.
  */
-export function rateLimitPerToken(policy: RateLimitPolicy, pool?: pg.Pool): RequestHandler {
+export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.Pool): RequestHandler {
   const MINUTE = policy.windowSeconds ?? 60;
   const HOUR = policy.burstWindowSeconds ?? 3600;
-  const minute = limiterFor('api-minute', policy.perMinute, MINUTE, pool);
-  const limiter = policy.burstPerHour > 0 ? new BurstyRateLimiter(minute, limiterFor('api-burst', policy.burstPerHour, HOUR, pool)) : minute;
+  const minute = limiterFor('minute', policy.perMinute, MINUTE, pool);
+  const limiter = policy.burstPerHour > 0 ? new BurstyRateLimiter(minute, limiterFor('burst', policy.burstPerHour, HOUR, pool)) : minute;
   const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
 
-  return (_req, res, next) => {
-    const token = authenticatedToken(res);
-    limiter.consume(token.id).then(
+  return (req, res, next) => {
+    const key = by.key(req, res);
+    limiter.consume(key).then(
       (result) => {
         setHeaders(res, policy, policyHeader, result);
         next();
@@ -60,7 +66,7 @@ export function rateLimitPerToken(policy: RateLimitPolicy, pool?: pg.Pool): Requ
         const headers = setHeaders(res, policy, policyHeader, rejection);
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         next(
-          new HttpError(429, 'rate_limited', `token ${token.id} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
+          new HttpError(429, 'rate_limited', `${by.subject(key)} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
             ...headers,
             'Retry-After': String(retryAfter),
           }),
@@ -68,6 +74,11 @@ export function rateLimitPerToken(policy: RateLimitPolicy, pool?: pg.Pool): Requ
       },
     );
   };
+}
+
+/** The API's limit: per authenticated token (across API processes, given the store's PostgreSQL pool). */
+export function rateLimitPerToken(policy: RateLimitPolicy, pool?: pg.Pool): RequestHandler {
+  return rateLimit(policy, { key: (_req, res) => authenticatedToken(res).id, subject: (id) => `token ${id}` }, pool);
 }
 
 function setHeaders(res: Response, policy: RateLimitPolicy, policyHeader: string, result: RateLimiterRes): Record<string, string> {
