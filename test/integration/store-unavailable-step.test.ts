@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities';
 import { actionCatalog } from '../../connectors/registry';
 import { createLogger } from '../../src/logging';
@@ -12,7 +12,8 @@ import { SlackFake } from '../fakes/slack-fake';
 import { eventOf } from '../support/recipes';
 import { openTestStore } from '../support/stores';
 import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
-import { adminQuery, freshPostgresDatabase } from './fresh-postgres';
+import { adminQuery as serverAdminQuery } from '../support/postgres-database';
+import { freshPostgresDatabase } from './fresh-postgres';
 
 /**
  * Issue 12 item 11: the store failing while a step resolves its connection is no vendor failure.
@@ -21,6 +22,8 @@ import { adminQuery, freshPostgresDatabase } from './fresh-postgres';
  * answers again the message is posted exactly once. Before, each failed lookup was an attempt
  * and the run failed without Slack ever being called.
  */
+const adminQuery = (query: string) => serverAdminQuery(inject('postgresUrl'), query);
+
 describe('a store outage while resolving the connection', () => {
   let slack: SlackFake;
   let db: { url: string; name: string; drop(): Promise<void> };
