@@ -18,6 +18,7 @@ export const appendRow = defineAction({
   }),
   output: z.object({ updatedRange: z.string(), updatedRows: z.number(), tableRange: z.string().optional() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Sheets appends take no idempotency key' },
   sample: { updatedRange: 'Closed!A2:F2', updatedRows: 1, tableRange: 'Closed!A1:F1' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ tableRange?: string; updates: { updatedRange: string; updatedRows: number } }>({

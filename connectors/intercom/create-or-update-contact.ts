@@ -32,6 +32,7 @@ export const createOrUpdateContact = defineAction({
     created: z.boolean(),
   }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'email or external_id (a 409 conflict turns the create into an update)' },
   sample: { id: '6657a1b2c3d4e5f6a7b8c9d0', role: 'user', email: 'ada@example.com', externalId: null, created: true },
   async run(ctx, i) {
     const body = {

@@ -20,6 +20,7 @@ export const postMessage = defineAction({
     .refine((i) => i.text !== undefined || i.blocks !== undefined, { message: 'give text or blocks', path: ['text'] }),
   output: z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Slack takes no idempotency key' },
   sample: { ok: true, channel: 'C0123ABCDEF', ts: '1764230400.000100' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ ok: true; channel: string; ts: string }>({

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { SecretBox } from '../security/secret-box';
 import { ConnectionStore } from './connections';
 import { DeliveryDedupe } from './delivery-dedupe';
+import { EffectLedger } from './effect-ledger';
 import { EngineOutbox } from './engine-outbox';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
@@ -24,6 +25,8 @@ export interface Store {
   outbox: EngineOutbox;
   /** Large inbound payloads stored by reference. */
   payloads: TriggerPayloadStore;
+  /** The side-effect ledger of the actions that reconcile. */
+  effects: EffectLedger;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,6 +52,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     deliveries: new DeliveryDedupe(db),
     outbox: new EngineOutbox(db),
     payloads: new TriggerPayloadStore(db, secrets),
+    effects: new EffectLedger(db, secrets),
     async ping() {
       await db.selectFrom('recipes').select('id').limit(1).execute();
     },
