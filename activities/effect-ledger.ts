@@ -1,9 +1,10 @@
+import { isConnectorError } from '../connectors/sdk/errors';
 import type { AnyAction } from '../connectors/sdk/registry';
 import type { ActionContext } from '../connectors/sdk/types';
 import type { EffectLedger } from '../src/store/effect-ledger';
 
 /** The ledger as the action activities use it. */
-export type EffectLedgerPort = Pick<EffectLedger, 'get' | 'begin' | 'confirm'>;
+export type EffectLedgerPort = Pick<EffectLedger, 'get' | 'begin' | 'confirm' | 'forget'>;
 
 /**
  * Runs one attempt of a step at most once in effect, as the action's `effect` declares
@@ -30,7 +31,19 @@ export async function runOnce(ledger: EffectLedgerPort | undefined, type: string
     }
   }
   await ledger.begin(key, type);
-  const output = await action.run(ctx, input);
+  let output: unknown;
+  try {
+    output = await action.run(ctx, input);
+  } catch (err) {
+    // The vendor answered and refused (4xx, rate limit, ok:false): no effect. Forgotten, so the next
+    // attempt need not reconcile — unless an earlier attempt may have had one.
+    if (!entry && answeredWithoutEffect(err)) await ledger.forget(key);
+    throw err;
+  }
   await ledger.confirm(key, type, output);
   return output;
+}
+
+function answeredWithoutEffect(err: unknown): boolean {
+  return isConnectorError(err) && err.kind !== 'retryable' && err.status !== undefined && err.status < 500;
 }

@@ -70,6 +70,11 @@ export class EffectLedger {
       .execute();
   }
 
+  /** The step's attempt is known to have had no effect (the vendor refused it): nothing to reconcile. */
+  async forget(stepKey: string): Promise<void> {
+    await this.db.deleteFrom('effect_ledger').where('id', '=', idFor(stepKey)).where('state', '=', 'started').execute();
+  }
+
   /** Re-encrypts every confirmed output not yet under the current key (`switchyard keys rotate`). */
   resealAll(): Promise<ResealReport> {
     const page = async (after: string) => {

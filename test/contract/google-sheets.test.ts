@@ -31,7 +31,7 @@ describeConnectorContract({
         request(req) {
           expect(req.headers.authorization).toBe('Bearer ya29.valid');
           expect(req.query.get('valueInputOption')).toBe('USER_ENTERED');
-          expect(req.body).toEqual({ majorDimension: 'ROWS', values: [['c1', 'Where is my order?']] });
+          expect(req.body).toEqual({ majorDimension: 'ROWS', values: [['c1', 'Where is my order?', expect.stringMatching(/^switchyard:[0-9a-f]{32}$/)]] });
         },
       },
       retryable: { how: 'a 503' },
