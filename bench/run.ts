@@ -4,14 +4,15 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { BenchOptions } from './lib/options';
 import { repoRoot } from './lib/processes';
 
-import { machineFacts, printTable, writeResult, type ScenarioResult } from './lib/results';
+import { machineFacts, printTable, writeResult, writeResultsMarkdown, type ScenarioResult } from './lib/results';
 import { startStack, type Stack } from './lib/stack';
 import { e2e } from './scenarios/e2e';
+import { floor } from './scenarios/floor';
 import { history } from './scenarios/history';
 import { ingress } from './scenarios/ingress';
 import { overhead } from './scenarios/overhead';
 
-const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, e2e, overhead, history };
+const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, e2e, overhead, history, floor };
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -19,6 +20,15 @@ const int = (name: string) => (v: string) => {
   return n;
 };
 const intList = (v: string) => v.split(',').map(int('concurrency'));
+const oneOf =
+  <T extends string | number>(name: string, allowed: readonly T[], parse: (v: string) => T) =>
+  (v: string): T => {
+    const value = parse(v);
+    if (!allowed.includes(value)) throw new InvalidArgumentError(`${name} must be one of ${allowed.join(', ')}`);
+    return value;
+  };
+const syncMode = oneOf('sqlite-sync', ['full', 'normal'] as const, (v) => v as 'full' | 'normal');
+const stepCount = oneOf('steps', [1, 2] as const, (v) => Number(v) as 1 | 2);
 
 const program = new Command('bench')
   .description(`Switchyard benchmarks: ${Object.keys(scenarios).join(', ')} (all when none is named)`)
@@ -33,6 +43,8 @@ const program = new Command('bench')
   .option('--start-concurrency <n>', 'concurrent direct workflow starts', int('start-concurrency'), 20)
   .option('--sink-latency <ms>', 'added latency of the sink (a slower vendor)', int('sink-latency'), 0)
   .option('--temporal-db <kind>', 'file (the embedded default: SQLite file) or memory (as the tests run)', 'file')
+  .option('--sqlite-sync <mode>', 'full (fsync per commit, the default) or normal (fsync at checkpoints): SWITCHYARD_TEMPORAL_SQLITE_SYNC', syncMode, 'full')
+  .option('--steps <n>', 'action steps of the e2e recipe after its condition: 1 or 2', stepCount, 2)
   .option('--sqlite-pragma <list>', 'comma list of PRAGMA=VALUE for the Temporal SQLite file (overrides the default)', (v: string) => v.split(',').filter(Boolean))
   .option('--cpu-prof', 'write V8 CPU profiles of the engine processes to bench/results/profiles')
   .option('--smoke', 'a quick variant: 5 s phases, burst 300, 200 runs, 1 round')
@@ -53,6 +65,8 @@ const program = new Command('bench')
       startConcurrency: flags.startConcurrency as number,
       sinkLatencyMs: flags.sinkLatency as number,
       temporalDb: flags.temporalDb === 'memory' ? 'memory' : 'file',
+      sqliteSync: flags.sqliteSync as BenchOptions['sqliteSync'],
+      steps: flags.steps as BenchOptions['steps'],
       sqlitePragmas: flags.sqlitePragma as string[] | undefined,
       nodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : [],
     };
@@ -66,7 +80,8 @@ const program = new Command('bench')
         console.log(`\n${name}: starting (load average ${machine.loadAverage.join(' ')})`);
         const result = await scenarios[name]!(stack, o);
         printTable(result);
-        console.log(`  written to ${path.relative(process.cwd(), writeResult(result, machine, os.loadavg()))}`);
+        console.log(`  written to ${path.relative(process.cwd(), writeResult(result, variantName(name, o), machine, os.loadavg()))}`);
+        console.log(`  summarised in ${path.relative(process.cwd(), writeResultsMarkdown())}`);
         if (!result.correct) failed = true;
       } catch (err) {
         console.error(`${name}: failed: ${(err as Error).stack ?? String(err)}`);
@@ -78,6 +93,17 @@ const program = new Command('bench')
     }
     process.exitCode = failed ? 1 : 0;
   });
+
+/** The scenario and the settings that change what it measures, e.g. `e2e-1-step-sync-normal`. */
+function variantName(scenario: string, o: BenchOptions): string {
+  const parts = [scenario];
+  if (scenario === 'e2e' && o.steps === 1) parts.push('1-step');
+  if (o.temporalDb === 'memory') parts.push('memory');
+  else if (o.sqlitePragmas) parts.push('custom-pragmas');
+  else if (o.sqliteSync === 'normal') parts.push('sync-normal');
+  if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
+  return parts.join('-');
+}
 
 /** The stack of the running scenario, stopped on Ctrl-C so no process or port outlives the run. */
 let current: Stack | undefined;

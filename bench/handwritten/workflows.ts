@@ -1,9 +1,10 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { createHandwrittenActivities } from './activities';
 
-const { postJson } = proxyActivities<ReturnType<typeof createHandwrittenActivities>>({
-  startToCloseTimeout: '30s',
-});
+type Activities = ReturnType<typeof createHandwrittenActivities>;
+
+const activity = proxyActivities<Activities>({ startToCloseTimeout: '30s' });
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '30s' });
 
 export interface TwoPostsInput {
   sinkUrl: string;
@@ -12,14 +13,22 @@ export interface TwoPostsInput {
 }
 
 /** What the bench recipe does, written by hand: post, then post again if the first answered 200. */
-export async function twoPosts({ sinkUrl, sentAt, subject }: TwoPostsInput): Promise<void> {
-  const first = await postJson({ stepId: 'first', url: `${sinkUrl}/first`, body: { sentAt, subject: `New: ${subject}` } });
+async function postTwice(acts: Activities, { sinkUrl, sentAt, subject }: TwoPostsInput): Promise<void> {
+  const first = await acts.postJson({ stepId: 'first', url: `${sinkUrl}/first`, body: { sentAt, subject: `New: ${subject}` } });
   if (first.status === 200) {
-    await postJson({ stepId: 'second', url: `${sinkUrl}/second`, body: { sentAt, first: first.status } });
+    await acts.postJson({ stepId: 'second', url: `${sinkUrl}/second`, body: { sentAt, first: first.status } });
   }
 }
 
-/** One post: with twoPosts, gives the hand-written cost of one action step. */
-export async function onePost({ sinkUrl, sentAt, subject }: TwoPostsInput): Promise<void> {
-  await postJson({ stepId: 'first', url: `${sinkUrl}/first`, body: { sentAt, subject: `New: ${subject}` } });
+/** One post: the hand-written cost of one action step. */
+async function postOnce(acts: Activities, { sinkUrl, sentAt, subject }: TwoPostsInput): Promise<void> {
+  await acts.postJson({ stepId: 'first', url: `${sinkUrl}/first`, body: { sentAt, subject: `New: ${subject}` } });
 }
+
+export const twoPosts = (input: TwoPostsInput) => postTwice(activity, input);
+export const twoPostsLocal = (input: TwoPostsInput) => postTwice(local, input);
+export const onePost = (input: TwoPostsInput) => postOnce(activity, input);
+export const onePostLocal = (input: TwoPostsInput) => postOnce(local, input);
+
+/** Nothing at all: what a start and a completion cost the server. */
+export async function empty(): Promise<void> {}

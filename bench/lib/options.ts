@@ -19,5 +19,8 @@ export interface BenchOptions {
   /** Extra node flags for the engine processes, e.g. ["--cpu-prof", "--cpu-prof-dir=…"]. */
   nodeArgs: string[];
   temporalDb: 'file' | 'memory';
+  sqliteSync: 'full' | 'normal';
   sqlitePragmas?: string[];
+  /** Action steps of the e2e recipe: 2 (condition + 2 calls) or 1 (condition + 1 call). */
+  steps: 1 | 2;
 }

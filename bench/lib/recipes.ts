@@ -11,11 +11,12 @@ export const e2eRecipeId = 'bench-e2e';
  * The 3-step recipe: a condition (top-level `when` on the conversation's priority) and two
  * actions posting to the sink; the second is conditional on the first's answer. Bodies are
  * templates; `sentAt` keeps its number type so the sink can compute webhook-to-action latency.
+ * With `calls: 1`, only the first action (the shape of webhook → IF → one HTTP call).
  */
-export function e2eRecipe(sinkUrl: string, id = e2eRecipeId) {
-  return {
+export function e2eRecipe(sinkUrl: string, id = e2eRecipeId, calls: 1 | 2 = 2) {
+  const recipe = {
     id,
-    name: 'Bench: condition + 2 actions',
+    name: `Bench: condition + ${calls} action${calls === 1 ? '' : 's'}`,
     trigger: { type: 'webhook', connection: intercomConnectionId, event: benchTopic },
     when: { '==': [{ var: 'trigger.data.item.priority' }, 'priority'] },
     steps: [
@@ -32,6 +33,7 @@ export function e2eRecipe(sinkUrl: string, id = e2eRecipeId) {
       },
     ],
   };
+  return calls === 1 ? { ...recipe, steps: recipe.steps.slice(0, 1) } : recipe;
 }
 
 /** Creates the signed inbound connection; returns its secret. */

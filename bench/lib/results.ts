@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './processes';
@@ -58,12 +58,60 @@ export interface ScenarioResult {
   notes?: string[];
 }
 
-export function writeResult(result: ScenarioResult, machine: MachineFacts, finishedLoad: number[]): string {
-  const dir = path.join(repoRoot, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${result.scenario}.json`);
-  const doc = { ...result, machine, loadAverageAtEnd: finishedLoad, at: new Date().toISOString() };
+const resultsDir = path.join(repoRoot, 'bench', 'results');
+
+interface ResultDoc extends ScenarioResult {
+  variant: string;
+  machine: MachineFacts;
+  loadAverageAtEnd: number[];
+  at: string;
+}
+
+/** Writes `bench/results/<variant>.json` (git-ignored); `variant` names the scenario and its non-default settings. */
+export function writeResult(result: ScenarioResult, variant: string, machine: MachineFacts, finishedLoad: number[]): string {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${variant}.json`);
+  const doc: ResultDoc = { ...result, variant, machine, loadAverageAtEnd: finishedLoad, at: new Date().toISOString() };
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`);
+  return file;
+}
+
+/**
+ * Rewrites the committed `bench/RESULTS.md` from every `bench/results/*.json` on this machine:
+ * the latest figures of each scenario variant with its machine facts and load averages.
+ */
+export function writeResultsMarkdown(): string {
+  const docs = readdirSync(resultsDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(path.join(resultsDir, f), 'utf8')) as Partial<ResultDoc>)
+    .filter((d): d is ResultDoc => typeof d.variant === 'string' && Array.isArray(d.rows) && d.machine !== undefined)
+    .sort((a, b) => a.variant.localeCompare(b.variant));
+  const cell = (v: unknown) => String(v).replace(/\|/g, '\\|');
+  const sections = docs.map((d) =>
+    [
+      `## ${d.variant}`,
+      '',
+      `${d.at} · commit ${d.machine.gitCommit} · load average ${d.machine.loadAverage.join(' ')} at start, ${d.loadAverageAtEnd.map((l) => Math.round(l * 100) / 100).join(' ')} at end · ${d.correct ? 'no run lost or doubled' : '**runs lost or doubled**'}`,
+      '',
+      `Machine: ${d.machine.cpus.count} × ${d.machine.cpus.model}, ${d.machine.memoryGb} GB, ${d.machine.os}, Node ${d.machine.node}, ${d.machine.temporalCli}, SDK ${d.machine.temporalSdk}.`,
+      `Parameters: ${Object.entries(d.parameters).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}.`,
+      '',
+      '| metric | value | target | |',
+      '|---|---|---|---|',
+      ...d.rows.map((r) => `| ${cell(r.metric)} | ${cell(r.value)} | ${cell(r.target ?? '')} | ${r.met === undefined ? '' : r.met ? 'ok' : 'missed'} |`),
+      ...(d.notes?.length ? ['', ...d.notes.map((n) => `- ${n}`)] : []),
+    ].join('\n'),
+  );
+  const file = path.join(repoRoot, 'bench', 'RESULTS.md');
+  const intro = [
+    '# Benchmark results',
+    '',
+    'Written by `npm run bench` from the runs recorded on this machine (`bench/results/*.json`, not committed);',
+    'each section is the latest run of one scenario variant. Every figure is from the same 2-core machine that',
+    'runs the load generator, the sink, Temporal and the engine; read the load averages before the figures.',
+    'The `floor` rows are hand-written Temporal workflows on the same server: the e2e table gives its ratio to them.',
+  ];
+  writeFileSync(file, `${[...intro, '', ...sections].join('\n')}\n`);
   return file;
 }
 

@@ -10,7 +10,7 @@ import { requireBinary, TEMPORAL_CLI } from '../../src/temporal/cli-resolver';
 import { connectClient, temporalTarget, type TemporalTarget } from '../../src/temporal/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { temporalChecks } from '../../src/temporal/readiness';
-import { embeddedSqlitePragmas } from '../../src/runtime/embedded-temporal';
+import { embeddedSqlitePragmas, type SqliteSync } from '../../src/runtime/embedded-temporal';
 import { until } from './load';
 import { cpuSnapshot, repoRoot, spawnTs, stopAllChildren, type ChildHandle, type CpuSnapshot } from './processes';
 import { startBenchSink, type BenchSink } from './sink';
@@ -22,7 +22,9 @@ export interface StackOptions {
   nodeArgs: string[];
   /** `file`: the embedded default (SQLite file under the data dir); `memory`: what the tests use. */
   temporalDb: 'file' | 'memory';
-  /** Overrides the SQLite pragmas of the file (default: the embedded server's own). */
+  /** fsync per commit (`full`, the embedded default) or at checkpoints (`normal`). */
+  sqliteSync: SqliteSync;
+  /** Overrides the SQLite pragmas of the file (default: the embedded server's own for `sqliteSync`). */
   sqlitePragmas?: string[];
 }
 
@@ -59,7 +61,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stops.length = 0;
   };
   try {
-    const temporal = await startDevServer({ cliPath, port: await freePort(), ...(opts.temporalDb === 'file' ? { dbFile: path.join(dataDir, 'temporal.db'), sqlitePragmas: opts.sqlitePragmas ?? embeddedSqlitePragmas } : {}) });
+    const temporal = await startDevServer({ cliPath, port: await freePort(), ...(opts.temporalDb === 'file' ? { dbFile: path.join(dataDir, 'temporal.db'), sqlitePragmas: opts.sqlitePragmas ?? embeddedSqlitePragmas(opts.sqliteSync) } : {}) });
     stops.push(() => temporal.stop());
     const sink = await startBenchSink(opts.sinkLatencyMs);
     stops.push(() => sink.close());
@@ -70,6 +72,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       SWITCHYARD_DATA_DIR: dataDir,
       SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64'),
       SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
+      // The bench drives one connection far past the default per-hook limit on purpose.
+      SWITCHYARD_HOOKS_RATE_LIMIT: '100000000',
       LOG_LEVEL: 'warn',
     };
     const config = parseConfig({ ...env, PORT: '0' });

@@ -4,13 +4,17 @@ import { startDevServer, type DevServer } from '../temporal/dev-server';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging';
 
+export type SqliteSync = Config['SWITCHYARD_TEMPORAL_SQLITE_SYNC'];
+
 /**
- * Write-ahead log instead of SQLite's rollback journal: each commit is one append + fsync of the
- * WAL rather than journal + database writes and several fsyncs. Still fsynced per commit
- * (synchronous=FULL), so an accepted start survives a power loss too. Measured with `npm run bench`:
- * the dev server's CPU per 2-step run falls from ~100 ms to ~60 ms (README, Performance).
+ * Write-ahead log instead of SQLite's rollback journal: each commit is one append of the WAL rather
+ * than journal + database writes. `full` (the default) fsyncs every commit, so an accepted start
+ * survives a power loss; `normal` fsyncs only at checkpoints: it survives a process crash but may
+ * lose the last commits on a power loss or kernel panic (README, Performance, for both figures).
  */
-export const embeddedSqlitePragmas = ['journal_mode=wal', 'synchronous=full'];
+export function embeddedSqlitePragmas(sync: SqliteSync): string[] {
+  return ['journal_mode=wal', `synchronous=${sync}`];
+}
 
 /** The embedded Temporal dev server: SQLite under the data dir, Web UI, engine search attributes. */
 export function startEmbeddedTemporal(config: Config, logger: Logger): Promise<DevServer> {
@@ -21,7 +25,7 @@ export function startEmbeddedTemporal(config: Config, logger: Logger): Promise<D
     port: config.TEMPORAL_DEV_PORT,
     uiPort: config.TEMPORAL_UI_PORT,
     dbFile: path.join(config.SWITCHYARD_DATA_DIR, 'temporal.db'),
-    sqlitePragmas: embeddedSqlitePragmas,
+    sqlitePragmas: embeddedSqlitePragmas(config.SWITCHYARD_TEMPORAL_SQLITE_SYNC),
     pidFile: path.join(config.SWITCHYARD_DATA_DIR, 'temporal.pid'),
     log: (line) => logger.debug({ temporal: line }, 'temporal dev server'),
   });

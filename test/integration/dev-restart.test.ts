@@ -16,7 +16,8 @@ import { signIntercom } from '../support/intercom-webhooks';
 /**
  * `npm start` as a user runs it: kill -9 of the whole tree while an activity runs, start again
  * on the same data, and the run completes without repeating its completed step; Ctrl-C then
- * leaves no process of ours behind.
+ * leaves no process of ours behind. The first start runs the embedded server with
+ * SWITCHYARD_TEMPORAL_SQLITE_SYNC=normal (no fsync per commit), which must survive a process crash.
  */
 describe('switchyard dev across a kill -9', () => {
   let sink: Sink;
@@ -60,7 +61,7 @@ describe('switchyard dev across a kill -9', () => {
       LOG_LEVEL: 'warn',
     };
 
-    const first = spawnDev(env);
+    const first = spawnDev({ ...env, SWITCHYARD_TEMPORAL_SQLITE_SYNC: 'normal' });
     running.push(first);
     const [, apiUrl] = await first.waitForLine(/API\s+(http:\/\/\S+)/);
     const [, secret] = await first.waitForLine(/^SECRET='([0-9a-f]+)'/);
@@ -94,6 +95,7 @@ describe('switchyard dev across a kill -9', () => {
     await waitFor(async () => sink.requests.some((r) => r.url === '/second'), 'second step in flight', 60_000);
 
     const temporalPid = Number(readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
+    expect(commandLine(temporalPid)).toContain('synchronous=normal');
     process.kill(-first.child.pid!, 'SIGKILL');
     await first.exited;
     await waitFor(async () => !isAlive(temporalPid), 'the killed Temporal server to be gone', 10_000);
@@ -114,6 +116,7 @@ describe('switchyard dev across a kill -9', () => {
     expect(sink.requests.filter((r) => r.url === '/second').length).toBeGreaterThanOrEqual(2);
 
     const secondTemporalPid = Number(readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
+    expect(commandLine(secondTemporalPid)).toContain('synchronous=full');
     process.kill(-second.child.pid!, 'SIGINT');
     expect(await second.exited).toBe(0);
     await waitFor(async () => !isAlive(secondTemporalPid), 'Temporal to stop after Ctrl-C', 15_000);
@@ -124,3 +127,7 @@ describe('switchyard dev across a kill -9', () => {
     expect(probe).toBe('closed');
   });
 });
+
+function commandLine(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+}

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { HttpError } from '../errors';
 import { authenticatedToken } from './auth';
@@ -13,25 +13,31 @@ export interface RateLimitPolicy {
   burstWindowSeconds?: number;
 }
 
+/** Whose quota a request draws on, and how the 429 names it ("token tk_1", "hook URL /hooks/x"). */
+export interface RateLimitKey {
+  key(req: Request, res: Response): string;
+  subject(key: string): string;
+}
+
 /**
- * Per-token limit (rate-limiter-flexible, in process memory): `perMinute` requests per window,
+ * A limit per key (rate-limiter-flexible, in process memory): `perMinute` requests per window,
  * plus a `burstPerHour` allowance drawn only once the minute's quota is spent. Every answer
  * carries the IETF draft `RateLimit`/`RateLimit-Policy` fields and the de facto `X-RateLimit-*`;
  * a rejection is 429 with an integer `Retry-After` ≥ 1.
  */
-export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
+export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey): RequestHandler {
   const MINUTE = policy.windowSeconds ?? 60;
   const HOUR = policy.burstWindowSeconds ?? 3600;
-  const minute = new RateLimiterMemory({ keyPrefix: 'api-minute', points: policy.perMinute, duration: MINUTE });
+  const minute = new RateLimiterMemory({ keyPrefix: 'minute', points: policy.perMinute, duration: MINUTE });
   const limiter =
     policy.burstPerHour > 0
-      ? new BurstyRateLimiter(minute, new RateLimiterMemory({ keyPrefix: 'api-burst', points: policy.burstPerHour, duration: HOUR }))
+      ? new BurstyRateLimiter(minute, new RateLimiterMemory({ keyPrefix: 'burst', points: policy.burstPerHour, duration: HOUR }))
       : minute;
   const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
 
-  return (_req, res, next) => {
-    const token = authenticatedToken(res);
-    limiter.consume(token.id).then(
+  return (req, res, next) => {
+    const key = by.key(req, res);
+    limiter.consume(key).then(
       (result) => {
         setHeaders(res, policy, policyHeader, result);
         next();
@@ -41,7 +47,7 @@ export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
         const headers = setHeaders(res, policy, policyHeader, rejection);
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         next(
-          new HttpError(429, 'rate_limited', `token ${token.id} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
+          new HttpError(429, 'rate_limited', `${by.subject(key)} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
             ...headers,
             'Retry-After': String(retryAfter),
           }),
@@ -49,6 +55,11 @@ export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
       },
     );
   };
+}
+
+/** The API's limit: per authenticated token. */
+export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
+  return rateLimit(policy, { key: (_req, res) => authenticatedToken(res).id, subject: (id) => `token ${id}` });
 }
 
 function setHeaders(res: Response, policy: RateLimitPolicy, policyHeader: string, result: RateLimiterRes): Record<string, string> {

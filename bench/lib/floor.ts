@@ -1,0 +1,81 @@
+import type { Client } from '@temporalio/client';
+import { handwrittenWorkerEntry, startHandwrittenRun, type HandwrittenWorkflow } from './direct-starts';
+import { countRuns } from './histories';
+import { runLoad, until } from './load';
+import type { BenchOptions } from './options';
+import { cpuMsPer } from './processes';
+import type { Stack } from './stack';
+import { round } from './stats';
+
+/** Temporal's own floor: hand-written workflows doing what a recipe does, on the same server. */
+export const floorShapes = {
+  empty: 'empty',
+  '1 call': 'onePost',
+  '1 call, local': 'onePostLocal',
+  '2 calls': 'twoPosts',
+  '2 calls, local': 'twoPostsLocal',
+} as const satisfies Record<string, HandwrittenWorkflow>;
+
+export type FloorShape = keyof typeof floorShapes;
+
+export interface FloorFigure {
+  shape: FloorShape;
+  runs: number;
+  runsPerSec: number;
+  /** CPU ms per run of each process (temporal, the hand-written worker, the harness) and in total. */
+  cpuMsPerRun: Record<string, number>;
+  completed: boolean;
+}
+
+const warmupRuns = 30;
+
+/**
+ * Runs `o.runs` hand-written workflows of each shape with `o.startConcurrency` concurrent starts
+ * and measures runs/s from the first start to the last close (visibility's close time, the same
+ * clock for every shape, calls or none). One worker process with the engine's worker settings.
+ */
+export async function measureFloor(stack: Stack, o: BenchOptions, shapes: readonly FloorShape[]): Promise<FloorFigure[]> {
+  const taskQueue = `floor-${Date.now()}`;
+  const worker = await stack.startWorker({ name: 'floor-worker', taskQueue, entry: handwrittenWorkerEntry });
+  const figures: FloorFigure[] = [];
+  try {
+    for (const shape of shapes) {
+      const start = (phase: string, count: number) => {
+        const label = `floor/${taskQueue}/${shape}/${phase}`;
+        return runLoad({ concurrency: o.startConcurrency, count }, async (i) => {
+          await startHandwrittenRun(stack.client, taskQueue, floorShapes[shape], stack.sink.url, `${label}/${i}`, label);
+          return { ok: true };
+        }).then(() => label);
+      };
+      await waitCompleted(stack.client, await start('warm', warmupRuns), warmupRuns);
+      const cpuBefore = stack.cpu([worker]);
+      const t0 = Date.now();
+      const label = await start('measured', o.runs);
+      const completed = await waitCompleted(stack.client, label, o.runs, Math.max(120_000, o.runs * 200));
+      const cpuMsPerRun = cpuMsPer(cpuBefore, stack.cpu([worker]), o.runs);
+      const lastClose = await lastCloseTime(stack.client, label);
+      figures.push({ shape, runs: o.runs, runsPerSec: round(o.runs / ((lastClose - t0) / 1000)), cpuMsPerRun, completed });
+    }
+  } finally {
+    await worker.stop();
+  }
+  return figures;
+}
+
+const completedQuery = (label: string) => `RecipeId = '${label}' AND ExecutionStatus = 'Completed'`;
+
+function waitCompleted(client: Client, label: string, count: number, timeoutMs = 120_000): Promise<boolean> {
+  return until(async () => (await countRuns(client, completedQuery(label))) >= count, timeoutMs, 100);
+}
+
+async function lastCloseTime(client: Client, label: string): Promise<number> {
+  let last = 0;
+  for await (const run of client.workflow.list({ query: completedQuery(label), pageSize: 1000 })) last = Math.max(last, run.closeTime?.getTime() ?? 0);
+  return last;
+}
+
+/** Switchyard's figure over the floor's, for the tables of the other scenarios. */
+export function ratioTo(floor: FloorFigure[], shape: FloorShape, value: number): number {
+  const f = floor.find((x) => x.shape === shape);
+  return f ? round(value / f.runsPerSec, 2) : Number.NaN;
+}
