@@ -5,7 +5,7 @@ import { defineAction } from './auth';
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** The marker cell written after the row's values: the step key, hashed. */
-export function stepMarker(idempotencyKey: string): string {
+function stepMarker(idempotencyKey: string): string {
   return `switchyard:${dedupeIdFor(idempotencyKey)}`;
 }
 

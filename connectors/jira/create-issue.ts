@@ -7,7 +7,7 @@ import { defineAction } from './auth';
  * The label that carries the step key. A label rather than an issue property: JQL searches
  * properties only where an installed app indexes them, labels always.
  */
-export function stepLabel(idempotencyKey: string): string {
+function stepLabel(idempotencyKey: string): string {
   return `switchyard-${dedupeIdFor(idempotencyKey)}`;
 }
 

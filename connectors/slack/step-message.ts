@@ -2,7 +2,7 @@ import { dedupeIdFor } from '../sdk/idempotency';
 import type { ActionContext } from '../sdk/types';
 
 /** The `metadata.event_type` of messages that carry a step key. */
-export const stepEventType = 'switchyard_step';
+const stepEventType = 'switchyard_step';
 
 /** What chat.postMessage's `metadata` carries so a retry can find the message. */
 export function stepMetadata(idempotencyKey: string) {
