@@ -100,11 +100,12 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
       }
     });
 
-    it('replayed: a redelivery with the same X-GitHub-Delivery starts nothing; no X-GitHub-Event is a 400', async () => {
-      const body = issues('opened');
+    it('replayed: a redelivery starts nothing, nor does the captured body under a new X-GitHub-Delivery (unsigned); no X-GitHub-Event is a 400', async () => {
+      const body = issues('opened').replace('1347', '1400');
       const h = headers('issues', body);
       expect((await answer(await post('github-hooks', body, h))).status).toBe(202);
       expect(await answer(await post('github-hooks', body, h))).toEqual({ status: 200, body: { duplicate: true } });
+      expect(await answer(await post('github-hooks', body, headers('issues', body, randomUUID())))).toEqual({ status: 200, body: { duplicate: true } });
       const { 'x-github-event': _event, ...noEvent } = headers('issues', body);
       expect(await answer(await post('github-hooks', body, noEvent))).toMatchObject({ status: 400, body: { error: { code: 'invalid_delivery', message: expect.stringContaining('X-GitHub-Event') } } });
     });

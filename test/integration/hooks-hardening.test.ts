@@ -164,7 +164,7 @@ describe('inbound hardening', () => {
     expect(statuses).toEqual([...Array.from({ length: rateLimit }, () => 401), 429]);
   });
 
-  it('a locked SQLite store answers 503 store_unavailable with Retry-After, and the retry is accepted', async () => {
+  it('a locked SQLite store answers 503 store_unavailable with Retry-After on /hooks and /api/v1/events, and the retry is accepted', async () => {
     await sql`PRAGMA busy_timeout = 100`.execute(store.db);
     const file = config.databaseUrl.slice('sqlite:'.length);
     const other = new SQLite(file);
@@ -174,6 +174,8 @@ describe('inbound hardening', () => {
       const locked = await answer(await postIntercom('ic-busy', body));
       expect(locked).toMatchObject({ status: 503, body: { error: { code: 'store_unavailable' } } });
       expect(Number(locked.retryAfter)).toBeGreaterThanOrEqual(1);
+      const event = await answer(await postEvent(JSON.stringify({ topic: eventTopic, id: `evt-${randomUUID()}`, data: {} })));
+      expect(event).toMatchObject({ status: 503, body: { error: { code: 'store_unavailable' } } });
     } finally {
       other.exec('ROLLBACK');
       other.close();
