@@ -3,6 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../src/temporal/search-attributes';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
@@ -23,6 +24,7 @@ afterAll(async () => {
 });
 
 const slackOk: Activity = async () => ({ ok: true, channel: 'C1', ts: '1.1' });
+const EventType = temporal.api.enums.v1.EventType;
 const say = (id: string, text: string, extra: Record<string, unknown> = {}) => ({ id, action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text }, ...extra });
 
 /** Runs `body` with a worker on a fresh task queue. */
@@ -391,10 +393,42 @@ describe('runRecipe on the time-skipping server', () => {
       return [e1.length, (await h3.fetchHistory()).events?.length ?? 0];
     });
     const perStep = (counts[1]! - counts[0]!) / 2;
-    // ActivityTaskScheduled/Started/Completed + WorkflowTaskScheduled/Started/Completed; conditions and templates add none.
-    expect(perStep).toBe(6);
-    // started, WFT×3, upsert (start attributes), activity×3, WFT×3, upsert (RunStatus), completed
-    expect(eventTypes.length).toBe(13);
+    // A short step is a local activity: one MarkerRecorded, in the same workflow task as the steps
+    // around it (a regular activity would add Scheduled/Started/Completed and a workflow task of 3).
+    // Conditions and templates add none.
+    expect(perStep).toBe(1);
+    // started, WFT×3, upsert (start attributes), marker, upsert (RunStatus), completed
+    expect(eventTypes.length).toBe(8);
+  });
+
+  it('a short step runs as a local activity whose long backoff (a Retry-After of minutes) is a server timer; a step with a long timeout is a regular activity', async () => {
+    let calls = 0;
+    const plan = planOf(recipeWith([say('limited', 'x'), say('slow', 'y', { timeout: '2m' })]));
+    const { result, types, timers } = await withWorker(
+      {
+        'slack.postMessage': async (i) => {
+          calls++;
+          if ((i.input as { text: string }).text === 'x' && Context.current().info.attempt === 1) {
+            throw ApplicationFailure.create({ type: 'RateLimited', message: 'HTTP 429 from Slack', nextRetryDelay: '5m' });
+          }
+          return slackOk(i);
+        },
+      },
+      async (tq) => {
+        const handle = await start(tq, plan);
+        const result = await handle.result();
+        const events = (await handle.fetchHistory()).events ?? [];
+        const timers = events.flatMap((e) => (e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0)] : []));
+        return { result, types: events.map((e) => e.eventType), timers };
+      },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(calls).toBe(3);
+    // The 5-minute wait was a workflow timer on the server (skipped here), not a sleep in the worker.
+    expect(timers).toContain(300);
+    // limited: a marker for the failed attempt's backoff and one for the success; slow: one activity task.
+    expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED).length).toBeGreaterThanOrEqual(1);
+    expect(types.filter((t) => t === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(1);
   });
 
   it('a run started with its search attributes set (as the ingress does) upserts only its final status', async () => {
@@ -418,7 +452,8 @@ describe('runRecipe on the time-skipping server', () => {
       expect(description.typedSearchAttributes.get(RecipeVersion)).toBe(plan.version);
       return (await handle.fetchHistory()).events ?? [];
     });
-    expect(events.length).toBe(12);
+    // started, WFT×3, marker (the local activity), upsert (RunStatus), completed
+    expect(events.length).toBe(7);
   });
 
   it('a succeeded step shows its attempts: fails twice retryably, then succeeds on attempt 3', async () => {
