@@ -72,6 +72,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       SWITCHYARD_DATA_DIR: dataDir,
       SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64'),
       SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
+      // The bench drives one connection far past the default per-hook limit on purpose.
+      SWITCHYARD_HOOKS_RATE_LIMIT: '100000000',
       LOG_LEVEL: 'warn',
     };
     const config = parseConfig({ ...env, PORT: '0' });

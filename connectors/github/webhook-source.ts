@@ -7,8 +7,10 @@ import { githubTopics } from './topics';
 
 /**
  * GitHub webhooks: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>`; topic =
- * `X-GitHub-Event` + `.` + `action` (`issues.opened`); dedupe id = `X-GitHub-Delivery` (the same on
- * GitHub's redeliveries). The `ping` sent when a hook is created starts nothing.
+ * `X-GitHub-Event` + `.` + `action` (`issues.opened`); dedupe id = a hash of the signed raw body
+ * (a redelivery is byte-identical). Not `X-GitHub-Delivery`: GitHub signs no header, so a captured
+ * delivery replayed under a new delivery id (or another event name) must still be a duplicate.
+ * The `ping` sent when a hook is created starts nothing.
  */
 export const githubWebhookSource = defineWebhookSource({
   schemes: ['hub-sha256'],
@@ -19,7 +21,7 @@ export const githubWebhookSource = defineWebhookSource({
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidDeliveryError('a GitHub delivery must be a JSON object (content type application/json)');
     const action = (body as { action?: unknown }).action;
     const topic = typeof action === 'string' && action ? `${event}.${action}` : event;
-    const id = headerValue(request.headers, 'X-GitHub-Delivery') || `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
+    const id = `sha256:${createHash('sha256').update(request.rawBody).digest('hex')}`;
     return [{ id, topic, payload: body }];
   },
   topics: githubTopics,

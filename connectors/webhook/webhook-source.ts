@@ -18,19 +18,25 @@ function topicOf(item: unknown, request: WebhookRequest): string {
   return defaultInboundTopic;
 }
 
-/** The sender's delivery id: for Standard Webhooks the signed `webhook-id`, for GitHub `X-GitHub-Delivery`. */
+/**
+ * A delivery id from the headers, only where the scheme vouches for it: Standard Webhooks signs
+ * `webhook-id`; the path token is a bearer secret for the whole request (whoever holds it can post
+ * anything, so a header is no weaker than the body). The Intercom and GitHub schemes sign the body
+ * only: a captured delivery could be replayed under a new `X-GitHub-Delivery` or
+ * `Idempotency-Key`, so their ids come from the signed body (its `id`, else its hash).
+ */
 function deliveryIdOf(request: WebhookRequest, scheme: InboundScheme): string | undefined {
   const h = (name: string) => headerValue(request.headers, name);
   if (scheme === 'standard') return h('webhook-id');
-  if (scheme === 'github') return h('x-github-delivery') ?? h('idempotency-key');
-  return h('idempotency-key') ?? h('webhook-id');
+  if (scheme === 'token') return h('idempotency-key') ?? h('webhook-id');
+  return undefined;
 }
 
 /**
  * Generic inbound hooks (internal services, GitHub-style senders, Standard Webhooks senders,
- * Zapier/Make/n8n): verified by the connection's `scheme` (see auth.ts). Event id: the scheme's
- * delivery id header (`webhook-id`, `X-GitHub-Delivery`, else `Idempotency-Key`/`webhook-id`),
- * else the body's `id`, else a hash of the raw body. Topic: body `topic`, else body `type`, else
+ * Zapier/Make/n8n): verified by the connection's `scheme` (see auth.ts). Event id: a delivery id
+ * header the scheme vouches for (`standard`: `webhook-id`; `token`: `Idempotency-Key`, else
+ * `webhook-id`), else the body's `id`, else a hash of the raw body. Topic: body `topic`, else body `type`, else
  * `X-Event-Topic`, else `X-GitHub-Event`, else `webhook.received`. A JSON array body is several
  * events (ids suffixed `#<index>` unless an element has its own `id`).
  */

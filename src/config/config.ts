@@ -71,6 +71,8 @@ export const configSchema = z.object({
   SWITCHYARD_ADMIN_TOKEN: z.string().min(32, { message: 'expected at least 32 characters (openssl rand -base64 32)' }).optional(),
   SWITCHYARD_API_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected requests per minute per token, e.g. 1000' }).transform(Number).default(1000),
   SWITCHYARD_API_RATE_BURST: z.string().regex(/^\d+$/, { message: 'expected extra requests per hour per token above the per-minute limit, e.g. 100' }).transform(Number).default(0),
+  /** Deliveries per minute per hook URL (`/hooks/<connection>`, known or not), counted before the connection's credentials are decrypted. */
+  SWITCHYARD_HOOKS_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected deliveries per minute per hook URL, e.g. 6000' }).transform(Number).default(6000),
   SWITCHYARD_TOKEN_ROTATION_GRACE: durationSetting('1h'),
   /** Parsed to milliseconds: how long a run's step waits for a paused or disconnected connection before it fails. */
   SWITCHYARD_CONNECTION_WAIT_LIMIT: durationSetting('72h', { positive: true }),

@@ -6,7 +6,7 @@ import { publishClosedRuns } from './run-events';
 
 export interface EventPumpOptions {
   client: Client;
-  store: Pick<Store, 'outbox' | 'deliveries' | 'payloads'>;
+  store: Pick<Store, 'outbox' | 'deliveries' | 'payloads' | 'exclusive'>;
   events: EngineEvents;
   logger: Pick<Logger, 'warn' | 'info'>;
   taskQueue: string;
@@ -45,9 +45,13 @@ async function drainOutbox(store: Pick<Store, 'outbox'>, events: EngineEvents): 
   }
 }
 
+/** Of several API processes on one store, only the one holding this lock runs a tick (each event is published once). */
+const EVENT_PUMP_LOCK = 'switchyard:engine-event-pump';
+
 /**
  * The API process's background loop: drain the engine-event outbox, publish closed runs, and
- * prune delivery dedupe rows, stored payloads and the outgoing-webhook log past their retention. One tick at a time;
+ * prune delivery dedupe rows, stored payloads and the outgoing-webhook log past their retention. One tick at a time,
+ * and in one API process at a time (a tick finding another process's tick running skips);
  * a failed tick is logged and retried on the next.
  */
 export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> } {
@@ -57,22 +61,25 @@ export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> 
   let current: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
-      await drainOutbox(opts.store, opts.events);
-      // Bounded, so an unreachable Temporal cannot hold a tick (or shutdown) for the client's whole retry budget.
-      await opts.client.connection.withDeadline(Date.now() + 30_000, () =>
-        publishClosedRuns({ client: opts.client, taskQueue: opts.taskQueue, outbox: opts.store.outbox, events: opts.events, lagMs: opts.runEventsLagMs }),
-      );
-      if (Date.now() - lastPrune > (opts.pruneEveryMs ?? 3_600_000)) {
-        lastPrune = Date.now();
-        const deliveries = await opts.store.deliveries.prune();
-        const payloads = await opts.store.payloads.prune();
-        const webhookMessages = opts.webhookLog ? await pruneWebhookLog(opts.webhookLog) : 0;
-        if (deliveries + payloads + webhookMessages > 0) {
-          opts.logger.info({ deliveries, payloads, webhookMessages }, 'pruned inbound dedupe rows, stored payloads and outgoing webhook messages past retention');
-        }
-      }
+      await opts.store.exclusive(EVENT_PUMP_LOCK, pumpOnce);
     } catch (err) {
       opts.logger.warn({ err: (err as Error).message }, 'engine event pump tick failed; retrying next tick');
+    }
+  };
+  const pumpOnce = async () => {
+    await drainOutbox(opts.store, opts.events);
+    // Bounded, so an unreachable Temporal cannot hold a tick (or shutdown) for the client's whole retry budget.
+    await opts.client.connection.withDeadline(Date.now() + 30_000, () =>
+      publishClosedRuns({ client: opts.client, taskQueue: opts.taskQueue, outbox: opts.store.outbox, events: opts.events, lagMs: opts.runEventsLagMs }),
+    );
+    if (Date.now() - lastPrune > (opts.pruneEveryMs ?? 3_600_000)) {
+      lastPrune = Date.now();
+      const deliveries = await opts.store.deliveries.prune();
+      const payloads = await opts.store.payloads.prune();
+      const webhookMessages = opts.webhookLog ? await pruneWebhookLog(opts.webhookLog) : 0;
+      if (deliveries + payloads + webhookMessages > 0) {
+        opts.logger.info({ deliveries, payloads, webhookMessages }, 'pruned inbound dedupe rows, stored payloads and outgoing webhook messages past retention');
+      }
     }
   };
   const schedule = () => {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { EventsNotAcceptedError } from '../engine/ingest-event';
 import { Refusal, type RefusalReason } from '../refusal';
+import { isStoreBusy } from '../store/busy';
 import { classifyTemporalError, type TemporalProblem } from '../temporal/client-errors';
 
 /**
@@ -37,12 +38,12 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(res, new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
-/** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause; anything unexpected is a 500 without a stack trace. */
+/** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause, a locked store 503 `store_unavailable`; anything unexpected is a 500 without a stack trace. */
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err);
     if (err instanceof Refusal) return sendError(res, httpErrorOf(err));
-    if (err instanceof EventsNotAcceptedError) return sendError(res, runStartHttpError(err.cause, err.message));
+    if (err instanceof EventsNotAcceptedError) return sendError(res, isStoreBusy(err.cause) ? storeBusyError() : runStartHttpError(err.cause, err.message));
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
       const limit = (err as { limit?: number }).limit;
@@ -59,10 +60,16 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
     }
     log(err);
     if (res.headersSent) return;
+    if (isStoreBusy(err)) return sendError(res, storeBusyError());
     const temporalProblem = classifyTemporalError(err, `serve ${req.method} ${req.path}`);
     if (temporalProblem) return sendError(res, temporalHttpError(temporalProblem));
     sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
   };
+}
+
+/** A locked store (SQLite busy past its timeout): 503 + Retry-After, like an unavailable Temporal; a retry finds any run already started (same workflow id). */
+function storeBusyError(): HttpError {
+  return new HttpError(503, 'store_unavailable', 'the store is locked by another writer; retry later', undefined, { 'Retry-After': '2' });
 }
 
 const codes: Record<TemporalProblem['kind'], string> = {

@@ -22,15 +22,18 @@ export interface ChallengeDeps {
   registry: Pick<ConnectorRegistry, 'getConnector'>;
 }
 
-/** `GET /hooks/:connection`: a sender's verification handshake (Dropbox `?challenge=`), answered by the connection's source. */
+/**
+ * `GET /hooks/:connection`: a sender's verification handshake (Dropbox `?challenge=`), answered by
+ * the connection's source. An unknown connection answers as one without a GET handshake, naming
+ * no connector, so a GET cannot tell connection ids apart either.
+ */
 export async function answerGetChallenge(deps: ChallengeDeps, req: Request, res: Response): Promise<void> {
   const connectionId = String(req.params.connection);
   const connection = await deps.store.connections.get(connectionId);
-  if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
-  const challenge = deps.registry.getConnector(connection.connector)?.webhookSource?.challenge;
-  if (!challenge?.get) throw new HttpError(405, 'method_not_allowed', `connection ${connectionId} (${connection.connector}) answers no GET handshake; deliveries are POSTed`, undefined, { Allow: 'POST' });
+  const challenge = connection && deps.registry.getConnector(connection.connector)?.webhookSource?.challenge;
+  if (!challenge?.get) throw new HttpError(405, 'method_not_allowed', 'this hook URL answers no GET handshake; deliveries are POSTed', undefined, { Allow: 'POST' });
   const credentials = await deps.store.connections.credentials(connectionId);
   const answer = challenge.get({ rawBody: Buffer.alloc(0), headers: req.headers, query: queryOf(req) }, credentials);
-  if (!answer) throw new HttpError(400, 'not_a_challenge', `a GET to ${connection.connector}'s hook must carry its handshake parameters`, { query: Object.keys(queryOf(req)) });
+  if (!answer) throw new HttpError(400, 'not_a_challenge', 'a GET to this hook URL must carry its handshake parameters', { query: Object.keys(queryOf(req)) });
   sendChallengeAnswer(res, answer);
 }

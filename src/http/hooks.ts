@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
+import { githubSignature, signHub } from '../../connectors/sdk/signatures/hub-signature';
+import type { WebhookRequest } from '../../connectors/sdk/types';
 import { EventsNotAcceptedError, ingestEvents, type IngestDeps } from '../engine/ingest-event';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
@@ -8,6 +11,8 @@ import { HttpError } from './errors';
 import { answerGetChallenge, sendChallengeAnswer } from './hook-challenge';
 import { inboundDeliveries, runsStarted } from './metrics';
 import { rawBodyWithin } from './raw-body';
+import { parseJsonBody } from './json-body';
+import { rateLimit, type RateLimitPolicy } from './api/rate-limit';
 
 export interface HooksDeps extends Omit<IngestDeps, 'payloadRef' | 'deliveries' | 'registry'> {
   store: Store;
@@ -20,6 +25,37 @@ export interface HooksDeps extends Omit<IngestDeps, 'payloadRef' | 'deliveries' 
   payloadRefBytes?: number;
   /** PUBLIC_URL: the origin senders post to, which schemes that sign the URL (HubSpot v3) see; else the request's own. */
   publicUrl?: string;
+  /** SWITCHYARD_HOOKS_RATE_LIMIT: deliveries per minute per hook URL, counted before anything is looked up or decrypted. */
+  rateLimit: RateLimitPolicy;
+}
+
+/**
+ * One answer for every delivery that is not authenticated, whatever the reason (no such
+ * connection, one that receives no webhooks, a missing or wrong signature or token): from outside,
+ * an unknown connection id looks like a bad signature. The reason goes to the server log.
+ */
+const notAuthenticated = () =>
+  new HttpError(401, 'invalid_signature', 'the delivery is not authenticated for this hook URL (missing or wrong signature or token); the server log has the reason');
+
+/** Keyed with a throwaway secret: an unknown connection costs an HMAC over the body, as a known one does. */
+const decoySecret = randomBytes(32).toString('hex');
+
+/** Looks the connection up and verifies the delivery, answering `notAuthenticated` whatever fails. */
+async function authenticateDelivery(deps: HooksDeps, connectionId: string, request: WebhookRequest, now: Date) {
+  const connection = await deps.store.connections.get(connectionId);
+  const source = connection && deps.registry.getConnector(connection.connector)?.webhookSource;
+  if (!connection || !source) {
+    signHub(githubSignature, decoySecret, request.rawBody);
+    deps.logger.info({ connection: connectionId, reason: connection ? `connector ${connection.connector} receives no webhooks` : 'no such connection' }, 'inbound delivery not authenticated');
+    throw notAuthenticated();
+  }
+  const credentials = await deps.store.connections.credentials(connectionId);
+  const verdict = source.verify(request, credentials, now);
+  if (!verdict.ok) {
+    deps.logger.info({ connection: connectionId, reason: verdict.reason, header: verdict.header }, 'inbound delivery not authenticated');
+    throw notAuthenticated();
+  }
+  return { connection, source, credentials };
 }
 
 /**
@@ -36,10 +72,6 @@ export function hookRoutes(deps: HooksDeps): Router {
   };
   const handler = async (req: Request, res: Response) => {
     const connectionId = String(req.params.connection);
-    const connection = await deps.store.connections.get(connectionId);
-    if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${connectionId}`, { connection: connectionId });
-    const source = deps.registry.getConnector(connection.connector)?.webhookSource;
-    if (!source) throw new HttpError(404, 'not_a_webhook_connection', `connection ${connectionId} (${connection.connector}) does not receive webhooks`);
     if (!req.is(['application/json', 'application/*+json'])) {
       throw new HttpError(415, 'unsupported_media_type', `expected Content-Type application/json, got ${req.get('content-type') ?? 'none'}`, {
         header: 'content-type',
@@ -48,17 +80,10 @@ export function hookRoutes(deps: HooksDeps): Router {
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const origin = deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
     const request = { rawBody: body, headers: req.headers, pathToken: req.params.token ? String(req.params.token) : undefined, method: req.method, url: `${origin}${req.originalUrl}` };
-    const credentials = await deps.store.connections.credentials(connectionId);
     const now = deps.now?.() ?? new Date();
-    const verdict = source.verify(request, credentials, now);
-    if (!verdict.ok) throw new HttpError(401, 'invalid_signature', verdict.reason, verdict.header ? { header: verdict.header } : undefined);
+    const { connection, source, credentials } = await authenticateDelivery(deps, connectionId, request, now);
 
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch (err) {
-      throw new HttpError(400, 'malformed_json', `request body is not valid JSON: ${(err as Error).message}`);
-    }
+    const parsed = parseJsonBody(body);
     let extracted;
     try {
       const handshake = source.challenge?.post?.(request, parsed, credentials);
@@ -83,13 +108,14 @@ export function hookRoutes(deps: HooksDeps): Router {
     inboundDeliveries.inc({ outcome: 'accepted' });
     res.status(202).json({ matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })) });
   };
-  router.post(['/hooks/:connection', '/hooks/:connection/:token'], rawBody, (req, res, next) => {
+  const perHook = rateLimit(deps.rateLimit, { key: (req) => String(req.params.connection), subject: (id) => `hook URL /hooks/${id}` });
+  router.post(['/hooks/:connection', '/hooks/:connection/:token'], perHook, rawBody, (req, res, next) => {
     handler(req, res).catch((err: unknown) => {
       inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError ? 'unavailable' : 'rejected' });
       next(err);
     });
   });
-  router.get('/hooks/:connection', (req, res, next) => {
+  router.get('/hooks/:connection', perHook, (req, res, next) => {
     answerGetChallenge(deps, req, res).catch(next);
   });
   return router;

@@ -88,6 +88,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
         publicUrl: config.PUBLIC_URL,
+        rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
         logger,
         publish,
       }),

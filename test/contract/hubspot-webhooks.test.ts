@@ -35,9 +35,10 @@ describe('hubspot webhooks through /hooks', () => {
     await fake?.close();
   });
 
-  const expect401 = async (res: Response, header: string) => {
+  // The answer names no header (it would tell an existing connection from an unknown one); the unit tests check each verifier's reason.
+  const expect401 = async (res: Response, _header: string) => {
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature', details: { header } } });
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature' } });
   };
 
   it('batched: one signed POST of three contact changes and a company change starts three runs; redelivered, none', async () => {
@@ -64,7 +65,7 @@ describe('hubspot webhooks through /hooks', () => {
     expect(await fake.edit('contacts', record!.id, { firstname: 'Edited', phone: '5550100' })).toBe(202);
   });
 
-  it('forged: a tampered body, a stale timestamp, another URL, another secret, no signature are 401 naming the header', async () => {
+  it('forged: a tampered body, a stale timestamp, another URL, another secret, no signature are 401', async () => {
     const events = [fake.event('contact.propertyChange', '104', Date.now(), { propertyName: 'firstname', propertyValue: 'Mallory' })];
     const tampered = JSON.stringify(events).replace('Mallory', 'Trudy');
     await expect401(await fake.deliver(events, { body: tampered }), 'X-HubSpot-Signature-v3');

@@ -58,7 +58,7 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
       ];
       for (const h of forged) {
         const res = await answer(await post('linear-hooks', body, h));
-        expect(res).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature', details: { header: 'Linear-Signature' } } } });
+        expect(res).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
       }
     });
 
@@ -69,7 +69,7 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
       expect(await answer(await post('linear-hooks', body, h))).toEqual({ status: 200, body: { duplicate: true } });
       const old = delivery('create', Date.now() - 120_000);
       const stale = await answer(await post('linear-hooks', old, headers(old)));
-      expect(stale).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature', message: expect.stringContaining('webhookTimestamp is more than 60 s'), details: { header: 'webhookTimestamp' } } } });
+      expect(stale).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
     });
   });
 
@@ -87,7 +87,7 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
       expect(pinged.status).toBeLessThan(300);
     });
 
-    it('forged: wrong secret, tampered body, sha1 or missing signature → 401 naming X-Hub-Signature-256', async () => {
+    it('forged: wrong secret, tampered body, sha1 or missing signature → 401', async () => {
       const body = issues('opened');
       const forged: Record<string, string>[] = [
         headers('issues', body, randomUUID(), 'wrong'),
@@ -96,15 +96,16 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
         { 'x-github-event': 'issues', 'x-github-delivery': randomUUID() },
       ];
       for (const h of forged) {
-        expect(await answer(await post('github-hooks', body, h))).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature', details: { header: 'X-Hub-Signature-256' } } } });
+        expect(await answer(await post('github-hooks', body, h))).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
       }
     });
 
-    it('replayed: a redelivery with the same X-GitHub-Delivery starts nothing; no X-GitHub-Event is a 400', async () => {
-      const body = issues('opened');
+    it('replayed: a redelivery starts nothing, nor does the captured body under a new X-GitHub-Delivery (unsigned); no X-GitHub-Event is a 400', async () => {
+      const body = issues('opened').replace('1347', '1400');
       const h = headers('issues', body);
       expect((await answer(await post('github-hooks', body, h))).status).toBe(202);
       expect(await answer(await post('github-hooks', body, h))).toEqual({ status: 200, body: { duplicate: true } });
+      expect(await answer(await post('github-hooks', body, headers('issues', body, randomUUID())))).toEqual({ status: 200, body: { duplicate: true } });
       const { 'x-github-event': _event, ...noEvent } = headers('issues', body);
       expect(await answer(await post('github-hooks', body, noEvent))).toMatchObject({ status: 400, body: { error: { code: 'invalid_delivery', message: expect.stringContaining('X-GitHub-Event') } } });
     });

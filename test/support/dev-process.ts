@@ -14,10 +14,15 @@ export interface DevProcess {
 
 /** `switchyard dev` in its own process group, as `npm start` would run it in a terminal. */
 export function spawnDev(env: Record<string, string>): DevProcess {
-  const child = spawn(process.execPath, [path.join(root, 'bin', 'switchyard'), 'dev'], {
+  return spawnSwitchyard(['dev'], env, { detached: true });
+}
+
+/** `switchyard <args>` as a child process, its output collected line by line. */
+export function spawnSwitchyard(args: string[], env: Record<string, string>, opts: { detached?: boolean } = {}): DevProcess {
+  const child = spawn(process.execPath, [path.join(root, 'bin', 'switchyard'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
-    detached: true,
+    detached: opts.detached ?? false,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -57,7 +62,7 @@ export function spawnDev(env: Record<string, string>): DevProcess {
         }, timeoutMs);
         const onExit = () => {
           cleanup();
-          reject(new Error(`switchyard dev exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`));
+          reject(new Error(`switchyard ${args.join(' ')} exited before printing ${pattern}; output:\n${output.slice(-30).join('\n')}`));
         };
         const cleanup = () => {
           clearTimeout(timer);

@@ -151,7 +151,7 @@ describe('generic webhook connection: scheme chooses the verifier', () => {
   const body = Buffer.from(JSON.stringify({ id: 'evt_9', type: 'push' }));
   const secret = 'github-secret-0123456789';
 
-  it('github: X-Hub-Signature-256 over the raw bytes; X-GitHub-Delivery is the delivery id', () => {
+  it('github: X-Hub-Signature-256 over the raw bytes; the id comes from the signed body, not the unsigned X-GitHub-Delivery', () => {
     const creds = { scheme: 'github' as const, signingSecret: secret };
     const headers = { 'x-hub-signature-256': signHub(githubSignature, secret, body), 'x-github-delivery': 'gh-1', 'x-github-event': 'push' };
     expect(generic.verify({ rawBody: body, headers }, creds, now)).toEqual({ ok: true });
@@ -162,7 +162,12 @@ describe('generic webhook connection: scheme chooses the verifier', () => {
       ok: false,
       reason: 'missing X-Hub-Signature-256 header',
     });
-    expect(generic.extract({ rawBody: body, headers }, JSON.parse(body.toString()), creds)).toEqual([{ id: 'gh-1', topic: 'push', payload: { id: 'evt_9', type: 'push' } }]);
+    expect(generic.extract({ rawBody: body, headers }, JSON.parse(body.toString()), creds)).toEqual([{ id: 'evt_9', topic: 'push', payload: { id: 'evt_9', type: 'push' } }]);
+    // Without a body id, a hash of the signed bytes: a replay under another X-GitHub-Delivery or Idempotency-Key has the same id.
+    const bare = Buffer.from(JSON.stringify({ type: 'push', ref: 'main' }));
+    const ids = ['gh-1', 'gh-2'].map((delivery) => generic.extract({ rawBody: bare, headers: { ...headers, 'x-github-delivery': delivery, 'idempotency-key': delivery } }, JSON.parse(bare.toString()), creds)[0]!.id);
+    expect(ids[0]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(ids[1]).toBe(ids[0]);
   });
 
   it('intercom: X-Hub-Signature sha1', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorHandler, HttpError, httpErrorOf } from '../../src/http/errors';
+import { EventsNotAcceptedError } from '../../src/engine/ingest-event';
 import { RetryRunError } from '../../src/engine/retry-run';
 import { Refusal } from '../../src/refusal';
 import { WebhooksOutError } from '../../src/webhooks-out/errors';
@@ -38,5 +39,13 @@ describe('one way an HTTP route fails', () => {
     const crash = answer(new TypeError('boom'));
     expect(crash).toMatchObject({ status: 500, body: { error: { code: 'internal', message: 'internal error; the server log has the details' } } });
     expect(crash.logged).toHaveLength(1);
+  });
+
+  it('a locked SQLite store (SQLITE_BUSY*, SQLITE_LOCKED*), bare or behind a refused run start, is 503 store_unavailable with Retry-After', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    for (const err of [busy, Object.assign(new Error('locked'), { code: 'SQLITE_LOCKED_SHAREDCACHE' }), new EventsNotAcceptedError(busy)]) {
+      expect(answer(err)).toMatchObject({ status: 503, headers: { 'Retry-After': '2' }, body: { error: { code: 'store_unavailable' } } });
+    }
+    expect(answer(Object.assign(new Error('constraint'), { code: 'SQLITE_CONSTRAINT' }))).toMatchObject({ status: 500 });
   });
 });

@@ -43,6 +43,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
   const api = apiV1({
     tokens,
     rateLimit: { perMinute: config.SWITCHYARD_API_RATE_LIMIT, burstPerHour: config.SWITCHYARD_API_RATE_BURST },
+    rateLimitPool: store.pgPool,
     rotationGraceMs: config.SWITCHYARD_TOKEN_ROTATION_GRACE,
     connections: {
       connections: store.connections,

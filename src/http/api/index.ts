@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type pg from 'pg';
 import type { PayloadCodec } from '@temporalio/common';
 import type { TokenStore } from '../../store/tokens';
 import { openApiDocument } from '../openapi';
@@ -14,6 +15,8 @@ import { tokenRoutes } from './tokens-routes';
 export interface ApiV1Deps {
   tokens: TokenStore;
   rateLimit: RateLimitPolicy;
+  /** The store's PostgreSQL pool: the rate limit's counters are then shared by every API process. */
+  rateLimitPool?: pg.Pool;
   rotationGraceMs: number;
   connections?: ConnectionRoutesDeps;
   events?: EventRoutesDeps;
@@ -47,7 +50,7 @@ export function apiV1(deps: ApiV1Deps): ApiV1 {
     ...identityRoutes({ identitySecret: deps.identitySecret }),
     ...(deps.routeGroups ?? []).flat(),
   ];
-  const guards = [authenticate(deps.tokens, deps.now), rateLimitPerToken(deps.rateLimit)];
+  const guards = [authenticate(deps.tokens, deps.now), rateLimitPerToken(deps.rateLimit, deps.rateLimitPool)];
   const router = Router();
   let document: Record<string, unknown> | undefined;
   router.get('/openapi.json', (_req, res) => {

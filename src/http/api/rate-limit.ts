@@ -1,5 +1,6 @@
-import type { RequestHandler, Response } from 'express';
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Request, RequestHandler, Response } from 'express';
+import type pg from 'pg';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { HttpError } from '../errors';
 import { authenticatedToken } from './auth';
 
@@ -13,25 +14,49 @@ export interface RateLimitPolicy {
   burstWindowSeconds?: number;
 }
 
+/** Whose quota a request draws on, and how the 429 names it ("token tk_1", "hook URL /hooks/x"). */
+export interface RateLimitKey {
+  key(req: Request, res: Response): string;
+  subject(key: string): string;
+}
+
 /**
- * Per-token limit (rate-limiter-flexible, in process memory): `perMinute` requests per window,
+ * Counters in the store's `api_rate_limits` table, shared by every API process on the same
+ * PostgreSQL; without a pool (SQLite: one process), in process memory. Should PostgreSQL fail to
+ * answer, each process falls back to its own in-memory counters (catalogue G5: the limit then
+ * holds per process, so a token gets at most `processes × limit` until the store is back).
+ */
+function limiterFor(keyPrefix: string, points: number, duration: number, pool: pg.Pool | undefined): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration });
+  if (!pool) return memory;
+  return new RateLimiterPostgres({
+    storeClient: pool,
+    storeType: 'pool',
+    tableName: 'api_rate_limits',
+    tableCreated: true,
+    keyPrefix,
+    points,
+    duration,
+    insuranceLimiter: memory,
+  });
+}
+
+/**
+ * A limit per key (rate-limiter-flexible; shared through PostgreSQL when `pool` is given, else in process memory): `perMinute` requests per window,
  * plus a `burstPerHour` allowance drawn only once the minute's quota is spent. Every answer
  * carries the IETF draft `RateLimit`/`RateLimit-Policy` fields and the de facto `X-RateLimit-*`;
  * a rejection is 429 with an integer `Retry-After` ≥ 1.
  */
-export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
+export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.Pool): RequestHandler {
   const MINUTE = policy.windowSeconds ?? 60;
   const HOUR = policy.burstWindowSeconds ?? 3600;
-  const minute = new RateLimiterMemory({ keyPrefix: 'api-minute', points: policy.perMinute, duration: MINUTE });
-  const limiter =
-    policy.burstPerHour > 0
-      ? new BurstyRateLimiter(minute, new RateLimiterMemory({ keyPrefix: 'api-burst', points: policy.burstPerHour, duration: HOUR }))
-      : minute;
+  const minute = limiterFor('minute', policy.perMinute, MINUTE, pool);
+  const limiter = policy.burstPerHour > 0 ? new BurstyRateLimiter(minute, limiterFor('burst', policy.burstPerHour, HOUR, pool)) : minute;
   const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
 
-  return (_req, res, next) => {
-    const token = authenticatedToken(res);
-    limiter.consume(token.id).then(
+  return (req, res, next) => {
+    const key = by.key(req, res);
+    limiter.consume(key).then(
       (result) => {
         setHeaders(res, policy, policyHeader, result);
         next();
@@ -41,7 +66,7 @@ export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
         const headers = setHeaders(res, policy, policyHeader, rejection);
         const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
         next(
-          new HttpError(429, 'rate_limited', `token ${token.id} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
+          new HttpError(429, 'rate_limited', `${by.subject(key)} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
             ...headers,
             'Retry-After': String(retryAfter),
           }),
@@ -49,6 +74,11 @@ export function rateLimitPerToken(policy: RateLimitPolicy): RequestHandler {
       },
     );
   };
+}
+
+/** The API's limit: per authenticated token (across API processes, given the store's PostgreSQL pool). */
+export function rateLimitPerToken(policy: RateLimitPolicy, pool?: pg.Pool): RequestHandler {
+  return rateLimit(policy, { key: (_req, res) => authenticatedToken(res).id, subject: (id) => `token ${id}` }, pool);
 }
 
 function setHeaders(res: Response, policy: RateLimitPolicy, policyHeader: string, result: RateLimiterRes): Record<string, string> {

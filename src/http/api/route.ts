@@ -3,6 +3,7 @@ import { type z } from 'zod';
 import type { ApiScope } from '../../security/api-tokens';
 import type { ApiToken } from '../../store/tokens';
 import { HttpError } from '../errors';
+import { assertJsonDepth } from '../json-body';
 import { authenticatedToken, requireScope } from './auth';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -49,7 +50,7 @@ const jsonBody = jsonBodyWithin('1mb');
 
 /**
  * Mounts routes behind `guards` (authentication, then the rate limit), each followed by its
- * scope check, JSON body parsing and validation.
+ * scope check, JSON body parsing (nesting capped, see json-body.ts) and validation.
  */
 export function mountRoutes(routes: ApiRoute[], guards: RequestHandler[]): Router {
   const router = Router();
@@ -62,6 +63,7 @@ export function mountRoutes(routes: ApiRoute[], guards: RequestHandler[]): Route
 }
 
 async function run(route: ApiRoute, req: Request, res: Response): Promise<void> {
+  assertJsonDepth(req.body);
   const body = route.body ? parse(route.body, req.body ?? {}, 'body') : undefined;
   const query = route.query ? parseQuery(route.query, { ...req.query }) : undefined;
   const params = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)]));

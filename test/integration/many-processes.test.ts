@@ -1,0 +1,169 @@
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseConfig } from '../../src/config/config';
+import { migrateStore, type Store } from '../../src/store/store';
+import { openConfiguredStore } from '../../src/runtime/services';
+import { connectClient, temporalTarget } from '../../src/temporal/connection';
+import { call } from '../support/api-harness';
+import { Cluster } from '../support/cluster';
+import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
+import { startSink, type Sink } from '../support/sink';
+import { waitFor } from '../support/temporal';
+import { freshPostgresDatabase } from './fresh-postgres';
+
+/**
+ * Issue #12 item 12: the production shape (2 × `switchyard api`, 2 × `switchyard worker`, one
+ * PostgreSQL store, one Temporal server) keeps one truth — a delivery sent to both APIs runs once,
+ * each engine event is published by one API process, and a token's rate limit holds across both.
+ */
+const clientSecret = 'intercom-client-secret';
+const rateLimit = 60;
+
+/** `engine event <topic>` log lines (pino JSON) of one process: the ids it published. */
+function publishedEventIds(lines: string[]): string[] {
+  const ids: string[] = [];
+  for (const line of lines) {
+    if (!line.includes('"engine event ')) continue;
+    const parsed = JSON.parse(line) as { event?: { id?: string } };
+    if (parsed.event?.id) ids.push(parsed.event.id);
+  }
+  return ids;
+}
+
+const effectsByKey = (sink: Sink) => {
+  const counts = new Map<string, number>();
+  for (const r of sink.requests) {
+    const key = String(r.headers['idempotency-key'] ?? '');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+};
+
+describe('2 API and 2 worker processes on one PostgreSQL store', () => {
+  let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let cluster: Cluster;
+  let store: Store;
+  let client: Client;
+  let vendor: Sink;
+  let subscriber: Sink;
+  const runIds: string[] = [];
+
+  beforeAll(async () => {
+    database = await freshPostgresDatabase('switchyard_multi');
+    await migrateStore(database.url);
+    vendor = await startSink();
+    subscriber = await startSink();
+    cluster = await Cluster.start({
+      temporalAddress: inject('temporalAddress'),
+      databaseUrl: database.url,
+      apis: 2,
+      workers: 2,
+      env: { SWITCHYARD_API_RATE_LIMIT: String(rateLimit) },
+    });
+    const config = parseConfig(cluster.env);
+    store = await openConfiguredStore(config, 'verify');
+    client = await connectClient(temporalTarget(config));
+    const [api1] = cluster.apis.map((a) => a.url);
+    const admin = cluster.admin;
+    expect((await call(api1!, 'PUT', '/api/v1/connections/intercom-main', { token: admin, body: { connector: 'intercom', name: 'Intercom', credentials: { clientSecret } } })).status).toBe(201);
+    const recipe = {
+      id: 'conversation-to-vendor',
+      name: 'New conversation, posted to the vendor',
+      trigger: { type: 'webhook', connection: 'intercom-main', event: 'conversation.user.created' },
+      steps: [{ id: 'notify', action: 'webhook.post', input: { url: `${vendor.url}/notify`, body: { conversation: '{{ trigger.data.item.id }}' } } }],
+    };
+    const put = await call(api1!, 'PUT', `/api/v1/recipes/${recipe.id}`, { token: admin, body: recipe });
+    expect(put.status, JSON.stringify(put.body)).toBe(201);
+    const hook = await call(api1!, 'POST', '/api/v1/webhooks', { token: admin, body: { url: `${subscriber.url}/events`, topics: ['run.*', 'connection.*'] } });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+  }, 240_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await client?.connection.close();
+    await store?.close();
+    await vendor?.close();
+    await subscriber?.close();
+    await database?.drop();
+  }, 120_000);
+
+  it('a delivery posted to both APIs at once starts one run, and its step reaches the vendor once', async () => {
+    const [a, b] = cluster.apis.map((p) => p.url) as [string, string];
+    type HookAnswer = { status: number; body: { runs?: { runId: string }[]; duplicate?: boolean } };
+    const post = async (url: string, body: string): Promise<HookAnswer> => {
+      const res = await postIntercomWebhook(url, 'intercom-main', body, clientSecret);
+      return { status: res.status, body: (await res.json()) as HookAnswer['body'] };
+    };
+    // Each API's recipe cache refreshes within a second: wait until both start the recipe.
+    for (const [i, url] of [a, b].entries()) {
+      const started = await waitFor(async () => (await post(url, intercomNotification('conversation.user.created', { id: `warm-${i}` }))).body.runs?.[0], 'the API to start the recipe', 10_000);
+      runIds.push(started.runId);
+    }
+    for (let i = 0; i < 5; i++) {
+      const body = intercomNotification('conversation.user.created', { id: `c-${i}` });
+      const answers = await Promise.all([a, b].map((url) => post(url, body)));
+      // One answer starts the run; the other names the same run or says duplicate (200).
+      expect(answers.map((x) => x.status).sort()).toEqual(expect.arrayContaining([202]));
+      for (const x of answers) expect([200, 202]).toContain(x.status);
+      const named = new Set(answers.flatMap((x) => (x.body.runs ?? []).map((r) => r.runId)));
+      expect(named.size).toBe(1);
+      runIds.push(...named);
+    }
+    await waitFor(async () => runIds.every((id) => effectsByKey(vendor).has(`${id}/notify`)), 'every run to call the vendor', 60_000);
+    const query = `TaskQueue = '${cluster.env.TEMPORAL_TASK_QUEUE}' AND WorkflowType = 'runRecipe'`;
+    const runs = await waitFor(async () => {
+      const { count } = await client.workflow.count(`${query} AND ExecutionStatus = 'Completed'`);
+      return count >= runIds.length ? count : undefined;
+    }, 'the runs to complete', 60_000);
+    expect(runs).toBe(runIds.length);
+    expect((await client.workflow.count(query)).count).toBe(runIds.length);
+    expect([...effectsByKey(vendor).entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  }, 120_000);
+
+  it('publishes each engine event from one API process only, and each subscriber gets it once', async () => {
+    // Worker-side disconnects queue their events in the outbox (as a 401 in an activity does).
+    const disconnected = ['crm-1', 'crm-2', 'crm-3'];
+    for (const id of disconnected) {
+      await store.connections.create({ id, connector: 'webhook', name: id, credentials: {} });
+      expect(await store.outbox.disconnect(id, 'the vendor answered 401')).toBe(true);
+    }
+    const received = () => subscriber.requests.map((r) => JSON.parse(r.body) as { topic: string; data: { item: { connectionId?: string; runId?: string } } });
+    await waitFor(
+      async () => {
+        const events = received();
+        const runs = new Set(events.filter((e) => e.topic === 'run.succeeded').map((e) => e.data.item.runId));
+        const connections = new Set(events.filter((e) => e.topic === 'connection.disconnected').map((e) => e.data.item.connectionId));
+        return runIds.every((id) => runs.has(id)) && disconnected.every((id) => connections.has(id));
+      },
+      'the subscriber to receive every run.succeeded and connection.disconnected',
+      60_000,
+    );
+    // Let both pumps tick at least twice more past the window, so a second publisher would have shown.
+    const cursor = await store.outbox.cursor('run-events/close-time');
+    await waitFor(async () => ((await store.outbox.cursor('run-events/close-time')) ?? '') > cursor! && (await store.outbox.pending()).length === 0, 'the pump to move on', 30_000);
+    const moved = await store.outbox.cursor('run-events/close-time');
+    await waitFor(async () => ((await store.outbox.cursor('run-events/close-time')) ?? '') > moved!, 'the pump to move on again', 30_000);
+
+    const perProcess = cluster.apis.map((p) => publishedEventIds(p.proc.output));
+    const all = perProcess.flat();
+    const counts = new Map<string, number>();
+    for (const id of all) counts.set(id, (counts.get(id) ?? 0) + 1);
+    expect(all.length).toBeGreaterThanOrEqual(runIds.length + disconnected.length);
+    expect([...counts.entries()].filter(([, n]) => n > 1)).toEqual([]);
+    const webhookIds = subscriber.requests.map((r) => String(r.headers['webhook-id']));
+    expect(webhookIds.length).toBe(new Set(webhookIds).size);
+  }, 120_000);
+
+  it("enforces a token's rate limit across both API processes", async () => {
+    const [a, b] = cluster.apis.map((p) => p.url) as [string, string];
+    const issued = await call(a, 'POST', '/api/v1/tokens', { token: cluster.admin, body: { name: 'limited', scopes: ['recipes:read'] } });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    const token = issued.body.secret as string;
+    const statuses: number[] = [];
+    for (let i = 0; i < rateLimit; i++) statuses.push((await call(i % 2 === 0 ? a : b, 'GET', '/api/v1/recipes', { token })).status);
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const over = await Promise.all([a, b].map((url) => call(url, 'GET', '/api/v1/recipes', { token })));
+    expect(over.map((r) => r.status)).toEqual([429, 429]);
+    expect(over[0]!.headers.get('retry-after')).toMatch(/^\d+$/);
+  }, 60_000);
+});
