@@ -58,7 +58,7 @@ export interface ActionPlanStep extends StepBase {
   execution?: ActionExecution;
 }
 
-export type ActionExecution = 'local' | 'regular';
+type ActionExecution = 'local' | 'regular';
 
 export interface DelayPlanStep extends StepBase {
   kind: 'delay';
