@@ -34,9 +34,11 @@ const presets = {
 };
 const signalOutput = z.unknown();
 /**
- * Steps whose timeout is at most this run as local activities: one short vendor call, no activity
- * task round trip through Temporal. Longer steps (slow vendor jobs, uploads: they declare longer
- * timeouts) stay regular activities, which heartbeat and can move to another worker.
+ * Idempotent actions whose step timeout is at most this run as local activities: one short vendor
+ * call, no activity task round trip through Temporal. A local activity's result is only durable when
+ * its workflow task completes, so a worker crash can repeat a step that had already finished: safe
+ * only for actions that may repeat. Longer steps (slow vendor jobs, uploads) stay regular
+ * activities, which heartbeat and can move to another worker.
  */
 const localActionLimitMs = defaultActionTimeoutMs;
 
@@ -284,7 +286,7 @@ class Compiler {
       input,
       startToCloseTimeout,
       retry: policy,
-      execution: startToCloseTimeout <= localActionLimitMs ? 'local' : 'regular',
+      execution: action.idempotent && startToCloseTimeout <= localActionLimitMs ? 'local' : 'regular',
     };
   }
 

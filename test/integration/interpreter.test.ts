@@ -393,26 +393,27 @@ describe('runRecipe on the time-skipping server', () => {
       return [e1.length, (await h3.fetchHistory()).events?.length ?? 0];
     });
     const perStep = (counts[1]! - counts[0]!) / 2;
-    // A short step is a local activity: one MarkerRecorded, in the same workflow task as the steps
-    // around it (a regular activity would add Scheduled/Started/Completed and a workflow task of 3).
-    // Conditions and templates add none.
-    expect(perStep).toBe(1);
-    // started, WFT×3, upsert (start attributes), marker, upsert (RunStatus), completed
-    expect(eventTypes.length).toBe(8);
+    // ActivityTaskScheduled/Started/Completed + WorkflowTaskScheduled/Started/Completed; conditions and templates add none.
+    expect(perStep).toBe(6);
+    // started, WFT×3, upsert (start attributes), activity×3, WFT×3, upsert (RunStatus), completed
+    expect(eventTypes.length).toBe(13);
   });
 
-  it('a short step runs as a local activity whose long backoff (a Retry-After of minutes) is a server timer; a step with a long timeout is a regular activity', async () => {
+  it('a short idempotent step runs as a local activity (one marker; a Retry-After of minutes is a server timer); a long or non-idempotent step is a regular activity', async () => {
     let calls = 0;
-    const plan = planOf(recipeWith([say('limited', 'x'), say('slow', 'y', { timeout: '2m' })]));
+    const upsert = (id: string, email: string, extra: Record<string, unknown> = {}) => ({ id, action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email }, ...extra });
+    const plan = planOf(recipeWith([upsert('limited', 'a@b.c'), upsert('slow', 'c@d.e', { timeout: '2m' }), say('post', 'y')]));
     const { result, types, timers } = await withWorker(
       {
-        'slack.postMessage': async (i) => {
+        'mailchimp.upsertMember': async (i) => {
           calls++;
-          if ((i.input as { text: string }).text === 'x' && Context.current().info.attempt === 1) {
-            throw ApplicationFailure.create({ type: 'RateLimited', message: 'HTTP 429 from Slack', nextRetryDelay: '5m' });
+          const { email } = i.input as { email: string };
+          if (email === 'a@b.c' && Context.current().info.attempt === 1) {
+            throw ApplicationFailure.create({ type: 'RateLimited', message: 'HTTP 429 from Mailchimp', nextRetryDelay: '5m' });
           }
-          return slackOk(i);
+          return { id: email, email, status: 'subscribed', listId: 'l' };
         },
+        'slack.postMessage': slackOk,
       },
       async (tq) => {
         const handle = await start(tq, plan);
@@ -426,9 +427,9 @@ describe('runRecipe on the time-skipping server', () => {
     expect(calls).toBe(3);
     // The 5-minute wait was a workflow timer on the server (skipped here), not a sleep in the worker.
     expect(timers).toContain(300);
-    // limited: a marker for the failed attempt's backoff and one for the success; slow: one activity task.
+    // limited: markers (the local activity, before and after its backoff); slow and post: an activity task each.
     expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED).length).toBeGreaterThanOrEqual(1);
-    expect(types.filter((t) => t === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(1);
+    expect(types.filter((t) => t === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(2);
   });
 
   it('a run started with its search attributes set (as the ingress does) upserts only its final status', async () => {
@@ -452,8 +453,7 @@ describe('runRecipe on the time-skipping server', () => {
       expect(description.typedSearchAttributes.get(RecipeVersion)).toBe(plan.version);
       return (await handle.fetchHistory()).events ?? [];
     });
-    // started, WFT×3, marker (the local activity), upsert (RunStatus), completed
-    expect(events.length).toBe(7);
+    expect(events.length).toBe(12);
   });
 
   it('a succeeded step shows its attempts: fails twice retryably, then succeeds on attempt 3', async () => {

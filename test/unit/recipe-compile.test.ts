@@ -34,7 +34,7 @@ describe('compileRecipe → plan', () => {
       input: { project: 'SUP', summary: 's' },
       startToCloseTimeout: 30_000,
       retry: { maximumAttempts: 5, initialInterval: 2000, backoffCoefficient: 3, maximumInterval: 60_000, nonRetryableErrorTypes: nonRetryableFailureTypes },
-      execution: 'local',
+      execution: 'regular',
     });
     // idempotent action → the generous preset; non-idempotent → 3 attempts; no timeout anywhere → the SDK default
     expect(plan.steps[1]).toMatchObject({ onError: 'continue', startToCloseTimeout: defaultActionTimeoutMs, retry: { maximumAttempts: 10 } });
@@ -43,12 +43,13 @@ describe('compileRecipe → plan', () => {
     expect(plan.enabled).toBe(true);
   });
 
-  it('runs short steps as local activities and long ones (a longer step or action timeout) as regular activities', () => {
+  it('runs short idempotent steps as local activities; non-idempotent or long ones (a longer step or action timeout) as regular activities', () => {
     // The registry's catalogue: Dropbox's upload declares a 2-minute timeout.
     const compiled = compileRecipe(
       recipeWith([
-        { id: 'short', action: 'webhook.post', input: { url: 'https://example.com/x', body: {} } },
-        { id: 'slow', action: 'webhook.post', input: { url: 'https://example.com/x', body: {} }, timeout: '31s' },
+        { id: 'short', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'a@b.c' } },
+        { id: 'slow', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'a@b.c' }, timeout: '31s' },
+        { id: 'post', action: 'webhook.post', input: { url: 'https://example.com/x', body: {} } },
         { id: 'upload', action: 'dropbox.uploadFile', connection: 'dropbox-main', input: { path: '/a.txt', content: { text: 'x' } } },
       ]),
       { actions: actionCatalog, connections: new Map([...testConnections, ['dropbox-main', 'dropbox']]) },
@@ -58,6 +59,7 @@ describe('compileRecipe → plan', () => {
     expect(plan.steps.map((s) => [s.id, s.kind === 'action' ? s.execution : undefined])).toEqual([
       ['short', 'local'],
       ['slow', 'regular'],
+      ['post', 'regular'],
       ['upload', 'regular'],
     ]);
   });
