@@ -47,8 +47,8 @@ describe('compileRecipe → plan', () => {
     // The registry's catalogue: Dropbox's upload declares a 2-minute timeout.
     const compiled = compileRecipe(
       recipeWith([
-        { id: 'short', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'a@b.c' } },
-        { id: 'slow', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'a@b.c' }, timeout: '31s' },
+        { id: 'short', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'ada@example.com' } },
+        { id: 'slow', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'ada@example.com' }, timeout: '31s' },
         { id: 'post', action: 'webhook.post', input: { url: 'https://example.com/x', body: {} } },
         { id: 'upload', action: 'dropbox.uploadFile', connection: 'dropbox-main', input: { path: '/a.txt', content: { text: 'x' } } },
       ]),
