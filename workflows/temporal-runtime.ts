@@ -52,6 +52,8 @@ export interface TemporalRuntimeOptions {
   onStateChange?: () => void;
   /** SWITCHYARD_CONNECTION_WAIT_LIMIT as the run was started with; `defaultConnectionWaitMs` when absent. */
   connectionWaitMs?: number;
+  /** The run id step keys use (ActionActivityInput.keyRun); the workflow's own when absent. */
+  keyRun?: string;
   /** Starts a chunk child workflow (absent inside a chunk). */
   startChunk?: (step: ForEachPlanStep, items: unknown[], offset: number, scope: Scope) => Promise<ForEachChunkResult>;
 }
@@ -82,7 +84,9 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
       for (;;) {
         const generation = step.connection ? (inbox.restored.get(step.connection) ?? 0) : 0;
         try {
-          const result = await fn({ stepId: call.stepKey, connectionId: step.connection, input: call.input, resultEnvelope: 1 });
+          const arg: ActionActivityInput = { stepId: call.stepKey, connectionId: step.connection, input: call.input, resultEnvelope: 1 };
+          if (opts.keyRun !== undefined) arg.keyRun = opts.keyRun;
+          const result = await fn(arg);
           // A plain output: recorded before activities knew `resultEnvelope` (replay), or from an older activity worker mid-deploy.
           if (!isActionActivityResult(result)) return result;
           progress.attempts(earlierAttempts + result.attempt);
