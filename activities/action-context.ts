@@ -93,7 +93,8 @@ export async function buildActionContext(
     idempotencyKey: `${keyRun ?? workflowId}/${stepId}`,
     attempt: info.attempt,
     logger: connectorLogger(deps.logger ?? silent, { activity: info.activityType, workflowId, connection: resolvedId, attempt: info.attempt }),
-    heartbeat: (details?: unknown) => activity.heartbeat(details),
+    // A local activity has no server-side heartbeat (its progress lives in the workflow task).
+    heartbeat: (details?: unknown) => (info.isLocal ? undefined : activity.heartbeat(details)),
     lastHeartbeat: info.heartbeatDetails as unknown,
   };
 }

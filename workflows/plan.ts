@@ -50,7 +50,15 @@ export interface ActionPlanStep extends StepBase {
   startToCloseTimeout: number;
   scheduleToCloseTimeout?: number;
   retry: PlanRetryPolicy;
+  /**
+   * `local`: a local activity, run by the worker that runs the workflow task and recorded as a
+   * marker (no activity task round trip through the server); `regular` (or absent, as in plans
+   * compiled before the field existed, which keep replaying as they started): an activity task.
+   */
+  execution?: ActionExecution;
 }
+
+type ActionExecution = 'local' | 'regular';
 
 export interface DelayPlanStep extends StepBase {
   kind: 'delay';

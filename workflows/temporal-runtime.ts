@@ -6,6 +6,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
   TimeoutFailure,
 } from '@temporalio/workflow';
@@ -15,10 +16,16 @@ import { FailureType, isActionActivityResult } from './activity-contract';
 import { formatDuration } from './duration';
 import { StepFailure, type ForEachChunkResult, type Runtime, type Scope, type ActionCall } from './interpreter';
 import type { ApprovalDecision, ResumePayload } from './messages';
-import type { ForEachPlanStep, PlanRetryPolicy, WaitForPlanStep } from './plan';
+import type { ActionPlanStep, ForEachPlanStep, PlanRetryPolicy, WaitForPlanStep } from './plan';
 
 /** How long a step waits for a disconnected or paused connection before it fails, unless the run's input says otherwise. */
 const defaultConnectionWaitMs = 72 * 3_600_000;
+/**
+ * A local activity's retry waits in the worker only when its backoff is this short; a longer one
+ * (a later backoff, a vendor's Retry-After of minutes) is a server timer, so no worker holds it and
+ * the time-skipping test server can skip it.
+ */
+const localRetryThresholdMs = 1_000;
 /** Marks runs whose steps wait for the store to answer instead of failing (FailureType.storeUnavailable). */
 const storeWaitPatch = 'store-unavailable-waits';
 /** forEach lists longer than this run in child workflows of this many items each. */
@@ -67,8 +74,14 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
 
     async callAction(call: ActionCall, progress) {
       const { step } = call;
-      const activity = (retry: PlanRetryPolicy) =>
-        proxyActivities<Record<string, ActionFn>>({ startToCloseTimeout: step.startToCloseTimeout, scheduleToCloseTimeout: step.scheduleToCloseTimeout, retry })[step.activityType];
+      const activity = (retry: PlanRetryPolicy) => {
+        const options = { startToCloseTimeout: step.startToCloseTimeout, scheduleToCloseTimeout: step.scheduleToCloseTimeout, retry };
+        const acts =
+          step.execution === 'local'
+            ? proxyLocalActivities<Record<string, ActionFn>>({ ...options, localRetryThreshold: localRetryThresholdMs })
+            : proxyActivities<Record<string, ActionFn>>(options);
+        return acts[step.activityType];
+      };
       let fn = activity(step.retry);
       if (!fn) throw new StepFailure(FailureType.fatal, `no activity ${step.activityType}`);
       const waitMs = opts.connectionWaitMs ?? defaultConnectionWaitMs;
@@ -90,7 +103,7 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
           return result.output;
         } catch (err) {
           if (isCancellation(err)) throw err;
-          const failure = toStepFailure(err, maximumAttempts);
+          const failure = toStepFailure(err, maximumAttempts === step.retry.maximumAttempts ? step : { ...step, retry: { ...step.retry, maximumAttempts } });
           // Histories from before the store wait (or from an older workflow worker) failed the step here.
           if (failure.kind === FailureType.storeUnavailable && patched(storeWaitPatch)) {
             // The failing attempt never called the vendor; the ones before it (retried) did, and count.
@@ -150,25 +163,34 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
 }
 
 /** Activity failure → the step error the state shows (kind = ApplicationFailure type). */
-function toStepFailure(err: unknown, maximumAttempts: number): StepFailure {
+function toStepFailure(err: unknown, step: ActionPlanStep): StepFailure {
   if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) {
     const cause = err.cause;
-    const attempts = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? maximumAttempts : undefined;
-    if (cause instanceof ApplicationFailure) {
-      const detail = cause.details?.[0] as { attempt?: unknown } | undefined;
-      const attempt = typeof detail?.attempt === 'number' ? detail.attempt : attempts;
-      return new StepFailure(cause.type ?? 'Error', cause.message, attempt);
-    }
+    const attempts = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? step.retry.maximumAttempts : undefined;
+    if (cause instanceof ApplicationFailure) return applicationStepFailure(cause, attempts);
     if (cause instanceof TimeoutFailure) return new StepFailure('Timeout', `activity timed out (${cause.timeoutType})`, attempts);
     return new StepFailure('Error', cause?.message ?? err.message, attempts);
   }
+  // A local activity's failure arrives as the activity's own failure, without the server's
+  // ActivityFailure around it: a retryable one means its policy ran out of attempts.
+  if (err instanceof ApplicationFailure) {
+    const exhausted = !err.nonRetryable && !step.retry.nonRetryableErrorTypes.includes(err.type ?? '') && step.scheduleToCloseTimeout === undefined;
+    return applicationStepFailure(err, exhausted ? step.retry.maximumAttempts : undefined);
+  }
+  if (err instanceof TimeoutFailure) return new StepFailure('Timeout', `activity timed out (${err.timeoutType})`);
   if (err instanceof StepFailure) return err;
   return new StepFailure('Error', err instanceof Error ? err.message : String(err));
 }
 
+/** The attempt the activity recorded in its failure's details wins over what the retry state implies. */
+function applicationStepFailure(failure: ApplicationFailure, attempts: number | undefined): StepFailure {
+  const detail = failure.details?.[0] as { attempt?: unknown } | undefined;
+  return new StepFailure(failure.type ?? 'Error', failure.message, typeof detail?.attempt === 'number' ? detail.attempt : attempts);
+}
+
 /** "disconnected" (auth lost) or "paused", from the failure's details. */
 function connectionStatusOf(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
   const detail = cause instanceof ApplicationFailure ? (cause.details?.[0] as { status?: unknown } | undefined) : undefined;
   return detail?.status === 'paused' ? 'paused' : 'disconnected';
 }
