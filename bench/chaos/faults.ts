@@ -4,7 +4,7 @@ import { startDevServer, type DevServer, type DevServerOptions } from '../../src
 import type { BenchSink } from '../lib/sink';
 import { until } from '../lib/load';
 
-/** What a phase does to the running shape while the webhooks keep coming; `recover` undoes what must be undone. */
+/** What a phase does to the running shape while the webhooks keep coming (a killed process is started again). */
 export interface Fault {
   name: string;
   inject(): Promise<void>;
