@@ -63,6 +63,17 @@ module.exports = {
       from: { path: '^activities/' },
       to: { path: '^workflows/', pathNot: '^workflows/[^/]+-contract\\.ts$' },
     }),
+    forbid('workflow-code-stays-in-the-sandbox', {
+      comment:
+        'Outside workflows/, code never loads a module that imports the workflow SDK (workflow functions, ' +
+        'their signals and runtime): what src/ and bench/ share with a workflow at run time (ids, inputs, ' +
+        'schedules) lives in workflows/*-contract.ts or a pure module. Importing such a module for its types only is fine.',
+      from: { path: '^(src|activities|bench)/' },
+      to: {
+        path: '^workflows/(index|run-recipe|poll-recipe|for-each-chunk|temporal-runtime|messages|trigger-payload|webhook-delivery)\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    }),
     forbid('workflow-contracts-are-leaves', {
       comment: 'A workflow contract imports nothing but other contracts, so importing one never loads workflow code or the SDK.',
       from: { path: '^workflows/[^/]+-contract\\.ts$' },

@@ -4,7 +4,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// Code that reads untyped JSON as `any` (tests, the CLI's API answers) turns off the unsafe-any family.
+// Tests read untyped JSON as `any`, so they turn off the unsafe-any family.
 const anyAllowed = {
   '@typescript-eslint/no-explicit-any': 'off',
   '@typescript-eslint/no-unsafe-argument': 'off',
@@ -69,12 +69,6 @@ export default tseslint.config(
   {
     // Tests read JSON answers as `any` and assert on them with expect(); the assertion is the check.
     files: ['test/**'],
-    rules: anyAllowed,
-  },
-  {
-    // Temporary, issue 11 "CLI plumbing": the API client answers `any`; the one API-command helper
-    // types its answers and this block goes.
-    files: ['src/cli/**'],
     rules: anyAllowed,
   },
 );

@@ -16,22 +16,33 @@ export interface ConnectorSummary {
   category: ConnectorCategory;
   description: string;
   authKind: string;
-  actions: { type: string; key: string; title: string; description: string }[];
-  pollingTriggers: { type: string; key: string; title: string; description: string }[];
+  actions: CatalogEntry[];
+  pollingTriggers: CatalogEntry[];
   webhookTopics: number;
   /** How inbound deliveries are verified: each scheme the webhook source accepts and the headers it reads ([] without a webhook source). */
   webhookSchemes: { scheme: SignatureSchemeId; headers: string[]; description: string }[];
 }
 
+/** An action or polling trigger in the summary: its recipe type (`<connector>.<key>`) and its words. */
+interface CatalogEntry {
+  type: string;
+  key: string;
+  title: string;
+  description: string;
+}
+
 function summarize(c: AnyConnector): ConnectorSummary {
+  const entries = (items: Record<string, Omit<CatalogEntry, 'type'>>): CatalogEntry[] =>
+    Object.values(items).map(({ key, title, description }) => ({ type: `${c.id}.${key}`, key, title, description }));
+  const { id, name, category, description } = c;
   return {
-    id: c.id,
-    name: c.name,
-    category: c.category,
-    description: c.description,
+    id,
+    name,
+    category,
+    description,
     authKind: c.auth.kind,
-    actions: Object.values(c.actions).map((a) => ({ type: `${c.id}.${a.key}`, key: a.key, title: a.title, description: a.description })),
-    pollingTriggers: Object.values(c.pollingTriggers).map((t) => ({ type: `${c.id}.${t.key}`, key: t.key, title: t.title, description: t.description })),
+    actions: entries(c.actions),
+    pollingTriggers: entries(c.pollingTriggers),
     webhookTopics: c.webhookSource?.topics.length ?? 0,
     webhookSchemes: (c.webhookSource?.schemes ?? []).map((scheme) => ({ scheme, headers: [...signatureSchemeHeaders[scheme].headers], description: signatureSchemeHeaders[scheme].description })),
   };

@@ -17,6 +17,9 @@ import type {
  * dry run. Everything with an effect (activities, timers, signals) goes through `Runtime`.
  */
 
+/** What `evaluate` answers when the expression threw and the step failed. */
+const failed = Symbol('failed');
+
 /** A step failure as the interpreter sees it; runtimes throw it from `callAction`/`waitFor`. */
 export class StepFailure extends Error {
   constructor(
@@ -179,11 +182,10 @@ export class Interpreter {
   private async runStep(step: PlanStep, frame: Frame): Promise<void> {
     let condition: boolean | undefined;
     if (step.when !== undefined) {
-      try {
-        condition = isTruthy(evaluateLogic(step.when, frame.scope));
-      } catch (err) {
-        return this.fail(step, frame, { kind: 'Condition', message: `when: ${errorMessage(err)}` });
-      }
+      const when = step.when;
+      const value = this.evaluate(step, frame, undefined, 'Condition', 'when', () => isTruthy(evaluateLogic(when, frame.scope)));
+      if (value === failed) return;
+      condition = value;
       if (!condition) {
         this.setState(step, frame, { status: 'skipped', condition });
         this.skipNested(step);
@@ -213,12 +215,8 @@ export class Interpreter {
   }
 
   private async runAction(step: ActionPlanStep, frame: Frame, condition: boolean | undefined): Promise<void> {
-    let input: unknown;
-    try {
-      input = renderTree(step.input, frame.scope);
-    } catch (err) {
-      return this.fail(step, frame, { kind: 'Template', message: `input: ${errorMessage(err)}` }, condition);
-    }
+    const input = this.evaluate(step, frame, condition, 'Template', 'input', () => renderTree(step.input, frame.scope));
+    if (input === failed) return;
     this.setState(step, frame, { status: 'running', condition, input });
     const stepKey = frame.iteration === undefined ? step.id : `${step.id}[${frame.iteration}]`;
     let attempts: number | undefined;
@@ -237,12 +235,9 @@ export class Interpreter {
     let ms = step.durationMs ?? 0;
     let waitingFor = `${ms} ms`;
     if (step.until !== undefined) {
-      let at: number;
-      try {
-        at = toEpochMs(renderString(step.until, frame.scope));
-      } catch (err) {
-        return this.fail(step, frame, { kind: 'Template', message: `until: ${errorMessage(err)}` }, condition);
-      }
+      const until = step.until;
+      const at = this.evaluate(step, frame, condition, 'Template', 'until', () => toEpochMs(renderString(until, frame.scope)));
+      if (at === failed) return;
       ms = Math.max(0, at - this.opts.runtime.now());
       waitingFor = new Date(at).toISOString();
     }
@@ -254,12 +249,8 @@ export class Interpreter {
   private async runBranch(step: BranchPlanStep, frame: Frame, condition: boolean | undefined): Promise<void> {
     let chosen: number | 'else' | null = null;
     for (const [i, c] of step.cases.entries()) {
-      let hit: boolean;
-      try {
-        hit = isTruthy(evaluateLogic(c.when, frame.scope));
-      } catch (err) {
-        return this.fail(step, frame, { kind: 'Condition', message: `cases[${i}].when: ${errorMessage(err)}` }, condition);
-      }
+      const hit = this.evaluate(step, frame, condition, 'Condition', `cases[${i}].when`, () => isTruthy(evaluateLogic(c.when, frame.scope)));
+      if (hit === failed) return;
       if (hit) {
         chosen = i;
         break;
@@ -276,12 +267,8 @@ export class Interpreter {
   }
 
   private async runForEach(step: ForEachPlanStep, frame: Frame, condition: boolean | undefined): Promise<void> {
-    let items: unknown;
-    try {
-      items = renderString(step.items, frame.scope);
-    } catch (err) {
-      return this.fail(step, frame, { kind: 'Template', message: `items: ${errorMessage(err)}` }, condition);
-    }
+    let items = this.evaluate(step, frame, condition, 'Template', 'items', () => renderString(step.items, frame.scope));
+    if (items === failed) return;
     if (items === undefined || items === null) items = [];
     if (!Array.isArray(items)) {
       return this.fail(step, frame, { kind: 'Template', message: `items rendered to ${typeof items}, expected an array` }, condition);
@@ -334,6 +321,19 @@ export class Interpreter {
       return this.fail(step, frame, { kind: 'Rejected', message: `approval rejected${typeof by === 'string' ? ` by ${by}` : ''}` }, condition, undefined, output);
     }
     this.setState(step, frame, { status: 'succeeded', condition, output });
+  }
+
+  /**
+   * A step's template or condition, evaluated; when it throws, the step fails with `kind` and the
+   * field named (`failed` is answered when the step continues on error).
+   */
+  private evaluate<T>(step: PlanStep, frame: Frame, condition: boolean | undefined, kind: 'Template' | 'Condition', field: string, compute: () => T): T | typeof failed {
+    try {
+      return compute();
+    } catch (err) {
+      this.fail(step, frame, { kind, message: `${field}: ${errorMessage(err)}` }, condition);
+      return failed;
+    }
   }
 
   private fail(step: PlanStep, frame: Frame, error: StepError, condition?: boolean, attempts?: number, output?: unknown): void {

@@ -1,8 +1,9 @@
 /**
  * What the outgoing-webhook delivery workflow and its activities agree on: the retry schedule,
  * the pure decision after an attempt (the activity records it in the delivery log, the workflow
- * acts on it, with the same inputs), and the activity interface. No SDK imports, so activities
- * load no workflow code.
+ * acts on it, with the same inputs), the activity interface, and the workflows' inputs and ids
+ * (which the publisher and the recovery API start them by). No SDK imports, so activities and
+ * src/webhooks-out load no workflow code.
  */
 
 /** Waits after attempt 1..7 (Svix's schedule): 5 s, 5 m, 30 m, 2 h, 5 h, 10 h, 10 h. */
@@ -124,4 +125,36 @@ export interface WebhookActivities {
   /** Marks the message failed; with `disable`, disables the subscription and publishes webhook.disabled. */
   'webhooksOut.finishDelivery'(input: FinishDeliveryInput): Promise<void>;
   'webhooksOut.listFailed'(input: ListFailedInput): Promise<FailedPage>;
+}
+
+/** Input of the delivery workflow, one per (subscription, message). */
+export interface WebhookDeliveryInput {
+  subscriptionId: string;
+  messageId: string;
+  /** Schedule steps already used (a recovery hands over after its own first attempt). */
+  scheduleIndex?: number;
+  /** Wait before the first attempt of this run. */
+  initialDelayMs?: number;
+}
+
+export function deliveryWorkflowId(subscriptionId: string, messageId: string): string {
+  return `webhook-delivery/${subscriptionId}/${messageId}`;
+}
+
+export interface WebhookRecoverInput {
+  subscriptionId: string;
+  since: string;
+  /** Messages created after this are not part of the recovery (defaults to the request time). */
+  until: string;
+  after?: { createdAt: string; messageId: string };
+  resent?: number;
+}
+
+export interface WebhookRecoverResult {
+  resent: number;
+  stoppedBecause?: 'subscription_disabled';
+}
+
+export function recoverWorkflowId(subscriptionId: string, requestId: string): string {
+  return `webhook-recover/${subscriptionId}/${requestId}`;
 }

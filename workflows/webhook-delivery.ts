@@ -1,5 +1,16 @@
 import { continueAsNew, ParentClosePolicy, proxyActivities, sleep, startChild, workflowInfo } from '@temporalio/workflow';
-import { decide, deferDelayMs, jitteredDelayMs, type AttemptResult, type Decision, type WebhookActivities } from './webhook-contract';
+import {
+  decide,
+  deferDelayMs,
+  deliveryWorkflowId,
+  jitteredDelayMs,
+  type AttemptResult,
+  type Decision,
+  type WebhookActivities,
+  type WebhookDeliveryInput,
+  type WebhookRecoverInput,
+  type WebhookRecoverResult,
+} from './webhook-contract';
 
 /**
  * Outgoing webhook delivery: one workflow per (subscription, message), so a slow or dead
@@ -15,20 +26,7 @@ const activities = proxyActivities<WebhookActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
-export interface WebhookDeliveryInput {
-  subscriptionId: string;
-  messageId: string;
-  /** Schedule steps already used (a recovery hands over after its own first attempt). */
-  scheduleIndex?: number;
-  /** Wait before the first attempt of this run. */
-  initialDelayMs?: number;
-}
-
 type WebhookDeliveryResult = { status: 'delivered' | 'failed' | 'disabled' | 'inactive'; attempts: number };
-
-export function deliveryWorkflowId(subscriptionId: string, messageId: string): string {
-  return `webhook-delivery/${subscriptionId}/${messageId}`;
-}
 
 export async function webhookDelivery(input: WebhookDeliveryInput): Promise<WebhookDeliveryResult> {
   let index = input.scheduleIndex ?? 0;
@@ -74,24 +72,6 @@ function finalStatus(decision: Decision): WebhookDeliveryResult['status'] {
   if (decision.kind === 'disable') return 'disabled';
   if (decision.kind === 'inactive') return 'inactive';
   return 'failed';
-}
-
-export interface WebhookRecoverInput {
-  subscriptionId: string;
-  since: string;
-  /** Messages created after this are not part of the recovery (defaults to the request time). */
-  until: string;
-  after?: { createdAt: string; messageId: string };
-  resent?: number;
-}
-
-export interface WebhookRecoverResult {
-  resent: number;
-  stoppedBecause?: 'subscription_disabled';
-}
-
-export function recoverWorkflowId(subscriptionId: string, requestId: string): string {
-  return `webhook-recover/${subscriptionId}/${requestId}`;
 }
 
 const recoverPageSize = 50;

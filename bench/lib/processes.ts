@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { outputTail } from '../../src/output-tail';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -46,16 +47,7 @@ export function spawnTs(name: string, entry: string, args: string[], env: Record
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      output.push(line);
-      if (output.length > 40) output.shift();
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  const output = outputTail(child, 40);
   let sampledMax = 0;
   const sampler = setInterval(() => (sampledMax = Math.max(sampledMax, readStatusKb(child.pid, 'VmRSS'))), 250);
   sampler.unref();

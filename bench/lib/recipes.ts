@@ -4,6 +4,7 @@ import { compileRecipe } from '../../src/recipe/compile';
 import type { Store } from '../../src/store/store';
 import type { Plan } from '../../workflows/plan';
 import { benchTopic, intercomConnectionId } from './intercom';
+import type { Stack } from './stack';
 
 export const e2eRecipeId = 'bench-e2e';
 
@@ -36,15 +37,27 @@ export function e2eRecipe(sinkUrl: string, id = e2eRecipeId, calls: 1 | 2 = 2) {
   return calls === 1 ? { ...recipe, steps: recipe.steps.slice(0, 1) } : recipe;
 }
 
+/** The store the e2e and ingress scenarios start from: the signed Intercom connection and the e2e recipe; returns the secret. */
+export async function seedE2e(stack: Pick<Stack, 'openStore' | 'sink'>, calls: 1 | 2 = 2): Promise<string> {
+  const store = await stack.openStore();
+  try {
+    const secret = await seedIntercomConnection(store);
+    await applyRecipe(store, e2eRecipe(stack.sink.url, e2eRecipeId, calls));
+    return secret;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Creates the signed inbound connection; returns its secret. */
-export async function seedIntercomConnection(store: Store): Promise<string> {
+async function seedIntercomConnection(store: Store): Promise<string> {
   const secret = randomBytes(16).toString('hex');
   await store.connections.create({ id: intercomConnectionId, connector: 'intercom', name: 'Intercom (bench)', credentials: { clientSecret: secret } });
   return secret;
 }
 
 /** Compiles and applies a recipe the way `switchyard recipe apply` would; returns its plan. */
-export async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
+async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
   const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
   const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
   if (!compiled.ok) throw new Error(`bench recipe does not compile: ${JSON.stringify(compiled.diagnostics)}`);

@@ -3,7 +3,7 @@ import { WebhookSender } from '../lib/intercom';
 import { runLoad, until } from '../lib/load';
 import { cpuMsPer } from '../lib/processes';
 import type { BenchOptions } from '../lib/options';
-import { applyRecipe, e2eRecipe, e2eRecipeId, seedIntercomConnection } from '../lib/recipes';
+import { e2eRecipeId, seedE2e } from '../lib/recipes';
 import type { Row, ScenarioResult } from '../lib/results';
 import type { Stack } from '../lib/stack';
 import { round, summarize } from '../lib/stats';
@@ -14,10 +14,7 @@ import { round, summarize } from '../lib/stats';
  * exactly one run in Temporal visibility.
  */
 export async function ingress(stack: Stack, o: BenchOptions): Promise<ScenarioResult> {
-  const store = await stack.openStore();
-  const secret = await seedIntercomConnection(store);
-  await applyRecipe(store, e2eRecipe(stack.sink.url));
-  await store.close();
+  const secret = await seedE2e(stack);
   const api = await stack.startApi();
   const sender = new WebhookSender(api.url, secret, Math.max(...o.ingressConcurrency));
   const rows: Row[] = [];

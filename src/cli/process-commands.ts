@@ -19,53 +19,62 @@ export function registerProcessCommands(program: Command): void {
       const config = loadConfigOrExit();
       const logger = createLogger(config.LOG_LEVEL);
       installTemporalLogger(logger, config.LOG_LEVEL);
-      const running = await runDev(config, logger);
-      await untilSignal(logger);
-      await running.stop();
+      await runUntilSignal(logger, await runDev(config, logger));
     });
 
   program
     .command('api')
     .description('run the HTTP API (webhooks in, management API) against TEMPORAL_ADDRESS')
     .action(async () => {
-      const config = requireExternalTemporal('api');
-      const logger = createLogger(config.LOG_LEVEL);
-      const target = temporalTarget(config);
-      const store = await openConfiguredStore(config, 'verify');
-      const client = await connectClient(target);
+      const { config, logger, store } = await startExternalProcess('api');
+      const client = await connectClient(temporalTarget(config));
       const api = await startApi({ config, logger, store, client });
       await api.namespaceReady;
       await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
       logger.info({ url: api.url }, 'switchyard api listening');
-      await untilSignal(logger);
-      await api.close();
-      await client.connection.close();
-      await store.close();
+      await runUntilSignal(logger, {
+        stop: async () => {
+          await api.close();
+          await client.connection.close();
+          await store.close();
+        },
+      });
     });
 
   program
     .command('worker')
     .description('run a worker (recipe interpreter + connector activities) against TEMPORAL_ADDRESS')
     .action(async () => {
-      const config = requireExternalTemporal('worker');
-      const logger = createLogger(config.LOG_LEVEL);
+      const { config, logger, store } = await startExternalProcess('worker');
       installTemporalLogger(logger, config.LOG_LEVEL);
-      const store = await openConfiguredStore(config, 'verify');
       const worker = await startWorker({ config, logger, store, target: temporalTarget(config) });
       logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, buildId: worker.buildId }, 'switchyard worker polling');
-      await Promise.race([untilSignal(logger), worker.running]);
-      await worker.shutdown();
-      await store.close();
+      await runUntilSignal(logger, {
+        ended: worker.running,
+        stop: async () => {
+          await worker.shutdown();
+          await store.close();
+        },
+      });
     });
 }
 
-function requireExternalTemporal(command: string) {
+/** `api` and `worker` run against an external Temporal and a migrated store: their config, logger and store. */
+async function startExternalProcess(command: string) {
   const config = loadConfigOrExit();
   if (config.embeddedTemporal) {
     console.error(`switchyard: TEMPORAL_ADDRESS: required for \`switchyard ${command}\` (the embedded server runs only with \`switchyard dev\`)`);
     process.exit(2);
   }
-  return config;
+  const logger = createLogger(config.LOG_LEVEL);
+  const store = await openConfiguredStore(config, 'verify');
+  return { config, logger, store };
+}
+
+/** Runs until the first SIGINT/SIGTERM (or until the process ends by itself), then stops it. */
+async function runUntilSignal(logger: Logger, running: { stop(): Promise<void>; ended?: Promise<unknown> }): Promise<void> {
+  await Promise.race([untilSignal(logger), ...(running.ended ? [running.ended] : [])]);
+  await running.stop();
 }
 
 /** Resolves on the first SIGINT/SIGTERM; a second one exits at once. */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { outputTail } from '../output-tail';
 import { searchAttributeFlags } from './search-attributes';
 
 export interface DevServerOptions {
@@ -45,17 +46,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   if (opts.pidFile && child.pid) writeFileSync(opts.pidFile, String(child.pid));
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line.trim()) continue;
-      output.push(line);
-      if (output.length > 50) output.shift();
-      opts.log?.(line);
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  const output = outputTail(child, 50, opts.log);
 
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   const exitPromise = new Promise<void>((resolve) =>

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { deliveryWorkflowId, type WebhookDeliveryInput } from '../../workflows/webhook-delivery';
+import { deliveryWorkflowId, type WebhookDeliveryInput } from '../../workflows/webhook-contract';
 import type { DeliveryLog, Message } from './delivery-log';
 import type { SubscriptionStore } from './subscriptions';
 import { webhookMessagesPublished } from './metrics';

@@ -63,18 +63,25 @@ export class SubscriptionStore {
   }
 
   async get(id: string): Promise<Subscription | undefined> {
-    const row = await this.db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.row(id);
     return row && toSubscription(row);
   }
 
   async list(): Promise<Subscription[]> {
-    const rows = await this.db.selectFrom('webhook_subscriptions').selectAll().orderBy('created_at').orderBy('id').execute();
-    return rows.map(toSubscription);
+    return (await this.rows().orderBy('created_at').orderBy('id').execute()).map(toSubscription);
   }
 
   async listEnabled(): Promise<Subscription[]> {
-    const rows = await this.db.selectFrom('webhook_subscriptions').selectAll().where('status', '=', 'enabled').execute();
-    return rows.map(toSubscription);
+    return (await this.rows().where('status', '=', 'enabled').execute()).map(toSubscription);
+  }
+
+  /** Every stored column, secrets still sealed. */
+  private rows() {
+    return this.db.selectFrom('webhook_subscriptions').selectAll();
+  }
+
+  private row(id: string) {
+    return this.rows().where('id', '=', id).executeTakeFirst();
   }
 
   async update(id: string, patch: Partial<NewSubscription>, now = new Date()): Promise<Subscription | undefined> {
@@ -114,7 +121,7 @@ export class SubscriptionStore {
 
   /** New current secret; the old one keeps signing (second `v1,` signature) until `now + windowMs`. */
   async rotateSecret(id: string, windowMs: number, now = new Date()): Promise<{ subscription: Subscription; secret: string } | undefined> {
-    const row = await this.db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.row(id);
     if (!row) return undefined;
     const secret = generateSecret();
     const sealed = this.secrets.seal(secret, aad(id));
@@ -136,7 +143,7 @@ export class SubscriptionStore {
 
   /** The secrets that sign a delivery made at `now`; only the send activity and the test ping call this. */
   async signingSecrets(id: string, now = new Date()): Promise<SigningSecrets | undefined> {
-    const row = await this.db.selectFrom('webhook_subscriptions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.row(id);
     if (!row) return undefined;
     const current = this.secrets.open({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, aad(id));
     const previousOpen =

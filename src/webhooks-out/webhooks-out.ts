@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { recoverWorkflowId, type WebhookRecoverInput, type WebhookRecoverResult } from '../../workflows/webhook-delivery';
+import { recoverWorkflowId, type WebhookRecoverInput, type WebhookRecoverResult } from '../../workflows/webhook-contract';
 import type { SecretBox } from '../security/secret-box';
 import type { Database } from '../store/schema';
 import { send, USER_AGENT } from './send';

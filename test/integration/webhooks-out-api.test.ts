@@ -9,7 +9,7 @@ import { apiV1 } from '../../src/http/api';
 import { webhookRoutes } from '../../src/http/api/webhooks-routes';
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
-import { deliveryWorkflowId } from '../../workflows/webhook-delivery';
+import { deliveryWorkflowId } from '../../workflows/webhook-contract';
 import { openTestStore, storeBackends } from '../support/stores';
 import { connectToDevServer, waitFor } from '../support/temporal';
 import { call, serve } from '../support/api-harness';

@@ -4,7 +4,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
 import { retryScheduleMs } from '../../workflows/webhook-contract';
-import { deliveryWorkflowId } from '../../workflows/webhook-delivery';
+import { deliveryWorkflowId } from '../../workflows/webhook-contract';
 import { storeBackends, openTestStore } from '../support/stores';
 import { connectToDevServer, createTimeSkippingEnv, waitFor } from '../support/temporal';
 import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from '../support/webhooks-out-harness';

@@ -3,7 +3,7 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/store';
-import { deliveryWorkflowId, recoverWorkflowId } from '../../workflows/webhook-delivery';
+import { deliveryWorkflowId, recoverWorkflowId } from '../../workflows/webhook-contract';
 import { openTestStore, storeBackends } from '../support/stores';
 import { createTimeSkippingEnv, waitFor } from '../support/temporal';
 import { deliveryWorker, loopbackEgress, startReceiver, webhooksOut } from '../support/webhooks-out-harness';

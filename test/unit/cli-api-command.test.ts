@@ -29,6 +29,8 @@ describe('apiCommand: the one shape of a remote CLI command', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
+  type Thing = { id: string; tags?: string[]; note?: string | null };
+
   /** A program with list/show/rename/export commands over the test server; returns the printed lines. */
   async function run(...argv: string[]): Promise<{ lines: string[]; clientOpts: unknown[] }> {
     const lines: string[] = [];
@@ -39,9 +41,9 @@ describe('apiCommand: the one shape of a remote CLI command', () => {
     };
     const program = new Command().exitOverride();
     const things = program.command('things');
-    apiCommand<{ empty?: boolean }>(things.command('list').option('--empty'), ctx, async ({ client, opts }) => (await client.request('GET', opts.empty ? '/empty' : '/things')).things, table(['id', 'tags', 'note'], 'no things'));
+    apiCommand<{ empty?: boolean }, Thing[]>(things.command('list').option('--empty'), ctx, async ({ client, opts }) => (await client.request<{ things: Thing[] }>('GET', opts.empty ? '/empty' : '/things')).things, table(['id', 'tags', 'note'], 'no things'));
     apiCommand(things.command('show <id>'), ctx, ({ client }, id) => client.request('GET', `/things/${encodeURIComponent(id)}`));
-    apiCommand<{ to: string }>(
+    apiCommand<{ to: string }, Thing>(
       things.command('rename <id> <name>').requiredOption('--to <where>'),
       ctx,
       ({ client }, id) => client.request('GET', `/things/${encodeURIComponent(id)}`),

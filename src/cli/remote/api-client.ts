@@ -19,7 +19,8 @@ export class ApiClient {
     private readonly token: string | undefined,
   ) {}
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  /** The JSON answer, typed as the caller expects it (the routes export their answer types). */
+  async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const text = await this.requestText(method, path, body, headers);
     return (text ? safeJson(text) : undefined) as T;
   }

@@ -36,7 +36,7 @@ export type AnswerText<A, O> = (answer: A, opts: ApiOpts & O, ...args: string[])
  * command's positional arguments, and prints its answer: one JSON document with `--json`, else
  * the lines `text` makes of it (pretty-printed JSON when there is no `text`).
  */
-export function apiCommand<O extends object = object, A = any>(
+export function apiCommand<O extends object = object, A = unknown>(
   command: Command,
   ctx: ApiCommandContext,
   request: (call: ApiCall<O>, ...args: string[]) => Promise<A>,
@@ -55,8 +55,8 @@ export function apiCommand<O extends object = object, A = any>(
 }
 
 /** A list: GET `path`, the rows under `key`, printed as `table` (`--json`: the rows as they came). */
-export function listCommand(command: Command, ctx: ApiCommandContext, path: string, key: string, table: (rows: any[]) => string[]): Command {
-  return apiCommand(command, ctx, async ({ client }) => (await client.request('GET', path))[key], table);
+export function listCommand<R>(command: Command, ctx: ApiCommandContext, path: string, key: string, table: (rows: R[]) => string[]): Command {
+  return apiCommand(command, ctx, async ({ client }) => (await client.request<Record<string, R[] | undefined>>('GET', path))[key] ?? [], table);
 }
 
 /** One resource: GET the path made of the arguments, printed as JSON. */

@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { StepState } from '../../../workflows/plan';
+import type { RecipeAnswers } from '../../http/api/recipes-routes';
 import { formatDiagnostic, type Diagnostic } from '../../recipe/diagnostics';
 import { ApiError } from './api-client';
 import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table, tableLines } from './output';
+import { given } from './given';
 
 /**
  * `switchyard recipes …`: recipes stored on a server, over the API (`switchyard recipe …` works
@@ -13,14 +16,14 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
   const recipes = program.command('recipes').description('recipes on the server, over the API: list, get, put, delete, enable/disable, versions, validate, dry-run');
   const path = (id: string, rest = '') => `/api/v1/recipes/${encodeURIComponent(id)}${rest}`;
 
-  const list = table(['id', 'enabled', 'version', 'hash', 'trigger', 'updatedAt'], 'no recipes', (r: { trigger: { type: string; event?: string } }) => ({
+  const list = table(['id', 'enabled', 'version', 'hash', 'trigger', 'updatedAt'], 'no recipes', (r: RecipeAnswers['summary']) => ({
     ...r,
-    trigger: r.trigger.event ? `${r.trigger.type} ${r.trigger.event}` : r.trigger.type,
+    trigger: r.trigger.event ? `${String(r.trigger.type)} ${String(r.trigger.event)}` : r.trigger.type,
   }));
   listCommand(recipes.command('list').description('stored recipes with their current version'), ctx, '/api/v1/recipes', 'recipes', list);
   showCommand(recipes.command('get <id>').description('one recipe: version, hash, enabled and its source'), ctx, path);
 
-  apiCommand<{ id?: string }>(
+  apiCommand<{ id?: string }, RecipeAnswers['put']>(
     recipes.command('put <file>').description('create or replace a recipe from a JSON file (compiled by the server)').option('--id <id>', 'recipe id (default: the file’s id)'),
     ctx,
     async ({ client, opts }, file) => {
@@ -30,7 +33,7 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
       return withDiagnostics(file, () => client.request('PUT', path(id), source));
     },
     (answer, _opts, file) => {
-      const mark = { added: '+', changed: '~', unchanged: '=' }[answer.change as 'added' | 'changed' | 'unchanged'];
+      const mark = { added: '+', changed: '~', unchanged: '=' }[answer.change];
       const versions = answer.change === 'changed' ? `v${answer.previous} → v${answer.version}` : `v${answer.version}`;
       return [`${mark} ${answer.id} ${answer.change} (${versions})${answer.enabled ? '' : ', disabled'}`, ...warningLines(file, answer.warnings)];
     },
@@ -42,7 +45,7 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
     apiCommand(
       recipes.command(`${action} <id>`).description(action === 'enable' ? 'events match it again; schedule/poller resume' : 'no new runs; schedule/poller pause'),
       ctx,
-      ({ client }, id) => client.request('POST', path(id, `/${action}`)),
+      ({ client }, id) => client.request<RecipeAnswers['summary']>('POST', path(id, `/${action}`)),
       (recipe, _opts, id) => `${id}: ${recipe.enabled ? 'enabled' : 'disabled'} (v${recipe.version})`,
     );
   }
@@ -50,9 +53,9 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
   apiCommand(
     recipes.command('versions <id>').description('version history, oldest first'),
     ctx,
-    ({ client }, id) => client.request('GET', path(id, '/versions')),
+    ({ client }, id) => client.request<RecipeAnswers['versions']>('GET', path(id, '/versions')),
     (history) => {
-      const rows = (history.versions as { version: number }[]).map((v) => ({ ...v, current: v.version === history.current ? '*' : '' }));
+      const rows = history.versions.map((v) => ({ ...v, current: v.version === history.current ? '*' : '' }));
       return tableLines(rows, ['version', 'current', 'hash', 'name', 'createdAt'], 'no versions');
     },
   );
@@ -60,30 +63,29 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
   apiCommand(
     recipes.command('validate <file>').description('compile a recipe file on the server without storing it'),
     ctx,
-    ({ client }, file) => withDiagnostics(file, () => client.request('POST', '/api/v1/recipes/validate', readRecipe(file))),
+    ({ client }, file) => withDiagnostics(file, () => client.request<RecipeAnswers['validate']>('POST', '/api/v1/recipes/validate', readRecipe(file))),
     (answer, _opts, file) => [
       ...warningLines(file, answer.warnings),
       `${file}: valid (${answer.plan.recipeId}, ${answer.plan.steps.length} step${answer.plan.steps.length === 1 ? '' : 's'}, hash ${answer.plan.hash})`,
     ],
   );
 
-  apiCommand<{ event: string; topic?: string; outputs?: string }>(
+  apiCommand<{ event: string; topic?: string; outputs?: string }, RecipeAnswers['dryRun']>(
     recipes.command('test <id>').description('dry-run the stored recipe against an event: no side effects')
       .requiredOption('--event <file>', 'the event payload as the sender sends it')
       .option('--topic <topic>', 'event topic (default: the payload’s "topic", else the trigger’s event)')
       .option('--outputs <file>', 'step outputs by step id, instead of the actions’ samples'),
     ctx,
-    ({ client, opts }, id) =>
-      client.request('POST', path(id, '/test'), { event: readJson(opts.event), ...(opts.topic ? { topic: opts.topic } : {}), ...(opts.outputs ? { outputs: readJson(opts.outputs) } : {}) }),
+    ({ client, opts }, id) => client.request('POST', path(id, '/test'), { event: readJson(opts.event), ...given({ topic: opts.topic, outputs: opts.outputs && readJson(opts.outputs) }) }),
     (result) => {
-      const steps = Object.entries(result.summary.steps as Record<string, { status: string; input?: unknown; output?: unknown; error?: { kind: string; message: string } }>);
+      const steps = Object.entries(result.summary.steps);
       return [`trigger: ${result.trigger.detail}`, `when: ${result.when}`, ...steps.flatMap(([stepId, s]) => stepLines(stepId, s)), `result: ${result.status}`];
     },
   );
   return recipes;
 }
 
-function stepLines(stepId: string, s: { status: string; input?: unknown; output?: unknown; error?: { kind: string; message: string } }): string[] {
+function stepLines(stepId: string, s: StepState): string[] {
   return [
     `${stepId}: ${s.status}`,
     ...(s.input !== undefined ? [`    input:  ${JSON.stringify(s.input)}`] : []),

@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { RunAnswers } from '../../http/api/runs-routes';
 import { alreadyPrinted, apiCommand, defaultApiContext, type ApiCommandContext } from './api-command';
 import { jsonArgument } from './json-argument';
 import { tableLines } from './output';
+import { given } from './given';
 
 type Filters = { recipe?: string; status?: string; event?: string; since?: string; open?: boolean; build?: string; limit?: string; cursor?: string };
 
@@ -35,7 +37,7 @@ function filterQuery(opts: Filters, extra: Record<string, string> = {}): string 
 export function registerRunsCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): Command {
   const runs = program.command('runs').description('recipe runs, over the API (from Temporal visibility); `switchyard runs` lists the latest');
 
-  apiCommand<Filters>(
+  apiCommand<Filters, RunAnswers['page']>(
     withFilters(runs.command('list', { isDefault: true }).description('list runs (open first, then the most recently closed)')),
     ctx,
     ({ client, opts }) => client.request('GET', `/api/v1/runs${filterQuery({ limit: '20', ...opts })}`),
@@ -45,11 +47,11 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
   apiCommand(
     runs.command('show <runId>').description("a run's steps: status, attempts, errors with hints, rendered inputs and outputs"),
     ctx,
-    ({ client }, runId) => client.request('GET', runPath(runId)),
+    ({ client }, runId) => client.request<RunAnswers['detail']>('GET', runPath(runId)),
     (run) => [
       `${run.runId}  ${run.status}  recipe ${run.recipeId} (${run.recipeVersion})  event ${run.event}`,
       `started ${run.startedAt}${run.closedAt ? `, closed ${run.closedAt}` : ''}`,
-      ...((run.steps ?? []) as RunStep[]).flatMap(stepLines),
+      ...(run.steps ?? []).flatMap(stepLines),
       ...(run.stateUnavailable ? [`  (${run.stateUnavailable})`] : []),
     ],
   );
@@ -69,12 +71,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
       .option('--step <stepId>', 'the waitFor step, when several could wait'),
     ctx,
     ({ client, opts }, runId) =>
-      client.request('POST', runPath(runId, '/approve'), {
-        approved: !opts.reject,
-        ...(opts.by ? { by: opts.by } : {}),
-        ...(opts.comment ? { comment: opts.comment } : {}),
-        ...(opts.step ? { stepId: opts.step } : {}),
-      }),
+      client.request('POST', runPath(runId, '/approve'), { approved: !opts.reject, ...given({ by: opts.by, comment: opts.comment, stepId: opts.step }) }),
     (_answer, opts, runId) => `${runId}: ${opts.reject ? 'rejected' : 'approved'}`,
   );
 
@@ -82,7 +79,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
     runs.command('signal <runId> <signal>').description('resume a waitFor signal step')
       .option('--payload <json>', 'the step’s output: JSON, @file, or - for stdin'),
     ctx,
-    ({ client, opts }, runId, signal) => client.request('POST', runPath(runId, '/signal'), { signal, ...(opts.payload ? { payload: jsonArgument(opts.payload, '--payload') } : {}) }),
+    ({ client, opts }, runId, signal) => client.request('POST', runPath(runId, '/signal'), { signal, ...given({ payload: opts.payload && jsonArgument(opts.payload, '--payload') }) }),
     (_answer, _opts, runId, signal) => `${runId}: signal ${signal} sent`,
   );
 
@@ -101,7 +98,7 @@ export function registerRunsCommand(program: Command, ctx: ApiCommandContext = d
   return runs;
 }
 
-type RunStep = { id: string; status: string; attempts?: number; waitingFor?: string; input?: unknown; output?: unknown; error?: { kind: string; message: string; hint?: string } };
+type RunStep = NonNullable<RunAnswers['detail']['steps']>[number];
 
 function stepLines(step: RunStep): string[] {
   const extra = [step.attempts ? `attempts ${step.attempts}` : '', step.waitingFor ? `waiting for ${step.waitingFor}` : ''].filter(Boolean).join(', ');

@@ -3,11 +3,12 @@ import { apiScopes, isApiScope } from '../../security/api-tokens';
 import { loadKeyRing } from '../../security/key-ring';
 import { createSecretBox } from '../../security/secret-box';
 import { openStore } from '../../store/store';
-import { TokenStore } from '../../store/tokens';
+import { TokenStore, type ApiToken, type IssuedToken } from '../../store/tokens';
 import { durationMs } from '../../recipe/duration';
 import { loadConfigOrExit } from '../load-config';
 import { apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { table } from './output';
+import { given } from './given';
 
 /** `switchyard tokens list|show|create|rotate|revoke` over the API (needs tokens:admin). */
 export function registerTokensCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): void {
@@ -15,10 +16,10 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
   const path = (id: string, rest = '') => `/api/v1/tokens/${encodeURIComponent(id)}${rest}`;
 
   const list = table(['id', 'name', 'prefix', 'scopes', 'expiresAt', 'revokedAt'], 'no tokens');
-  listCommand(tokens.command('list').description('list tokens (never their secrets)'), ctx, '/api/v1/tokens', 'tokens', list);
+  listCommand<ApiToken>(tokens.command('list').description('list tokens (never their secrets)'), ctx, '/api/v1/tokens', 'tokens', list);
   showCommand(tokens.command('show <id>').description('one token'), ctx, path);
 
-  apiCommand<{ name: string; scope: string[]; expiresIn?: string; direct?: boolean }>(
+  apiCommand<{ name: string; scope: string[]; expiresIn?: string; direct?: boolean }, IssuedToken>(
     tokens.command('create').description('create a token; its secret is printed once')
       .requiredOption('--name <name>', 'what the token is for')
       .requiredOption('--scope <scope...>', `one or more of: ${apiScopes.join(', ')}`)
@@ -28,17 +29,17 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
     ({ client, opts }) =>
       opts.direct
         ? createDirect(opts.name, opts.scope, opts.expiresIn)
-        : client.request('POST', '/api/v1/tokens', { name: opts.name, scopes: opts.scope, ...(opts.expiresIn ? { expiresIn: opts.expiresIn } : {}) }),
+        : client.request('POST', '/api/v1/tokens', { name: opts.name, scopes: opts.scope, ...given({ expiresIn: opts.expiresIn }) }),
     (issued) => [
       `created ${issued.token.id} (${issued.token.scopes.join(', ')}${issued.token.expiresAt ? `, expires ${issued.token.expiresAt}` : ''})`,
       `secret (shown once, store it now): ${issued.secret}`,
     ],
   );
 
-  apiCommand<{ grace?: string }>(
+  apiCommand<{ grace?: string }, IssuedToken>(
     tokens.command('rotate <id>').description('new secret; the old one keeps working for the grace period').option('--grace <duration>', 'how long the old secret stays valid, e.g. 1h'),
     ctx,
-    ({ client, opts }, id) => client.request('POST', path(id, '/rotate'), opts.grace ? { gracePeriod: opts.grace } : {}),
+    ({ client, opts }, id) => client.request('POST', path(id, '/rotate'), given({ gracePeriod: opts.grace })),
     (issued) => [
       `rotated ${issued.token.id}; the old secret ${issued.token.previousValidUntil ? `works until ${issued.token.previousValidUntil}` : 'no longer works'}`,
       `secret (shown once, store it now): ${issued.secret}`,
@@ -49,7 +50,7 @@ export function registerTokensCommand(program: Command, ctx: ApiCommandContext =
 }
 
 /** `tokens create --direct`: straight into the store, for a server that has no token yet. */
-async function createDirect(name: string, scopes: string[], expiresIn: string | undefined) {
+async function createDirect(name: string, scopes: string[], expiresIn: string | undefined): Promise<IssuedToken> {
   const unknown = scopes.filter((s) => !isApiScope(s));
   if (unknown.length) throw new Error(`--scope: unknown scope ${unknown.join(', ')} (known: ${apiScopes.join(', ')})`);
   const ms = expiresIn === undefined ? undefined : durationMs({ positive: true }).safeParse(expiresIn);

@@ -5,6 +5,7 @@ import { HttpError } from '../errors';
 import type { ActivityEntry } from './connection-activity';
 import { csvLine } from './csv';
 import { defineRoute, validationError, type ApiRoute } from './route';
+import { runRowSchema } from './run-listing';
 
 export type ConnectionTestResult = { ok: true; detail?: string } | { ok: false; reason: string; authLost: boolean };
 
@@ -58,11 +59,9 @@ const activityQuery = z.strictObject({
   format: z.enum(['json', 'ndjson', 'csv']).default('json'),
 });
 
-const activityEntrySchema = z.object({
-  runId: z.string(),
+/** A call through the connection, inside a run: the run's own columns, then the step's. */
+const activityEntrySchema = runRowSchema.pick({ runId: true, startedAt: true, closedAt: true }).extend({
   recipeId: z.string(),
-  startedAt: z.string(),
-  closedAt: z.string().nullable(),
   runStatus: z.string(),
   stepId: z.string(),
   action: z.string(),
@@ -86,6 +85,12 @@ const connectionSchema = z.object({
   webhookUrl: z.string().optional().describe('where the sender posts webhooks, for connectors with a webhook source'),
   waitingRuns: z.number().nullable().optional().describe('runs waiting for this connection to be usable again'),
 });
+/** What the connection routes answer, for clients (the CLI) that read them. */
+export interface ConnectionAnswers {
+  connection: z.output<typeof connectionSchema>;
+  test: ConnectionTestResult;
+  activity: z.output<typeof activityEntrySchema>;
+}
 
 export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
   const now = () => deps.now?.() ?? new Date();

@@ -17,6 +17,9 @@ const postEventResponse = z.object({
   runs: z.array(z.object({ recipe: z.string(), runId: z.string(), duplicate: z.boolean() })).optional(),
 });
 
+/** What posting an event answers, for clients (the CLI) that read it. */
+export type PostEventAnswer = z.output<typeof postEventResponse>;
+
 export interface EventRoutesDeps extends IngestDeps {
   /** Largest event body in bytes (SWITCHYARD_WEBHOOK_MAX_BYTES, as for webhooks); above it 413. */
   maxBodyBytes?: number;

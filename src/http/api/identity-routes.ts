@@ -4,6 +4,10 @@ import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
 
 const identityHashBody = z.strictObject({ user_id: z.string().min(1).max(1000) });
+const hashResponse = z.object({ user_hash: z.string() });
+
+/** What the identity route answers, for clients (the CLI) that read it. */
+export type UserHashAnswer = z.output<typeof hashResponse>;
 
 /** Intercom's identity verification: hex HMAC-SHA256 of the user id with the identity secret. */
 export function userHash(secret: string, userId: string): string {
@@ -19,7 +23,7 @@ export function identityRoutes(deps: { identitySecret?: string }): ApiRoute[] {
       tag: 'identity',
       summary: 'user_hash for Intercom identity verification (HMAC-SHA256 of user_id with SWITCHYARD_IDENTITY_SECRET)',
       body: identityHashBody,
-      response: z.object({ user_hash: z.string() }),
+      response: hashResponse,
       handler: async ({ body }) => {
         if (!deps.identitySecret) {
           throw new HttpError(409, 'identity_secret_not_configured', 'no identity verification secret is configured; set SWITCHYARD_IDENTITY_SECRET');

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import { catalogOf } from '../../../connectors/registry';
 import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
-import type { Plan } from '../../../workflows/plan';
+import type { Plan, RunSummary } from '../../../workflows/plan';
 import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';
 import type { PlanCache } from '../../engine/plan-cache';
 import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
@@ -11,7 +11,7 @@ import { dryRun } from '../../recipe/dry-run';
 import { topicMatches } from '../../recipe/topic-glob';
 import { syncRecipeTrigger } from '../../engine/trigger-sync';
 import type { RunStartSettings } from '../../engine/start-runs';
-import type { RecipeStore, StoredRecipe } from '../../store/recipes';
+import type { RecipeStore, RecipeVersionEntry, StoredRecipe } from '../../store/recipes';
 import type { Store } from '../../store/store';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
@@ -81,6 +81,25 @@ const planOutline = z.object({
   steps: z.array(z.object({ id: z.string(), kind: z.string(), action: z.string().optional() })),
   connections: z.array(z.string()),
 });
+const validateResponse = z.object({ valid: z.literal(true), plan: planOutline, warnings: z.array(diagnosticSchema) });
+const dryRunResponse = z.object({
+  recipeId: z.string(),
+  hash: z.string(),
+  trigger: z.object({ matches: z.boolean().nullable(), detail: z.string() }),
+  when: z.boolean(),
+  status: z.string(),
+  summary: z.unknown(),
+  trace: z.array(z.unknown()),
+});
+
+/** What the recipe routes answer, for clients (the CLI) that read them; a dry run's `summary` is a RunSummary. */
+export interface RecipeAnswers {
+  summary: z.output<typeof recipeSummary>;
+  put: z.output<typeof putResponse>;
+  validate: z.output<typeof validateResponse>;
+  versions: { id: string; current: number; versions: RecipeVersionEntry[] };
+  dryRun: Omit<z.output<typeof dryRunResponse>, 'summary'> & { summary: RunSummary };
+}
 
 function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
   const now = () => deps.now?.() ?? new Date();
@@ -121,7 +140,7 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       tag: 'recipes',
       summary: 'Compile a recipe without storing it: 200 with the plan’s outline, or 422 with every diagnostic',
       body: recipeBody,
-      response: z.object({ valid: z.literal(true), plan: planOutline, warnings: z.array(diagnosticSchema) }),
+      response: validateResponse,
       handler: async ({ body }) => {
         const { plan, diagnostics } = await compile(body);
         return { status: 200, body: { valid: true, plan: outlineOf(plan), warnings: diagnostics } };
@@ -211,15 +230,7 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       tag: 'recipes',
       summary: 'Dry run of the stored recipe against an event: no side effects, actions answer with sample (or given) outputs',
       body: dryRunBody,
-      response: z.object({
-        recipeId: z.string(),
-        hash: z.string(),
-        trigger: z.object({ matches: z.boolean().nullable(), detail: z.string() }),
-        when: z.boolean(),
-        status: z.string(),
-        summary: z.unknown(),
-        trace: z.array(z.unknown()),
-      }),
+      response: dryRunResponse,
       handler: async ({ params, body }) => {
         const recipe = await mustGet(params.id!);
         const { plan } = recipe;

@@ -29,6 +29,9 @@ const retryResponse = z.object({
   fromStepId: z.string().describe('the step the new run starts at'),
 });
 
+/** What a retry answers, for clients (the CLI) that read it. */
+export type RetryAnswer = z.output<typeof retryResponse>;
+
 /** The Idempotency-Key header (Stripe's form), or undefined when absent; 400 naming the header when malformed. */
 function idempotencyKey(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;

@@ -69,6 +69,13 @@ const runDetailSchema = runRowSchema.extend({
   error: stepErrorSchema.extend({ stepId: z.string() }).optional(),
   stateUnavailable: z.string().optional(),
 });
+const runPage = z.object({ runs: z.array(runRowSchema), nextCursor: z.string().nullable() });
+
+/** What the run routes answer, for clients (the CLI) that read them. */
+export interface RunAnswers {
+  page: z.output<typeof runPage>;
+  detail: z.output<typeof runDetailSchema>;
+}
 
 const approveBody = z.strictObject({
   approved: z.boolean(),
@@ -124,7 +131,7 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
       tag: 'runs',
       summary: 'List recipe runs from Temporal visibility (open runs, then the most recently closed); page with nextCursor',
       query: runFiltersQuery,
-      response: z.object({ runs: z.array(runRowSchema), nextCursor: z.string().nullable() }),
+      response: runPage,
       handler: async ({ req }) => {
         const filters = parseRunFilters(req.query);
         return { status: 200, body: await listRunsPage(client, filters, filters.limit ?? 50, filters.cursor) };

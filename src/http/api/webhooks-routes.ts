@@ -58,6 +58,19 @@ const deliverySchema = z.object({
   lastError: z.string().nullable(),
   createdAt: z.string(),
 });
+const deliveryDetail = deliverySchema.extend({ attempts_log: z.array(attemptSchema) });
+const testResponse = z.object({ status: z.number().nullable(), latencyMs: z.number(), body: z.string().nullable(), error: z.string().nullable() });
+const recoveryStarted = z.object({ recoveryId: z.string() });
+
+/** What the webhook routes answer, for clients (the CLI) that read them. */
+export interface WebhookAnswers {
+  webhook: z.output<typeof webhookSchema>;
+  withSecret: z.output<typeof withSecret>;
+  test: z.output<typeof testResponse>;
+  delivery: z.output<typeof deliverySchema>;
+  deliveryDetail: z.output<typeof deliveryDetail>;
+  recoveryStarted: z.output<typeof recoveryStarted>;
+}
 
 /** `/api/v1/webhooks`: outgoing webhook subscriptions, their delivery log, test, redeliver and recover. */
 export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
@@ -154,7 +167,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       scope: 'webhooks:write',
       tag,
       summary: 'Save and test: send a signed ping now; answers the receiver’s status, latency and ≤ 1 KB of its body',
-      response: z.object({ status: z.number().nullable(), latencyMs: z.number(), body: z.string().nullable(), error: z.string().nullable() }),
+      response: testResponse,
       handler: async ({ params }) => ({ status: 200, body: await webhooks.test(params.id!) }),
     }),
     defineRoute({
@@ -173,7 +186,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       scope: 'webhooks:read',
       tag,
       summary: 'One message’s delivery with every attempt (status, latency, response snippet, next attempt)',
-      response: deliverySchema.extend({ attempts_log: z.array(attemptSchema) }),
+      response: deliveryDetail,
       handler: async ({ params }) => ({ status: 200, body: await webhooks.delivery(params.id!, params.messageId!) }),
     }),
     defineRoute({
@@ -193,7 +206,7 @@ export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {
       tag,
       summary: 'Re-send every failed message created since a time, oldest first, each once, with its original webhook-id',
       body: recoverBody,
-      response: z.object({ recoveryId: z.string() }),
+      response: recoveryStarted,
       successStatus: 202,
       handler: async ({ params, body }) => ({ status: 202, body: await webhooks.recover(params.id!, new Date(body.since), body.until ? new Date(body.until) : undefined) }),
     }),
