@@ -112,7 +112,9 @@ async function phase(name: string, inject: () => Promise<void>, d: PhaseDeps): P
   d.sink.reset();
   const senders = d.cluster.apis.map((api) => new WebhookSender(api.url, d.secret, 8));
   let faultDone: Promise<void> = Promise.resolve();
-  const faultTimer = setTimeout(() => (faultDone = inject()), d.phaseMs / 3);
+  const faultTimer = setTimeout(() => {
+    faultDone = inject();
+  }, d.phaseMs / 3);
   const load = await runLoad({ concurrency: 16, durationMs: d.phaseMs, ratePerSec: d.rate }, (i) => senders[i % senders.length]!.send());
   await faultDone;
   clearTimeout(faultTimer);
