@@ -3,6 +3,7 @@ import { connectionHttp } from '../connectors/sdk/connection-http';
 import type { AnyConnector } from '../connectors/sdk/registry';
 import type { ActionContext, Logger } from '../connectors/sdk/types';
 import type { ConnectionResolver } from './connection-resolver';
+import type { EffectLedgerPort } from './effect-ledger';
 import { activityFailure } from './failure-mapping';
 import { describeIssues } from './zod-message';
 
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   /** CIDRs from SWITCHYARD_EGRESS_ALLOW. */
   egressAllow: readonly string[];
   logger?: HostLogger;
+  /** The side-effect ledger; without it (unit harnesses) actions that reconcile run unguarded. */
+  effects?: EffectLedgerPort;
 }
 
 const silent: HostLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -39,6 +42,8 @@ export async function buildActionContext(
   requirement: 'required' | 'optional' | 'none',
   connectionId: string | null,
   stepId: string,
+  /** The run whose id the step key uses (ActionActivityInput.keyRun); this workflow's when absent. */
+  keyRun?: string,
 ): Promise<ActionContext> {
   const activity = Context.current();
   const info = activity.info;
@@ -83,10 +88,11 @@ export async function buildActionContext(
     credentials,
     http,
     signal,
-    idempotencyKey: `${workflowId}/${stepId}`,
+    idempotencyKey: `${keyRun ?? workflowId}/${stepId}`,
     attempt: info.attempt,
     logger: connectorLogger(deps.logger ?? silent, { activity: info.activityType, workflowId, connection: resolvedId, attempt: info.attempt }),
-    heartbeat: (details?: unknown) => activity.heartbeat(details),
+    // A local activity has no server-side heartbeat (its progress lives in the workflow task).
+    heartbeat: (details?: unknown) => (info.isLocal ? undefined : activity.heartbeat(details)),
     lastHeartbeat: info.heartbeatDetails as unknown,
   };
 }

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { ActionActivityInput, ActionActivityResult } from '../workflows/activity-contract';
 import { connectionRequirement, type AnyAction, type AnyConnector } from '../connectors/sdk/registry';
 import { buildActionContext, type ActivityDeps } from './action-context';
+import { runOnce } from './effect-ledger';
 import { activityFailure, toActivityFailure } from './failure-mapping';
 import { describeIssues } from './zod-message';
 
@@ -17,9 +18,9 @@ export function actionActivity(deps: ActivityDeps, connector: AnyConnector, acti
         const { message, field } = describeIssues('input', input.error);
         throw activityFailure('invalid_input', message, { details: { field, attempt } });
       }
-      const ctx = await buildActionContext(deps, connector, requirement, arg.connectionId, arg.stepId);
+      const ctx = await buildActionContext(deps, connector, requirement, arg.connectionId, arg.stepId, arg.keyRun);
       connectionId = ctx.connectionId;
-      const output = action.output.safeParse(await action.run(ctx, input.data));
+      const output = action.output.safeParse(await runOnce(deps.effects, `${connector.id}.${action.key}`, action, ctx, input.data));
       if (!output.success) {
         const { message } = describeIssues('output', output.error);
         throw activityFailure('fatal', `${connector.id}.${action.key}: output contract broken: ${message}`, {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnyConnector, ConnectorRegistry } from './sdk/registry';
 import { signatureSchemeHeaders } from './sdk/signatures/schemes';
-import { connectorCategories } from './sdk/types';
+import { connectorCategories, type ActionEffect } from './sdk/types';
 
 /** The markers around the generated table in docs/connectors.md. */
 export const catalogTableMarkers = {
@@ -34,13 +34,42 @@ function signatureCell(c: AnyConnector): string {
   return schemes.map((s) => (signatureSchemeHeaders[s].headers.length > 0 ? `${code(s)} (${signatureSchemeHeaders[s].headers.join(', ')})` : code(s))).join(', ');
 }
 
-/** The docs table of every registered connector, ordered by App Store category, then id. */
+/** What a lost answer and Temporal's retry (or `runs retry --from failed`) do to the action's effect. */
+export function effectGuarantee(effect: ActionEffect): { guarantee: string; how: string } {
+  switch (effect.kind) {
+    case 'none':
+      return { guarantee: 'no effect (reads)', how: '—' };
+    case 'idempotencyKey':
+      return { guarantee: 'at most once', how: `idempotent by ${effect.key}` };
+    case 'reconcile':
+      return { guarantee: 'at most once', how: `side-effect ledger + reconcile: ${effect.marker}` };
+    case 'atLeastOnce':
+      return { guarantee: 'at least once', how: effect.why };
+  }
+}
+
+/** The docs tables of every registered connector (ordered by App Store category, then id), then of every action's effect guarantee. */
 export function connectorTableMarkdown(registry: ConnectorRegistry): string {
   const order = (c: AnyConnector) => connectorCategories.indexOf(c.category);
-  const rows = [...registry.listConnectors()]
-    .sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id))
-    .map((c) => `| ${code(c.id)} | ${c.category} | ${authCell(c)} | ${Object.keys(c.actions).map(code).join(', ') || '—'} | ${triggersCell(c)} | ${signatureCell(c)} |`);
-  return ['| id | category | auth | actions | triggers | inbound signature |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const connectors = [...registry.listConnectors()].sort((a, b) => order(a) - order(b) || a.id.localeCompare(b.id));
+  const rows = connectors.map((c) => `| ${code(c.id)} | ${c.category} | ${authCell(c)} | ${Object.keys(c.actions).map(code).join(', ') || '—'} | ${triggersCell(c)} | ${signatureCell(c)} |`);
+  const effects = connectors.flatMap((c) =>
+    Object.values(c.actions).map((a) => {
+      const { guarantee, how } = effectGuarantee(a.effect);
+      return `| ${code(`${c.id}.${a.key}`)} | ${a.effect.kind === 'atLeastOnce' ? `**${guarantee}**` : guarantee} | ${how} |`;
+    }),
+  );
+  return [
+    '| id | category | auth | actions | triggers | inbound signature |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    'Effect of each action when an answer is lost and the step is retried (by Temporal, or by `switchyard runs retry --from failed`):',
+    '',
+    '| action | external effect | how |',
+    '|---|---|---|',
+    ...effects,
+  ].join('\n');
 }
 
 /** `document` with the text between the markers replaced by the table; throws when the markers are missing. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { effectGuarantee } from './catalog-table';
 import { defaultActionTimeoutMs } from './sdk/action-catalog';
 import { connectionRequirement, type AnyConnector, type ConnectorRegistry } from './sdk/registry';
 import { signatureSchemeHeaders, type SignatureSchemeId } from './sdk/signatures/schemes';
@@ -60,6 +61,7 @@ export function describeConnector(c: AnyConnector) {
       title: a.title,
       description: a.description,
       idempotent: a.idempotent,
+      effect: { kind: a.effect.kind, ...effectGuarantee(a.effect) },
       connection: connectionRequirement(c, a),
       timeout: a.timeout ?? `${defaultActionTimeoutMs / 1000}s`,
       retry: a.retry ?? null,

@@ -3,12 +3,18 @@
  * This shape is written into workflow histories: extend it only with optional fields.
  */
 export interface ActionActivityInput {
-  /** Step id from the plan; with the workflow id it forms the idempotency key. */
+  /** Step key from the plan (`id` or `id[iteration]`); with the run id it forms the idempotency key. */
   stepId: string;
   /** Connection id (never credentials); null for connectors with auth kind "none". */
   connectionId: string | null;
   /** Input after template rendering. */
   input: unknown;
+  /**
+   * The run whose id forms the step key (idempotency key, side-effect ledger) instead of this
+   * workflow's: a retry from the failed step keeps the failed run's, so its steps find the effects
+   * of their earlier attempts. Absent: this workflow's id.
+   */
+  keyRun?: string;
   /**
    * 1: answer with an `ActionActivityResult` (output + attempt). Absent: answer with the plain
    * output, as activities did before, for runs whose history was recorded without it.

@@ -14,6 +14,8 @@ export interface ForEachChunkInput {
   scope: Scope;
   /** The parent run's connection wait limit; 72 h when absent. */
   connectionWaitMs?: number;
+  /** The step keys' run id when the parent keeps another run's (a retry from the failed step); this chunk's own id when absent. */
+  keyRun?: string;
 }
 
 /**
@@ -26,6 +28,6 @@ export async function forEachChunk(input: ForEachChunkInput): Promise<ForEachChu
     inbox.restored.set(connectionId, (inbox.restored.get(connectionId) ?? 0) + 1);
   });
   const scope: Scope = { ...input.scope, run: { ...input.scope.run, chunk: workflowInfo().workflowId } };
-  const interpreter = new Interpreter({ runtime: temporalRuntime({ inbox, connectionWaitMs: input.connectionWaitMs }) });
+  const interpreter = new Interpreter({ runtime: temporalRuntime({ inbox, connectionWaitMs: input.connectionWaitMs, keyRun: input.keyRun }) });
   return interpreter.runForEachSlice(input.step, input.items, input.offset, scope);
 }

@@ -50,7 +50,15 @@ export interface ActionPlanStep extends StepBase {
   startToCloseTimeout: number;
   scheduleToCloseTimeout?: number;
   retry: PlanRetryPolicy;
+  /**
+   * `local`: a local activity, run by the worker that runs the workflow task and recorded as a
+   * marker (no activity task round trip through the server); `regular` (or absent, as in plans
+   * compiled before the field existed, which keep replaying as they started): an activity task.
+   */
+  execution?: ActionExecution;
 }
+
+type ActionExecution = 'local' | 'regular';
 
 export interface DelayPlanStep extends StepBase {
   kind: 'delay';
@@ -162,4 +170,10 @@ export interface RunResume {
   fromStepId: string;
   /** States of the steps before it (top-level and nested), as the failed run ended. */
   steps: Record<string, StepState>;
+  /**
+   * The run whose step keys this one keeps (set for a retry from the failed step: the first run of
+   * the chain), so the failed step's retry finds the effect of its earlier attempt in the
+   * side-effect ledger. Absent (a retry from the start): the run's own id, and every effect repeats.
+   */
+  effectsOf?: string;
 }

@@ -56,6 +56,7 @@ export async function runRecipe({ plan, event, resume, connectionWaitMs }: RunRe
     runtime: temporalRuntime({
       inbox,
       connectionWaitMs,
+      keyRun: resume?.effectsOf,
       onStateChange: () => {
         if (summary.status === 'running' || summary.status === 'waiting') {
           setStatus(Object.values(interpreter.states).some((s) => s.status === 'waiting') ? 'waiting' : 'running');
@@ -67,7 +68,7 @@ export async function runRecipe({ plan, event, resume, connectionWaitMs }: RunRe
         try {
           return await executeChild(forEachChunk, {
             workflowId,
-            args: [{ recipeId: plan.recipeId, version: plan.version, step, items, offset, scope, connectionWaitMs }],
+            args: [{ recipeId: plan.recipeId, version: plan.version, step, items, offset, scope, connectionWaitMs, ...(resume?.effectsOf ? { keyRun: chunkWorkflowId(resume.effectsOf, step.id, offset) } : {}) }],
           });
         } finally {
           activeChunks.delete(workflowId);

@@ -5,6 +5,7 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   sleep,
   TimeoutFailure,
 } from '@temporalio/workflow';
@@ -14,10 +15,16 @@ import { FailureType, isActionActivityResult } from './activity-contract';
 import { formatDuration } from './duration';
 import { StepFailure, type ForEachChunkResult, type Runtime, type Scope, type ActionCall } from './interpreter';
 import type { ApprovalDecision, ResumePayload } from './messages';
-import type { ForEachPlanStep, WaitForPlanStep } from './plan';
+import type { ActionPlanStep, ForEachPlanStep, WaitForPlanStep } from './plan';
 
 /** How long a step waits for a disconnected or paused connection before it fails, unless the run's input says otherwise. */
 const defaultConnectionWaitMs = 72 * 3_600_000;
+/**
+ * A local activity's retry waits in the worker only when its backoff is this short; a longer one
+ * (a later backoff, a vendor's Retry-After of minutes) is a server timer, so no worker holds it and
+ * the time-skipping test server can skip it.
+ */
+const localRetryThresholdMs = 1_000;
 /** forEach lists longer than this run in child workflows of this many items each. */
 const forEachChunkSize = 100;
 
@@ -45,6 +52,8 @@ export interface TemporalRuntimeOptions {
   onStateChange?: () => void;
   /** SWITCHYARD_CONNECTION_WAIT_LIMIT as the run was started with; `defaultConnectionWaitMs` when absent. */
   connectionWaitMs?: number;
+  /** The run id step keys use (ActionActivityInput.keyRun); the workflow's own when absent. */
+  keyRun?: string;
   /** Starts a chunk child workflow (absent inside a chunk). */
   startChunk?: (step: ForEachPlanStep, items: unknown[], offset: number, scope: Scope) => Promise<ForEachChunkResult>;
 }
@@ -62,11 +71,11 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
 
     async callAction(call: ActionCall, progress) {
       const { step } = call;
-      const acts = proxyActivities<Record<string, ActionFn>>({
-        startToCloseTimeout: step.startToCloseTimeout,
-        scheduleToCloseTimeout: step.scheduleToCloseTimeout,
-        retry: step.retry,
-      });
+      const options = { startToCloseTimeout: step.startToCloseTimeout, scheduleToCloseTimeout: step.scheduleToCloseTimeout, retry: step.retry };
+      const acts =
+        step.execution === 'local'
+          ? proxyLocalActivities<Record<string, ActionFn>>({ ...options, localRetryThreshold: localRetryThresholdMs })
+          : proxyActivities<Record<string, ActionFn>>(options);
       const fn = acts[step.activityType];
       if (!fn) throw new StepFailure(FailureType.fatal, `no activity ${step.activityType}`);
       const waitMs = opts.connectionWaitMs ?? defaultConnectionWaitMs;
@@ -75,14 +84,16 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
       for (;;) {
         const generation = step.connection ? (inbox.restored.get(step.connection) ?? 0) : 0;
         try {
-          const result = await fn({ stepId: call.stepKey, connectionId: step.connection, input: call.input, resultEnvelope: 1 });
+          const arg: ActionActivityInput = { stepId: call.stepKey, connectionId: step.connection, input: call.input, resultEnvelope: 1 };
+          if (opts.keyRun !== undefined) arg.keyRun = opts.keyRun;
+          const result = await fn(arg);
           // A plain output: recorded before activities knew `resultEnvelope` (replay), or from an older activity worker mid-deploy.
           if (!isActionActivityResult(result)) return result;
           progress.attempts(earlierAttempts + result.attempt);
           return result.output;
         } catch (err) {
           if (isCancellation(err)) throw err;
-          const failure = toStepFailure(err, step.retry.maximumAttempts);
+          const failure = toStepFailure(err, step);
           const waitable = failure.kind === FailureType.authLost || failure.kind === FailureType.connectionUnavailable;
           if (!waitable || !step.connection) throw failure;
           if (failure.kind === FailureType.authLost) earlierAttempts += failure.attempts ?? 1;
@@ -117,25 +128,34 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
 }
 
 /** Activity failure → the step error the state shows (kind = ApplicationFailure type). */
-function toStepFailure(err: unknown, maximumAttempts: number): StepFailure {
+function toStepFailure(err: unknown, step: ActionPlanStep): StepFailure {
   if (err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) {
     const cause = err.cause;
-    const attempts = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? maximumAttempts : undefined;
-    if (cause instanceof ApplicationFailure) {
-      const detail = cause.details?.[0] as { attempt?: unknown } | undefined;
-      const attempt = typeof detail?.attempt === 'number' ? detail.attempt : attempts;
-      return new StepFailure(cause.type ?? 'Error', cause.message, attempt);
-    }
+    const attempts = err instanceof ActivityFailure && err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED ? step.retry.maximumAttempts : undefined;
+    if (cause instanceof ApplicationFailure) return applicationStepFailure(cause, attempts);
     if (cause instanceof TimeoutFailure) return new StepFailure('Timeout', `activity timed out (${cause.timeoutType})`, attempts);
     return new StepFailure('Error', cause?.message ?? err.message, attempts);
   }
+  // A local activity's failure arrives as the activity's own failure, without the server's
+  // ActivityFailure around it: a retryable one means its policy ran out of attempts.
+  if (err instanceof ApplicationFailure) {
+    const exhausted = !err.nonRetryable && !step.retry.nonRetryableErrorTypes.includes(err.type ?? '') && step.scheduleToCloseTimeout === undefined;
+    return applicationStepFailure(err, exhausted ? step.retry.maximumAttempts : undefined);
+  }
+  if (err instanceof TimeoutFailure) return new StepFailure('Timeout', `activity timed out (${err.timeoutType})`);
   if (err instanceof StepFailure) return err;
   return new StepFailure('Error', err instanceof Error ? err.message : String(err));
 }
 
+/** The attempt the activity recorded in its failure's details wins over what the retry state implies. */
+function applicationStepFailure(failure: ApplicationFailure, attempts: number | undefined): StepFailure {
+  const detail = failure.details?.[0] as { attempt?: unknown } | undefined;
+  return new StepFailure(failure.type ?? 'Error', failure.message, typeof detail?.attempt === 'number' ? detail.attempt : attempts);
+}
+
 /** "disconnected" (auth lost) or "paused", from the failure's details. */
 function connectionStatusOf(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  const cause = err instanceof ActivityFailure ? err.cause : err;
   const detail = cause instanceof ApplicationFailure ? (cause.details?.[0] as { status?: unknown } | undefined) : undefined;
   return detail?.status === 'paused' ? 'paused' : 'disconnected';
 }

@@ -20,6 +20,9 @@ type Variant = 'interpreter' | 'handwritten';
 export async function overhead(stack: Stack, o: BenchOptions): Promise<ScenarioResult> {
   const { client, sink } = stack;
   const plan = compilePlan(e2eRecipe(sink.url), new Map([[intercomConnectionId, 'intercom']]));
+  // The hand-written twin runs its calls the way the plan runs its steps (local or regular activities).
+  const local = plan.steps.every((s) => s.kind !== 'action' || s.execution === 'local');
+  const handwrittenType = local ? 'twoPostsLocal' : 'twoPosts';
   const throughput: Record<Variant, number[]> = { interpreter: [], handwritten: [] };
   const histories: Partial<Record<Variant, HistoryFigures>> = {};
   const phases: unknown[] = [];
@@ -33,7 +36,7 @@ export async function overhead(stack: Stack, o: BenchOptions): Promise<ScenarioR
       const worker = await stack.startWorker({ name: `${variant}-worker`, taskQueue, ...(variant === 'handwritten' ? { entry: handwrittenWorkerEntry } : {}) });
       try {
         const start = (id: string) =>
-          variant === 'interpreter' ? startInterpreterRun(client, taskQueue, plan, id) : startHandwrittenRun(client, taskQueue, 'twoPosts', sink.url, id);
+          variant === 'interpreter' ? startInterpreterRun(client, taskQueue, plan, id) : startHandwrittenRun(client, taskQueue, handwrittenType, sink.url, id);
         // Warm-up: JIT and sticky cache, not measured.
         const warm: string[] = [];
         await runLoad({ concurrency: o.startConcurrency, count: 50 }, async (i) => (warm.push(await start(`warm-${round_}-${i}`)), { ok: true }));
@@ -88,7 +91,7 @@ export async function overhead(stack: Stack, o: BenchOptions): Promise<ScenarioR
   return {
     scenario: 'overhead',
     correct,
-    parameters: { runsPerPhase: o.runs, rounds: o.rounds, startConcurrency: o.startConcurrency, warmupRuns: 50, sinkLatencyMs: o.sinkLatencyMs },
+    parameters: { handwritten: handwrittenType, runsPerPhase: o.runs, rounds: o.rounds, startConcurrency: o.startConcurrency, warmupRuns: 50, sinkLatencyMs: o.sinkLatencyMs },
     figures: { throughput, ratio, cpuMsPerRun: cpu, cpuCostRatio: cpuRatio, histories, phases },
     rows,
     notes: [

@@ -17,6 +17,7 @@ export const identifyUser = defineAction({
     .refine(needsUserOrDevice, userOrDeviceIssue),
   output: z.object({ userId: z.string().nullable(), deviceId: z.string().nullable() }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'user_id (identify sets properties)' },
   sample: { userId: 'user-12345', deviceId: null },
   async run(ctx, i) {
     const identification = {

@@ -25,6 +25,7 @@ export const createSharedLink = defineAction({
   }),
   output: z.object({ url: z.string(), name: z.string(), pathLower: z.string().optional(), existing: z.boolean() }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the path (an existing link is returned)' },
   sample: { url: 'https://www.dropbox.com/scl/fi/abc123/weekly-report.csv?rlkey=x&dl=0', name: 'weekly-report.csv', pathLower: '/support/weekly-report.csv', existing: false },
   async run(ctx, i) {
     const settings = i.audience || i.expires ? { audience: i.audience, expires: i.expires && new Date(i.expires).toISOString().replace(/\.\d+Z$/, 'Z') } : undefined;

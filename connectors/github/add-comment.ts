@@ -10,6 +10,7 @@ export const addComment = defineAction({
   input: z.object({ ...repoRef, issueNumber, body: z.string().min(1).max(65536) }),
   output: z.object({ id: z.number(), url: z.string() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'GitHub comments take no idempotency key' },
   sample: { id: 1146825, url: 'https://github.com/acme/app/issues/1347#issuecomment-1146825' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ id: number; html_url: string }>({ method: 'POST', path: repoPath(i, `/issues/${i.issueNumber}/comments`), json: { body: i.body } });

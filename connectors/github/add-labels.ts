@@ -10,6 +10,7 @@ export const addLabels = defineAction({
   input: z.object({ ...repoRef, issueNumber, labels: z.array(z.string().min(1).max(50)).min(1).max(100) }),
   output: z.object({ labels: z.array(z.string()) }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the label names (adding twice is adding once)' },
   sample: { labels: ['bug', 'from-intercom'] },
   async run(ctx, i) {
     const res = await ctx.http.request<{ name: string }[]>({ method: 'POST', path: repoPath(i, `/issues/${i.issueNumber}/labels`), json: { labels: i.labels } });

@@ -21,6 +21,7 @@ export const createIssue = defineAction({
   }),
   output: z.object({ id: z.number(), number: z.number(), url: z.string(), state: z.string(), title: z.string() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'GitHub issues take no idempotency key' },
   sample: { id: 1296269, number: 1347, url: 'https://github.com/acme/app/issues/1347', state: 'open', title: 'Checkout fails' },
   async run(ctx, { owner, repo, ...fields }) {
     const res = await ctx.http.request<{ id: number; number: number; html_url: string; state: string; title: string }>({ method: 'POST', path: repoPath({ owner, repo }, '/issues'), json: fields });

@@ -15,6 +15,7 @@ export const createFolder = defineAction({
   output: driveFileSchema,
   // Drive allows several folders with one name: a retry after a lost response creates a second one.
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Drive creates a new folder on every call' },
   sample: { id: '0AFolderReports', name: 'Support reports', mimeType: 'application/vnd.google-apps.folder', webViewLink: 'https://drive.google.com/drive/folders/0AFolderReports', parents: ['root'] },
   async run(ctx, i) {
     const res = await ctx.http.request<DriveFile>({

@@ -16,6 +16,7 @@ export const associate = defineAction({
   }),
   output: z.object({ associationTypeIds: z.array(z.number().int()) }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the record pair (associating twice is associating once)' },
   sample: { associationTypeIds: [1] },
   async run(ctx, i) {
     const res = await ctx.http.request<{ results?: { associationSpec?: { associationTypeId?: number } }[] }>({

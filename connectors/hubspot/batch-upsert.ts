@@ -35,6 +35,7 @@ export const batchUpsert = defineAction({
   }),
   output: z.object({ results: z.array(outcome), created: z.number().int(), updated: z.number().int(), failed: z.number().int() }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'idProperty (batch upsert)' },
   sample: { results: [{ ok: true, key: 'ada@example.com', id: '512', created: false }], created: 0, updated: 1, failed: 0 },
   async run(ctx, i) {
     const inputs = i.records.map((r, index) => ({ idProperty: i.idProperty, id: r.key, objectWriteTraceId: String(index), properties: r.properties }));

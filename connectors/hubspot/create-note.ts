@@ -30,6 +30,7 @@ export const createNote = defineAction({
   }),
   output: z.object({ id: z.string(), createdAt: z.string() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'HubSpot notes take no idempotency key' },
   sample: { id: '9876', createdAt: '2026-11-27T12:00:00.000Z' },
   async run(ctx, i) {
     const to = (id: string | undefined, typeId: number) => (id ? [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] }] : []);

@@ -14,6 +14,7 @@ export const createRecord = defineAction({
   input: z.object({ objectType, properties: propertyValues }),
   output: crmRecord,
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'HubSpot create takes no idempotency key; use batchUpsert with an idProperty' },
   sample: sampleContact,
   async run(ctx, i) {
     const res = await ctx.http.request({ method: 'POST', path: `/crm/v3/objects/${i.objectType}`, json: { properties: i.properties } });

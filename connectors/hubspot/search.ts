@@ -29,6 +29,7 @@ export const search = defineAction({
   }),
   output: z.object({ total: z.number().int(), results: z.array(crmRecord), next: z.string().optional() }),
   idempotent: true,
+  effect: { kind: 'none' },
   sample: { total: 1, results: [sampleContact] },
   async run(ctx, i) {
     const [sort] = i.sorts;

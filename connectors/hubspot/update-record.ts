@@ -16,6 +16,7 @@ export const updateRecord = defineAction({
   }),
   output: crmRecord,
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the record id (PATCH sets the fields)' },
   sample: sampleContact,
   async run(ctx, i) {
     const res = await ctx.http.request({

@@ -66,6 +66,7 @@ export function companyAction<I extends z.ZodType>({ request, ...definition }: C
     ...definition,
     output: companyOutput,
     idempotent: true,
+    effect: { kind: 'idempotencyKey', key: 'company_id (upsert) or the company id' },
       async run(ctx, i) {
       const res = await ctx.http.request(request(i));
       return companyResult(res.body);

@@ -16,6 +16,7 @@ export const findCompany = defineAction({
   input: z.object({ companyId: z.string().min(1) }),
   output: z.object({ company: companyOutput.nullable() }),
   idempotent: true,
+  effect: { kind: 'none' },
   sample: { company: companySample },
   async run(ctx, i) {
     try {

@@ -22,6 +22,7 @@ export const getConversationTranscript = defineAction({
     truncated: z.boolean(),
   }),
   idempotent: true,
+  effect: { kind: 'none' },
   sample: {
     conversationId: '147',
     title: 'Invoice question',

@@ -28,6 +28,7 @@ export const listCompanies = defineAction({
   }),
   output: z.object({ companies: z.array(companyOutput), totalCount: z.number(), nextPage: z.number().nullable() }),
   idempotent: true,
+  effect: { kind: 'none' },
   sample: { companies: [companySample], totalCount: 1, nextPage: null },
   async run(ctx, i) {
     const companies: z.output<typeof companyOutput>[] = [];

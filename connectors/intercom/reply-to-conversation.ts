@@ -24,6 +24,7 @@ export const replyToConversation = defineAction({
   }),
   output: z.object({ conversationId: z.string(), partId: z.string().nullable(), state: z.string().nullable() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Intercom replies take no idempotency key and carry no marker to search for' },
   sample: { conversationId: '147', partId: '9071', state: 'open' },
   async run(ctx, i) {
     const res = await ctx.http.request({

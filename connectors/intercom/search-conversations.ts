@@ -16,6 +16,7 @@ export const searchConversations = defineAction({
   }),
   output: z.object({ conversations: z.array(z.record(z.string(), z.unknown())), totalCount: z.number(), nextCursor: z.string().nullable() }),
   idempotent: true,
+  effect: { kind: 'none' },
   timeout: '60s',
   sample: { conversations: [{ type: 'conversation', id: '147', state: 'open' }], totalCount: 1, nextCursor: null },
   async run(ctx, i) {

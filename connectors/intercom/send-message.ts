@@ -19,6 +19,7 @@ export const sendMessage = defineAction({
     .refine((i) => i.messageType !== 'email' || i.subject !== undefined, { message: 'email messages need a subject', path: ['subject'] }),
   output: z.object({ id: z.string(), messageType: z.string(), conversationId: z.string().nullable(), createdAt: z.number() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Intercom admin messages take no idempotency key and carry no marker to search for' },
   sample: { id: '403918330', messageType: 'in_app', conversationId: '147', createdAt: 1764230400 },
   async run(ctx, i) {
     const json: Record<string, unknown> = {

@@ -17,6 +17,7 @@ export const tag = defineAction({
     .refine((i) => !(i.contacts && i.companies), { message: 'tag contacts or companies, not both in one step', path: ['companies'] }),
   output: z.object({ id: z.string(), name: z.string() }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the tag name (tagging twice is tagging once)' },
   sample: { id: '17513', name: 'urgent' },
   async run(ctx, i) {
     const targets = (ids: string[]) => ids.map((id) => (i.untag ? { id, untag: true } : { id }));

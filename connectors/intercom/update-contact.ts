@@ -24,6 +24,7 @@ export const updateContact = defineAction({
     .refine((i) => Object.keys(i).some((k) => k !== 'contactId'), { message: 'give at least one field to update', path: ['customAttributes'] }),
   output: contact,
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the contact id (PUT sets the fields)' },
   sample: contactSample,
   async run(ctx, i) {
     const res = await ctx.http.request({

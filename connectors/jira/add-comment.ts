@@ -10,6 +10,7 @@ export const addComment = defineAction({
   input: z.object({ issue: z.string().min(1), body: z.string().min(1) }),
   output: z.object({ id: z.string(), created: z.string().optional() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Jira comments take no idempotency key' },
   sample: { id: '20001', created: '2026-11-27T12:00:00.000+0000' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ id: string; created?: string }>({

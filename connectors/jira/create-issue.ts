@@ -1,8 +1,21 @@
 import { z } from 'zod';
+import { dedupeIdFor } from '../sdk/idempotency';
 import { textToAdf } from './adf';
 import { defineAction } from './auth';
 
-/** POST /rest/api/3/issue. Jira has no idempotency key, so a retry after a lost response can duplicate. */
+/**
+ * The label that carries the step key. A label rather than an issue property: JQL searches
+ * properties only where an installed app indexes them, labels always.
+ */
+function stepLabel(idempotencyKey: string): string {
+  return `switchyard-${dedupeIdFor(idempotencyKey)}`;
+}
+
+/**
+ * POST /rest/api/3/issue. Jira has no idempotency key: the issue carries the step's label, and
+ * after an attempt whose answer was lost, `reconcile` finds that issue with JQL instead of creating
+ * a second one.
+ */
 export const createIssue = defineAction({
   key: 'createIssue',
   title: 'Create issue',
@@ -18,6 +31,16 @@ export const createIssue = defineAction({
   }),
   output: z.object({ id: z.string(), key: z.string(), url: z.string(), self: z.string() }),
   idempotent: false,
+  effect: {
+    kind: 'reconcile',
+    marker: 'a label switchyard-<step key hash>, found with JQL',
+    async reconcile(ctx, i) {
+      const jql = `project = "${i.project.replace(/["\\]/g, '')}" AND labels = "${stepLabel(ctx.idempotencyKey)}"`;
+      const res = await ctx.http.request<{ issues?: { id: string; key: string; self: string }[] }>({ method: 'POST', path: '/rest/api/3/search/jql', json: { jql, maxResults: 1 } });
+      const issue = res.body.issues?.[0];
+      return issue && { id: issue.id, key: issue.key, url: new URL(`/browse/${issue.key}`, ctx.credentials.siteUrl).href, self: issue.self };
+    },
+  },
   sample: { id: '10001', key: 'SUP-1', url: 'https://example.atlassian.net/browse/SUP-1', self: 'https://example.atlassian.net/rest/api/3/issue/10001' },
   async run(ctx, i) {
     const fields: Record<string, unknown> = {
@@ -26,7 +49,7 @@ export const createIssue = defineAction({
       summary: i.summary,
     };
     if (i.description) fields.description = textToAdf(i.description);
-    if (i.labels) fields.labels = i.labels;
+    fields.labels = [...(i.labels ?? []), stepLabel(ctx.idempotencyKey)];
     if (i.priority) fields.priority = { name: i.priority };
     const res = await ctx.http.request<{ id: string; key: string; self: string }>({ method: 'POST', path: '/rest/api/3/issue', json: { fields } });
     const browse = new URL(`/browse/${res.body.key}`, ctx.credentials.siteUrl).href;

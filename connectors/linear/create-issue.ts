@@ -30,6 +30,7 @@ export const createIssue = defineAction({
   }),
   output: issueOutput,
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'issue id from the step key' },
   sample: issueSample,
   async run(ctx, i) {
     const id = entityIdFor('issue', ctx.idempotencyKey);

@@ -23,6 +23,7 @@ export const upsertMember = defineAction({
   }),
   output: z.object({ id: z.string(), email: z.string(), status: z.string(), listId: z.string() }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the member hash (PUT by md5 of the email)' },
   sample: { id: 'b1946ac92492d2347c6235b4d2611184', email: 'ada@example.com', status: 'subscribed', listId: 'a1b2c3d4e5' },
   async run(ctx, i) {
     const json: Record<string, unknown> = { email_address: i.email, status_if_new: i.status };

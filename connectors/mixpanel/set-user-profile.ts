@@ -15,6 +15,7 @@ export const setUserProfile = defineAction({
   }),
   output: z.object({ distinctId: z.string() }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: '$distinct_id ($set sets properties)' },
   sample: { distinctId: 'user-123' },
   async run(ctx, i) {
     await ctx.http.request({

@@ -22,6 +22,7 @@ export const appendBlocks = defineAction({
     .refine((i) => (i.paragraphs?.length ?? 0) + (i.blocks?.length ?? 0) <= 100, { message: 'Notion appends at most 100 blocks per request', path: ['blocks'] }),
   output: z.object({ blockIds: z.array(z.string()) }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Notion appends take no idempotency key' },
   sample: { blockIds: ['9bc30ad4-9373-46a5-84ab-0a7845ee52e6'] },
   async run(ctx, i) {
     const children = [...paragraphs(i.paragraphs ?? []), ...(i.blocks ?? [])];

@@ -27,6 +27,7 @@ export function recordActions<F extends Fields>(object: PipedriveObject, fields:
       .strict(),
     output: pipedriveRecord,
     idempotent: false,
+    effect: { kind: 'atLeastOnce', why: 'Pipedrive create takes no idempotency key' },
     sample,
     async run(ctx, i) {
       const res = await ctx.http.request({ method: 'POST', path, json: i });
@@ -44,6 +45,7 @@ export function recordActions<F extends Fields>(object: PipedriveObject, fields:
       .refine((i) => Object.keys(i).length > 1, { message: 'give at least one field to change', path: ['id'] }),
     output: pipedriveRecord,
     idempotent: true,
+    effect: { kind: 'idempotencyKey', key: 'the record id (PATCH sets the fields)' },
     sample,
     async run(ctx, { id, ...changes }) {
       const res = await ctx.http.request({ method: 'PATCH', path: `${path}/${id}`, json: changes });

@@ -23,6 +23,7 @@ export const searchPersons = defineAction({
   input: z.object({ email: z.string().min(1), limit: z.number().int().min(1).max(500).default(10) }),
   output: z.object({ persons: z.array(found), firstId: z.number().int().nullable() }),
   idempotent: true,
+  effect: { kind: 'none' },
   sample: { persons: [{ id: 17, name: 'Ada Lovelace', emails: ['ada@example.com'], organization: { id: 4, name: 'Analytical Engines Ltd' } }], firstId: 17 },
   async run(ctx, i) {
     const res = await ctx.http.request({

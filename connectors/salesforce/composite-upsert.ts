@@ -37,6 +37,7 @@ export const compositeUpsert = defineAction({
     failed: z.number().int(),
   }),
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the external id field (upsert)' },
   sample: { results: [{ externalId: 'ic-42', id: '003gK00000Abc12QAB', success: true, created: true, errors: [] }], created: 1, updated: 0, failed: 0 },
   async run(ctx, i) {
     const res = await ctx.http.request({

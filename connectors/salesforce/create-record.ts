@@ -10,6 +10,7 @@ export const createRecord = defineAction({
   input: z.object({ type: sobjectType, fields: fieldValues }),
   output: z.object({ id: z.string() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Salesforce create takes no idempotency key; upsertByExternalId where the object has one' },
   sample: { id: '003gK00000Abc12QAB' },
   async run(ctx, i) {
     return { id: await insertRecord(ctx, i.type, i.fields) };

@@ -28,6 +28,7 @@ export const createTask = defineAction({
   }),
   output: z.object({ id: z.string() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Salesforce create takes no idempotency key; upsert by an external id where the object has one' },
   sample: { id: '00TgK00000Xyz34UAB' },
   async run(ctx, i) {
     const description = i.transcript.length > descriptionLimit ? i.transcript.slice(0, descriptionLimit - cut.length) + cut : i.transcript;

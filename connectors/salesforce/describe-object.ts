@@ -35,6 +35,7 @@ export const describeObject = defineAction({
     ),
   }),
   idempotent: true,
+  effect: { kind: 'none' },
   sample: { name: 'Contact', fields: [{ name: 'LastName', label: 'Last Name', type: 'string', createable: true, updateable: true, nillable: false, externalId: false }] },
   async run(ctx, i) {
     const res = await ctx.http.request({ method: 'GET', path: sobjectPath(i.type, 'describe') });

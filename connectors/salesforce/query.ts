@@ -20,6 +20,7 @@ export const query = defineAction({
   }),
   output: z.object({ totalSize: z.number(), records: z.array(sobjectRecord), truncated: z.boolean() }),
   idempotent: true,
+  effect: { kind: 'none' },
   sample: { totalSize: 1, records: [{ attributes: { type: 'Contact' }, Id: '003gK00000Abc12QAB', Email: 'ada@example.com' }], truncated: false },
   async run(ctx, i) {
     return runQuery(ctx, bindSoql(i.soql, i.params), { maxRecords: i.maxRecords, batchSize: i.batchSize });

@@ -1,5 +1,5 @@
 import { ConnectorError } from './errors';
-import type { ActionContext, ActionDefinition, AuthDefinition, ConnectorDefinition, PollingTriggerDefinition, WebhookSourceDefinition } from './types';
+import type { ActionContext, ActionDefinition, ActionEffect, AuthDefinition, ConnectorDefinition, PollingTriggerDefinition, ReconcileContext, WebhookSourceDefinition } from './types';
 
 type Parse<C> = (credentials: unknown) => { ok: true; value: C } | { ok: false; reason: string };
 
@@ -69,7 +69,10 @@ export function eraseCredentials<C>(def: ConnectorDefinition<C>): ConnectorDefin
     baseUrl: typeof baseUrl === 'function' ? (credentials) => baseUrl(own(credentials)) : baseUrl,
     validate: validate && ((ctx) => validate(withCredentials(ctx))),
     actions: Object.fromEntries(
-      Object.entries(def.actions).map(([key, action]): [string, ActionDefinition] => [key, { ...action, run: (ctx, input) => action.run(withCredentials(ctx), input) }]),
+      Object.entries(def.actions).map(([key, action]): [string, ActionDefinition] => [
+        key,
+        { ...action, effect: eraseEffect(action.effect, own), run: (ctx, input) => action.run(withCredentials(ctx), input) },
+      ]),
     ),
     pollingTriggers: Object.fromEntries(
       Object.entries(def.pollingTriggers).map(([key, trigger]): [string, PollingTriggerDefinition] => [
@@ -79,4 +82,10 @@ export function eraseCredentials<C>(def: ConnectorDefinition<C>): ConnectorDefin
     ),
     webhookSource: webhookSource && eraseWebhookSource(webhookSource, parse, own),
   };
+}
+
+function eraseEffect<I, O, C>(effect: ActionEffect<I, O, C>, own: (credentials: unknown) => C): ActionEffect<I, O> {
+  if (effect.kind !== 'reconcile') return effect;
+  const reconcile = effect.reconcile.bind(effect);
+  return { ...effect, reconcile: (ctx: ReconcileContext, input) => reconcile({ ...ctx, credentials: own(ctx.credentials) }, input) };
 }

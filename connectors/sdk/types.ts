@@ -81,7 +81,10 @@ export interface ActionContext<Credentials = unknown> {
   /** Pre-authenticated, SSRF-guarded client bound to the connection's base URL. */
   http: HttpClient;
   signal: AbortSignal;
-  /** Stable across retries: workflow id + '/' + step id. */
+  /**
+   * The step key, stable across retries: run id + '/' + step key. A retry of a failed run from its
+   * failed step keeps the failed run's id here, so its steps find the effects of their earlier attempts.
+   */
   idempotencyKey: string;
   attempt: number;
   logger: Logger;
@@ -113,10 +116,35 @@ export interface ActionDefinition<I extends z.ZodType = z.ZodType, O extends z.Z
   /** Default startToClose timeout, e.g. "2m"; leave it out for `defaultActionTimeoutMs` (30 s, action-catalog.ts). */
   timeout?: string;
   retry?: RetryDefaults;
+  /** How the action keeps a step to at most one external effect across retries (or says it cannot); see `ActionEffect`. */
+  effect: ActionEffect<z.output<I>, z.input<O>, C>;
   /** Example output, used by dry runs and the catalog. */
   sample: z.output<O>;
   run(ctx: ActionContext<C>, input: z.output<I>): Promise<z.input<O>>;
 }
+
+/** What `reconcile` gets: the action context plus when the step's first unconfirmed attempt began (from the side-effect ledger). */
+export interface ReconcileContext<C = unknown> extends ActionContext<C> {
+  attemptStartedAt: Date;
+}
+
+/**
+ * How a step stays at one external effect when a response is lost and Temporal retries it
+ * (DESIGN §3, reliability C1–C4); the connector catalogue shows it per action.
+ * - `none`: reads only.
+ * - `idempotencyKey`: the vendor dedupes the repeat itself — a key derived from `ctx.idempotencyKey`
+ *   (Linear's issue id, Mixpanel's `$insert_id`) or the record's own upsert key / id; `key` names it.
+ * - `reconcile`: the activity records each attempt in the side-effect ledger before calling the
+ *   vendor; after an attempt that started and was never confirmed, `reconcile` looks for that
+ *   attempt's effect by the step key the action wrote into it, and its answer (when not undefined)
+ *   becomes the step's output without a second call.
+ * - `atLeastOnce`: neither is possible; a lost response can repeat the effect (`why` says why).
+ */
+export type ActionEffect<I = unknown, O = unknown, C = unknown> =
+  | { kind: 'none' }
+  | { kind: 'idempotencyKey'; key: string }
+  | { kind: 'reconcile'; marker: string; reconcile(ctx: ReconcileContext<C>, input: I): Promise<O | undefined> }
+  | { kind: 'atLeastOnce'; why: string };
 
 /** Polling: list items changed since a cursor; the engine keeps the cursor durably and dedupes by key. */
 export interface PollingTriggerDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType, C = unknown> {

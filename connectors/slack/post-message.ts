@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
+import { channelId, findStepMessage, stepMetadata } from './step-message';
 
-/** chat.postMessage; `ok:false` answers are classified by code (see vendor.ts). Slack has no idempotency key. */
+/**
+ * chat.postMessage; `ok:false` answers are classified by code (see vendor.ts). Slack has no
+ * idempotency key: the message carries the step key in its metadata, and after an attempt whose
+ * answer was lost, `reconcile` looks for it in the channel's (or thread's) recent history.
+ */
 export const postMessage = defineAction({
   key: 'postMessage',
   title: 'Post message',
@@ -20,6 +25,15 @@ export const postMessage = defineAction({
     .refine((i) => i.text !== undefined || i.blocks !== undefined, { message: 'give text or blocks', path: ['text'] }),
   output: z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() }),
   idempotent: false,
+  effect: {
+    kind: 'reconcile',
+    marker: 'message metadata with the step key, found with conversations.history',
+    async reconcile(ctx, i) {
+      const channel = await channelId(ctx, i.channel);
+      const ts = channel && (await findStepMessage(ctx, channel, ctx.attemptStartedAt, i.threadTs));
+      return channel && ts ? { ok: true as const, channel, ts } : undefined;
+    },
+  },
   sample: { ok: true, channel: 'C0123ABCDEF', ts: '1764230400.000100' },
   async run(ctx, i) {
     const res = await ctx.http.request<{ ok: true; channel: string; ts: string }>({
@@ -33,6 +47,7 @@ export const postMessage = defineAction({
         reply_broadcast: i.replyBroadcast,
         unfurl_links: i.unfurlLinks,
         mrkdwn: i.mrkdwn,
+        metadata: stepMetadata(ctx.idempotencyKey),
       },
     });
     return { ok: true as const, channel: res.body.channel, ts: res.body.ts };

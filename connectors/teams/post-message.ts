@@ -33,6 +33,7 @@ export const postMessage = defineAction({
   input,
   output: z.object({ status: z.number(), accepted: z.boolean() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Teams incoming webhooks take no idempotency key and cannot be read back' },
   sample: { status: 202, accepted: true },
   async run(ctx, i) {
     const res = await ctx.http.request({ method: 'POST', url: ctx.credentials.webhookUrl, json: body(i) });

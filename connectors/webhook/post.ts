@@ -23,6 +23,7 @@ export const post = defineAction({
   }),
   output: z.object({ status: z.number(), body: z.unknown() }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'a catch hook takes no idempotency key and offers no way to look up an earlier delivery' },
   connection: 'optional',
   sample: { status: 200, body: { status: 'success' } },
   async run(ctx, i) {

@@ -25,6 +25,7 @@ export const addMeetingRegistrant = defineAction({
   output: z.object({ registrantId: z.string(), joinUrl: z.string(), meetingId: z.number().int(), topic: z.string().optional() }),
   // Zoom answers a second registration of the same email with that person's existing registration.
   idempotent: true,
+  effect: { kind: 'idempotencyKey', key: 'the registrant email (Zoom returns the existing registration)' },
   sample: { registrantId: 'fdgsfh2ey82fuh', joinUrl: 'https://us05web.zoom.us/w/85746065432?tk=abc', meetingId: 85746065432, topic: 'Onboarding call' },
   async run(ctx, i) {
     const res = await ctx.http.request<ZoomRegistrant>({

@@ -53,6 +53,7 @@ export const createMeeting = defineAction({
     startTime: z.string().optional(),
   }),
   idempotent: false,
+  effect: { kind: 'atLeastOnce', why: 'Zoom meetings take no idempotency key' },
   sample: { id: 85746065432, uuid: 'aDYlohsHRtCd4ii1uC2+hA==', joinUrl: 'https://us05web.zoom.us/j/85746065432?pwd=abc', startUrl: 'https://us05web.zoom.us/s/85746065432?zak=x', password: 'Xk3v9a', startTime: '2026-12-01T15:00:00Z' },
   async run(ctx, i) {
     const s = i.settings;

@@ -6,7 +6,7 @@ import { publishClosedRuns } from './run-events';
 
 export interface EventPumpOptions {
   client: Client;
-  store: Pick<Store, 'outbox' | 'deliveries' | 'payloads' | 'exclusive'>;
+  store: Pick<Store, 'outbox' | 'deliveries' | 'payloads' | 'effects' | 'exclusive'>;
   events: EngineEvents;
   logger: Pick<Logger, 'warn' | 'info'>;
   taskQueue: string;
@@ -76,9 +76,10 @@ export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> 
       lastPrune = Date.now();
       const deliveries = await opts.store.deliveries.prune();
       const payloads = await opts.store.payloads.prune();
+      const effects = await opts.store.effects.prune();
       const webhookMessages = opts.webhookLog ? await pruneWebhookLog(opts.webhookLog) : 0;
-      if (deliveries + payloads + webhookMessages > 0) {
-        opts.logger.info({ deliveries, payloads, webhookMessages }, 'pruned inbound dedupe rows, stored payloads and outgoing webhook messages past retention');
+      if (deliveries + payloads + webhookMessages + effects > 0) {
+        opts.logger.info({ deliveries, payloads, webhookMessages, effects }, 'pruned inbound dedupe rows, stored payloads, outgoing webhook messages and side-effect ledger rows past retention');
       }
     }
   };

@@ -123,7 +123,9 @@ async function startRetry(client: Client, opts: RetryRunOptions): Promise<RetryR
   if (!firstStep) throw new RetryRunError('conflict', 'recipe_empty', `recipe ${plan.recipeId} has no steps`);
 
   let resume: RunResume = { retryOf: runId, fromStepId: firstStep, steps: {} };
-  if (from === 'failed') resume = resumeAtFailedStep(runId, original.plan, plan, await failedSummary(handle, runId));
+  // From the failed step the retry keeps the step keys of the chain's first run, so the side-effect
+  // ledger finds what the failed step's earlier attempts did; from the start everything is new.
+  if (from === 'failed') resume = { ...resumeAtFailedStep(runId, original.plan, plan, await failedSummary(handle, runId)), effectsOf: original.resume?.effectsOf ?? runId };
 
   const input: RunRecipeInput = { plan, event: original.event, resume };
   const connectionWaitMs = opts.connectionWaitMs ?? original.connectionWaitMs;

@@ -33,6 +33,14 @@ const presets = {
   nonIdempotent: { maximumAttempts: 3, initialInterval: 1000, backoffCoefficient: 2, maximumInterval: 300_000 },
 };
 const signalOutput = z.unknown();
+/**
+ * Idempotent actions whose step timeout is at most this run as local activities: one short vendor
+ * call, no activity task round trip through Temporal. A local activity's result is only durable when
+ * its workflow task completes, so a worker crash can repeat a step that had already finished: safe
+ * only for actions that may repeat. Longer steps (slow vendor jobs, uploads) stay regular
+ * activities, which heartbeat and can move to another worker.
+ */
+const localActionLimitMs = defaultActionTimeoutMs;
 
 /**
  * Recipe JSON + action catalog (+ known connections) → plan, or every diagnostic at once.
@@ -268,6 +276,7 @@ class Compiler {
     if (policy.maximumInterval < policy.initialInterval) {
       this.error([...path, 'retry', 'maxInterval'], 'maxInterval must not be shorter than initialInterval');
     }
+    const startToCloseTimeout = dur(raw.timeout) ?? dur(action.timeout) ?? defaultActionTimeoutMs;
     return {
       kind: 'action',
       ...base,
@@ -275,8 +284,9 @@ class Compiler {
       connector: action.connector,
       connection,
       input,
-      startToCloseTimeout: dur(raw.timeout) ?? dur(action.timeout) ?? defaultActionTimeoutMs,
+      startToCloseTimeout,
       retry: policy,
+      execution: action.idempotent && startToCloseTimeout <= localActionLimitMs ? 'local' : 'regular',
     };
   }
 

@@ -30,6 +30,7 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
       connections: storeConnectionResolver(opts.store, opts.logger),
       egressAllow: opts.config.SWITCHYARD_EGRESS_ALLOW,
       logger: opts.logger,
+      effects: opts.store.effects,
     }),
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
     ...createTriggerPayloadActivities(opts.store.payloads),

@@ -47,7 +47,9 @@ export async function ensureSchema(db: Kysely<unknown>, mode: SchemaMode): Promi
   if (mode === 'verify') {
     throw new StoreSchemaError(`the store's schema is older than this release: migration ${status.pending.join(', ')} not applied — run \`switchyard migrate\` (or \`switchyard setup\`) once, then start the processes`);
   }
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  // Migration numbers are reserved for work landing in parallel, so a store may have a later one
+  // applied before an earlier one ships: apply what is missing rather than call the order corrupt.
+  const { error, results } = await new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new StoreSchemaError(`store migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { SecretBox } from '../security/secret-box';
 import { ConnectionStore } from './connections';
 import { DeliveryDedupe } from './delivery-dedupe';
+import { EffectLedger } from './effect-ledger';
 import { EngineOutbox } from './engine-outbox';
 import { runExclusively } from './exclusive';
 import { RecipeStore } from './recipes';
@@ -25,6 +26,8 @@ export interface Store {
   outbox: EngineOutbox;
   /** Large inbound payloads stored by reference. */
   payloads: TriggerPayloadStore;
+  /** The side-effect ledger of the actions that reconcile. */
+  effects: EffectLedger;
   /** The PostgreSQL pool (absent on SQLite), for libraries that keep their own rows in the store (the API rate limiter). */
   pgPool?: pg.Pool;
   /** Runs `fn` unless another process runs the same `name` now (see runExclusively); returns whether it ran. */
@@ -54,6 +57,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     deliveries: new DeliveryDedupe(db),
     outbox: new EngineOutbox(db),
     payloads: new TriggerPayloadStore(db, secrets),
+    effects: new EffectLedger(db, secrets),
     pgPool: pool,
     exclusive: (name, fn) => runExclusively(db, dialect, name, fn),
     async ping() {

@@ -58,7 +58,7 @@ describe('urgent-to-jira recipe through ingress, with vendor fakes', () => {
     expect(result.status).toBe('succeeded');
     const creates = jira.received('POST', '/rest/api/3/issue');
     expect(creates).toHaveLength(1);
-    expect((creates[0]!.body as { fields: { summary: string; labels: string[] } }).fields).toMatchObject({ summary: 'Urgent: Where is my order?', labels: ['intercom', 'urgent'] });
+    expect((creates[0]!.body as { fields: { summary: string; labels: string[] } }).fields).toMatchObject({ summary: 'Urgent: Where is my order?', labels: ['intercom', 'urgent', expect.stringMatching(/^switchyard-[0-9a-f]{32}$/)] });
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]!.text).toContain('SUP-1');
   });

@@ -27,11 +27,11 @@ describeConnectorContract({
       happyPath: {
         how: 'appends a row with valueInputOption and returns the updated range',
         call: append({ values: ['c1', 'Where is my order?'] }),
-        result: { updatedRange: 'Closed!A2:B2', updatedRows: 1 },
+        result: { updatedRange: 'Closed!A2:C2', updatedRows: 1 },
         request(req) {
           expect(req.headers.authorization).toBe('Bearer ya29.valid');
           expect(req.query.get('valueInputOption')).toBe('USER_ENTERED');
-          expect(req.body).toEqual({ majorDimension: 'ROWS', values: [['c1', 'Where is my order?']] });
+          expect(req.body).toEqual({ majorDimension: 'ROWS', values: [['c1', 'Where is my order?', expect.stringMatching(/^switchyard:[0-9a-f]{32}$/)]] });
         },
       },
       retryable: { how: 'a 503' },

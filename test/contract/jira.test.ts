@@ -31,7 +31,7 @@ describeConnectorContract({
               project: { key: 'SUP' },
               issuetype: { name: 'Task' },
               summary: 'Urgent: Where is my order?',
-              labels: ['intercom'],
+              labels: ['intercom', expect.stringMatching(/^switchyard-[0-9a-f]{32}$/)],
               description: {
                 type: 'doc',
                 version: 1,

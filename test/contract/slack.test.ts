@@ -20,7 +20,7 @@ describeConnectorContract({
         request(req) {
           expect(req.headers.authorization).toBe('Bearer xoxb-test-token');
           expect(req.headers['content-type']).toContain('application/json');
-          expect(req.body).toEqual({ channel: '#support', text: 'Created SUP-1' });
+          expect(req.body).toEqual({ channel: '#support', text: 'Created SUP-1', metadata: { event_type: 'switchyard_step', event_payload: { step: expect.stringMatching(/^[0-9a-f]{32}$/) } } });
         },
       },
       retryable: { how: 'a 503' },

@@ -39,7 +39,12 @@ export type Programmed =
   | { kind: 'rate_limited'; retryAfterSeconds: number }
   | { kind: 'unauthorized' }
   | { kind: 'slow'; delayMs: number }
-  | { kind: 'respond'; response: FakeResponse };
+  | { kind: 'respond'; response: FakeResponse }
+  /** The vendor applies the request, then the connection drops before any response (a lost answer). */
+  | { kind: 'apply_then_drop' };
+
+/** What `handle` answers when the connection is to be dropped instead of answered. */
+const drop = Symbol('drop');
 
 interface Route {
   method: string;
@@ -98,7 +103,7 @@ export class FakeServer {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.handle(req, Buffer.concat(chunks).toString('utf8'))
-          .then((r) => send(res, r))
+          .then((r) => (r === drop ? req.socket.destroy() : send(res, r)))
           .catch((err: unknown) => send(res, { status: 500, text: `fake crashed: ${String(err)}` }));
       });
     });
@@ -115,7 +120,7 @@ export class FakeServer {
     });
   }
 
-  private async handle(req: http.IncomingMessage, rawBody: string): Promise<FakeResponse> {
+  private async handle(req: http.IncomingMessage, rawBody: string): Promise<FakeResponse | typeof drop> {
     const url = new URL(req.url ?? '/', 'http://fake');
     const fr: FakeRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, body: undefined, params: {}, at: Date.now() };
     const type = req.headers['content-type'] ?? '';
@@ -134,6 +139,10 @@ export class FakeServer {
     const denied = this.opts.auth?.(fr);
     if (denied) return denied;
     const programmed = this.queue.shift();
+    if (programmed?.kind === 'apply_then_drop') {
+      await this.dispatch(fr);
+      return drop;
+    }
     if (programmed) {
       switch (programmed.kind) {
         case 'server_error':
@@ -149,6 +158,10 @@ export class FakeServer {
           break;
       }
     }
+    return this.dispatch(fr);
+  }
+
+  private async dispatch(fr: FakeRequest): Promise<FakeResponse> {
     for (const route of this.routes) {
       const m = route.method === fr.method ? route.pattern.exec(fr.path) : null;
       if (!m) continue;

@@ -7,7 +7,7 @@ const googleError = (code: number, status: string, message: string, reason?: str
 });
 
 /**
- * Sheets v4 values.append (vendor-apis.md §11) and a Google-style OAuth2 token endpoint at
+ * Sheets v4 values.append and values.get (vendor-apis.md §11) and a Google-style OAuth2 token endpoint at
  * /token (refresh_token grant; rotating access tokens; revocable refresh tokens).
  */
 export class GoogleSheetsFake extends FakeServer implements GoogleTokenState {
@@ -28,6 +28,20 @@ export class GoogleSheetsFake extends FakeServer implements GoogleTokenState {
       },
     });
     this.route('POST', '/token', googleTokenEndpoint(this, 'https://www.googleapis.com/auth/spreadsheets'));
+    // values.get over a whole sheet (`Closed`) or an A1 range of whole columns or cells (`Closed!A:F`, `Closed!A1:C9`).
+    this.route('GET', '/v4/spreadsheets/:id/values/:range', (req) => {
+      const book = this.sheets.get(req.params.id!);
+      if (!book) return googleError(404, 'NOT_FOUND', 'Requested entity was not found.');
+      const [name, a1] = req.params.range!.split('!') as [string, string | undefined];
+      const rows = book.get(name.replace(/^'|'$/g, ''));
+      const m = a1 === undefined ? null : /^([A-Z]+)(\d*):([A-Z]+)(\d*)$/.exec(a1);
+      if (!rows || (a1 !== undefined && !m)) return googleError(400, 'INVALID_ARGUMENT', `Unable to parse range: ${req.params.range}`);
+      const col = (c: string) => [...c].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+      const [c0, c1] = m ? [col(m[1]!) - 1, col(m[3]!)] : [0, Infinity];
+      const [r0, r1] = m ? [m[2] ? Number(m[2]) - 1 : 0, m[4] ? Number(m[4]) : Infinity] : [0, Infinity];
+      const values = rows.slice(r0, r1).map((r) => r.slice(c0, c1).map((v) => (v === null ? '' : String(v))));
+      return { status: 200, json: { range: req.params.range, majorDimension: 'ROWS', ...(values.length > 0 ? { values } : {}) } };
+    });
     this.route('POST', '/v4/spreadsheets/:id/values/:rangeAppend', (req) => {
       const m = /^(.*):append$/.exec(req.params.rangeAppend!);
       if (!m) return googleError(404, 'NOT_FOUND', 'Method not found.');

@@ -75,8 +75,13 @@ export class JiraFake extends FakeServer {
     this.route('POST', '/rest/api/3/search/jql', (req) => {
       const b = (req.body ?? {}) as { jql?: string; maxResults?: number; nextPageToken?: string; fields?: string[] };
       if (typeof b.jql !== 'string') return jiraError(400, ['The JQL query is required.']);
+      const byLabel = /^project = "?(\w+)"? AND labels = "?([^"\s]+)"?$/.exec(b.jql);
+      if (byLabel) {
+        const found = this.issues.filter((i) => i.key.startsWith(`${byLabel[1]}-`) && Array.isArray(i.fields.labels) && i.fields.labels.includes(byLabel[2]));
+        return { status: 200, json: { issues: found.slice(0, b.maxResults ?? 50).map((i) => ({ id: i.id, key: i.key, self: `${this.url}/rest/api/3/issue/${i.id}` })), isLast: true } };
+      }
       const m = /^\(project = (\w+)\)(?: AND id > (\d+))? ORDER BY id (ASC|DESC)$/.exec(b.jql);
-      if (!m) return jiraError(400, [`Error in the JQL Query: the fake understands only "(project = X) [AND id > N] ORDER BY id ASC|DESC", got: ${b.jql}`]);
+      if (!m) return jiraError(400, [`Error in the JQL Query: the fake understands only "(project = X) [AND id > N] ORDER BY id ASC|DESC" and "project = X AND labels = L", got: ${b.jql}`]);
       let list = this.issues.filter((i) => i.key.startsWith(`${m[1]}-`) && (!m[2] || Number(i.id) > Number(m[2])));
       list = list.sort((a, c) => (m[3] === 'ASC' ? 1 : -1) * (Number(a.id) - Number(c.id)));
       const start = b.nextPageToken ? Number(b.nextPageToken) : 0;

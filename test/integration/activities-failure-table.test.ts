@@ -17,7 +17,7 @@ import { createTimeSkippingEnv } from '../support/temporal';
 const calls = new Map<string, number>();
 const count = (key: string) => calls.set(key, (calls.get(key) ?? 0) + 1).get(key)!;
 
-const base = { description: 'a test action', sample: {}, idempotent: true } as const;
+const base = { description: 'a test action', sample: {}, idempotent: true, effect: { kind: 'none' } } as const;
 const flaky = connector({ id: 'flaky', name: 'Flaky', category: 'Automation', description: 'fails the way bugs and outages do', auth: auth.none(), baseUrl: null })
   .action({
     ...base,

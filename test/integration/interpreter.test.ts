@@ -3,6 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../src/temporal/search-attributes';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
@@ -23,6 +24,7 @@ afterAll(async () => {
 });
 
 const slackOk: Activity = async () => ({ ok: true, channel: 'C1', ts: '1.1' });
+const EventType = temporal.api.enums.v1.EventType;
 const say = (id: string, text: string, extra: Record<string, unknown> = {}) => ({ id, action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text }, ...extra });
 
 /** Runs `body` with a worker on a fresh task queue. */
@@ -395,6 +397,39 @@ describe('runRecipe on the time-skipping server', () => {
     expect(perStep).toBe(6);
     // started, WFT×3, upsert (start attributes), activity×3, WFT×3, upsert (RunStatus), completed
     expect(eventTypes.length).toBe(13);
+  });
+
+  it('a short idempotent step runs as a local activity (one marker; a Retry-After of minutes is a server timer); a long or non-idempotent step is a regular activity', async () => {
+    let calls = 0;
+    const upsert = (id: string, email: string, extra: Record<string, unknown> = {}) => ({ id, action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email }, ...extra });
+    const plan = planOf(recipeWith([upsert('limited', 'a@b.c'), upsert('slow', 'c@d.e', { timeout: '2m' }), say('post', 'y')]));
+    const { result, types, timers } = await withWorker(
+      {
+        'mailchimp.upsertMember': async (i) => {
+          calls++;
+          const { email } = i.input as { email: string };
+          if (email === 'a@b.c' && Context.current().info.attempt === 1) {
+            throw ApplicationFailure.create({ type: 'RateLimited', message: 'HTTP 429 from Mailchimp', nextRetryDelay: '5m' });
+          }
+          return { id: email, email, status: 'subscribed', listId: 'l' };
+        },
+        'slack.postMessage': slackOk,
+      },
+      async (tq) => {
+        const handle = await start(tq, plan);
+        const result = await handle.result();
+        const events = (await handle.fetchHistory()).events ?? [];
+        const timers = events.flatMap((e) => (e.timerStartedEventAttributes ? [Number(e.timerStartedEventAttributes.startToFireTimeout?.seconds ?? 0)] : []));
+        return { result, types: events.map((e) => e.eventType), timers };
+      },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(calls).toBe(3);
+    // The 5-minute wait was a workflow timer on the server (skipped here), not a sleep in the worker.
+    expect(timers).toContain(300);
+    // limited: markers (the local activity, before and after its backoff); slow and post: an activity task each.
+    expect(types.filter((t) => t === EventType.EVENT_TYPE_MARKER_RECORDED).length).toBeGreaterThanOrEqual(1);
+    expect(types.filter((t) => t === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(2);
   });
 
   it('a run started with its search attributes set (as the ingress does) upserts only its final status', async () => {

@@ -53,7 +53,7 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
     await migrateUpTo(url, '005-trigger-payloads');
     const refused = openTestStoreVerified(url);
     await expect(refused).rejects.toThrow(StoreSchemaError);
-    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 006-sealed-webhook-messages, 009-api-rate-limits not applied — run `switchyard migrate`");
+    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 006-sealed-webhook-messages, 008-side-effect-ledger, 009-api-rate-limits not applied — run `switchyard migrate`");
 
     const db = kysely(url);
     try {
@@ -67,9 +67,26 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('`switchyard migrate` applies what is missing, once; then verify opens it', async () => {
     const url = await fresh();
     await migrateUpTo(url, '003-webhook-subscriptions');
-    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads', '006-sealed-webhook-messages', '009-api-rate-limits']);
+    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads', '006-sealed-webhook-messages', '008-side-effect-ledger', '009-api-rate-limits']);
     expect((await migrateStore(url)).migrated).toEqual([]);
     const store = await openTestStoreVerified(url);
+    await store.close();
+  });
+
+  it('applies a migration whose number landed after a later one was applied (numbers are reserved in parallel)', async () => {
+    const url = await fresh();
+    await (await openTestStore(url)).close();
+    const db = kysely(url);
+    try {
+      // A store migrated by a release that had 009 but not yet 008.
+      await sql`delete from kysely_migration where name = ${'008-side-effect-ledger'}`.execute(db);
+      await db.schema.dropTable('effect_ledger').execute();
+    } finally {
+      await db.destroy();
+    }
+    expect((await migrateStore(url)).migrated).toEqual(['008-side-effect-ledger']);
+    const store = await openTestStoreVerified(url);
+    await store.effects.begin('run/x/step', 'jira.createIssue');
     await store.close();
   });
 

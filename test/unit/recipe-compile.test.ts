@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
+import { actionCatalog } from '../../connectors/registry';
 import { defaultActionTimeoutMs } from '../../connectors/sdk/action-catalog';
 import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import { compileRecipe } from '../../src/recipe/compile';
@@ -33,12 +34,34 @@ describe('compileRecipe → plan', () => {
       input: { project: 'SUP', summary: 's' },
       startToCloseTimeout: 30_000,
       retry: { maximumAttempts: 5, initialInterval: 2000, backoffCoefficient: 3, maximumInterval: 60_000, nonRetryableErrorTypes: nonRetryableFailureTypes },
+      execution: 'regular',
     });
     // idempotent action → the generous preset; non-idempotent → 3 attempts; no timeout anywhere → the SDK default
     expect(plan.steps[1]).toMatchObject({ onError: 'continue', startToCloseTimeout: defaultActionTimeoutMs, retry: { maximumAttempts: 10 } });
     expect(plan.steps[2]).toMatchObject({ connection: null, retry: { maximumAttempts: 3, nonRetryableErrorTypes: nonRetryableFailureTypes } });
     expect(plan.connections).toEqual(['intercom-main', 'jira-main', 'mailchimp-main']);
     expect(plan.enabled).toBe(true);
+  });
+
+  it('runs short idempotent steps as local activities; non-idempotent or long ones (a longer step or action timeout) as regular activities', () => {
+    // The registry's catalogue: Dropbox's upload declares a 2-minute timeout.
+    const compiled = compileRecipe(
+      recipeWith([
+        { id: 'short', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'ada@example.com' } },
+        { id: 'slow', action: 'mailchimp.upsertMember', connection: 'mailchimp-main', input: { listId: 'l', email: 'ada@example.com' }, timeout: '31s' },
+        { id: 'post', action: 'webhook.post', input: { url: 'https://example.com/x', body: {} } },
+        { id: 'upload', action: 'dropbox.uploadFile', connection: 'dropbox-main', input: { path: '/a.txt', content: { text: 'x' } } },
+      ]),
+      { actions: actionCatalog, connections: new Map([...testConnections, ['dropbox-main', 'dropbox']]) },
+    );
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+    const plan = compiled.plan;
+    expect(plan.steps.map((s) => [s.id, s.kind === 'action' ? s.execution : undefined])).toEqual([
+      ['short', 'local'],
+      ['slow', 'regular'],
+      ['post', 'regular'],
+      ['upload', 'regular'],
+    ]);
   });
 
   it('compiles every step kind', () => {

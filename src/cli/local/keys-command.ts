@@ -26,6 +26,8 @@ export interface RotationReport {
   webhookMessages: ResealReport;
   /** Inbound payloads stored by reference for runs. */
   triggerPayloads: ResealReport;
+  /** Step outputs confirmed in the side-effect ledger. */
+  effectOutputs: ResealReport;
 }
 
 /**
@@ -48,7 +50,8 @@ export async function rotateKeys(config: Config): Promise<RotationReport> {
     const subscriptions = await resealSubscriptionSecrets(webhookDb(store.db), box);
     const webhookMessages = await new DeliveryLog(webhookDb(store.db), box).resealMessages();
     const triggerPayloads = await store.payloads.resealAll();
-    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions, webhookMessages, triggerPayloads };
+    const effectOutputs = await store.effects.resealAll();
+    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions, webhookMessages, triggerPayloads, effectOutputs };
   } finally {
     await store.close();
   }
@@ -63,11 +66,11 @@ export function registerKeysCommand(program: Command): void {
     .action(() => console.log(randomBytes(32).toString('base64')));
   keys
     .command('rotate')
-    .description('re-encrypt every sealed row (connections, webhook secrets and payloads, stored trigger payloads) under the current key (embedded mode: make a new key first); older keys keep decrypting')
+    .description('re-encrypt every sealed row (connections, webhook secrets and payloads, stored trigger payloads, side-effect ledger outputs) under the current key (embedded mode: make a new key first); older keys keep decrypting')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
       const report = await rotateKeys(loadConfigOrExit());
-      const others = { 'webhook subscription secrets': report.subscriptions, 'outgoing webhook messages': report.webhookMessages, 'stored trigger payloads': report.triggerPayloads };
+      const others = { 'webhook subscription secrets': report.subscriptions, 'outgoing webhook messages': report.webhookMessages, 'stored trigger payloads': report.triggerPayloads, 'side-effect ledger outputs': report.effectOutputs };
       if (report.unreadable.length || Object.values(others).some((r) => r.unreadable.length)) process.exitCode = 1;
       if (opts.json) return console.log(JSON.stringify(report));
       if (report.generated) console.log(`new key ${report.currentKeyId} written to the data directory; the previous key is kept for decryption`);

@@ -5,11 +5,12 @@ import * as m003 from './003-webhook-subscriptions';
 import * as m004 from './004-engine-outbox';
 import * as m005 from './005-trigger-payloads';
 import * as m006 from './006-sealed-webhook-messages';
+import * as m008 from './008-side-effect-ledger';
 import * as m009 from './009-api-rate-limits';
 
 /** One migration set for both dialects; append, never edit a shipped migration. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-initial': m001, '002-api-tokens': m002, '003-webhook-subscriptions': m003, '004-engine-outbox': m004, '005-trigger-payloads': m005, '006-sealed-webhook-messages': m006, '009-api-rate-limits': m009 };
+    return { '001-initial': m001, '002-api-tokens': m002, '003-webhook-subscriptions': m003, '004-engine-outbox': m004, '005-trigger-payloads': m005, '006-sealed-webhook-messages': m006, '008-side-effect-ledger': m008, '009-api-rate-limits': m009 };
   },
 };

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { SecretBox } from '../security/secret-box';
+import { resealPages, swapSealed, type ResealReport } from './reseal';
+import type { Database } from './schema';
+
+export interface EffectLedgerTable {
+  id: string;
+  action: string;
+  state: 'started' | 'confirmed';
+  attempts: number;
+  started_at: string;
+  updated_at: string;
+  output_ciphertext: string | null;
+  output_key_id: string | null;
+}
+
+/** What the ledger knows about one step key. */
+export type EffectEntry = { state: 'started'; startedAt: Date; attempts: number } | { state: 'confirmed'; startedAt: Date; attempts: number; output: unknown };
+
+/** Kept well past Temporal's retention of the runs a `runs retry --from failed` can still retry. */
+const LEDGER_RETENTION_MS = 30 * 86_400_000;
+
+/**
+ * The side-effect ledger (DESIGN §3): an action that reconciles records each attempt here before
+ * it calls the vendor, and the output once the vendor confirmed the effect. Rows are keyed by a
+ * hash of the step key (no run or step names at rest); outputs may hold customer data, so they are
+ * sealed (AES-256-GCM, the AAD binds each to its row). Credentials never pass through here.
+ */
+export class EffectLedger {
+  private readonly db: Kysely<Database & { effect_ledger: EffectLedgerTable }>;
+
+  constructor(
+    db: Kysely<Database>,
+    private readonly secrets: SecretBox,
+  ) {
+    this.db = db.withTables<{ effect_ledger: EffectLedgerTable }>();
+  }
+
+  async get(stepKey: string): Promise<EffectEntry | undefined> {
+    const id = idFor(stepKey);
+    const row = await this.db.selectFrom('effect_ledger').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const base = { startedAt: new Date(row.started_at), attempts: row.attempts };
+    if (row.state !== 'confirmed' || row.output_ciphertext === null || row.output_key_id === null) return { state: 'started', ...base };
+    const output = JSON.parse(this.secrets.open({ keyId: row.output_key_id, ciphertext: row.output_ciphertext }, aad(id))) as unknown;
+    return { state: 'confirmed', ...base, output };
+  }
+
+  /** Records an attempt about to call the vendor; the first attempt's time is kept. */
+  async begin(stepKey: string, action: string, now = new Date()): Promise<void> {
+    const at = now.toISOString();
+    await this.db
+      .insertInto('effect_ledger')
+      .values({ id: idFor(stepKey), action, state: 'started', attempts: 1, started_at: at, updated_at: at, output_ciphertext: null, output_key_id: null })
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ attempts: eb('effect_ledger.attempts', '+', 1), updated_at: at })))
+      .execute();
+  }
+
+  /** The vendor confirmed the effect (or reconcile found it): later attempts answer with `output`. */
+  async confirm(stepKey: string, action: string, output: unknown, now = new Date()): Promise<void> {
+    const id = idFor(stepKey);
+    const at = now.toISOString();
+    const sealed = this.secrets.seal(JSON.stringify(output ?? null), aad(id));
+    const confirmed = { state: 'confirmed' as const, updated_at: at, output_ciphertext: sealed.ciphertext, output_key_id: sealed.keyId };
+    await this.db
+      .insertInto('effect_ledger')
+      .values({ id, action, attempts: 1, started_at: at, ...confirmed })
+      .onConflict((oc) => oc.column('id').doUpdateSet(confirmed))
+      .execute();
+  }
+
+  /** The step's attempt is known to have had no effect (the vendor refused it): nothing to reconcile. */
+  async forget(stepKey: string): Promise<void> {
+    await this.db.deleteFrom('effect_ledger').where('id', '=', idFor(stepKey)).where('state', '=', 'started').execute();
+  }
+
+  /** Re-encrypts every confirmed output not yet under the current key (`switchyard keys rotate`). */
+  resealAll(): Promise<ResealReport> {
+    const page = async (after: string) => {
+      const rows = await this.db
+        .selectFrom('effect_ledger')
+        .select(['id', 'output_ciphertext', 'output_key_id'])
+        .where('id', '>', after)
+        .where('output_key_id', 'is not', null)
+        .orderBy('id')
+        .limit(200)
+        .execute();
+      return rows.map((r) => ({ id: r.id, ciphertext: r.output_ciphertext, keyId: r.output_key_id }));
+    };
+    return resealPages(page, this.secrets, aad, (value, sealed) => swapSealed(this.db, { table: 'effect_ledger', ciphertext: 'output_ciphertext', keyId: 'output_key_id' }, value, sealed));
+  }
+
+  async prune(now = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - LEDGER_RETENTION_MS).toISOString();
+    const result = await this.db.deleteFrom('effect_ledger').where('updated_at', '<', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+function idFor(stepKey: string): string {
+  return `fx_${createHash('sha256').update(stepKey).digest('hex')}`;
+}
+
+function aad(id: string): string {
+  return `effect-ledger:${id}`;
+}
