@@ -50,14 +50,14 @@ export async function seedE2e(stack: Pick<Stack, 'openStore' | 'sink'>, calls: 1
 }
 
 /** Creates the signed inbound connection; returns its secret. */
-async function seedIntercomConnection(store: Store): Promise<string> {
+export async function seedIntercomConnection(store: Store): Promise<string> {
   const secret = randomBytes(16).toString('hex');
   await store.connections.create({ id: intercomConnectionId, connector: 'intercom', name: 'Intercom (bench)', credentials: { clientSecret: secret } });
   return secret;
 }
 
 /** Compiles and applies a recipe the way `switchyard recipe apply` would; returns its plan. */
-async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
+export async function applyRecipe(store: Store, recipe: object): Promise<Plan> {
   const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
   const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
   if (!compiled.ok) throw new Error(`bench recipe does not compile: ${JSON.stringify(compiled.diagnostics)}`);

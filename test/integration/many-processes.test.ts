@@ -5,7 +5,7 @@ import { migrateStore, type Store } from '../../src/store/store';
 import { openConfiguredStore } from '../../src/runtime/services';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { call } from '../support/api-harness';
-import { Cluster } from '../support/cluster';
+import { Cluster, type ClusterProcess } from '../support/cluster';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { startSink, type Sink } from '../support/sink';
 import { waitFor } from '../support/temporal';
@@ -15,6 +15,7 @@ import { freshPostgresDatabase } from './fresh-postgres';
  * Issue #12 item 12: the production shape (2 × `switchyard api`, 2 × `switchyard worker`, one
  * PostgreSQL store, one Temporal server) keeps one truth — a delivery sent to both APIs runs once,
  * each engine event is published by one API process, and a token's rate limit holds across both.
+ * Item 10: SIGTERM to an API and to a worker while signed webhooks keep coming loses and doubles nothing.
  */
 const clientSecret = 'intercom-client-secret';
 const rateLimit = 60;
@@ -46,6 +47,8 @@ describe('2 API and 2 worker processes on one PostgreSQL store', () => {
   let client: Client;
   let vendor: Sink;
   let subscriber: Sink;
+  /** Answers after 300 ms, so a step is in flight when a worker is told to stop. */
+  let slowVendor: Sink;
   const runIds: string[] = [];
 
   beforeAll(async () => {
@@ -53,6 +56,7 @@ describe('2 API and 2 worker processes on one PostgreSQL store', () => {
     await migrateStore(database.url);
     vendor = await startSink();
     subscriber = await startSink();
+    slowVendor = await startSink(200, 300);
     cluster = await Cluster.start({
       temporalAddress: inject('temporalAddress'),
       databaseUrl: database.url,
@@ -74,6 +78,13 @@ describe('2 API and 2 worker processes on one PostgreSQL store', () => {
     };
     const put = await call(api1!, 'PUT', `/api/v1/recipes/${recipe.id}`, { token: admin, body: recipe });
     expect(put.status, JSON.stringify(put.body)).toBe(201);
+    const slow = {
+      id: 'sigterm-load',
+      name: 'Reply, posted to a slow vendor',
+      trigger: { type: 'webhook', connection: 'intercom-main', event: 'conversation.user.replied' },
+      steps: [{ id: 'notify', action: 'webhook.post', input: { url: `${slowVendor.url}/notify`, body: { conversation: '{{ trigger.data.item.id }}' } } }],
+    };
+    expect((await call(api1!, 'PUT', `/api/v1/recipes/${slow.id}`, { token: admin, body: slow })).status).toBe(201);
     const hook = await call(api1!, 'POST', '/api/v1/webhooks', { token: admin, body: { url: `${subscriber.url}/events`, topics: ['run.*', 'connection.*'] } });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
   }, 240_000);
@@ -84,6 +95,7 @@ describe('2 API and 2 worker processes on one PostgreSQL store', () => {
     await store?.close();
     await vendor?.close();
     await subscriber?.close();
+    await slowVendor?.close();
     await database?.drop();
   }, 120_000);
 
@@ -166,4 +178,58 @@ describe('2 API and 2 worker processes on one PostgreSQL store', () => {
     expect(over.map((r) => r.status)).toEqual([429, 429]);
     expect(over[0]!.headers.get('retry-after')).toMatch(/^\d+$/);
   }, 60_000);
+
+  it('SIGTERM to an API and to a worker mid-load loses and doubles nothing (item 10)', async () => {
+    const acked = new Set<string>();
+    let sent = 0;
+    let sending = true;
+    const sendLoop = async () => {
+      for (let i = 0; sending; i++) {
+        const api = cluster.apis[i % cluster.apis.length]!;
+        const body = intercomNotification('conversation.user.replied', { id: `load-${sent++}` });
+        try {
+          const res = await postIntercomWebhook(api.url, 'intercom-main', body, clientSecret);
+          const answer = (await res.json()) as { runs?: { runId: string }[] };
+          if (res.status === 202) for (const r of answer.runs ?? []) acked.add(r.runId);
+        } catch {
+          // a stopped API refuses the connection: not acknowledged, the sender would retry
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const loops = [sendLoop(), sendLoop()];
+    const stopGracefully = async (p: ClusterProcess) => {
+      // Mid-load and mid-step: deliveries are being acknowledged and a vendor call is being answered.
+      const [ackedNow, calledNow] = [acked.size, slowVendor.requests.length];
+      await waitFor(async () => acked.size > ackedNow + 5 && slowVendor.requests.length > calledNow, 'load to be flowing', 60_000);
+      const code = await cluster.signal(p, 'SIGTERM');
+      await cluster.restart(p);
+      return code;
+    };
+    const apiExit = await stopGracefully(cluster.apis[0]!);
+    const ackedBeforeWorkerStop = acked.size;
+    const workerExit = await stopGracefully(cluster.workers[0]!);
+    await waitFor(async () => acked.size > ackedBeforeWorkerStop + 10, 'more deliveries after the restarts', 60_000);
+    sending = false;
+    await Promise.all(loops);
+
+    expect(apiExit).toBe(0);
+    expect(workerExit).toBe(0);
+    const effects = () => {
+      const counts = new Map<string, number>();
+      for (const r of slowVendor.requests) counts.set(String(r.headers['idempotency-key']), (counts.get(String(r.headers['idempotency-key'])) ?? 0) + 1);
+      return counts;
+    };
+    await waitFor(async () => [...acked].every((id) => effects().has(`${id}/notify`)), 'every acknowledged run to reach the vendor', 120_000);
+    const query = `TaskQueue = '${cluster.env.TEMPORAL_TASK_QUEUE}' AND RecipeId = 'sigterm-load'`;
+    await waitFor(async () => (await client.workflow.count(`${query} AND ExecutionStatus = 'Running'`)).count === 0, 'no run left open', 60_000);
+    const completed = new Map<string, number>();
+    for await (const run of client.workflow.list({ query })) {
+      if (run.status.name === 'COMPLETED') completed.set(run.workflowId, (completed.get(run.workflowId) ?? 0) + 1);
+      else throw new Error(`run ${run.workflowId} ended ${run.status.name}`);
+    }
+    expect(acked.size).toBeGreaterThan(20);
+    expect([...acked].filter((id) => completed.get(id) !== 1)).toEqual([]);
+    expect([...effects().entries()].filter(([, n]) => n !== 1)).toEqual([]);
+  }, 300_000);
 });

@@ -17,8 +17,8 @@ export interface Sink {
   close(): Promise<void>;
 }
 
-/** A local HTTP endpoint standing in for "some URL a recipe posts to"; records every request. */
-export async function startSink(status = 200): Promise<Sink> {
+/** A local HTTP endpoint standing in for "some URL a recipe posts to"; records every request, answers after `latencyMs`. */
+export async function startSink(status = 200, latencyMs = 0): Promise<Sink> {
   const requests: SinkRequest[] = [];
   let held: (() => void)[] | null = null;
   const server = http.createServer((req, res) => {
@@ -31,6 +31,7 @@ export async function startSink(status = 200): Promise<Sink> {
         res.end(JSON.stringify({ ok: true }));
       };
       if (held) held.push(answer);
+      else if (latencyMs > 0) setTimeout(answer, latencyMs);
       else answer();
     });
   });
