@@ -120,6 +120,7 @@ async function phase(name: string, inject: () => Promise<void>, d: PhaseDeps): P
   clearTimeout(faultTimer);
   await Promise.all(senders.map((s) => s.close()));
   const acked = new Set(senders.flatMap((s) => [...s.acked]));
+  if (load.errors > 0) d.log(`not acknowledged: ${JSON.stringify(load.errorKinds)}`);
   const keys = [...acked].flatMap((id) => steps.map((s) => `${id}/${s}`));
   const drained = await until(async () => keys.every((k) => d.sink.seen.has(k)) && (await openRuns(d.client)) === 0, 180_000, 500);
   if (!drained) d.log(`not drained within 180 s: ${keys.filter((k) => !d.sink.seen.has(k)).length} step effects missing`);
