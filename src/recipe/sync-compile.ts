@@ -15,7 +15,7 @@ export interface SyncCompileContext {
 export type SyncCompileResult = { ok: true; plan: SyncPlan; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The objects a sync side may name, per connector (their CRM records with a change feed and a schema). */
-export const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string }> = {
+const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string }> = {
   intercom: { objects: ['contact'], example: 'contact' },
   salesforce: { objects: /^[A-Za-z][A-Za-z0-9_]*$/, example: 'Contact' },
   hubspot: { objects: ['contacts', 'companies', 'deals'], example: 'contacts' },

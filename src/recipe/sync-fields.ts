@@ -16,7 +16,7 @@ export interface SideField {
   picklist?: readonly string[];
 }
 
-/** One side's object schema as its connector describes it (Salesforce describe, HubSpot properties, Intercom data attributes). */
+/** One side's object schema as its connector describes it (Salesforce describe, Intercom data attributes). */
 export interface SideSchema {
   /** "Salesforce Contact", for messages. */
   label: string;
@@ -117,16 +117,6 @@ export function salesforceKind(type: string): FieldKind {
   if (['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'id', 'reference', 'encryptedstring'].includes(type)) return 'string';
   if (['double', 'currency', 'percent', 'int', 'long'].includes(type)) return 'number';
   if (type === 'boolean') return 'boolean';
-  if (type === 'date') return 'date';
-  if (type === 'datetime') return 'datetime';
-  return 'other';
-}
-
-/** HubSpot property types → kinds (an enumeration shown as a checkbox is a yes/no). */
-export function hubspotKind(type: string, fieldType: string): FieldKind {
-  if (type === 'bool' || (type === 'enumeration' && fieldType === 'booleancheckbox')) return 'boolean';
-  if (['string', 'enumeration', 'phone_number'].includes(type)) return 'string';
-  if (type === 'number') return 'number';
   if (type === 'date') return 'date';
   if (type === 'datetime') return 'datetime';
   return 'other';

@@ -22,7 +22,7 @@ export function expandRecipePaths(paths: string[]): string[] {
   return files;
 }
 
-export interface LoadedSync {
+interface LoadedSync {
   file: string;
   source: unknown;
   result: SyncCompileResult;

@@ -7,15 +7,15 @@
  */
 
 /** A field value as the sync moves it: what vendors' JSON carries for a scalar field. */
-export type SyncValue = string | number | boolean | null;
+type SyncValue = string | number | boolean | null;
 
 /** The kind a side's field must accept for a transform's output (checked against describe/properties). */
 export type ValueKind = 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'any';
 
-export type Converted = { ok: true; values: SyncValue[] } | { ok: false; reason: string };
+type Converted = { ok: true; values: SyncValue[] } | { ok: false; reason: string };
 
 /** Static parameters of a field's transform, from the sync definition. */
-export interface TransformParams {
+interface TransformParams {
   /** `map`: left value → right value (the reverse direction uses the inverse). */
   values?: Record<string, string>;
   /** `lookup`: pairs of ids that denote the same thing on both sides (e.g. users). */
@@ -41,7 +41,7 @@ const fail = (reason: string): Converted => ({ ok: false, reason });
 const blank = (v: SyncValue | undefined): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
 
 /** "Ada King Lovelace" → ["Ada King", "Lovelace"]: the last word is the family name (Salesforce's LastName is required, so a single word goes there). */
-export function splitName(value: SyncValue): Converted {
+function splitName(value: SyncValue): Converted {
   if (blank(value)) return ok(null, null);
   if (typeof value !== 'string') return fail(`expected a name (text), got ${typeof value} ${JSON.stringify(value)}`);
   const words = value.trim().split(/\s+/);
@@ -49,13 +49,13 @@ export function splitName(value: SyncValue): Converted {
   return ok(words.length > 0 ? words.join(' ') : null, last);
 }
 
-export function joinName(first: SyncValue, last: SyncValue): Converted {
+function joinName(first: SyncValue, last: SyncValue): Converted {
   for (const v of [first, last]) if (!blank(v) && typeof v !== 'string') return fail(`expected name parts (text), got ${typeof v} ${JSON.stringify(v)}`);
   const parts = [first, last].filter((v): v is string => !blank(v)).map((v) => v.trim());
   return ok(parts.length > 0 ? parts.join(' ') : null);
 }
 
-export function toNumber(value: SyncValue): Converted {
+function toNumber(value: SyncValue): Converted {
   if (blank(value)) return ok(null);
   if (typeof value === 'number') return Number.isFinite(value) ? ok(value) : fail(`not a finite number: ${value}`);
   if (typeof value === 'string') {
@@ -67,7 +67,7 @@ export function toNumber(value: SyncValue): Converted {
   return fail(`not a number: ${JSON.stringify(value)}`);
 }
 
-export function toText(value: SyncValue): Converted {
+function toText(value: SyncValue): Converted {
   if (value === null) return ok(null);
   return ok(String(value));
 }
@@ -75,7 +75,7 @@ export function toText(value: SyncValue): Converted {
 const truthy = new Set(['true', 'yes', 'y', '1', 'on']);
 const falsy = new Set(['false', 'no', 'n', '0', 'off']);
 
-export function toBoolean(value: SyncValue): Converted {
+function toBoolean(value: SyncValue): Converted {
   if (blank(value)) return ok(null);
   if (typeof value === 'boolean') return ok(value);
   if (value === 1 || value === 0) return ok(value === 1);
@@ -133,7 +133,11 @@ function invert(table: Record<string, string>): Record<string, string> {
   return out;
 }
 
-const one = (convert: (v: SyncValue) => Converted) => ([v = null]: readonly SyncValue[]) => convert(v);
+/** The same one-value conversion both ways (number, string, boolean). */
+function coercion(name: TransformName, description: string, kind: ValueKind, convert: (v: SyncValue) => Converted): TransformDefinition {
+  const both = ([v = null]: readonly SyncValue[]) => convert(v);
+  return { name, description, arity: { left: 1, right: 1 }, kinds: { left: kind, right: kind }, toRight: both, toLeft: both };
+}
 
 export const transforms: Record<TransformName, TransformDefinition> = {
   copy: {
@@ -160,30 +164,9 @@ export const transforms: Record<TransformName, TransformDefinition> = {
     toRight: ([first = null, last = null]) => joinName(first, last),
     toLeft: ([v = null]) => splitName(v),
   },
-  number: {
-    name: 'number',
-    description: 'A number on both sides; text such as "42.5" is read as a number, anything else fails.',
-    arity: { left: 1, right: 1 },
-    kinds: { left: 'number', right: 'number' },
-    toRight: one(toNumber),
-    toLeft: one(toNumber),
-  },
-  string: {
-    name: 'string',
-    description: 'Text on both sides; numbers and yes/no become their text.',
-    arity: { left: 1, right: 1 },
-    kinds: { left: 'string', right: 'string' },
-    toRight: one(toText),
-    toLeft: one(toText),
-  },
-  boolean: {
-    name: 'boolean',
-    description: 'Yes/no on both sides; "true"/"yes"/"1" and "false"/"no"/"0" are read, anything else fails.',
-    arity: { left: 1, right: 1 },
-    kinds: { left: 'boolean', right: 'boolean' },
-    toRight: one(toBoolean),
-    toLeft: one(toBoolean),
-  },
+  number: coercion('number', 'A number on both sides; text such as "42.5" is read as a number, anything else fails.', 'number', toNumber),
+  string: coercion('string', 'Text on both sides; numbers and yes/no become their text.', 'string', toText),
+  boolean: coercion('boolean', 'Yes/no on both sides; "true"/"yes"/"1" and "false"/"no"/"0" are read, anything else fails.', 'boolean', toBoolean),
   date: {
     name: 'date',
     description: 'Unix seconds on the left (Intercom) ↔ an ISO date on the right ("2026-11-29").',
