@@ -26,7 +26,7 @@ export type ActionSpec<I extends z.ZodType, O extends z.ZodType, C, B = unknown>
  * Reads, and effects the vendor dedupes itself, may simply be repeated (the generous retry preset,
  * and a short one may run as a local activity); a reconciled or at-least-once effect may not.
  */
-export function effectIsIdempotent(effect: Pick<ActionEffect, 'kind'>): boolean {
+function effectIsIdempotent(effect: Pick<ActionEffect, 'kind'>): boolean {
   return effect.kind === 'none' || effect.kind === 'idempotencyKey';
 }
 
