@@ -87,14 +87,13 @@ describe('retry a failed run', () => {
     const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic, id: 'order-1', data: { order: 1 } } });
     expect(posted.status).toBe(202);
     const failedId: string = posted.body.runs[0].runId;
-    const failed = client.workflow.getHandle(failedId);
-    await expect(failed.result()).rejects.toThrow();
+    await expect(runResult(client, failedId)).rejects.toThrow();
     expect(jira.issues).toHaveLength(1);
     expect(slack.received('POST', '/chat.postMessage')).toHaveLength(1);
     expect(slack.messages).toHaveLength(0);
 
     // The ingress carried SWITCHYARD_CONNECTION_WAIT_LIMIT into the run's input.
-    const history = await failed.fetchHistory();
+    const history = await client.workflow.getHandle(failedId).fetchHistory();
     const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads)) as RunRecipeInput[];
     expect(input?.connectionWaitMs).toBe(2 * 3_600_000);
 

@@ -169,8 +169,9 @@ describe('large inbound payloads by reference', () => {
     const payload = { id: `evt_${randomUUID()}`, topic: 'ticket.big', data: { item: { kind: 'bug', subject: 'small', attachments: [], blob: 'tiny' } } };
     const res = await fetch(`${engine.api.url}/hooks/big-in/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     const ack = (await res.json()) as { runs: { recipe: string; runId: string }[] };
-    const handle = engine.client.workflow.getHandle(ack.runs.find((r) => r.recipe === `blob-${id}`)!.runId);
-    await handle.result();
+    const runId = ack.runs.find((r) => r.recipe === `blob-${id}`)!.runId;
+    await runResult(engine.client, runId);
+    const handle = engine.client.workflow.getHandle(runId);
     const history = await handle.fetchHistory();
     const types = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     expect(types).toEqual(['webhook.post']);
