@@ -39,7 +39,7 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(res, new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
-/** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause, a locked store 503 `store_unavailable`; anything unexpected is a 500 without a stack trace. */
+/** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause, a locked, busy or unreachable store 503 `store_unavailable`; anything unexpected is a 500 without a stack trace. */
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err);
@@ -70,9 +70,13 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   };
 }
 
-/** A locked store (SQLite busy past its timeout): 503 + Retry-After, like an unavailable Temporal; a retry finds any run already started (same workflow id). */
+/**
+ * A store that could not answer now (SQLite busy past its timeout; PostgreSQL lock, deadlock,
+ * serialization or connection failures): 503 + Retry-After, like an unavailable Temporal; a retry
+ * finds any run already started (same workflow id).
+ */
 function storeBusyError(): HttpError {
-  return new HttpError(503, 'store_unavailable', 'the store is locked by another writer; retry later', undefined, { 'Retry-After': '2' });
+  return new HttpError(503, 'store_unavailable', 'the store is busy or unreachable; retry later', undefined, { 'Retry-After': '2' });
 }
 
 const codes: Record<TemporalProblem['kind'], string> = {

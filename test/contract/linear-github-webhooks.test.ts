@@ -34,8 +34,12 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
   const answer = async (res: Response) => ({ status: res.status, body: (await res.json()) as Answer });
 
   describe('linear', () => {
-    const delivery = (action = 'create', webhookTimestamp = Date.now()) =>
-      JSON.stringify({ action, type: 'Issue', createdAt: new Date().toISOString(), data: { id: randomUUID(), identifier: 'SUP-1', title: 'Checkout fails' }, url: 'https://linear.app/acme/issue/SUP-1', webhookTimestamp, webhookId: randomUUID(), organizationId: randomUUID() });
+    const webhookId = randomUUID();
+    const organizationId = randomUUID();
+    /** One event (an action on an issue at one time) as Linear's webhook sends it at `webhookTimestamp`. */
+    const event = () => ({ createdAt: new Date().toISOString(), issueId: randomUUID() });
+    const delivery = (action = 'create', webhookTimestamp = Date.now(), of = event()) =>
+      JSON.stringify({ action, type: 'Issue', createdAt: of.createdAt, data: { id: of.issueId, identifier: 'SUP-1', title: 'Checkout fails' }, url: 'https://linear.app/acme/issue/SUP-1', webhookTimestamp, webhookId, organizationId });
     const headers = (body: string, id = randomUUID(), key = linearSecret) => ({ 'linear-signature': hex(key, body), 'linear-delivery': id, 'linear-event': 'Issue' });
 
     it('valid: a signed Issue.create starts its run; Issue.update matches nothing', async () => {
@@ -68,9 +72,21 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
       const h = headers(body);
       expect((await answer(await post('linear-hooks', body, h))).status).toBe(202);
       expect(await answer(await post('linear-hooks', body, h))).toEqual({ status: 200, body: { duplicate: true } });
+      // Linear signs no header: the same signed body under another Linear-Delivery is the same delivery.
+      expect(await answer(await post('linear-hooks', body, headers(body, randomUUID())))).toEqual({ status: 200, body: { duplicate: true } });
       const old = delivery('create', Date.now() - 120_000);
       const stale = await answer(await post('linear-hooks', old, headers(old)));
       expect(stale).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
+    });
+
+    it("Linear's retry of an event (a fresh webhookTimestamp, signed again) is a duplicate; another event on the same issue is not", async () => {
+      const created = event();
+      const first = delivery('create', Date.now() - 5_000, created);
+      expect((await answer(await post('linear-hooks', first, headers(first)))).status).toBe(202);
+      const retry = delivery('create', Date.now(), created);
+      expect(await answer(await post('linear-hooks', retry, headers(retry)))).toEqual({ status: 200, body: { duplicate: true } });
+      const later = delivery('create', Date.now(), { createdAt: new Date(Date.parse(created.createdAt) + 1).toISOString(), issueId: created.issueId });
+      expect((await answer(await post('linear-hooks', later, headers(later)))).status).toBe(202);
     });
   });
 

@@ -48,4 +48,25 @@ describe('one way an HTTP route fails', () => {
     }
     expect(answer(Object.assign(new Error('constraint'), { code: 'SQLITE_CONSTRAINT' }))).toMatchObject({ status: 500 });
   });
+
+  it('PostgreSQL lock, deadlock, serialization, shutdown and connection failures, bare or behind a refused run start, are 503 store_unavailable; its other errors stay 500', () => {
+    const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
+    const unavailable = [
+      pgError('55P03', 'canceling statement due to lock timeout'),
+      pgError('40P01', 'deadlock detected'),
+      pgError('40001', 'could not serialize access due to concurrent update'),
+      pgError('57P01', 'terminating connection due to administrator command'),
+      pgError('08006', 'connection failure'),
+      pgError('08001'),
+      pgError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:5432'),
+      new Error('Connection terminated unexpectedly'),
+      pgError('55000', 'database "x" is not currently accepting connections'),
+    ];
+    for (const err of [...unavailable, new EventsNotAcceptedError(unavailable[0])]) {
+      expect(answer(err), err.message).toMatchObject({ status: 503, headers: { 'Retry-After': '2' }, body: { error: { code: 'store_unavailable' } } });
+    }
+    for (const err of [pgError('23505', 'duplicate key value'), pgError('42P01', 'relation does not exist'), pgError('55000', 'object not in prerequisite state')]) {
+      expect(answer(err), err.message).toMatchObject({ status: 500 });
+    }
+  });
 });
