@@ -3,7 +3,7 @@ import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import type { ActionPlanStep, Plan, PlanRetryPolicy, PlanStep, PlanTrigger } from '../../workflows/plan';
 import { defaultActionTimeoutMs, type ActionCatalog, type CatalogAction } from '../../connectors/sdk/action-catalog';
 import { checkCron, isTimeZone } from './cron';
-import { didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
+import { dedupeDiagnostics, didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
 import { parseDuration } from '../../workflows/duration';
 import { approvalOutput, branchOutput, checkLogic, checkTemplates, checkTemplateString, forEachOutput, RefScope, type StepInfo, type StepLocation } from './references';
 import { actionTypePattern, recipeSchema, stepKinds, stepSchemas, triggerSchemas, triggerTypes, type StepKind } from './schema';
@@ -79,7 +79,7 @@ class Compiler {
     }
 
     const errors = this.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0 || !trigger) return { ok: false, diagnostics: sortDiagnostics(this.diagnostics) };
+    if (errors.length > 0 || !trigger) return { ok: false, diagnostics: dedupeDiagnostics(this.diagnostics) };
     const plan: Plan = {
       planFormat: 1,
       recipeId: String(recipe.id),
@@ -91,7 +91,7 @@ class Compiler {
       steps,
       connections: [...this.connectionsUsed].sort(),
     };
-    return { ok: true, plan, diagnostics: sortDiagnostics(this.diagnostics) };
+    return { ok: true, plan, diagnostics: dedupeDiagnostics(this.diagnostics) };
   }
 
   // ---- trigger -------------------------------------------------------------------------------
@@ -461,14 +461,4 @@ function num(value: unknown): number | undefined {
 
 function dur(value: unknown): number | undefined {
   return typeof value === 'string' ? parseDuration(value) : undefined;
-}
-
-function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.path}\u0000${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

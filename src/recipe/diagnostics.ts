@@ -66,3 +66,14 @@ export function didYouMean(word: string, candidates: Iterable<string>, render: (
   const c = closest(word, candidates);
   return c === undefined ? undefined : `did you mean ${render(c)}?`;
 }
+
+/** Drops repeated findings (same path and message), keeping the first; order is kept. */
+export function dedupeDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.path}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionCatalog } from '../../connectors/sdk/action-catalog';
 import { compileRecipe, type CompileResult } from '../recipe/compile';
-import { formatDiagnostic } from '../recipe/diagnostics';
+import { formatDiagnostic, type Diagnostic } from '../recipe/diagnostics';
+import { compileSync, isSyncDefinition, type SyncCompileResult } from '../recipe/sync-compile';
 
 export interface LoadedRecipe {
   file: string;
@@ -21,22 +22,44 @@ export function expandRecipePaths(paths: string[]): string[] {
   return files;
 }
 
-/** Reads and compiles each file; unreadable or invalid JSON becomes a diagnostic on the file. */
+interface LoadedSync {
+  file: string;
+  source: unknown;
+  result: SyncCompileResult;
+}
+
+/** A file beside the recipes: a recipe, or a sync definition (`"kind": "sync"`). */
+export type LoadedDefinition = ({ kind: 'recipe' } & LoadedRecipe) | ({ kind: 'sync' } & LoadedSync);
+
+function readJson(file: string): { source: unknown } | { problem: string } {
+  try {
+    return { source: JSON.parse(readFileSync(file, 'utf8')) };
+  } catch (err) {
+    return { problem: err instanceof SyntaxError ? `invalid JSON: ${err.message}` : `cannot read: ${(err as Error).message}` };
+  }
+}
+
+/** Reads and compiles each file as a recipe; unreadable or invalid JSON becomes a diagnostic on the file. */
 export function loadRecipes(files: string[], catalog: ActionCatalog, connections?: Map<string, string>): LoadedRecipe[] {
   return files.map((file) => {
-    let source: unknown;
-    try {
-      source = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (err) {
-      const message = err instanceof SyntaxError ? `invalid JSON: ${err.message}` : `cannot read: ${(err as Error).message}`;
-      return { file, source: undefined, result: { ok: false, diagnostics: [{ path: '', message, severity: 'error' }] } };
-    }
-    return { file, source, result: compileRecipe(source, { actions: catalog, connections }) };
+    const read = readJson(file);
+    if ('problem' in read) return { file, source: undefined, result: { ok: false, diagnostics: [{ path: '', message: read.problem, severity: 'error' }] } };
+    return { file, source: read.source, result: compileRecipe(read.source, { actions: catalog, connections }) };
+  });
+}
+
+/** Reads and compiles each file as what it declares: a sync (`"kind": "sync"`) or a recipe. */
+export function loadDefinitions(files: string[], catalog: ActionCatalog, connections?: Map<string, string>): LoadedDefinition[] {
+  return files.map((file) => {
+    const read = readJson(file);
+    if ('problem' in read) return { kind: 'recipe', file, source: undefined, result: { ok: false, diagnostics: [{ path: '', message: read.problem, severity: 'error' }] } };
+    if (isSyncDefinition(read.source)) return { kind: 'sync', file, source: read.source, result: compileSync(read.source, { connections }) };
+    return { kind: 'recipe', file, source: read.source, result: compileRecipe(read.source, { actions: catalog, connections }) };
   });
 }
 
 /** Compiler-style lines (`file:path: message (suggestion)`) and the error count. */
-export function reportDiagnostics(loaded: LoadedRecipe[]): { lines: string[]; errors: number; warnings: number } {
+export function reportDiagnostics(loaded: readonly { file: string; result: { diagnostics: readonly Diagnostic[] } }[]): { lines: string[]; errors: number; warnings: number } {
   const lines: string[] = [];
   let errors = 0;
   let warnings = 0;

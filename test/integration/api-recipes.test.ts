@@ -104,6 +104,24 @@ describe('recipes API', () => {
     expect((await api('POST', '/api/v1/recipes/validate', {})).body.error.details.diagnostics.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['id', 'name', 'trigger', 'steps']));
   });
 
+  it('validates a sync definition ("kind": "sync") with the same diagnostics, against the stored connections', async () => {
+    const sync = {
+      id: `sync-${suffix}`,
+      kind: 'sync',
+      left: { connection: 'intercom-main', object: 'contact' },
+      right: { connection: slack, object: 'Contact' },
+      match: [{ left: 'email', right: 'Email' }],
+      fields: [{ left: 'name', right: 'LastName', transform: 'splitName' }],
+    };
+    const bad = await api('POST', '/api/v1/recipes/validate', sync);
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.diagnostics).toEqual([
+      { path: 'left.connection', message: 'unknown connection "intercom-main"', severity: 'error' },
+      { path: 'right.connection', message: `connection "${slack}" is a slack connection, which has no records to sync (syncs work with intercom, salesforce, hubspot, pipedrive)`, severity: 'error' },
+      { path: 'fields[0].right', message: 'transform "splitName" takes 2 right fields, got 1 (e.g. ["FirstName", "LastName"])', severity: 'error' },
+    ]);
+  });
+
   it('disable stops matching at once and enable restores it, without a new version', async () => {
     const id = `toggle-${suffix}`;
     const recipe = { name: 'Toggle', trigger: { type: 'event', event: `toggle.${suffix}` }, steps: [{ id: 'hold', waitFor: { signal: 'go', timeout: '1h' } }] };

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import type { Plan } from '../../../workflows/plan';
 import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
 import { dryRun, formatDryRun } from '../../recipe/dry-run';
-import { recipeJsonSchema } from '../../recipe/json-schema';
+import { recipeJsonSchema, syncJsonSchema } from '../../recipe/json-schema';
 import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';
-import { expandRecipePaths, loadRecipes, reportDiagnostics } from '../../runtime/recipe-files';
+import { expandRecipePaths, loadDefinitions, loadRecipes, reportDiagnostics } from '../../runtime/recipe-files';
 
 /** The slice of the recipe store `apply` needs (src/store/recipes.ts RecipeStore fits it). */
 export interface RecipeApplyStore {
@@ -43,8 +43,9 @@ export function registerRecipeCommands(program: Command, deps: RecipeCommandDeps
     .command('schema')
     .description('print the recipe JSON Schema (for editor autocompletion)')
     .option('-o, --out <file>', 'write to a file instead of stdout')
-    .action((opts: { out?: string }) => {
-      const text = `${JSON.stringify(recipeJsonSchema(), null, 2)}\n`;
+    .option('--sync', 'the sync definition schema ("kind": "sync") instead')
+    .action((opts: { out?: string; sync?: boolean }) => {
+      const text = `${JSON.stringify(opts.sync ? syncJsonSchema() : recipeJsonSchema(), null, 2)}\n`;
       if (opts.out) writeFileSync(opts.out, text);
       else out(text.trimEnd());
     });
@@ -84,10 +85,13 @@ export function registerRecipeCommands(program: Command, deps: RecipeCommandDeps
 }
 
 export async function checkCommand(paths: string[], catalog: ActionCatalog, out: (l: string) => void, err: (l: string) => void): Promise<number> {
-  const loaded = loadRecipes(expandRecipePaths(paths), catalog);
+  const loaded = loadDefinitions(expandRecipePaths(paths), catalog);
   const { lines, errors, warnings } = reportDiagnostics(loaded);
   for (const line of lines) err(line);
-  out(`${loaded.length} recipe${loaded.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  const recipes = loaded.filter((l) => l.kind === 'recipe').length;
+  const syncs = loaded.length - recipes;
+  const what = `${recipes} recipe${recipes === 1 ? '' : 's'}${syncs > 0 ? ` and ${syncs} sync${syncs === 1 ? '' : 's'}` : ''}`;
+  out(`${what} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
   return errors > 0 ? 1 : 0;
 }
 

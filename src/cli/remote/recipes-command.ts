@@ -64,10 +64,13 @@ export function registerRecipesCommand(program: Command, ctx: ApiCommandContext 
     recipes.command('validate <file>').description('compile a recipe file on the server without storing it'),
     ctx,
     ({ client }, file) => withDiagnostics(file, () => client.request<RecipeAnswers['validate']>('POST', '/api/v1/recipes/validate', readRecipe(file))),
-    (answer, _opts, file) => [
-      ...warningLines(file, answer.warnings),
-      `${file}: valid (${answer.plan.recipeId}, ${answer.plan.steps.length} step${answer.plan.steps.length === 1 ? '' : 's'}, hash ${answer.plan.hash})`,
-    ],
+    (answer, _opts, file) => {
+      const { plan } = answer;
+      const what = 'syncId' in plan
+        ? `sync ${plan.syncId}, ${plan.left.connection} ${plan.left.object} ↔ ${plan.right.connection} ${plan.right.object}, ${plan.fields.length} field${plan.fields.length === 1 ? '' : 's'}`
+        : `${plan.recipeId}, ${plan.steps.length} step${plan.steps.length === 1 ? '' : 's'}`;
+      return [...warningLines(file, answer.warnings), `${file}: valid (${what}, hash ${plan.hash})`];
+    },
   );
 
   apiCommand<{ event: string; topic?: string; outputs?: string }, RecipeAnswers['dryRun']>(

@@ -8,6 +8,8 @@ import type { PlanCache } from '../../engine/plan-cache';
 import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
 import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
+import { compileSync, isSyncDefinition } from '../../recipe/sync-compile';
+import type { SyncPlan } from '../../../workflows/sync-plan';
 import { topicMatches } from '../../recipe/topic-glob';
 import { syncRecipeTrigger } from '../../engine/trigger-sync';
 import type { RunStartSettings } from '../../engine/start-runs';
@@ -81,7 +83,18 @@ const planOutline = z.object({
   steps: z.array(z.object({ id: z.string(), kind: z.string(), action: z.string().optional() })),
   connections: z.array(z.string()),
 });
-const validateResponse = z.object({ valid: z.literal(true), plan: planOutline, warnings: z.array(diagnosticSchema) });
+const syncOutline = z.object({
+  syncId: z.string(),
+  kind: z.literal('sync'),
+  name: z.string(),
+  hash: z.string(),
+  enabled: z.boolean(),
+  left: z.object({ connection: z.string(), object: z.string() }),
+  right: z.object({ connection: z.string(), object: z.string() }),
+  fields: z.array(z.object({ id: z.string(), left: z.array(z.string()), right: z.array(z.string()), transform: z.string(), direction: z.string() })),
+  connections: z.array(z.string()),
+});
+const validateResponse = z.object({ valid: z.literal(true), plan: z.union([planOutline, syncOutline]), warnings: z.array(diagnosticSchema) });
 const dryRunResponse = z.object({
   recipeId: z.string(),
   hash: z.string(),
@@ -138,10 +151,15 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       path: '/api/v1/recipes/validate',
       scope: 'recipes:read',
       tag: 'recipes',
-      summary: 'Compile a recipe without storing it: 200 with the plan’s outline, or 422 with every diagnostic',
+      summary: 'Compile a recipe or a sync definition ("kind": "sync") without storing it: 200 with the plan’s outline, or 422 with every diagnostic',
       body: recipeBody,
       response: validateResponse,
       handler: async ({ body }) => {
+        if (isSyncDefinition(body)) {
+          const result = compileSync(body, { connections: await deps.connections() });
+          if (!result.ok) throw invalidRecipe(result.diagnostics);
+          return { status: 200, body: { valid: true, plan: syncOutlineOf(result.plan), warnings: result.diagnostics } };
+        }
         const { plan, diagnostics } = await compile(body);
         return { status: 200, body: { valid: true, plan: outlineOf(plan), warnings: diagnostics } };
       },
@@ -276,6 +294,21 @@ function outlineOf(plan: Plan) {
     enabled: plan.enabled,
     trigger: plan.trigger,
     steps: plan.steps.map((s) => ({ id: s.id, kind: s.kind, ...(s.kind === 'action' ? { action: s.activityType } : {}) })),
+    connections: plan.connections,
+  };
+}
+
+function syncOutlineOf(plan: SyncPlan) {
+  const side = (s: SyncPlan['left']) => ({ connection: s.connection, object: s.object });
+  return {
+    syncId: plan.syncId,
+    kind: plan.kind,
+    name: plan.name,
+    hash: plan.version,
+    enabled: plan.enabled,
+    left: side(plan.left),
+    right: side(plan.right),
+    fields: plan.fields.map((f) => ({ id: f.id, left: f.left, right: f.right, transform: f.transform, direction: f.direction })),
     connections: plan.connections,
   };
 }

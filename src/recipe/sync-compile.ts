@@ -1,0 +1,186 @@
+import type { ZodType } from 'zod';
+import type { SyncDirection, SyncFieldPlan, SyncPlan, SyncSideName, SyncSidePlan } from '../../workflows/sync-plan';
+import { parseDuration } from '../../workflows/duration';
+import { transforms, type TransformName } from '../sync/transforms';
+import { dedupeDiagnostics, didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
+import { syncFieldSchema, syncSchema } from './sync-schema';
+import { recipeVersion } from './version';
+import { zodIssues } from './zod-issues';
+
+export interface SyncCompileContext {
+  /** Known connections (id → connector id); when given, unknown or mismatched connections are errors. */
+  connections?: Map<string, string>;
+}
+
+export type SyncCompileResult = { ok: true; plan: SyncPlan; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/** The objects a sync side may name, per connector (their CRM records with a change feed and a schema). */
+const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string }> = {
+  intercom: { objects: ['contact'], example: 'contact' },
+  salesforce: { objects: /^[A-Za-z][A-Za-z0-9_]*$/, example: 'Contact' },
+  hubspot: { objects: ['contacts', 'companies', 'deals'], example: 'contacts' },
+  pipedrive: { objects: ['person', 'organization', 'deal'], example: 'person' },
+};
+
+/** The pairs the sync engine runs so far; others compile to a clear error instead of a sync that never moves. */
+const enginePairs = [['intercom', 'salesforce']] as const;
+
+const minimumPollMs = 60_000;
+const defaultPollMs = 15 * 60_000;
+
+/** True when a definition is a sync rather than a recipe (`"kind": "sync"`). */
+export function isSyncDefinition(source: unknown): boolean {
+  return source !== null && typeof source === 'object' && !Array.isArray(source) && (source as { kind?: unknown }).kind === 'sync';
+}
+
+/**
+ * Sync definition JSON (+ known connections) → SyncPlan, or every diagnostic at once, with the
+ * recipe compiler's diagnostics (JSON paths, "did you mean"). Pure: the same input always gives the
+ * same plan and version. The fields' existence and types on each side are checked at apply time
+ * against the vendors' schemas (sync-fields.ts), where the connections can be asked.
+ */
+export function compileSync(source: unknown, ctx: SyncCompileContext = {}): SyncCompileResult {
+  const diagnostics: Diagnostic[] = [];
+  const error = (path: PathSegment[], message: string, suggestion?: string) =>
+    diagnostics.push({ path: formatPath(path), message, severity: 'error', ...(suggestion ? { suggestion } : {}) });
+  const validate = (schema: ZodType, value: unknown, path: PathSegment[]) => {
+    const result = schema.safeParse(value, { reportInput: true });
+    if (!result.success) for (const d of zodIssues(result.error.issues, path, schema)) diagnostics.push(d.diagnostic);
+    return result.success;
+  };
+
+  if (!isSyncDefinition(source)) {
+    error(['kind'], 'a sync definition needs "kind": "sync"');
+    return { ok: false, diagnostics };
+  }
+  const raw = source as Record<string, unknown>;
+  // Fields are validated one by one (below) so each error keeps its own path; the rest at once.
+  const { fields: rawFields, ...rest } = raw;
+  validate(syncSchema.omit({ fields: true }), rest, []);
+  if (!Array.isArray(rawFields)) error(['fields'], rawFields === undefined ? 'missing required field "fields"' : 'expected a list of field mappings');
+  else if (rawFields.length === 0) error(['fields'], 'a sync needs at least one field mapping');
+
+  const direction = (typeof raw.direction === 'string' ? raw.direction : 'both') as SyncDirection;
+  const lookups = isObject(raw.lookups) ? (raw.lookups as Record<string, { left: string | number; right: string }[]>) : {};
+
+  const sides: Partial<Record<SyncSideName, SyncSidePlan>> = {};
+  for (const name of ['left', 'right'] as const) {
+    const s = raw[name];
+    if (!isObject(s) || typeof s.connection !== 'string' || typeof s.object !== 'string') continue;
+    const connector = connectorOf(s.connection, ctx, [name, 'connection'], error);
+    if (connector !== undefined) {
+      const known = syncObjects[connector];
+      if (!known) error([name, 'connection'], `connection ${JSON.stringify(s.connection)} is a ${connector} connection, which has no records to sync (syncs work with ${Object.keys(syncObjects).join(', ')})`);
+      else if (Array.isArray(known.objects) ? !known.objects.includes(s.object) : !(known.objects as RegExp).test(s.object)) {
+        error([name, 'object'], `${connector} has no object ${JSON.stringify(s.object)} to sync`, Array.isArray(known.objects) ? didYouMean(s.object, known.objects, (c) => `"${c}"`) : `e.g. "${known.example}"`);
+      }
+    }
+    sides[name] = { connection: s.connection, connector: connector ?? '', object: s.object, filter: isObject(s.filter) ? (s.filter as SyncSidePlan['filter']) : {} };
+  }
+  const { left, right } = sides;
+  if (left && right && syncObjects[left.connector] && syncObjects[right.connector]) {
+    if (left.connection === right.connection && left.object === right.object) error(['right'], 'both sides are the same object of the same connection');
+    const runs = enginePairs.some(([a, b]) => (a === left.connector && b === right.connector) || (a === right.connector && b === left.connector));
+    if (!runs) error([], `syncs between ${left.connector} and ${right.connector} do not run yet (the engine runs ${enginePairs.map(([a, b]) => `${a} ↔ ${b}`).join(', ')})`);
+  }
+
+  const fields: SyncFieldPlan[] = [];
+  const writers = new Map<string, string>();
+  (Array.isArray(rawFields) ? rawFields : []).forEach((f, i) => {
+    const path: PathSegment[] = ['fields', i];
+    if (!validate(syncFieldSchema, f, path)) return;
+    const field = f as { left: string | string[]; right: string | string[]; transform?: TransformName; values?: Record<string, string>; lookup?: string; direction?: SyncDirection };
+    const leftPaths = typeof field.left === 'string' ? [field.left] : field.left;
+    const rightPaths = typeof field.right === 'string' ? [field.right] : field.right;
+    const transformName: TransformName = field.transform ?? (field.lookup !== undefined ? 'lookup' : field.values !== undefined ? 'map' : 'copy');
+    const t = transforms[transformName];
+    if (field.lookup !== undefined && transformName !== 'lookup') error([...path, 'lookup'], `"lookup" goes with transform "lookup", not "${transformName}"`);
+    if (field.values !== undefined && transformName !== 'map') error([...path, 'values'], `"values" goes with transform "map", not "${transformName}"`);
+    if (leftPaths.length !== t.arity.left) error([...path, 'left'], arityMessage(transformName, 'left', t.arity.left, leftPaths.length));
+    if (rightPaths.length !== t.arity.right) error([...path, 'right'], arityMessage(transformName, 'right', t.arity.right, rightPaths.length));
+    const params: SyncFieldPlan['params'] = {};
+    if (transformName === 'map') {
+      if (!field.values || Object.keys(field.values).length === 0) error([...path, field.values ? 'values' : 'transform'], 'transform "map" needs "values": { "<left value>": "<right value>", … }');
+      else {
+        const seen = new Map<string, string>();
+        for (const [k, v] of Object.entries(field.values)) {
+          const first = seen.get(v);
+          if (first !== undefined) error([...path, 'values', k], `right value ${JSON.stringify(v)} is also the value of ${JSON.stringify(first)}: the reverse direction could not tell them apart`);
+          else seen.set(v, k);
+        }
+        params.values = field.values;
+      }
+    }
+    if (transformName === 'lookup') {
+      const name = field.lookup;
+      if (name === undefined) error([...path, 'transform'], 'transform "lookup" needs "lookup": "<name of a table in lookups>"');
+      else if (!Object.prototype.hasOwnProperty.call(lookups, name)) error([...path, 'lookup'], `unknown lookup table ${JSON.stringify(name)}`, didYouMean(name, Object.keys(lookups), (c) => `"${c}"`) ?? 'define it in "lookups"');
+      else params.pairs = lookups[name]!.map((p) => ({ left: String(p.left), right: p.right }));
+    }
+    const fieldDirection = field.direction ?? direction;
+    if (direction !== 'both' && fieldDirection !== direction) error([...path, 'direction'], `the sync flows ${direction}, so this field cannot flow ${fieldDirection}`);
+    for (const [side, paths, flows] of [['right', rightPaths, fieldDirection !== 'rightToLeft'], ['left', leftPaths, fieldDirection !== 'leftToRight']] as const) {
+      if (!flows) continue;
+      paths.forEach((p, j) => {
+        const key = `${side}:${p}`;
+        const first = writers.get(key);
+        const at = [...path, side, ...(paths.length > 1 ? [j] : [])];
+        if (first) error(at, `${side} field ${JSON.stringify(p)} is already written by ${first}`);
+        else writers.set(key, formatPath(path));
+      });
+    }
+    fields.push({ id: formatPath(path), left: leftPaths, right: rightPaths, transform: transformName, params, direction: fieldDirection });
+  });
+
+  const create = isObject(raw.create) ? raw.create : {};
+  if (create.right === true && direction === 'rightToLeft') error(['create', 'right'], 'the sync flows rightToLeft, so it never creates records on the right');
+  if (create.left === true && direction === 'leftToRight') error(['create', 'left'], 'the sync flows leftToRight, so it never creates records on the left');
+
+  const frequency = raw.frequency === undefined || raw.frequency === 'realtime' ? 'realtime' : 'interval';
+  const pollText = frequency === 'interval' ? String(raw.frequency) : typeof raw.safetyPoll === 'string' ? raw.safetyPoll : undefined;
+  const pollMs = pollText === undefined ? defaultPollMs : parseDuration(pollText) ?? defaultPollMs;
+  if (pollMs < minimumPollMs) error([frequency === 'interval' ? 'frequency' : 'safetyPoll'], `poll interval ${pollText} is too short: the minimum is 1m`);
+  if (frequency === 'interval' && raw.safetyPoll !== undefined) error(['safetyPoll'], 'safetyPoll goes with "frequency": "realtime"; an interval sync polls at its frequency');
+
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0 || !left || !right) return { ok: false, diagnostics: dedupeDiagnostics(diagnostics) };
+  const plan: SyncPlan = {
+    planFormat: 1,
+    kind: 'sync',
+    syncId: String(raw.id),
+    version: recipeVersion(raw),
+    name: typeof raw.name === 'string' ? raw.name : String(raw.id),
+    enabled: raw.enabled !== false,
+    left,
+    right,
+    match: (raw.match as { left: string; right: string }[]).map((m) => ({ left: m.left, right: m.right })),
+    fields,
+    direction,
+    frequency,
+    pollMs,
+    conflicts: (raw.conflicts as SyncPlan['conflicts'] | undefined) ?? 'newestWins',
+    create: { left: create.left === true, right: create.right === true },
+    onDuplicate: 'report',
+    connections: [...new Set([left.connection, right.connection])].sort(),
+  };
+  return { ok: true, plan, diagnostics: dedupeDiagnostics(diagnostics) };
+}
+
+function connectorOf(id: string, ctx: SyncCompileContext, path: PathSegment[], error: (path: PathSegment[], message: string, suggestion?: string) => void): string | undefined {
+  const known = ctx.connections;
+  if (!known) {
+    // Without the store (`recipe check`), the connector is read from the id's convention ("salesforce-main").
+    return Object.keys(syncObjects).find((c) => id === c || id.startsWith(`${c}-`));
+  }
+  const connector = known.get(id);
+  if (connector === undefined) error(path, `unknown connection ${JSON.stringify(id)}`, didYouMean(id, [...known.keys()].filter((k) => syncObjects[known.get(k)!] !== undefined), (c) => `"${c}"`));
+  return connector;
+}
+
+function arityMessage(transform: string, side: string, want: number, got: number): string {
+  return `transform "${transform}" takes ${want} ${side} field${want === 1 ? '' : 's'}, got ${got}${want > 1 ? ` (e.g. ["FirstName", "LastName"])` : ''}`;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

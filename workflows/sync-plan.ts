@@ -1,0 +1,54 @@
+/**
+ * The compiled form of a sync definition (`"kind": "sync"`): plain JSON, the input of the sync
+ * workflow. Produced by `src/recipe/sync-compile.ts`. Only ever extend with optional fields:
+ * running syncs continue-as-new with the plan they carry.
+ */
+
+export type SyncSideName = 'left' | 'right';
+export type SyncDirection = 'both' | 'leftToRight' | 'rightToLeft';
+
+export interface SyncSidePlan {
+  connection: string;
+  /** Connector id of the connection (intercom, salesforce, hubspot, pipedrive). */
+  connector: string;
+  /** The vendor's object type: "contact" (Intercom), "Contact" (Salesforce), "contacts" (HubSpot), "person" (Pipedrive). */
+  object: string;
+  /** Inclusion filter: only records whose fields equal these values take part. */
+  filter: Record<string, string | number | boolean | null>;
+}
+
+export interface SyncFieldPlan {
+  /** Where the mapping is in the definition, e.g. "fields[2]": names it in history and errors. */
+  id: string;
+  /** Field paths on each side (dotted, e.g. "custom_attributes.plan_type"); several for split/join transforms. */
+  left: string[];
+  right: string[];
+  transform: string;
+  /** Static transform parameters (a picklist map, a lookup table). */
+  params: { values?: Record<string, string>; pairs?: { left: string; right: string }[] };
+  direction: SyncDirection;
+}
+
+export interface SyncPlan {
+  planFormat: 1;
+  kind: 'sync';
+  syncId: string;
+  /** Content hash of the definition. */
+  version: string;
+  name: string;
+  enabled: boolean;
+  left: SyncSidePlan;
+  right: SyncSidePlan;
+  /** Match rules, tried in order when a record has no link yet: equal values (case-insensitive text) match. */
+  match: { left: string; right: string }[];
+  fields: SyncFieldPlan[];
+  direction: SyncDirection;
+  /** realtime: vendor webhooks where the vendor has them + a safety poll every `pollMs`; interval: a poll every `pollMs`. */
+  frequency: 'realtime' | 'interval';
+  pollMs: number;
+  conflicts: 'newestWins' | 'leftWins' | 'rightWins';
+  create: { left: boolean; right: boolean };
+  onDuplicate: 'report';
+  /** Connection ids used (sorted). */
+  connections: string[];
+}
