@@ -195,7 +195,7 @@ describe('a store outage while a step runs', () => {
 
   it('the database gone while an OAuth2 refresh stores its tokens: the step waits for the store, then stores them without a second token request', async () => {
     sheets.reset();
-    sheets.tokenRequests = 0;
+    sheets.tokens.reset();
     sheets.fail({ kind: 'meanwhile', run: takeDatabaseAway });
     const worker = await storeWorker();
     await worker.runUntil(async () => {
@@ -208,11 +208,11 @@ describe('a store outage while a step runs', () => {
       await run.failed(2, 'the refresh and a failed lookup');
       // Before: the failed swap was an unclassified error, and the 1-attempt step failed.
       expect(await run.running()).toBe(true);
-      expect(sheets.tokenRequests).toBe(1);
+      expect(sheets.tokens.requests).toBe(1);
       await bringDatabaseBack();
       const summary = await run.handle.result();
       expect(summary.steps.notify).toMatchObject({ status: 'succeeded', attempts: 1 });
-      expect(sheets.tokenRequests).toBe(1);
+      expect(sheets.tokens.requests).toBe(1);
       const stored = await store.connections.boundCredentials('sheets-main');
       expect(stored).toMatchObject({ version: 2, credentials: { accessToken: expect.not.stringMatching(/^ya29\.expired$/) } });
       expect(sheets.sheets.get('sheet123')!.get('Closed')!.slice(1)).toHaveLength(1);
