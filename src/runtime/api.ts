@@ -89,6 +89,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
         publicUrl: config.PUBLIC_URL,
         rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
+        rateLimitPool: store.pgPool,
         logger,
         publish,
       }),
