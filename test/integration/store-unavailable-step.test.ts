@@ -14,6 +14,7 @@ import { openTestStore } from '../support/stores';
 import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
 import { adminQuery as serverAdminQuery } from '../support/postgres-database';
 import { freshPostgresDatabase } from './fresh-postgres';
+import { seedVendorConnections } from '../support/vendor-connections';
 
 /**
  * Issue 12 item 11: the store failing while a step resolves its connection is no vendor failure.
@@ -35,7 +36,7 @@ describe('a store outage while resolving the connection', () => {
     const fresh = await freshPostgresDatabase('storeblip');
     db = { ...fresh, name: new URL(fresh.url).pathname.slice(1) };
     store = await openTestStore(db.url);
-    await store.connections.create({ id: 'slack-main', connector: 'slack', name: 'Slack', credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
+    await seedVendorConnections(store, { slack });
     env = await connectToDevServer();
   }, 120_000);
 
