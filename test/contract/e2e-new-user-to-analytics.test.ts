@@ -9,6 +9,7 @@ import type { TestEngine } from '../support/engine';
 import { recipesDir } from '../support/example-recipes';
 import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
+import { runResult } from '../support/temporal';
 
 /**
  * The analytics example end to end on the real dev server: a signed Intercom `contact.user.created`
@@ -65,7 +66,7 @@ describe('new-user-to-analytics recipe through ingress, with vendor fakes', () =
     amplitude.fail({ kind: 'server_error' });
     const res = await post(notification({ id: '6762f0b61bb69f9f2193bc02', external_id: 'u-3108', email: 'ada@example.com', name: 'Ada Lovelace' }));
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(await engine.client.workflow.getHandle(runs[0]!.runId).result()).toMatchObject({ status: 'succeeded' });
+    expect(await runResult(engine.client, runs[0]!.runId)).toMatchObject({ status: 'succeeded' });
     expect(amplitude.requests.length - before.amplitude).toBe(2);
     expect(amplitude.identities.get('u-3108')).toMatchObject({ email: 'ada@example.com' });
     expect(ga4.hits.length - before.hits).toBe(1);

@@ -4,6 +4,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { scheduleIdOf } from '../../src/engine/trigger-sync';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { call } from '../support/api-harness';
+import { runStarted } from '../support/temporal';
 
 /** The recipes API on the whole engine: store, compiler, matching and Temporal schedules. */
 describe('recipes API', () => {
@@ -135,6 +136,7 @@ describe('recipes API', () => {
     expect(await api('POST', `/api/v1/recipes/${id}/enable`)).toMatchObject({ status: 200, body: { enabled: true, version: 1 } });
     const started = await post(2);
     expect(started).toMatchObject({ status: 202, body: { matched: 1 } });
+    await runStarted(engine.client, started.body.runs[0].runId);
     await engine.client.workflow.getHandle(started.body.runs[0].runId).cancel();
     expect((await api('GET', `/api/v1/recipes/${id}/versions`)).body.versions).toHaveLength(1);
   });

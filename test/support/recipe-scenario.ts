@@ -3,6 +3,7 @@ import { FakeServer } from '../fakes/fake-server';
 import { startTestEngine, type TestEngine } from './engine';
 import { applyExampleRecipe } from './example-recipes';
 import { seedVendorConnections, type VendorConnections } from './vendor-connections';
+import { runResult } from './temporal';
 
 /** The fakes among the vendors (a fake itself, or `{ fake }`); a webhook-only vendor has none. */
 function fakesOf(vendors: VendorConnections): FakeServer[] {
@@ -39,10 +40,10 @@ export async function startRecipeScenario(name: string, vendors: VendorConnectio
   }
 }
 
-/** The summary of the one run a delivery started (the ingress answered 202 naming exactly one run), once it ends. */
+/** The summary of the one run a delivery started (the ingress answered 202 naming exactly one run), once it started and ended. */
 export async function resultOfOnlyRun(engine: TestEngine, res: Response): Promise<{ status: string }> {
   expect(res.status).toBe(202);
   const { runs } = (await res.json()) as { runs: { runId: string }[] };
   expect(runs).toHaveLength(1);
-  return (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+  return runResult<{ status: string }>(engine.client, runs[0]!.runId);
 }
