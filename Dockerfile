@@ -10,7 +10,10 @@ COPY workflows ./workflows
 COPY activities ./activities
 COPY connectors ./connectors
 COPY recipes ./recipes
+COPY scripts ./scripts
 COPY tsconfig.json ./
+# The workflow bundle, built once here: a worker finds it (.cache/, keyed by the sources) and runs no webpack at start.
+RUN npm run build:workflows
 USER node
 EXPOSE 3000
 ENTRYPOINT ["node", "bin/switchyard"]

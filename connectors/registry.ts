@@ -57,6 +57,7 @@ export function catalogOf(reg: ConnectorRegistry): ActionCatalog {
         output: action.output,
         sample: action.sample,
         idempotent: action.idempotent,
+        effect: action.effect.kind,
         timeout: action.timeout,
         retry: action.retry,
         needsConnection: connectionRequirement(c, action) === 'required',

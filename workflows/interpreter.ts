@@ -62,8 +62,11 @@ export interface ForEachChunkResult {
 
 /** What a runtime reports while an action step runs. */
 interface ActionProgress {
-  /** Waiting for something (a connection) or, with undefined, running again. */
-  waiting(what: string | undefined): void;
+  /**
+   * Waiting for something (a connection) or, with undefined, running again; `attempts`: the vendor
+   * calls the step spent so far, when the runtime knows them (a local activity leaves no task to count).
+   */
+  waiting(what: string | undefined, attempts?: number): void;
   /** Attempts the step took, when the runtime knows them (set before the output resolves). */
   attempts(count: number): void;
 }
@@ -223,7 +226,7 @@ export class Interpreter {
     const output = await this.opts.runtime.callAction(
       { step, stepKey, input },
       {
-        waiting: (what) => this.setState(step, frame, { status: what ? 'waiting' : 'running', condition, input, waitingFor: what }),
+        waiting: (what, spent) => this.setState(step, frame, { status: what ? 'waiting' : 'running', condition, input, waitingFor: what, ...(spent ? { attempts: spent } : {}) }),
         attempts: (count) => void (attempts = count),
       },
     );

@@ -78,7 +78,8 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
         const options = { startToCloseTimeout: step.startToCloseTimeout, scheduleToCloseTimeout: step.scheduleToCloseTimeout, retry };
         const acts =
           step.execution === 'local'
-            ? proxyLocalActivities<Record<string, ActionFn>>({ ...options, localRetryThreshold: localRetryThresholdMs })
+            ? // The summary names the step in the marker (the marker has no input): the API's step timings read it.
+              proxyLocalActivities<Record<string, ActionFn>>({ ...options, localRetryThreshold: localRetryThresholdMs, summary: call.stepKey })
             : proxyActivities<Record<string, ActionFn>>(options);
         return acts[step.activityType];
       };
@@ -129,7 +130,7 @@ export function temporalRuntime(opts: TemporalRuntimeOptions): Runtime {
           }
           if (failure.kind === FailureType.authLost) earlierAttempts += failure.attempts ?? 1;
           const connection = step.connection;
-          progress.waiting(`connection ${connection} (${failure.message})`);
+          progress.waiting(`connection ${connection} (${failure.message})`, earlierAttempts);
           const restored = await condition(() => (inbox.restored.get(connection) ?? 0) > generation, waitMs);
           if (!restored) {
             throw new StepFailure(failure.kind, `connection ${connection} stayed ${connectionStatusOf(err)} for ${formatDuration(waitMs)} (${failure.message})`, earlierAttempts || undefined);

@@ -10,6 +10,7 @@ import { requireBinary, TEMPORAL_CLI } from '../../src/temporal/cli-resolver';
 import { connectClient, temporalTarget, type TemporalTarget } from '../../src/temporal/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { temporalChecks } from '../../src/temporal/readiness';
+import { cachedWorkflowBundle, engineBundleRequest } from '../../src/temporal/workflow-bundle-cache';
 import { embeddedSqlitePragmas, type SqliteSync } from '../../src/runtime/embedded-temporal';
 import { until } from './load';
 import { cpuSnapshot, repoRoot, spawnTs, stopAllChildren, type ChildHandle, type CpuSnapshot } from './processes';
@@ -105,6 +106,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       },
       async startWorker(w = {}) {
         const taskQueue = w.taskQueue ?? env.TEMPORAL_TASK_QUEUE!;
+        // As installed (`npm run build:workflows`): the engine's worker finds its workflow bundle built.
+        if (!w.entry) await cachedWorkflowBundle(engineBundleRequest(undefined, target.dataConverter));
         const entry = w.entry ?? path.join(repoRoot, 'src/cli/main.ts');
         const child = spawnTs(w.name ?? 'worker', entry, w.entry ? [] : ['worker'], { ...env, TEMPORAL_TASK_QUEUE: taskQueue }, opts.nodeArgs);
         const polling = temporalChecks(client, taskQueue).worker;

@@ -51,13 +51,15 @@ export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult
     }
   };
 
+  /** The sustained rate from the throughput phase, which the floor ratios compare with. */
+  let sustained: number;
   try {
     await phase({ concurrency: 10, count: 200 }, 60_000); // warm-up: JIT, sticky cache, connections
 
     // Sustained throughput: senders saturate the stack for the duration; the rate counts every
     // acknowledged run from the first send to the last run's last step (backlog drained).
     const t = await phase({ concurrency: o.e2eConcurrency, durationMs: o.duration * 1000 }, 180_000);
-    const sustained = round(t.check.expectedRuns / ((t.lastSecond - t.t0) / 1000));
+    sustained = round(t.check.expectedRuns / ((t.lastSecond - t.t0) / 1000));
     const windowStart = t.t0 + (t.sendEnd - t.t0) / 4;
     const inWindow = t.seconds.filter((a) => a.arrivedAt >= windowStart && a.arrivedAt <= t.sendEnd).length;
     const acceptedRate = round(t.sent.ok / (t.sent.elapsedMs / 1000));
@@ -109,7 +111,6 @@ export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult
   const floorShapes: FloorShape[] = o.steps === 1 ? ['1 call', '1 call, local'] : ['2 calls', '2 calls, local'];
   const floor = await measureFloor(stack, o, floorShapes);
   figures.floor = floor;
-  const sustained = (figures.throughput as { completedPerSecSustained: number }).completedPerSecSustained;
   for (const f of floorShapes) {
     const ratio = ratioTo(floor, f, sustained);
     const local = f.endsWith('local');

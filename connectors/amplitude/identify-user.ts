@@ -16,16 +16,15 @@ export const identifyUser = defineAction({
     })
     .refine(needsUserOrDevice, userOrDeviceIssue),
   output: z.object({ userId: z.string().nullable(), deviceId: z.string().nullable() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'user_id (identify sets properties)' },
   sample: { userId: 'user-12345', deviceId: null },
-  async run(ctx, i) {
+  request(i, ctx) {
     const identification = {
       ...(i.userId !== undefined ? { user_id: i.userId } : {}),
       ...(i.deviceId !== undefined ? { device_id: i.deviceId } : {}),
       user_properties: i.userProperties,
     };
-    await ctx.http.request({ method: 'POST', path: '/identify', form: { api_key: ctx.credentials.apiKey, identification: JSON.stringify([identification]) } });
-    return { userId: i.userId ?? null, deviceId: i.deviceId ?? null };
+    return { method: 'POST', path: '/identify', form: { api_key: ctx.credentials.apiKey, identification: JSON.stringify([identification]) } };
   },
+  respond: (_res, i) => ({ userId: i.userId ?? null, deviceId: i.deviceId ?? null }),
 });

@@ -24,7 +24,6 @@ export const createSharedLink = defineAction({
     expires: z.iso.datetime({ offset: true }).optional(),
   }),
   output: z.object({ url: z.string(), name: z.string(), pathLower: z.string().optional(), existing: z.boolean() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the path (an existing link is returned)' },
   sample: { url: 'https://www.dropbox.com/scl/fi/abc123/weekly-report.csv?rlkey=x&dl=0', name: 'weekly-report.csv', pathLower: '/support/weekly-report.csv', existing: false },
   async run(ctx, i) {

@@ -29,7 +29,6 @@ export const uploadFile = defineAction({
   }),
   output: z.object({ id: z.string(), name: z.string(), pathDisplay: z.string(), rev: z.string(), size: z.number().int() }),
   // `add` with `autorename` creates another copy on a retry; only `overwrite` is idempotent by path.
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'uploads in add mode keep both copies under renamed paths' },
   timeout: '2m',
   sample: { id: 'id:a4ayc_80_OEAAAAAAAAAXw', name: 'weekly-report.csv', pathDisplay: '/Support/weekly-report.csv', rev: '0161f3b1e2d8c5b00000001', size: 1024 },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 import { repoPath, repoRef } from './repo';
+import type { HttpResponse } from '../sdk/http-types';
 
 /**
  * POST /repos/{owner}/{repo}/issues → 201. GitHub has no idempotency key, so a retry after a lost
@@ -20,11 +21,10 @@ export const createIssue = defineAction({
     milestone: z.number().int().positive().optional(),
   }),
   output: z.object({ id: z.number(), number: z.number(), url: z.string(), state: z.string(), title: z.string() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'GitHub issues take no idempotency key' },
   sample: { id: 1296269, number: 1347, url: 'https://github.com/acme/app/issues/1347', state: 'open', title: 'Checkout fails' },
-  async run(ctx, { owner, repo, ...fields }) {
-    const res = await ctx.http.request<{ id: number; number: number; html_url: string; state: string; title: string }>({ method: 'POST', path: repoPath({ owner, repo }, '/issues'), json: fields });
+  request: ({ owner, repo, ...fields }) => ({ method: 'POST', path: repoPath({ owner, repo }, '/issues'), json: fields }),
+  respond(res: HttpResponse<{ id: number; number: number; html_url: string; state: string; title: string }>) {
     const b = res.body;
     return { id: b.id, number: b.number, url: b.html_url, state: b.state, title: b.title };
   },

@@ -90,7 +90,6 @@ export const sendEvent = defineAction({
     })
     .refine((i) => i.clientId !== undefined || i.userId !== undefined, { message: 'give clientId or userId', path: ['clientId'] }),
   output: z.object({ sent: z.number().int(), validated: z.boolean(), clientId: z.string() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'GA4 Measurement Protocol has no dedupe id' },
   sample: { sent: 1, validated: false, clientId: '1234567890.1764230400' },
   async run(ctx, i) {

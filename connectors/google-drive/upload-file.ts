@@ -24,7 +24,6 @@ export const uploadFile = defineAction({
   }),
   output: driveFileSchema,
   // Drive has no idempotency key: a retry after a lost response creates a second file.
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Drive creates a new file on every upload' },
   timeout: '2m',
   sample: { id: '1Z8vQmFq3XrT6nWkT0yDg2pLs9eHc4aBb', name: 'conversations-2026-W48.csv', mimeType: 'text/csv', webViewLink: 'https://drive.google.com/file/d/1Z8vQmFq3XrT6nWkT0yDg2pLs9eHc4aBb/view', parents: ['0AFolderReports'] },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { dedupeIdFor } from '../sdk/idempotency';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 const cell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -32,7 +33,6 @@ export const appendRow = defineAction({
     insertDataOption: z.enum(['INSERT_ROWS', 'OVERWRITE']).default('INSERT_ROWS'),
   }),
   output: z.object({ updatedRange: z.string(), updatedRows: z.number(), tableRange: z.string().optional() }),
-  idempotent: false,
   effect: {
     kind: 'reconcile',
     marker: 'a marker cell after the row (the step key, hashed), found by reading the sheet',
@@ -47,15 +47,13 @@ export const appendRow = defineAction({
     },
   },
   sample: { updatedRange: 'Closed!A2:F2', updatedRows: 1, tableRange: 'Closed!A1:F1' },
-  async run(ctx, i) {
-    const res = await ctx.http.request<{ tableRange?: string; updates: { updatedRange: string; updatedRows: number } }>({
-      method: 'POST',
-      path: `/spreadsheets/${i.spreadsheetId}/values/${encodeURIComponent(i.range)}:append`,
-      query: { valueInputOption: i.valueInputOption, insertDataOption: i.insertDataOption },
-      json: { majorDimension: 'ROWS', values: [[...i.values, stepMarker(ctx.idempotencyKey)]] },
-    });
-    return { updatedRange: res.body.updates.updatedRange, updatedRows: res.body.updates.updatedRows, tableRange: res.body.tableRange };
-  },
+  request: (i, ctx) => ({
+    method: 'POST',
+    path: `/spreadsheets/${i.spreadsheetId}/values/${encodeURIComponent(i.range)}:append`,
+    query: { valueInputOption: i.valueInputOption, insertDataOption: i.insertDataOption },
+    json: { majorDimension: 'ROWS', values: [[...i.values, stepMarker(ctx.idempotencyKey)]] },
+  }),
+  respond: (res: HttpResponse<{ tableRange?: string; updates: { updatedRange: string; updatedRows: number } }>) => ({ updatedRange: res.body.updates.updatedRange, updatedRows: res.body.updates.updatedRows, tableRange: res.body.tableRange }),
 });
 
 /** 1 → A, 27 → AA. */

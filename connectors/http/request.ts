@@ -19,19 +19,16 @@ export const request = defineAction({
     })
     .refine((i) => i.json === undefined || i.form === undefined, { message: 'give json or form, not both', path: ['form'] }),
   output: z.object({ status: z.number(), headers: z.record(z.string(), z.string()), body: z.unknown() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'an arbitrary HTTP request: the engine cannot know how the target dedupes' },
   sample: { status: 200, headers: { 'content-type': 'application/json' }, body: { ok: true } },
-  async run(ctx, i) {
-    const res = await ctx.http.request({
-      method: i.method,
-      url: i.url,
-      headers: i.headers,
-      query: i.query,
-      json: i.json,
-      form: i.form,
-      allowErrorStatus: i.acceptErrorStatus,
-    });
-    return { status: res.status, headers: res.headers, body: res.body };
-  },
+  request: (i) => ({
+    method: i.method,
+    url: i.url,
+    headers: i.headers,
+    query: i.query,
+    json: i.json,
+    form: i.form,
+    allowErrorStatus: i.acceptErrorStatus,
+  }),
+  respond: (res) => ({ status: res.status, headers: res.headers, body: res.body }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 const end = z.object({ objectType: z.enum(['contacts', 'companies', 'deals']), id: z.string().min(1) });
 /** The pairs HubSpot has a default (unlabelled) association type for, as this connector offers them. */
@@ -15,14 +16,13 @@ export const associate = defineAction({
     path: ['to', 'objectType'],
   }),
   output: z.object({ associationTypeIds: z.array(z.number().int()) }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the record pair (associating twice is associating once)' },
   sample: { associationTypeIds: [1] },
-  async run(ctx, i) {
-    const res = await ctx.http.request<{ results?: { associationSpec?: { associationTypeId?: number } }[] }>({
-      method: 'PUT',
-      path: `/crm/v4/objects/${i.from.objectType}/${encodeURIComponent(i.from.id)}/associations/default/${i.to.objectType}/${encodeURIComponent(i.to.id)}`,
-    });
-    return { associationTypeIds: (res.body.results ?? []).flatMap((r) => (typeof r.associationSpec?.associationTypeId === 'number' ? [r.associationSpec.associationTypeId] : [])) };
-  },
+  request: (i) => ({
+    method: 'PUT',
+    path: `/crm/v4/objects/${i.from.objectType}/${encodeURIComponent(i.from.id)}/associations/default/${i.to.objectType}/${encodeURIComponent(i.to.id)}`,
+  }),
+  respond: ({ body }: HttpResponse<{ results?: { associationSpec?: { associationTypeId?: number } }[] }>) => ({
+    associationTypeIds: (body.results ?? []).flatMap((r) => (typeof r.associationSpec?.associationTypeId === 'number' ? [r.associationSpec.associationTypeId] : [])),
+  }),
 });

@@ -34,7 +34,6 @@ export const batchUpsert = defineAction({
     records: z.array(z.object({ key: z.string().min(1), properties: propertyValues })).min(1).max(100),
   }),
   output: z.object({ results: z.array(outcome), created: z.number().int(), updated: z.number().int(), failed: z.number().int() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'idProperty (batch upsert)' },
   sample: { results: [{ ok: true, key: 'ada@example.com', id: '512', created: false }], created: 0, updated: 1, failed: 0 },
   async run(ctx, i) {

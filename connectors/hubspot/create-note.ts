@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 /** HubSpot-defined association type ids from a note (associations v4 "note to …"). */
 const noteTo = { contact: 202, company: 190, deal: 214 } as const;
@@ -9,6 +10,11 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 /** A plain-text body (a transcript) as the HTML HubSpot shows on the timeline: escaped, one line per line. */
 function noteHtml(text: string): string {
   return escapeHtml(text).split('\n').join('<br>');
+}
+
+/** The note's link to a record by HubSpot's association type id (none when the record is not given). */
+function association(id: string | undefined, typeId: number) {
+  return id ? [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] }] : [];
 }
 
 /**
@@ -29,19 +35,15 @@ export const createNote = defineAction({
     dealId: z.string().min(1).optional(),
   }),
   output: z.object({ id: z.string(), createdAt: z.string() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'HubSpot notes take no idempotency key' },
   sample: { id: '9876', createdAt: '2026-11-27T12:00:00.000Z' },
-  async run(ctx, i) {
-    const to = (id: string | undefined, typeId: number) => (id ? [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }] }] : []);
-    const res = await ctx.http.request<{ id: string; createdAt: string }>({
-      method: 'POST',
-      path: '/crm/v3/objects/notes',
-      json: {
-        properties: { hs_note_body: noteHtml(i.body), hs_timestamp: i.timestamp ?? new Date().toISOString() },
-        associations: [...to(i.contactId, noteTo.contact), ...to(i.companyId, noteTo.company), ...to(i.dealId, noteTo.deal)],
-      },
-    });
-    return { id: res.body.id, createdAt: res.body.createdAt };
-  },
+  request: (i) => ({
+    method: 'POST',
+    path: '/crm/v3/objects/notes',
+    json: {
+      properties: { hs_note_body: noteHtml(i.body), hs_timestamp: i.timestamp ?? new Date().toISOString() },
+      associations: [...association(i.contactId, noteTo.contact), ...association(i.companyId, noteTo.company), ...association(i.dealId, noteTo.deal)],
+    },
+  }),
+  respond: ({ body }: HttpResponse<{ id: string; createdAt: string }>) => ({ id: body.id, createdAt: body.createdAt }),
 });

@@ -13,11 +13,7 @@ export const createRecord = defineAction({
   description: 'Creates a HubSpot contact, company or deal with the given properties (a contact needs one of email, firstname, lastname).',
   input: z.object({ objectType, properties: propertyValues }),
   output: crmRecord,
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'HubSpot create takes no idempotency key; use batchUpsert with an idProperty' },
   sample: sampleContact,
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'POST', path: `/crm/v3/objects/${i.objectType}`, json: { properties: i.properties } });
-    return crmRecord.parse(res.body);
-  },
+  request: (i) => ({ method: 'POST', path: `/crm/v3/objects/${i.objectType}`, json: { properties: i.properties } }),
 });

@@ -31,11 +31,10 @@ export const listProperties = defineAction({
       }),
     ),
   }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { properties: [{ name: 'email', label: 'Email', type: 'string', fieldType: 'text', readOnly: false, unique: true, options: [] }] },
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'GET', path: `/crm/v3/properties/${i.objectType}` });
+  request: (i) => ({ method: 'GET', path: `/crm/v3/properties/${i.objectType}` }),
+  respond(res) {
     const { results } = z.object({ results: z.array(property) }).parse(res.body);
     return {
       properties: results.map((p) => ({

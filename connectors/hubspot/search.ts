@@ -28,7 +28,6 @@ export const search = defineAction({
     after: z.string().min(1).optional(),
   }),
   output: z.object({ total: z.number().int(), results: z.array(crmRecord), next: z.string().optional() }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { total: 1, results: [sampleContact] },
   async run(ctx, i) {

@@ -15,16 +15,12 @@ export const updateRecord = defineAction({
     properties: propertyValues,
   }),
   output: crmRecord,
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the record id (PATCH sets the fields)' },
   sample: sampleContact,
-  async run(ctx, i) {
-    const res = await ctx.http.request({
-      method: 'PATCH',
-      path: `/crm/v3/objects/${i.objectType}/${encodeURIComponent(i.id)}`,
-      query: { idProperty: i.idProperty },
-      json: { properties: i.properties },
-    });
-    return crmRecord.parse(res.body);
-  },
+  request: (i) => ({
+    method: 'PATCH',
+    path: `/crm/v3/objects/${i.objectType}/${encodeURIComponent(i.id)}`,
+    query: { idProperty: i.idProperty },
+    json: { properties: i.properties },
+  }),
 });

@@ -59,17 +59,13 @@ type CompanyActionDefinition<I extends z.ZodType> = Pick<ActionDefinition<I, typ
 
 /**
  * An action that makes one Intercom call answering a company. The company calls (the upsert by
- * company_id, an update, attaching a contact) have the effect of once when repeated, hence `idempotent`.
+ * company_id, an update, attaching a contact) have the effect of once when repeated.
  */
-export function companyAction<I extends z.ZodType>({ request, ...definition }: CompanyActionDefinition<I>) {
+export function companyAction<I extends z.ZodType>(definition: CompanyActionDefinition<I>) {
   return defineAction({
     ...definition,
     output: companyOutput,
-    idempotent: true,
     effect: { kind: 'idempotencyKey', key: 'company_id (upsert) or the company id' },
-      async run(ctx, i) {
-      const res = await ctx.http.request(request(i));
-      return companyResult(res.body);
-    },
+    respond: (res) => companyResult(res.body),
   });
 }

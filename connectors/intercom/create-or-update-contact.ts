@@ -31,7 +31,6 @@ export const createOrUpdateContact = defineAction({
     /** False when a contact with these details existed and was updated instead. */
     created: z.boolean(),
   }),
-  idempotent: true,
   // Leads may share an email, so only external_id or a user's email make the repeat a 409 (then an update).
   effect: { kind: 'idempotencyKey', key: "the contact's upsert key: external_id, or a user's email (a repeat answers 409 and becomes an update; a lead with only an email can repeat)" },
   sample: { id: '6657a1b2c3d4e5f6a7b8c9d0', role: 'user', email: 'ada@example.com', externalId: null, created: true },

@@ -41,7 +41,6 @@ export const exportConversations = defineAction({
     })
     .refine((i) => i.createdBefore > i.createdAfter, { message: 'createdBefore must be after createdAfter', path: ['createdBefore'] }),
   output: z.object({ jobIdentifier: z.string(), status: z.enum(['completed', 'no_data']), csv: z.string(), rows: z.number() }),
-  idempotent: true,
   effect: { kind: 'none' },
   timeout: '60s',
   // Each "not ready" is one attempt: enough for hours of exporting at the 5-minute cap.

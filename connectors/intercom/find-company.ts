@@ -15,7 +15,6 @@ export const findCompany = defineAction({
   description: 'Looks a company up by your company_id; `company` is null when there is none.',
   input: z.object({ companyId: z.string().min(1) }),
   output: z.object({ company: companyOutput.nullable() }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { company: companySample },
   async run(ctx, i) {

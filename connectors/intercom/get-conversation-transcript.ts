@@ -21,7 +21,6 @@ export const getConversationTranscript = defineAction({
     parts: z.array(transcriptPart),
     truncated: z.boolean(),
   }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: {
     conversationId: '147',
@@ -31,8 +30,8 @@ export const getConversationTranscript = defineAction({
     parts: [{ id: '1', type: 'source', authorType: 'user', authorName: 'Ada Lovelace', at: '2026-11-27T09:00:00.000Z', text: 'Where is my invoice?', assignedTo: null }],
     truncated: false,
   },
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'GET', path: `/conversations/${i.conversationId}` });
+  request: (i) => ({ method: 'GET', path: `/conversations/${i.conversationId}` }),
+  respond(res) {
     const c = conversationWithParts.parse(res.body);
     const parts = transcriptParts(c);
     const listed = c.conversation_parts?.conversation_parts.length ?? 0;

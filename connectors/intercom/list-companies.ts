@@ -27,7 +27,6 @@ export const listCompanies = defineAction({
     updatedSince: z.number().int().min(0).optional(),
   }),
   output: z.object({ companies: z.array(companyOutput), totalCount: z.number(), nextPage: z.number().nullable() }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { companies: [companySample], totalCount: 1, nextPage: null },
   async run(ctx, i) {

@@ -23,15 +23,14 @@ export const replyToConversation = defineAction({
     body: z.string().min(1),
   }),
   output: z.object({ conversationId: z.string(), partId: z.string().nullable(), state: z.string().nullable() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Intercom replies take no idempotency key and carry no marker to search for' },
   sample: { conversationId: '147', partId: '9071', state: 'open' },
-  async run(ctx, i) {
-    const res = await ctx.http.request({
-      method: 'POST',
-      path: `/conversations/${encodeURIComponent(i.conversationId)}/reply`,
-      json: { message_type: i.messageType, type: 'admin', admin_id: String(i.adminId), body: i.body },
-    });
+  request: (i) => ({
+    method: 'POST',
+    path: `/conversations/${encodeURIComponent(i.conversationId)}/reply`,
+    json: { message_type: i.messageType, type: 'admin', admin_id: String(i.adminId), body: i.body },
+  }),
+  respond(res) {
     const c = conversation.parse(res.body);
     return { conversationId: c.id, partId: c.conversation_parts?.conversation_parts.at(-1)?.id ?? null, state: c.state ?? null };
   },

@@ -19,7 +19,6 @@ export const searchContacts = defineAction({
     })
     .refine((i) => (i.email === undefined) !== (i.query === undefined), { message: 'give email or query (one of them)', path: ['email'] }),
   output: z.object({ contact: contact.nullable(), contacts: z.array(contact), totalCount: z.number(), nextCursor: z.string().nullable() }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { contact: contactSample, contacts: [contactSample], totalCount: 1, nextCursor: null },
   async run(ctx, i) {

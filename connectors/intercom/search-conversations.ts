@@ -15,7 +15,6 @@ export const searchConversations = defineAction({
     maxPages: z.number().int().min(1).max(50).default(1),
   }),
   output: z.object({ conversations: z.array(z.record(z.string(), z.unknown())), totalCount: z.number(), nextCursor: z.string().nullable() }),
-  idempotent: true,
   effect: { kind: 'none' },
   timeout: '60s',
   sample: { conversations: [{ type: 'conversation', id: '147', state: 'open' }], totalCount: 1, nextCursor: null },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 /** POST /messages: an admin-initiated in-app or email message. */
 export const sendMessage = defineAction({
@@ -18,10 +19,9 @@ export const sendMessage = defineAction({
     })
     .refine((i) => i.messageType !== 'email' || i.subject !== undefined, { message: 'email messages need a subject', path: ['subject'] }),
   output: z.object({ id: z.string(), messageType: z.string(), conversationId: z.string().nullable(), createdAt: z.number() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Intercom admin messages take no idempotency key and carry no marker to search for' },
   sample: { id: '403918330', messageType: 'in_app', conversationId: '147', createdAt: 1764230400 },
-  async run(ctx, i) {
+  request(i) {
     const json: Record<string, unknown> = {
       message_type: i.messageType,
       body: i.body,
@@ -29,7 +29,9 @@ export const sendMessage = defineAction({
       to: { type: i.to.type, id: i.to.id },
     };
     if (i.messageType === 'email') Object.assign(json, { subject: i.subject, template: i.template });
-    const res = await ctx.http.request<{ id: string | number; message_type: string; conversation_id?: string | number | null; created_at: number }>({ method: 'POST', path: '/messages', json });
+    return { method: 'POST', path: '/messages', json };
+  },
+  respond(res: HttpResponse<{ id: string | number; message_type: string; conversation_id?: string | number | null; created_at: number }>) {
     const b = res.body;
     return { id: String(b.id), messageType: b.message_type, conversationId: b.conversation_id == null ? null : String(b.conversation_id), createdAt: b.created_at };
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 /** POST /tags: creates the tag if needed and applies it to contacts (`users`) or companies. */
 export const tag = defineAction({
@@ -16,15 +17,14 @@ export const tag = defineAction({
     })
     .refine((i) => !(i.contacts && i.companies), { message: 'tag contacts or companies, not both in one step', path: ['companies'] }),
   output: z.object({ id: z.string(), name: z.string() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the tag name (tagging twice is tagging once)' },
   sample: { id: '17513', name: 'urgent' },
-  async run(ctx, i) {
+  request(i) {
     const targets = (ids: string[]) => ids.map((id) => (i.untag ? { id, untag: true } : { id }));
     const json: Record<string, unknown> = { name: i.name };
     if (i.contacts) json.users = targets(i.contacts);
     if (i.companies) json.companies = targets(i.companies);
-    const res = await ctx.http.request<{ id: string | number; name: string }>({ method: 'POST', path: '/tags', json });
-    return { id: String(res.body.id), name: res.body.name };
+    return { method: 'POST', path: '/tags', json };
   },
+  respond: (res: HttpResponse<{ id: string | number; name: string }>) => ({ id: String(res.body.id), name: res.body.name }),
 });

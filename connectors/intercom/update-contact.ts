@@ -23,15 +23,11 @@ export const updateContact = defineAction({
     })
     .refine((i) => Object.keys(i).some((k) => k !== 'contactId'), { message: 'give at least one field to update', path: ['customAttributes'] }),
   output: contact,
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the contact id (PUT sets the fields)' },
   sample: contactSample,
-  async run(ctx, i) {
-    const res = await ctx.http.request({
-      method: 'PUT',
-      path: `/contacts/${encodeURIComponent(i.contactId)}`,
-      json: { name: i.name, email: i.email, phone: i.phone, external_id: i.externalId, owner_id: i.ownerId, custom_attributes: i.customAttributes },
-    });
-    return contact.parse(res.body);
-  },
+  request: (i) => ({
+    method: 'PUT',
+    path: `/contacts/${encodeURIComponent(i.contactId)}`,
+    json: { name: i.name, email: i.email, phone: i.phone, external_id: i.externalId, owner_id: i.ownerId, custom_attributes: i.customAttributes },
+  }),
 });

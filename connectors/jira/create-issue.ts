@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dedupeIdFor } from '../sdk/idempotency';
 import { textToAdf } from './adf';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 /**
  * The label that carries the step key. A label rather than an issue property: JQL searches
@@ -9,6 +10,17 @@ import { defineAction } from './auth';
  */
 function stepLabel(idempotencyKey: string): string {
   return `switchyard-${dedupeIdFor(idempotencyKey)}`;
+}
+
+interface CreatedIssue {
+  id: string;
+  key: string;
+  self: string;
+}
+
+/** The output for an issue Jira answered with, and the link a person opens. */
+function issueOutput(issue: CreatedIssue, siteUrl: string) {
+  return { id: issue.id, key: issue.key, url: new URL(`/browse/${issue.key}`, siteUrl).href, self: issue.self };
 }
 
 /**
@@ -30,19 +42,18 @@ export const createIssue = defineAction({
     priority: z.string().min(1).optional(),
   }),
   output: z.object({ id: z.string(), key: z.string(), url: z.string(), self: z.string() }),
-  idempotent: false,
   effect: {
     kind: 'reconcile',
     marker: 'a label switchyard-<step key hash>, found with JQL',
     async reconcile(ctx, i) {
       const jql = `project = "${i.project.replace(/["\\]/g, '')}" AND labels = "${stepLabel(ctx.idempotencyKey)}"`;
-      const res = await ctx.http.request<{ issues?: { id: string; key: string; self: string }[] }>({ method: 'POST', path: '/rest/api/3/search/jql', json: { jql, maxResults: 1 } });
+      const res = await ctx.http.request<{ issues?: CreatedIssue[] }>({ method: 'POST', path: '/rest/api/3/search/jql', json: { jql, maxResults: 1 } });
       const issue = res.body.issues?.[0];
-      return issue && { id: issue.id, key: issue.key, url: new URL(`/browse/${issue.key}`, ctx.credentials.siteUrl).href, self: issue.self };
+      return issue && issueOutput(issue, ctx.credentials.siteUrl);
     },
   },
   sample: { id: '10001', key: 'SUP-1', url: 'https://example.atlassian.net/browse/SUP-1', self: 'https://example.atlassian.net/rest/api/3/issue/10001' },
-  async run(ctx, i) {
+  request(i, ctx) {
     const fields: Record<string, unknown> = {
       project: { key: i.project },
       issuetype: { name: i.issueType },
@@ -51,8 +62,7 @@ export const createIssue = defineAction({
     if (i.description) fields.description = textToAdf(i.description);
     fields.labels = [...(i.labels ?? []), stepLabel(ctx.idempotencyKey)];
     if (i.priority) fields.priority = { name: i.priority };
-    const res = await ctx.http.request<{ id: string; key: string; self: string }>({ method: 'POST', path: '/rest/api/3/issue', json: { fields } });
-    const browse = new URL(`/browse/${res.body.key}`, ctx.credentials.siteUrl).href;
-    return { id: res.body.id, key: res.body.key, url: browse, self: res.body.self };
+    return { method: 'POST', path: '/rest/api/3/issue', json: { fields } };
   },
+  respond: (res: HttpResponse<CreatedIssue>, _i, ctx) => issueOutput(res.body, ctx.credentials.siteUrl),
 });

@@ -20,7 +20,6 @@ export const addComment = defineAction({
     body: z.string().min(1),
   }),
   output: comment,
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'comment id from the step key' },
   sample: { id: '0c8e3a4e-33f1-4b6f-8f0e-0a1b2c3d4e5f', url: 'https://linear.app/acme/issue/SUP-42#comment-0c8e3a4e', body: 'Customer confirmed the fix.' },
   async run(ctx, i) {

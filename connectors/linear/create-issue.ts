@@ -29,7 +29,6 @@ export const createIssue = defineAction({
     parentId: linearId('parent issue').optional(),
   }),
   output: issueOutput,
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'issue id from the step key' },
   sample: issueSample,
   async run(ctx, i) {

@@ -25,7 +25,6 @@ export const updateIssue = defineAction({
     })
     .refine(({ issueId: _id, ...changes }) => Object.values(changes).some((v) => v !== undefined), { message: 'give at least one field to change', path: ['title'] }),
   output: issueOutput,
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the issue id (update sets the fields)' },
   sample: issueSample,
   async run(ctx, { issueId, ...changes }) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 export function subscriberHash(email: string): string {
   return createHash('md5').update(email.toLowerCase()).digest('hex');
@@ -22,19 +23,18 @@ export const upsertMember = defineAction({
     tags: z.array(z.string().min(1)).optional(),
   }),
   output: z.object({ id: z.string(), email: z.string(), status: z.string(), listId: z.string() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the member hash (PUT by md5 of the email)' },
   sample: { id: 'b1946ac92492d2347c6235b4d2611184', email: 'ada@example.com', status: 'subscribed', listId: 'a1b2c3d4e5' },
-  async run(ctx, i) {
+  request(i) {
     const json: Record<string, unknown> = { email_address: i.email, status_if_new: i.status };
     if (i.updateStatus) json.status = i.status;
     if (i.mergeFields) json.merge_fields = i.mergeFields;
     if (i.tags) json.tags = i.tags;
-    const res = await ctx.http.request<{ id: string; email_address: string; status: string; list_id: string }>({
+    return {
       method: 'PUT',
       path: `/lists/${encodeURIComponent(i.listId)}/members/${subscriberHash(i.email)}`,
       json,
-    });
-    return { id: res.body.id, email: res.body.email_address, status: res.body.status, listId: res.body.list_id };
+    };
   },
+  respond: (res: HttpResponse<{ id: string; email_address: string; status: string; list_id: string }>) => ({ id: res.body.id, email: res.body.email_address, status: res.body.status, listId: res.body.list_id }),
 });

@@ -14,16 +14,13 @@ export const setUserProfile = defineAction({
     ignoreTime: z.boolean().default(true),
   }),
   output: z.object({ distinctId: z.string() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: '$distinct_id ($set sets properties)' },
   sample: { distinctId: 'user-123' },
-  async run(ctx, i) {
-    await ctx.http.request({
-      method: 'POST',
-      path: '/engage',
-      query: { verbose: 1 },
-      json: [{ $token: ctx.credentials.projectToken, $distinct_id: i.distinctId, $set: i.set, ...(i.ignoreTime ? { $ignore_time: true } : {}) }],
-    });
-    return { distinctId: i.distinctId };
-  },
+  request: (i, ctx) => ({
+    method: 'POST',
+    path: '/engage',
+    query: { verbose: 1 },
+    json: [{ $token: ctx.credentials.projectToken, $distinct_id: i.distinctId, $set: i.set, ...(i.ignoreTime ? { $ignore_time: true } : {}) }],
+  }),
+  respond: (_res, i) => ({ distinctId: i.distinctId }),
 });

@@ -35,7 +35,6 @@ export const trackEvent = defineAction({
       .default({}),
   }),
   output: z.object({ imported: z.number().int(), insertId: z.string() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: '$insert_id from the step key' },
   sample: { imported: 1, insertId: '5f0c6a1e9b2d4c7f8a3e1b0d9c8f7a6e' },
   async run(ctx, i) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 import { paragraphs } from './properties';
+import type { HttpResponse } from '../sdk/http-types';
 
 const block = z.object({ type: z.string().min(1) }).loose();
 
@@ -21,12 +22,11 @@ export const appendBlocks = defineAction({
     .refine((i) => (i.paragraphs?.length ?? 0) + (i.blocks?.length ?? 0) > 0, { message: 'give paragraphs or blocks', path: ['paragraphs'] })
     .refine((i) => (i.paragraphs?.length ?? 0) + (i.blocks?.length ?? 0) <= 100, { message: 'Notion appends at most 100 blocks per request', path: ['blocks'] }),
   output: z.object({ blockIds: z.array(z.string()) }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Notion appends take no idempotency key' },
   sample: { blockIds: ['9bc30ad4-9373-46a5-84ab-0a7845ee52e6'] },
-  async run(ctx, i) {
+  request(i) {
     const children = [...paragraphs(i.paragraphs ?? []), ...(i.blocks ?? [])];
-    const res = await ctx.http.request<{ results: { id: string }[] }>({ method: 'PATCH', path: `/v1/blocks/${encodeURIComponent(i.blockId)}/children`, json: { children } });
-    return { blockIds: res.body.results.map((b) => b.id) };
+    return { method: 'PATCH', path: `/v1/blocks/${encodeURIComponent(i.blockId)}/children`, json: { children } };
   },
+  respond: (res: HttpResponse<{ results: { id: string }[] }>) => ({ blockIds: res.body.results.map((b) => b.id) }),
 });

@@ -21,7 +21,6 @@ export const createDatabasePage = defineAction({
     content: z.array(z.string()).max(100).optional(),
   }),
   output: z.object({ id: z.string(), url: z.string() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Notion page creation takes no idempotency key' },
   sample: { id: '59833787-2cf9-4fdf-8782-e53db20768a5', url: 'https://www.notion.so/Refund-request-598337872cf94fdf8782e53db20768a5' },
   async run(ctx, i) {

@@ -31,11 +31,8 @@ export const addNote = defineAction({
     .refine((i) => (i.content === undefined) !== (i.text === undefined), { message: 'give content (HTML) or text, exactly one', path: ['content'] })
     .refine((i) => i.person_id ?? i.deal_id ?? i.org_id, { message: 'attach the note to a person_id, deal_id or org_id', path: ['person_id'] }),
   output: note,
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Pipedrive notes take no idempotency key' },
   sample: { id: 901, content: '<p>Ada: where is my order?</p>', person_id: 17, deal_id: null, org_id: null, add_time: '2026-11-27 12:00:00' },
-  async run(ctx, { text, content, ...target }) {
-    const res = await ctx.http.request({ method: 'POST', path: '/api/v1/notes', json: { content: content ?? textToHtml(text!), ...target } });
-    return z.object({ success: z.literal(true), data: note }).parse(res.body).data;
-  },
+  request: ({ text, content, ...target }) => ({ method: 'POST', path: '/api/v1/notes', json: { content: content ?? textToHtml(text!), ...target } }),
+  respond: (res) => z.object({ success: z.literal(true), data: note }).parse(res.body).data,
 });

@@ -10,11 +10,8 @@ export const getRecord = defineAction({
   description: 'Reads one Pipedrive record by id (v2 API).',
   input: z.object({ object: pipedriveObject, id: recordId() }),
   output: pipedriveRecord,
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { id: 17, name: 'Ada Lovelace', emails: [{ value: 'ada@example.com', primary: true, label: 'work' }], add_time: '2026-11-27T12:00:00Z', update_time: '2026-11-27T12:00:00Z' },
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'GET', path: `/api/v2/${pipedriveObjects[i.object]}/${i.id}` });
-    return recordEnvelope.parse(res.body).data;
-  },
+  request: (i) => ({ method: 'GET', path: `/api/v2/${pipedriveObjects[i.object]}/${i.id}` }),
+  respond: (res) => recordEnvelope.parse(res.body).data,
 });

@@ -26,13 +26,10 @@ export function recordActions<F extends Fields>(object: PipedriveObject, fields:
       .required({ [requiredToCreate[object]]: true })
       .strict(),
     output: pipedriveRecord,
-    idempotent: false,
     effect: { kind: 'atLeastOnce', why: 'Pipedrive create takes no idempotency key' },
     sample,
-    async run(ctx, i) {
-      const res = await ctx.http.request({ method: 'POST', path, json: i });
-      return recordEnvelope.parse(res.body).data;
-    },
+    request: (i) => ({ method: 'POST', path, json: i }),
+    respond: (res) => recordEnvelope.parse(res.body).data,
   });
   const update = defineAction({
     key: `update${title}`,
@@ -44,13 +41,10 @@ export function recordActions<F extends Fields>(object: PipedriveObject, fields:
       .strict()
       .refine((i) => Object.keys(i).length > 1, { message: 'give at least one field to change', path: ['id'] }),
     output: pipedriveRecord,
-    idempotent: true,
     effect: { kind: 'idempotencyKey', key: 'the record id (PATCH sets the fields)' },
     sample,
-    async run(ctx, { id, ...changes }) {
-      const res = await ctx.http.request({ method: 'PATCH', path: `${path}/${id}`, json: changes });
-      return recordEnvelope.parse(res.body).data;
-    },
+    request: ({ id, ...changes }) => ({ method: 'PATCH', path: `${path}/${id}`, json: changes }),
+    respond: (res) => recordEnvelope.parse(res.body).data,
   });
   return { create, update };
 }

@@ -22,15 +22,14 @@ export const searchPersons = defineAction({
   description: 'Finds Pipedrive persons by exact email address.',
   input: z.object({ email: z.string().min(1), limit: z.number().int().min(1).max(500).default(10) }),
   output: z.object({ persons: z.array(found), firstId: z.number().int().nullable() }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { persons: [{ id: 17, name: 'Ada Lovelace', emails: ['ada@example.com'], organization: { id: 4, name: 'Analytical Engines Ltd' } }], firstId: 17 },
-  async run(ctx, i) {
-    const res = await ctx.http.request({
-      method: 'GET',
-      path: '/api/v2/persons/search',
-      query: { term: i.email, fields: 'email', exact_match: true, limit: i.limit },
-    });
+  request: (i) => ({
+    method: 'GET',
+    path: '/api/v2/persons/search',
+    query: { term: i.email, fields: 'email', exact_match: true, limit: i.limit },
+  }),
+  respond(res) {
     const persons = searchResponse.parse(res.body).data.items.map((hit) => hit.item);
     return { persons, firstId: persons[0]?.id ?? null };
   },

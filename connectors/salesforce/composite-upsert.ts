@@ -36,15 +36,14 @@ export const compositeUpsert = defineAction({
     updated: z.number().int(),
     failed: z.number().int(),
   }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the external id field (upsert)' },
   sample: { results: [{ externalId: 'ic-42', id: '003gK00000Abc12QAB', success: true, created: true, errors: [] }], created: 1, updated: 0, failed: 0 },
-  async run(ctx, i) {
-    const res = await ctx.http.request({
-      method: 'PATCH',
-      path: `/composite/sobjects/${i.type}/${i.externalIdField}`,
-      json: { allOrNone: i.allOrNone, records: i.records.map((r) => ({ attributes: { type: i.type }, ...r })) },
-    });
+  request: (i) => ({
+    method: 'PATCH',
+    path: `/composite/sobjects/${i.type}/${i.externalIdField}`,
+    json: { allOrNone: i.allOrNone, records: i.records.map((r) => ({ attributes: { type: i.type }, ...r })) },
+  }),
+  respond(res, i) {
     const parsed = z.array(upsertResult).parse(res.body);
     const results = parsed.map((r, n) => ({
       externalId: String(i.records[n]![i.externalIdField]),

@@ -20,7 +20,6 @@ export const createCase = defineAction({
     fields: fieldValues.default({}),
   }),
   output: z.object({ id: z.string() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Salesforce create takes no idempotency key; upsert by an external id where the object has one' },
   sample: { id: '500gK00000Qrs56UAB' },
   async run(ctx, i) {

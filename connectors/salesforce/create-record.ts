@@ -9,7 +9,6 @@ export const createRecord = defineAction({
   description: 'Creates a record of any sObject type (Contact, Lead, Account, a custom object) from field values.',
   input: z.object({ type: sobjectType, fields: fieldValues }),
   output: z.object({ id: z.string() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Salesforce create takes no idempotency key; upsertByExternalId where the object has one' },
   sample: { id: '003gK00000Abc12QAB' },
   async run(ctx, i) {

@@ -27,7 +27,6 @@ export const createTask = defineAction({
     priority: z.enum(['High', 'Normal', 'Low']).default('Normal'),
   }),
   output: z.object({ id: z.string() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Salesforce create takes no idempotency key; upsert by an external id where the object has one' },
   sample: { id: '00TgK00000Xyz34UAB' },
   async run(ctx, i) {

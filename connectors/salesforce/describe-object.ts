@@ -34,11 +34,10 @@ export const describeObject = defineAction({
       }),
     ),
   }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { name: 'Contact', fields: [{ name: 'LastName', label: 'Last Name', type: 'string', createable: true, updateable: true, nillable: false, externalId: false }] },
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'GET', path: sobjectPath(i.type, 'describe') });
+  request: (i) => ({ method: 'GET', path: sobjectPath(i.type, 'describe') }),
+  respond(res) {
     const body = z.object({ name: z.string(), fields: z.array(describedField) }).parse(res.body);
     return {
       name: body.name,

@@ -19,7 +19,6 @@ export const query = defineAction({
     batchSize: z.number().int().min(200).max(2000).optional(),
   }),
   output: z.object({ totalSize: z.number(), records: z.array(sobjectRecord), truncated: z.boolean() }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { totalSize: 1, records: [{ attributes: { type: 'Contact' }, Id: '003gK00000Abc12QAB', Email: 'ada@example.com' }], truncated: false },
   async run(ctx, i) {

@@ -9,11 +9,8 @@ export const updateRecord = defineAction({
   description: 'Changes field values of one record by its id.',
   input: z.object({ type: sobjectType, id: recordId, fields: fieldValues }),
   output: z.object({ id: z.string() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the record id (PATCH sets the fields)' },
   sample: { id: '003gK00000Abc12QAB' },
-  async run(ctx, i) {
-    await ctx.http.request({ method: 'PATCH', path: sobjectPath(i.type, i.id), json: i.fields });
-    return { id: i.id };
-  },
+  request: (i) => ({ method: 'PATCH', path: sobjectPath(i.type, i.id), json: i.fields }),
+  respond: (_res, i) => ({ id: i.id }),
 });

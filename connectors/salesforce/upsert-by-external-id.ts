@@ -24,7 +24,6 @@ export const upsertByExternalId = defineAction({
     })
     .refine((i) => !(i.externalIdField in i.fields) && !('Id' in i.fields), { message: 'fields must not contain Id or the external id field: the URL names the record', path: ['fields'] }),
   output: z.object({ id: z.string(), created: z.boolean() }),
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the external id field (upsert)' },
   sample: { id: '003gK00000Abc12QAB', created: true },
   async run(ctx, i) {

@@ -21,6 +21,8 @@ export interface CatalogAction {
   /** Sample output, used by the dry run. */
   sample: unknown;
   idempotent: boolean;
+  /** `ActionDefinition.effect.kind`: how a repeat of the step is kept to one effect (absent in older catalogs: `idempotent` decides). */
+  effect?: 'none' | 'idempotencyKey' | 'reconcile' | 'atLeastOnce';
   /** Default startToClose timeout, e.g. "2m" (else `defaultActionTimeoutMs`). */
   timeout?: string;
   retry?: { maxAttempts?: number; initialInterval?: string; backoff?: number; maxInterval?: string };

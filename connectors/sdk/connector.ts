@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { defineAction, type ActionSpec } from './action';
 import { eraseCredentials } from './erase-credentials';
 import { connectorCategories, type ActionDefinition, type AuthDefinition, type ConnectorDefinition, type PollingTriggerDefinition, type WebhookSourceDefinition } from './types';
 
@@ -49,9 +50,9 @@ export function connector<C>(input: ConnectorInput<C>): ConnectorBuilder<C> {
   return build({ ...input, vendor: input.vendor ?? { vendor: input.name }, actions: {}, pollingTriggers: {} });
 }
 
-/** For one-action-per-file connectors: `export const defineAction = actionFor(jiraAuth)`, then `defineAction({...})` infers everything. */
+/** For one-action-per-file connectors: `export const defineAction = actionFor(jiraAuth)`, then `defineAction({...})` (an `ActionSpec`, see action.ts) infers everything. */
 export function actionFor<C>(_auth: AuthDefinition<C>) {
-  return <I extends z.ZodType, O extends z.ZodType>(action: ActionDefinition<I, O, C>) => action;
+  return <I extends z.ZodType, O extends z.ZodType, B = unknown>(spec: ActionSpec<I, O, C, B>) => defineAction(spec);
 }
 
 export function pollingTriggerFor<C>(_auth: AuthDefinition<C>) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 import { channelId, findStepMessage, stepMetadata } from './step-message';
+import type { HttpResponse } from '../sdk/http-types';
 
 /**
  * chat.postMessage; `ok:false` answers are classified by code (see vendor.ts). Slack has no
@@ -24,7 +25,6 @@ export const postMessage = defineAction({
     })
     .refine((i) => i.text !== undefined || i.blocks !== undefined, { message: 'give text or blocks', path: ['text'] }),
   output: z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() }),
-  idempotent: false,
   effect: {
     kind: 'reconcile',
     marker: 'message metadata with the step key, found with conversations.history',
@@ -35,21 +35,19 @@ export const postMessage = defineAction({
     },
   },
   sample: { ok: true, channel: 'C0123ABCDEF', ts: '1764230400.000100' },
-  async run(ctx, i) {
-    const res = await ctx.http.request<{ ok: true; channel: string; ts: string }>({
-      method: 'POST',
-      path: '/chat.postMessage',
-      json: {
-        channel: i.channel,
-        text: i.text,
-        blocks: i.blocks,
-        thread_ts: i.threadTs,
-        reply_broadcast: i.replyBroadcast,
-        unfurl_links: i.unfurlLinks,
-        mrkdwn: i.mrkdwn,
-        metadata: stepMetadata(ctx.idempotencyKey),
-      },
-    });
-    return { ok: true as const, channel: res.body.channel, ts: res.body.ts };
-  },
+  request: (i, ctx) => ({
+    method: 'POST',
+    path: '/chat.postMessage',
+    json: {
+      channel: i.channel,
+      text: i.text,
+      blocks: i.blocks,
+      thread_ts: i.threadTs,
+      reply_broadcast: i.replyBroadcast,
+      unfurl_links: i.unfurlLinks,
+      mrkdwn: i.mrkdwn,
+      metadata: stepMetadata(ctx.idempotencyKey),
+    },
+  }),
+  respond: (res: HttpResponse<{ ok: true; channel: string; ts: string }>) => ({ ok: true as const, channel: res.body.channel, ts: res.body.ts }),
 });

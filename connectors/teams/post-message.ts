@@ -32,11 +32,8 @@ export const postMessage = defineAction({
   description: 'Posts a message card to a Teams channel through its incoming webhook (legacy connector or Workflows).',
   input,
   output: z.object({ status: z.number(), accepted: z.boolean() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Teams incoming webhooks take no idempotency key and cannot be read back' },
   sample: { status: 202, accepted: true },
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'POST', url: ctx.credentials.webhookUrl, json: body(i) });
-    return { status: res.status, accepted: res.status === 202 || res.text.trim() === '1' || res.status === 200 };
-  },
+  request: (i, ctx) => ({ method: 'POST', url: ctx.credentials.webhookUrl, json: body(i) }),
+  respond: (res) => ({ status: res.status, accepted: res.status === 202 || res.text.trim() === '1' || res.status === 200 }),
 });

@@ -22,7 +22,6 @@ export const post = defineAction({
     signatureHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Hub-Signature-256'),
   }),
   output: z.object({ status: z.number(), body: z.unknown() }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'a catch hook takes no idempotency key and offers no way to look up an earlier delivery' },
   connection: 'optional',
   sample: { status: 200, body: { status: 'success' } },

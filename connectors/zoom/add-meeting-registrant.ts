@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 interface ZoomRegistrant {
   id: number;
@@ -24,16 +25,13 @@ export const addMeetingRegistrant = defineAction({
   }),
   output: z.object({ registrantId: z.string(), joinUrl: z.string(), meetingId: z.number().int(), topic: z.string().optional() }),
   // Zoom answers a second registration of the same email with that person's existing registration.
-  idempotent: true,
   effect: { kind: 'idempotencyKey', key: 'the registrant email (Zoom returns the existing registration)' },
   sample: { registrantId: 'fdgsfh2ey82fuh', joinUrl: 'https://us05web.zoom.us/w/85746065432?tk=abc', meetingId: 85746065432, topic: 'Onboarding call' },
-  async run(ctx, i) {
-    const res = await ctx.http.request<ZoomRegistrant>({
-      method: 'POST',
-      path: `/meetings/${i.meetingId}/registrants`,
-      query: { occurrence_ids: i.occurrenceIds?.join(',') },
-      json: { email: i.email, first_name: i.firstName, last_name: i.lastName },
-    });
-    return { registrantId: res.body.registrant_id, joinUrl: res.body.join_url, meetingId: res.body.id, topic: res.body.topic };
-  },
+  request: (i) => ({
+    method: 'POST',
+    path: `/meetings/${i.meetingId}/registrants`,
+    query: { occurrence_ids: i.occurrenceIds?.join(',') },
+    json: { email: i.email, first_name: i.firstName, last_name: i.lastName },
+  }),
+  respond: (res: HttpResponse<ZoomRegistrant>) => ({ registrantId: res.body.registrant_id, joinUrl: res.body.join_url, meetingId: res.body.id, topic: res.body.topic }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
+import type { HttpResponse } from '../sdk/http-types';
 
 /** Zoom meeting types: 1 instant, 2 scheduled, 3 recurring without a fixed time, 8 recurring with a fixed time. */
 const meetingType = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(8)]);
@@ -52,12 +53,11 @@ export const createMeeting = defineAction({
     password: z.string().optional(),
     startTime: z.string().optional(),
   }),
-  idempotent: false,
   effect: { kind: 'atLeastOnce', why: 'Zoom meetings take no idempotency key' },
   sample: { id: 85746065432, uuid: 'aDYlohsHRtCd4ii1uC2+hA==', joinUrl: 'https://us05web.zoom.us/j/85746065432?pwd=abc', startUrl: 'https://us05web.zoom.us/s/85746065432?zak=x', password: 'Xk3v9a', startTime: '2026-12-01T15:00:00Z' },
-  async run(ctx, i) {
+  request(i) {
     const s = i.settings;
-    const res = await ctx.http.request<ZoomMeeting>({
+    return {
       method: 'POST',
       path: `/users/${encodeURIComponent(i.userId)}/meetings`,
       json: {
@@ -70,7 +70,9 @@ export const createMeeting = defineAction({
         agenda: i.agenda,
         settings: s && { join_before_host: s.joinBeforeHost, waiting_room: s.waitingRoom, approval_type: s.approvalType, auto_recording: s.autoRecording },
       },
-    });
+    };
+  },
+  respond(res: HttpResponse<ZoomMeeting>) {
     const m = res.body;
     return { id: m.id, uuid: m.uuid, joinUrl: m.join_url, startUrl: m.start_url, password: m.password, startTime: m.start_time };
   },

@@ -1,16 +1,21 @@
 import type { Command } from 'commander';
+import type * as RuntimeLogger from '../temporal/runtime-logger';
+import type * as DevRuntime from '../runtime/dev';
+import type * as ApiRuntime from '../runtime/api';
+import type * as WorkerRuntime from '../runtime/worker';
+
 import { createLogger, type Logger } from '../logging';
-import { runDev } from '../runtime/dev';
-import { startApi } from '../runtime/api';
 import { openConfiguredStore } from '../runtime/services';
-import { startWorker } from '../runtime/worker';
 import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
 import { runStartSettings } from '../engine/start-runs';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
-import { installTemporalLogger } from '../temporal/runtime-logger';
 
-/** `dev`, `api`, `worker`: the long-running processes. */
+/**
+ * `dev`, `api`, `worker`: the long-running processes. Each loads only its own runtime (a `require`
+ * inside the action): the API process never loads the worker, its native core or the bundler.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
 export function registerProcessCommands(program: Command): void {
   program
     .command('dev')
@@ -18,6 +23,8 @@ export function registerProcessCommands(program: Command): void {
     .action(async () => {
       const config = loadConfigOrExit();
       const logger = createLogger(config.LOG_LEVEL);
+      const { installTemporalLogger } = require('../temporal/runtime-logger') as typeof RuntimeLogger;
+      const { runDev } = require('../runtime/dev') as typeof DevRuntime;
       installTemporalLogger(logger, config.LOG_LEVEL);
       await runUntilSignal(logger, await runDev(config, logger));
     });
@@ -28,6 +35,7 @@ export function registerProcessCommands(program: Command): void {
     .action(async () => {
       const { config, logger, store } = await startExternalProcess('api');
       const client = await connectClient(temporalTarget(config));
+      const { startApi } = require('../runtime/api') as typeof ApiRuntime;
       const api = await startApi({ config, logger, store, client });
       await api.namespaceReady;
       await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
@@ -46,6 +54,8 @@ export function registerProcessCommands(program: Command): void {
     .description('run a worker (recipe interpreter + connector activities) against TEMPORAL_ADDRESS')
     .action(async () => {
       const { config, logger, store } = await startExternalProcess('worker');
+      const { installTemporalLogger } = require('../temporal/runtime-logger') as typeof RuntimeLogger;
+      const { startWorker } = require('../runtime/worker') as typeof WorkerRuntime;
       installTemporalLogger(logger, config.LOG_LEVEL);
       const worker = await startWorker({ config, logger, store, target: temporalTarget(config) });
       logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, buildId: worker.buildId }, 'switchyard worker polling');

@@ -34,11 +34,11 @@ const presets = {
 };
 const signalOutput = z.unknown();
 /**
- * Idempotent actions whose step timeout is at most this run as local activities: one short vendor
- * call, no activity task round trip through Temporal. A local activity's result is only durable when
- * its workflow task completes, so a worker crash can repeat a step that had already finished: safe
- * only for actions that may repeat. Longer steps (slow vendor jobs, uploads) stay regular
- * activities, which heartbeat and can move to another worker.
+ * A step whose timeout is at most this runs as a local activity when a repeat of a finished
+ * attempt is harmless (`repeatIsHarmless`): one short vendor call, no activity task round trip
+ * through Temporal. Longer steps (slow vendor jobs, uploads, exports that heartbeat to resume) stay
+ * regular activities, which heartbeat and can move to another worker; a long retry backoff of a
+ * local step is a server timer (workflows/temporal-runtime.ts).
  */
 const localActionLimitMs = defaultActionTimeoutMs;
 
@@ -286,7 +286,7 @@ class Compiler {
       input,
       startToCloseTimeout,
       retry: policy,
-      execution: action.idempotent && startToCloseTimeout <= localActionLimitMs ? 'local' : 'regular',
+      execution: startToCloseTimeout <= localActionLimitMs && repeatIsHarmless(action) ? 'local' : 'regular',
     };
   }
 
@@ -461,4 +461,19 @@ function num(value: unknown): number | undefined {
 
 function dur(value: unknown): number | undefined {
   return typeof value === 'string' ? parseDuration(value) : undefined;
+}
+
+/**
+ * A local activity's result is durable only when its workflow task completes: a worker that dies
+ * after the vendor answered but before then (the task is still running the next local step) leaves
+ * no marker, and the next worker runs the step again. That repeat is harmless when the action only
+ * reads (`none`), when the vendor dedupes it by the step's key (`idempotencyKey`), or when the
+ * activity answers it from the side-effect ledger (`reconcile`, `atLeastOnce`):
+ * activities/effect-ledger.ts confirms the output there before the attempt returns, so the repeat
+ * finds it and does not call the vendor. A regular activity has the same window between the
+ * vendor's answer and the ledger's confirmation, no smaller. A catalog without effects falls back
+ * to the action's `idempotent` flag.
+ */
+function repeatIsHarmless(action: CatalogAction): boolean {
+  return action.effect !== undefined || action.idempotent;
 }

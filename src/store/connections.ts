@@ -1,4 +1,4 @@
-import { resealValues, swapSealed, type ResealReport } from './reseal';
+import { resealTable, type ResealReport } from './reseal';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import type { ConnectionTable, Database } from './schema';
@@ -220,10 +220,8 @@ export class ConnectionStore {
    * Re-encrypts every row not yet under the current key (any configured key may open it).
    * Only the ciphertext and key id change; a concurrent credentials update wins over the reseal.
    */
-  async resealAll(): Promise<ResealReport> {
-    const rows = await this.db.selectFrom('connections').select(['id', 'credentials_ciphertext', 'key_id']).execute();
-    const values = rows.map((r) => ({ id: r.id, ciphertext: r.credentials_ciphertext, keyId: r.key_id }));
-    return resealValues(values, this.secrets, aad, (value, sealed) => swapSealed(this.db, { table: 'connections', ciphertext: 'credentials_ciphertext', keyId: 'key_id' }, value, sealed));
+  resealAll(): Promise<ResealReport> {
+    return resealTable(this.db, this.secrets, { table: 'connections', ciphertext: 'credentials_ciphertext', keyId: 'key_id' }, aad);
   }
 
   /** How many rows each key id seals (rotation progress). */

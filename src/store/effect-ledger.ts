@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
-import { resealPages, swapSealed, type ResealReport } from './reseal';
+import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
 
 export interface EffectLedgerTable {
@@ -77,18 +77,7 @@ export class EffectLedger {
 
   /** Re-encrypts every confirmed output not yet under the current key (`switchyard keys rotate`). */
   resealAll(): Promise<ResealReport> {
-    const page = async (after: string) => {
-      const rows = await this.db
-        .selectFrom('effect_ledger')
-        .select(['id', 'output_ciphertext', 'output_key_id'])
-        .where('id', '>', after)
-        .where('output_key_id', 'is not', null)
-        .orderBy('id')
-        .limit(200)
-        .execute();
-      return rows.map((r) => ({ id: r.id, ciphertext: r.output_ciphertext, keyId: r.output_key_id }));
-    };
-    return resealPages(page, this.secrets, aad, (value, sealed) => swapSealed(this.db, { table: 'effect_ledger', ciphertext: 'output_ciphertext', keyId: 'output_key_id' }, value, sealed));
+    return resealTable(this.db, this.secrets, { table: 'effect_ledger', ciphertext: 'output_ciphertext', keyId: 'output_key_id', where: sql`output_key_id is not null` }, aad);
   }
 
   async prune(now = new Date()): Promise<number> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 
 /** What `switchyard keys rotate` did to one kind of sealed row. */
@@ -10,7 +10,7 @@ export interface ResealReport {
 }
 
 /** One sealed value; `keyId` null = written before this kind was sealed (`plaintext` holds it). */
-export interface SealedValue {
+interface SealedValue {
   id: string;
   ciphertext: string | null;
   keyId: string | null;
@@ -22,7 +22,7 @@ export interface SealedValue {
  * `write` stores the new ciphertext only where the row still holds the old one, so a concurrent
  * update wins over the reseal, and answers how many rows it changed.
  */
-export async function resealValues(
+async function resealValues(
   values: SealedValue[],
   secrets: SecretBox,
   aad: (id: string) => string,
@@ -50,7 +50,7 @@ function addReports(a: ResealReport, b: ResealReport): ResealReport {
 }
 
 /** `resealValues` over a table read in pages of `SealedValue`s ordered by id (`page(after)` answers the next ones). */
-export async function resealPages(
+async function resealPages(
   page: (afterId: string) => Promise<SealedValue[]>,
   secrets: SecretBox,
   aad: (id: string) => string,
@@ -66,21 +66,43 @@ export async function resealPages(
 }
 
 /** Where one kind keeps its sealed value: the table (keyed by `id`), its ciphertext and key-id columns, and a plaintext column to empty once sealed. */
-export interface SealedColumns {
+interface SealedColumns {
   table: string;
   ciphertext: string;
   keyId: string;
   legacyPlaintext?: string;
 }
 
+/** A table of sealed values for `resealTable`; `where` keeps only the rows that hold one (e.g. confirmed ledger entries). */
+export interface SealedTable extends SealedColumns {
+  where?: RawBuilder<unknown>;
+}
+
 /**
  * Stores a resealed value only where the row still holds the ciphertext it was read with (null for
  * a row from before sealing), so a concurrent update wins; answers how many rows changed.
  */
-export async function swapSealed<DB>(db: Kysely<DB>, columns: SealedColumns, value: SealedValue, sealed: { ciphertext: string; keyId: string }): Promise<number> {
+async function swapSealed<DB>(db: Kysely<DB>, columns: SealedColumns, value: SealedValue, sealed: { ciphertext: string; keyId: string }): Promise<number> {
   const clear = columns.legacyPlaintext ? sql`, ${sql.ref(columns.legacyPlaintext)} = ''` : sql``;
   const result = await sql`update ${sql.table(columns.table)}
     set ${sql.ref(columns.ciphertext)} = ${sealed.ciphertext}, ${sql.ref(columns.keyId)} = ${sealed.keyId}${clear}
     where id = ${value.id} and ${sql.ref(columns.ciphertext)} is not distinct from ${value.ciphertext}`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }
+
+/**
+ * `switchyard keys rotate` for one table: reads it in pages by id and reseals every value not yet
+ * under the current key, each row swapped only where it still holds what was read (see `swapSealed`).
+ */
+export function resealTable<DB>(db: Kysely<DB>, secrets: SecretBox, table: SealedTable, aad: (id: string) => string): Promise<ResealReport> {
+  const plaintext = table.legacyPlaintext ? sql`, ${sql.ref(table.legacyPlaintext)} as plaintext` : sql``;
+  const where = table.where ? sql` and (${table.where})` : sql``;
+  const page = async (after: string): Promise<SealedValue[]> => {
+    const { rows } = await sql<{ id: string; ciphertext: string | null; key_id: string | null; plaintext?: string }>`select id, ${sql.ref(table.ciphertext)} as ciphertext, ${sql.ref(table.keyId)} as key_id${plaintext}
+      from ${sql.table(table.table)} where id > ${after}${where} order by id limit ${pageSize}`.execute(db);
+    return rows.map((r) => ({ id: r.id, ciphertext: r.ciphertext, keyId: r.key_id, ...(table.legacyPlaintext ? { plaintext: r.plaintext } : {}) }));
+  };
+  return resealPages(page, secrets, aad, (value, sealed) => swapSealed(db, table, value, sealed));
+}
+
+const pageSize = 200;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import { DEDUPE_RETENTION_MS } from './delivery-dedupe';
-import { resealPages, swapSealed, type ResealReport } from './reseal';
+import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
 
 export interface TriggerPayloadTable {
@@ -53,11 +53,7 @@ export class TriggerPayloadStore {
 
   /** Re-encrypts every stored payload not yet under the current key (`switchyard keys rotate`). */
   resealAll(): Promise<ResealReport> {
-    const page = async (after: string) => {
-      const rows = await this.db.selectFrom('trigger_payloads').select(['id', 'ciphertext', 'key_id']).where('id', '>', after).orderBy('id').limit(200).execute();
-      return rows.map((r) => ({ id: r.id, ciphertext: r.ciphertext, keyId: r.key_id }));
-    };
-    return resealPages(page, this.secrets, aad, (value, sealed) => swapSealed(this.db, { table: 'trigger_payloads', ciphertext: 'ciphertext', keyId: 'key_id' }, value, sealed));
+    return resealTable(this.db, this.secrets, { table: 'trigger_payloads', ciphertext: 'ciphertext', keyId: 'key_id' }, aad);
   }
 
   async prune(now = new Date()): Promise<number> {

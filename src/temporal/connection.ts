@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions, type TLSConfig } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { NativeConnection, NativeConnectionOptions } from '@temporalio/worker';
+import type * as TemporalWorker from '@temporalio/worker';
 import type { Config } from '../config/config';
 import { loadKeyRing } from '../security/key-ring';
 import { payloadDataConverter } from '../security/payload-codec';
@@ -52,6 +53,9 @@ export async function connectClient(target: TemporalTarget): Promise<Client> {
   return new Client({ connection, namespace: target.namespace, dataConverter: target.dataConverter });
 }
 
-export function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {
-  return NativeConnection.connect(connectionOptions(target));
+export async function connectWorkerConnection(target: TemporalTarget): Promise<NativeConnection> {
+  // Loaded here, not at the top: a process that only uses the client (the API) never loads the worker's native core.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { NativeConnection: Native } = require('@temporalio/worker') as typeof TemporalWorker;
+  return Native.connect(connectionOptions(target));
 }

@@ -1,9 +1,6 @@
-import path from 'node:path';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { TemporalTarget } from './connection';
-import { bundleWorkflowsInThread } from './workflow-bundle-thread';
-
-const workflowsPath = path.resolve(__dirname, '..', '..', 'workflows', 'index.ts');
+import { cachedWorkflowBundle, engineBundleRequest } from './workflow-bundle-cache';
 
 export interface EngineWorkerOptions {
   connection: NativeConnection;
@@ -23,6 +20,8 @@ export interface EngineWorkerOptions {
   buildId?: string;
   /** How long shutdown waits for activities in flight before cancelling them (SWITCHYARD_WORKER_SHUTDOWN_GRACE). */
   shutdownGraceMs?: number;
+  /** Told when the bundle built at start cannot be kept in the on-disk cache (workflow-bundle-cache.ts). */
+  onBundleWriteError?: (err: unknown) => void;
 }
 
 /** The worker that runs recipe interpreters and connector activities on the engine's task queue. */
@@ -30,11 +29,7 @@ export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Wor
   const dataConverter = opts.target.dataConverter;
   const workflowBundle =
     opts.workflowBundle ??
-    (await bundleWorkflowsInThread({
-      workflowsPath: opts.workflowsPath ?? workflowsPath,
-      failureConverterPath: dataConverter?.failureConverterPath,
-      payloadConverterPath: dataConverter?.payloadConverterPath,
-    }));
+    (await cachedWorkflowBundle(engineBundleRequest(opts.workflowsPath, dataConverter), { onWriteError: opts.onBundleWriteError }));
   return Worker.create({
     connection: opts.connection,
     namespace: opts.target.namespace,

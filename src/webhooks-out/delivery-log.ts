@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
-import { resealPages, swapSealed, type ResealReport } from '../store/reseal';
+import { resealTable, type ResealReport } from '../store/reseal';
 import type { WebhookDb, WebhookAttemptTable, WebhookDeliveryTable } from './tables';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -73,18 +73,7 @@ export class DeliveryLog {
 
   /** Seals rows from before sealing and re-encrypts the rest under the current key (`switchyard keys rotate`). */
   resealMessages(): Promise<ResealReport> {
-    const page = async (after: string) => {
-      const rows = await this.db
-        .selectFrom('webhook_messages')
-        .select(['id', 'payload_json', 'payload_ciphertext', 'payload_key_id'])
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(200)
-        .execute();
-      return rows.map((r) => ({ id: r.id, ciphertext: r.payload_ciphertext, keyId: r.payload_key_id, plaintext: r.payload_json }));
-    };
-    const columns = { table: 'webhook_messages', ciphertext: 'payload_ciphertext', keyId: 'payload_key_id', legacyPlaintext: 'payload_json' };
-    return resealPages(page, this.secrets, aad, (value, sealed) => swapSealed(this.db, columns, value, sealed));
+    return resealTable(this.db, this.secrets, { table: 'webhook_messages', ciphertext: 'payload_ciphertext', keyId: 'payload_key_id', legacyPlaintext: 'payload_json' }, aad);
   }
 
   /** A pending delivery row; true if it was new. */

@@ -18,9 +18,7 @@ describeConnectorContract({
   connector: 'dropbox',
   fake: () => new DropboxFake(),
   resetFake(fake) {
-    fake.tokenRequests = 0;
-    fake.accessTokens.set('sl.valid', Date.now() + 3600_000);
-    fake.refreshTokens.add('dbx-refresh');
+    fake.tokens.reset();
     fake.files.clear();
     fake.seedFile('/Support/report.txt', 'week 47');
   },
@@ -85,10 +83,10 @@ describeConnectorContract({
     });
 
     it('an expired access token is refreshed (app key + secret) and the new one persisted', async () => {
-      ctx.fake.accessTokens.set('sl.valid', Date.now() - 1000);
+      ctx.fake.tokens.accessTokens.set('sl.valid', Date.now() - 1000);
       const res = await ctx.call('dropbox.uploadFile', upload());
       expect(res.ok).toBe(true);
-      expect(ctx.fake.tokenRequests).toBe(1);
+      expect(ctx.fake.tokens.requests).toBe(1);
       const [refresh] = ctx.fake.received('POST', '/oauth2/token');
       expect(Object.fromEntries(new URLSearchParams(refresh!.rawBody))).toEqual({ grant_type: 'refresh_token', refresh_token: 'dbx-refresh', client_id: ctx.fake.app.key, client_secret: ctx.fake.app.secret });
       expect(ctx.connections.updates).toEqual([expect.objectContaining({ id: 'dropbox-main', credentials: expect.objectContaining({ accessToken: expect.stringMatching(/^sl\./), refreshToken: 'dbx-refresh' }) })]);

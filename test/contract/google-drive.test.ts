@@ -30,9 +30,7 @@ describeConnectorContract({
   connector: 'google-drive',
   fake: () => new GoogleDriveFake(),
   resetFake(fake) {
-    fake.tokenRequests = 0;
-    fake.accessTokens.set('ya29.drive', Date.now() + 3600_000);
-    fake.refreshTokens.add('1//drive-refresh');
+    fake.tokens.reset();
   },
   connections: (fake) => [driveConnection(fake)],
   actions: {
@@ -106,7 +104,7 @@ describeConnectorContract({
     it('an expired access token is refreshed once before the upload and persisted', async () => {
       ctx.connections.add(driveConnection(ctx.fake, { accessToken: 'ya29.old', expiresAt: new Date(Date.now() - 1000).toISOString() }));
       expect((await ctx.call('google-drive.createFolder', folder())).ok).toBe(true);
-      expect(ctx.fake.tokenRequests).toBe(1);
+      expect(ctx.fake.tokens.requests).toBe(1);
       expect(ctx.connections.updates).toHaveLength(1);
     });
   },

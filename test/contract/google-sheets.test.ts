@@ -15,9 +15,7 @@ describeConnectorContract({
   connector: 'google-sheets',
   fake: () => new GoogleSheetsFake(),
   resetFake(fake) {
-    fake.tokenRequests = 0;
-    fake.refreshTokens.clear();
-    fake.refreshTokens.add('1//refresh');
+    fake.tokens.reset();
   },
   connections: (fake) => [sheets(fake)],
   actions: {
@@ -39,7 +37,7 @@ describeConnectorContract({
       authLost: {
         how: 'a revoked refresh token (invalid_grant) after a 401',
         arrange({ fake, connections }) {
-          fake.refreshTokens.clear();
+          fake.tokens.refreshTokens.clear();
           connections.add(sheets(fake, { accessToken: 'ya29.unknown' }));
         },
         message: /invalid_grant/,
@@ -60,7 +58,7 @@ describeConnectorContract({
       ctx.connections.add(sheets(ctx.fake, { accessToken: 'ya29.old', expiresAt: new Date(Date.now() - 1000).toISOString() }));
       const res = await ctx.call('google-sheets.appendRow', append());
       expect(res.ok).toBe(true);
-      expect(ctx.fake.tokenRequests).toBe(1);
+      expect(ctx.fake.tokens.requests).toBe(1);
       expect(ctx.connections.updates).toHaveLength(1);
       expect((ctx.connections.updates[0]!.credentials as { accessToken: string }).accessToken).toMatch(/^ya29\./);
     });

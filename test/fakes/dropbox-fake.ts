@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { OAuthTokenStore } from './oauth-token-store';
 
 /** A Dropbox endpoint error: 409 (or 401/429) with `error_summary` + the tagged union `error`. */
 const dropboxError = (status: number, summary: string, error: unknown, headers?: Record<string, string>): FakeResponse => ({
@@ -27,10 +28,8 @@ interface StoredFile {
  */
 export class DropboxFake extends FakeServer {
   readonly app = { key: 'dbx-app-key', secret: 'dbx-app-secret' };
-  readonly accessTokens = new Map<string, number>([['sl.valid', Date.now() + 4 * 3600_000]]);
-  readonly refreshTokens = new Set(['dbx-refresh']);
+  readonly tokens = new OAuthTokenStore({ accessToken: 'sl.valid', refreshToken: 'dbx-refresh', lifetimeMs: 4 * 3600_000 });
   readonly files = new Map<string, StoredFile>();
-  tokenRequests = 0;
 
   constructor() {
     super({
@@ -42,7 +41,7 @@ export class DropboxFake extends FakeServer {
         unauthorized: () => dropboxError(401, 'invalid_access_token', { '.tag': 'invalid_access_token' }),
       },
     });
-    this.route('POST', '/oauth2/token', (req) => this.token(req));
+    this.route('POST', '/oauth2/token', this.tokens.endpoint({ prefix: 'sl.', expiresInSeconds: 14400, answer: { token_type: 'bearer' }, client: { id: this.app.key, secret: this.app.secret }, revoked: 'refresh token is invalid or revoked' }));
     this.route('POST', '/2/users/get_current_account', () => ({ status: 200, json: { account_id: 'dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc', email: 'support@example.com' } }));
     this.route('POST', '/2/files/upload', (req) => this.upload(req));
     this.route('POST', '/2/sharing/create_shared_link_with_settings', (req) => this.createLink(req));
@@ -56,29 +55,17 @@ export class DropboxFake extends FakeServer {
 
   /** Revokes every access and refresh token (the user unlinked the app). */
   revokeTokens(): void {
-    this.accessTokens.clear();
-    this.refreshTokens.clear();
+    this.tokens.revoke();
   }
 
   private authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/oauth2/token') return undefined;
-    const token = bearerToken(req);
-    const exp = token ? this.accessTokens.get(token) : undefined;
-    if (exp === undefined) return dropboxError(401, 'invalid_access_token', { '.tag': 'invalid_access_token' });
-    if (exp < Date.now()) return dropboxError(401, 'expired_access_token', { '.tag': 'expired_access_token' });
+    const token = this.tokens.check(req);
+    if (token === 'unknown') return dropboxError(401, 'invalid_access_token', { '.tag': 'invalid_access_token' });
+    if (token === 'expired') return dropboxError(401, 'expired_access_token', { '.tag': 'expired_access_token' });
     return undefined;
   }
 
-  private token(req: FakeRequest): FakeResponse {
-    this.tokenRequests++;
-    const b = (req.body ?? {}) as Record<string, string>;
-    if (b.client_id !== this.app.key || b.client_secret !== this.app.secret) return { status: 400, json: { error: 'invalid_client', error_description: 'Invalid client_id or client_secret' } };
-    if (b.grant_type !== 'refresh_token') return { status: 400, json: { error: 'unsupported_grant_type', error_description: `unsupported grant_type: ${b.grant_type}` } };
-    if (!b.refresh_token || !this.refreshTokens.has(b.refresh_token)) return { status: 400, json: { error: 'invalid_grant', error_description: 'refresh token is invalid or revoked' } };
-    const token = `sl.${randomBytes(8).toString('hex')}`;
-    this.accessTokens.set(token, Date.now() + 4 * 3600_000);
-    return { status: 200, json: { access_token: token, token_type: 'bearer', expires_in: 14400 } };
-  }
 
   private upload(req: FakeRequest): FakeResponse {
     const fn = 'files/upload';

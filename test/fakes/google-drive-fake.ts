@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
-import { googleTokenEndpoint, type GoogleTokenState } from './google-token-endpoint';
+import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { googleGrant, OAuthTokenStore } from './oauth-token-store';
 
 /** Drive's legacy error shape: `{error:{errors:[{domain,reason,message,location…}],code,message}}`. */
 const driveError = (code: number, reason: string, message: string, location?: { locationType: string; location: string }): FakeResponse => ({
@@ -45,11 +45,9 @@ function parseMultipart(contentType: string | undefined, raw: string): Multipart
  * metadata-only creates at /drive/v3/files, `fields` honoured, parents must exist (404 notFound),
  * quota as 403 `userRateLimitExceeded` (no Retry-After), and Google's token endpoint at /token.
  */
-export class GoogleDriveFake extends FakeServer implements GoogleTokenState {
-  readonly accessTokens = new Map<string, number>([['ya29.drive', Date.now() + 3600_000]]);
-  readonly refreshTokens = new Set(['1//drive-refresh']);
+export class GoogleDriveFake extends FakeServer {
+  readonly tokens = new OAuthTokenStore({ accessToken: 'ya29.drive', refreshToken: '1//drive-refresh', lifetimeMs: 3600_000 });
   readonly files = new Map<string, DriveFile>([['root', { id: 'root', name: 'My Drive', mimeType: folderType, parents: [] }], ['0AFolderReports', { id: '0AFolderReports', name: 'Support reports', mimeType: folderType, parents: ['root'] }]]);
-  tokenRequests = 0;
 
   constructor() {
     super({
@@ -61,7 +59,7 @@ export class GoogleDriveFake extends FakeServer implements GoogleTokenState {
         unauthorized: () => driveError(401, 'authError', 'Invalid Credentials', { locationType: 'header', location: 'Authorization' }),
       },
     });
-    this.route('POST', '/token', googleTokenEndpoint(this, 'https://www.googleapis.com/auth/drive.file'));
+    this.route('POST', '/token', this.tokens.endpoint(googleGrant('https://www.googleapis.com/auth/drive.file')));
     this.route('GET', '/drive/v3/about', () => ({ status: 200, json: { user: { kind: 'drive#user', displayName: 'Support Bot', emailAddress: 'support@example.com' } } }));
     this.route('POST', '/upload/drive/v3/files', (req) => this.upload(req));
     this.route('POST', '/drive/v3/files', (req) => (req.bodyError ? driveError(400, 'parseError', 'Parse Error') : this.create(req, (req.body ?? {}) as Record<string, unknown>)));
@@ -69,15 +67,12 @@ export class GoogleDriveFake extends FakeServer implements GoogleTokenState {
 
   /** Revokes every access and refresh token (the user removed the app's access). */
   revokeTokens(): void {
-    this.accessTokens.clear();
-    this.refreshTokens.clear();
+    this.tokens.revoke();
   }
 
   private authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/token') return undefined;
-    const t = bearerToken(req);
-    const exp = t ? this.accessTokens.get(t) : undefined;
-    if (!exp || exp < Date.now()) return driveError(401, 'authError', 'Invalid Credentials', { locationType: 'header', location: 'Authorization' });
+    if (this.tokens.check(req) !== 'valid') return driveError(401, 'authError', 'Invalid Credentials', { locationType: 'header', location: 'Authorization' });
     return undefined;
   }
 

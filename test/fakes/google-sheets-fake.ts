@@ -1,5 +1,5 @@
-import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
-import { googleTokenEndpoint, type GoogleTokenState } from './google-token-endpoint';
+import { FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { googleGrant, OAuthTokenStore } from './oauth-token-store';
 
 const googleError = (code: number, status: string, message: string, reason?: string): FakeResponse => ({
   status: code,
@@ -10,11 +10,9 @@ const googleError = (code: number, status: string, message: string, reason?: str
  * Sheets v4 values.append and values.get (vendor-apis.md §11) and a Google-style OAuth2 token endpoint at
  * /token (refresh_token grant; rotating access tokens; revocable refresh tokens).
  */
-export class GoogleSheetsFake extends FakeServer implements GoogleTokenState {
-  readonly accessTokens = new Map<string, number>([['ya29.valid', Date.now() + 3600_000]]);
-  readonly refreshTokens = new Set(['1//refresh']);
+export class GoogleSheetsFake extends FakeServer {
+  readonly tokens = new OAuthTokenStore({ accessToken: 'ya29.valid', refreshToken: '1//refresh', lifetimeMs: 3600_000 });
   readonly sheets = new Map<string, Map<string, unknown[][]>>([['sheet123', new Map([['Closed', [['id', 'subject']]]])]]);
-  tokenRequests = 0;
 
   constructor() {
     super({
@@ -27,7 +25,7 @@ export class GoogleSheetsFake extends FakeServer implements GoogleTokenState {
         unauthorized: () => googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.'),
       },
     });
-    this.route('POST', '/token', googleTokenEndpoint(this, 'https://www.googleapis.com/auth/spreadsheets'));
+    this.route('POST', '/token', this.tokens.endpoint(googleGrant('https://www.googleapis.com/auth/spreadsheets')));
     // values.get over a whole sheet (`Closed`) or an A1 range of whole columns or cells (`Closed!A:F`, `Closed!A1:C9`).
     this.route('GET', '/v4/spreadsheets/:id/values/:range', (req) => {
       const book = this.sheets.get(req.params.id!);
@@ -71,9 +69,7 @@ export class GoogleSheetsFake extends FakeServer implements GoogleTokenState {
 
   private authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/token') return undefined;
-    const t = bearerToken(req);
-    const exp = t ? this.accessTokens.get(t) : undefined;
-    if (!exp || exp < Date.now()) return this.failuresUnauthorized();
+    if (this.tokens.check(req) !== 'valid') return this.failuresUnauthorized();
     return undefined;
   }
 

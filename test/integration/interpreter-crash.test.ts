@@ -1,17 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { runRecipe } from '../../workflows';
 import { startSink, type Sink } from '../support/sink';
 import { connectToDevServer, waitFor } from '../support/temporal';
-import { eventOf, planOf, recipeWith } from '../support/recipes';
+import { actionCatalog } from '../../connectors/registry';
+import { compileRecipe } from '../../src/recipe/compile';
+import { eventOf, recipeWith } from '../support/recipes';
+import { testConnections } from '../support/test-catalog';
 
 const root = path.resolve(__dirname, '..', '..');
 let env: TestWorkflowEnvironment;
 let sink: Sink;
 const children: ChildProcess[] = [];
+// The side-effect ledger both worker processes share, as the workers of one deployment share the store.
+const storeUrl = `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-crash-')), 'store.db')}`;
+const secretKey = randomBytes(32).toString('hex');
 
 beforeAll(async () => {
   env = await connectToDevServer();
@@ -31,11 +39,11 @@ function killGroup(child: ChildProcess) {
   }
 }
 
-/** The worker as its own process group (tsx runs node underneath), ready once it prints WORKER READY. */
+/** The worker as its own process group (tsx runs node underneath), ready once it prints WORKER READY. NO_LEDGER=1 in the test's env runs it without the ledger. */
 async function startWorker(taskQueue: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'test/support/interpreter-worker.ts')], {
     cwd: root,
-    env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue },
+    env: { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: taskQueue, STORE_URL: storeUrl, SECRET_KEY: secretKey },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,12 +57,18 @@ async function startWorker(taskQueue: string): Promise<{ child: ChildProcess; ex
   return { child, exited };
 }
 
-it('kill -9 of the worker while step 2 of 3 runs: the run completes, steps 1 and 3 ran exactly once', { timeout: 240_000 }, async () => {
+// The steps are local activities (webhook.post is short; its repeat is answered by the ledger): step 1's
+// marker is recorded only when the workflow task completes, and the worker dies while that task still
+// runs step 2, so the next worker runs step 1 again — and the ledger answers it without a second POST.
+it('kill -9 of the worker while step 2 of 3 runs: the run completes, steps 1 and 3 reached the sink exactly once', { timeout: 240_000 }, async () => {
   const taskQueue = `test-${randomUUID()}`;
   const post = (id: string, extra: Record<string, unknown> = {}) => ({ id, action: 'webhook.post', input: { url: `${sink.url}/${id}`, body: { step: id, n: '{{ trigger.n }}' } }, ...extra });
-  // Step 2's 3 s start-to-close timeout is how the server notices the dead worker's attempt.
-  const plan = planOf(recipeWith([post('step1'), post('step2', { timeout: '3s' }), post('step3')]));
-
+  // Step 2's 3 s start-to-close timeout ends the dead worker's attempt should it be a regular activity.
+  // The registry's catalogue, as the engine compiles it (the test catalogue declares no effects).
+  const compiled = compileRecipe(recipeWith([post('step1'), post('step2', { timeout: '3s' }), post('step3')]), { actions: actionCatalog, connections: testConnections });
+  if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+  const plan = compiled.plan;
+  expect(plan.steps.map((s) => (s.kind === 'action' ? s.execution : s.kind))).toEqual(['local', 'local', 'local']);
   const first = await startWorker(taskQueue);
   sink.hold();
   const handle = await env.client.workflow.start(runRecipe, { taskQueue, workflowId: `run/test-recipe/crash-${randomUUID()}`, args: [{ plan, event: eventOf({ n: 7 }) }] });
@@ -75,4 +89,6 @@ it('kill -9 of the worker while step 2 of 3 runs: the run completes, steps 1 and
   expect(count('/step2')).toBeGreaterThanOrEqual(2);
   expect(count('/step3')).toBe(1);
   expect(JSON.parse(sink.requests.find((r) => r.url === '/step3')!.body)).toEqual({ step: 'step3', n: 7 });
+  // Step 2's repeat carried the same idempotency key, for a receiver that dedupes by it.
+  expect(new Set(sink.requests.filter((r) => r.url === '/step2').map((r) => r.headers['idempotency-key'])).size).toBe(1);
 });

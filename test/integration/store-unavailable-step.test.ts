@@ -66,8 +66,9 @@ describe('a store outage while resolving the connection', () => {
         workflowId: `run/store-blip/${randomUUID()}`,
         args: [{ plan: compiled.plan, event: eventOf({}, 'blip-1') }],
       });
-      // Each lookup the store failed is one failed activity execution in the history (none is retried by Temporal).
-      const failedLookups = async () => (await handle.fetchHistory()).events?.filter((e) => e.activityTaskFailedEventAttributes).length ?? 0;
+      // Each lookup the store failed is one failed activity execution in the history (none is retried by
+      // Temporal): a failed activity task, or the marker of a failed local activity (the step is a short one).
+      const failedLookups = async () => (await handle.fetchHistory()).events?.filter((e) => e.activityTaskFailedEventAttributes || e.markerRecordedEventAttributes?.failure).length ?? 0;
       await waitFor(async () => (await failedLookups()) >= 3 || (await handle.describe()).status.name !== 'RUNNING', 'three failed connection lookups', 60_000);
       expect((await handle.describe()).status.name).toBe('RUNNING');
       const waiting = await handle.query(stateQuery);

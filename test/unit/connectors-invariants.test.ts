@@ -30,6 +30,16 @@ describe('registry invariants', () => {
     }
   });
 
+  it('an action states its effect once: no action file sets `idempotent`, which follows from the effect (connectors/sdk/action.ts)', () => {
+    const stating = filesUnder(root)
+      .filter((f) => !f.includes(`${path.sep}sdk${path.sep}`) && /^\s+idempotent: (true|false)/m.test(readFileSync(f, 'utf8')))
+      .map((f) => path.relative(root, f));
+    expect(stating).toEqual([]);
+    for (const c of registry.listConnectors()) {
+      for (const a of Object.values(c.actions)) expect(a.idempotent, `${c.id}.${a.key}`).toBe(a.effect.kind === 'none' || a.effect.kind === 'idempotencyKey');
+    }
+  });
+
   it('every webhook source rejects a delivery that carries no signature or token', () => {
     const secrets = { clientSecret: 's'.repeat(32), token: 't'.repeat(32), signingSecret: 'k'.repeat(32), secret: 'x'.repeat(32) };
     const sources = registry.listConnectors().filter((c) => c.webhookSource);

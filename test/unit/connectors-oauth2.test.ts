@@ -13,9 +13,9 @@ describe('OAuth2 refresh', () => {
   const creds = (): OAuth2Credentials => ({ accessToken: 'ya29.old', refreshToken: '1//refresh', tokenUrl: `${fake.url}/token`, clientId: 'cid', clientSecret: 'cs' });
 
   it('is single-flight per connection: 5 concurrent refreshes make one token request', async () => {
-    fake.tokenRequests = 0;
+    fake.tokens.requests = 0;
     const results = await Promise.all(Array.from({ length: 5 }, () => refreshOAuth2('conn-1', settings, creds(), { egressAllow: ['127.0.0.1/32'] })));
-    expect(fake.tokenRequests).toBe(1);
+    expect(fake.tokens.requests).toBe(1);
     expect(new Set(results.map((r) => r.accessToken)).size).toBe(1);
     expect(results[0]!.accessToken).not.toBe('ya29.old');
     expect(Date.parse(results[0]!.expiresAt!)).toBeGreaterThan(Date.now() + 3500_000);
@@ -24,9 +24,9 @@ describe('OAuth2 refresh', () => {
   });
 
   it('a different connection refreshes on its own', async () => {
-    fake.tokenRequests = 0;
+    fake.tokens.requests = 0;
     await Promise.all([refreshOAuth2('conn-a', settings, creds(), { egressAllow: ['127.0.0.1/32'] }), refreshOAuth2('conn-b', settings, creds(), { egressAllow: ['127.0.0.1/32'] })]);
-    expect(fake.tokenRequests).toBe(2);
+    expect(fake.tokens.requests).toBe(2);
   });
 
   it('invalid_grant is auth_lost; the token endpoint is SSRF-guarded too', async () => {

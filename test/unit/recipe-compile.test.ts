@@ -43,7 +43,7 @@ describe('compileRecipe → plan', () => {
     expect(plan.enabled).toBe(true);
   });
 
-  it('runs short idempotent steps as local activities; non-idempotent or long ones (a longer step or action timeout) as regular activities', () => {
+  it('runs short steps as local activities (their effect makes a repeat harmless, the ledger answers an at-least-once one); long ones (a longer step or action timeout) as regular activities', () => {
     // The registry's catalogue: Dropbox's upload declares a 2-minute timeout.
     const compiled = compileRecipe(
       recipeWith([
@@ -59,9 +59,12 @@ describe('compileRecipe → plan', () => {
     expect(plan.steps.map((s) => [s.id, s.kind === 'action' ? s.execution : undefined])).toEqual([
       ['short', 'local'],
       ['slow', 'regular'],
-      ['post', 'regular'],
+      ['post', 'local'],
       ['upload', 'regular'],
     ]);
+    // A catalogue that declares no effects (older connectors' adapters): only idempotent actions run locally.
+    const noEffects = planOf(recipeWith([{ id: 'post', action: 'webhook.post', input: { url: 'https://example.com/x', body: {} } }]));
+    expect(noEffects.steps[0]).toMatchObject({ execution: 'regular' });
   });
 
   it('compiles every step kind', () => {
