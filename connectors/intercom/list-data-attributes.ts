@@ -36,11 +36,10 @@ export const listDataAttributes = defineAction({
       }),
     ),
   }),
-  idempotent: true,
   effect: { kind: 'none' },
   sample: { attributes: [{ name: 'email', fullName: 'email', label: 'Email', dataType: 'string', apiWritable: true, custom: false }] },
-  async run(ctx, i) {
-    const res = await ctx.http.request({ method: 'GET', path: '/data_attributes', query: { model: i.model, include_archived: String(i.includeArchived) } });
+  request: (i) => ({ method: 'GET', path: '/data_attributes', query: { model: i.model, include_archived: String(i.includeArchived) } }),
+  respond(res, i) {
     const { data } = z.object({ data: z.array(dataAttribute) }).parse(res.body);
     return {
       attributes: data
