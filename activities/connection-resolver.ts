@@ -19,7 +19,7 @@ export interface ResolvedConnection {
 export interface ConnectionResolver {
   /** Throws StoreUnavailableError when the store cannot be read (nothing is known about the connection then). */
   get(id: string): Promise<ResolvedConnection | undefined>;
-  /** Called when a vendor says the credentials no longer work (auth_lost). */
+  /** Called when a vendor says the credentials no longer work (auth_lost); throws StoreUnavailableError when the store cannot record it. */
   markDisconnected(id: string, reason: { status?: number; message: string }): Promise<void>;
 }
 
@@ -28,5 +28,14 @@ export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Runs a store call; its failure, whatever the cause, is StoreUnavailableError naming `what` the store was asked to do. */
+export async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw new StoreUnavailableError(`the store did not answer while ${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
 }

@@ -11,8 +11,12 @@ export type ActivityFailureKind = FailureKind | 'connection_unavailable' | 'trig
  * THE table (DESIGN §5): every activity failure is built from one row of it, whether a connector
  * classified the error, the activity detected it (missing connection, invalid input, broken
  * output), or nobody classified it (a bug): that is `retryable`, bounded by the step's attempt
- * count like any other retry (Temporal's default stance). The store failing while the connection
- * is resolved is `store_unavailable`: the vendor was not called, so no attempt is spent.
+ * count like any other retry (Temporal's default stance). The store failing is `store_unavailable`
+ * (StoreUnavailableError), so no attempt is spent: while the connection is resolved, while an OAuth2
+ * refresh reads or stores the credentials, while the side-effect ledger is read or the attempt
+ * recorded (the vendor was not called, or its 401 had no effect), and while an auth_lost connection
+ * is marked disconnected (the vendor's 401 had no effect; the next attempt meets it again).
+ * A store failing after the vendor confirmed an effect is no failure at all (activities/effect-ledger.ts).
  */
 const failureTable: Readonly<Record<ActivityFailureKind, { type: string; nonRetryable: boolean }>> = {
   retryable: { type: FailureType.retryable, nonRetryable: false },
@@ -54,18 +58,20 @@ function detailsOf(err: ConnectorError, ctx: FailureContext) {
   return { kind: err.kind, status: err.status ?? null, code: err.code ?? null, field: err.field ?? null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null };
 }
 
+function storeUnavailable(err: StoreUnavailableError, ctx: FailureContext): ApplicationFailure {
+  return activityFailure('store_unavailable', err.message, {
+    details: { kind: 'store_unavailable', status: null, code: 'store_unavailable', field: null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null },
+  });
+}
+
 /**
  * Any error an activity ends with → its Temporal failure, through the table. Failures already
  * built from the table (and cancellation) pass through; auth_lost first marks the connection
- * disconnected; rate_limited carries the vendor's delay as `nextRetryDelay`.
+ * disconnected (store_unavailable when the store cannot); rate_limited carries the vendor's delay as `nextRetryDelay`.
  */
 export async function toActivityFailure(err: unknown, ctx: FailureContext): Promise<Error> {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
-  if (err instanceof StoreUnavailableError) {
-    return activityFailure('store_unavailable', err.message, {
-      details: { kind: 'store_unavailable', status: null, code: 'store_unavailable', field: null, connectionId: ctx.connectionId, attempt: ctx.attempt ?? null },
-    });
-  }
+  if (err instanceof StoreUnavailableError) return storeUnavailable(err, ctx);
   if (!isConnectorError(err)) {
     ctx.onUnclassified?.(err);
     const message = err instanceof Error ? err.message : String(err);
@@ -78,7 +84,14 @@ export async function toActivityFailure(err: unknown, ctx: FailureContext): Prom
     case 'rate_limited':
       return activityFailure('rate_limited', err.message, { details, ...(err.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(err.retryAfterMs, 1) } : {}) });
     case 'auth_lost':
-      if (ctx.connectionId && ctx.connections) await ctx.connections.markDisconnected(ctx.connectionId, { status: err.status, message: err.message });
+      if (ctx.connectionId && ctx.connections) {
+        try {
+          await ctx.connections.markDisconnected(ctx.connectionId, { status: err.status, message: err.message });
+        } catch (marking) {
+          // The store could not record it (store_unavailable): the next attempt meets the 401 again.
+          return toActivityFailure(marking, { ...ctx, connections: undefined });
+        }
+      }
       return activityFailure('auth_lost', ctx.connectionId ? `connection ${ctx.connectionId} is disconnected (${err.message})` : err.message, { details });
     case 'retryable':
       return activityFailure('retryable', err.message, { details, cause: err });

@@ -66,6 +66,12 @@ export const configSchema = z.object({
   /** How long finished outgoing-webhook messages (payload, deliveries, attempts) are kept for redelivery and recovery. */
   SWITCHYARD_WEBHOOK_LOG_RETENTION: durationSetting('30d', { positive: true }),
   SWITCHYARD_PAYLOAD_REF_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(131_072),
+  /** Above this many accepted events waiting for their runs to start, the ingress answers 503 + Retry-After. */
+  SWITCHYARD_INBOX_MAX_ROWS: z.string().regex(/^[1-9]\d*$/, { message: 'expected a number of events, e.g. 100000' }).transform(Number).default(100_000),
+  /** Once the oldest waiting event is older than this, the ingress answers 503 + Retry-After. */
+  SWITCHYARD_INBOX_MAX_AGE: durationSetting('1h', { positive: true }),
+  /** How often the inbox dispatcher retries what is left (a Temporal outage, a process killed after the commit). */
+  SWITCHYARD_INBOX_SWEEP: durationSetting('1s', { positive: true }),
   SWITCHYARD_ENGINE_EVENTS_POLL: durationSetting('5s'),
   SWITCHYARD_RUN_EVENTS_LAG: durationSetting('10s'),
   SWITCHYARD_ADMIN_TOKEN: z.string().min(32, { message: 'expected at least 32 characters (openssl rand -base64 32)' }).optional(),

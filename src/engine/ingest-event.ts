@@ -4,10 +4,9 @@ import type { InboundEvent } from '../../connectors/sdk/types';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import type { Logger } from '../logging';
 import { API_EVENT_SOURCE, planMatchesEvent } from '../recipe/match';
-import type { DeliveryDedupe } from '../store/delivery-dedupe';
+import type { Inbox } from './inbox';
 import type { PlanCache } from './plan-cache';
-import { startEventRuns, type EventStartDeps } from './start-event-runs';
-import { eventHash, type StartOutcome } from './start-runs';
+import { eventHash, runWorkflowId, type StartOutcome } from './start-runs';
 
 /**
  * Where events come from: a connection that receives webhooks (its connector's documented topic
@@ -15,9 +14,10 @@ import { eventHash, type StartOutcome } from './start-runs';
  */
 export type EventSource = { connectionId: string; connector: string } | typeof API_EVENT_SOURCE;
 
-export interface IngestDeps extends EventStartDeps {
+export interface IngestDeps {
   plans: PlanCache;
-  deliveries: DeliveryDedupe;
+  /** The durable inbox: an accepted event is appended there, and its runs start from there. */
+  inbox: Inbox;
   logger: Pick<Logger, 'warn'>;
   /** Where a connector's topic aliases are looked up (default: every connector). */
   registry?: ConnectorRegistry;
@@ -28,10 +28,11 @@ export interface IngestOutcome {
   fresh: number;
   /** Enabled recipes whose trigger matched a fresh event. */
   matched: number;
+  /** The runs the fresh events will start (the inbox's dispatcher starts them; ids are final). */
   runs: StartOutcome[];
 }
 
-/** Temporal did not accept every run start in time: nothing was remembered, the sender should retry. */
+/** The event could not be made durable (the store failed): nothing was accepted, the sender should retry. */
 export class EventsNotAcceptedError extends Error {
   readonly retryAfterSeconds = 5;
 
@@ -41,30 +42,36 @@ export class EventsNotAcceptedError extends Error {
 }
 
 /**
- * The ingest sequence every ingress shares: for each event, dedupe on its id, match the enabled
- * recipes (aliases resolved), start their runs and publish the event, and remember the delivery
- * only once Temporal accepted every start. Throws EventsNotAcceptedError when it did not.
+ * The ingest sequence every ingress shares: match each event against the enabled recipes (aliases
+ * resolved) and append it to the durable inbox, deduped on its id in the same commit. Resolves
+ * once every fresh event is durable: the acknowledgement's promise. The inbox's dispatcher starts
+ * the runs (Temporal may be down meanwhile). Throws InboxFullError above the inbox's bound and
+ * EventsNotAcceptedError when the store failed.
  */
 export async function ingestEvents(deps: IngestDeps, source: EventSource, events: readonly InboundEvent[], now: Date): Promise<IngestOutcome> {
   const sourceId = source === API_EVENT_SOURCE ? source : source.connectionId;
   const canonical = source === API_EVENT_SOURCE ? (plan: Plan) => plan : canonicalTrigger(source.connector, deps.registry);
   const receivedAt = now.toISOString();
+  await deps.inbox.admit(now);
   const plans = await deps.plans.enabledPlans();
+  const appended = await Promise.all(
+    events.map(async (inbound) => {
+      const event: RunEvent = { id: inbound.id, topic: inbound.topic, source: sourceId, receivedAt, payload: inbound.payload };
+      const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event)).map((plan) => plan.recipeId);
+      try {
+        return { event, matching, fresh: await deps.inbox.append(event, eventHash(sourceId, inbound.id), matching) };
+      } catch (err) {
+        deps.logger.warn({ err: (err as Error).message, source: sourceId, topic: inbound.topic }, 'could not append to the inbox; asking the sender to retry');
+        throw new EventsNotAcceptedError(err);
+      }
+    }),
+  );
   const outcome: IngestOutcome = { fresh: 0, matched: 0, runs: [] };
-  for (const inbound of events) {
-    const hash = eventHash(sourceId, inbound.id);
-    if (await deps.deliveries.seen(sourceId, hash)) continue;
+  for (const { event, matching, fresh } of appended) {
+    if (!fresh) continue;
     outcome.fresh++;
-    const event: RunEvent = { id: inbound.id, topic: inbound.topic, source: sourceId, receivedAt, payload: inbound.payload };
-    const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event));
     outcome.matched += matching.length;
-    try {
-      outcome.runs.push(...(await startEventRuns(deps, event, hash, matching, now)));
-    } catch (err) {
-      deps.logger.warn({ err: (err as Error).message, source: sourceId, topic: inbound.topic }, 'could not start runs; asking the sender to retry');
-      throw new EventsNotAcceptedError(err);
-    }
-    await deps.deliveries.remember(sourceId, hash, now);
+    outcome.runs.push(...matching.map((recipeId) => ({ recipeId, workflowId: runWorkflowId(recipeId, event), status: 'started' as const })));
   }
   return outcome;
 }

@@ -7,6 +7,8 @@ import type { Logger } from '../logging';
 export interface AppParts {
   logger: Logger;
   readiness: Record<string, ReadinessCheck>;
+  /** Readiness checks whose failure only delays dispatch from the inbox (see healthRoutes). */
+  deferredReadiness?: string[];
   /** Routers mounted in order: hooks, API, catalog, ... */
   routers: Router[];
 }
@@ -16,7 +18,7 @@ export function createApp(parts: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(healthRoutes(parts.readiness));
+  app.use(healthRoutes(parts.readiness, parts.deferredReadiness));
   app.use(metricsRoutes());
   for (const router of parts.routers) app.use(router);
   app.use(notFoundHandler);

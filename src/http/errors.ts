@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { InboxFullError, TemporalMisconfiguredError } from '../engine/inbox';
 import { EventsNotAcceptedError } from '../engine/ingest-event';
 import { Refusal, type RefusalReason } from '../refusal';
 import { isStoreBusy } from '../store/busy';
@@ -43,7 +44,9 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (err instanceof HttpError) return sendError(res, err);
     if (err instanceof Refusal) return sendError(res, httpErrorOf(err));
-    if (err instanceof EventsNotAcceptedError) return sendError(res, isStoreBusy(err.cause) ? storeBusyError() : runStartHttpError(err.cause, err.message));
+    if (err instanceof EventsNotAcceptedError) return sendError(res, isStoreBusy(err.cause) ? storeBusyError() : storeUnavailableError(err.message));
+    if (err instanceof InboxFullError) return sendError(res, new HttpError(503, 'inbox_full', err.message, undefined, { 'Retry-After': String(err.retryAfterSeconds) }));
+    if (err instanceof TemporalMisconfiguredError) return sendError(res, temporalHttpError({ kind: 'misconfigured', message: err.message }));
     const type = (err as { type?: string }).type;
     if (type === 'entity.too.large') {
       const limit = (err as { limit?: number }).limit;
@@ -92,7 +95,7 @@ export function temporalHttpError(problem: TemporalProblem, unavailableMessage?:
   return new HttpError(503, codes[problem.kind], problem.message);
 }
 
-/** For the ingress (ingestEvents): whatever failed while starting runs, the sender must retry; say why when we know. */
-function runStartHttpError(err: unknown, unavailableMessage: string): HttpError {
-  return temporalHttpError(classifyTemporalError(err, 'start runs') ?? { kind: 'unavailable', message: 'Temporal did not accept the start' }, unavailableMessage);
+/** For the ingress (ingestEvents): the inbox append failed, nothing was accepted; the sender retries. */
+function storeUnavailableError(message: string): HttpError {
+  return new HttpError(503, 'store_unavailable', message, undefined, { 'Retry-After': '5' });
 }

@@ -2,8 +2,12 @@ import { Router } from 'express';
 
 export type ReadinessCheck = () => Promise<void>;
 
-/** `/healthz`: the process is up. `/readyz`: every dependency answers; the body names what does not. */
-export function healthRoutes(checks: Record<string, ReadinessCheck>, timeoutMs = 2_000): Router {
+/**
+ * `/healthz`: the process is up. `/readyz`: every dependency answers; the body names what does not.
+ * A failing check named in `deferred` (Temporal, its workers) does not stop the process accepting
+ * (the inbox holds what it accepts): 200 with status `accepting_dispatch_delayed`, not 503.
+ */
+export function healthRoutes(checks: Record<string, ReadinessCheck>, deferred: readonly string[] = [], timeoutMs = 2_000): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -19,8 +23,10 @@ export function healthRoutes(checks: Record<string, ReadinessCheck>, timeoutMs =
         }
       }),
     );
-    const ready = results.every(([, r]) => r.ready);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries<{ ready: boolean; error?: string }>(results) });
+    const failing = results.filter(([, r]) => !r.ready).map(([name]) => name);
+    const accepting = failing.every((name) => deferred.includes(name));
+    const status = failing.length === 0 ? 'ready' : accepting ? 'accepting_dispatch_delayed' : 'not_ready';
+    res.status(accepting ? 200 : 503).json({ status, checks: Object.fromEntries<{ ready: boolean; error?: string }>(results) });
   });
   return router;
 }

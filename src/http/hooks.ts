@@ -4,25 +4,24 @@ import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import { githubSignature, signHub } from '../../connectors/sdk/signatures/hub-signature';
 import type { WebhookRequest } from '../../connectors/sdk/types';
+import { InboxFullError } from '../engine/inbox';
 import { EventsNotAcceptedError, ingestEvents, type IngestDeps } from '../engine/ingest-event';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
 import { HttpError } from './errors';
 import { answerGetChallenge, sendChallengeAnswer } from './hook-challenge';
-import { inboundDeliveries, runsStarted } from './metrics';
+import { inboundDeliveries } from './metrics';
 import { rawBodyWithin } from './raw-body';
 import { parseJsonBody } from './json-body';
 import { rateLimit, type RateLimitPolicy } from './api/rate-limit';
 
-export interface HooksDeps extends Omit<IngestDeps, 'payloadRef' | 'deliveries' | 'registry'> {
+export interface HooksDeps extends Omit<IngestDeps, 'registry'> {
   store: Store;
   /** Where each connection's connector, and so its webhook source, is found. */
   registry: ConnectorRegistry;
   maxBodyBytes: number;
   logger: Logger;
   now?: () => Date;
-  /** SWITCHYARD_PAYLOAD_REF_BYTES: larger payloads are stored by reference instead of entering workflow history. */
-  payloadRefBytes?: number;
   /** PUBLIC_URL: the origin senders post to, which schemes that sign the URL (HubSpot v3) see; else the request's own. */
   publicUrl?: string;
   /** SWITCHYARD_HOOKS_RATE_LIMIT: deliveries per minute per hook URL, counted before anything is looked up or decrypted. */
@@ -60,16 +59,12 @@ async function authenticateDelivery(deps: HooksDeps, connectionId: string, reque
 
 /**
  * `POST /hooks/:connection[/:token]`: verify the raw bytes, parse, hand the events to the engine
- * (ingestEvents) and answer: 2xx only once Temporal accepted every run start.
+ * (ingestEvents) and answer: 2xx only once the events are durable in the inbox (their runs start
+ * from there, also when Temporal is down now).
  */
 export function hookRoutes(deps: HooksDeps): Router {
   const router = Router();
   const rawBody = rawBodyWithin(deps.maxBodyBytes);
-  const ingest: IngestDeps = {
-    ...deps,
-    deliveries: deps.store.deliveries,
-    payloadRef: { payloads: deps.store.payloads, thresholdBytes: deps.payloadRefBytes },
-  };
   const handler = async (req: Request, res: Response) => {
     const connectionId = String(req.params.connection);
     if (!req.is(['application/json', 'application/*+json'])) {
@@ -94,10 +89,8 @@ export function hookRoutes(deps: HooksDeps): Router {
       throw err;
     }
     const events = extracted.filter((e) => !source.ignoredTopics?.includes(e.topic));
-    const { fresh, matched, runs } = await ingestEvents(ingest, { connectionId, connector: connection.connector }, events, now);
-    const started = runs.filter((r) => r.status === 'started');
-    runsStarted.inc({ trigger: 'webhook' }, started.length);
-    if ((events.length > 0 && fresh === 0) || (runs.length > 0 && started.length === 0)) {
+    const { fresh, matched, runs } = await ingestEvents(deps, { connectionId, connector: connection.connector }, events, now);
+    if (events.length > 0 && fresh === 0) {
       inboundDeliveries.inc({ outcome: 'duplicate' });
       return res.status(200).json({ duplicate: true });
     }
@@ -111,7 +104,7 @@ export function hookRoutes(deps: HooksDeps): Router {
   const perHook = rateLimit(deps.rateLimit, { key: (req) => String(req.params.connection), subject: (id) => `hook URL /hooks/${id}` });
   router.post(['/hooks/:connection', '/hooks/:connection/:token'], perHook, rawBody, (req, res, next) => {
     handler(req, res).catch((err: unknown) => {
-      inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError ? 'unavailable' : 'rejected' });
+      inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError || err instanceof InboxFullError ? 'unavailable' : 'rejected' });
       next(err);
     });
   });

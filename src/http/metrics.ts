@@ -3,8 +3,6 @@ import { counter, metricsRegistry } from '../metrics/registry';
 
 export const inboundDeliveries = counter('switchyard_inbound_deliveries_total', 'Inbound webhook deliveries by outcome (accepted, duplicate, unmatched, rejected, unavailable)', ['outcome']);
 
-export const runsStarted = counter('switchyard_runs_started_total', 'Recipe runs accepted by Temporal, by trigger type', ['trigger']);
-
 export function metricsRoutes(): Router {
   const router = Router();
   router.get('/metrics', async (_req, res) => {

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * One Prometheus registry per process, exposed at GET /metrics (src/http/metrics.ts). It sits
@@ -16,4 +16,16 @@ export function counter<L extends string>(name: string, help: string, labelNames
 /** A histogram registered in the process registry. */
 export function histogram(name: string, help: string, buckets: number[]): Histogram {
   return new Histogram({ name, help, buckets, registers: [metricsRegistry] });
+}
+
+/** A gauge registered in the process registry, read when scraped. */
+export function gauge(name: string, help: string, read: () => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [metricsRegistry],
+    collect() {
+      this.set(read());
+    },
+  });
 }

@@ -25,6 +25,7 @@ import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
 import { startEventPump } from '../engine/event-pump';
+import { startInbox } from '../engine/inbox';
 import { openNamespaceGate } from './namespace-gate';
 
 export interface ApiHandle {
@@ -73,24 +74,44 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
   ];
-  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, publish });
+  // Accepted events wait in the durable inbox; its dispatcher starts their runs (also once an unreachable Temporal returns).
+  const inbox = startInbox({
+    store,
+    plans,
+    client,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    runSettings: runStartSettings(config),
+    payloadRef: { payloads: store.payloads, thresholdBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES },
+    publish,
+    logger,
+    limits: { maxRows: config.SWITCHYARD_INBOX_MAX_ROWS, maxAgeMs: config.SWITCHYARD_INBOX_MAX_AGE, sweepMs: config.SWITCHYARD_INBOX_SWEEP },
+    gate: namespace.check,
+  });
+  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, inbox });
+  const temporal = temporalChecks(client, config.TEMPORAL_TASK_QUEUE);
   const app = createApp({
     logger,
-    readiness: { store: () => store.ping(), ...temporalChecks(client, config.TEMPORAL_TASK_QUEUE), namespace: namespace.check },
+    readiness: {
+      store: () => store.ping(),
+      inbox: () => inbox.admit(new Date()),
+      ...temporal,
+      dispatch: async () => {
+        const { dispatchDelayed, depth } = inbox.status();
+        if (dispatchDelayed) throw new Error(`${depth} accepted events wait in the inbox: ${dispatchDelayed}`);
+      },
+      namespace: namespace.check,
+    },
+    deferredReadiness: [...Object.keys(temporal), 'dispatch'],
     routers: [
       hookRoutes({
         store,
         plans,
-        client,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        runSettings: runStartSettings(config),
+        inbox,
         registry,
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
-        payloadRefBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES,
         publicUrl: config.PUBLIC_URL,
         rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
         logger,
-        publish,
       }),
       management.router,
       ...(opts.extraRouters ?? []),
@@ -135,6 +156,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
       // nothing is lost), and only then close what is left and the background loops.
       drain.start();
       await closeGracefully(server, config.SWITCHYARD_API_SHUTDOWN_GRACE);
+      await inbox.stop();
       await pump.stop();
       stopWaking();
       stopPublishing();

@@ -8,6 +8,7 @@ import { ConnectionStore } from './connections';
 import { DeliveryDedupe } from './delivery-dedupe';
 import { EffectLedger } from './effect-ledger';
 import { EngineOutbox } from './engine-outbox';
+import { EventInbox } from './event-inbox';
 import { runExclusively } from './exclusive';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
@@ -25,6 +26,8 @@ export interface Store {
   deliveries: DeliveryDedupe;
   /** Engine events from processes without a publisher, and the pollers' cursors. */
   outbox: EngineOutbox;
+  /** Accepted inbound events waiting until Temporal has their runs. */
+  inbox: EventInbox;
   /** Large inbound payloads stored by reference. */
   payloads: TriggerPayloadStore;
   /** The side-effect ledger of the actions that reconcile. */
@@ -59,6 +62,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     connections: new ConnectionStore(db, secrets),
     deliveries: new DeliveryDedupe(db),
     outbox: new EngineOutbox(db),
+    inbox: new EventInbox(db, secrets, dialect),
     payloads: new TriggerPayloadStore(db, secrets),
     effects: new EffectLedger(db, secrets),
     syncs: new SyncStore(db),

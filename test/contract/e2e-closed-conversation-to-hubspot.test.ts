@@ -7,6 +7,7 @@ import { IntercomFake } from '../fakes/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyExampleRecipe, recipesDir } from '../support/example-recipes';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
+import { runResult } from '../support/temporal';
 
 /**
  * closed-conversation-to-hubspot end to end on the dev server: a signed conversation.admin.closed
@@ -54,7 +55,7 @@ describe('closed-conversation-to-hubspot through ingress, with the Intercom and 
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
     expect(runs).toHaveLength(1);
-    return (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+    return (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
   };
   const notesOn = (contactId: string) =>
     hubspot.associations.filter((a) => a.fromType === 'notes' && a.toType === 'contacts' && a.toId === contactId).map((a) => hubspot.records.notes.get(a.fromId)!);

@@ -5,6 +5,7 @@ import { SalesforceFake } from '../fakes/salesforce-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyExampleRecipe } from '../support/example-recipes';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
+import { runResult } from '../support/temporal';
 
 const api = '/instance/services/data/v62.0';
 
@@ -59,7 +60,7 @@ describe('new-conversation-to-salesforce recipe through ingress, with the Salesf
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
     expect(runs).toHaveLength(1);
-    return (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+    return (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
   };
 
   it('logs the conversation as a completed Task on the Contact found by email', async () => {

@@ -8,6 +8,7 @@ import { MixpanelFake } from '../fakes/mixpanel-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyExampleRecipe, recipesDir } from '../support/example-recipes';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
+import { runResult } from '../support/temporal';
 
 /**
  * The analytics example end to end on the real dev server: a signed Intercom `contact.user.created`
@@ -62,7 +63,7 @@ describe('new-user-to-analytics recipe through ingress, with vendor fakes', () =
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
     expect(runs).toHaveLength(1);
-    expect(await engine.client.workflow.getHandle(runs[0]!.runId).result()).toMatchObject({ status: 'succeeded' });
+    expect(await runResult(engine.client, runs[0]!.runId)).toMatchObject({ status: 'succeeded' });
 
     const [identify] = amplitude.received('POST', '/identify');
     expect(identify!.body).toEqual({
@@ -89,7 +90,7 @@ describe('new-user-to-analytics recipe through ingress, with vendor fakes', () =
     amplitude.fail({ kind: 'server_error' });
     const res = await post(notification({ id: '6762f0b61bb69f9f2193bc02', external_id: 'u-3108', email: 'ada@example.com', name: 'Ada Lovelace' }));
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(await engine.client.workflow.getHandle(runs[0]!.runId).result()).toMatchObject({ status: 'succeeded' });
+    expect(await runResult(engine.client, runs[0]!.runId)).toMatchObject({ status: 'succeeded' });
     expect(amplitude.requests.length - before.amplitude).toBe(2);
     expect(amplitude.identities.get('u-3108')).toMatchObject({ email: 'ada@example.com' });
     expect(ga4.hits.length - before.hits).toBe(1);

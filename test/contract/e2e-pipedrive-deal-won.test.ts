@@ -4,6 +4,7 @@ import { IntercomFake } from '../fakes/intercom-fake';
 import { PipedriveFake } from '../fakes/pipedrive-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyExampleRecipe } from '../support/example-recipes';
+import { runResult } from '../support/temporal';
 
 /**
  * The pipedrive-deal-won-to-intercom example end to end on the dev server: a person wins a deal in
@@ -55,7 +56,7 @@ describe('pipedrive-deal-won-to-intercom recipe through ingress, with vendor fak
     await pipedrive.edit('deal', deal.id, { status: 'won' });
     const runs = runOf(pipedrive.deliveries.at(-1));
     expect(runs).toHaveLength(1);
-    const result = (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+    const result = (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
     expect(result.status).toBe('succeeded');
     expect(pipedrive.received('GET', `/api/v2/persons/${person.id}`)).toHaveLength(1);
     const searches = intercom.received('POST', '/contacts/search');

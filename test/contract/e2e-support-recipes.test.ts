@@ -7,6 +7,7 @@ import { LinearFake } from '../fakes/linear-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
+import { runResult as acknowledgedRunResult } from '../support/temporal';
 
 const recipesDir = path.resolve(__dirname, '../../recipes');
 const recipe = (name: string) => {
@@ -48,7 +49,7 @@ describe('bug-to-linear and github-closed-to-intercom through ingress, with vend
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
     expect(runs).toHaveLength(1);
-    return (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+    return (await acknowledgedRunResult<{ status: string }>(engine.client, runs[0]!.runId));
   };
 
   it('a conversation tagged bug opens exactly one Linear issue and notes its key on the conversation', async () => {

@@ -5,6 +5,7 @@ import { SlackFake } from '../fakes/slack-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyExampleRecipe } from '../support/example-recipes';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
+import { runResult } from '../support/temporal';
 
 /**
  * The example recipe end to end on the real dev server, with the connectors against their fakes:
@@ -54,7 +55,7 @@ describe('urgent-to-jira recipe through ingress, with vendor fakes', () => {
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
     expect(runs).toHaveLength(1);
-    const result = (await engine.client.workflow.getHandle(runs[0]!.runId).result()) as { status: string };
+    const result = (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
     expect(result.status).toBe('succeeded');
     const creates = jira.received('POST', '/rest/api/3/issue');
     expect(creates).toHaveLength(1);

@@ -6,6 +6,7 @@ import { signZoom } from '../../connectors/sdk/signatures/zoom-signature';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 import { SlackFake } from '../fakes/slack-fake';
+import { runResult } from '../support/temporal';
 
 /**
  * Zoom's webhook source through the real `/hooks/<connection>` route (signature, ±5 min window,
@@ -48,7 +49,7 @@ describe('zoom webhooks and the meeting summary recipe, end to end', () => {
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
     expect(runs).toHaveLength(1);
-    expect(await engine.client.workflow.getHandle(runs[0]!.runId).result()).toMatchObject({ status: 'succeeded' });
+    expect(await runResult(engine.client, runs[0]!.runId)).toMatchObject({ status: 'succeeded' });
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]!.text).toBe('Call ended: Onboarding: Acme (32 min, 15:00–15:32 UTC), meeting 85746065432');
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubSpotFake } from '../fakes/hubspot-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
+import { runResult } from '../support/temporal';
 
 /**
  * HubSpot's webhook source through the real `/hooks/<connection>` route: the v3 signature over
@@ -53,7 +54,7 @@ describe('hubspot webhooks through /hooks', () => {
     expect(res.status).toBe(202);
     const { runs } = (await res.json()) as { runs: { runId: string }[] };
     expect(runs).toHaveLength(3);
-    for (const run of runs) expect(await engine.client.workflow.getHandle(run.runId).result()).toMatchObject({ status: 'succeeded' });
+    for (const run of runs) expect(await runResult(engine.client, run.runId)).toMatchObject({ status: 'succeeded' });
 
     const retry = await fake.deliver(events.map((e) => ({ ...e, attemptNumber: 1 })));
     expect(retry.status).toBe(200);

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
+import { runStarted } from '../support/temporal';
 
 /**
  * The Linear and GitHub webhook sources through the real `/hooks/<connection>` route: a valid
@@ -45,7 +46,7 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
       const body = delivery();
       const ok = await answer(await post('linear-hooks', body, headers(body)));
       expect(ok).toMatchObject({ status: 202, body: { matched: 1, runs: [{ duplicate: false }] } });
-      const described = await engine.client.workflow.getHandle(ok.body.runs![0]!.runId).describe();
+      const described = await runStarted(engine.client, ok.body.runs![0]!.runId);
       expect(described.type).toBe('runRecipe');
       const update = delivery('update');
       expect(await answer(await post('linear-hooks', update, headers(update)))).toEqual({ status: 200, body: { matched: 0 } });

@@ -41,7 +41,12 @@ export type Programmed =
   | { kind: 'slow'; delayMs: number }
   | { kind: 'respond'; response: FakeResponse }
   /** The vendor applies the request, then the connection drops before any response (a lost answer). */
-  | { kind: 'apply_then_drop' };
+  | { kind: 'apply_then_drop' }
+  /**
+   * The request is answered as `then` says (by the routes when absent), and `run` runs before the
+   * answer goes out: something happens on the caller's side meanwhile (its database goes away).
+   */
+  | { kind: 'meanwhile'; run: () => Promise<void>; then?: Exclude<Programmed, { kind: 'meanwhile' }> };
 
 /** What `handle` answers when the connection is to be dropped instead of answered. */
 const drop = Symbol('drop');
@@ -139,6 +144,15 @@ export class FakeServer {
     const denied = this.opts.auth?.(fr);
     if (denied) return denied;
     const programmed = this.queue.shift();
+    if (programmed?.kind === 'meanwhile') {
+      const answer = await this.programmedAnswer(fr, programmed.then);
+      await programmed.run();
+      return answer;
+    }
+    return this.programmedAnswer(fr, programmed);
+  }
+
+  private async programmedAnswer(fr: FakeRequest, programmed: Exclude<Programmed, { kind: 'meanwhile' }> | undefined): Promise<FakeResponse | typeof drop> {
     if (programmed?.kind === 'apply_then_drop') {
       await this.dispatch(fr);
       return drop;

@@ -18,7 +18,7 @@ import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { waitFor } from '../support/temporal';
+import { waitFor, runResult } from '../support/temporal';
 import { serve } from '../support/api-harness';
 
 describe('CLI over the management API', () => {
@@ -145,7 +145,7 @@ describe('CLI: recipes and runs over the API of a running engine', () => {
     const shown = JSON.parse((await cli('runs', 'show', runId, '--json'))[0]!);
     expect(shown).toMatchObject({ runId, status: 'waiting', steps: [{ id: 'approval', status: 'waiting' }] });
     expect(await cli('runs', 'approve', runId, '--by', 'cli-user')).toEqual([`${runId}: approved`]);
-    await engine.client.workflow.getHandle(runId).result();
+    await runResult(engine.client, runId);
     expect((await cli('runs', 'show', runId)).slice(2)).toEqual(['  approval: succeeded', expect.stringMatching(/^ {4}output: \{"approved":true,"by":"bootstrap admin \(tok_bootstrap\)","comment":"on behalf of cli-user"/)]);
     await waitFor(async () => (await cli('runs', 'export', '--format', 'csv', '--recipe', id, '--status', 'succeeded'))[0]?.split('\n').length === 2, 'the closed run in the export');
     const [csv] = await cli('runs', 'export', '--format', 'csv', '--recipe', id);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import type { Plan } from '../../workflows/plan';
+import { startInbox, type Inbox } from '../../src/engine/inbox';
 import { PlanCache } from '../../src/engine/plan-cache';
 import { runWorkflowId } from '../../src/engine/start-runs';
 import { apiV1 } from '../../src/http/api';
@@ -11,6 +12,7 @@ import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { openTestStore, storeBackends } from '../support/stores';
 import { call, serve } from '../support/api-harness';
+import { waitFor } from '../support/temporal';
 
 function eventPlan(recipeId: string, event: string, when?: unknown): Plan {
   return { planFormat: 1, recipeId, version: `v-${recipeId}`, name: recipeId, enabled: true, trigger: { type: 'event', event }, ...(when ? { when } : {}), steps: [], connections: [] };
@@ -25,6 +27,13 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
   let token: string;
   let identityToken: string;
   const started: string[] = [];
+  const inboxes: Inbox[] = [];
+  const limits = { maxRows: 1000, maxAgeMs: 3_600_000, sweepMs: 200 };
+  const inboxFor = (c: Client, extra: { startDeadlineMs?: number; limits?: typeof limits } = {}) => {
+    const inbox = startInbox({ store, plans: new PlanCache(store.recipes), client: c, taskQueue, logger: createLogger('silent'), limits, ...extra });
+    inboxes.push(inbox);
+    return inbox;
+  };
 
   beforeAll(async () => {
     store = await openTestStore(storeBackends[0].url());
@@ -37,7 +46,7 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
       tokens,
       rateLimit: { perMinute: 10_000, burstPerHour: 0 },
       rotationGraceMs: 0,
-      events: { plans: new PlanCache(store.recipes), client, taskQueue, deliveries: store.deliveries, logger: createLogger('silent') },
+      events: { plans: new PlanCache(store.recipes), inbox: inboxFor(client), logger: createLogger('silent') },
       identitySecret: 'identity-secret-for-tests-0123456789',
     });
     api = await serve([router]);
@@ -45,6 +54,7 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
     identityToken = (await tokens.create({ name: 'identity', scopes: ['identity:write'] })).secret;
   });
   afterAll(async () => {
+    for (const inbox of inboxes) await inbox.stop();
     for (const id of started) await client.workflow.getHandle(id).terminate().catch(() => undefined);
     await api.close();
     await client.connection.close();
@@ -60,7 +70,7 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
     expect(runIds).toEqual([runWorkflowId('all-orders', { source: 'api', id }), runWorkflowId('big-orders', { source: 'api', id })].sort());
     started.push(...runIds);
     for (const runId of runIds) {
-      const description = await client.workflow.getHandle(runId).describe();
+      const description = await waitFor(() => client.workflow.getHandle(runId).describe().catch(() => undefined), `run ${runId} started from the inbox`);
       expect(description.type).toBe('runRecipe');
       expect(description.taskQueue).toBe(taskQueue);
     }
@@ -98,29 +108,48 @@ describe('POST /api/v1/events and POST /api/v1/identity/hash', () => {
     expect((await call(api.url, 'POST', '/api/v1/identity/hash', { token: identityToken, body: {} })).body.error.message).toMatch(/^body\.user_id: /);
   });
 
-  it('answers 503 with Retry-After when Temporal cannot take the start, and remembers nothing', async () => {
+  it('accepts while Temporal is unreachable (202, durable in the inbox), a full inbox answers 503, and the run starts once a dispatcher reaches Temporal', async () => {
+    // A store of its own, so only this test's dispatchers see its inbox.
+    const own = await openTestStore(storeBackends[0].url());
+    await own.recipes.apply({}, eventPlan('all-orders', topic));
+    const ownInbox = (c: Client, extra: { startDeadlineMs?: number; limits?: typeof limits } = {}) => {
+      const inbox = startInbox({ store: own, plans: new PlanCache(own.recipes), client: c, taskQueue, logger: createLogger('silent'), limits, ...extra });
+      inboxes.push(inbox);
+      return inbox;
+    };
     const down = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 300 }) });
-    const tokens = new TokenStore(store.db);
-    const { router } = apiV1({
-      tokens,
-      rateLimit: { perMinute: 10_000, burstPerHour: 0 },
-      rotationGraceMs: 0,
-      events: { plans: new PlanCache(store.recipes), client: down, taskQueue, deliveries: store.deliveries, logger: createLogger('silent'), startDeadlineMs: 1_000 },
-    });
-    const unavailable = await serve([router]);
+    const tokens = new TokenStore(own.db);
+    const ownToken = (await tokens.create({ name: 'backend', scopes: ['events:write'] })).secret;
+    const offline = ownInbox(down, { startDeadlineMs: 1_000, limits: { ...limits, maxRows: 1 } });
+    const routes = (inbox: Inbox) => apiV1({ tokens, rateLimit: { perMinute: 10_000, burstPerHour: 0 }, rotationGraceMs: 0, events: { plans: new PlanCache(own.recipes), inbox, logger: createLogger('silent') } }).router;
+    const unavailable = await serve([routes(offline)]);
     try {
       const id = `evt-${randomUUID()}`;
-      const begun = Date.now();
-      const answer = await call(unavailable.url, 'POST', '/api/v1/events', { token, body: { topic, id, data: { total: 1 } } });
-      expect(answer.status).toBe(503);
-      expect(answer.headers.get('retry-after')).toBe('5');
-      expect(Date.now() - begun).toBeLessThan(8_000);
-      // The same id is accepted once Temporal is back: nothing was remembered as done.
-      const retried = await call(api.url, 'POST', '/api/v1/events', { token, body: { topic, id, data: { total: 1 } } });
-      expect(retried.status).toBe(202);
-      started.push(...retried.body.runs.map((r: { runId: string }) => r.runId));
+      const answer = await call(unavailable.url, 'POST', '/api/v1/events', { token: ownToken, body: { topic, id, data: { total: 1 } } });
+      expect(answer.status).toBe(202);
+      const runId = answer.body.runs[0].runId as string;
+      // The dispatcher cannot reach Temporal: the event waits in the inbox, and above its bound (1 event) the next is refused.
+      await waitFor(async () => offline.status().dispatchDelayed !== undefined || undefined, 'the offline dispatch to fail');
+      expect(offline.status().depth).toBe(1);
+      const full = await call(unavailable.url, 'POST', '/api/v1/events', { token: ownToken, body: { topic, id: `evt-${randomUUID()}`, data: { total: 1 } } });
+      expect(full).toMatchObject({ status: 503, body: { error: { code: 'inbox_full' } } });
+      expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await client.workflow.getHandle(runId).describe().catch(() => 'not started')).toBe('not started');
+      // A dispatcher that reaches Temporal starts the run from the inbox; the same id again is a duplicate.
+      await offline.stop();
+      const healthy = ownInbox(client);
+      const run = await waitFor(() => client.workflow.getHandle(runId).describe().catch(() => undefined), 'the run started from the inbox');
+      expect(run.type).toBe('runRecipe');
+      started.push(runId);
+      await waitFor(async () => healthy.status().depth === 0 || undefined, 'the inbox empty');
+      const back = await serve([routes(healthy)]);
+      const again = await call(back.url, 'POST', '/api/v1/events', { token: ownToken, body: { topic, id, data: { total: 1 } } });
+      await back.close();
+      expect(again).toMatchObject({ status: 200, body: { duplicate: true } });
     } finally {
       await unavailable.close();
+      for (const inbox of inboxes.splice(1)) await inbox.stop();
+      await own.close();
     }
   });
 });

@@ -8,7 +8,7 @@ import type { Store } from '../../src/store/store';
 import { IntercomFake } from '../fakes/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
-import { waitFor } from '../support/temporal';
+import { waitFor, runResult } from '../support/temporal';
 import { call } from '../support/api-harness';
 
 /** Issue 5's pause flow: pause, 5 signed webhooks accepted and waiting, resume, all 5 complete once. */
@@ -63,7 +63,7 @@ describe('pause flow', () => {
     expect(tagCalls()).toEqual([]);
 
     expect((await call(api.url, 'POST', `/api/v1/connections/${connectionId}/resume`, { token: admin })).body.status).toBe('connected');
-    const results = await Promise.all(runIds.map((id) => client.workflow.getHandle(id).result() as Promise<{ status: string }>));
+    const results = await Promise.all(runIds.map((id) => runResult<{ status: string }>(client, id)));
     expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
     expect(tagCalls().sort()).toEqual(['tag-1', 'tag-2', 'tag-3', 'tag-4', 'tag-5']);
     expect(intercom.tags.map((t) => t.name).sort()).toEqual(['tag-1', 'tag-2', 'tag-3', 'tag-4', 'tag-5']);

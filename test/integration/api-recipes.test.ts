@@ -6,6 +6,7 @@ import { startTestEngine, type TestEngine } from '../support/engine';
 import { call } from '../support/api-harness';
 import { IntercomFake } from '../fakes/intercom-fake';
 import { SalesforceFake } from '../fakes/salesforce-fake';
+import { runStarted } from '../support/temporal';
 
 /** The recipes API on the whole engine: store, compiler, matching and Temporal schedules. */
 describe('recipes API', () => {
@@ -180,6 +181,7 @@ describe('recipes API', () => {
     expect(await api('POST', `/api/v1/recipes/${id}/enable`)).toMatchObject({ status: 200, body: { enabled: true, version: 1 } });
     const started = await post(2);
     expect(started).toMatchObject({ status: 202, body: { matched: 1 } });
+    await runStarted(engine.client, started.body.runs[0].runId);
     await engine.client.workflow.getHandle(started.body.runs[0].runId).cancel();
     expect((await api('GET', `/api/v1/recipes/${id}/versions`)).body.versions).toHaveLength(1);
   });

@@ -16,6 +16,7 @@ import { JiraFake } from '../fakes/jira-fake';
 import { SlackFake } from '../fakes/slack-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { call } from '../support/api-harness';
+import { runResult, runStarted } from '../support/temporal';
 
 const connections = new Map([
   ['jira-main', 'jira'],
@@ -86,14 +87,13 @@ describe('retry a failed run', () => {
     const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic, id: 'order-1', data: { order: 1 } } });
     expect(posted.status).toBe(202);
     const failedId: string = posted.body.runs[0].runId;
-    const failed = client.workflow.getHandle(failedId);
-    await expect(failed.result()).rejects.toThrow();
+    await expect(runResult(client, failedId)).rejects.toThrow();
     expect(jira.issues).toHaveLength(1);
     expect(slack.received('POST', '/chat.postMessage')).toHaveLength(1);
     expect(slack.messages).toHaveLength(0);
 
     // The ingress carried SWITCHYARD_CONNECTION_WAIT_LIMIT into the run's input.
-    const history = await failed.fetchHistory();
+    const history = await client.workflow.getHandle(failedId).fetchHistory();
     const [input] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads)) as RunRecipeInput[];
     expect(input?.connectionWaitMs).toBe(2 * 3_600_000);
 
@@ -101,7 +101,7 @@ describe('retry a failed run', () => {
     const retried = await retry(failedId, { from: 'failed' });
     expect(retried.status).toBe(202);
     expect(retried.body).toEqual({ runId: `${failedId}-retry-1`, retryOf: failedId, from: 'failed', fromStepId: 'notify' });
-    const summary = (await client.workflow.getHandle(retried.body.runId).result()) as RunSummary;
+    const summary = (await runResult<RunSummary>(client, retried.body.runId));
     expect(summary).toMatchObject({ status: 'succeeded', retryOf: failedId });
     expect(summary.steps.ticket).toMatchObject({ status: 'succeeded', attempts: 1, output: { key: 'SUP-1' } });
     expect(summary.steps.notify).toMatchObject({ status: 'succeeded', attempts: 1, input: { channel: '#support', text: 'Created SUP-1' } });
@@ -109,14 +109,14 @@ describe('retry a failed run', () => {
     expect(jira.issues).toHaveLength(1);
     expect(slack.received('POST', '/chat.postMessage')).toHaveLength(2);
     expect(slack.messages.map((m) => m.text)).toEqual(['Created SUP-1']);
-    const description = await client.workflow.getHandle(retried.body.runId).describe();
+    const description = await runStarted(client, retried.body.runId);
     expect(description.memo).toEqual({ retryOf: failedId, retryFrom: 'failed' });
     expect(description.searchAttributes).toMatchObject({ RecipeId: [recipeId], RunStatus: ['succeeded'], TriggerEvent: [topic] });
 
     const fromStart = await retry(failedId, { from: 'start' });
     expect(fromStart.status).toBe(202);
     expect(fromStart.body).toMatchObject({ runId: `${failedId}-retry-2`, from: 'start', fromStepId: 'ticket' });
-    await client.workflow.getHandle(fromStart.body.runId).result();
+    await runResult(client, fromStart.body.runId);
     expect(jira.received('POST', '/rest/api/3/issue')).toHaveLength(2);
     expect(jira.issues).toHaveLength(2);
     expect(slack.messages.map((m) => m.text)).toEqual(['Created SUP-1', 'Created SUP-2']);
@@ -126,7 +126,7 @@ describe('retry a failed run', () => {
     await apply(recipe('#no-such-channel'));
     const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic, id: 'order-keyed', data: { order: 3 } } });
     const failedId: string = posted.body.runs[0].runId;
-    await expect(client.workflow.getHandle(failedId).result()).rejects.toThrow();
+    await expect(runResult(client, failedId)).rejects.toThrow();
     await apply(recipe('#support'));
     const slackCalls = () => slack.received('POST', '/chat.postMessage').length;
     const before = slackCalls();
@@ -143,7 +143,7 @@ describe('retry a failed run', () => {
       expect(again.body).toEqual(first.body);
       expect(again.headers.get('idempotent-replayed')).toBe('true');
     }
-    await client.workflow.getHandle(first.body.runId).result();
+    await runResult(client, first.body.runId);
     // One retry run: no numbered retry exists, Slack saw one more call, and a repeat after the run finished still answers the same.
     await expect(client.workflow.getHandle(`${failedId}-retry-1`).describe()).rejects.toThrow(/not found/i);
     expect(slackCalls()).toBe(before + 1);
@@ -166,8 +166,8 @@ describe('retry a failed run', () => {
     expect([other, twin].filter((a) => a.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
     // It runs, but the failed step's effect is in the side-effect ledger (the first retry posted it under
     // the same step key): it answers with that message instead of posting it again.
-    const otherSummary = (await client.workflow.getHandle(other.body.runId).result()) as RunSummary;
-    const firstSummary = (await client.workflow.getHandle(first.body.runId).result()) as RunSummary;
+    const otherSummary = (await runResult<RunSummary>(client, other.body.runId));
+    const firstSummary = (await runResult<RunSummary>(client, first.body.runId));
     expect(otherSummary.steps.notify).toMatchObject({ status: 'succeeded', output: firstSummary.steps.notify!.output });
     expect(slackCalls()).toBe(before + 1);
 
@@ -193,7 +193,7 @@ describe('retry a failed run', () => {
     await apply(recipe('#no-such-channel'));
     const second = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic, id: 'order-2', data: { order: 2 } } });
     const failedId: string = second.body.runs[0].runId;
-    await expect(client.workflow.getHandle(failedId).result()).rejects.toThrow();
+    await expect(runResult(client, failedId)).rejects.toThrow();
     await apply(recipe('#support', 'issue'));
     const changed = await retry(failedId);
     expect(changed.status).toBe(409);
@@ -202,13 +202,13 @@ describe('retry a failed run', () => {
 
     // The CLI: from the start works with the renamed step.
     expect(await cli('retry', failedId, '--from', 'start')).toEqual([`started ${failedId}-retry-1 (retry of ${failedId} from the start)`]);
-    await client.workflow.getHandle(`${failedId}-retry-1`).result();
+    await runResult(client, `${failedId}-retry-1`);
     // A repeated CLI call with the same --idempotency-key answers with the retry it already started.
     const keyed = await cli('retry', failedId, '--from', 'start', '--idempotency-key', 'cli-key-1');
     expect(await cli('retry', failedId, '--from', 'start', '--idempotency-key', 'cli-key-1')).toEqual(keyed);
     const keyedId = /^started (\S+-retry-k[0-9a-f]+) \(retry of /.exec(keyed[0] ?? '')?.[1];
     expect(keyedId, keyed.join('\n')).toBeDefined();
-    await client.workflow.getHandle(keyedId!).result();
+    await runResult(client, keyedId!);
     const again = await cli('retry', `${failedId}-retry-1`).catch((err: unknown) => err);
     expect(again).toBeInstanceOf(ApiError);
     expect(again).toMatchObject({ status: 409, code: 'run_not_failed' });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvLine } from '../../src/http/api/csv';
 import type { RunSummary } from '../../workflows/plan';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { waitFor } from '../support/temporal';
+import { waitFor, runResult } from '../support/temporal';
 import { call } from '../support/api-harness';
 
 /** RFC 4180 reader for the export: quoted fields, doubled quotes, commas and line breaks inside quotes. */
@@ -104,7 +104,7 @@ describe('runs API', () => {
   });
 
   it('answers 409 for a closed run, 404 for an unknown one, and 400/422 naming bad input', async () => {
-    await engine.client.workflow.getHandle(runs.approved!).result();
+    await runResult(engine.client, runs.approved!);
     for (const [path, body] of [
       ['/approve', { approved: true }],
       ['/signal', { signal: 'go' }],
@@ -166,8 +166,8 @@ describe('runs API', () => {
       const start = async (name: string, path: string) => (await api('POST', '/api/v1/events', { topic: `call.${suffix}`, id: name, data: { url: base + path, n: name } })).body.runs[0].runId as string;
       const ok = await start('ok', '/ok');
       const bad = await start('bad', '/bad');
-      await engine.client.workflow.getHandle(ok).result();
-      await expect(engine.client.workflow.getHandle(bad).result()).rejects.toThrow();
+      await runResult(engine.client, ok);
+      await expect(runResult(engine.client, bad)).rejects.toThrow();
 
       const done = (await api('GET', runPath(ok))).body;
       expect(done.steps).toEqual([

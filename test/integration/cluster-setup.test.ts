@@ -133,7 +133,7 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
       const body = (await hook.json()) as { error: { code: string; message: string } };
       expect(hook.status).toBe(503);
       expect(body.error.code).toBe('temporal_misconfigured');
-      expect(body.error.message).toMatch(/lacks the search attribute (RecipeId|RecipeVersion|TriggerEvent|ConnectionIds|RunStatus) .*switchyard setup/);
+      expect(body.error.message).toMatch(/lacks the search attributes? (RecipeId|RecipeVersion|TriggerEvent|ConnectionIds|RunStatus) .*switchyard setup/);
 
       const runs = await call(api.url, 'GET', `/api/v1/runs?recipe=${recipe.id}`, { token: admin });
       expect(runs.status).toBe(503);

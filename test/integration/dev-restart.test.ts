@@ -10,7 +10,7 @@ import { payloadDataConverter } from '../../src/security/payload-codec';
 import { freePort } from '../../src/temporal/dev-server';
 import { groupPids, isAlive, listeningAddresses, spawnDev, type DevProcess } from '../support/dev-process';
 import { startSink, type Sink } from '../support/sink';
-import { waitFor } from '../support/temporal';
+import { waitFor, runResult } from '../support/temporal';
 import { signIntercom } from '../support/intercom-webhooks';
 
 /**
@@ -109,7 +109,7 @@ describe('switchyard dev across a kill -9', () => {
       connection: await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_DEV_PORT}` }),
       dataConverter: payloadDataConverter(loadKeyRing(parseConfig(env))),
     });
-    const result = (await client.workflow.getHandle(runId).result()) as { status: string };
+    const result = (await runResult<{ status: string }>(client, runId));
     await client.connection.close();
     expect(result.status).toBe('succeeded');
     expect(sink.requests.filter((r) => r.url === '/first')).toHaveLength(1);

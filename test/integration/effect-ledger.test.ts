@@ -10,6 +10,7 @@ import { JiraFake } from '../fakes/jira-fake';
 import { SlackFake } from '../fakes/slack-fake';
 import { call } from '../support/api-harness';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { runResult } from '../support/temporal';
 
 const connections = new Map([
   ['jira-main', 'jira'],
@@ -44,7 +45,7 @@ describe('at most one external effect per step', () => {
     return posted.body.runs[0].runId as string;
   }
 
-  const result = (runId: string) => engine.client.workflow.getHandle(runId).result() as Promise<RunSummary>;
+  const result = (runId: string) => runResult<RunSummary>(engine.client, runId);
 
   /** `runs retry <id> --from failed`, through the API the CLI calls; answers the new run's summary. */
   async function retryFromFailed(runId: string): Promise<RunSummary> {

@@ -16,13 +16,16 @@ import { applyRecipe, boundedAll } from '../support/hooks';
 import { waitFor } from '../support/temporal';
 import { signIntercom } from '../support/intercom-webhooks';
 
+/** How long Temporal stays down under steady load (the issue's 60 s, shortened to keep CI affordable: the behaviour is the same). */
+const OUTAGE_MS = 10_000;
+
 /**
  * Ack ⇒ durable, against its own Temporal dev server (SQLite file, so it can be stopped and
- * started again on the same port with the same data): while it is down every delivery is 503 +
- * Retry-After and nothing runs; once it is back the sender's retries are accepted, and every 2xx
- * has its run.
+ * started again on the same port with the same data): while it is down every delivery is still
+ * acknowledged (the durable inbox holds it) and /readyz says dispatch is delayed; once it is back
+ * every acknowledged delivery has exactly one run, and nothing else runs.
  */
-describe('ingress acknowledges only what Temporal accepted', () => {
+describe('ingress acknowledges what the inbox holds, and Temporal runs it once it is back', () => {
   const secret = randomBytes(16).toString('hex');
   const recipeId = `ack-${randomUUID().slice(0, 8)}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-ack-'));
@@ -82,49 +85,45 @@ describe('ingress acknowledges only what Temporal accepted', () => {
     });
   const runCount = () => client.workflow.count(`WorkflowType = 'runRecipe' AND RecipeId = '${recipeId}'`).then((r) => r.count);
 
-  it('503 + Retry-After while Temporal is down, the retries succeed once it is back, every 2xx has its run', { timeout: 180_000 }, async () => {
+  it(`Temporal stopped ${OUTAGE_MS / 1000} s under steady load: every delivery 2xx, every run completes after the restart, 0 lost, 0 doubled`, { timeout: 180_000 }, async () => {
     const acked = new Set<string>();
-    const before = Array.from({ length: 5 }, () => notification(`notif_${randomUUID()}`));
-    for (const body of before) {
+    const accept = async (body: string) => {
       const res = await post(body);
       expect(res.status).toBe(202);
       for (const run of ((await res.json()) as { runs: { runId: string }[] }).runs) acked.add(run.runId);
-    }
+    };
+    for (let i = 0; i < 5; i++) await accept(notification(`notif_${randomUUID()}`));
 
     await server!.stop();
-    const during = Array.from({ length: 10 }, () => notification(`notif_${randomUUID()}`));
-    const refused = await boundedAll(during, 5, async (body) => {
-      const res = await post(body);
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { error?: { code: string } } };
-    });
-    expect(refused.map((r) => r.status)).toEqual(during.map(() => 503));
-    for (const r of refused) {
-      expect(Number(r.retryAfter)).toBeGreaterThan(0);
-      expect(r.body.error?.code).toBe('temporal_unavailable');
-    }
+    // Steady load through the outage: 3 senders, each posting (and re-posting one earlier delivery, a sender's retry) until Temporal returns.
+    const outageEnds = Date.now() + OUTAGE_MS;
+    const sent: string[] = [];
+    await Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (Date.now() < outageEnds) {
+          const body = notification(`notif_${randomUUID()}`);
+          await accept(body);
+          sent.push(body);
+          const retry = await post(sent[Math.floor(Math.random() * sent.length)]!);
+          expect(retry.status).toBe(200);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }),
+    );
+    const ready = await fetch(`${api.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { status: string }).status).toBe('accepting_dispatch_delayed');
 
     await startServer();
-    // The sender retries each refused delivery until it is acknowledged.
-    await boundedAll(during, 5, async (body) =>
-      waitFor(
-        async () => {
-          const res = await post(body);
-          if (res.status === 503) return undefined;
-          expect(res.status).toBe(202);
-          for (const run of ((await res.json()) as { runs: { runId: string }[] }).runs) acked.add(run.runId);
-          return true;
-        },
-        'a retry accepted after the restart',
-        60_000,
-      ),
-    );
-    expect(acked.size).toBe(15);
-
-    // Runs are durable in Temporal: a worker started now completes every acknowledged one.
+    // Runs are durable in Temporal once dispatched: a worker started now completes every acknowledged one.
     worker = await startWorker({ config, logger: createLogger('silent'), store, target: temporalTarget(config) });
-    for (const runId of acked) expect(((await client.workflow.getHandle(runId).result()) as { status: string }).status).toBe('succeeded');
-    // Nothing beyond the acknowledged runs: the refused attempts started none.
-    await waitFor(async () => (await runCount()) === 15, '15 runs listed');
-    expect(await runCount()).toBe(15);
+    const results = await boundedAll([...acked], 20, (runId) =>
+      waitFor(() => client.workflow.getHandle(runId).result().catch(() => undefined) as Promise<{ status: string } | undefined>, `run ${runId}`, 60_000),
+    );
+    expect(results.map((r) => r.status)).toEqual([...acked].map(() => 'succeeded'));
+    // Nothing beyond the acknowledged runs, each once.
+    await waitFor(async () => (await runCount()) === acked.size, `${acked.size} runs listed`);
+    expect(acked.size).toBe(5 + sent.length);
+    await waitFor(async () => store.inbox.stats().then((s) => s.depth === 0), 'the inbox empty');
   });
 });

@@ -17,7 +17,7 @@ import { webhooksOutFromConfig } from '../../src/runtime/webhooks-out-wiring';
 import { JiraFake } from '../fakes/jira-fake';
 import { startSink } from '../support/sink';
 import { applyRecipe } from '../support/hooks';
-import { waitFor } from '../support/temporal';
+import { waitFor, runResult, runStarted } from '../support/temporal';
 import { startReceiver } from '../support/webhooks-out-harness';
 
 /**
@@ -118,15 +118,15 @@ describe('engine events from runs and workers', () => {
       const okPlan = await applyRecipe(store, recipe(`works-${randomUUID().slice(0, 8)}`, `${okSink.url}/accept`), {});
       const event = { id: `evt_${randomUUID()}`, topic: 'order.placed', source: 'api', receivedAt: new Date().toISOString(), payload: { data: { id: 'o1' } } };
       const [failed, succeeded] = await startRuns(client, config.TEMPORAL_TASK_QUEUE, [failPlan, okPlan], event);
-      await expect(client.workflow.getHandle(failed!.workflowId).result()).rejects.toThrow();
-      await client.workflow.getHandle(succeeded!.workflowId).result();
+      await expect(runResult(client, failed!.workflowId)).rejects.toThrow();
+      await runResult(client, succeeded!.workflowId);
       await okSink.close();
 
       const runFailed = () => deliveriesOf('run.failed');
       const [delivery] = await waitFor(async () => (runFailed().length > 0 ? runFailed() : undefined), 'run.failed delivered', 30_000);
       const item = (delivery!.json as { data: { item: Record<string, unknown> } }).data.item;
       expect(item).toMatchObject({ type: 'engine_event', runId: failed!.workflowId, recipeId: failPlan.recipeId, status: 'failed', error: expect.stringContaining('step post failed') });
-      const description = await client.workflow.getHandle(failed!.workflowId).describe();
+      const description = await runStarted(client, failed!.workflowId);
       expect(item.id).toBe(`run:${failed!.workflowId}:${description.runId}`);
 
       // Rewind the cursor before both runs closed: the pump re-reads the window, publishes the same

@@ -2,7 +2,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe, boundedAll } from '../support/hooks';
-import { waitFor } from '../support/temporal';
+import { waitFor, runStarted } from '../support/temporal';
 import { signIntercom } from '../support/intercom-webhooks';
 
 /**
@@ -94,6 +94,6 @@ describe('inbound forgery corpus', () => {
     // Every acknowledged run exists in Temporal (visibility catches up), and no forged one does.
     await waitFor(async () => (await runCount()) === 1000, '1,000 runs visible', 60_000);
     const sample = [...runIds].slice(0, 20);
-    for (const runId of sample) expect((await engine.client.workflow.getHandle(runId).describe()).type).toBe('runRecipe');
+    for (const runId of sample) expect((await runStarted(engine.client, runId)).type).toBe('runRecipe');
   });
 });

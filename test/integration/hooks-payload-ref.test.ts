@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 import { startSink, type Sink } from '../support/sink';
-import { waitFor } from '../support/temporal';
+import { waitFor, runResult } from '../support/temporal';
 
 const run = promisify(execFile);
 
@@ -83,13 +83,13 @@ describe('large inbound payloads by reference', () => {
     const ack = (await res.json()) as { runs: { recipe: string; runId: string }[] };
     const runOf = (recipe: string) => ack.runs.find((r) => r.recipe === recipe)!.runId;
 
-    const ok = (await engine.client.workflow.getHandle(runOf(`subject-${id}`)).result()) as { status: string };
+    const ok = (await runResult<{ status: string }>(engine.client, runOf(`subject-${id}`)));
     expect(ok.status).toBe('succeeded');
     const posted = sink.requests.filter((r) => r.url === '/subject');
     expect(posted).toHaveLength(1);
     expect(JSON.parse(posted[0]!.body)).toEqual({ subject, n: 3 });
 
-    const failed = await engine.client.workflow.getHandle(runOf(`blob-${id}`)).result().catch((e: unknown) => e);
+    const failed = await runResult(engine.client, runOf(`blob-${id}`)).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(WorkflowFailedError);
     expect((failed as WorkflowFailedError).cause?.message).toMatch(/trigger fields this recipe reads \(trigger\.data\.item\.blob\) are \d+ KB, more than the 192 KB/);
     expect(sink.requests.filter((r) => r.url === '/blob')).toHaveLength(0);
@@ -121,7 +121,7 @@ describe('large inbound payloads by reference', () => {
     const ack = (await res.json()) as { runs: { recipe: string; runId: string }[] };
     expect(ack.runs.map((r) => r.recipe)).toEqual([`event-${id}`]);
     const runId = ack.runs[0]!.runId;
-    expect(((await engine.client.workflow.getHandle(runId).result()) as { status: string }).status).toBe('succeeded');
+    expect(((await runResult<{ status: string }>(engine.client, runId))).status).toBe('succeeded');
     const posted = sink.requests.filter((r) => r.url === '/event');
     expect(posted).toHaveLength(1);
     expect(JSON.parse(posted[0]!.body)).toEqual({ subject, n: 2 });
@@ -169,8 +169,9 @@ describe('large inbound payloads by reference', () => {
     const payload = { id: `evt_${randomUUID()}`, topic: 'ticket.big', data: { item: { kind: 'bug', subject: 'small', attachments: [], blob: 'tiny' } } };
     const res = await fetch(`${engine.api.url}/hooks/big-in/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
     const ack = (await res.json()) as { runs: { recipe: string; runId: string }[] };
-    const handle = engine.client.workflow.getHandle(ack.runs.find((r) => r.recipe === `blob-${id}`)!.runId);
-    await handle.result();
+    const runId = ack.runs.find((r) => r.recipe === `blob-${id}`)!.runId;
+    await runResult(engine.client, runId);
+    const handle = engine.client.workflow.getHandle(runId);
     const history = await handle.fetchHistory();
     const types = (history.events ?? []).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     expect(types).toEqual(['webhook.post']);

@@ -5,7 +5,7 @@ import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/engine/tr
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { pollerStateQuery } from '../../workflows';
 import type { RunSummary } from '../../workflows/plan';
-import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
+import { connectToDevServer, createTestWorker, waitFor, runResult } from '../support/temporal';
 import { planOf } from '../support/recipes';
 
 let env: TestWorkflowEnvironment;
@@ -42,7 +42,7 @@ it('schedule recipes own a Temporal Schedule: created paused-if-disabled, update
 
     await handle.trigger();
     const runId = await waitFor(async () => (await handle.describe()).info.recentActions[0]?.action.workflow.workflowId, 'a scheduled run');
-    const summary = (await env.client.workflow.getHandle(runId).result()) as RunSummary;
+    const summary = (await runResult<RunSummary>(env.client, runId));
     expect(summary).toMatchObject({ recipeId, version: v2.version, status: 'succeeded' });
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatch(/^daily digest for \d{4}-\d{2}-\d{2}$/);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { refreshShared } from '../../src/store/shared-refresh';
+import { refreshShared, type RefreshStore } from '../../src/store/shared-refresh';
 import type { Store } from '../../src/store/store';
 import { openTestStore, storeBackends } from '../support/stores';
 import { waitFor } from '../support/temporal';
@@ -88,5 +88,26 @@ describe.each(storeBackends)('shared OAuth2 refresh on $name', ({ url }) => {
     await expect(refreshShared(a.connections, id, answer, async () => Promise.reject(refused))).rejects.toBe(refused);
     // The lease was let go: the next refresh at that version runs.
     expect((await refreshShared(a.connections, id, answer, async () => ({ accessToken: 'ok', refreshToken: 'r10' }))).version).toBe(3);
+  });
+  it('tokens the store could not swap in are stored by the next refresh of that version, without a second exchange', async () => {
+    const id = `cas-${Math.random().toString(36).slice(2, 8)}`;
+    const [a] = await twoHandles(id);
+    const seen = (await a.connections.boundCredentials(id))!;
+    let storeDown = true;
+    const flaky: RefreshStore = {
+      claimRefresh: (...args) => a.connections.claimRefresh(...args),
+      releaseRefresh: (...args) => a.connections.releaseRefresh(...args),
+      boundCredentials: (...args) => a.connections.boundCredentials(...args),
+      swapRefreshed: (...args) => (storeDown ? Promise.reject(new Error('Connection terminated unexpectedly')) : a.connections.swapRefreshed(...args)),
+    };
+    let exchanges = 0;
+    const exchange = async (c: unknown): Promise<Tokens> => (exchanges++, { accessToken: 'new', refreshToken: `${(c as Tokens).refreshToken}+` });
+    await expect(refreshShared(flaky, id, seen, exchange)).rejects.toThrow('Connection terminated');
+    storeDown = false;
+    // The refresh token was spent on the first exchange: the retry (while this process's lease still holds) stores its answer.
+    const answer = await refreshShared(flaky, id, seen, exchange);
+    expect(exchanges).toBe(1);
+    expect(answer).toMatchObject({ credentials: { accessToken: 'new', refreshToken: 'r1+' }, version: 2 });
+    expect(await a.connections.boundCredentials(id)).toMatchObject({ credentials: { accessToken: 'new', refreshToken: 'r1+' }, version: 2 });
   });
 });

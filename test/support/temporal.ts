@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -74,4 +75,29 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | null | fal
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * A run the ingress acknowledged: the 2xx means the event is durable in the inbox, and the
+ * dispatcher starts the run moments later. Waits until Temporal has it.
+ */
+export function runStarted(client: Client, workflowId: string, timeoutMs = 30_000): Promise<WorkflowExecutionDescription> {
+  return waitFor(
+    () =>
+      client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .catch((err: unknown) => {
+          if (err instanceof WorkflowNotFoundError) return undefined;
+          throw err;
+        }),
+    `run ${workflowId} to start`,
+    timeoutMs,
+  );
+}
+
+/** The result of an acknowledged run, once the dispatcher started it (see runStarted). */
+export async function runResult<T = unknown>(client: Client, workflowId: string, timeoutMs = 30_000): Promise<T> {
+  await runStarted(client, workflowId, timeoutMs);
+  return client.workflow.getHandle(workflowId).result() as Promise<T>;
 }

@@ -5,6 +5,7 @@ import { openTestStore, storeBackends, testSecretKey } from '../support/stores';
 import { createSecretBox } from '../../src/security/secret-box';
 import { describe, expect, it } from 'vitest';
 import { toActivityFailure } from '../../activities/failure-mapping';
+import { storeCall } from '../../activities/connection-resolver';
 import { ConnectorError } from '../../connectors/sdk/errors';
 import { FailureType, nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import { MemoryConnections } from '../support/memory-connections';
@@ -47,6 +48,14 @@ describe('toActivityFailure', () => {
     expect(failure.message).toBe('connection c1 is disconnected (401 from Jira: token revoked)');
     const { connections: none } = await map(new ConnectorError('auth_lost', 'x'), null);
     expect(none.disconnects).toEqual([]);
+  });
+
+  it('auth_lost whose disconnect the store cannot record is StoreUnavailable (no attempt spent; the next attempt meets the 401 again)', async () => {
+    const connections = new MemoryConnections().add({ id: 'c1', connector: 'jira', credentials: {} });
+    connections.markDisconnected = () => storeCall('marking connection c1 disconnected', () => Promise.reject(new Error('Connection terminated unexpectedly')));
+    const failure = (await toActivityFailure(new ConnectorError('auth_lost', '401 from Jira', { status: 401 }), { connectionId: 'c1', connections, attempt: 2 })) as ApplicationFailure;
+    expect(failure).toMatchObject({ type: FailureType.storeUnavailable, nonRetryable: true, message: expect.stringContaining('marking connection c1 disconnected') });
+    expect(failure.details?.[0]).toMatchObject({ kind: 'store_unavailable', connectionId: 'c1', attempt: 2 });
   });
 
   it('unclassified errors become Retryable (bounded by the step\'s attempts); ApplicationFailures pass through', async () => {

@@ -2,13 +2,12 @@ import type { Client } from '@temporalio/client';
 import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Config } from '../../config/config';
 import type { EngineEvents } from '../../engine/engine-events';
+import type { Inbox } from '../../engine/inbox';
 import type { PlanCache } from '../../engine/plan-cache';
-import { runStartSettings } from '../../engine/start-runs';
 import type { Logger } from '../../logging';
 import { loadKeyRing } from '../../security/key-ring';
 import { AesGcmPayloadCodec, deriveCodecKeys } from '../../security/payload-codec';
 import type { Store } from '../../store/store';
-import type { Publish } from '../../webhooks-out/sources';
 import { TokenStore } from '../../store/tokens';
 import { ensureBootstrapToken } from './bootstrap-token';
 import { connectionActivity } from './connection-activity';
@@ -27,8 +26,8 @@ export interface ManagementApiOptions {
   registry: ConnectorRegistry;
   /** Route groups owned elsewhere (recipes, runs, webhooks, …). */
   routeGroups?: ApiRoute[][];
-  /** Publishes posted events to outgoing-webhook subscribers, as the webhook ingress does. */
-  publish?: Publish;
+  /** Where posted events are accepted (the same durable inbox as the webhook ingress). */
+  inbox: Inbox;
 }
 
 /**
@@ -53,17 +52,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
       activity: connectionActivity(client, store.db),
       publicUrl: config.PUBLIC_URL,
     },
-    events: {
-      plans: opts.plans,
-      client,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      deliveries: store.deliveries,
-      logger,
-      runSettings: runStartSettings(config),
-      payloadRef: { payloads: store.payloads, thresholdBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES },
-      maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
-      publish: opts.publish,
-    },
+    events: { plans: opts.plans, inbox: opts.inbox, logger, maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES },
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
     codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config)), 'passThrough'), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
     routeGroups: opts.routeGroups,

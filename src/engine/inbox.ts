@@ -1,0 +1,227 @@
+import type { Plan, RunEvent } from '../../workflows/plan';
+import type { Logger } from '../logging';
+import { counter, gauge } from '../metrics/registry';
+import { API_EVENT_SOURCE } from '../recipe/match';
+import type { InboxRow } from '../store/event-inbox';
+import { GroupCommit } from '../store/group-commit';
+import type { Store } from '../store/store';
+import type { PlanCache } from './plan-cache';
+import { startEventRuns, type EventStartDeps } from './start-event-runs';
+
+/** SWITCHYARD_INBOX_*: the backlog above which the ingress answers 503, and how often the dispatcher sweeps. */
+interface InboxLimits {
+  maxRows: number;
+  maxAgeMs: number;
+  sweepMs: number;
+}
+
+export interface InboxOptions extends EventStartDeps {
+  store: Pick<Store, 'inbox'>;
+  plans: PlanCache;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  limits: InboxLimits;
+  /** Throws while Temporal would fail every run (a namespace without the engine's search attributes): the ingress then refuses. */
+  gate?: () => Promise<void>;
+}
+
+/** What the dispatcher knows now; /readyz and /metrics show it. */
+interface InboxStatus {
+  depth: number;
+  oldestAgeMs: number;
+  /** Why the last dispatch failed (Temporal unreachable…), while rows wait for it; undefined when dispatching. */
+  dispatchDelayed?: string;
+}
+
+/** The inbox is over its bound (rows or age): the sender retries later; nothing was accepted. */
+export class InboxFullError extends Error {
+  readonly retryAfterSeconds = 5;
+}
+
+/** Temporal answers but would fail every run (its namespace lacks what the engine needs): accepting would only fill the inbox. */
+export class TemporalMisconfiguredError extends Error {}
+
+/** The accepting side of the inbox, as the ingress sees it. */
+export interface Inbox {
+  /** Throws InboxFullError when the backlog is over its bound, TemporalMisconfiguredError while the gate is closed. */
+  admit(now: Date): Promise<void>;
+  /**
+   * Appends the event (with the recipes it matched) and its dedupe row in one group commit;
+   * resolves once that commit is durable: true, or false for a duplicate of an accepted delivery.
+   */
+  append(event: RunEvent, eventHash: string, recipes: string[]): Promise<boolean>;
+  status(): InboxStatus;
+  stop(): Promise<void>;
+}
+
+/** What an inbox row's sealed body holds. */
+interface InboxBody {
+  event: RunEvent;
+  recipes: string[];
+}
+
+type Waiting = { id: string; eventHash: string; body: InboxBody };
+
+const runsStarted = counter('switchyard_runs_started_total', 'Recipe runs accepted by Temporal, by trigger type', ['trigger']);
+const dispatched = counter('switchyard_inbox_dispatched_total', 'Inbox events whose runs Temporal accepted (they left the inbox)', []);
+
+const BATCH = 200;
+
+/**
+ * The durable inbox and its dispatcher. The ingress appends (group commit) and acknowledges once
+ * its row is durable; the dispatcher starts the runs right after each commit, and a sweep every
+ * `sweepMs` retries whatever is left (a failed dispatch, a process killed after the commit, a
+ * Temporal outage). Workflow ids derive from the dedupe key, so a repeated start is a duplicate,
+ * never a second run; a row is removed only once Temporal has every run.
+ */
+export function startInbox(opts: InboxOptions): Inbox {
+  const { store, limits, logger } = opts;
+  let depth = 0;
+  let oldest: number | undefined;
+  let delayed: string | undefined;
+  let stopped = false;
+  let queue: Waiting[] = [];
+
+  const commits = new GroupCommit(async (items: { row: Waiting; receivedAt: string; source: string }[]) => {
+    const ids = await store.inbox.append(items.map((i) => ({ source: i.source, eventHash: i.row.eventHash, receivedAt: i.receivedAt, body: JSON.stringify(i.row.body) })));
+    const fresh = items.flatMap((item, n) => {
+      const id = ids[n];
+      return id === undefined ? [] : [{ ...item, row: { ...item.row, id } }];
+    });
+    depth += fresh.length;
+    if (fresh.length > 0 && oldest === undefined) oldest = Date.parse(fresh[0]!.receivedAt);
+    if (!delayed) queue.push(...fresh.map((i) => i.row));
+    kick();
+    return ids.map((id) => id !== undefined);
+  });
+
+  /** Starts each row's runs; answers the ids Temporal now has (those may leave the inbox). */
+  const dispatch = async (rows: Waiting[]): Promise<string[]> => {
+    const plans = new Map((await opts.plans.enabledPlans()).map((p) => [p.recipeId, p]));
+    const now = new Date();
+    const results = await Promise.allSettled(
+      rows.map(async (row) => {
+        // A recipe disabled or deleted since the event was accepted starts nothing.
+        const matching = row.body.recipes.map((id) => plans.get(id)).filter((p): p is Plan => p !== undefined);
+        const runs = await startEventRuns(opts, row.body.event, row.eventHash, matching, now);
+        runsStarted.inc({ trigger: row.body.event.source === API_EVENT_SOURCE ? 'event' : 'webhook' }, runs.filter((r) => r.status === 'started').length);
+        return row.id;
+      }),
+    );
+    const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      const reason = (failed.reason as Error)?.message ?? String(failed.reason);
+      if (!delayed) logger.warn({ err: reason, waiting: depth }, 'could not start the runs of inbox events; they wait in the inbox and are retried');
+      delayed = reason;
+      queue = [];
+    } else if (delayed) {
+      logger.info({ waiting: depth }, 'inbox dispatch resumed');
+      delayed = undefined;
+    }
+    dispatched.inc(done.length);
+    return done;
+  };
+
+  const removed = (n: number) => {
+    depth = Math.max(0, depth - n);
+    if (depth === 0) oldest = undefined;
+  };
+
+  /** Rows committed by this process, dispatched at once (claimed, so another process's sweep skips them). */
+  const dispatchCommitted = async () => {
+    while (queue.length > 0 && !stopped) {
+      const batch = new Map(queue.splice(0, BATCH).map((w) => [w.id, w]));
+      removed(await store.inbox.claimIds([...batch.keys()], (ids) => dispatch(ids.map((id) => batch.get(id)!))));
+    }
+  };
+
+  /** Everything older than one sweep interval, oldest first; while dispatch is delayed, one row probes. */
+  const sweep = async () => {
+    const stats = await store.inbox.stats();
+    depth = stats.depth;
+    oldest = stats.oldestReceivedAt ? Date.parse(stats.oldestReceivedAt) : undefined;
+    const before = new Date(Date.now() - limits.sweepMs).toISOString();
+    while (!stopped) {
+      let claimed = 0;
+      const n = await store.inbox.claimOldest(delayed ? 1 : BATCH, before, (rows: InboxRow[]) => {
+        claimed = rows.length;
+        return dispatch(rows.map((r) => ({ id: r.id, eventHash: r.eventHash, body: JSON.parse(r.body) as InboxBody })));
+      });
+      removed(n);
+      if (claimed === 0 || delayed) return;
+    }
+  };
+
+  // One loop per process: the committed rows first, then a sweep when one is due.
+  let running: Promise<void> | undefined;
+  let again = false;
+  let sweepDue = true;
+  const kick = () => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await dispatchCommitted();
+          if (sweepDue) {
+            sweepDue = false;
+            await sweep();
+          }
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'inbox dispatch failed; retrying at the next sweep');
+        }
+      } while (again && !stopped);
+    })().finally(() => (running = undefined));
+  };
+  const timer = setInterval(() => {
+    sweepDue = true;
+    kick();
+  }, limits.sweepMs);
+  timer.unref();
+  kick();
+
+  const status = (): InboxStatus => ({ depth, oldestAgeMs: oldest === undefined ? 0 : Math.max(0, Date.now() - oldest), dispatchDelayed: delayed });
+  inboxGauges.track(status);
+
+  const withinBound = (now: Date) => {
+      if (depth >= limits.maxRows) throw new InboxFullError(`the inbox holds ${depth} events (limit ${limits.maxRows}, SWITCHYARD_INBOX_MAX_ROWS); retry later`);
+      if (oldest !== undefined && now.getTime() - oldest > limits.maxAgeMs) {
+        throw new InboxFullError(`the oldest inbox event has waited ${Math.round((now.getTime() - oldest) / 1000)} s (limit SWITCHYARD_INBOX_MAX_AGE); retry later`);
+      }
+  };
+
+  return {
+    async admit(now) {
+      withinBound(now);
+      if (opts.gate) {
+        await opts.gate().catch((err: unknown) => {
+          throw new TemporalMisconfiguredError(err instanceof Error ? err.message : String(err));
+        });
+      }
+    },
+    append(event, eventHash, recipes) {
+      return commits.append({ row: { id: '', eventHash, body: { event, recipes } }, receivedAt: event.receivedAt, source: event.source });
+    },
+    status,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      inboxGauges.untrack(status);
+      // Let a dispatch in progress finish, but never wait long for an unreachable Temporal.
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    },
+  };
+}
+
+/** Inbox depth and oldest age, summed over the inboxes of this process (one outside tests). */
+const inboxGauges = (() => {
+  const sources = new Set<() => InboxStatus>();
+  const all = () => [...sources].map((s) => s());
+  gauge('switchyard_inbox_depth', 'Accepted events waiting in the inbox for their runs to start', () => all().reduce((n, s) => n + s.depth, 0));
+  gauge('switchyard_inbox_oldest_age_seconds', 'How long the oldest inbox event has waited', () => Math.max(0, ...all().map((s) => s.oldestAgeMs)) / 1000);
+  return { track: (s: () => InboxStatus) => sources.add(s), untrack: (s: () => InboxStatus) => sources.delete(s) };
+})();
