@@ -111,6 +111,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         publicUrl: config.PUBLIC_URL,
         rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
+        rateLimitPool: store.pgPool,
         logger,
       }),
       management.router,
