@@ -14,6 +14,9 @@ COPY scripts ./scripts
 COPY tsconfig.json ./
 # The workflow bundle, built once here: a worker finds it (.cache/, keyed by the sources) and runs no webpack at start.
 RUN npm run build:workflows
+# Memory (bench/README.md "Memory"): a small young generation, an old-generation limit that makes V8
+# collect before it grows (the worker's; the API needs less), fewer malloc arenas for the native core.
+ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=256" MALLOC_ARENA_MAX=2
 USER node
 EXPOSE 3000
 ENTRYPOINT ["node", "bin/switchyard"]

@@ -51,6 +51,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/**
+ * V8 heap settings of the engine's processes, as the Dockerfile's NODE_OPTIONS sets them (the
+ * worker's fit both): a small young generation, and an old-generation limit that makes V8 collect
+ * before the heap grows (Node's default limit, ~4 GB here, let the worker reach ~430 MB under the
+ * e2e burst). Measured in bench/README.md "Memory".
+ */
+const engineNodeFlags = {
+  api: ['--max-semi-space-size=2', '--max-old-space-size=160'],
+  worker: ['--max-semi-space-size=2', '--max-old-space-size=256'],
+};
+
 /** The embedded stack, fresh: a Temporal dev server (SQLite file) on free ports, a temp data dir, a sink. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-bench-'));
@@ -76,6 +87,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // The bench drives one connection far past the default per-hook limit on purpose.
       SWITCHYARD_HOOKS_RATE_LIMIT: '100000000',
       LOG_LEVEL: 'warn',
+      // As the Dockerfile sets it: fewer glibc malloc arenas for the native core's threads.
+      MALLOC_ARENA_MAX: '2',
     };
     const config = parseConfig({ ...env, PORT: '0' });
     const target = temporalTarget(config);
@@ -94,7 +107,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       openStore: () => openConfiguredStore(config),
       async startApi() {
         const port = await freePort();
-        const child = spawnTs('api', path.join(repoRoot, 'src/cli/main.ts'), ['api'], { ...env, PORT: String(port) }, opts.nodeArgs);
+        const child = spawnTs('api', path.join(repoRoot, 'src/cli/main.ts'), ['api'], { ...env, PORT: String(port) }, [...engineNodeFlags.api, ...opts.nodeArgs]);
         const url = `http://127.0.0.1:${port}`;
         const up = await until(async () => {
           if (child.process.exitCode !== null) throw new Error(`api exited: ${child.output.join(' | ')}`);
@@ -109,7 +122,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         // As installed (`npm run build:workflows`): the engine's worker finds its workflow bundle built.
         if (!w.entry) await cachedWorkflowBundle(engineBundleRequest(undefined, target.dataConverter));
         const entry = w.entry ?? path.join(repoRoot, 'src/cli/main.ts');
-        const child = spawnTs(w.name ?? 'worker', entry, w.entry ? [] : ['worker'], { ...env, TEMPORAL_TASK_QUEUE: taskQueue }, opts.nodeArgs);
+        const child = spawnTs(w.name ?? 'worker', entry, w.entry ? [] : ['worker'], { ...env, TEMPORAL_TASK_QUEUE: taskQueue }, [...engineNodeFlags.worker, ...opts.nodeArgs]);
         const polling = temporalChecks(client, taskQueue).worker;
         const up = await until(async () => {
           if (child.process.exitCode !== null) throw new Error(`${child.name} exited: ${child.output.join(' | ')}`);

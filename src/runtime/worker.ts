@@ -35,7 +35,14 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
     ...createTriggerPayloadActivities(opts.store.payloads),
   };
-  const worker = await createEngineWorker({ connection, target: opts.target, activities, buildId: opts.config.SWITCHYARD_BUILD_ID, shutdownGraceMs: opts.config.SWITCHYARD_WORKER_SHUTDOWN_GRACE });
+  const worker = await createEngineWorker({
+    connection,
+    target: opts.target,
+    activities,
+    buildId: opts.config.SWITCHYARD_BUILD_ID,
+    shutdownGraceMs: opts.config.SWITCHYARD_WORKER_SHUTDOWN_GRACE,
+    onBundleWriteError: (err) => opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'the workflow bundle built at start could not be cached on disk; run `npm run build:workflows` where the worker is installed'),
+  });
   const running = worker.run().finally(() => connection.close());
   return {
     worker,

@@ -24,6 +24,9 @@ export interface EngineWorkerOptions {
   onBundleWriteError?: (err: unknown) => void;
 }
 
+/** Workflows kept in the worker's sticky cache. */
+const maxCachedWorkflows = 200;
+
 /** The worker that runs recipe interpreters and connector activities on the engine's task queue. */
 export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Worker> {
   const dataConverter = opts.target.dataConverter;
@@ -42,6 +45,11 @@ export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Wor
     dataConverter,
     // Connector calls are I/O bound: many may wait on vendors at once.
     maxConcurrentActivityTaskExecutions: 100,
+    // Runs kept in memory between their workflow tasks (an evicted one replays its history on its next
+    // task). The SDK's default grows with the heap limit (~2 300 at Node's default); a bound keeps
+    // the worker's heap small under a backlog (measured with `npm run bench -- e2e`: the same
+    // throughput, see bench/README.md "Memory").
+    maxCachedWorkflows,
     // On shutdown, activities in flight finish (up to the grace) instead of being cancelled and
     // repeated on another worker: a deploy must not double a vendor call.
     shutdownGraceTime: opts.shutdownGraceMs ?? 0,
