@@ -7,6 +7,7 @@ import { exportConversations } from './export-conversations';
 import { findCompany } from './find-company';
 import { getConversationTranscript } from './get-conversation-transcript';
 import { listCompanies } from './list-companies';
+import { listDataAttributes } from './list-data-attributes';
 import { replyToConversation } from './reply-to-conversation';
 import { searchContacts } from './search-contacts';
 import { searchConversations } from './search-conversations';
@@ -46,5 +47,6 @@ export const intercom = connector({
   .action(findCompany)
   .action(updateCompany)
   .action(listCompanies)
+  .action(listDataAttributes)
   .pollingTrigger(updatedConversations)
   .pollingTrigger(updatedContacts);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { actionCatalog } from '../../connectors/registry';
+import { actionCatalog, registry } from '../../connectors/registry';
+import { connectionSchemas } from '../sync/side-schemas';
 import { openConfiguredStore } from '../runtime/services';
 import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
 import { runStartSettings } from '../engine/start-runs';
@@ -36,9 +37,11 @@ registerConnectorsCommand(program);
 registerRecipeCommands(program, {
   catalog: () => actionCatalog,
   async openStore() {
-    const store = await openConfiguredStore(loadConfigOrExit());
+    const config = loadConfigOrExit();
+    const store = await openConfiguredStore(config);
     const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
-    return { recipes: store.recipes, connections, close: () => store.close() };
+    const schemas = connectionSchemas(registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections });
+    return { recipes: store.recipes, connections, syncs: store.syncs, schemas, close: () => store.close() };
   },
   async afterApply(removed) {
     const config = loadConfigOrExit();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
+import type pg from 'pg';
 import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import { githubSignature, signHub } from '../../connectors/sdk/signatures/hub-signature';
@@ -26,6 +27,8 @@ export interface HooksDeps extends Omit<IngestDeps, 'registry'> {
   publicUrl?: string;
   /** SWITCHYARD_HOOKS_RATE_LIMIT: deliveries per minute per hook URL, counted before anything is looked up or decrypted. */
   rateLimit: RateLimitPolicy;
+  /** The store's PostgreSQL pool: the per-hook counters are shared by every API process (else per process). */
+  rateLimitPool?: pg.Pool;
 }
 
 /**
@@ -101,7 +104,7 @@ export function hookRoutes(deps: HooksDeps): Router {
     inboundDeliveries.inc({ outcome: 'accepted' });
     res.status(202).json({ matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })) });
   };
-  const perHook = rateLimit(deps.rateLimit, { key: (req) => String(req.params.connection), subject: (id) => `hook URL /hooks/${id}` });
+  const perHook = rateLimit(deps.rateLimit, { key: (req) => String(req.params.connection), subject: (id) => `hook URL /hooks/${id}`, scope: 'hook' }, deps.rateLimitPool);
   router.post(['/hooks/:connection', '/hooks/:connection/:token'], perHook, rawBody, (req, res, next) => {
     handler(req, res).catch((err: unknown) => {
       inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError || err instanceof InboxFullError ? 'unavailable' : 'rejected' });

@@ -69,7 +69,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const routeGroups = [
     connectorRoutes(),
     webhookRoutes(webhooks),
-    recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config) }),
+    recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config), egressAllow: config.SWITCHYARD_EGRESS_ALLOW }),
     runRoutes({ client, logger }),
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
@@ -111,6 +111,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
         publicUrl: config.PUBLIC_URL,
         rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
+        rateLimitPool: store.pgPool,
         logger,
       }),
       management.router,

@@ -13,6 +13,7 @@ import { runExclusively } from './exclusive';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
 import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
+import { SyncStore } from './syncs';
 import { TriggerPayloadStore } from './trigger-payloads';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -31,6 +32,8 @@ export interface Store {
   payloads: TriggerPayloadStore;
   /** The side-effect ledger of the actions that reconcile. */
   effects: EffectLedger;
+  /** CRM syncs: definitions, links, record histories, cursors. */
+  syncs: SyncStore;
   /** The PostgreSQL pool (absent on SQLite), for libraries that keep their own rows in the store (the API rate limiter). */
   pgPool?: pg.Pool;
   /** Runs `fn` unless another process runs the same `name` now (see runExclusively); returns whether it ran. */
@@ -62,6 +65,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     inbox: new EventInbox(db, secrets, dialect),
     payloads: new TriggerPayloadStore(db, secrets),
     effects: new EffectLedger(db, secrets),
+    syncs: new SyncStore(db),
     pgPool: pool,
     exclusive: (name, fn) => runExclusively(db, dialect, name, fn),
     async ping() {
@@ -97,5 +101,9 @@ function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect;
   // An idle connection closed by the server (pg_terminate_backend, a failover) is an 'error' event
   // on the pool; unheard, it would end the process. The pool drops that client and opens another.
   pool.on('error', () => undefined);
+  // A checked-out client (a transaction held while the inbox dispatcher waits on Temporal) has no
+  // pool listener: its connection closed by the server would be an unheard 'error' that ends the
+  // process. Heard here, its next query fails and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pool };
 }

@@ -89,6 +89,29 @@ describeConnectorContract({
       invalidInput: { how: 'a conversation id that is not numeric, refused before any request', call: step({ conversationId: 'abc' }), message: /input\.conversationId/, requests: 0 },
       fatal: { how: '404 for a conversation that is gone', arrange: ({ fake }: Ctx) => (fake.conversations.length = 0), message: '404 from Intercom: Resource Not Found' },
     },
+    'intercom.listDataAttributes': {
+      call: step({ model: 'contact' }),
+      endpoint: ['GET', '/data_attributes'],
+      happyPath: {
+        how: 'GET /data_attributes?model=contact: standard and custom attributes with data type and API-writability; custom ones as custom_attributes.<name>',
+        result: {
+          attributes: expect.arrayContaining([
+            { name: 'email', fullName: 'email', label: 'email', dataType: 'string', apiWritable: true, custom: false },
+            { name: 'updated_at', fullName: 'updated_at', label: 'updated_at', dataType: 'date', apiWritable: false, custom: false },
+            { name: 'mrr', fullName: 'custom_attributes.mrr', label: 'mrr', dataType: 'float', apiWritable: true, custom: true },
+          ]),
+        },
+        request(req) {
+          expect(req.query.get('model')).toBe('contact');
+          expect(req.query.get('include_archived')).toBe('false');
+        },
+      },
+      retryable: { how: 'a 500' },
+      rateLimited,
+      authLost,
+      invalidInput: { how: 'a model Intercom has no attributes for, refused before any request', call: step({ model: 'ticket' }), message: /input\.model/, requests: 0 },
+      fatal: planRestricted,
+    },
     'intercom.searchContacts': {
       call: step({ email: 'ada@example.com' }),
       endpoint: ['POST', '/contacts/search'],

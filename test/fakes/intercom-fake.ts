@@ -67,6 +67,21 @@ const contactSchema = (customAttributes: ReadonlySet<string>): SearchSchema => (
   customAttributes,
 });
 
+/** Intercom's standard contact attributes as GET /data_attributes lists them: name, data type, API-writable. */
+const standardContactAttributes: [string, string, boolean][] = [
+  ['id', 'string', false],
+  ['role', 'string', true],
+  ['name', 'string', true],
+  ['email', 'string', true],
+  ['phone', 'string', true],
+  ['external_id', 'string', true],
+  ['owner_id', 'integer', true],
+  ['created_at', 'date', false],
+  ['updated_at', 'date', false],
+  ['signed_up_at', 'date', true],
+  ['last_seen_at', 'date', true],
+];
+
 interface ExportJob {
   job_identifier: string;
   status: 'pending' | 'in_progress' | 'completed' | 'no_data' | 'failed' | 'canceled';
@@ -164,6 +179,20 @@ export class IntercomFake extends FakeServer {
       if (dup) return dup;
       this.applyContact(c, b);
       return ok(c);
+    });
+    this.route('GET', '/data_attributes', (req) => {
+      const model = req.query.get('model');
+      if (model !== null && model !== 'contact' && model !== 'company' && model !== 'conversation') return errorList(400, 'parameter_invalid', 'model must be one of contact, company, conversation', 'model');
+      const attribute = (m: string, name: string, dataType: string, custom: boolean, apiWritable = true) => ({
+        type: 'data_attribute', name, full_name: custom ? `custom_attributes.${name}` : name, label: name, description: '', data_type: dataType, api_writable: apiWritable, ui_writable: apiWritable, custom, archived: false, model: m,
+      });
+      const contacts = [
+        ...standardContactAttributes.map(([name, type, writable]) => attribute('contact', name, type, false, writable)),
+        ...[...this.contactAttributes].map((name) => attribute('contact', name, this.contactAttributeTypes[name] ?? 'string', true)),
+      ];
+      const companies = [...this.companyAttributes].map((name) => attribute('company', name, 'string', true));
+      const data = model === 'contact' ? contacts : model === 'company' ? companies : model === null ? [...contacts, ...companies] : [];
+      return ok({ type: 'list', data });
     });
     this.route('GET', '/contacts/:id', (req) => {
       const c = this.contacts.find((x) => x.id === req.params.id);
@@ -370,6 +399,8 @@ export class IntercomFake extends FakeServer {
   readonly companyAttributes = new Set(['tier', 'seats']);
   /** Contact custom attributes the workspace has defined. */
   readonly contactAttributes = new Set(['plan', 'mrr', 'crm_id', 'vip']);
+  /** Data types of contact custom attributes (string, integer, float, boolean, date); unlisted ones are strings. */
+  readonly contactAttributeTypes: Record<string, string> = { mrr: 'float', vip: 'boolean' };
 
   /**
    * Test-only: a person changes a contact or company (by Intercom id) in Intercom's UI — the fields

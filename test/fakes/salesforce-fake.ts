@@ -59,6 +59,8 @@ export class SalesforceFake extends FakeServer {
   /** The fake's clock (ms); tests move it to give records chosen modification times. */
   clock: () => number = () => Date.now();
   private sequence = 0;
+  /** Custom fields added per type (see addCustomField). */
+  private readonly customFields = new Map<string, FieldDef[]>();
   private readonly cursors = new Map<string, SfRecord[]>();
 
   constructor() {
@@ -124,6 +126,14 @@ export class SalesforceFake extends FakeServer {
     return this.write(this.object(type)!, undefined, fields, 'create');
   }
 
+  /** Test-only: an admin adds a custom field (`…__c`) to a type in Setup; describe, writes and SOQL then know it. */
+  addCustomField(type: string, field: FieldDef): this {
+    if (!field.name.endsWith('__c')) throw new Error(`salesforce fake: custom field names end in __c, not ${field.name}`);
+    const list = this.customFields.get(type) ?? [];
+    this.customFields.set(type, [...list, field]);
+    return this;
+  }
+
   /** Changes a record as a person in the Salesforce UI would: validated, modification stamps bumped. */
   edit(id: string, fields: Record<string, unknown>): SfRecord {
     const found = this.find(id);
@@ -132,9 +142,9 @@ export class SalesforceFake extends FakeServer {
   }
 
   find(id: string): { object: ObjectDef; record: SfRecord } | undefined {
-    for (const object of sobjects) {
-      const record = this.records.get(object.name)!.get(id.length === 15 ? eighteen(id) : id);
-      if (record) return { object, record };
+    for (const { name } of sobjects) {
+      const record = this.records.get(name)!.get(id.length === 15 ? eighteen(id) : id);
+      if (record) return { object: this.object(name)!, record };
     }
     return undefined;
   }
@@ -212,7 +222,9 @@ export class SalesforceFake extends FakeServer {
   }
 
   private object(type: string): ObjectDef | undefined {
-    return sobjects.find((o) => lower(o.name) === lower(type));
+    const base = sobjects.find((o) => lower(o.name) === lower(type));
+    const custom = base && this.customFields.get(base.name);
+    return base && custom ? { ...base, fields: [...base.fields, ...custom] } : base;
   }
 
   private field(object: ObjectDef, name: string): FieldDef | undefined {

@@ -4,6 +4,8 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { scheduleIdOf } from '../../src/engine/trigger-sync';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { call } from '../support/api-harness';
+import { IntercomFake } from '../fakes/intercom-fake';
+import { SalesforceFake } from '../fakes/salesforce-fake';
 import { runStarted } from '../support/temporal';
 
 /** The recipes API on the whole engine: store, compiler, matching and Temporal schedules. */
@@ -121,6 +123,49 @@ describe('recipes API', () => {
       { path: 'right.connection', message: `connection "${slack}" is a slack connection, which has no records to sync (syncs work with intercom, salesforce, hubspot, pipedrive)`, severity: 'error' },
       { path: 'fields[0].right', message: 'transform "splitName" takes 2 right fields, got 1 (e.g. ["FirstName", "LastName"])', severity: 'error' },
     ]);
+  });
+
+  it('PUT stores a sync after checking its mapping against both sides’ live schemas (Intercom data attributes, Salesforce describe)', async () => {
+    const intercom = await new IntercomFake().start();
+    const salesforce = await new SalesforceFake().start();
+    try {
+      intercom.contactAttributes.add('plan_type');
+      salesforce.addCustomField('Contact', { name: 'Subscription_Tier__c', label: 'Subscription Tier', type: 'picklist', picklist: ['Free', 'Pro'], createable: true, updateable: true, nillable: true });
+      const ic = `intercom-${suffix}`;
+      const sf = `salesforce-${suffix}`;
+      expect((await api('POST', '/api/v1/connections', { id: ic, connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token' }, baseUrl: intercom.url })).status).toBe(201);
+      const sfCredentials = { accessToken: '00Dsf!valid', refreshToken: 'sf-refresh', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), clientId: salesforce.app.clientId, clientSecret: salesforce.app.clientSecret, tokenUrl: salesforce.tokenUrl, instanceUrl: salesforce.instanceUrl };
+      expect((await api('POST', '/api/v1/connections', { id: sf, connector: 'salesforce', name: 'Salesforce', credentials: sfCredentials })).status).toBe(201);
+      const id = `contacts-${suffix}`;
+      const sync = {
+        kind: 'sync',
+        left: { connection: ic, object: 'contact', filter: { role: 'user' } },
+        right: { connection: sf, object: 'Contact' },
+        match: [{ left: 'email', right: 'Email' }],
+        fields: [
+          { left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName' },
+          { left: 'custom_attributes.plan_type', right: 'Subscription_Tier__c', transform: 'map', values: { free: 'Free', pro: 'Pro' } },
+        ],
+        create: { right: true },
+      };
+      const bad = await api('PUT', `/api/v1/recipes/${id}`, { ...sync, fields: [...sync.fields, { left: 'custom_attributes.mrr', right: 'CreatedDate', direction: 'leftToRight' }, { left: 'phone', right: 'Phne' }] });
+      expect(bad.status).toBe(422);
+      expect(bad.body.error.details.diagnostics).toEqual([
+        { path: 'fields[2].right', message: 'Salesforce Contact field CreatedDate (datetime) is read-only: the sync cannot write it', suggestion: 'make this mapping rightToLeft', severity: 'error' },
+        { path: 'fields[2]', message: 'type mismatch: Intercom contact field custom_attributes.mrr (float) and Salesforce Contact field CreatedDate (datetime)', suggestion: 'use "transform": "datetime"', severity: 'error' },
+        { path: 'fields[3].right', message: 'Salesforce Contact has no field "Phne"', suggestion: 'did you mean "Phone"?', severity: 'error' },
+      ]);
+      const added = await api('PUT', `/api/v1/recipes/${id}`, sync);
+      expect(added).toMatchObject({ status: 201, body: { id, change: 'added', version: 1, enabled: true, warnings: [] } });
+      expect((await api('PUT', `/api/v1/recipes/${id}`, sync)).body).toMatchObject({ change: 'unchanged', version: 1 });
+      expect(await engine.store.syncs.get(id)).toMatchObject({ id, version: 1, plan: { kind: 'sync', syncId: id, right: { connector: 'salesforce' } } });
+      // A recipe cannot take a sync's id.
+      expect(await api('PUT', `/api/v1/recipes/${id}`, notify(id))).toMatchObject({ status: 409, body: { error: { code: 'id_taken' } } });
+      expect(intercom.received('GET', '/data_attributes')).toHaveLength(3);
+    } finally {
+      await intercom.close();
+      await salesforce.close();
+    }
   });
 
   it('disable stops matching at once and enable restores it, without a new version', async () => {

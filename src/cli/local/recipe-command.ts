@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Plan } from '../../../workflows/plan';
+import type { SyncPlan } from '../../../workflows/sync-plan';
+import type { ApplyChange } from '../../store/recipes';
+import { compileSyncForApply, type SideSchemaSource } from '../../sync/side-schemas';
 import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
 import { dryRun, formatDryRun } from '../../recipe/dry-run';
 import { recipeJsonSchema, syncJsonSchema } from '../../recipe/json-schema';
@@ -8,17 +11,32 @@ import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';
 import { expandRecipePaths, loadDefinitions, loadRecipes, reportDiagnostics } from '../../runtime/recipe-files';
 
 /** The slice of the recipe store `apply` needs (src/store/recipes.ts RecipeStore fits it). */
-export interface RecipeApplyStore {
+interface RecipeApplyStore {
   apply(source: unknown, plan: Plan): Promise<{ change: 'added'; version: number } | { change: 'changed'; version: number; previous: number } | { change: 'unchanged'; version: number }>;
   list(): Promise<{ id: string; version: number }[]>;
   remove(id: string): Promise<boolean>;
+}
+
+/** The slice of the sync store `apply` needs (src/store/syncs.ts SyncStore fits it). */
+interface SyncApplyStore {
+  apply(source: unknown, plan: SyncPlan): Promise<ApplyChange>;
+  list(): Promise<{ id: string; version: number }[]>;
+  remove(id: string): Promise<boolean>;
+}
+
+/** What `apply` stores into: recipes, and syncs with the live field schemas to check them against. */
+export interface ApplyTarget {
+  recipes: RecipeApplyStore;
+  connections?: Map<string, string>;
+  syncs?: SyncApplyStore;
+  schemas?: SideSchemaSource;
 }
 
 export interface RecipeCommandDeps {
   /** The action catalog (an adapter over connectors/registry). */
   catalog(): ActionCatalog | Promise<ActionCatalog>;
   /** Opens the store for `apply`; `connections` (id → connector) makes unknown connections errors. */
-  openStore?(): Promise<{ recipes: RecipeApplyStore; connections?: Map<string, string>; close(): Promise<void> }>;
+  openStore?(): Promise<ApplyTarget & { close(): Promise<void> }>;
   /** After a successful apply: bring schedules and pollers in step (`removed` = ids pruned). */
   afterApply?(removed: string[]): Promise<void>;
   out?: (line: string) => void;
@@ -98,37 +116,60 @@ export async function checkCommand(paths: string[], catalog: ActionCatalog, out:
 export async function applyCommand(
   paths: string[],
   catalog: ActionCatalog,
-  store: { recipes: RecipeApplyStore; connections?: Map<string, string> },
+  store: ApplyTarget,
   opts: { prune: boolean },
   out: (l: string) => void,
   err: (l: string) => void,
 ): Promise<number> {
-  const loaded = loadRecipes(expandRecipePaths(paths), catalog, store.connections);
+  const loaded = loadDefinitions(expandRecipePaths(paths), catalog, store.connections);
+  // Syncs are checked against both sides' live field schemas before anything is stored.
+  for (const l of loaded) {
+    if (l.kind !== 'sync' || !l.result.ok) continue;
+    if (!store.syncs) l.result = { ok: false, diagnostics: [{ path: 'kind', message: 'this store keeps no syncs', severity: 'error' }] };
+    else l.result = await compileSyncForApply(l.source, store.connections ?? new Map<string, string>(), store.schemas);
+  }
   const { lines, errors } = reportDiagnostics(loaded);
   for (const line of lines) err(line);
   if (errors > 0) {
     err(`nothing applied: ${errors} error${errors === 1 ? '' : 's'}`);
     return 1;
   }
-  const ids = new Set<string>();
-  for (const { source, result } of loaded) {
-    if (!result.ok) continue;
-    const { plan } = result;
-    if (ids.has(plan.recipeId)) {
-      err(`recipe id ${plan.recipeId} appears in more than one file; nothing more applied`);
+  const ids = new Map<string, 'recipe' | 'sync'>();
+  for (const l of loaded) {
+    if (!l.result.ok) continue;
+    const id = l.kind === 'sync' ? l.result.plan.syncId : l.result.plan.recipeId;
+    if (ids.has(id)) {
+      err(`id ${id} appears in more than one file; nothing more applied`);
       return 1;
     }
-    ids.add(plan.recipeId);
-    const change = await store.recipes.apply(source, plan);
-    if (change.change === 'added') out(`+ ${plan.recipeId} added (v${change.version})`);
-    else if (change.change === 'changed') out(`~ ${plan.recipeId} changed (v${change.previous} → v${change.version})`);
-    else out(`= ${plan.recipeId} unchanged (v${change.version})`);
+    ids.set(id, l.kind);
+  }
+  const storedRecipes = new Set((await store.recipes.list()).map((r) => r.id));
+  const storedSyncs = new Set(store.syncs ? (await store.syncs.list()).map((s) => s.id) : []);
+  for (const [id, kind] of ids) {
+    if (kind === 'sync' ? storedRecipes.has(id) : storedSyncs.has(id)) {
+      err(`${kind} ${id}: a ${kind === 'sync' ? 'recipe' : 'sync'} with this id is stored; ids are unique among recipes and syncs. Nothing applied`);
+      return 1;
+    }
+  }
+  for (const l of loaded) {
+    if (!l.result.ok) continue;
+    const [id, change] = l.kind === 'sync' ? [l.result.plan.syncId, await store.syncs!.apply(l.source, l.result.plan)] : [l.result.plan.recipeId, await store.recipes.apply(l.source, l.result.plan)];
+    const what = l.kind === 'sync' ? `sync ${id}` : id;
+    if (change.change === 'added') out(`+ ${what} added (v${change.version})`);
+    else if (change.change === 'changed') out(`~ ${what} changed (v${change.previous} → v${change.version})`);
+    else out(`= ${what} unchanged (v${change.version})`);
   }
   if (opts.prune) {
     for (const stored of await store.recipes.list()) {
       if (ids.has(stored.id)) continue;
       await store.recipes.remove(stored.id);
       out(`- ${stored.id} removed`);
+    }
+    for (const stored of store.syncs ? await store.syncs.list() : []) {
+      if (ids.has(stored.id)) continue;
+      await store.syncs!.remove(stored.id);
+      out(`- sync ${stored.id} removed`);
     }
   }
   return 0;

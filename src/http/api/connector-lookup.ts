@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { connectionHttp, connectionOrigins } from '../../../connectors/sdk/connection-http';
+import { connectionOrigins } from '../../../connectors/sdk/connection-http';
 import { isConnectorError } from '../../../connectors/sdk/errors';
 import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
-import type { Logger as ConnectorLogger } from '../../../connectors/sdk/types';
 import type { Logger } from '../../logging';
 import type { BoundCredentials, Connection, ConnectionStore } from '../../store/connections';
-import { sharedRefresher } from '../../store/shared-refresh';
+import { callWithConnection } from '../../engine/direct-call';
 import type { ConnectionTestResult, ConnectorLookup } from './connections-routes';
 
 const TEST_TIMEOUT_MS = 15_000;
@@ -22,36 +20,15 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
       return connector ? connectionOrigins(connector, credentials, baseUrl) : [];
     },
     test(connection: Connection, bound: BoundCredentials) {
-      const { credentials, enteredForBaseUrl } = bound;
+      const { credentials } = bound;
       const connector = registry.getConnector(connection.connector);
       if (!connector?.validate) return undefined;
       const validate = connector.validate.bind(connector);
       return (async (): Promise<ConnectionTestResult> => {
         const parsed = connector.auth.credentials.safeParse(credentials);
         if (!parsed.success) return { ok: false, authLost: false, reason: `stored credentials do not match the ${connector.id} auth schema` };
-        const storedCredentials: unknown = parsed.data;
-        const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
-        const { http } = connectionHttp({
-          connector,
-          connectionId: connection.id,
-          credentials: storedCredentials,
-          baseUrl: connection.baseUrl,
-          credentialsBaseUrl: enteredForBaseUrl,
-          egressAllow: opts.egressAllow,
-          signal,
-          refreshCredentials: sharedRefresher(opts.connections, connection.id, bound),
-        });
         try {
-          await validate({
-            connectionId: connection.id,
-            credentials: storedCredentials,
-            http,
-            signal,
-            idempotencyKey: `test/${connection.id}/${randomUUID()}`,
-            attempt: 1,
-            logger: connectorLogger(opts.logger, connection.id),
-            heartbeat() {},
-          });
+          await callWithConnection(connector, connection, bound, parsed.data, { ...opts, purpose: 'connection test', timeoutMs: TEST_TIMEOUT_MS }, (ctx) => validate(ctx));
           return { ok: true };
         } catch (err) {
           if (isConnectorError(err)) {
@@ -63,9 +40,4 @@ export function registryLookup(registry: ConnectorRegistry, opts: { egressAllow:
       })();
     },
   };
-}
-
-function connectorLogger(logger: Logger | undefined, connectionId: string): ConnectorLogger {
-  const log = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => logger?.[level]({ ...fields, connection: connectionId, purpose: 'connection test' }, msg);
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -18,13 +18,15 @@ export interface RateLimitPolicy {
 export interface RateLimitKey {
   key(req: Request, res: Response): string;
   subject(key: string): string;
+  /** Keeps this limit's counters apart from other limits' in the shared table ("hook"); absent: the per-token limit's. */
+  scope?: string;
 }
 
 /**
  * Counters in the store's `api_rate_limits` table, shared by every API process on the same
  * PostgreSQL; without a pool (SQLite: one process), in process memory. Should PostgreSQL fail to
  * answer, each process falls back to its own in-memory counters (catalogue G5: the limit then
- * holds per process, so a token gets at most `processes × limit` until the store is back).
+ * holds per process, so a key gets at most `processes × limit` until the store is back).
  */
 function limiterFor(keyPrefix: string, points: number, duration: number, pool: pg.Pool | undefined): RateLimiterAbstract {
   const memory = new RateLimiterMemory({ keyPrefix, points, duration });
@@ -50,8 +52,9 @@ function limiterFor(keyPrefix: string, points: number, duration: number, pool: p
 export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.Pool): RequestHandler {
   const MINUTE = policy.windowSeconds ?? 60;
   const HOUR = policy.burstWindowSeconds ?? 3600;
-  const minute = limiterFor('minute', policy.perMinute, MINUTE, pool);
-  const limiter = policy.burstPerHour > 0 ? new BurstyRateLimiter(minute, limiterFor('burst', policy.burstPerHour, HOUR, pool)) : minute;
+  const prefix = (window: string) => (by.scope ? `${by.scope}-${window}` : window);
+  const minute = limiterFor(prefix('minute'), policy.perMinute, MINUTE, pool);
+  const limiter = policy.burstPerHour > 0 ? new BurstyRateLimiter(minute, limiterFor(prefix('burst'), policy.burstPerHour, HOUR, pool)) : minute;
   const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
 
   return (req, res, next) => {

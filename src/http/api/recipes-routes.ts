@@ -9,6 +9,8 @@ import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
 import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
 import { compileSync, isSyncDefinition } from '../../recipe/sync-compile';
+import { compileSyncForApply, connectionSchemas, type SideSchemaSource } from '../../sync/side-schemas';
+import type { SyncStore } from '../../store/syncs';
 import type { SyncPlan } from '../../../workflows/sync-plan';
 import { topicMatches } from '../../recipe/topic-glob';
 import { syncRecipeTrigger } from '../../engine/trigger-sync';
@@ -25,15 +27,18 @@ interface RecipeRoutesDeps {
   connections(): Promise<Map<string, string>>;
   /** Matching reads enabled plans through it; every change invalidates it. */
   plans: PlanCache;
+  /** Sync definitions (`"kind": "sync"` bodies), checked against both sides' live field schemas. */
+  syncs?: { store: SyncStore; schemas: SideSchemaSource };
   /** Brings the recipe's schedule/poller in step with its plan (undefined = deleted), as `recipe apply` does. */
   syncTrigger(recipeId: string, plan: Plan | undefined): Promise<unknown>;
   now?: () => Date;
 }
 
 /** The recipe routes as a process mounts them: the store, the registry's catalog, Temporal for triggers. */
-export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; registry: ConnectorRegistry; runSettings: RunStartSettings }): ApiRoute[] {
+export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; registry: ConnectorRegistry; runSettings: RunStartSettings; egressAllow: readonly string[] }): ApiRoute[] {
   return recipeRoutes({
     recipes: opts.store.recipes,
+    syncs: { store: opts.store.syncs, schemas: connectionSchemas(opts.registry, { egressAllow: opts.egressAllow, connections: opts.store.connections }) },
     catalog: catalogOf(opts.registry),
     connections: async () => new Map((await opts.store.connections.list()).map((c) => [c.id, c.connector])),
     plans: opts.plans,
@@ -136,6 +141,17 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
     }
   };
 
+  /** A sync body: compiled, checked against both sides' field schemas, stored (a change is a new version). */
+  const putSync = async (id: string, source: Record<string, unknown>) => {
+    if (!deps.syncs) throw invalidRecipe([{ path: 'kind', message: 'this server keeps no syncs', severity: 'error' }]);
+    if (await deps.recipes.get(id)) throw idTaken(id, 'sync', 'recipe');
+    const result = await compileSyncForApply(source, await deps.connections(), deps.syncs.schemas);
+    if (!result.ok) throw invalidRecipe(result.diagnostics);
+    const change = await deps.syncs.store.apply(source, result.plan, now());
+    const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
+    return { status: change.change === 'added' ? 201 : 200, body: { id, ...change, hash: result.plan.version, enabled: result.plan.enabled, warnings } };
+  };
+
   return [
     defineRoute({
       method: 'get',
@@ -181,7 +197,7 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       path: '/api/v1/recipes/:id',
       scope: 'recipes:write',
       tag: 'recipes',
-      summary: 'Create or replace a recipe (compiled first: 422 with the compiler’s diagnostics); a change is a new version',
+      summary: 'Create or replace a recipe or a sync ("kind": "sync"; compiled first, a sync also checked against both sides’ field schemas: 422 with the diagnostics); a change is a new version',
       body: recipeBody,
       response: putResponse,
       handler: async ({ params, body }) => {
@@ -190,6 +206,8 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
           throw invalidRecipe([{ path: 'id', message: `the body's id ${JSON.stringify(body.id)} differs from the id in the path (${id})`, suggestion: `PUT /api/v1/recipes/${String(body.id)}, or drop id from the body`, severity: 'error' }]);
         }
         const source = { id, ...body };
+        if (isSyncDefinition(source)) return putSync(id, source);
+        if (deps.syncs && (await deps.syncs.store.get(id))) throw idTaken(id, 'recipe', 'sync');
         const { plan, diagnostics } = await compile(source);
         const change = await deps.recipes.apply(source, plan, now());
         const stored = await mustGet(id);
@@ -271,6 +289,11 @@ function invalidRecipe(diagnostics: Diagnostic[]): HttpError {
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
   const where = first.path === '' ? '' : `${first.path}: `;
   return new HttpError(422, 'invalid_recipe', `${where}${first.message}${first.suggestion ? ` (${first.suggestion})` : ''}${more}`, { diagnostics });
+}
+
+/** Recipes and syncs share one id space (one PUT path, one directory of files). */
+function idTaken(id: string, putting: string, stored: string): HttpError {
+  return new HttpError(409, 'id_taken', `a ${stored} with id ${id} exists; a ${putting} cannot take its id`, { id });
 }
 
 function summaryOf(recipe: StoredRecipe<Plan>) {
