@@ -101,5 +101,9 @@ function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect;
   // An idle connection closed by the server (pg_terminate_backend, a failover) is an 'error' event
   // on the pool; unheard, it would end the process. The pool drops that client and opens another.
   pool.on('error', () => undefined);
+  // A checked-out client (a transaction held while the inbox dispatcher waits on Temporal) has no
+  // pool listener: its connection closed by the server would be an unheard 'error' that ends the
+  // process. Heard here, its next query fails and the pool drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', pool };
 }

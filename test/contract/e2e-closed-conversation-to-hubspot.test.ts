@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubSpotFake } from '../fakes/hubspot-fake';
 import { IntercomFake } from '../fakes/intercom-fake';
-import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyExampleRecipe, recipesDir } from '../support/example-recipes';
+import type { TestEngine } from '../support/engine';
+import { recipesDir } from '../support/example-recipes';
+import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
-import { runResult } from '../support/temporal';
 
 /**
  * closed-conversation-to-hubspot end to end on the dev server: a signed conversation.admin.closed
@@ -16,23 +16,14 @@ import { runResult } from '../support/temporal';
  */
 describe('closed-conversation-to-hubspot through ingress, with the Intercom and HubSpot fakes', () => {
   const intercomSecret = randomBytes(16).toString('hex');
+  const intercom = new IntercomFake();
+  const hubspot = new HubSpotFake();
   let engine: TestEngine;
-  let intercom: IntercomFake;
-  let hubspot: HubSpotFake;
 
   beforeAll(async () => {
-    intercom = await new IntercomFake().start();
-    hubspot = await new HubSpotFake().start();
-    engine = await startTestEngine('e2e-hubspot', {}, async (store) => {
-      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token', clientSecret: intercomSecret }, baseUrl: intercom.url });
-      await store.connections.create({ id: 'hubspot-main', connector: 'hubspot', name: 'HubSpot', credentials: { accessToken: 'pat-na1-fake' }, baseUrl: hubspot.url });
-      await applyExampleRecipe(store, 'closed-conversation-to-hubspot');
-    });
+    engine = await startRecipeScenario('e2e-hubspot', { intercom: { fake: intercom, clientSecret: intercomSecret }, hubspot }, ['closed-conversation-to-hubspot']);
   });
-  afterAll(async () => {
-    await engine?.stop();
-    await Promise.all([intercom?.close(), hubspot?.close()]);
-  });
+  afterAll(() => engine?.stop());
 
   /** The fixture with this conversation and customer, under a fresh notification id. */
   const closed = (conversationId: string, author: { name: string; email: string }) => {
@@ -50,13 +41,7 @@ describe('closed-conversation-to-hubspot through ingress, with the Intercom and 
         { id: `${id}-2`, part_type: 'close', body: null, created_at: 1767239999, author: { type: 'admin', id: '814860', name: 'Margaret Hamilton' } },
       ],
     );
-  const run = async (body: string) => {
-    const res = await postIntercomWebhook(engine.api.url, 'intercom-main', body, intercomSecret);
-    expect(res.status).toBe(202);
-    const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(runs).toHaveLength(1);
-    return (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
-  };
+  const run = async (body: string) => resultOfOnlyRun(engine, await postIntercomWebhook(engine.api.url, 'intercom-main', body, intercomSecret));
   const notesOn = (contactId: string) =>
     hubspot.associations.filter((a) => a.fromType === 'notes' && a.toType === 'contacts' && a.toId === contactId).map((a) => hubspot.records.notes.get(a.fromId)!);
 

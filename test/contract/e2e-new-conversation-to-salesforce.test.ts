@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntercomFake } from '../fakes/intercom-fake';
 import { SalesforceFake } from '../fakes/salesforce-fake';
-import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyExampleRecipe } from '../support/example-recipes';
+import type { TestEngine } from '../support/engine';
+import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
-import { runResult } from '../support/temporal';
 
 const api = '/instance/services/data/v62.0';
 
@@ -17,31 +16,16 @@ const api = '/instance/services/data/v62.0';
  */
 describe('new-conversation-to-salesforce recipe through ingress, with the Salesforce fake', () => {
   const secret = randomBytes(16).toString('hex');
+  const salesforce = new SalesforceFake();
+  const intercom = new IntercomFake();
   let engine: TestEngine;
-  let salesforce: SalesforceFake;
-  let intercom: IntercomFake;
   let ada = '';
 
   beforeAll(async () => {
-    salesforce = await new SalesforceFake().start();
-    intercom = await new IntercomFake().start();
+    engine = await startRecipeScenario('e2e', { intercom: { fake: intercom, clientSecret: secret }, salesforce }, ['new-conversation-to-salesforce']);
     ada = salesforce.seed('Contact', { FirstName: 'Ada', LastName: 'Lovelace', Email: 'ada@example.com' }).Id;
-    engine = await startTestEngine('e2e', {}, async (store) => {
-      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token', clientSecret: secret }, baseUrl: intercom.url });
-      await store.connections.create({
-        id: 'salesforce-main',
-        connector: 'salesforce',
-        name: 'Salesforce',
-        credentials: { accessToken: '00Dsf!valid', refreshToken: 'sf-refresh', clientId: salesforce.app.clientId, clientSecret: salesforce.app.clientSecret, tokenUrl: salesforce.tokenUrl, instanceUrl: salesforce.instanceUrl },
-      });
-      await applyExampleRecipe(store, 'new-conversation-to-salesforce');
-    });
   });
-
-  afterAll(async () => {
-    await engine?.stop();
-    await Promise.all([salesforce?.close(), intercom?.close()]);
-  });
+  afterAll(() => engine?.stop());
 
   const conversation = (id: string, author: { name: string; email: string }) => {
     const source = { id: `src-${id}`, subject: '', body: "<p>Hi, I can't log in since this morning.</p>", author: { type: 'user', id: `u-${id}`, ...author } };
@@ -55,13 +39,7 @@ describe('new-conversation-to-salesforce recipe through ingress, with the Salesf
       source: { type: 'conversation', ...source },
     });
   };
-  const run = async (body: string) => {
-    const res = await postIntercomWebhook(engine.api.url, 'intercom-main', body, secret);
-    expect(res.status).toBe(202);
-    const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(runs).toHaveLength(1);
-    return (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
-  };
+  const run = async (body: string) => resultOfOnlyRun(engine, await postIntercomWebhook(engine.api.url, 'intercom-main', body, secret));
 
   it('logs the conversation as a completed Task on the Contact found by email', async () => {
     salesforce.reset();

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmplitudeFake } from '../fakes/amplitude-fake';
 import { GoogleAnalyticsFake } from '../fakes/google-analytics-fake';
 import { MixpanelFake } from '../fakes/mixpanel-fake';
-import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyExampleRecipe, recipesDir } from '../support/example-recipes';
+import type { TestEngine } from '../support/engine';
+import { recipesDir } from '../support/example-recipes';
+import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
 import { runResult } from '../support/temporal';
 
@@ -17,36 +18,15 @@ import { runResult } from '../support/temporal';
  */
 describe('new-user-to-analytics recipe through ingress, with vendor fakes', () => {
   const secret = randomBytes(16).toString('hex');
+  const amplitude = new AmplitudeFake();
+  const mixpanel = new MixpanelFake();
+  const ga4 = new GoogleAnalyticsFake();
   let engine: TestEngine;
-  let amplitude: AmplitudeFake;
-  let mixpanel: MixpanelFake;
-  let ga4: GoogleAnalyticsFake;
 
   beforeAll(async () => {
-    amplitude = await new AmplitudeFake().start();
-    mixpanel = await new MixpanelFake().start();
-    ga4 = await new GoogleAnalyticsFake().start();
-    engine = await startTestEngine('e2e-analytics', {}, async (store) => {
-      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
-      await store.connections.create({ id: 'amplitude-main', connector: 'amplitude', name: 'Amplitude', credentials: { apiKey: 'amp-key-0123456789abcdef' }, baseUrl: amplitude.url });
-      await store.connections.create({
-        id: 'mixpanel-main',
-        connector: 'mixpanel',
-        name: 'Mixpanel',
-        credentials: { username: 'switchyard.abc123.mp-service-account', password: 'sa-secret-1', projectId: '2195193', projectToken: 'proj-token-1' },
-        baseUrl: mixpanel.url,
-      });
-      await store.connections.create({ id: 'ga4-main', connector: 'google-analytics', name: 'GA4', credentials: { measurementId: 'G-TEST123456', apiSecret: 'mp-secret-1' }, baseUrl: ga4.url });
-      await applyExampleRecipe(store, 'new-user-to-analytics');
-    });
+    engine = await startRecipeScenario('e2e-analytics', { intercom: { clientSecret: secret }, amplitude, mixpanel, ga4 }, ['new-user-to-analytics']);
   });
-
-  afterAll(async () => {
-    await engine?.stop();
-    await amplitude?.close();
-    await mixpanel?.close();
-    await ga4?.close();
-  });
+  afterAll(() => engine?.stop());
 
   /** The fixture notification with a fresh delivery id (and optionally another contact). */
   const notification = (item: Record<string, unknown> = {}) => {
@@ -59,11 +39,7 @@ describe('new-user-to-analytics recipe through ingress, with vendor fakes', () =
 
   it('identifies the new user in Amplitude, sets the Mixpanel profile and records one GA4 sign_up; a redelivery changes nothing', async () => {
     const body = notification();
-    const res = await post(body);
-    expect(res.status).toBe(202);
-    const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(runs).toHaveLength(1);
-    expect(await runResult(engine.client, runs[0]!.runId)).toMatchObject({ status: 'succeeded' });
+    expect(await resultOfOnlyRun(engine, await post(body))).toMatchObject({ status: 'succeeded' });
 
     const [identify] = amplitude.received('POST', '/identify');
     expect(identify!.body).toEqual({

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntercomFake } from '../fakes/intercom-fake';
 import { PipedriveFake } from '../fakes/pipedrive-fake';
-import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyExampleRecipe } from '../support/example-recipes';
+import type { TestEngine } from '../support/engine';
+import { startRecipeScenario } from '../support/recipe-scenario';
 import { runResult } from '../support/temporal';
 
 /**
@@ -14,39 +14,22 @@ import { runResult } from '../support/temporal';
  */
 describe('pipedrive-deal-won-to-intercom recipe through ingress, with vendor fakes', () => {
   const password = randomBytes(16).toString('hex');
+  const pipedrive = new PipedriveFake();
+  const intercom = new IntercomFake();
   let engine: TestEngine;
-  let pipedrive: PipedriveFake;
-  let intercom: IntercomFake;
   let contactId: string;
 
   beforeAll(async () => {
-    pipedrive = await new PipedriveFake().start();
-    intercom = await new IntercomFake().start();
+    engine = await startRecipeScenario('pipedrive-e2e', { pipedrive: { fake: pipedrive, webhookPassword: password }, intercom: { fake: intercom } }, ['pipedrive-deal-won-to-intercom']);
+    pipedrive.webhookTarget = { url: `${engine.api.url}/hooks/pipedrive-main`, user: 'switchyard', password };
     const created = await fetch(`${intercom.url}/contacts`, {
       method: 'POST',
       headers: { authorization: 'Bearer intercom-token', 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ role: 'user', email: 'ada@example.com', name: 'Ada Lovelace' }),
     });
     contactId = ((await created.json()) as { id: string }).id;
-    engine = await startTestEngine('pipedrive-e2e', {}, async (store) => {
-      await store.connections.create({
-        id: 'pipedrive-main',
-        connector: 'pipedrive',
-        name: 'Pipedrive',
-        credentials: { apiToken: 'pd-api-token', companyDomain: 'acme', webhookUser: 'switchyard', webhookPassword: password },
-        baseUrl: pipedrive.url,
-      });
-      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token' }, baseUrl: intercom.url });
-      await applyExampleRecipe(store, 'pipedrive-deal-won-to-intercom');
-    });
-    pipedrive.webhookTarget = { url: `${engine.api.url}/hooks/pipedrive-main`, user: 'switchyard', password };
   });
-
-  afterAll(async () => {
-    await engine?.stop();
-    await pipedrive?.close();
-    await intercom?.close();
-  });
+  afterAll(() => engine?.stop());
 
   const runOf = (delivery: { answer?: string } | undefined) => (JSON.parse(delivery?.answer ?? '{}') as { runs?: { runId: string }[] }).runs ?? [];
 
@@ -56,7 +39,7 @@ describe('pipedrive-deal-won-to-intercom recipe through ingress, with vendor fak
     await pipedrive.edit('deal', deal.id, { status: 'won' });
     const runs = runOf(pipedrive.deliveries.at(-1));
     expect(runs).toHaveLength(1);
-    const result = (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
+    const result = await runResult<{ status: string }>(engine.client, runs[0]!.runId);
     expect(result.status).toBe('succeeded');
     expect(pipedrive.received('GET', `/api/v2/persons/${person.id}`)).toHaveLength(1);
     const searches = intercom.received('POST', '/contacts/search');

@@ -4,16 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntercomFake } from '../fakes/intercom-fake';
 import { LinearFake } from '../fakes/linear-fake';
-import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyRecipe } from '../support/hooks';
+import type { TestEngine } from '../support/engine';
+import { recipesDir } from '../support/example-recipes';
+import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { postIntercomWebhook } from '../support/intercom-webhooks';
-import { runResult as acknowledgedRunResult } from '../support/temporal';
 
-const recipesDir = path.resolve(__dirname, '../../recipes');
-const recipe = (name: string) => {
-  const { $schema: _schema, ...r } = JSON.parse(readFileSync(path.join(recipesDir, `${name}.json`), 'utf8')) as Record<string, unknown>;
-  return r;
-};
 const fixture = (name: string) => JSON.parse(readFileSync(path.join(recipesDir, 'fixtures', `${name}.event.json`), 'utf8')) as Record<string, unknown>;
 
 /**
@@ -23,34 +18,16 @@ const fixture = (name: string) => JSON.parse(readFileSync(path.join(recipesDir, 
 describe('bug-to-linear and github-closed-to-intercom through ingress, with vendor fakes', () => {
   const intercomSecret = randomBytes(16).toString('hex');
   const githubSecret = randomBytes(20).toString('hex');
+  const intercom = new IntercomFake();
+  const linear = new LinearFake();
   let engine: TestEngine;
-  let intercom: IntercomFake;
-  let linear: LinearFake;
 
   beforeAll(async () => {
-    intercom = await new IntercomFake().start();
-    linear = await new LinearFake().start();
-    engine = await startTestEngine('e2e-support', {}, async (store) => {
-      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token', clientSecret: intercomSecret }, baseUrl: intercom.url });
-      await store.connections.create({ id: 'linear-main', connector: 'linear', name: 'Linear', credentials: { apiKey: [...linear.apiKeys][0]! }, baseUrl: linear.url });
-      await store.connections.create({ id: 'github-main', connector: 'github', name: 'GitHub', credentials: { webhookSecret: githubSecret } });
-      const connections = { 'intercom-main': 'intercom', 'linear-main': 'linear', 'github-main': 'github' };
-      await applyRecipe(store, recipe('bug-to-linear'), connections);
-      await applyRecipe(store, recipe('github-closed-to-intercom'), connections);
-    });
+    engine = await startRecipeScenario('e2e-support', { intercom: { fake: intercom, clientSecret: intercomSecret }, linear, github: { webhookSecret: githubSecret } }, ['bug-to-linear', 'github-closed-to-intercom']);
   });
+  afterAll(() => engine?.stop());
 
-  afterAll(async () => {
-    await engine?.stop();
-    await Promise.all([intercom?.close(), linear?.close()]);
-  });
-
-  const runResult = async (res: Response) => {
-    expect(res.status).toBe(202);
-    const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(runs).toHaveLength(1);
-    return (await acknowledgedRunResult<{ status: string }>(engine.client, runs[0]!.runId));
-  };
+  const runResult = (res: Response) => resultOfOnlyRun(engine, res);
 
   it('a conversation tagged bug opens exactly one Linear issue and notes its key on the conversation', async () => {
     const body = JSON.stringify({ ...fixture('bug-to-linear'), id: `notif_${randomUUID()}` });

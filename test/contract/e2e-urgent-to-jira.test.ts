@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JiraFake } from '../fakes/jira-fake';
 import { SlackFake } from '../fakes/slack-fake';
-import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyExampleRecipe } from '../support/example-recipes';
+import type { TestEngine } from '../support/engine';
+import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
-import { runResult } from '../support/temporal';
 
 /**
  * The example recipe end to end on the real dev server, with the connectors against their fakes:
@@ -14,32 +13,14 @@ import { runResult } from '../support/temporal';
  */
 describe('urgent-to-jira recipe through ingress, with vendor fakes', () => {
   const secret = randomBytes(16).toString('hex');
+  const jira = new JiraFake();
+  const slack = new SlackFake();
   let engine: TestEngine;
-  let jira: JiraFake;
-  let slack: SlackFake;
 
   beforeAll(async () => {
-    jira = await new JiraFake().start();
-    slack = await new SlackFake().start();
-    engine = await startTestEngine('e2e', {}, async (store) => {
-      await store.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
-      await store.connections.create({
-        id: 'jira-main',
-        connector: 'jira',
-        name: 'Jira',
-        credentials: { username: 'bot@example.com', password: 'jira-api-token', siteUrl: 'https://acme.atlassian.net' },
-        baseUrl: jira.url,
-      });
-      await store.connections.create({ id: 'slack-main', connector: 'slack', name: 'Slack', credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
-      await applyExampleRecipe(store, 'urgent-to-jira');
-    });
+    engine = await startRecipeScenario('e2e', { intercom: { clientSecret: secret }, jira, slack }, ['urgent-to-jira']);
   });
-
-  afterAll(async () => {
-    await engine?.stop();
-    await jira?.close();
-    await slack?.close();
-  });
+  afterAll(() => engine?.stop());
 
   const notification = (tag: string) =>
     intercomNotification('conversation_part.tag.created', {
@@ -51,12 +32,7 @@ describe('urgent-to-jira recipe through ingress, with vendor fakes', () => {
   const post = (body: string, key = secret) => postIntercomWebhook(engine.api.url, 'intercom-main', body, key);
 
   it('creates exactly one Jira issue and posts its key to Slack', async () => {
-    const res = await post(notification('urgent'));
-    expect(res.status).toBe(202);
-    const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(runs).toHaveLength(1);
-    const result = (await runResult<{ status: string }>(engine.client, runs[0]!.runId));
-    expect(result.status).toBe('succeeded');
+    expect(await resultOfOnlyRun(engine, await post(notification('urgent')))).toMatchObject({ status: 'succeeded' });
     const creates = jira.received('POST', '/rest/api/3/issue');
     expect(creates).toHaveLength(1);
     expect((creates[0]!.body as { fields: { summary: string; labels: string[] } }).fields).toMatchObject({ summary: 'Urgent: Where is my order?', labels: ['intercom', 'urgent', expect.stringMatching(/^switchyard-[0-9a-f]{32}$/)] });

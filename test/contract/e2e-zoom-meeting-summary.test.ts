@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZoom } from '../../connectors/sdk/signatures/zoom-signature';
-import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyRecipe } from '../support/hooks';
+import type { TestEngine } from '../support/engine';
+import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { SlackFake } from '../fakes/slack-fake';
-import { runResult } from '../support/temporal';
 
 /**
  * Zoom's webhook source through the real `/hooks/<connection>` route (signature, ±5 min window,
@@ -15,29 +14,14 @@ import { runResult } from '../support/temporal';
  */
 describe('zoom webhooks and the meeting summary recipe, end to end', () => {
   const secretToken = randomBytes(16).toString('hex');
+  const slack = new SlackFake();
   let engine: TestEngine;
-  let slack: SlackFake;
 
   beforeAll(async () => {
-    slack = await new SlackFake().start();
     slack.channels.set('C0CALLS', 'support-calls');
-    const recipe = JSON.parse(readFileSync(path.join(__dirname, '../../recipes/zoom-meeting-summary-to-slack.json'), 'utf8')) as Record<string, unknown>;
-    delete recipe.$schema;
-    engine = await startTestEngine('zoom-e2e', {}, async (store) => {
-      await store.connections.create({
-        id: 'zoom-main',
-        connector: 'zoom',
-        name: 'Zoom',
-        credentials: { clientId: 'zoom-client-id', clientSecret: 'zoom-client-secret', accountId: 'acct_Abc123', webhookSecretToken: secretToken },
-      });
-      await store.connections.create({ id: 'slack-main', connector: 'slack', name: 'Slack', credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
-      await applyRecipe(store, recipe, { 'zoom-main': 'zoom', 'slack-main': 'slack' });
-    });
+    engine = await startRecipeScenario('zoom-e2e', { zoom: { webhookSecretToken: secretToken }, slack }, ['zoom-meeting-summary-to-slack']);
   });
-  afterAll(async () => {
-    await engine?.stop();
-    await slack?.close();
-  });
+  afterAll(() => engine?.stop());
 
   const fixture = readFileSync(path.join(__dirname, '../../recipes/fixtures/zoom-meeting-summary-to-slack.event.json'), 'utf8');
   const now = () => Math.floor(Date.now() / 1000);
@@ -45,11 +29,7 @@ describe('zoom webhooks and the meeting summary recipe, end to end', () => {
   const signed = (body: string, ts = now(), secret = secretToken) => post(body, { 'x-zm-request-timestamp': String(ts), 'x-zm-signature': signZoom(secret, ts, body) });
 
   it('valid: a signed meeting.ended runs the recipe and posts the summary to Slack', async () => {
-    const res = await signed(fixture);
-    expect(res.status).toBe(202);
-    const { runs } = (await res.json()) as { runs: { runId: string }[] };
-    expect(runs).toHaveLength(1);
-    expect(await runResult(engine.client, runs[0]!.runId)).toMatchObject({ status: 'succeeded' });
+    expect(await resultOfOnlyRun(engine, await signed(fixture))).toMatchObject({ status: 'succeeded' });
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]!.text).toBe('Call ended: Onboarding: Acme (32 min, 15:00–15:32 UTC), meeting 85746065432');
   });

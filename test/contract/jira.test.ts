@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { JiraFake } from '../fakes/jira-fake';
 import { describeConnectorContract } from '../support/connector-contract';
+import { jiraCredentials } from '../support/vendor-connections';
 
 const step = (input: unknown) => ({ stepId: 'ticket', connectionId: 'jira-main', input });
 
@@ -12,7 +13,7 @@ describeConnectorContract({
     {
       id: 'jira-main',
       connector: 'jira',
-      credentials: { username: 'bot@example.com', password: 'jira-api-token', siteUrl: 'https://acme.atlassian.net' },
+      credentials: jiraCredentials,
       baseUrl: fake.url,
     },
   ],

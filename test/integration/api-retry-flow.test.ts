@@ -15,13 +15,9 @@ import type { RunSummary } from '../../workflows/plan';
 import { JiraFake } from '../fakes/jira-fake';
 import { SlackFake } from '../fakes/slack-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { seedVendorConnections } from '../support/vendor-connections';
 import { call } from '../support/api-harness';
 import { runResult, runStarted } from '../support/temporal';
-
-const connections = new Map([
-  ['jira-main', 'jira'],
-  ['slack-main', 'slack'],
-]);
 
 /** Issue 5's retry flow: step 2 fails non-retryably → fix the recipe → retry from step 2; step 1's vendor sees no second call. */
 describe('retry a failed run', () => {
@@ -34,6 +30,7 @@ describe('retry a failed run', () => {
   let api: ApiHandle;
   let jira: JiraFake;
   let slack: SlackFake;
+  let connections: Map<string, string>;
 
   async function apply(recipe: Record<string, unknown>) {
     const compiled = compileRecipe(recipe, { actions: actionCatalog, connections });
@@ -65,14 +62,7 @@ describe('retry a failed run', () => {
     jira = await new JiraFake().start();
     slack = await new SlackFake().start();
     engine = await startTestEngine('retry', { SWITCHYARD_ADMIN_TOKEN: admin, SWITCHYARD_CONNECTION_WAIT_LIMIT: '2h' }, async (s) => {
-      await s.connections.create({
-        id: 'jira-main',
-        connector: 'jira',
-        name: 'Jira',
-        credentials: { username: 'bot@example.com', password: 'jira-api-token', siteUrl: 'https://acme.atlassian.net' },
-        baseUrl: jira.url,
-      });
-      await s.connections.create({ id: 'slack-main', connector: 'slack', name: 'Slack', credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
+      connections = await seedVendorConnections(s, { jira, slack });
     });
     ({ store, client, api } = engine);
   }, 120_000);

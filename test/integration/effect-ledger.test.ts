@@ -11,13 +11,7 @@ import { SlackFake } from '../fakes/slack-fake';
 import { call } from '../support/api-harness';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { runResult } from '../support/temporal';
-
-const connections = new Map([
-  ['jira-main', 'jira'],
-  ['slack-main', 'slack'],
-  ['sheets-main', 'google-sheets'],
-  ['intercom-main', 'intercom'],
-]);
+import { seedVendorConnections } from '../support/vendor-connections';
 
 /**
  * Issue 12 item 9 (reliability C1–C2): the vendor applies the step's request and the connection
@@ -31,6 +25,7 @@ describe('at most one external effect per step', () => {
   let slack: SlackFake;
   let sheets: GoogleSheetsFake;
   let intercom: IntercomFake;
+  let connections: Map<string, string>;
 
   /** Applies a one-step recipe and sends it an event; answers the run id. */
   async function runOneStep(step: Record<string, unknown>): Promise<string> {
@@ -62,22 +57,7 @@ describe('at most one external effect per step', () => {
     sheets = await new GoogleSheetsFake().start();
     intercom = await new IntercomFake().start();
     engine = await startTestEngine('ledger', { SWITCHYARD_ADMIN_TOKEN: admin }, async (s) => {
-      await s.connections.create({
-        id: 'jira-main',
-        connector: 'jira',
-        name: 'Jira',
-        credentials: { username: 'bot@example.com', password: 'jira-api-token', siteUrl: 'https://acme.atlassian.net' },
-        baseUrl: jira.url,
-      });
-      await s.connections.create({ id: 'slack-main', connector: 'slack', name: 'Slack', credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
-      await s.connections.create({
-        id: 'sheets-main',
-        connector: 'google-sheets',
-        name: 'Sheets',
-        credentials: { accessToken: 'ya29.valid', refreshToken: '1//refresh', tokenUrl: `${sheets.url}/token`, clientId: 'cid', clientSecret: 'csecret' },
-        baseUrl: `${sheets.url}/v4`,
-      });
-      await s.connections.create({ id: 'intercom-main', connector: 'intercom', name: 'Intercom', credentials: { accessToken: 'intercom-token' }, baseUrl: intercom.url });
+      connections = await seedVendorConnections(s, { jira, slack, sheets, intercom: { fake: intercom } });
     });
   }, 120_000);
   afterAll(async () => {

@@ -19,6 +19,7 @@ import { startSink } from '../support/sink';
 import { applyRecipe } from '../support/hooks';
 import { waitFor, runResult, runStarted } from '../support/temporal';
 import { startReceiver } from '../support/webhooks-out-harness';
+import { jiraCredentials } from '../support/vendor-connections';
 
 /**
  * Engine events raised outside the request path: run.succeeded / run.failed from Temporal
@@ -68,7 +69,7 @@ describe('engine events from runs and workers', () => {
         id: 'jira-revoked',
         connector: 'jira',
         name: 'Jira',
-        credentials: { username: 'bot@example.com', password: 'revoked-token', siteUrl: 'https://acme.atlassian.net' },
+        credentials: { ...jiraCredentials, password: 'revoked-token' },
         baseUrl: jira.url,
       });
       await webhooksOutFromConfig({ config, store, client }).create({ url: receiver.url, topics: ['connection.*'] });

@@ -6,6 +6,7 @@ import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { pollerPausedSignal, pollerPlanSignal, pollerStateQuery, pollerStopSignal, pollRecipe } from '../../workflows';
 import { createTestWorker, createTimeSkippingEnv, registerSearchAttributes, waitFor } from '../support/temporal';
 import { planOf } from '../support/recipes';
+import { jiraIssuesPage } from '../support/test-catalog';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -32,10 +33,10 @@ it('polls every interval, starts one run per new item (never twice), keeps the c
   const posted: string[] = [];
   // What the vendor returns for each cursor: a repeated item (SUP-2) must not start a second run.
   const pages: Record<string, { items: { dedupeKey: string; item: unknown }[]; cursor: string }> = {
-    null: { items: [{ dedupeKey: 'SUP-1', item: { id: '1', key: 'SUP-1' } }, { dedupeKey: 'SUP-2', item: { id: '2', key: 'SUP-2' } }], cursor: '2' },
-    '2': { items: [{ dedupeKey: 'SUP-2', item: { id: '2', key: 'SUP-2' } }, { dedupeKey: 'SUP-3', item: { id: '3', key: 'SUP-3' } }], cursor: '3' },
-    '3': { items: [{ dedupeKey: 'SUP-4', item: { id: '4', key: 'SUP-4' } }], cursor: '4' },
-    '4': { items: [], cursor: '4' },
+    null: jiraIssuesPage([1, 2], '2'),
+    '2': jiraIssuesPage([2, 3], '3'),
+    '3': jiraIssuesPage([4], '4'),
+    '4': jiraIssuesPage([], '4'),
   };
   const worker = await createTestWorker(env, {
     taskQueue,

@@ -14,6 +14,7 @@ import type { Plan, RunEvent } from '../../workflows/plan';
 import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from '../support/temporal';
 import { historyFromCliJson } from '../support/history-json';
 import { eventOf, planOf, recipeWith } from '../support/recipes';
+import { jiraIssuesPage } from '../support/test-catalog';
 
 /**
  * Saved histories of representative runs must replay cleanly against the current interpreter.
@@ -108,7 +109,7 @@ describe.runIf(record)('recording representative histories on the dev server', (
         'webhooksOut.finishDelivery': async () => undefined,
         'webhooksOut.listFailed': async () => ({ items: [] }),
         pollTrigger: async (i: { cursor: string | null }) =>
-          i.cursor === null ? { items: [{ dedupeKey: 'SUP-7', item: { id: '7', key: 'SUP-7' } }, { dedupeKey: 'SUP-8', item: { id: '8', key: 'SUP-8' } }], cursor: '8' } : { items: [], cursor: i.cursor },
+          i.cursor === null ? jiraIssuesPage([7, 8], '8') : jiraIssuesPage([], i.cursor),
       },
     });
     running = worker.run();

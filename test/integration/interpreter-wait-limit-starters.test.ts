@@ -7,6 +7,7 @@ import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/engine/tr
 import type { RunRecipeInput } from '../../workflows';
 import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
 import { planOf } from '../support/recipes';
+import { jiraIssuesPage } from '../support/test-catalog';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -41,7 +42,7 @@ it('poll recipes hand the connection wait limit to every run they start', { time
   const plan = planOf({ id: recipeId, name: 'Issues', trigger: { type: 'poll', connection: 'jira-main', trigger: 'jira.newIssues', every: '1m', input: { jql: 'project = SUP' } }, steps: [step] });
   const worker = await createTestWorker(env, {
     taskQueue,
-    activities: { pollTrigger: async () => ({ items: [{ dedupeKey: 'SUP-1', item: { key: 'SUP-1' } }], cursor: '1' }), 'slack.postMessage': async () => ({ ok: true, channel: 'C', ts: '1' }) },
+    activities: { pollTrigger: async () => jiraIssuesPage([1], '1'), 'slack.postMessage': async () => ({ ok: true, channel: 'C', ts: '1' }) },
   });
   await worker.runUntil(async () => {
     await syncRecipeTrigger(env.client, taskQueue, recipeId, plan, { connectionWaitMs: twoHours });

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseConfig } from '../../src/config/config';
@@ -6,7 +7,7 @@ import { openConfiguredStore } from '../../src/runtime/services';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { call } from '../support/api-harness';
 import { Cluster, type ClusterProcess } from '../support/cluster';
-import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
+import { intercomNotification, postIntercomWebhook, signIntercom } from '../support/intercom-webhooks';
 import { startSink, type Sink } from '../support/sink';
 import { waitFor } from '../support/temporal';
 import { freshPostgresDatabase } from './fresh-postgres';
@@ -39,6 +40,32 @@ const effectsByKey = (sink: Sink) => {
   }
   return counts;
 };
+
+/**
+ * A signed delivery in flight: the API read its headers (it answered `100 Continue`), and its body
+ * is held back until `release()`. What the API answers (or the error when it drops the request).
+ */
+function heldDelivery(apiUrl: string, body: string): Promise<{ release(): void; answer: Promise<{ status: number; body: string }> }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(`${apiUrl}/hooks/intercom-main`);
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-hub-signature': signIntercom(body, clientSecret), expect: '100-continue' };
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false, headers });
+    const answer = new Promise<{ status: number; body: string }>((done, fail) => {
+      req.on('response', (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', fail);
+      });
+      req.on('error', fail);
+    });
+    answer.catch(() => undefined);
+    req.on('continue', () => resolve({ release: () => req.end(body), answer }));
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
 
 describe('2 API and 2 worker processes on one PostgreSQL store', () => {
   let database: Awaited<ReturnType<typeof freshPostgresDatabase>>;
@@ -206,14 +233,24 @@ describe('2 API and 2 worker processes on one PostgreSQL store', () => {
       await cluster.restart(p);
       return code;
     };
-    const apiExit = await stopGracefully(cluster.apis[0]!);
+    // An acknowledgement in flight when the API is told to stop is still given: the delivery's
+    // headers are in before SIGTERM, its body only once the API logged that it is stopping.
+    const stoppingApi = cluster.apis[0]!;
+    const held = await heldDelivery(stoppingApi.url, intercomNotification('conversation.user.replied', { id: `held-${sent++}` }));
+    const apiExit = stopGracefully(stoppingApi);
+    await stoppingApi.proc.waitForLine(/"msg":"stopping"/, 60_000);
+    held.release();
+    const heldAnswer = await held.answer;
+    expect(heldAnswer.status, heldAnswer.body).toBe(202);
+    for (const r of (JSON.parse(heldAnswer.body) as { runs: { runId: string }[] }).runs) acked.add(r.runId);
+    await apiExit;
     const ackedBeforeWorkerStop = acked.size;
     const workerExit = await stopGracefully(cluster.workers[0]!);
     await waitFor(async () => acked.size > ackedBeforeWorkerStop + 10, 'more deliveries after the restarts', 60_000);
     sending = false;
     await Promise.all(loops);
 
-    expect(apiExit).toBe(0);
+    expect(await apiExit).toBe(0);
     expect(workerExit).toBe(0);
     const effects = () => {
       const counts = new Map<string, number>();

@@ -99,3 +99,11 @@ export const testConnections = new Map([
   ['hubspot-main', 'hubspot'],
   ['pipedrive-main', 'pipedrive'],
 ]);
+
+/**
+ * Jira issues as the `jira.newIssues` poll trigger answers them: issue n is SUP-n (id "n", deduped
+ * by its key), then the cursor for the next poll. Seeds what a stubbed pollTrigger returns.
+ */
+export function jiraIssuesPage(numbers: readonly number[], cursor: string) {
+  return { items: numbers.map((n) => ({ dedupeKey: `SUP-${n}`, item: { id: String(n), key: `SUP-${n}` } })), cursor };
+}
