@@ -7,7 +7,7 @@
  */
 
 /** A field value as the sync moves it: what vendors' JSON carries for a scalar field. */
-type SyncValue = string | number | boolean | null;
+export type SyncValue = string | number | boolean | null;
 
 /** The kind a side's field must accept for a transform's output (checked against describe/properties). */
 export type ValueKind = 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'any';

@@ -174,6 +174,8 @@ describe('retry a failed run', () => {
     await apply(waitingRecipe);
     const posted = await call(api.url, 'POST', '/api/v1/events', { token: admin, body: { topic: `${topic}.approval`, id: 'a-1', data: {} } });
     const runningId: string = posted.body.runs[0].runId;
+    // The ack means the event is durable in the inbox; the dispatcher starts the run just after.
+    await runStarted(client, runningId);
     const running = await retry(runningId);
     expect(running.status).toBe(409);
     expect(running.body.error).toMatchObject({ code: 'run_not_failed', message: `run ${runningId} is running; only failed runs can be retried` });

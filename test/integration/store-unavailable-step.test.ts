@@ -97,7 +97,8 @@ describe('a store outage while a step runs', () => {
       workflowId: `run/${id}/${randomUUID()}`,
       args: [{ plan: compiled.plan, event: eventOf({}, `blip-${id}`) }],
     });
-    const failedExecutions = async () => (await handle.fetchHistory()).events?.filter((e) => e.activityTaskFailedEventAttributes).length ?? 0;
+    // A regular activity's failure is an ActivityTaskFailed event; a local one's, a marker carrying the failure.
+    const failedExecutions = async () => (await handle.fetchHistory()).events?.filter((e) => e.activityTaskFailedEventAttributes || e.markerRecordedEventAttributes?.failure).length ?? 0;
     const running = async () => (await handle.describe()).status.name === 'RUNNING';
     /** Waits until `n` executions of the step failed (or the run ended). */
     const failed = (n: number, what: string) => waitFor(async () => (await failedExecutions()) >= n || !(await running()), what, 60_000);
@@ -165,7 +166,7 @@ describe('a store outage while a step runs', () => {
     await worker.runUntil(async () => {
       const run = await startStep(worker, { action: 'webhook.post', input: { url: `${hook.url}${hook.hookPath}`, body: { n: 2 } }, retry: { ...retry, initialInterval: '3s', maxInterval: '3s' } });
       // The store comes back once the run ended, or (before) within the backoff after the unrecorded confirmation failed the first attempt.
-      const retrying = async () => ((await run.handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 1) > 1;
+      const retrying = async () => ((await run.handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 1) > 1 || (await run.failedExecutions()) > 0;
       await waitFor(async () => !(await run.running()) || (await retrying()), 'the run to end or its step to be retried', 60_000);
       await bringDatabaseBack();
       const summary = await run.handle.result();
