@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
+import { untilNextUtcDay } from '../../connectors/sdk/utc-day';
 import type { ContractFailure } from '../support/contract-harness';
 import { HubSpotFake } from '../fakes/hubspot-fake';
 import { describeConnectorContract } from '../support/connector-contract';
@@ -192,11 +193,13 @@ describeConnectorContract({
     },
   },
   specific(ctx) {
-    it('429 DAILY waits for the daily reset (hours, not seconds), after exactly one request', async () => {
+    it('429 DAILY waits for the daily reset (the next UTC midnight, or an hour when that is over 12 h away), after exactly one request', async () => {
       ctx.fake.rateLimit('DAILY');
       const once = (await ctx.call('hubspot.createRecord', contact({ email: 'ada@example.com' }), { maxAttempts: 1 })) as ContractFailure;
+      const after = Date.now();
       expect(once).toMatchObject({ ok: false, type: FailureType.rateLimited, message: '429 from HubSpot: You have reached your daily limit.' });
-      expect(once.nextRetryDelayMs).toBeGreaterThanOrEqual(3_600_000);
+      // Not the seconds of the rolling windows: as long as the day has left, up to an hour (late in the UTC day, less).
+      expect(once.nextRetryDelayMs).toBeGreaterThanOrEqual(Math.min(3_600_000, untilNextUtcDay(after)));
       expect(once.nextRetryDelayMs).toBeLessThanOrEqual(12 * 3_600_000);
       expect(ctx.fake.requests).toHaveLength(1);
     });
