@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { throttlePauseMs } from '../../connectors/amplitude/vendor';
 import { FailureType } from '../../workflows/activity-contract';
-import { AmplitudeFake } from '../fakes/amplitude-fake';
+import { AmplitudeFake } from '../../sandbox/amplitude-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown) => ({ stepId: 'amp', connectionId: 'amp-main', input });

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
-import { DropboxFake } from '../fakes/dropbox-fake';
+import { DropboxFake } from '../../sandbox/dropbox-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const dropboxConnection = (fake: DropboxFake, over: Record<string, unknown> = {}) => ({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IntercomFake } from '../fakes/intercom-fake';
-import { SalesforceFake } from '../fakes/salesforce-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
+import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import type { TestEngine } from '../support/engine';
 import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IntercomFake } from '../fakes/intercom-fake';
-import { PipedriveFake } from '../fakes/pipedrive-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
+import { PipedriveFake } from '../../sandbox/pipedrive-fake';
 import type { TestEngine } from '../support/engine';
 import { startRecipeScenario } from '../support/recipe-scenario';
 import { runResult } from '../support/temporal';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JiraFake } from '../fakes/jira-fake';
-import { SlackFake } from '../fakes/slack-fake';
+import { JiraFake } from '../../sandbox/jira-fake';
+import { SlackFake } from '../../sandbox/slack-fake';
 import type { TestEngine } from '../support/engine';
 import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signZoom } from '../../connectors/sdk/signatures/zoom-signature';
 import type { TestEngine } from '../support/engine';
 import { resultOfOnlyRun, startRecipeScenario } from '../support/recipe-scenario';
-import { SlackFake } from '../fakes/slack-fake';
+import { SlackFake } from '../../sandbox/slack-fake';
 
 /**
  * Zoom's webhook source through the real `/hooks/<connection>` route (signature, ±5 min window,

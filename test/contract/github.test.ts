@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { GithubFake } from '../fakes/github-fake';
+import { GithubFake } from '../../sandbox/github-fake';
 import { describeConnectorContract, type ContractContext } from '../support/connector-contract';
 
 const token = 'github_pat_test_0123456789abcdef';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { GoogleAnalyticsFake } from '../fakes/google-analytics-fake';
+import { GoogleAnalyticsFake } from '../../sandbox/google-analytics-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown) => ({ stepId: 'ga4', connectionId: 'ga4-main', input });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FakeServer } from '../fakes/fake-server';
-import { GoogleDriveFake } from '../fakes/google-drive-fake';
+import { FakeServer } from '../../sandbox/fake-server';
+import { GoogleDriveFake } from '../../sandbox/google-drive-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const driveConnection = (fake: GoogleDriveFake, over: Record<string, unknown> = {}) => ({

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { GoogleSheetsFake } from '../fakes/google-sheets-fake';
+import { GoogleSheetsFake } from '../../sandbox/google-sheets-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown) => ({ stepId: 'row', connectionId: 'sheets-main', input });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HubSpotFake } from '../fakes/hubspot-fake';
+import { HubSpotFake } from '../../sandbox/hubspot-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 import { runResult } from '../support/temporal';

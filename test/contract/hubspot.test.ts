@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
 import { untilNextUtcDay } from '../../connectors/sdk/utc-day';
 import type { ContractFailure } from '../support/contract-harness';
-import { HubSpotFake } from '../fakes/hubspot-fake';
+import { HubSpotFake } from '../../sandbox/hubspot-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const token = 'pat-na1-fake';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { IntercomFake } from '../fakes/intercom-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 import { describeConnectorContract, type ContractContext } from '../support/connector-contract';
 import { intercomCases } from '../support/intercom-cases';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
-import { IntercomFake } from '../fakes/intercom-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 import { describeConnectorContract, type ContractContext } from '../support/connector-contract';
 import { intercomCases } from '../support/intercom-cases';
 

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
-import { IntercomFake } from '../fakes/intercom-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown, connectionId: string | null = 'intercom-main') => ({ stepId: 's1', connectionId, input });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { JiraFake } from '../fakes/jira-fake';
+import { JiraFake } from '../../sandbox/jira-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 import { jiraCredentials } from '../support/vendor-connections';
 

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { entityIdFor } from '../../connectors/linear/graphql';
-import { LinearFake } from '../fakes/linear-fake';
-import type { FakeRequest } from '../fakes/fake-server';
+import { LinearFake } from '../../sandbox/linear-fake';
+import type { FakeRequest } from '../../sandbox/fake-server';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const apiKey = 'lin_api_test_key_0123456789';

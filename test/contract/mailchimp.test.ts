@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { MailchimpFake } from '../fakes/mailchimp-fake';
+import { MailchimpFake } from '../../sandbox/mailchimp-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const key = '0123456789abcdef0123456789abcdef-us6';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { MixpanelFake } from '../fakes/mixpanel-fake';
+import { MixpanelFake } from '../../sandbox/mixpanel-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown) => ({ stepId: 'mp', connectionId: 'mp-main', input });

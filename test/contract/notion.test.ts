@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { toNotionProperties } from '../../connectors/notion/properties';
-import { NotionFake } from '../fakes/notion-fake';
+import { NotionFake } from '../../sandbox/notion-fake';
 import { describeConnectorContract, type ContractContext } from '../support/connector-contract';
 
 const token = 'secret_notion_test_0123456789';

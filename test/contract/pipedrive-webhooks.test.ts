@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PipedriveFake } from '../fakes/pipedrive-fake';
+import { PipedriveFake } from '../../sandbox/pipedrive-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 

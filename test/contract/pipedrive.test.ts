@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { pipedrive } from '../../connectors/pipedrive';
-import { accountNotOpen, dealsLimitReached, PipedriveFake } from '../fakes/pipedrive-fake';
+import { accountNotOpen, dealsLimitReached, PipedriveFake } from '../../sandbox/pipedrive-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown, connectionId = 'pd-main') => ({ stepId: 'crm', connectionId, input });

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { FailureType, type ActionActivityInput } from '../../workflows/activity-contract';
-import { SalesforceFake } from '../fakes/salesforce-fake';
+import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { describeConnectorContract, type ContractContext } from '../support/connector-contract';
 
 const api = '/instance/services/data/v62.0';

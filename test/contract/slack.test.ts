@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { SlackFake } from '../fakes/slack-fake';
+import { SlackFake } from '../../sandbox/slack-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown) => ({ stepId: 'notify', connectionId: 'slack-main', input });

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { TeamsFake } from '../fakes/teams-fake';
+import { TeamsFake } from '../../sandbox/teams-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const step = (input: unknown, connectionId = 'teams-wf') => ({ stepId: 'notify', connectionId, input });

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
-import { CatchHookFake } from '../fakes/catch-hook-fake';
+import { CatchHookFake } from '../../sandbox/catch-hook-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 import { startContractHarness, type ContractHarness } from '../support/contract-harness';
 

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { FailureType } from '../../workflows/activity-contract';
 import type { ContractFailure } from '../support/contract-harness';
-import { ZoomFake } from '../fakes/zoom-fake';
+import { ZoomFake } from '../../sandbox/zoom-fake';
 import { describeConnectorContract } from '../support/connector-contract';
 
 const zoomConnection = (fake: ZoomFake, id = 'zoom-main', over: Record<string, unknown> = {}) => ({

@@ -4,7 +4,7 @@ import { actionCatalog } from '../../connectors/registry';
 import { compileRecipe } from '../../src/recipe/compile';
 import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
-import { JiraFake } from '../fakes/jira-fake';
+import { JiraFake } from '../../sandbox/jira-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
 import { call } from '../support/api-harness';

@@ -5,7 +5,7 @@ import { actionCatalog } from '../../connectors/registry';
 import { compileRecipe } from '../../src/recipe/compile';
 import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
-import { IntercomFake } from '../fakes/intercom-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { waitFor, runResult } from '../support/temporal';

@@ -4,8 +4,8 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { scheduleIdOf } from '../../src/engine/trigger-sync';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { call } from '../support/api-harness';
-import { IntercomFake } from '../fakes/intercom-fake';
-import { SalesforceFake } from '../fakes/salesforce-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
+import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { runStarted } from '../support/temporal';
 
 /** The recipes API on the whole engine: store, compiler, matching and Temporal schedules. */

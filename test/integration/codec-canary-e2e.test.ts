@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { actionCatalog } from '../../connectors/registry';
 import { compileRecipe } from '../../src/recipe/compile';
-import { IntercomFake } from '../fakes/intercom-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
 import { call } from '../support/api-harness';

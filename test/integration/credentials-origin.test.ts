@@ -17,7 +17,7 @@ import { storeConnectionResolver } from '../../src/runtime/connection-resolver';
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
 import { FailureType, nonRetryableFailureTypes } from '../../workflows/activity-contract';
-import { JiraFake } from '../fakes/jira-fake';
+import { JiraFake } from '../../sandbox/jira-fake';
 import { call, serve } from '../support/api-harness';
 import type { CallOutcome } from '../support/call-activity.workflow';
 import { openTestStore, storeBackends } from '../support/stores';

@@ -14,7 +14,7 @@ import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { webhooksOutFromConfig } from '../../src/runtime/webhooks-out-wiring';
-import { JiraFake } from '../fakes/jira-fake';
+import { JiraFake } from '../../sandbox/jira-fake';
 import { startSink } from '../support/sink';
 import { applyRecipe } from '../support/hooks';
 import { waitFor, runResult, runStarted } from '../support/temporal';

@@ -13,7 +13,7 @@ import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import type { Store } from '../../src/store/store';
 import { runRecipe } from '../../workflows';
 import type { Plan } from '../../workflows/plan';
-import { SalesforceFake } from '../fakes/salesforce-fake';
+import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { eventOf } from '../support/recipes';
 import { openTestStore, testSecretKey } from '../support/stores';
 import { freshPostgresDatabase } from './fresh-postgres';

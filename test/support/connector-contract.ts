@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PollTriggerInput } from '../../activities/poll-trigger';
 import { FailureType, type ActionActivityInput } from '../../workflows/activity-contract';
-import type { FakeRequest, FakeServer } from '../fakes/fake-server';
+import type { FakeRequest, FakeServer } from '../../sandbox/fake-server';
 import { startContractHarness, type ContractFailure, type ContractHarness, type ContractOutcome } from './contract-harness';
 import type { ConnectionSeed, MemoryConnections } from './memory-connections';
 

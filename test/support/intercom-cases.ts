@@ -1,4 +1,4 @@
-import type { IntercomFake } from '../fakes/intercom-fake';
+import type { IntercomFake } from '../../sandbox/intercom-fake';
 import type { ContractContext } from './connector-contract';
 
 type Ctx = ContractContext<IntercomFake>;

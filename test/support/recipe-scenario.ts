@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { FakeServer } from '../fakes/fake-server';
+import { FakeServer } from '../../sandbox/fake-server';
 import { startTestEngine, type TestEngine } from './engine';
 import { applyExampleRecipe } from './example-recipes';
 import { seedVendorConnections, type VendorConnections } from './vendor-connections';

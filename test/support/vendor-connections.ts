@@ -1,16 +1,16 @@
 import type { NewConnection } from '../../src/store/connections';
 import type { Store } from '../../src/store/store';
-import type { AmplitudeFake } from '../fakes/amplitude-fake';
-import type { GoogleAnalyticsFake } from '../fakes/google-analytics-fake';
-import type { GoogleSheetsFake } from '../fakes/google-sheets-fake';
-import type { HubSpotFake } from '../fakes/hubspot-fake';
-import type { IntercomFake } from '../fakes/intercom-fake';
-import type { JiraFake } from '../fakes/jira-fake';
-import type { LinearFake } from '../fakes/linear-fake';
-import type { MixpanelFake } from '../fakes/mixpanel-fake';
-import type { PipedriveFake } from '../fakes/pipedrive-fake';
-import type { SalesforceFake } from '../fakes/salesforce-fake';
-import type { SlackFake } from '../fakes/slack-fake';
+import type { AmplitudeFake } from '../../sandbox/amplitude-fake';
+import type { GoogleAnalyticsFake } from '../../sandbox/google-analytics-fake';
+import type { GoogleSheetsFake } from '../../sandbox/google-sheets-fake';
+import type { HubSpotFake } from '../../sandbox/hubspot-fake';
+import type { IntercomFake } from '../../sandbox/intercom-fake';
+import type { JiraFake } from '../../sandbox/jira-fake';
+import type { LinearFake } from '../../sandbox/linear-fake';
+import type { MixpanelFake } from '../../sandbox/mixpanel-fake';
+import type { PipedriveFake } from '../../sandbox/pipedrive-fake';
+import type { SalesforceFake } from '../../sandbox/salesforce-fake';
+import type { SlackFake } from '../../sandbox/slack-fake';
 
 /** The Jira fake's bot account (`JiraFake.users`) on the site its issue links name. */
 export const jiraCredentials = { username: 'bot@example.com', password: 'jira-api-token', siteUrl: 'https://acme.atlassian.net' };

@@ -4,9 +4,9 @@ import { googleAnalytics } from '../../connectors/google-analytics';
 import { mixpanel } from '../../connectors/mixpanel';
 import { fakeContext } from '../../connectors/sdk/fake-context';
 import type { ConnectorDefinition } from '../../connectors/sdk/types';
-import { AmplitudeFake } from '../fakes/amplitude-fake';
-import { GoogleAnalyticsFake } from '../fakes/google-analytics-fake';
-import { MixpanelFake } from '../fakes/mixpanel-fake';
+import { AmplitudeFake } from '../../sandbox/amplitude-fake';
+import { GoogleAnalyticsFake } from '../../sandbox/google-analytics-fake';
+import { MixpanelFake } from '../../sandbox/mixpanel-fake';
 
 /** The connections API's "test" for the analytics connectors: each `validate` against its fake. */
 describe('analytics connection tests', () => {

@@ -7,8 +7,8 @@ import { fakeContext } from '../../connectors/sdk/fake-context';
 import type { OutgoingRequest } from '../../connectors/sdk/types';
 import { webhook } from '../../connectors/webhook';
 import { post } from '../../connectors/webhook/post';
-import { CatchHookFake } from '../fakes/catch-hook-fake';
-import { IntercomFake } from '../fakes/intercom-fake';
+import { CatchHookFake } from '../../sandbox/catch-hook-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 
 const applied = <C>(def: { apply(c: C, r: OutgoingRequest): void }, c: C) => {
   const r: OutgoingRequest = { url: new URL('https://api.example.com/x'), headers: {} };

@@ -6,7 +6,7 @@ import { subscriberHash } from '../../connectors/mailchimp/upsert-member';
 import { mailchimpBaseUrl } from '../../connectors/mailchimp/auth';
 import { slackVendor } from '../../connectors/slack/vendor';
 import { fakeContext } from '../../connectors/sdk/fake-context';
-import { JiraFake } from '../fakes/jira-fake';
+import { JiraFake } from '../../sandbox/jira-fake';
 
 describe('fakeContext and small connector helpers', () => {
   it('runs an action in one line against a fake', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OAuth2Credentials } from '../../connectors/sdk/auth';
 import { refreshOAuth2 } from '../../connectors/sdk/oauth2';
-import { GoogleSheetsFake } from '../fakes/google-sheets-fake';
+import { GoogleSheetsFake } from '../../sandbox/google-sheets-fake';
 
 describe('OAuth2 refresh', () => {
   let fake: GoogleSheetsFake;

@@ -6,7 +6,7 @@ import { changedRecords } from '../../connectors/hubspot/changed-records';
 import { search } from '../../connectors/hubspot/search';
 import { fakeContext } from '../../connectors/sdk/fake-context';
 import { signHubSpotV3, verifyHubSpotV3 } from '../../connectors/sdk/signatures/hubspot-signature';
-import { HubSpotFake } from '../fakes/hubspot-fake';
+import { HubSpotFake } from '../../sandbox/hubspot-fake';
 
 /** The HubSpot fake refuses what HubSpot refuses (a fake that accepts anything proves nothing), and the connector reads past its search ceiling. */
 describe('hubspot fake self-test', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { IntercomFake } from '../fakes/intercom-fake';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 
 /** The fake rejects what Intercom rejects: a fake that accepts anything proves nothing. */
 describe('IntercomFake keeps to Intercom’s rules', () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipedrive } from '../../connectors/pipedrive';
 import { fakeContext } from '../../connectors/sdk/fake-context';
-import { PipedriveFake } from '../fakes/pipedrive-fake';
+import { PipedriveFake } from '../../sandbox/pipedrive-fake';
 
 /** The Pipedrive fake refuses what Pipedrive refuses: a fake that accepts anything proves nothing. */
 describe('pipedrive fake self-test', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SalesforceFake } from '../fakes/salesforce-fake';
+import { SalesforceFake } from '../../sandbox/salesforce-fake';
 
 /** The Salesforce fake refuses what Salesforce refuses: a fake that accepts anything proves nothing. */
 describe('salesforce fake self-test', () => {

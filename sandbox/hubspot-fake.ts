@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { signHubSpotV3 } from '../../connectors/sdk/signatures/hubspot-signature';
+import { signHubSpotV3 } from '../connectors/sdk/signatures/hubspot-signature';
 import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
 import {
   defaultProperties,
