@@ -82,6 +82,21 @@ const standardContactAttributes: [string, string, boolean][] = [
   ['last_seen_at', 'date', true],
 ];
 
+/** Intercom's standard company attributes (a subset): name, type, whether the API can write it. */
+const standardCompanyAttributes: [string, string, boolean][] = [
+  ['id', 'string', false],
+  ['company_id', 'string', true],
+  ['name', 'string', true],
+  ['website', 'string', true],
+  ['industry', 'string', true],
+  ['size', 'integer', true],
+  ['monthly_spend', 'float', true],
+  ['user_count', 'integer', false],
+  ['remote_created_at', 'date', true],
+  ['created_at', 'date', false],
+  ['updated_at', 'date', false],
+];
+
 interface ExportJob {
   job_identifier: string;
   status: 'pending' | 'in_progress' | 'completed' | 'no_data' | 'failed' | 'canceled';
@@ -196,7 +211,10 @@ export class IntercomFake extends FakeServer {
         ...standardContactAttributes.map(([name, type, writable]) => attribute('contact', name, type, false, writable)),
         ...[...this.contactAttributes].map((name) => attribute('contact', name, this.contactAttributeTypes[name] ?? 'string', true)),
       ];
-      const companies = [...this.companyAttributes].map((name) => attribute('company', name, 'string', true));
+      const companies = [
+        ...standardCompanyAttributes.map(([name, type, writable]) => attribute('company', name, type, false, writable)),
+        ...[...this.companyAttributes].map((name) => attribute('company', name, 'string', true)),
+      ];
       const data = model === 'contact' ? contacts : model === 'company' ? companies : model === null ? [...contacts, ...companies] : [];
       return ok({ type: 'list', data });
     });

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { basicCredentials, bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
 
 export type PipedriveEntity = 'person' | 'organization' | 'deal';
@@ -68,6 +68,35 @@ const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 
 const seconds = (t: string) => Math.floor(Date.parse(t) / 1000);
 const encodeCursor = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 
+/** One v1 field definition (GET /api/v1/personFields …), as much of it as the engine reads. */
+export interface PipedriveFieldDef {
+  key: string;
+  name: string;
+  field_type: string;
+  /** True for custom fields (the user can edit the definition); false for Pipedrive's own. */
+  edit_flag: boolean;
+  options?: { id: number; label: string }[];
+}
+
+const systemField = (key: string, name: string, field_type: string): PipedriveFieldDef => ({ key, name, field_type, edit_flag: false });
+const commonFields = [systemField('id', 'ID', 'int'), systemField('owner_id', 'Owner', 'user'), systemField('visible_to', 'Visible to', 'visible_to'), systemField('add_time', 'Created', 'date'), systemField('update_time', 'Update time', 'date')];
+/** The system fields of a fresh account (a subset of Pipedrive's: those the fake's records carry, plus counters). */
+const defaultFields: Record<PipedriveEntity, PipedriveFieldDef[]> = {
+  person: [
+    ...commonFields,
+    systemField('name', 'Name', 'varchar'),
+    systemField('first_name', 'First name', 'varchar'),
+    systemField('last_name', 'Last name', 'varchar'),
+    systemField('email', 'Email', 'varchar'),
+    systemField('phone', 'Phone', 'phone'),
+    systemField('org_id', 'Organization', 'org'),
+    systemField('open_deals_count', 'Open deals', 'int'),
+  ],
+  organization: [...commonFields, systemField('name', 'Name', 'varchar'), systemField('address', 'Address', 'address'), systemField('people_count', 'People', 'int')],
+  deal: [...commonFields, systemField('title', 'Title', 'varchar'), systemField('value', 'Value', 'monetary'), systemField('currency', 'Currency', 'varchar'), systemField('person_id', 'Contact person', 'people'), systemField('org_id', 'Organization', 'org')],
+};
+const fieldCollections: Record<string, PipedriveEntity> = { personFields: 'person', organizationFields: 'organization', dealFields: 'deal' };
+
 export interface WebhookTarget {
   url: string;
   user: string;
@@ -95,6 +124,8 @@ export class PipedriveFake extends FakeServer {
   readonly refreshTokens = new Set(['pd-refresh']);
   readonly records: Record<PipedriveEntity, Map<number, PipedriveRecord>> = { person: new Map(), organization: new Map(), deal: new Map() };
   readonly notes: Record<string, unknown>[] = [];
+  /** Field definitions per record type (v1 personFields, organizationFields, dealFields). */
+  readonly fields: Record<PipedriveEntity, PipedriveFieldDef[]> = structuredClone(defaultFields);
   /** Webhook deliveries made: topic, the body sent, the receiver's status (or the network error) and answer. */
   readonly deliveries: { topic: string; body: string; status: number | string; answer?: string }[] = [];
   webhookTarget?: WebhookTarget;
@@ -121,11 +152,34 @@ export class PipedriveFake extends FakeServer {
       this.route('GET', `/api/v2/${collection}`, (req) => this.list(entity, req));
     }
     this.route('POST', '/api/v1/notes', (req) => this.addNote(req));
+    for (const [collection, entity] of Object.entries(fieldCollections)) this.route('GET', `/api/v1/${collection}`, (req) => this.listFields(entity, req));
+  }
+
+  /** A custom field as the app creates it: a 40-hex-digit key, `edit_flag` true; enum/set options get ids. */
+  addCustomField(entity: PipedriveEntity, name: string, field_type: string, options?: string[]): PipedriveFieldDef {
+    const key = createHash('sha1').update(`${entity}:${name}:${this.fields[entity].length}`).digest('hex');
+    const def: PipedriveFieldDef = { key, name, field_type, edit_flag: true, ...(options ? { options: options.map((label, i) => ({ id: i + 1, label })) } : {}) };
+    this.fields[entity].push(def);
+    return def;
+  }
+
+  /** v1 offset pagination: `start` (default 0), `limit` (default 100, at most 500). */
+  private listFields(entity: PipedriveEntity, req: FakeRequest): FakeResponse {
+    const q = req.query;
+    const start = Number(q.get('start') ?? 0);
+    const limit = Number(q.get('limit') ?? 100);
+    if (!Number.isInteger(start) || start < 0) return pipedriveError(400, 'Invalid start parameter');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return pipedriveError(400, 'Invalid limit parameter');
+    const all = this.fields[entity].map((f, i) => ({ id: 9000 + i, order_nr: i, active_flag: true, mandatory_flag: f.key === 'name' || f.key === 'title', bulk_edit_allowed: true, ...f, options: f.options ?? null }));
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    return { status: 200, json: { success: true, data: page, additional_data: { pagination: { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) } } } };
   }
 
   /** Back to a fresh account: no records, notes or deliveries, the initial tokens, the real clock, no webhook. */
   clear(): void {
     for (const map of Object.values(this.records)) map.clear();
+    for (const entity of Object.keys(this.fields) as PipedriveEntity[]) this.fields[entity] = structuredClone(defaultFields[entity]);
     this.notes.length = 0;
     this.deliveries.length = 0;
     this.apiTokens.clear();

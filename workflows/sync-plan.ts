@@ -51,4 +51,6 @@ export interface SyncPlan {
   onDuplicate: 'report';
   /** Connection ids used (sorted). */
   connections: string[];
+  /** "notes": each Intercom conversation of a linked contact is copied to its counterpart as a note. */
+  conversations?: 'notes';
 }

@@ -4,6 +4,7 @@ import { pipedriveAuth, pipedriveBaseUrl } from './auth';
 import { changedRecords } from './changed-records';
 import { dealActions } from './deal';
 import { getRecord } from './get-record';
+import { listFields } from './list-fields';
 import { organizationActions } from './organization';
 import { personActions } from './person';
 import { searchPersons } from './search-persons';
@@ -32,4 +33,5 @@ export const pipedrive = connector({
   .action(getRecord)
   .action(searchPersons)
   .action(addNote)
+  .action(listFields)
   .pollingTrigger(changedRecords);

@@ -10,20 +10,22 @@ import { zodIssues } from './zod-issues';
 export interface SyncCompileContext {
   /** Known connections (id → connector id); when given, unknown or mismatched connections are errors. */
   connections?: Map<string, string>;
+  /** The connector pairs the engine runs (default: those it runs today); tests of definitions for pairs to come pass more. */
+  enginePairs?: readonly (readonly [string, string])[];
 }
 
 export type SyncCompileResult = { ok: true; plan: SyncPlan; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The objects a sync side may name, per connector (their CRM records with a change feed and a schema). */
 const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string }> = {
-  intercom: { objects: ['contact'], example: 'contact' },
+  intercom: { objects: ['contact', 'company'], example: 'contact' },
   salesforce: { objects: /^[A-Za-z][A-Za-z0-9_]*$/, example: 'Contact' },
   hubspot: { objects: ['contacts', 'companies', 'deals'], example: 'contacts' },
   pipedrive: { objects: ['person', 'organization', 'deal'], example: 'person' },
 };
 
 /** The pairs the sync engine runs so far; others compile to a clear error instead of a sync that never moves. */
-const enginePairs = [['intercom', 'salesforce']] as const;
+const enginePairs: readonly (readonly [string, string])[] = [['intercom', 'salesforce']];
 
 const minimumPollMs = 60_000;
 const defaultPollMs = 15 * 60_000;
@@ -80,8 +82,14 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
   const { left, right } = sides;
   if (left && right && syncObjects[left.connector] && syncObjects[right.connector]) {
     if (left.connection === right.connection && left.object === right.object) error(['right'], 'both sides are the same object of the same connection');
-    const runs = enginePairs.some(([a, b]) => (a === left.connector && b === right.connector) || (a === right.connector && b === left.connector));
-    if (!runs) error([], `syncs between ${left.connector} and ${right.connector} do not run yet (the engine runs ${enginePairs.map(([a, b]) => `${a} ↔ ${b}`).join(', ')})`);
+    const pairs = ctx.enginePairs ?? enginePairs;
+    const runs = pairs.some(([a, b]) => (a === left.connector && b === right.connector) || (a === right.connector && b === left.connector));
+    if (!runs) error([], `syncs between ${left.connector} and ${right.connector} do not run yet (the engine runs ${pairs.map(([a, b]) => `${a} ↔ ${b}`).join(', ')})`);
+    if (raw.conversations !== undefined && left.connector !== 'intercom' && right.connector !== 'intercom') {
+      error(['conversations'], `"conversations" copies Intercom conversations; neither side is an Intercom connection`);
+    } else if (raw.conversations !== undefined && [left, right].some((s) => s.connector === 'intercom' && s.object !== 'contact')) {
+      error(['conversations'], '"conversations" goes with Intercom contacts (a conversation belongs to a contact)');
+    }
   }
 
   const fields: SyncFieldPlan[] = [];
@@ -162,6 +170,7 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
     create: { left: create.left === true, right: create.right === true },
     onDuplicate: 'report',
     connections: [...new Set([left.connection, right.connection])].sort(),
+    ...(raw.conversations === 'notes' ? { conversations: 'notes' as const } : {}),
   };
   return { ok: true, plan, diagnostics: dedupeDiagnostics(diagnostics) };
 }

@@ -129,3 +129,21 @@ export function intercomKind(dataType: string): FieldKind {
   if (dataType === 'boolean') return 'boolean';
   return 'other';
 }
+
+/** HubSpot property types → kinds (https://developers.hubspot.com/docs/api/crm/properties); a checkbox enumeration holds "true"/"false". */
+export function hubspotKind(type: string, fieldType: string): FieldKind {
+  if (type === 'bool' || fieldType === 'booleancheckbox') return 'boolean';
+  if (['string', 'phone_number', 'enumeration'].includes(type)) return 'string';
+  if (type === 'number') return 'number';
+  if (type === 'date') return 'date';
+  if (type === 'datetime') return 'datetime';
+  return 'other';
+}
+
+/** Pipedrive field types → kinds (https://pipedrive.readme.io/docs/core-api-concepts-custom-fields); user, org and people fields hold ids. */
+export function pipedriveKind(fieldType: string): FieldKind {
+  if (['varchar', 'varchar_auto', 'varchar_options', 'text', 'phone', 'address', 'enum', 'status'].includes(fieldType)) return 'string';
+  if (['double', 'monetary', 'int', 'user', 'org', 'people', 'visible_to'].includes(fieldType)) return 'number';
+  if (fieldType === 'date') return 'date';
+  return 'other';
+}

@@ -79,6 +79,10 @@ export const syncSchema = z
       .strictObject({ left: z.boolean().optional(), right: z.boolean().optional() })
       .optional()
       .meta({ description: 'Whether a record with no counterpart creates one on that side (default false for both).' }),
+    conversations: z
+      .enum(['notes'])
+      .optional()
+      .meta({ description: '"notes": copy each Intercom conversation of a linked contact to the other side as a note (Intercom contacts only).' }),
     onDuplicate: z.enum(['report']).optional().meta({ description: 'Several records matching one: nothing is written, both ids are reported (the only policy).' }),
   })
   .meta({ description: 'A bidirectional sync between two CRM objects.' });

@@ -10,6 +10,8 @@ import { ensureBootstrapToken } from '../http/api/bootstrap-token';
 import { syncAllRecipeTriggers } from './sync-triggers';
 import { runStartSettings } from '../engine/start-runs';
 import { loadRecipeDirectory } from './load-recipes';
+import { connectionSchemas } from '../sync/side-schemas';
+import { registry } from '../../connectors/registry';
 import { openConfiguredStore } from './services';
 import { startWorker, type WorkerHandle } from './worker';
 import type { Store } from '../store/store';
@@ -44,7 +46,7 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
     stops.push(() => api.close());
 
     const demo = await seedDemo(store, api.url);
-    const report = await loadRecipeDirectory(store, config.SWITCHYARD_RECIPES_DIR);
+    const report = await loadRecipeDirectory(store, config.SWITCHYARD_RECIPES_DIR, connectionSchemas(registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections }));
     api.plans.invalidate();
     // Schedule and poll recipes run from Temporal Schedules / pollers, kept in step with the store.
     await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { actionCatalog } from '../../connectors/registry';
-import { expandRecipePaths, loadRecipes } from './recipe-files';
+import { expandRecipePaths, loadDefinitions } from './recipe-files';
+import { compileSyncForApply, type SideSchemaSource } from '../sync/side-schemas';
 import { formatDiagnostic } from '../recipe/diagnostics';
 import type { Store } from '../store/store';
 
@@ -14,22 +15,26 @@ export interface LoadReport {
 /**
  * Loads `<dir>/*.json` at start, compiled against the registry and the existing connections,
  * stored as a new version when changed. A recipe that does not compile is reported and skipped;
- * it never stops the engine.
+ * it never stops the engine. A sync definition (`"kind": "sync"`) is checked against both sides'
+ * live field schemas through `schemas`, as `recipe apply` does; without them it is skipped.
  */
-export async function loadRecipeDirectory(store: Store, dir: string): Promise<LoadReport> {
+export async function loadRecipeDirectory(store: Store, dir: string, schemas?: SideSchemaSource): Promise<LoadReport> {
   const report: LoadReport = { loaded: [], skipped: [] };
   if (!existsSync(dir)) return report;
   const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
-  for (const { file, source, result } of loadRecipes(expandRecipePaths([dir]), actionCatalog, connections)) {
-    const shown = path.relative(process.cwd(), file) || file;
+  for (const loaded of loadDefinitions(expandRecipePaths([dir]), actionCatalog, connections)) {
+    const shown = path.relative(process.cwd(), loaded.file) || loaded.file;
+    const result = loaded.kind === 'sync' && loaded.result.ok ? (schemas ? await compileSyncForApply(loaded.source, connections, schemas) : unchecked) : loaded.result;
     if (!result.ok) {
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       const more = errors.length > 1 ? ` (+${errors.length - 1} more: switchyard recipe check ${shown})` : '';
       report.skipped.push(`${formatDiagnostic(shown, errors[0]!)}${more}`);
       continue;
     }
-    const change = await store.recipes.apply(source, result.plan);
-    report.loaded.push({ id: result.plan.recipeId, change: change.change });
+    const [id, change] = 'syncId' in result.plan ? [result.plan.syncId, await store.syncs.apply(loaded.source, result.plan)] : [result.plan.recipeId, await store.recipes.apply(loaded.source, result.plan)];
+    report.loaded.push({ id, change: change.change });
   }
   return report;
 }
+
+const unchecked = { ok: false, diagnostics: [{ path: 'kind', message: 'a sync is stored only after its fields are checked against both sides (switchyard recipe apply)', severity: 'error' }] } as const;

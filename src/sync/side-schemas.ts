@@ -1,7 +1,7 @@
 import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import type { SyncSideName, SyncSidePlan } from '../../workflows/sync-plan';
 import { formatPath, type Diagnostic } from '../recipe/diagnostics';
-import { checkSyncFields, intercomKind, salesforceKind, type SideField, type SideSchema } from '../recipe/sync-fields';
+import { checkSyncFields, hubspotKind, intercomKind, pipedriveKind, salesforceKind, type SideField, type SideSchema } from '../recipe/sync-fields';
 import { compileSync, type SyncCompileResult } from '../recipe/sync-compile';
 import { callWithConnection, type DirectCallOptions } from '../engine/direct-call';
 
@@ -40,9 +40,37 @@ const describers: Record<string, { action: string; input(object: string): unknow
         ...(a.options ? { picklist: a.options } : {}),
       })),
   },
+  hubspot: {
+    action: 'listProperties',
+    input: (object) => ({ objectType: object }),
+    label: (object) => `HubSpot ${object}`,
+    fields: (output) =>
+      (output as { properties: { name: string; type: string; fieldType: string; readOnly: boolean; options: { value: string }[] }[] }).properties.map((p) => ({
+        name: p.name,
+        kind: hubspotKind(p.type, p.fieldType),
+        vendorType: p.type,
+        createable: !p.readOnly,
+        updateable: !p.readOnly,
+        ...(p.type === 'enumeration' && p.options.length > 0 ? { picklist: p.options.map((o) => o.value) } : {}),
+      })),
+  },
+  pipedrive: {
+    action: 'listFields',
+    input: (object) => ({ object }),
+    label: (object) => `Pipedrive ${object}`,
+    fields: (output) =>
+      (output as { fields: { key: string; fieldType: string; writable: boolean; options: string[] }[] }).fields.map((f) => ({
+        name: f.key,
+        kind: pipedriveKind(f.fieldType),
+        vendorType: f.fieldType,
+        createable: f.writable,
+        updateable: f.writable,
+        ...(f.fieldType === 'enum' && f.options.length > 0 ? { picklist: f.options } : {}),
+      })),
+  },
 };
 
-/** Field schemas read live through the connections (Salesforce describe, Intercom data attributes). */
+/** Field schemas read live through the connections (Salesforce describe, Intercom data attributes, HubSpot properties, Pipedrive fields). */
 export function connectionSchemas(registry: ConnectorRegistry, opts: DirectCallOptions): SideSchemaSource {
   return async (side) => {
     const describer = describers[side.connector];

@@ -28,6 +28,7 @@ describeConnectorContract({
     fake.seed('organization', { name: 'Analytical Engines Ltd' }); // id 1
     fake.seed('person', { name: 'Ada Lovelace', org_id: 1, emails: [{ value: 'ada@example.com', primary: true, label: 'work' }] }); // id 2
     fake.seed('deal', { title: 'Engines renewal', person_id: 2, org_id: 1, value: 12000, currency: 'EUR' }); // id 3
+    fake.addCustomField('person', 'Plan', 'enum', ['Free', 'Pro']);
   },
   connections: (fake) => [
     { id: 'pd-main', connector: 'pipedrive', credentials: { apiToken: 'pd-api-token', companyDomain: 'acme' }, baseUrl: fake.url },
@@ -164,6 +165,28 @@ describeConnectorContract({
       ...common,
       invalidInput: { how: 'an empty email (refused before any call)', call: step({ email: '' }), message: /email/, requests: 0 },
       fatal: { how: '402: the account is not open', arrange: ({ fake }) => fake.fail({ kind: 'respond', response: accountNotOpen() }), message: /account is not open/ },
+    },
+    'pipedrive.listFields': {
+      call: step({ object: 'person' }),
+      endpoint: ['GET', '/api/v1/personFields'],
+      happyPath: {
+        how: 'GET /api/v1/personFields (start 0, limit 500): v2 names for email/phone, computed fields not writable, custom fields by their hash key with options',
+        result: {
+          fields: expect.arrayContaining([
+            { key: 'name', name: 'Name', fieldType: 'varchar', custom: false, writable: true, options: [] },
+            { key: 'emails', name: 'Email', fieldType: 'varchar', custom: false, writable: true, options: [] },
+            { key: 'update_time', name: 'Update time', fieldType: 'date', custom: false, writable: false, options: [] },
+            { key: 'open_deals_count', name: 'Open deals', fieldType: 'int', custom: false, writable: false, options: [] },
+            { key: expect.stringMatching(/^[0-9a-f]{40}$/), name: 'Plan', fieldType: 'enum', custom: true, writable: true, options: ['Free', 'Pro'] },
+          ]),
+        },
+        request(req) {
+          expect(Object.fromEntries(req.query)).toEqual({ start: '0', limit: '500' });
+        },
+      },
+      ...common,
+      invalidInput: { how: 'an object without a field list (refused before any call)', call: step({ object: 'lead' }), message: /object/, requests: 0 },
+      fatal: { how: '403 without permission', arrange: ({ fake }) => fake.fail({ kind: 'respond', response: { status: 403, json: { success: false, error: 'Forbidden', error_info: 'x' } } }) },
     },
     'pipedrive.addNote': {
       call: step({ text: 'hello', person_id: 2 }),
