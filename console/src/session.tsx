@@ -5,8 +5,8 @@ import type { ApiScope, SessionAnswer } from './api/types';
 export interface SessionState {
   who: SessionAnswer;
   /** Whether the signed-in token holds the scope: pages hide what it may not do (the API refuses it anyway). */
-  can(scope: ApiScope): boolean;
-  signOut(): Promise<void>;
+  can: (scope: ApiScope) => boolean;
+  signOut: () => Promise<void>;
 }
 
 export const SessionContext = createContext<SessionState | null>(null);

@@ -220,7 +220,7 @@ function DeleteConnection(props: { connection: Connection; cancel(): void }) {
         >
           Delete connection
         </button>
-        <button type="button" onClick={props.cancel}>
+        <button type="button" onClick={() => props.cancel()}>
           Cancel
         </button>
       </div>

@@ -135,7 +135,7 @@ function SecretOnce(props: { issued: { what: string; token: IssuedToken }; dismi
         >
           {copied ? 'Copied' : 'Copy'}
         </button>
-        <button type="button" onClick={props.dismiss}>
+        <button type="button" onClick={() => props.dismiss()}>
           I have stored it
         </button>
       </div>

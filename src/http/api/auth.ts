@@ -21,7 +21,7 @@ const tokenRefusals = {
 };
 
 /** The session cookie's value, when the request carries one. */
-export function sessionCookie(req: Request): string | undefined {
+function sessionCookie(req: Request): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === SESSION_COOKIE) return decodeURIComponent(part.slice(eq + 1).trim()) || undefined;
