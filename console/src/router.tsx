@@ -1,6 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
+/** What a page gets: the path's parameters (`:id`) and the query string. */
+export interface PageProps {
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
 /** The address bar as state: pathname and query. */
 export interface Place {
   path: string;

@@ -1,4 +1,5 @@
 import type { FunctionComponent } from 'preact';
+import type { PageProps } from './router';
 import { AppStorePage } from './pages/app-store';
 import { ConnectionPage } from './pages/connection';
 import { InstallPage } from './pages/install';
@@ -7,12 +8,6 @@ import { LogsPage } from './pages/logs';
 import { RecipesPage } from './pages/recipes';
 import { RunsPage } from './pages/runs';
 import { TokensPage } from './pages/tokens';
-
-/** What a page gets: the path's parameters (`:id`) and the query string. */
-export interface PageProps {
-  params: Record<string, string>;
-  query: URLSearchParams;
-}
 
 export interface PageRoute {
   /** `/apps/:id`: segments starting with `:` are parameters. First match wins. */

@@ -3,8 +3,7 @@ import { categories } from '../api/categories';
 import { api } from '../api/endpoints';
 import type { ConnectorSummary } from '../api/types';
 import { ErrorNotice, PageHeader, useLoad } from '../components/ui';
-import { Link, navigate } from '../router';
-import type { PageProps } from '../routes';
+import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
 
 /** Every connector by category; search by name, description, action or trigger (the API's own search). */

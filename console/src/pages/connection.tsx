@@ -5,8 +5,7 @@ import type { Connection, ConnectorDetail } from '../api/types';
 import { CredentialInputs, credentialFields, credentialValues } from '../components/credential-fields';
 import { takeFlash } from '../components/flash';
 import { ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
-import { Link, navigate } from '../router';
-import type { PageProps } from '../routes';
+import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
 import { ConnectButton, isOAuth } from './install';
 

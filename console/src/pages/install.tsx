@@ -5,8 +5,7 @@ import type { ConnectorDetail } from '../api/types';
 import { CredentialInputs, credentialFields, credentialValues } from '../components/credential-fields';
 import { flash } from '../components/flash';
 import { ErrorNotice, Notice, PageHeader, useAction, useLoad } from '../components/ui';
-import { Link, navigate } from '../router';
-import type { PageProps } from '../routes';
+import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
 
 /** One connector: what it does (actions, triggers, webhook topics, signatures) and, for a writer, its setup form. */
