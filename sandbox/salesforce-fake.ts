@@ -204,21 +204,25 @@ export class SalesforceFake extends FakeServer {
     } else {
       return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
     }
+    return { status: 200, json: { ...this.issueSession(), ...(refresh ? { refresh_token: refresh } : {}) } };
+  }
+
+  /**
+   * A new session as the token endpoint answers it (no refresh token): the access token this fake
+   * then accepts, the org's `instance_url`, `id`, `issued_at`, `signature`. An authorization server
+   * in front of the fake (sandbox/oauth-authorization-server.ts) issues its tokens with this.
+   */
+  issueSession(): { access_token: string } & Record<string, unknown> {
     const token = `00Dsf!${randomBytes(16).toString('hex')}`;
     this.accessTokens.add(token);
-    const issued = String(this.clock());
     return {
-      status: 200,
-      json: {
-        access_token: token,
-        ...(refresh ? { refresh_token: refresh } : {}),
-        instance_url: this.instanceUrl,
-        id: `${this.url}/login/id/00Dsf0000000001EAA/005sf0000000001AAA`,
-        token_type: 'Bearer',
-        issued_at: issued,
-        signature: randomBytes(32).toString('base64'),
-        scope: 'api refresh_token',
-      },
+      access_token: token,
+      instance_url: this.instanceUrl,
+      id: `${this.url}/login/id/00Dsf0000000001EAA/005sf0000000001AAA`,
+      token_type: 'Bearer',
+      issued_at: String(this.clock()),
+      signature: randomBytes(32).toString('base64'),
+      scope: 'api refresh_token',
     };
   }
 

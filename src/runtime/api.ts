@@ -118,6 +118,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         logger,
       }),
       management.router,
+      management.oauthCallback,
       ...(opts.extraRouters ?? []),
     ],
   });
