@@ -24,6 +24,7 @@ import { webhooksOutFromConfig } from './webhooks-out-wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
+import { syncRoutes } from '../http/api/syncs-routes';
 import { startEventPump } from '../engine/event-pump';
 import { startInbox } from '../engine/inbox';
 import { openNamespaceGate } from './namespace-gate';
@@ -71,6 +72,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     webhookRoutes(webhooks),
     recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config), egressAllow: config.SWITCHYARD_EGRESS_ALLOW }),
     runRoutes({ client, logger }),
+    syncRoutes({ syncs: store.syncs, client }),
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
   ];
@@ -115,6 +117,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         logger,
       }),
       management.router,
+      management.oauthCallback,
       ...(opts.extraRouters ?? []),
     ],
   });

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Router } from 'express';
 import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Config } from '../../config/config';
 import type { EngineEvents } from '../../engine/engine-events';
@@ -13,6 +14,8 @@ import { ensureBootstrapToken } from './bootstrap-token';
 import { connectionActivity } from './connection-activity';
 import { registryLookup } from './connector-lookup';
 import { apiV1, type ApiV1 } from './index';
+import { oauthCallbackOpenApi, oauthCallbackRouter, oauthStartRoutes } from './oauth-routes';
+import { oauthConnect } from '../../engine/oauth-connect';
 import type { ApiRoute } from './route';
 import { runsQuery } from '../../temporal/run-query';
 
@@ -34,8 +37,17 @@ export interface ManagementApiOptions {
  * The management API as a process runs it. Installs SWITCHYARD_ADMIN_TOKEN when set; generating
  * the first admin token is left to `switchyard dev` (see `ensureBootstrapToken`).
  */
-export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 & { tokens: TokenStore }> {
+export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 & { tokens: TokenStore; oauthCallback: Router }> {
   const { config, store, client, logger } = opts;
+  const connect = oauthConnect({
+    registry: opts.registry,
+    connections: store.connections,
+    authorizations: store.oauthAuthorizations,
+    apps: config.oauthApps,
+    egressAllow: config.SWITCHYARD_EGRESS_ALLOW,
+    events: opts.events,
+    logger,
+  });
   const tokens = new TokenStore(store.db);
   await ensureBootstrapToken(tokens, config, { generate: false });
   const uiOrigins = [`http://localhost:${config.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`];
@@ -55,10 +67,11 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
     events: { plans: opts.plans, inbox: opts.inbox, logger, maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES },
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
     codec: { codec: new AesGcmPayloadCodec(deriveCodecKeys(loadKeyRing(config)), 'passThrough'), allowedOrigins: config.SWITCHYARD_CODEC_CORS_ORIGINS ?? uiOrigins },
-    routeGroups: opts.routeGroups,
+    routeGroups: [...(opts.routeGroups ?? []), oauthStartRoutes({ connect, publicUrl: config.PUBLIC_URL })],
     publicUrl: config.PUBLIC_URL,
+    publicPaths: oauthCallbackOpenApi,
   });
-  return { ...api, tokens };
+  return { ...api, tokens, oauthCallback: oauthCallbackRouter({ connect }) };
 }
 
 /** Open runs that use the connection and report `waiting` (visibility is eventually consistent). */

@@ -29,6 +29,8 @@ export interface ApiV1Deps {
   version?: string;
   /** PUBLIC_URL, the OpenAPI document's server. */
   publicUrl?: string;
+  /** Public operations outside /api/v1 (the OAuth callback) for the OpenAPI document, by path and method. */
+  publicPaths?: Record<string, Record<string, unknown>>;
   now?: () => Date;
 }
 
@@ -54,7 +56,7 @@ export function apiV1(deps: ApiV1Deps): ApiV1 {
   const router = Router();
   let document: Record<string, unknown> | undefined;
   router.get('/openapi.json', (_req, res) => {
-    document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl });
+    document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl, publicPaths: deps.publicPaths });
     res.json(document);
   });
   if (deps.codec) router.use(codecRoutes({ ...deps.codec, guards }));
