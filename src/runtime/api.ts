@@ -13,6 +13,7 @@ import { managementApi } from '../http/api/from-config';
 import type { ApiRoute } from '../http/api/route';
 import type { TokenStore } from '../store/tokens';
 import { createApp } from '../http/app';
+import { consoleRoutes } from '../http/console';
 import { closeGracefully, drainingGate } from '../http/graceful-close';
 import { hookRoutes } from '../http/hooks';
 import type { Logger } from '../logging';
@@ -119,6 +120,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
       management.router,
       management.oauthCallback,
       ...(opts.extraRouters ?? []),
+      consoleRoutes(),
     ],
   });
   // Slow bodies must not hold a connection forever: a request not fully received within the
