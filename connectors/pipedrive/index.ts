@@ -24,14 +24,5 @@ export const pipedrive = connector({
   },
 })
   .webhookSource(pipedriveWebhookSource)
-  .action(personActions.create)
-  .action(personActions.update)
-  .action(organizationActions.create)
-  .action(organizationActions.update)
-  .action(dealActions.create)
-  .action(dealActions.update)
-  .action(getRecord)
-  .action(searchPersons)
-  .action(addNote)
-  .action(listFields)
+  .actions({ ...personActions, ...organizationActions, ...dealActions, getRecord, searchPersons, addNote, listFields })
   .pollingTrigger(changedRecords);

@@ -29,7 +29,6 @@ const v2Names: Record<string, string> = { email: 'emails', phone: 'phones' };
 
 /** GET /api/v1/personFields (organizationFields, dealFields): the fields a mapping is checked against. */
 export const listFields = defineAction({
-  key: 'listFields',
   title: 'List fields',
   description: 'Lists a Pipedrive object’s fields (key as v2 records name it, type, writable, options), including custom fields, to validate a field mapping.',
   input: z.object({ object: z.enum(Object.keys(fieldCollections) as [FieldsObject, ...FieldsObject[]]) }),

@@ -9,10 +9,12 @@ import type { Logger } from '../../logging';
 import { loadKeyRing } from '../../security/key-ring';
 import { AesGcmPayloadCodec, deriveCodecKeys } from '../../security/payload-codec';
 import type { Store } from '../../store/store';
+import { SessionStore } from '../../store/sessions';
 import { TokenStore } from '../../store/tokens';
 import { ensureBootstrapToken } from './bootstrap-token';
 import { connectionActivity } from './connection-activity';
 import { registryLookup } from './connector-lookup';
+import type { TestEventSender } from './connections-routes';
 import { apiV1, type ApiV1 } from './index';
 import { oauthCallbackOpenApi, oauthCallbackRouter, oauthStartRoutes } from './oauth-routes';
 import { oauthConnect } from '../../engine/oauth-connect';
@@ -31,6 +33,8 @@ export interface ManagementApiOptions {
   routeGroups?: ApiRoute[][];
   /** Where posted events are accepted (the same durable inbox as the webhook ingress). */
   inbox: Inbox;
+  /** `switchyard dev` only: test events for sandbox connections. */
+  testEvents?: TestEventSender;
 }
 
 /**
@@ -56,6 +60,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
     rateLimit: { perMinute: config.SWITCHYARD_API_RATE_LIMIT, burstPerHour: config.SWITCHYARD_API_RATE_BURST },
     rateLimitPool: store.pgPool,
     rotationGraceMs: config.SWITCHYARD_TOKEN_ROTATION_GRACE,
+    sessions: { store: new SessionStore(store.db), ttlMs: config.SWITCHYARD_SESSION_TTL },
     connections: {
       connections: store.connections,
       connectors: registryLookup(opts.registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections, logger }),
@@ -63,6 +68,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
       waitingRuns: (id) => waitingRuns(client, id),
       activity: connectionActivity(client, store.db),
       publicUrl: config.PUBLIC_URL,
+      testEvents: opts.testEvents,
     },
     events: { plans: opts.plans, inbox: opts.inbox, logger, maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES },
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,

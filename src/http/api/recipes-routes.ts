@@ -69,6 +69,7 @@ const recipeSummary = z.object({
   version: z.number().describe('the current version number (1, 2, …)'),
   hash: z.string().describe('content hash of the current version; runs carry it as RecipeVersion'),
   trigger: z.record(z.string(), z.unknown()),
+  connections: z.array(z.string()).describe('the connections its trigger and steps use'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -312,6 +313,7 @@ function summaryOf(recipe: StoredRecipe<Plan>) {
     version: recipe.version,
     hash: recipe.hash,
     trigger: recipe.plan.trigger,
+    connections: recipe.plan.connections,
     createdAt: recipe.createdAt,
     updatedAt: recipe.updatedAt,
   };
