@@ -80,6 +80,8 @@ export const configSchema = z.object({
   /** Deliveries per minute per hook URL (`/hooks/<connection>`, known or not), counted before the connection's credentials are decrypted. */
   SWITCHYARD_HOOKS_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected deliveries per minute per hook URL, e.g. 6000' }).transform(Number).default(6000),
   SWITCHYARD_TOKEN_ROTATION_GRACE: durationSetting('1h'),
+  /** How long a console session (signed in with an API token) lasts; it also ends when its token is revoked or expires. */
+  SWITCHYARD_SESSION_TTL: durationSetting('12h', { positive: true }),
   /** Parsed to milliseconds: how long a run's step waits for a paused or disconnected connection before it fails. */
   SWITCHYARD_CONNECTION_WAIT_LIMIT: durationSetting('72h', { positive: true }),
   SWITCHYARD_IDENTITY_SECRET: z.string().min(16, { message: 'expected the identity verification secret (at least 16 characters)' }).optional(),

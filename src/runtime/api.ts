@@ -13,6 +13,7 @@ import { managementApi } from '../http/api/from-config';
 import type { ApiRoute } from '../http/api/route';
 import type { TokenStore } from '../store/tokens';
 import { createApp } from '../http/app';
+import { consoleRoutes } from '../http/console';
 import { closeGracefully, drainingGate } from '../http/graceful-close';
 import { hookRoutes } from '../http/hooks';
 import type { Logger } from '../logging';
@@ -24,6 +25,7 @@ import { webhooksOutFromConfig } from './webhooks-out-wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
+import { syncRoutes } from '../http/api/syncs-routes';
 import { startEventPump } from '../engine/event-pump';
 import { startInbox } from '../engine/inbox';
 import { openNamespaceGate } from './namespace-gate';
@@ -71,6 +73,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     webhookRoutes(webhooks),
     recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config), egressAllow: config.SWITCHYARD_EGRESS_ALLOW }),
     runRoutes({ client, logger }),
+    syncRoutes({ syncs: store.syncs, client }),
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
   ];
@@ -117,6 +120,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
       management.router,
       management.oauthCallback,
       ...(opts.extraRouters ?? []),
+      consoleRoutes(),
     ],
   });
   // Slow bodies must not hold a connection forever: a request not fully received within the

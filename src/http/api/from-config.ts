@@ -9,6 +9,7 @@ import type { Logger } from '../../logging';
 import { loadKeyRing } from '../../security/key-ring';
 import { AesGcmPayloadCodec, deriveCodecKeys } from '../../security/payload-codec';
 import type { Store } from '../../store/store';
+import { SessionStore } from '../../store/sessions';
 import { TokenStore } from '../../store/tokens';
 import { ensureBootstrapToken } from './bootstrap-token';
 import { connectionActivity } from './connection-activity';
@@ -56,6 +57,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
     rateLimit: { perMinute: config.SWITCHYARD_API_RATE_LIMIT, burstPerHour: config.SWITCHYARD_API_RATE_BURST },
     rateLimitPool: store.pgPool,
     rotationGraceMs: config.SWITCHYARD_TOKEN_ROTATION_GRACE,
+    sessions: { store: new SessionStore(store.db), ttlMs: config.SWITCHYARD_SESSION_TTL },
     connections: {
       connections: store.connections,
       connectors: registryLookup(opts.registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections, logger }),
