@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Command } from 'commander';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/cli/remote/api-client';
+import { registerLogsCommand } from '../../src/cli/remote/logs-command';
 import { eventHash } from '../../src/recipe/run-id';
 import { call } from '../support/api-harness';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -137,6 +140,22 @@ describe('integration logs: inbound deliveries through the real ingress', () => 
     const calls = await call(engine.api.url, 'GET', `/api/v1/logs/vendor-calls?connection=${conn(1)}`, { token: admin });
     expect(calls.status).toBe(200);
     expect(Array.isArray(calls.body.entries)).toBe(true);
+
+    // The CLI over the same routes.
+    const cli = async (...argv: string[]) => {
+      const lines: string[] = [];
+      const program = new Command().exitOverride();
+      registerLogsCommand(program, { client: (o) => new ApiClient(o.url ?? engine.api.url, o.token ?? admin), print: (l) => lines.push(l) });
+      await program.parseAsync(['node', 'switchyard', ...argv]);
+      return lines;
+    };
+    const table = await cli('logs', 'inbound', '--connection', conn(3));
+    expect(table[0]).toMatch(/^receivedAt\s+connectionId\s+outcome\s+reason/i);
+    expect(table.filter((l) => l.includes('bad_signature') || l.includes('malformed_json'))).toHaveLength(2);
+    const exported = await cli('logs', 'inbound', '--connection', conn(5), '--outcome', 'unmatched', '--export', 'ndjson');
+    expect(exported.join('\n').split('\n').map((l) => (JSON.parse(l) as { outcome: string }).outcome)).toEqual(['unmatched', 'unmatched', 'unmatched']);
+    expect((await cli('logs', 'outgoing', '--export', 'csv'))[0]).toMatch(/^createdAt,subscriptionId/);
+    expect(await cli('logs', 'vendor-calls', '--connection', conn(1), '--json')).toHaveLength(1);
   });
 
   it('the retention sweep prunes entries older than SWITCHYARD_INBOUND_LOG_RETENTION', async () => {

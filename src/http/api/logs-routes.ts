@@ -31,7 +31,7 @@ function decodeCursor(value: string | undefined, length: number): string[] | und
   if (value === undefined) return undefined;
   try {
     const key: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === length && key.every((k) => typeof k === 'string')) return key as string[];
+    if (Array.isArray(key) && key.length === length && key.every((k) => typeof k === 'string')) return key;
   } catch {
     // answered below
   }
