@@ -17,6 +17,13 @@ const above = (...folders) => `^src/(${folders.join('|')})/`;
 
 module.exports = {
   forbidden: [
+    forbid('console-only-types-from-the-server', {
+      comment:
+        'console/ runs in the browser: from the server (src/, connectors/) it imports types only (the answers it ' +
+        'reads), never code; its own files and preact are all it bundles.',
+      from: { path: '^console/' },
+      to: { path: '^(src|connectors|workflows|activities)/', dependencyTypesNot: ['type-only'] },
+    }),
     forbid('no-circular', {
       comment: 'An import cycle hides which module owns an idea; move the shared piece below both.',
       from: {},
@@ -146,7 +153,7 @@ module.exports = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mts', '.cjs', '.mjs', '.json', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mts', '.cjs', '.mjs', '.json', '.d.ts'],
     },
     reporterOptions: {
       text: { highlightFocused: true },

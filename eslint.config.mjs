@@ -16,7 +16,7 @@ const anyAllowed = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'data/', '.tools/', '.cache/', 'coverage/', 'bench/results/'],
+    ignores: ['node_modules/', 'console/dist/', 'data/', '.tools/', '.cache/', 'coverage/', 'bench/results/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -26,7 +26,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/contract/**/*.test.ts'],
+          // test/browser: the console in Debian's chromium against the real engine (same dev server).
+          include: ['test/integration/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/browser/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/integration-setup.ts'],
           testTimeout: 60_000,

@@ -180,6 +180,12 @@ export class IntercomFake extends FakeServer {
       this.applyContact(c, b);
       return ok(c);
     });
+    this.route('DELETE', '/contacts/:id', (req) => {
+      const at = this.contacts.findIndex((x) => x.id === req.params.id);
+      if (at < 0) return errorList(404, 'not_found', 'User Not Found');
+      this.contacts.splice(at, 1);
+      return ok({ id: req.params.id, object: 'contact', deleted: true });
+    });
     this.route('GET', '/data_attributes', (req) => {
       const model = req.query.get('model');
       if (model !== null && model !== 'contact' && model !== 'company' && model !== 'conversation') return errorList(400, 'parameter_invalid', 'model must be one of contact, company, conversation', 'model');

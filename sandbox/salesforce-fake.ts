@@ -17,6 +17,8 @@ const notFound = (): FakeResponse => errors(404, { errorCode: 'NOT_FOUND', messa
 /** `2026-11-29T14:00:00.000+0000`: Salesforce keeps datetimes to the second. */
 const stamp = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('Z', '+0000');
 const lower = (s: string) => s.toLowerCase();
+/** What JSON value a field of this describe type takes. */
+const valueKind = (type: FieldDef['type']): 'string' | 'number' | 'boolean' => (type === 'boolean' ? 'boolean' : ['double', 'currency', 'percent', 'int'].includes(type) ? 'number' : 'string');
 
 /** A write refused with Salesforce's error array; thrown inside the fake, answered as 400. */
 class WriteError extends Error {
@@ -93,6 +95,9 @@ export class SalesforceFake extends FakeServer {
     api('GET', '/sobjects/:type/:field/:value', (req) => this.getByExternalId(req));
     api('PATCH', '/sobjects/:type/:field/:value', (req) => this.upsert(req));
     api('PATCH', '/composite/sobjects/:type/:field', (req) => this.collectionUpsert(req));
+    api('POST', '/composite/sobjects', (req) => this.collection(req, 'create'));
+    api('PATCH', '/composite/sobjects', (req) => this.collection(req, 'update'));
+    api('DELETE', '/sobjects/:type/:id', (req) => this.destroy(req));
   }
 
   get instanceUrl(): string {
@@ -139,6 +144,13 @@ export class SalesforceFake extends FakeServer {
     const found = this.find(id);
     if (!found) throw new Error(`salesforce fake: no record ${id}`);
     return this.write(found.object, found.record, fields, 'update', { ignoreAccess: true });
+  }
+
+  /** A person deletes a record in the UI (it goes to the recycle bin: queries no longer return it). */
+  remove(id: string): void {
+    const found = this.find(id);
+    if (!found) throw new Error(`salesforce fake: no record ${id}`);
+    this.records.get(found.object.name)!.delete(found.record.Id);
   }
 
   find(id: string): { object: ObjectDef; record: SfRecord } | undefined {
@@ -192,21 +204,25 @@ export class SalesforceFake extends FakeServer {
     } else {
       return { status: 400, json: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
     }
+    return { status: 200, json: { ...this.issueSession(), ...(refresh ? { refresh_token: refresh } : {}) } };
+  }
+
+  /**
+   * A new session as the token endpoint answers it (no refresh token): the access token this fake
+   * then accepts, the org's `instance_url`, `id`, `issued_at`, `signature`. An authorization server
+   * in front of the fake (sandbox/oauth-authorization-server.ts) issues its tokens with this.
+   */
+  issueSession(): { access_token: string } & Record<string, unknown> {
     const token = `00Dsf!${randomBytes(16).toString('hex')}`;
     this.accessTokens.add(token);
-    const issued = String(this.clock());
     return {
-      status: 200,
-      json: {
-        access_token: token,
-        ...(refresh ? { refresh_token: refresh } : {}),
-        instance_url: this.instanceUrl,
-        id: `${this.url}/login/id/00Dsf0000000001EAA/005sf0000000001AAA`,
-        token_type: 'Bearer',
-        issued_at: issued,
-        signature: randomBytes(32).toString('base64'),
-        scope: 'api refresh_token',
-      },
+      access_token: token,
+      instance_url: this.instanceUrl,
+      id: `${this.url}/login/id/00Dsf0000000001EAA/005sf0000000001AAA`,
+      token_type: 'Bearer',
+      issued_at: String(this.clock()),
+      signature: randomBytes(32).toString('base64'),
+      scope: 'api refresh_token',
     };
   }
 
@@ -260,6 +276,15 @@ export class SalesforceFake extends FakeServer {
     for (const [k, v] of Object.entries(values)) {
       const f = this.field(object, k)!;
       if (v === null) continue;
+      const kind = valueKind(f.type);
+      if (kind !== 'string') {
+        // Numbers and checkboxes: a JSON number (a whole one for int) or a JSON boolean; a numeric string is read as Salesforce's parser does.
+        const number = typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+        const fits = kind === 'boolean' ? typeof v === 'boolean' : typeof number === 'number' && Number.isFinite(number) && (f.type !== 'int' || Number.isInteger(number));
+        if (!fits) problems.push({ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of ${f.type} from ${typeof v === 'string' ? 'VALUE_STRING' : typeof v} value ${JSON.stringify(v)}`, fields: [f.name] });
+        else values[k] = number;
+        continue;
+      }
       if (typeof v !== 'string') {
         problems.push({ errorCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of ${f.type} from ${typeof v} value`, fields: [f.name] });
         continue;
@@ -414,6 +439,57 @@ export class SalesforceFake extends FakeServer {
     if (req.query.get('updateOnly') === 'true') return notFound();
     const saved = this.write(object, undefined, { ...body, [this.field(object, field)!.name]: req.params.value }, 'create');
     return { status: 201, json: { id: saved.Id, success: true, errors: [], created: true } };
+  }
+
+  private destroy(req: FakeRequest): FakeResponse {
+    const object = this.typeOr404(req);
+    if ('status' in object) return object;
+    const found = this.find(req.params.id!);
+    if (!found || found.object !== object) return errors(404, { errorCode: 'ENTITY_IS_DELETED', message: 'entity is deleted' });
+    this.records.get(object.name)!.delete(found.record.Id);
+    return { status: 204 };
+  }
+
+  /**
+   * sObject Collections create (POST) and update (PATCH) of up to 200 records, each naming its type
+   * in `attributes` (an update also its `id`): 200 with one result per record in order. With
+   * `allOrNone` one failure rolls every record back (the others answer ALL_OR_NONE_OPERATION_ROLLED_BACK).
+   */
+  private collection(req: FakeRequest, mode: 'create' | 'update'): FakeResponse {
+    const body = this.body(req) as { allOrNone?: boolean; records?: unknown };
+    if (!Array.isArray(body.records) || body.records.length === 0) return errors(400, { errorCode: 'INVALID_FIELD', message: 'No records to process', fields: ['records'] });
+    if (body.records.length > 200) return errors(400, { errorCode: 'EXCEEDED_ID_LIMIT', message: 'record limit reached. cannot submit more than 200 records into this call' });
+    const before = new Map([...this.records].map(([type, m]) => [type, new Map(m)]));
+    const results = (body.records as Record<string, unknown>[]).map((r) => {
+      const fail = (statusCode: string, message: string, fields: string[] = []) => ({ success: false, errors: [{ statusCode, message, fields }] });
+      const type = (r.attributes as { type?: string } | undefined)?.type;
+      const object = type ? this.object(type) : undefined;
+      if (!object) return fail('INVALID_TYPE', type ? `sObject type '${type}' is not supported.` : 'Each record in the collection must name its type in attributes');
+      const { id, Id, ...fields } = r;
+      const given = id ?? Id;
+      let existing: SfRecord | undefined;
+      if (mode === 'update') {
+        if (typeof given !== 'string' || !given) return fail('MISSING_ARGUMENT', 'Id not specified in an update call', ['Id']);
+        const found = this.find(given);
+        if (!found || found.object.name !== object.name) return fail('ENTITY_IS_DELETED', 'entity is deleted');
+        existing = found.record;
+      } else if (given !== undefined) {
+        return fail('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']);
+      }
+      try {
+        const saved = this.write(object, existing, fields, mode);
+        return { id: saved.Id, success: true, errors: [] };
+      } catch (err) {
+        if (!(err instanceof WriteError)) throw err;
+        return { success: false, errors: err.errors.map((e) => ({ statusCode: e.errorCode, message: e.message, fields: e.fields ?? [] })) };
+      }
+    });
+    if (body.allOrNone && results.some((r) => !r.success)) {
+      for (const [type, m] of before) this.records.set(type, m);
+      const rolledBack = { statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] };
+      return { status: 200, json: results.map((r) => ('id' in r ? { id: r.id, success: false, errors: [rolledBack] } : r)) };
+    }
+    return { status: 200, json: results };
   }
 
   private collectionUpsert(req: FakeRequest): FakeResponse {

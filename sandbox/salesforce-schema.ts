@@ -2,7 +2,7 @@
 export interface FieldDef {
   name: string;
   label: string;
-  type: 'id' | 'string' | 'email' | 'phone' | 'url' | 'textarea' | 'picklist' | 'reference' | 'datetime' | 'date';
+  type: 'id' | 'string' | 'email' | 'phone' | 'url' | 'textarea' | 'picklist' | 'reference' | 'datetime' | 'date' | 'double' | 'currency' | 'percent' | 'int' | 'boolean';
   length?: number;
   createable: boolean;
   updateable: boolean;
@@ -11,7 +11,7 @@ export interface FieldDef {
   picklist?: readonly string[];
   /** A restricted picklist refuses values outside `picklist`. */
   restricted?: boolean;
-  defaultValue?: string;
+  defaultValue?: string | boolean;
   referenceTo?: readonly string[];
 }
 

@@ -9,6 +9,7 @@ import { actionFor, pollingTriggerFor, webhookSourceFor } from '../sdk/connector
  */
 export const hubspotAuth = auth.oauth2({
   tokenUrl: 'https://api.hubapi.com/oauth/v1/token',
+  authorizeUrl: 'https://app.hubspot.com/oauth/authorize',
   scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.companies.read', 'crm.objects.companies.write', 'crm.objects.deals.read', 'crm.objects.deals.write', 'crm.schemas.contacts.read'],
 });
 export const defineAction = actionFor(hubspotAuth);

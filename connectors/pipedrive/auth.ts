@@ -47,7 +47,14 @@ const custom = auth.custom({
  */
 export const pipedriveAuth: AuthDefinition<z.output<typeof credentials>> = {
   ...custom,
-  oauth2: { tokenUrl: 'https://oauth.pipedrive.com/oauth/token', clientAuthentication: 'basic', tokenResponseFields: { api_domain: 'apiDomain' } },
+  oauth2: {
+    tokenUrl: 'https://oauth.pipedrive.com/oauth/token',
+    authorizeUrl: 'https://oauth.pipedrive.com/oauth/authorize',
+    // Pipedrive grants the scopes chosen in the app's Marketplace settings, not per request.
+    scopes: [],
+    clientAuthentication: 'basic',
+    tokenResponseFields: { api_domain: 'apiDomain' },
+  },
 };
 
 /** `https://<company>.pipedrive.com`: the OAuth `api_domain`, else built from the company subdomain. */

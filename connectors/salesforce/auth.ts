@@ -10,7 +10,10 @@ import { actionFor, pollingTriggerFor } from '../sdk/connector';
  */
 export const salesforceAuth = auth.oauth2({
   tokenUrl: 'https://login.salesforce.com/services/oauth2/token',
+  authorizeUrl: 'https://login.salesforce.com/services/oauth2/authorize',
   scopes: ['api', 'refresh_token'],
+  // Ask again on a reconnect, so a person can pick another user or org.
+  authorizeParams: { prompt: 'login consent' },
   tokenResponseFields: { instance_url: 'instanceUrl' },
   extra: { instanceUrl: z.url({ protocol: /^https?$/ }) },
   accountLabel: (c) => new URL(c.instanceUrl).host,

@@ -92,7 +92,15 @@ function oauth2<E extends Shape = Record<never, never>>(settings: OAuth2Settings
       req.headers.authorization = `Bearer ${c.accessToken}`;
     },
     accountLabel: settings.accountLabel,
-    oauth2: { tokenUrl: settings.tokenUrl, scopes: settings.scopes, refreshSkewMs: settings.refreshSkewMs, tokenResponseFields: settings.tokenResponseFields },
+    oauth2: {
+      tokenUrl: settings.tokenUrl,
+      authorizeUrl: settings.authorizeUrl,
+      scopes: settings.scopes,
+      authorizeParams: settings.authorizeParams,
+      app: settings.app,
+      refreshSkewMs: settings.refreshSkewMs,
+      tokenResponseFields: settings.tokenResponseFields,
+    },
   };
   return def;
 }

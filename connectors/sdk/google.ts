@@ -6,7 +6,15 @@ import type { StatusRule, VendorProfile } from './types';
  * refreshed before expiry and once on a 401, single-flight per connection (oauth2.ts).
  */
 export function googleOAuth2(scopes: readonly string[]) {
-  return auth.oauth2({ tokenUrl: 'https://oauth2.googleapis.com/token', scopes });
+  return auth.oauth2({
+    tokenUrl: 'https://oauth2.googleapis.com/token',
+    authorizeUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+    scopes,
+    // `offline` gives a refresh token; `consent` gives one again on a reconnect (Google sends it only on first consent otherwise).
+    authorizeParams: { access_type: 'offline', prompt: 'consent', include_granted_scopes: 'true' },
+    // One Google Cloud OAuth client serves Sheets and Drive.
+    app: 'GOOGLE',
+  });
 }
 
 /**

@@ -29,30 +29,40 @@ export function refreshOAuth2<C extends OAuth2Credentials>(key: string, settings
   return p;
 }
 
+type TokenAnswer = { access_token: string; refresh_token?: string; expires_in?: number } & Record<string, unknown>;
+
+/** One request to the token endpoint, the client authenticated as the connector says (form fields, or HTTP Basic for Pipedrive). */
+async function tokenRequest(settings: OAuth2Settings, tokenUrl: string, form: Record<string, string>, client: { clientId?: string; clientSecret?: string }, opts: RefreshOptions): Promise<TokenAnswer> {
+  const http = createHttpClient({ vendor: { vendor: 'the OAuth2 token endpoint' }, egressAllow: opts.egressAllow, signal: opts.signal });
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (settings.clientAuthentication === 'basic' && client.clientId && client.clientSecret) {
+    headers.authorization = `Basic ${base64(`${client.clientId}:${client.clientSecret}`)}`;
+  } else {
+    if (client.clientId) form.client_id = client.clientId;
+    if (client.clientSecret) form.client_secret = client.clientSecret;
+  }
+  const res = await http.request<Partial<TokenAnswer>>({ method: 'POST', url: tokenUrl, form, headers });
+  if (typeof res.body.access_token !== 'string') throw new ConnectorError('fatal', 'the OAuth2 token endpoint answered without an access_token', { code: 'bad_token_response' });
+  return res.body as TokenAnswer;
+}
+
+/** The credentials a token answer gives: the tokens, their expiry, and the fields the connector keeps (Salesforce's `instance_url`). */
+function credentialsFrom<C extends OAuth2Credentials>(settings: OAuth2Settings, before: C, answer: TokenAnswer, now: number): C {
+  const kept = Object.entries(settings.tokenResponseFields ?? {}).filter(([from]) => typeof answer[from] === 'string');
+  return {
+    ...before,
+    ...Object.fromEntries(kept.map(([from, to]) => [to, answer[from]])),
+    accessToken: answer.access_token,
+    refreshToken: answer.refresh_token ?? before.refreshToken,
+    expiresAt: typeof answer.expires_in === 'number' ? new Date(now + answer.expires_in * 1000).toISOString() : undefined,
+  };
+}
+
 async function doRefresh<C extends OAuth2Credentials>(settings: OAuth2Settings, credentials: C, opts: RefreshOptions): Promise<C> {
   if (!credentials.refreshToken) throw new ConnectorError('auth_lost', 'the access token expired and the connection has no refresh token', { code: 'token_expired' });
-  const tokenUrl = credentials.tokenUrl ?? settings.tokenUrl;
-  const http = createHttpClient({ vendor: { vendor: 'the OAuth2 token endpoint' }, egressAllow: opts.egressAllow, signal: opts.signal });
-  const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: credentials.refreshToken };
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (settings.clientAuthentication === 'basic' && credentials.clientId && credentials.clientSecret) {
-    headers.authorization = `Basic ${base64(`${credentials.clientId}:${credentials.clientSecret}`)}`;
-  } else {
-    if (credentials.clientId) form.client_id = credentials.clientId;
-    if (credentials.clientSecret) form.client_secret = credentials.clientSecret;
-  }
   try {
-    const res = await http.request<{ access_token?: string; refresh_token?: string; expires_in?: number } & Record<string, unknown>>({ method: 'POST', url: tokenUrl, form, headers });
-    if (typeof res.body.access_token !== 'string') throw new ConnectorError('fatal', 'the OAuth2 token endpoint answered without an access_token', { code: 'bad_token_response' });
-    const now = opts.now?.() ?? Date.now();
-    const kept = Object.entries(settings.tokenResponseFields ?? {}).filter(([from]) => typeof res.body[from] === 'string');
-    return {
-      ...credentials,
-      ...Object.fromEntries(kept.map(([from, to]) => [to, res.body[from]])),
-      accessToken: res.body.access_token,
-      refreshToken: res.body.refresh_token ?? credentials.refreshToken,
-      expiresAt: typeof res.body.expires_in === 'number' ? new Date(now + res.body.expires_in * 1000).toISOString() : undefined,
-    };
+    const answer = await tokenRequest(settings, credentials.tokenUrl ?? settings.tokenUrl, { grant_type: 'refresh_token', refresh_token: credentials.refreshToken }, credentials, opts);
+    return credentialsFrom(settings, credentials, answer, opts.now?.() ?? Date.now());
   } catch (err) {
     // invalid_grant (400) or 401 from the token endpoint: the grant is gone, a person must reconnect.
     if (isConnectorError(err) && (err.kind === 'invalid_input' || err.kind === 'auth_lost')) {
@@ -60,6 +70,30 @@ async function doRefresh<C extends OAuth2Credentials>(settings: OAuth2Settings, 
     }
     throw err;
   }
+}
+
+/** What a person's consent gave (Connect): the code, the PKCE verifier it was bound to, and the client that asked. */
+export interface AuthorizationCodeGrant {
+  code: string;
+  codeVerifier: string;
+  redirectUri: string;
+  clientId: string;
+  clientSecret: string;
+  /** The token endpoint (the connector's, or the configured override); kept in the credentials when it is not the connector's. */
+  tokenUrl: string;
+}
+
+/**
+ * RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5): exchanges the authorization code for the connection's
+ * credentials — tokens, expiry, the kept response fields, and the client id and secret the refresh
+ * needs. A refusal is the endpoint's ConnectorError as is (`code` = RFC 6749 §5.2 `error`, e.g. `invalid_grant`).
+ */
+export async function exchangeAuthorizationCode(settings: OAuth2Settings, grant: AuthorizationCodeGrant, opts: RefreshOptions): Promise<OAuth2Credentials & Record<string, unknown>> {
+  const client = { clientId: grant.clientId, clientSecret: grant.clientSecret };
+  const form = { grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri, code_verifier: grant.codeVerifier };
+  const answer = await tokenRequest(settings, grant.tokenUrl, form, client, opts);
+  const before: OAuth2Credentials = { accessToken: answer.access_token, ...client, ...(grant.tokenUrl === settings.tokenUrl ? {} : { tokenUrl: grant.tokenUrl }) };
+  return credentialsFrom(settings, before, answer, opts.now?.() ?? Date.now());
 }
 
 interface CachedToken {

@@ -28,7 +28,17 @@ export interface OutgoingRequest {
 export interface OAuth2Settings {
   /** Default token endpoint; a connection may override it with `credentials.tokenUrl`. */
   tokenUrl: string;
+  /** The consent page of the authorization-code flow (Connect); absent: connections take pasted tokens only. */
+  authorizeUrl?: string;
+  /** Scopes Connect asks for unless the request names others (shown in the connector catalog before consent). */
   scopes?: readonly string[];
+  /** Further query parameters of the consent page (Google `access_type=offline`, Salesforce `prompt=consent`). */
+  authorizeParams?: Readonly<Record<string, string>>;
+  /**
+   * The OAuth app's name in `SWITCHYARD_OAUTH_<APP>_CLIENT_ID` / `_CLIENT_SECRET` when connectors
+   * share one app (Google Sheets and Drive: `GOOGLE`); absent: the connector id in capitals.
+   */
+  app?: string;
   /** Refresh this long before `expiresAt` (default 60 s). */
   refreshSkewMs?: number;
   /** How the client authenticates to the token endpoint: form fields (default) or HTTP Basic (Pipedrive requires Basic). */

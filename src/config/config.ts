@@ -82,6 +82,8 @@ export const configSchema = z.object({
   /** Deliveries per minute per hook URL (`/hooks/<connection>`, known or not), counted before the connection's credentials are decrypted. */
   SWITCHYARD_HOOKS_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected deliveries per minute per hook URL, e.g. 6000' }).transform(Number).default(6000),
   SWITCHYARD_TOKEN_ROTATION_GRACE: durationSetting('1h'),
+  /** How long a console session (signed in with an API token) lasts; it also ends when its token is revoked or expires. */
+  SWITCHYARD_SESSION_TTL: durationSetting('12h', { positive: true }),
   /** Parsed to milliseconds: how long a run's step waits for a paused or disconnected connection before it fails. */
   SWITCHYARD_CONNECTION_WAIT_LIMIT: durationSetting('72h', { positive: true }),
   SWITCHYARD_IDENTITY_SECRET: z.string().min(16, { message: 'expected the identity verification secret (at least 16 characters)' }).optional(),
@@ -95,11 +97,61 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/**
+ * One OAuth app (Connect, the authorization-code flow) from `SWITCHYARD_OAUTH_<APP>_…`: the client
+ * registered with the vendor, and overrides of the connector's consent page and token endpoint
+ * (a sandbox or test authorization server).
+ */
+const oauthAppSchema = z.strictObject({
+  CLIENT_ID: z.string().min(1).optional(),
+  CLIENT_SECRET: z.string().min(1).optional(),
+  AUTHORIZE_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of the consent page' }).optional(),
+  TOKEN_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL of the token endpoint' }).optional(),
+});
+const oauthVariable = /^SWITCHYARD_OAUTH_([A-Z0-9]+(?:_[A-Z0-9]+)*?)_(CLIENT_ID|CLIENT_SECRET|AUTHORIZE_URL|TOKEN_URL)$/;
+
+export interface OAuthApp {
+  clientId?: string;
+  clientSecret?: string;
+  authorizeUrl?: string;
+  tokenUrl?: string;
+}
+
 export type Config = z.output<typeof configSchema> & {
   /** Derived: embedded Temporal dev server when no TEMPORAL_ADDRESS is given. */
   embeddedTemporal: boolean;
   databaseUrl: string;
+  /** `SWITCHYARD_OAUTH_<APP>_CLIENT_ID` / `_CLIENT_SECRET` / `_AUTHORIZE_URL` / `_TOKEN_URL`, by `<APP>` (e.g. `SALESFORCE`, `GOOGLE`). */
+  oauthApps: Record<string, OAuthApp>;
 };
+
+/** The `SWITCHYARD_OAUTH_*` variables grouped by app; every bad one is named. */
+function parseOAuthApps(present: Record<string, string | undefined>, problems: string[]): Record<string, OAuthApp> {
+  const grouped: Record<string, Record<string, string>> = {};
+  for (const [name, value] of Object.entries(present)) {
+    if (!name.startsWith('SWITCHYARD_OAUTH_') || value === undefined) continue;
+    const match = oauthVariable.exec(name);
+    if (!match) {
+      problems.push(`${name}: expected SWITCHYARD_OAUTH_<APP>_CLIENT_ID, _CLIENT_SECRET, _AUTHORIZE_URL or _TOKEN_URL (APP in capitals, e.g. SALESFORCE, GOOGLE)`);
+      continue;
+    }
+    (grouped[match[1]!] ??= {})[match[2]!] = value;
+  }
+  const apps: Record<string, OAuthApp> = {};
+  for (const [app, fields] of Object.entries(grouped)) {
+    const result = oauthAppSchema.safeParse(fields);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const name = `SWITCHYARD_OAUTH_${app}_${String(issue.path[0])}`;
+        problems.push(`${name}: ${issue.message}, ${given(name, fields[String(issue.path[0])] ?? '')}`);
+      }
+      continue;
+    }
+    const { CLIENT_ID: clientId, CLIENT_SECRET: clientSecret, AUTHORIZE_URL: authorizeUrl, TOKEN_URL: tokenUrl } = result.data;
+    apps[app] = { clientId, clientSecret, authorizeUrl, tokenUrl };
+  }
+  return apps;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -114,7 +166,7 @@ const secretVariables = new Set(['SWITCHYARD_ADMIN_TOKEN', 'SWITCHYARD_SECRET_KE
 /** What was given, as far as it may be shown: a database URL only by its scheme and host (its password stays out). */
 function given(name: string, value: string): string {
   const length = `${value.length} characters`;
-  if (secretVariables.has(name)) return `got ${length} (not shown: a secret)`;
+  if (secretVariables.has(name) || name.endsWith('_CLIENT_SECRET')) return `got ${length} (not shown: a secret)`;
   if (name !== 'DATABASE_URL') return `got ${JSON.stringify(value)}`;
   try {
     const url = new URL(value);
@@ -145,6 +197,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (Boolean(cfg.TEMPORAL_TLS_CERT) !== Boolean(cfg.TEMPORAL_TLS_KEY)) {
     problems.push('TEMPORAL_TLS_CERT: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be given together');
   }
+  const oauthApps = parseOAuthApps(present, problems);
   if (problems.length) throw new ConfigError(problems);
-  return { ...cfg, embeddedTemporal: !cfg.TEMPORAL_ADDRESS, databaseUrl };
+  return { ...cfg, embeddedTemporal: !cfg.TEMPORAL_ADDRESS, databaseUrl, oauthApps };
 }

@@ -24,7 +24,7 @@ export class HttpError extends Error {
   }
 }
 
-const statusOfRefusal: Record<RefusalReason, number> = { not_found: 404, conflict: 409, invalid: 422 };
+const statusOfRefusal: Record<RefusalReason, number> = { not_found: 404, conflict: 409, invalid: 422, rejected: 400 };
 
 export function httpErrorOf(refusal: Refusal): HttpError {
   return new HttpError(statusOfRefusal[refusal.reason], refusal.code, refusal.message, refusal.details);

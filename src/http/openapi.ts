@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { ApiRoute } from './api/route';
 
-const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+export const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
-export function openApiDocument(routes: ApiRoute[], info: { version: string; serverUrl?: string }): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
+export function openApiDocument(routes: ApiRoute[], info: { version: string; serverUrl?: string; publicPaths?: Record<string, Record<string, unknown>> }): Record<string, unknown> {
+  // Public operations outside /api/v1 (the OAuth callback), described by their owners.
+  const paths: Record<string, Record<string, unknown>> = { ...info.publicPaths };
   for (const route of routes) {
     const openPath = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
@@ -37,7 +38,7 @@ export function openApiDocument(routes: ApiRoute[], info: { version: string; ser
   };
 }
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+export function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   return rest;
 }

@@ -13,6 +13,7 @@ import { managementApi } from '../http/api/from-config';
 import type { ApiRoute } from '../http/api/route';
 import type { TokenStore } from '../store/tokens';
 import { createApp } from '../http/app';
+import { consoleRoutes } from '../http/console';
 import { closeGracefully, drainingGate } from '../http/graceful-close';
 import { hookRoutes } from '../http/hooks';
 import type { Logger } from '../logging';
@@ -26,6 +27,7 @@ import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
 import { logRoutes } from '../http/api/logs-routes';
 import { vendorCalls } from '../http/api/connection-activity';
+import { syncRoutes } from '../http/api/syncs-routes';
 import { startEventPump } from '../engine/event-pump';
 import { startInbox } from '../engine/inbox';
 import { openNamespaceGate } from './namespace-gate';
@@ -74,6 +76,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config), egressAllow: config.SWITCHYARD_EGRESS_ALLOW }),
     runRoutes({ client, logger, inbox: store.inbox }),
     logRoutes({ inbound: store.inboundLog, outgoing: webhooks.log, vendorCalls: vendorCalls(client, store.db), logger }),
+    syncRoutes({ syncs: store.syncs, client }),
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
   ];
@@ -119,7 +122,9 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         inboundLog: config.SWITCHYARD_INBOUND_LOG_RETENTION > 0 ? store.inboundLog.writer(logger) : undefined,
       }),
       management.router,
+      management.oauthCallback,
       ...(opts.extraRouters ?? []),
+      consoleRoutes(),
     ],
   });
   // Slow bodies must not hold a connection forever: a request not fully received within the

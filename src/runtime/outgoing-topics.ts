@@ -1,6 +1,7 @@
 import { registry as defaultRegistry } from '../../connectors/registry';
 import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import type { ConnectionEventTopic, RunEventTopic } from '../engine/engine-events';
+import type { SyncEventTopic } from '../store/syncs';
 import { webhookEventTopics, type TopicVocabulary } from '../webhooks-out/topic-vocabulary';
 
 /** Every engine event topic, checked by the compiler against the engine's topic types (none missing, none extra). */
@@ -11,7 +12,9 @@ const engineEventTopics = {
   'connection.restored': true,
   'connection.paused': true,
   'connection.resumed': true,
-} satisfies Record<RunEventTopic | ConnectionEventTopic, true>;
+  'sync.record.conflict': true,
+  'sync.error': true,
+} satisfies Record<RunEventTopic | ConnectionEventTopic | SyncEventTopic, true>;
 
 /**
  * The topics subscribers can name that the engine knows: its own events, and every topic a

@@ -25,6 +25,17 @@ export interface OutboxEvent {
 }
 
 /**
+ * Queues an engine event on `db`, which is the transaction of the change it reports (so the event
+ * exists exactly when the change does); the API process's event pump publishes it.
+ */
+export async function queueEngineEvent<DB>(db: Kysely<DB>, topic: string, data: unknown, now = new Date()): Promise<void> {
+  await (db as unknown as Kysely<{ engine_outbox: EngineOutboxTable }>)
+    .insertInto('engine_outbox')
+    .values({ id: `evt_${randomUUID()}`, topic, data_json: JSON.stringify(data), created_at: now.toISOString() })
+    .execute();
+}
+
+/**
  * Engine events raised where there is no publisher (worker processes), and the cursors of the
  * API-side pollers. An event is written in the same transaction as the change it reports, so it
  * is published at least once; its id is stable, so a re-publish maps onto the same message.
@@ -55,10 +66,7 @@ export class EngineOutbox {
         return false;
       }
       const row = await trx.selectFrom('connections').select(['connector']).where('id', '=', connectionId).executeTakeFirstOrThrow();
-      await trx
-        .insertInto('engine_outbox')
-        .values({ id: `evt_${randomUUID()}`, topic: 'connection.disconnected', data_json: JSON.stringify({ connectionId, connector: row.connector, reason }), created_at: at })
-        .execute();
+      await queueEngineEvent<Database & { engine_outbox: EngineOutboxTable; engine_cursors: EngineCursorTable }>(trx, 'connection.disconnected', { connectionId, connector: row.connector, reason }, now);
       return true;
     });
   }

@@ -11,6 +11,7 @@ import { EngineOutbox } from './engine-outbox';
 import { EventInbox } from './event-inbox';
 import { InboundLog } from './inbound-log';
 import { runExclusively } from './exclusive';
+import { OAuthAuthorizationStore } from './oauth-authorizations';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
 import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
@@ -37,6 +38,8 @@ export interface Store {
   effects: EffectLedger;
   /** CRM syncs: definitions, links, record histories, cursors. */
   syncs: SyncStore;
+  /** OAuth Connect: authorizations waiting for consent (state hashed, PKCE verifier sealed, single use). */
+  oauthAuthorizations: OAuthAuthorizationStore;
   /** The PostgreSQL pool (absent on SQLite), for libraries that keep their own rows in the store (the API rate limiter). */
   pgPool?: pg.Pool;
   /** Runs `fn` unless another process runs the same `name` now (see runExclusively); returns whether it ran. */
@@ -70,6 +73,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     payloads: new TriggerPayloadStore(db, secrets),
     effects: new EffectLedger(db, secrets),
     syncs: new SyncStore(db),
+    oauthAuthorizations: new OAuthAuthorizationStore(db, secrets),
     pgPool: pool,
     exclusive: (name, fn) => runExclusively(db, dialect, name, fn),
     async ping() {

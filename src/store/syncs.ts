@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { queueEngineEvent } from './engine-outbox';
 import type { ApplyChange, StoredRecipe } from './recipes';
 import type { Database } from './schema';
 
@@ -55,6 +56,20 @@ export interface SyncPlanHeader {
   name: string;
   enabled: boolean;
   version: string;
+}
+
+/** Engine events about syncs (outgoing-webhook topics), queued by the store in the transaction that records them. */
+export type SyncEventTopic = 'sync.record.conflict' | 'sync.error';
+
+interface SyncEventData {
+  syncId: string;
+  kind: 'conflict' | 'error';
+  /** The side the record is on, its id there, and its counterpart's id when known. */
+  side: 'left' | 'right';
+  recordId: string;
+  otherId: string | null;
+  /** What the sync recorded: the fields in conflict and which value won, or the error's message. */
+  detail: Record<string, unknown>;
 }
 
 /** A stored sync reads like a stored recipe, plus whether a person paused it. */
@@ -161,7 +176,10 @@ export class SyncStore {
     return out;
   }
 
-  /** Records (or replaces) links and the events that go with them, in one transaction. */
+  /**
+   * Records (or replaces) links and the events that go with them, in one transaction; conflicts
+   * and errors also queue their outgoing-webhook event (`sync.record.conflict`, `sync.error`) in it.
+   */
   async saveCycle(syncId: string, links: readonly SyncLink[], events: readonly SyncRecordEvent[], now = new Date()): Promise<void> {
     const at = now.toISOString();
     await this.db.transaction().execute(async (tx) => {
@@ -175,6 +193,8 @@ export class SyncStore {
           .insertInto('sync_record_events')
           .values({ id: randomUUID(), sync_id: syncId, kind: e.kind, side: e.side, record_id: e.recordId, other_id: e.otherId ?? null, detail_json: JSON.stringify(e.detail), at })
           .execute();
+        const topic = syncEventTopics[e.kind];
+        if (topic) await queueEngineEvent<Database & SyncTables>(tx, topic, syncEventData(syncId, e), now);
       }
     });
   }
@@ -191,7 +211,23 @@ export class SyncStore {
     let q = this.db.selectFrom('sync_record_events').selectAll().where('sync_id', '=', syncId);
     if (opts.kind) q = q.where('kind', '=', opts.kind);
     const rows = await q.orderBy('at', 'desc').orderBy('id').limit(opts.limit ?? 100).execute();
-    return rows.map((r) => ({ id: r.id, kind: r.kind as SyncEventKind, side: r.side as Side, recordId: r.record_id, ...(r.other_id !== null ? { otherId: r.other_id } : {}), detail: JSON.parse(r.detail_json) as Record<string, unknown>, at: r.at }));
+    return rows.map(toEvent);
+  }
+
+  /** Every event about these records (as the record, or as a write's source or a duplicate's other match), newest first. */
+  async history(syncId: string, recordIds: readonly string[], limit = 1000): Promise<StoredSyncEvent[]> {
+    if (recordIds.length === 0) return [];
+    const ids = [...recordIds];
+    const rows = await this.db
+      .selectFrom('sync_record_events')
+      .selectAll()
+      .where('sync_id', '=', syncId)
+      .where((eb) => eb.or([eb('record_id', 'in', ids), eb('other_id', 'in', ids)]))
+      .orderBy('at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toEvent);
   }
 
   /** How many events of each kind per side (writes per direction, conflicts, duplicates, errors). */
@@ -239,6 +275,17 @@ function toSync<P extends SyncPlanHeader>(row: SyncTable): StoredSync<P> {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The record events that are also outgoing-webhook topics, queued in the cycle's own transaction. */
+const syncEventTopics: Partial<Record<SyncEventKind, SyncEventTopic>> = { conflict: 'sync.record.conflict', error: 'sync.error' };
+
+function syncEventData(syncId: string, e: SyncRecordEvent): SyncEventData {
+  return { syncId, kind: e.kind as SyncEventData['kind'], side: e.side, recordId: e.recordId, otherId: e.otherId ?? null, detail: e.detail };
+}
+
+function toEvent(r: SyncRecordEventTable): StoredSyncEvent {
+  return { id: r.id, kind: r.kind as SyncEventKind, side: r.side as Side, recordId: r.record_id, ...(r.other_id !== null ? { otherId: r.other_id } : {}), detail: JSON.parse(r.detail_json) as Record<string, unknown>, at: r.at };
 }
 
 function toLink(row: SyncLinkTable): SyncLink {

@@ -110,11 +110,16 @@ export class TokenStore {
     const current = sameHash(row.hash, hash);
     const previous = !current && sameHash(row.previous_hash, hash);
     if (!current && !previous) return { ok: false, reason: 'unknown' };
-    if (row.revoked_at) return { ok: false, reason: 'revoked' };
     const at = now.toISOString();
-    if (row.expires_at && row.expires_at <= at) return { ok: false, reason: 'expired' };
-    if (previous && (!row.previous_valid_until || row.previous_valid_until <= at)) return { ok: false, reason: 'expired' };
-    return { ok: true, token: toApiToken(row) };
+    if (!row.revoked_at && previous && (!row.previous_valid_until || row.previous_valid_until <= at)) return { ok: false, reason: 'expired' };
+    return standing(row, at);
+  }
+
+  /** Whether the token is still usable (not revoked, not expired), by id: a console session follows its token. */
+  async check(id: string, now = new Date()): Promise<Authentication> {
+    const row = await this.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return { ok: false, reason: 'unknown' };
+    return standing(row, now.toISOString());
   }
 
   /** A new secret for the same token; the old one keeps working for `graceMs`. */
@@ -142,6 +147,12 @@ export class TokenStore {
     }
     return true;
   }
+}
+
+function standing(row: ApiTokenTable, at: string): Authentication {
+  if (row.revoked_at) return { ok: false, reason: 'revoked' };
+  if (row.expires_at && row.expires_at <= at) return { ok: false, reason: 'expired' };
+  return { ok: true, token: toApiToken(row) };
 }
 
 function newRow(id: string, input: NewApiToken, secret: string, now: Date): ApiTokenTable {

@@ -102,8 +102,13 @@ function epochMs(value: SyncValue): number | string {
 }
 
 /** Left: unix seconds; right: ISO date ("2026-11-29") or date-time ("2026-11-29T14:00:00.000Z"). */
-function dateTransform(withTime: boolean): Pick<TransformDefinition, 'toRight' | 'toLeft'> {
+function dateTransform(name: 'date' | 'datetime', description: string): TransformDefinition {
+  const withTime = name === 'datetime';
   return {
+    name,
+    description,
+    arity: { left: 1, right: 1 },
+    kinds: { left: 'number', right: name },
     toRight([v = null]) {
       if (blank(v)) return ok(null);
       const ms = epochMs(v);
@@ -167,20 +172,8 @@ export const transforms: Record<TransformName, TransformDefinition> = {
   number: coercion('number', 'A number on both sides; text such as "42.5" is read as a number, anything else fails.', 'number', toNumber),
   string: coercion('string', 'Text on both sides; numbers and yes/no become their text.', 'string', toText),
   boolean: coercion('boolean', 'Yes/no on both sides; "true"/"yes"/"1" and "false"/"no"/"0" are read, anything else fails.', 'boolean', toBoolean),
-  date: {
-    name: 'date',
-    description: 'Unix seconds on the left (Intercom) ↔ an ISO date on the right ("2026-11-29").',
-    arity: { left: 1, right: 1 },
-    kinds: { left: 'number', right: 'date' },
-    ...dateTransform(false),
-  },
-  datetime: {
-    name: 'datetime',
-    description: 'Unix seconds on the left (Intercom) ↔ an ISO date-time on the right.',
-    arity: { left: 1, right: 1 },
-    kinds: { left: 'number', right: 'datetime' },
-    ...dateTransform(true),
-  },
+  date: dateTransform('date', 'Unix seconds on the left (Intercom) ↔ an ISO date on the right ("2026-11-29").'),
+  datetime: dateTransform('datetime', 'Unix seconds on the left (Intercom) ↔ an ISO date-time on the right.'),
   map: {
     name: 'map',
     description: 'Picklist values: "values" maps each left value to a right value; the reverse uses the inverse. An unmapped value fails.',

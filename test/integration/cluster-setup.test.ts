@@ -146,7 +146,7 @@ describe('from a bare Temporal namespace and an empty PostgreSQL to a completed 
       expect(setup.code, setup.stderr).toBe(0);
       expect(lines(setup.stdout)).toEqual([
         'temporal: created the search attributes RecipeId, RecipeVersion, TriggerEvent, ConnectionIds, RunStatus in namespace default',
-        'store (PostgreSQL): schema up to date (014-integration-logs)',
+        'store (PostgreSQL): schema up to date (015-oauth-authorizations)',
       ]);
       const again = await switchyard(['setup'], env);
       expect(again.code).toBe(0);

@@ -101,4 +101,39 @@ describe('salesforce fake self-test', () => {
     expect(await token({ ...client, grant_type: 'authorization_code', code })).toMatchObject({ status: 200, body: { instance_url: fake.instanceUrl, refresh_token: expect.any(String) } });
     expect(await token({ ...client, grant_type: 'authorization_code', code })).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
+
+  it('sObject Collections create and update: ≤200 records, one result each in order; allOrNone rolls every record back', async () => {
+    fake.addCustomField('Contact', { name: 'Seats__c', label: 'Seats', type: 'double', createable: true, updateable: true, nillable: true });
+    fake.addCustomField('Contact', { name: 'Vip__c', label: 'VIP', type: 'boolean', createable: true, updateable: true, nillable: true, defaultValue: false });
+    const created = await call('POST', '/composite/sobjects', {
+      allOrNone: false,
+      records: [
+        { attributes: { type: 'Contact' }, LastName: 'Lovelace', Seats__c: 12.5, Vip__c: true },
+        { attributes: { type: 'Contact' }, FirstName: 'No last name' },
+        { attributes: { type: 'Contact' }, LastName: 'Hopper', Seats__c: 'many' },
+      ],
+    });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject([
+      { success: true, id: expect.stringMatching(/^003/), errors: [] },
+      { success: false, errors: [{ statusCode: 'REQUIRED_FIELD_MISSING', fields: ['LastName'] }] },
+      { success: false, errors: [{ statusCode: 'JSON_PARSER_ERROR', fields: ['Seats__c'] }] },
+    ]);
+    const id = created.body[0].id as string;
+    expect(fake.find(id)!.record).toMatchObject({ Seats__c: 12.5, Vip__c: true });
+    const updated = await call('PATCH', '/composite/sobjects', {
+      allOrNone: true,
+      records: [
+        { attributes: { type: 'Contact' }, id, Seats__c: null, Vip__c: false },
+        { attributes: { type: 'Contact' }, id: '003000000000000AAA', LastName: 'Gone' },
+      ],
+    });
+    expect(updated.body).toMatchObject([{ success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK' }] }, { success: false, errors: [{ statusCode: 'ENTITY_IS_DELETED' }] }]);
+    expect(fake.find(id)!.record).toMatchObject({ Seats__c: 12.5, Vip__c: true });
+    const again = await call('PATCH', '/composite/sobjects', { allOrNone: false, records: [{ attributes: { type: 'Contact' }, id, Seats__c: null, Vip__c: false }] });
+    expect(again.body).toEqual([{ id, success: true, errors: [] }]);
+    expect(fake.find(id)!.record).toMatchObject({ Seats__c: null, Vip__c: false });
+    const many = Array.from({ length: 201 }, (_, i) => ({ attributes: { type: 'Contact' }, LastName: `L${i}` }));
+    expect(await call('POST', '/composite/sobjects', { records: many })).toMatchObject({ status: 400, body: [{ errorCode: 'EXCEEDED_ID_LIMIT' }] });
+  });
 });

@@ -36,6 +36,17 @@ describe('sync transforms', () => {
     expect(t.date.toLeft(['next tuesday'], {})).toEqual({ ok: false, reason: 'not a date: "next tuesday"' });
   });
 
+  it('every entry is a whole definition named by its key (date and datetime included)', () => {
+    for (const [key, d] of Object.entries(t)) {
+      expect(d.name).toBe(key);
+      expect(d.description.length).toBeGreaterThan(0);
+      expect(typeof d.toRight).toBe('function');
+      expect(typeof d.toLeft).toBe('function');
+    }
+    expect(t.date.kinds).toEqual({ left: 'number', right: 'date' });
+    expect(t.datetime.kinds).toEqual({ left: 'number', right: 'datetime' });
+  });
+
   it('map uses the table one way and its inverse the other; an unmapped value fails naming the known ones', () => {
     const p = { values: { pro: 'Professional', free: 'Free' } };
     expect(t.map.toRight(['pro'], p)).toEqual({ ok: true, values: ['Professional'] });

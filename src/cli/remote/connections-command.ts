@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ConnectionAnswers } from '../../http/api/connections-routes';
+import type { OAuthStartAnswer } from '../../http/api/oauth-routes';
+import { ApiError, type ApiClient } from './api-client';
 import { alreadyPrinted, apiCommand, defaultApiContext, deleteCommand, listCommand, showCommand, type ApiCommandContext } from './api-command';
 import { jsonArgument } from './json-argument';
 import { table } from './output';
@@ -23,6 +25,38 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
     ctx,
     ({ client, opts }, id) => client.request('POST', '/api/v1/connections', { id, connector: opts.connector, ...connectionFields(opts) }),
     (created) => `created ${created.id} (${created.connector}), ${created.status}${created.webhookUrl ? `; webhooks: ${created.webhookUrl}` : ''}`,
+  );
+
+  apiCommand<{ id: string; label?: string; scope?: string[]; baseUrl?: string; wait?: boolean }, typeof alreadyPrinted>(
+    connections
+      .command('connect <connector>')
+      .description('OAuth Connect: print the URL of the vendor’s consent page for a new connection, or a reconnect (same id); --wait waits until it is connected')
+      .requiredOption('--id <connectionId>', 'the connection to create or reconnect')
+      .option('--label <name>', 'display name (default: the connector name)')
+      .option('--scope <scope...>', 'scopes instead of the connector’s defaults')
+      .option('--base-url <url>', 'the connection’s API base URL override (a sandbox)')
+      .option('--wait', 'poll every 2 s until the connection is connected, at most until the authorization expires (10 minutes)'),
+    ctx,
+    async ({ client, opts, print }, connector) => {
+      const before = await connectionOrUndefined(client, path(opts.id));
+      const started = await client.request<OAuthStartAnswer>('POST', '/api/v1/connections/oauth/start', given({ connector, connectionId: opts.id, label: opts.label, scopes: opts.scope, baseUrl: opts.baseUrl }));
+      print(`open this URL in a browser to connect ${opts.id} (${connector}); it expires at ${started.expiresAt}:`);
+      print(started.authorizeUrl);
+      if (!opts.wait) return alreadyPrinted;
+      const deadline = Date.parse(started.expiresAt);
+      for (;;) {
+        const now = await connectionOrUndefined(client, path(opts.id));
+        if (now && now.status === 'connected' && now.updatedAt !== before?.updatedAt) {
+          print(`connected ${now.id} (${now.connector})`);
+          return alreadyPrinted;
+        }
+        if (Date.now() >= deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, Math.max(0, deadline - Date.now()))));
+      }
+      print(`${opts.id}: not connected before ${started.expiresAt}; run connect again`);
+      process.exitCode = 1;
+      return alreadyPrinted;
+    },
   );
 
   apiCommand<ConnectionOpts, Connection>(
@@ -78,6 +112,16 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
     ({ client }, id) => client.request<Connection>('POST', path(id, '/resume')),
     (resumed, _opts, id) => `${id}: ${resumed.status}`,
   );
+}
+
+/** The connection, or undefined while it does not exist (404). */
+async function connectionOrUndefined(client: ApiClient, path: string): Promise<Connection | undefined> {
+  try {
+    return await client.request<Connection>('GET', path);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return undefined;
+    throw err;
+  }
 }
 
 /** `--name`, `--credentials`, `--base-url`: the fields create sets (the name required) and update changes. */

@@ -35,8 +35,8 @@ export interface ConnectionRoutesDeps {
   now?: () => Date;
 }
 
-const connectionId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,127}$/, { message: 'expected lowercase letters, digits, - and _ (at most 128), starting with a letter or digit' });
-const baseUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL like https://acme.atlassian.net' });
+export const connectionId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,127}$/, { message: 'expected lowercase letters, digits, - and _ (at most 128), starting with a letter or digit' });
+export const baseUrl = z.url({ protocol: /^https?$/, message: 'expected an http(s) URL like https://acme.atlassian.net' });
 
 const createConnectionBody = z.strictObject({
   id: connectionId,
@@ -72,7 +72,7 @@ export const activityEntrySchema = runRowSchema.pick({ runId: true, startedAt: t
 
 const csvColumns = ['runId', 'recipeId', 'startedAt', 'closedAt', 'runStatus', 'stepId', 'action', 'status', 'attempts', 'errorKind', 'errorMessage'] as const;
 
-const connectionSchema = z.object({
+export const connectionSchema = z.object({
   id: z.string(),
   connector: z.string(),
   name: z.string(),

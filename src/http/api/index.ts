@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type pg from 'pg';
 import type { PayloadCodec } from '@temporalio/common';
+import type { SessionStore } from '../../store/sessions';
 import type { TokenStore } from '../../store/tokens';
 import { openApiDocument } from '../openapi';
 import { authenticate } from './auth';
@@ -10,6 +11,7 @@ import { eventRoutes, type EventRoutesDeps } from './events-routes';
 import { identityRoutes } from './identity-routes';
 import { rateLimitPerToken, type RateLimitPolicy } from './rate-limit';
 import { mountRoutes, type ApiRoute } from './route';
+import { sessionRoutes } from './session-routes';
 import { tokenRoutes } from './tokens-routes';
 
 export interface ApiV1Deps {
@@ -18,6 +20,8 @@ export interface ApiV1Deps {
   /** The store's PostgreSQL pool: the rate limit's counters are then shared by every API process. */
   rateLimitPool?: pg.Pool;
   rotationGraceMs: number;
+  /** Console sessions: sign in with a token, then the cookie (and X-CSRF-Token on writes) stands for it. */
+  sessions?: { store: SessionStore; ttlMs: number };
   connections?: ConnectionRoutesDeps;
   events?: EventRoutesDeps;
   /** SWITCHYARD_IDENTITY_SECRET; the identity route answers 409 without it. */
@@ -29,6 +33,8 @@ export interface ApiV1Deps {
   version?: string;
   /** PUBLIC_URL, the OpenAPI document's server. */
   publicUrl?: string;
+  /** Public operations outside /api/v1 (the OAuth callback) for the OpenAPI document, by path and method. */
+  publicPaths?: Record<string, Record<string, unknown>>;
   now?: () => Date;
 }
 
@@ -39,7 +45,7 @@ export interface ApiV1 {
 }
 
 /**
- * `/api/v1/*` behind bearer auth, the per-token rate limit and each route's scope; the codec
+ * `/api/v1/*` behind bearer auth (or the console's session cookie), the per-token rate limit and each route's scope; the codec
  * endpoint behind the same guards; `/openapi.json` is public.
  */
 export function apiV1(deps: ApiV1Deps): ApiV1 {
@@ -50,13 +56,14 @@ export function apiV1(deps: ApiV1Deps): ApiV1 {
     ...identityRoutes({ identitySecret: deps.identitySecret }),
     ...(deps.routeGroups ?? []).flat(),
   ];
-  const guards = [authenticate(deps.tokens, deps.now), rateLimitPerToken(deps.rateLimit, deps.rateLimitPool)];
+  const guards = [authenticate(deps.tokens, deps.now, deps.sessions?.store), rateLimitPerToken(deps.rateLimit, deps.rateLimitPool)];
   const router = Router();
   let document: Record<string, unknown> | undefined;
   router.get('/openapi.json', (_req, res) => {
-    document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl });
+    document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl, publicPaths: deps.publicPaths });
     res.json(document);
   });
+  if (deps.sessions) router.use(sessionRoutes({ tokens: deps.tokens, sessions: deps.sessions.store, ttlMs: deps.sessions.ttlMs, publicUrl: deps.publicUrl, guards, now: deps.now }));
   if (deps.codec) router.use(codecRoutes({ ...deps.codec, guards }));
   router.use(mountRoutes(routes, guards));
   return { router, routes };

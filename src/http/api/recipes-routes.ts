@@ -18,6 +18,7 @@ import type { RunStartSettings } from '../../engine/start-runs';
 import type { RecipeStore, RecipeVersionEntry, StoredRecipe } from '../../store/recipes';
 import type { Store } from '../../store/store';
 import { HttpError } from '../errors';
+import { deleteSync } from './syncs-routes';
 import { defineRoute, type ApiRoute } from './route';
 
 interface RecipeRoutesDeps {
@@ -28,7 +29,7 @@ interface RecipeRoutesDeps {
   /** Matching reads enabled plans through it; every change invalidates it. */
   plans: PlanCache;
   /** Sync definitions (`"kind": "sync"` bodies), checked against both sides' live field schemas. */
-  syncs?: { store: SyncStore; schemas: SideSchemaSource };
+  syncs?: { store: SyncStore; schemas: SideSchemaSource; delete(id: string): Promise<boolean> };
   /** Brings the recipe's schedule/poller in step with its plan (undefined = deleted), as `recipe apply` does. */
   syncTrigger(recipeId: string, plan: Plan | undefined): Promise<unknown>;
   now?: () => Date;
@@ -38,7 +39,11 @@ interface RecipeRoutesDeps {
 export function recipeRoutesFor(opts: { store: Store; client: Client; plans: PlanCache; taskQueue: string; registry: ConnectorRegistry; runSettings: RunStartSettings; egressAllow: readonly string[] }): ApiRoute[] {
   return recipeRoutes({
     recipes: opts.store.recipes,
-    syncs: { store: opts.store.syncs, schemas: connectionSchemas(opts.registry, { egressAllow: opts.egressAllow, connections: opts.store.connections }) },
+    syncs: {
+      store: opts.store.syncs,
+      schemas: connectionSchemas(opts.registry, { egressAllow: opts.egressAllow, connections: opts.store.connections }),
+      delete: (id) => deleteSync(opts.store.syncs, opts.client, id),
+    },
     catalog: catalogOf(opts.registry),
     connections: async () => new Map((await opts.store.connections.list()).map((c) => [c.id, c.connector])),
     plans: opts.plans,
@@ -64,6 +69,7 @@ const recipeSummary = z.object({
   version: z.number().describe('the current version number (1, 2, …)'),
   hash: z.string().describe('content hash of the current version; runs carry it as RecipeVersion'),
   trigger: z.record(z.string(), z.unknown()),
+  connections: z.array(z.string()).describe('the connections its trigger and steps use'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -221,11 +227,14 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       path: '/api/v1/recipes/:id',
       scope: 'recipes:write',
       tag: 'recipes',
-      summary: 'Delete a recipe and its version history (runs in flight finish on the version they started with)',
+      summary: 'Delete a recipe and its version history (runs in flight finish on the version they started with), or a sync (as DELETE /api/v1/syncs/:id)',
       successStatus: 204,
       handler: async ({ params }) => {
         const id = params.id!;
-        if (!(await deps.recipes.remove(id))) throw new HttpError(404, 'unknown_recipe', `no recipe with id ${id}`, { id });
+        if (!(await deps.recipes.remove(id))) {
+          if (deps.syncs && (await deps.syncs.delete(id))) return { status: 204 };
+          throw new HttpError(404, 'unknown_recipe', `no recipe with id ${id}`, { id });
+        }
         await changed(id, undefined, `recipe ${id} is deleted`);
         return { status: 204 };
       },
@@ -304,6 +313,7 @@ function summaryOf(recipe: StoredRecipe<Plan>) {
     version: recipe.version,
     hash: recipe.hash,
     trigger: recipe.plan.trigger,
+    connections: recipe.plan.connections,
     createdAt: recipe.createdAt,
     updatedAt: recipe.updatedAt,
   };

@@ -1,0 +1,43 @@
+import { request } from './client';
+import type { ActivityEntry, ApiScope, ApiToken, Connection, ConnectionTest, ConnectorDetail, ConnectorSummary, IssuedToken, SessionAnswer } from './types';
+
+const q = (params: Record<string, string | undefined>) => {
+  const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
+  return search.size ? `?${search}` : '';
+};
+const id = encodeURIComponent;
+
+/** The typed calls the console makes; each is one /api/v1 operation (see /openapi.json). */
+export const api = {
+  session: {
+    get: () => request<SessionAnswer>('GET', '/api/v1/session'),
+    signIn: (token: string) => request<SessionAnswer>('POST', '/api/v1/session', { token }),
+    signOut: () => request<void>('DELETE', '/api/v1/session'),
+  },
+  connectors: {
+    list: (filter: { q?: string; category?: string } = {}) => request<{ connectors: ConnectorSummary[] }>('GET', `/api/v1/connectors${q(filter)}`),
+    get: (connector: string) => request<ConnectorDetail>('GET', `/api/v1/connectors/${id(connector)}`),
+  },
+  connections: {
+    list: () => request<{ connections: Connection[] }>('GET', '/api/v1/connections'),
+    get: (connection: string) => request<Connection>('GET', `/api/v1/connections/${id(connection)}`),
+    create: (body: { id: string; connector: string; name: string; credentials?: unknown; baseUrl?: string | null }) => request<Connection>('POST', '/api/v1/connections', body),
+    update: (connection: string, body: { name?: string; credentials?: unknown; baseUrl?: string | null }) => request<Connection>('PATCH', `/api/v1/connections/${id(connection)}`, body),
+    remove: (connection: string) => request<void>('DELETE', `/api/v1/connections/${id(connection)}`),
+    test: (connection: string) => request<ConnectionTest>('POST', `/api/v1/connections/${id(connection)}/test`),
+    pause: (connection: string, reason?: string) => request<Connection>('POST', `/api/v1/connections/${id(connection)}/pause`, reason ? { reason } : {}),
+    resume: (connection: string) => request<Connection>('POST', `/api/v1/connections/${id(connection)}/resume`),
+    activity: (connection: string, limit = 20) => request<{ entries: ActivityEntry[] }>('GET', `/api/v1/connections/${id(connection)}/activity?limit=${limit}`),
+    /** OAuth2 consent: the server answers where to send the browser (another team's route, #17). */
+    oauthStart: (connector: string, connectionId: string) => request<{ authorizeUrl: string }>('POST', '/api/v1/connections/oauth/start', { connector, connectionId }),
+  },
+  recipes: {
+    list: () => request<{ recipes: { id: string; name: string; enabled: boolean; connections?: string[] }[] }>('GET', '/api/v1/recipes'),
+  },
+  tokens: {
+    list: () => request<{ tokens: ApiToken[] }>('GET', '/api/v1/tokens'),
+    create: (body: { name: string; scopes: ApiScope[]; expiresIn?: string }) => request<IssuedToken>('POST', '/api/v1/tokens', body),
+    rotate: (token: string) => request<IssuedToken>('POST', `/api/v1/tokens/${id(token)}/rotate`, {}),
+    revoke: (token: string) => request<void>('DELETE', `/api/v1/tokens/${id(token)}`),
+  },
+};

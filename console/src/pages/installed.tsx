@@ -1,0 +1,78 @@
+import { api } from '../api/endpoints';
+import type { Connection } from '../api/types';
+import { ErrorNotice, PageHeader, StatusBadge, useLoad, When } from '../components/ui';
+import { Link } from '../router';
+
+interface Row {
+  connection: Connection;
+  lastUsed: string | null | undefined;
+}
+
+/** Last call through a connection, from its activity (runs); undefined when the server cannot say. */
+async function lastUsed(id: string): Promise<string | null | undefined> {
+  try {
+    const { entries } = await api.connections.activity(id, 1);
+    return entries[0]?.startedAt ?? null;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every installed connection: status and why, account label, last used, runs waiting on it. */
+export function InstalledPage() {
+  const rows = useLoad(async (): Promise<Row[]> => {
+    const { connections } = await api.connections.list();
+    return Promise.all(
+      connections.map(async (c) => {
+        const [detail, used] = await Promise.all([api.connections.get(c.id).catch(() => c), lastUsed(c.id)]);
+        return { connection: detail, lastUsed: used };
+      }),
+    );
+  }, []);
+  return (
+    <>
+      <PageHeader title="Installed apps">
+        <Link href="/apps/store">Install an app</Link>
+      </PageHeader>
+      <ErrorNotice error={rows.error} />
+      {rows.data && rows.data.length === 0 ? (
+        <p>
+          Nothing installed yet. <Link href="/apps/store">Browse the App Store</Link>.
+        </p>
+      ) : null}
+      {rows.data && rows.data.length ? (
+        <table>
+          <caption class="visually-hidden">Installed connections</caption>
+          <thead>
+            <tr>
+              <th scope="col">Connection</th>
+              <th scope="col">App</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Runs waiting</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.data.map(({ connection: c, lastUsed: used }) => (
+              <tr key={c.id} data-testid={`connection-${c.id}`}>
+                <td>
+                  <Link href={`/apps/${encodeURIComponent(c.id)}`}>{c.name}</Link>
+                  <div class="muted">
+                    <code>{c.id}</code>
+                  </div>
+                </td>
+                <td>{c.connector}</td>
+                <td>
+                  <StatusBadge status={c.status} />
+                  {c.statusReason ? <div class="muted">{c.statusReason}</div> : null}
+                </td>
+                <td>{used === undefined ? <span class="muted">unknown</span> : <When at={used} />}</td>
+                <td>{c.waitingRuns ?? <span class="muted">unknown</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </>
+  );
+}

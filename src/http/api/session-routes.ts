@@ -1,0 +1,76 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { SessionStore } from '../../store/sessions';
+import type { ApiToken, TokenStore } from '../../store/tokens';
+import { HttpError } from '../errors';
+import { authenticatedToken, currentSession, SESSION_COOKIE } from './auth';
+import { parse } from './route';
+
+export interface SessionRoutesDeps {
+  tokens: TokenStore;
+  sessions: SessionStore;
+  /** SWITCHYARD_SESSION_TTL in milliseconds. */
+  ttlMs: number;
+  /** PUBLIC_URL: an https one marks the cookie Secure even when a proxy does not say so. */
+  publicUrl?: string;
+  /** authenticate (bearer or cookie, with the CSRF check on writes), then the rate limit. */
+  guards: RequestHandler[];
+  now?: () => Date;
+}
+
+const signInBody = z.strictObject({ token: z.string().min(1, { message: 'paste an API token (sy_…)' }) });
+
+/** Who is signed in: the token (never its secret), its scopes, and for a session the CSRF token writes must send. */
+function whoAmI(token: ApiToken, session?: { csrfToken: string; expiresAt: string }) {
+  return {
+    token,
+    scopes: token.scopes,
+    via: session ? ('session' as const) : ('bearer' as const),
+    ...(session ? { csrfToken: session.csrfToken, expiresAt: session.expiresAt } : {}),
+  };
+}
+
+/** What POST and GET /api/v1/session answer (the console imports this type). */
+export type SessionAnswer = ReturnType<typeof whoAmI>;
+
+/**
+ * The console's sign-in: `POST /api/v1/session {token}` sets the session cookie (HttpOnly,
+ * SameSite=Strict, Secure over https or behind a proxy that says so), `GET` says who and which
+ * scopes, `DELETE` signs out. A session has its token's rights and ends when the token is revoked.
+ */
+export function sessionRoutes(deps: SessionRoutesDeps): Router {
+  const now = () => deps.now?.() ?? new Date();
+  const secure = (req: Request) => req.secure || Boolean(deps.publicUrl?.startsWith('https:'));
+  const cookie = (req: Request, value: string, maxAgeSeconds: number) =>
+    [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`, ...(secure(req) ? ['Secure'] : [])].join('; ');
+  const router = Router();
+  router.post('/api/v1/session', express.json({ limit: '16kb' }), (req: Request, res: Response, next) => {
+    const { token: secret } = parse(signInBody, req.body ?? {}, 'body');
+    deps.tokens
+      .authenticate(secret, now())
+      .then(async (result) => {
+        if (!result.ok) {
+          const message = { unknown: 'this is not a valid API token', revoked: 'this API token was revoked', expired: 'this API token has expired; create or rotate a token' }[result.reason];
+          throw new HttpError(401, 'unauthorized', message, { reason: result.reason });
+        }
+        const { secret: sessionSecret, session } = await deps.sessions.create(result.token.id, deps.ttlMs, now());
+        res.setHeader('Set-Cookie', cookie(req, sessionSecret, Math.floor(deps.ttlMs / 1000)));
+        res.setHeader('Cache-Control', 'no-store');
+        res.status(201).json(whoAmI(result.token, session));
+      })
+      .catch(next);
+  });
+  router.get('/api/v1/session', ...deps.guards, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(whoAmI(authenticatedToken(res), currentSession(res)));
+  });
+  router.delete('/api/v1/session', ...deps.guards, (req, res, next) => {
+    const session = currentSession(res);
+    if (!session) return next(new HttpError(400, 'no_session', 'this request came with a bearer token, not a session cookie: there is no session to end'));
+    deps.sessions.remove(session.id).then(() => {
+      res.setHeader('Set-Cookie', cookie(req, '', 0));
+      res.status(204).end();
+    }, next);
+  });
+  return router;
+}

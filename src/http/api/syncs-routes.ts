@@ -1,0 +1,286 @@
+import type { Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { SyncPlan } from '../../../workflows/sync-plan';
+import { syncWorkflowId, type SyncPausedSignal, type SyncResyncSignal } from '../../../workflows/sync-contract';
+import { formatDuration } from '../../../workflows/duration';
+import { Refusal } from '../../refusal';
+import { cancelSync, querySyncStatus, signalSync } from '../../sync/control';
+import type { Side, StoredSync, StoredSyncEvent, SyncEventKind, SyncStore } from '../../store/syncs';
+import { HttpError } from '../errors';
+import { defineRoute, type ApiRoute } from './route';
+
+export interface SyncRoutesDeps {
+  syncs: SyncStore;
+  client: Client;
+  /** How long the `sync.status` query may take before the detail answers without it (default 10 s). */
+  queryDeadlineMs?: number;
+  now?: () => Date;
+}
+
+const sideSummary = z.object({ connection: z.string(), connector: z.string(), object: z.string() });
+const syncSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  enabled: z.boolean(),
+  paused: z.boolean().describe('a person paused it (the workflow keeps its cursors and waits)'),
+  version: z.number(),
+  hash: z.string(),
+  left: sideSummary,
+  right: sideSummary,
+  direction: z.string(),
+  frequency: z.string().describe('"realtime" or the poll interval, e.g. "15m"'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const syncDetail = syncSummary.extend({
+  definition: z.object({
+    match: z.array(z.object({ left: z.string(), right: z.string() })),
+    fields: z.array(z.object({ id: z.string(), left: z.array(z.string()), right: z.array(z.string()), transform: z.string(), direction: z.string() })),
+    conflicts: z.string(),
+    create: z.object({ left: z.boolean(), right: z.boolean() }),
+    onDuplicate: z.string(),
+    pollMs: z.number(),
+  }),
+  workflow: z
+    .object({
+      id: z.string(),
+      running: z.boolean(),
+      phase: z.string().optional(),
+      waitingFor: z.string().optional(),
+      backfill: z.unknown().optional(),
+      unavailable: z.string().optional().describe('why the status is missing: not running, or no worker answered the query in time'),
+    })
+    .describe('what the sync workflow says it is doing (its sync.status query)'),
+  lastCycle: z.object({ left: z.string().nullable(), right: z.string().nullable() }).describe('when each side’s last cycle ended (from the workflow; null when unknown)'),
+  records: z.object({
+    linked: z.number().describe('pairs of records linked across the sides'),
+    written: z.object({ leftToRight: z.number(), rightToLeft: z.number() }).describe('updates written, per direction'),
+    created: z.object({ leftToRight: z.number(), rightToLeft: z.number() }).describe('records created, per direction'),
+    conflicts: z.number(),
+    duplicates: z.number(),
+    errors: z.number(),
+  }),
+  cursors: z.object({ left: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable(), right: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable() }),
+});
+const problemKinds = ['conflict', 'duplicate', 'error'] as const;
+const recordsQuery = z.strictObject({
+  status: z.enum(problemKinds).optional().describe('only records with this kind of event (default: conflict, duplicate and error)'),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('at most this many records (default 100)'),
+});
+const eventSchema = z.object({ id: z.string(), kind: z.string(), side: z.string(), recordId: z.string(), otherId: z.string().optional(), detail: z.record(z.string(), z.unknown()), at: z.string() });
+const recordSchema = z.object({
+  key: z.string().describe('"<side>:<record id>": what POST …/records/:key/resync takes'),
+  side: z.enum(['left', 'right']),
+  recordId: z.string(),
+  status: z.enum(problemKinds).describe('the kind of its newest problem'),
+  at: z.string(),
+  history: z.array(eventSchema).describe('every event about the record, newest first'),
+});
+const accepted = z.object({ syncId: z.string(), accepted: z.literal(true) });
+const pauseAnswer = syncSummary.extend({ signalled: z.boolean().describe('false when the workflow is not running: the stored state is what it reads when it starts') });
+
+/** What the sync routes answer, for clients (the CLI) that read them. */
+export interface SyncAnswers {
+  summary: z.output<typeof syncSummary>;
+  detail: z.output<typeof syncDetail>;
+  records: { records: z.output<typeof recordSchema>[] };
+  paused: z.output<typeof pauseAnswer>;
+}
+
+/**
+ * CRM syncs (`"kind": "sync"` definitions, stored through PUT /api/v1/recipes/:id): what each
+ * does, from the store's counts and the workflow's own `sync.status`; resync, pause/resume,
+ * backfill and delete steer the workflow by the contract's signals (src/sync/control.ts).
+ */
+export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
+  const { syncs, client } = deps;
+  const now = () => deps.now?.() ?? new Date();
+  const mustGet = async (id: string) => {
+    const sync = await syncs.get<SyncPlan>(id);
+    if (!sync) throw new HttpError(404, 'unknown_sync', `no sync with id ${id}`, { id });
+    return sync;
+  };
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/syncs',
+      scope: 'recipes:read',
+      tag: 'syncs',
+      summary: 'List CRM syncs: sides, direction, frequency, enabled and paused',
+      response: z.object({ syncs: z.array(syncSummary) }),
+      handler: async () => ({ status: 200, body: { syncs: (await syncs.list<SyncPlan>()).map(summaryOf) } }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/syncs/:id',
+      scope: 'recipes:read',
+      tag: 'syncs',
+      summary: 'One sync: its definition, the workflow’s status, last cycle per side, records linked, written per direction, conflicts, duplicates, errors and cursor positions',
+      response: syncDetail,
+      handler: async ({ params }) => {
+        const sync = await mustGet(params.id!);
+        const [answer, counts, linked, cursors] = await Promise.all([querySyncStatus(client, sync.id, deps.queryDeadlineMs), syncs.eventCounts(sync.id), syncs.linkCount(sync.id), syncs.cursors(sync.id)]);
+        const total = (kind: SyncEventKind) => counts[kind].left + counts[kind].right;
+        const status = 'status' in answer ? answer.status : undefined;
+        const { plan } = sync;
+        return {
+          status: 200,
+          body: {
+            ...summaryOf(sync),
+            definition: { match: plan.match, fields: plan.fields.map((f) => ({ id: f.id, left: f.left, right: f.right, transform: f.transform, direction: f.direction })), conflicts: plan.conflicts, create: plan.create, onDuplicate: plan.onDuplicate, pollMs: plan.pollMs },
+            workflow: {
+              id: syncWorkflowId(sync.id),
+              running: answer.running,
+              ...(status ? { phase: status.phase, ...(status.waitingFor ? { waitingFor: status.waitingFor } : {}), ...(status.backfill ? { backfill: status.backfill } : {}) } : {}),
+              ...('unavailable' in answer ? { unavailable: answer.unavailable } : {}),
+            },
+            lastCycle: { left: status?.lastCycle.left ?? null, right: status?.lastCycle.right ?? null },
+            records: {
+              linked,
+              written: { leftToRight: counts.write.right, rightToLeft: counts.write.left },
+              created: { leftToRight: counts.create.right, rightToLeft: counts.create.left },
+              conflicts: total('conflict'),
+              duplicates: total('duplicate'),
+              errors: total('error'),
+            },
+            cursors: { left: cursors.left ?? null, right: cursors.right ?? null },
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/syncs/:id/records',
+      scope: 'recipes:read',
+      tag: 'syncs',
+      summary: 'Records with conflicts, duplicates or errors (?status=conflict|duplicate|error), newest first, each with its history',
+      query: recordsQuery,
+      response: z.object({ records: z.array(recordSchema) }),
+      handler: async ({ params, query }) => {
+        const sync = await mustGet(params.id!);
+        const limit = query.limit ?? 100;
+        const problems = (await Promise.all((query.status ? [query.status] : problemKinds).map((kind) => syncs.events(sync.id, { kind, limit: limit * 5 })))).flat();
+        problems.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+        // One row per record, at its newest problem.
+        const newest = new Map<string, StoredSyncEvent>();
+        for (const e of problems) if (!newest.has(keyOf(e.side, e.recordId)) && newest.size < limit) newest.set(keyOf(e.side, e.recordId), e);
+        const history = await syncs.history(sync.id, [...new Set([...newest.values()].map((e) => e.recordId))]);
+        const records = [...newest.entries()].map(([key, e]) => ({
+          key,
+          side: e.side,
+          recordId: e.recordId,
+          status: e.kind as (typeof problemKinds)[number],
+          at: e.at,
+          history: history.filter((h) => (h.side === e.side && h.recordId === e.recordId) || h.otherId === e.recordId),
+        }));
+        return { status: 200, body: { records } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/syncs/:id/records/:key/resync',
+      scope: 'recipes:write',
+      tag: 'syncs',
+      summary: 'Sync one record again now, ignoring its recorded hashes (key: "left:<id>" or "right:<id>", percent-encoded); 409 when the workflow is not running',
+      response: accepted,
+      successStatus: 202,
+      handler: async ({ params }) => {
+        const sync = await mustGet(params.id!);
+        const { side, id } = parseKey(params.key!);
+        const resync: SyncResyncSignal = { side, id };
+        await signalSync(client, sync.id, 'resync', resync);
+        return { status: 202, body: { syncId: sync.id, accepted: true } };
+      },
+    }),
+    ...(['pause', 'resume'] as const).map((action) =>
+      defineRoute({
+        method: 'post',
+        path: `/api/v1/syncs/:id/${action}`,
+        scope: 'recipes:write',
+        tag: 'syncs',
+        summary:
+          action === 'pause'
+            ? 'Pause a sync: stored at once (no new version), and the workflow is told to wait, keeping its cursors'
+            : 'Resume a paused sync: stored at once, and the workflow continues from its cursors',
+        response: pauseAnswer,
+        handler: async ({ params }) => {
+          const sync = await syncs.setPaused<SyncPlan>(params.id!, action === 'pause', now());
+          if (!sync) throw new HttpError(404, 'unknown_sync', `no sync with id ${params.id!}`, { id: params.id! });
+          let signalled = true;
+          try {
+            const paused: SyncPausedSignal = { paused: sync.paused };
+            await signalSync(client, sync.id, 'paused', paused);
+          } catch (err) {
+            // Not running: the stored flag is what it reads when it starts.
+            if (!(err instanceof Refusal && err.code === 'sync_not_running')) throw err;
+            signalled = false;
+          }
+          return { status: 200, body: { ...summaryOf(sync), signalled } };
+        },
+      }),
+    ),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/syncs/:id/backfill',
+      scope: 'recipes:write',
+      tag: 'syncs',
+      summary: 'Start (or restart from the beginning) the backfill of both sides; 409 when the workflow is not running',
+      response: accepted,
+      successStatus: 202,
+      handler: async ({ params }) => {
+        const sync = await mustGet(params.id!);
+        await signalSync(client, sync.id, 'backfill');
+        return { status: 202, body: { syncId: sync.id, accepted: true } };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/api/v1/syncs/:id',
+      scope: 'recipes:write',
+      tag: 'syncs',
+      summary: 'Delete a sync with its links, history and cursors, and cancel its workflow if it runs',
+      successStatus: 204,
+      handler: async ({ params }) => {
+        if (!(await deleteSync(syncs, client, params.id!))) throw new HttpError(404, 'unknown_sync', `no sync with id ${params.id!}`, { id: params.id! });
+        return { status: 204 };
+      },
+    }),
+  ];
+}
+
+/** Removes a sync and everything it kept, then cancels its workflow if it runs; false when there was no such sync. */
+export async function deleteSync(syncs: Pick<SyncStore, 'remove'>, client: Client, id: string): Promise<boolean> {
+  if (!(await syncs.remove(id))) return false;
+  await cancelSync(client, id);
+  return true;
+}
+
+function keyOf(side: Side, recordId: string): string {
+  return `${side}:${recordId}`;
+}
+
+function parseKey(key: string): { side: Side; id: string } {
+  const match = /^(left|right):(.+)$/.exec(key);
+  if (!match) throw new HttpError(400, 'invalid_key', `params.key: expected "left:<record id>" or "right:<record id>", got ${JSON.stringify(key)}`, { parameter: 'key' });
+  return { side: match[1] as Side, id: match[2]! };
+}
+
+function summaryOf(sync: StoredSync<SyncPlan>) {
+  const side = (s: SyncPlan['left']) => ({ connection: s.connection, connector: s.connector, object: s.object });
+  const { plan } = sync;
+  return {
+    id: sync.id,
+    name: sync.name,
+    enabled: sync.enabled,
+    paused: sync.paused,
+    version: sync.version,
+    hash: sync.hash,
+    left: side(plan.left),
+    right: side(plan.right),
+    direction: plan.direction,
+    frequency: plan.frequency === 'realtime' ? 'realtime' : formatDuration(plan.pollMs),
+    createdAt: sync.createdAt,
+    updatedAt: sync.updatedAt,
+  };
+}
