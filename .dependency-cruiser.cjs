@@ -68,7 +68,8 @@ module.exports = {
         'activities/ run outside the sandbox: from workflows/ they import only the contracts both sides agree on ' +
         '(workflows/*-contract.ts: activity names and inputs, schedules, pure decisions), never workflow code.',
       from: { path: '^activities/' },
-      to: { path: '^workflows/', pathNot: '^workflows/[^/]+-contract\\.ts$' },
+      // sync-plan.ts: the compiled sync plan, plain JSON types (no code), the input of the sync workflow and its activities.
+      to: { path: '^workflows/', pathNot: '^workflows/([^/]+-contract|sync-plan)\\.ts$' },
     }),
     forbid('workflow-code-stays-in-the-sandbox', {
       comment:
@@ -84,7 +85,7 @@ module.exports = {
     forbid('workflow-contracts-are-leaves', {
       comment: 'A workflow contract imports nothing but other contracts, so importing one never loads workflow code or the SDK.',
       from: { path: '^workflows/[^/]+-contract\\.ts$' },
-      to: { pathNot: '^workflows/[^/]+-contract\\.ts$' },
+      to: { pathNot: '^workflows/([^/]+-contract|sync-plan)\\.ts$' },
     }),
     forbid('http-through-the-engine', {
       comment:
@@ -136,6 +137,22 @@ module.exports = {
       comment: 'src/runtime is started by the CLI, so it never imports the CLI.',
       from: { path: '^src/runtime/' },
       to: { path: '^src/cli/' },
+    }),
+    forbid('sandbox-stands-alone', {
+      comment:
+        'sandbox/ holds the vendor fakes that `switchyard dev` runs as sandbox apps and tests run against: they ' +
+        'behave like the vendors, so they never import the engine (src/), activities/, workflows/ or the tests ' +
+        '(a fake that shares engine code would agree with the engine instead of checking it).',
+      from: { path: '^sandbox/' },
+      to: { path: '^(src|activities|workflows|test|bench)/' },
+    }),
+    forbid('sandbox-only-in-dev', {
+      comment:
+        'Sandbox apps run only under `switchyard dev`: of the production code, only the dev runtime ' +
+        '(src/runtime/dev.ts and src/runtime/sandbox.ts, loaded by the CLI for `dev` alone) imports sandbox/, ' +
+        'so `switchyard api` and `worker` never load a fake.',
+      from: { path: '^(src|activities|workflows|connectors)/', pathNot: '^src/runtime/(dev|sandbox)\\.ts$' },
+      to: { path: '^sandbox/' },
     }),
     forbid('not-to-unresolvable', {
       comment: 'An import that does not resolve is a broken build.',
