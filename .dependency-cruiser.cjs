@@ -137,6 +137,22 @@ module.exports = {
       from: { path: '^src/runtime/' },
       to: { path: '^src/cli/' },
     }),
+    forbid('sandbox-stands-alone', {
+      comment:
+        'sandbox/ holds the vendor fakes that `switchyard dev` runs as sandbox apps and tests run against: they ' +
+        'behave like the vendors, so they never import the engine (src/), activities/, workflows/ or the tests ' +
+        '(a fake that shares engine code would agree with the engine instead of checking it).',
+      from: { path: '^sandbox/' },
+      to: { path: '^(src|activities|workflows|test|bench)/' },
+    }),
+    forbid('sandbox-only-in-dev', {
+      comment:
+        'Sandbox apps run only under `switchyard dev`: of the production code, only the dev runtime ' +
+        '(src/runtime/dev.ts and src/runtime/sandbox.ts, loaded by the CLI for `dev` alone) imports sandbox/, ' +
+        'so `switchyard api` and `worker` never load a fake.',
+      from: { path: '^(src|activities|workflows|connectors)/', pathNot: '^src/runtime/(dev|sandbox)\\.ts$' },
+      to: { path: '^sandbox/' },
+    }),
     forbid('not-to-unresolvable', {
       comment: 'An import that does not resolve is a broken build.',
       from: {},

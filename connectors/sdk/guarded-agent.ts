@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import { Agent, buildConnector } from 'undici';
-import { blockedDestination, egressPolicy, type EgressPolicy } from './ssrf';
+import { blockedDestination, egressPolicy, portOf, type EgressPolicy } from './ssrf';
 
 /** Thrown from the connector when a destination is refused; the client turns it into a fatal `blocked_destination`. */
 export class BlockedDestinationError extends Error {
@@ -53,7 +53,7 @@ export async function checkDestination(url: URL, egressAllow: readonly string[])
   const policy = egressPolicy(egressAllow);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (net.isIP(host)) {
-    const why = policy.check(host);
+    const why = policy.check(host, portOf(url));
     if (why) throw new BlockedDestinationError(host, why);
     return;
   }
@@ -80,7 +80,7 @@ export function guardedAgent(opts: GuardedAgentOptions): Agent {
     const host = options.hostname.replace(/^\[|\]$/g, '');
     // IP literals never reach `lookup`, so they are checked here.
     if (net.isIP(host)) {
-      const why = policy.check(host);
+      const why = policy.check(host, portOf({ port: String(options.port ?? ''), protocol: options.protocol }));
       if (why) return callback(new BlockedDestinationError(host, why), null);
     }
     return base(options, callback);

@@ -4,7 +4,7 @@ import { classifyResponse, rateLimitWaitMs } from './classify';
 import { ConnectorError, isConnectorError } from './errors';
 import { BlockedDestinationError, sharedGuardedAgent } from './guarded-agent';
 import type { HttpClient, HttpRequest, HttpResponse } from './http-types';
-import { blockedDestination, egressPolicy } from './ssrf';
+import { blockedDestination, egressPolicy, portOf } from './ssrf';
 import type { OutgoingRequest, VendorProfile } from './types';
 
 export interface HttpClientOptions {
@@ -158,7 +158,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         checkScheme(current);
         const literal = current.hostname.replace(/^\[|\]$/g, '');
         if (/^[\d.]+$|:/.test(literal)) {
-          const why = policy.check(literal);
+          const why = policy.check(literal, portOf(current));
           if (why) throw blockedDestination(literal, why);
         }
         let res: Dispatcher.ResponseData;

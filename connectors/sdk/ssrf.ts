@@ -33,20 +33,31 @@ function inAny(addr: Addr, cidrs: Cidr[]): boolean {
 }
 
 export interface EgressPolicy {
-  /** Undefined when the address may be reached, else why not. */
-  check(address: string): string | undefined;
+  /** Undefined when the address (on `port`, when known) may be reached, else why not. */
+  check(address: string, port?: number): string | undefined;
 }
 
-/** `allow` are CIDRs from SWITCHYARD_EGRESS_ALLOW; an allowed address passes even if it is in a blocked range. */
+/** `127.0.0.1:5001` or `[::1]:5001`: one address on one port (how `switchyard dev` allows exactly its sandbox apps). */
+const addressAndPort = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9a-fA-F:.]+)\]):(\d{1,5})$/;
+
+/**
+ * `allow` are CIDRs from SWITCHYARD_EGRESS_ALLOW, plus `address:port` entries the dev runtime adds
+ * for its sandbox apps (those match only that address on that port, and only where the port is known:
+ * a connection to an IP literal). An allowed address passes even if it is in a blocked range.
+ */
 export function egressPolicy(allow: readonly string[]): EgressPolicy {
-  const allowed: Cidr[] = allow.map((c) => {
+  const allowed: Cidr[] = [];
+  const allowedPorts: { addr: Addr; port: number }[] = [];
+  for (const c of allow) {
+    const exact = addressAndPort.exec(c);
     try {
-      return c.includes('/') ? ipaddr.parseCIDR(c) : ([ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128] as Cidr);
+      if (exact) allowedPorts.push({ addr: ipaddr.parse(exact[1] ?? exact[2]!), port: Number(exact[3]) });
+      else allowed.push(c.includes('/') ? ipaddr.parseCIDR(c) : ([ipaddr.parse(c), ipaddr.parse(c).kind() === 'ipv4' ? 32 : 128] as Cidr));
     } catch {
       throw new Error(`SWITCHYARD_EGRESS_ALLOW: "${c}" is not a CIDR (e.g. 10.0.0.0/8 or 127.0.0.1/32)`);
     }
-  });
-  const check = (address: string): string | undefined => {
+  }
+  const check = (address: string, port?: number): string | undefined => {
     let addr: Addr;
     try {
       addr = ipaddr.parse(address.replace(/^\[|\]$/g, '').replace(/%.*$/, ''));
@@ -54,6 +65,7 @@ export function egressPolicy(allow: readonly string[]): EgressPolicy {
       return `${address} is not an IP address`;
     }
     if (inAny(addr, allowed)) return undefined;
+    if (port !== undefined && allowedPorts.some((a) => a.port === port && a.addr.kind() === addr.kind() && a.addr.toString() === addr.toString())) return undefined;
     if (addr.kind() === 'ipv6') {
       const inner = embeddedIPv4(addr as ipaddr.IPv6);
       if (inner) {
@@ -68,6 +80,11 @@ export function egressPolicy(allow: readonly string[]): EgressPolicy {
     return undefined;
   };
   return { check };
+}
+
+/** The port a request to `url` connects to (the scheme's default when the URL names none). */
+export function portOf(url: { port: string; protocol: string }): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
 export const blockedDestinationCode = 'blocked_destination';

@@ -11,6 +11,7 @@ import { runStartSettings } from '../engine/start-runs';
 import { runsRetryRoutes } from '../http/api/runs-retry-route';
 import { managementApi } from '../http/api/from-config';
 import type { ApiRoute } from '../http/api/route';
+import type { TestEventSender } from '../http/api/connections-routes';
 import type { TokenStore } from '../store/tokens';
 import { createApp } from '../http/app';
 import { consoleRoutes } from '../http/console';
@@ -50,8 +51,10 @@ export interface ApiOptions {
   logger: Logger;
   store: Store;
   client: Client;
-  /** Extra routers (e.g. the dev-only demo sink). */
+  /** Extra routers (e.g. the dev-only sandbox pages). */
   extraRouters?: Router[];
+  /** `switchyard dev` only: test events for sandbox connections (POST /api/v1/connections/:id/test-event). */
+  testEvents?: TestEventSender;
   /** Engine events shared with subscribers (outgoing webhooks); created here when not given. */
   events?: EngineEvents;
   /** Further /api/v1 route groups (recipes, runs, webhooks, …), behind the same auth and rate limit. */
@@ -90,7 +93,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     limits: { maxRows: config.SWITCHYARD_INBOX_MAX_ROWS, maxAgeMs: config.SWITCHYARD_INBOX_MAX_AGE, sweepMs: config.SWITCHYARD_INBOX_SWEEP },
     gate: namespace.check,
   });
-  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, inbox });
+  const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, inbox, testEvents: opts.testEvents });
   const temporal = temporalChecks(client, config.TEMPORAL_TASK_QUEUE);
   const app = createApp({
     logger,

@@ -3,8 +3,6 @@ import type { Logger } from '../logging';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import type { DevServer } from '../temporal/dev-server';
 import { startApi, type ApiHandle } from './api';
-import { seedDemo, demoCurl } from './demo';
-import { devSinkRoutes } from './dev-sink';
 import { startEmbeddedTemporal } from './embedded-temporal';
 import { ensureBootstrapToken } from '../http/api/bootstrap-token';
 import { syncAllRecipeTriggers } from './sync-triggers';
@@ -14,20 +12,26 @@ import { openConfiguredStore } from './services';
 import { startWorker, type WorkerHandle } from './worker';
 import type { Store } from '../store/store';
 import type { Client } from '@temporalio/client';
+import { startSandboxApps } from '../../sandbox/apps';
+import { signedCurl } from '../../sandbox/intercom-events';
+import { installSandboxConnections, sandboxPageRoutes, sandboxTestEvents, withSandboxEgress } from './sandbox';
 
 /**
- * `switchyard dev` (what `npm start` runs): embedded Temporal unless TEMPORAL_ADDRESS is set,
- * then the worker and the API in this process, the example recipes, and a printed next step.
+ * `switchyard dev` (what `npm start` runs): the sandbox apps (vendor fakes on loopback) and their
+ * connections, embedded Temporal unless TEMPORAL_ADDRESS is set, then the worker and the API in
+ * this process, the example recipes, and a printed next step. Nothing else starts sandbox apps.
  */
 export async function runDev(given: Config, logger: Logger, print: (line: string) => void = console.log): Promise<{ stop(): Promise<void> }> {
-  // The demo recipe posts to this API's /dev/sink; outside `dev` the egress allow-list stays empty by default.
-  const config: Config = given.SWITCHYARD_EGRESS_ALLOW.length ? given : { ...given, SWITCHYARD_EGRESS_ALLOW: ['127.0.0.1/32'] };
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const fn of stops.reverse()) await fn().catch((err) => logger.error({ err }, 'error while stopping'));
     stops.length = 0;
   };
   try {
+    const sandbox = await startSandboxApps();
+    stops.push(() => sandbox.close());
+    // Connectors may reach exactly the sandbox apps' loopback ports, besides what the operator allowed.
+    const config = withSandboxEgress(given, sandbox);
     let devServer: DevServer | undefined;
     if (config.embeddedTemporal) {
       devServer = await startEmbeddedTemporal(config, logger);
@@ -36,14 +40,16 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
     const target = temporalTarget(config, devServer?.address);
     const store: Store = await openConfiguredStore(config);
     stops.push(() => store.close());
+    const installed = await installSandboxConnections(store.connections, sandbox);
     const worker: WorkerHandle = await startWorker({ config, logger, store, target });
     stops.push(() => worker.shutdown());
     const client: Client = await connectClient(target);
     stops.push(() => client.connection.close());
-    const api: ApiHandle = await startApi({ config, logger, store, client, extraRouters: [devSinkRoutes()] });
+    let apiUrl = '';
+    const api: ApiHandle = await startApi({ config, logger, store, client, extraRouters: [sandboxPageRoutes(sandbox)], testEvents: sandboxTestEvents(store.connections, () => apiUrl) });
+    apiUrl = api.url;
     stops.push(() => api.close());
 
-    const demo = await seedDemo(store, api.url);
     const report = await loadRecipeDirectory(store, config.SWITCHYARD_RECIPES_DIR);
     api.plans.invalidate();
     // Schedule and poll recipes run from Temporal Schedules / pollers, kept in step with the store.
@@ -52,17 +58,25 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
 
     print('');
     print(`Switchyard is running.`);
+    print(`  Console      ${api.url}/   (sign in with the admin token)`);
     print(`  API          ${api.url}   (ready: ${api.url}/readyz)`);
     print(`  Temporal     ${target.address}${devServer?.uiUrl ? `   Web UI: ${devServer.uiUrl}` : ''}`);
     if (adminToken) print(`  Admin token  ${adminToken}   (shown once; API calls: Authorization: Bearer <token>)`);
+    print(`  Sandbox      ${api.url}/sandbox/   (Intercom, Jira, Slack, Mailchimp, Google Sheets: stand-ins running in this process)`);
+    if (installed.installed.length) print(`               Sandbox connections: ${installed.installed.join(', ')}`);
+    if (installed.kept.length) print(`               Kept your own connections (not sandboxed): ${installed.kept.join(', ')}`);
     print(`  Recipes      ${report.loaded.length} loaded from ${config.SWITCHYARD_RECIPES_DIR}${report.skipped.length ? `, ${report.skipped.length} skipped:` : ''}`);
     for (const line of report.skipped) print(`               ${line}`);
     print('');
-    print('Send a signed example webhook (Intercom-style) and watch the run it starts:');
-    print('');
-    print(demoCurl(api.url, demo));
-    print('');
-    print(`Then: SWITCHYARD_API_TOKEN=${adminToken ?? '<your token>'} npm run switchyard -- runs --recipe ${demo.recipeId}     (or open the Web UI)`);
+    if (installed.intercomSecret) {
+      print('Tag a conversation "urgent" in the sandbox Intercom: paste this signed webhook, then watch the Jira issue appear at');
+      print(`${api.url}/sandbox/jira (and its run in the console):`);
+      print('');
+      print(signedCurl(`${api.url}/hooks/intercom-main`, installed.intercomSecret));
+      print('');
+      print(`Or send any sample event: POST ${api.url}/api/v1/connections/intercom-main/test-event {"topic": "conversation.user.created"}`);
+    }
+    print(`Runs: SWITCHYARD_API_TOKEN=${adminToken ?? '<your token>'} npm run switchyard -- runs --recipe urgent-to-jira     (or open the Web UI)`);
     print('Ctrl-C stops everything.');
     return { stop };
   } catch (err) {

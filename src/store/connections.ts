@@ -25,6 +25,8 @@ export interface NewConnection {
   name: string;
   credentials: unknown;
   baseUrl?: string | null;
+  /** A sandbox app's connection (`switchyard dev`): sealed with the credentials, so only new credentials from a person make it real. */
+  sandbox?: boolean;
 }
 
 /** Decrypted credentials and the base URL they were entered for (credentials follow their origin). */
@@ -34,6 +36,8 @@ export interface BoundCredentials {
   enteredForBaseUrl: string | null;
   /** Bumped by every credentials write: a refresh stores its tokens only over the version it read. */
   version: number;
+  /** Installed by `switchyard dev` for a sandbox app, not entered by a person. */
+  sandbox: boolean;
 }
 
 /** What is sealed since credentials carry their origin: the binding is authenticated with the credentials. */
@@ -41,10 +45,14 @@ interface SealedEnvelope {
   v: 2;
   credentials: unknown;
   baseUrl: string | null;
+  /** Present (true) only on a sandbox app's connection. */
+  sandbox?: true;
 }
 
 function isEnvelope(value: unknown): value is SealedEnvelope {
-  return typeof value === 'object' && value !== null && (value as { v?: unknown }).v === 2 && Object.keys(value).sort().join() === 'baseUrl,credentials,v';
+  if (typeof value !== 'object' || value === null || (value as { v?: unknown }).v !== 2) return false;
+  const keys = Object.keys(value).sort().join();
+  return keys === 'baseUrl,credentials,v' || (keys === 'baseUrl,credentials,sandbox,v' && (value as { sandbox?: unknown }).sandbox === true);
 }
 
 /**
@@ -59,7 +67,7 @@ export class ConnectionStore {
 
   async create(input: NewConnection, now = new Date()): Promise<Connection> {
     const at = now.toISOString();
-    const sealed = this.seal(input.id, input.credentials, input.baseUrl ?? null);
+    const sealed = this.seal(input.id, input.credentials, input.baseUrl ?? null, input.sandbox ?? false);
     const row: ConnectionTable = {
       id: input.id,
       connector: input.connector,
@@ -83,7 +91,7 @@ export class ConnectionStore {
   async upsert(input: NewConnection, now = new Date()): Promise<Connection> {
     const existing = await this.get(input.id);
     if (!existing) return this.create(input, now);
-    await this.updateCredentials(input.id, input.credentials, now, { name: input.name, baseUrl: input.baseUrl ?? null });
+    await this.updateCredentials(input.id, input.credentials, now, { name: input.name, baseUrl: input.baseUrl ?? null, sandbox: input.sandbox ?? false });
     return (await this.get(input.id))!;
   }
 
@@ -119,15 +127,40 @@ export class ConnectionStore {
       open: () => {
         const opened: unknown = JSON.parse(this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
         const version = Number(row.credentials_version);
-        return isEnvelope(opened) ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl, version } : { credentials: opened, enteredForBaseUrl: row.base_url, version };
+        return isEnvelope(opened)
+          ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl, version, sandbox: opened.sandbox === true }
+          : { credentials: opened, enteredForBaseUrl: row.base_url, version, sandbox: false };
       },
     };
   }
 
-  /** New credentials, entered for the connection's base URL after this update (`also.baseUrl`, else the current one). */
-  async updateCredentials(id: string, credentials: unknown, now = new Date(), also: { name?: string; baseUrl?: string | null } = {}): Promise<void> {
+  /**
+   * New credentials, entered for the connection's base URL after this update (`also.baseUrl`, else the current one).
+   * They are a person's (the connection is no longer a sandbox one) unless `also.sandbox` says otherwise.
+   */
+  async updateCredentials(id: string, credentials: unknown, now = new Date(), also: { name?: string; baseUrl?: string | null; sandbox?: boolean } = {}): Promise<void> {
     const current = await this.get(id);
     await this.writeCredentials(id, credentials, also.baseUrl !== undefined ? also.baseUrl : (current?.baseUrl ?? null), current, now, also);
+  }
+
+  /**
+   * Ids of the connections `switchyard dev` installed for its sandbox apps (the flag is sealed with
+   * the credentials; a row this key ring cannot open is not counted as one).
+   */
+  async sandboxIds(): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('connections').select(['id']).orderBy('id').execute();
+    const ids = new Set<string>();
+    for (const { id } of rows) if (await this.isSandbox(id)) ids.add(id);
+    return ids;
+  }
+
+  /** Whether `id` is a sandbox app's connection (false when absent or its credentials cannot be opened). */
+  async isSandbox(id: string): Promise<boolean> {
+    try {
+      return (await this.boundCredentials(id))?.sandbox ?? false;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -151,7 +184,7 @@ export class ConnectionStore {
    * stay bound to the origin the originals were entered for.
    */
   async swapRefreshed(id: string, refreshed: BoundCredentials, credentials: unknown, now = new Date()): Promise<number | undefined> {
-    const sealed = this.seal(id, credentials, refreshed.enteredForBaseUrl);
+    const sealed = this.seal(id, credentials, refreshed.enteredForBaseUrl, refreshed.sandbox);
     const result = await this.db
       .updateTable('connections')
       .set({ credentials_ciphertext: sealed.ciphertext, key_id: sealed.keyId, updated_at: now.toISOString(), credentials_version: refreshed.version + 1, refresh_lease_until: null })
@@ -166,13 +199,13 @@ export class ConnectionStore {
     await this.db.updateTable('connections').set({ refresh_lease_until: null }).where('id', '=', id).where('credentials_version', '=', version).execute();
   }
 
-  private seal(id: string, credentials: unknown, baseUrl: string | null) {
-    const envelope: SealedEnvelope = { v: 2, credentials, baseUrl };
+  private seal(id: string, credentials: unknown, baseUrl: string | null, sandbox: boolean) {
+    const envelope: SealedEnvelope = { v: 2, credentials, baseUrl, ...(sandbox ? { sandbox: true as const } : {}) };
     return this.secrets.seal(JSON.stringify(envelope), aad(id));
   }
 
-  private async writeCredentials(id: string, credentials: unknown, boundTo: string | null, current: Connection | undefined, now: Date, also: { name?: string; baseUrl?: string | null }): Promise<void> {
-    const sealed = this.seal(id, credentials, boundTo);
+  private async writeCredentials(id: string, credentials: unknown, boundTo: string | null, current: Connection | undefined, now: Date, also: { name?: string; baseUrl?: string | null; sandbox?: boolean }): Promise<void> {
+    const sealed = this.seal(id, credentials, boundTo, also.sandbox ?? false);
     const at = now.toISOString();
     const restore = current?.status === 'disconnected';
     await this.db

@@ -44,7 +44,7 @@ describe('switchyard dev across a kill -9', () => {
       JSON.stringify({
         id: 'two-steps',
         name: 'Two steps to the sink',
-        trigger: { type: 'webhook', connection: 'intercom-demo', event: 'conversation.user.created' },
+        trigger: { type: 'webhook', connection: 'intercom-main', event: 'conversation.user.created' },
         steps: [
           { id: 'first', action: 'webhook.post', input: { url: `${sink.url}/first`, body: { n: 1 } } },
           { id: 'second', action: 'webhook.post', input: { url: `${sink.url}/second`, body: { n: 2 } }, timeout: '3s' },
@@ -81,7 +81,7 @@ describe('switchyard dev across a kill -9', () => {
       data: { item: { type: 'conversation', id: 'c-restart', source: { subject: 'Restart me' } } },
     });
     // First step answers at once; the second is held open, so the kill lands mid-activity.
-    const res = await fetch(`${apiUrl}/hooks/intercom-demo`, {
+    const res = await fetch(`${apiUrl}/hooks/intercom-main`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-hub-signature': signIntercom(body, secret!) },
       body,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkDestination } from '../../connectors/sdk/guarded-agent';
 import { egressPolicy } from '../../connectors/sdk/ssrf';
 
 describe('egress policy', () => {
@@ -22,6 +23,20 @@ describe('egress policy', () => {
     expect(p.check('127.0.0.2')).toBeDefined();
     expect(p.check('fd00::5')).toBeUndefined();
     expect(p.check('192.168.1.1')).toBeDefined();
+  });
+
+  it('an address:port entry (the dev sandbox apps) opens that address on that port only', async () => {
+    const p = egressPolicy(['127.0.0.1:4100', '[::1]:4101']);
+    expect(p.check('127.0.0.1', 4100)).toBeUndefined();
+    expect(p.check('127.0.0.1', 4101)).toBeDefined();
+    expect(p.check('127.0.0.1')).toBeDefined();
+    expect(p.check('127.0.0.2', 4100)).toBeDefined();
+    expect(p.check('::1', 4101)).toBeUndefined();
+    expect(p.check('::1', 4100)).toBeDefined();
+    expect(p.check('::ffff:127.0.0.1', 4100)).toBeDefined();
+    await expect(checkDestination(new URL('http://127.0.0.1:4100/x'), ['127.0.0.1:4100'])).resolves.toBeUndefined();
+    await expect(checkDestination(new URL('http://127.0.0.1/x'), ['127.0.0.1:4100'])).rejects.toThrow(/blocked_destination/);
+    await expect(checkDestination(new URL('http://localhost:4100/x'), ['127.0.0.1:4100'])).rejects.toThrow(/blocked_destination/);
   });
 
   it('rejects a malformed allow-list entry with a message naming it', () => {

@@ -16,7 +16,8 @@ export function registerConnectionsCommand(program: Command, ctx: ApiCommandCont
   const connections = program.command('connections').description('installed apps: credentials (encrypted, never shown), status, pause/resume');
   const path = (id: string, rest = '') => `/api/v1/connections/${encodeURIComponent(id)}${rest}`;
 
-  const list = table(['id', 'connector', 'name', 'status', 'statusReason'], 'no connections');
+  // A sandbox app's connection (installed by `switchyard dev`) says so: KIND Sandbox.
+  const list = table(['id', 'connector', 'name', 'kind', 'status', 'statusReason'], 'no connections', (c: Connection) => ({ ...c, kind: c.sandbox ? 'Sandbox' : null }));
   listCommand<Connection>(connections.command('list').description('list connections and their status'), ctx, '/api/v1/connections', 'connections', list);
   showCommand(connections.command('show <id>').description('one connection, with waiting runs and webhook URL'), ctx, path);
 

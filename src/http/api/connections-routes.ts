@@ -22,6 +22,14 @@ export interface ConnectorLookup {
   test?(connection: Connection, credentials: BoundCredentials): Promise<ConnectionTestResult> | undefined;
 }
 
+/** `switchyard dev` only: sends a sandbox app's sample delivery to a sandbox connection's webhook URL, through the real ingress. */
+export interface TestEventSender {
+  /** The topics a sandbox source of this connector can send (the first is the default); undefined when it sends none. */
+  topics(connector: string): readonly string[] | undefined;
+  /** What the ingress answered the signed delivery. */
+  send(connectionId: string, topic: string): Promise<{ status: number; body: unknown }>;
+}
+
 export interface ConnectionRoutesDeps {
   connections: ConnectionStore;
   connectors: ConnectorLookup;
@@ -32,6 +40,8 @@ export interface ConnectionRoutesDeps {
   activity?(connectionId: string, limit: number): Promise<ActivityEntry[]>;
   /** PUBLIC_URL; otherwise the request's own origin. */
   publicUrl?: string;
+  /** Test events for sandbox connections; only `switchyard dev` runs sandbox apps. */
+  testEvents?: TestEventSender;
   now?: () => Date;
 }
 
@@ -53,6 +63,8 @@ const updateConnectionBody = z
   .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of name, credentials, baseUrl' });
 
 const pauseBody = z.strictObject({ reason: z.string().max(500).optional() });
+
+const testEventBody = z.strictObject({ topic: z.string().min(1).max(200).optional().describe('the vendor topic to send, e.g. conversation_part.tag.created; default: the first the sandbox app offers') });
 
 const activityQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('how many recent runs to look at'),
@@ -83,6 +95,7 @@ export const connectionSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   webhookUrl: z.string().optional().describe('where the sender posts webhooks, for connectors with a webhook source'),
+  sandbox: z.boolean().describe('installed by `switchyard dev` for a sandbox app (shown as "Sandbox"), not set up by a person'),
   waitingRuns: z.number().nullable().optional().describe('runs waiting for this connection to be usable again'),
 });
 /** What the connection routes answer, for clients (the CLI) that read them. */
@@ -99,8 +112,9 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
     if (!connection) throw new HttpError(404, 'unknown_connection', `no connection with id ${id}`, { id });
     return connection;
   };
-  const present = (connection: Connection, origin: string) => ({
+  const present = async (connection: Connection, origin: string, sandbox?: boolean) => ({
     ...connection,
+    sandbox: sandbox ?? (await deps.connections.isSandbox(connection.id)),
     ...(deps.connectors.hasWebhookSource(connection.connector) ? { webhookUrl: `${deps.publicUrl?.replace(/\/$/, '') ?? origin}/hooks/${connection.id}` } : {}),
   });
   const origin = (req: { protocol: string; get(name: string): string | undefined }) => `${req.protocol}://${req.get('host')}`;
@@ -148,7 +162,10 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
       tag: 'connections',
       summary: 'List connections (never their credentials)',
       response: z.object({ connections: z.array(connectionSchema) }),
-      handler: async ({ req }) => ({ status: 200, body: { connections: (await deps.connections.list()).map((c) => present(c, origin(req))) } }),
+      handler: async ({ req }) => {
+        const sandbox = await deps.connections.sandboxIds();
+        return { status: 200, body: { connections: await Promise.all((await deps.connections.list()).map((c) => present(c, origin(req), sandbox.has(c.id)))) } };
+      },
     }),
     defineRoute({
       method: 'post',
@@ -164,7 +181,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
         const credentials = checkCredentials(body.connector, body.credentials);
         if (await deps.connections.get(body.id)) throw new HttpError(409, 'connection_exists', `a connection with id ${body.id} already exists; PUT /api/v1/connections/${body.id} replaces it`, { id: body.id });
         const created = await deps.connections.create({ id: body.id, connector: body.connector, name: body.name, credentials, baseUrl: body.baseUrl ?? null }, now());
-        return { status: 201, body: present(created, origin(req)) };
+        return { status: 201, body: await present(created, origin(req)) };
       },
     }),
     defineRoute({
@@ -177,7 +194,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
       handler: async ({ req, params }) => {
         const connection = await mustGet(params.id!);
         const waitingRuns = deps.waitingRuns ? await deps.waitingRuns(connection.id).catch(() => null) : null;
-        return { status: 200, body: { ...present(connection, origin(req)), waitingRuns } };
+        return { status: 200, body: { ...(await present(connection, origin(req))), waitingRuns } };
       },
     }),
     defineRoute({
@@ -224,7 +241,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
         }
         const after = await deps.connections.upsert({ id, connector: body.connector, name: body.name, credentials, baseUrl: body.baseUrl ?? null }, now());
         if (before?.status === 'disconnected' && after.status === 'connected') await emit('connection.restored', after, 'credentials updated');
-        return { status: before ? 200 : 201, body: present(after, origin(req)) };
+        return { status: before ? 200 : 201, body: await present(after, origin(req)) };
       },
     }),
     defineRoute({
@@ -247,7 +264,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
         }
         const after = await mustGet(before.id);
         if (before.status === 'disconnected' && after.status === 'connected') await emit('connection.restored', after, 'credentials updated');
-        return { status: 200, body: present(after, origin(req)) };
+        return { status: 200, body: await present(after, origin(req)) };
       },
     }),
     defineRoute({
@@ -283,8 +300,31 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
           await deps.connections.setStatus(connection.id, 'disconnected', result.reason, now());
           await emit('connection.disconnected', connection, result.reason);
         }
-        const after = present(await mustGet(connection.id), origin(req));
+        const after = await present(await mustGet(connection.id), origin(req));
         return { status: 200, body: result.ok ? { ok: true, ...(result.detail ? { detail: result.detail } : {}), connection: after } : { ok: false, reason: result.reason, connection: after } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/connections/:id/test-event',
+      scope: 'connections:write',
+      tag: 'connections',
+      summary: 'Send test event: a sandbox source connection (switchyard dev) sends a signed sample delivery of `topic` through the real ingress (/hooks/<id>); 409 for any other connection',
+      body: testEventBody,
+      response: z.object({ connectionId: z.string(), topic: z.string(), delivery: z.object({ status: z.number().describe('what /hooks/<id> answered (202: accepted)'), body: z.unknown() }) }),
+      handler: async ({ params, body }) => {
+        const connection = await mustGet(params.id!);
+        if (!(await deps.connections.isSandbox(connection.id)) || !deps.testEvents) {
+          throw new HttpError(409, 'not_sandbox', `connection ${connection.id} is not a running sandbox app's connection; test events are sent only to the sandbox apps \`switchyard dev\` starts (for a real connection, trigger the event in the vendor, or POST /api/v1/events)`, { id: connection.id });
+        }
+        const topics = deps.testEvents.topics(connection.connector);
+        if (!topics?.length) throw new HttpError(409, 'not_a_source', `the sandbox ${connection.connector} app sends no webhooks; send test events to a sandbox source such as intercom-main`, { id: connection.id });
+        const topic = body.topic ?? topics[0]!;
+        if (!topics.includes(topic)) {
+          throw validationError(new z.ZodError([{ code: 'custom', path: ['topic'], message: `the sandbox ${connection.connector} app sends ${topics.join(', ')}; got ${JSON.stringify(topic)}`, input: topic }]), 'body');
+        }
+        const delivery = await deps.testEvents.send(connection.id, topic);
+        return { status: 200, body: { connectionId: connection.id, topic, delivery } };
       },
     }),
     defineRoute({
@@ -302,7 +342,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
           await deps.connections.setStatus(connection.id, 'paused', reason, now());
           await emit('connection.paused', connection, reason);
         }
-        return { status: 200, body: present(await mustGet(connection.id), origin(req)) };
+        return { status: 200, body: await present(await mustGet(connection.id), origin(req)) };
       },
     }),
     defineRoute({
@@ -319,7 +359,7 @@ export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
         }
         await deps.connections.setStatus(connection.id, 'connected', null, now());
         await emit('connection.resumed', connection, `resumed by ${token.name}`);
-        return { status: 200, body: present(await mustGet(connection.id), origin(req)) };
+        return { status: 200, body: await present(await mustGet(connection.id), origin(req)) };
       },
     }),
   ];

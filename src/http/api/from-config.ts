@@ -14,6 +14,7 @@ import { TokenStore } from '../../store/tokens';
 import { ensureBootstrapToken } from './bootstrap-token';
 import { connectionActivity } from './connection-activity';
 import { registryLookup } from './connector-lookup';
+import type { TestEventSender } from './connections-routes';
 import { apiV1, type ApiV1 } from './index';
 import { oauthCallbackOpenApi, oauthCallbackRouter, oauthStartRoutes } from './oauth-routes';
 import { oauthConnect } from '../../engine/oauth-connect';
@@ -32,6 +33,8 @@ export interface ManagementApiOptions {
   routeGroups?: ApiRoute[][];
   /** Where posted events are accepted (the same durable inbox as the webhook ingress). */
   inbox: Inbox;
+  /** `switchyard dev` only: test events for sandbox connections. */
+  testEvents?: TestEventSender;
 }
 
 /**
@@ -65,6 +68,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
       waitingRuns: (id) => waitingRuns(client, id),
       activity: connectionActivity(client, store.db),
       publicUrl: config.PUBLIC_URL,
+      testEvents: opts.testEvents,
     },
     events: { plans: opts.plans, inbox: opts.inbox, logger, maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES },
     identitySecret: config.SWITCHYARD_IDENTITY_SECRET,
