@@ -124,7 +124,7 @@ function useLiveRun(runId: string) {
   const open = isOpen(run.data);
   useEffect(() => {
     if (!open || run.loading) return;
-    const timer = setTimeout(run.reload, pollMs);
+    const timer = setTimeout(() => run.reload(), pollMs);
     return () => clearTimeout(timer);
   }, [open, run.loading, run.data]);
   return run;
@@ -263,16 +263,16 @@ export function RunPage(props: PageProps) {
               <div class="actions">
                 {approval ? (
                   <>
-                    <button type="button" class="primary" disabled={action.busy} onClick={() => act('Approved', () => api.runs.approve(runId, { approved: true, stepId: approval.id }))}>
+                    <button type="button" class="primary" disabled={action.busy} onClick={() => void act('Approved', () => api.runs.approve(runId, { approved: true, stepId: approval.id }))}>
                       Approve
                     </button>
-                    <button type="button" class="danger" disabled={action.busy} onClick={() => act('Rejected', () => api.runs.approve(runId, { approved: false, stepId: approval.id }))}>
+                    <button type="button" class="danger" disabled={action.busy} onClick={() => void act('Rejected', () => api.runs.approve(runId, { approved: false, stepId: approval.id }))}>
                       Reject
                     </button>
                   </>
                 ) : null}
                 {isOpen(r) ? (
-                  <button type="button" class="danger" disabled={action.busy} onClick={() => act('Cancel requested', () => api.runs.cancel(runId))}>
+                  <button type="button" class="danger" disabled={action.busy} onClick={() => void act('Cancel requested', () => api.runs.cancel(runId))}>
                     Cancel run
                   </button>
                 ) : null}
@@ -282,7 +282,7 @@ export function RunPage(props: PageProps) {
                     class="primary"
                     disabled={action.busy}
                     onClick={() =>
-                      action.run(async () => {
+                      void action.run(async () => {
                         const retry = await api.runs.retry(runId, 'failed');
                         navigate(runHref(retry.runId));
                       })
