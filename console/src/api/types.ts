@@ -10,7 +10,6 @@ import type { ApiToken, IssuedToken } from '../../../src/store/tokens';
 
 export type { ApiScope, ApiToken, ConnectorSummary, IssuedToken, RetryAnswer, SessionAnswer };
 export type RunPage = RunAnswers['page'];
-export type RunRow = RunPage['runs'][number];
 export type RunDetail = RunAnswers['detail'];
 export type RunStep = NonNullable<RunDetail['steps']>[number];
 export type ConnectorDetail = ReturnType<typeof describeConnector>;

@@ -10,7 +10,7 @@ const filterNames = ['recipe', 'status', 'event', 'since'] as const;
 /** How often an open run's page asks again. */
 const pollMs = 1500;
 
-export const runHref = (runId: string) => `/runs/${encodeURIComponent(runId)}`;
+const runHref = (runId: string) => `/runs/${encodeURIComponent(runId)}`;
 
 /** Runs from Temporal visibility, filtered by recipe, status, event topic and start time (kept in the URL). */
 export function RunsPage(props: PageProps) {
@@ -183,18 +183,14 @@ function StepItem(props: { step: RunStep }) {
           {s.error.hint ? <div>What to do: {s.error.hint}</div> : null}
         </Notice>
       ) : null}
-      {s.input !== undefined ? (
-        <details>
-          <summary>Input</summary>
-          <pre>{json(s.input)}</pre>
-        </details>
-      ) : null}
-      {s.output !== undefined ? (
-        <details>
-          <summary>Output</summary>
-          <pre>{json(s.output)}</pre>
-        </details>
-      ) : null}
+      {(['input', 'output'] as const).map((k) =>
+        s[k] === undefined ? null : (
+          <details key={k}>
+            <summary>{k === 'input' ? 'Input' : 'Output'}</summary>
+            <pre>{json(s[k])}</pre>
+          </details>
+        ),
+      )}
     </li>
   );
 }
