@@ -68,7 +68,8 @@ module.exports = {
         'activities/ run outside the sandbox: from workflows/ they import only the contracts both sides agree on ' +
         '(workflows/*-contract.ts: activity names and inputs, schedules, pure decisions), never workflow code.',
       from: { path: '^activities/' },
-      to: { path: '^workflows/', pathNot: '^workflows/[^/]+-contract\\.ts$' },
+      // sync-plan.ts: the compiled sync plan, plain JSON types (no code), the input of the sync workflow and its activities.
+      to: { path: '^workflows/', pathNot: '^workflows/([^/]+-contract|sync-plan)\\.ts$' },
     }),
     forbid('workflow-code-stays-in-the-sandbox', {
       comment:
@@ -84,7 +85,7 @@ module.exports = {
     forbid('workflow-contracts-are-leaves', {
       comment: 'A workflow contract imports nothing but other contracts, so importing one never loads workflow code or the SDK.',
       from: { path: '^workflows/[^/]+-contract\\.ts$' },
-      to: { pathNot: '^workflows/[^/]+-contract\\.ts$' },
+      to: { pathNot: '^workflows/([^/]+-contract|sync-plan)\\.ts$' },
     }),
     forbid('http-through-the-engine', {
       comment:

@@ -10,6 +10,7 @@ export type { ConnectionResolver, ResolvedConnection } from './connection-resolv
 export type { PollTriggerInput } from './poll-trigger';
 export { createTriggerPayloadActivities, type TriggerPayloadSource } from './trigger-payload';
 export { toActivityFailure } from './failure-mapping';
+export { createSyncActivities, type SyncActivityDeps } from './sync-activities';
 
 /**
  * One activity per action, keyed by activity type "<connector>.<action>", plus `pollTrigger`

@@ -34,7 +34,6 @@ export class DropboxFake extends FakeServer {
   constructor() {
     super({
       forms: true,
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => ({ status: 503, text: 'Service Unavailable' }),
         rateLimited: (seconds) => dropboxError(429, 'too_many_requests', { reason: { '.tag': 'too_many_requests' }, retry_after: seconds }, { 'retry-after': String(seconds) }),
@@ -58,7 +57,7 @@ export class DropboxFake extends FakeServer {
     this.tokens.revoke();
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/oauth2/token') return undefined;
     const token = this.tokens.check(req);
     if (token === 'unknown') return dropboxError(401, 'invalid_access_token', { '.tag': 'invalid_access_token' });

@@ -71,13 +71,16 @@ export class FakeServer {
 
   constructor(
     private readonly opts: {
-      /** Returns a rejection (vendor-shaped 401) or undefined when the request is authenticated. */
-      auth?: (req: FakeRequest) => FakeResponse | undefined;
       failures: VendorFailures;
       /** Parse form bodies as well as JSON (Slack accepts both). */
       forms?: boolean;
     },
   ) {}
+
+  /** A rejection (the vendor's 401, in its shape) or undefined when the request is authenticated; fakes of vendors that check credentials override it. */
+  protected authenticate(_req: FakeRequest): FakeResponse | undefined {
+    return undefined;
+  }
 
   route(method: string, path: string, handler: Handler): this {
     const names: string[] = [];
@@ -141,7 +144,7 @@ export class FakeServer {
       }
     }
     this.requests.push(fr);
-    const denied = this.opts.auth?.(fr);
+    const denied = this.authenticate(fr);
     if (denied) return denied;
     const programmed = this.queue.shift();
     if (programmed?.kind === 'meanwhile') {

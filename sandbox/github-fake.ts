@@ -49,7 +49,6 @@ export class GithubFake extends FakeServer {
 
   constructor() {
     super({
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => githubError(502, 'Server Error'),
         rateLimited: (s) =>
@@ -156,7 +155,7 @@ export class GithubFake extends FakeServer {
     return this.ok(200, issue.labels.map((name, i) => ({ id: 100 + i, name, color: 'ededed', default: false })));
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (!req.headers['user-agent']) return githubError(403, 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header.');
     const token = bearer(req);
     if (!token || this.revoked.has(token) || !this.tokens.has(token)) return githubError(401, 'Bad credentials');

@@ -52,7 +52,6 @@ export class GoogleDriveFake extends FakeServer {
   constructor() {
     super({
       forms: true,
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => driveError(500, 'backendError', 'Backend Error'),
         rateLimited: () => driveError(403, 'userRateLimitExceeded', 'User Rate Limit Exceeded'),
@@ -70,7 +69,7 @@ export class GoogleDriveFake extends FakeServer {
     this.tokens.revoke();
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/token') return undefined;
     if (this.tokens.check(req) !== 'valid') return driveError(401, 'authError', 'Invalid Credentials', { locationType: 'header', location: 'Authorization' });
     return undefined;

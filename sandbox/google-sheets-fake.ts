@@ -17,7 +17,6 @@ export class GoogleSheetsFake extends FakeServer {
   constructor() {
     super({
       forms: true,
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => googleError(503, 'UNAVAILABLE', 'The service is currently unavailable.'),
         rateLimited: () =>
@@ -67,7 +66,7 @@ export class GoogleSheetsFake extends FakeServer {
     });
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/token') return undefined;
     if (this.tokens.check(req) !== 'valid') return this.failuresUnauthorized();
     return undefined;

@@ -34,6 +34,9 @@ const defaultAssociation: Record<string, number> = {
 const noteAssociation: Record<number, FakeObjectType> = { 202: 'contacts', 190: 'companies', 214: 'deals' };
 const singular: Record<FakeObjectType, string> = { contacts: 'contact', companies: 'company', deals: 'deal', notes: 'note' };
 
+/** The parts of HubSpot's property JSON the fake does not model: the same for every property. */
+const unmodelledPropertyParts = { groupName: 'contactinformation', description: '', hidden: false, calculated: false, externalOptions: false };
+
 const unauthenticated = () =>
   hubspotError(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview');
 const rateLimitMessage: Record<RateLimitPolicy, string> = {
@@ -78,7 +81,6 @@ export class HubSpotFake extends FakeServer {
   constructor() {
     super({
       forms: true,
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => hubspotError(502, 'INTERNAL_ERROR', 'internal error'),
         rateLimited: (seconds) => this.rateLimitResponse('TEN_SECONDLY_ROLLING', seconds * 1000),
@@ -179,7 +181,7 @@ export class HubSpotFake extends FakeServer {
     return hubspotError(429, 'RATE_LIMITS', rateLimitMessage[policy], { errorType: 'RATE_LIMIT', policyName: policy, groupName: `publicapi:${policy.toLowerCase()}` }, headers);
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/oauth/v1/token') return undefined;
     const token = bearerToken(req);
     const expires = token ? this.tokens.get(token) : undefined;
@@ -226,19 +228,15 @@ export class HubSpotFake extends FakeServer {
     return { id: r.id, properties, createdAt: new Date(r.createdAt).toISOString(), updatedAt: new Date(r.updatedAt).toISOString(), archived: false };
   }
 
-  private propertyJson(d: PropertyDef) {
+  private propertyJson({ name, label, type, fieldType, ...d }: PropertyDef) {
     return {
-      name: d.name,
-      label: d.label,
-      type: d.type,
-      fieldType: d.fieldType,
-      groupName: 'contactinformation',
-      description: '',
+      ...unmodelledPropertyParts,
+      name,
+      label,
+      type,
+      fieldType,
       hasUniqueValue: d.unique === true,
-      hidden: false,
       formField: !d.readOnly,
-      calculated: false,
-      externalOptions: false,
       modificationMetadata: { archivable: !d.readOnly, readOnlyDefinition: true, readOnlyValue: d.readOnly === true },
       options: (d.options ?? []).map((value, i) => ({ label: value, value, displayOrder: i, hidden: false })),
     };

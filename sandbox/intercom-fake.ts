@@ -122,7 +122,6 @@ export class IntercomFake extends FakeServer {
       'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 10),
     });
     super({
-      auth: (req) => this.echo(req) ?? this.authenticate(req),
       failures: {
         serverError: () => errorList(500, 'server_error', 'Server Error'),
         rateLimited: (s) =>
@@ -482,7 +481,10 @@ export class IntercomFake extends FakeServer {
     return errorList(status, 'parameter_invalid', `Could not process ${req.method} ${req.path} (authorization: ${authorization}): ${req.rawBody}`);
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  /** A programmed echoing refusal (`failEchoing`) comes first, as a gateway in front of the API would answer. */
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
+    const echoed = this.echo(req);
+    if (echoed) return echoed;
     const token = bearerToken(req);
     if (!token) return errorList(401, 'missing_authorization', 'Authorization header is missing or malformed');
     if (this.revoked.has(token)) return errorList(401, 'token_revoked', 'Token revoked');

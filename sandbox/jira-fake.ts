@@ -26,7 +26,6 @@ export class JiraFake extends FakeServer {
 
   constructor() {
     super({
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => jiraError(500, ['Internal server error']),
         rateLimited: (s) => ({
@@ -109,7 +108,7 @@ export class JiraFake extends FakeServer {
     return this;
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     const c = basicCredentials(req);
     if (!c || this.users.get(c.user) !== c.password || this.revoked.has(c.password)) return unauthenticated();
     if (req.method !== 'GET' && !String(req.headers['content-type'] ?? '').includes('application/json')) {

@@ -62,7 +62,6 @@ export class LinearFake extends FakeServer {
 
   constructor() {
     super({
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => graphqlErrors(500, { message: 'Internal server error', code: 'INTERNAL_SERVER_ERROR', type: 'internal error' }),
         rateLimited: (s) =>
@@ -200,7 +199,7 @@ export class LinearFake extends FakeServer {
     return { status: 200, json: { data }, headers: { 'x-ratelimit-requests-limit': '5000', 'x-ratelimit-requests-remaining': '4999' } };
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     const h = req.headers.authorization;
     if (!h) return notAuthenticated();
     const bearer = h.startsWith('Bearer ') ? h.slice('Bearer '.length) : undefined;

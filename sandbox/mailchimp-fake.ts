@@ -17,7 +17,6 @@ export class MailchimpFake extends FakeServer {
 
   constructor() {
     super({
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => problem(500, 'Internal Server Error', 'An unexpected internal error has occurred.'),
         // Mailchimp sends no rate-limit headers: 429 is about concurrent connections.
@@ -51,7 +50,7 @@ export class MailchimpFake extends FakeServer {
     this.route('GET', '/3.0/ping', () => ({ status: 200, json: { health_status: "Everything's Chimpy!" } }));
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     const c = basicCredentials(req);
     if (!c) return problem(401, 'API Key Missing', 'Your request did not include an API key.');
     if (!this.keys.has(c.password)) return problem(401, 'API Key Invalid', "Your API key may be invalid, or you've attempted to access the wrong datacenter.");

@@ -32,7 +32,6 @@ export class MixpanelFake extends FakeServer {
 
   constructor() {
     super({
-      auth: (req) => (req.path === '/import' ? this.authenticate(req) : undefined),
       failures: {
         serverError: () => ({ status: 502, json: { code: 502, error: 'Bad Gateway', status: 'Bad Gateway' } }),
         rateLimited: () => ({ status: 429, json: { code: 429, error: 'Project exceeded rate limits. Please retry the request with exponential backoff.', status: 'Too Many Requests' } }),
@@ -43,7 +42,9 @@ export class MixpanelFake extends FakeServer {
     this.route('POST', '/engage', (req) => this.engage(req));
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  /** /import takes the service account (HTTP Basic); /engage is authorized by the project token in its body. */
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
+    if (req.path !== '/import') return undefined;
     const c = basicCredentials(req);
     if (!c || this.revoked.has(c.user) || this.serviceAccounts.get(c.user) !== c.password) return unauthorized();
     if (!this.projects.has(req.query.get('project_id') ?? '')) {

@@ -72,7 +72,6 @@ export class NotionFake extends FakeServer {
 
   constructor() {
     super({
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError,
         rateLimited,
@@ -147,7 +146,7 @@ export class NotionFake extends FakeServer {
     return { status: 200, json: { object: 'list', results: added.map((c) => ({ object: 'block', ...c })), next_cursor: null, has_more: false } };
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     const token = bearerToken(req);
     if (!token || this.revoked.has(token) || !this.tokens.has(token)) return notionError(401, 'unauthorized', 'API token is invalid.');
     if (!req.headers['notion-version']) return notionError(400, 'missing_version', 'Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.');

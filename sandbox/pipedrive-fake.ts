@@ -104,7 +104,6 @@ export class PipedriveFake extends FakeServer {
 
   constructor() {
     super({
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => pipedriveError(500, 'Internal server error'),
         rateLimited: (s) => pipedriveError(429, 'Request over limit', { errorCode: 429 }, { 'x-ratelimit-limit': '80', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(s) }),
@@ -167,7 +166,7 @@ export class PipedriveFake extends FakeServer {
     return record;
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/oauth/token') return undefined;
     const apiToken = req.headers['x-api-token'] ?? req.query.get('api_token') ?? undefined;
     if (typeof apiToken === 'string' && this.apiTokens.has(apiToken)) return undefined;

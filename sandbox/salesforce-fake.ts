@@ -68,7 +68,6 @@ export class SalesforceFake extends FakeServer {
   constructor() {
     super({
       forms: true,
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => errors(503, { errorCode: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable' }),
         // A usage of used/max with used = max asks for a wait of 24h / used: `seconds` chosen by the test.
@@ -173,7 +172,7 @@ export class SalesforceFake extends FakeServer {
     this.tokenRequests = 0;
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path.startsWith('/login/')) return undefined;
     const token = bearerToken(req);
     if (!token || !this.accessTokens.has(token)) return errors(401, { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' });

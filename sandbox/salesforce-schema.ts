@@ -39,81 +39,67 @@ const system: FieldDef[] = [
   { name: 'SystemModstamp', label: 'System Modstamp', type: 'datetime', createable: false, updateable: false, nillable: false },
 ];
 
+/** A person's name, as Contact and Lead hold it (LastName required). */
+const personName: FieldDef[] = [text('FirstName', 'First Name', 40), required(text('LastName', 'Last Name', 80))];
+
+/** A standard object: its label is its name. */
+const standardObject = (name: string, keyPrefix: string, fields: FieldDef[]): ObjectDef => ({ name, label: name, keyPrefix, fields });
+
 const leadSource = picklist('LeadSource', 'Lead Source', ['Web', 'Phone Inquiry', 'Partner Referral', 'Intercom', 'Other']);
 
 export const sobjects: ObjectDef[] = [
-  {
-    name: 'Account',
-    label: 'Account',
-    keyPrefix: '001',
-    fields: [...system, required(text('Name', 'Account Name')), { name: 'Website', label: 'Website', type: 'url', length: 255, createable: true, updateable: true, nillable: true }, phone, picklist('Industry', 'Industry', ['Technology', 'Retail', 'Finance', 'Healthcare']), externalId('Intercom_Company_Id__c')],
-  },
-  {
-    name: 'Contact',
-    label: 'Contact',
-    keyPrefix: '003',
-    fields: [
-      ...system,
-      text('FirstName', 'First Name', 40),
-      required(text('LastName', 'Last Name', 80)),
-      email(),
-      phone,
-      text('Title', 'Title', 128),
-      reference('AccountId', 'Account ID', ['Account']),
-      leadSource,
-      longText('Description', 'Contact Description'),
-      externalId('Intercom_Id__c'),
-    ],
-  },
-  {
-    name: 'Lead',
-    label: 'Lead',
-    keyPrefix: '00Q',
-    fields: [
-      ...system,
-      text('FirstName', 'First Name', 40),
-      required(text('LastName', 'Last Name', 80)),
-      required(text('Company', 'Company')),
-      email(),
-      phone,
-      picklist('Status', 'Status', ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], { restricted: true, defaultValue: 'Open - Not Contacted', nillable: false }),
-      leadSource,
-      longText('Description', 'Description'),
-      externalId('Intercom_Id__c'),
-    ],
-  },
-  {
-    name: 'Task',
-    label: 'Task',
-    keyPrefix: '00T',
-    fields: [
-      ...system,
-      text('Subject', 'Subject'),
-      longText('Description', 'Description'),
-      reference('WhoId', 'Name ID', ['Contact', 'Lead']),
-      reference('WhatId', 'Related To ID', ['Account', 'Case']),
-      picklist('Status', 'Status', ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], { restricted: true, defaultValue: 'Not Started', nillable: false }),
-      picklist('Priority', 'Priority', ['High', 'Normal', 'Low'], { restricted: true, defaultValue: 'Normal', nillable: false }),
-      { name: 'ActivityDate', label: 'Due Date Only', type: 'date', createable: true, updateable: true, nillable: true },
-      picklist('TaskSubtype', 'Task Subtype', ['Task', 'Email', 'Call'], { restricted: true, updateable: false }),
-    ],
-  },
-  {
-    name: 'Case',
-    label: 'Case',
-    keyPrefix: '500',
-    fields: [
-      ...system,
-      text('Subject', 'Subject'),
-      longText('Description', 'Description'),
-      picklist('Status', 'Status', ['New', 'Working', 'Escalated', 'Closed'], { restricted: true, defaultValue: 'New', nillable: false }),
-      picklist('Origin', 'Case Origin', ['Phone', 'Email', 'Web', 'Chat']),
-      picklist('Priority', 'Priority', ['High', 'Medium', 'Low'], { defaultValue: 'Medium' }),
-      reference('ContactId', 'Contact ID', ['Contact']),
-      reference('AccountId', 'Account ID', ['Account']),
-      email('SuppliedEmail'),
-    ],
-  },
+  standardObject('Account', '001', [
+    ...system,
+    required(text('Name', 'Account Name')),
+    { name: 'Website', label: 'Website', type: 'url', length: 255, createable: true, updateable: true, nillable: true },
+    phone,
+    picklist('Industry', 'Industry', ['Technology', 'Retail', 'Finance', 'Healthcare']),
+    externalId('Intercom_Company_Id__c'),
+  ]),
+  standardObject('Contact', '003', [
+    ...system,
+    ...personName,
+    email(),
+    phone,
+    text('Title', 'Title', 128),
+    reference('AccountId', 'Account ID', ['Account']),
+    leadSource,
+    longText('Description', 'Contact Description'),
+    externalId('Intercom_Id__c'),
+  ]),
+  standardObject('Lead', '00Q', [
+    ...system,
+    ...personName,
+    required(text('Company', 'Company')),
+    email(),
+    phone,
+    picklist('Status', 'Status', ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], { restricted: true, defaultValue: 'Open - Not Contacted', nillable: false }),
+    leadSource,
+    longText('Description', 'Description'),
+    externalId('Intercom_Id__c'),
+  ]),
+  standardObject('Task', '00T', [
+    ...system,
+    text('Subject', 'Subject'),
+    longText('Description', 'Description'),
+    reference('WhoId', 'Name ID', ['Contact', 'Lead']),
+    reference('WhatId', 'Related To ID', ['Account', 'Case']),
+    picklist('Status', 'Status', ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'], { restricted: true, defaultValue: 'Not Started', nillable: false }),
+    picklist('Priority', 'Priority', ['High', 'Normal', 'Low'], { restricted: true, defaultValue: 'Normal', nillable: false }),
+    { name: 'ActivityDate', label: 'Due Date Only', type: 'date', createable: true, updateable: true, nillable: true },
+    picklist('TaskSubtype', 'Task Subtype', ['Task', 'Email', 'Call'], { restricted: true, updateable: false }),
+  ]),
+  standardObject('Case', '500', [
+    ...system,
+    text('Subject', 'Subject'),
+    longText('Description', 'Description'),
+    picklist('Status', 'Status', ['New', 'Working', 'Escalated', 'Closed'], { restricted: true, defaultValue: 'New', nillable: false }),
+    picklist('Origin', 'Case Origin', ['Phone', 'Email', 'Web', 'Chat']),
+    picklist('Priority', 'Priority', ['High', 'Medium', 'Low'], { defaultValue: 'Medium' }),
+    reference('ContactId', 'Contact ID', ['Contact']),
+    reference('AccountId', 'Account ID', ['Account']),
+    email('SuppliedEmail'),
+  ]),
 ];
 
 /** Salesforce's 18-character id: the 15-character id plus a 3-character case checksum. */

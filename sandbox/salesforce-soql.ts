@@ -88,22 +88,19 @@ export function parseSoql(soql: string): SoqlQuery {
     if (!op) throw new SoqlError('MALFORMED_QUERY', `unexpected token: '${opTok?.text ?? 'end of query'}'`);
     return { field, op, value: literal() };
   };
-  const conjunction = (): Condition => {
-    const parts = [atom()];
-    while (peekWord('AND')) {
-      i++;
-      parts.push(atom());
-    }
-    return parts.length === 1 ? parts[0]! : { and: parts };
-  };
-  const disjunction = (): Condition => {
-    const parts = [conjunction()];
-    while (peekWord('OR')) {
-      i++;
-      parts.push(conjunction());
-    }
-    return parts.length === 1 ? parts[0]! : { or: parts };
-  };
+  /** `operand (AND operand)*`, likewise for OR: one operand stands alone, several are joined. */
+  const joined =
+    (word: 'AND' | 'OR', operand: () => Condition) =>
+    (): Condition => {
+      const parts = [operand()];
+      while (peekWord(word)) {
+        i++;
+        parts.push(operand());
+      }
+      return parts.length === 1 ? parts[0]! : word === 'AND' ? { and: parts } : { or: parts };
+    };
+  const conjunction = joined('AND', atom);
+  const disjunction = joined('OR', conjunction);
 
   expectWord('SELECT');
   const fields = [name()];

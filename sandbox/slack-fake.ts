@@ -15,7 +15,6 @@ export class SlackFake extends FakeServer {
   constructor() {
     super({
       forms: true,
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => ({ status: 503, text: 'upstream connect error' }),
         rateLimited: (s) => ({ status: 429, headers: { 'retry-after': String(s) }, json: { ok: false, error: 'ratelimited' } }),
@@ -84,7 +83,7 @@ export class SlackFake extends FakeServer {
     return { status: 200, json: { ok: true, [field]: list.slice(start, end), has_more: next !== '', response_metadata: { next_cursor: next } } };
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     const token = bearerToken(req);
     const isJson = String(req.headers['content-type'] ?? '').includes('json');
     // With a JSON body the token must be in the header; form bodies may carry `token`.

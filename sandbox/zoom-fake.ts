@@ -37,7 +37,6 @@ export class ZoomFake extends FakeServer {
   constructor() {
     super({
       forms: true,
-      auth: (req) => this.authenticate(req),
       failures: {
         serverError: () => zoomError(500, 500, 'Internal server error.'),
         rateLimited: (seconds) =>
@@ -69,7 +68,7 @@ export class ZoomFake extends FakeServer {
     this.accessTokens.clear();
   }
 
-  private authenticate(req: FakeRequest): FakeResponse | undefined {
+  protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/oauth/token') return undefined;
     const token = bearerToken(req);
     const exp = token ? this.accessTokens.get(token) : undefined;

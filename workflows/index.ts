@@ -6,3 +6,4 @@ export { stateQuery, approvalSignal, resumeSignal, connectionRestoredSignal, typ
 export type { Plan, PlanStep, RunEvent, RunSummary, StepState, StepStatus } from './plan';
 export { webhookDelivery, webhookRecover } from './webhook-delivery';
 export { pollRecipe, pollerPlanSignal, pollerPausedSignal, pollerStopSignal, pollerStateQuery, type PollRecipeInput, type PollerState } from './poll-recipe';
+export { syncWorkflow, type SyncWorkflowInput } from './sync-workflow';

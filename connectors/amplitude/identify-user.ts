@@ -4,8 +4,6 @@ import { deviceId, needsUserOrDevice, userId, userOrDeviceIssue } from './ids';
 
 /** POST /identify (form: `api_key`, `identification` as JSON). Setting the same properties again changes nothing. */
 export const identifyUser = defineAction({
-  key: 'identifyUser',
-  title: 'Identify user',
   description: 'Sets user properties (or links a user id to a device id) without sending an event (Identify API).',
   input: z
     .object({

@@ -20,5 +20,4 @@ export const amplitude = connector({
     if (res.status >= 300 && !(res.status === 400 && !invalidApiKey(res.body))) throw classifyResponse(res, amplitudeVendor);
   },
 })
-  .action(trackEvent)
-  .action(identifyUser);
+  .actions({ trackEvent, identifyUser });

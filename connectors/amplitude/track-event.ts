@@ -8,8 +8,6 @@ import { deviceId, needsUserOrDevice, userId, userOrDeviceIssue } from './ids';
  * same insert_id for the same user/device for 7 days, so a retry after a lost response is not counted twice.
  */
 export const trackEvent = defineAction({
-  key: 'trackEvent',
-  title: 'Track event',
   description: 'Sends one event (HTTP V2 API), deduplicated on retries.',
   input: z
     .object({

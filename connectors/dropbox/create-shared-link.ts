@@ -13,8 +13,6 @@ interface SharedLinkMetadata {
  * `shared_link_already_exists`; the existing link is then looked up, so a retry returns the same link.
  */
 export const createSharedLink = defineAction({
-  key: 'createSharedLink',
-  title: 'Create shared link',
   description: 'Returns a shared link for a file or folder, creating it when there is none yet.',
   input: z.object({
     path: z.string().regex(/^(\/|id:|ns:)/, 'a Dropbox path starts with "/" (or id:/ns:)'),

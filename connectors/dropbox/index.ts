@@ -19,6 +19,5 @@ export const dropbox = connector({
     await ctx.http.request({ method: 'POST', path: '/users/get_current_account' });
   },
 })
-  .action(uploadFile)
-  .action(createSharedLink)
+  .actions({ uploadFile, createSharedLink })
   .webhookSource(dropboxWebhookSource);

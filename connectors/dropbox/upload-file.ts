@@ -13,8 +13,6 @@ interface FileMetadata {
 
 /** POST content.dropboxapi.com/2/files/upload, the arguments as JSON in `Dropbox-API-Arg`, the bytes as the body (≤150 MB). */
 export const uploadFile = defineAction({
-  key: 'uploadFile',
-  title: 'Upload file',
   description: 'Writes a file (text, base64 or fetched from a URL) to a Dropbox path; add or overwrite, optionally autorenaming.',
   input: z.object({
     /** Where to write, e.g. `/Support/weekly-report.csv` (or `id:…/name`). */

@@ -5,8 +5,6 @@ import type { HttpResponse } from '../sdk/http-types';
 
 /** POST /repos/{owner}/{repo}/issues/{number}/comments → 201 (issues and pull requests alike). No idempotency key: at-least-once. */
 export const addComment = defineAction({
-  key: 'addComment',
-  title: 'Add comment',
   description: 'Comments on an issue or pull request.',
   input: z.object({ ...repoRef, issueNumber, body: z.string().min(1).max(65536) }),
   output: z.object({ id: z.number(), url: z.string() }),

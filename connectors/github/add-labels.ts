@@ -5,8 +5,6 @@ import type { HttpResponse } from '../sdk/http-types';
 
 /** POST /repos/{owner}/{repo}/issues/{number}/labels → 200 with all the issue's labels. Adding is a set union: idempotent. */
 export const addLabels = defineAction({
-  key: 'addLabels',
-  title: 'Add labels',
   description: 'Adds labels to an issue or pull request (labels that do not exist yet are created); returns all its labels.',
   input: z.object({ ...repoRef, issueNumber, labels: z.array(z.string().min(1).max(50)).min(1).max(100) }),
   output: z.object({ labels: z.array(z.string()) }),

@@ -8,8 +8,6 @@ import type { HttpResponse } from '../sdk/http-types';
  * answer can open a second issue: the action is at-least-once (not idempotent, fewer retries).
  */
 export const createIssue = defineAction({
-  key: 'createIssue',
-  title: 'Create issue',
   description: 'Opens an issue in a repository (markdown body, labels, assignees, milestone).',
   input: z.object({
     ...repoRef,

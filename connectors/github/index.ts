@@ -19,6 +19,4 @@ export const github = connector({
   },
 })
   .webhookSource(githubWebhookSource)
-  .action(createIssue)
-  .action(addComment)
-  .action(addLabels);
+  .actions({ createIssue, addComment, addLabels });

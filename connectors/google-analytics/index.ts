@@ -16,4 +16,4 @@ export const googleAnalytics = connector({
   async validate(ctx) {
     await ctx.http.request({ method: 'POST', path: '/debug/mp/collect', json: { client_id: 'switchyard.connection-test', events: [{ name: 'switchyard_connection_test' }] } });
   },
-}).action(sendEvent);
+}).actions({ sendEvent });

@@ -73,7 +73,6 @@ function clientIdFor(i: { clientId?: string; userId?: string }): string {
  * /debug/mp/collect, whose validationMessages the vendor profile turns into invalid_input.
  */
 export const sendEvent = defineAction({
-  key: 'sendEvent',
   title: 'Send events',
   description: 'Sends up to 25 events (with parameters and user properties) to a GA4 web stream through the Measurement Protocol.',
   input: z

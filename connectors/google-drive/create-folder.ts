@@ -5,8 +5,6 @@ import type { HttpResponse } from '../sdk/http-types';
 
 /** files.create with the folder media type (metadata only, no upload). */
 export const createFolder = defineAction({
-  key: 'createFolder',
-  title: 'Create folder',
   description: 'Creates a folder in Google Drive; returns its id and link.',
   input: z.object({
     name: z.string().min(1).max(255),

@@ -16,5 +16,4 @@ export const googleDrive = connector({
     await ctx.http.request({ method: 'GET', path: '/drive/v3/about', query: { fields: 'user' } });
   },
 })
-  .action(uploadFile)
-  .action(createFolder);
+  .actions({ uploadFile, createFolder });

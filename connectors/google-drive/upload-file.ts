@@ -10,8 +10,6 @@ const multipartLimitBytes = 5 * 1024 * 1024;
 
 /** files.create with `uploadType=multipart` (metadata + bytes in one request, ≤ 5 MB). */
 export const uploadFile = defineAction({
-  key: 'uploadFile',
-  title: 'Upload file',
   description: 'Creates a file in Google Drive from text, base64 or a URL (fetched through the guarded client); returns its id and link.',
   input: z.object({
     name: z.string().min(1).max(255),

@@ -21,8 +21,6 @@ function sheetOf(range: string): string {
  * the sheet for a row carrying it instead of appending the row twice.
  */
 export const appendRow = defineAction({
-  key: 'appendRow',
-  title: 'Append row',
   description: 'Appends one row to a sheet; returns the range that was written.',
   input: z.object({
     spreadsheetId: z.string().regex(/^[A-Za-z0-9_-]+$/),

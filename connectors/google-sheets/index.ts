@@ -11,4 +11,4 @@ export const googleSheets = connector({
   auth: googleSheetsAuth,
   baseUrl: 'https://sheets.googleapis.com/v4',
   vendor: googleSheetsVendor,
-}).action(appendRow);
+}).actions({ appendRow });

@@ -11,4 +11,4 @@ export const http = connector({
   auth: httpAuth,
   baseUrl: null,
   vendor: httpVendor,
-}).action(request);
+}).actions({ request });

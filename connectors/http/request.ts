@@ -3,7 +3,6 @@ import { defineAction } from './auth';
 
 /** The escape hatch: any HTTP request, through the same SSRF-guarded, classified client as every connector. */
 export const request = defineAction({
-  key: 'request',
   title: 'HTTP request',
   description: 'Sends an HTTP request (JSON or form body) to any public URL and returns status, headers and body.',
   input: z

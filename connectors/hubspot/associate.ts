@@ -8,7 +8,6 @@ const pairs = new Set(['contacts/companies', 'companies/contacts', 'deals/contac
 
 /** PUT /crm/v4/objects/{from}/{id}/associations/default/{to}/{id}: the default association type; linking twice is a no-op. */
 export const associate = defineAction({
-  key: 'associate',
   title: 'Associate records',
   description: 'Links two HubSpot records with their default association (contact↔company, deal↔contact, deal↔company).',
   input: z.object({ from: end, to: end }).refine((a) => pairs.has(`${a.from.objectType}/${a.to.objectType}`), {

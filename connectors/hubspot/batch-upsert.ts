@@ -24,7 +24,6 @@ function blamedInputs(context: Record<string, unknown> | undefined): string[] {
  * result and error maps back to the input it is about.
  */
 export const batchUpsert = defineAction({
-  key: 'batchUpsert',
   title: 'Batch upsert records',
   description: 'Creates or updates up to 100 HubSpot records by a unique property (email for contacts); reports each record’s outcome.',
   input: z.object({

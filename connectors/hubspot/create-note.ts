@@ -23,8 +23,6 @@ function association(id: string | undefined, typeId: number) {
  * second note.
  */
 export const createNote = defineAction({
-  key: 'createNote',
-  title: 'Create note',
   description: 'Adds a note (e.g. a conversation transcript) to a HubSpot contact’s timeline; plain text is kept line by line.',
   input: z.object({
     contactId: z.string().min(1),

@@ -8,8 +8,6 @@ import { crmRecord, objectType, propertyValues, sampleContact } from './objects'
  * email now exists (its message names the existing id). Use batchUpsert to write by a unique key.
  */
 export const createRecord = defineAction({
-  key: 'createRecord',
-  title: 'Create record',
   description: 'Creates a HubSpot contact, company or deal with the given properties (a contact needs one of email, firstname, lastname).',
   input: z.object({ objectType, properties: propertyValues }),
   output: crmRecord,

@@ -23,12 +23,6 @@ export const hubspot = connector({
     await ctx.http.request({ method: 'GET', path: '/crm/v3/properties/contacts/email' });
   },
 })
-  .action(createRecord)
-  .action(updateRecord)
-  .action(batchUpsert)
-  .action(search)
-  .action(associate)
-  .action(createNote)
-  .action(listProperties)
+  .actions({ createRecord, updateRecord, batchUpsert, search, associate, createNote, listProperties })
   .pollingTrigger(changedRecords)
   .webhookSource(hubspotWebhookSource);

@@ -14,8 +14,6 @@ const property = z.looseObject({
 
 /** GET /crm/v3/properties/{type}: the property definitions a field mapping is checked against. */
 export const listProperties = defineAction({
-  key: 'listProperties',
-  title: 'List properties',
   description: 'Lists a HubSpot object’s properties (name, type, field type, read-only, unique, options), to validate a field mapping.',
   input: z.object({ objectType }),
   output: z.object({

@@ -11,7 +11,6 @@ import { filterGroups, sorts } from './search-query';
  * ends at 10,000.
  */
 export const search = defineAction({
-  key: 'search',
   title: 'Search records',
   description: 'Finds HubSpot contacts, companies or deals by filters (groups ORed, filters ANDed), sorted, paged up to maxRecords.',
   input: z.object({

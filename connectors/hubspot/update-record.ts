@@ -4,8 +4,6 @@ import { crmRecord, objectType, propertyValues, sampleContact } from './objects'
 
 /** PATCH /crm/v3/objects/{type}/{id} (by record id, or by a unique property with `idProperty`, e.g. a contact's email). */
 export const updateRecord = defineAction({
-  key: 'updateRecord',
-  title: 'Update record',
   description: 'Sets properties on a HubSpot contact, company or deal, found by id or by a unique property such as email.',
   input: z.object({
     objectType,

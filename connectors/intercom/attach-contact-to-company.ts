@@ -3,8 +3,6 @@ import { companyAction, companySample } from './company';
 
 /** POST /contacts/{contact_id}/companies `{id}`: attaching an attached contact changes nothing. */
 export const attachContactToCompany = companyAction({
-  key: 'attachContactToCompany',
-  title: 'Attach contact to company',
   description: 'Attaches a contact to a company (both by Intercom id).',
   input: z.object({
     /** The contact's Intercom id. */

@@ -52,7 +52,7 @@ export function companyFieldsBody(i: z.output<z.ZodObject<typeof companyFields>>
   return { name: i.name, plan: i.plan, size: i.size, website: i.website, industry: i.industry, monthly_spend: i.monthlySpend, custom_attributes: i.customAttributes };
 }
 
-type CompanyActionDefinition<I extends z.ZodType> = Pick<ActionDefinition<I, typeof companyOutput>, 'key' | 'title' | 'description' | 'input' | 'sample'> & {
+type CompanyActionDefinition<I extends z.ZodType> = Pick<ActionDefinition<I, typeof companyOutput>, 'description' | 'input' | 'sample'> & {
   /** The one Intercom call; its answer is a company object. */
   request: (input: z.output<I>) => HttpRequest;
 };

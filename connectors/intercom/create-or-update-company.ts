@@ -3,8 +3,6 @@ import { companyAction, companyFields, companyFieldsBody, companySample } from '
 
 /** POST /companies: Intercom upserts by `company_id`, so running it twice has the effect of once. */
 export const createOrUpdateCompany = companyAction({
-  key: 'createOrUpdateCompany',
-  title: 'Create or update company',
   description: 'Creates an Intercom company, or updates the one with the same company_id (your id for it).',
   input: z.object({
     /** Your id for the company: Intercom looks the company up by it (create, else update). It cannot be changed later. */

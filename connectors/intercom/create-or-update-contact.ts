@@ -8,8 +8,6 @@ const conflictId = /already exists with id=([A-Za-z0-9_-]+)/;
 
 /** POST /contacts; a 409 conflict resolves to the existing contact, which is updated (an upsert). */
 export const createOrUpdateContact = defineAction({
-  key: 'createOrUpdateContact',
-  title: 'Create or update contact',
   description: 'Creates an Intercom contact, or updates the existing one with the same email or external id.',
   input: z
     .object({

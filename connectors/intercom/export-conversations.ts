@@ -25,7 +25,6 @@ const maxCheckDelayMs = 300_000;
  *    empty export; `failed`/`canceled` fail the step.
  */
 export const exportConversations = defineAction({
-  key: 'exportConversations',
   title: 'Export conversation message data',
   description: "Runs Intercom's content data export for a date range (messages sent, and how recipients engaged), waiting durably for the job, and returns the CSV.",
   input: z

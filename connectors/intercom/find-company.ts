@@ -10,8 +10,6 @@ const companyList = z.object({ data: z.array(z.unknown()) });
  * (its 404 `company_not_found` is an answer here, not a failure).
  */
 export const findCompany = defineAction({
-  key: 'findCompany',
-  title: 'Find company',
   description: 'Looks a company up by your company_id; `company` is null when there is none.',
   input: z.object({ companyId: z.string().min(1) }),
   output: z.object({ company: companyOutput.nullable() }),

@@ -9,8 +9,6 @@ import { conversationWithParts, renderTranscript, transcriptPart, transcriptPart
  * `truncated` says when the conversation has more.
  */
 export const getConversationTranscript = defineAction({
-  key: 'getConversationTranscript',
-  title: 'Get conversation transcript',
   description: 'Reads a conversation with its parts and renders it as plain text (author, time, notes and assignments labelled), plus the parts as data.',
   input: z.object({ conversationId: z.string().regex(/^\d+$/, 'an Intercom conversation id is numeric') }),
   output: z.object({

@@ -33,20 +33,9 @@ export const intercom = connector({
   },
 })
   .webhookSource(intercomWebhookSource)
-  .action(createOrUpdateContact)
-  .action(sendMessage)
-  .action(searchConversations)
-  .action(tag)
-  .action(createOrUpdateCompany)
-  .action(attachContactToCompany)
-  .action(exportConversations)
-  .action(replyToConversation)
-  .action(getConversationTranscript)
-  .action(searchContacts)
-  .action(updateContact)
-  .action(findCompany)
-  .action(updateCompany)
-  .action(listCompanies)
-  .action(listDataAttributes)
+  .actions({
+    createOrUpdateContact, sendMessage, searchConversations, tag, createOrUpdateCompany, attachContactToCompany, exportConversations,
+    replyToConversation, getConversationTranscript, searchContacts, updateContact, findCompany, updateCompany, listCompanies, listDataAttributes,
+  })
   .pollingTrigger(updatedConversations)
   .pollingTrigger(updatedContacts);

@@ -14,8 +14,6 @@ const page = z.object({
  * Intercom cannot filter companies by updated_at.
  */
 export const listCompanies = defineAction({
-  key: 'listCompanies',
-  title: 'List companies',
   description: 'Lists companies page by page (up to 60 a page), optionally only those updated since a time.',
   input: z.object({
     page: z.number().int().min(1).default(1),

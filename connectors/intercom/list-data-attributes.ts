@@ -18,8 +18,6 @@ const dataAttribute = z.looseObject({
  * against. Custom attributes are addressed as `custom_attributes.<name>` (their `full_name`).
  */
 export const listDataAttributes = defineAction({
-  key: 'listDataAttributes',
-  title: 'List data attributes',
   description: 'Lists the attributes of contacts or companies (standard and custom): name, data type, whether the API can write them.',
   input: z.object({ model: z.enum(['contact', 'company']).default('contact'), includeArchived: z.boolean().default(false) }),
   output: z.object({

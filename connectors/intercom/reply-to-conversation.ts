@@ -10,7 +10,6 @@ const conversation = z.object({
 
 /** POST /conversations/{id}/reply as an admin: a note for teammates or a comment to the customer. Not idempotent. */
 export const replyToConversation = defineAction({
-  key: 'replyToConversation',
   title: 'Reply to conversation or add a note',
   description: 'Adds an admin note (teammates only) or an admin reply (the customer sees it) to a conversation.',
   input: z.object({

@@ -5,8 +5,6 @@ import { searchFilter, searchPages } from './search';
 
 /** POST /contacts/search by email (`email = …`) or any Intercom query, following the cursor. */
 export const searchContacts = defineAction({
-  key: 'searchContacts',
-  title: 'Search contacts',
   description: 'Finds contacts by email or an Intercom search query, following the pagination cursor; `contact` is the first match (or null).',
   input: z
     .object({

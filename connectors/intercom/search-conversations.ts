@@ -4,8 +4,6 @@ import { searchFilter, searchPages } from './search';
 
 /** POST /conversations/search with cursor pagination (`pages.next.starting_after`). */
 export const searchConversations = defineAction({
-  key: 'searchConversations',
-  title: 'Search conversations',
   description: 'Searches conversations with Intercom query filters, following the pagination cursor.',
   input: z.object({
     query: searchFilter,

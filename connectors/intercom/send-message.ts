@@ -4,8 +4,6 @@ import type { HttpResponse } from '../sdk/http-types';
 
 /** POST /messages: an admin-initiated in-app or email message. */
 export const sendMessage = defineAction({
-  key: 'sendMessage',
-  title: 'Send message',
   description: 'Sends an in-app or email message from an admin to a user or lead.',
   input: z
     .object({

@@ -4,7 +4,6 @@ import type { HttpResponse } from '../sdk/http-types';
 
 /** POST /tags: creates the tag if needed and applies it to contacts (`users`) or companies. */
 export const tag = defineAction({
-  key: 'tag',
   title: 'Tag contacts or companies',
   description: 'Creates a tag and applies it to contacts or companies (or removes it).',
   input: z

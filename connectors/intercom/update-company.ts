@@ -3,8 +3,6 @@ import { companyAction, companyFields, companyFieldsBody, companySample } from '
 
 /** PUT /companies/{id}: Intercom's id (not your company_id, which cannot change); fields not given stay. */
 export const updateCompany = companyAction({
-  key: 'updateCompany',
-  title: 'Update company',
   description: "Updates a company's fields and custom attributes by its Intercom id; attributes not given are left as they are.",
   input: z
     .object({

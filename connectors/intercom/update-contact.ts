@@ -8,8 +8,6 @@ import { customAttributes } from './custom-attributes';
  * custom attribute the workspace has not defined (400 naming it), which surfaces as invalid input.
  */
 export const updateContact = defineAction({
-  key: 'updateContact',
-  title: 'Update contact',
   description: "Updates a contact's fields and custom attributes (by Intercom id); attributes not given are left as they are.",
   input: z
     .object({

@@ -5,8 +5,6 @@ import type { HttpResponse } from '../sdk/http-types';
 
 /** POST /rest/api/3/issue/{issueIdOrKey}/comment with an ADF body. */
 export const addComment = defineAction({
-  key: 'addComment',
-  title: 'Add comment',
   description: 'Adds a plain-text comment (converted to ADF) to an issue.',
   input: z.object({ issue: z.string().min(1), body: z.string().min(1) }),
   output: z.object({ id: z.string(), created: z.string().optional() }),

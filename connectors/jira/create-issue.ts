@@ -29,8 +29,6 @@ function issueOutput(issue: CreatedIssue, siteUrl: string) {
  * a second one.
  */
 export const createIssue = defineAction({
-  key: 'createIssue',
-  title: 'Create issue',
   description: 'Creates a Jira issue; a plain-text description is converted to Atlassian Document Format.',
   input: z.object({
     project: z.string().min(1),

@@ -17,6 +17,5 @@ export const jira = connector({
     await ctx.http.request({ method: 'GET', path: '/rest/api/3/myself' });
   },
 })
-  .action(createIssue)
-  .action(addComment)
+  .actions({ createIssue, addComment })
   .pollingTrigger(newIssues);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineAction } from './auth';
 import { createdOnce, entityIdFor, linearGraphql } from './graphql';
+import { issueRef } from './issue-fields';
 
 const comment = z.object({ id: z.string(), url: z.string(), body: z.string() });
 type Comment = z.output<typeof comment>;
@@ -10,12 +11,9 @@ const find = 'query CommentById($id: ID!) { comments(filter: { id: { eq: $id } }
 
 /** `commentCreate` with a client-supplied `id` from the idempotency key; a refused retry finds the earlier comment (as createIssue). */
 export const addComment = defineAction({
-  key: 'addComment',
-  title: 'Add comment',
   description: 'Adds a markdown comment to a Linear issue (by id or identifier); a retry never posts it twice.',
   input: z.object({
-    /** The issue's UUID or its identifier (ENG-123): Linear accepts either. */
-    issueId: z.string().min(1),
+    issueId: issueRef,
     /** Markdown. */
     body: z.string().min(1),
   }),

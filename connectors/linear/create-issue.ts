@@ -13,8 +13,6 @@ const find = `query IssueById($id: ID!) { issues(filter: { id: { eq: $id } }, fi
  * issue before its answer was lost: the action finds it by that id and returns it.
  */
 export const createIssue = defineAction({
-  key: 'createIssue',
-  title: 'Create issue',
   description: 'Creates a Linear issue in a team (markdown description, priority, labels); a retry never creates a second one.',
   input: z.object({
     teamId: linearId('team'),

@@ -19,6 +19,4 @@ export const linear = connector({
   },
 })
   .webhookSource(linearWebhookSource)
-  .action(createIssue)
-  .action(addComment)
-  .action(updateIssue);
+  .actions({ createIssue, addComment, updateIssue });

@@ -12,5 +12,8 @@ const uuid = z.uuid();
 /** Linear ids (team, state, label, user, project) are UUIDs. */
 export const linearId = (what: string) => uuid.describe(`${what} id (UUID)`);
 
+/** An existing issue, by its UUID or its identifier (ENG-123): Linear accepts either. */
+export const issueRef = z.string().min(1);
+
 /** Linear priority: 0 none, 1 urgent, 2 high, 3 medium (normal), 4 low. */
 export const priority = z.number().int().min(0).max(4);

@@ -2,19 +2,16 @@ import { z } from 'zod';
 import { ConnectorError } from '../sdk/errors';
 import { defineAction } from './auth';
 import { linearGraphql } from './graphql';
-import { issueOutput, issueSample, issueSelection, linearId, priority, type LinearIssue } from './issue-fields';
+import { issueOutput, issueRef, issueSample, issueSelection, linearId, priority, type LinearIssue } from './issue-fields';
 
 const update = `mutation IssueUpdate($id: String!, $input: IssueUpdateInput!) { issueUpdate(id: $id, input: $input) { success issue { ${issueSelection} } } }`;
 
 /** `issueUpdate`: sets fields (state, priority, assignee, labels added/removed). Setting is idempotent. */
 export const updateIssue = defineAction({
-  key: 'updateIssue',
-  title: 'Update issue',
   description: 'Changes a Linear issue: title, description, priority, state, assignee, labels added or removed.',
   input: z
     .object({
-      /** The issue's UUID or its identifier (ENG-123). */
-      issueId: z.string().min(1),
+      issueId: issueRef,
       title: z.string().min(1).max(512).optional(),
       description: z.string().optional(),
       priority: priority.optional(),

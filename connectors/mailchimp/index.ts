@@ -14,4 +14,4 @@ export const mailchimp = connector({
   async validate(ctx) {
     await ctx.http.request({ method: 'GET', path: '/ping' });
   },
-}).action(upsertMember);
+}).actions({ upsertMember });

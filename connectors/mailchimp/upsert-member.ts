@@ -9,7 +9,6 @@ export function subscriberHash(email: string): string {
 
 /** PUT /lists/{list}/members/{md5(lowercase email)}: the hash-addressed PUT is the upsert, so it is idempotent. */
 export const upsertMember = defineAction({
-  key: 'upsertMember',
   title: 'Add or update list member',
   description: 'Adds a member to an audience or updates it (merge fields, tags).',
   input: z.object({

@@ -17,5 +17,4 @@ export const mixpanel = connector({
     await ctx.http.request({ method: 'POST', path: '/import', query: { strict: 1, project_id: ctx.credentials.projectId }, json: [] });
   },
 })
-  .action(trackEvent)
-  .action(setUserProfile);
+  .actions({ trackEvent, setUserProfile });

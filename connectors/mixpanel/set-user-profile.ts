@@ -3,7 +3,6 @@ import { defineAction } from './auth';
 
 /** POST /engage#profile-set (`$set`): setting the same values twice changes nothing, so retries are safe. */
 export const setUserProfile = defineAction({
-  key: 'setUserProfile',
   title: 'Set user profile properties',
   description: 'Creates the user profile or overwrites the given properties ($set).',
   input: z.object({

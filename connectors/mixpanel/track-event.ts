@@ -13,8 +13,6 @@ const eventTime = z
  * (the vendor profile names the record and field) instead of dropping bad events.
  */
 export const trackEvent = defineAction({
-  key: 'trackEvent',
-  title: 'Track event',
   description: 'Imports one event with its properties into the project (strict validation, deduplicated on retries).',
   input: z.object({
     event: z.string().min(1).max(255),

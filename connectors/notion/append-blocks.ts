@@ -7,8 +7,6 @@ const block = z.object({ type: z.string().min(1) }).loose();
 
 /** PATCH /blocks/{id}/children: appends paragraphs and/or blocks at the end. Not idempotent (a retry appends again). */
 export const appendBlocks = defineAction({
-  key: 'appendBlocks',
-  title: 'Append blocks',
   description: 'Appends paragraphs or Notion blocks to the end of a page.',
   input: z
     .object({

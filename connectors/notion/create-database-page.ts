@@ -10,8 +10,6 @@ const database = z.object({ object: z.literal('database'), properties: z.record(
  * property's Notion type, then POST /pages. Notion has no idempotency key: at-least-once.
  */
 export const createDatabasePage = defineAction({
-  key: 'createDatabasePage',
-  title: 'Create database page',
   description: 'Adds a page (row) to a Notion database: properties by name, typed from the database schema (title, text, select, multi-select, date, number, URL, email).',
   input: z.object({
     databaseId: z.string().min(32),

@@ -16,5 +16,4 @@ export const notion = connector({
     await ctx.http.request({ method: 'GET', path: '/v1/users/me' });
   },
 })
-  .action(createDatabasePage)
-  .action(appendBlocks);
+  .actions({ createDatabasePage, appendBlocks });

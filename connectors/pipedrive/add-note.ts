@@ -22,8 +22,6 @@ const note = z.looseObject({ id: z.number().int(), content: z.string(), person_i
  * turned into paragraphs. Not idempotent: Pipedrive has no idempotency key for notes.
  */
 export const addNote = defineAction({
-  key: 'addNote',
-  title: 'Add note',
   description: 'Adds a note (HTML, or plain text converted to HTML) to a Pipedrive person, deal or organization.',
   input: z
     .object({ content: z.string().min(1).optional(), text: z.string().min(1).optional(), person_id: recordId().optional(), deal_id: recordId().optional(), org_id: recordId().optional() })

@@ -5,7 +5,6 @@ import { recordId } from './fields';
 
 /** GET /api/v2/<objects>/<id>: a deal's webhook carries only ids, so a recipe reads the person it names. */
 export const getRecord = defineAction({
-  key: 'getRecord',
   title: 'Get a person, organization or deal',
   description: 'Reads one Pipedrive record by id (v2 API).',
   input: z.object({ object: pipedriveObject, id: recordId() }),

@@ -23,13 +23,5 @@ export const pipedrive = connector({
   },
 })
   .webhookSource(pipedriveWebhookSource)
-  .action(personActions.create)
-  .action(personActions.update)
-  .action(organizationActions.create)
-  .action(organizationActions.update)
-  .action(dealActions.create)
-  .action(dealActions.update)
-  .action(getRecord)
-  .action(searchPersons)
-  .action(addNote)
+  .actions({ ...personActions, ...organizationActions, ...dealActions, getRecord, searchPersons, addNote })
   .pollingTrigger(changedRecords);

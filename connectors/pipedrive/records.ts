@@ -4,7 +4,8 @@ import { pipedriveObjects, pipedriveRecord, recordEnvelope, type PipedriveObject
 
 type Fields = z.ZodObject<z.ZodRawShape>;
 
-const titles: Record<PipedriveObject, string> = { person: 'Person', organization: 'Organization', deal: 'Deal' };
+/** The record type in the action keys (`createPerson`, whose title follows: "Create person"). */
+const keyNames: Record<PipedriveObject, string> = { person: 'Person', organization: 'Organization', deal: 'Deal' };
 /** The one field Pipedrive requires to create each record type. */
 const requiredToCreate: Record<PipedriveObject, string> = { person: 'name', organization: 'name', deal: 'title' };
 
@@ -15,11 +16,9 @@ const requiredToCreate: Record<PipedriveObject, string> = { person: 'name', orga
  * idempotency key); an update sends the same fields again, so repeating it changes nothing more.
  */
 export function recordActions<F extends Fields>(object: PipedriveObject, fields: F, sample: z.output<typeof pipedriveRecord>) {
-  const title = titles[object];
+  const keyName = keyNames[object];
   const path = `/api/v2/${pipedriveObjects[object]}`;
   const create = defineAction({
-    key: `create${title}`,
-    title: `Create ${object}`,
     description: `Adds a ${object} to Pipedrive (v2 API) and returns it.`,
     input: fields
       .partial()
@@ -32,8 +31,6 @@ export function recordActions<F extends Fields>(object: PipedriveObject, fields:
     respond: (res) => recordEnvelope.parse(res.body).data,
   });
   const update = defineAction({
-    key: `update${title}`,
-    title: `Update ${object}`,
     description: `Changes the given fields of a Pipedrive ${object} (v2 API) and returns it.`,
     input: fields
       .partial()
@@ -46,5 +43,5 @@ export function recordActions<F extends Fields>(object: PipedriveObject, fields:
     request: ({ id, ...changes }) => ({ method: 'PATCH', path: `${path}/${id}`, json: changes }),
     respond: (res) => recordEnvelope.parse(res.body).data,
   });
-  return { create, update };
+  return { [`create${keyName}`]: create, [`update${keyName}`]: update };
 }

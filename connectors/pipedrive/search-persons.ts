@@ -17,7 +17,6 @@ const searchResponse = z.object({
  * exactly the given one (Pipedrive compares case-insensitively). One page of up to `limit`.
  */
 export const searchPersons = defineAction({
-  key: 'searchPersons',
   title: 'Find persons by email',
   description: 'Finds Pipedrive persons by exact email address.',
   input: z.object({ email: z.string().min(1), limit: z.number().int().min(1).max(500).default(10) }),

@@ -11,7 +11,6 @@ const upsertResult = z.object({ id: z.string().optional(), success: z.boolean(),
  * result (unless `allOrNone`, when every record is rolled back), so per-record outcomes are returned.
  */
 export const compositeUpsert = defineAction({
-  key: 'compositeUpsert',
   title: 'Upsert up to 200 records',
   description: 'Creates or updates up to 200 records of one type by an external id field in one call; returns each record’s outcome.',
   input: z

@@ -4,8 +4,6 @@ import { fieldValues, insertRecord, recordId } from './records';
 
 /** POST /sobjects/Case; `fields` carries anything else the org's Case layout has (custom fields). */
 export const createCase = defineAction({
-  key: 'createCase',
-  title: 'Create case',
   description: 'Opens a support Case, optionally on a Contact and Account, with origin and priority.',
   input: z.object({
     subject: z.string().min(1).max(255),

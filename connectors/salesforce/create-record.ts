@@ -4,8 +4,6 @@ import { fieldValues, insertRecord, sobjectType } from './records';
 
 /** POST /sobjects/<type>/. Salesforce has no idempotency key: a retry after a lost response creates a second record. */
 export const createRecord = defineAction({
-  key: 'createRecord',
-  title: 'Create record',
   description: 'Creates a record of any sObject type (Contact, Lead, Account, a custom object) from field values.',
   input: z.object({ type: sobjectType, fields: fieldValues }),
   output: z.object({ id: z.string() }),

@@ -11,7 +11,6 @@ const cut = '\n… (transcript truncated)';
  * POST /sobjects/Task with WhoId = the person, the transcript in Description.
  */
 export const createTask = defineAction({
-  key: 'createTask',
   title: 'Log a conversation as a task',
   description: 'Logs a conversation as a completed Task on a Contact or Lead, with the transcript as its description.',
   input: z.object({

@@ -15,8 +15,6 @@ const describedField = z.looseObject({
 
 /** GET /sobjects/<type>/describe, reduced to what a field mapping is checked against. */
 export const describeObject = defineAction({
-  key: 'describeObject',
-  title: 'Describe object',
   description: 'Lists an sObject type’s fields: type, whether they can be created, updated or left empty, external ids and picklist values.',
   input: z.object({ type: sobjectType }),
   output: z.object({

@@ -4,8 +4,6 @@ import { fieldName, recordId, sobjectPath, sobjectRecord, sobjectType } from './
 
 /** GET /sobjects/<type>/<id>?fields=… (all readable fields when none are named). */
 export const getRecord = defineAction({
-  key: 'getRecord',
-  title: 'Get record',
   description: 'Reads one record by id, optionally only the named fields.',
   input: z.object({ type: sobjectType, id: recordId, fields: z.array(fieldName).min(1).optional() }),
   output: z.object({ record: sobjectRecord }),

@@ -24,13 +24,5 @@ export const salesforce = connector({
     await ctx.http.request({ method: 'GET', path: '/limits' });
   },
 })
-  .action(createRecord)
-  .action(updateRecord)
-  .action(upsertByExternalId)
-  .action(getRecord)
-  .action(query)
-  .action(compositeUpsert)
-  .action(createTask)
-  .action(createCase)
-  .action(describeObject)
+  .actions({ createRecord, updateRecord, upsertByExternalId, getRecord, query, compositeUpsert, createTask, createCase, describeObject })
   .pollingTrigger(changedRecords);

@@ -9,7 +9,6 @@ import { bindSoql, runQuery } from './soql';
  * change the query.
  */
 export const query = defineAction({
-  key: 'query',
   title: 'Query (SOQL)',
   description: 'Runs a SOQL query (with :name parameters) and returns its records, following pages up to a bound.',
   input: z.object({

@@ -4,8 +4,6 @@ import { fieldValues, recordId, sobjectPath, sobjectType } from './records';
 
 /** PATCH /sobjects/<type>/<id> → 204. Setting the same values again is harmless, so it is idempotent. */
 export const updateRecord = defineAction({
-  key: 'updateRecord',
-  title: 'Update record',
   description: 'Changes field values of one record by its id.',
   input: z.object({ type: sobjectType, id: recordId, fields: fieldValues }),
   output: z.object({ id: z.string() }),

@@ -10,7 +10,6 @@ const upsertResult = z.object({ id: z.string(), created: z.boolean().optional() 
  * matches answer 300 with their URLs: invalid_input naming the ids (vendor.ts).
  */
 export const upsertByExternalId = defineAction({
-  key: 'upsertByExternalId',
   title: 'Upsert record by external id',
   description: 'Creates or updates the one record whose external id field has the given value.',
   input: z

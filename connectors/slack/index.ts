@@ -14,4 +14,4 @@ export const slack = connector({
   async validate(ctx) {
     await ctx.http.request({ method: 'POST', path: '/auth.test' });
   },
-}).action(postMessage);
+}).actions({ postMessage });

@@ -9,8 +9,6 @@ import type { HttpResponse } from '../sdk/http-types';
  * answer was lost, `reconcile` looks for it in the channel's (or thread's) recent history.
  */
 export const postMessage = defineAction({
-  key: 'postMessage',
-  title: 'Post message',
   description: 'Posts a message to a channel (or a thread reply); returns the channel and message ts.',
   input: z
     .object({

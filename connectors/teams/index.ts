@@ -11,4 +11,4 @@ export const teams = connector({
   auth: teamsAuth,
   baseUrl: null,
   vendor: teamsVendor,
-}).action(postMessage);
+}).actions({ postMessage });

@@ -27,8 +27,6 @@ function body(i: z.output<typeof input>): unknown {
 
 /** Posts to the channel's incoming webhook. Legacy answers 200 `1`; Workflows answers 202 (the flow runs later). */
 export const postMessage = defineAction({
-  key: 'postMessage',
-  title: 'Post message',
   description: 'Posts a message card to a Teams channel through its incoming webhook (legacy connector or Workflows).',
   input,
   output: z.object({ status: z.number(), accepted: z.boolean() }),

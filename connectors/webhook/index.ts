@@ -14,4 +14,4 @@ export const webhook = connector({
   vendor: webhookVendor,
 })
   .webhookSource(inboundWebhookSource)
-  .action(post);
+  .actions({ post });

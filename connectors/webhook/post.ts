@@ -7,7 +7,6 @@ import { defineAction } from './auth';
 
 /** POSTs JSON to any URL (Zapier/Make/n8n catch hooks, internal services) through the guarded client. */
 export const post = defineAction({
-  key: 'post',
   title: 'POST JSON to a URL',
   description: 'Sends the body as JSON to a URL (e.g. a Zapier, Make or n8n catch hook), optionally HMAC-signed.',
   input: z.object({

@@ -11,8 +11,6 @@ interface ZoomRegistrant {
 
 /** POST /meetings/{meetingId}/registrants (registration must be enabled on the meeting). */
 export const addMeetingRegistrant = defineAction({
-  key: 'addMeetingRegistrant',
-  title: 'Add meeting registrant',
   description: 'Registers a person for a Zoom meeting; returns their personal join URL.',
   input: z.object({
     /** The meeting number (from createMeeting's `id` or the join URL). */

@@ -16,8 +16,6 @@ interface ZoomMeeting {
 
 /** POST /users/{userId}/meetings. Zoom has no idempotency key: a retry after a lost response creates a second meeting. */
 export const createMeeting = defineAction({
-  key: 'createMeeting',
-  title: 'Create meeting',
   description: 'Schedules a Zoom meeting for a host; returns its id and join/start URLs.',
   input: z
     .object({

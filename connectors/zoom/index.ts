@@ -17,6 +17,5 @@ export const zoom = connector({
     await ctx.http.request({ method: 'GET', path: '/users/me' });
   },
 })
-  .action(createMeeting)
-  .action(addMeetingRegistrant)
+  .actions({ createMeeting, addMeetingRegistrant })
   .webhookSource(zoomWebhookSource);

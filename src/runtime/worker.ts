@@ -1,5 +1,5 @@
 import type { Worker } from '@temporalio/worker';
-import { createActivities, createTriggerPayloadActivities } from '../../activities';
+import { createActivities, createSyncActivities, createTriggerPayloadActivities } from '../../activities';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
@@ -25,13 +25,15 @@ export interface WorkerHandle {
 export async function startWorker(opts: { config: Config; logger: Logger; store: Store; target: TemporalTarget }): Promise<WorkerHandle> {
   await namespaceReady(opts);
   const connection = await connectWorkerConnection(opts.target);
+  const deps = {
+    connections: storeConnectionResolver(opts.store, opts.logger),
+    egressAllow: opts.config.SWITCHYARD_EGRESS_ALLOW,
+    logger: opts.logger,
+    effects: opts.store.effects,
+  };
   const activities = {
-    ...createActivities({
-      connections: storeConnectionResolver(opts.store, opts.logger),
-      egressAllow: opts.config.SWITCHYARD_EGRESS_ALLOW,
-      logger: opts.logger,
-      effects: opts.store.effects,
-    }),
+    ...createActivities(deps),
+    ...createSyncActivities({ ...deps, syncs: opts.store.syncs }),
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
     ...createTriggerPayloadActivities(opts.store.payloads),
   };

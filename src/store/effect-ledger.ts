@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { SecretBox } from '../security/secret-box';
-import { resealTable, type ResealReport } from './reseal';
-import type { Database } from './schema';
+import { sql } from 'kysely';
+import { SealedRowStore } from './sealed-rows';
 
 export interface EffectLedgerTable {
   id: string;
@@ -27,15 +25,15 @@ const LEDGER_RETENTION_MS = 30 * 86_400_000;
  * hash of the step key (no run or step names at rest); outputs may hold customer data, so they are
  * sealed (AES-256-GCM, the AAD binds each to its row). Credentials never pass through here.
  */
-export class EffectLedger {
-  private readonly db: Kysely<Database & { effect_ledger: EffectLedgerTable }>;
-
-  constructor(
-    db: Kysely<Database>,
-    private readonly secrets: SecretBox,
-  ) {
-    this.db = db.withTables<{ effect_ledger: EffectLedgerTable }>();
-  }
+export class EffectLedger extends SealedRowStore<{ effect_ledger: EffectLedgerTable }> {
+  protected readonly rows = {
+    table: 'effect_ledger',
+    ciphertext: 'output_ciphertext',
+    keyId: 'output_key_id',
+    where: sql`output_key_id is not null`,
+    aad: 'effect-ledger',
+    retention: { column: 'updated_at', ms: LEDGER_RETENTION_MS },
+  };
 
   async get(stepKey: string): Promise<EffectEntry | undefined> {
     const id = idFor(stepKey);
@@ -43,7 +41,7 @@ export class EffectLedger {
     if (!row) return undefined;
     const base = { startedAt: new Date(row.started_at), attempts: row.attempts };
     if (row.state !== 'confirmed' || row.output_ciphertext === null || row.output_key_id === null) return { state: 'started', ...base };
-    const output = JSON.parse(this.secrets.open({ keyId: row.output_key_id, ciphertext: row.output_ciphertext }, aad(id))) as unknown;
+    const output = JSON.parse(this.open(id, { keyId: row.output_key_id, ciphertext: row.output_ciphertext })) as unknown;
     return { state: 'confirmed', ...base, output };
   }
 
@@ -61,7 +59,7 @@ export class EffectLedger {
   async confirm(stepKey: string, action: string, output: unknown, now = new Date()): Promise<void> {
     const id = idFor(stepKey);
     const at = now.toISOString();
-    const sealed = this.secrets.seal(JSON.stringify(output ?? null), aad(id));
+    const sealed = this.seal(id, JSON.stringify(output ?? null));
     const confirmed = { state: 'confirmed' as const, updated_at: at, output_ciphertext: sealed.ciphertext, output_key_id: sealed.keyId };
     await this.db
       .insertInto('effect_ledger')
@@ -74,23 +72,8 @@ export class EffectLedger {
   async forget(stepKey: string): Promise<void> {
     await this.db.deleteFrom('effect_ledger').where('id', '=', idFor(stepKey)).where('state', '=', 'started').execute();
   }
-
-  /** Re-encrypts every confirmed output not yet under the current key (`switchyard keys rotate`). */
-  resealAll(): Promise<ResealReport> {
-    return resealTable(this.db, this.secrets, { table: 'effect_ledger', ciphertext: 'output_ciphertext', keyId: 'output_key_id', where: sql`output_key_id is not null` }, aad);
-  }
-
-  async prune(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - LEDGER_RETENTION_MS).toISOString();
-    const result = await this.db.deleteFrom('effect_ledger').where('updated_at', '<', cutoff).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }
 
 function idFor(stepKey: string): string {
   return `fx_${createHash('sha256').update(stepKey).digest('hex')}`;
-}
-
-function aad(id: string): string {
-  return `effect-ledger:${id}`;
 }

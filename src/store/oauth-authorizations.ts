@@ -96,6 +96,13 @@ export class OAuthAuthorizationStore {
     if (!row) return 'unknown';
     // Not taken by this UPDATE: either used before, or (still unused) past its expiry.
     if (Number(result.numUpdatedRows) === 0) return row.used_at !== null ? 'used' : 'expired';
+    let codeVerifier: string;
+    try {
+      codeVerifier = this.secrets.open({ keyId: row.key_id, ciphertext: row.verifier_ciphertext }, aad(stateHash));
+    } catch {
+      // Sealed under a key no longer configured (rotated away within its ten minutes): as good as never issued.
+      return 'unknown';
+    }
     return {
       connector: row.connector,
       connectionId: row.connection_id,
@@ -104,7 +111,7 @@ export class OAuthAuthorizationStore {
       scopes: JSON.parse(row.scopes_json) as string[],
       redirectUri: row.redirect_uri,
       tokenId: row.token_id,
-      codeVerifier: this.secrets.open({ keyId: row.key_id, ciphertext: row.verifier_ciphertext }, aad(stateHash)),
+      codeVerifier,
       expiresAt: new Date(row.expires_at),
     };
   }

@@ -89,7 +89,7 @@ export interface SyncLink {
   state: Record<string, { left: unknown[]; right: unknown[] }>;
 }
 
-export type SyncEventKind = 'write' | 'create' | 'conflict' | 'duplicate' | 'error';
+export type SyncEventKind = 'write' | 'create' | 'conflict' | 'duplicate' | 'error' | 'unlink';
 
 export interface SyncRecordEvent {
   kind: SyncEventKind;
@@ -199,6 +199,13 @@ export class SyncStore {
     });
   }
 
+  /** Removes the links of these left records (a counterpart was deleted or merged away). */
+  async unlink(syncId: string, leftIds: readonly string[]): Promise<void> {
+    for (let i = 0; i < leftIds.length; i += 500) {
+      await this.db.deleteFrom('sync_links').where('sync_id', '=', syncId).where('left_id', 'in', leftIds.slice(i, i + 500)).execute();
+    }
+  }
+
   async linkCount(syncId: string): Promise<number> {
     const row = await this.db.selectFrom('sync_links').select((eb) => eb.fn.countAll<string | number>().as('n')).where('sync_id', '=', syncId).executeTakeFirstOrThrow();
     return Number(row.n);
@@ -239,7 +246,7 @@ export class SyncStore {
       .groupBy(['kind', 'side'])
       .execute();
     const zero = () => ({ left: 0, right: 0 });
-    const out: Record<SyncEventKind, Record<Side, number>> = { write: zero(), create: zero(), conflict: zero(), duplicate: zero(), error: zero() };
+    const out: Record<SyncEventKind, Record<Side, number>> = { write: zero(), create: zero(), conflict: zero(), duplicate: zero(), error: zero(), unlink: zero() };
     for (const r of rows) if (r.kind in out && (r.side === 'left' || r.side === 'right')) out[r.kind as SyncEventKind][r.side] = Number(r.n);
     return out;
   }
@@ -251,6 +258,11 @@ export class SyncStore {
     const out: Partial<Record<Side, { cursor: string; updatedAt: string }>> = {};
     for (const r of rows) if (r.side === 'left' || r.side === 'right') out[r.side] = { cursor: r.cursor, updatedAt: r.updated_at };
     return out;
+  }
+
+  /** Forgets both sides' cursors: the next reads start from each side's beginning (a backfill). */
+  async resetCursors(syncId: string): Promise<void> {
+    await this.db.deleteFrom('sync_cursors').where('sync_id', '=', syncId).execute();
   }
 
   async setCursor(syncId: string, side: Side, cursor: string, now = new Date()): Promise<void> {

@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { SecretBox } from '../security/secret-box';
 import { DEDUPE_RETENTION_MS } from './delivery-dedupe';
-import { resealTable, type ResealReport } from './reseal';
-import type { Database } from './schema';
+import { SealedRowStore } from './sealed-rows';
 
 export interface TriggerPayloadTable {
   id: string;
@@ -19,15 +16,14 @@ export interface TriggerPayloadTable {
  * each to its id). The id is derived from the source and the event hash, so a redelivery stores
  * onto the same row; rows live as long as the delivery dedupe.
  */
-export class TriggerPayloadStore {
-  private readonly db: Kysely<Database & { trigger_payloads: TriggerPayloadTable }>;
-
-  constructor(
-    db: Kysely<Database>,
-    private readonly secrets: SecretBox,
-  ) {
-    this.db = db.withTables<{ trigger_payloads: TriggerPayloadTable }>();
-  }
+export class TriggerPayloadStore extends SealedRowStore<{ trigger_payloads: TriggerPayloadTable }> {
+  protected readonly rows = {
+    table: 'trigger_payloads',
+    ciphertext: 'ciphertext',
+    keyId: 'key_id',
+    aad: 'trigger-payload',
+    retention: { column: 'created_at', ms: DEDUPE_RETENTION_MS },
+  };
 
   static idFor(source: string, eventHash: string): string {
     return `tp_${createHash('sha256').update(`${source}\n${eventHash}`).digest('hex').slice(0, 40)}`;
@@ -36,7 +32,7 @@ export class TriggerPayloadStore {
   /** Stores the raw JSON text; returns the reference the workflow input carries. */
   async put(source: string, eventHash: string, json: string, now = new Date()): Promise<string> {
     const id = TriggerPayloadStore.idFor(source, eventHash);
-    const sealed = this.secrets.seal(json, aad(id));
+    const sealed = this.seal(id, json);
     await this.db
       .insertInto('trigger_payloads')
       .values({ id, source, ciphertext: sealed.ciphertext, key_id: sealed.keyId, size_bytes: Buffer.byteLength(json), created_at: now.toISOString() })
@@ -48,21 +44,6 @@ export class TriggerPayloadStore {
   /** The stored JSON text, or undefined when pruned or never stored. */
   async get(id: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('trigger_payloads').select(['ciphertext', 'key_id']).where('id', '=', id).executeTakeFirst();
-    return row ? this.secrets.open({ keyId: row.key_id, ciphertext: row.ciphertext }, aad(id)) : undefined;
+    return row ? this.open(id, { keyId: row.key_id, ciphertext: row.ciphertext }) : undefined;
   }
-
-  /** Re-encrypts every stored payload not yet under the current key (`switchyard keys rotate`). */
-  resealAll(): Promise<ResealReport> {
-    return resealTable(this.db, this.secrets, { table: 'trigger_payloads', ciphertext: 'ciphertext', keyId: 'key_id' }, aad);
-  }
-
-  async prune(now = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - DEDUPE_RETENTION_MS).toISOString();
-    const result = await this.db.deleteFrom('trigger_payloads').where('created_at', '<', cutoff).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-}
-
-function aad(id: string): string {
-  return `trigger-payload:${id}`;
 }

@@ -35,7 +35,7 @@ export type MatchOutcome = { kind: 'none' } | { kind: 'one'; record: SyncRecord 
 const other = (side: SyncSideName): SyncSideName => (side === 'left' ? 'right' : 'left');
 
 /** The value at a dotted path ("custom_attributes.plan_type"); absent values read as null. */
-function readPath(data: Record<string, unknown>, path: string): SyncValue {
+export function readPath(data: Record<string, unknown>, path: string): SyncValue {
   let current: unknown = data;
   for (const segment of path.split('.')) {
     if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, segment)) return null;

@@ -22,8 +22,8 @@ interface TransformParams {
   pairs?: readonly { left: string; right: string }[];
 }
 
+/** A transform, registered under its name in `transforms`. */
 export interface TransformDefinition {
-  name: TransformName;
   description: string;
   /** How many fields the transform reads/writes on each side. */
   arity: { left: number; right: number };
@@ -101,20 +101,18 @@ function epochMs(value: SyncValue): number | string {
   return `not a date: ${JSON.stringify(value)}`;
 }
 
-/** Left: unix seconds; right: ISO date ("2026-11-29") or date-time ("2026-11-29T14:00:00.000Z"). */
-function dateTransform(name: 'date' | 'datetime', description: string): TransformDefinition {
-  const withTime = name === 'datetime';
+/** Unix seconds on the left (Intercom's dates) ↔ an ISO date ("2026-11-29") or date-time ("2026-11-29T14:00:00.000Z") on the right. */
+function dateTransform(kind: 'date' | 'datetime', description: string): TransformDefinition {
   return {
-    name,
     description,
     arity: { left: 1, right: 1 },
-    kinds: { left: 'number', right: name },
+    kinds: { left: 'number', right: kind },
     toRight([v = null]) {
       if (blank(v)) return ok(null);
       const ms = epochMs(v);
       if (typeof ms === 'string') return fail(ms);
       const iso = new Date(ms).toISOString();
-      return ok(withTime ? iso : iso.slice(0, 10));
+      return ok(kind === 'datetime' ? iso : iso.slice(0, 10));
     },
     toLeft([v = null]) {
       if (blank(v)) return ok(null);
@@ -139,14 +137,13 @@ function invert(table: Record<string, string>): Record<string, string> {
 }
 
 /** The same one-value conversion both ways (number, string, boolean). */
-function coercion(name: TransformName, description: string, kind: ValueKind, convert: (v: SyncValue) => Converted): TransformDefinition {
+function coercion(description: string, kind: ValueKind, convert: (v: SyncValue) => Converted): TransformDefinition {
   const both = ([v = null]: readonly SyncValue[]) => convert(v);
-  return { name, description, arity: { left: 1, right: 1 }, kinds: { left: kind, right: kind }, toRight: both, toLeft: both };
+  return { description, arity: { left: 1, right: 1 }, kinds: { left: kind, right: kind }, toRight: both, toLeft: both };
 }
 
 export const transforms: Record<TransformName, TransformDefinition> = {
   copy: {
-    name: 'copy',
     description: 'The value as it is (the default).',
     arity: { left: 1, right: 1 },
     kinds: { left: 'any', right: 'any' },
@@ -154,7 +151,6 @@ export const transforms: Record<TransformName, TransformDefinition> = {
     toLeft: ([v = null]) => ok(v),
   },
   splitName: {
-    name: 'splitName',
     description: 'A full name on the left ↔ first and last name on the right.',
     arity: { left: 1, right: 2 },
     kinds: { left: 'string', right: 'string' },
@@ -162,20 +158,18 @@ export const transforms: Record<TransformName, TransformDefinition> = {
     toLeft: ([first = null, last = null]) => joinName(first, last),
   },
   joinName: {
-    name: 'joinName',
     description: 'First and last name on the left ↔ a full name on the right.',
     arity: { left: 2, right: 1 },
     kinds: { left: 'string', right: 'string' },
     toRight: ([first = null, last = null]) => joinName(first, last),
     toLeft: ([v = null]) => splitName(v),
   },
-  number: coercion('number', 'A number on both sides; text such as "42.5" is read as a number, anything else fails.', 'number', toNumber),
-  string: coercion('string', 'Text on both sides; numbers and yes/no become their text.', 'string', toText),
-  boolean: coercion('boolean', 'Yes/no on both sides; "true"/"yes"/"1" and "false"/"no"/"0" are read, anything else fails.', 'boolean', toBoolean),
+  number: coercion('A number on both sides; text such as "42.5" is read as a number, anything else fails.', 'number', toNumber),
+  string: coercion('Text on both sides; numbers and yes/no become their text.', 'string', toText),
+  boolean: coercion('Yes/no on both sides; "true"/"yes"/"1" and "false"/"no"/"0" are read, anything else fails.', 'boolean', toBoolean),
   date: dateTransform('date', 'Unix seconds on the left (Intercom) ↔ an ISO date on the right ("2026-11-29").'),
   datetime: dateTransform('datetime', 'Unix seconds on the left (Intercom) ↔ an ISO date-time on the right.'),
   map: {
-    name: 'map',
     description: 'Picklist values: "values" maps each left value to a right value; the reverse uses the inverse. An unmapped value fails.',
     arity: { left: 1, right: 1 },
     kinds: { left: 'string', right: 'string' },
@@ -183,7 +177,6 @@ export const transforms: Record<TransformName, TransformDefinition> = {
     toLeft: ([v = null], p) => mapValue(v, invert(p.values ?? {}), 'value'),
   },
   lookup: {
-    name: 'lookup',
     description: 'Ids that denote the same thing on both sides (e.g. owners), from the sync\'s "lookups" table. An unknown id fails.',
     arity: { left: 1, right: 1 },
     kinds: { left: 'any', right: 'string' },

@@ -36,9 +36,8 @@ describe('sync transforms', () => {
     expect(t.date.toLeft(['next tuesday'], {})).toEqual({ ok: false, reason: 'not a date: "next tuesday"' });
   });
 
-  it('every entry is a whole definition named by its key (date and datetime included)', () => {
-    for (const [key, d] of Object.entries(t)) {
-      expect(d.name).toBe(key);
+  it('every entry is a whole definition (date and datetime included)', () => {
+    for (const d of Object.values(t)) {
       expect(d.description.length).toBeGreaterThan(0);
       expect(typeof d.toRight).toBe('function');
       expect(typeof d.toLeft).toBe('function');

@@ -61,6 +61,7 @@ describe('workflows/ determinism boundary', () => {
     });
     expect(bundle.code.length).toBeGreaterThan(1000);
     expect(bundle.code).toContain('runRecipe');
+    expect(bundle.code).toContain('syncWorkflow');
     expect(warnings).toEqual([]);
   }, 120_000);
 

@@ -1,0 +1,241 @@
+import { Context } from '@temporalio/activity';
+import type { ConnectorRegistry } from '../connectors/sdk/registry';
+import type { HttpClient } from '../connectors/sdk/http-types';
+import type { ActionContext } from '../connectors/sdk/types';
+import { registry as defaultRegistry } from '../connectors/registry';
+import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
+import type { SyncLink, SyncRecordEvent, SyncStore } from '../src/store/syncs';
+import type { SyncActivities, SyncPageInput, SyncPageResult } from '../workflows/sync-activity-contract';
+import type { SyncPlan, SyncSideName } from '../workflows/sync-plan';
+import { buildActionContext, type ActivityDeps } from './action-context';
+import { storeCall } from './connection-resolver';
+import { activityFailure, toActivityFailure } from './failure-mapping';
+import { sideAdapters } from './sync-sides';
+import { nested, type SideAdapter } from './sync-sides/types';
+
+export interface SyncActivityDeps extends ActivityDeps {
+  syncs: SyncStore;
+}
+
+const defaultPageSize = 200;
+const other = (side: SyncSideName): SyncSideName => (side === 'left' ? 'right' : 'left');
+
+/** The fields a side's reads must return: mapped, matched and filtered paths (top-level names). */
+function fieldsOf(plan: SyncPlan, side: SyncSideName): string[] {
+  const paths = [...plan.fields.flatMap((f) => f[side]), ...plan.match.map((m) => m[side]), ...Object.keys(plan[side].filter)];
+  return [...new Set(paths.map((p) => p.split('.')[0]!))];
+}
+
+interface Side {
+  name: SyncSideName;
+  adapter: SideAdapter;
+  ctx: ActionContext;
+  fields: string[];
+}
+
+/** A pair to decide: the link (absent for a first match) and both records. */
+interface Pair {
+  link?: SyncLink;
+  records: Record<SyncSideName, SyncRecord>;
+}
+
+const emptyResult = (): SyncPageResult => ({ read: 0, more: false, writes: { left: 0, right: 0 }, creates: { left: 0, right: 0 }, duplicates: 0, conflicts: 0, errors: 0, unlinked: 0 });
+
+/**
+ * The sync workflow's activities. `syncPage` reads one page of a side's change feed from the cursor
+ * in the store, syncs each record (counterpart by link, then match rules, then create when allowed;
+ * field diff through the mapping; only changed fields written, batched where the vendor allows),
+ * records links with the hashes of what was written and the history, and only then moves the
+ * cursor: a page cut short (a killed worker, a vendor failure) is read again and finds its own
+ * writes already in place (no second write, and a created record is found by the match rules).
+ */
+export function createSyncActivities(deps: SyncActivityDeps, registry: ConnectorRegistry = defaultRegistry): SyncActivities {
+  const store = deps.syncs;
+
+  /** A side's context; `failing` learns which connection a vendor call failed on (auth_lost marks that one disconnected). */
+  async function open(plan: SyncPlan, name: SyncSideName, failing: { connection: string | null }): Promise<Side> {
+    const sidePlan = plan[name];
+    const adapter = sideAdapters[sidePlan.connector];
+    const connector = registry.getConnector(sidePlan.connector);
+    if (!adapter || !connector) throw activityFailure('fatal', `a sync cannot use ${sidePlan.connector} yet (no side adapter)`);
+    const ctx = await buildActionContext(deps, connector, 'required', sidePlan.connection, `sync:${plan.syncId}:${name}`);
+    const http: HttpClient = {
+      request: <T>(req: Parameters<HttpClient['request']>[0]) =>
+        ctx.http.request<T>(req).catch((err: unknown) => {
+          failing.connection = sidePlan.connection;
+          throw err;
+        }),
+    };
+    return { name, adapter, ctx: { ...ctx, http }, fields: fieldsOf(plan, name) };
+  }
+
+  async function syncPage(input: SyncPageInput): Promise<SyncPageResult> {
+    const { plan } = input;
+    const failing: { connection: string | null } = { connection: null };
+    try {
+      const sides = { left: await open(plan, 'left', failing), right: await open(plan, 'right', failing) };
+      const me = sides[input.side];
+      const result = emptyResult();
+      let records: SyncRecord[];
+      let cursor: string | undefined;
+      if (input.ids) {
+        records = await me.adapter.fetch(me.ctx, plan[me.name], me.fields, input.ids);
+      } else {
+        const stored = await storeCall(`reading sync ${plan.syncId}'s cursors`, () => store.cursors(plan.syncId));
+        const page = await me.adapter.readChanges(me.ctx, plan[me.name], me.fields, stored[me.name]?.cursor ?? me.adapter.startCursor(), input.pageSize ?? defaultPageSize);
+        records = page.records;
+        cursor = page.cursor;
+        result.more = page.more;
+      }
+      result.read = records.length;
+      // The newest version of each record only, and only records the side's filter lets in.
+      const latest = new Map<string, SyncRecord>();
+      for (const r of records) if (passesFilter(plan[me.name], r)) latest.set(r.id, r);
+      await syncRecords(plan, sides, me.name, [...latest.values()], result, !!input.ids);
+      if (cursor !== undefined) await storeCall(`saving sync ${plan.syncId}'s cursor`, () => store.setCursor(plan.syncId, me.name, cursor));
+      return result;
+    } catch (err) {
+      throw await toActivityFailure(err, { connectionId: failing.connection, connections: deps.connections, attempt: Context.current().info.attempt });
+    }
+  }
+
+  /** Candidates on `to` for records of `from` by every match rule, without records already linked. */
+  async function candidates(plan: SyncPlan, from: Side, to: Side, records: readonly SyncRecord[]): Promise<SyncRecord[]> {
+    const found = new Map<string, SyncRecord>();
+    for (const rule of plan.match) {
+      const values = [...new Set(records.map((r) => readPath(r.data, rule[from.name])).filter((v): v is string | number | boolean => v !== null && v !== ''))];
+      if (values.length === 0) continue;
+      for (const c of await to.adapter.findBy(to.ctx, plan[to.name], to.fields, rule[to.name], values)) if (passesFilter(plan[to.name], c)) found.set(c.id, c);
+    }
+    const linked = await storeCall('reading sync links', () => store.links(plan.syncId, to.name, [...found.keys()]));
+    return [...found.values()].filter((c) => !linked.has(c.id));
+  }
+
+  async function syncRecords(plan: SyncPlan, sides: Record<SyncSideName, Side>, from: SyncSideName, records: SyncRecord[], result: SyncPageResult, force: boolean): Promise<void> {
+    const to = other(from);
+    const me = sides[from];
+    const them = sides[to];
+    const events: SyncRecordEvent[] = [];
+    const links: SyncLink[] = [];
+    const unlink: string[] = [];
+    const known = await storeCall('reading sync links', () => store.links(plan.syncId, from, records.map((r) => r.id)));
+    const counterparts = new Map((await them.adapter.fetch(them.ctx, plan[to], them.fields, [...known.values()].map((l) => (to === 'left' ? l.leftId : l.rightId)))).map((r) => [r.id, r]));
+    const pairs: Pair[] = [];
+    const unmatched: SyncRecord[] = [];
+    for (const r of records) {
+      const link = known.get(r.id);
+      if (!link) {
+        unmatched.push(r);
+        continue;
+      }
+      const counterpart = counterparts.get(to === 'left' ? link.leftId : link.rightId);
+      if (!counterpart) {
+        // The counterpart was deleted (or merged away): the pair comes apart, nothing is recreated.
+        unlink.push(link.leftId);
+        events.push({ kind: 'unlink', side: to, recordId: to === 'left' ? link.leftId : link.rightId, otherId: r.id, detail: { reason: 'deleted' } });
+        continue;
+      }
+      pairs.push({ link: force ? { ...link, leftHash: '', rightHash: '' } : link, records: { [from]: r, [to]: counterpart } as Pair['records'] });
+    }
+    // Match rules for records without a link; a match must be mutual (one candidate each way) or it is a duplicate.
+    const creates: { record: SyncRecord; fields: FieldWrites }[] = [];
+    if (unmatched.length > 0) {
+      const pool = plan.match.length > 0 ? await candidates(plan, me, them, unmatched) : [];
+      const chosen = new Map<string, SyncRecord>();
+      for (const r of unmatched) {
+        const m = matchCounterpart(plan, from, r, pool);
+        if (m.kind === 'one') chosen.set(r.id, m.record);
+        else if (m.kind === 'duplicate') events.push({ kind: 'duplicate', side: from, recordId: r.id, otherId: m.ids[0], detail: { side: to, candidates: m.ids } });
+        else if (plan.create[to]) {
+          const made = createFields(plan, from, r);
+          if (made.ok) creates.push({ record: r, fields: made.fields });
+          else events.push({ kind: 'error', side: from, recordId: r.id, detail: { create: to, errors: made.errors } });
+        }
+      }
+      if (chosen.size > 0) {
+        const reverse = await candidates(plan, them, me, [...chosen.values()]);
+        const pool2 = [...reverse, ...unmatched.filter((r) => !reverse.some((x) => x.id === r.id))];
+        for (const [id, counterpart] of chosen) {
+          const back = matchCounterpart(plan, to, counterpart, pool2);
+          if (back.kind === 'one' && back.record.id === id) pairs.push({ records: { [from]: unmatched.find((r) => r.id === id)!, [to]: counterpart } as Pair['records'] });
+          else events.push({ kind: 'duplicate', side: to, recordId: counterpart.id, otherId: id, detail: { side: from, candidates: back.kind === 'duplicate' ? back.ids : [id] } });
+        }
+      }
+    }
+    result.duplicates += events.filter((e) => e.kind === 'duplicate').length;
+    // Decide each pair, then write each side's changes in batches.
+    const decided = pairs.map((p) => ({ pair: p, decision: decideLinked(plan, p.link, p.records.left, p.records.right) }));
+    const failed = new Set<number>();
+    for (const side of ['left', 'right'] as const) {
+      const batch = decided.map((d, i) => ({ i, id: d.pair.records[side].id, fields: d.decision.writes[side] })).filter((w): w is { i: number; id: string; fields: FieldWrites } => !!w.fields);
+      if (batch.length === 0) continue;
+      const results = await sides[side].adapter.update(sides[side].ctx, plan[side], batch);
+      batch.forEach((w, n) => {
+        const r = results[n]!;
+        if (r.ok) return void result.writes[side]++;
+        failed.add(w.i);
+        const d = decided[w.i]!;
+        if (r.gone && d.pair.link) {
+          unlink.push(d.pair.link.leftId);
+          events.push({ kind: 'unlink', side, recordId: w.id, otherId: d.pair.records[other(side)].id, detail: { reason: 'deleted', message: r.message } });
+        } else events.push({ kind: 'error', side, recordId: w.id, otherId: d.pair.records[other(side)].id, detail: { fields: Object.keys(w.fields), message: r.message, code: r.code } });
+      });
+    }
+    decided.forEach((d, i) => {
+      if (failed.has(i) || d.decision.unchanged) return;
+      links.push(d.decision.link);
+      // A write that failed is in the events above; the rest of the history is kept.
+      events.push(...d.decision.events);
+    });
+    // Creates on the other side, then the link from what was written (a record read back would hash the same).
+    if (creates.length > 0) {
+      const results = await them.adapter.create(them.ctx, plan[to], creates.map((c) => c.fields));
+      const followUps: { id: string; fields: FieldWrites }[] = [];
+      creates.forEach((c, n) => {
+        const r = results[n]!;
+        if (!r.ok) {
+          events.push({ kind: 'error', side: to, recordId: r.existingId ?? c.record.id, otherId: c.record.id, detail: { create: true, message: r.message, code: r.code } });
+          return;
+        }
+        result.creates[to]++;
+        const made: SyncRecord = { id: r.id, modifiedAt: c.record.modifiedAt, data: nested(c.fields) };
+        const decision = decideLinked(plan, undefined, from === 'left' ? c.record : made, from === 'left' ? made : c.record);
+        links.push(decision.link);
+        events.push({ kind: 'create', side: to, recordId: r.id, otherId: c.record.id, detail: { fields: Object.keys(c.fields) } });
+        // A one-way field the new record brings back (its side is the source) is written on this side now.
+        if (decision.writes[from]) followUps.push({ id: c.record.id, fields: decision.writes[from] });
+      });
+      if (followUps.length > 0) {
+        const back = await me.adapter.update(me.ctx, plan[from], followUps);
+        back.forEach((r) => (r.ok ? result.writes[from]++ : result.errors++));
+      }
+    }
+    result.conflicts += events.filter((e) => e.kind === 'conflict').length;
+    result.errors += events.filter((e) => e.kind === 'error').length;
+    result.unlinked += unlink.length;
+    Context.current().heartbeat();
+    await storeCall(`saving sync ${plan.syncId}'s links`, async () => {
+      if (unlink.length > 0) await store.unlink(plan.syncId, unlink);
+      await store.saveCycle(plan.syncId, links, events);
+    });
+  }
+
+  return {
+    syncPage,
+    async syncConnections({ connections }) {
+      for (const id of connections) {
+        const c = await storeCall(`resolving connection ${id}`, () => deps.connections.get(id));
+        if (!c) return { ready: false, waitingFor: `connection ${id} (it does not exist)` };
+        if (c.status !== 'connected') return { ready: false, waitingFor: `connection ${id} (${c.status})` };
+      }
+      return { ready: true };
+    },
+    async syncDefinition({ syncId }) {
+      const stored = await storeCall(`reading sync ${syncId}`, () => store.get<SyncPlan>(syncId));
+      return stored ? { found: true, plan: stored.plan, paused: stored.paused } : { found: false };
+    },
+    async syncResetCursors({ syncId }) {
+      await storeCall(`resetting sync ${syncId}'s cursors`, () => store.resetCursors(syncId));
+    },
+  };
+}

@@ -1,0 +1,9 @@
+import { intercomSide } from './intercom';
+import { salesforceSide } from './salesforce';
+import type { SideAdapter } from './types';
+
+/** The side adapter of each connector a sync can use (one file per vendor). */
+export const sideAdapters: Readonly<Record<string, SideAdapter>> = {
+  intercom: intercomSide,
+  salesforce: salesforceSide,
+};

@@ -1,0 +1,163 @@
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { FailureType, nonRetryableFailureTypes } from './activity-contract';
+import type { SyncActivities, SyncPageResult } from './sync-activity-contract';
+import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncStatus } from './sync-contract';
+import type { SyncPlan, SyncSideName } from './sync-plan';
+
+/** Argument of the sync workflow; carried across continue-as-new (extend only with optional fields). */
+export interface SyncWorkflowInput {
+  plan: SyncPlan;
+  paused?: boolean;
+  /** Sides whose first read to the end of the feed (the backfill) finished. */
+  backfilled?: Partial<Record<SyncSideName, boolean>>;
+  lastCycle?: SyncStatus['lastCycle'];
+  /** Sides with changes signalled and not read yet, and records asked to resync. */
+  pending?: SyncSideName[];
+  resync?: SyncResyncSignal[];
+  /** A backfill was asked for and has not started yet. */
+  backfillAsked?: boolean;
+  /** Cycles per execution before continue-as-new (tests lower it). */
+  cyclesPerExecution?: number;
+  /** Records per page (tests lower it to exercise paging). */
+  pageSize?: number;
+}
+
+const changesSignal = defineSignal<[SyncChangesSignal]>(syncSignals.changes);
+const backfillSignal = defineSignal(syncSignals.backfill);
+const resyncSignal = defineSignal<[SyncResyncSignal]>(syncSignals.resync);
+const pausedSignal = defineSignal<[SyncPausedSignal]>(syncSignals.paused);
+/** The payload is optional: without it the workflow reads the stored definition. */
+const planChangedSignal = defineSignal<[SyncPlan?]>(syncSignals.planChanged);
+const statusQuery = defineQuery<SyncStatus>(syncStatusQuery);
+
+const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: [...nonRetryableFailureTypes, FailureType.storeUnavailable] };
+/** A page is heartbeated by the vendor client between requests: a killed worker's page is retried elsewhere within the heartbeat timeout. */
+const { syncPage } = proxyActivities<SyncActivities>({ startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry });
+const { syncConnections, syncDefinition, syncResetCursors } = proxyActivities<SyncActivities>({ startToCloseTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } });
+
+const defaultCycles = 100;
+/** How often a waiting sync looks at its connections again (at most). */
+const waitCheckMs = 30_000;
+
+/** Which sides' changes flow somewhere: only those feeds are read. */
+function sources(plan: SyncPlan): SyncSideName[] {
+  if (plan.direction === 'leftToRight') return ['left'];
+  if (plan.direction === 'rightToLeft') return ['right'];
+  return ['left', 'right'];
+}
+
+/** Why an activity failed, when the answer is to wait: a connection that is not connected, or the store. */
+function waitReason(err: unknown): { connection?: string; message: string } | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const details = (cause.details?.[0] ?? {}) as { connectionId?: string | null };
+  if (cause.type === FailureType.connectionUnavailable || cause.type === FailureType.authLost) return { connection: details.connectionId ?? undefined, message: cause.message };
+  return { message: cause.message };
+}
+
+/**
+ * One long-running workflow per sync (id `sync:<syncId>`). Each cycle reads every source side's
+ * change feed page by page from its cursor (kept in the store by the activity, moved after each
+ * page is synced, so a backfill resumes where it stopped) and syncs each record. Between cycles it
+ * sleeps `pollMs` (the safety poll) or until `sync.changes` says a side changed (realtime). A
+ * connection that is disconnected or paused makes it wait (phase `waiting`) with its cursors
+ * unchanged; it catches up from them once the connection is back. Paused: it waits, cursors kept.
+ */
+export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
+  let plan = input.plan;
+  let paused = input.paused ?? false;
+  let planDirty = false;
+  let nextPlan: SyncPlan | undefined;
+  let backfillAsked = input.backfillAsked ?? false;
+  const backfilled: Partial<Record<SyncSideName, boolean>> = { ...input.backfilled };
+  const pending = new Set<SyncSideName>(input.pending);
+  const resyncs: SyncResyncSignal[] = [...(input.resync ?? [])];
+  const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle } };
+  const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
+
+  setHandler(statusQuery, () => status);
+  setHandler(changesSignal, (s) => {
+    if (plan.frequency === 'realtime' && (s.side === 'left' || s.side === 'right')) pending.add(s.side);
+  });
+  setHandler(backfillSignal, () => void (backfillAsked = true));
+  setHandler(resyncSignal, (s) => void resyncs.push(s));
+  setHandler(pausedSignal, (s) => void (paused = s.paused));
+  setHandler(planChangedSignal, (p) => {
+    planDirty = true;
+    nextPlan = p;
+  });
+  const interrupted = () => paused || planDirty || backfillAsked;
+
+  /** Runs an activity until it succeeds; a failure makes the sync wait (never skip): for its connection, or a poll interval. */
+  async function steadily<T>(call: () => Promise<T>): Promise<T | undefined> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (err) {
+        const reason = waitReason(err);
+        const before: SyncPhase = status.phase;
+        status.phase = 'waiting';
+        status.waitingFor = reason?.connection ? `connection ${reason.connection}` : (reason?.message ?? (err instanceof Error ? err.message : String(err)));
+        log.warn('sync waits', { syncId: plan.syncId, reason: status.waitingFor });
+        for (;;) {
+          await condition(interrupted, Math.min(plan.pollMs, waitCheckMs));
+          if (interrupted()) return undefined;
+          const ready = await syncConnections({ connections: plan.connections }).catch(() => ({ ready: false as const, waitingFor: 'the store' }));
+          if (ready.ready) break;
+          status.waitingFor = ready.waitingFor;
+        }
+        status.phase = before;
+        delete status.waitingFor;
+      }
+    }
+  }
+
+  for (let cycle = 0; ; cycle++) {
+    if (planDirty) {
+      planDirty = false;
+      const stored = nextPlan ? { found: true as const, plan: nextPlan, paused } : await steadily(() => syncDefinition({ syncId: plan.syncId }));
+      nextPlan = undefined;
+      if (!stored) continue;
+      if (!stored.found || !stored.plan.enabled) return; // deleted or disabled: the host terminates us too; ending is the same
+      plan = stored.plan;
+      paused = stored.paused;
+    }
+    if (paused) {
+      status.phase = 'paused';
+      await condition(() => !paused || planDirty);
+      continue;
+    }
+    if (backfillAsked) {
+      backfillAsked = false;
+      await steadily(() => syncResetCursors({ syncId: plan.syncId }));
+      for (const side of ['left', 'right'] as const) backfilled[side] = false;
+    }
+    while (resyncs.length > 0 && !interrupted()) {
+      const r = resyncs.shift()!;
+      await steadily(() => syncPage({ plan, side: r.side, ids: [r.id] }));
+    }
+    for (const side of sources(plan)) {
+      pending.delete(side);
+      const backfilling = !backfilled[side];
+      status.phase = backfilling ? 'backfill' : 'cycle';
+      if (backfilling) status.backfill = { ...status.backfill, [side]: { read: status.backfill?.[side]?.read ?? 0, done: false } };
+      let page: SyncPageResult | undefined;
+      do {
+        page = await steadily(() => syncPage({ plan, side, ...(input.pageSize ? { pageSize: input.pageSize } : {}) }));
+        if (page && backfilling) status.backfill![side]!.read += page.read;
+      } while (page?.more && !interrupted());
+      if (!page) break;
+      if (!page.more) {
+        if (backfilling) status.backfill![side]!.done = true;
+        backfilled[side] = true;
+        status.lastCycle[side] = new Date().toISOString();
+      }
+    }
+    if (interrupted()) continue;
+    status.phase = 'idle';
+    if (cycle + 1 >= cyclesPerExecution || workflowInfo().continueAsNewSuggested) {
+      await continueAsNew<typeof syncWorkflow>({ ...input, plan, paused, backfilled, lastCycle: status.lastCycle, pending: [...pending], resync: resyncs, backfillAsked });
+    }
+    await condition(() => pending.size > 0 || resyncs.length > 0 || interrupted(), plan.pollMs);
+  }
+}
