@@ -18,6 +18,7 @@ import { registerTokensCommand } from './remote/tokens-command';
 import { registerConnectionsCommand } from './remote/connections-command';
 import { registerEventsAndIdentityCommands } from './remote/events-command';
 import { registerWebhooksCommand } from './remote/webhooks-command';
+import { registerLogsCommand } from './remote/logs-command';
 import { registerSetupCommands } from './local/setup-command';
 
 const program = new Command()
@@ -35,6 +36,7 @@ registerTokensCommand(program);
 registerConnectionsCommand(program);
 registerEventsAndIdentityCommands(program);
 registerWebhooksCommand(program);
+registerLogsCommand(program);
 registerConnectorsCommand(program);
 registerRecipeCommands(program, {
   catalog: () => actionCatalog,

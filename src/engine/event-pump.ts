@@ -14,21 +14,31 @@ export interface EventPumpOptions {
   runEventsLagMs: number;
   pruneEveryMs?: number;
   /** The outgoing-webhook delivery log and how long its finished messages are kept. */
-  webhookLog?: { log: { prune(before: Date, limit?: number): Promise<number> }; retentionMs: number };
+  webhookLog?: PrunedLog;
+  /** The inbound delivery log and how long its entries are kept (0: nothing is recorded, nothing to prune). */
+  inboundLog?: PrunedLog;
 }
 
-/** Batches of the delivery log pruned per tick at most (1,000 messages each); the rest waits for the next prune. */
+/** A log pruned in batches of entries older than its retention. */
+interface PrunedLog {
+  log: { prune(before: Date, limit?: number): Promise<number> };
+  retentionMs: number;
+}
+
+/** Batches of a log pruned per tick at most (1,000 entries each); the rest waits for the next prune. */
 const MAX_LOG_PRUNE_BATCHES = 100;
 
-async function pruneWebhookLog(webhookLog: NonNullable<EventPumpOptions['webhookLog']>): Promise<number> {
-  const before = new Date(Date.now() - webhookLog.retentionMs);
-  let pruned = 0;
+async function pruneLog(pruned: PrunedLog | undefined): Promise<number> {
+  if (!pruned || pruned.retentionMs <= 0) return 0;
+  const { log, retentionMs } = pruned;
+  const before = new Date(Date.now() - retentionMs);
+  let total = 0;
   for (let batch = 0; batch < MAX_LOG_PRUNE_BATCHES; batch++) {
-    const n = await webhookLog.log.prune(before, 1000);
-    pruned += n;
+    const n = await log.prune(before, 1000);
+    total += n;
     if (n < 1000) break;
   }
-  return pruned;
+  return total;
 }
 
 /** Publishes what the outbox holds (oldest first); a row is removed only after its subscribers succeeded. */
@@ -50,7 +60,7 @@ const EVENT_PUMP_LOCK = 'switchyard:engine-event-pump';
 
 /**
  * The API process's background loop: drain the engine-event outbox, publish closed runs, and
- * prune delivery dedupe rows, stored payloads and the outgoing-webhook log past their retention. One tick at a time,
+ * prune delivery dedupe rows, stored payloads, the outgoing-webhook log and the inbound log past their retention. One tick at a time,
  * and in one API process at a time (a tick finding another process's tick running skips);
  * a failed tick is logged and retried on the next.
  */
@@ -77,9 +87,10 @@ export function startEventPump(opts: EventPumpOptions): { stop(): Promise<void> 
       const deliveries = await opts.store.deliveries.prune();
       const payloads = await opts.store.payloads.prune();
       const effects = await opts.store.effects.prune();
-      const webhookMessages = opts.webhookLog ? await pruneWebhookLog(opts.webhookLog) : 0;
-      if (deliveries + payloads + webhookMessages + effects > 0) {
-        opts.logger.info({ deliveries, payloads, webhookMessages, effects }, 'pruned inbound dedupe rows, stored payloads, outgoing webhook messages and side-effect ledger rows past retention');
+      const webhookMessages = await pruneLog(opts.webhookLog);
+      const inboundLog = await pruneLog(opts.inboundLog);
+      if (deliveries + payloads + webhookMessages + effects + inboundLog > 0) {
+        opts.logger.info({ deliveries, payloads, webhookMessages, effects, inboundLog }, 'pruned inbound dedupe rows, stored payloads, outgoing webhook messages, side-effect ledger rows and inbound log entries past retention');
       }
     }
   };

@@ -188,10 +188,10 @@ export function startInbox(opts: InboxOptions): Inbox {
   inboxGauges.track(status);
 
   const withinBound = (now: Date) => {
-      if (depth >= limits.maxRows) throw new InboxFullError(`the inbox holds ${depth} events (limit ${limits.maxRows}, SWITCHYARD_INBOX_MAX_ROWS); retry later`);
-      if (oldest !== undefined && now.getTime() - oldest > limits.maxAgeMs) {
-        throw new InboxFullError(`the oldest inbox event has waited ${Math.round((now.getTime() - oldest) / 1000)} s (limit SWITCHYARD_INBOX_MAX_AGE); retry later`);
-      }
+    if (depth >= limits.maxRows) throw new InboxFullError(`the inbox holds ${depth} events (limit ${limits.maxRows}, SWITCHYARD_INBOX_MAX_ROWS); retry later`);
+    if (oldest !== undefined && now.getTime() - oldest > limits.maxAgeMs) {
+      throw new InboxFullError(`the oldest inbox event has waited ${Math.round((now.getTime() - oldest) / 1000)} s (limit SWITCHYARD_INBOX_MAX_AGE); retry later`);
+    }
   };
 
   return {

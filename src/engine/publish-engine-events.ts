@@ -9,7 +9,8 @@ import type { EngineEvent, EngineEvents } from './engine-events';
  */
 export function publishEngineEvents(events: EngineEvents, publish: Publish): () => void {
   return events.subscribe(async (event: EngineEvent) => {
-    await publish(event.topic, engineEventItem(event), { idempotencyKey: `engine/${event.id}` });
+    const connectionId = (event.data as { connectionId?: unknown } | null)?.connectionId;
+    await publish(event.topic, engineEventItem(event), { idempotencyKey: `engine/${event.id}`, ...(typeof connectionId === 'string' ? { connectionId } : {}) });
   });
 }
 

@@ -39,35 +39,43 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendError(res, new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 };
 
+/** The answer to an error a route or the engine throws on purpose (and body-parser's); undefined for anything unexpected. */
+function expectedHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof Refusal) return httpErrorOf(err);
+  if (err instanceof EventsNotAcceptedError) return isStoreBusy(err.cause) ? storeBusyError() : storeUnavailableError(err.message);
+  if (err instanceof InboxFullError) return new HttpError(503, 'inbox_full', err.message, undefined, { 'Retry-After': String(err.retryAfterSeconds) });
+  if (err instanceof TemporalMisconfiguredError) return temporalHttpError({ kind: 'misconfigured', message: err.message });
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') {
+    const limit = (err as { limit?: number }).limit;
+    return new HttpError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`, { limit });
+  }
+  if (type === 'entity.parse.failed') return new HttpError(400, 'malformed_json', `request body is not valid JSON: ${(err as Error).message}`);
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return new HttpError(415, 'unsupported_encoding', (err as Error).message);
+  if (type === 'request.aborted' || type === 'request.size.invalid') return new HttpError(400, 'incomplete_body', 'the request body ended before its declared length');
+  return undefined;
+}
+
 /** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause, a locked, busy or unreachable store 503 `store_unavailable`; anything unexpected is a 500 without a stack trace. */
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    if (err instanceof HttpError) return sendError(res, err);
-    if (err instanceof Refusal) return sendError(res, httpErrorOf(err));
-    if (err instanceof EventsNotAcceptedError) return sendError(res, isStoreBusy(err.cause) ? storeBusyError() : storeUnavailableError(err.message));
-    if (err instanceof InboxFullError) return sendError(res, new HttpError(503, 'inbox_full', err.message, undefined, { 'Retry-After': String(err.retryAfterSeconds) }));
-    if (err instanceof TemporalMisconfiguredError) return sendError(res, temporalHttpError({ kind: 'misconfigured', message: err.message }));
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.too.large') {
-      const limit = (err as { limit?: number }).limit;
-      return sendError(res, new HttpError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`, { limit }));
-    }
-    if (type === 'entity.parse.failed') {
-      return sendError(res, new HttpError(400, 'malformed_json', `request body is not valid JSON: ${(err as Error).message}`));
-    }
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      return sendError(res, new HttpError(415, 'unsupported_encoding', (err as Error).message));
-    }
-    if (type === 'request.aborted' || type === 'request.size.invalid') {
-      return sendError(res, new HttpError(400, 'incomplete_body', 'the request body ended before its declared length'));
-    }
+    const known = expectedHttpError(err);
+    if (known) return sendError(res, known);
     log(err);
     if (res.headersSent) return;
-    if (isStoreBusy(err)) return sendError(res, storeBusyError());
-    const temporalProblem = classifyTemporalError(err, `serve ${req.method} ${req.path}`);
-    if (temporalProblem) return sendError(res, temporalHttpError(temporalProblem));
-    sendError(res, new HttpError(500, 'internal', 'internal error; the server log has the details'));
+    sendError(res, httpErrorFor(err, `serve ${req.method} ${req.path}`));
   };
+}
+
+/** The answer to any error: the expected ones', a busy store's or Temporal's 503, else a 500 without details. */
+export function httpErrorFor(err: unknown, operation: string): HttpError {
+  const known = expectedHttpError(err);
+  if (known) return known;
+  if (isStoreBusy(err)) return storeBusyError();
+  const temporalProblem = classifyTemporalError(err, operation);
+  if (temporalProblem) return temporalHttpError(temporalProblem);
+  return new HttpError(500, 'internal', 'internal error; the server log has the details');
 }
 
 /**

@@ -26,6 +26,8 @@ import { webhooksOutFromConfig } from './webhooks-out-wiring';
 import { webhookRoutes } from '../http/api/webhooks-routes';
 import { recipeRoutesFor } from '../http/api/recipes-routes';
 import { runRoutes } from '../http/api/runs-routes';
+import { logRoutes } from '../http/api/logs-routes';
+import { vendorCalls } from '../http/api/connection-activity';
 import { syncRoutes } from '../http/api/syncs-routes';
 import { startEventPump } from '../engine/event-pump';
 import { startInbox } from '../engine/inbox';
@@ -75,7 +77,8 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     connectorRoutes(),
     webhookRoutes(webhooks),
     recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config), egressAllow: config.SWITCHYARD_EGRESS_ALLOW }),
-    runRoutes({ client, logger }),
+    runRoutes({ client, logger, inbox: store.inbox }),
+    logRoutes({ inbound: store.inboundLog, outgoing: webhooks.log, vendorCalls: vendorCalls(client, store.db), logger }),
     syncRoutes({ syncs: store.syncs, client }),
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
@@ -119,6 +122,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
         rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
         rateLimitPool: store.pgPool,
         logger,
+        inboundLog: config.SWITCHYARD_INBOUND_LOG_RETENTION > 0 ? store.inboundLog.writer(logger) : undefined,
       }),
       management.router,
       management.oauthCallback,
@@ -147,6 +151,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     intervalMs: config.SWITCHYARD_ENGINE_EVENTS_POLL,
     webhookLog: { log: webhooks.log, retentionMs: config.SWITCHYARD_WEBHOOK_LOG_RETENTION },
+    inboundLog: { log: store.inboundLog, retentionMs: config.SWITCHYARD_INBOUND_LOG_RETENTION },
     runEventsLagMs: config.SWITCHYARD_RUN_EVENTS_LAG,
   });
   const { port } = server.address() as AddressInfo;

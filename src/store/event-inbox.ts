@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
+import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
 
 interface EventInboxTable {
@@ -116,6 +117,27 @@ export class EventInbox {
     // Temporal calls would only block the ingress's writes.
     if (this.dialect === 'sqlite') return run(this.db, false);
     return this.db.transaction().execute((trx: Transaction<InboxDb>) => run(trx, true));
+  }
+
+  /**
+   * The run `run/<recipe>/<event hash>` while its event still waits here (acknowledged, not yet
+   * started in Temporal): when its event was received and its topic; undefined otherwise.
+   */
+  async queuedRun(runId: string): Promise<{ recipeId: string; receivedAt: string; topic: string | null } | undefined> {
+    const match = /^run\/([^/]+)\/([0-9a-f]{32})$/.exec(runId);
+    if (!match) return undefined;
+    const [, recipeId, hash] = match as unknown as [string, string, string];
+    const rows = await this.db.selectFrom('event_inbox').selectAll().where('event_hash', '=', hash).execute();
+    for (const r of rows) {
+      const body = JSON.parse(this.secrets.open({ keyId: r.key_id, ciphertext: r.ciphertext }, aad(r.id))) as { event?: { topic?: string }; recipes?: string[] };
+      if (body.recipes?.includes(recipeId)) return { recipeId, receivedAt: r.received_at, topic: body.event?.topic ?? null };
+    }
+    return undefined;
+  }
+
+  /** Re-encrypts every waiting body not yet under the current key (`switchyard keys rotate`). */
+  resealAll(): Promise<ResealReport> {
+    return resealTable(this.db, this.secrets, { table: 'event_inbox', ciphertext: 'ciphertext', keyId: 'key_id' }, aad);
   }
 
   /** How many events wait, and since when the oldest. */

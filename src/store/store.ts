@@ -9,6 +9,7 @@ import { DeliveryDedupe } from './delivery-dedupe';
 import { EffectLedger } from './effect-ledger';
 import { EngineOutbox } from './engine-outbox';
 import { EventInbox } from './event-inbox';
+import { InboundLog } from './inbound-log';
 import { runExclusively } from './exclusive';
 import { OAuthAuthorizationStore } from './oauth-authorizations';
 import { RecipeStore } from './recipes';
@@ -29,6 +30,8 @@ export interface Store {
   outbox: EngineOutbox;
   /** Accepted inbound events waiting until Temporal has their runs. */
   inbox: EventInbox;
+  /** Every delivery to /hooks/…: outcome, runs started, the sealed body (#17). */
+  inboundLog: InboundLog;
   /** Large inbound payloads stored by reference. */
   payloads: TriggerPayloadStore;
   /** The side-effect ledger of the actions that reconcile. */
@@ -66,6 +69,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     deliveries: new DeliveryDedupe(db),
     outbox: new EngineOutbox(db),
     inbox: new EventInbox(db, secrets, dialect),
+    inboundLog: new InboundLog(db, secrets),
     payloads: new TriggerPayloadStore(db, secrets),
     effects: new EffectLedger(db, secrets),
     syncs: new SyncStore(db),

@@ -11,6 +11,8 @@ export interface Message {
   topic: string;
   item: unknown;
   createdAt: string;
+  /** The connection the message is about, if any. */
+  connectionId?: string;
 }
 
 export interface Delivery {
@@ -46,6 +48,24 @@ export interface AttemptRecord extends Omit<Attempt, 'attempt'> {
   deliveryStatus: DeliveryStatus;
 }
 
+export interface OutgoingLogFilters {
+  subscription?: string;
+  connection?: string;
+  status?: DeliveryStatus;
+  topic?: string;
+  /** Messages created at or after `since`, before `until` (ISO 8601). */
+  since?: string;
+  until?: string;
+  before?: { createdAt: string; messageId: string; subscriptionId: string };
+  limit: number;
+}
+
+/** A delivery in the outgoing log: the delivery, the connection its message is about, and its last attempt. */
+export interface OutgoingLogEntry extends Delivery {
+  connectionId: string | null;
+  lastAttempt: Attempt | null;
+}
+
 /** Published messages, one delivery per (subscription, message), and every attempt. */
 export class DeliveryLog {
   constructor(
@@ -58,7 +78,7 @@ export class DeliveryLog {
     const sealed = this.secrets.seal(JSON.stringify(message.item), aad(message.id));
     const result = await this.db
       .insertInto('webhook_messages')
-      .values({ id: message.id, topic: message.topic, payload_json: '', payload_ciphertext: sealed.ciphertext, payload_key_id: sealed.keyId, created_at: message.createdAt })
+      .values({ id: message.id, topic: message.topic, payload_json: '', payload_ciphertext: sealed.ciphertext, payload_key_id: sealed.keyId, created_at: message.createdAt, connection_id: message.connectionId ?? null })
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -68,7 +88,7 @@ export class DeliveryLog {
     const row = await this.db.selectFrom('webhook_messages').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     const json = row.payload_key_id === null ? row.payload_json : this.secrets.open({ keyId: row.payload_key_id, ciphertext: row.payload_ciphertext ?? '' }, aad(id));
-    return { id: row.id, topic: row.topic, item: JSON.parse(json), createdAt: row.created_at };
+    return { id: row.id, topic: row.topic, item: JSON.parse(json), createdAt: row.created_at, ...(row.connection_id ? { connectionId: row.connection_id } : {}) };
   }
 
   /** Seals rows from before sealing and re-encrypts the rest under the current key (`switchyard keys rotate`). */
@@ -173,6 +193,51 @@ export class DeliveryLog {
     if (opts.before) q = q.where('d.message_created_at', '<', opts.before);
     const rows = await q.orderBy('d.message_created_at', 'desc').orderBy('d.message_id', 'desc').limit(opts.limit).execute();
     return rows.map(toDelivery);
+  }
+
+  /**
+   * The outgoing log across subscriptions, newest message first, each delivery with its last
+   * attempt (status code, response excerpt, error). `before` is the previous page's last entry.
+   */
+  async logEntries(filters: OutgoingLogFilters): Promise<OutgoingLogEntry[]> {
+    let q = this.deliveryQuery().select('m.connection_id');
+    if (filters.subscription !== undefined) q = q.where('d.subscription_id', '=', filters.subscription);
+    if (filters.connection !== undefined) q = q.where('m.connection_id', '=', filters.connection);
+    if (filters.status !== undefined) q = q.where('d.status', '=', filters.status);
+    if (filters.topic !== undefined) q = q.where('m.topic', '=', filters.topic);
+    if (filters.since !== undefined) q = q.where('d.message_created_at', '>=', filters.since);
+    if (filters.until !== undefined) q = q.where('d.message_created_at', '<', filters.until);
+    const before = filters.before;
+    if (before) {
+      q = q.where((eb) =>
+        eb.or([
+          eb('d.message_created_at', '<', before.createdAt),
+          eb.and([eb('d.message_created_at', '=', before.createdAt), eb('d.message_id', '<', before.messageId)]),
+          eb.and([eb('d.message_created_at', '=', before.createdAt), eb('d.message_id', '=', before.messageId), eb('d.subscription_id', '<', before.subscriptionId)]),
+        ]),
+      );
+    }
+    const rows = await q.orderBy('d.message_created_at', 'desc').orderBy('d.message_id', 'desc').orderBy('d.subscription_id', 'desc').limit(filters.limit).execute();
+    if (rows.length === 0) return [];
+    const attempts = await this.db
+      .selectFrom('webhook_attempts')
+      .selectAll()
+      .where('message_id', 'in', [...new Set(rows.map((r) => r.message_id))])
+      .execute();
+    const last = new Map<string, WebhookAttemptTable>();
+    for (const a of attempts) {
+      const key = `${a.subscription_id}\u0000${a.message_id}`;
+      const seen = last.get(key);
+      if (!seen || a.attempt > seen.attempt || (a.attempt === seen.attempt && a.attempted_at > seen.attempted_at)) last.set(key, a);
+    }
+    return rows.map((row) => {
+      const a = last.get(`${row.subscription_id}\u0000${row.message_id}`);
+      return {
+        ...toDelivery(row),
+        connectionId: row.connection_id,
+        lastAttempt: a ? { attempt: a.attempt, attemptedAt: a.attempted_at, outcome: a.outcome, statusCode: a.status_code, latencyMs: a.latency_ms, responseSnippet: a.response_snippet, error: a.error, nextAttemptAt: a.next_attempt_at } : null,
+      };
+    });
   }
 
   async attempts(subscriptionId: string, messageId: string): Promise<Attempt[]> {

@@ -21,6 +21,8 @@ export interface PublishOptions {
    * The ingress passes its inbound event hash.
    */
   idempotencyKey?: string;
+  /** The connection the message is about (a connection.* event, an event it received): the outgoing log's per-connection view. */
+  connectionId?: string;
 }
 
 export interface PublishResult {
@@ -45,7 +47,7 @@ export async function publish(deps: PublishDeps, topic: string, item: unknown, o
   webhookMessagesPublished.inc({ matched: subscribers.length > 0 ? 'yes' : 'no' });
   if (subscribers.length === 0) return { messageId, deliveries: 0 };
   const now = deps.now?.() ?? new Date();
-  const fresh: Message = { id: messageId, topic, item, createdAt: now.toISOString() };
+  const fresh: Message = { id: messageId, topic, item, createdAt: now.toISOString(), ...(opts.connectionId ? { connectionId: opts.connectionId } : {}) };
   const message = (await deps.log.addMessage(fresh)) ? fresh : ((await deps.log.message(messageId)) ?? fresh);
   await Promise.all(
     subscribers.map(async (subscription) => {

@@ -1,3 +1,4 @@
+import { API_EVENT_SOURCE } from '../recipe/match';
 import type { PublishOptions, PublishResult } from './publish';
 
 export type Publish = (topic: string, item: unknown, opts?: PublishOptions) => Promise<PublishResult>;
@@ -9,7 +10,7 @@ export type Publish = (topic: string, item: unknown, opts?: PublishOptions) => P
  * accepted, with the same dedupe hash, and treat a rejection like a failed run start (503).
  */
 export function publishInboundEvent(publish: Publish, event: { source: string; eventHash: string; topic: string; payload: unknown }): Promise<PublishResult> {
-  return publish(event.topic, inboundItem(event.payload), { idempotencyKey: `inbound/${event.source}/${event.eventHash}` });
+  return publish(event.topic, inboundItem(event.payload), { idempotencyKey: `inbound/${event.source}/${event.eventHash}`, ...(event.source === API_EVENT_SOURCE ? {} : { connectionId: event.source }) });
 }
 
 export function inboundItem(payload: unknown): unknown {

@@ -41,6 +41,8 @@ interface WebhookMessageTable {
   payload_ciphertext: string | null;
   payload_key_id: string | null;
   created_at: string;
+  /** The connection the message is about, when it is about one (migration 014). */
+  connection_id: string | null;
 }
 
 export interface WebhookDeliveryTable {

@@ -67,6 +67,12 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
       .insertInto('webhook_messages')
       .values({ id: 'msg_legacy', topic: 'run.failed', payload_json: JSON.stringify({ note: 'legacy-canary' }), payload_ciphertext: null, payload_key_id: null, created_at: new Date().toISOString() })
       .execute();
+    // An accepted event still waiting in the durable inbox, and a delivery body kept in the inbound log.
+    const hash = 'a'.repeat(32);
+    const inboxBody = JSON.stringify({ event: { id: 'e1', topic: 'conversation.user.created', source: 'intercom-main', receivedAt: new Date().toISOString(), payload: { email: 'inbox-canary@example.com' } }, recipes: ['rotated'] });
+    await store.inbox.append([{ source: 'intercom-main', eventHash: hash, receivedAt: new Date().toISOString(), body: inboxBody }]);
+    const delivery = { receivedAt: new Date().toISOString(), connectionId: 'intercom-main', topic: 'conversation.user.created', outcome: 'accepted' as const, reason: null, detail: null, status: 202, eventCount: 1, runs: [], sizeBytes: 10 };
+    await store.inboundLog.append([{ ...delivery, payload: JSON.stringify({ email: 'inbound-canary@example.com' }) }, delivery]);
     await store.close();
 
     const report = await rotateKeys(config);
@@ -76,6 +82,8 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     expect(report.subscriptions).toEqual({ total: 1, resealed: 1, unreadable: [] });
     expect(report.triggerPayloads).toEqual({ total: 1, resealed: 1, unreadable: [] });
     expect(report.webhookMessages).toEqual({ total: 2, resealed: 2, unreadable: [] });
+    expect(report.inboxEvents).toEqual({ total: 1, resealed: 1, unreadable: [] });
+    expect(report.inboundLog).toEqual({ total: 1, resealed: 1, unreadable: [] });
     const ring = loadKeyRing(config);
     expect(ring.map(keyIdOf)).toEqual([report.currentKeyId, keyIdOf(firstKey!)]);
     for (const file of ['secret.key', 'secret.keys.previous']) expect(statSync(path.join(dataDir, file)).mode & 0o777).toBe(0o600);
@@ -91,8 +99,12 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     const log = new DeliveryLog(webhookDb(newOnly.db), createSecretBox([ring[0]!]));
     expect((await log.message('msg_sealed'))?.item).toEqual({ note: 'sealed-canary' });
     expect((await log.message('msg_legacy'))?.item).toEqual({ note: 'legacy-canary' });
-    const raw = JSON.stringify((await sql`select * from webhook_messages`.execute(newOnly.db)).rows) + JSON.stringify((await sql`select * from trigger_payloads`.execute(newOnly.db)).rows);
-    for (const canary of ['payload-canary', 'sealed-canary', 'legacy-canary']) expect(raw).not.toContain(canary);
+    expect(await newOnly.inbox.queuedRun(`run/rotated/${hash}`)).toMatchObject({ recipeId: 'rotated', topic: 'conversation.user.created' });
+    const [kept] = (await newOnly.inboundLog.list({ limit: 10 })).filter((e) => e.hasPayload);
+    expect(JSON.parse((await newOnly.inboundLog.get(kept!.id))!.payload!)).toEqual({ email: 'inbound-canary@example.com' });
+    const tables = ['webhook_messages', 'trigger_payloads', 'event_inbox', 'inbound_log'];
+    const raw = (await Promise.all(tables.map(async (t) => JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(newOnly.db)).rows)))).join('');
+    for (const canary of ['payload-canary', 'sealed-canary', 'legacy-canary', 'inbox-canary', 'inbound-canary']) expect(raw).not.toContain(canary);
     await newOnly.close();
     await reopened.close();
   });

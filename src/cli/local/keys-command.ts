@@ -28,6 +28,10 @@ export interface RotationReport {
   triggerPayloads: ResealReport;
   /** Step outputs confirmed in the side-effect ledger. */
   effectOutputs: ResealReport;
+  /** Accepted events waiting in the durable inbox for their runs to start. */
+  inboxEvents: ResealReport;
+  /** Delivery bodies kept in the inbound log. */
+  inboundLog: ResealReport;
 }
 
 /**
@@ -51,7 +55,9 @@ export async function rotateKeys(config: Config): Promise<RotationReport> {
     const webhookMessages = await new DeliveryLog(webhookDb(store.db), box).resealMessages();
     const triggerPayloads = await store.payloads.resealAll();
     const effectOutputs = await store.effects.resealAll();
-    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions, webhookMessages, triggerPayloads, effectOutputs };
+    const inboxEvents = await store.inbox.resealAll();
+    const inboundLog = await store.inboundLog.resealAll();
+    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions, webhookMessages, triggerPayloads, effectOutputs, inboxEvents, inboundLog };
   } finally {
     await store.close();
   }
@@ -66,11 +72,11 @@ export function registerKeysCommand(program: Command): void {
     .action(() => console.log(randomBytes(32).toString('base64')));
   keys
     .command('rotate')
-    .description('re-encrypt every sealed row (connections, webhook secrets and payloads, stored trigger payloads, side-effect ledger outputs) under the current key (embedded mode: make a new key first); older keys keep decrypting')
+    .description('re-encrypt every sealed row (connections, webhook secrets and payloads, stored trigger payloads, side-effect ledger outputs, inbox events, inbound log bodies) under the current key (embedded mode: make a new key first); older keys keep decrypting')
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
       const report = await rotateKeys(loadConfigOrExit());
-      const others = { 'webhook subscription secrets': report.subscriptions, 'outgoing webhook messages': report.webhookMessages, 'stored trigger payloads': report.triggerPayloads, 'side-effect ledger outputs': report.effectOutputs };
+      const others = { 'webhook subscription secrets': report.subscriptions, 'outgoing webhook messages': report.webhookMessages, 'stored trigger payloads': report.triggerPayloads, 'side-effect ledger outputs': report.effectOutputs, 'inbox events': report.inboxEvents, 'inbound log bodies': report.inboundLog };
       if (report.unreadable.length || Object.values(others).some((r) => r.unreadable.length)) process.exitCode = 1;
       if (opts.json) return console.log(JSON.stringify(report));
       if (report.generated) console.log(`new key ${report.currentKeyId} written to the data directory; the previous key is kept for decryption`);

@@ -72,7 +72,7 @@ const activityQuery = z.strictObject({
 });
 
 /** A call through the connection, inside a run: the run's own columns, then the step's. */
-const activityEntrySchema = runRowSchema.pick({ runId: true, startedAt: true, closedAt: true }).extend({
+export const activityEntrySchema = runRowSchema.pick({ runId: true, startedAt: true, closedAt: true }).extend({
   recipeId: z.string(),
   runStatus: z.string(),
   stepId: z.string(),

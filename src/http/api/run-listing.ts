@@ -65,8 +65,9 @@ export function parseRunFilters(query: Record<string, unknown>, extra: string[] 
 }
 
 /** The visibility query: recipe runs only, plus the filters. */
-function visibilityQuery(filters: RunFilters): string {
+function visibilityQuery(filters: RunFilters, connectionId?: string): string {
   return runsQuery({
+    connectionId,
     recipeId: filters.recipe,
     event: filters.event,
     status: filters.status,
@@ -100,14 +101,14 @@ export const runRowSchema = z.object({
 
 export const runRowColumns = ['runId', 'recipeId', 'recipeVersion', 'event', 'status', 'startedAt', 'closedAt', 'temporalRunId'] as const;
 
-/** One page of runs from Temporal visibility; `cursor` is Temporal's nextPageToken, base64url. */
-export async function listRunsPage(client: Client, filters: RunFilters, pageSize: number, cursor: string | undefined): Promise<{ runs: RunRow[]; nextCursor: string | null }> {
+/** One page of runs from Temporal visibility (only runs using `connectionId` when given); `cursor` is Temporal's nextPageToken, base64url. */
+export async function listRunsPage(client: Client, filters: RunFilters, pageSize: number, cursor: string | undefined, connectionId?: string): Promise<{ runs: RunRow[]; nextCursor: string | null }> {
   if (cursor !== undefined && !isPageToken(cursor)) throw badCursor();
   let response;
   try {
     response = await client.workflowService.listWorkflowExecutions({
       namespace: client.options.namespace,
-      query: visibilityQuery(filters),
+      query: visibilityQuery(filters, connectionId),
       pageSize,
       nextPageToken: cursor ? Buffer.from(cursor, 'base64url') : undefined,
     });

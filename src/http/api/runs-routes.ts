@@ -1,14 +1,12 @@
-import { once } from 'node:events';
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Response } from 'express';
 import { z } from 'zod';
 import type { ApprovalDecision, ResumePayload } from '../../../workflows/messages';
 import type { RunSummary, StepState } from '../../../workflows/plan';
 import { RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../temporal/search-attributes';
 import type { Logger } from '../../logging';
 import { HttpError } from '../errors';
-import { csvLine } from './csv';
+import { streamExport } from './export-stream';
 import { defineRoute, type ApiRoute } from './route';
 import { stepTimings, type StepTiming } from './run-timings';
 import { listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
@@ -20,6 +18,8 @@ export interface RunRoutesDeps {
   /** How long a `state` query may take before the detail answers without it (default 10 s). */
   queryDeadlineMs?: number;
   logger?: Logger;
+  /** The durable inbox: a run acknowledged but not yet started in Temporal is answered from there, as `queued`. */
+  inbox?: { queuedRun(runId: string): Promise<{ recipeId: string; receivedAt: string; topic: string | null } | undefined> };
 }
 
 /** What to do about a step error, by kind (FailureType, or the interpreter's own kinds). */
@@ -42,7 +42,9 @@ const blockedDestinationHint =
 
 const stepErrorSchema = z.object({ kind: z.string(), message: z.string(), hint: z.string().optional() });
 const runDetailSchema = runRowSchema.extend({
-  executionStatus: z.string(),
+  status: z.string().describe('queued (acknowledged, waiting in the durable inbox for Temporal), running, waiting, succeeded, failed, …'),
+  temporalRunId: z.string().nullable().describe('null while queued'),
+  executionStatus: z.string().describe("Temporal's execution status; QUEUED while the run waits in the inbox"),
   durationMs: z.number().nullable(),
   historyLength: z.number(),
   skipped: z.boolean().optional(),
@@ -148,7 +150,19 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
         const { format = 'ndjson', ...rest } = req.query as Record<string, unknown>;
         if (format !== 'ndjson' && format !== 'csv') throw new HttpError(400, 'invalid_query', 'query.format: expected ndjson or csv', { issues: [{ parameter: 'format', message: 'expected ndjson or csv' }] });
         const filters = parseRunFilters(rest);
-        await streamRuns(client, filters, format, res, deps.logger);
+        await streamExport(res, {
+          name: 'runs',
+          format,
+          columns: runRowColumns,
+          cells: (row: RunRow) => runRowColumns.map((c) => row[c]),
+          page: async (size, cursor) => {
+            const { runs, nextCursor } = await listRunsPage(client, filters, size, cursor);
+            return { rows: runs, nextCursor };
+          },
+          cursor: filters.cursor,
+          cap: filters.limit,
+          logger: deps.logger,
+        });
         return undefined;
       },
     }),
@@ -160,7 +174,13 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
       summary: 'One run: per-step status, attempts, errors with kind and hint, rendered inputs and outputs',
       response: runDetailSchema,
       handler: async ({ params }) => {
-        const { handle, description } = await mustFind(params.id!);
+        const found = await mustFind(params.id!).catch(async (err: unknown) => {
+          const queued = err instanceof HttpError && err.status === 404 ? await deps.inbox?.queuedRun(params.id!) : undefined;
+          if (!queued) throw err;
+          return { queued };
+        });
+        if ('queued' in found) return { status: 200, body: queuedRun(params.id!, found.queued) };
+        const { handle, description } = found;
         const attrs = description.typedSearchAttributes;
         const executionStatus = description.status.name;
         const [state, timings] = await Promise.all([
@@ -243,6 +263,25 @@ export function runRoutes(deps: RunRoutesDeps): ApiRoute[] {
   ];
 }
 
+/** A run acknowledged and waiting in the durable inbox: no Temporal execution yet. */
+function queuedRun(runId: string, queued: { recipeId: string; receivedAt: string; topic: string | null }): z.output<typeof runDetailSchema> {
+  return {
+    runId,
+    recipeId: queued.recipeId,
+    recipeVersion: null,
+    event: queued.topic,
+    status: 'queued',
+    startedAt: queued.receivedAt,
+    closedAt: null,
+    temporalRunId: null,
+    executionStatus: 'QUEUED',
+    durationMs: null,
+    historyLength: 0,
+    steps: null,
+    stateUnavailable: 'the event was acknowledged and waits in the durable inbox; the run starts once Temporal takes it (startedAt is when the event was received)',
+  };
+}
+
 function notRunning(runId: string, status: string): HttpError {
   return new HttpError(409, 'run_not_running', `run ${runId} is not running (${status.toLowerCase()})`, { runId, status: status.toLowerCase() });
 }
@@ -284,35 +323,5 @@ async function summaryOf(client: Client, handle: WorkflowHandle, running: boolea
     return { summary: await client.withDeadline(Date.now() + deadlineMs, () => handle.query<RunSummary>('state')) };
   } catch (err) {
     return { unavailable: `the run did not answer its state query (${(err as Error).message}); is a worker running?` };
-  }
-}
-
-/** Writes rows as pages arrive from visibility; a failure after the first page cuts the stream short. */
-async function streamRuns(client: Client, filters: ReturnType<typeof parseRunFilters>, format: 'ndjson' | 'csv', res: Response, logger?: Logger): Promise<void> {
-  const cap = filters.limit ?? Infinity;
-  let page = await listRunsPage(client, filters, Math.min(500, cap), filters.cursor);
-  res.status(200);
-  res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-  res.setHeader('Content-Disposition', `attachment; filename="runs.${format}"`);
-  const write = async (line: string) => {
-    if (!res.write(line + '\n')) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-  };
-  if (format === 'csv') await write(csvLine([...runRowColumns]));
-  let written = 0;
-  try {
-    for (;;) {
-      for (const row of page.runs) {
-        if (written >= cap || res.destroyed) break;
-        await write(format === 'csv' ? csvLine(runRowColumns.map((c) => row[c])) : JSON.stringify(row));
-        written++;
-      }
-      if (!page.nextCursor || written >= cap || res.destroyed) break;
-      page = await listRunsPage(client, filters, Math.min(500, cap - written), page.nextCursor);
-    }
-    res.end();
-  } catch (err) {
-    // Headers are out: the only honest signal left is an incomplete response.
-    logger?.warn({ err: (err as Error).message, written }, 'runs export cut short');
-    res.destroy();
   }
 }

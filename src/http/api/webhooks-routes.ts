@@ -35,7 +35,7 @@ const webhookSchema = z.object({
   updatedAt: z.string(),
 });
 const withSecret = webhookSchema.extend({ secret: z.string().describe('whsec_…: shown once; verify deliveries with it') });
-const attemptSchema = z.object({
+export const attemptSchema = z.object({
   attempt: z.number(),
   attemptedAt: z.string(),
   outcome: z.string(),
@@ -45,7 +45,7 @@ const attemptSchema = z.object({
   error: z.string().nullable(),
   nextAttemptAt: z.string().nullable(),
 });
-const deliverySchema = z.object({
+export const deliverySchema = z.object({
   subscriptionId: z.string(),
   messageId: z.string().describe('the webhook-id header, constant across attempts'),
   topic: z.string(),
