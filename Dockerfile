@@ -1,4 +1,13 @@
 # Switchyard API and worker image (the same image runs `switchyard api` or `switchyard worker`).
+# The console (console/, a static SPA the API serves at /) is built in its own stage with the dev
+# dependencies (Vite needs Node >= 20.19); the image keeps only console/dist.
+FROM node:20.19.5-bookworm-slim AS console
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY console ./console
+RUN npm run build:console
+
 FROM node:20.18.1-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -12,6 +21,7 @@ COPY connectors ./connectors
 COPY recipes ./recipes
 COPY scripts ./scripts
 COPY tsconfig.json ./
+COPY --from=console /build/console/dist ./console/dist
 # The workflow bundle, built once here: a worker finds it (.cache/, keyed by the sources) and runs no webpack at start.
 RUN npm run build:workflows
 # Memory (bench/README.md "Memory"): a small young generation, an old-generation limit that makes V8

@@ -29,8 +29,9 @@ export function consoleRoutes(dist = consoleDist): Router {
   const router = Router();
   const index = path.join(dist, 'index.html');
   router.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '365d', index: false }));
-  router.get(/.*/, (req, res, next) => {
-    if (reserved.test(req.path) || req.path.startsWith('/assets/') || !req.accepts('html')) return next();
+  // A middleware, not a route: the route table (and the scope-matrix test reading it) stays /api's.
+  router.use((req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || reserved.test(req.path) || req.path.startsWith('/assets/') || !req.accepts('html')) return next();
     if (!existsSync(index)) return next(new HttpError(503, 'console_not_built', 'the console is not built; run npm run build:console (npm ci and npm start do it)'));
     res.set(htmlHeaders).sendFile(index);
   });

@@ -46,6 +46,8 @@ describe.each(storeBackends)('console sessions on $name', ({ url }) => {
     expect(unknown.status).toBe(401);
     expect(unknown.body.error).toMatchObject({ code: 'unauthorized', message: 'this is not a valid API token' });
     expect(unknown.headers.get('set-cookie')).toBeNull();
+    const doc = await call(api.url, 'GET', '/openapi.json');
+    expect(Object.keys(doc.body.paths['/api/v1/session'])).toEqual(['post', 'get', 'delete']);
     const none = await call(api.url, 'GET', '/api/v1/tokens');
     expect(none.status).toBe(401);
     expect(none.body.error.message).toContain('sign in (POST /api/v1/session)');

@@ -11,7 +11,7 @@ import { eventRoutes, type EventRoutesDeps } from './events-routes';
 import { identityRoutes } from './identity-routes';
 import { rateLimitPerToken, type RateLimitPolicy } from './rate-limit';
 import { mountRoutes, type ApiRoute } from './route';
-import { sessionRoutes } from './session-routes';
+import { sessionOpenApi, sessionRoutes } from './session-routes';
 import { tokenRoutes } from './tokens-routes';
 
 export interface ApiV1Deps {
@@ -60,7 +60,7 @@ export function apiV1(deps: ApiV1Deps): ApiV1 {
   const router = Router();
   let document: Record<string, unknown> | undefined;
   router.get('/openapi.json', (_req, res) => {
-    document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl, publicPaths: deps.publicPaths });
+    document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl, publicPaths: { ...(deps.sessions ? sessionOpenApi : {}), ...deps.publicPaths } });
     res.json(document);
   });
   if (deps.sessions) router.use(sessionRoutes({ tokens: deps.tokens, sessions: deps.sessions.store, ttlMs: deps.sessions.ttlMs, publicUrl: deps.publicUrl, guards, now: deps.now }));

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { SessionStore } from '../../store/sessions';
 import type { ApiToken, TokenStore } from '../../store/tokens';
 import { HttpError } from '../errors';
+import { errorSchema, jsonSchema } from '../openapi';
 import { authenticatedToken, currentSession, SESSION_COOKIE } from './auth';
 import { parse } from './route';
+import { tokenSchema } from './tokens-routes';
 
 export interface SessionRoutesDeps {
   tokens: TokenStore;
@@ -29,6 +31,42 @@ function whoAmI(token: ApiToken, session?: { csrfToken: string; expiresAt: strin
     ...(session ? { csrfToken: session.csrfToken, expiresAt: session.expiresAt } : {}),
   };
 }
+
+const sessionAnswer = z.object({
+  token: tokenSchema,
+  scopes: tokenSchema.shape.scopes,
+  via: z.enum(['session', 'bearer']),
+  csrfToken: z.string().optional().describe('send it as X-CSRF-Token with every write made with the session cookie'),
+  expiresAt: z.string().optional(),
+});
+
+const refused = (description: string) => ({ description, content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } } });
+
+/** The session operations for the OpenAPI document (they are mounted outside the scoped route table: any valid token may sign in). */
+export const sessionOpenApi: Record<string, Record<string, unknown>> = {
+  '/api/v1/session': {
+    post: {
+      operationId: 'postApiV1Session',
+      summary: 'Sign in to the console with an API token: sets the session cookie (HttpOnly, SameSite=Strict), answers the CSRF token',
+      tags: ['session'],
+      security: [],
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(signInBody, 'input') } } },
+      responses: { '201': { description: 'signed in', content: { 'application/json': { schema: jsonSchema(sessionAnswer, 'output') } } }, '4XX': refused('401 unauthorized (unknown, revoked or expired token), 422 invalid_request') },
+    },
+    get: {
+      operationId: 'getApiV1Session',
+      summary: 'Who is signed in (session cookie or bearer token) and with which scopes; the CSRF token for a session',
+      tags: ['session'],
+      responses: { '200': { description: 'the caller', content: { 'application/json': { schema: jsonSchema(sessionAnswer, 'output') } } }, '4XX': refused('401 unauthorized or session_invalid') },
+    },
+    delete: {
+      operationId: 'deleteApiV1Session',
+      summary: 'Sign out: ends the session and clears the cookie (needs X-CSRF-Token)',
+      tags: ['session'],
+      responses: { '204': { description: 'signed out' }, '4XX': refused('400 no_session (a bearer token), 401 session_invalid, 403 csrf_required or csrf_mismatch') },
+    },
+  },
+};
 
 /** What POST and GET /api/v1/session answer (the console imports this type). */
 export type SessionAnswer = ReturnType<typeof whoAmI>;

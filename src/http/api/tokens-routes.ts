@@ -5,7 +5,7 @@ import { HttpError } from '../errors';
 import { durationMs } from '../../recipe/duration';
 import { defineRoute, type ApiRoute } from './route';
 
-const tokenSchema = z.object({
+export const tokenSchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string().describe('the first characters of the secret, for recognising it'),
