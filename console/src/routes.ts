@@ -6,7 +6,7 @@ import { InstallPage } from './pages/install';
 import { InstalledPage } from './pages/installed';
 import { LogsPage } from './pages/logs';
 import { RecipesPage } from './pages/recipes';
-import { RunsPage } from './pages/runs';
+import { RunPage, RunsPage } from './pages/runs';
 import { TokensPage } from './pages/tokens';
 
 export interface PageRoute {
@@ -25,6 +25,7 @@ export const routes: PageRoute[] = [
   { path: '/apps/:id', page: ConnectionPage },
   { path: '/recipes', page: RecipesPage, nav: 'Recipes' },
   { path: '/runs', page: RunsPage, nav: 'Runs' },
+  { path: '/runs/:id', page: RunPage },
   { path: '/logs', page: LogsPage, nav: 'Logs' },
   { path: '/tokens', page: TokensPage, nav: 'API tokens' },
 ];

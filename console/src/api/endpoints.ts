@@ -1,5 +1,5 @@
 import { request } from './client';
-import type { ActivityEntry, ApiScope, ApiToken, Connection, ConnectionTest, ConnectorDetail, ConnectorSummary, IssuedToken, SessionAnswer } from './types';
+import type { ActivityEntry, ApiScope, ApiToken, Connection, ConnectionTest, ConnectorDetail, ConnectorSummary, IssuedToken, RetryAnswer, RunDetail, RunPage, SessionAnswer } from './types';
 
 const q = (params: Record<string, string | undefined>) => {
   const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
@@ -33,6 +33,13 @@ export const api = {
   },
   recipes: {
     list: () => request<{ recipes: { id: string; name: string; enabled: boolean; connections?: string[] }[] }>('GET', '/api/v1/recipes'),
+  },
+  runs: {
+    list: (filter: { recipe?: string; status?: string; event?: string; since?: string; cursor?: string; limit?: string } = {}) => request<RunPage>('GET', `/api/v1/runs${q(filter)}`),
+    get: (run: string) => request<RunDetail>('GET', `/api/v1/runs/${id(run)}`),
+    retry: (run: string, from: 'failed' | 'start' = 'failed') => request<RetryAnswer>('POST', `/api/v1/runs/${id(run)}/retry`, { from }),
+    approve: (run: string, body: { approved: boolean; stepId?: string; comment?: string }) => request<{ runId: string }>('POST', `/api/v1/runs/${id(run)}/approve`, body),
+    cancel: (run: string) => request<{ runId: string }>('POST', `/api/v1/runs/${id(run)}/cancel`),
   },
   tokens: {
     list: () => request<{ tokens: ApiToken[] }>('GET', '/api/v1/tokens'),

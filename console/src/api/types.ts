@@ -2,11 +2,16 @@
 // of the server is bundled). A change to a route's answer breaks `npm run typecheck:console`.
 import type { ConnectorSummary, describeConnector } from '../../../connectors/catalog';
 import type { ConnectionAnswers } from '../../../src/http/api/connections-routes';
+import type { RetryAnswer } from '../../../src/http/api/runs-retry-route';
+import type { RunAnswers } from '../../../src/http/api/runs-routes';
 import type { SessionAnswer } from '../../../src/http/api/session-routes';
 import type { ApiScope } from '../../../src/security/api-tokens';
 import type { ApiToken, IssuedToken } from '../../../src/store/tokens';
 
-export type { ApiScope, ApiToken, ConnectorSummary, IssuedToken, SessionAnswer };
+export type { ApiScope, ApiToken, ConnectorSummary, IssuedToken, RetryAnswer, SessionAnswer };
+export type RunPage = RunAnswers['page'];
+export type RunDetail = RunAnswers['detail'];
+export type RunStep = NonNullable<RunDetail['steps']>[number];
 export type ConnectorDetail = ReturnType<typeof describeConnector>;
 export type Connection = ConnectionAnswers['connection'];
 export type ConnectionTest = ConnectionAnswers['test'] & { connection: Connection };
