@@ -120,11 +120,14 @@ export function vendorCalls(client: Client, db: Kysely<Database>) {
   };
 }
 
-/** The run's summary: its state query while running, its result (or the failure's details) once closed. */
+/** How long one run may take to answer: a running run whose worker is gone must not stall a log page. */
+const summaryDeadlineMs = 5_000;
+
+/** The run's summary: its state query while running, its result (or the failure's details) once closed; undefined when it does not answer in time. */
 async function summaryOf(client: Client, workflowId: string, runId: string, running: boolean): Promise<RunSummary | undefined> {
   const handle = client.workflow.getHandle(workflowId, runId);
   try {
-    return running ? await handle.query<RunSummary>('state') : ((await handle.result()) as RunSummary);
+    return await client.withDeadline(Date.now() + summaryDeadlineMs, async () => (running ? await handle.query<RunSummary>('state') : ((await handle.result()) as RunSummary)));
   } catch (err) {
     if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure) return err.cause.details?.[0] as RunSummary | undefined;
     return undefined;
