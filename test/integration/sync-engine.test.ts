@@ -15,6 +15,7 @@ import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type Sy
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { openTestStore } from '../support/stores';
+import { intercomSalesforceContacts, mrrField, syncTestRecords } from '../support/sync-definitions';
 import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from '../support/temporal';
 import { seedVendorConnections } from '../support/vendor-connections';
 
@@ -24,27 +25,9 @@ import { seedVendorConnections } from '../support/vendor-connections';
  * count every write. After each phase both fakes hold exactly the expected records and no write
  * happened that the phase did not ask for.
  */
-const perSide = Number(process.env.SYNC_TEST_RECORDS ?? 1000);
+const perSide = syncTestRecords;
 const overlap = Math.round(perSide / 20);
-
-const source = {
-  id: 'ic-sf-contacts',
-  kind: 'sync',
-  left: { connection: 'intercom-main', object: 'contact', filter: { role: 'user' } },
-  right: { connection: 'salesforce-main', object: 'Contact' },
-  match: [{ left: 'email', right: 'Email' }],
-  fields: [
-    { left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName', direction: 'both' },
-    { left: 'email', right: 'Email', direction: 'both' },
-    { left: 'custom_attributes.mrr', right: 'Mrr__c', transform: 'number', direction: 'both' },
-  ],
-  direction: 'both',
-  frequency: 'realtime',
-  safetyPoll: '1m',
-  conflicts: 'newestWins',
-  create: { left: true, right: true },
-  onDuplicate: 'report',
-};
+const source = intercomSalesforceContacts();
 
 describe('CRM sync engine: Intercom ↔ Salesforce contacts', () => {
   const ic = new IntercomFake();
@@ -98,7 +81,7 @@ describe('CRM sync engine: Intercom ↔ Salesforce contacts', () => {
     await Promise.all([ic.start(), sf.start()]);
     ic.clock = () => Math.floor(Date.now() / 1000) + offset;
     sf.clock = () => Date.now() + offset * 1000;
-    sf.addCustomField('Contact', { name: 'Mrr__c', label: 'MRR', type: 'double', createable: true, updateable: true, nillable: true });
+    sf.addCustomField('Contact', { ...mrrField });
     store = await openTestStore(`sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-sync-')), 'store.db')}`);
     const connections = await seedVendorConnections(store, { intercom: { fake: ic }, salesforce: sf });
     const compiled = compileSync(source, { connections });
