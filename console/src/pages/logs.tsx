@@ -1,11 +1,487 @@
-import { PageHeader } from '../components/ui';
+import { useState } from 'preact/hooks';
+import { api } from '../api/endpoints';
+import type { InboundLogEntry, OutgoingLogEntry, VendorCall } from '../api/types';
+import { ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
+import { Link, navigate, type PageProps } from '../router';
+import { useSession } from '../session';
 
-/** Placeholder: the Logs page is built on this shell by another change (#17). */
-export function LogsPage() {
+const views = [
+  { id: 'inbound', label: 'Inbound deliveries', log: 'inbound', scope: 'connections:read' },
+  { id: 'outgoing', label: 'Outgoing webhooks', log: 'outgoing', scope: 'webhooks:read' },
+  { id: 'vendor', label: 'Vendor calls', log: 'vendor-calls', scope: 'connections:read' },
+] as const;
+
+const outcomes = ['accepted', 'duplicate', 'unmatched', 'rejected'];
+const deliveryStatuses = ['pending', 'delivered', 'failed'];
+/** The query parameters a view's filter form keeps in the URL. */
+const filterNames = { inbound: ['connection', 'outcome', 'since', 'until'], outgoing: ['connection', 'status', 'since', 'until'], vendor: ['connection', 'since'] } as const;
+type Filter = Partial<Record<'connection' | 'outcome' | 'status' | 'since' | 'until', string>>;
+
+const units: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** `15m`, `1h`, `7d` → that long ago as ISO 8601; anything else goes to the server as typed (it names a bad one). */
+function resolveTime(value: string | undefined): string | undefined {
+  const relative = value?.match(/^(\d+)\s*([mhd])$/);
+  return relative ? new Date(Date.now() - Number(relative[1]) * units[relative[2]!]!).toISOString() : value;
+}
+
+const logsHref = (view: string, filter: Filter) => {
+  const next = new URLSearchParams(Object.entries({ view, ...filter }).filter((e): e is [string, string] => Boolean(e[1])));
+  return `/logs?${next}`;
+};
+
+/**
+ * Integration logs (#17): inbound webhook deliveries with their outcome and the runs they started,
+ * outgoing webhook deliveries with their attempts (Redeliver), vendor calls made by runs. Filtered
+ * by connection, outcome or status and time (kept in the URL), exported as CSV or NDJSON.
+ */
+export function LogsPage(props: PageProps) {
+  const { can } = useSession();
+  const view = views.find((v) => v.id === props.query.get('view')) ?? views[0];
+  const names = filterNames[view.id];
+  const filter: Filter = Object.fromEntries(names.map((n) => [n, props.query.get(n) ?? undefined]));
+  const resolved: Filter = { ...filter, since: resolveTime(filter.since), until: resolveTime(filter.until) };
+  const connections = useLoad(() => api.connections.list(), []);
+  const key = `${view.id}?${props.query.toString()}`;
+  const apply = (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    navigate(logsHref(view.id, Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? '').trim()]))));
+  };
+  const allowed = can(view.scope);
   return (
     <>
       <PageHeader title="Logs" />
-      <p>Coming soon.</p>
+      <nav aria-label="Logs" class="tabs">
+        <ul>
+          {views.map((v) => (
+            <li key={v.id}>
+              <Link href={logsHref(v.id, filter.connection ? { connection: filter.connection } : {})} aria-current={v.id === view.id ? 'page' : undefined}>
+                {v.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <form class="filters" onSubmit={apply} aria-label={`Filter ${view.label.toLowerCase()}`} key={key}>
+        <div>
+          <label for="log-connection">Connection</label>
+          {/* `selected` per option: the list arrives after the form, and the URL's choice must survive that. */}
+          <select id="log-connection" name="connection">
+            <option value="">all connections</option>
+            {filter.connection && !connections.data?.connections.some((c) => c.id === filter.connection) ? (
+              <option value={filter.connection} selected>
+                {filter.connection}
+              </option>
+            ) : null}
+            {connections.data?.connections.map((c) => (
+              <option key={c.id} value={c.id} selected={c.id === filter.connection}>
+                {c.name} ({c.id})
+              </option>
+            ))}
+          </select>
+        </div>
+        {view.id === 'inbound' ? <Choice id="log-outcome" name="outcome" label="Outcome" values={outcomes} value={filter.outcome} /> : null}
+        {view.id === 'outgoing' ? <Choice id="log-status" name="status" label="Status" values={deliveryStatuses} value={filter.status} /> : null}
+        <div>
+          <label for="log-since">{view.id === 'vendor' ? 'Runs started since' : 'Since'}</label>
+          <input id="log-since" name="since" type="text" defaultValue={filter.since ?? ''} placeholder="1h" aria-describedby="log-time-hint" />
+        </div>
+        {view.id !== 'vendor' ? (
+          <div>
+            <label for="log-until">Until</label>
+            <input id="log-until" name="until" type="text" defaultValue={filter.until ?? ''} placeholder="2026-11-27T08:00:00Z" aria-describedby="log-time-hint" />
+          </div>
+        ) : null}
+        <p class="hint" id="log-time-hint">
+          Times: ISO 8601 (2026-11-27T08:00:00Z) or how long ago (15m, 1h, 7d)
+        </p>
+        <div class="actions">
+          <button type="submit" class="primary">
+            Filter
+          </button>
+        </div>
+      </form>
+      {allowed ? (
+        <>
+          <div class="actions export" role="group" aria-labelledby="export-title">
+            <span id="export-title">Export logs for debugging (the filters above apply):</span>
+            {(['csv', 'ndjson'] as const).map((format) => (
+              <a key={format} class="button" href={api.logs.exportUrl(view.log, format, resolved)} download>
+                Export {format.toUpperCase()}
+              </a>
+            ))}
+          </div>
+          {view.id === 'inbound' ? <InboundLog key={key} filter={resolved} /> : view.id === 'outgoing' ? <OutgoingLog key={key} filter={resolved} /> : <VendorCalls key={key} filter={resolved} />}
+        </>
+      ) : (
+        <Notice kind="info">This token cannot read this log: it needs the {view.scope} scope.</Notice>
+      )}
     </>
+  );
+}
+
+function Choice(props: { id: string; name: string; label: string; values: string[]; value: string | undefined }) {
+  return (
+    <div>
+      <label for={props.id}>{props.label}</label>
+      <select id={props.id} name={props.name} defaultValue={props.value ?? ''}>
+        <option value="">any</option>
+        {props.values.map((v) => (
+          <option key={v} value={v}>
+            {v}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+/** A log's pages: the first, then each "Older entries" from the previous page's cursor. */
+function usePaged<T>(load: (cursor: string | undefined) => Promise<{ entries: T[]; nextCursor: string | null }>) {
+  const [cursor, setCursor] = useState<string | undefined>();
+  const page = useLoad(() => load(cursor), [cursor]);
+  const pager = (
+    <div class="actions">
+      {cursor ? (
+        <button type="button" onClick={() => setCursor(undefined)}>
+          Newest entries
+        </button>
+      ) : null}
+      {page.data?.nextCursor ? (
+        <button type="button" onClick={() => setCursor(page.data?.nextCursor ?? undefined)}>
+          Older entries
+        </button>
+      ) : null}
+      <button type="button" onClick={() => page.reload()}>
+        Refresh
+      </button>
+    </div>
+  );
+  return { page, pager };
+}
+
+const connectionLink = (id: string | null) => (id ? <Link href={`/apps/${encodeURIComponent(id)}`}>{id}</Link> : <span class="muted">none</span>);
+const runLink = (runId: string) => <Link href={`/runs/${encodeURIComponent(runId)}`}>{runId}</Link>;
+const ms = (n: number) => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
+
+function InboundLog(props: { filter: Filter }) {
+  const { page, pager } = usePaged((cursor) => api.logs.inbound({ ...props.filter, cursor }));
+  const [open, setOpen] = useState<string | undefined>();
+  const entries = page.data?.entries;
+  return (
+    <section aria-labelledby="inbound-title">
+      <h2 id="inbound-title">Inbound deliveries</h2>
+      <ErrorNotice error={page.error} />
+      {entries && entries.length === 0 ? <p>No deliveries match.</p> : null}
+      {entries?.length ? (
+        <table class="log-table">
+          <thead>
+            <tr>
+              <th scope="col">Received</th>
+              <th scope="col">Connection</th>
+              <th scope="col">Topic</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Answer</th>
+              <th scope="col">Runs started</th>
+              <th scope="col">Payload</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => (
+              <InboundRow key={e.id} entry={e} open={open === e.id} toggle={() => setOpen(open === e.id ? undefined : e.id)} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {pager}
+    </section>
+  );
+}
+
+function InboundRow(props: { entry: InboundLogEntry; open: boolean; toggle: () => void }) {
+  const e = props.entry;
+  return (
+    <>
+      <tr data-testid={`inbound-${e.id}`}>
+        <td>
+          <When at={e.receivedAt} />
+        </td>
+        <td>{connectionLink(e.connectionId)}</td>
+        <td>{e.topic ?? <span class="muted">not read</span>}</td>
+        <td data-testid="outcome">
+          <StatusBadge status={e.outcome} />
+          {e.reason ? <div>{e.reason}</div> : null}
+          {e.detail ? <div class="muted">{e.detail}</div> : null}
+        </td>
+        <td>
+          {e.status}
+          <div class="muted">
+            {e.eventCount} event{e.eventCount === 1 ? '' : 's'}, {e.sizeBytes} bytes
+          </div>
+        </td>
+        <td>
+          {e.runs.length ? (
+            <ul class="plain">
+              {e.runs.map((r) => (
+                <li key={r.runId}>
+                  {r.recipeId}: {runLink(r.runId)}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <span class="muted">none</span>
+          )}
+        </td>
+        <td>
+          {e.hasPayload ? (
+            <button type="button" aria-expanded={props.open} aria-controls={`payload-${e.id}`} onClick={props.toggle}>
+              {props.open ? 'Hide' : 'View'}
+            </button>
+          ) : (
+            <span class="muted">not kept</span>
+          )}
+        </td>
+      </tr>
+      {props.open ? (
+        <tr id={`payload-${e.id}`}>
+          <td colSpan={7}>
+            <Payload id={e.id} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+/** The body exactly as received, pretty-printed when it is JSON. */
+function Payload(props: { id: string }) {
+  const detail = useLoad(() => api.logs.inboundEntry(props.id), [props.id]);
+  const d = detail.data;
+  if (detail.error) return <ErrorNotice error={detail.error} />;
+  if (!d) return <p class="muted">Loading…</p>;
+  if (d.payloadHidden) return <Notice kind="info">The body is kept, but this token may not read it: that needs the runs:read scope.</Notice>;
+  if (d.payload === null) return <p class="muted">No body kept.</p>;
+  let text = d.payload;
+  try {
+    text = JSON.stringify(JSON.parse(d.payload), null, 2);
+  } catch {
+    // not JSON: shown as received
+  }
+  return <pre data-testid="payload">{text}</pre>;
+}
+
+function OutgoingLog(props: { filter: Filter }) {
+  const { page, pager } = usePaged((cursor) => api.logs.outgoing({ ...props.filter, cursor }));
+  const [open, setOpen] = useState<string | undefined>();
+  const [done, setDone] = useState('');
+  const entries = page.data?.entries;
+  return (
+    <section aria-labelledby="outgoing-title">
+      <h2 id="outgoing-title">Outgoing webhook deliveries</h2>
+      <ErrorNotice error={page.error} />
+      {done ? <Notice kind="ok">{done}</Notice> : null}
+      {entries && entries.length === 0 ? <p>No deliveries match.</p> : null}
+      {entries?.length ? (
+        <table class="log-table">
+          <thead>
+            <tr>
+              <th scope="col">Created</th>
+              <th scope="col">Message</th>
+              <th scope="col">Subscription</th>
+              <th scope="col">Status</th>
+              <th scope="col">Last response</th>
+              <th scope="col">Next attempt</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e) => {
+              const rowKey = `${e.subscriptionId}/${e.messageId}`;
+              return (
+                <OutgoingRow
+                  key={rowKey}
+                  entry={e}
+                  open={open === rowKey}
+                  toggle={() => setOpen(open === rowKey ? undefined : rowKey)}
+                  redelivered={() => {
+                    setDone(`Message ${e.messageId} queued again for ${e.subscriptionId}.`);
+                    page.reload();
+                  }}
+                />
+              );
+            })}
+          </tbody>
+        </table>
+      ) : null}
+      {pager}
+    </section>
+  );
+}
+
+function OutgoingRow(props: { entry: OutgoingLogEntry; open: boolean; toggle: () => void; redelivered: () => void }) {
+  const e = props.entry;
+  const writer = useSession().can('webhooks:write');
+  const action = useAction();
+  const last = e.lastAttempt;
+  const detailId = `attempts-${e.subscriptionId}-${e.messageId}`;
+  return (
+    <>
+      <tr data-testid={`outgoing-${e.messageId}`}>
+        <td>
+          <When at={e.createdAt} />
+        </td>
+        <td>
+          {e.topic}
+          <div>
+            <code>{e.messageId}</code>
+          </div>
+          {e.connectionId ? <div>about {connectionLink(e.connectionId)}</div> : null}
+        </td>
+        <td>
+          <code>{e.subscriptionId}</code>
+        </td>
+        <td>
+          <StatusBadge status={e.status} />
+          <div class="muted">
+            {e.attempts} attempt{e.attempts === 1 ? '' : 's'}
+          </div>
+        </td>
+        <td>
+          {last ? (
+            <>
+              {last.statusCode ?? 'no answer'} <span class="muted">in {ms(last.latencyMs)}</span>
+              {last.error ? <div class="field-error">{last.error}</div> : null}
+              {last.responseSnippet ? <code class="excerpt">{last.responseSnippet}</code> : null}
+            </>
+          ) : (
+            <span class="muted">not sent yet</span>
+          )}
+        </td>
+        <td>{e.nextAttemptAt ? <When at={e.nextAttemptAt} /> : <span class="muted">none</span>}</td>
+        <td>
+          <div class="actions">
+            <button type="button" aria-expanded={props.open} aria-controls={detailId} onClick={props.toggle}>
+              Attempts
+            </button>
+            {writer ? (
+              <button
+                type="button"
+                disabled={action.busy}
+                onClick={() =>
+                  void action.run(async () => {
+                    await api.webhooks.redeliver(e.subscriptionId, e.messageId);
+                    props.redelivered();
+                  })
+                }
+              >
+                Redeliver
+              </button>
+            ) : null}
+          </div>
+          <ErrorNotice error={action.error} />
+        </td>
+      </tr>
+      {props.open ? (
+        <tr id={detailId}>
+          <td colSpan={7}>
+            <Attempts subscription={e.subscriptionId} messageId={e.messageId} />
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+function Attempts(props: { subscription: string; messageId: string }) {
+  const detail = useLoad(() => api.webhooks.delivery(props.subscription, props.messageId), [props.subscription, props.messageId]);
+  if (detail.error) return <ErrorNotice error={detail.error} />;
+  if (!detail.data) return <p class="muted">Loading…</p>;
+  if (!detail.data.attempts_log.length) return <p class="muted">No attempt yet.</p>;
+  return (
+    <table>
+      <caption>Attempts of {props.messageId}</caption>
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">When</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Status</th>
+          <th scope="col">Latency</th>
+          <th scope="col">Response excerpt</th>
+        </tr>
+      </thead>
+      <tbody>
+        {detail.data.attempts_log.map((a) => (
+          <tr key={a.attempt}>
+            <td>{a.attempt}</td>
+            <td>
+              <When at={a.attemptedAt} />
+            </td>
+            <td>
+              {a.outcome}
+              {a.error ? <div class="field-error">{a.error}</div> : null}
+            </td>
+            <td>{a.statusCode ?? <span class="muted">none</span>}</td>
+            <td>{ms(a.latencyMs)}</td>
+            <td>{a.responseSnippet ? <code class="excerpt">{a.responseSnippet}</code> : <span class="muted">empty</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function VendorCalls(props: { filter: Filter }) {
+  const { page, pager } = usePaged((cursor) => api.logs.vendorCalls({ connection: props.filter.connection, since: props.filter.since, cursor }));
+  const entries = page.data?.entries;
+  return (
+    <section aria-labelledby="vendor-title">
+      <h2 id="vendor-title">Vendor calls from runs</h2>
+      <ErrorNotice error={page.error} />
+      {entries && entries.length === 0 ? <p>No vendor calls match.</p> : null}
+      {entries?.length ? (
+        <table class="log-table">
+          <thead>
+            <tr>
+              <th scope="col">Run started</th>
+              <th scope="col">Run</th>
+              <th scope="col">Connection</th>
+              <th scope="col">Step</th>
+              <th scope="col">Status</th>
+              <th scope="col">Attempts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((e: VendorCall) => (
+              <tr key={`${e.runId}-${e.stepId}`} data-testid={`call-${e.runId}-${e.stepId}`}>
+                <td>
+                  <When at={e.startedAt} />
+                </td>
+                <td>
+                  {runLink(e.runId)}
+                  <div class="muted">
+                    {e.recipeId}, run {e.runStatus}
+                  </div>
+                </td>
+                <td>{connectionLink(e.connectionId)}</td>
+                <td>
+                  <code>{e.stepId}</code> <code>{e.action}</code>
+                </td>
+                <td>
+                  <StatusBadge status={e.status} />
+                  {e.error ? (
+                    <div class="field-error">
+                      {e.error.kind}: {e.error.message}
+                    </div>
+                  ) : null}
+                </td>
+                <td>{e.attempts ?? <span class="muted">unknown</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {pager}
+    </section>
   );
 }
