@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { InboundLogEntry, OutgoingLogEntry, VendorCall } from '../api/types';
@@ -5,11 +6,27 @@ import { ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When 
 import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
 
+/** The three logs: tab label, export name, the scope that reads it, and its table. */
 const views = [
-  { id: 'inbound', label: 'Inbound deliveries', log: 'inbound', scope: 'connections:read' },
-  { id: 'outgoing', label: 'Outgoing webhooks', log: 'outgoing', scope: 'webhooks:read' },
-  { id: 'vendor', label: 'Vendor calls', log: 'vendor-calls', scope: 'connections:read' },
+  {
+    id: 'inbound',
+    label: 'Inbound deliveries',
+    log: 'inbound',
+    scope: 'connections:read',
+    empty: 'No deliveries match.',
+    columns: ['Received', 'Connection', 'Topic', 'Outcome', 'Answer', 'Runs started', 'Payload'],
+  },
+  {
+    id: 'outgoing',
+    label: 'Outgoing webhooks',
+    log: 'outgoing',
+    scope: 'webhooks:read',
+    empty: 'No deliveries match.',
+    columns: ['Created', 'Message', 'Subscription', 'Status', 'Last response', 'Next attempt', 'Actions'],
+  },
+  { id: 'vendor', label: 'Vendor calls', log: 'vendor-calls', scope: 'connections:read', empty: 'No vendor calls match.', columns: ['Run started', 'Run', 'Connection', 'Step', 'Status', 'Attempts'] },
 ] as const;
+type View = (typeof views)[number];
 
 const outcomes = ['accepted', 'duplicate', 'unmatched', 'rejected'];
 const deliveryStatuses = ['pending', 'delivered', 'failed'];
@@ -136,28 +153,72 @@ function Choice(props: { id: string; name: string; label: string; values: string
   );
 }
 
-/** A log's pages: the first, then each "Older entries" from the previous page's cursor. */
-function usePaged<T>(load: (cursor: string | undefined) => Promise<{ entries: T[]; nextCursor: string | null }>) {
-  const [cursor, setCursor] = useState<string | undefined>();
-  const page = useLoad(() => load(cursor), [cursor]);
-  const pager = (
-    <div class="actions">
-      {cursor ? (
-        <button type="button" onClick={() => setCursor(undefined)}>
-          Newest entries
-        </button>
-      ) : null}
-      {page.data?.nextCursor ? (
-        <button type="button" onClick={() => setCursor(page.data?.nextCursor ?? undefined)}>
-          Older entries
-        </button>
-      ) : null}
-      <button type="button" onClick={() => page.reload()}>
-        Refresh
-      </button>
-    </div>
+/** A table's header row: one `<th scope="col">` per name. */
+function Head(props: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {props.columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
-  return { page, pager };
+}
+
+/** What a log's rows may do: open one row's detail (one at a time), reload the page. */
+interface RowControls {
+  isOpen: (key: string) => boolean;
+  toggle: (key: string) => void;
+  reload: () => void;
+}
+
+/**
+ * One log: its heading, a table of the current page (newest first), and the pager (the first page,
+ * then each "Older entries" from the previous page's cursor; Refresh). `rows` renders the entries.
+ */
+function LogSection<T>(props: {
+  view: View;
+  load: (cursor: string | undefined) => Promise<{ entries: T[]; nextCursor: string | null }>;
+  rows: (entries: T[], row: RowControls) => ComponentChildren;
+  notice?: ComponentChildren;
+}) {
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [open, setOpen] = useState<string | undefined>();
+  const page = useLoad(() => props.load(cursor), [cursor]);
+  const row: RowControls = { isOpen: (key) => open === key, toggle: (key) => setOpen(open === key ? undefined : key), reload: () => page.reload() };
+  const entries = page.data?.entries;
+  return (
+    <section aria-labelledby={`${props.view.id}-title`}>
+      <h2 id={`${props.view.id}-title`}>{props.view.label}</h2>
+      <ErrorNotice error={page.error} />
+      {props.notice}
+      {entries && entries.length === 0 ? <p>{props.view.empty}</p> : null}
+      {entries?.length ? (
+        <table class="log-table">
+          <Head columns={props.view.columns} />
+          <tbody>{props.rows(entries, row)}</tbody>
+        </table>
+      ) : null}
+      <div class="actions">
+        {cursor ? (
+          <button type="button" onClick={() => setCursor(undefined)}>
+            Newest entries
+          </button>
+        ) : null}
+        {page.data?.nextCursor ? (
+          <button type="button" onClick={() => setCursor(page.data?.nextCursor ?? undefined)}>
+            Older entries
+          </button>
+        ) : null}
+        <button type="button" onClick={() => page.reload()}>
+          Refresh
+        </button>
+      </div>
+    </section>
+  );
 }
 
 const connectionLink = (id: string | null) => (id ? <Link href={`/apps/${encodeURIComponent(id)}`}>{id}</Link> : <span class="muted">none</span>);
@@ -165,36 +226,12 @@ const runLink = (runId: string) => <Link href={`/runs/${encodeURIComponent(runId
 const ms = (n: number) => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
 
 function InboundLog(props: { filter: Filter }) {
-  const { page, pager } = usePaged((cursor) => api.logs.inbound({ ...props.filter, cursor }));
-  const [open, setOpen] = useState<string | undefined>();
-  const entries = page.data?.entries;
   return (
-    <section aria-labelledby="inbound-title">
-      <h2 id="inbound-title">Inbound deliveries</h2>
-      <ErrorNotice error={page.error} />
-      {entries && entries.length === 0 ? <p>No deliveries match.</p> : null}
-      {entries?.length ? (
-        <table class="log-table">
-          <thead>
-            <tr>
-              <th scope="col">Received</th>
-              <th scope="col">Connection</th>
-              <th scope="col">Topic</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Answer</th>
-              <th scope="col">Runs started</th>
-              <th scope="col">Payload</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => (
-              <InboundRow key={e.id} entry={e} open={open === e.id} toggle={() => setOpen(open === e.id ? undefined : e.id)} />
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {pager}
-    </section>
+    <LogSection
+      view={views[0]}
+      load={(cursor) => api.logs.inbound({ ...props.filter, cursor })}
+      rows={(entries, row) => entries.map((e) => <InboundRow key={e.id} entry={e} open={row.isOpen(e.id)} toggle={() => row.toggle(e.id)} />)}
+    />
   );
 }
 
@@ -271,50 +308,30 @@ function Payload(props: { id: string }) {
 }
 
 function OutgoingLog(props: { filter: Filter }) {
-  const { page, pager } = usePaged((cursor) => api.logs.outgoing({ ...props.filter, cursor }));
-  const [open, setOpen] = useState<string | undefined>();
   const [done, setDone] = useState('');
-  const entries = page.data?.entries;
   return (
-    <section aria-labelledby="outgoing-title">
-      <h2 id="outgoing-title">Outgoing webhook deliveries</h2>
-      <ErrorNotice error={page.error} />
-      {done ? <Notice kind="ok">{done}</Notice> : null}
-      {entries && entries.length === 0 ? <p>No deliveries match.</p> : null}
-      {entries?.length ? (
-        <table class="log-table">
-          <thead>
-            <tr>
-              <th scope="col">Created</th>
-              <th scope="col">Message</th>
-              <th scope="col">Subscription</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last response</th>
-              <th scope="col">Next attempt</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e) => {
-              const rowKey = `${e.subscriptionId}/${e.messageId}`;
-              return (
-                <OutgoingRow
-                  key={rowKey}
-                  entry={e}
-                  open={open === rowKey}
-                  toggle={() => setOpen(open === rowKey ? undefined : rowKey)}
-                  redelivered={() => {
-                    setDone(`Message ${e.messageId} queued again for ${e.subscriptionId}.`);
-                    page.reload();
-                  }}
-                />
-              );
-            })}
-          </tbody>
-        </table>
-      ) : null}
-      {pager}
-    </section>
+    <LogSection
+      view={views[1]}
+      load={(cursor) => api.logs.outgoing({ ...props.filter, cursor })}
+      notice={done ? <Notice kind="ok">{done}</Notice> : null}
+      rows={(entries, row) =>
+        entries.map((e) => {
+          const rowKey = `${e.subscriptionId}/${e.messageId}`;
+          return (
+            <OutgoingRow
+              key={rowKey}
+              entry={e}
+              open={row.isOpen(rowKey)}
+              toggle={() => row.toggle(rowKey)}
+              redelivered={() => {
+                setDone(`Message ${e.messageId} queued again for ${e.subscriptionId}.`);
+                row.reload();
+              }}
+            />
+          );
+        })
+      }
+    />
   );
 }
 
@@ -400,16 +417,7 @@ function Attempts(props: { subscription: string; messageId: string }) {
   return (
     <table>
       <caption>Attempts of {props.messageId}</caption>
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">When</th>
-          <th scope="col">Outcome</th>
-          <th scope="col">Status</th>
-          <th scope="col">Latency</th>
-          <th scope="col">Response excerpt</th>
-        </tr>
-      </thead>
+      <Head columns={['#', 'When', 'Outcome', 'Status', 'Latency', 'Response excerpt']} />
       <tbody>
         {detail.data.attempts_log.map((a) => (
           <tr key={a.attempt}>
@@ -432,56 +440,38 @@ function Attempts(props: { subscription: string; messageId: string }) {
 }
 
 function VendorCalls(props: { filter: Filter }) {
-  const { page, pager } = usePaged((cursor) => api.logs.vendorCalls({ connection: props.filter.connection, since: props.filter.since, cursor }));
-  const entries = page.data?.entries;
   return (
-    <section aria-labelledby="vendor-title">
-      <h2 id="vendor-title">Vendor calls from runs</h2>
-      <ErrorNotice error={page.error} />
-      {entries && entries.length === 0 ? <p>No vendor calls match.</p> : null}
-      {entries?.length ? (
-        <table class="log-table">
-          <thead>
-            <tr>
-              <th scope="col">Run started</th>
-              <th scope="col">Run</th>
-              <th scope="col">Connection</th>
-              <th scope="col">Step</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((e: VendorCall) => (
-              <tr key={`${e.runId}-${e.stepId}`} data-testid={`call-${e.runId}-${e.stepId}`}>
-                <td>
-                  <When at={e.startedAt} />
-                </td>
-                <td>
-                  {runLink(e.runId)}
-                  <div class="muted">
-                    {e.recipeId}, run {e.runStatus}
-                  </div>
-                </td>
-                <td>{connectionLink(e.connectionId)}</td>
-                <td>
-                  <code>{e.stepId}</code> <code>{e.action}</code>
-                </td>
-                <td>
-                  <StatusBadge status={e.status} />
-                  {e.error ? (
-                    <div class="field-error">
-                      {e.error.kind}: {e.error.message}
-                    </div>
-                  ) : null}
-                </td>
-                <td>{e.attempts ?? <span class="muted">unknown</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      {pager}
-    </section>
+    <LogSection
+      view={views[2]}
+      load={(cursor) => api.logs.vendorCalls({ connection: props.filter.connection, since: props.filter.since, cursor })}
+      rows={(entries) =>
+        entries.map((e: VendorCall) => (
+          <tr key={`${e.runId}-${e.stepId}`} data-testid={`call-${e.runId}-${e.stepId}`}>
+            <td>
+              <When at={e.startedAt} />
+            </td>
+            <td>
+              {runLink(e.runId)}
+              <div class="muted">
+                {e.recipeId}, run {e.runStatus}
+              </div>
+            </td>
+            <td>{connectionLink(e.connectionId)}</td>
+            <td>
+              <code>{e.stepId}</code> <code>{e.action}</code>
+            </td>
+            <td>
+              <StatusBadge status={e.status} />
+              {e.error ? (
+                <div class="field-error">
+                  {e.error.kind}: {e.error.message}
+                </div>
+              ) : null}
+            </td>
+            <td>{e.attempts ?? <span class="muted">unknown</span>}</td>
+          </tr>
+        ))
+      }
+    />
   );
 }
