@@ -82,7 +82,7 @@ describe('console logs in chromium', () => {
     await rejected.getByTestId('outcome').getByText('rejected').waitFor();
     await rejected.getByText('401').waitFor();
     await ok.getByRole('link', { name: runId }).waitFor();
-    await ok.getByRole('button', { name: 'View' }).click();
+    await ok.getByRole('button', { name: 'View body' }).click();
     await page.getByTestId('payload').getByText(`canary-${tag}`).waitFor();
     await shot(page, 'logs-inbound');
 
@@ -91,6 +91,8 @@ describe('console logs in chromium', () => {
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(`**/logs?view=inbound&connection=${hooked}&outcome=rejected`);
     await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByLabel('Outcome').inputValue()).toBe('rejected');
+    expect(await page.getByLabel('Connection').inputValue()).toBe(hooked);
     const csv = await download('Export CSV');
     expect(csv.name).toBe('inbound-log.csv');
     const lines = csv.text.trim().split('\n');

@@ -2,7 +2,9 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { InboundLogEntry, OutgoingLogEntry, VendorCall } from '../api/types';
-import { ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
+import { Options } from '../components/options';
+import { Table } from '../components/table';
+import { ActionButton, ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
 import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
 
@@ -82,19 +84,15 @@ export function LogsPage(props: PageProps) {
       <form class="filters" onSubmit={apply} aria-label={`Filter ${view.label.toLowerCase()}`} key={key}>
         <div>
           <label for="log-connection">Connection</label>
-          {/* `selected` per option: the list arrives after the form, and the URL's choice must survive that. */}
-          <select id="log-connection" name="connection">
-            <option value="">all connections</option>
-            {filter.connection && !connections.data?.connections.some((c) => c.id === filter.connection) ? (
-              <option value={filter.connection} selected>
-                {filter.connection}
-              </option>
-            ) : null}
-            {connections.data?.connections.map((c) => (
-              <option key={c.id} value={c.id} selected={c.id === filter.connection}>
-                {c.name} ({c.id})
-              </option>
-            ))}
+          {/* `value` is set after the options: the list arrives after the form, and the URL's choice must survive that. */}
+          <select id="log-connection" name="connection" value={filter.connection ?? ''}>
+            <Options
+              none="all connections"
+              values={[
+                ...(filter.connection && !connections.data?.connections.some((c) => c.id === filter.connection) ? [filter.connection] : []),
+                ...(connections.data?.connections.map((c) => ({ value: c.id, label: `${c.name} (${c.id})` })) ?? []),
+              ]}
+            />
           </select>
         </div>
         {view.id === 'inbound' ? <Choice id="log-outcome" name="outcome" label="Outcome" values={outcomes} value={filter.outcome} /> : null}
@@ -141,30 +139,10 @@ function Choice(props: { id: string; name: string; label: string; values: string
   return (
     <div>
       <label for={props.id}>{props.label}</label>
-      <select id={props.id} name={props.name} defaultValue={props.value ?? ''}>
-        <option value="">any</option>
-        {props.values.map((v) => (
-          <option key={v} value={v}>
-            {v}
-          </option>
-        ))}
+      <select id={props.id} name={props.name} value={props.value ?? ''}>
+        <Options none="any" values={props.values} />
       </select>
     </div>
-  );
-}
-
-/** A table's header row: one `<th scope="col">` per name. */
-function Head(props: { columns: readonly string[] }) {
-  return (
-    <thead>
-      <tr>
-        {props.columns.map((c) => (
-          <th key={c} scope="col">
-            {c}
-          </th>
-        ))}
-      </tr>
-    </thead>
   );
 }
 
@@ -176,13 +154,16 @@ interface RowControls {
 }
 
 /**
- * One log: its heading, a table of the current page (newest first), and the pager (the first page,
- * then each "Older entries" from the previous page's cursor; Refresh). `rows` renders the entries.
+ * One log: its heading, a table of the current page (newest first) where one row at a time may
+ * open its detail, and the pager (the first page, then each "Older entries" from the previous
+ * page's cursor; Refresh).
  */
 function LogSection<T>(props: {
   view: View;
   load: (cursor: string | undefined) => Promise<{ entries: T[]; nextCursor: string | null }>;
-  rows: (entries: T[], row: RowControls) => ComponentChildren;
+  rowKey: (entry: T) => string;
+  cells: (entry: T, row: RowControls) => ComponentChildren;
+  detail?: (entry: T) => ComponentChildren;
   notice?: ComponentChildren;
 }) {
   const [cursor, setCursor] = useState<string | undefined>();
@@ -190,17 +171,24 @@ function LogSection<T>(props: {
   const page = useLoad(() => props.load(cursor), [cursor]);
   const row: RowControls = { isOpen: (key) => open === key, toggle: (key) => setOpen(open === key ? undefined : key), reload: () => page.reload() };
   const entries = page.data?.entries;
+  const { id, label, empty, columns } = props.view;
   return (
-    <section aria-labelledby={`${props.view.id}-title`}>
-      <h2 id={`${props.view.id}-title`}>{props.view.label}</h2>
+    <section aria-labelledby={`${id}-title`} class="log">
+      <h2 id={`${id}-title`}>{label}</h2>
       <ErrorNotice error={page.error} />
       {props.notice}
-      {entries && entries.length === 0 ? <p>{props.view.empty}</p> : null}
+      {entries && entries.length === 0 ? <p>{empty}</p> : null}
       {entries?.length ? (
-        <table class="log-table">
-          <Head columns={props.view.columns} />
-          <tbody>{props.rows(entries, row)}</tbody>
-        </table>
+        <Table
+          columns={[...columns]}
+          rows={entries}
+          rowKey={props.rowKey}
+          rowTestId={(e) => `${id}-${props.rowKey(e)}`}
+          detail={(e) => (open === props.rowKey(e) ? props.detail?.(e) : null)}
+          detailId={(e) => `detail-${props.rowKey(e)}`}
+        >
+          {(e) => props.cells(e, row)}
+        </Table>
       ) : null}
       <div class="actions">
         {cursor ? (
@@ -221,72 +209,63 @@ function LogSection<T>(props: {
   );
 }
 
+/** Opens and closes a row's detail (`aria-controls` names the row it opens). */
+function Toggle(props: { row: RowControls; rowKey: string; show: string; hide: string }) {
+  const open = props.row.isOpen(props.rowKey);
+  return (
+    <button type="button" aria-expanded={open} aria-controls={`detail-${props.rowKey}`} onClick={() => props.row.toggle(props.rowKey)}>
+      {open ? props.hide : props.show}
+    </button>
+  );
+}
+
 const connectionLink = (id: string | null) => (id ? <Link href={`/apps/${encodeURIComponent(id)}`}>{id}</Link> : <span class="muted">none</span>);
 const runLink = (runId: string) => <Link href={`/runs/${encodeURIComponent(runId)}`}>{runId}</Link>;
 const ms = (n: number) => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 function InboundLog(props: { filter: Filter }) {
   return (
     <LogSection
       view={views[0]}
       load={(cursor) => api.logs.inbound({ ...props.filter, cursor })}
-      rows={(entries, row) => entries.map((e) => <InboundRow key={e.id} entry={e} open={row.isOpen(e.id)} toggle={() => row.toggle(e.id)} />)}
-    />
-  );
-}
-
-function InboundRow(props: { entry: InboundLogEntry; open: boolean; toggle: () => void }) {
-  const e = props.entry;
-  return (
-    <>
-      <tr data-testid={`inbound-${e.id}`}>
-        <td>
-          <When at={e.receivedAt} />
-        </td>
-        <td>{connectionLink(e.connectionId)}</td>
-        <td>{e.topic ?? <span class="muted">not read</span>}</td>
-        <td data-testid="outcome">
-          <StatusBadge status={e.outcome} />
-          {e.reason ? <div>{e.reason}</div> : null}
-          {e.detail ? <div class="muted">{e.detail}</div> : null}
-        </td>
-        <td>
-          {e.status}
-          <div class="muted">
-            {e.eventCount} event{e.eventCount === 1 ? '' : 's'}, {e.sizeBytes} bytes
-          </div>
-        </td>
-        <td>
-          {e.runs.length ? (
-            <ul class="plain">
-              {e.runs.map((r) => (
-                <li key={r.runId}>
-                  {r.recipeId}: {runLink(r.runId)}
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <span class="muted">none</span>
-          )}
-        </td>
-        <td>
-          {e.hasPayload ? (
-            <button type="button" aria-expanded={props.open} aria-controls={`payload-${e.id}`} onClick={props.toggle}>
-              {props.open ? 'Hide' : 'View'}
-            </button>
-          ) : (
-            <span class="muted">not kept</span>
-          )}
-        </td>
-      </tr>
-      {props.open ? (
-        <tr id={`payload-${e.id}`}>
-          <td colSpan={7}>
-            <Payload id={e.id} />
+      rowKey={(e) => e.id}
+      detail={(e) => <Payload id={e.id} />}
+      cells={(e: InboundLogEntry, row) => (
+        <>
+          <td>
+            <When at={e.receivedAt} />
           </td>
-        </tr>
-      ) : null}
-    </>
+          <td>{connectionLink(e.connectionId)}</td>
+          <td>{e.topic ?? <span class="muted">not read</span>}</td>
+          <td data-testid="outcome">
+            <StatusBadge status={e.outcome} />
+            {e.reason ? <div>{e.reason}</div> : null}
+            {e.detail ? <div class="muted">{e.detail}</div> : null}
+          </td>
+          <td>
+            {e.status}
+            <div class="muted">
+              {plural(e.eventCount, 'event')}, {e.sizeBytes} bytes
+            </div>
+          </td>
+          <td>
+            {e.runs.length ? (
+              <ul class="plain">
+                {e.runs.map((r) => (
+                  <li key={r.runId}>
+                    {r.recipeId}: {runLink(r.runId)}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <span class="muted">none</span>
+            )}
+          </td>
+          <td>{e.hasPayload ? <Toggle row={row} rowKey={e.id} show="View body" hide="Hide body" /> : <span class="muted">not kept</span>}</td>
+        </>
+      )}
+    />
   );
 }
 
@@ -307,104 +286,84 @@ function Payload(props: { id: string }) {
   return <pre data-testid="payload">{text}</pre>;
 }
 
+const deliveryKey = (e: OutgoingLogEntry) => `${e.subscriptionId}.${e.messageId}`;
+
 function OutgoingLog(props: { filter: Filter }) {
   const [done, setDone] = useState('');
   return (
     <LogSection
       view={views[1]}
       load={(cursor) => api.logs.outgoing({ ...props.filter, cursor })}
+      rowKey={deliveryKey}
       notice={done ? <Notice kind="ok">{done}</Notice> : null}
-      rows={(entries, row) =>
-        entries.map((e) => {
-          const rowKey = `${e.subscriptionId}/${e.messageId}`;
-          return (
-            <OutgoingRow
-              key={rowKey}
-              entry={e}
-              open={row.isOpen(rowKey)}
-              toggle={() => row.toggle(rowKey)}
-              redelivered={() => {
-                setDone(`Message ${e.messageId} queued again for ${e.subscriptionId}.`);
-                row.reload();
-              }}
-            />
-          );
-        })
-      }
+      detail={(e) => <Attempts subscription={e.subscriptionId} messageId={e.messageId} />}
+      cells={(e, row) => (
+        <OutgoingCells
+          entry={e}
+          row={row}
+          redelivered={() => {
+            setDone(`Message ${e.messageId} queued again for ${e.subscriptionId}.`);
+            row.reload();
+          }}
+        />
+      )}
     />
   );
 }
 
-function OutgoingRow(props: { entry: OutgoingLogEntry; open: boolean; toggle: () => void; redelivered: () => void }) {
+function OutgoingCells(props: { entry: OutgoingLogEntry; row: RowControls; redelivered: () => void }) {
   const e = props.entry;
   const writer = useSession().can('webhooks:write');
   const action = useAction();
   const last = e.lastAttempt;
-  const detailId = `attempts-${e.subscriptionId}-${e.messageId}`;
   return (
     <>
-      <tr data-testid={`outgoing-${e.messageId}`}>
-        <td>
-          <When at={e.createdAt} />
-        </td>
-        <td>
-          {e.topic}
-          <div>
-            <code>{e.messageId}</code>
-          </div>
-          {e.connectionId ? <div>about {connectionLink(e.connectionId)}</div> : null}
-        </td>
-        <td>
-          <code>{e.subscriptionId}</code>
-        </td>
-        <td>
-          <StatusBadge status={e.status} />
-          <div class="muted">
-            {e.attempts} attempt{e.attempts === 1 ? '' : 's'}
-          </div>
-        </td>
-        <td>
-          {last ? (
-            <>
-              {last.statusCode ?? 'no answer'} <span class="muted">in {ms(last.latencyMs)}</span>
-              {last.error ? <div class="field-error">{last.error}</div> : null}
-              {last.responseSnippet ? <code class="excerpt">{last.responseSnippet}</code> : null}
-            </>
-          ) : (
-            <span class="muted">not sent yet</span>
-          )}
-        </td>
-        <td>{e.nextAttemptAt ? <When at={e.nextAttemptAt} /> : <span class="muted">none</span>}</td>
-        <td>
-          <div class="actions">
-            <button type="button" aria-expanded={props.open} aria-controls={detailId} onClick={props.toggle}>
-              Attempts
-            </button>
-            {writer ? (
-              <button
-                type="button"
-                disabled={action.busy}
-                onClick={() =>
-                  void action.run(async () => {
-                    await api.webhooks.redeliver(e.subscriptionId, e.messageId);
-                    props.redelivered();
-                  })
-                }
-              >
-                Redeliver
-              </button>
-            ) : null}
-          </div>
-          <ErrorNotice error={action.error} />
-        </td>
-      </tr>
-      {props.open ? (
-        <tr id={detailId}>
-          <td colSpan={7}>
-            <Attempts subscription={e.subscriptionId} messageId={e.messageId} />
-          </td>
-        </tr>
-      ) : null}
+      <td>
+        <When at={e.createdAt} />
+      </td>
+      <td>
+        {e.topic}
+        <div>
+          <code>{e.messageId}</code>
+        </div>
+        {e.connectionId ? <div>about {connectionLink(e.connectionId)}</div> : null}
+      </td>
+      <td>
+        <code>{e.subscriptionId}</code>
+      </td>
+      <td>
+        <StatusBadge status={e.status} />
+        <div class="muted">{plural(e.attempts, 'attempt')}</div>
+      </td>
+      <td>
+        {last ? (
+          <>
+            {last.statusCode ?? 'no answer'} <span class="muted">in {ms(last.latencyMs)}</span>
+            {last.error ? <div class="field-error">{last.error}</div> : null}
+            {last.responseSnippet ? <code class="excerpt">{last.responseSnippet}</code> : null}
+          </>
+        ) : (
+          <span class="muted">not sent yet</span>
+        )}
+      </td>
+      <td>{e.nextAttemptAt ? <When at={e.nextAttemptAt} /> : <span class="muted">none</span>}</td>
+      <td>
+        <div class="actions">
+          <Toggle row={props.row} rowKey={deliveryKey(e)} show="Attempts" hide="Hide attempts" />
+          {writer ? (
+            <ActionButton
+              action={action}
+              does={async () => {
+                await api.webhooks.redeliver(e.subscriptionId, e.messageId);
+                props.redelivered();
+              }}
+            >
+              Redeliver
+            </ActionButton>
+          ) : null}
+        </div>
+        <ErrorNotice error={action.error} />
+      </td>
     </>
   );
 }
@@ -415,27 +374,23 @@ function Attempts(props: { subscription: string; messageId: string }) {
   if (!detail.data) return <p class="muted">Loading…</p>;
   if (!detail.data.attempts_log.length) return <p class="muted">No attempt yet.</p>;
   return (
-    <table>
-      <caption>Attempts of {props.messageId}</caption>
-      <Head columns={['#', 'When', 'Outcome', 'Status', 'Latency', 'Response excerpt']} />
-      <tbody>
-        {detail.data.attempts_log.map((a) => (
-          <tr key={a.attempt}>
-            <td>{a.attempt}</td>
-            <td>
-              <When at={a.attemptedAt} />
-            </td>
-            <td>
-              {a.outcome}
-              {a.error ? <div class="field-error">{a.error}</div> : null}
-            </td>
-            <td>{a.statusCode ?? <span class="muted">none</span>}</td>
-            <td>{ms(a.latencyMs)}</td>
-            <td>{a.responseSnippet ? <code class="excerpt">{a.responseSnippet}</code> : <span class="muted">empty</span>}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <Table caption={`Attempts of ${props.messageId}`} columns={['#', 'When', 'Outcome', 'Status', 'Latency', 'Response excerpt']} rows={detail.data.attempts_log} rowKey={(a) => String(a.attempt)}>
+      {(a) => (
+        <>
+          <td>{a.attempt}</td>
+          <td>
+            <When at={a.attemptedAt} />
+          </td>
+          <td>
+            {a.outcome}
+            {a.error ? <div class="field-error">{a.error}</div> : null}
+          </td>
+          <td>{a.statusCode ?? <span class="muted">none</span>}</td>
+          <td>{ms(a.latencyMs)}</td>
+          <td>{a.responseSnippet ? <code class="excerpt">{a.responseSnippet}</code> : <span class="muted">empty</span>}</td>
+        </>
+      )}
+    </Table>
   );
 }
 
@@ -444,34 +399,33 @@ function VendorCalls(props: { filter: Filter }) {
     <LogSection
       view={views[2]}
       load={(cursor) => api.logs.vendorCalls({ connection: props.filter.connection, since: props.filter.since, cursor })}
-      rows={(entries) =>
-        entries.map((e: VendorCall) => (
-          <tr key={`${e.runId}-${e.stepId}`} data-testid={`call-${e.runId}-${e.stepId}`}>
-            <td>
-              <When at={e.startedAt} />
-            </td>
-            <td>
-              {runLink(e.runId)}
-              <div class="muted">
-                {e.recipeId}, run {e.runStatus}
+      rowKey={(e: VendorCall) => `${e.runId}.${e.stepId}`}
+      cells={(e) => (
+        <>
+          <td>
+            <When at={e.startedAt} />
+          </td>
+          <td>
+            {runLink(e.runId)}
+            <div class="muted">
+              {e.recipeId}, run {e.runStatus}
+            </div>
+          </td>
+          <td>{connectionLink(e.connectionId)}</td>
+          <td>
+            <code>{e.stepId}</code> <code>{e.action}</code>
+          </td>
+          <td>
+            <StatusBadge status={e.status} />
+            {e.error ? (
+              <div class="field-error">
+                {e.error.kind}: {e.error.message}
               </div>
-            </td>
-            <td>{connectionLink(e.connectionId)}</td>
-            <td>
-              <code>{e.stepId}</code> <code>{e.action}</code>
-            </td>
-            <td>
-              <StatusBadge status={e.status} />
-              {e.error ? (
-                <div class="field-error">
-                  {e.error.kind}: {e.error.message}
-                </div>
-              ) : null}
-            </td>
-            <td>{e.attempts ?? <span class="muted">unknown</span>}</td>
-          </tr>
-        ))
-      }
+            ) : null}
+          </td>
+          <td>{e.attempts ?? <span class="muted">unknown</span>}</td>
+        </>
+      )}
     />
   );
 }
