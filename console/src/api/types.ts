@@ -5,7 +5,7 @@ import type { ConnectionAnswers } from '../../../src/http/api/connections-routes
 import type { RetryAnswer } from '../../../src/http/api/runs-retry-route';
 import type { RunAnswers } from '../../../src/http/api/runs-routes';
 import type { SessionAnswer } from '../../../src/http/api/session-routes';
-import type { ApiScope } from '../../../src/security/api-tokens';
+import type { ApiScope } from '../../../src/security/scopes';
 import type { ApiToken, IssuedToken } from '../../../src/store/tokens';
 
 export type { ApiScope, ApiToken, ConnectorSummary, IssuedToken, RetryAnswer, SessionAnswer };
@@ -16,25 +16,3 @@ export type ConnectorDetail = ReturnType<typeof describeConnector>;
 export type Connection = ConnectionAnswers['connection'];
 export type ConnectionTest = ConnectionAnswers['test'] & { connection: Connection };
 export type ActivityEntry = ConnectionAnswers['activity'];
-
-/** Every scope, in the order the token form shows them; the check below fails the build when the server adds one. */
-export const allScopes = [
-  'recipes:read',
-  'recipes:write',
-  'connections:read',
-  'connections:write',
-  'runs:read',
-  'runs:write',
-  'events:write',
-  'identity:write',
-  'webhooks:read',
-  'webhooks:write',
-  'tokens:admin',
-] as const satisfies readonly ApiScope[];
-type Unlisted = Exclude<ApiScope, (typeof allScopes)[number]>;
-const _everyScopeListed: [Unlisted] extends [never] ? true : Unlisted = true;
-
-/** The error body every refusal has: `{ error: { code, message, details } }`. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
