@@ -14,7 +14,7 @@ import { call } from '../support/api-harness';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { waitFor } from '../support/temporal';
-import { intercomSalesforceContacts, mrrField, syncTestRecords } from '../support/sync-definitions';
+import { intercomContactsSync, mrrField, salesforceContacts, syncTestRecords } from '../support/sync-definitions';
 import { seedVendorConnections } from '../support/vendor-connections';
 
 /**
@@ -37,7 +37,7 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
   const later = () => (offset += 2);
   const id = 'contacts-live';
 
-  const definition = (extra: Record<string, unknown> = {}) => intercomSalesforceContacts({ id, name: 'Intercom users ↔ Salesforce contacts', safetyPoll: '1h', ...extra });
+  const definition = (extra: Record<string, unknown> = {}) => intercomContactsSync(id, salesforceContacts, { name: 'Intercom users ↔ Salesforce contacts', safetyPoll: '1h', ...extra });
   const api = (method: string, p: string, body?: unknown) => call(engine.api.url, method, p, { token: admin, body });
   const handle = () => engine.client.workflow.getHandle(syncWorkflowId(id));
   const describeRun = async () => {
