@@ -2,10 +2,12 @@
 // of the server is bundled). A change to a route's answer breaks `npm run typecheck:console`.
 import type { ConnectorSummary, describeConnector } from '../../../connectors/catalog';
 import type { ConnectionAnswers } from '../../../src/http/api/connections-routes';
+import type { LogAnswers } from '../../../src/http/api/logs-routes';
 import type { RetryAnswer } from '../../../src/http/api/runs-retry-route';
 import type { RunAnswers } from '../../../src/http/api/runs-routes';
 import type { SessionAnswer } from '../../../src/http/api/session-routes';
-import type { ApiScope } from '../../../src/security/api-tokens';
+import type { WebhookAnswers } from '../../../src/http/api/webhooks-routes';
+import type { ApiScope } from '../../../src/security/scopes';
 import type { ApiToken, IssuedToken } from '../../../src/store/tokens';
 
 export type { ApiScope, ApiToken, ConnectorSummary, IssuedToken, RetryAnswer, SessionAnswer };
@@ -16,25 +18,14 @@ export type ConnectorDetail = ReturnType<typeof describeConnector>;
 export type Connection = ConnectionAnswers['connection'];
 export type ConnectionTest = ConnectionAnswers['test'] & { connection: Connection };
 export type ActivityEntry = ConnectionAnswers['activity'];
-
-/** Every scope, in the order the token form shows them; the check below fails the build when the server adds one. */
-export const allScopes = [
-  'recipes:read',
-  'recipes:write',
-  'connections:read',
-  'connections:write',
-  'runs:read',
-  'runs:write',
-  'events:write',
-  'identity:write',
-  'webhooks:read',
-  'webhooks:write',
-  'tokens:admin',
-] as const satisfies readonly ApiScope[];
-type Unlisted = Exclude<ApiScope, (typeof allScopes)[number]>;
-const _everyScopeListed: [Unlisted] extends [never] ? true : Unlisted = true;
-
-/** The error body every refusal has: `{ error: { code, message, details } }`. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+export type InboundLogEntry = LogAnswers['inbound'];
+export type InboundLogDetail = LogAnswers['inboundDetail'];
+export type OutgoingLogEntry = LogAnswers['outgoing'];
+export type VendorCall = LogAnswers['vendorCall'];
+export type WebhookDelivery = WebhookAnswers['delivery'];
+export type WebhookDeliveryDetail = WebhookAnswers['deliveryDetail'];
+/** A page of a log: its entries, newest first, and the cursor of the next page (null: the last). */
+export interface LogPage<T> {
+  entries: T[];
+  nextCursor: string | null;
 }
