@@ -52,7 +52,7 @@ describe('example syncs (recipes/syncs)', () => {
       expect(checkSyncFields(compiled.plan, read), path.basename(file)).toEqual([]);
     }
     const hubspot = compileSync(loadDefinitions([path.join(dir, 'intercom-hubspot-contacts.json')], actionCatalog)[0]!.source, { connections });
-    expect(hubspot.ok && hubspot.plan.conversations).toBe('notes');
+    expect(hubspot.ok && hubspot.plan.transcripts).toEqual({ to: 'right', as: 'note', on: 'closed', pollMs: 900_000 });
   });
 
   it('the loader applies all four after the live check; a pair the engine does not run is refused naming those it does', async () => {

@@ -2,9 +2,11 @@
 // of the server is bundled). A change to a route's answer breaks `npm run typecheck:console`.
 import type { ConnectorSummary, describeConnector } from '../../../connectors/catalog';
 import type { ConnectionAnswers } from '../../../src/http/api/connections-routes';
+import type { LogAnswers } from '../../../src/http/api/logs-routes';
 import type { RetryAnswer } from '../../../src/http/api/runs-retry-route';
 import type { RunAnswers } from '../../../src/http/api/runs-routes';
 import type { SessionAnswer } from '../../../src/http/api/session-routes';
+import type { WebhookAnswers } from '../../../src/http/api/webhooks-routes';
 import type { ApiScope } from '../../../src/security/scopes';
 import type { ApiToken, IssuedToken } from '../../../src/store/tokens';
 
@@ -16,3 +18,14 @@ export type ConnectorDetail = ReturnType<typeof describeConnector>;
 export type Connection = ConnectionAnswers['connection'];
 export type ConnectionTest = ConnectionAnswers['test'] & { connection: Connection };
 export type ActivityEntry = ConnectionAnswers['activity'];
+export type InboundLogEntry = LogAnswers['inbound'];
+export type InboundLogDetail = LogAnswers['inboundDetail'];
+export type OutgoingLogEntry = LogAnswers['outgoing'];
+export type VendorCall = LogAnswers['vendorCall'];
+export type WebhookDelivery = WebhookAnswers['delivery'];
+export type WebhookDeliveryDetail = WebhookAnswers['deliveryDetail'];
+/** A page of a log: its entries, newest first, and the cursor of the next page (null: the last). */
+export interface LogPage<T> {
+  entries: T[];
+  nextCursor: string | null;
+}
