@@ -1,5 +1,26 @@
 import { request } from './client';
-import type { ActivityEntry, ApiScope, ApiToken, Connection, ConnectionTest, ConnectorDetail, ConnectorSummary, IssuedToken, RetryAnswer, RunDetail, RunPage, SessionAnswer } from './types';
+import type {
+  ActivityEntry,
+  ApiScope,
+  ApiToken,
+  Connection,
+  ConnectionTest,
+  ConnectorDetail,
+  ConnectorSummary,
+  DryRun,
+  IssuedToken,
+  RecipeDetail,
+  RecipePut,
+  RecipeSummary,
+  RecipeValidation,
+  RecipeVersions,
+  RecipeVersionSource,
+  RetryAnswer,
+  RunDetail,
+  RunPage,
+  SessionAnswer,
+  SyncSummary,
+} from './types';
 
 const q = (params: Record<string, string | undefined>) => {
   const search = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
@@ -32,7 +53,21 @@ export const api = {
     oauthStart: (connector: string, connectionId: string) => request<{ authorizeUrl: string }>('POST', '/api/v1/connections/oauth/start', { connector, connectionId }),
   },
   recipes: {
-    list: () => request<{ recipes: { id: string; name: string; enabled: boolean; connections?: string[] }[] }>('GET', '/api/v1/recipes'),
+    list: () => request<{ recipes: RecipeSummary[] }>('GET', '/api/v1/recipes'),
+    get: (recipe: string) => request<RecipeDetail>('GET', `/api/v1/recipes/${id(recipe)}`),
+    put: (recipe: string, source: unknown) => request<RecipePut>('PUT', `/api/v1/recipes/${id(recipe)}`, source),
+    remove: (recipe: string) => request<void>('DELETE', `/api/v1/recipes/${id(recipe)}`),
+    /** Compiles without storing: 200 with warnings, or an ApiError 422 whose details hold every diagnostic. */
+    validate: (source: unknown) => request<RecipeValidation>('POST', '/api/v1/recipes/validate', source),
+    enable: (recipe: string) => request<RecipeSummary>('POST', `/api/v1/recipes/${id(recipe)}/enable`),
+    disable: (recipe: string) => request<RecipeSummary>('POST', `/api/v1/recipes/${id(recipe)}/disable`),
+    versions: (recipe: string) => request<RecipeVersions>('GET', `/api/v1/recipes/${id(recipe)}/versions`),
+    version: (recipe: string, version: number) => request<RecipeVersionSource>('GET', `/api/v1/recipes/${id(recipe)}/versions/${version}`),
+    /** Dry run of the stored recipe: no side effects, actions answer with sample outputs. */
+    test: (recipe: string, body: { event: unknown; topic?: string }) => request<DryRun>('POST', `/api/v1/recipes/${id(recipe)}/test`, body),
+  },
+  syncs: {
+    list: () => request<{ syncs: SyncSummary[] }>('GET', '/api/v1/syncs'),
   },
   runs: {
     list: (filter: { recipe?: string; status?: string; event?: string; since?: string; cursor?: string; limit?: string } = {}) => request<RunPage>('GET', `/api/v1/runs${q(filter)}`),

@@ -2,13 +2,16 @@
 // of the server is bundled). A change to a route's answer breaks `npm run typecheck:console`.
 import type { ConnectorSummary, describeConnector } from '../../../connectors/catalog';
 import type { ConnectionAnswers } from '../../../src/http/api/connections-routes';
+import type { RecipeAnswers } from '../../../src/http/api/recipes-routes';
 import type { RetryAnswer } from '../../../src/http/api/runs-retry-route';
 import type { RunAnswers } from '../../../src/http/api/runs-routes';
 import type { SessionAnswer } from '../../../src/http/api/session-routes';
+import type { SyncAnswers } from '../../../src/http/api/syncs-routes';
+import type { Diagnostic } from '../../../src/recipe/diagnostics';
 import type { ApiScope } from '../../../src/security/api-tokens';
 import type { ApiToken, IssuedToken } from '../../../src/store/tokens';
 
-export type { ApiScope, ApiToken, ConnectorSummary, IssuedToken, RetryAnswer, SessionAnswer };
+export type { ApiScope, ApiToken, ConnectorSummary, Diagnostic, IssuedToken, RetryAnswer, SessionAnswer };
 export type RunPage = RunAnswers['page'];
 export type RunDetail = RunAnswers['detail'];
 export type RunStep = NonNullable<RunDetail['steps']>[number];
@@ -16,6 +19,14 @@ export type ConnectorDetail = ReturnType<typeof describeConnector>;
 export type Connection = ConnectionAnswers['connection'];
 export type ConnectionTest = ConnectionAnswers['test'] & { connection: Connection };
 export type ActivityEntry = ConnectionAnswers['activity'];
+export type RecipeSummary = RecipeAnswers['summary'];
+export type RecipeDetail = RecipeAnswers['detail'];
+export type RecipePut = RecipeAnswers['put'];
+export type RecipeValidation = RecipeAnswers['validate'];
+export type RecipeVersions = RecipeAnswers['versions'];
+export type RecipeVersionSource = RecipeAnswers['versionSource'];
+export type DryRun = RecipeAnswers['dryRun'];
+export type SyncSummary = SyncAnswers['summary'];
 
 /** Every scope, in the order the token form shows them; the check below fails the build when the server adds one. */
 export const allScopes = [
