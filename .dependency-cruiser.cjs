@@ -15,14 +15,23 @@ const forbid = (name, rule) => ({ name, severity: 'error', ...rule });
 /** Folders of src/ that sit above `name` and must never be imported by it. */
 const above = (...folders) => `^src/(${folders.join('|')})/`;
 
+/** The node-free modules of src/ that console/ bundles: the server and the browser read one copy. */
+const browserShared = '^src/(security/scopes|http/api-error)\\.ts$';
+
 module.exports = {
   forbidden: [
     forbid('console-only-types-from-the-server', {
       comment:
         'console/ runs in the browser: from the server (src/, connectors/) it imports types only (the answers it ' +
-        'reads), never code; its own files and preact are all it bundles.',
+        'reads), never code, except the node-free modules the server and the console share (the scope list, the ' +
+        'API error reader); its own files and preact are all it bundles.',
       from: { path: '^console/' },
-      to: { path: '^(src|connectors|workflows|activities)/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^(src|connectors|workflows|activities)/', pathNot: browserShared, dependencyTypesNot: ['type-only'] },
+    }),
+    forbid('browser-shared-modules-are-leaves', {
+      comment: 'What the console bundles from src/ imports nothing, so no node code (node:crypto, express, the store) reaches the browser.',
+      from: { path: browserShared },
+      to: {},
     }),
     forbid('no-circular', {
       comment: 'An import cycle hides which module owns an idea; move the shared piece below both.',

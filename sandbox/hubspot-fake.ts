@@ -45,6 +45,26 @@ const rateLimitMessage: Record<RateLimitPolicy, string> = {
   DAILY: 'You have reached your daily limit.',
 };
 
+/** A batch call's `inputs` (1 to 100), or the 400 HubSpot answers. */
+function batchInputs<T>(req: FakeRequest): T[] | FakeResponse {
+  const inputs = ((req.body ?? {}) as { inputs?: T[] }).inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0) return hubspotError(400, 'VALIDATION_ERROR', 'inputs is required');
+  if (inputs.length > 100) return hubspotError(400, 'VALIDATION_ERROR', `Batch input has ${inputs.length} inputs; the limit is 100`);
+  return inputs;
+}
+
+/** A refused input inside a batch answer: the single-record error's category and message, and which input it is about. */
+function batchError(problem: FakeResponse, context: Record<string, string[]>) {
+  const body = problem.json as { category: string; message: string; errors?: unknown[] };
+  return { status: 'error', category: body.category, message: body.message, context, ...(body.errors ? { errors: body.errors } : {}) };
+}
+
+/** The batch envelope: `okStatus` when every input succeeded, 207 multi-status with `errors` and `numErrors` otherwise. */
+function batchAnswer(startedAt: string, results: unknown[], errors: unknown[], okStatus: number): FakeResponse {
+  const json = { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
+  return { status: errors.length ? 207 : okStatus, json };
+}
+
 export interface Association {
   fromType: FakeObjectType;
   fromId: string;
@@ -91,6 +111,9 @@ export class HubSpotFake extends FakeServer {
     this.route('POST', '/crm/v3/objects/:type', (req) => this.typed(req, (t) => this.create(t, req)));
     this.route('PATCH', '/crm/v3/objects/:type/:id', (req) => this.typed(req, (t) => this.update(t, req)));
     this.route('POST', '/crm/v3/objects/:type/batch/upsert', (req) => this.typed(req, (t) => this.batchUpsert(t, req)));
+    this.route('POST', '/crm/v3/objects/:type/batch/read', (req) => this.typed(req, (t) => this.batchRead(t, req)));
+    this.route('POST', '/crm/v3/objects/:type/batch/create', (req) => this.typed(req, (t) => this.batchCreate(t, req)));
+    this.route('POST', '/crm/v3/objects/:type/batch/update', (req) => this.typed(req, (t) => this.batchUpdate(t, req)));
     this.route('POST', '/crm/v3/objects/:type/search', (req) => this.typed(req, (t) => this.search(t, req)));
     this.route('GET', '/crm/v3/properties/:type', (req) => this.typed(req, (t) => ({ status: 200, json: { results: this.properties[t].map((d) => this.propertyJson(d)) } })));
     this.route('GET', '/crm/v3/properties/:type/:name', (req) =>
@@ -304,14 +327,13 @@ export class HubSpotFake extends FakeServer {
   }
 
   private batchUpsert(type: FakeObjectType, req: FakeRequest): FakeResponse {
-    const inputs = ((req.body ?? {}) as { inputs?: { idProperty?: string; id?: string; objectWriteTraceId?: string; properties?: Record<string, unknown> }[] }).inputs;
-    if (!Array.isArray(inputs) || inputs.length === 0) return hubspotError(400, 'VALIDATION_ERROR', 'inputs is required');
-    if (inputs.length > 100) return hubspotError(400, 'VALIDATION_ERROR', `Batch input has ${inputs.length} inputs; the limit is 100`);
+    const inputs = batchInputs<{ idProperty?: string; id?: string; objectWriteTraceId?: string; properties?: Record<string, unknown> }>(req);
+    if (!Array.isArray(inputs)) return inputs;
     const startedAt = new Date().toISOString();
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const input of inputs) {
-      const ref = { objectWriteTraceId: [input.objectWriteTraceId ?? input.id] };
+      const ref = { objectWriteTraceId: [input.objectWriteTraceId ?? input.id ?? ''] };
       const idProperty = input.idProperty ?? 'hs_object_id';
       if (!this.def(type, idProperty)?.unique || !input.id) {
         errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: `idProperty ${idProperty} is not a unique property`, context: ref });
@@ -321,16 +343,69 @@ export class HubSpotFake extends FakeServer {
       const values = { ...(existing ? {} : { [idProperty]: input.id }), ...input.properties };
       const problem = this.writeProblem(type, values, existing);
       if (problem) {
-        const body = problem.json as { category: string; message: string; errors?: unknown[] };
-        errors.push({ status: 'error', category: body.category, message: body.message, context: ref, errors: body.errors });
+        errors.push(batchError(problem, ref));
         continue;
       }
       const record = existing ?? this.store(type, values, this.clock());
       if (existing) this.apply(type, existing, values);
       results.push({ ...this.json(type, record, Object.keys(values)), new: !existing, objectWriteTraceId: input.objectWriteTraceId });
     }
-    const json = { status: 'COMPLETE', results, startedAt, completedAt: new Date().toISOString(), ...(errors.length ? { numErrors: errors.length, errors } : {}) };
-    return { status: errors.length ? 207 : 200, json };
+    return batchAnswer(startedAt, results, errors, 200);
+  }
+
+  /** POST …/batch/read: up to 100 ids (or values of a unique `idProperty`); ids not found are one 207 error listing them (OBJECT_NOT_FOUND, `context.ids`). */
+  private batchRead(type: FakeObjectType, req: FakeRequest): FakeResponse {
+    const b = (req.body ?? {}) as { properties?: string[]; idProperty?: string };
+    const inputs = batchInputs<{ id?: string }>(req);
+    if (!Array.isArray(inputs)) return inputs;
+    const idProperty = b.idProperty ?? 'hs_object_id';
+    if (!this.def(type, idProperty)?.unique) return hubspotError(400, 'VALIDATION_ERROR', `${idProperty} is not a unique property`);
+    const startedAt = new Date().toISOString();
+    const found: unknown[] = [];
+    const missing: string[] = [];
+    for (const input of inputs) {
+      const record = input.id === undefined ? undefined : this.lookup(type, String(input.id), idProperty);
+      if (record) found.push(this.json(type, record, b.properties));
+      else missing.push(String(input.id));
+    }
+    const errors = missing.length ? [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: `Could not get some ${singular[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`, context: { ids: missing } }] : [];
+    return batchAnswer(startedAt, found, errors, 200);
+  }
+
+  /** POST …/batch/create: up to 100 `{properties, objectWriteTraceId?}`; each input is validated as a single create (a taken email is a CONFLICT naming the existing id); refused inputs are 207 errors by trace id. */
+  private batchCreate(type: FakeObjectType, req: FakeRequest): FakeResponse {
+    const inputs = batchInputs<{ objectWriteTraceId?: string; properties?: Record<string, unknown> }>(req);
+    if (!Array.isArray(inputs)) return inputs;
+    const startedAt = new Date().toISOString();
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const input of inputs) {
+      const problem = this.writeProblem(type, input.properties ?? {});
+      if (problem) errors.push(batchError(problem, { objectWriteTraceId: [input.objectWriteTraceId ?? ''] }));
+      else results.push({ ...this.json(type, this.store(type, input.properties ?? {}, this.clock()), Object.keys(input.properties ?? {})), objectWriteTraceId: input.objectWriteTraceId });
+    }
+    return batchAnswer(startedAt, results, errors, 201);
+  }
+
+  /** POST …/batch/update: up to 100 `{id, properties}`; an id not found or a refused value is a 207 error naming the id. */
+  private batchUpdate(type: FakeObjectType, req: FakeRequest): FakeResponse {
+    const inputs = batchInputs<{ id?: string; objectWriteTraceId?: string; properties?: Record<string, unknown> }>(req);
+    if (!Array.isArray(inputs)) return inputs;
+    const startedAt = new Date().toISOString();
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const input of inputs) {
+      const record = input.id === undefined ? undefined : this.records[type].get(String(input.id));
+      const ref = { ids: [String(input.id)], ...(input.objectWriteTraceId ? { objectWriteTraceId: [input.objectWriteTraceId] } : {}) };
+      const problem = record ? this.writeProblem(type, input.properties ?? {}, record) : hubspotError(404, 'OBJECT_NOT_FOUND', `Object ${input.id} not found`);
+      if (problem || !record) {
+        errors.push(batchError(problem!, ref));
+        continue;
+      }
+      this.apply(type, record, input.properties ?? {});
+      results.push({ ...this.json(type, record, Object.keys(input.properties ?? {})), ...(input.objectWriteTraceId ? { objectWriteTraceId: input.objectWriteTraceId } : {}) });
+    }
+    return batchAnswer(startedAt, results, errors, 200);
   }
 
   private search(type: FakeObjectType, req: FakeRequest): FakeResponse {

@@ -1,3 +1,4 @@
+import { hubspotSide } from './hubspot';
 import { intercomSide } from './intercom';
 import { salesforceSide } from './salesforce';
 import type { SideAdapter } from './types';
@@ -5,5 +6,6 @@ import type { SideAdapter } from './types';
 /** The side adapter of each connector a sync can use (one file per vendor). */
 export const sideAdapters: Readonly<Record<string, SideAdapter>> = {
   intercom: intercomSide,
+  hubspot: hubspotSide,
   salesforce: salesforceSide,
 };

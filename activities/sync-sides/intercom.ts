@@ -1,7 +1,7 @@
-import { isConnectorError } from '../../connectors/sdk/errors';
 import type { ActionContext } from '../../connectors/sdk/types';
 import type { SyncRecord } from '../../src/sync/record-logic';
-import { callAction, chunks, nested, pollTrigger, type SideAdapter, type WriteResult } from './types';
+import { callAction, chunks, nested, pollTrigger, type SideAdapter } from './types';
+import { oneByOne } from './writes';
 
 interface Contact {
   id: string;
@@ -15,13 +15,6 @@ const conflictId = /already exists with id=([A-Za-z0-9_-]+)/;
 async function search(ctx: ActionContext, query: unknown): Promise<SyncRecord[]> {
   const found = await callAction<{ contacts: Contact[] }>(ctx, 'intercom.searchContacts', { query, perPage, maxPages: 50 });
   return found.contacts.map(toRecord);
-}
-
-/** A per-record failure the vendor stated (refused input, not found, conflict): reported for that record; anything else fails the page. */
-function refused(err: unknown): WriteResult {
-  if (!isConnectorError(err) || (err.kind !== 'invalid_input' && err.kind !== 'fatal')) throw err;
-  const existingId = err.status === 409 ? conflictId.exec(err.message)?.[1] : undefined;
-  return { ok: false, message: err.message, code: err.code, gone: err.status === 404, ...(existingId ? { existingId } : {}) };
 }
 
 /**
@@ -52,31 +45,20 @@ export const intercomSide: SideAdapter = {
     return out;
   },
 
-  async create(ctx, _side, records) {
-    const out: WriteResult[] = [];
-    for (const fields of records) {
-      try {
+  create: (ctx, _side, records) =>
+    oneByOne(
+      ctx,
+      records,
+      async (fields) => {
         const res = await ctx.http.request({ method: 'POST', path: '/contacts', json: { role: 'user', ...nested(fields) } });
-        out.push({ ok: true, id: String((res.body as { id?: unknown }).id) });
-      } catch (err) {
-        out.push(refused(err));
-      }
-      ctx.heartbeat();
-    }
-    return out;
-  },
+        return String((res.body as { id?: unknown }).id);
+      },
+      conflictId,
+    ),
 
-  async update(ctx, _side, writes) {
-    const out: WriteResult[] = [];
-    for (const w of writes) {
-      try {
-        await ctx.http.request({ method: 'PUT', path: `/contacts/${encodeURIComponent(w.id)}`, json: nested(w.fields) });
-        out.push({ ok: true, id: w.id });
-      } catch (err) {
-        out.push(refused(err));
-      }
-      ctx.heartbeat();
-    }
-    return out;
-  },
+  update: (ctx, _side, writes) =>
+    oneByOne(ctx, writes, async (w) => {
+      await ctx.http.request({ method: 'PUT', path: `/contacts/${encodeURIComponent(w.id)}`, json: nested(w.fields) });
+      return w.id;
+    }),
 };

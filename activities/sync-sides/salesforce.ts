@@ -3,6 +3,7 @@ import type { ActionContext } from '../../connectors/sdk/types';
 import type { SyncSidePlan } from '../../workflows/sync-plan';
 import type { SyncRecord } from '../../src/sync/record-logic';
 import { callAction, chunks, pollTrigger, type SideAdapter, type WriteResult } from './types';
+import { inBatches } from './writes';
 
 const stampMs = (s: unknown) => (typeof s === 'string' ? Date.parse(s.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : 0);
 const toRecord = (r: Record<string, unknown>): SyncRecord => ({ id: String(r.Id), modifiedAt: stampMs(r.LastModifiedDate ?? r.SystemModstamp), data: r });
@@ -28,19 +29,14 @@ async function select(ctx: ActionContext, side: SyncSidePlan, fields: readonly s
 
 /** POST (create) or PATCH (update) /composite/sobjects, 200 records a call, allOrNone false: one result per record. */
 async function collection(ctx: ActionContext, side: SyncSidePlan, method: 'POST' | 'PATCH', records: readonly Record<string, unknown>[]): Promise<WriteResult[]> {
-  const out: WriteResult[] = [];
-  for (const part of chunks(records, collectionSize)) {
+  return inBatches(ctx, records, collectionSize, async (part) => {
     const res = await ctx.http.request({ method, path: '/composite/sobjects', json: { allOrNone: false, records: part.map((r) => ({ attributes: { type: side.object }, ...r })) } });
-    for (const r of saveResults.parse(res.body)) {
-      if (r.success && r.id) out.push({ ok: true, id: r.id });
-      else {
-        const e = r.errors[0];
-        out.push({ ok: false, message: r.errors.map((x) => `${x.statusCode ?? 'ERROR'}: ${x.message ?? ''}`).join('; '), code: e?.statusCode, gone: e?.statusCode === 'ENTITY_IS_DELETED' });
-      }
-    }
-    ctx.heartbeat();
-  }
-  return out;
+    return saveResults.parse(res.body).map((r): WriteResult => {
+      if (r.success && r.id) return { ok: true, id: r.id };
+      const e = r.errors[0];
+      return { ok: false, message: r.errors.map((x) => `${x.statusCode ?? 'ERROR'}: ${x.message ?? ''}`).join('; '), code: e?.statusCode, gone: e?.statusCode === 'ENTITY_IS_DELETED' };
+    });
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { InboxFullError, TemporalMisconfiguredError } from '../engine/inbox';
 import { EventsNotAcceptedError } from '../engine/ingest-event';
 import { Refusal, type RefusalReason } from '../refusal';
+import type { ErrorBody } from './api-error';
 import { isStoreBusy } from '../store/busy';
 import { classifyTemporalError, type TemporalProblem } from '../temporal/client-errors';
 
@@ -32,7 +33,8 @@ export function httpErrorOf(refusal: Refusal): HttpError {
 
 function sendError(res: Response, err: HttpError): void {
   for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
-  res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } });
+  const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+  res.status(err.status).json(body);
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {

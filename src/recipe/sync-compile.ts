@@ -25,7 +25,10 @@ const syncObjects: Record<string, { objects: readonly string[] | RegExp; example
 };
 
 /** The pairs the sync engine runs so far; others compile to a clear error instead of a sync that never moves. */
-const enginePairs: readonly (readonly [string, string])[] = [['intercom', 'salesforce']];
+const enginePairs: readonly (readonly [string, string])[] = [
+  ['intercom', 'salesforce'],
+  ['intercom', 'hubspot'],
+];
 
 const minimumPollMs = 60_000;
 const defaultPollMs = 15 * 60_000;

@@ -1,28 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/** Every scope a token can hold. `tokens:admin` manages tokens; it does not imply the others. */
-export const apiScopes = [
-  'recipes:read',
-  'recipes:write',
-  'connections:read',
-  'connections:write',
-  'runs:read',
-  'runs:write',
-  'events:write',
-  'identity:write',
-  'webhooks:read',
-  'webhooks:write',
-  'tokens:admin',
-] as const;
-export type ApiScope = (typeof apiScopes)[number];
-
 const TOKEN_PREFIX = 'sy_';
 /** How much of a token is kept for display ("sy_4fK9…"): enough to recognise, too little to guess. */
 const DISPLAY_CHARS = TOKEN_PREFIX.length + 6;
-
-export function isApiScope(value: string): value is ApiScope {
-  return (apiScopes as readonly string[]).includes(value);
-}
 
 /** A new secret: `sy_` + 32 random bytes in base64url (256 bits). */
 export function generateTokenSecret(): string {

@@ -15,6 +15,7 @@ import { OAuthAuthorizationStore } from './oauth-authorizations';
 import { RecipeStore } from './recipes';
 import type { Database } from './schema';
 import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
+import { withStatementCache } from './statement-cache';
 import { SyncStore } from './syncs';
 import { TriggerPayloadStore } from './trigger-payloads';
 
@@ -103,7 +104,7 @@ function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect;
     database.pragma('journal_mode = WAL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' };
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite' };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   // An idle connection closed by the server (pg_terminate_backend, a failover) is an 'error' event

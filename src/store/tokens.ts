@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { displayPrefix, generateTokenSecret, hashToken, isApiScope, sameHash, type ApiScope } from '../security/api-tokens';
+import { displayPrefix, generateTokenSecret, hashToken, sameHash } from '../security/api-tokens';
+import { isApiScope, type ApiScope } from '../security/scopes';
 import type { Database } from './schema';
 
 interface ApiTokenTable {

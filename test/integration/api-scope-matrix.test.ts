@@ -9,7 +9,7 @@ import { parseConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging';
 import { startApi, type ApiHandle } from '../../src/runtime/api';
 import { openConfiguredStore } from '../../src/runtime/services';
-import { apiScopes, type ApiScope } from '../../src/security/api-tokens';
+import { apiScopes, type ApiScope } from '../../src/security/scopes';
 import type { Store } from '../../src/store/store';
 import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { call } from '../support/api-harness';

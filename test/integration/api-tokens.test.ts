@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { apiScopes } from '../../src/security/api-tokens';
+import { apiScopes } from '../../src/security/scopes';
 import { ensureBootstrapToken } from '../../src/http/api/bootstrap-token';
 import { apiV1 } from '../../src/http/api';
 import type { Store } from '../../src/store/store';

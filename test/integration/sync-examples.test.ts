@@ -56,16 +56,16 @@ describe('example syncs (recipes/syncs)', () => {
     expect(hubspot.ok && hubspot.plan.conversations).toBe('notes');
   });
 
-  it('the loader applies the Salesforce syncs after the live check, and names why the HubSpot and Pipedrive ones wait for the engine', async () => {
+  it('the loader applies the Salesforce and HubSpot syncs after the live check, and names why the Pipedrive one waits for the engine', async () => {
     const schemas = connectionSchemas(registry, { egressAllow: ['127.0.0.1/32'], connections: store.connections });
     const report = await loadRecipeDirectory(store, dir, schemas);
     expect(report.loaded).toEqual([
+      { id: 'intercom-hubspot-contacts', change: 'added' },
       { id: 'intercom-salesforce-companies', change: 'added' },
       { id: 'intercom-salesforce-contacts', change: 'added' },
     ]);
     expect(report.skipped).toEqual([
-      expect.stringMatching(/intercom-hubspot-contacts\.json: syncs between intercom and hubspot do not run yet \(the engine runs intercom ↔ salesforce\)$/),
-      expect.stringMatching(/intercom-pipedrive-persons\.json: syncs between intercom and pipedrive do not run yet \(the engine runs intercom ↔ salesforce\)$/),
+      expect.stringMatching(/intercom-pipedrive-persons\.json: syncs between intercom and pipedrive do not run yet \(the engine runs intercom ↔ salesforce, intercom ↔ hubspot\)$/),
     ]);
     expect(await store.syncs.get('intercom-salesforce-companies')).toMatchObject({ version: 1, plan: { left: { object: 'company' }, right: { object: 'Account' }, conflicts: 'rightWins' } });
     // Without a schema source a sync is not stored unchecked.

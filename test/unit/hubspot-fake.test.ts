@@ -94,6 +94,30 @@ describe('hubspot fake self-test', () => {
     expect((await call('POST', '/crm/v3/objects/contacts/batch/upsert', { inputs: Array.from({ length: 101 }, (_, i) => ({ idProperty: 'email', id: `${i}@x.io`, properties: {} })) })).status).toBe(400);
   });
 
+  it('batch read, create and update: ≤100 inputs; ids not found, refused values and taken emails are 207 errors naming the input', async () => {
+    fake.seed('contacts', 2, (i) => ({ properties: { email: `c${i}@example.com`, firstname: `C${i}` } }));
+    const read = await call('POST', '/crm/v3/objects/contacts/batch/read', { properties: ['firstname'], inputs: [{ id: '101' }, { id: '999' }] });
+    expect(read).toMatchObject({ status: 207, body: { numErrors: 1, results: [{ id: '101', properties: { firstname: 'C0' } }], errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['999'] } }] } });
+    expect((await call('POST', '/crm/v3/objects/contacts/batch/read', { inputs: [{ id: '101' }, { id: '102' }] })).status).toBe(200);
+    const created = await call('POST', '/crm/v3/objects/contacts/batch/create', {
+      inputs: [
+        { objectWriteTraceId: '0', properties: { email: 'new@example.com', firstname: 'N' } },
+        { objectWriteTraceId: '1', properties: { email: 'C1@example.com' } },
+        { objectWriteTraceId: '2', properties: { shoe: '44', email: 'x@example.com' } },
+      ],
+    });
+    expect(created).toMatchObject({
+      status: 207,
+      body: { numErrors: 2, results: [{ id: '103', objectWriteTraceId: '0' }], errors: [{ category: 'CONFLICT', message: 'Contact already exists. Existing ID: 102', context: { objectWriteTraceId: ['1'] } }, { category: 'VALIDATION_ERROR', context: { objectWriteTraceId: ['2'] } }] },
+    });
+    expect((await call('POST', '/crm/v3/objects/contacts/batch/create', { inputs: [{ properties: { email: 'b@example.com' } }] })).status).toBe(201);
+    const updated = await call('POST', '/crm/v3/objects/contacts/batch/update', { inputs: [{ id: '101', properties: { firstname: 'Up' } }, { id: '999', properties: { firstname: 'x' } }, { id: '102', properties: { email: 'new@example.com' } }] });
+    expect(updated).toMatchObject({ status: 207, body: { numErrors: 2, results: [{ id: '101', properties: { firstname: 'Up' } }], errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['999'] } }, { category: 'CONFLICT', context: { ids: ['102'] } }] } });
+    expect(fake.records.contacts.get('101')!.properties.firstname).toBe('Up');
+    expect(fake.records.contacts.get('102')!.properties.email).toBe('c1@example.com');
+    expect((await call('POST', '/crm/v3/objects/contacts/batch/update', { inputs: Array.from({ length: 101 }, () => ({ id: '101', properties: {} })) })).status).toBe(400);
+  });
+
   it('rate limits carry policyName, the rolling windows their interval header', async () => {
     fake.rateLimit('SECONDLY').rateLimit('DAILY');
     const secondly = await call('GET', '/crm/v3/properties/contacts');

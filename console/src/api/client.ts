@@ -1,22 +1,6 @@
-import type { ErrorBody } from './types';
+import { ApiError, apiErrorOf, parseAnswer } from '../../../src/http/api-error';
 
-/** A refusal from the API: its status, code and the message that names what is wrong. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-
-  /** The per-field messages of a 422 (`body.credentials.apiToken` → message). */
-  fieldIssues(): Record<string, string> {
-    const issues = (this.details as { issues?: { path: string; message: string }[] } | undefined)?.issues ?? [];
-    return Object.fromEntries(issues.map((i) => [i.path, i.message]));
-  }
-}
+export { ApiError };
 
 let csrfToken: string | undefined;
 let onSignedOut: () => void = () => undefined;
@@ -45,17 +29,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
     throw new ApiError(0, 'unreachable', 'the Switchyard API did not answer; is it running?');
   }
   const text = await res.text();
-  const parsed: unknown = text ? safeJson(text) : undefined;
-  if (res.ok) return parsed as T;
-  const error = (parsed as Partial<ErrorBody> | undefined)?.error;
+  if (res.ok) return parseAnswer(text) as T;
   if (res.status === 401 && path !== '/api/v1/session') onSignedOut();
-  throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `${res.status} ${res.statusText}`, error?.details);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  throw apiErrorOf(res.status, res.statusText, text);
 }

@@ -8,7 +8,7 @@ import type { RunAnswers } from '../../../src/http/api/runs-routes';
 import type { SessionAnswer } from '../../../src/http/api/session-routes';
 import type { SyncAnswers } from '../../../src/http/api/syncs-routes';
 import type { Diagnostic } from '../../../src/recipe/diagnostics';
-import type { ApiScope } from '../../../src/security/api-tokens';
+import type { ApiScope } from '../../../src/security/scopes';
 import type { ApiToken, IssuedToken } from '../../../src/store/tokens';
 
 export type { ApiScope, ApiToken, ConnectorSummary, Diagnostic, IssuedToken, RetryAnswer, SessionAnswer };
@@ -27,25 +27,3 @@ export type RecipeVersions = RecipeAnswers['versions'];
 export type RecipeVersionSource = RecipeAnswers['versionSource'];
 export type DryRun = RecipeAnswers['dryRun'];
 export type SyncSummary = SyncAnswers['summary'];
-
-/** Every scope, in the order the token form shows them; the check below fails the build when the server adds one. */
-export const allScopes = [
-  'recipes:read',
-  'recipes:write',
-  'connections:read',
-  'connections:write',
-  'runs:read',
-  'runs:write',
-  'events:write',
-  'identity:write',
-  'webhooks:read',
-  'webhooks:write',
-  'tokens:admin',
-] as const satisfies readonly ApiScope[];
-type Unlisted = Exclude<ApiScope, (typeof allScopes)[number]>;
-const _everyScopeListed: [Unlisted] extends [never] ? true : Unlisted = true;
-
-/** The error body every refusal has: `{ error: { code, message, details } }`. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}

@@ -1,4 +1,5 @@
 import type { ConnectorDetail } from '../api/types';
+import { Options } from './options';
 
 interface PropertySchema {
   type?: string | string[];
@@ -98,12 +99,7 @@ export function CredentialInputs(props: { fields: CredentialField[]; values: Rec
             )}
             {f.kind === 'select' ? (
               <select id={id} value={value} required={f.required} onChange={(e) => props.onChange(f.name, e.currentTarget.value)} aria-describedby={describedBy} aria-invalid={issue ? true : undefined}>
-                <option value="">Choose…</option>
-                {f.options?.map((o) => (
-                  <option key={o} value={o}>
-                    {o}
-                  </option>
-                ))}
+                <Options none="Choose…" values={f.options ?? []} />
               </select>
             ) : f.kind === 'boolean' ? null : (
               <input

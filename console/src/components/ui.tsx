@@ -31,7 +31,7 @@ export function Notice(props: { kind: 'error' | 'ok' | 'info' | 'warn'; children
 export function ErrorNotice(props: { error: unknown }) {
   if (!props.error) return null;
   const e = props.error;
-  const text = e instanceof ApiError ? `${e.message} (${e.status} ${e.code})` : e instanceof Error ? e.message : String(e);
+  const text = e instanceof ApiError ? `${e.reason} (${e.status} ${e.code})` : e instanceof Error ? e.message : String(e);
   return <Notice kind="error">{text}</Notice>;
 }
 
@@ -85,4 +85,13 @@ export function StatusBadge(props: { status: string }) {
 export function When(props: { at: string | null | undefined }) {
   if (!props.at) return <span class="muted">never</span>;
   return <time dateTime={props.at} title={props.at}>{new Date(props.at).toLocaleString()}</time>;
+}
+
+/** A button that runs `does` as the form's action (`useAction`): disabled while that action is busy, its failure shown by the form. */
+export function ActionButton(props: { action: ReturnType<typeof useAction>; does: () => Promise<void>; kind?: 'primary' | 'danger'; label?: string; children: ComponentChildren }) {
+  return (
+    <button type="button" class={props.kind} disabled={props.action.busy} aria-label={props.label} onClick={() => void props.action.run(props.does)}>
+      {props.children}
+    </button>
+  );
 }

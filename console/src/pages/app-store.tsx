@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { categories } from '../api/categories';
 import { api } from '../api/endpoints';
 import type { ConnectorSummary } from '../api/types';
+import { Options } from '../components/options';
 import { ErrorNotice, PageHeader, useLoad } from '../components/ui';
 import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
@@ -38,12 +39,7 @@ export function AppStorePage({ query }: PageProps) {
         <div>
           <label for="store-category">Category</label>
           <select id="store-category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
-            <option value="">All categories</option>
-            {categories.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
+            <Options none="All categories" values={categories} />
           </select>
         </div>
       </form>

@@ -4,7 +4,8 @@ import { api } from '../api/endpoints';
 import type { Connection, ConnectorDetail } from '../api/types';
 import { CredentialInputs, credentialFields, credentialValues } from '../components/credential-fields';
 import { takeFlash } from '../components/flash';
-import { ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
+import { Table } from '../components/table';
+import { ActionButton, ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
 import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
 import { ConnectButton, isOAuth } from './install';
@@ -206,19 +207,16 @@ function DeleteConnection(props: { connection: Connection; cancel(): void }) {
       <p>The stored credentials are deleted. This cannot be undone.</p>
       <ErrorNotice error={action.error} />
       <div class="actions">
-        <button
-          type="button"
-          class="danger"
-          disabled={action.busy}
-          onClick={() =>
-            void action.run(async () => {
-              await api.connections.remove(props.connection.id);
-              navigate('/apps');
-            })
-          }
+        <ActionButton
+          action={action}
+          kind="danger"
+          does={async () => {
+            await api.connections.remove(props.connection.id);
+            navigate('/apps');
+          }}
         >
           Delete connection
-        </button>
+        </ActionButton>
         <button type="button" onClick={() => props.cancel()}>
           Cancel
         </button>
@@ -231,35 +229,24 @@ function Activity(props: { entries: NonNullable<Awaited<ReturnType<typeof api.co
   return (
     <section aria-labelledby="activity-title">
       <h2 id="activity-title">Recent calls</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Recipe</th>
-            <th scope="col">Step</th>
-            <th scope="col">Action</th>
-            <th scope="col">Status</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.entries.map((e) => (
-            <tr key={`${e.runId}-${e.stepId}`}>
-              <td>
-                <When at={e.startedAt} />
-              </td>
-              <td>{e.recipeId}</td>
-              <td>{e.stepId}</td>
-              <td>
-                <code>{e.action}</code>
-              </td>
-              <td>
-                {e.status}
-                {e.error ? <div class="field-error">{e.error.message}</div> : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table columns={['When', 'Recipe', 'Step', 'Action', 'Status']} rows={props.entries} rowKey={(e) => `${e.runId}-${e.stepId}`}>
+        {(e) => (
+          <>
+            <td>
+              <When at={e.startedAt} />
+            </td>
+            <td>{e.recipeId}</td>
+            <td>{e.stepId}</td>
+            <td>
+              <code>{e.action}</code>
+            </td>
+            <td>
+              {e.status}
+              {e.error ? <div class="field-error">{e.error.message}</div> : null}
+            </td>
+          </>
+        )}
+      </Table>
     </section>
   );
 }

@@ -148,23 +148,11 @@ function ConnectorFacts({ connector: c }: { connector: ConnectorDetail }) {
         ) : null}
       </dl>
       <h3>Actions ({c.actions.length})</h3>
-      <ul class="plain">
-        {c.actions.map((a) => (
-          <li key={a.type}>
-            <strong>{a.title}</strong> <code>{a.type}</code> — {a.description}
-          </li>
-        ))}
-      </ul>
+      <Operations items={c.actions} />
       {c.pollingTriggers.length ? (
         <>
           <h3>Polling triggers ({c.pollingTriggers.length})</h3>
-          <ul class="plain">
-            {c.pollingTriggers.map((t) => (
-              <li key={t.type}>
-                <strong>{t.title}</strong> <code>{t.type}</code> — {t.description}
-              </li>
-            ))}
-          </ul>
+          <Operations items={c.pollingTriggers} />
         </>
       ) : null}
       {c.webhook ? (
@@ -178,5 +166,18 @@ function ConnectorFacts({ connector: c }: { connector: ConnectorDetail }) {
         </>
       ) : null}
     </section>
+  );
+}
+
+/** What a connector can do (its actions, its polling triggers): title, type and description. */
+function Operations(props: { items: readonly { type: string; title: string; description?: string }[] }) {
+  return (
+    <ul class="plain">
+      {props.items.map((o) => (
+        <li key={o.type}>
+          <strong>{o.title}</strong> <code>{o.type}</code> — {o.description}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,5 +1,6 @@
 import { api } from '../api/endpoints';
 import type { Connection } from '../api/types';
+import { Table } from '../components/table';
 import { ErrorNotice, PageHeader, StatusBadge, useLoad, When } from '../components/ui';
 import { Link } from '../router';
 
@@ -41,37 +42,31 @@ export function InstalledPage() {
         </p>
       ) : null}
       {rows.data && rows.data.length ? (
-        <table>
-          <caption class="visually-hidden">Installed connections</caption>
-          <thead>
-            <tr>
-              <th scope="col">Connection</th>
-              <th scope="col">App</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Runs waiting</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.data.map(({ connection: c, lastUsed: used }) => (
-              <tr key={c.id} data-testid={`connection-${c.id}`}>
-                <td>
-                  <Link href={`/apps/${encodeURIComponent(c.id)}`}>{c.name}</Link>
-                  <div class="muted">
-                    <code>{c.id}</code>
-                  </div>
-                </td>
-                <td>{c.connector}</td>
-                <td>
-                  <StatusBadge status={c.status} />
-                  {c.statusReason ? <div class="muted">{c.statusReason}</div> : null}
-                </td>
-                <td>{used === undefined ? <span class="muted">unknown</span> : <When at={used} />}</td>
-                <td>{c.waitingRuns ?? <span class="muted">unknown</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Installed connections"
+          columns={['Connection', 'App', 'Status', 'Last used', 'Runs waiting']}
+          rows={rows.data}
+          rowKey={(r) => r.connection.id}
+          rowTestId={(r) => `connection-${r.connection.id}`}
+        >
+          {({ connection: c, lastUsed: used }) => (
+            <>
+              <td>
+                <Link href={`/apps/${encodeURIComponent(c.id)}`}>{c.name}</Link>
+                <div class="muted">
+                  <code>{c.id}</code>
+                </div>
+              </td>
+              <td>{c.connector}</td>
+              <td>
+                <StatusBadge status={c.status} />
+                {c.statusReason ? <div class="muted">{c.statusReason}</div> : null}
+              </td>
+              <td>{used === undefined ? <span class="muted">unknown</span> : <When at={used} />}</td>
+              <td>{c.waitingRuns ?? <span class="muted">unknown</span>}</td>
+            </>
+          )}
+        </Table>
       ) : null}
     </>
   );

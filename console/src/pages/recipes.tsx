@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { RecipeDetail, RecipeSummary, RunPage } from '../api/types';
-import { ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
+import { Table } from '../components/table';
+import { ActionButton, ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
 import { DryRunPanel } from '../recipes/dry-run-panel';
 import { useLiveCheck } from '../recipes/live-diagnostics';
 import { RecipeEditor } from '../recipes/recipe-editor';
@@ -71,81 +72,54 @@ export function RecipesPage() {
       <ErrorNotice error={recipes.error} />
       {recipes.data && recipes.data.recipes.length === 0 ? <p>No recipes yet.</p> : null}
       {recipes.data && recipes.data.recipes.length ? (
-        <table data-testid="recipes-table">
-          <caption class="visually-hidden">Recipes</caption>
-          <thead>
-            <tr>
-              <th scope="col">Recipe</th>
-              <th scope="col">State</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Version</th>
-              <th scope="col">Last run</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {recipes.data.recipes.map((r) => (
-              <tr key={r.id} data-testid={`recipe-${r.id}`}>
-                <td>
-                  <Link href={recipeHref(r.id)}>{r.name}</Link>
-                  <div class="muted">
-                    <code>{r.id}</code>
-                  </div>
-                </td>
-                <td>{enabledBadge(r.enabled)}</td>
-                <td>{triggerText(r.trigger)}</td>
-                <td>v{r.version}</td>
-                <td>{can('runs:read') ? <LastRunCell run={runs.data?.get(r.id)} loaded={Boolean(runs.data?.has(r.id))} /> : <span class="muted">needs runs:read</span>}</td>
-                <td>
-                  <When at={r.updatedAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table caption="Recipes" columns={['Recipe', 'State', 'Trigger', 'Version', 'Last run', 'Updated']} rows={recipes.data.recipes} rowKey={(r) => r.id} rowTestId={(r) => `recipe-${r.id}`}>
+          {(r) => (
+            <>
+              <td>
+                <Link href={recipeHref(r.id)}>{r.name}</Link>
+                <div class="muted">
+                  <code>{r.id}</code>
+                </div>
+              </td>
+              <td>{enabledBadge(r.enabled)}</td>
+              <td>{triggerText(r.trigger)}</td>
+              <td>v{r.version}</td>
+              <td>{can('runs:read') ? <LastRunCell run={runs.data?.get(r.id)} loaded={Boolean(runs.data?.has(r.id))} /> : <span class="muted">needs runs:read</span>}</td>
+              <td>
+                <When at={r.updatedAt} />
+              </td>
+            </>
+          )}
+        </Table>
       ) : null}
       <h2>Syncs</h2>
       <ErrorNotice error={syncs.error} />
       {syncs.data && syncs.data.syncs.length === 0 ? <p class="muted">No CRM syncs.</p> : null}
       {syncs.data && syncs.data.syncs.length ? (
-        <table data-testid="syncs-table">
-          <caption class="visually-hidden">CRM syncs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Sync</th>
-              <th scope="col">State</th>
-              <th scope="col">Sides</th>
-              <th scope="col">Direction</th>
-              <th scope="col">Frequency</th>
-              <th scope="col">Version</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {syncs.data.syncs.map((s) => (
-              <tr key={s.id} data-testid={`sync-${s.id}`}>
-                <td>
-                  {s.name}
-                  <div class="muted">
-                    <code>{s.id}</code>
-                  </div>
-                </td>
-                <td>
-                  {enabledBadge(s.enabled)} {s.paused ? <span class="badge badge-paused">paused</span> : null}
-                </td>
-                <td>
-                  {s.left.connection} {s.left.object} ↔ {s.right.connection} {s.right.object}
-                </td>
-                <td>{s.direction}</td>
-                <td>{s.frequency}</td>
-                <td>v{s.version}</td>
-                <td>
-                  <When at={s.updatedAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table caption="CRM syncs" columns={['Sync', 'State', 'Sides', 'Direction', 'Frequency', 'Version', 'Updated']} rows={syncs.data.syncs} rowKey={(x) => x.id} rowTestId={(x) => `sync-${x.id}`}>
+          {(x) => (
+            <>
+              <td>
+                {x.name}
+                <div class="muted">
+                  <code>{x.id}</code>
+                </div>
+              </td>
+              <td>
+                {enabledBadge(x.enabled)} {x.paused ? <span class="badge badge-paused">paused</span> : null}
+              </td>
+              <td>
+                {x.left.connection} {x.left.object} ↔ {x.right.connection} {x.right.object}
+              </td>
+              <td>{x.direction}</td>
+              <td>{x.frequency}</td>
+              <td>v{x.version}</td>
+              <td>
+                <When at={x.updatedAt} />
+              </td>
+            </>
+          )}
+        </Table>
       ) : null}
     </>
   );
@@ -266,21 +240,20 @@ function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
   const last = useLoad(() => (can('runs:read') ? lastRun(r.id) : Promise.resolve(undefined)), [r.id, round]);
   const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
   const dirty = text !== saved;
-  const act = (what: () => Promise<string>) =>
-    void action.run(async () => {
-      setMessage(undefined);
-      const done = await what();
-      setMessage({ kind: 'ok', text: done });
-      props.reload();
-      setRound((n) => n + 1);
-    });
-  const save = () =>
-    act(async () => {
+  /** An action that reports what it did, then reloads the recipe, its last run and its versions. */
+  const act = (what: () => Promise<string>) => async () => {
+    setMessage(undefined);
+    const done = await what();
+    setMessage({ kind: 'ok', text: done });
+    props.reload();
+    setRound((n) => n + 1);
+  };
+  const save = act(async () => {
       const answer = await api.recipes.put(r.id, keepEnabledState(r, check.parsed.ok ? check.parsed.value : undefined));
       justSaved.current = true;
       const version = answer.change === 'unchanged' ? `unchanged (v${answer.version})` : `saved as version ${answer.version}`;
       return `${answer.id} ${version}${answer.warnings.length ? `, ${answer.warnings.length} warning(s)` : ''}.`;
-    });
+  });
   return (
     <>
       {message ? (
@@ -314,13 +287,13 @@ function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
         {writer ? (
           <div class="actions" role="group" aria-label="Recipe actions">
             {r.enabled ? (
-              <button type="button" disabled={action.busy} onClick={() => act(async () => (await api.recipes.disable(r.id), `${r.id} is disabled: no new runs.`))}>
+              <ActionButton action={action} does={act(async () => (await api.recipes.disable(r.id), `${r.id} is disabled: no new runs.`))}>
                 Disable
-              </button>
+              </ActionButton>
             ) : (
-              <button type="button" class="primary" disabled={action.busy} onClick={() => act(async () => (await api.recipes.enable(r.id), `${r.id} is enabled.`))}>
+              <ActionButton action={action} kind="primary" does={act(async () => (await api.recipes.enable(r.id), `${r.id} is enabled.`))}>
                 Enable
-              </button>
+              </ActionButton>
             )}
             <DeleteRecipe id={r.id} />
           </div>
@@ -331,7 +304,7 @@ function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
         <RecipeEditor id="recipe-json" label="Recipe JSON" text={text} onText={setText} check={check} readOnly={!writer} />
         {writer ? (
           <div class="actions">
-            <SaveButton id={dirty ? r.id : undefined} text={text} errors={errors} busy={action.busy} label="Save" onSave={save} />
+            <SaveButton id={dirty ? r.id : undefined} text={text} errors={errors} busy={action.busy} label="Save" onSave={() => void action.run(save)} />
             {!dirty ? <span class="hint">No unsaved changes.</span> : null}
             {dirty ? (
               <button type="button" onClick={() => setText(saved)}>
@@ -371,19 +344,16 @@ function DeleteRecipe(props: { id: string }) {
   return (
     <div role="group" aria-label="Confirm delete" class="confirm">
       <span>Delete {props.id} and its version history? Runs in flight finish on their version.</span>{' '}
-      <button
-        type="button"
-        class="danger"
-        disabled={action.busy}
-        onClick={() =>
-          void action.run(async () => {
-            await api.recipes.remove(props.id);
-            navigate('/recipes');
-          })
-        }
+      <ActionButton
+        action={action}
+        kind="danger"
+        does={async () => {
+          await api.recipes.remove(props.id);
+          navigate('/recipes');
+        }}
       >
         Delete recipe
-      </button>{' '}
+      </ActionButton>{' '}
       <button type="button" onClick={() => setAsking(false)}>
         Keep it
       </button>

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { RunDetail, RunStep } from '../api/types';
-import { ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
+import { Options } from '../components/options';
+import { Table } from '../components/table';
+import { ActionButton, ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
 import { Link, navigate, type PageProps } from '../router';
 import { useSession } from '../session';
 
@@ -40,12 +42,7 @@ export function RunsPage(props: PageProps) {
         <div>
           <label for="run-status">Status</label>
           <select id="run-status" name="status" defaultValue={filter.status ?? ''}>
-            <option value="">any</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
+            <Options none="any" values={statuses} />
           </select>
         </div>
         <div>
@@ -71,39 +68,26 @@ export function RunsPage(props: PageProps) {
       <ErrorNotice error={runs.error} />
       {runs.data && runs.data.runs.length === 0 ? <p>No runs match.</p> : null}
       {runs.data && runs.data.runs.length ? (
-        <table>
-          <caption class="visually-hidden">Runs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Recipe</th>
-              <th scope="col">Status</th>
-              <th scope="col">Event</th>
-              <th scope="col">Started</th>
-              <th scope="col">Closed</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.data.runs.map((r) => (
-              <tr key={r.runId} data-testid={`run-${r.runId}`}>
-                <td>
-                  <Link href={runHref(r.runId)}>
-                    <code>{r.runId}</code>
-                  </Link>
-                </td>
-                <td>{r.recipeId ?? <span class="muted">unknown</span>}</td>
-                <td>
-                  <StatusBadge status={r.status} />
-                </td>
-                <td>{r.event ?? <span class="muted">none</span>}</td>
-                <td>
-                  <When at={r.startedAt} />
-                </td>
-                <td>{r.closedAt ? <When at={r.closedAt} /> : <span class="muted">open</span>}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table caption="Runs" columns={['Run', 'Recipe', 'Status', 'Event', 'Started', 'Closed']} rows={runs.data.runs} rowKey={(r) => r.runId} rowTestId={(r) => `run-${r.runId}`}>
+          {(r) => (
+            <>
+              <td>
+                <Link href={runHref(r.runId)}>
+                  <code>{r.runId}</code>
+                </Link>
+              </td>
+              <td>{r.recipeId ?? <span class="muted">unknown</span>}</td>
+              <td>
+                <StatusBadge status={r.status} />
+              </td>
+              <td>{r.event ?? <span class="muted">none</span>}</td>
+              <td>
+                <When at={r.startedAt} />
+              </td>
+              <td>{r.closedAt ? <When at={r.closedAt} /> : <span class="muted">open</span>}</td>
+            </>
+          )}
+        </Table>
       ) : null}
       {runs.data?.nextCursor ? (
         <div class="actions">
@@ -273,19 +257,16 @@ export function RunPage(props: PageProps) {
                   </button>
                 ) : null}
                 {r.status === 'failed' ? (
-                  <button
-                    type="button"
-                    class="primary"
-                    disabled={action.busy}
-                    onClick={() =>
-                      void action.run(async () => {
-                        const retry = await api.runs.retry(runId, 'failed');
-                        navigate(runHref(retry.runId));
-                      })
-                    }
+                  <ActionButton
+                    action={action}
+                    kind="primary"
+                    does={async () => {
+                      const retry = await api.runs.retry(runId, 'failed');
+                      navigate(runHref(retry.runId));
+                    }}
                   >
                     Retry from failed step
-                  </button>
+                  </ActionButton>
                 ) : null}
               </div>
             ) : null}

@@ -1,7 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
-import { allScopes, type ApiScope, type ApiToken, type IssuedToken } from '../api/types';
-import { ErrorNotice, Notice, PageHeader, useAction, useLoad, When } from '../components/ui';
+import { apiScopes } from '../../../src/security/scopes';
+import type { ApiScope, ApiToken, IssuedToken } from '../api/types';
+import { Options } from '../components/options';
+import { Table } from '../components/table';
+import { ActionButton, ErrorNotice, Notice, PageHeader, useAction, useLoad, When } from '../components/ui';
 import { useSession } from '../session';
 
 const expiries = [
@@ -46,70 +49,55 @@ export function TokensPage() {
       />
       <ErrorNotice error={list.error ?? action.error} />
       <h2>Tokens</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Scopes</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {(list.data ?? []).map((t) => (
-            <tr key={t.id} data-testid={`token-${t.name}`}>
-              <td>
-                {t.name}
-                {t.id === session.who.token.id ? <div class="muted">this session’s token</div> : null}
-              </td>
-              <td>
-                <code>{t.prefix}</code>
-              </td>
-              <td>{t.scopes.join(', ')}</td>
-              <td>{t.expiresAt ? <When at={t.expiresAt} /> : 'never'}</td>
-              <td>{standing(t)}</td>
-              <td>
-                {t.revokedAt ? null : (
-                  <div class="actions">
-                    <button
-                      type="button"
-                      disabled={action.busy}
-                      aria-label={`Rotate ${t.name}`}
-                      onClick={() =>
-                        void action.run(async () => {
-                          setIssued({ what: 'rotated', token: await api.tokens.rotate(t.id) });
-                          list.reload();
-                        })
-                      }
-                    >
-                      Rotate
-                    </button>
-                    <button
-                      type="button"
-                      class="danger"
-                      disabled={action.busy}
-                      aria-label={`Revoke ${t.name}`}
-                      onClick={() =>
-                        void action.run(async () => {
-                          if (!confirm(`Revoke ${t.name}? Everything using it stops working${t.id === session.who.token.id ? ', and this session ends' : ''}.`)) return;
-                          await api.tokens.revoke(t.id);
-                          list.reload();
-                        })
-                      }
-                    >
-                      Revoke
-                    </button>
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        columns={['Name', 'Prefix', 'Scopes', 'Expires', 'Status', <span class="visually-hidden">Actions</span>]}
+        rows={list.data ?? []}
+        rowKey={(t) => t.id}
+        rowTestId={(t) => `token-${t.name}`}
+      >
+        {(t) => (
+          <>
+            <td>
+              {t.name}
+              {t.id === session.who.token.id ? <div class="muted">this session’s token</div> : null}
+            </td>
+            <td>
+              <code>{t.prefix}</code>
+            </td>
+            <td>{t.scopes.join(', ')}</td>
+            <td>{t.expiresAt ? <When at={t.expiresAt} /> : 'never'}</td>
+            <td>{standing(t)}</td>
+            <td>
+              {t.revokedAt ? null : (
+                <div class="actions">
+                  <ActionButton
+                    action={action}
+                    label={`Rotate ${t.name}`}
+                    does={async () => {
+                      setIssued({ what: 'rotated', token: await api.tokens.rotate(t.id) });
+                      list.reload();
+                    }}
+                  >
+                    Rotate
+                  </ActionButton>
+                  <ActionButton
+                    action={action}
+                    kind="danger"
+                    label={`Revoke ${t.name}`}
+                    does={async () => {
+                      if (!confirm(`Revoke ${t.name}? Everything using it stops working${t.id === session.who.token.id ? ', and this session ends' : ''}.`)) return;
+                      await api.tokens.revoke(t.id);
+                      list.reload();
+                    }}
+                  >
+                    Revoke
+                  </ActionButton>
+                </div>
+              )}
+            </td>
+          </>
+        )}
+      </Table>
     </>
   );
 }
@@ -164,7 +152,7 @@ function CreateToken(props: { held: ApiScope[]; created(token: IssuedToken): voi
       <fieldset>
         <legend>Scopes</legend>
         <p class="hint">A token can grant only the scopes it holds itself.</p>
-        {allScopes.map((s) => (
+        {apiScopes.map((s) => (
           <label class="inline" key={s}>
             <input
               type="checkbox"
@@ -180,11 +168,7 @@ function CreateToken(props: { held: ApiScope[]; created(token: IssuedToken): voi
       </fieldset>
       <label for="token-expiry">Expires after</label>
       <select id="token-expiry" value={expiresIn} onChange={(e) => setExpiresIn(e.currentTarget.value)}>
-        {expiries.map((x) => (
-          <option key={x.value} value={x.value}>
-            {x.label}
-          </option>
-        ))}
+        <Options values={expiries} />
       </select>
       <ErrorNotice error={action.error} />
       <div class="actions">

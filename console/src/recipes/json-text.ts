@@ -41,6 +41,12 @@ export function parseJson(text: string): ParsedJson {
   const space = () => {
     while (at < text.length && ' \t\n\r'.includes(text[at]!)) at++;
   };
+  /** After a member: true when a "," announces another, false past the closing bracket. */
+  const another = (close: '}' | ']', what: string): boolean => {
+    space();
+    if (text[at] === ',' || text[at] === close) return text[at++] === ',';
+    return fail(`expected "," or "${close}" after ${what}`);
+  };
   const string = (): { start: number; end: number; value: string } => {
     const start = at;
     at++;
@@ -69,7 +75,7 @@ export function parseJson(text: string): ParsedJson {
       const entries: JsonEntry[] = [];
       space();
       if (text[at] === '}') return { kind: 'object', start, end: ++at, entries };
-      for (;;) {
+      do {
         space();
         if (text[at] !== '"') fail('expected a field name in double quotes');
         const key = string();
@@ -77,30 +83,17 @@ export function parseJson(text: string): ParsedJson {
         if (text[at] !== ':') fail(`expected ":" after "${key.value}"`);
         at++;
         entries.push({ key: key.value, keyStart: key.start, keyEnd: key.end, value: value() });
-        space();
-        if (text[at] === ',') {
-          at++;
-          continue;
-        }
-        if (text[at] === '}') return { kind: 'object', start, end: ++at, entries };
-        fail('expected "," or "}" after a field');
-      }
+      } while (another('}', 'a field'));
+      return { kind: 'object', start, end: at, entries };
     }
     if (c === '[') {
       at++;
       const items: JsonNode[] = [];
       space();
       if (text[at] === ']') return { kind: 'array', start, end: ++at, items };
-      for (;;) {
-        items.push(value());
-        space();
-        if (text[at] === ',') {
-          at++;
-          continue;
-        }
-        if (text[at] === ']') return { kind: 'array', start, end: ++at, items };
-        fail('expected "," or "]" after an item');
-      }
+      do items.push(value());
+      while (another(']', 'an item'));
+      return { kind: 'array', start, end: at, items };
     }
     if (c === '"') return { kind: 'string', ...string() };
     const m = scalar.exec(text.slice(at, at + 400));

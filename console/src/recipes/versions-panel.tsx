@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { RecipeVersions } from '../api/types';
-import { ErrorNotice, useAction, useLoad, When } from '../components/ui';
+import { Options } from '../components/options';
+import { Table } from '../components/table';
+import { ActionButton, ErrorNotice, useAction, useLoad, When } from '../components/ui';
 import { foldUnchanged, lineDiff, type DiffRow } from './line-diff';
 
 /** The JSON the editor shows for a stored source. */
@@ -19,40 +21,24 @@ export function VersionsPanel(props: { recipeId: string; round: number; onLoad?:
       <ErrorNotice error={history.error} />
       {history.data ? (
         <>
-          <table>
-            <caption class="visually-hidden">Versions, oldest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col">Name</th>
-                <th scope="col">Hash</th>
-                <th scope="col">Applied</th>
-                {props.onLoad ? <th scope="col">Restore</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((v) => (
-                <tr key={v.version}>
-                  <td>
-                    v{v.version}
-                    {v.version === history.data!.current ? <span class="badge">current</span> : null}
-                  </td>
-                  <td>{v.name}</td>
-                  <td>
-                    <code>{v.hash}</code>
-                  </td>
-                  <td>
-                    <When at={v.createdAt} />
-                  </td>
-                  {props.onLoad ? (
-                    <td>
-                      {v.version === history.data!.current ? null : <LoadVersion recipeId={props.recipeId} version={v.version} onLoad={props.onLoad} />}
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table caption="Versions, oldest first" columns={['Version', 'Name', 'Hash', 'Applied', ...(props.onLoad ? ['Restore'] : [])]} rows={versions} rowKey={(v) => String(v.version)}>
+            {(v) => (
+              <>
+                <td>
+                  v{v.version}
+                  {v.version === history.data!.current ? <span class="badge">current</span> : null}
+                </td>
+                <td>{v.name}</td>
+                <td>
+                  <code>{v.hash}</code>
+                </td>
+                <td>
+                  <When at={v.createdAt} />
+                </td>
+                {props.onLoad ? <td>{v.version === history.data!.current ? null : <LoadVersion recipeId={props.recipeId} version={v.version} onLoad={props.onLoad} />}</td> : null}
+              </>
+            )}
+          </Table>
           {versions.length > 1 ? <CompareVersions key={history.data.current} recipeId={props.recipeId} history={history.data} /> : <p class="muted">One version so far: save a change to compare.</p>}
         </>
       ) : null}
@@ -64,14 +50,9 @@ function LoadVersion(props: { recipeId: string; version: number; onLoad: (text: 
   const action = useAction();
   return (
     <>
-      <button
-        type="button"
-        disabled={action.busy}
-        onClick={() => void action.run(async () => props.onLoad(sourceText((await api.recipes.version(props.recipeId, props.version)).source), props.version))}
-        aria-label={`Load version ${props.version} into the editor`}
-      >
+      <ActionButton action={action} label={`Load version ${props.version} into the editor`} does={async () => props.onLoad(sourceText((await api.recipes.version(props.recipeId, props.version)).source), props.version)}>
         Load into editor
-      </button>
+      </ActionButton>
       <ErrorNotice error={action.error} />
     </>
   );
@@ -91,11 +72,7 @@ function CompareVersions(props: { recipeId: string; history: RecipeVersions }) {
     <div>
       <label for={id}>{label}</label>
       <select id={id} value={String(value)} onChange={(e) => set(Number(e.currentTarget.value))}>
-        {numbers.map((n) => (
-          <option key={n} value={String(n)}>
-            v{n}
-          </option>
-        ))}
+        <Options values={numbers.map((n) => ({ value: String(n), label: `v${n}` }))} />
       </select>
     </div>
   );

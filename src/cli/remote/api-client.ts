@@ -1,16 +1,7 @@
 import type { Config } from '../../config/config';
+import { ApiError, apiErrorOf, parseAnswer } from '../../http/api-error';
 
-/** A rejection from the API, with its `{ error: { code, message, details } }`. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(`${status} ${code}: ${message}`);
-  }
-}
+export { ApiError };
 
 /** The management API over HTTP, as the CLI uses it. */
 export class ApiClient {
@@ -22,7 +13,7 @@ export class ApiClient {
   /** The JSON answer, typed as the caller expects it (the routes export their answer types). */
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     const text = await this.requestText(method, path, body, headers);
-    return (text ? safeJson(text) : undefined) as T;
+    return parseAnswer(text) as T;
   }
 
   /** The raw body (exports: ndjson, csv). */
@@ -39,11 +30,7 @@ export class ApiClient {
       throw new Error(`cannot reach the API at ${this.baseUrl} (${(err as Error).message}); is switchyard running? (SWITCHYARD_API_URL)`, { cause: err });
     }
     const text = await res.text();
-    if (!res.ok) {
-      const parsed = text ? safeJson(text) : undefined;
-      const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? (text || res.statusText), error?.details);
-    }
+    if (!res.ok) throw apiErrorOf(res.status, res.statusText, text);
     return text;
   }
 }
@@ -57,12 +44,4 @@ export interface ApiClientOptions {
 export function apiClientFrom(config: Pick<Config, 'SWITCHYARD_API_URL' | 'SWITCHYARD_API_TOKEN' | 'PORT'>, opts: ApiClientOptions = {}): ApiClient {
   const url = opts.url ?? config.SWITCHYARD_API_URL ?? `http://127.0.0.1:${config.PORT}`;
   return new ApiClient(url, opts.token ?? config.SWITCHYARD_API_TOKEN);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

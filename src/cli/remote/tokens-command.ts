@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { apiScopes, isApiScope } from '../../security/api-tokens';
+import { apiScopes, isApiScope } from '../../security/scopes';
 import { loadKeyRing } from '../../security/key-ring';
 import { createSecretBox } from '../../security/secret-box';
 import { openStore } from '../../store/store';

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import type { ApiScope } from '../../security/api-tokens';
+import type { ApiScope } from '../../security/scopes';
 import type { ConsoleSession, SessionStore } from '../../store/sessions';
 import type { ApiToken, TokenStore } from '../../store/tokens';
 import { HttpError } from '../errors';

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/config';
-import { apiScopes } from '../../security/api-tokens';
+import { apiScopes } from '../../security/scopes';
 import { BOOTSTRAP_TOKEN_ID, type TokenStore } from '../../store/tokens';
 
 /**

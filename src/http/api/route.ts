@@ -1,6 +1,6 @@
 import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { type z } from 'zod';
-import type { ApiScope } from '../../security/api-tokens';
+import type { ApiScope } from '../../security/scopes';
 import type { ApiToken } from '../../store/tokens';
 import { HttpError } from '../errors';
 import { assertJsonDepth } from '../json-body';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiScopes, type ApiScope } from '../../security/api-tokens';
+import { apiScopes, type ApiScope } from '../../security/scopes';
 import type { ApiToken, TokenStore } from '../../store/tokens';
 import { HttpError } from '../errors';
 import { durationMs } from '../../recipe/duration';
