@@ -11,6 +11,7 @@ export type { PollTriggerInput } from './poll-trigger';
 export { createTriggerPayloadActivities, type TriggerPayloadSource } from './trigger-payload';
 export { toActivityFailure } from './failure-mapping';
 export { createSyncActivities, type SyncActivityDeps } from './sync-activities';
+export { createSyncConversationActivities, type SyncConversationDeps } from './sync-conversations';
 
 /**
  * One activity per action, keyed by activity type "<connector>.<action>", plus `pollTrigger`

@@ -59,7 +59,14 @@ interface Conversation {
   title?: string | null;
   /** The opening message. */
   source?: { id: string; subject?: string; body: string; author: { type: string; id: string; name?: string; email?: string } };
+  /** The contacts the conversation is with (Intercom lists them as `contacts.contacts[]`). */
+  contacts?: { type: 'contact'; id: string; external_id?: string | null }[];
 }
+
+/** A conversation as Intercom's API shows it: `contacts` as a `contact.list`. */
+const publicConversation = ({ contacts, ...c }: Conversation) => ({ ...c, contacts: { type: 'contact.list', contacts: contacts ?? [] } });
+
+const conversationSchema: SearchSchema = { fields: new Set(['id', 'created_at', 'updated_at', 'state', 'open', 'contact_ids']), dateFields: new Set(), customAttributes: new Set() };
 
 const contactSchema = (customAttributes: ReadonlySet<string>): SearchSchema => ({
   fields: new Set(['id', 'role', 'name', 'email', 'phone', 'external_id', 'owner_id', 'created_at', 'updated_at', 'signed_up_at', 'last_seen_at']),
@@ -261,12 +268,18 @@ export class IntercomFake extends FakeServer {
       let list = [...this.conversations].sort((a, b) => a.updated_at - b.updated_at || a.id.localeCompare(b.id));
       const q = b.query;
       if (q.field === 'updated_at' && (q.operator === '>' || q.operator === '>=')) list = list.filter((c) => c.updated_at >= Number(q.value));
+      else if (q.operator === 'AND' || q.operator === 'OR') {
+        // Groups over state, open, updated_at, contact_ids (one of the conversation's contacts).
+        const problem = queryProblem(q, conversationSchema);
+        if (problem) return errorList(400, 'parameter_invalid', problem[0], problem[1]);
+        list = list.filter((c) => matches({ ...c, open: c.state === 'open', contact_ids: c.contacts?.[0]?.id } as unknown as { id: string }, q, conversationSchema));
+      }
       const start = b.pagination?.starting_after ? Number(Buffer.from(b.pagination.starting_after, 'base64').toString('utf8')) : 0;
       const page = list.slice(start, start + perPage);
       const nextStart = start + perPage;
       return ok({
         type: 'conversation.list',
-        conversations: page,
+        conversations: page.map(publicConversation),
         total_count: list.length,
         pages: {
           type: 'pages',
@@ -383,6 +396,7 @@ export class IntercomFake extends FakeServer {
         open: c.state === 'open',
         source: c.source ? { type: 'conversation', delivered_as: 'customer_initiated', attachments: [], url: null, redacted: false, ...c.source } : null,
         conversation_parts: { type: 'conversation_part.list', conversation_parts: parts, total_count: parts.length },
+        contacts: publicConversation(c).contacts,
       });
     });
     this.route('POST', '/export/content/data', (req) => {
@@ -441,6 +455,24 @@ export class IntercomFake extends FakeServer {
   revoke(token = 'intercom-token'): this {
     this.revoked.add(token);
     return this;
+  }
+
+  /**
+   * Test-only: an admin closes a conversation in Intercom's inbox (a `close` part after `parts`,
+   * updated_at to the clock), as Intercom does before it sends `conversation.admin.closed`.
+   * Returns the notification that webhook would carry. Not a request: not counted.
+   */
+  closeConversation(id: string, parts: Omit<ConversationPart, 'created_at'>[] = [], adminId = '991267'): Record<string, unknown> {
+    const c = this.conversations.find((x) => x.id === id);
+    if (!c) throw new Error(`IntercomFake.closeConversation: no conversation ${id}`);
+    const list = this.conversationParts.get(id) ?? [];
+    const at = this.clock();
+    for (const p of parts) list.push({ ...p, created_at: at });
+    list.push({ id: String(Number(list.at(-1)?.id ?? 9000) + 1), part_type: 'close', body: null, created_at: at, author: { type: 'admin', id: adminId } });
+    this.conversationParts.set(id, list);
+    c.state = 'closed';
+    c.updated_at = at;
+    return { type: 'notification_event', id: `notif_${randomUUID()}`, topic: 'conversation.admin.closed', app_id: 'a86dr8yl', created_at: at, delivery_attempts: 1, first_sent_at: at, data: { type: 'notification_event_data', item: { ...publicConversation(c), conversation_parts: { type: 'conversation_part.list', conversation_parts: list.slice(-1), total_count: list.length } } } };
   }
 
   /** Test-only: a conversation with its opening message and parts, for transcripts. */

@@ -7,3 +7,4 @@ export type { Plan, PlanStep, RunEvent, RunSummary, StepState, StepStatus } from
 export { webhookDelivery, webhookRecover } from './webhook-delivery';
 export { pollRecipe, pollerPlanSignal, pollerPausedSignal, pollerStopSignal, pollerStateQuery, type PollRecipeInput, type PollerState } from './poll-recipe';
 export { syncWorkflow, type SyncWorkflowInput } from './sync-workflow';
+export { syncConversations } from './sync-conversations-workflow';

@@ -53,4 +53,17 @@ export interface SyncPlan {
   connections: string[];
   /** "notes": each Intercom conversation of a linked contact is copied to its counterpart as a note. */
   conversations?: 'notes';
+  /** Closed Intercom conversations copied to the counterpart as transcripts (compiled from `conversations`, either form). */
+  transcripts?: SyncTranscriptsPlan;
+}
+
+/** Where, as what and when a closed conversation's transcript is written (workflow `syncConversations`). */
+export interface SyncTranscriptsPlan {
+  /** The side written to; the other side holds the Intercom contacts. */
+  to: SyncSideName;
+  /** Salesforce: a Task (WhoId = the person) or a Case (ContactId); HubSpot and Pipedrive: a note on the contact or person. */
+  as: 'Task' | 'Case' | 'note';
+  on: 'closed';
+  /** How often closed conversations are looked for by polling (webhooks signal them at once). */
+  pollMs: number;
 }

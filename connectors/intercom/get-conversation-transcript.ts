@@ -18,6 +18,8 @@ export const getConversationTranscript = defineAction({
     text: z.string(),
     parts: z.array(transcriptPart),
     truncated: z.boolean(),
+    /** The contacts the conversation is with (Intercom's `contacts.contacts[].id`). */
+    contactIds: z.array(z.string()).default([]),
   }),
   effect: { kind: 'none' },
   sample: {
@@ -27,6 +29,7 @@ export const getConversationTranscript = defineAction({
     text: '2026-11-27T09:00:00.000Z Ada Lovelace (user): Where is my invoice?\n2026-11-27T09:05:00.000Z Sam (admin): Sent it again just now.\n2026-11-27T09:06:00.000Z Sam (admin) [closed the conversation]',
     parts: [{ id: '1', type: 'source', authorType: 'user', authorName: 'Ada Lovelace', at: '2026-11-27T09:00:00.000Z', text: 'Where is my invoice?', assignedTo: null }],
     truncated: false,
+    contactIds: ['6762f0a51bb69f9f2193bb7f'],
   },
   request: (i) => ({ method: 'GET', path: `/conversations/${i.conversationId}` }),
   respond(res) {
@@ -40,6 +43,7 @@ export const getConversationTranscript = defineAction({
       text: renderTranscript(parts),
       parts,
       truncated: (c.conversation_parts?.total_count ?? listed) > listed,
+      contactIds: (c.contacts?.contacts ?? []).map((x) => String(x.id)),
     };
   },
 });

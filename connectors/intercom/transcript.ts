@@ -22,6 +22,7 @@ export const conversationWithParts = z.looseObject({
   title: z.string().nullish(),
   source: z.looseObject({ id: z.union([z.string(), z.number()]).nullish(), subject: z.string().nullish(), body: z.string().nullish(), author: author.nullish() }).nullish(),
   conversation_parts: z.looseObject({ conversation_parts: z.array(part), total_count: z.number().optional() }).nullish(),
+  contacts: z.looseObject({ contacts: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })) }).nullish(),
 });
 
 export const transcriptPart = z.object({

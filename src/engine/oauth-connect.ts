@@ -190,14 +190,20 @@ export function oauthConnect(deps: OAuthConnectDeps) {
 
   async function store(connector: AnyConnector, pending: { connectionId: string; label: string | null; baseUrl: string | null }, credentials: unknown): Promise<ConnectOutcome> {
     const at = now();
+    const sameConnector = (existing: Connection) => {
+      if (existing.connector !== connector.id) {
+        throw new Refusal('conflict', 'connector_mismatch', `connection ${existing.id} belongs to connector ${existing.connector} now, not ${connector.id}; nothing was stored`, { id: existing.id });
+      }
+      return existing;
+    };
     const before = await deps.connections.get(pending.connectionId);
-    if (before && before.connector !== connector.id) {
-      throw new Refusal('conflict', 'connector_mismatch', `connection ${before.id} belongs to connector ${before.connector} now, not ${connector.id}; nothing was stored`, { id: before.id });
-    }
-    if (before) {
-      await deps.connections.updateCredentials(before.id, credentials, at, { ...(pending.label ? { name: pending.label } : {}), ...(pending.baseUrl ? { baseUrl: pending.baseUrl } : {}) });
-    } else {
-      await deps.connections.create({ id: pending.connectionId, connector: connector.id, name: pending.label ?? connector.name, credentials, baseUrl: pending.baseUrl }, at);
+    if (before) sameConnector(before);
+    const created = !before && (await deps.connections.createIfAbsent({ id: pending.connectionId, connector: connector.id, name: pending.label ?? connector.name, credentials, baseUrl: pending.baseUrl }, at));
+    if (!created) {
+      // Connected before, or by a second Connect of the same new connection that finished a moment
+      // earlier (two tabs): the grant finishing last is the one kept.
+      const existing = sameConnector(before ?? (await deps.connections.get(pending.connectionId))!);
+      await deps.connections.updateCredentials(existing.id, credentials, at, { ...(pending.label ? { name: pending.label } : {}), ...(pending.baseUrl ? { baseUrl: pending.baseUrl } : {}) });
     }
     const after = (await deps.connections.get(pending.connectionId))!;
     deps.logger?.info({ connection: after.id, connector: connector.id, reconnected: Boolean(before) }, 'connection authorized through OAuth Connect');

@@ -1,9 +1,10 @@
 import type { ZodType } from 'zod';
 import type { SyncDirection, SyncFieldPlan, SyncPlan, SyncSideName, SyncSidePlan } from '../../workflows/sync-plan';
 import { parseDuration } from '../../workflows/duration';
+import { compileTranscripts } from '../sync/conversations-compile';
 import { transforms, type TransformName } from '../sync/transforms';
 import { dedupeDiagnostics, didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
-import { syncFieldSchema, syncSchema } from './sync-schema';
+import { conversationsSchema, syncFieldSchema, syncSchema } from './sync-schema';
 import { recipeVersion } from './version';
 import { zodIssues } from './zod-issues';
 
@@ -60,8 +61,10 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
   }
   const raw = source as Record<string, unknown>;
   // Fields are validated one by one (below) so each error keeps its own path; the rest at once.
-  const { fields: rawFields, ...rest } = raw;
-  validate(syncSchema.omit({ fields: true }), rest, []);
+  const { fields: rawFields, conversations: rawConversations, ...rest } = raw;
+  validate(syncSchema.omit({ fields: true, conversations: true }), rest, []);
+  // `conversations` by its form, so an error inside the object keeps its path.
+  const conversationsValid = rawConversations === undefined || validate(isObject(rawConversations) ? conversationsSchema : syncSchema.shape.conversations, rawConversations, ['conversations']);
   if (!Array.isArray(rawFields)) error(['fields'], rawFields === undefined ? 'missing required field "fields"' : 'expected a list of field mappings');
   else if (rawFields.length === 0) error(['fields'], 'a sync needs at least one field mapping');
 
@@ -88,12 +91,9 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
     const pairs = ctx.enginePairs ?? enginePairs;
     const runs = pairs.some(([a, b]) => (a === left.connector && b === right.connector) || (a === right.connector && b === left.connector));
     if (!runs) error([], `syncs between ${left.connector} and ${right.connector} do not run yet (the engine runs ${pairs.map(([a, b]) => `${a} ↔ ${b}`).join(', ')})`);
-    if (raw.conversations !== undefined && left.connector !== 'intercom' && right.connector !== 'intercom') {
-      error(['conversations'], `"conversations" copies Intercom conversations; neither side is an Intercom connection`);
-    } else if (raw.conversations !== undefined && [left, right].some((s) => s.connector === 'intercom' && s.object !== 'contact')) {
-      error(['conversations'], '"conversations" goes with Intercom contacts (a conversation belongs to a contact)');
-    }
   }
+
+  const transcripts = conversationsValid && left && right && syncObjects[left.connector] && syncObjects[right.connector] ? compileTranscripts(raw, { left, right }, error) : undefined;
 
   const fields: SyncFieldPlan[] = [];
   const writers = new Map<string, string>();
@@ -147,6 +147,7 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
   if (create.right === true && direction === 'rightToLeft') error(['create', 'right'], 'the sync flows rightToLeft, so it never creates records on the right');
   if (create.left === true && direction === 'leftToRight') error(['create', 'left'], 'the sync flows leftToRight, so it never creates records on the left');
 
+  if (transcripts && transcripts.pollMs !== 0 && transcripts.pollMs < minimumPollMs) error(['conversations', 'poll'], `poll interval ${String((raw.conversations as { poll?: unknown }).poll)} is too short: the minimum is 1m`);
   const frequency = raw.frequency === undefined || raw.frequency === 'realtime' ? 'realtime' : 'interval';
   const pollText = frequency === 'interval' ? String(raw.frequency) : typeof raw.safetyPoll === 'string' ? raw.safetyPoll : undefined;
   const pollMs = pollText === undefined ? defaultPollMs : parseDuration(pollText) ?? defaultPollMs;
@@ -174,6 +175,7 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
     onDuplicate: 'report',
     connections: [...new Set([left.connection, right.connection])].sort(),
     ...(raw.conversations === 'notes' ? { conversations: 'notes' as const } : {}),
+    ...(transcripts ? { transcripts: { ...transcripts, pollMs: transcripts.pollMs || pollMs } } : {}),
   };
   return { ok: true, plan, diagnostics: dedupeDiagnostics(diagnostics) };
 }

@@ -35,6 +35,19 @@ const side = z
   })
   .meta({ description: 'One side of the sync.' });
 
+/** Where, as what and when a closed conversation's transcript is written (the `conversations` object form). */
+export const conversationsSchema = z
+  .strictObject({
+    to: z.enum(['left', 'right']).optional().meta({ description: 'The side written to (default: the side that is not Intercom).' }),
+    as: z
+      .enum(['note', 'Task', 'Case'])
+      .optional()
+      .meta({ description: 'What the transcript becomes: Salesforce "Task" (default) or "Case"; HubSpot and Pipedrive "note" (default).' }),
+    on: z.enum(['closed']).optional().meta({ description: 'When a conversation is copied: when it is closed (the only moment so far; default).' }),
+    poll: duration.optional().meta({ description: 'How often closed conversations are also looked for by polling (default: the sync\'s poll interval; at least "1m").' }),
+  })
+  .meta({ description: 'Conversations to the CRM (one way): where, as what and when.' });
+
 export const syncFieldSchema = z
   .strictObject({
     left: fieldPaths,
@@ -80,9 +93,9 @@ export const syncSchema = z
       .optional()
       .meta({ description: 'Whether a record with no counterpart creates one on that side (default false for both).' }),
     conversations: z
-      .enum(['notes'])
+      .union([z.literal('notes'), conversationsSchema], { error: (iss) => `expected "notes" or { "to": "right", "as": "Task", "on": "closed" }, got ${typeOf(iss.input)}` })
       .optional()
-      .meta({ description: '"notes": copy each Intercom conversation of a linked contact to the other side as a note (Intercom contacts only).' }),
+      .meta({ description: 'Copy each closed Intercom conversation of a contact (its transcript) to the counterpart on the other side: "notes" (the CRM\'s default kind), or where, as what and when.' }),
     onDuplicate: z.enum(['report']).optional().meta({ description: 'Several records matching one: nothing is written, both ids are reported (the only policy).' }),
   })
   .meta({ description: 'A bidirectional sync between two CRM objects.' });

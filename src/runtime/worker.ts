@@ -1,8 +1,9 @@
 import type { Worker } from '@temporalio/worker';
-import { createActivities, createSyncActivities, createTriggerPayloadActivities } from '../../activities';
+import { createActivities, createSyncActivities, createSyncConversationActivities, createTriggerPayloadActivities } from '../../activities';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
+import { SyncConversationLedger } from '../store/sync-conversations';
 import { connectClient, connectWorkerConnection, type TemporalTarget } from '../temporal/connection';
 import { createEngineWorker } from '../temporal/worker';
 import { storeConnectionResolver } from './connection-resolver';
@@ -34,6 +35,7 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
   const activities = {
     ...createActivities(deps),
     ...createSyncActivities({ ...deps, syncs: opts.store.syncs }),
+    ...createSyncConversationActivities({ ...deps, syncs: opts.store.syncs, transcripts: new SyncConversationLedger(opts.store.db) }),
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
     ...createTriggerPayloadActivities(opts.store.payloads),
   };

@@ -66,6 +66,22 @@ export class ConnectionStore {
   ) {}
 
   async create(input: NewConnection, now = new Date()): Promise<Connection> {
+    const row = this.newRow(input, now);
+    await this.db.insertInto('connections').values(row).execute();
+    return toConnection(row);
+  }
+
+  /** Creates the connection unless one with its id exists (a concurrent create won): answers whether this call created it. */
+  async createIfAbsent(input: NewConnection, now = new Date()): Promise<boolean> {
+    const result = await this.db
+      .insertInto('connections')
+      .values(this.newRow(input, now))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  private newRow(input: NewConnection, now: Date): ConnectionTable {
     const at = now.toISOString();
     const sealed = this.seal(input.id, input.credentials, input.baseUrl ?? null, input.sandbox ?? false);
     const row: ConnectionTable = {
@@ -83,14 +99,12 @@ export class ConnectionStore {
       credentials_version: 1,
       refresh_lease_until: null,
     };
-    await this.db.insertInto('connections').values(row).execute();
-    return toConnection(row);
+    return row;
   }
 
   /** Creates the connection, or replaces its name, credentials and base URL (which clears a disconnect). */
   async upsert(input: NewConnection, now = new Date()): Promise<Connection> {
-    const existing = await this.get(input.id);
-    if (!existing) return this.create(input, now);
+    if (await this.createIfAbsent(input, now)) return (await this.get(input.id))!;
     await this.updateCredentials(input.id, input.credentials, now, { name: input.name, baseUrl: input.baseUrl ?? null, sandbox: input.sandbox ?? false });
     return (await this.get(input.id))!;
   }

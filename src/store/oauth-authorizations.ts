@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
+import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
 
 interface OAuthAuthorizationTable {
@@ -80,6 +81,14 @@ export class OAuthAuthorizationStore {
         used_at: null,
       })
       .execute();
+  }
+
+  /**
+   * `switchyard keys rotate`: reseals the verifiers of authorizations still waiting for consent, so a
+   * person who is on the vendor's consent page while the key rotates can still finish Connect.
+   */
+  resealAll(): Promise<ResealReport> {
+    return resealTable(this.db, this.secrets, { table: 'oauth_authorizations', rowKey: 'state_hash', ciphertext: 'verifier_ciphertext', keyId: 'key_id', where: sql`used_at is null` }, aad);
   }
 
   /** Marks the state used and answers its authorization, or why it cannot be used (nothing changes then). */

@@ -65,9 +65,11 @@ async function resealPages(
   }
 }
 
-/** Where one kind keeps its sealed value: the table (keyed by `id`), its ciphertext and key-id columns, and a plaintext column to empty once sealed. */
+/** Where one kind keeps its sealed value: the table, its ciphertext and key-id columns, and a plaintext column to empty once sealed. */
 interface SealedColumns {
   table: string;
+  /** The column that names a row (its primary key); `id` unless said. */
+  rowKey?: string;
   ciphertext: string;
   keyId: string;
   legacyPlaintext?: string;
@@ -86,7 +88,7 @@ async function swapSealed<DB>(db: Kysely<DB>, columns: SealedColumns, value: Sea
   const clear = columns.legacyPlaintext ? sql`, ${sql.ref(columns.legacyPlaintext)} = ''` : sql``;
   const result = await sql`update ${sql.table(columns.table)}
     set ${sql.ref(columns.ciphertext)} = ${sealed.ciphertext}, ${sql.ref(columns.keyId)} = ${sealed.keyId}${clear}
-    where id = ${value.id} and ${sql.ref(columns.ciphertext)} is not distinct from ${value.ciphertext}`.execute(db);
+    where ${sql.ref(columns.rowKey ?? 'id')} = ${value.id} and ${sql.ref(columns.ciphertext)} is not distinct from ${value.ciphertext}`.execute(db);
   return Number(result.numAffectedRows ?? 0n);
 }
 
@@ -97,9 +99,10 @@ async function swapSealed<DB>(db: Kysely<DB>, columns: SealedColumns, value: Sea
 export function resealTable<DB>(db: Kysely<DB>, secrets: SecretBox, table: SealedTable, aad: (id: string) => string): Promise<ResealReport> {
   const plaintext = table.legacyPlaintext ? sql`, ${sql.ref(table.legacyPlaintext)} as plaintext` : sql``;
   const where = table.where ? sql` and (${table.where})` : sql``;
+  const rowKey = sql.ref(table.rowKey ?? 'id');
   const page = async (after: string): Promise<SealedValue[]> => {
-    const { rows } = await sql<{ id: string; ciphertext: string | null; key_id: string | null; plaintext?: string }>`select id, ${sql.ref(table.ciphertext)} as ciphertext, ${sql.ref(table.keyId)} as key_id${plaintext}
-      from ${sql.table(table.table)} where id > ${after}${where} order by id limit ${pageSize}`.execute(db);
+    const { rows } = await sql<{ id: string; ciphertext: string | null; key_id: string | null; plaintext?: string }>`select ${rowKey} as id, ${sql.ref(table.ciphertext)} as ciphertext, ${sql.ref(table.keyId)} as key_id${plaintext}
+      from ${sql.table(table.table)} where ${rowKey} > ${after}${where} order by ${rowKey} limit ${pageSize}`.execute(db);
     return rows.map((r) => ({ id: r.id, ciphertext: r.ciphertext, keyId: r.key_id, ...(table.legacyPlaintext ? { plaintext: r.plaintext } : {}) }));
   };
   return resealPages(page, secrets, aad, (value, sealed) => swapSealed(db, table, value, sealed));

@@ -73,6 +73,11 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     await store.inbox.append([{ source: 'intercom-main', eventHash: hash, receivedAt: new Date().toISOString(), body: inboxBody }]);
     const delivery = { receivedAt: new Date().toISOString(), connectionId: 'intercom-main', topic: 'conversation.user.created', outcome: 'accepted' as const, reason: null, detail: null, status: 202, eventCount: 1, runs: [], sizeBytes: 10 };
     await store.inboundLog.append([{ ...delivery, payload: JSON.stringify({ email: 'inbound-canary@example.com' }) }, delivery]);
+    // A person on the vendor's consent page while the key rotates, and one who already came back.
+    const pending = { connector: 'hubspot', connectionId: 'hubspot-main', label: null, baseUrl: null, scopes: ['crm.objects.contacts.read'], redirectUri: 'http://127.0.0.1/oauth/callback', tokenId: 'tok_1', expiresAt: new Date(Date.now() + 600_000) };
+    await store.oauthAuthorizations.create('state-waiting', { ...pending, codeVerifier: 'verifier-canary-waiting' });
+    await store.oauthAuthorizations.create('state-used', { ...pending, codeVerifier: 'verifier-canary-used' });
+    expect(await store.oauthAuthorizations.claim('state-used')).toMatchObject({ codeVerifier: 'verifier-canary-used' });
     await store.close();
 
     const report = await rotateKeys(config);
@@ -84,6 +89,7 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     expect(report.webhookMessages).toEqual({ total: 2, resealed: 2, unreadable: [] });
     expect(report.inboxEvents).toEqual({ total: 1, resealed: 1, unreadable: [] });
     expect(report.inboundLog).toEqual({ total: 1, resealed: 1, unreadable: [] });
+    expect(report.oauthAuthorizations).toEqual({ total: 1, resealed: 1, unreadable: [] });
     const ring = loadKeyRing(config);
     expect(ring.map(keyIdOf)).toEqual([report.currentKeyId, keyIdOf(firstKey!)]);
     for (const file of ['secret.key', 'secret.keys.previous']) expect(statSync(path.join(dataDir, file)).mode & 0o777).toBe(0o600);
@@ -102,9 +108,11 @@ describe.each(storeBackends)('switchyard keys rotate on $name', ({ name, url }) 
     expect(await newOnly.inbox.queuedRun(`run/rotated/${hash}`)).toMatchObject({ recipeId: 'rotated', topic: 'conversation.user.created' });
     const [kept] = (await newOnly.inboundLog.list({ limit: 10 })).filter((e) => e.hasPayload);
     expect(JSON.parse((await newOnly.inboundLog.get(kept!.id))!.payload!)).toEqual({ email: 'inbound-canary@example.com' });
-    const tables = ['webhook_messages', 'trigger_payloads', 'event_inbox', 'inbound_log'];
+    // The waiting Connect finishes with the new key alone.
+    expect(await newOnly.oauthAuthorizations.claim('state-waiting')).toMatchObject({ connectionId: 'hubspot-main', codeVerifier: 'verifier-canary-waiting' });
+    const tables = ['webhook_messages', 'trigger_payloads', 'event_inbox', 'inbound_log', 'oauth_authorizations'];
     const raw = (await Promise.all(tables.map(async (t) => JSON.stringify((await sql`select * from ${sql.table(t)}`.execute(newOnly.db)).rows)))).join('');
-    for (const canary of ['payload-canary', 'sealed-canary', 'legacy-canary', 'inbox-canary', 'inbound-canary']) expect(raw).not.toContain(canary);
+    for (const canary of ['payload-canary', 'sealed-canary', 'legacy-canary', 'inbox-canary', 'inbound-canary', 'verifier-canary']) expect(raw).not.toContain(canary);
     await newOnly.close();
     await reopened.close();
   });

@@ -244,6 +244,16 @@ describe('OAuth Connect', () => {
     expect(published.filter((e) => e.topic === 'connection.restored').map((e) => e.data)).toEqual([{ connectionId: 'sf-reconnect', connector: 'salesforce', reason: 'reconnected through OAuth Connect' }]);
   });
 
+  it('two Connects of the same new connection finishing together make one connection, holding the last grant', async () => {
+    const tabs = await Promise.all([1, 2].map(() => start({ connector: 'salesforce', connectionId: 'sf-two-tabs' })));
+    const backs = await Promise.all(tabs.map((t) => consent(t.body.authorizeUrl)));
+    const done = await Promise.all(backs.map((b) => callback(b)));
+    expect(done.map((d) => d.location)).toEqual(['/apps/sf-two-tabs?connected=1', '/apps/sf-two-tabs?connected=1']);
+    expect((await store.connections.list()).filter((c) => c.id === 'sf-two-tabs')).toHaveLength(1);
+    const credentials = (await store.connections.credentials('sf-two-tabs')) as { accessToken: string };
+    expect(salesforce.accessTokens.has(credentials.accessToken)).toBe(true);
+  });
+
   it('`switchyard connections connect --wait` prints the consent URL and returns once the browser finished', async () => {
     const lines: string[] = [];
     let browser: Promise<unknown> | undefined;

@@ -79,6 +79,17 @@ describe.each(storeBackends)('store on $name', ({ url }) => {
     expect(await store.connections.credentials(id)).toEqual({ token: 'new' });
   });
 
+  it('creates a connection once when two creates race; upsert replaces an existing one', async () => {
+    const id = `race-${randomUUID()}`;
+    const created = await Promise.all([1, 2].map((n) => store.connections.createIfAbsent({ id, connector: 'jira', name: `R${n}`, credentials: { token: `t${n}` } })));
+    expect(created.filter(Boolean)).toHaveLength(1);
+    const winner = created.indexOf(true) + 1;
+    expect(await store.connections.credentials(id)).toEqual({ token: `t${winner}` });
+    await store.connections.upsert({ id, connector: 'jira', name: 'Replaced', credentials: { token: 'new' } });
+    expect(await store.connections.get(id)).toMatchObject({ name: 'Replaced' });
+    expect(await store.connections.credentials(id)).toEqual({ token: 'new' });
+  });
+
   it('remembers inbound deliveries once and prunes them after seven days', async () => {
     const conn = `hooks-${randomUUID()}`;
     expect(await store.deliveries.seen(conn, 'e1')).toBe(false);

@@ -53,7 +53,7 @@ describe('example syncs (recipes/syncs)', () => {
       expect(checkSyncFields(compiled.plan, read), path.basename(file)).toEqual([]);
     }
     const hubspot = compileSync(loadDefinitions([path.join(dir, 'intercom-hubspot-contacts.json')], actionCatalog)[0]!.source, { connections, enginePairs: allPairs });
-    expect(hubspot.ok && hubspot.plan.conversations).toBe('notes');
+    expect(hubspot.ok && hubspot.plan.transcripts).toEqual({ to: 'right', as: 'note', on: 'closed', pollMs: 900_000 });
   });
 
   it('the loader applies the Salesforce and HubSpot syncs after the live check, and names why the Pipedrive one waits for the engine', async () => {

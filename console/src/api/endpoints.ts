@@ -8,7 +8,11 @@ import type {
   ConnectorDetail,
   ConnectorSummary,
   DryRun,
+  InboundLogDetail,
+  InboundLogEntry,
   IssuedToken,
+  LogPage,
+  OutgoingLogEntry,
   RecipeDetail,
   RecipePut,
   RecipeSummary,
@@ -20,6 +24,9 @@ import type {
   RunPage,
   SessionAnswer,
   SyncSummary,
+  VendorCall,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
 } from './types';
 
 const q = (params: Record<string, string | undefined>) => {
@@ -27,6 +34,14 @@ const q = (params: Record<string, string | undefined>) => {
   return search.size ? `?${search}` : '';
 };
 const id = encodeURIComponent;
+
+/** The filters every log takes (connection, time window) and its page cursor. */
+type LogFilter = {
+  connection?: string;
+  since?: string;
+  until?: string;
+  cursor?: string;
+};
 
 /** The typed calls the console makes; each is one /api/v1 operation (see /openapi.json). */
 export const api = {
@@ -75,6 +90,18 @@ export const api = {
     retry: (run: string, from: 'failed' | 'start' = 'failed') => request<RetryAnswer>('POST', `/api/v1/runs/${id(run)}/retry`, { from }),
     approve: (run: string, body: { approved: boolean; stepId?: string; comment?: string }) => request<{ runId: string }>('POST', `/api/v1/runs/${id(run)}/approve`, body),
     cancel: (run: string) => request<{ runId: string }>('POST', `/api/v1/runs/${id(run)}/cancel`),
+  },
+  logs: {
+    inbound: (filter: LogFilter & { outcome?: string }) => request<LogPage<InboundLogEntry>>('GET', `/api/v1/logs/inbound${q(filter)}`),
+    inboundEntry: (entry: string) => request<InboundLogDetail>('GET', `/api/v1/logs/inbound/${id(entry)}`),
+    outgoing: (filter: LogFilter & { status?: string }) => request<LogPage<OutgoingLogEntry>>('GET', `/api/v1/logs/outgoing${q(filter)}`),
+    vendorCalls: (filter: Omit<LogFilter, 'until'>) => request<LogPage<VendorCall>>('GET', `/api/v1/logs/vendor-calls${q(filter)}`),
+    /** Where the browser downloads a log's export (the session cookie authenticates the GET). */
+    exportUrl: (log: 'inbound' | 'outgoing' | 'vendor-calls', format: 'csv' | 'ndjson', filter: Record<string, string | undefined>) => `/api/v1/logs/${log}/export${q({ ...filter, format })}`,
+  },
+  webhooks: {
+    delivery: (subscription: string, messageId: string) => request<WebhookDeliveryDetail>('GET', `/api/v1/webhooks/${id(subscription)}/deliveries/${id(messageId)}`),
+    redeliver: (subscription: string, messageId: string) => request<WebhookDelivery>('POST', `/api/v1/webhooks/${id(subscription)}/deliveries/${id(messageId)}/redeliver`),
   },
   tokens: {
     list: () => request<{ tokens: ApiToken[] }>('GET', '/api/v1/tokens'),

@@ -1,9 +1,10 @@
-import type { ComponentChildren } from 'preact';
+import { Fragment, type ComponentChildren } from 'preact';
 
 /**
  * A table of rows under column headings, the one way the console draws one: headings are `th scope="col"`,
  * each row is keyed (and, with `rowTestId`, findable by the browser tests); `children` draws one row's cells.
  * A heading that should not show (an actions column) is `<span class="visually-hidden">…</span>`.
+ * `detail` may open a row: what it draws (not null) goes in a full-width row below it, with the id `detailId`.
  */
 export function Table<T>(props: {
   caption?: string;
@@ -12,6 +13,8 @@ export function Table<T>(props: {
   rowKey(row: T): string;
   rowTestId?(row: T): string;
   children(row: T): ComponentChildren;
+  detail?(row: T): ComponentChildren;
+  detailId?(row: T): string;
 }) {
   return (
     <table>
@@ -26,11 +29,19 @@ export function Table<T>(props: {
         </tr>
       </thead>
       <tbody>
-        {props.rows.map((row) => (
-          <tr key={props.rowKey(row)} data-testid={props.rowTestId?.(row)}>
-            {props.children(row)}
-          </tr>
-        ))}
+        {props.rows.map((row) => {
+          const detail = props.detail?.(row);
+          return (
+            <Fragment key={props.rowKey(row)}>
+              <tr data-testid={props.rowTestId?.(row)}>{props.children(row)}</tr>
+              {detail === undefined || detail === null ? null : (
+                <tr id={props.detailId?.(row)} class="row-detail">
+                  <td colSpan={props.columns.length}>{detail}</td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
       </tbody>
     </table>
   );

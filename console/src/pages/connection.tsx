@@ -66,6 +66,10 @@ export function ConnectionPage({ params, query }: PageProps) {
               <dd>{loaded.data?.activity ? <When at={loaded.data.activity[0]?.startedAt} /> : <span class="muted">unknown</span>}</dd>
               <dt>Runs waiting on it</dt>
               <dd>{c.waitingRuns ?? <span class="muted">unknown</span>}</dd>
+              <dt>Logs</dt>
+              <dd>
+                <Link href={`/logs?view=inbound&connection=${encodeURIComponent(c.id)}`}>Deliveries, webhooks and calls of this connection</Link>
+              </dd>
               <dt>Status since</dt>
               <dd>
                 <When at={c.statusChangedAt} />

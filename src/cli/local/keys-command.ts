@@ -32,6 +32,8 @@ export interface RotationReport {
   inboxEvents: ResealReport;
   /** Delivery bodies kept in the inbound log. */
   inboundLog: ResealReport;
+  /** PKCE verifiers of OAuth Connects still waiting for the person's consent. */
+  oauthAuthorizations: ResealReport;
 }
 
 /**
@@ -57,7 +59,8 @@ export async function rotateKeys(config: Config): Promise<RotationReport> {
     const effectOutputs = await store.effects.resealAll();
     const inboxEvents = await store.inbox.resealAll();
     const inboundLog = await store.inboundLog.resealAll();
-    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions, webhookMessages, triggerPayloads, effectOutputs, inboxEvents, inboundLog };
+    const oauthAuthorizations = await store.oauthAuthorizations.resealAll();
+    return { generated, currentKeyId: keyIdOf(keys[0]!), total, resealed, unreadable, usage: await store.connections.keyUsage(), subscriptions, webhookMessages, triggerPayloads, effectOutputs, inboxEvents, inboundLog, oauthAuthorizations };
   } finally {
     await store.close();
   }
@@ -76,7 +79,7 @@ export function registerKeysCommand(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { json?: boolean }) => {
       const report = await rotateKeys(loadConfigOrExit());
-      const others = { 'webhook subscription secrets': report.subscriptions, 'outgoing webhook messages': report.webhookMessages, 'stored trigger payloads': report.triggerPayloads, 'side-effect ledger outputs': report.effectOutputs, 'inbox events': report.inboxEvents, 'inbound log bodies': report.inboundLog };
+      const others = { 'webhook subscription secrets': report.subscriptions, 'outgoing webhook messages': report.webhookMessages, 'stored trigger payloads': report.triggerPayloads, 'side-effect ledger outputs': report.effectOutputs, 'inbox events': report.inboxEvents, 'inbound log bodies': report.inboundLog, 'pending OAuth authorizations': report.oauthAuthorizations };
       if (report.unreadable.length || Object.values(others).some((r) => r.unreadable.length)) process.exitCode = 1;
       if (opts.json) return console.log(JSON.stringify(report));
       if (report.generated) console.log(`new key ${report.currentKeyId} written to the data directory; the previous key is kept for decryption`);

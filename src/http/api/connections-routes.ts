@@ -4,7 +4,7 @@ import { connectionStatuses, type BoundCredentials, type Connection, type Connec
 import { HttpError } from '../errors';
 import type { ActivityEntry } from './connection-activity';
 import { csvLine } from './csv';
-import { defineRoute, validationError, type ApiRoute } from './route';
+import { defineRoute, validationError, type AnswersOf, type ApiRoute } from './route';
 import { runRowSchema } from './run-listing';
 
 export type ConnectionTestResult = { ok: true; detail?: string } | { ok: false; reason: string; authLost: boolean };
@@ -99,11 +99,7 @@ export const connectionSchema = z.object({
   waitingRuns: z.number().nullable().optional().describe('runs waiting for this connection to be usable again'),
 });
 /** What the connection routes answer, for clients (the CLI) that read them. */
-export interface ConnectionAnswers {
-  connection: z.output<typeof connectionSchema>;
-  test: ConnectionTestResult;
-  activity: z.output<typeof activityEntrySchema>;
-}
+export type ConnectionAnswers = AnswersOf<{ connection: typeof connectionSchema; activity: typeof activityEntrySchema }> & { test: ConnectionTestResult };
 
 export function connectionRoutes(deps: ConnectionRoutesDeps): ApiRoute[] {
   const now = () => deps.now?.() ?? new Date();

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { Logger } from '../../logging';
+import type { ApiScope } from '../../security/scopes';
 import { inboundOutcomes, type InboundLog, type InboundLogRow } from '../../store/inbound-log';
 import type { DeliveryLog, OutgoingLogEntry } from '../../webhooks-out/delivery-log';
 import { HttpError } from '../errors';
 import type { VendorCall, vendorCalls } from './connection-activity';
 import { activityEntrySchema } from './connections-routes';
 import { exportFormat, streamExport, type ExportOptions, type RowPage } from './export-stream';
-import { defineRoute, type ApiRoute } from './route';
+import { defineRoute, type AnswersOf, type ApiRoute } from './route';
 import { attemptSchema, deliverySchema } from './webhooks-routes';
 
 export interface LogRoutesDeps {
@@ -103,12 +104,7 @@ const runsPerPage = z.coerce.number().int().min(1).max(100).default(20).describe
 const page = <T extends z.ZodType>(entry: T) => z.object({ entries: z.array(entry), nextCursor: z.string().nullable() });
 
 /** What the log routes answer, for clients (the CLI, the console) that read them. */
-export interface LogAnswers {
-  inbound: z.output<typeof inboundEntrySchema>;
-  inboundDetail: z.output<typeof inboundDetailSchema>;
-  outgoing: z.output<typeof outgoingEntrySchema>;
-  vendorCall: z.output<typeof vendorCallSchema>;
-}
+export type LogAnswers = AnswersOf<{ inbound: typeof inboundEntrySchema; inboundDetail: typeof inboundDetailSchema; outgoing: typeof outgoingEntrySchema; vendorCall: typeof vendorCallSchema }>;
 
 /**
  * `/api/v1/logs/*`: the integration logs (#17). Inbound deliveries (the inbound log), outgoing
@@ -134,51 +130,18 @@ export function logRoutes(deps: LogRoutesDeps): ApiRoute[] {
     return { rows: entries, nextCursor };
   };
   const exportOf = <T>(name: string, columns: readonly string[], cells: (row: T) => unknown[]) => ({ name, columns, cells }) satisfies Partial<ExportOptions<T>>;
-  const inboundExport = exportOf('inbound-log', inboundColumns, (r: InboundLogRow) => [r.id, r.receivedAt, r.connectionId, r.topic, r.outcome, r.reason, r.detail, r.status, r.eventCount, r.runs.map((x) => x.runId).join(' '), r.sizeBytes]);
-  const outgoingExport = exportOf('outgoing-log', outgoingColumns, (r: OutgoingLogEntry) => [
-    r.createdAt,
-    r.subscriptionId,
-    r.messageId,
-    r.topic,
-    r.connectionId,
-    r.status,
-    r.attempts,
-    r.lastStatusCode,
-    r.lastError,
-    r.lastAttemptAt,
-    r.nextAttemptAt,
-    r.lastAttempt?.latencyMs,
-    r.lastAttempt?.responseSnippet,
-  ]);
-  const vendorExport = exportOf('vendor-calls', vendorColumns, (e: VendorCall) => [e.runId, e.recipeId, e.connectionId, e.startedAt, e.closedAt, e.runStatus, e.stepId, e.action, e.status, e.attempts, e.error?.kind, e.error?.message]);
+  const listed = <F extends z.ZodObject, T>(log: ListedLog<F, T>) => listAndExport(log, tag, deps.logger);
 
   return [
-    defineRoute({
-      method: 'get',
+    ...listed({
       path: '/api/v1/logs/inbound',
       scope: 'connections:read',
-      tag,
       summary: 'Inbound webhook deliveries, newest first: outcome (accepted, duplicate, unmatched, rejected) with its reason, the runs started; page with nextCursor',
-      query: inboundFilters.extend({ limit: pageLimit }),
-      response: page(inboundEntrySchema),
-      handler: async ({ query }) => {
-        const { limit, cursor: after, ...filters } = query;
-        const { rows, nextCursor } = await inboundPage(filters, limit, after);
-        return { status: 200, body: { entries: rows, nextCursor } };
-      },
-    }),
-    defineRoute({
-      method: 'get',
-      path: '/api/v1/logs/inbound/export',
-      scope: 'connections:read',
-      tag,
-      summary: 'Export the inbound deliveries matching the same filters, streamed (?format=ndjson|csv; limit caps the total; no bodies)',
-      query: inboundFilters.extend({ format: exportFormat, limit: exportCap }),
-      handler: async ({ query, res }) => {
-        const { format, limit, cursor: after, ...filters } = query;
-        await streamExport(res, { ...inboundExport, format, cap: limit, cursor: after, page: (size, at) => inboundPage(filters, size, at), logger: deps.logger });
-        return undefined;
-      },
+      exportSummary: 'Export the inbound deliveries matching the same filters, streamed (?format=ndjson|csv; limit caps the total; no bodies)',
+      filters: inboundFilters,
+      entry: inboundEntrySchema,
+      page: inboundPage,
+      export: exportOf('inbound-log', inboundColumns, (r: InboundLogRow) => [r.id, r.receivedAt, r.connectionId, r.topic, r.outcome, r.reason, r.detail, r.status, r.eventCount, r.runs.map((x) => x.runId).join(' '), r.sizeBytes]),
     }),
     defineRoute({
       method: 'get',
@@ -194,57 +157,91 @@ export function logRoutes(deps: LogRoutesDeps): ApiRoute[] {
         return { status: 200, body: { ...entry, payload: mayRead ? entry.payload : null, payloadHidden: !mayRead && entry.hasPayload } };
       },
     }),
-    defineRoute({
-      method: 'get',
+    ...listed({
       path: '/api/v1/logs/outgoing',
       scope: 'webhooks:read',
-      tag,
       summary: 'Outgoing webhook deliveries across subscriptions, newest message first, each with its last attempt (status, latency, response excerpt); page with nextCursor. Redeliver with POST /api/v1/webhooks/{id}/deliveries/{messageId}/redeliver',
-      query: outgoingFilters.extend({ limit: pageLimit }),
-      response: page(outgoingEntrySchema),
-      handler: async ({ query }) => {
-        const { limit, cursor: after, ...filters } = query;
-        const { rows, nextCursor } = await outgoingPage(filters, limit, after);
-        return { status: 200, body: { entries: rows, nextCursor } };
-      },
+      exportSummary: 'Export the outgoing deliveries matching the same filters, streamed (?format=ndjson|csv; limit caps the total)',
+      filters: outgoingFilters,
+      entry: outgoingEntrySchema,
+      page: outgoingPage,
+      export: exportOf('outgoing-log', outgoingColumns, (r: OutgoingLogEntry) => [
+        r.createdAt,
+        r.subscriptionId,
+        r.messageId,
+        r.topic,
+        r.connectionId,
+        r.status,
+        r.attempts,
+        r.lastStatusCode,
+        r.lastError,
+        r.lastAttemptAt,
+        r.nextAttemptAt,
+        r.lastAttempt?.latencyMs,
+        r.lastAttempt?.responseSnippet,
+      ]),
     }),
-    defineRoute({
-      method: 'get',
-      path: '/api/v1/logs/outgoing/export',
-      scope: 'webhooks:read',
-      tag,
-      summary: 'Export the outgoing deliveries matching the same filters, streamed (?format=ndjson|csv; limit caps the total)',
-      query: outgoingFilters.extend({ format: exportFormat, limit: exportCap }),
-      handler: async ({ query, res }) => {
-        const { format, limit, cursor: after, ...filters } = query;
-        await streamExport(res, { ...outgoingExport, format, cap: limit, cursor: after, page: (size, at) => outgoingPage(filters, size, at), logger: deps.logger });
-        return undefined;
-      },
-    }),
-    defineRoute({
-      method: 'get',
+    ...listed({
       path: '/api/v1/logs/vendor-calls',
       scope: 'connections:read',
-      tag,
       summary: "Vendor calls made by runs (each action step bound to a connection: status, attempts, error), derived from the runs themselves; a page covers `runs` runs (open first, then the latest closed); page with nextCursor",
-      query: vendorFilters.extend({ runs: runsPerPage }),
-      response: page(vendorCallSchema),
+      exportSummary: 'Export the vendor calls matching the same filters, streamed (?format=ndjson|csv; limit caps the rows)',
+      filters: vendorFilters,
+      entry: vendorCallSchema,
+      pageSize: { name: 'runs', schema: runsPerPage, exportPage: 100 },
+      page: vendorPage,
+      export: exportOf('vendor-calls', vendorColumns, (e: VendorCall) => [e.runId, e.recipeId, e.connectionId, e.startedAt, e.closedAt, e.runStatus, e.stepId, e.action, e.status, e.attempts, e.error?.kind, e.error?.message]),
+    }),
+  ];
+}
+
+/** A log that is listed page by page and exported: its path, filters, entry schema, page reader and CSV columns. */
+interface ListedLog<F extends z.ZodObject, T> {
+  path: string;
+  scope: ApiScope;
+  summary: string;
+  exportSummary: string;
+  filters: F;
+  entry: z.ZodType;
+  /** The list's page-size parameter: `limit` rows (the default), or another name and schema (vendor calls page by `runs`); `exportPage` caps what one export page reads. */
+  pageSize?: { name: string; schema: z.ZodType<number>; exportPage: number };
+  page(filters: Omit<z.output<F>, 'cursor'>, size: number, after: string | undefined): Promise<RowPage<T>>;
+  export: Pick<ExportOptions<T>, 'name' | 'columns' | 'cells'>;
+}
+
+/** `GET <path>` (a page of entries and nextCursor) and `GET <path>/export` (the same filters, streamed as NDJSON or CSV). */
+function listAndExport<F extends z.ZodObject, T>(log: ListedLog<F, T>, tag: string, logger: Pick<Logger, 'warn'> | undefined): ApiRoute[] {
+  const size = log.pageSize ?? { name: 'limit', schema: pageLimit, exportPage: Infinity };
+  /** The query without cursor and the named parameters: the filters the page reader takes. */
+  const split = (query: Record<string, unknown>, ...names: string[]) => {
+    const filters = Object.fromEntries(Object.entries(query).filter(([k]) => k !== 'cursor' && !names.includes(k))) as Omit<z.output<F>, 'cursor'>;
+    return { filters, after: query.cursor as string | undefined };
+  };
+  return [
+    defineRoute({
+      method: 'get',
+      path: log.path,
+      scope: log.scope,
+      tag,
+      summary: log.summary,
+      query: log.filters.extend({ [size.name]: size.schema }),
+      response: page(log.entry),
       handler: async ({ query }) => {
-        const { runs, cursor: after, ...filters } = query;
-        const { rows, nextCursor } = await vendorPage(filters, runs, after);
+        const { filters, after } = split(query, size.name);
+        const { rows, nextCursor } = await log.page(filters, query[size.name] as number, after);
         return { status: 200, body: { entries: rows, nextCursor } };
       },
     }),
     defineRoute({
       method: 'get',
-      path: '/api/v1/logs/vendor-calls/export',
-      scope: 'connections:read',
+      path: `${log.path}/export`,
+      scope: log.scope,
       tag,
-      summary: 'Export the vendor calls matching the same filters, streamed (?format=ndjson|csv; limit caps the rows)',
-      query: vendorFilters.extend({ format: exportFormat, limit: exportCap }),
+      summary: log.exportSummary,
+      query: log.filters.extend({ format: exportFormat, limit: exportCap }),
       handler: async ({ query, res }) => {
-        const { format, limit, cursor: after, ...filters } = query;
-        await streamExport(res, { ...vendorExport, format, cap: limit, cursor: after, page: (size, at) => vendorPage(filters, Math.min(size, 100), at), logger: deps.logger });
+        const { filters, after } = split(query, 'format', 'limit');
+        await streamExport(res, { ...log.export, format: query.format as z.output<typeof exportFormat>, cap: query.limit as number | undefined, cursor: after, page: (n, at) => log.page(filters, Math.min(n, size.exportPage), at), logger });
         return undefined;
       },
     }),

@@ -41,6 +41,9 @@ export interface ApiRoute<B extends z.ZodType = z.ZodType, Q extends z.ZodType =
   handler(ctx: RouteContext<z.output<B>, z.output<Q>>): Promise<RouteResult>;
 }
 
+/** A route module's answer types, from the zod schemas of its bodies: `AnswersOf<{ page: typeof runPage }>['page']`. */
+export type AnswersOf<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.output<S[K]> };
+
 export function defineRoute<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown>(route: ApiRoute<B, Q>): ApiRoute {
   return route;
 }

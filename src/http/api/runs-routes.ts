@@ -7,7 +7,7 @@ import { RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../temporal
 import type { Logger } from '../../logging';
 import { HttpError } from '../errors';
 import { streamExport } from './export-stream';
-import { defineRoute, type ApiRoute } from './route';
+import { defineRoute, type AnswersOf, type ApiRoute } from './route';
 import { stepTimings, type StepTiming } from './run-timings';
 import { listRunsPage, parseRunFilters, runFiltersQuery, runRowColumns, runRowSchema, runStatusOf, type RunRow } from './run-listing';
 import { runRecipeWorkflowType } from '../../temporal/run-query';
@@ -74,10 +74,7 @@ const runDetailSchema = runRowSchema.extend({
 const runPage = z.object({ runs: z.array(runRowSchema), nextCursor: z.string().nullable() });
 
 /** What the run routes answer, for clients (the CLI) that read them. */
-export interface RunAnswers {
-  page: z.output<typeof runPage>;
-  detail: z.output<typeof runDetailSchema>;
-}
+export type RunAnswers = AnswersOf<{ page: typeof runPage; detail: typeof runDetailSchema }>;
 
 const approveBody = z.strictObject({
   approved: z.boolean(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { topicsSchema } from '../../webhooks-out/topics';
 import type { WebhooksOut } from '../../webhooks-out/webhooks-out';
 import { durationMs } from '../../recipe/duration';
-import { defineRoute, type ApiRoute } from './route';
+import { defineRoute, type AnswersOf, type ApiRoute } from './route';
 
 const url = z.string().min(1).max(2048).describe('where deliveries are POSTed; http(s), public destinations only');
 const description = z.string().max(500).nullable();
@@ -63,14 +63,7 @@ const testResponse = z.object({ status: z.number().nullable(), latencyMs: z.numb
 const recoveryStarted = z.object({ recoveryId: z.string() });
 
 /** What the webhook routes answer, for clients (the CLI) that read them. */
-export interface WebhookAnswers {
-  webhook: z.output<typeof webhookSchema>;
-  withSecret: z.output<typeof withSecret>;
-  test: z.output<typeof testResponse>;
-  delivery: z.output<typeof deliverySchema>;
-  deliveryDetail: z.output<typeof deliveryDetail>;
-  recoveryStarted: z.output<typeof recoveryStarted>;
-}
+export type WebhookAnswers = AnswersOf<{ webhook: typeof webhookSchema; withSecret: typeof withSecret; test: typeof testResponse; delivery: typeof deliverySchema; deliveryDetail: typeof deliveryDetail; recoveryStarted: typeof recoveryStarted }>;
 
 /** `/api/v1/webhooks`: outgoing webhook subscriptions, their delivery log, test, redeliver and recover. */
 export function webhookRoutes(webhooks: WebhooksOut): ApiRoute[] {

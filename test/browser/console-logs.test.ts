@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { call } from '../support/api-harness';
+import { ensureConsoleBuilt, launchChromium, screenshotter } from '../support/browser';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { applyRecipe } from '../support/hooks';
+import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
+import { startSink, type Sink } from '../support/sink';
+
+/**
+ * The Logs page in chromium against the real engine: a signed and a badly-signed delivery to an
+ * Intercom connection are listed with their outcome (reached from the connection's page), the
+ * body opens, the filtered export downloads; an outgoing webhook delivery shows its attempt and
+ * is redelivered, and a read-only token sees no Redeliver.
+ */
+describe('console logs in chromium', () => {
+  const admin = `admin-${randomBytes(24).toString('hex')}`;
+  const secret = randomBytes(16).toString('hex');
+  const tag = randomBytes(3).toString('hex');
+  const hooked = `logs-in-${tag}`;
+  const paused = `logs-out-${tag}`;
+  let engine: TestEngine;
+  let sink: Sink;
+  let browser: Browser;
+  let page: Page;
+  let reader: string;
+  const shot = screenshotter();
+  const api = (method: string, path: string, body?: unknown) => call(engine.api.url, method, path, { token: admin, body });
+
+  const signIn = async (p: Page, token: string) => {
+    await p.goto('/');
+    await p.getByLabel('API token').fill(token);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.getByRole('heading', { name: 'App Store' }).waitFor();
+  };
+  const download = async (name: string) => {
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+    return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+  };
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    sink = await startSink(200);
+    engine = await startTestEngine('console-logs', { SWITCHYARD_ADMIN_TOKEN: admin, SWITCHYARD_ENGINE_EVENTS_POLL: '200ms' }, async (store) => {
+      for (const id of [hooked, paused]) await store.connections.create({ id, connector: 'intercom', name: `Intercom ${id}`, credentials: { clientSecret: secret } });
+      await applyRecipe(
+        store,
+        { id: `gate-${tag}`, name: 'Gate', trigger: { type: 'webhook', connection: hooked, event: 'conversation.user.created' }, steps: [{ id: 'approve', waitFor: { approval: { timeout: '1h' } } }] },
+        { [hooked]: 'intercom' },
+      );
+    });
+    reader = (await engine.api.tokens.create({ name: 'log reader', scopes: ['connections:read', 'webhooks:read'] })).secret;
+    browser = await launchChromium();
+    const context = await browser.newContext({ baseURL: engine.api.url, viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    await signIn(page, admin);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await engine?.stop();
+    await sink?.close();
+  });
+
+  it('lists a signed and a badly-signed delivery with their outcome, opens the body and exports the filtered log', async () => {
+    const body = intercomNotification('conversation.user.created', { type: 'conversation', id: `c-${tag}`, note: `canary-${tag}` });
+    const accepted = await postIntercomWebhook(engine.api.url, hooked, body, secret);
+    expect(accepted.status).toBe(202);
+    const runId = ((await accepted.json()) as { runs: { runId: string }[] }).runs[0]!.runId;
+    expect((await postIntercomWebhook(engine.api.url, hooked, intercomNotification('conversation.user.created', { id: `forged-${tag}` }), 'not-the-secret')).status).toBe(401);
+
+    // From the connection's page to its logs.
+    await page.goto(`/apps/${hooked}`);
+    await page.getByRole('link', { name: 'Deliveries, webhooks and calls of this connection' }).click();
+    await page.waitForURL(`**/logs?view=inbound&connection=${hooked}`);
+    const rows = page.locator('tbody tr[data-testid^="inbound-"]');
+    await expect.poll(async () => (await rows.count()) === 2 || (await page.getByRole('button', { name: 'Refresh' }).click(), false), { timeout: 15_000 }).toBe(true);
+    const rejected = rows.filter({ hasText: 'bad_signature' });
+    const ok = rows.filter({ hasText: 'accepted' });
+    await rejected.getByTestId('outcome').getByText('rejected').waitFor();
+    await rejected.getByText('401').waitFor();
+    await ok.getByRole('link', { name: runId }).waitFor();
+    await ok.getByRole('button', { name: 'View body' }).click();
+    await page.getByTestId('payload').getByText(`canary-${tag}`).waitFor();
+    await shot(page, 'logs-inbound');
+
+    // Filter to the rejections, then export what the page shows.
+    await page.getByLabel('Outcome').selectOption('rejected');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(`**/logs?view=inbound&connection=${hooked}&outcome=rejected`);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByLabel('Outcome').inputValue()).toBe('rejected');
+    expect(await page.getByLabel('Connection').inputValue()).toBe(hooked);
+    const csv = await download('Export CSV');
+    expect(csv.name).toBe('inbound-log.csv');
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('id,receivedAt,connectionId,topic,outcome,reason,detail,status,eventCount,runs,sizeBytes');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`,${hooked},`);
+    expect(lines[1]).toContain(',rejected,bad_signature,');
+    const ndjson = await download('Export NDJSON');
+    expect(ndjson.name).toBe('inbound-log.ndjson');
+    const entries = ndjson.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toEqual([expect.objectContaining({ connectionId: hooked, outcome: 'rejected', reason: 'bad_signature', status: 401 })]);
+  });
+
+  it('shows an outgoing delivery with its attempt, redelivers it, and hides Redeliver from a read-only token', async () => {
+    expect((await api('POST', '/api/v1/webhooks', { url: `${sink.url}/hook`, topics: ['connection.paused'] })).status).toBe(201);
+    expect((await api('POST', `/api/v1/connections/${paused}/pause`, { reason: 'logs test' })).status).toBe(200);
+
+    await page.goto(`/logs?view=outgoing&connection=${paused}`);
+    const row = page.locator('tbody tr[data-testid^="outgoing-"]').filter({ hasText: 'connection.paused' });
+    await expect
+      .poll(async () => (await row.filter({ hasText: 'delivered' }).count()) || (await page.getByRole('button', { name: 'Refresh' }).click(), 0), { timeout: 20_000 })
+      .toBe(1);
+    await row.getByText('{"ok":true}').waitFor();
+    await row.getByRole('button', { name: 'Attempts' }).click();
+    await page.getByRole('table', { name: /Attempts of/ }).getByText('200').first().waitFor();
+    await shot(page, 'logs-outgoing');
+    await row.getByRole('button', { name: 'Redeliver' }).click();
+    await page.getByRole('status').getByText('queued again').waitFor();
+    await expect.poll(() => sink.requests.length, { timeout: 15_000 }).toBe(2);
+    expect(sink.requests[1]!.headers['webhook-id']).toBe(sink.requests[0]!.headers['webhook-id']);
+
+    const readOnly = await (await browser.newContext({ baseURL: engine.api.url, viewport: { width: 1280, height: 860 } })).newPage();
+    await signIn(readOnly, reader);
+    await readOnly.goto(`/logs?view=outgoing&connection=${paused}`);
+    const seen = readOnly.locator('tbody tr[data-testid^="outgoing-"]').first();
+    await seen.getByRole('button', { name: 'Attempts' }).waitFor();
+    expect(await readOnly.getByRole('button', { name: 'Redeliver' }).count()).toBe(0);
+    await readOnly.context().close();
+  });
+});
