@@ -3,7 +3,7 @@ import type { ConnectorRegistry } from '../connectors/sdk/registry';
 import type { HttpClient } from '../connectors/sdk/http-types';
 import type { ActionContext } from '../connectors/sdk/types';
 import { registry as defaultRegistry } from '../connectors/registry';
-import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
+import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, resyncBase, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
 import type { SyncLink, SyncRecordEvent, SyncStore } from '../src/store/syncs';
 import type { SyncActivities, SyncPageInput, SyncPageResult } from '../workflows/sync-activity-contract';
 import type { SyncPlan, SyncSideName } from '../workflows/sync-plan';
@@ -135,7 +135,7 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
         events.push({ kind: 'unlink', side: to, recordId: to === 'left' ? link.leftId : link.rightId, otherId: r.id, detail: { reason: 'deleted' } });
         continue;
       }
-      pairs.push({ link: force ? { ...link, leftHash: '', rightHash: '' } : link, records: { [from]: r, [to]: counterpart } as Pair['records'] });
+      pairs.push({ link: force ? resyncBase(plan, link, from, counterpart) : link, records: { [from]: r, [to]: counterpart } as Pair['records'] });
     }
     // Match rules for records without a link; a match must be mutual (one candidate each way) or it is a duplicate.
     const creates: { record: SyncRecord; fields: FieldWrites }[] = [];

@@ -48,6 +48,8 @@ export type SyncPhase = 'backfill' | 'idle' | 'cycle' | 'paused' | 'waiting';
 
 export interface SyncStatus {
   phase: SyncPhase;
+  /** The version (content hash) of the definition the workflow follows now. */
+  version?: string;
   /** Why it waits (a disconnected or paused connection, named), when phase is "waiting". */
   waitingFor?: string;
   /** ISO time each side's last cycle ended. */

@@ -76,7 +76,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle } };
   const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
 
-  setHandler(statusQuery, () => status);
+  setHandler(statusQuery, () => ({ ...status, version: plan.version }));
   setHandler(changesSignal, (s) => {
     if (plan.frequency === 'realtime' && (s.side === 'left' || s.side === 'right')) pending.add(s.side);
   });
@@ -84,6 +84,8 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   setHandler(resyncSignal, (s) => void resyncs.push(s));
   setHandler(pausedSignal, (s) => void (paused = s.paused));
   setHandler(planChangedSignal, (p) => {
+    // An apply of an unchanged definition (every apply signals) changes nothing: the cycle is not interrupted.
+    if (p && p.version === (nextPlan ?? plan).version && p.enabled) return;
     planDirty = true;
     nextPlan = p;
   });

@@ -53,10 +53,11 @@ registerRecipeCommands(program, {
     const store = await openConfiguredStore(config);
     try {
       const client = await connectClient(temporalTarget({ ...config, TEMPORAL_ADDRESS: address }));
-      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed, runStartSettings(config));
+      const syncs = await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed, runStartSettings(config));
+      for (const [id, outcome] of syncs) if (outcome === 'started' || outcome === 'cancelled') console.log(`  sync ${id}: workflow ${outcome}`);
       await client.connection.close();
     } catch (err) {
-      console.error(`switchyard: recipes stored, but schedules/pollers not synced (Temporal at ${address}: ${(err as Error).message}); they sync at the next start`);
+      console.error(`switchyard: recipes stored, but schedules/pollers/sync workflows not synced (Temporal at ${address}: ${(err as Error).message}); they sync at the next start`);
     } finally {
       await store.close();
     }

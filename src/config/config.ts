@@ -81,6 +81,8 @@ export const configSchema = z.object({
   SWITCHYARD_API_RATE_BURST: z.string().regex(/^\d+$/, { message: 'expected extra requests per hour per token above the per-minute limit, e.g. 100' }).transform(Number).default(0),
   /** Deliveries per minute per hook URL (`/hooks/<connection>`, known or not), counted before the connection's credentials are decrypted. */
   SWITCHYARD_HOOKS_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected deliveries per minute per hook URL, e.g. 6000' }).transform(Number).default(6000),
+  /** Failed console sign-ins (`POST /api/v1/session` with a wrong token) per minute per client address; a successful one does not count. */
+  SWITCHYARD_SIGNIN_RATE_LIMIT: z.string().regex(/^[1-9]\d*$/, { message: 'expected failed sign-ins per minute per client address, e.g. 10' }).transform(Number).default(10),
   SWITCHYARD_TOKEN_ROTATION_GRACE: durationSetting('1h'),
   /** How long a console session (signed in with an API token) lasts; it also ends when its token is revoked or expires. */
   SWITCHYARD_SESSION_TTL: durationSetting('12h', { positive: true }),

@@ -5,6 +5,7 @@ import { API_EVENT_SOURCE } from '../recipe/match';
 import type { InboxRow } from '../store/event-inbox';
 import { GroupCommit } from '../store/group-commit';
 import type { Store } from '../store/store';
+import { signalSyncChanges, type SyncChange } from '../sync/control';
 import type { PlanCache } from './plan-cache';
 import { startEventRuns, type EventStartDeps } from './start-event-runs';
 
@@ -48,7 +49,7 @@ export interface Inbox {
    * Appends the event (with the recipes it matched) and its dedupe row in one group commit;
    * resolves once that commit is durable: true, or false for a duplicate of an accepted delivery.
    */
-  append(event: RunEvent, eventHash: string, recipes: string[]): Promise<boolean>;
+  append(event: RunEvent, eventHash: string, recipes: string[], syncs?: SyncChange[]): Promise<boolean>;
   status(): InboxStatus;
   stop(): Promise<void>;
 }
@@ -57,6 +58,8 @@ export interface Inbox {
 interface InboxBody {
   event: RunEvent;
   recipes: string[];
+  /** The realtime syncs it feeds and the records it names (absent in rows written before syncs were fed). */
+  syncs?: SyncChange[];
 }
 
 type Waiting = { id: string; eventHash: string; body: InboxBody };
@@ -68,7 +71,7 @@ const BATCH = 200;
 
 /**
  * The durable inbox and its dispatcher. The ingress appends (group commit) and acknowledges once
- * its row is durable; the dispatcher starts the runs right after each commit, and a sweep every
+ * its row is durable; the dispatcher starts the runs (and signals the realtime syncs it feeds) right after each commit, and a sweep every
  * `sweepMs` retries whatever is left (a failed dispatch, a process killed after the commit, a
  * Temporal outage). Workflow ids derive from the dedupe key, so a repeated start is a duplicate,
  * never a second run; a row is removed only once Temporal has every run.
@@ -103,6 +106,7 @@ export function startInbox(opts: InboxOptions): Inbox {
         // A recipe disabled or deleted since the event was accepted starts nothing.
         const matching = row.body.recipes.map((id) => plans.get(id)).filter((p): p is Plan => p !== undefined);
         const runs = await startEventRuns(opts, row.body.event, row.eventHash, matching, now);
+        if (row.body.syncs?.length) await signalSyncChanges(opts.client, row.body.syncs);
         runsStarted.inc({ trigger: row.body.event.source === API_EVENT_SOURCE ? 'event' : 'webhook' }, runs.filter((r) => r.status === 'started').length);
         return row.id;
       }),
@@ -203,8 +207,8 @@ export function startInbox(opts: InboxOptions): Inbox {
         });
       }
     },
-    append(event, eventHash, recipes) {
-      return commits.append({ row: { id: '', eventHash, body: { event, recipes } }, receivedAt: event.receivedAt, source: event.source });
+    append(event, eventHash, recipes, syncs) {
+      return commits.append({ row: { id: '', eventHash, body: { event, recipes, ...(syncs?.length ? { syncs } : {}) } }, receivedAt: event.receivedAt, source: event.source });
     },
     status,
     async stop() {

@@ -4,6 +4,7 @@ import type { InboundEvent } from '../../connectors/sdk/types';
 import type { Plan, RunEvent } from '../../workflows/plan';
 import type { Logger } from '../logging';
 import { API_EVENT_SOURCE, planMatchesEvent } from '../recipe/match';
+import { syncChangesOf } from '../sync/webhook-changes';
 import type { Inbox } from './inbox';
 import type { PlanCache } from './plan-cache';
 import { eventHash, runWorkflowId, type StartOutcome } from './start-runs';
@@ -30,6 +31,8 @@ export interface IngestOutcome {
   matched: number;
   /** The runs the fresh events will start (the inbox's dispatcher starts them; ids are final). */
   runs: StartOutcome[];
+  /** Realtime syncs the fresh events feed (the dispatcher sends each its `sync.changes`). */
+  syncs: string[];
 }
 
 /** The event could not be made durable (the store failed): nothing was accepted, the sender should retry. */
@@ -43,7 +46,8 @@ export class EventsNotAcceptedError extends Error {
 
 /**
  * The ingest sequence every ingress shares: match each event against the enabled recipes (aliases
- * resolved) and append it to the durable inbox, deduped on its id in the same commit. Resolves
+ * resolved) and the enabled realtime syncs (the records it names on a side of the connection it
+ * came from), and append it to the durable inbox, deduped on its id in the same commit. Resolves
  * once every fresh event is durable: the acknowledgement's promise. The inbox's dispatcher starts
  * the runs (Temporal may be down meanwhile). Throws InboxFullError above the inbox's bound and
  * EventsNotAcceptedError when the store failed.
@@ -54,23 +58,26 @@ export async function ingestEvents(deps: IngestDeps, source: EventSource, events
   const receivedAt = now.toISOString();
   await deps.inbox.admit(now);
   const plans = await deps.plans.enabledPlans();
+  const syncs = source === API_EVENT_SOURCE ? [] : await deps.plans.enabledSyncs();
   const appended = await Promise.all(
     events.map(async (inbound) => {
       const event: RunEvent = { id: inbound.id, topic: inbound.topic, source: sourceId, receivedAt, payload: inbound.payload };
       const matching = plans.filter((plan) => planMatchesEvent(canonical(plan), event)).map((plan) => plan.recipeId);
+      const changes = source === API_EVENT_SOURCE ? [] : syncChangesOf(syncs, source.connectionId, source.connector, inbound.topic, inbound.payload);
       try {
-        return { event, matching, fresh: await deps.inbox.append(event, eventHash(sourceId, inbound.id), matching) };
+        return { event, matching, changes, fresh: await deps.inbox.append(event, eventHash(sourceId, inbound.id), matching, changes) };
       } catch (err) {
         deps.logger.warn({ err: (err as Error).message, source: sourceId, topic: inbound.topic }, 'could not append to the inbox; asking the sender to retry');
         throw new EventsNotAcceptedError(err);
       }
     }),
   );
-  const outcome: IngestOutcome = { fresh: 0, matched: 0, runs: [] };
-  for (const { event, matching, fresh } of appended) {
+  const outcome: IngestOutcome = { fresh: 0, matched: 0, runs: [], syncs: [] };
+  for (const { event, matching, changes, fresh } of appended) {
     if (!fresh) continue;
     outcome.fresh++;
     outcome.matched += matching.length;
+    for (const c of changes) if (!outcome.syncs.includes(c.syncId)) outcome.syncs.push(c.syncId);
     outcome.runs.push(...matching.map((recipeId) => ({ recipeId, workflowId: runWorkflowId(recipeId, event), status: 'started' as const })));
   }
   return outcome;

@@ -155,20 +155,20 @@ export function hookRoutes(deps: HooksDeps): Router {
     const events = extracted.filter((e) => !source.ignoredTopics?.includes(e.topic));
     note.topic = [...new Set(extracted.map((e) => e.topic))].join(',') || undefined;
     note.eventCount = extracted.length;
-    const { fresh, matched, runs } = await ingestEvents(deps, { connectionId, connector: connection.connector }, events, now);
+    const { fresh, matched, runs, syncs } = await ingestEvents(deps, { connectionId, connector: connection.connector }, events, now);
     if (events.length > 0 && fresh === 0) {
       inboundDeliveries.inc({ outcome: 'duplicate' });
       note.outcome = 'duplicate';
       return res.status(200).json({ duplicate: true });
     }
-    if (matched === 0) {
+    if (matched === 0 && syncs.length === 0) {
       inboundDeliveries.inc({ outcome: 'unmatched' });
       Object.assign(note, { outcome: 'unmatched', reason: events.length > 0 ? 'no_recipe' : extracted.length > 0 ? 'ignored_topic' : 'no_events' });
       return res.status(200).json({ matched: 0 });
     }
     inboundDeliveries.inc({ outcome: 'accepted' });
     Object.assign(note, { outcome: 'accepted', runs: runs.map((r) => ({ recipeId: r.recipeId, runId: r.workflowId })) });
-    res.status(202).json({ matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })) });
+    res.status(202).json({ matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })), ...(syncs.length > 0 ? { syncs } : {}) });
   };
   const perHook = rateLimit(deps.rateLimit, { key: (req) => String(req.params.connection), subject: (id) => `hook URL /hooks/${id}`, scope: 'hook' }, deps.rateLimitPool);
   const recording: RequestHandler[] = deps.inboundLog ? [recordDeliveries(deps.inboundLog, () => deps.now?.() ?? new Date())] : [];

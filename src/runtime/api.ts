@@ -67,7 +67,7 @@ export interface ApiOptions {
 export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   const { config, logger, store, client } = opts;
   const namespace = await openNamespaceGate(client.connection, client.options.namespace, config.SWITCHYARD_NAMESPACE_CHECK, logger);
-  const plans = new PlanCache(store.recipes);
+  const plans = new PlanCache(store.recipes, undefined, store.syncs);
   const events = opts.events ?? createEngineEvents(logger);
   const stopWaking = events.subscribe(wakeRunsOnRestore(client, logger));
   const webhooks = webhooksOutFromConfig({ config, store, client });
@@ -79,7 +79,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config), egressAllow: config.SWITCHYARD_EGRESS_ALLOW }),
     runRoutes({ client, logger, inbox: store.inbox }),
     logRoutes({ inbound: store.inboundLog, outgoing: webhooks.log, vendorCalls: vendorCalls(client, store.db), logger }),
-    syncRoutes({ syncs: store.syncs, client }),
+    syncRoutes({ syncs: store.syncs, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
   ];

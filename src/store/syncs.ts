@@ -152,6 +152,15 @@ export class SyncStore {
     return this.get<P>(id);
   }
 
+  /** Enable or disable without a new version (a disabled sync's workflow is cancelled, its links and cursors kept); undefined when there is no such sync. */
+  async setEnabled<P extends SyncPlanHeader = SyncPlanHeader>(id: string, enabled: boolean, now = new Date()): Promise<StoredSync<P> | undefined> {
+    const sync = await this.get<P>(id);
+    if (!sync) return undefined;
+    const plan = { ...sync.plan, enabled };
+    await this.db.updateTable('syncs').set({ enabled: enabled ? 1 : 0, plan_json: JSON.stringify(plan), updated_at: now.toISOString() }).where('id', '=', id).execute();
+    return this.get<P>(id);
+  }
+
   /** Removes the definition and everything the sync kept (links, history, cursors). */
   async remove(id: string): Promise<boolean> {
     const result = await this.db.transaction().execute(async (tx) => {

@@ -1,5 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncStatus } from '../../workflows/sync-contract';
+import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncChangesSignal, type SyncStatus } from '../../workflows/sync-contract';
+import type { SyncPlan } from '../../workflows/sync-plan';
+import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { Refusal } from '../refusal';
 
 /**
@@ -23,6 +25,41 @@ export async function startSync(client: Client, opts: { taskQueue: string; syncI
   const workflowId = syncWorkflowId(opts.syncId);
   const handle = await client.workflow.start(syncWorkflowType, { taskQueue: opts.taskQueue, workflowId, args: opts.args, workflowIdConflictPolicy: 'USE_EXISTING' });
   return { workflowId, runId: handle.firstExecutionRunId };
+}
+
+/** What applying a stored sync did to its workflow. */
+export type SyncApplyOutcome = 'started' | 'signalled' | 'cancelled' | 'none';
+
+/** The stored state of a sync that its workflow follows (src/store/syncs.ts StoredSync fits it). */
+export interface AppliedSync {
+  id: string;
+  enabled: boolean;
+  paused: boolean;
+  plan: SyncPlan;
+}
+
+/**
+ * Brings a sync's workflow in step with its stored definition; call it after every apply
+ * (API PUT, `recipe apply`, the recipes directory at start), enable/disable and delete (`sync`
+ * undefined). Enabled: started with the plan if no workflow runs, otherwise sent
+ * `sync.planChanged` with it in the same call (signal-with-start, so no race with a closing run);
+ * the workflow ignores a plan with the version it already has, so applying an unchanged definition
+ * changes nothing, and a changed one takes effect at its next page with the cursors it has.
+ * Disabled or deleted: its workflow is cancelled (the cursors and links stay in the store while
+ * the definition does).
+ */
+export async function applySync(client: Client, taskQueue: string, syncId: string, sync: AppliedSync | undefined): Promise<SyncApplyOutcome> {
+  if (!sync || !sync.enabled) return (await cancelSync(client, syncId)) ? 'cancelled' : 'none';
+  const running = (await executionStatus(client, syncId)) === 'RUNNING';
+  const input: SyncWorkflowInput = { plan: sync.plan, paused: sync.paused };
+  await client.workflow.signalWithStart(syncWorkflowType, {
+    taskQueue,
+    workflowId: syncWorkflowId(syncId),
+    args: [input],
+    signal: syncSignals.planChanged,
+    signalArgs: [sync.plan],
+  });
+  return running ? 'signalled' : 'started';
 }
 
 /** The workflow's execution status name (RUNNING, COMPLETED, …), or undefined when it never ran. */
@@ -68,14 +105,49 @@ export async function querySyncStatus(client: Client, syncId: string, deadlineMs
   }
 }
 
-/** Cancels the sync's workflow if it runs; true when there was one to cancel. */
-export async function cancelSync(client: Client, syncId: string): Promise<boolean> {
+/**
+ * Cancels the sync's workflow if it runs and waits (up to `graceMs`) until it closed, so a start
+ * right after (enable, a new apply) starts a new run instead of signalling the closing one. A run
+ * that does not close in time (no worker polls) is terminated: everything a sync keeps is in the
+ * store, and a page cut short is read again by the next run. True when there was one to cancel.
+ */
+export async function cancelSync(client: Client, syncId: string, graceMs = 10_000): Promise<boolean> {
   if ((await executionStatus(client, syncId)) !== 'RUNNING') return false;
+  const handle = client.workflow.getHandle(syncWorkflowId(syncId));
   try {
-    await client.workflow.getHandle(syncWorkflowId(syncId)).cancel();
-    return true;
+    await handle.cancel();
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return false;
     throw err;
+  }
+  try {
+    await client.withDeadline(Date.now() + graceMs, () => handle.result());
+  } catch {
+    // Closed as cancelled (the result is that failure), or the grace ran out: the status says which.
+  }
+  if ((await executionStatus(client, syncId)) === 'RUNNING') {
+    await handle.terminate(`sync ${syncId}: not closed within ${graceMs} ms of its cancellation`).catch((err: unknown) => {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    });
+  }
+  return true;
+}
+
+/** Records one inbound event names on a side of a realtime sync (kept in the event's inbox row until signalled). */
+export type SyncChange = SyncChangesSignal & { syncId: string };
+
+/**
+ * Sends each sync its `sync.changes`. A sync whose workflow is not running is skipped (it reads
+ * its feed from its cursor when it starts); any other failure rejects, so the inbox row that
+ * holds the changes stays and is retried.
+ */
+export async function signalSyncChanges(client: Client, changes: readonly SyncChange[]): Promise<void> {
+  for (const { syncId, side, ids } of changes) {
+    const signal: SyncChangesSignal = { side, ids };
+    try {
+      await client.workflow.getHandle(syncWorkflowId(syncId)).signal(syncSignals.changes, signal);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
   }
 }

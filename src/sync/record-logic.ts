@@ -101,6 +101,19 @@ export function createFields(plan: SyncPlan, from: SyncSideName, record: SyncRec
 }
 
 /**
+ * The link a resync (`sync.resync`) decides against: the counterpart on `to` counts as unchanged
+ * since the last sync and the named record on `from` as changed in every field, whatever the
+ * recorded hashes say; so each mapped value of the named record that differs is written to the
+ * counterpart (one-way fields still flow only their own way).
+ */
+export function resyncBase(plan: SyncPlan, link: SyncLink, from: SyncSideName, counterpart: SyncRecord): SyncLink {
+  const to = other(from);
+  const current = project(plan, to, counterpart);
+  const state = Object.fromEntries(plan.fields.map((f) => [f.id, { [to]: current[f.id]!, [from]: [] } as SyncLink['state'][string]]));
+  return { ...link, leftHash: '', rightHash: '', state };
+}
+
+/**
  * Two records that are the same contact: what changed on each side since the link's base values,
  * which side wins each field (a field changed on both sides is a conflict, resolved by the plan's
  * policy and recorded), and the writes that bring the other side in line. Only fields whose value

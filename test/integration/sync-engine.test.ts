@@ -1,5 +1,6 @@
 import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { describeSyncEngine } from '../support/sync-engine-suite';
+import { mrrField, salesforceContacts } from '../support/sync-definitions';
 
 const sf = new SalesforceFake();
 const composite = '/instance/services/data/v62.0/composite/sobjects';
@@ -10,17 +11,11 @@ const byEmail = (email: string) => sf.all('Contact').find((r) => String(r.Email)
 /** Intercom contacts ↔ Salesforce Contacts (sObject Collections writes, SOQL change feed); the revoked token is Intercom's. */
 describeSyncEngine({
   label: 'Salesforce',
-  right: { connection: 'salesforce-main', object: 'Contact' },
-  match: [{ left: 'email', right: 'Email' }],
-  fields: [
-    { left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName', direction: 'both' },
-    { left: 'email', right: 'Email', direction: 'both' },
-    { left: 'custom_attributes.mrr', right: 'Mrr__c', transform: 'number', direction: 'both' },
-  ],
+  ...salesforceContacts,
   async start(seconds) {
     await sf.start();
     sf.clock = () => Date.now() + seconds() * 1000;
-    sf.addCustomField('Contact', { name: 'Mrr__c', label: 'MRR', type: 'double', createable: true, updateable: true, nillable: true });
+    sf.addCustomField('Contact', { ...mrrField });
     return { salesforce: sf };
   },
   close: () => sf.close(),

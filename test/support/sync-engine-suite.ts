@@ -14,6 +14,7 @@ import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type Sy
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { openTestStore } from './stores';
+import { intercomContactsSync, syncTestRecords } from './sync-definitions';
 import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from './temporal';
 import { seedVendorConnections, type VendorConnections } from './vendor-connections';
 
@@ -56,7 +57,7 @@ export interface CrmCase {
   restore?(): void;
 }
 
-const perSide = Number(process.env.SYNC_TEST_RECORDS ?? 1000);
+const perSide = syncTestRecords;
 const overlap = Math.round(perSide / 20);
 
 /**
@@ -67,20 +68,7 @@ const overlap = Math.round(perSide / 20);
  */
 export function describeSyncEngine(crm: CrmCase): void {
   const syncId = `ic-${crm.label.toLowerCase()}-contacts`;
-  const source = {
-    id: syncId,
-    kind: 'sync',
-    left: { connection: 'intercom-main', object: 'contact', filter: { role: 'user' } },
-    right: crm.right,
-    match: crm.match,
-    fields: crm.fields,
-    direction: 'both',
-    frequency: 'realtime',
-    safetyPoll: '1m',
-    conflicts: 'newestWins',
-    create: { left: true, right: true },
-    onDuplicate: 'report',
-  };
+  const source = intercomContactsSync(syncId, { right: crm.right, match: crm.match, fields: crm.fields });
 
   describe(`CRM sync engine: Intercom ↔ ${crm.label} contacts`, () => {
     const ic = new IntercomFake();

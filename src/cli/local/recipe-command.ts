@@ -37,7 +37,7 @@ export interface RecipeCommandDeps {
   catalog(): ActionCatalog | Promise<ActionCatalog>;
   /** Opens the store for `apply`; `connections` (id → connector) makes unknown connections errors. */
   openStore?(): Promise<ApplyTarget & { close(): Promise<void> }>;
-  /** After a successful apply: bring schedules and pollers in step (`removed` = ids pruned). */
+  /** After a successful apply: bring schedules, pollers and sync workflows in step (`removed` = ids pruned). */
   afterApply?(removed: string[]): Promise<void>;
   out?: (line: string) => void;
   err?: (line: string) => void;
@@ -78,9 +78,10 @@ export function registerRecipeCommands(program: Command, deps: RecipeCommandDeps
       const store = await deps.openStore();
       let removed: string[];
       try {
-        const before = (await store.recipes.list()).map((r) => r.id);
+        const ids = async () => [...(await store.recipes.list()), ...(store.syncs ? await store.syncs.list() : [])].map((r) => r.id);
+        const before = await ids();
         process.exitCode = await applyCommand(paths, await deps.catalog(), store, { prune: opts.prune === true }, out, err);
-        const after = new Set((await store.recipes.list()).map((r) => r.id));
+        const after = new Set(await ids());
         removed = before.filter((id) => !after.has(id));
       } finally {
         await store.close();

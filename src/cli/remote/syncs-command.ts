@@ -8,7 +8,7 @@ import { table } from './output';
  * `switchyard recipe apply` or `switchyard recipes put`, like recipes).
  */
 export function registerSyncCommand(program: Command, ctx: ApiCommandContext = defaultApiContext): Command {
-  const sync = program.command('sync').description('CRM syncs on the server, over the API: list, show, records, resync, pause/resume, backfill, delete');
+  const sync = program.command('sync').description('CRM syncs on the server, over the API: list, show, records, resync, pause/resume, enable/disable, backfill, delete');
   const path = (id: string, rest = '') => `/api/v1/syncs/${encodeURIComponent(id)}${rest}`;
   const side = (s: SyncAnswers['summary']['left']) => `${s.connection} ${s.object}`;
 
@@ -41,8 +41,8 @@ export function registerSyncCommand(program: Command, ctx: ApiCommandContext = d
   apiCommand<{ status?: string; limit?: string }, SyncAnswers['records']>(
     sync
       .command('records <id>')
-      .description('records with conflicts, duplicates or errors, newest first, each with its history')
-      .option('--status <status>', 'conflict, duplicate or error (default: all three)')
+      .description('records with conflicts, duplicates or errors, or unlinked (counterpart deleted or merged), newest first, each with its history')
+      .option('--status <status>', 'conflict, duplicate, error or unlink (default: all four)')
       .option('--limit <n>', 'at most this many records (default 100)'),
     ctx,
     ({ client, opts }, id) => {
@@ -65,12 +65,21 @@ export function registerSyncCommand(program: Command, ctx: ApiCommandContext = d
     (_answer, _opts, id, key) => `${id}: resync of ${key} requested`,
   );
 
-  for (const action of ['pause', 'resume'] as const) {
+  const stateChanges = {
+    pause: 'pause the sync: it waits and keeps its cursors',
+    resume: 'resume a paused sync from its cursors',
+    enable: 'enable the sync: its workflow starts from the cursors it kept',
+    disable: 'disable the sync: its workflow is cancelled, links and cursors kept',
+  } as const;
+  for (const action of ['pause', 'resume', 'enable', 'disable'] as const) {
     apiCommand(
-      sync.command(`${action} <id>`).description(action === 'pause' ? 'pause the sync: it waits and keeps its cursors' : 'resume a paused sync from its cursors'),
+      sync.command(`${action} <id>`).description(stateChanges[action]),
       ctx,
-      ({ client }, id) => client.request<SyncAnswers['paused']>('POST', path(id, `/${action}`)),
-      (s, _opts, id) => `${id}: ${s.paused ? 'paused' : 'resumed'}${s.signalled ? '' : ' (its workflow is not running; it reads this when it starts)'}`,
+      ({ client }, id) => client.request<SyncAnswers['state']>('POST', path(id, `/${action}`)),
+      (s, _opts, id) =>
+        action === 'pause' || action === 'resume'
+          ? `${id}: ${s.paused ? 'paused' : 'resumed'}${s.signalled ? '' : ' (its workflow is not running; it reads this when it starts)'}`
+          : `${id}: ${s.enabled ? 'enabled' : 'disabled'} (workflow ${s.workflow})`,
     );
   }
 

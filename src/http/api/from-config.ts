@@ -61,6 +61,7 @@ export async function managementApi(opts: ManagementApiOptions): Promise<ApiV1 &
     rateLimitPool: store.pgPool,
     rotationGraceMs: config.SWITCHYARD_TOKEN_ROTATION_GRACE,
     sessions: { store: new SessionStore(store.db), ttlMs: config.SWITCHYARD_SESSION_TTL },
+    signInRateLimit: { perMinute: config.SWITCHYARD_SIGNIN_RATE_LIMIT, burstPerHour: 0 },
     connections: {
       connections: store.connections,
       connectors: registryLookup(opts.registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections, logger }),

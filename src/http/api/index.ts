@@ -9,7 +9,7 @@ import { codecRoutes } from './codec-routes';
 import { connectionRoutes, type ConnectionRoutesDeps } from './connections-routes';
 import { eventRoutes, type EventRoutesDeps } from './events-routes';
 import { identityRoutes } from './identity-routes';
-import { rateLimitPerToken, type RateLimitPolicy } from './rate-limit';
+import { rateLimitPerToken, rateLimitSignIn, type RateLimitPolicy } from './rate-limit';
 import { mountRoutes, type ApiRoute } from './route';
 import { sessionOpenApi, sessionRoutes } from './session-routes';
 import { tokenRoutes } from './tokens-routes';
@@ -22,6 +22,8 @@ export interface ApiV1Deps {
   rotationGraceMs: number;
   /** Console sessions: sign in with a token, then the cookie (and X-CSRF-Token on writes) stands for it. */
   sessions?: { store: SessionStore; ttlMs: number };
+  /** Failed sign-ins per client address (SWITCHYARD_SIGNIN_RATE_LIMIT); default 10 a minute. */
+  signInRateLimit?: RateLimitPolicy;
   connections?: ConnectionRoutesDeps;
   events?: EventRoutesDeps;
   /** SWITCHYARD_IDENTITY_SECRET; the identity route answers 409 without it. */
@@ -63,7 +65,10 @@ export function apiV1(deps: ApiV1Deps): ApiV1 {
     document ??= openApiDocument(routes, { version: deps.version ?? '1', serverUrl: deps.publicUrl, publicPaths: { ...(deps.sessions ? sessionOpenApi : {}), ...deps.publicPaths } });
     res.json(document);
   });
-  if (deps.sessions) router.use(sessionRoutes({ tokens: deps.tokens, sessions: deps.sessions.store, ttlMs: deps.sessions.ttlMs, publicUrl: deps.publicUrl, guards, now: deps.now }));
+  if (deps.sessions) {
+    const signInLimit = rateLimitSignIn(deps.signInRateLimit ?? { perMinute: 10, burstPerHour: 0 }, deps.rateLimitPool);
+    router.use(sessionRoutes({ tokens: deps.tokens, sessions: deps.sessions.store, ttlMs: deps.sessions.ttlMs, publicUrl: deps.publicUrl, guards, signInLimit, now: deps.now }));
+  }
   if (deps.codec) router.use(codecRoutes({ ...deps.codec, guards }));
   router.use(mountRoutes(routes, guards));
   return { router, routes };

@@ -20,6 +20,21 @@ export interface RateLimitKey {
   subject(key: string): string;
   /** Keeps this limit's counters apart from other limits' in the shared table ("hook"); absent: the per-token limit's. */
   scope?: string;
+  /**
+   * The handler may give the request's point back (`refundRateLimit`, sign-in: on success), so that
+   * only the others count; the point is still taken up front, so concurrent requests cannot slip
+   * past the limit. Refunds the per-minute quota only.
+   */
+  refundable?: boolean;
+}
+
+const REFUND = 'switchyard.rateLimitRefund';
+
+/** Gives back the point this request took from a `refundable` limit (once; a no-op without one). */
+export async function refundRateLimit(res: Response): Promise<void> {
+  const refund = res.locals[REFUND] as (() => Promise<unknown>) | undefined;
+  res.locals[REFUND] = undefined;
+  await refund?.();
 }
 
 /**
@@ -62,6 +77,7 @@ export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.P
     limiter.consume(key).then(
       (result) => {
         setHeaders(res, policy, policyHeader, result);
+        if (by.refundable) res.locals[REFUND] = () => minute.reward(key, 1);
         next();
       },
       (rejection: unknown) => {
@@ -82,6 +98,16 @@ export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.P
 /** The API's limit: per authenticated token (across API processes, given the store's PostgreSQL pool). */
 export function rateLimitPerToken(policy: RateLimitPolicy, pool?: pg.Pool): RequestHandler {
   return rateLimit(policy, { key: (_req, res) => authenticatedToken(res).id, subject: (id) => `token ${id}` }, pool);
+}
+
+/**
+ * Sign-in attempts per client address (the console's `POST /api/v1/session`): a failed one (a wrong,
+ * revoked or expired token, a malformed body) spends a point, a successful one gives it back
+ * (the route calls `refundRateLimit` before it answers).
+ * The address is `req.ip`: the peer, or the client a loopback proxy names in X-Forwarded-For.
+ */
+export function rateLimitSignIn(policy: RateLimitPolicy, pool?: pg.Pool): RequestHandler {
+  return rateLimit(policy, { key: (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown', subject: (ip) => `client address ${ip}`, scope: 'sign-in', refundable: true }, pool);
 }
 
 function setHeaders(res: Response, policy: RateLimitPolicy, policyHeader: string, result: RateLimiterRes): Record<string, string> {

@@ -10,7 +10,8 @@ import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
 import { compileSync, isSyncDefinition } from '../../recipe/sync-compile';
 import { compileSyncForApply, connectionSchemas, type SideSchemaSource } from '../../sync/side-schemas';
-import type { SyncStore } from '../../store/syncs';
+import type { StoredSync, SyncStore } from '../../store/syncs';
+import { applySync } from '../../sync/control';
 import type { SyncPlan } from '../../../workflows/sync-plan';
 import { topicMatches } from '../../recipe/topic-glob';
 import { syncRecipeTrigger } from '../../engine/trigger-sync';
@@ -29,7 +30,7 @@ interface RecipeRoutesDeps {
   /** Matching reads enabled plans through it; every change invalidates it. */
   plans: PlanCache;
   /** Sync definitions (`"kind": "sync"` bodies), checked against both sides' live field schemas. */
-  syncs?: { store: SyncStore; schemas: SideSchemaSource; delete(id: string): Promise<boolean> };
+  syncs?: { store: SyncStore; schemas: SideSchemaSource; delete(id: string): Promise<boolean>; workflow(id: string, sync: StoredSync<SyncPlan> | undefined): Promise<unknown> };
   /** Brings the recipe's schedule/poller in step with its plan (undefined = deleted), as `recipe apply` does. */
   syncTrigger(recipeId: string, plan: Plan | undefined): Promise<unknown>;
   now?: () => Date;
@@ -43,6 +44,7 @@ export function recipeRoutesFor(opts: { store: Store; client: Client; plans: Pla
       store: opts.store.syncs,
       schemas: connectionSchemas(opts.registry, { egressAllow: opts.egressAllow, connections: opts.store.connections }),
       delete: (id) => deleteSync(opts.store.syncs, opts.client, id),
+      workflow: (id, sync) => applySync(opts.client, opts.taskQueue, id, sync),
     },
     catalog: catalogOf(opts.registry),
     connections: async () => new Map((await opts.store.connections.list()).map((c) => [c.id, c.connector])),
@@ -154,6 +156,14 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
     const result = await compileSyncForApply(source, await deps.connections(), deps.syncs.schemas);
     if (!result.ok) throw invalidRecipe(result.diagnostics);
     const change = await deps.syncs.store.apply(source, result.plan, now());
+    const stored = await deps.syncs.store.get<SyncPlan>(id);
+    // Inbound events feed it (realtime) from now on.
+    deps.plans.invalidate();
+    try {
+      await deps.syncs.workflow(id, stored);
+    } catch (err) {
+      throw new HttpError(503, 'sync_start_failed', `sync ${id} is stored (v${change.version}), but its workflow could not be started or signalled (${(err as Error).message}); repeat the request to retry`, { id }, { 'Retry-After': '5' });
+    }
     const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
     return { status: change.change === 'added' ? 201 : 200, body: { id, ...change, hash: result.plan.version, enabled: result.plan.enabled, warnings } };
   };

@@ -5,6 +5,7 @@ import type { ApiToken, TokenStore } from '../../store/tokens';
 import { HttpError } from '../errors';
 import { errorSchema, jsonSchema } from '../openapi';
 import { authenticatedToken, currentSession, SESSION_COOKIE } from './auth';
+import { refundRateLimit } from './rate-limit';
 import { parse } from './route';
 import { tokenSchema } from './tokens-routes';
 
@@ -17,6 +18,8 @@ export interface SessionRoutesDeps {
   publicUrl?: string;
   /** authenticate (bearer or cookie, with the CSRF check on writes), then the rate limit. */
   guards: RequestHandler[];
+  /** The limit on failed sign-ins per client address (`rateLimitSignIn`), checked before the token is looked up. */
+  signInLimit: RequestHandler;
   now?: () => Date;
 }
 
@@ -51,7 +54,7 @@ export const sessionOpenApi: Record<string, Record<string, unknown>> = {
       tags: ['session'],
       security: [],
       requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(signInBody, 'input') } } },
-      responses: { '201': { description: 'signed in', content: { 'application/json': { schema: jsonSchema(sessionAnswer, 'output') } } }, '4XX': refused('401 unauthorized (unknown, revoked or expired token), 422 invalid_request') },
+      responses: { '201': { description: 'signed in', content: { 'application/json': { schema: jsonSchema(sessionAnswer, 'output') } } }, '4XX': refused('401 unauthorized (unknown, revoked or expired token), 422 invalid_request, 429 rate_limited (too many failed sign-ins from this address; Retry-After)') },
     },
     get: {
       operationId: 'getApiV1Session',
@@ -82,7 +85,7 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
   const cookie = (req: Request, value: string, maxAgeSeconds: number) =>
     [`${SESSION_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`, ...(secure(req) ? ['Secure'] : [])].join('; ');
   const router = Router();
-  router.post('/api/v1/session', express.json({ limit: '16kb' }), (req: Request, res: Response, next) => {
+  router.post('/api/v1/session', deps.signInLimit, express.json({ limit: '16kb' }), (req: Request, res: Response, next) => {
     const { token: secret } = parse(signInBody, req.body ?? {}, 'body');
     deps.tokens
       .authenticate(secret, now())
@@ -91,6 +94,8 @@ export function sessionRoutes(deps: SessionRoutesDeps): Router {
           const message = { unknown: 'this is not a valid API token', revoked: 'this API token was revoked', expired: 'this API token has expired; create or rotate a token' }[result.reason];
           throw new HttpError(401, 'unauthorized', message, { reason: result.reason });
         }
+        // A successful sign-in does not count against the address's failures.
+        await refundRateLimit(res);
         const { secret: sessionSecret, session } = await deps.sessions.create(result.token.id, deps.ttlMs, now());
         res.setHeader('Set-Cookie', cookie(req, sessionSecret, Math.floor(deps.ttlMs / 1000)));
         res.setHeader('Cache-Control', 'no-store');

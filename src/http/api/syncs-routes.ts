@@ -4,7 +4,7 @@ import type { SyncPlan } from '../../../workflows/sync-plan';
 import { syncWorkflowId, type SyncPausedSignal, type SyncResyncSignal } from '../../../workflows/sync-contract';
 import { formatDuration } from '../../../workflows/duration';
 import { Refusal } from '../../refusal';
-import { cancelSync, querySyncStatus, signalSync } from '../../sync/control';
+import { applySync, cancelSync, querySyncStatus, signalSync, type SyncApplyOutcome } from '../../sync/control';
 import type { Side, StoredSync, StoredSyncEvent, SyncEventKind, SyncStore } from '../../store/syncs';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
@@ -12,6 +12,8 @@ import { defineRoute, type ApiRoute } from './route';
 export interface SyncRoutesDeps {
   syncs: SyncStore;
   client: Client;
+  /** Where an enabled sync's workflow is started. */
+  taskQueue: string;
   /** How long the `sync.status` query may take before the detail answers without it (default 10 s). */
   queryDeadlineMs?: number;
   now?: () => Date;
@@ -46,6 +48,7 @@ const syncDetail = syncSummary.extend({
       id: z.string(),
       running: z.boolean(),
       phase: z.string().optional(),
+      version: z.string().optional().describe('the definition version (hash) the workflow follows: the stored hash once an apply has reached it'),
       waitingFor: z.string().optional(),
       backfill: z.unknown().optional(),
       unavailable: z.string().optional().describe('why the status is missing: not running, or no worker answered the query in time'),
@@ -62,9 +65,9 @@ const syncDetail = syncSummary.extend({
   }),
   cursors: z.object({ left: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable(), right: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable() }),
 });
-const problemKinds = ['conflict', 'duplicate', 'error'] as const;
+const problemKinds = ['conflict', 'duplicate', 'error', 'unlink'] as const;
 const recordsQuery = z.strictObject({
-  status: z.enum(problemKinds).optional().describe('only records with this kind of event (default: conflict, duplicate and error)'),
+  status: z.enum(problemKinds).optional().describe('only records with this kind of event (default: conflict, duplicate, error and unlink)'),
   limit: z.coerce.number().int().min(1).max(500).optional().describe('at most this many records (default 100)'),
 });
 const eventSchema = z.object({ id: z.string(), kind: z.string(), side: z.string(), recordId: z.string(), otherId: z.string().optional(), detail: z.record(z.string(), z.unknown()), at: z.string() });
@@ -77,14 +80,24 @@ const recordSchema = z.object({
   history: z.array(eventSchema).describe('every event about the record, newest first'),
 });
 const accepted = z.object({ syncId: z.string(), accepted: z.literal(true) });
-const pauseAnswer = syncSummary.extend({ signalled: z.boolean().describe('false when the workflow is not running: the stored state is what it reads when it starts') });
+const stateAnswer = syncSummary.extend({
+  signalled: z.boolean().describe('pause/resume: false when the workflow is not running (the stored state is what it reads when it starts)'),
+  workflow: z.enum(['started', 'signalled', 'cancelled', 'none']).describe('what became of the workflow: started (or told the current definition), signalled, cancelled, or none (not running)'),
+});
+const stateChanges = {
+  pause: 'Pause a sync: stored at once (no new version), and the workflow is told to wait, keeping its cursors',
+  resume: 'Resume a paused sync: stored at once, and the workflow continues from its cursors',
+  enable: 'Enable a sync: its workflow starts and continues from the cursors it kept',
+  disable: 'Disable a sync: its workflow is cancelled; links, history and cursors are kept for when it is enabled again',
+} as const;
 
 /** What the sync routes answer, for clients (the CLI) that read them. */
 export interface SyncAnswers {
   summary: z.output<typeof syncSummary>;
   detail: z.output<typeof syncDetail>;
   records: { records: z.output<typeof recordSchema>[] };
-  paused: z.output<typeof pauseAnswer>;
+  /** pause, resume, enable and disable */
+  state: z.output<typeof stateAnswer>;
 }
 
 /**
@@ -99,6 +112,18 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
     const sync = await syncs.get<SyncPlan>(id);
     if (!sync) throw new HttpError(404, 'unknown_sync', `no sync with id ${id}`, { id });
     return sync;
+  };
+
+  /** Tells a running workflow the stored pause flag; one not running reads it when it starts. */
+  const signalPaused = async (sync: StoredSync<SyncPlan>): Promise<SyncApplyOutcome> => {
+    try {
+      const paused: SyncPausedSignal = { paused: sync.paused };
+      await signalSync(client, sync.id, 'paused', paused);
+      return 'signalled';
+    } catch (err) {
+      if (!(err instanceof Refusal && err.code === 'sync_not_running')) throw err;
+      return 'none';
+    }
   };
 
   return [
@@ -132,7 +157,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
             workflow: {
               id: syncWorkflowId(sync.id),
               running: answer.running,
-              ...(status ? { phase: status.phase, ...(status.waitingFor ? { waitingFor: status.waitingFor } : {}), ...(status.backfill ? { backfill: status.backfill } : {}) } : {}),
+              ...(status ? { phase: status.phase, ...(status.version ? { version: status.version } : {}), ...(status.waitingFor ? { waitingFor: status.waitingFor } : {}), ...(status.backfill ? { backfill: status.backfill } : {}) } : {}),
               ...('unavailable' in answer ? { unavailable: answer.unavailable } : {}),
             },
             lastCycle: { left: status?.lastCycle.left ?? null, right: status?.lastCycle.right ?? null },
@@ -154,7 +179,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
       path: '/api/v1/syncs/:id/records',
       scope: 'recipes:read',
       tag: 'syncs',
-      summary: 'Records with conflicts, duplicates or errors (?status=conflict|duplicate|error), newest first, each with its history',
+      summary: 'Records with conflicts, duplicates or errors, or unlinked because their counterpart was deleted or merged away (?status=conflict|duplicate|error|unlink), newest first, each with its history',
       query: recordsQuery,
       response: z.object({ records: z.array(recordSchema) }),
       handler: async ({ params, query }) => {
@@ -193,30 +218,21 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
         return { status: 202, body: { syncId: sync.id, accepted: true } };
       },
     }),
-    ...(['pause', 'resume'] as const).map((action) =>
+    ...(['pause', 'resume', 'enable', 'disable'] as const).map((action) =>
       defineRoute({
         method: 'post',
         path: `/api/v1/syncs/:id/${action}`,
         scope: 'recipes:write',
         tag: 'syncs',
-        summary:
-          action === 'pause'
-            ? 'Pause a sync: stored at once (no new version), and the workflow is told to wait, keeping its cursors'
-            : 'Resume a paused sync: stored at once, and the workflow continues from its cursors',
-        response: pauseAnswer,
+        summary: stateChanges[action],
+        response: stateAnswer,
         handler: async ({ params }) => {
-          const sync = await syncs.setPaused<SyncPlan>(params.id!, action === 'pause', now());
-          if (!sync) throw new HttpError(404, 'unknown_sync', `no sync with id ${params.id!}`, { id: params.id! });
-          let signalled = true;
-          try {
-            const paused: SyncPausedSignal = { paused: sync.paused };
-            await signalSync(client, sync.id, 'paused', paused);
-          } catch (err) {
-            // Not running: the stored flag is what it reads when it starts.
-            if (!(err instanceof Refusal && err.code === 'sync_not_running')) throw err;
-            signalled = false;
-          }
-          return { status: 200, body: { ...summaryOf(sync), signalled } };
+          const id = params.id!;
+          const pausing = action === 'pause' || action === 'resume';
+          const sync = pausing ? await syncs.setPaused<SyncPlan>(id, action === 'pause', now()) : await syncs.setEnabled<SyncPlan>(id, action === 'enable', now());
+          if (!sync) throw new HttpError(404, 'unknown_sync', `no sync with id ${id}`, { id });
+          const workflow = pausing ? await signalPaused(sync) : await applySync(client, deps.taskQueue, sync.id, sync);
+          return { status: 200, body: { ...summaryOf(sync), signalled: workflow === 'signalled', workflow } };
         },
       }),
     ),

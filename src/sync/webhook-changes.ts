@@ -1,0 +1,43 @@
+import type { SyncPlan } from '../../workflows/sync-plan';
+import type { SyncChange } from './control';
+
+/** The records a vendor's webhook notification names, for a sync side of that vendor's object type. */
+type ChangedIds = (object: string, topic: string, payload: unknown) => string[];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Intercom: `contact.*` topics (created, updated, tagged, deleted, merged…) name a contact,
+ * `company.*` a company; the object is the notification's `data.item` (or the item's `contact` /
+ * `company`, as in `contact.user.tag.created`, whose item is a `contact_tag`).
+ */
+const intercom: ChangedIds = (object, topic, payload) => {
+  if (!topic.startsWith(`${object}.`) || !isObject(payload) || !isObject(payload.data)) return [];
+  const item = payload.data.item;
+  if (!isObject(item)) return [];
+  const named = item.type === object ? item : item[object];
+  return isObject(named) && typeof named.id === 'string' && named.id ? [named.id] : [];
+};
+
+/** Per connector: which webhook notifications name records of a sync side (one entry per vendor with webhooks for its objects). */
+const changedIdsByConnector: Readonly<Record<string, ChangedIds>> = { intercom };
+
+/**
+ * The `sync.changes` signals one inbound event makes for the enabled realtime syncs: for each sync
+ * with a side on the connection the event came from, the records of that side it names. Syncs on
+ * an interval, and events naming no record of a side's object, make none (the poll reads them).
+ */
+export function syncChangesOf(syncs: readonly SyncPlan[], connectionId: string, connector: string, topic: string, payload: unknown): SyncChange[] {
+  const changedIds = changedIdsByConnector[connector];
+  if (!changedIds) return [];
+  const out: SyncChange[] = [];
+  for (const plan of syncs) {
+    if (!plan.enabled || plan.frequency !== 'realtime') continue;
+    for (const side of ['left', 'right'] as const) {
+      if (plan[side].connection !== connectionId) continue;
+      const ids = changedIds(plan[side].object, topic, payload);
+      if (ids.length > 0) out.push({ syncId: plan.syncId, side, ids });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+/** A CRM side of an Intercom contacts sync: its connection and object, the match rule and the field mappings. */
+interface CrmMapping {
+  right: { connection: string; object: string };
+  match: { left: string; right: string }[];
+  fields: Record<string, unknown>[];
+}
+
+/**
+ * The Intercom users ↔ CRM contacts sync the engine tests run (issue #16): both ways, created on
+ * either side, realtime with a 1-minute safety poll, newest change wins. `overrides` replace
+ * top-level keys.
+ */
+export function intercomContactsSync(id: string, crm: CrmMapping, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    kind: 'sync',
+    left: { connection: 'intercom-main', object: 'contact', filter: { role: 'user' } },
+    ...crm,
+    direction: 'both',
+    frequency: 'realtime',
+    safetyPoll: '1m',
+    conflicts: 'newestWins',
+    create: { left: true, right: true },
+    onDuplicate: 'report',
+    ...overrides,
+  };
+}
+
+/** Salesforce Contacts: name split into FirstName/LastName, email, MRR (the custom field `mrrField`, added to the fake). */
+export const salesforceContacts: CrmMapping = {
+  right: { connection: 'salesforce-main', object: 'Contact' },
+  match: [{ left: 'email', right: 'Email' }],
+  fields: [
+    { left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName', direction: 'both' },
+    { left: 'email', right: 'Email', direction: 'both' },
+    { left: 'custom_attributes.mrr', right: 'Mrr__c', transform: 'number', direction: 'both' },
+  ],
+};
+
+/** The Salesforce fake's Contact field the MRR mapping writes. */
+export const mrrField = { name: 'Mrr__c', label: 'MRR', type: 'double', createable: true, updateable: true, nillable: true } as const;
+
+/** How many records a side the sync tests seed: SYNC_TEST_RECORDS (CI sets fewer), 1,000 by default. */
+export const syncTestRecords = Number(process.env.SYNC_TEST_RECORDS ?? 1000);
