@@ -1,3 +1,4 @@
+import { camelColumns } from './camel-columns';
 import { resealTable, type ResealReport } from './reseal';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
@@ -289,16 +290,8 @@ function aad(id: string): string {
   return `switchyard/connection/${id}`;
 }
 
+const connectionColumns = ['id', 'connector', 'name', 'base_url', 'status_reason', 'status_changed_at', 'created_at', 'updated_at'] as const;
+
 function toConnection(row: ConnectionTable): Connection {
-  return {
-    id: row.id,
-    connector: row.connector,
-    name: row.name,
-    baseUrl: row.base_url,
-    status: row.status as ConnectionStatus,
-    statusReason: row.status_reason,
-    statusChangedAt: row.status_changed_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+  return { ...camelColumns(row, connectionColumns), status: row.status as ConnectionStatus };
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../logging';
 import { counter } from '../metrics/registry';
 import type { SecretBox } from '../security/secret-box';
 import { GroupCommit } from './group-commit';
+import { camelColumns } from './camel-columns';
 import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
 
@@ -161,7 +162,7 @@ export class InboundLog {
     if (filters.since !== undefined) q = q.where('received_at', '>=', filters.since);
     if (filters.until !== undefined) q = q.where('received_at', '<', filters.until);
     const before = filters.before;
-    if (before) q = q.where((eb) => eb.or([eb('received_at', '<', before.receivedAt), eb.and([eb('received_at', '=', before.receivedAt), eb('id', '<', before.id)])]));
+    if (before) q = q.where((eb) => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(before.receivedAt, before.id)));
     const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(filters.limit).execute();
     return rows.map((r) => toRow(r));
   }
@@ -190,13 +191,8 @@ export class InboundLog {
 
 function toRow(r: Omit<InboundLogTable, 'payload_ciphertext'>): InboundLogRow {
   return {
-    id: r.id,
-    receivedAt: r.received_at,
-    connectionId: r.connection_id,
-    topic: r.topic,
+    ...camelColumns(r, ['id', 'received_at', 'connection_id', 'topic', 'reason', 'detail']),
     outcome: r.outcome as InboundOutcome,
-    reason: r.reason,
-    detail: r.detail,
     status: Number(r.status),
     eventCount: Number(r.event_count),
     runs: JSON.parse(r.runs_json) as InboundLogRow['runs'],

@@ -208,15 +208,8 @@ export class DeliveryLog {
     if (filters.since !== undefined) q = q.where('d.message_created_at', '>=', filters.since);
     if (filters.until !== undefined) q = q.where('d.message_created_at', '<', filters.until);
     const before = filters.before;
-    if (before) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('d.message_created_at', '<', before.createdAt),
-          eb.and([eb('d.message_created_at', '=', before.createdAt), eb('d.message_id', '<', before.messageId)]),
-          eb.and([eb('d.message_created_at', '=', before.createdAt), eb('d.message_id', '=', before.messageId), eb('d.subscription_id', '<', before.subscriptionId)]),
-        ]),
-      );
-    }
+    // Keyset paging by row value: (created, message, subscription) before the previous page's last entry.
+    if (before) q = q.where((eb) => eb(eb.refTuple('d.message_created_at', 'd.message_id', 'd.subscription_id'), '<', eb.tuple(before.createdAt, before.messageId, before.subscriptionId)));
     const rows = await q.orderBy('d.message_created_at', 'desc').orderBy('d.message_id', 'desc').orderBy('d.subscription_id', 'desc').limit(filters.limit).execute();
     if (rows.length === 0) return [];
     const attempts = await this.db
@@ -274,14 +267,7 @@ export class DeliveryLog {
       .where('message_created_at', '>=', opts.since)
       .where('message_created_at', '<=', opts.until);
     const after = opts.after;
-    if (after) {
-      q = q.where((eb) =>
-        eb.or([
-          eb('message_created_at', '>', after.createdAt),
-          eb.and([eb('message_created_at', '=', after.createdAt), eb('message_id', '>', after.messageId)]),
-        ]),
-      );
-    }
+    if (after) q = q.where((eb) => eb(eb.refTuple('message_created_at', 'message_id'), '>', eb.tuple(after.createdAt, after.messageId)));
     const rows = await q.orderBy('message_created_at').orderBy('message_id').limit(opts.limit).execute();
     return rows.map((r) => ({ messageId: r.message_id, createdAt: r.message_created_at }));
   }
