@@ -109,7 +109,7 @@ export interface WebhookTarget {
  * organizations and deals on v2 with strict validation (unknown fields and wrong types are 400
  * `Validation failed: <field>: …`), RFC 3339 `add_time`/`update_time` at one-second resolution,
  * cursor lists with `updated_since` (inclusive) / `updated_until` / `sort_by` / `sort_direction`
- * (limit ≤ 500), person search by email; notes on v1 (lenient: unknown fields ignored). 429 carries
+ * (limit ≤ 500) and `ids` (up to 100), custom fields written key by key, person search by email; notes on v1 (lenient: unknown fields ignored). 429 carries
  * `x-ratelimit-*` with `x-ratelimit-reset` in seconds. `edit` changes a record as a person in the
  * app would and sends the webhooks v2 delivery (HTTP Basic) to `webhookTarget`. Not in Pipedrive's
  * docs, so assumed here: the exact wording of v2 validation messages, the 429 body (the usual
@@ -271,7 +271,8 @@ export class PipedriveFake extends FakeServer {
     const now = rfc3339(this.clock());
     const previous: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) if (JSON.stringify(record[k]) !== JSON.stringify(v)) previous[k] = record[k];
-    Object.assign(record, fields);
+    // custom_fields is merged key by key: a write names only the custom fields it changes.
+    Object.assign(record, fields, fields.custom_fields ? { custom_fields: { ...(record.custom_fields as Record<string, unknown>), ...(fields.custom_fields as Record<string, unknown>) } } : {});
     if (entity === 'deal' && 'status' in previous) {
       record.won_time = record.status === 'won' ? now : null;
       record.lost_time = record.status === 'lost' ? now : null;
@@ -314,11 +315,14 @@ export class PipedriveFake extends FakeServer {
       if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return invalid(name, 'Expected RFC 3339 date-time, e.g. 2025-01-01T10:20:00Z');
       bounds[name] = seconds(v);
     }
+    const idsParam = q.get('ids');
+    const ids = idsParam === null ? undefined : new Set(idsParam.split(',').map(Number));
+    if (ids && (ids.size > 100 || [...ids].some((id) => !Number.isInteger(id) || id < 1))) return invalid('ids', 'Expected up to 100 comma-separated positive integers');
     const key = (r: PipedriveRecord): [number, number] => [sortBy === 'id' ? r.id : seconds(r[sortBy] as string), r.id];
     const sign = direction === 'asc' ? 1 : -1;
     const compare = (a: [number, number], b: [number, number]) => sign * (a[0] - b[0] || a[1] - b[1]);
     let rows = [...this.records[entity].values()]
-      .filter((r) => !r.is_deleted)
+      .filter((r) => !r.is_deleted && (!ids || ids.has(r.id)))
       .filter((r) => bounds.updated_since === undefined || seconds(r.update_time) >= bounds.updated_since)
       .filter((r) => bounds.updated_until === undefined || seconds(r.update_time) < bounds.updated_until)
       .sort((a, b) => compare(key(a), key(b)));

@@ -1,5 +1,6 @@
 import { hubspotSide } from './hubspot';
 import { intercomSide } from './intercom';
+import { pipedriveSide } from './pipedrive';
 import { salesforceSide } from './salesforce';
 import type { SideAdapter } from './types';
 
@@ -7,5 +8,6 @@ import type { SideAdapter } from './types';
 export const sideAdapters: Readonly<Record<string, SideAdapter>> = {
   intercom: intercomSide,
   hubspot: hubspotSide,
+  pipedrive: pipedriveSide,
   salesforce: salesforceSide,
 };

@@ -29,6 +29,7 @@ const syncObjects: Record<string, { objects: readonly string[] | RegExp; example
 const enginePairs: readonly (readonly [string, string])[] = [
   ['intercom', 'salesforce'],
   ['intercom', 'hubspot'],
+  ['intercom', 'pipedrive'],
 ];
 
 const minimumPollMs = 60_000;

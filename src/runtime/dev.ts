@@ -67,8 +67,14 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
     print(`  Sandbox      ${api.url}/sandbox/   (Intercom, Jira, Slack, Mailchimp, Google Sheets: stand-ins running in this process)`);
     if (installed.installed.length) print(`               Sandbox connections: ${installed.installed.join(', ')}`);
     if (installed.kept.length) print(`               Kept your own connections (not sandboxed): ${installed.kept.join(', ')}`);
-    print(`  Recipes      ${report.loaded.length} loaded from ${config.SWITCHYARD_RECIPES_DIR}${report.skipped.length ? `, ${report.skipped.length} skipped:` : ''}`);
-    for (const line of report.skipped) print(`               ${line}`);
+    print(`  Recipes      ${report.loaded.length} loaded from ${config.SWITCHYARD_RECIPES_DIR}`);
+    if (report.waiting.length) {
+      const apps = [...new Set(report.waiting.flatMap((w) => w.connections))];
+      print(`               ${report.waiting.length} more wait for apps not connected yet (${apps.join(', ')}):`);
+      print(`               install them in the console's App Store, then restart or \`switchyard recipe apply <file>\``);
+    }
+    if (report.skipped.length) print(`               ${report.skipped.length} skipped:`);
+    for (const line of report.skipped) print(`                 ${line}`);
     print('');
     if (installed.intercomSecret) {
       print('Tag a conversation "urgent" in the sandbox Intercom: paste this signed webhook, then watch the Jira issue appear at');

@@ -10,22 +10,41 @@ export interface LoadReport {
   loaded: { id: string; change: string }[];
   /** One line per recipe not loaded: its first error as `file:path: message`. */
   skipped: string[];
+  /** Definitions that name connections not made yet (an app not installed): not loaded, and not an error. */
+  waiting: { file: string; connections: string[] }[];
+}
+
+/** The connection ids a definition names (`trigger.connection`, `steps[…].connection`, a sync's sides), wherever they nest. */
+function namedConnections(source: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(source)) for (const item of source) namedConnections(item, found);
+  else if (source && typeof source === 'object') {
+    for (const [key, value] of Object.entries(source)) {
+      if (key === 'connection' && typeof value === 'string') found.add(value);
+      else namedConnections(value, found);
+    }
+  }
+  return found;
 }
 
 /**
  * Loads `<dir>/*.json` at start, compiled against the registry and the existing connections,
- * stored as a new version when changed. A recipe that does not compile is reported and skipped;
- * it never stops the engine. A sync definition (`"kind": "sync"`) is checked against both sides'
+ * stored as a new version when changed. A recipe that names a connection not made yet waits for it;
+ * one that does not compile otherwise is reported and skipped; neither stops the engine. A sync definition (`"kind": "sync"`) is checked against both sides'
  * live field schemas through `schemas`, as `recipe apply` does; without them it is skipped.
  */
 export async function loadRecipeDirectory(store: Store, dir: string, schemas?: SideSchemaSource): Promise<LoadReport> {
-  const report: LoadReport = { loaded: [], skipped: [] };
+  const report: LoadReport = { loaded: [], skipped: [], waiting: [] };
   if (!existsSync(dir)) return report;
   const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
   for (const loaded of loadDefinitions(expandRecipePaths([dir]), actionCatalog, connections)) {
     const shown = path.relative(process.cwd(), loaded.file) || loaded.file;
     const result = loaded.kind === 'sync' && loaded.result.ok ? (schemas ? await compileSyncForApply(loaded.source, connections, schemas) : unchecked) : loaded.result;
     if (!result.ok) {
+      const missing = [...namedConnections(loaded.source)].filter((id) => !connections.has(id));
+      if (missing.length > 0) {
+        report.waiting.push({ file: shown, connections: missing });
+        continue;
+      }
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
       const more = errors.length > 1 ? ` (+${errors.length - 1} more: switchyard recipe check ${shown})` : '';
       report.skipped.push(`${formatDiagnostic(shown, errors[0]!)}${more}`);

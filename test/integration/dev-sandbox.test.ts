@@ -49,10 +49,11 @@ describe('switchyard dev with sandbox apps', () => {
     const api = (method: string, p: string, body?: unknown) =>
       fetch(`${apiUrl}${p}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
 
-    // The four automations are enabled; recipes on vendors without a sandbox app stay skipped, saying why.
+    // The four automations are enabled; recipes on vendors without a sandbox app wait for their apps, named.
     const { recipes } = (await (await api('GET', '/api/v1/recipes')).json()) as { recipes: { id: string; enabled: boolean }[] };
     expect(recipes.filter((r) => exampleAutomations.includes(r.id)).map((r) => [r.id, r.enabled])).toEqual(exampleAutomations.map((id) => [id, true]));
-    expect(printed).toMatch(/skipped:\n\s+.*unknown connection/);
+    expect(printed).toMatch(/\d+ more wait for apps not connected yet \(.*linear-main.*\):/);
+    expect(printed).not.toContain('unknown connection');
     const { connections } = (await (await api('GET', '/api/v1/connections')).json()) as { connections: { id: string; sandbox: boolean; baseUrl: string }[] };
     expect(connections.map((c) => [c.id, c.sandbox])).toEqual([
       ['intercom-main', true],

@@ -236,7 +236,7 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
     const { store, client, config } = engine;
     const schemas = connectionSchemas(registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections });
     const report = await loadRecipeDirectory(store, dir, schemas);
-    expect(report).toEqual({ loaded: [{ id: dirId, change: 'added' }], skipped: [] });
+    expect(report).toEqual({ loaded: [{ id: dirId, change: 'added' }], skipped: [], waiting: [] });
     expect((await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE)).get(dirId)).toBe('started');
     expect((await client.workflow.getHandle(syncWorkflowId(dirId)).describe()).status.name).toBe('RUNNING');
     // The next start: the same definition, the same run.

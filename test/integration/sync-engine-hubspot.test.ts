@@ -38,6 +38,7 @@ describeSyncEngine({
   },
   remove: (id) => void hs.records.contacts.delete(id),
   writes: () => ({ create: inputsIn('create'), update: inputsIn('update') + hs.received('PATCH', '/crm/v3/objects/contacts/*').length }),
+  calls: () => hs.requests.length,
   forget: () => hs.reset(),
   revoke: () => hs.revokeToken(token),
   restore: () => void hs.tokens.set(token, Infinity),

@@ -27,5 +27,6 @@ describeSyncEngine({
   },
   remove: (id) => sf.remove(id),
   writes: () => ({ create: recordsIn('POST'), update: recordsIn('PATCH') }),
+  calls: () => sf.requests.length,
   forget: () => sf.reset(),
 });

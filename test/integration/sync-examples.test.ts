@@ -17,7 +17,6 @@ import { seedVendorConnections } from '../support/vendor-connections';
 
 const dir = path.resolve(__dirname, '../../recipes/syncs');
 const files = expandRecipePaths([dir]);
-const allPairs = [['intercom', 'salesforce'], ['intercom', 'hubspot'], ['intercom', 'pipedrive']] as const;
 
 /**
  * The example syncs of issue #16 against the fakes' field schemas (Intercom data attributes,
@@ -43,30 +42,31 @@ describe('example syncs (recipes/syncs)', () => {
     expect(loadDefinitions(files, actionCatalog).map((d) => d.kind)).toEqual(['sync', 'sync', 'sync', 'sync']);
   });
 
-  it('each compiles and its mapping checks clean against both sides’ live schemas (the engine pairs to come included)', async () => {
+  it('each compiles and its mapping checks clean against both sides’ live schemas', async () => {
     const schemas = connectionSchemas(registry, { egressAllow: ['127.0.0.1/32'], connections: store.connections });
     for (const { file, source } of loadDefinitions(files, actionCatalog, connections)) {
-      const compiled = compileSync(source, { connections, enginePairs: allPairs });
+      const compiled = compileSync(source, { connections });
       expect(compiled, path.basename(file)).toMatchObject({ ok: true, diagnostics: [] });
       if (!compiled.ok) continue;
       const read = { left: await schemas(compiled.plan.left), right: await schemas(compiled.plan.right) };
       expect(checkSyncFields(compiled.plan, read), path.basename(file)).toEqual([]);
     }
-    const hubspot = compileSync(loadDefinitions([path.join(dir, 'intercom-hubspot-contacts.json')], actionCatalog)[0]!.source, { connections, enginePairs: allPairs });
+    const hubspot = compileSync(loadDefinitions([path.join(dir, 'intercom-hubspot-contacts.json')], actionCatalog)[0]!.source, { connections });
     expect(hubspot.ok && hubspot.plan.transcripts).toEqual({ to: 'right', as: 'note', on: 'closed', pollMs: 900_000 });
   });
 
-  it('the loader applies the Salesforce and HubSpot syncs after the live check, and names why the Pipedrive one waits for the engine', async () => {
+  it('the loader applies all four after the live check; a pair the engine does not run is refused naming those it does', async () => {
     const schemas = connectionSchemas(registry, { egressAllow: ['127.0.0.1/32'], connections: store.connections });
     const report = await loadRecipeDirectory(store, dir, schemas);
     expect(report.loaded).toEqual([
       { id: 'intercom-hubspot-contacts', change: 'added' },
+      { id: 'intercom-pipedrive-persons', change: 'added' },
       { id: 'intercom-salesforce-companies', change: 'added' },
       { id: 'intercom-salesforce-contacts', change: 'added' },
     ]);
-    expect(report.skipped).toEqual([
-      expect.stringMatching(/intercom-pipedrive-persons\.json: syncs between intercom and pipedrive do not run yet \(the engine runs intercom ↔ salesforce, intercom ↔ hubspot\)$/),
-    ]);
+    expect(report.skipped).toEqual([]);
+    const crmToCrm = compileSync({ kind: 'sync', id: 'sf-hs', left: { connection: 'salesforce-main', object: 'Contact' }, right: { connection: 'hubspot-main', object: 'contacts' }, match: [{ left: 'Email', right: 'email' }], fields: [{ left: 'Email', right: 'email' }] }, { connections });
+    expect(crmToCrm.ok ? [] : crmToCrm.diagnostics.map((d) => d.message)).toEqual(['syncs between salesforce and hubspot do not run yet (the engine runs intercom ↔ salesforce, intercom ↔ hubspot, intercom ↔ pipedrive)']);
     expect(await store.syncs.get('intercom-salesforce-companies')).toMatchObject({ version: 1, plan: { left: { object: 'company' }, right: { object: 'Account' }, conflicts: 'rightWins' } });
     // Without a schema source a sync is not stored unchecked.
     const unchecked = await loadRecipeDirectory(store, dir);
@@ -77,11 +77,11 @@ describe('example syncs (recipes/syncs)', () => {
   it('a mapping a vendor does not allow is an error naming the field (HubSpot and Pipedrive schemas read from their fakes)', async () => {
     const schemas = connectionSchemas(registry, { egressAllow: ['127.0.0.1/32'], connections: store.connections });
     const base = { kind: 'sync', left: { connection: 'intercom-main', object: 'contact' }, match: [{ left: 'email', right: 'email' }] };
-    const hubspot = compileSync({ ...base, id: 'bad-hs', right: { connection: 'hubspot-main', object: 'contacts' }, fields: [{ left: 'name', right: 'firstnme' }, { left: 'phone', right: 'lastmodifieddate' }] }, { connections, enginePairs: allPairs });
+    const hubspot = compileSync({ ...base, id: 'bad-hs', right: { connection: 'hubspot-main', object: 'contacts' }, fields: [{ left: 'name', right: 'firstnme' }, { left: 'phone', right: 'lastmodifieddate' }] }, { connections });
     if (!hubspot.ok) throw new Error(JSON.stringify(hubspot.diagnostics));
     const hsIssues = checkSyncFields(hubspot.plan, { left: await schemas(hubspot.plan.left), right: await schemas(hubspot.plan.right) });
     expect(hsIssues.map((d) => `${d.path}: ${d.message}`)).toEqual(expect.arrayContaining(['fields[0].right: HubSpot contacts has no field "firstnme"', expect.stringMatching(/^fields\[1\]\.right: HubSpot contacts field lastmodifieddate \(datetime\) is read-only/)]));
-    const pipedrive = compileSync({ ...base, id: 'bad-pd', right: { connection: 'pipedrive-main', object: 'person' }, match: [{ left: 'email', right: 'emails' }], fields: [{ left: 'custom_attributes.mrr', right: 'open_deals_count' }] }, { connections, enginePairs: allPairs });
+    const pipedrive = compileSync({ ...base, id: 'bad-pd', right: { connection: 'pipedrive-main', object: 'person' }, match: [{ left: 'email', right: 'emails' }], fields: [{ left: 'custom_attributes.mrr', right: 'open_deals_count' }] }, { connections });
     if (!pipedrive.ok) throw new Error(JSON.stringify(pipedrive.diagnostics));
     const pdIssues = checkSyncFields(pipedrive.plan, { left: await schemas(pipedrive.plan.left), right: await schemas(pipedrive.plan.right) });
     expect(pdIssues.map((d) => `${d.path}: ${d.message}`)).toEqual([expect.stringMatching(/^fields\[0\]\.right: Pipedrive person field open_deals_count \(int\) is read-only/)]);

@@ -34,9 +34,9 @@ export interface CrmCase {
   label: string;
   /** The CRM's `<vendor>-main` connection and the object synced. */
   right: { connection: string; object: string };
-  /** The sync's match rule and field mappings (Intercom `name`, `email`, `custom_attributes.mrr` on the left). */
+  /** The sync's match rule and field mappings (Intercom `name`, `email`, `custom_attributes.mrr` on the left); read after `start`. */
   match: { left: string; right: string }[];
-  fields: Record<string, unknown>[];
+  readonly fields: Record<string, unknown>[];
   start(seconds: () => number): Promise<VendorConnections>;
   close(): Promise<void>;
   /** A record as a person creates it in the CRM, stamped with the CRM's clock; its id. */
@@ -49,6 +49,8 @@ export interface CrmCase {
   remove(id: string): void;
   /** Records (not calls) created and updated through the API since the last `forget`. */
   writes(): { create: number; update: number };
+  /** API calls the CRM's fake received since the last `forget`. */
+  calls(): number;
   forget(): void;
   /** The CRM refuses one email on two records (HubSpot): the duplicate pair is made of Intercom contacts instead. */
   uniqueEmail?: boolean;
@@ -68,7 +70,8 @@ const overlap = Math.round(perSide / 20);
  */
 export function describeSyncEngine(crm: CrmCase): void {
   const syncId = `ic-${crm.label.toLowerCase()}-contacts`;
-  const source = intercomContactsSync(syncId, { right: crm.right, match: crm.match, fields: crm.fields });
+  // Built after `start`: a case's mapping may name what its fake creates (a custom field's key).
+  const definition = () => intercomContactsSync(syncId, { right: crm.right, match: crm.match, fields: crm.fields });
 
   describe(`CRM sync engine: Intercom ↔ ${crm.label} contacts`, () => {
     const ic = new IntercomFake();
@@ -127,6 +130,7 @@ export function describeSyncEngine(crm: CrmCase): void {
       const vendors = await crm.start(() => offset);
       store = await openTestStore(`sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-sync-')), 'store.db')}`);
       const connections = await seedVendorConnections(store, { intercom: { fake: ic }, ...vendors });
+      const source = definition();
       const compiled = compileSync(source, { connections });
       if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
       plan = { ...compiled.plan, pollMs: 1000 };
@@ -172,7 +176,7 @@ export function describeSyncEngine(crm: CrmCase): void {
         const s = await status();
         return s.backfill?.left?.done && s.backfill?.right?.done && s.phase === 'idle' && s;
       }, 'the backfill of both sides', 120_000);
-      console.log(`sync backfill (${crm.label}): ${perSide} + ${perSide} contacts (${overlap} overlapping) in ${Date.now() - started} ms; intercom calls ${ic.requests.length}`);
+      console.log(`sync backfill (${crm.label}): ${perSide} + ${perSide} contacts (${overlap} overlapping) in ${Date.now() - started} ms; API calls: intercom ${ic.requests.length}, ${crm.label} ${crm.calls()}`);
 
       expectExactState();
       // Each side's own records created once on the other side; the overlap written once (the CRM takes Intercom's newer values).

@@ -65,6 +65,19 @@ describe('pipedrive fake self-test', () => {
     expect((await call('GET', '/api/v2/persons?sort_by=name')).body.error).toMatch(/^Validation failed: sort_by/);
   });
 
+  it('lists by ids (up to 100, deleted ones absent); custom fields are written key by key', async () => {
+    const a = fake.seed('person', { name: 'A', custom_fields: { k1: 1, k2: 'x' } });
+    const b = fake.seed('person', { name: 'B' });
+    fake.seed('person', { name: 'C' });
+    b.is_deleted = true;
+    const listed = await call('GET', `/api/v2/persons?ids=${a.id},${b.id},999`);
+    expect((listed.body.data as { id: number }[]).map((r) => r.id)).toEqual([a.id]);
+    expect((await call('GET', `/api/v2/persons?ids=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`)).body.error).toMatch(/^Validation failed: ids:/);
+    expect((await call('GET', '/api/v2/persons?ids=x')).status).toBe(400);
+    await call('PATCH', `/api/v2/persons/${a.id}`, { custom_fields: { k1: 2 } });
+    expect(fake.records.person.get(a.id)!.custom_fields).toEqual({ k1: 2, k2: 'x' });
+  });
+
   it('search by email: exact match is case-insensitive and whole; without exact_match the term needs 2 characters', async () => {
     fake.seed('person', { name: 'Ada', emails: [{ value: 'ada@example.com', primary: true }] });
     fake.seed('person', { name: 'Adam', emails: [{ value: 'adam@example.com', primary: true }] });

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hubspot } from '../../connectors/hubspot';
 import { fakeContext } from '../../connectors/sdk/fake-context';
 import { hubspotSide } from '../../activities/sync-sides/hubspot';
+import { pipedriveSide } from '../../activities/sync-sides/pipedrive';
+import { pipedrive } from '../../connectors/pipedrive';
 import { HubSpotFake } from '../../sandbox/hubspot-fake';
+import { PipedriveFake } from '../../sandbox/pipedrive-fake';
 import type { SyncSidePlan } from '../../workflows/sync-plan';
 
 /**
@@ -58,5 +61,62 @@ describe('HubSpot sync side', () => {
     fake.tokens.set('pat-na1-fake', Infinity);
     fake.rateLimit('TEN_SECONDLY_ROLLING');
     await expect(hubspotSide.update(ctx(), side, [{ id: '101', fields: { firstname: 'x' } }])).rejects.toMatchObject({ kind: 'rate_limited', retryAfterMs: 10_000 });
+  });
+});
+
+describe('Pipedrive sync side', () => {
+  const fake = new PipedriveFake();
+  const side: SyncSidePlan = { connection: 'pipedrive-main', connector: 'pipedrive', object: 'person', filter: {} };
+  const ctx = () => fakeContext({ connector: pipedrive.definition, credentials: { apiToken: 'pd-api-token', companyDomain: 'acme' }, baseUrl: fake.url });
+  const points = (...values: string[]) => values.map((value, i) => ({ value, primary: i === 0, label: i === 0 ? 'work' : 'home' }));
+  beforeAll(() => fake.start());
+  afterAll(() => fake.close());
+  beforeEach(() => {
+    fake.reset();
+    fake.clear();
+  });
+
+  it('reads the primary email and phone as plain values; findBy matches the primary email by search (few values) or one pass over the list (many)', async () => {
+    const ada = fake.seed('person', { name: 'Ada', emails: points('ada@example.com', 'ada@home.example'), phones: points('+1 555') });
+    fake.seed('person', { name: 'Other', emails: points('other@example.com', 'ADA@example.com') });
+    const [fetched] = await pipedriveSide.fetch(ctx(), side, [], [String(ada.id), '999']);
+    expect(fetched).toMatchObject({ id: String(ada.id), modifiedAt: Date.parse(ada.update_time), data: { name: 'Ada', emails: 'ada@example.com', phones: '+1 555' } });
+    const searched = await pipedriveSide.findBy(ctx(), side, [], 'emails', ['Ada@Example.com']);
+    // The search finds both (the other person has it as a second email); the sync matches the primary one only.
+    expect(searched.map((r) => r.id)).toEqual([String(ada.id)]);
+    expect(fake.received('GET', '/api/v2/persons/search')).toHaveLength(1);
+    const many = Array.from({ length: 30 }, (_, i) => `nobody${i}@example.com`);
+    const scanned = await pipedriveSide.findBy(ctx(), side, [], 'emails', [...many, 'OTHER@example.com']);
+    expect(scanned.map((r) => r.data.name)).toEqual(['Other']);
+    expect(fake.received('GET', '/api/v2/persons/search')).toHaveLength(1);
+  });
+
+  it('writes one call per record: a new primary email keeps the other points; blank removes it; refused and gone records are reported', async () => {
+    const ada = fake.seed('person', { name: 'Ada', emails: points('ada@example.com', 'ada@home.example') });
+    const results = await pipedriveSide.update(ctx(), side, [
+      { id: String(ada.id), fields: { emails: 'lovelace@example.com', name: 'Ada L' } },
+      { id: '999', fields: { name: 'Gone' } },
+      { id: String(ada.id), fields: { nickname: 'x' } },
+    ]);
+    expect(results).toMatchObject([{ ok: true, id: String(ada.id) }, { ok: false, gone: true }, { ok: false, message: expect.stringContaining('nickname') }]);
+    expect(fake.records.person.get(ada.id)).toMatchObject({ name: 'Ada L', emails: [{ value: 'lovelace@example.com', primary: true, label: 'work' }, { value: 'ada@home.example', primary: false, label: 'home' }] });
+    await pipedriveSide.update(ctx(), side, [{ id: String(ada.id), fields: { emails: null } }]);
+    expect(fake.records.person.get(ada.id)!.emails).toEqual([{ value: 'ada@home.example', primary: true, label: 'home' }]);
+    const created = await pipedriveSide.create(ctx(), side, [{ name: 'New', emails: 'new@example.com', phones: null, 'custom_fields.k1': 5 }, { emails: 'noname@example.com' }]);
+    expect(created).toMatchObject([{ ok: true }, { ok: false, message: expect.stringContaining('name: Required') }]);
+    expect(fake.records.person.get(Number((created[0] as { id: string }).id))).toMatchObject({ name: 'New', emails: [{ value: 'new@example.com', primary: true }], custom_fields: { k1: 5 } });
+    fake.revokeTokens();
+    await expect(pipedriveSide.create(ctx(), side, [{ name: 'X' }])).rejects.toMatchObject({ kind: 'auth_lost' });
+  });
+
+  it('reads changes from the epoch in update_time order, a page at a time, and says when more wait', async () => {
+    for (let i = 0; i < 5; i++) fake.seed('person', { name: `P${i}` }, Date.parse('2026-11-01T00:00:00Z') + i * 1000);
+    const first = await pipedriveSide.readChanges(ctx(), side, [], pipedriveSide.startCursor(), 3);
+    expect(first.records.map((r) => r.data.name)).toEqual(['P0', 'P1', 'P2']);
+    expect(first.more).toBe(true);
+    const rest = await pipedriveSide.readChanges(ctx(), side, [], first.cursor, 3);
+    expect(rest.records.map((r) => r.data.name)).toEqual(['P3', 'P4']);
+    expect(rest.more).toBe(false);
+    expect((await pipedriveSide.readChanges(ctx(), side, [], rest.cursor, 3)).records).toEqual([]);
   });
 });

@@ -1,0 +1,46 @@
+import { PipedriveFake, type PipedriveRecord } from '../../sandbox/pipedrive-fake';
+import { describeSyncEngine } from '../support/sync-engine-suite';
+
+const pd = new PipedriveFake();
+/** The MRR custom field's 40-hex-digit key (set when the fake starts). */
+let mrr = '';
+const persons = () => [...pd.records.person.values()].filter((r) => !r.is_deleted);
+const emailOf = (r: PipedriveRecord) => ((r.emails as { value: string; primary?: boolean }[]).find((p) => p.primary) ?? (r.emails as { value: string }[])[0])?.value.toLowerCase();
+
+/**
+ * Intercom contacts ↔ Pipedrive persons (v2: update_time change feed, `ids` fetch, one write per
+ * record, the primary email as the match, MRR in a custom field); Pipedrive allows two persons with
+ * one email, so the duplicate pair is two persons; the revoked token is Pipedrive's.
+ */
+describeSyncEngine({
+  label: 'Pipedrive',
+  right: { connection: 'pipedrive-main', object: 'person' },
+  match: [{ left: 'email', right: 'emails' }],
+  get fields() {
+    return [
+      { left: 'name', right: 'name', direction: 'both' },
+      { left: 'email', right: 'emails', direction: 'both' },
+      { left: 'custom_attributes.mrr', right: `custom_fields.${mrr}`, transform: 'number', direction: 'both' },
+    ];
+  },
+  async start(seconds) {
+    await pd.start();
+    pd.clock = () => Date.now() + seconds() * 1000;
+    mrr = pd.addCustomField('person', 'MRR', 'double').key;
+    return { pipedrive: { fake: pd, webhookPassword: 'pd-hook-secret' } };
+  },
+  close: () => pd.close(),
+  seed: (email, name, value) => String(pd.seed('person', { name: `${name.first} ${name.last}`, emails: [{ value: email, primary: true, label: 'work' }], custom_fields: value === null ? {} : { [mrr]: value } }).id),
+  state: () => new Map(persons().map((r) => [emailOf(r)!, { name: r.name as string, mrr: ((r.custom_fields as Record<string, number | null>)[mrr] as number | undefined) ?? null }])),
+  idOf: (email) => String(persons().find((r) => emailOf(r) === email)!.id),
+  async edit(id, change) {
+    const name = change.first !== undefined || change.last !== undefined ? { name: [change.first, change.last].filter(Boolean).join(' ') } : {};
+    await pd.edit('person', Number(id), { ...name, ...(change.mrr !== undefined ? { custom_fields: { [mrr]: change.mrr } } : {}) });
+  },
+  remove: (id) => void pd.records.person.delete(Number(id)),
+  writes: () => ({ create: pd.received('POST', '/api/v2/persons').length, update: pd.received('PATCH', '/api/v2/persons/*').length }),
+  calls: () => pd.requests.length,
+  forget: () => pd.reset(),
+  revoke: () => pd.revokeTokens(),
+  restore: () => void pd.apiTokens.add('pd-api-token'),
+});
