@@ -20,6 +20,8 @@ export interface SyncWorkflowInput {
   cyclesPerExecution?: number;
   /** Records per page (tests lower it to exercise paging). */
   pageSize?: number;
+  /** How soon a page whose worker died is given to another worker (default 30 s; the kill test lowers it). */
+  heartbeatTimeout?: string;
 }
 
 const changesSignal = defineSignal<[SyncChangesSignal]>(syncSignals.changes);
@@ -32,7 +34,7 @@ const statusQuery = defineQuery<SyncStatus>(syncStatusQuery);
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: [...nonRetryableFailureTypes, FailureType.storeUnavailable] };
 /** A page is heartbeated by the vendor client between requests: a killed worker's page is retried elsewhere within the heartbeat timeout. */
-const { syncPage } = proxyActivities<SyncActivities>({ startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry });
+const pageActivities = (heartbeatTimeout = '30s') => proxyActivities<SyncActivities>({ startToCloseTimeout: '10m', heartbeatTimeout, retry });
 const { syncConnections, syncDefinition, syncResetCursors } = proxyActivities<SyncActivities>({ startToCloseTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } });
 
 const defaultCycles = 100;
@@ -74,6 +76,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   const resyncs: SyncResyncSignal[] = [...(input.resync ?? [])];
   const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle } };
   const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
+  const { syncPage } = pageActivities(input.heartbeatTimeout);
 
   setHandler(statusQuery, () => ({ ...status, version: plan.version }));
   setHandler(changesSignal, (s) => {

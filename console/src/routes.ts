@@ -5,7 +5,7 @@ import { ConnectionPage } from './pages/connection';
 import { InstallPage } from './pages/install';
 import { InstalledPage } from './pages/installed';
 import { LogsPage } from './pages/logs';
-import { RecipesPage } from './pages/recipes';
+import { NewRecipePage, RecipePage, RecipesPage } from './pages/recipes';
 import { RunPage, RunsPage } from './pages/runs';
 import { TokensPage } from './pages/tokens';
 
@@ -24,6 +24,8 @@ export const routes: PageRoute[] = [
   { path: '/apps', page: InstalledPage, nav: 'Installed apps' },
   { path: '/apps/:id', page: ConnectionPage },
   { path: '/recipes', page: RecipesPage, nav: 'Recipes' },
+  { path: '/recipes/new', page: NewRecipePage },
+  { path: '/recipes/:id', page: RecipePage },
   { path: '/runs', page: RunsPage, nav: 'Runs' },
   { path: '/runs/:id', page: RunPage },
   { path: '/logs', page: LogsPage, nav: 'Logs' },

@@ -79,6 +79,12 @@ export class RecipeStore {
     return rows.map((r) => ({ version: r.version, hash: r.hash, name: (JSON.parse(r.plan_json) as PlanHeader).name, createdAt: r.created_at }));
   }
 
+  /** One version's entry with the source it was applied from; undefined when there is no such version. */
+  async version(id: string, version: number): Promise<(RecipeVersionEntry & { source: unknown }) | undefined> {
+    const row = await this.db.selectFrom('recipe_versions').select(['version', 'hash', 'created_at', 'plan_json', 'source_json']).where('recipe_id', '=', id).where('version', '=', version).executeTakeFirst();
+    return row && { version: row.version, hash: row.hash, name: (JSON.parse(row.plan_json) as PlanHeader).name, createdAt: row.created_at, source: JSON.parse(row.source_json) };
+  }
+
   /**
    * Turns a recipe on or off without a new version: the current plan is read back with this
    * `enabled`, so matching, schedules and pollers follow it. Undefined when there is no such recipe.

@@ -56,11 +56,18 @@ describe('recipes API', () => {
       [2, changed.body.hash],
     ]);
     expect((await api('GET', '/api/v1/recipes')).body.recipes.find((r: { id: string }) => r.id === id)).toMatchObject({ version: 2, enabled: true });
+    const first = await api('GET', `/api/v1/recipes/${id}/versions/1`);
+    expect(first).toMatchObject({ status: 200, body: { id, version: 1, hash: added.body.hash, name: `Notify ${id}` } });
+    expect(first.body.source.steps[0].input.text).toBe('New: {{ trigger.subject }}');
+    expect((await api('GET', `/api/v1/recipes/${id}/versions/2`)).body.source).toEqual(got.body.source);
+    expect(await api('GET', `/api/v1/recipes/${id}/versions/3`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_version', message: `recipe ${id} has no version 3 (current: 2)` } } });
+    expect(await api('GET', `/api/v1/recipes/${id}/versions/latest`)).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', details: { issues: [{ path: 'params.version' }] } } } });
 
     expect((await api('DELETE', `/api/v1/recipes/${id}`)).status).toBe(204);
     expect(await api('GET', `/api/v1/recipes/${id}`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_recipe' } } });
     expect((await api('DELETE', `/api/v1/recipes/${id}`)).status).toBe(404);
     expect((await api('GET', `/api/v1/recipes/${id}/versions`)).status).toBe(404);
+    expect((await api('GET', `/api/v1/recipes/${id}/versions/1`)).status).toBe(404);
     expect((await api('POST', `/api/v1/recipes/${id}/enable`)).status).toBe(404);
   });
 

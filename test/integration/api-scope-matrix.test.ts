@@ -66,7 +66,7 @@ describe('management API surface (as startApi mounts it)', () => {
     expect(operations.length).toBeGreaterThanOrEqual(32);
     const covered = operations.map((o) => `${o.method} ${o.path}`);
     const recipesAndRuns = [
-      ...['get /recipes', 'post /recipes/validate', 'get /recipes/:id', 'put /recipes/:id', 'delete /recipes/:id', 'post /recipes/:id/enable', 'post /recipes/:id/disable', 'get /recipes/:id/versions', 'post /recipes/:id/test'],
+      ...['get /recipes', 'post /recipes/validate', 'get /recipes/:id', 'put /recipes/:id', 'delete /recipes/:id', 'post /recipes/:id/enable', 'post /recipes/:id/disable', 'get /recipes/:id/versions', 'get /recipes/:id/versions/:version', 'post /recipes/:id/test'],
       ...['get /runs', 'get /runs/export', 'get /runs/:id', 'post /runs/:id/cancel', 'post /runs/:id/approve', 'post /runs/:id/signal'],
     ].map((op) => op.replace(' /', ' /api/v1/'));
     expect(covered).toEqual(expect.arrayContaining(recipesAndRuns));

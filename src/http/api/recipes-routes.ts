@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { catalogOf } from '../../../connectors/registry';
 import type { ConnectorRegistry } from '../../../connectors/sdk/registry';
 import type { Plan, RunSummary } from '../../../workflows/plan';
+import type { TraceEntry } from '../../../workflows/interpreter';
 import { describeMatch, eventFromFixture } from '../../recipe/fixture-event';
 import type { PlanCache } from '../../engine/plan-cache';
 import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
@@ -107,6 +108,10 @@ const syncOutline = z.object({
   fields: z.array(z.object({ id: z.string(), left: z.array(z.string()), right: z.array(z.string()), transform: z.string(), direction: z.string() })),
   connections: z.array(z.string()),
 });
+const versionEntry = z.object({ version: z.number(), hash: z.string(), name: z.string(), createdAt: z.string() });
+const versionSource = versionEntry.extend({ id: z.string(), source: z.unknown().describe('the recipe JSON as applied in that version') });
+const versionParam = z.coerce.number().int().min(1);
+
 const validateResponse = z.object({ valid: z.literal(true), plan: z.union([planOutline, syncOutline]), warnings: z.array(diagnosticSchema) });
 const dryRunResponse = z.object({
   recipeId: z.string(),
@@ -123,8 +128,10 @@ export interface RecipeAnswers {
   summary: z.output<typeof recipeSummary>;
   put: z.output<typeof putResponse>;
   validate: z.output<typeof validateResponse>;
+  detail: z.output<typeof recipeDetail>;
   versions: { id: string; current: number; versions: RecipeVersionEntry[] };
-  dryRun: Omit<z.output<typeof dryRunResponse>, 'summary'> & { summary: RunSummary };
+  versionSource: z.output<typeof versionSource>;
+  dryRun: Omit<z.output<typeof dryRunResponse>, 'summary' | 'trace'> & { summary: RunSummary; trace: TraceEntry[] };
 }
 
 function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
@@ -272,10 +279,29 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       scope: 'recipes:read',
       tag: 'recipes',
       summary: 'Version history of a recipe, oldest first',
-      response: z.object({ id: z.string(), current: z.number(), versions: z.array(z.object({ version: z.number(), hash: z.string(), name: z.string(), createdAt: z.string() })) }),
+      response: z.object({ id: z.string(), current: z.number(), versions: z.array(versionEntry) }),
       handler: async ({ params }) => {
         const recipe = await mustGet(params.id!);
         return { status: 200, body: { id: recipe.id, current: recipe.version, versions: await deps.recipes.versions(recipe.id) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/recipes/:id/versions/:version',
+      scope: 'recipes:read',
+      tag: 'recipes',
+      summary: 'One version of a recipe with the source it was applied from (to compare versions)',
+      response: versionSource,
+      handler: async ({ params }) => {
+        const recipe = await mustGet(params.id!);
+        const number = versionParam.safeParse(params.version);
+        if (!number.success) {
+          const message = `expected a version number (1, 2, …), got ${JSON.stringify(params.version)}`;
+          throw new HttpError(422, 'invalid_request', `params.version: ${message}`, { issues: [{ path: 'params.version', message }] });
+        }
+        const entry = await deps.recipes.version(recipe.id, number.data);
+        if (!entry) throw new HttpError(404, 'unknown_version', `recipe ${recipe.id} has no version ${number.data} (current: ${recipe.version})`, { id: recipe.id, version: number.data });
+        return { status: 200, body: { id: recipe.id, ...entry } };
       },
     }),
     defineRoute({
