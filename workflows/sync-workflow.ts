@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQu
 import { FailureType, nonRetryableFailureTypes } from './activity-contract';
 import type { SyncActivities, SyncPageResult } from './sync-activity-contract';
 import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncStatus } from './sync-contract';
+import { startSyncConversations } from './sync-conversations-workflow';
 import type { SyncPlan, SyncSideName } from './sync-plan';
 
 /** Argument of the sync workflow; carried across continue-as-new (extend only with optional fields). */
@@ -91,6 +92,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
     planDirty = true;
     nextPlan = p;
   });
+  let conversationsStarted = false;
   const interrupted = () => paused || planDirty || backfillAsked;
 
   /** Runs an activity until it succeeds; a failure makes the sync wait (never skip): for its connection, or a poll interval. */
@@ -131,6 +133,11 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
       status.phase = 'paused';
       await condition(() => !paused || planDirty);
       continue;
+    }
+    // Conversations to the CRM run beside the sync in their own workflow. Plans before `transcripts` existed never get here: their histories replay unchanged.
+    if (plan.transcripts && !conversationsStarted) {
+      conversationsStarted = true;
+      await startSyncConversations(plan);
     }
     if (backfillAsked) {
       backfillAsked = false;
