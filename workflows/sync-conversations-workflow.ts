@@ -1,9 +1,11 @@
-import { condition, continueAsNew, defineQuery, defineSignal, log, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineQuery, defineSignal, log, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, workflowInfo } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { FailureType, nonRetryableFailureTypes } from './activity-contract';
 import type { SyncActivities } from './sync-activity-contract';
 import {
   conversationsClosedSignal,
   syncConversationsStatusQuery,
+  syncConversationsWorkflowId,
   type ConversationsClosedSignal,
   type SyncConversationActivities,
   type SyncConversationsInput,
@@ -99,5 +101,23 @@ export async function syncConversations(input: SyncConversationsInput): Promise<
       await continueAsNew<typeof syncConversations>({ ...input, plan, since, pending: [...pending], totals: { written: status.written, unchanged: status.unchanged, unmatched: status.unmatched } });
     }
     await condition(() => pending.size > 0, pollMs());
+  }
+}
+
+/**
+ * Starts the sync's `syncConversations` workflow from the sync workflow (once per execution of it,
+ * when the plan has `conversations`), unless it runs already. It outlives the sync workflow's
+ * executions (parent close policy ABANDON) and ends by itself once the definition is deleted,
+ * disabled or loses `conversations`.
+ */
+export async function startSyncConversations(plan: SyncPlan): Promise<void> {
+  try {
+    await startChild(syncConversations, {
+      workflowId: syncConversationsWorkflowId(plan.syncId),
+      args: [{ syncId: plan.syncId, plan }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
 }

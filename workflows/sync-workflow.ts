@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQu
 import { FailureType, nonRetryableFailureTypes } from './activity-contract';
 import type { SyncActivities, SyncPageResult } from './sync-activity-contract';
 import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncStatus } from './sync-contract';
+import { startSyncConversations } from './sync-conversations-workflow';
 import type { SyncPlan, SyncSideName } from './sync-plan';
 
 /** Argument of the sync workflow; carried across continue-as-new (extend only with optional fields). */
@@ -20,6 +21,8 @@ export interface SyncWorkflowInput {
   cyclesPerExecution?: number;
   /** Records per page (tests lower it to exercise paging). */
   pageSize?: number;
+  /** How soon a page whose worker died is given to another worker (default 30 s; the kill test lowers it). */
+  heartbeatTimeout?: string;
 }
 
 const changesSignal = defineSignal<[SyncChangesSignal]>(syncSignals.changes);
@@ -32,7 +35,7 @@ const statusQuery = defineQuery<SyncStatus>(syncStatusQuery);
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8, nonRetryableErrorTypes: [...nonRetryableFailureTypes, FailureType.storeUnavailable] };
 /** A page is heartbeated by the vendor client between requests: a killed worker's page is retried elsewhere within the heartbeat timeout. */
-const { syncPage } = proxyActivities<SyncActivities>({ startToCloseTimeout: '10m', heartbeatTimeout: '30s', retry });
+const pageActivities = (heartbeatTimeout = '30s') => proxyActivities<SyncActivities>({ startToCloseTimeout: '10m', heartbeatTimeout, retry });
 const { syncConnections, syncDefinition, syncResetCursors } = proxyActivities<SyncActivities>({ startToCloseTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } });
 
 const defaultCycles = 100;
@@ -74,6 +77,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   const resyncs: SyncResyncSignal[] = [...(input.resync ?? [])];
   const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle } };
   const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
+  const { syncPage } = pageActivities(input.heartbeatTimeout);
 
   setHandler(statusQuery, () => ({ ...status, version: plan.version }));
   setHandler(changesSignal, (s) => {
@@ -88,6 +92,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
     planDirty = true;
     nextPlan = p;
   });
+  let conversationsStarted = false;
   const interrupted = () => paused || planDirty || backfillAsked;
 
   /** Runs an activity until it succeeds; a failure makes the sync wait (never skip): for its connection, or a poll interval. */
@@ -128,6 +133,11 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
       status.phase = 'paused';
       await condition(() => !paused || planDirty);
       continue;
+    }
+    // Conversations to the CRM run beside the sync in their own workflow. Plans before `transcripts` existed never get here: their histories replay unchanged.
+    if (plan.transcripts && !conversationsStarted) {
+      conversationsStarted = true;
+      await startSyncConversations(plan);
     }
     if (backfillAsked) {
       backfillAsked = false;

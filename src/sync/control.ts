@@ -1,4 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { conversationsClosedSignal, syncConversationsWorkflowId, type ConversationsClosedSignal } from '../../workflows/sync-conversations-contract';
 import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncChangesSignal, type SyncStatus } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
@@ -133,8 +134,11 @@ export async function cancelSync(client: Client, syncId: string, graceMs = 10_00
   return true;
 }
 
-/** Records one inbound event names on a side of a realtime sync (kept in the event's inbox row until signalled). */
-export type SyncChange = SyncChangesSignal & { syncId: string };
+/**
+ * Records one inbound event names on a side of a realtime sync (kept in the event's inbox row until
+ * signalled); with `conversationIds`, closed conversations for the sync's `syncConversations` workflow.
+ */
+export type SyncChange = SyncChangesSignal & { syncId: string; conversationIds?: string[] };
 
 /**
  * Sends each sync its `sync.changes`. A sync whose workflow is not running is skipped (it reads
@@ -142,10 +146,12 @@ export type SyncChange = SyncChangesSignal & { syncId: string };
  * holds the changes stays and is retried.
  */
 export async function signalSyncChanges(client: Client, changes: readonly SyncChange[]): Promise<void> {
-  for (const { syncId, side, ids } of changes) {
+  for (const { syncId, side, ids, conversationIds } of changes) {
     const signal: SyncChangesSignal = { side, ids };
+    const closed: ConversationsClosedSignal = { conversationIds: conversationIds ?? [] };
     try {
-      await client.workflow.getHandle(syncWorkflowId(syncId)).signal(syncSignals.changes, signal);
+      if (conversationIds) await client.workflow.getHandle(syncConversationsWorkflowId(syncId)).signal(conversationsClosedSignal, closed);
+      else await client.workflow.getHandle(syncWorkflowId(syncId)).signal(syncSignals.changes, signal);
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }

@@ -32,6 +32,7 @@ export function syncChangesOf(syncs: readonly SyncPlan[], connectionId: string, 
   if (!changedIds) return [];
   const out: SyncChange[] = [];
   for (const plan of syncs) {
+    if (plan.enabled && plan.transcripts) out.push(...closedConversations(plan, connectionId, topic, payload));
     if (!plan.enabled || plan.frequency !== 'realtime') continue;
     for (const side of ['left', 'right'] as const) {
       if (plan[side].connection !== connectionId) continue;
@@ -40,4 +41,17 @@ export function syncChangesOf(syncs: readonly SyncPlan[], connectionId: string, 
     }
   }
   return out;
+}
+
+/**
+ * Intercom's `conversation.admin.closed` on the Intercom side's connection of a sync that copies
+ * conversations: the conversation for its `syncConversations` workflow (whatever the sync's
+ * frequency: a closed conversation is written at once, the poll only catches what a webhook missed).
+ */
+function closedConversations(plan: SyncPlan, connectionId: string, topic: string, payload: unknown): SyncChange[] {
+  const from = plan.transcripts!.to === 'left' ? 'right' : 'left';
+  if (plan[from].connection !== connectionId || plan[from].connector !== 'intercom' || topic !== 'conversation.admin.closed') return [];
+  const item = isObject(payload) && isObject(payload.data) ? payload.data.item : undefined;
+  if (!isObject(item) || item.type !== 'conversation' || (typeof item.id !== 'string' && typeof item.id !== 'number')) return [];
+  return [{ syncId: plan.syncId, side: from, ids: [], conversationIds: [String(item.id)] }];
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { call } from '../support/api-harness';
-import { ensureConsoleBuilt, launchChromium, screenshotter } from '../support/browser';
+import { ensureConsoleBuilt, launchChromium, screenshotter, signedInPage } from '../support/browser';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { applyRecipe } from '../support/hooks';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
@@ -29,12 +29,6 @@ describe('console logs in chromium', () => {
   const shot = screenshotter();
   const api = (method: string, path: string, body?: unknown) => call(engine.api.url, method, path, { token: admin, body });
 
-  const signIn = async (p: Page, token: string) => {
-    await p.goto('/');
-    await p.getByLabel('API token').fill(token);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('heading', { name: 'App Store' }).waitFor();
-  };
   const download = async (name: string) => {
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
     return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
@@ -53,10 +47,7 @@ describe('console logs in chromium', () => {
     });
     reader = (await engine.api.tokens.create({ name: 'log reader', scopes: ['connections:read', 'webhooks:read'] })).secret;
     browser = await launchChromium();
-    const context = await browser.newContext({ baseURL: engine.api.url, viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    await signIn(page, admin);
+    page = await signedInPage(browser, engine.api.url, admin);
   });
   afterAll(async () => {
     await browser?.close();
@@ -124,8 +115,7 @@ describe('console logs in chromium', () => {
     await expect.poll(() => sink.requests.length, { timeout: 15_000 }).toBe(2);
     expect(sink.requests[1]!.headers['webhook-id']).toBe(sink.requests[0]!.headers['webhook-id']);
 
-    const readOnly = await (await browser.newContext({ baseURL: engine.api.url, viewport: { width: 1280, height: 860 } })).newPage();
-    await signIn(readOnly, reader);
+    const readOnly = await signedInPage(browser, engine.api.url, reader);
     await readOnly.goto(`/logs?view=outgoing&connection=${paused}`);
     const seen = readOnly.locator('tbody tr[data-testid^="outgoing-"]').first();
     await seen.getByRole('button', { name: 'Attempts' }).waitFor();

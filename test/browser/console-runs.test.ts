@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { call } from '../support/api-harness';
-import { ensureConsoleBuilt, launchChromium, screenshotter } from '../support/browser';
+import { ensureConsoleBuilt, launchChromium, screenshotter, signedInPage } from '../support/browser';
 import { startTestEngine, type TestEngine } from '../support/engine';
 
 /**
@@ -26,13 +26,7 @@ describe('console runs in chromium', () => {
     const recipe = { name: 'Gate', trigger: { type: 'event', event: topic }, steps: [{ id: 'approve', waitFor: { approval: { timeout: '1h' } } }] };
     expect((await api('PUT', `/api/v1/recipes/${recipeId}`, recipe)).status).toBeLessThan(300);
     browser = await launchChromium();
-    const context = await browser.newContext({ baseURL: engine.api.url, viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    await page.goto('/');
-    await page.getByLabel('API token').fill(admin);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'App Store' }).waitFor();
+    page = await signedInPage(browser, engine.api.url, admin);
   });
   afterAll(async () => {
     await browser?.close();

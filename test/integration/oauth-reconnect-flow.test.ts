@@ -4,11 +4,12 @@ import { actionCatalog } from '../../connectors/registry';
 import { compileRecipe } from '../../src/recipe/compile';
 import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
-import { OAuthAuthorizationServer } from '../../sandbox/oauth-authorization-server';
-import { SalesforceFake } from '../../sandbox/salesforce-fake';
+import type { OAuthAuthorizationServer } from '../../sandbox/oauth-authorization-server';
+import type { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
 import { call } from '../support/api-harness';
+import { startSalesforceConsent, type SalesforceConsent } from '../support/salesforce-consent';
 
 /**
  * Reconnect through OAuth Connect on the whole engine (API as `switchyard api` mounts it, worker,
@@ -20,26 +21,20 @@ describe('OAuth reconnect resumes the waiting run', () => {
   let engine: TestEngine;
   let store: Store;
   let api: ApiHandle;
+  let consent: SalesforceConsent;
   let salesforce: SalesforceFake;
   let authServer: OAuthAuthorizationServer;
 
   beforeAll(async () => {
-    salesforce = await new SalesforceFake().start();
-    authServer = await new OAuthAuthorizationServer({ clientId: 'sf-app', clientSecret: 'sf-app-secret', redirectUri: '(set below)' }, () => salesforce.issueSession()).start();
-    engine = await startTestEngine('oauthreconnect', {
-      SWITCHYARD_ADMIN_TOKEN: admin,
-      SWITCHYARD_OAUTH_SALESFORCE_CLIENT_ID: 'sf-app',
-      SWITCHYARD_OAUTH_SALESFORCE_CLIENT_SECRET: 'sf-app-secret',
-      SWITCHYARD_OAUTH_SALESFORCE_AUTHORIZE_URL: authServer.authorizeUrl,
-      SWITCHYARD_OAUTH_SALESFORCE_TOKEN_URL: authServer.tokenUrl,
-    });
+    consent = await startSalesforceConsent('sf-app');
+    ({ salesforce, authServer } = consent);
+    engine = await startTestEngine('oauthreconnect', { SWITCHYARD_ADMIN_TOKEN: admin, ...consent.env });
     ({ store, api } = engine);
-    authServer.client.redirectUri = `${api.url}/oauth/callback`;
+    consent.redirectTo(api.url);
   }, 120_000);
   afterAll(async () => {
     await engine?.stop();
-    await authServer?.close();
-    await salesforce?.close();
+    await consent?.close();
   });
 
   const get = async (path: string) => {

@@ -15,7 +15,9 @@ import { storeConnectionResolver } from '../../src/runtime/connection-resolver';
 import type { Store } from '../../src/store/store';
 import { SyncConversationLedger } from '../../src/store/sync-conversations';
 import { conversationsClosedSignal, syncConversationsStatusQuery, syncConversationsWorkflowId, syncConversationsWorkflowType, type SyncConversationsInput, type SyncConversationsStatus } from '../../workflows/sync-conversations-contract';
+import { syncWorkflowId, syncWorkflowType } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
+import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { openTestStore } from '../support/stores';
 import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
 import { seedVendorConnections } from '../support/vendor-connections';
@@ -103,14 +105,18 @@ describe('CRM sync: closed conversations to the CRM', () => {
       activities: { ...createActivities(deps), ...createSyncActivities({ ...deps, syncs: store.syncs }), ...createSyncConversationActivities({ ...deps, syncs: store.syncs, transcripts: ledger }) },
     });
     running = worker.run();
-    for (const plan of Object.values(plans)) {
+    // Salesforce: the sync's own workflow starts its conversations workflow (as it does once applied); the others directly.
+    const syncInput: SyncWorkflowInput = { plan: plans.sf, cyclesPerExecution: 3 };
+    await env.client.workflow.start(syncWorkflowType, { workflowId: syncWorkflowId(plans.sf.syncId), taskQueue: worker.options.taskQueue, args: [syncInput] });
+    for (const plan of [plans.hs, plans.pd]) {
       const input: SyncConversationsInput = { syncId: plan.syncId, cyclesPerExecution: 4 };
       await env.client.workflow.start(syncConversationsWorkflowType, { workflowId: syncConversationsWorkflowId(plan.syncId), taskQueue: worker.options.taskQueue, args: [input] });
     }
+    await waitFor(() => status('sf').catch(() => undefined), 'the conversations workflow started by the sync workflow', 30_000);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled((Object.keys(plans) as (keyof typeof definitions)[]).map((key) => handle(key).terminate('test over')));
+    await Promise.allSettled([...(Object.keys(plans) as (keyof typeof definitions)[]).map((key) => handle(key).terminate('test over')), env.client.workflow.getHandle(syncWorkflowId(plans.sf.syncId)).terminate('test over')]);
     worker?.shutdown();
     await Promise.allSettled([running]);
     await env?.teardown();

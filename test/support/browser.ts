@@ -38,3 +38,15 @@ export function screenshotter(): (page: Page, name: string) => Promise<void> {
     await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
   };
 }
+
+/** A fresh browser context at the console (1280×860, 15 s default waits), signed in with `token`: the App Store is showing. */
+export async function signedInPage(browser: Browser, baseURL: string, token: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 860 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  await page.goto('/');
+  await page.getByLabel('API token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'App Store' }).waitFor();
+  return page;
+}

@@ -31,6 +31,7 @@ export function ConnectionPage({ params, query }: PageProps) {
   const c = loaded.data?.connection;
   const connector = loaded.data?.connector;
   const oauthError = query.get('oauth_error');
+  const neverInstalled = Boolean(oauthError) && loaded.error instanceof ApiError && loaded.error.status === 404;
   return (
     <>
       <PageHeader title={c ? c.name : id}>
@@ -39,11 +40,19 @@ export function ConnectionPage({ params, query }: PageProps) {
       {query.get('connected') === '1' ? <Notice kind="ok">Connected: {connector?.name ?? 'the app'} granted access.</Notice> : null}
       {oauthError ? (
         <Notice kind="error">
-          Connecting failed ({oauthError}){query.get('message') ? `: ${query.get('message')}` : ''}. Try Reconnect.
+          Connecting failed ({oauthError}){query.get('message') ? `: ${query.get('message')}` : ''}.{' '}
+          {neverInstalled ? (
+            <>
+              Nothing was installed: <Link href="/apps/store">connect again from the App Store</Link>.
+            </>
+          ) : (
+            'Try Reconnect.'
+          )}
         </Notice>
       ) : null}
       {message ? <Notice kind={message.kind} testId="connection-message">{message.text}</Notice> : null}
-      <ErrorNotice error={loaded.error ?? action.error} />
+      {/* A refused first Connect leaves no connection: the refusal above says so, not a bare 404. */}
+      <ErrorNotice error={neverInstalled ? action.error : (loaded.error ?? action.error)} />
       {c && connector ? (
         <>
           <section class="card" aria-label="Status">
