@@ -40,6 +40,8 @@ export const defaultProperties: Record<FakeObjectType, PropertyDef[]> = {
     text('lastname', 'Last Name'),
     text('phone', 'Phone Number'),
     text('company', 'Company Name'),
+    // Writing it associates the contact with that company as its primary one (and a first association sets it).
+    { name: 'associatedcompanyid', label: 'Primary Associated Company ID', type: 'number', fieldType: 'number' },
     select('lifecyclestage', 'Lifecycle Stage', ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other']),
   ],
   companies: [...common('hs_lastmodifieddate'), text('name', 'Company name'), text('domain', 'Company Domain Name'), text('industry', 'Industry'), { name: 'numberofemployees', label: 'Number of Employees', type: 'number', fieldType: 'number' }],

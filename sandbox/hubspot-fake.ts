@@ -77,7 +77,8 @@ export interface Association {
  * HubSpot CRM v3/v4 (vendor-apis.md §8), stateful: records with create/modified times, property
  * validation (unknown → PROPERTY_DOESNT_EXIST), a contact needs email/firstname/lastname, unique
  * email (409), search with filter groups, one sort, `after` paging and the 10,000 ceiling (400
- * past it), batch upsert (200/207), v4 default associations, notes, property definitions, private
+ * past it), batch read/create/update/upsert (200/201/207), v4 default associations (a contact's
+ * primary company is its `associatedcompanyid`, kept in step with them), notes, property definitions, private
  * app and OAuth tokens (refresh, expiry, revocation), 429s by policy, and `edit`, which changes a
  * record as a person in HubSpot would and delivers the signed v3 webhook.
  */
@@ -238,7 +239,23 @@ export class HubSpotFake extends FakeServer {
     for (const [k, v] of Object.entries(values)) properties[k] = storedValue(this.def(type, k), v);
     const record = { id, properties, createdAt: at, updatedAt: at };
     this.records[type].set(id, record);
+    this.primaryCompany(type, record);
     return record;
+  }
+
+  /** A contact's `associatedcompanyid` names its primary company: the contact ↔ company association follows it. */
+  private primaryCompany(type: FakeObjectType, record: FakeRecord): void {
+    const company = type === 'contacts' ? record.properties.associatedcompanyid : undefined;
+    if (company && this.records.companies.has(company)) this.link('contacts', record.id, 'companies', company);
+  }
+
+  /** Adds the association both ways (default types), once. */
+  private link(from: FakeObjectType, fromId: string, to: FakeObjectType, toId: string): { typeId: number; inverse: number } {
+    const typeId = defaultAssociation[`${from}/${to}`]!;
+    const inverse = defaultAssociation[`${to}/${from}`]!;
+    const exists = (a: Association) => a.fromType === from && a.fromId === fromId && a.toType === to && a.toId === toId;
+    if (!this.associations.some(exists)) this.associations.push({ fromType: from, fromId, toType: to, toId, typeId }, { fromType: to, fromId: toId, toType: from, toId: fromId, typeId: inverse });
+    return { typeId, inverse };
   }
 
   private def(type: FakeObjectType, name: string): PropertyDef | undefined {
@@ -271,6 +288,10 @@ export class HubSpotFake extends FakeServer {
     if (problems.length > 0) return propertyProblemsResponse(problems);
     if (type === 'contacts' && !existing && !['email', 'firstname', 'lastname'].some((k) => values[k])) {
       return hubspotError(400, 'VALIDATION_ERROR', 'A contact needs at least one of email, firstname or lastname.', { errors: [{ message: 'email, firstname or lastname is required', code: 'REQUIRED_FIELD', context: { propertyName: ['email'] } }] });
+    }
+    const company = type === 'contacts' ? values.associatedcompanyid : undefined;
+    if (company !== undefined && company !== null && company !== '' && !this.records.companies.has(String(company))) {
+      return hubspotError(400, 'VALIDATION_ERROR', `Property values were not valid: company ${String(company)} does not exist`, { errors: [{ message: `company ${String(company)} does not exist`, code: 'INVALID_ASSOCIATION', context: { propertyName: ['associatedcompanyid'] } }] });
     }
     if (type === 'contacts' && typeof values.email === 'string' && values.email) {
       const taken = this.find('contacts', 'email', values.email);
@@ -324,6 +345,7 @@ export class HubSpotFake extends FakeServer {
     for (const [k, v] of Object.entries(values)) record.properties[k] = storedValue(this.def(type, k), v);
     record.updatedAt = Math.max(this.clock(), record.updatedAt);
     record.properties[modifiedProperty(type)] = String(record.updatedAt);
+    if ('associatedcompanyid' in values) this.primaryCompany(type, record);
   }
 
   private batchUpsert(type: FakeObjectType, req: FakeRequest): FakeResponse {
@@ -435,9 +457,11 @@ export class HubSpotFake extends FakeServer {
     const typeId = defaultAssociation[`${from}/${to}`];
     if (typeId === undefined) return hubspotError(400, 'VALIDATION_ERROR', `No default association type from ${from} to ${to}`);
     if (!this.records[from]?.has(fromId) || !this.records[to]?.has(toId)) return hubspotError(404, 'OBJECT_NOT_FOUND', `${from} ${fromId} or ${to} ${toId} was not found`);
-    const inverse = defaultAssociation[`${to}/${from}`]!;
-    const exists = (a: Association) => a.fromType === from && a.fromId === fromId && a.toType === to && a.toId === toId;
-    if (!this.associations.some(exists)) this.associations.push({ fromType: from, fromId, toType: to, toId, typeId }, { fromType: to, fromId: toId, toType: from, toId: fromId, typeId: inverse });
+    const { inverse } = this.link(from, fromId, to, toId);
+    // A contact's first company becomes its primary one.
+    const [contactId, companyId] = from === 'contacts' && to === 'companies' ? [fromId, toId] : from === 'companies' && to === 'contacts' ? [toId, fromId] : [];
+    const contact = contactId ? this.records.contacts.get(contactId) : undefined;
+    if (contact && companyId && !contact.properties.associatedcompanyid) this.apply('contacts', contact, { associatedcompanyid: companyId });
     const spec = (id: number) => ({ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: id });
     return {
       status: 200,

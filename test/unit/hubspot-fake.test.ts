@@ -118,6 +118,17 @@ describe('hubspot fake self-test', () => {
     expect((await call('POST', '/crm/v3/objects/contacts/batch/update', { inputs: Array.from({ length: 101 }, () => ({ id: '101', properties: {} })) })).status).toBe(400);
   });
 
+  it('a contact\'s associatedcompanyid and its company association follow each other; an unknown company is a 400 naming the property', async () => {
+    const [company] = fake.seed('companies', 1, () => ({ properties: { name: 'Acme' } }));
+    const created = await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'a@example.com', associatedcompanyid: company!.id } });
+    expect(fake.associations).toContainEqual({ fromType: 'contacts', fromId: created.body.id, toType: 'companies', toId: company!.id, typeId: 1 });
+    expect(fake.associations).toContainEqual({ fromType: 'companies', fromId: company!.id, toType: 'contacts', toId: created.body.id, typeId: 2 });
+    expect((await call('POST', '/crm/v3/objects/contacts', { properties: { email: 'b@example.com', associatedcompanyid: '999' } })).body).toMatchObject({ category: 'VALIDATION_ERROR', errors: [{ context: { propertyName: ['associatedcompanyid'] } }] });
+    const [plain] = fake.seed('contacts', 1, () => ({ properties: { email: 'c@example.com' } }));
+    expect((await call('PUT', `/crm/v4/objects/companies/${company!.id}/associations/default/contacts/${plain!.id}`)).status).toBe(200);
+    expect(fake.records.contacts.get(plain!.id)!.properties.associatedcompanyid).toBe(company!.id);
+  });
+
   it('rate limits carry policyName, the rolling windows their interval header', async () => {
     fake.rateLimit('SECONDLY').rateLimit('DAILY');
     const secondly = await call('GET', '/crm/v3/properties/contacts');

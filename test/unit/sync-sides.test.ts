@@ -50,6 +50,24 @@ describe('HubSpot sync side', () => {
     expect(fake.received('POST', '/crm/v3/objects/contacts/batch/create')).toHaveLength(1);
   });
 
+  it('companies: changes on hs_lastmodifieddate from the epoch, batch writes; a contact\'s primary company is its associatedcompanyid (read as a number, written as an association)', async () => {
+    const companies: SyncSidePlan = { ...side, object: 'companies' };
+    fake.seed('companies', 3, (i) => ({ properties: { name: `Co${i}`, domain: `co${i}.example` }, at: Date.parse('2026-11-01T00:00:00Z') + i }));
+    const first = await hubspotSide.readChanges(ctx(), companies, ['name', 'domain'], hubspotSide.startCursor(), 2);
+    expect(first.records.map((r) => r.data.name)).toEqual(['Co0', 'Co1']);
+    expect(first.more).toBe(true);
+    const [made] = await hubspotSide.create(ctx(), companies, [{ name: 'New Co', numberofemployees: 12 }]);
+    const rest = await hubspotSide.readChanges(ctx(), companies, ['name', 'numberofemployees'], first.cursor, 2);
+    expect(rest.records.map((r) => [r.data.name, r.data.numberofemployees ?? null])).toEqual([['Co2', null], ['New Co', 12]]);
+    const companyId = (made as { id: string }).id;
+    const [contact] = fake.seed('contacts', 1, () => ({ properties: { email: 'emp@example.com' } }));
+    expect(await hubspotSide.update(ctx(), side, [{ id: contact!.id, fields: { associatedcompanyid: Number(companyId) } }])).toMatchObject([{ ok: true }]);
+    expect(fake.associations).toContainEqual(expect.objectContaining({ fromType: 'contacts', fromId: contact!.id, toType: 'companies', toId: companyId }));
+    const [read] = await hubspotSide.fetch(ctx(), side, ['associatedcompanyid'], [contact!.id]);
+    expect(read!.data.associatedcompanyid).toBe(Number(companyId));
+    expect(await hubspotSide.update(ctx(), side, [{ id: contact!.id, fields: { associatedcompanyid: 999 } }])).toMatchObject([{ ok: false, message: expect.stringContaining('999') }]);
+  });
+
   it('a batch refused as a whole is written again record by record: only the bad record fails', async () => {
     fake.fail({ kind: 'respond', response: { status: 400, json: { status: 'error', message: 'One or more inputs are invalid', category: 'VALIDATION_ERROR', correlationId: 'c' } } });
     const created = await hubspotSide.create(ctx(), side, [{ email: 'a@example.com' }, { email: 'b@example.com' }]);
@@ -107,6 +125,16 @@ describe('Pipedrive sync side', () => {
     expect(fake.records.person.get(Number((created[0] as { id: string }).id))).toMatchObject({ name: 'New', emails: [{ value: 'new@example.com', primary: true }], custom_fields: { k1: 5 } });
     fake.revokeTokens();
     await expect(pipedriveSide.create(ctx(), side, [{ name: 'X' }])).rejects.toMatchObject({ kind: 'auth_lost' });
+  });
+
+  it('organizations: created and changed like persons, through /api/v2/organizations', async () => {
+    const orgs: SyncSidePlan = { ...side, object: 'organization' };
+    const [made] = await pipedriveSide.create(ctx(), orgs, [{ name: 'Acme' }]);
+    const id = (made as { id: string }).id;
+    expect(await pipedriveSide.update(ctx(), orgs, [{ id, fields: { name: 'Acme Ltd' } }])).toMatchObject([{ ok: true, id }]);
+    const changes = await pipedriveSide.readChanges(ctx(), orgs, [], pipedriveSide.startCursor(), 100);
+    expect(changes.records.map((r) => [r.id, r.data.name])).toEqual([[id, 'Acme Ltd']]);
+    expect(await pipedriveSide.findBy(ctx(), orgs, [], 'name', ['ACME LTD'])).toMatchObject([{ id }]);
   });
 
   it('reads changes from the epoch in update_time order, a page at a time, and says when more wait', async () => {
