@@ -23,4 +23,6 @@ export interface BenchOptions {
   sqlitePragmas?: string[];
   /** Action steps of the e2e recipe: 2 (condition + 2 calls) or 1 (condition + 1 call). */
   steps: 1 | 2;
+  /** Contacts per direction in the sync backfill scenario. */
+  syncRecords: number;
 }
