@@ -25,4 +25,6 @@ export interface BenchOptions {
   steps: 1 | 2;
   /** The inbound delivery log: `on` (the default, 7 days kept) or `off` (SWITCHYARD_INBOUND_LOG_RETENTION=off: nothing recorded). */
   inboundLog: 'on' | 'off';
+  /** Contacts per direction in the sync backfill scenario. */
+  syncRecords: number;
 }
