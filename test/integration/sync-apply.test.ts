@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntercomFake } from '../../sandbox/intercom-fake';
 import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { loadRecipeDirectory } from '../../src/runtime/load-recipes';
 import { syncAllRecipeTriggers } from '../../src/runtime/sync-triggers';
 import { connectionSchemas } from '../../src/sync/side-schemas';
-import { registry } from '../../connectors/registry';
+import { actionCatalog, registry } from '../../connectors/registry';
+import { registerRecipeCommands } from '../../src/cli/local/recipe-command';
 import { syncSignals, syncWorkflowId } from '../../workflows/sync-contract';
 import { call } from '../support/api-harness';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -229,7 +231,7 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
     expect((await describeRun()).status).toBe('CANCELLED');
   }, 120_000);
 
-  it('the recipes directory: loading a sync and bringing Temporal in step starts it; a removed one is cancelled', async () => {
+  it('the recipes directory at start and `recipe apply --prune`: a loaded sync is started, the same one again keeps its run, a pruned one is cancelled', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'switchyard-sync-dir-'));
     const dirId = 'contacts-from-dir';
     writeFileSync(path.join(dir, `${dirId}.json`), JSON.stringify({ ...definition(), id: dirId, create: { left: false, right: false } }));
@@ -242,8 +244,29 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
     // The next start: the same definition, the same run.
     expect((await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE)).get(dirId)).toBe('signalled');
 
-    await store.syncs.remove(dirId);
-    expect((await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [dirId])).get(dirId)).toBe('cancelled');
+    // `switchyard recipe apply --prune` of a directory without it: removed from the store, its workflow cancelled; the new one started.
+    const next = mkdtempSync(path.join(tmpdir(), 'switchyard-sync-dir-'));
+    const nextId = 'contacts-pruned-in';
+    writeFileSync(path.join(next, `${nextId}.json`), JSON.stringify({ ...definition(), id: nextId, create: { left: false, right: false } }));
+    const out: string[] = [];
+    const program = new Command().exitOverride();
+    registerRecipeCommands(program, {
+      catalog: () => actionCatalog,
+      openStore: async () => ({ recipes: store.recipes, syncs: store.syncs, schemas, connections: new Map((await store.connections.list()).map((c) => [c.id, c.connector])), close: async () => undefined }),
+      afterApply: async (removed) => {
+        for (const [syncId, outcome] of await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed)) out.push(`${syncId}: ${outcome}`);
+      },
+      out: (line) => out.push(line),
+      err: (line) => out.push(line),
+    });
+    const exitCode = process.exitCode;
+    await program.parseAsync(['node', 'switchyard', 'recipe', 'apply', next, '--prune']);
+    expect(process.exitCode).toBe(0);
+    process.exitCode = exitCode;
+    expect(out).toEqual(expect.arrayContaining([`+ sync ${nextId} added (v1)`, `- sync ${dirId} removed`, `${dirId}: cancelled`, `${nextId}: started`]));
     expect((await client.workflow.getHandle(syncWorkflowId(dirId)).describe()).status.name).toBe('CANCELLED');
+    expect((await client.workflow.getHandle(syncWorkflowId(nextId)).describe()).status.name).toBe('RUNNING');
+    await store.syncs.remove(nextId);
+    expect((await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [nextId])).get(nextId)).toBe('cancelled');
   }, 60_000);
 });
