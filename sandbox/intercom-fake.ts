@@ -68,12 +68,6 @@ const publicConversation = ({ contacts, ...c }: Conversation) => ({ ...c, contac
 
 const conversationSchema: SearchSchema = { fields: new Set(['id', 'created_at', 'updated_at', 'state', 'open', 'contact_ids']), dateFields: new Set(), customAttributes: new Set() };
 
-const contactSchema = (customAttributes: ReadonlySet<string>): SearchSchema => ({
-  fields: new Set(['id', 'role', 'name', 'email', 'phone', 'external_id', 'owner_id', 'created_at', 'updated_at', 'signed_up_at', 'last_seen_at']),
-  dateFields: new Set(['created_at', 'updated_at', 'signed_up_at', 'last_seen_at']),
-  customAttributes,
-});
-
 /** Intercom's standard contact attributes as GET /data_attributes lists them: name, data type, API-writable. */
 const standardContactAttributes: [string, string, boolean][] = [
   ['id', 'string', false],
@@ -88,6 +82,13 @@ const standardContactAttributes: [string, string, boolean][] = [
   ['signed_up_at', 'date', true],
   ['last_seen_at', 'date', true],
 ];
+
+/** What contact search accepts: the standard attributes (the date ones compare as Unix times) and the workspace's custom ones. */
+const contactSchema = (customAttributes: ReadonlySet<string>): SearchSchema => ({
+  fields: new Set(standardContactAttributes.map(([name]) => name)),
+  dateFields: new Set(standardContactAttributes.filter(([, type]) => type === 'date').map(([name]) => name)),
+  customAttributes,
+});
 
 /** Intercom's standard company attributes (a subset): name, type, whether the API can write it. */
 const standardCompanyAttributes: [string, string, boolean][] = [

@@ -20,43 +20,28 @@ interface AppPage {
   tables(apps: SandboxApps): Table[];
 }
 
+/** A page that shows one table. */
+const onePage = (title: string, about: string, table: (apps: SandboxApps) => Table): AppPage => ({ title, about, tables: (apps) => [table(apps)] });
+
 const pages: Record<string, AppPage> = {
-  jira: {
-    title: 'Jira',
-    about: 'Issues the “Urgent conversations → Jira” automation opened.',
-    tables: ({ jira }) => [
-      {
-        caption: 'Issues',
-        columns: ['Key', 'Summary', 'Type', 'Priority', 'Labels', 'Created'],
-        rows: jira.issues.map((i) => [i.key, i.fields.summary, (i.fields.issuetype as { name?: string } | undefined)?.name, (i.fields.priority as { name?: string } | undefined)?.name, (i.fields.labels as string[] | undefined)?.join(', '), i.fields.created]),
-        empty: 'No issues yet: send the printed curl (a conversation tagged urgent).',
-      },
-    ],
-  },
-  slack: {
-    title: 'Slack',
-    about: 'Messages the automations posted (new conversations, and the key of each urgent Jira issue).',
-    tables: ({ slack }) => [
-      {
-        caption: 'Messages',
-        columns: ['Channel', 'Text', 'ts'],
-        rows: slack.messages.map((m) => [`#${slack.channels.get(m.channel) ?? m.channel}`, m.text, m.ts]),
-        empty: 'No messages yet.',
-      },
-    ],
-  },
-  mailchimp: {
-    title: 'Mailchimp',
-    about: 'Audience members the “New user → Mailchimp list” automation added.',
-    tables: ({ mailchimp }) => [
-      {
-        caption: 'Members',
-        columns: ['Audience', 'Email', 'Status', 'Merge fields', 'Tags'],
-        rows: [...mailchimp.members.values()].map((m) => [m.list_id, m.email_address, m.status, m.merge_fields, m.tags.join(', ')]),
-        empty: 'No members yet.',
-      },
-    ],
-  },
+  jira: onePage('Jira', 'Issues the “Urgent conversations → Jira” automation opened.', ({ jira }) => ({
+    caption: 'Issues',
+    columns: ['Key', 'Summary', 'Type', 'Priority', 'Labels', 'Created'],
+    rows: jira.issues.map((i) => [i.key, i.fields.summary, (i.fields.issuetype as { name?: string } | undefined)?.name, (i.fields.priority as { name?: string } | undefined)?.name, (i.fields.labels as string[] | undefined)?.join(', '), i.fields.created]),
+    empty: 'No issues yet: send the printed curl (a conversation tagged urgent).',
+  })),
+  slack: onePage('Slack', 'Messages the automations posted (new conversations, and the key of each urgent Jira issue).', ({ slack }) => ({
+    caption: 'Messages',
+    columns: ['Channel', 'Text', 'ts'],
+    rows: slack.messages.map((m) => [`#${slack.channels.get(m.channel) ?? m.channel}`, m.text, m.ts]),
+    empty: 'No messages yet.',
+  })),
+  mailchimp: onePage('Mailchimp', 'Audience members the “New user → Mailchimp list” automation added.', ({ mailchimp }) => ({
+    caption: 'Members',
+    columns: ['Audience', 'Email', 'Status', 'Merge fields', 'Tags'],
+    rows: [...mailchimp.members.values()].map((m) => [m.list_id, m.email_address, m.status, m.merge_fields, m.tags.join(', ')]),
+    empty: 'No members yet.',
+  })),
   sheets: {
     title: 'Google Sheets',
     about: 'Rows the “Conversation closed → row in Google Sheets” automation appended.',
@@ -65,18 +50,12 @@ const pages: Record<string, AppPage> = {
         [...tabs].map(([tab, rows]) => ({ caption: `${tab} (spreadsheet ${spreadsheet})`, columns: (rows[0] ?? []).map(String), rows: rows.slice(1), empty: 'No rows yet.' })),
       ),
   },
-  intercom: {
-    title: 'Intercom',
-    about: 'The sandbox Intercom sends the signed webhooks (the printed curl, or “Send test event”); notes written back to conversations show here.',
-    tables: ({ intercom }) => [
-      {
-        caption: 'Conversation notes',
-        columns: ['Conversation', 'Type', 'Body'],
-        rows: [...intercom.conversationParts].flatMap(([id, parts]) => parts.map((p) => [id, p.part_type, p.body])),
-        empty: 'No notes yet.',
-      },
-    ],
-  },
+  intercom: onePage('Intercom', 'The sandbox Intercom sends the signed webhooks (the printed curl, or “Send test event”); notes written back to conversations show here.', ({ intercom }) => ({
+    caption: 'Conversation notes',
+    columns: ['Conversation', 'Type', 'Body'],
+    rows: [...intercom.conversationParts].flatMap(([id, parts]) => parts.map((p) => [id, p.part_type, p.body])),
+    empty: 'No notes yet.',
+  })),
 };
 
 /** The apps with a page, in the order the index lists them. */

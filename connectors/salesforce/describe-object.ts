@@ -2,13 +2,17 @@ import { z } from 'zod';
 import { defineAction } from './auth';
 import { sobjectPath, sobjectType } from './records';
 
-const describedField = z.looseObject({
+/** What the describe says of a field and the action answers as it is. */
+const fieldFacts = {
   name: z.string(),
   label: z.string().optional(),
   type: z.string(),
-  updateable: z.boolean(),
   createable: z.boolean(),
+  updateable: z.boolean(),
   nillable: z.boolean(),
+};
+const describedField = z.looseObject({
+  ...fieldFacts,
   externalId: z.boolean().optional(),
   picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().optional() }).loose()).optional(),
 });
@@ -19,18 +23,7 @@ export const describeObject = defineAction({
   input: z.object({ type: sobjectType }),
   output: z.object({
     name: z.string(),
-    fields: z.array(
-      z.object({
-        name: z.string(),
-        label: z.string().optional(),
-        type: z.string(),
-        createable: z.boolean(),
-        updateable: z.boolean(),
-        nillable: z.boolean(),
-        externalId: z.boolean(),
-        picklistValues: z.array(z.string()).optional(),
-      }),
-    ),
+    fields: z.array(z.object({ ...fieldFacts, externalId: z.boolean(), picklistValues: z.array(z.string()).optional() })),
   }),
   effect: { kind: 'none' },
   sample: { name: 'Contact', fields: [{ name: 'LastName', label: 'Last Name', type: 'string', createable: true, updateable: true, nillable: false, externalId: false }] },

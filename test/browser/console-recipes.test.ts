@@ -5,6 +5,7 @@ import { SlackFake } from '../../sandbox/slack-fake';
 import { call } from '../support/api-harness';
 import { ensureConsoleBuilt, launchChromium, screenshotter } from '../support/browser';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { seedVendorConnections } from '../support/vendor-connections';
 
 /**
@@ -19,6 +20,7 @@ describe('console recipes in chromium', () => {
   const recipeId = `announce-${randomBytes(3).toString('hex')}`;
   const topic = `ticket.${recipeId}`;
   const slack = new SlackFake();
+  const intercomSecret = `whsec-${randomBytes(8).toString('hex')}`;
   let engine: TestEngine;
   let browser: Browser;
   let viewer: string;
@@ -43,7 +45,7 @@ describe('console recipes in chromium', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     await slack.start();
-    engine = await startTestEngine('console-recipes', { SWITCHYARD_ADMIN_TOKEN: admin }, async (store) => void (await seedVendorConnections(store, { slack })));
+    engine = await startTestEngine('console-recipes', { SWITCHYARD_ADMIN_TOKEN: admin }, async (store) => void (await seedVendorConnections(store, { slack, intercom: { clientSecret: intercomSecret } })));
     viewer = (await engine.api.tokens.create({ name: 'viewer', scopes: ['recipes:read', 'runs:read', 'connections:read'] })).secret;
     browser = await launchChromium();
     page = await signIn(await newContext(), admin);
@@ -124,6 +126,33 @@ describe('console recipes in chromium', () => {
     await result.getByTestId('dry-step-announce').getByText('Rendered input').click();
     await result.getByTestId('dry-step-announce').getByText('New ticket: Fixture subject').waitFor();
     expect(slack.messages).toHaveLength(2);
+  });
+
+  it('dry-runs a webhook recipe against a delivery its connection received', async () => {
+    const hookRecipe = `hook-${recipeId}`;
+    const webhook = {
+      name: 'New conversation (dry run only)',
+      enabled: false,
+      trigger: { type: 'webhook', connection: 'intercom-main', event: 'conversation.user.created' },
+      steps: [{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#support', text: 'New: {{ trigger.data.item.source.subject }}' } }],
+    };
+    expect((await api('PUT', `/api/v1/recipes/${hookRecipe}`, webhook)).status).toBe(201);
+    const body = intercomNotification('conversation.user.created', { type: 'conversation', id: 'c-7', source: { subject: 'Refund for order 42' } });
+    expect((await postIntercomWebhook(engine.api.url, 'intercom-main', body, intercomSecret)).status).toBeLessThan(300);
+
+    await page.goto(`/recipes/${hookRecipe}`);
+    const deliveries = page.getByLabel('Recent delivery on intercom-main');
+    await expect.poll(async () => (await deliveries.locator('option').allTextContents()).some((t) => t.includes('conversation.user.created'))).toBe(true);
+    await deliveries.selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Use as the event' }).click();
+    await expect.poll(() => page.getByLabel('Event (JSON, as the sender posts it)').inputValue()).toContain('Refund for order 42');
+    await page.getByRole('button', { name: 'Run dry run' }).click();
+    const result = page.getByTestId('dry-run-result');
+    await result.getByText('matches conversation.user.created').waitFor();
+    await result.getByTestId('dry-step-post').getByText('Rendered input').click();
+    await result.getByTestId('dry-step-post').getByText('New: Refund for order 42').waitFor();
+    await page.getByRole('heading', { name: 'Outcome' }).scrollIntoViewIfNeeded();
+    await shot(page, 'recipe-dry-run');
   });
 
   it('saves a change as a new version and shows the diff between versions', async () => {

@@ -92,7 +92,7 @@ export const api = {
     cancel: (run: string) => request<{ runId: string }>('POST', `/api/v1/runs/${id(run)}/cancel`),
   },
   logs: {
-    inbound: (filter: LogFilter & { outcome?: string }) => request<LogPage<InboundLogEntry>>('GET', `/api/v1/logs/inbound${q(filter)}`),
+    inbound: (filter: LogFilter & { outcome?: string; topic?: string }) => request<LogPage<InboundLogEntry>>('GET', `/api/v1/logs/inbound${q(filter)}`),
     inboundEntry: (entry: string) => request<InboundLogDetail>('GET', `/api/v1/logs/inbound/${id(entry)}`),
     outgoing: (filter: LogFilter & { status?: string }) => request<LogPage<OutgoingLogEntry>>('GET', `/api/v1/logs/outgoing${q(filter)}`),
     vendorCalls: (filter: Omit<LogFilter, 'until'>) => request<LogPage<VendorCall>>('GET', `/api/v1/logs/vendor-calls${q(filter)}`),

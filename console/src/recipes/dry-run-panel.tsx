@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
 import type { DryRun, RecipeSummary } from '../api/types';
-import { ErrorNotice, Notice, StatusBadge, useAction } from '../components/ui';
+import { Options } from '../components/options';
+import { ErrorNotice, Notice, StatusBadge, useAction, useLoad } from '../components/ui';
+import { useSession } from '../session';
 import { parseJson, lineColumn } from './json-text';
 
 type TraceEntry = DryRun['trace'][number];
@@ -29,6 +31,7 @@ const json = (v: unknown) => JSON.stringify(v, null, 2);
 
 /** POST /api/v1/recipes/:id/test with a fixture: no side effects, the plan's outcome step by step. */
 export function DryRunPanel(props: { recipe: RecipeSummary; stale: boolean }) {
+  const { can } = useSession();
   const [event, setEvent] = useState(() => sampleEvent(props.recipe.trigger));
   const [topic, setTopic] = useState('');
   const [result, setResult] = useState<DryRun | undefined>();
@@ -47,6 +50,9 @@ export function DryRunPanel(props: { recipe: RecipeSummary; stale: boolean }) {
       <h2 id="dry-run-heading">Dry run</h2>
       <p class="hint">Runs the saved version (v{props.recipe.version}) against the event with no side effects: actions answer with their sample outputs, waits are approved at once.</p>
       {props.stale ? <Notice kind="warn">The editor has unsaved changes; the dry run uses the saved version.</Notice> : null}
+      {props.recipe.trigger.type === 'webhook' && can('connections:read') && can('runs:read') ? (
+        <RecentDeliveries connection={String(props.recipe.trigger.connection)} topic={String(props.recipe.trigger.event)} onPick={setEvent} />
+      ) : null}
       <form onSubmit={submit}>
         <label for="dry-run-event">Event (JSON, as the sender posts it)</label>
         <textarea
@@ -81,6 +87,52 @@ export function DryRunPanel(props: { recipe: RecipeSummary; stale: boolean }) {
   );
 }
 
+/** A body as the editor shows it: pretty JSON, or the text as received when it is not JSON. */
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+/**
+ * The recent deliveries on the trigger's connection (the inbound log, newest first; the exact topic
+ * when the trigger names one): the body of the one chosen becomes the dry run's event.
+ */
+function RecentDeliveries(props: { connection: string; topic: string; onPick: (event: string) => void }) {
+  const list = useLoad(() => api.logs.inbound({ connection: props.connection, ...(props.topic.includes('*') ? {} : { topic: props.topic }) }), [props.connection, props.topic]);
+  const usable = (list.data?.entries ?? []).filter((e) => e.hasPayload);
+  const [chosen, setChosen] = useState('');
+  const action = useAction();
+  const use = () =>
+    void action.run(async () => {
+      const delivery = await api.logs.inboundEntry(chosen);
+      if (delivery.payload === null) throw new Error('this delivery kept no body');
+      props.onPick(pretty(delivery.payload));
+    });
+  return (
+    <div class="recent-deliveries">
+      <label for="dry-run-delivery">Recent delivery on {props.connection}</label>
+      <div class="inline-controls">
+        <select id="dry-run-delivery" value={chosen} onChange={(e) => setChosen(e.currentTarget.value)} aria-describedby="dry-run-delivery-hint">
+          <Options
+            none={list.loading ? 'loading…' : usable.length ? 'choose a delivery' : 'none received yet'}
+            values={usable.map((e) => ({ value: e.id, label: `${new Date(e.receivedAt).toLocaleString()} · ${e.topic ?? 'no topic'} · ${e.outcome}` }))}
+          />
+        </select>
+        <button type="button" disabled={!chosen || action.busy} onClick={use}>
+          Use as the event
+        </button>
+      </div>
+      <p class="hint" id="dry-run-delivery-hint">
+        A webhook this connection received (kept for the inbound log's retention), exactly as sent.
+      </p>
+      <ErrorNotice error={list.error ?? action.error} />
+    </div>
+  );
+}
+
 function DryRunResult({ result }: { result: DryRun }) {
   const steps = finalEntries(result.trace);
   return (
@@ -93,9 +145,7 @@ function DryRunResult({ result }: { result: DryRun }) {
           {result.summary.skipped ? <span class="muted"> (skipped: the top-level when is false)</span> : null}
         </dd>
         <dt>Trigger</dt>
-        <dd>
-          {result.trigger.matches === false ? 'does not match' : result.trigger.matches ? 'matches' : 'not event-driven'}: {result.trigger.detail}
-        </dd>
+        <dd>{result.trigger.detail}</dd>
         <dt>Top-level when</dt>
         <dd>{String(result.when)}</dd>
       </dl>
