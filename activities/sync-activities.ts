@@ -86,6 +86,11 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
         records = page.records;
         cursor = page.cursor;
         result.more = page.more;
+        // After the last page of the left side, the records waiting for a via-sync's link are read again.
+        if (me.name === 'left' && !page.more && plan.fields.some((f) => f.transform === 'linked')) {
+          const ids = (await storeCall('reading sync links', () => store.waitingLinks(plan.syncId))).map((l) => l.leftId).filter((id) => !records.some((r) => r.id === id));
+          if (ids.length > 0) records = [...records, ...(await me.adapter.fetch(me.ctx, plan.left, me.fields, ids))];
+        }
       }
       result.read = records.length;
       // The newest version of each record only, and only records the side's filter lets in.
@@ -126,15 +131,45 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     return [...found.values()].filter((c) => !linked.has(c.id));
   }
 
-  async function syncRecords(plan: SyncPlan, sides: Record<SyncSideName, Side>, from: SyncSideName, records: SyncRecord[], result: SyncPageResult, force: boolean): Promise<void> {
+  /**
+   * The plan with each "linked" field's via-sync links for the ids these records hold: one store
+   * query per side and field, not per record (an id without a link waits, see the transform).
+   */
+  async function withLinks(plan: SyncPlan, records: Record<SyncSideName, readonly SyncRecord[]>): Promise<SyncPlan> {
+    if (!plan.fields.some((f) => f.transform === 'linked')) return plan;
+    const fields = [];
+    for (const f of plan.fields) {
+      const via = f.params.via;
+      if (f.transform !== 'linked' || via === undefined) {
+        fields.push(f);
+        continue;
+      }
+      const links = { toRight: {} as Record<string, string>, toLeft: {} as Record<string, string> };
+      for (const side of ['left', 'right'] as const) {
+        const ids = [...new Set(records[side].map((r) => readPath(r.data, f[side][0]!)).filter((v) => v !== null && v !== '').map(String))];
+        if (ids.length === 0) continue;
+        for (const l of (await storeCall(`reading sync ${via}'s links`, () => store.links(via, side, ids))).values()) {
+          links.toRight[l.leftId] = l.rightId;
+          links.toLeft[l.rightId] = l.leftId;
+        }
+      }
+      fields.push({ ...f, params: { ...f.params, links } });
+    }
+    return { ...plan, fields };
+  }
+
+  async function syncRecords(basePlan: SyncPlan, sides: Record<SyncSideName, Side>, from: SyncSideName, records: SyncRecord[], result: SyncPageResult, force: boolean): Promise<void> {
     const to = other(from);
     const me = sides[from];
     const them = sides[to];
     const events: SyncRecordEvent[] = [];
     const links: SyncLink[] = [];
     const unlink: string[] = [];
-    const known = await storeCall('reading sync links', () => store.links(plan.syncId, from, records.map((r) => r.id)));
-    const counterparts = new Map((await them.adapter.fetch(them.ctx, plan[to], them.fields, [...known.values()].map((l) => (to === 'left' ? l.leftId : l.rightId)))).map((r) => [r.id, r]));
+    const known = await storeCall('reading sync links', () => store.links(basePlan.syncId, from, records.map((r) => r.id)));
+    const counterparts = new Map((await them.adapter.fetch(them.ctx, basePlan[to], them.fields, [...known.values()].map((l) => (to === 'left' ? l.leftId : l.rightId)))).map((r) => [r.id, r]));
+    const unmatchedIds = records.filter((r) => !known.has(r.id));
+    const pool = unmatchedIds.length > 0 && basePlan.match.length > 0 ? await candidates(basePlan, me, them, unmatchedIds) : [];
+    const plan = await withLinks(basePlan, { [from]: records, [to]: [...counterparts.values(), ...pool] } as Record<SyncSideName, SyncRecord[]>);
     const pairs: Pair[] = [];
     const unmatched: SyncRecord[] = [];
     for (const r of records) {
@@ -155,7 +190,6 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     // Match rules for records without a link; a match must be mutual (one candidate each way) or it is a duplicate.
     const creates: { record: SyncRecord; fields: FieldWrites }[] = [];
     if (unmatched.length > 0) {
-      const pool = plan.match.length > 0 ? await candidates(plan, me, them, unmatched) : [];
       const chosen = new Map<string, SyncRecord>();
       for (const r of unmatched) {
         const m = matchCounterpart(plan, from, r, pool);
@@ -217,6 +251,8 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
         const decision = decideLinked(plan, undefined, from === 'left' ? c.record : made, from === 'left' ? made : c.record);
         links.push(decision.link);
         events.push({ kind: 'create', side: to, recordId: r.id, otherId: c.record.id, detail: { fields: Object.keys(c.fields) } });
+        // A "linked" field left out of the create waits for its via-sync's link: that goes in the history too.
+        events.push(...decision.events.filter((e) => e.kind === 'waiting'));
         // A one-way field the new record brings back (its side is the source) is written on this side now.
         if (decision.writes[from]) followUps.push({ id: c.record.id, fields: decision.writes[from] });
       });

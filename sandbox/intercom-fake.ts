@@ -20,6 +20,8 @@ interface Contact {
   phone?: string | null;
   owner_id?: number | null;
   custom_attributes?: Record<string, unknown>;
+  /** The companies it is attached to, as Intercom lists them on a contact (set once one is attached). */
+  companies?: { type: 'list'; data: { type: 'company'; id: string; url: string }[]; url: string; total_count: number; has_more: boolean };
   created_at: number;
   updated_at: number;
 }
@@ -364,10 +366,13 @@ export class IntercomFake extends FakeServer {
       if (typeof id !== 'string' || !id) return errorList(400, 'parameter_not_found', 'company not specified');
       const company = this.companies.find((c) => c.id === id);
       if (!company) return errorList(404, 'company_not_found', 'Company Not Found');
-      if (!this.contacts.some((c) => c.id === req.params.id)) return errorList(404, 'not_found', 'User Not Found');
-      const set = this.contactCompanies.get(req.params.id!) ?? new Set<string>();
+      const contact = this.contacts.find((c) => c.id === req.params.id);
+      if (!contact) return errorList(404, 'not_found', 'User Not Found');
+      const set = this.contactCompanies.get(contact.id) ?? new Set<string>();
       if (!set.has(id)) company.user_count++;
-      this.contactCompanies.set(req.params.id!, set.add(id));
+      this.contactCompanies.set(contact.id, set.add(id));
+      const data = [...set].map((c) => ({ type: 'company' as const, id: c, url: `/companies/${c}` }));
+      contact.companies = { type: 'list', data, url: `/contacts/${contact.id}/companies`, total_count: data.length, has_more: false };
       return ok(company);
     });
     this.route('POST', '/conversations/:id/reply', (req) => {

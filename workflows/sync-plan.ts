@@ -25,7 +25,7 @@ export interface SyncFieldPlan {
   right: string[];
   transform: string;
   /** Static transform parameters (a picklist map, a lookup table). */
-  params: { values?: Record<string, string>; pairs?: { left: string; right: string }[] };
+  params: { values?: Record<string, string>; pairs?: { left: string; right: string }[]; via?: string };
   direction: SyncDirection;
 }
 

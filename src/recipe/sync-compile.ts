@@ -13,7 +13,44 @@ export interface SyncCompileContext {
   connections?: Map<string, string>;
   /** The connector pairs the engine runs (default: those it runs today); tests of definitions for pairs to come pass more. */
   enginePairs?: readonly (readonly [string, string])[];
+  /** Known syncs (id → the connection and object of each side); when given, a "linked" field's "via" must name one of them that links the referenced objects. */
+  syncs?: Map<string, LinkedSides>;
 }
+
+/** The sides of a sync, as a "linked" field's "via" needs them. */
+export type LinkedSides = Record<SyncSideName, { connection: string; object: string }>;
+
+/** The sides a sync definition names, or undefined when it does not name both (the compiler reports that). */
+function linkedSidesOf(source: unknown): LinkedSides | undefined {
+  if (!isSyncDefinition(source)) return undefined;
+  const raw = source as Record<string, unknown>;
+  const side = (s: unknown) => (isObject(s) && typeof s.connection === 'string' && typeof s.object === 'string' ? { connection: s.connection, object: s.object } : undefined);
+  const left = side(raw.left);
+  const right = side(raw.right);
+  return left && right ? { left, right } : undefined;
+}
+
+/** The syncs a "linked" field may name: the stored ones, then the definitions being applied with them (which win). */
+export function knownSyncs(stored: readonly { id: string; plan: { left: LinkedSides['left']; right: LinkedSides['right'] } }[], sources: readonly unknown[] = []): Map<string, LinkedSides> {
+  const out = new Map<string, LinkedSides>(stored.map((s) => [s.id, { left: s.plan.left, right: s.plan.right }]));
+  for (const source of sources) {
+    const sides = linkedSidesOf(source);
+    const id = (source as { id?: unknown }).id;
+    if (sides && typeof id === 'string') out.set(id, sides);
+  }
+  return out;
+}
+
+/**
+ * The object a reference field holds an id of, per connector and field path: a "linked" field's
+ * via-sync must link these objects on that side.
+ */
+const referenceTargets: Record<string, Record<string, string>> = {
+  intercom: { 'companies.data.0.id': 'company' },
+  salesforce: { AccountId: 'Account' },
+  hubspot: { associatedcompanyid: 'companies' },
+  pipedrive: { org_id: 'organization' },
+};
 
 export type SyncCompileResult = { ok: true; plan: SyncPlan; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
@@ -101,12 +138,13 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
   (Array.isArray(rawFields) ? rawFields : []).forEach((f, i) => {
     const path: PathSegment[] = ['fields', i];
     if (!validate(syncFieldSchema, f, path)) return;
-    const field = f as { left: string | string[]; right: string | string[]; transform?: TransformName; values?: Record<string, string>; lookup?: string; direction?: SyncDirection };
+    const field = f as { left: string | string[]; right: string | string[]; transform?: TransformName; values?: Record<string, string>; lookup?: string; via?: string; direction?: SyncDirection };
     const leftPaths = typeof field.left === 'string' ? [field.left] : field.left;
     const rightPaths = typeof field.right === 'string' ? [field.right] : field.right;
-    const transformName: TransformName = field.transform ?? (field.lookup !== undefined ? 'lookup' : field.values !== undefined ? 'map' : 'copy');
+    const transformName: TransformName = field.transform ?? (field.lookup !== undefined ? 'lookup' : field.via !== undefined ? 'linked' : field.values !== undefined ? 'map' : 'copy');
     const t = transforms[transformName];
     if (field.lookup !== undefined && transformName !== 'lookup') error([...path, 'lookup'], `"lookup" goes with transform "lookup", not "${transformName}"`);
+    if (field.via !== undefined && transformName !== 'linked') error([...path, 'via'], `"via" goes with transform "linked", not "${transformName}"`);
     if (field.values !== undefined && transformName !== 'map') error([...path, 'values'], `"values" goes with transform "map", not "${transformName}"`);
     if (leftPaths.length !== t.arity.left) error([...path, 'left'], arityMessage(transformName, 'left', t.arity.left, leftPaths.length));
     if (rightPaths.length !== t.arity.right) error([...path, 'right'], arityMessage(transformName, 'right', t.arity.right, rightPaths.length));
@@ -130,6 +168,13 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
       else params.pairs = lookups[name]!.map((p) => ({ left: String(p.left), right: p.right }));
     }
     const fieldDirection = field.direction ?? direction;
+    if (transformName === 'linked') {
+      if (field.via === undefined) error([...path, 'transform'], 'transform "linked" needs "via": "<id of the sync that links the referenced records>"');
+      else {
+        params.via = field.via;
+        linkedField({ path, via: field.via, paths: { left: leftPaths, right: rightPaths }, direction: fieldDirection, sides, ownId: raw.id, known: ctx.syncs }, error);
+      }
+    }
     if (direction !== 'both' && fieldDirection !== direction) error([...path, 'direction'], `the sync flows ${direction}, so this field cannot flow ${fieldDirection}`);
     for (const [side, paths, flows] of [['right', rightPaths, fieldDirection !== 'rightToLeft'], ['left', leftPaths, fieldDirection !== 'leftToRight']] as const) {
       if (!flows) continue;
@@ -190,6 +235,41 @@ function connectorOf(id: string, ctx: SyncCompileContext, path: PathSegment[], e
   const connector = known.get(id);
   if (connector === undefined) error(path, `unknown connection ${JSON.stringify(id)}`, didYouMean(id, [...known.keys()].filter((k) => syncObjects[known.get(k)!] !== undefined), (c) => `"${c}"`));
   return connector;
+}
+
+/**
+ * A "linked" field's checks: its via-sync exists (when the known syncs are given), links the same
+ * connections side for side, and links the objects the field's paths reference; and no side is
+ * written that takes the reference otherwise than as a field (Intercom attaches a company).
+ */
+function linkedField(
+  f: { path: PathSegment[]; via: string; paths: Record<SyncSideName, string[]>; direction: SyncDirection; sides: Partial<Record<SyncSideName, SyncSidePlan>>; ownId: unknown; known?: Map<string, LinkedSides> },
+  error: (path: PathSegment[], message: string, suggestion?: string) => void,
+): void {
+  const at = [...f.path, 'via'];
+  if (f.via === f.ownId) return error(at, 'a field cannot be linked via its own sync: name the sync that links the referenced records (e.g. the companies sync)');
+  for (const side of ['left', 'right'] as const) {
+    const plan = f.sides[side];
+    const writes = side === 'left' ? f.direction !== 'leftToRight' : f.direction !== 'rightToLeft';
+    if (plan?.connector === 'intercom' && writes) {
+      error([...f.path, 'direction'], `Intercom sets a contact's company by attaching it (POST /contacts/{id}/companies), not as a field: a "linked" field can only flow from Intercom (direction "${side === 'left' ? 'leftToRight' : 'rightToLeft'}")`);
+    }
+  }
+  if (!f.known) return;
+  const via = f.known.get(f.via);
+  if (!via) return error(at, `unknown sync ${JSON.stringify(f.via)}`, didYouMean(f.via, [...f.known.keys()], (c) => `"${c}"`) ?? 'apply the sync that links the referenced records first');
+  for (const side of ['left', 'right'] as const) {
+    const plan = f.sides[side];
+    if (!plan) continue;
+    if (via[side].connection !== plan.connection) {
+      error(at, `sync ${JSON.stringify(f.via)} has ${via[side].connection} on the ${side}, this sync ${plan.connection}: its links cannot pair this field's ids`);
+      continue;
+    }
+    const target = referenceTargets[plan.connector]?.[f.paths[side][0] ?? ''];
+    if (target !== undefined && target !== via[side].object) {
+      error([...f.path, side], `${f.paths[side][0]} holds the id of a ${target}, but sync ${JSON.stringify(f.via)} links ${via[side].object} records on the ${side}`);
+    }
+  }
 }
 
 function arityMessage(transform: string, side: string, want: number, got: number): string {

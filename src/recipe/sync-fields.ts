@@ -23,6 +23,9 @@ export interface SideSchema {
   fields: ReadonlyMap<string, SideField>;
 }
 
+/** Relations a record lists rather than fields its schema describes (Intercom: a contact's companies): read for "linked" fields, checked by the compiler. */
+const relationPaths = new Set(['companies.data.0.id']);
+
 /**
  * The mapping checked against each side's schema, before anything runs: unknown fields (with a
  * suggestion), targets the sync would write that the vendor does not let it write, and value
@@ -34,7 +37,7 @@ export function checkSyncFields(plan: SyncPlan, schemas: Partial<Record<SyncSide
   const error = (path: PathSegment[], message: string, suggestion?: string) => out.push({ path: formatPath(path), message, severity: 'error', ...(suggestion ? { suggestion } : {}) });
   const lookup = (side: SyncSideName, name: string, path: PathSegment[]): SideField | undefined => {
     const schema = schemas[side];
-    if (!schema) return undefined;
+    if (!schema || relationPaths.has(name)) return undefined;
     const found = schema.fields.get(name);
     if (!found) error(path, `${schema.label} has no field ${JSON.stringify(name)}`, didYouMean(name, schema.fields.keys(), (c) => `"${c}"`));
     return found;

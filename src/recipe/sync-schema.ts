@@ -55,6 +55,7 @@ export const syncFieldSchema = z
     transform: z.enum(transformNames).optional().meta({ description: 'How values convert between the sides (default copy).' }),
     values: z.record(z.string(), z.string()).optional().meta({ description: 'For transform "map": left value → right value.' }),
     lookup: z.string().min(1).optional().meta({ description: 'Name of a table in the sync\'s "lookups" (implies transform "lookup").' }),
+    via: z.string().min(1).optional().meta({ description: 'For transform "linked": the id of the sync whose links pair the referenced records (e.g. the companies sync for a contact\'s company ↔ AccountId).' }),
     direction: direction.optional(),
   })
   .meta({ description: 'One field mapping.' });

@@ -4,6 +4,8 @@ import { actionCatalog } from '../../connectors/registry';
 import { expandRecipePaths, loadDefinitions } from './recipe-files';
 import { compileSyncForApply, type SideSchemaSource } from '../sync/side-schemas';
 import { formatDiagnostic } from '../recipe/diagnostics';
+import { knownSyncs } from '../recipe/sync-compile';
+import type { SyncPlan } from '../../workflows/sync-plan';
 import type { Store } from '../store/store';
 
 export interface LoadReport {
@@ -36,9 +38,12 @@ export async function loadRecipeDirectory(store: Store, dir: string, schemas?: S
   const report: LoadReport = { loaded: [], skipped: [], waiting: [] };
   if (!existsSync(dir)) return report;
   const connections = new Map((await store.connections.list()).map((c) => [c.id, c.connector]));
-  for (const loaded of loadDefinitions(expandRecipePaths([dir]), actionCatalog, connections)) {
+  const definitions = loadDefinitions(expandRecipePaths([dir]), actionCatalog, connections);
+  // A "linked" field may name a sync stored before or one defined beside it in the directory.
+  const syncs = knownSyncs(await store.syncs.list<SyncPlan>(), definitions.filter((d) => d.kind === 'sync').map((d) => d.source));
+  for (const loaded of definitions) {
     const shown = path.relative(process.cwd(), loaded.file) || loaded.file;
-    const result = loaded.kind === 'sync' && loaded.result.ok ? (schemas ? await compileSyncForApply(loaded.source, connections, schemas) : unchecked) : loaded.result;
+    const result = loaded.kind === 'sync' && loaded.result.ok ? (schemas ? await compileSyncForApply(loaded.source, connections, schemas, syncs) : unchecked) : loaded.result;
     if (!result.ok) {
       const missing = [...namedConnections(loaded.source)].filter((id) => !connections.has(id));
       if (missing.length > 0) {

@@ -86,10 +86,11 @@ export interface SyncLink {
   leftHash: string;
   rightHash: string;
   /** The mapped values at the last sync, per field mapping id and side: the base a change is measured against. */
-  state: Record<string, { left: unknown[]; right: unknown[] }>;
+  state: Record<string, { left: unknown[]; right: unknown[]; waiting?: unknown[] }>;
 }
 
-export type SyncEventKind = 'write' | 'create' | 'conflict' | 'duplicate' | 'error' | 'unlink';
+/** `waiting`: a "linked" field's id has no link in its via-sync yet; the field is written once it has. */
+export type SyncEventKind = 'write' | 'create' | 'conflict' | 'duplicate' | 'error' | 'unlink' | 'waiting';
 
 export interface SyncRecordEvent {
   kind: SyncEventKind;
@@ -215,6 +216,12 @@ export class SyncStore {
     }
   }
 
+  /** The links with a "linked" field waiting for its via-sync's link (`state[…].waiting`): re-read each cycle until it has one. */
+  async waitingLinks(syncId: string, limit = 1000): Promise<SyncLink[]> {
+    const rows = await this.db.selectFrom('sync_links').selectAll().where('sync_id', '=', syncId).where('state_json', 'like', '%"waiting":%').orderBy('left_id').limit(limit).execute();
+    return rows.map(toLink);
+  }
+
   async linkCount(syncId: string): Promise<number> {
     const row = await this.db.selectFrom('sync_links').select((eb) => eb.fn.countAll<string | number>().as('n')).where('sync_id', '=', syncId).executeTakeFirstOrThrow();
     return Number(row.n);
@@ -255,7 +262,7 @@ export class SyncStore {
       .groupBy(['kind', 'side'])
       .execute();
     const zero = () => ({ left: 0, right: 0 });
-    const out: Record<SyncEventKind, Record<Side, number>> = { write: zero(), create: zero(), conflict: zero(), duplicate: zero(), error: zero(), unlink: zero() };
+    const out: Record<SyncEventKind, Record<Side, number>> = { write: zero(), create: zero(), conflict: zero(), duplicate: zero(), error: zero(), unlink: zero(), waiting: zero() };
     for (const r of rows) if (r.kind in out && (r.side === 'left' || r.side === 'right')) out[r.kind as SyncEventKind][r.side] = Number(r.n);
     return out;
   }

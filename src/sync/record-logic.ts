@@ -94,6 +94,8 @@ export function createFields(plan: SyncPlan, from: SyncSideName, record: SyncRec
   for (const f of plan.fields) {
     if (!flows(f, from)) continue;
     const converted = convert(f, from, f[from].map((p) => readPath(record.data, p)));
+    // An id the via-sync has not linked yet: the record is created without it (the link's decision records the wait).
+    if (!converted.ok && converted.waiting) continue;
     if (!converted.ok) errors.push(`${f.id}: ${converted.reason}`);
     else f[to].forEach((p, i) => (fields[p] = converted.values[i] ?? null));
   }
@@ -159,6 +161,15 @@ export function decideLinked(plan: SyncPlan, link: SyncLink | undefined, left: S
     const source = winner === 'left' ? lv : rv;
     const target = winner === 'left' ? rv : lv;
     const converted = winner === 'left' ? toRight : convert(f, 'right', rv);
+    if (!converted.ok && converted.waiting) {
+      // Not linked by the via-sync yet: left out of this write. The winner's base reads as "not synced"
+      // (so its value counts as changed once the link exists) and the loser's as what it holds now.
+      if (!base?.waiting || !same(base.waiting, source)) {
+        events.push({ kind: 'waiting', side: loser, recordId: records[loser].id, otherId: records[winner].id, detail: { field: f.id, via: f.params.via, values: source, message: converted.reason } });
+      }
+      state[f.id] = { [winner]: f[winner].map(() => null), [loser]: target, waiting: source } as SyncLink['state'][string];
+      continue;
+    }
     if (!converted.ok) {
       events.push({ kind: 'error', side: winner, recordId: records[winner].id, otherId: records[loser].id, detail: { field: f.id, message: converted.reason } });
       if (base) state[f.id] = base; // keep the base: the change is still pending once the value is fixed

@@ -2,7 +2,7 @@ import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import type { SyncSideName, SyncSidePlan } from '../../workflows/sync-plan';
 import { formatPath, type Diagnostic } from '../recipe/diagnostics';
 import { checkSyncFields, hubspotKind, intercomKind, pipedriveKind, salesforceKind, type SideField, type SideSchema } from '../recipe/sync-fields';
-import { compileSync, type SyncCompileResult } from '../recipe/sync-compile';
+import { compileSync, type LinkedSides, type SyncCompileResult } from '../recipe/sync-compile';
 import { callWithConnection, type DirectCallOptions } from '../engine/direct-call';
 
 /** Reads one side's field schema from its vendor (through the side's connection). */
@@ -94,8 +94,8 @@ export function connectionSchemas(registry: ConnectorRegistry, opts: DirectCallO
  * source) check the mapping against both sides' live field schemas. A side whose schema cannot be
  * read is an error on its connection: a sync is not stored unchecked.
  */
-export async function compileSyncForApply(source: unknown, connections: Map<string, string>, schemas?: SideSchemaSource): Promise<SyncCompileResult> {
-  const compiled = compileSync(source, { connections });
+export async function compileSyncForApply(source: unknown, connections: Map<string, string>, schemas?: SideSchemaSource, syncs?: Map<string, LinkedSides>): Promise<SyncCompileResult> {
+  const compiled = compileSync(source, { connections, ...(syncs ? { syncs } : {}) });
   if (!compiled.ok || !schemas) return compiled;
   const read: Partial<Record<SyncSideName, SideSchema>> = {};
   const problems: Diagnostic[] = [];

@@ -12,7 +12,8 @@ export type SyncValue = string | number | boolean | null;
 /** The kind a side's field must accept for a transform's output (checked against describe/properties). */
 export type ValueKind = 'string' | 'number' | 'boolean' | 'date' | 'datetime' | 'any';
 
-type Converted = { ok: true; values: SyncValue[] } | { ok: false; reason: string };
+/** A failed conversion; `waiting`: the value is an id the via-sync has not linked yet (not an error: the field waits). */
+type Converted = { ok: true; values: SyncValue[] } | { ok: false; reason: string; waiting?: true };
 
 /** Static parameters of a field's transform, from the sync definition. */
 interface TransformParams {
@@ -20,6 +21,13 @@ interface TransformParams {
   values?: Record<string, string>;
   /** `lookup`: pairs of ids that denote the same thing on both sides (e.g. users). */
   pairs?: readonly { left: string; right: string }[];
+  /** `linked`: the sync whose links pair the ids (e.g. the companies sync of a contacts sync). */
+  via?: string;
+  /**
+   * `linked`, filled in by the engine for each page (never stored in the plan): the via-sync's
+   * links for the ids the page holds, left id → right id and back.
+   */
+  links?: { toRight: Record<string, string>; toLeft: Record<string, string> };
 }
 
 /** A transform, registered under its name in `transforms`. */
@@ -33,7 +41,7 @@ export interface TransformDefinition {
   toLeft(values: readonly SyncValue[], params: TransformParams): Converted;
 }
 
-export const transformNames = ['copy', 'splitName', 'joinName', 'number', 'string', 'boolean', 'date', 'datetime', 'map', 'lookup'] as const;
+export const transformNames = ['copy', 'splitName', 'joinName', 'number', 'string', 'boolean', 'date', 'datetime', 'map', 'lookup', 'linked'] as const;
 export type TransformName = (typeof transformNames)[number];
 
 const ok = (...values: SyncValue[]): Converted => ({ ok: true, values });
@@ -130,6 +138,14 @@ function mapValue(value: SyncValue, table: Record<string, string>, what: string)
   return fail(`${what} ${JSON.stringify(value)} has no mapping (known: ${Object.keys(table).map((k) => JSON.stringify(k)).join(', ')})`);
 }
 
+/** An id the via-sync has linked, its counterpart's id; an id with no link yet waits (the field is left out of this write). */
+function linkedId(value: SyncValue, table: Record<string, string> | undefined, via: string | undefined): Converted {
+  if (blank(value)) return ok(null);
+  const key = String(value);
+  if (table && Object.prototype.hasOwnProperty.call(table, key)) return ok(table[key]!);
+  return { ok: false, waiting: true, reason: `waiting for link: ${JSON.stringify(value)} is not linked by sync ${JSON.stringify(via ?? '')} yet` };
+}
+
 function invert(table: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(table)) if (!Object.prototype.hasOwnProperty.call(out, v)) out[v] = k;
@@ -186,5 +202,12 @@ export const transforms: Record<TransformName, TransformDefinition> = {
       // Intercom's owner ids are numbers: give a numeric id back as a number.
       return back.ok ? ok(...back.values.map((x) => (typeof x === 'string' && /^\d+$/.test(x) ? Number(x) : x))) : back;
     },
+  },
+  linked: {
+    description: 'A reference to a record another sync links (a contact\'s company ↔ the contact\'s account): "via" names that sync; its link gives the id on the other side. An id it has not linked yet waits: the field is left out of the write until the next cycle after the link exists.',
+    arity: { left: 1, right: 1 },
+    kinds: { left: 'any', right: 'any' },
+    toRight: ([v = null], p) => linkedId(v, p.links?.toRight, p.via),
+    toLeft: ([v = null], p) => linkedId(v, p.links?.toLeft, p.via),
   },
 };

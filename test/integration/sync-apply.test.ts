@@ -13,7 +13,7 @@ import { actionCatalog, registry } from '../../connectors/registry';
 import { registerRecipeCommands } from '../../src/cli/local/recipe-command';
 import { syncSignals, syncWorkflowId } from '../../workflows/sync-contract';
 import { call } from '../support/api-harness';
-import { startTestEngine, type TestEngine } from '../support/engine';
+import { startTestEngine, stopEngineAndFakes, type TestEngine } from '../support/engine';
 import { intercomNotification, postIntercomWebhook } from '../support/intercom-webhooks';
 import { waitFor } from '../support/temporal';
 import { intercomContactsSync, mrrField, salesforceContacts, syncTestRecords } from '../support/sync-definitions';
@@ -95,13 +95,7 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
     sf.reset();
   }, 120_000);
 
-  afterAll(async () => {
-    await handle()
-      .terminate('test over')
-      .catch(() => undefined);
-    await engine?.stop();
-    await Promise.all([ic.close(), sf.close()]);
-  });
+  afterAll(() => stopEngineAndFakes(engine, syncWorkflowId(id), [ic, sf]));
 
   it('PUT starts the workflow, which backfills both sides; an unchanged PUT leaves the run as it is; a changed one reaches it with its cursors', async () => {
     const put = await api('PUT', `/api/v1/recipes/${id}`, definition());

@@ -72,3 +72,13 @@ export async function startTestEngine(
     },
   };
 }
+
+/** A test's end: its workflow terminated (if it runs), the engine stopped, the vendor fakes closed. */
+export async function stopEngineAndFakes(engine: TestEngine | undefined, workflowId: string, fakes: readonly { close(): Promise<void> }[]): Promise<void> {
+  await engine?.client.workflow
+    .getHandle(workflowId)
+    .terminate('test over')
+    .catch(() => undefined);
+  await engine?.stop();
+  await Promise.all(fakes.map((f) => f.close()));
+}

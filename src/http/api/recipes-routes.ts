@@ -9,7 +9,7 @@ import type { PlanCache } from '../../engine/plan-cache';
 import type { ActionCatalog } from '../../../connectors/sdk/action-catalog';
 import { compileRecipe, type Diagnostic } from '../../recipe/compile';
 import { dryRun } from '../../recipe/dry-run';
-import { compileSync, isSyncDefinition } from '../../recipe/sync-compile';
+import { compileSync, isSyncDefinition, knownSyncs } from '../../recipe/sync-compile';
 import { compileSyncForApply, connectionSchemas, type SideSchemaSource } from '../../sync/side-schemas';
 import type { StoredSync, SyncStore } from '../../store/syncs';
 import { applySync } from '../../sync/control';
@@ -160,7 +160,8 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
   const putSync = async (id: string, source: Record<string, unknown>) => {
     if (!deps.syncs) throw invalidRecipe([{ path: 'kind', message: 'this server keeps no syncs', severity: 'error' }]);
     if (await deps.recipes.get(id)) throw idTaken(id, 'sync', 'recipe');
-    const result = await compileSyncForApply(source, await deps.connections(), deps.syncs.schemas);
+    const syncs = knownSyncs((await deps.syncs.store.list<SyncPlan>()).filter((s) => s.id !== id));
+    const result = await compileSyncForApply(source, await deps.connections(), deps.syncs.schemas, syncs);
     if (!result.ok) throw invalidRecipe(result.diagnostics);
     const change = await deps.syncs.store.apply(source, result.plan, now());
     const stored = await deps.syncs.store.get<SyncPlan>(id);
