@@ -88,6 +88,20 @@ describe('console recipes in chromium', () => {
     await page.getByTestId('check-summary').getByText('No problems').waitFor();
     expect(await editor.inputValue()).toContain('"text": "Posted as {{ steps.announce.ts }}"');
 
+    // Keyboard: with the caret in the first step, Ctrl+Space reaches the fields the schema allows there.
+    await editor.evaluate((el) => {
+      const area = el as unknown as { value: string; setSelectionRange(a: number, b: number): void };
+      const at = area.value.indexOf('"id": "announce"');
+      area.setSelectionRange(at, at);
+    });
+    await editor.press('ArrowRight');
+    await page.getByRole('heading', { name: 'Fields allowed in steps[0]' }).waitFor();
+    await editor.press('Control+ ');
+    await page.getByRole('button', { name: '+ when' }).press('ArrowDown');
+    await page.getByRole('button', { name: '+ onError' }).press('Enter');
+    expect(await editor.inputValue()).toContain('"text": "New ticket: {{ trigger.subject }}"\n      },\n      "onError": "fail"\n    },');
+    await page.getByTestId('check-summary').getByText('No problems').waitFor();
+
     await page.getByRole('button', { name: 'Create recipe' }).click();
     await page.waitForURL(`**/recipes/${recipeId}?created=1`);
     await page.getByTestId('recipe-state').getByText('disabled').waitFor();
