@@ -18,6 +18,21 @@ const above = (...folders) => `^src/(${folders.join('|')})/`;
 /** The node-free modules of src/ that console/ bundles: the server and the browser read one copy. */
 const browserShared = '^src/(security/scopes|http/api-error)\\.ts$';
 
+/**
+ * The plain layer rules, one a row: [name, importer (path), what it may not import (path or paths), why].
+ * Rules with exceptions (type-only imports, allowed files, node_modules) are written out in `forbidden`.
+ */
+const layers = [
+  ['connectors-below-the-engine', '^connectors/', '^(src|activities|workflows|bench|test)/', 'connectors/ is the bottom layer: it never imports the engine (src/), activities/ or workflows/.'],
+  ['connector-folders-only-through-registry', '^(src|activities|workflows)/', '^connectors/(?!sdk/|registry\\.ts$|catalog\\.ts$)', 'Outside connectors/, code reaches a connector only through connectors/registry.ts, connectors/catalog.ts or connectors/sdk/ — never a vendor folder directly (the registry is the one list of connectors).'],
+  ['activities-below-the-engine', '^activities/', above('http', 'engine', 'runtime', 'cli'), 'activities/ run inside the worker: they resolve connections and call connectors, and never reach back into the HTTP layer, the engine, or the composition roots.'],
+  ['http-through-the-engine', '^src/http/', ['^activities/', above('runtime', 'cli')], 'src/http only verifies, parses, calls the engine and answers: it never imports activities/ or the composition roots (src/runtime, src/cli).'],
+  ['engine-below-http', '^src/engine/', ['^activities/', above('http', 'runtime', 'cli')], 'src/engine is called by the HTTP layer and the runtime, never the other way round.'],
+  ['host-services-below-the-engine', '^src/(store|security|temporal|metrics|webhooks-out)/', ['^activities/', above('http', 'engine', 'runtime', 'cli')], 'src/store, src/security, src/temporal, src/metrics and src/webhooks-out are services the engine and the worker use; they never import the layers that use them.'],
+  ['runtime-not-cli', '^src/runtime/', '^src/cli/', 'src/runtime is started by the CLI, so it never imports the CLI.'],
+  ['sandbox-stands-alone', '^sandbox/', '^(src|activities|workflows|test|bench)/', 'sandbox/ holds the vendor fakes that `switchyard dev` runs as sandbox apps and tests run against: they behave like the vendors, so they never import the engine (src/), activities/, workflows/ or the tests (a fake that shares engine code would agree with the engine instead of checking it).'],
+];
+
 module.exports = {
   forbidden: [
     forbid('console-only-types-from-the-server', {
@@ -53,25 +68,7 @@ module.exports = {
         ],
       },
     }),
-    forbid('connectors-below-the-engine', {
-      comment: 'connectors/ is the bottom layer: it never imports the engine (src/), activities/ or workflows/.',
-      from: { path: '^connectors/' },
-      to: { path: '^(src|activities|workflows|bench|test)/' },
-    }),
-    forbid('connector-folders-only-through-registry', {
-      comment:
-        'Outside connectors/, code reaches a connector only through connectors/registry.ts, connectors/catalog.ts ' +
-        'or connectors/sdk/ — never a vendor folder directly (the registry is the one list of connectors).',
-      from: { path: '^(src|activities|workflows)/' },
-      to: { path: '^connectors/(?!sdk/|registry\\.ts$|catalog\\.ts$)' },
-    }),
-    forbid('activities-below-the-engine', {
-      comment:
-        'activities/ run inside the worker: they resolve connections and call connectors, and never reach back ' +
-        'into the HTTP layer, the engine, or the composition roots.',
-      from: { path: '^activities/' },
-      to: { path: above('http', 'engine', 'runtime', 'cli') },
-    }),
+    ...layers.map(([name, from, to, comment]) => forbid(name, { comment, from: { path: from }, to: { path: to } })),
     forbid('activities-share-only-workflow-contracts', {
       comment:
         'activities/ run outside the sandbox: from workflows/ they import only the contracts both sides agree on ' +
@@ -96,18 +93,6 @@ module.exports = {
       from: { path: '^workflows/[^/]+-contract\\.ts$' },
       to: { pathNot: '^workflows/([^/]+-contract|sync-plan)\\.ts$' },
     }),
-    forbid('http-through-the-engine', {
-      comment:
-        'src/http only verifies, parses, calls the engine and answers: it never imports activities/ ' +
-        'or the composition roots (src/runtime, src/cli).',
-      from: { path: '^src/http/' },
-      to: { path: ['^activities/', above('runtime', 'cli')] },
-    }),
-    forbid('engine-below-http', {
-      comment: 'src/engine is called by the HTTP layer and the runtime, never the other way round.',
-      from: { path: '^src/engine/' },
-      to: { path: ['^activities/', above('http', 'runtime', 'cli')] },
-    }),
     forbid('compiler-has-no-io', {
       comment:
         'src/recipe is the compiler: pure functions from recipe JSON to plans. Temporal I/O and the store ' +
@@ -120,13 +105,6 @@ module.exports = {
           '(^|/)node_modules/@temporalio/(client|worker)/',
         ],
       },
-    }),
-    forbid('host-services-below-the-engine', {
-      comment:
-        'src/store, src/security, src/temporal, src/metrics and src/webhooks-out are services the engine and the worker use; ' +
-        'they never import the layers that use them.',
-      from: { path: '^src/(store|security|temporal|metrics|webhooks-out)/' },
-      to: { path: ['^activities/', above('http', 'engine', 'runtime', 'cli')] },
     }),
     forbid('config-is-a-leaf', {
       comment:
@@ -141,19 +119,6 @@ module.exports = {
       comment: 'src/runtime and src/cli wire the layers together; nothing below them imports them (only src/cli may use src/runtime).',
       from: { path: '^(src|activities|workflows|connectors)/', pathNot: '^src/(cli|runtime)/' },
       to: { path: above('runtime', 'cli') },
-    }),
-    forbid('runtime-not-cli', {
-      comment: 'src/runtime is started by the CLI, so it never imports the CLI.',
-      from: { path: '^src/runtime/' },
-      to: { path: '^src/cli/' },
-    }),
-    forbid('sandbox-stands-alone', {
-      comment:
-        'sandbox/ holds the vendor fakes that `switchyard dev` runs as sandbox apps and tests run against: they ' +
-        'behave like the vendors, so they never import the engine (src/), activities/, workflows/ or the tests ' +
-        '(a fake that shares engine code would agree with the engine instead of checking it).',
-      from: { path: '^sandbox/' },
-      to: { path: '^(src|activities|workflows|test|bench)/' },
     }),
     forbid('sandbox-only-in-dev', {
       comment:

@@ -11,8 +11,9 @@ import { floor } from './scenarios/floor';
 import { history } from './scenarios/history';
 import { ingress } from './scenarios/ingress';
 import { overhead } from './scenarios/overhead';
+import { sync } from './scenarios/sync';
 
-const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, e2e, overhead, history, floor };
+const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, e2e, overhead, history, floor, sync };
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -29,6 +30,7 @@ const oneOf =
   };
 const syncMode = oneOf('sqlite-sync', ['full', 'normal'] as const, (v) => v as 'full' | 'normal');
 const stepCount = oneOf('steps', [1, 2] as const, (v) => Number(v) as 1 | 2);
+const onOff = oneOf('inbound-log', ['on', 'off'] as const, (v) => v as 'on' | 'off');
 
 const program = new Command('bench')
   .description(`Switchyard benchmarks: ${Object.keys(scenarios).join(', ')} (all when none is named)`)
@@ -46,8 +48,10 @@ const program = new Command('bench')
   .option('--sqlite-sync <mode>', 'full (fsync per commit, the default) or normal (fsync at checkpoints): SWITCHYARD_TEMPORAL_SQLITE_SYNC', syncMode, 'full')
   .option('--steps <n>', 'action steps of the e2e recipe after its condition: 1 or 2', stepCount, 2)
   .option('--sqlite-pragma <list>', 'comma list of PRAGMA=VALUE for the Temporal SQLite file (overrides the default)', (v: string) => v.split(',').filter(Boolean))
+  .option('--inbound-log <on|off>', 'the inbound delivery log: on (default) or off (SWITCHYARD_INBOUND_LOG_RETENTION=off), to measure its cost on the ack path', onOff, 'on')
+  .option('--sync-records <n>', 'contacts per direction in the sync backfill', int('sync-records'), 10_000)
   .option('--cpu-prof', 'write V8 CPU profiles of the engine processes to bench/results/profiles')
-  .option('--smoke', 'a quick variant: 5 s phases, burst 300, 200 runs, 1 round')
+  .option('--smoke', 'a quick variant: 5 s phases, burst 300, 200 runs, 1 round, 500 sync records')
   .action(async (names: string[], flags: Record<string, unknown>) => {
     const unknown = names.filter((n) => !scenarios[n]);
     if (unknown.length) program.error(`unknown scenario ${unknown.join(', ')}; choose from ${Object.keys(scenarios).join(', ')}`);
@@ -67,6 +71,8 @@ const program = new Command('bench')
       temporalDb: flags.temporalDb === 'memory' ? 'memory' : 'file',
       sqliteSync: flags.sqliteSync as BenchOptions['sqliteSync'],
       steps: flags.steps as BenchOptions['steps'],
+      inboundLog: flags.inboundLog as BenchOptions['inboundLog'],
+      syncRecords: pick('syncRecords', 500),
       sqlitePragmas: flags.sqlitePragma as string[] | undefined,
       nodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : [],
     };
@@ -98,10 +104,12 @@ const program = new Command('bench')
 function variantName(scenario: string, o: BenchOptions): string {
   const parts = [scenario];
   if (scenario === 'e2e' && o.steps === 1) parts.push('1-step');
+  if (scenario === 'sync' && o.syncRecords !== 10_000) parts.push(`${o.syncRecords}-records`);
   if (o.temporalDb === 'memory') parts.push('memory');
   else if (o.sqlitePragmas) parts.push('custom-pragmas');
   else if (o.sqliteSync === 'normal') parts.push('sync-normal');
   if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
+  if (o.inboundLog === 'off') parts.push('inbound-log-off');
   return parts.join('-');
 }
 

@@ -23,4 +23,8 @@ export interface BenchOptions {
   sqlitePragmas?: string[];
   /** Action steps of the e2e recipe: 2 (condition + 2 calls) or 1 (condition + 1 call). */
   steps: 1 | 2;
+  /** The inbound delivery log: `on` (the default, 7 days kept) or `off` (SWITCHYARD_INBOUND_LOG_RETENTION=off: nothing recorded). */
+  inboundLog: 'on' | 'off';
+  /** Contacts per direction in the sync backfill scenario. */
+  syncRecords: number;
 }

@@ -27,6 +27,8 @@ export interface StackOptions {
   sqliteSync: SqliteSync;
   /** Overrides the SQLite pragmas of the file (default: the embedded server's own for `sqliteSync`). */
   sqlitePragmas?: string[];
+  /** `off`: the API records no inbound log (SWITCHYARD_INBOUND_LOG_RETENTION=off), to measure what the log costs. */
+  inboundLog: 'on' | 'off';
 }
 
 export interface Stack {
@@ -89,6 +91,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       LOG_LEVEL: 'warn',
       // As the Dockerfile sets it: fewer glibc malloc arenas for the native core's threads.
       MALLOC_ARENA_MAX: '2',
+      ...(opts.inboundLog === 'off' ? { SWITCHYARD_INBOUND_LOG_RETENTION: 'off' } : {}),
     };
     const config = parseConfig({ ...env, PORT: '0' });
     const target = temporalTarget(config);

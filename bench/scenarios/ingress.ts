@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { countRuns, listedIds } from '../lib/histories';
 import { WebhookSender } from '../lib/intercom';
 import { runLoad, until } from '../lib/load';
@@ -7,6 +8,17 @@ import { e2eRecipeId, seedE2e } from '../lib/recipes';
 import type { Row, ScenarioResult } from '../lib/results';
 import type { Stack } from '../lib/stack';
 import { round, summarize } from '../lib/stats';
+
+/** Rows in the engine's inbound delivery log (the API process writes them; this reads the same store). */
+async function countInboundLog(stack: Stack): Promise<number> {
+  const store = await stack.openStore();
+  try {
+    const { rows } = await sql<{ n: number | string }>`select count(*) as n from inbound_log`.execute(store.db);
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await store.close();
+  }
+}
 
 /**
  * Signed Intercom webhooks against `switchyard api` (its own process, no worker running, so the
@@ -51,15 +63,19 @@ export async function ingress(stack: Stack, o: BenchOptions): Promise<ScenarioRe
   const duplicated = ids.length - listed.size;
   const unacknowledged = [...listed].filter((id) => !sender.acked.has(id)).length;
   figures.runs = { acknowledged: sender.acked.size, listed: ids.length, lost, duplicated, startedButNotAcknowledged: unacknowledged };
+  // The inbound log is written off the ack path in batches: by now (every run listed) it has caught up.
+  const inboundLogRows = await countInboundLog(stack);
+  figures.inboundLogRows = inboundLogRows;
   rows.push(
     { metric: 'acknowledged runs', value: sender.acked.size },
+    { metric: `inbound log rows (log ${o.inboundLog})`, value: inboundLogRows },
     { metric: 'lost / duplicated runs', value: `${lost} / ${duplicated}`, target: '0 / 0', met: lost === 0 && duplicated === 0 },
     { metric: 'api peak RSS MB', value: (figures.apiMemory as { peakRssMb: number }).peakRssMb },
   );
   return {
     scenario: 'ingress',
     correct: lost === 0 && duplicated === 0,
-    parameters: { concurrency: o.ingressConcurrency, durationSeconds: o.duration, warmupRequests: 200, worker: 'not running (ack path only)' },
+    parameters: { concurrency: o.ingressConcurrency, durationSeconds: o.duration, warmupRequests: 200, worker: 'not running (ack path only)', inboundLog: o.inboundLog },
     figures,
     rows,
     notes: ['no worker runs during ingress: the runs wait in the task queue; the load generator shares the 2 cores with the API and Temporal'],

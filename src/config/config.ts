@@ -65,8 +65,12 @@ export const configSchema = z.object({
   SWITCHYARD_WORKER_SHUTDOWN_GRACE: durationSetting('2m'),
   /** How long finished outgoing-webhook messages (payload, deliveries, attempts) are kept for redelivery and recovery. */
   SWITCHYARD_WEBHOOK_LOG_RETENTION: durationSetting('30d', { positive: true }),
-  /** How long the inbound delivery log (every request to /hooks/…, its outcome and sealed body) is kept; 0 records nothing. */
-  SWITCHYARD_INBOUND_LOG_RETENTION: durationSetting('7d'),
+  /** How long the inbound delivery log (every request to /hooks/…, its outcome and sealed body) is kept; `0` (or `off`, `0s`) records nothing. */
+  SWITCHYARD_INBOUND_LOG_RETENTION: z
+    .string()
+    .default('7d')
+    .transform((v) => (v === '0' || v === 'off' ? '0s' : v))
+    .pipe(durationMs()),
   SWITCHYARD_PAYLOAD_REF_BYTES: z.string().regex(/^\d+$/, { message: 'expected a number of bytes' }).transform(Number).default(131_072),
   /** Above this many accepted events waiting for their runs to start, the ingress answers 503 + Retry-After. */
   SWITCHYARD_INBOX_MAX_ROWS: z.string().regex(/^[1-9]\d*$/, { message: 'expected a number of events, e.g. 100000' }).transform(Number).default(100_000),

@@ -126,6 +126,23 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
     }
   };
 
+  /** `POST /api/v1/syncs/:id/<path>`: one of the contract's signals to the running workflow, 202 (409 `sync_not_running` when it is not). */
+  const signalRoute = (path: string, summary: string, signal: (params: Record<string, string>) => [signal: Parameters<typeof signalSync>[2], arg?: unknown]) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/v1/syncs/:id/${path}`,
+      scope: 'recipes:write',
+      tag: 'syncs',
+      summary,
+      response: accepted,
+      successStatus: 202,
+      handler: async ({ params }) => {
+        const sync = await mustGet(params.id!);
+        await signalSync(client, sync.id, ...signal(params));
+        return { status: 202, body: { syncId: sync.id, accepted: true } };
+      },
+    });
+
   return [
     defineRoute({
       method: 'get',
@@ -202,21 +219,9 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
         return { status: 200, body: { records } };
       },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/api/v1/syncs/:id/records/:key/resync',
-      scope: 'recipes:write',
-      tag: 'syncs',
-      summary: 'Sync one record again now, ignoring its recorded hashes (key: "left:<id>" or "right:<id>", percent-encoded); 409 when the workflow is not running',
-      response: accepted,
-      successStatus: 202,
-      handler: async ({ params }) => {
-        const sync = await mustGet(params.id!);
-        const { side, id } = parseKey(params.key!);
-        const resync: SyncResyncSignal = { side, id };
-        await signalSync(client, sync.id, 'resync', resync);
-        return { status: 202, body: { syncId: sync.id, accepted: true } };
-      },
+    signalRoute('records/:key/resync', 'Sync one record again now, ignoring its recorded hashes (key: "left:<id>" or "right:<id>", percent-encoded); 409 when the workflow is not running', (params) => {
+      const resync: SyncResyncSignal = parseKey(params.key!);
+      return ['resync', resync];
     }),
     ...(['pause', 'resume', 'enable', 'disable'] as const).map((action) =>
       defineRoute({
@@ -236,20 +241,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
         },
       }),
     ),
-    defineRoute({
-      method: 'post',
-      path: '/api/v1/syncs/:id/backfill',
-      scope: 'recipes:write',
-      tag: 'syncs',
-      summary: 'Start (or restart from the beginning) the backfill of both sides; 409 when the workflow is not running',
-      response: accepted,
-      successStatus: 202,
-      handler: async ({ params }) => {
-        const sync = await mustGet(params.id!);
-        await signalSync(client, sync.id, 'backfill');
-        return { status: 202, body: { syncId: sync.id, accepted: true } };
-      },
-    }),
+    signalRoute('backfill', 'Start (or restart from the beginning) the backfill of both sides; 409 when the workflow is not running', () => ['backfill']),
     defineRoute({
       method: 'delete',
       path: '/api/v1/syncs/:id',
