@@ -91,12 +91,27 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
       // The newest version of each record only, and only records the side's filter lets in.
       const latest = new Map<string, SyncRecord>();
       for (const r of records) if (passesFilter(plan[me.name], r)) latest.set(r.id, r);
+      if (input.ids) await unlinkGone(plan, me.name, input.ids.filter((id) => !records.some((r) => r.id === id)), result);
+      if (input.goneOnly) return result;
       await syncRecords(plan, sides, me.name, [...latest.values()], result, !!input.ids);
       if (cursor !== undefined) await storeCall(`saving sync ${plan.syncId}'s cursor`, () => store.setCursor(plan.syncId, me.name, cursor));
       return result;
     } catch (err) {
       throw await toActivityFailure(err, { connectionId: failing.connection, connections: deps.connections, attempt: Context.current().info.attempt });
     }
+  }
+
+  /** Named records of `side` that its vendor no longer has (deleted, merged away): their links come apart, nothing is written. */
+  async function unlinkGone(plan: SyncPlan, side: SyncSideName, ids: string[], result: SyncPageResult): Promise<void> {
+    if (ids.length === 0) return;
+    const links = [...(await storeCall('reading sync links', () => store.links(plan.syncId, side, ids))).values()];
+    if (links.length === 0) return;
+    const events: SyncRecordEvent[] = links.map((l) => ({ kind: 'unlink', side, recordId: side === 'left' ? l.leftId : l.rightId, otherId: side === 'left' ? l.rightId : l.leftId, detail: { reason: 'deleted' } }));
+    result.unlinked += links.length;
+    await storeCall(`saving sync ${plan.syncId}'s links`, async () => {
+      await store.unlink(plan.syncId, links.map((l) => l.leftId));
+      await store.saveCycle(plan.syncId, [], events);
+    });
   }
 
   /** Candidates on `to` for records of `from` by every match rule, without records already linked. */

@@ -10,8 +10,10 @@ export interface SyncPageInput {
   side: SyncSideName;
   /** Records per page (vendor page sizes are capped by each side's adapter). */
   pageSize?: number;
-  /** Instead of the feed: sync these records of `side` now, ignoring the recorded hashes (sync.resync). */
+  /** Instead of the feed: sync these records of `side` now, ignoring the recorded hashes (sync.resync); one that is gone unlinks. */
   ids?: string[];
+  /** With `ids`: only unlink those that are gone (records a webhook named; the feed brings the others' changes). */
+  goneOnly?: boolean;
 }
 
 export interface SyncPageResult {

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType, nonRetryableFailureTypes } from './activity-contract';
 import type { SyncActivities, SyncPageResult } from './sync-activity-contract';
 import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncStatus } from './sync-contract';
@@ -14,6 +14,8 @@ export interface SyncWorkflowInput {
   lastCycle?: SyncStatus['lastCycle'];
   /** Sides with changes signalled and not read yet, and records asked to resync. */
   pending?: SyncSideName[];
+  /** Records `sync.changes` named and not synced yet, per side (a deleted one unlinks at once). */
+  named?: Partial<Record<SyncSideName, string[]>>;
   resync?: SyncResyncSignal[];
   /** A backfill was asked for and has not started yet. */
   backfillAsked?: boolean;
@@ -39,6 +41,9 @@ const pageActivities = (heartbeatTimeout = '30s') => proxyActivities<SyncActivit
 const { syncConnections, syncDefinition, syncResetCursors } = proxyActivities<SyncActivities>({ startToCloseTimeout: '30s', retry: { ...retry, maximumAttempts: 3 } });
 
 const defaultCycles = 100;
+/** Records named by webhooks kept per side until the next cycle; beyond it the feed still brings their changes. */
+const maxNamed = 500;
+const namedRecordsPatch = 'sync-named-records';
 /** How often a waiting sync looks at its connections again (at most). */
 const waitCheckMs = 30_000;
 
@@ -74,6 +79,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   let backfillAsked = input.backfillAsked ?? false;
   const backfilled: Partial<Record<SyncSideName, boolean>> = { ...input.backfilled };
   const pending = new Set<SyncSideName>(input.pending);
+  const named = { left: new Set(input.named?.left), right: new Set(input.named?.right) };
   const resyncs: SyncResyncSignal[] = [...(input.resync ?? [])];
   const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle } };
   const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
@@ -81,7 +87,9 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
 
   setHandler(statusQuery, () => ({ ...status, version: plan.version }));
   setHandler(changesSignal, (s) => {
-    if (plan.frequency === 'realtime' && (s.side === 'left' || s.side === 'right')) pending.add(s.side);
+    if (plan.frequency !== 'realtime' || (s.side !== 'left' && s.side !== 'right')) return;
+    pending.add(s.side);
+    for (const id of Array.isArray(s.ids) ? s.ids : []) if (typeof id === 'string' && id && named[s.side].size < maxNamed) named[s.side].add(id);
   });
   setHandler(backfillSignal, () => void (backfillAsked = true));
   setHandler(resyncSignal, (s) => void resyncs.push(s));
@@ -148,6 +156,15 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
       const r = resyncs.shift()!;
       await steadily(() => syncPage({ plan, side: r.side, ids: [r.id] }));
     }
+    // The records a webhook named first (patched in: histories from before replay without this step):
+    // one that is gone (deleted, merged away) unlinks now instead of at its counterpart's next change.
+    if (patched(namedRecordsPatch)) {
+      for (const side of sources(plan)) {
+        const ids = [...named[side]];
+        named[side].clear();
+        if (ids.length > 0 && !interrupted()) await steadily(() => syncPage({ plan, side, ids, goneOnly: true }));
+      }
+    }
     for (const side of sources(plan)) {
       pending.delete(side);
       const backfilling = !backfilled[side];
@@ -168,7 +185,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
     if (interrupted()) continue;
     status.phase = 'idle';
     if (cycle + 1 >= cyclesPerExecution || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof syncWorkflow>({ ...input, plan, paused, backfilled, lastCycle: status.lastCycle, pending: [...pending], resync: resyncs, backfillAsked });
+      await continueAsNew<typeof syncWorkflow>({ ...input, plan, paused, backfilled, lastCycle: status.lastCycle, pending: [...pending], named: { left: [...named.left], right: [...named.right] }, resync: resyncs, backfillAsked });
     }
     await condition(() => pending.size > 0 || resyncs.length > 0 || interrupted(), plan.pollMs);
   }

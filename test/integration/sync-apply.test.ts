@@ -174,6 +174,24 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
     expect((await detail()).records.linked).toBe(2 * perSide - 1);
   }, 60_000);
 
+  it('an Intercom contact.deleted webhook: the link comes apart at once, recorded on the Intercom side; nothing is written or deleted in Salesforce', async () => {
+    const contact = ic.contacts.find((c) => c.email === 'ic9@example.com')!;
+    const [link] = (await engine.store.syncs.links(id, 'left', [contact.id])).values();
+    expect(link).toBeDefined();
+    ic.contacts.splice(ic.contacts.indexOf(contact), 1);
+    const before = writes();
+    const posted = await postIntercomWebhook(engine.api.url, 'intercom-main', intercomNotification('contact.deleted', { type: 'contact', id: contact.id }), clientSecret);
+    expect(await posted.json()).toMatchObject({ syncs: [id] });
+    await waitFor(async () => (await engine.store.syncs.links(id, 'left', [contact.id])).size === 0, 'the link to be removed', 30_000);
+    await fullCycle();
+    expect(writes()).toEqual(before);
+    expect(sf.find(link!.rightId)).toBeDefined();
+    const unlinked = await api('GET', `/api/v1/syncs/${id}/records?status=unlink`);
+    const record = unlinked.body.records.find((r: { key: string }) => r.key === `left:${contact.id}`);
+    expect(record).toMatchObject({ status: 'unlink' });
+    expect(record.history[0]).toMatchObject({ kind: 'unlink', side: 'left', recordId: contact.id, otherId: link!.rightId, detail: { reason: 'deleted' } });
+  }, 60_000);
+
   it('POST …/records/:key/resync rewrites that record once; POST …/backfill reads both sides again and creates nothing twice', async () => {
     // The Intercom copy drifted without its feed saying so (no updated_at change): only a resync of the Salesforce record brings it back.
     const record = sf.all('Contact').find((r) => r.Email === 'sf7@example.com')!;
@@ -195,10 +213,10 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
       const s = await detail();
       return (await backfilled()) && (s.lastCycle.left ?? '') > t && (s.lastCycle.right ?? '') > t;
     }, 'the second backfill', 60_000);
-    // Every pair found by its link: nothing created twice. The one contact whose counterpart was
-    // deleted above is created again in Salesforce (as HubSpot's sync does), once.
-    expect(writes()).toEqual({ ...before, sfCreate: before.sfCreate + 1 });
-    expect((await detail()).records.linked).toBe(linked + 1);
+    // Every pair found by its link: nothing created twice. The two records whose counterparts were
+    // deleted above are created again on the other side (as HubSpot's sync does), once each.
+    expect(writes()).toEqual({ ...before, sfCreate: before.sfCreate + 1, icCreate: before.icCreate + 1 });
+    expect((await detail()).records.linked).toBe(linked + 2);
     const { left, right } = state();
     expect(left.size).toBe(2 * perSide);
     expect([...left.entries()].sort()).toEqual([...right.entries()].sort());

@@ -40,6 +40,7 @@ describeSyncEngine({
   writes: () => ({ create: inputsIn('create'), update: inputsIn('update') + hs.received('PATCH', '/crm/v3/objects/contacts/*').length }),
   calls: () => hs.requests.length,
   forget: () => hs.reset(),
+  rateLimit: () => void hs.rateLimit('SECONDLY'),
   revoke: () => hs.revokeToken(token),
   restore: () => void hs.tokens.set(token, Infinity),
 });

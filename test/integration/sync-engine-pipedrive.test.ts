@@ -41,6 +41,7 @@ describeSyncEngine({
   writes: () => ({ create: pd.received('POST', '/api/v2/persons').length, update: pd.received('PATCH', '/api/v2/persons/*').length }),
   calls: () => pd.requests.length,
   forget: () => pd.reset(),
+  rateLimit: () => void pd.fail({ kind: 'rate_limited', retryAfterSeconds: 1 }),
   revoke: () => pd.revokeTokens(),
   restore: () => void pd.apiTokens.add('pd-api-token'),
 });

@@ -10,6 +10,7 @@ import { createLogger } from '../../src/logging';
 import { compileSync } from '../../src/recipe/sync-compile';
 import { storeConnectionResolver } from '../../src/runtime/connection-resolver';
 import type { Store } from '../../src/store/store';
+import { FailureType } from '../../workflows/activity-contract';
 import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncStatus } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
@@ -54,6 +55,8 @@ export interface CrmCase {
   forget(): void;
   /** The CRM refuses one email on two records (HubSpot): the duplicate pair is made of Intercom contacts instead. */
   uniqueEmail?: boolean;
+  /** The CRM's next answer is its 429 with a one-second wait (vendors whose limit is a short window). */
+  rateLimit?(): void;
   /** The CRM's token is revoked and restored (else Intercom's is, and the CRM is edited meanwhile). */
   revoke?(): void;
   restore?(): void;
@@ -261,6 +264,28 @@ export function describeSyncEngine(crm: CrmCase): void {
       // Leave the twins out of the comparison: they stay unsynced, as reported.
       for (const id of crm.uniqueEmail ? [single] : twins) crm.remove(id);
       for (const id of crm.uniqueEmail ? twins : [single]) ic.contacts.splice(ic.contacts.findIndex((c) => c.id === id), 1);
+    }, 120_000);
+
+    // Salesforce's API limit is a daily cap (403 REQUEST_LIMIT_EXCEEDED): no short window to test here.
+    if (crm.rateLimit) it(`a ${crm.label} rate limit: the page waits the vendor's delay and is read again; the edit lands once`, async () => {
+      const contact = ic.contacts.find((c) => c.email === `ic${overlap + 4}@example.com`)!;
+      const before = writes();
+      crm.rateLimit!();
+      later();
+      ic.edit(contact.id, { name: 'After The Limit' });
+      expected.set(contact.email!, { ...expected.get(contact.email!)!, name: 'After The Limit' });
+      await handle().signal(syncSignals.changes, { side: 'left', ids: [contact.id] });
+      await waitFor(async () => crm.state().get(contact.email!)?.name === 'After The Limit', 'the edit after the 429', 30_000);
+      await fullCycle();
+      expect(writes()).toEqual({ ...before, crmUpdate: before.crmUpdate + 1 });
+      expectExactState();
+      // The 429 went through the failure table: a sync page was retried after a RateLimited failure.
+      let retriedAfterLimit = false;
+      for await (const e of env.client.workflow.list({ query: `WorkflowId = '${syncWorkflowId(plan.syncId)}'` })) {
+        const history = await env.client.workflow.getHandle(e.workflowId, e.runId).fetchHistory();
+        retriedAfterLimit ||= (history.events ?? []).some((ev) => ev.activityTaskStartedEventAttributes?.lastFailure?.applicationFailureInfo?.type === FailureType.rateLimited);
+      }
+      expect(retriedAfterLimit).toBe(true);
     }, 120_000);
 
     it(`a revoked token: the sync waits (nothing lost), then catches up from its cursor after reconnect`, async () => {
