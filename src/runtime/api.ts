@@ -79,7 +79,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     recipeRoutesFor({ store, client, plans, taskQueue: config.TEMPORAL_TASK_QUEUE, registry, runSettings: runStartSettings(config), egressAllow: config.SWITCHYARD_EGRESS_ALLOW }),
     runRoutes({ client, logger, inbox: store.inbox }),
     logRoutes({ inbound: store.inboundLog, outgoing: webhooks.log, vendorCalls: vendorCalls(client, store.db), logger }),
-    syncRoutes({ syncs: store.syncs, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
+    syncRoutes({ syncs: store.syncs, transcripts: store.transcripts, client, taskQueue: config.TEMPORAL_TASK_QUEUE }),
     runsRetryRoutes({ client, taskQueue: config.TEMPORAL_TASK_QUEUE, recipes: store.recipes, connectionWaitMs: config.SWITCHYARD_CONNECTION_WAIT_LIMIT }),
     ...(opts.apiRouteGroups ?? []),
   ];

@@ -3,7 +3,6 @@ import { createActivities, createSyncActivities, createSyncConversationActivitie
 import type { Config } from '../config/config';
 import type { Logger } from '../logging';
 import type { Store } from '../store/store';
-import { SyncConversationLedger } from '../store/sync-conversations';
 import { connectClient, connectWorkerConnection, type TemporalTarget } from '../temporal/connection';
 import { createEngineWorker } from '../temporal/worker';
 import { storeConnectionResolver } from './connection-resolver';
@@ -35,7 +34,7 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
   const activities = {
     ...createActivities(deps),
     ...createSyncActivities({ ...deps, syncs: opts.store.syncs }),
-    ...createSyncConversationActivities({ ...deps, syncs: opts.store.syncs, transcripts: new SyncConversationLedger(opts.store.db) }),
+    ...createSyncConversationActivities({ ...deps, syncs: opts.store.syncs, transcripts: opts.store.transcripts }),
     ...webhookActivitiesFromConfig({ config: opts.config, store: opts.store }),
     ...createTriggerPayloadActivities(opts.store.payloads),
   };

@@ -16,6 +16,7 @@ import { RecipeStore } from './recipes';
 import type { Database } from './schema';
 import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
 import { withStatementCache } from './statement-cache';
+import { SyncConversationLedger } from './sync-conversations';
 import { SyncStore } from './syncs';
 import { TriggerPayloadStore } from './trigger-payloads';
 
@@ -39,6 +40,8 @@ export interface Store {
   effects: EffectLedger;
   /** CRM syncs: definitions, links, record histories, cursors. */
   syncs: SyncStore;
+  /** The ledger of conversation transcripts syncs copied to the CRMs. */
+  transcripts: SyncConversationLedger;
   /** OAuth Connect: authorizations waiting for consent (state hashed, PKCE verifier sealed, single use). */
   oauthAuthorizations: OAuthAuthorizationStore;
   /** The PostgreSQL pool (absent on SQLite), for libraries that keep their own rows in the store (the API rate limiter). */
@@ -74,6 +77,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     payloads: new TriggerPayloadStore(db, secrets),
     effects: new EffectLedger(db, secrets),
     syncs: new SyncStore(db),
+    transcripts: new SyncConversationLedger(db),
     oauthAuthorizations: new OAuthAuthorizationStore(db, secrets),
     pgPool: pool,
     exclusive: (name, fn) => runExclusively(db, dialect, name, fn),

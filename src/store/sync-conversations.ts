@@ -15,7 +15,9 @@ interface SyncConversationTable {
   updated_at: string;
 }
 
-type Tables = { sync_conversations: SyncConversationTable };
+/** The ledger's table, for the sync store's removal of everything a sync kept. */
+export type SyncConversationTables = { sync_conversations: SyncConversationTable };
+type Tables = SyncConversationTables;
 
 /** `unmatched`: no counterpart yet (reported, tried again); `begun`: the write is under way; `written`: done. */
 export type TranscriptState = 'unmatched' | 'begun' | 'written';

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { queueEngineEvent } from './engine-outbox';
 import type { ApplyChange, StoredRecipe } from './recipes';
 import type { Database } from './schema';
+import type { SyncConversationTables } from './sync-conversations';
 
 interface SyncTable {
   id: string;
@@ -46,7 +47,7 @@ interface SyncCursorTable {
   updated_at: string;
 }
 
-type SyncTables = { syncs: SyncTable; sync_links: SyncLinkTable; sync_record_events: SyncRecordEventTable; sync_cursors: SyncCursorTable };
+type SyncTables = { syncs: SyncTable; sync_links: SyncLinkTable; sync_record_events: SyncRecordEventTable; sync_cursors: SyncCursorTable } & SyncConversationTables;
 
 export type Side = 'left' | 'right';
 
@@ -162,10 +163,10 @@ export class SyncStore {
     return this.get<P>(id);
   }
 
-  /** Removes the definition and everything the sync kept (links, history, cursors). */
+  /** Removes the definition and everything the sync kept (links, history, cursors, the conversations ledger). */
   async remove(id: string): Promise<boolean> {
     const result = await this.db.transaction().execute(async (tx) => {
-      for (const table of ['sync_links', 'sync_record_events', 'sync_cursors'] as const) await tx.deleteFrom(table).where('sync_id', '=', id).execute();
+      for (const table of ['sync_links', 'sync_record_events', 'sync_cursors', 'sync_conversations'] as const) await tx.deleteFrom(table).where('sync_id', '=', id).execute();
       return tx.deleteFrom('syncs').where('id', '=', id).executeTakeFirst();
     });
     return Number(result.numDeletedRows) > 0;

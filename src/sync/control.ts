@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { conversationsClosedSignal, syncConversationsWorkflowId, type ConversationsClosedSignal } from '../../workflows/sync-conversations-contract';
+import { conversationsClosedSignal, syncConversationsStatusQuery, syncConversationsWorkflowId, type ConversationsClosedSignal, type SyncConversationsStatus } from '../../workflows/sync-conversations-contract';
 import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncChangesSignal, type SyncStatus } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
@@ -63,10 +63,14 @@ export async function applySync(client: Client, taskQueue: string, syncId: strin
   return running ? 'signalled' : 'started';
 }
 
-/** The workflow's execution status name (RUNNING, COMPLETED, …), or undefined when it never ran. */
-async function executionStatus(client: Client, syncId: string): Promise<string | undefined> {
+/** The sync workflow's execution status name (RUNNING, COMPLETED, …), or undefined when it never ran. */
+function executionStatus(client: Client, syncId: string): Promise<string | undefined> {
+  return workflowStatus(client, syncWorkflowId(syncId));
+}
+
+async function workflowStatus(client: Client, workflowId: string): Promise<string | undefined> {
   try {
-    return (await client.workflow.getHandle(syncWorkflowId(syncId)).describe()).status.name;
+    return (await client.workflow.getHandle(workflowId).describe()).status.name;
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -86,23 +90,33 @@ export async function signalSync(client: Client, syncId: string, signal: SyncSig
   }
 }
 
-/** What the workflow says it is doing, or why it could not say (not running, no worker answered in time). */
-export type SyncStatusAnswer = { running: true; status: SyncStatus } | { running: boolean; unavailable: string };
+/** What a workflow says it is doing, or why it could not say (not running, no worker answered in time). */
+export type StatusAnswer<T> = { running: true; status: T } | { running: boolean; unavailable: string };
+export type SyncStatusAnswer = StatusAnswer<SyncStatus>;
 
 /** Asks the running workflow its `sync.status`, within a deadline; never throws for a workflow that does not answer. */
-export async function querySyncStatus(client: Client, syncId: string, deadlineMs = 10_000): Promise<SyncStatusAnswer> {
+export function querySyncStatus(client: Client, syncId: string, deadlineMs = 10_000): Promise<SyncStatusAnswer> {
+  return queryStatus<SyncStatus>(client, syncWorkflowId(syncId), syncStatusQuery, deadlineMs);
+}
+
+/** The same for the sync's `syncConversations` workflow (a sync that copies closed conversations). */
+export function querySyncConversationsStatus(client: Client, syncId: string, deadlineMs = 10_000): Promise<StatusAnswer<SyncConversationsStatus>> {
+  return queryStatus<SyncConversationsStatus>(client, syncConversationsWorkflowId(syncId), syncConversationsStatusQuery, deadlineMs);
+}
+
+async function queryStatus<T>(client: Client, workflowId: string, query: string, deadlineMs: number): Promise<StatusAnswer<T>> {
   let status: string | undefined;
   try {
-    status = await executionStatus(client, syncId);
+    status = await workflowStatus(client, workflowId);
   } catch (err) {
     return { running: false, unavailable: `Temporal did not describe the workflow (${(err as Error).message})` };
   }
-  if (status !== 'RUNNING') return { running: false, unavailable: `the workflow ${syncWorkflowId(syncId)} is not running (${status?.toLowerCase() ?? 'never started'})` };
+  if (status !== 'RUNNING') return { running: false, unavailable: `the workflow ${workflowId} is not running (${status?.toLowerCase() ?? 'never started'})` };
   try {
-    const answer = await client.withDeadline(Date.now() + deadlineMs, () => client.workflow.getHandle(syncWorkflowId(syncId)).query<SyncStatus>(syncStatusQuery));
+    const answer = await client.withDeadline(Date.now() + deadlineMs, () => client.workflow.getHandle(workflowId).query<T>(query));
     return { running: true, status: answer };
   } catch (err) {
-    return { running: true, unavailable: `the workflow did not answer its ${syncStatusQuery} query (${(err as Error).message}); is a worker running?` };
+    return { running: true, unavailable: `the workflow did not answer its ${query} query (${(err as Error).message}); is a worker running?` };
   }
 }
 

@@ -19,8 +19,24 @@ const intercom: ChangedIds = (object, topic, payload) => {
   return isObject(named) && typeof named.id === 'string' && named.id ? [named.id] : [];
 };
 
+/** An id as the sync sides keep it (text), from a vendor's number or string. */
+const idText = (v: unknown): string[] => (typeof v === 'number' && Number.isFinite(v) ? [String(v)] : typeof v === 'string' && v ? [v] : []);
+
+/** HubSpot's subscription types are singular (`contact.propertyChange`); sync sides name the CRM v3 object type. */
+const hubspotSubscriptionPrefix: Readonly<Record<string, string>> = { contacts: 'contact.', companies: 'company.', deals: 'deal.' };
+
+/** HubSpot: each event of a delivery (`<object>.creation|propertyChange|deletion`) names its record by `objectId`. */
+const hubspot: ChangedIds = (object, topic, payload) => {
+  const prefix = hubspotSubscriptionPrefix[object];
+  return prefix && topic.startsWith(prefix) && isObject(payload) ? idText(payload.objectId) : [];
+};
+
+/** Pipedrive webhooks v2: `<entity>.<action>` (`person.change`) names its record by `meta.entity_id`. */
+const pipedrive: ChangedIds = (object, topic, payload) =>
+  topic.startsWith(`${object}.`) && isObject(payload) && isObject(payload.meta) ? idText(payload.meta.entity_id) : [];
+
 /** Per connector: which webhook notifications name records of a sync side (one entry per vendor with webhooks for its objects). */
-const changedIdsByConnector: Readonly<Record<string, ChangedIds>> = { intercom };
+const changedIdsByConnector: Readonly<Record<string, ChangedIds>> = { intercom, hubspot, pipedrive };
 
 /**
  * The `sync.changes` signals one inbound event makes for the enabled realtime syncs: for each sync

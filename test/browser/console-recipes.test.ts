@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SlackFake } from '../../sandbox/slack-fake';
+import { compileSync } from '../../src/recipe/sync-compile';
+import { intercomContactsSync, salesforceContacts } from '../support/sync-definitions';
 import { call } from '../support/api-harness';
 import { ensureConsoleBuilt, launchChromium, screenshotter } from '../support/browser';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -87,6 +89,20 @@ describe('console recipes in chromium', () => {
     await diagnostic.getByRole('button', { name: 'did you mean steps.announce?' }).click();
     await page.getByTestId('check-summary').getByText('No problems').waitFor();
     expect(await editor.inputValue()).toContain('"text": "Posted as {{ steps.announce.ts }}"');
+
+    // Keyboard: with the caret in the first step, Ctrl+Space reaches the fields the schema allows there.
+    await editor.evaluate((el) => {
+      const area = el as unknown as { value: string; setSelectionRange(a: number, b: number): void };
+      const at = area.value.indexOf('"id": "announce"');
+      area.setSelectionRange(at, at);
+    });
+    await editor.press('ArrowRight');
+    await page.getByRole('heading', { name: 'Fields allowed in steps[0]' }).waitFor();
+    await editor.press('Control+ ');
+    await page.getByRole('button', { name: '+ when' }).press('ArrowDown');
+    await page.getByRole('button', { name: '+ onError' }).press('Enter');
+    expect(await editor.inputValue()).toContain('"text": "New ticket: {{ trigger.subject }}"\n      },\n      "onError": "fail"\n    },');
+    await page.getByTestId('check-summary').getByText('No problems').waitFor();
 
     await page.getByRole('button', { name: 'Create recipe' }).click();
     await page.waitForURL(`**/recipes/${recipeId}?created=1`);
@@ -175,11 +191,20 @@ describe('console recipes in chromium', () => {
     await page.getByTestId('recipe-state').getByText('enabled').waitFor();
   });
 
-  it('a read-only token sees the recipe but no write controls', async () => {
+  it('a read-only token sees recipes and syncs but no write controls', async () => {
+    // A stored sync (its workflow is not running: the list says when each side last cycled, if known).
+    const syncId = `contacts-${recipeId}`;
+    const compiled = compileSync(intercomContactsSync(syncId, salesforceContacts), { connections: new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]) });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+    await engine.store.syncs.apply(intercomContactsSync(syncId, salesforceContacts), compiled.plan);
     const context = await newContext();
     const p = await signIn(context, viewer);
     await p.goto('/recipes');
     await p.getByTestId(`recipe-${recipeId}`).waitFor();
+    const sync = p.getByTestId(`sync-${syncId}`);
+    await sync.getByText('intercom-main contact ↔ salesforce-main Contact').waitFor();
+    await sync.getByText('enabled').waitFor();
+    await sync.getByText(/left never, right never|unknown/).waitFor();
     expect(await p.getByRole('link', { name: 'New recipe' }).count()).toBe(0);
     await p.getByRole('link', { name: 'Announce tickets' }).click();
     await p.getByTestId('recipe-state').waitFor();

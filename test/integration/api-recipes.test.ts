@@ -64,7 +64,7 @@ describe('recipes API', () => {
     expect(await api('GET', `/api/v1/recipes/${id}/versions/latest`)).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', details: { issues: [{ path: 'params.version' }] } } } });
 
     expect((await api('DELETE', `/api/v1/recipes/${id}`)).status).toBe(204);
-    expect(await api('GET', `/api/v1/recipes/${id}`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_recipe' } } });
+    expect(await api('GET', `/api/v1/recipes/${id}`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_recipe', message: `no recipe or sync with id ${id}` } } });
     expect((await api('DELETE', `/api/v1/recipes/${id}`)).status).toBe(404);
     expect((await api('GET', `/api/v1/recipes/${id}/versions`)).status).toBe(404);
     expect((await api('GET', `/api/v1/recipes/${id}/versions/1`)).status).toBe(404);
@@ -166,6 +166,12 @@ describe('recipes API', () => {
       expect(added).toMatchObject({ status: 201, body: { id, change: 'added', version: 1, enabled: true, warnings: [] } });
       expect((await api('PUT', `/api/v1/recipes/${id}`, sync)).body).toMatchObject({ change: 'unchanged', version: 1 });
       expect(await engine.store.syncs.get(id)).toMatchObject({ id, version: 1, plan: { kind: 'sync', syncId: id, right: { connector: 'salesforce' } } });
+      // The editor reads it back where it PUT it: its source as stored; syncs keep no version history.
+      const got = await api('GET', `/api/v1/recipes/${id}`);
+      expect(got).toMatchObject({ status: 200, body: { id, kind: 'sync', name: id, enabled: true, paused: false, version: 1, hash: added.body.hash, connections: [ic, sf] } });
+      expect(got.body.source).toEqual({ id, ...sync });
+      expect(got.body).not.toHaveProperty('trigger');
+      expect(await api('GET', `/api/v1/recipes/${id}/versions`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_recipe' } } });
       // A recipe cannot take a sync's id.
       expect(await api('PUT', `/api/v1/recipes/${id}`, notify(id))).toMatchObject({ status: 409, body: { error: { code: 'id_taken' } } });
       expect(intercom.received('GET', '/data_attributes')).toHaveLength(3);

@@ -2,16 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseConfig, type Config } from '../../src/config/config';
-import { createLogger } from '../../src/logging';
-import { startApi, type ApiHandle } from '../../src/runtime/api';
-import { openConfiguredStore } from '../../src/runtime/services';
-import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
+import type { ApiHandle } from '../../src/runtime/api';
 import type { Store } from '../../src/store/store';
-import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
+import { startTestEngineParts, type TestEngineParts } from '../support/engine';
 import { applyRecipe, boundedAll } from '../support/hooks';
 import { waitFor } from '../support/temporal';
 import { signIntercom } from '../support/intercom-webhooks';
@@ -31,11 +26,9 @@ describe('ingress acknowledges what the inbox holds, and Temporal runs it once i
   const dataDir = mkdtempSync(path.join(tmpdir(), 'switchyard-ack-'));
   let port: number;
   let server: DevServer | undefined;
-  let config: Config;
+  let engine: TestEngineParts;
   let store: Store;
-  let client: Client;
   let api: ApiHandle;
-  let worker: WorkerHandle | undefined;
 
   const startServer = async () => {
     server = await startDevServer({ cliPath: inject('temporalCliPath'), dbFile: path.join(dataDir, 'temporal.db'), port });
@@ -44,15 +37,8 @@ describe('ingress acknowledges what the inbox holds, and Temporal runs it once i
   beforeAll(async () => {
     port = await freePort();
     await startServer();
-    config = parseConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
-      TEMPORAL_TASK_QUEUE: `ack-${randomUUID()}`,
-      SWITCHYARD_DATA_DIR: dataDir,
-      SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
-      LOG_LEVEL: 'silent',
-    });
-    store = await openConfiguredStore(config);
+    engine = await startTestEngineParts('ack', { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, SWITCHYARD_DATA_DIR: dataDir });
+    store = engine.store;
     await store.connections.create({ id: 'intercom-ack', connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
     await applyRecipe(
       store,
@@ -64,15 +50,11 @@ describe('ingress acknowledges what the inbox holds, and Temporal runs it once i
       },
       { 'intercom-ack': 'intercom' },
     );
-    client = await connectClient(temporalTarget(config));
-    api = await startApi({ config, logger: createLogger('silent'), store, client });
+    api = await engine.startApi();
   }, 120_000);
 
   afterAll(async () => {
-    await api?.close();
-    await worker?.shutdown();
-    await client?.connection.close();
-    await store?.close();
+    await engine?.stop();
     await server?.stop();
   });
 
@@ -83,7 +65,7 @@ describe('ingress acknowledges what the inbox holds, and Temporal runs it once i
       headers: { 'content-type': 'application/json', 'x-hub-signature': signIntercom(body, secret) },
       body,
     });
-  const runCount = () => client.workflow.count(`WorkflowType = 'runRecipe' AND RecipeId = '${recipeId}'`).then((r) => r.count);
+  const runCount = () => engine.client.workflow.count(`WorkflowType = 'runRecipe' AND RecipeId = '${recipeId}'`).then((r) => r.count);
 
   it(`Temporal stopped ${OUTAGE_MS / 1000} s under steady load: every delivery 2xx, every run completes after the restart, 0 lost, 0 doubled`, { timeout: 180_000 }, async () => {
     const acked = new Set<string>();
@@ -116,9 +98,9 @@ describe('ingress acknowledges what the inbox holds, and Temporal runs it once i
 
     await startServer();
     // Runs are durable in Temporal once dispatched: a worker started now completes every acknowledged one.
-    worker = await startWorker({ config, logger: createLogger('silent'), store, target: temporalTarget(config) });
+    await engine.startWorker();
     const results = await boundedAll([...acked], 20, (runId) =>
-      waitFor(() => client.workflow.getHandle(runId).result().catch(() => undefined) as Promise<{ status: string } | undefined>, `run ${runId}`, 60_000),
+      waitFor(() => engine.client.workflow.getHandle(runId).result().catch(() => undefined) as Promise<{ status: string } | undefined>, `run ${runId}`, 60_000),
     );
     expect(results.map((r) => r.status)).toEqual([...acked].map(() => 'succeeded'));
     // Nothing beyond the acknowledged runs, each once.

@@ -1,20 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseConfig, type Config } from '../../src/config/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../src/config/config';
 import { startRuns } from '../../src/engine/start-runs';
 import { runEventsCursor } from '../../src/engine/run-events';
-import { createLogger } from '../../src/logging';
-import { startApi, type ApiHandle } from '../../src/runtime/api';
-import { openConfiguredStore } from '../../src/runtime/services';
-import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
 import type { Store } from '../../src/store/store';
-import { connectClient, temporalTarget } from '../../src/temporal/connection';
 import { webhooksOutFromConfig } from '../../src/runtime/webhooks-out-wiring';
 import { JiraFake } from '../../sandbox/jira-fake';
+import { startTestEngineParts, type TestEngineParts } from '../support/engine';
 import { startSink } from '../support/sink';
 import { applyRecipe } from '../support/hooks';
 import { waitFor, runResult, runStarted } from '../support/temporal';
@@ -27,36 +20,21 @@ import { jiraCredentials } from '../support/vendor-connections';
  * delivered once to an outgoing-webhook subscriber.
  */
 describe('engine events from runs and workers', () => {
+  let engine: TestEngineParts;
   let config: Config;
   let store: Store;
   let client: Client;
-  let worker: WorkerHandle;
-  let api: ApiHandle | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const logger = createLogger('silent');
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    config = parseConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `events-${randomUUID()}`,
-      SWITCHYARD_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchyard-events-')),
-      SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
-      SWITCHYARD_ENGINE_EVENTS_POLL: '200ms',
-      SWITCHYARD_RUN_EVENTS_LAG: '1s',
-      LOG_LEVEL: 'silent',
-    });
-    store = await openConfiguredStore(config);
-    client = await connectClient(temporalTarget(config));
-    worker = await startWorker({ config, logger, store, target: temporalTarget(config) });
+    engine = await startTestEngineParts('events', { SWITCHYARD_ENGINE_EVENTS_POLL: '200ms', SWITCHYARD_RUN_EVENTS_LAG: '1s' });
+    ({ config, store, client } = engine);
+    await engine.startWorker();
   }, 120_000);
 
   afterAll(async () => {
-    await api?.close();
-    await worker?.shutdown();
-    await client?.connection.close();
-    await store?.close();
+    await engine?.stop();
     await receiver?.close();
   });
 
@@ -90,7 +68,7 @@ describe('engine events from runs and workers', () => {
       expect(queued.map((e) => e.topic)).toEqual(['connection.disconnected']);
       expect(receiver.received).toHaveLength(0);
 
-      api = await startApi({ config, logger, store, client });
+      await engine.startApi();
       const [delivery] = await waitFor(async () => (deliveriesOf('connection.disconnected').length > 0 ? deliveriesOf('connection.disconnected') : undefined), 'connection.disconnected delivered');
       expect(delivery!.json).toMatchObject({
         topic: 'connection.disconnected',
@@ -104,7 +82,7 @@ describe('engine events from runs and workers', () => {
   });
 
   it('run.failed: one delivery for a failed run, none for a succeeded one, and a re-poll of the same window sends nothing again', { timeout: 90_000 }, async () => {
-    api ??= await startApi({ config, logger, store, client });
+    await engine.startApi();
     const failing = await startSink(400);
     try {
       await webhooksOutFromConfig({ config, store, client }).create({ url: receiver.url, topics: ['run.failed'] });

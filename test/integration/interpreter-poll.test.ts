@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { runWorkflowId } from '../../src/recipe/run-id';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { pollerPausedSignal, pollerPlanSignal, pollerStateQuery, pollerStopSignal, pollRecipe } from '../../workflows';
-import { createTestWorker, createTimeSkippingEnv, registerSearchAttributes, waitFor } from '../support/temporal';
+import { createTestWorker, useTimeSkippingEnv, waitFor } from '../support/temporal';
 import { planOf } from '../support/recipes';
 import { jiraIssuesPage } from '../support/test-catalog';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingEnv();
 
 function pollRecipeSource(text: string, enabled = true) {
   return {
@@ -38,7 +30,7 @@ it('polls every interval, starts one run per new item (never twice), keeps the c
     '3': jiraIssuesPage([4], '4'),
     '4': jiraIssuesPage([], '4'),
   };
-  const worker = await createTestWorker(env, {
+  const worker = await createTestWorker(env(), {
     taskQueue,
     activities: {
       pollTrigger: async (arg: { cursor: string | null; input: unknown }) => {
@@ -50,9 +42,9 @@ it('polls every interval, starts one run per new item (never twice), keeps the c
   });
   await worker.runUntil(async () => {
     const v1 = planOf(pollRecipeSource('v1'));
-    const handle = await env.client.workflow.start(pollRecipe, { taskQueue, workflowId: `poll/new-jira-issues-${randomUUID()}`, args: [{ plan: v1 }] });
+    const handle = await env().client.workflow.start(pollRecipe, { taskQueue, workflowId: `poll/new-jira-issues-${randomUUID()}`, args: [{ plan: v1 }] });
     await waitFor(async () => posted.length === 2, 'runs for the first page');
-    await env.sleep('5m');
+    await env().sleep('5m');
     await waitFor(async () => posted.length === 3, 'the run for the second page');
     expect(polls.map((p) => p.cursor)).toEqual([null, '2']);
     expect(polls[0]!.input).toEqual({ jql: 'project = SUP' });
@@ -60,7 +52,7 @@ it('polls every interval, starts one run per new item (never twice), keeps the c
     // Disabled: no polls while paused, however long.
     await handle.signal(pollerPausedSignal, true);
     await waitFor(async () => (await handle.query(pollerStateQuery)).paused, 'the poller to pause');
-    await env.sleep('1h');
+    await env().sleep('1h');
     expect(polls).toHaveLength(2);
 
     // Edited (and enabled again): the new plan takes over with the same cursor.
@@ -74,7 +66,7 @@ it('polls every interval, starts one run per new item (never twice), keeps the c
     await handle.signal(pollerStopSignal);
     await handle.result();
     // Runs use the ingress's id scheme, so a restarted poller could not start them again either.
-    const run = env.client.workflow.getHandle(runWorkflowId('new-jira-issues', 'poll:jira-main', 'SUP-3'));
+    const run = env().client.workflow.getHandle(runWorkflowId('new-jira-issues', 'poll:jira-main', 'SUP-3'));
     expect((await run.result()).version).toBe(v1.version);
   });
   expect(posted.sort()).toEqual(['v1 SUP-1', 'v1 SUP-2', 'v1 SUP-3', 'v2 SUP-4']);

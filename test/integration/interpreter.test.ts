@@ -4,24 +4,16 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { ConnectionIds, RecipeId, RecipeVersion, RunStatus, TriggerEvent } from '../../src/temporal/search-attributes';
 import { temporal } from '@temporalio/proto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { approvalSignal, connectionRestoredSignal, resumeSignal, runRecipe, stateQuery } from '../../workflows';
 import type { Plan, RunSummary } from '../../workflows/plan';
-import { createTestWorker, createTimeSkippingEnv, registerSearchAttributes, waitFor } from '../support/temporal';
+import { createTestWorker, useTimeSkippingEnv, waitFor } from '../support/temporal';
 import { eventOf, planOf, recipeWith } from '../support/recipes';
 
 type Activity = (input: ActionActivityInput) => Promise<unknown>;
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
-}, 120_000);
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = useTimeSkippingEnv();
 
 const slackOk: Activity = async () => ({ ok: true, channel: 'C1', ts: '1.1' });
 const EventType = temporal.api.enums.v1.EventType;
@@ -30,12 +22,12 @@ const say = (id: string, text: string, extra: Record<string, unknown> = {}) => (
 /** Runs `body` with a worker on a fresh task queue. */
 async function withWorker<T>(activities: Record<string, Activity>, body: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await createTestWorker(env, { taskQueue, activities });
+  const worker = await createTestWorker(env(), { taskQueue, activities });
   return worker.runUntil(body(taskQueue));
 }
 
 function start(taskQueue: string, plan: Plan, payload: unknown = {}) {
-  return env.client.workflow.start(runRecipe, { taskQueue, workflowId: `run/${plan.recipeId}/${randomUUID()}`, args: [{ plan, event: eventOf(payload) }] });
+  return env().client.workflow.start(runRecipe, { taskQueue, workflowId: `run/${plan.recipeId}/${randomUUID()}`, args: [{ plan, event: eventOf(payload) }] });
 }
 
 /** The RunSummary a failed run carries in its failure details. */
@@ -79,7 +71,7 @@ describe('runRecipe on the time-skipping server', () => {
     const plan = planOf(recipeWith([{ id: 'wait', delay: '3d' }, say('after', 'started {{ run.startedAt }}')]));
     let ranAt = 0;
     const t0 = Date.now();
-    await withWorker({ 'slack.postMessage': async () => ((ranAt = await env.currentTimeMs()), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+    await withWorker({ 'slack.postMessage': async () => ((ranAt = await env().currentTimeMs()), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
       const handle = await start(tq, plan);
       const waiting = await waitFor(async () => {
         const s = await handle.query(stateQuery);
@@ -87,7 +79,7 @@ describe('runRecipe on the time-skipping server', () => {
       }, 'the delay step to wait');
       expect(waiting.status).toBe('waiting');
       expect(waiting.steps.after?.status).toBe('pending');
-      const startMs = await env.currentTimeMs();
+      const startMs = await env().currentTimeMs();
       const result = await handle.result();
       expect(result.steps.wait?.status).toBe('succeeded');
       expect(ranAt - startMs).toBeGreaterThanOrEqual(3 * 86_400_000 - 60_000);
@@ -98,9 +90,9 @@ describe('runRecipe on the time-skipping server', () => {
   it('delay until a timestamp from the event (Intercom unix seconds) waits until then in workflow time', async () => {
     const plan = planOf(recipeWith([{ id: 'snooze', delay: { until: '{{ trigger.data.item.snoozed_until }}' } }, say('after', 'woke')]));
     let ranAt = 0;
-    const startMs = await env.currentTimeMs();
+    const startMs = await env().currentTimeMs();
     const until = Math.floor(startMs / 1000) + 2 * 86_400; // two days after the test server's now
-    await withWorker({ 'slack.postMessage': async () => ((ranAt = await env.currentTimeMs()), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
+    await withWorker({ 'slack.postMessage': async () => ((ranAt = await env().currentTimeMs()), { ok: true, channel: 'C', ts: '1' }) }, async (tq) => {
       const handle = await start(tq, plan, { data: { item: { snoozed_until: until } } });
       const waiting = await waitFor(async () => {
         const s = await handle.query(stateQuery);
@@ -435,7 +427,7 @@ describe('runRecipe on the time-skipping server', () => {
   it('a run started with its search attributes set (as the ingress does) upserts only its final status', async () => {
     const plan = planOf(recipeWith([say('a', 'x')]));
     const events = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => {
-      const handle = await env.client.workflow.start(runRecipe, {
+      const handle = await env().client.workflow.start(runRecipe, {
         taskQueue: tq,
         workflowId: `run/${plan.recipeId}/${randomUUID()}`,
         args: [{ plan, event: eventOf({}) }],
@@ -526,7 +518,7 @@ describe('runRecipe on the time-skipping server', () => {
         },
       },
       async (tq) => {
-        const handle = await env.client.workflow.start(runRecipe, {
+        const handle = await env().client.workflow.start(runRecipe, {
           taskQueue: tq,
           workflowId: `run/${plan.recipeId}/${randomUUID()}`,
           args: [{ plan, event: eventOf({}), connectionWaitMs: 2 * 3_600_000 }],
@@ -567,7 +559,7 @@ describe('runRecipe on the time-skipping server', () => {
         },
       },
       async (tq) => {
-        const handle = await env.client.workflow.start(runRecipe, {
+        const handle = await env().client.workflow.start(runRecipe, {
           taskQueue: tq,
           workflowId: `run/${plan.recipeId}/${randomUUID()}-retry-1`,
           args: [

@@ -72,5 +72,10 @@ describe('a closed-conversation webhook writes the transcript once', () => {
     expect(renotified.status).toBe(202);
     await waitFor(async () => (await conversations().query<SyncConversationsStatus>(syncConversationsStatusQuery)).unchanged >= 1, 'the second notification handled', 30_000);
     expect(tasks()).toHaveLength(1);
+
+    // GET /api/v1/syncs/:id shows the conversations workflow and what waits for a counterpart.
+    const detail = await api('GET', `/api/v1/syncs/${id}`);
+    expect(detail.body.conversations).toMatchObject({ to: 'right', as: 'Task', workflow: { running: true, written: 1 }, unmatched: [] });
+    expect(detail.body.conversations.workflow.unchanged).toBeGreaterThanOrEqual(1);
   }, 150_000);
 });

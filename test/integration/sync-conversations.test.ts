@@ -218,4 +218,11 @@ describe('CRM sync: closed conversations to the CRM', () => {
     expect(hsNotesOf('104')).toHaveLength(1);
     expect((await status('hs')).phase).toBe('idle');
   });
+
+  it('deleting the sync removes its ledger, and its conversations workflow ends by itself', async () => {
+    expect((await ledger.entries(plans.pd.syncId, '101')).length).toBe(2);
+    await store.syncs.remove(plans.pd.syncId);
+    expect(await ledger.entries(plans.pd.syncId, '101')).toEqual([]);
+    await waitFor(async () => (await handle('pd').describe()).status.name === 'COMPLETED', 'the Pipedrive conversations workflow completed', 30_000);
+  });
 });

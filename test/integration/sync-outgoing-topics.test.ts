@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseConfig, type Config } from '../../src/config/config';
-import { createLogger } from '../../src/logging';
-import { startApi, type ApiHandle } from '../../src/runtime/api';
-import { startWorker, type WorkerHandle } from '../../src/runtime/worker';
-import { openConfiguredStore } from '../../src/runtime/services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhooksOutFromConfig } from '../../src/runtime/webhooks-out-wiring';
 import type { Store } from '../../src/store/store';
-import { connectClient, temporalTarget } from '../../src/temporal/connection';
+import { startTestEngineParts, type TestEngineParts } from '../support/engine';
 import { waitFor } from '../support/temporal';
 import { startReceiver } from '../support/webhooks-out-harness';
 
@@ -20,34 +11,19 @@ import { startReceiver } from '../support/webhooks-out-harness';
  * records the cycle (the engine makes no extra call), and the API's event pump delivers them.
  */
 describe('sync events as outgoing webhook topics', () => {
-  let config: Config;
+  let engine: TestEngineParts;
   let store: Store;
-  let client: Client;
-  let api: ApiHandle;
-  let worker: WorkerHandle;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
   beforeAll(async () => {
     receiver = await startReceiver();
-    config = parseConfig({
-      PORT: '0',
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `sync-topics-${randomUUID()}`,
-      SWITCHYARD_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'switchyard-sync-topics-')),
-      SWITCHYARD_EGRESS_ALLOW: '127.0.0.1/32',
-      SWITCHYARD_ENGINE_EVENTS_POLL: '200ms',
-      LOG_LEVEL: 'silent',
-    });
-    store = await openConfiguredStore(config);
-    client = await connectClient(temporalTarget(config));
+    engine = await startTestEngineParts('sync-topics', { SWITCHYARD_ENGINE_EVENTS_POLL: '200ms' });
+    store = engine.store;
     // Outgoing deliveries are workflows: the worker runs them.
-    worker = await startWorker({ config, logger: createLogger('silent'), store, target: temporalTarget(config) });
+    await engine.startWorker();
   }, 120_000);
   afterAll(async () => {
-    await api?.close();
-    await worker?.shutdown();
-    await client?.connection.close();
-    await store?.close();
+    await engine?.stop();
     await receiver?.close();
   });
 
@@ -75,8 +51,8 @@ describe('sync events as outgoing webhook topics', () => {
   });
 
   it('a conflict recorded by a cycle reaches a sync.record.conflict subscriber exactly once', { timeout: 60_000 }, async () => {
-    await webhooksOutFromConfig({ config, store, client }).create({ url: receiver.url, topics: ['sync.record.conflict'] });
-    api = await startApi({ config, logger: createLogger('silent'), store, client });
+    await webhooksOutFromConfig(engine).create({ url: receiver.url, topics: ['sync.record.conflict'] });
+    await engine.startApi();
     const syncId = `delivered-${randomUUID().slice(0, 8)}`;
     await store.syncs.saveCycle(syncId, [], [
       { kind: 'conflict', side: 'right', recordId: '003A', otherId: 'ic-1', detail: { field: 'fields[1]', winner: 'left' } },

@@ -30,16 +30,28 @@ export interface TestEngineOptions {
 }
 
 /**
- * The whole engine in-process on the shared dev server: its own task queue and data dir, a logger at
- * the tests' level, silent by default (Temporal SDK logs included), loopback egress allowed (for
- * vendor fakes). `prepare` runs on the store before the worker and API start.
+ * The engine's parts for a test that starts the worker or the API itself, later (after an outage, after
+ * events are queued) or not at all: `startWorker()`/`startApi()` start them once; `stop()` closes whatever
+ * was started, API first, then the worker, the client and the store.
  */
-export async function startTestEngine(
-  name: string,
-  env: Record<string, string> = {},
-  prepare?: (store: Store) => Promise<void>,
-  options: TestEngineOptions = {},
-): Promise<TestEngine> {
+export interface TestEngineParts {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  client: Client;
+  worker: WorkerHandle | undefined;
+  api: ApiHandle | undefined;
+  startWorker(): Promise<WorkerHandle>;
+  startApi(): Promise<ApiHandle>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The engine's store and Temporal client on the shared dev server (its own task queue and data dir; `env`
+ * overrides, e.g. TEMPORAL_ADDRESS for a test's own server), a logger at the tests' level, silent by default
+ * (Temporal SDK logs included), loopback egress allowed (for vendor fakes). Worker and API start on demand.
+ */
+export async function startTestEngineParts(name: string, env: Record<string, string> = {}, options: TestEngineOptions = {}): Promise<TestEngineParts> {
   const config = parseConfig({
     PORT: '0',
     TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -52,25 +64,48 @@ export async function startTestEngine(
   const logger = createLogger(config.LOG_LEVEL, options.logDestination);
   routeTemporalLogs(logger, config.LOG_LEVEL);
   const store = await openConfiguredStore(config);
-  await prepare?.(store);
   const target = temporalTarget(config);
-  const worker = await startWorker({ config, logger, store, target });
   const client = await connectClient(target);
-  const api = await startApi({ config, logger, store, client });
-  return {
+  const parts: TestEngineParts = {
     config,
     logger,
     store,
-    worker,
     client,
-    api,
+    worker: undefined,
+    api: undefined,
+    async startWorker() {
+      parts.worker ??= await startWorker({ config, logger, store, target });
+      return parts.worker;
+    },
+    async startApi() {
+      parts.api ??= await startApi({ config, logger, store, client });
+      return parts.api;
+    },
     async stop() {
-      await api.close();
-      await worker.shutdown();
+      await parts.api?.close();
+      await parts.worker?.shutdown();
       await client.connection.close();
       await store.close();
     },
   };
+  return parts;
+}
+
+/**
+ * The whole engine in-process (startTestEngineParts with the worker and the API started). `prepare` runs
+ * on the store before the worker and API start.
+ */
+export async function startTestEngine(
+  name: string,
+  env: Record<string, string> = {},
+  prepare?: (store: Store) => Promise<void>,
+  options: TestEngineOptions = {},
+): Promise<TestEngine> {
+  const parts = await startTestEngineParts(name, env, options);
+  await prepare?.(parts.store);
+  const worker = await parts.startWorker();
+  const api = await parts.startApi();
+  return { config: parts.config, logger: parts.logger, store: parts.store, worker, client: parts.client, api, stop: () => parts.stop() };
 }
 
 /** A test's end: its workflow terminated (if it runs), the engine stopped, the vendor fakes closed. */

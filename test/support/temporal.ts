@@ -4,7 +4,7 @@ import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription }
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { engineSearchAttributes } from '../../src/temporal/search-attributes';
 import { quietTemporal } from './temporal-logs';
 
@@ -14,6 +14,22 @@ export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('temporalTestServerPath') } },
   });
+}
+
+/**
+ * A time-skipping environment for the whole test file, with the engine's search attributes registered:
+ * call at the top level; the answer gives the environment inside tests.
+ */
+export function useTimeSkippingEnv(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    await registerSearchAttributes(env);
+  }, 120_000);
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => env!;
 }
 
 /** A client/connection environment on the shared real dev server started by the global setup. */

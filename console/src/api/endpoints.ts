@@ -23,6 +23,7 @@ import type {
   RunDetail,
   RunPage,
   SessionAnswer,
+  SyncDetail,
   SyncSummary,
   VendorCall,
   WebhookDelivery,
@@ -83,6 +84,7 @@ export const api = {
   },
   syncs: {
     list: () => request<{ syncs: SyncSummary[] }>('GET', '/api/v1/syncs'),
+    get: (sync: string) => request<SyncDetail>('GET', `/api/v1/syncs/${id(sync)}`),
   },
   runs: {
     list: (filter: { recipe?: string; status?: string; event?: string; since?: string; cursor?: string; limit?: string } = {}) => request<RunPage>('GET', `/api/v1/runs${q(filter)}`),

@@ -29,6 +29,7 @@ export type RecipeVersions = RecipeAnswers['versions'];
 export type RecipeVersionSource = RecipeAnswers['versionSource'];
 export type DryRun = RecipeAnswers['dryRun'];
 export type SyncSummary = SyncAnswers['summary'];
+export type SyncDetail = SyncAnswers['detail'];
 export type InboundLogEntry = LogAnswers['inbound'];
 export type InboundLogDetail = LogAnswers['inboundDetail'];
 export type OutgoingLogEntry = LogAnswers['outgoing'];

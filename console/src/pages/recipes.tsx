@@ -47,6 +47,16 @@ function LastRunCell(props: { run: LastRun; loaded: boolean }) {
   );
 }
 
+function LastCycle(props: { cycle: { left: string | null; right: string | null } | undefined; loaded: boolean }) {
+  if (!props.loaded) return <span class="muted">…</span>;
+  if (!props.cycle) return <span class="muted">unknown</span>;
+  return (
+    <>
+      left <When at={props.cycle.left} />, right <When at={props.cycle.right} />
+    </>
+  );
+}
+
 const enabledBadge = (enabled: boolean) => <span class={`badge ${enabled ? 'badge-succeeded' : 'badge-cancelled'}`}>{enabled ? 'enabled' : 'disabled'}</span>;
 
 /** Recipes and syncs: enabled state, trigger, version and the last run; writers create new ones here. */
@@ -60,6 +70,12 @@ export function RecipesPage() {
     return new Map(list.map((r, i) => [r.id, last[i]]));
   }, [recipes.data]);
   const syncs = useLoad(() => api.syncs.list(), []);
+  // A sync's "last run" is its last cycle per side, which its workflow reports (GET /api/v1/syncs/:id).
+  const cycles = useLoad(async () => {
+    const list = syncs.data?.syncs ?? [];
+    const details = await Promise.all(list.map((x) => api.syncs.get(x.id).catch(() => undefined)));
+    return new Map(list.map((x, i) => [x.id, details[i]?.lastCycle]));
+  }, [syncs.data]);
   return (
     <>
       <PageHeader title="Recipes">
@@ -96,7 +112,7 @@ export function RecipesPage() {
       <ErrorNotice error={syncs.error} />
       {syncs.data && syncs.data.syncs.length === 0 ? <p class="muted">No CRM syncs.</p> : null}
       {syncs.data && syncs.data.syncs.length ? (
-        <Table caption="CRM syncs" columns={['Sync', 'State', 'Sides', 'Direction', 'Frequency', 'Version', 'Updated']} rows={syncs.data.syncs} rowKey={(x) => x.id} rowTestId={(x) => `sync-${x.id}`}>
+        <Table caption="CRM syncs" columns={['Sync', 'State', 'Sides', 'Direction', 'Frequency', 'Version', 'Last cycle']} rows={syncs.data.syncs} rowKey={(x) => x.id} rowTestId={(x) => `sync-${x.id}`}>
           {(x) => (
             <>
               <td>
@@ -115,7 +131,7 @@ export function RecipesPage() {
               <td>{x.frequency}</td>
               <td>v{x.version}</td>
               <td>
-                <When at={x.updatedAt} />
+                <LastCycle cycle={cycles.data?.get(x.id)} loaded={Boolean(cycles.data?.has(x.id))} />
               </td>
             </>
           )}

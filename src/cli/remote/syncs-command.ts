@@ -34,6 +34,7 @@ export function registerSyncCommand(program: Command, ctx: ApiCommandContext = d
         `records: ${r.linked} linked; written ${r.written.leftToRight} left → right, ${r.written.rightToLeft} right → left; created ${r.created.leftToRight} left → right, ${r.created.rightToLeft} right → left`,
         `problems: ${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'}, ${r.duplicates} duplicate${r.duplicates === 1 ? '' : 's'}, ${r.errors} error${r.errors === 1 ? '' : 's'}`,
         `cursors: left ${cursor(s.cursors.left)}, right ${cursor(s.cursors.right)}`,
+        ...conversationLines(s.conversations),
       ];
     },
   );
@@ -92,4 +93,15 @@ export function registerSyncCommand(program: Command, ctx: ApiCommandContext = d
 
   deleteCommand(sync.command('delete <id>').description('delete the sync with its links, history and cursors; its workflow is cancelled'), ctx, path, 'deleted', (id) => `- sync ${id} deleted`);
   return sync;
+}
+
+/** `sync show`: the closed conversations copied to the CRM, when the sync has `conversations`. */
+function conversationLines(c: SyncAnswers['detail']['conversations']): string[] {
+  if (!c) return [];
+  const w = c.workflow;
+  const state = w.phase ? `${w.phase}${w.waitingFor ? ` (waiting for ${w.waitingFor})` : ''}` : w.running ? 'running' : 'not running';
+  return [
+    `conversations → ${c.to} as ${c.as}: ${state}${w.unavailable ? ` — ${w.unavailable}` : ''}; ${w.written ?? 0} written, ${w.pending ?? 0} pending, last poll ${w.lastPoll ?? '-'}`,
+    ...c.unmatched.map((u) => `  waiting for a counterpart: conversation ${u.conversationId} (contact ${u.contactId ?? '-'}) since ${u.since}`),
+  ];
 }

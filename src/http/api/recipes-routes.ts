@@ -77,6 +77,20 @@ const recipeSummary = z.object({
   updatedAt: z.string(),
 });
 const recipeDetail = recipeSummary.extend({ source: z.unknown().describe('the recipe JSON as stored') });
+/** A sync (`"kind": "sync"`) as the editor reads it: what PUT stores; GET /api/v1/syncs/:id has its status. */
+const syncSource = z.object({
+  id: z.string(),
+  kind: z.literal('sync'),
+  name: z.string(),
+  enabled: z.boolean(),
+  paused: z.boolean(),
+  version: z.number(),
+  hash: z.string(),
+  connections: z.array(z.string()).describe('the connections of its two sides'),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  source: z.unknown().describe('the sync definition JSON as stored'),
+});
 
 const putResponse = z.object({
   id: z.string(),
@@ -129,6 +143,7 @@ export interface RecipeAnswers {
   put: z.output<typeof putResponse>;
   validate: z.output<typeof validateResponse>;
   detail: z.output<typeof recipeDetail>;
+  syncSource: z.output<typeof syncSource>;
   versions: { id: string; current: number; versions: RecipeVersionEntry[] };
   versionSource: z.output<typeof versionSource>;
   dryRun: Omit<z.output<typeof dryRunResponse>, 'summary' | 'trace'> & { summary: RunSummary; trace: TraceEntry[] };
@@ -209,10 +224,14 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       path: '/api/v1/recipes/:id',
       scope: 'recipes:read',
       tag: 'recipes',
-      summary: 'One recipe: current version number and hash, enabled, and its source',
-      response: recipeDetail,
+      summary: 'One recipe (current version number and hash, enabled, its source), or a sync ("kind": "sync", its source as PUT stored it)',
+      response: z.union([recipeDetail, syncSource]),
       handler: async ({ params }) => {
-        const recipe = await mustGet(params.id!);
+        const id = params.id!;
+        const recipe = await deps.recipes.get<Plan>(id);
+        const sync = recipe || !deps.syncs ? undefined : await deps.syncs.store.get<SyncPlan>(id);
+        if (sync) return { status: 200, body: syncSourceOf(sync) };
+        if (!recipe) throw new HttpError(404, 'unknown_recipe', `no recipe or sync with id ${id}`, { id });
         return { status: 200, body: { ...summaryOf(recipe), source: recipe.source } };
       },
     }),
@@ -354,6 +373,11 @@ function summaryOf(recipe: StoredRecipe<Plan>) {
     createdAt: recipe.createdAt,
     updatedAt: recipe.updatedAt,
   };
+}
+
+function syncSourceOf(sync: StoredSync<SyncPlan>) {
+  const { id, name, enabled, paused, version, hash, createdAt, updatedAt, source } = sync;
+  return { id, kind: 'sync' as const, name, enabled, paused, version, hash, connections: sync.plan.connections, createdAt, updatedAt, source };
 }
 
 function outlineOf(plan: Plan) {

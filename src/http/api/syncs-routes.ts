@@ -1,16 +1,20 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { SyncPlan } from '../../../workflows/sync-plan';
+import { syncConversationsWorkflowId } from '../../../workflows/sync-conversations-contract';
 import { syncWorkflowId, type SyncPausedSignal, type SyncResyncSignal } from '../../../workflows/sync-contract';
 import { formatDuration } from '../../../workflows/duration';
 import { Refusal } from '../../refusal';
-import { applySync, cancelSync, querySyncStatus, signalSync, type SyncApplyOutcome } from '../../sync/control';
+import { applySync, cancelSync, querySyncConversationsStatus, querySyncStatus, signalSync, type SyncApplyOutcome } from '../../sync/control';
+import type { SyncConversationLedger } from '../../store/sync-conversations';
 import type { Side, StoredSync, StoredSyncEvent, SyncEventKind, SyncStore } from '../../store/syncs';
 import { HttpError } from '../errors';
 import { defineRoute, type ApiRoute } from './route';
 
 export interface SyncRoutesDeps {
   syncs: SyncStore;
+  /** Closed conversations copied to the CRM, and those waiting for a counterpart. */
+  transcripts: SyncConversationLedger;
   client: Client;
   /** Where an enabled sync's workflow is started. */
   taskQueue: string;
@@ -64,6 +68,28 @@ const syncDetail = syncSummary.extend({
     errors: z.number(),
   }),
   cursors: z.object({ left: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable(), right: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable() }),
+  conversations: z
+    .object({
+      to: z.enum(['left', 'right']),
+      as: z.string(),
+      workflow: z.object({
+        id: z.string(),
+        running: z.boolean(),
+        phase: z.string().optional(),
+        waitingFor: z.string().optional(),
+        written: z.number().optional().describe('transcripts written by the workflow'),
+        unchanged: z.number().optional(),
+        unmatched: z.number().optional().describe('times a conversation had no counterpart (each retry counts)'),
+        pending: z.number().optional(),
+        lastPoll: z.string().optional(),
+        unavailable: z.string().optional(),
+      }),
+      unmatched: z
+        .array(z.object({ conversationId: z.string(), contactId: z.string().nullable(), detail: z.record(z.string(), z.unknown()), since: z.string() }))
+        .describe('closed conversations with no counterpart for their contact yet (oldest first, at most 100): tried again each cycle'),
+    })
+    .optional()
+    .describe('present when the sync copies closed conversations to the CRM (its `conversations`)'),
 });
 const problemKinds = ['conflict', 'duplicate', 'error', 'unlink'] as const;
 const recordsQuery = z.strictObject({
@@ -108,6 +134,19 @@ export interface SyncAnswers {
 export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
   const { syncs, client } = deps;
   const now = () => deps.now?.() ?? new Date();
+  /** The conversations part of a sync's detail: its workflow's status and what waits for a counterpart. */
+  const conversationsOf = async (sync: StoredSync<SyncPlan>) => {
+    const transcripts = sync.plan.transcripts;
+    if (!transcripts) return undefined;
+    const [answer, unmatched] = await Promise.all([querySyncConversationsStatus(client, sync.id, deps.queryDeadlineMs), deps.transcripts.list(sync.id, 'unmatched')]);
+    const status = 'status' in answer ? answer.status : {};
+    return {
+      to: transcripts.to,
+      as: transcripts.as,
+      workflow: { id: syncConversationsWorkflowId(sync.id), running: answer.running, ...status, ...('unavailable' in answer ? { unavailable: answer.unavailable } : {}) },
+      unmatched: unmatched.map((t) => ({ conversationId: t.conversationId, contactId: t.contactId, detail: t.detail, since: t.updatedAt })),
+    };
+  };
   const mustGet = async (id: string) => {
     const sync = await syncs.get<SyncPlan>(id);
     if (!sync) throw new HttpError(404, 'unknown_sync', `no sync with id ${id}`, { id });
@@ -125,6 +164,23 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
       return 'none';
     }
   };
+
+  /** `POST /api/v1/syncs/:id/<path>`: one of the contract's signals to the running workflow, 202 (409 `sync_not_running` when it is not). */
+  const signalRoute = (path: string, summary: string, signal: (params: Record<string, string>) => [signal: Parameters<typeof signalSync>[2], arg?: unknown]) =>
+    defineRoute({
+      method: 'post',
+      path: `/api/v1/syncs/:id/${path}`,
+      scope: 'recipes:write',
+      tag: 'syncs',
+      summary,
+      response: accepted,
+      successStatus: 202,
+      handler: async ({ params }) => {
+        const sync = await mustGet(params.id!);
+        await signalSync(client, sync.id, ...signal(params));
+        return { status: 202, body: { syncId: sync.id, accepted: true } };
+      },
+    });
 
   return [
     defineRoute({
@@ -145,7 +201,13 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
       response: syncDetail,
       handler: async ({ params }) => {
         const sync = await mustGet(params.id!);
-        const [answer, counts, linked, cursors] = await Promise.all([querySyncStatus(client, sync.id, deps.queryDeadlineMs), syncs.eventCounts(sync.id), syncs.linkCount(sync.id), syncs.cursors(sync.id)]);
+        const [answer, counts, linked, cursors, conversations] = await Promise.all([
+          querySyncStatus(client, sync.id, deps.queryDeadlineMs),
+          syncs.eventCounts(sync.id),
+          syncs.linkCount(sync.id),
+          syncs.cursors(sync.id),
+          conversationsOf(sync),
+        ]);
         const total = (kind: SyncEventKind) => counts[kind].left + counts[kind].right;
         const status = 'status' in answer ? answer.status : undefined;
         const { plan } = sync;
@@ -170,6 +232,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
               errors: total('error'),
             },
             cursors: { left: cursors.left ?? null, right: cursors.right ?? null },
+            ...(conversations ? { conversations } : {}),
           },
         };
       },
@@ -202,21 +265,9 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
         return { status: 200, body: { records } };
       },
     }),
-    defineRoute({
-      method: 'post',
-      path: '/api/v1/syncs/:id/records/:key/resync',
-      scope: 'recipes:write',
-      tag: 'syncs',
-      summary: 'Sync one record again now, ignoring its recorded hashes (key: "left:<id>" or "right:<id>", percent-encoded); 409 when the workflow is not running',
-      response: accepted,
-      successStatus: 202,
-      handler: async ({ params }) => {
-        const sync = await mustGet(params.id!);
-        const { side, id } = parseKey(params.key!);
-        const resync: SyncResyncSignal = { side, id };
-        await signalSync(client, sync.id, 'resync', resync);
-        return { status: 202, body: { syncId: sync.id, accepted: true } };
-      },
+    signalRoute('records/:key/resync', 'Sync one record again now, ignoring its recorded hashes (key: "left:<id>" or "right:<id>", percent-encoded); 409 when the workflow is not running', (params) => {
+      const resync: SyncResyncSignal = parseKey(params.key!);
+      return ['resync', resync];
     }),
     ...(['pause', 'resume', 'enable', 'disable'] as const).map((action) =>
       defineRoute({
@@ -236,20 +287,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
         },
       }),
     ),
-    defineRoute({
-      method: 'post',
-      path: '/api/v1/syncs/:id/backfill',
-      scope: 'recipes:write',
-      tag: 'syncs',
-      summary: 'Start (or restart from the beginning) the backfill of both sides; 409 when the workflow is not running',
-      response: accepted,
-      successStatus: 202,
-      handler: async ({ params }) => {
-        const sync = await mustGet(params.id!);
-        await signalSync(client, sync.id, 'backfill');
-        return { status: 202, body: { syncId: sync.id, accepted: true } };
-      },
-    }),
+    signalRoute('backfill', 'Start (or restart from the beginning) the backfill of both sides; 409 when the workflow is not running', () => ['backfill']),
     defineRoute({
       method: 'delete',
       path: '/api/v1/syncs/:id',
