@@ -68,7 +68,7 @@ export async function createTestWorker(env: TestWorkflowEnvironment, opts: TestW
 }
 
 /** The time-skipping server starts without the engine's search attributes; runRecipe upserts them. */
-export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const types: Record<string, temporal.api.enums.v1.IndexedValueType> = {
     KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
     KEYWORD_LIST: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
