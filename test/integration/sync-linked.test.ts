@@ -114,6 +114,9 @@ describe('a contacts sync keeps the contact ↔ company association through the 
     expect(history.filter((e) => e.kind === 'waiting')).toHaveLength(1);
     expect(history.find((e) => e.kind === 'waiting')!.detail).toMatchObject({ via: companiesId, values: ['co2'] });
 
+    const listed = await api('GET', `/api/v1/syncs/${id}/records?status=waiting`);
+    expect(listed.body.records.map((r: { recordId: string; status: string }) => [r.recordId, r.status])).toEqual([[String(second!.Id), 'waiting']]);
+
     // The company links (the companies sync's next cycle); the contacts sync's next cycle sets the Account.
     await engine.store.syncs.saveCycle(companiesId, [{ leftId: 'co2', rightId: accounts[1]!, leftHash: 'h', rightHash: 'h', state: {} }], []);
     await fullCycle();

@@ -92,8 +92,10 @@ const syncDetail = syncSummary.extend({
     .describe('present when the sync copies closed conversations to the CRM (its `conversations`)'),
 });
 const problemKinds = ['conflict', 'duplicate', 'error', 'unlink'] as const;
+/** Besides the problems: `waiting`, a record written without a "linked" field whose id its via-sync had not linked yet. */
+const recordKinds = [...problemKinds, 'waiting'] as const;
 const recordsQuery = z.strictObject({
-  status: z.enum(problemKinds).optional().describe('only records with this kind of event (default: conflict, duplicate, error and unlink)'),
+  status: z.enum(recordKinds).optional().describe('only records with this kind of event (default: conflict, duplicate, error and unlink; also waiting: a linked field waited for its via-sync)'),
   limit: z.coerce.number().int().min(1).max(500).optional().describe('at most this many records (default 100)'),
 });
 const eventSchema = z.object({ id: z.string(), kind: z.string(), side: z.string(), recordId: z.string(), otherId: z.string().optional(), detail: z.record(z.string(), z.unknown()), at: z.string() });
@@ -101,7 +103,7 @@ const recordSchema = z.object({
   key: z.string().describe('"<side>:<record id>": what POST …/records/:key/resync takes'),
   side: z.enum(['left', 'right']),
   recordId: z.string(),
-  status: z.enum(problemKinds).describe('the kind of its newest problem'),
+  status: z.enum(recordKinds).describe('the kind of its newest problem'),
   at: z.string(),
   history: z.array(eventSchema).describe('every event about the record, newest first'),
 });
@@ -258,7 +260,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
           key,
           side: e.side,
           recordId: e.recordId,
-          status: e.kind as (typeof problemKinds)[number],
+          status: e.kind as (typeof recordKinds)[number],
           at: e.at,
           history: history.filter((h) => (h.side === e.side && h.recordId === e.recordId) || h.otherId === e.recordId),
         }));
