@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { SlackFake } from '../../sandbox/slack-fake';
 import { compileSync } from '../../src/recipe/sync-compile';
 import { intercomContactsSync, salesforceContacts } from '../support/sync-definitions';
@@ -22,6 +23,8 @@ describe('console recipes in chromium', () => {
   const recipeId = `announce-${randomBytes(3).toString('hex')}`;
   const topic = `ticket.${recipeId}`;
   const slack = new SlackFake();
+  const salesforce = new SalesforceFake();
+  const syncId = `contacts-${recipeId}`;
   const intercomSecret = `whsec-${randomBytes(8).toString('hex')}`;
   let engine: TestEngine;
   let browser: Browser;
@@ -47,7 +50,8 @@ describe('console recipes in chromium', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     await slack.start();
-    engine = await startTestEngine('console-recipes', { SWITCHYARD_ADMIN_TOKEN: admin }, async (store) => void (await seedVendorConnections(store, { slack, intercom: { clientSecret: intercomSecret } })));
+    await salesforce.start();
+    engine = await startTestEngine('console-recipes', { SWITCHYARD_ADMIN_TOKEN: admin }, async (store) => void (await seedVendorConnections(store, { slack, salesforce, intercom: { clientSecret: intercomSecret } })));
     viewer = (await engine.api.tokens.create({ name: 'viewer', scopes: ['recipes:read', 'runs:read', 'connections:read'] })).secret;
     browser = await launchChromium();
     page = await signIn(await newContext(), admin);
@@ -56,6 +60,7 @@ describe('console recipes in chromium', () => {
     await browser?.close();
     await engine?.stop();
     await slack.close();
+    await salesforce.close();
   });
 
   const recipe = (text: string) => ({
@@ -193,7 +198,6 @@ describe('console recipes in chromium', () => {
 
   it('a read-only token sees recipes and syncs but no write controls', async () => {
     // A stored sync (its workflow is not running: the list says when each side last cycled, if known).
-    const syncId = `contacts-${recipeId}`;
     const compiled = compileSync(intercomContactsSync(syncId, salesforceContacts), { connections: new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]) });
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
     await engine.store.syncs.apply(intercomContactsSync(syncId, salesforceContacts), compiled.plan);
@@ -212,6 +216,33 @@ describe('console recipes in chromium', () => {
     expect(await p.getByRole('button', { name: /^(Save|Enable|Disable|Delete|Load into editor)$/ }).count()).toBe(0);
     // Dry runs have no side effects: recipes:read may run them.
     await p.getByRole('button', { name: 'Run dry run' }).waitFor();
+    // The sync opens in the same editor, read only.
+    await p.goto('/recipes');
+    await p.getByTestId(`sync-${syncId}`).getByRole('link', { name: syncId }).click();
+    expect(await p.getByLabel('Sync JSON').getAttribute('readonly')).not.toBeNull();
+    expect(await p.getByLabel('Sync JSON').inputValue()).toContain('"kind": "sync"');
+    expect(await p.getByRole('button', { name: /^(Save|Enable|Disable|Delete)$/ }).count()).toBe(0);
     await context.close();
+  });
+
+  it('opens a sync in the editor: its source, a typo shown at its path, no dry run or versions, disable', async () => {
+    await page.goto('/recipes');
+    await page.getByTestId(`sync-${syncId}`).getByRole('link', { name: syncId }).click();
+    const editor = page.getByLabel('Sync JSON');
+    const source = await editor.inputValue();
+    expect(JSON.parse(source)).toEqual(intercomContactsSync(syncId, salesforceContacts));
+    await page.getByTestId('check-summary').getByText('No problems').waitFor();
+    expect(await page.getByRole('heading', { name: /Dry run|Versions/ }).count()).toBe(0);
+    await editor.fill(source.replace('"onDuplicate": "report"', '"onDuplicate": "reprot"'));
+    const diagnostic = page.getByTestId('diagnostic-onDuplicate');
+    await diagnostic.waitFor();
+    await diagnostic.getByText(/line \d+, column \d+/).waitFor();
+    expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    await shot(page, 'sync-editor');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByRole('group', { name: 'Sync actions' }).getByRole('button', { name: 'Disable' }).click();
+    await page.getByTestId('recipe-message').getByText(`${syncId} is disabled`).waitFor();
+    await page.getByTestId('recipe-state').getByText('disabled').waitFor();
+    expect((await api('GET', `/api/v1/syncs/${syncId}`)).body).toMatchObject({ enabled: false });
   });
 });

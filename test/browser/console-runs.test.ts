@@ -61,5 +61,12 @@ describe('console runs in chromium', () => {
     await page.getByTestId('run-status').getByText('succeeded').waitFor();
     expect(await page.getByRole('button', { name: /Approve|Cancel run|Retry/ }).count()).toBe(0);
     await shot(page, 'run');
+
+    // A status filter stays shown in its select after filtering (Preact applies `value`, not `defaultValue`, to a select).
+    await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Runs' }).click();
+    await page.getByLabel('Status').selectOption('succeeded');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL('**/runs?status=succeeded');
+    expect(await page.getByLabel('Status').inputValue()).toBe('succeeded');
   });
 });

@@ -24,6 +24,8 @@ import type {
   RunPage,
   SessionAnswer,
   SyncDetail,
+  SyncSource,
+  SyncState,
   SyncSummary,
   VendorCall,
   WebhookDelivery,
@@ -70,7 +72,7 @@ export const api = {
   },
   recipes: {
     list: () => request<{ recipes: RecipeSummary[] }>('GET', '/api/v1/recipes'),
-    get: (recipe: string) => request<RecipeDetail>('GET', `/api/v1/recipes/${id(recipe)}`),
+    get: (recipe: string) => request<RecipeDetail | SyncSource>('GET', `/api/v1/recipes/${id(recipe)}`),
     put: (recipe: string, source: unknown) => request<RecipePut>('PUT', `/api/v1/recipes/${id(recipe)}`, source),
     remove: (recipe: string) => request<void>('DELETE', `/api/v1/recipes/${id(recipe)}`),
     /** Compiles without storing: 200 with warnings, or an ApiError 422 whose details hold every diagnostic. */
@@ -85,6 +87,8 @@ export const api = {
   syncs: {
     list: () => request<{ syncs: SyncSummary[] }>('GET', '/api/v1/syncs'),
     get: (sync: string) => request<SyncDetail>('GET', `/api/v1/syncs/${id(sync)}`),
+    enable: (sync: string) => request<SyncState>('POST', `/api/v1/syncs/${id(sync)}/enable`),
+    disable: (sync: string) => request<SyncState>('POST', `/api/v1/syncs/${id(sync)}/disable`),
   },
   runs: {
     list: (filter: { recipe?: string; status?: string; event?: string; since?: string; cursor?: string; limit?: string } = {}) => request<RunPage>('GET', `/api/v1/runs${q(filter)}`),

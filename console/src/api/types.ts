@@ -23,6 +23,8 @@ export type ConnectionTest = ConnectionAnswers['test'] & { connection: Connectio
 export type ActivityEntry = ConnectionAnswers['activity'];
 export type RecipeSummary = RecipeAnswers['summary'];
 export type RecipeDetail = RecipeAnswers['detail'];
+/** GET /api/v1/recipes/:id of a sync (`"kind": "sync"`). */
+export type SyncSource = RecipeAnswers['syncSource'];
 export type RecipePut = RecipeAnswers['put'];
 export type RecipeValidation = RecipeAnswers['validate'];
 export type RecipeVersions = RecipeAnswers['versions'];
@@ -30,6 +32,7 @@ export type RecipeVersionSource = RecipeAnswers['versionSource'];
 export type DryRun = RecipeAnswers['dryRun'];
 export type SyncSummary = SyncAnswers['summary'];
 export type SyncDetail = SyncAnswers['detail'];
+export type SyncState = SyncAnswers['state'];
 export type InboundLogEntry = LogAnswers['inbound'];
 export type InboundLogDetail = LogAnswers['inboundDetail'];
 export type OutgoingLogEntry = LogAnswers['outgoing'];

@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api/endpoints';
-import type { RecipeDetail, RecipeSummary, RunPage } from '../api/types';
+import type { RecipeDetail, RecipeSummary, RunPage, SyncSource } from '../api/types';
 import { Table } from '../components/table';
 import { ActionButton, ErrorNotice, Notice, PageHeader, StatusBadge, useAction, useLoad, When } from '../components/ui';
 import { DryRunPanel } from '../recipes/dry-run-panel';
-import { useLiveCheck } from '../recipes/live-diagnostics';
+import { rejectedDiagnostics, useLiveCheck, type SavedCheck } from '../recipes/live-diagnostics';
 import { RecipeEditor } from '../recipes/recipe-editor';
 import { sourceText, VersionsPanel } from '../recipes/versions-panel';
 import { Link, navigate, type PageProps } from '../router';
@@ -116,7 +116,7 @@ export function RecipesPage() {
           {(x) => (
             <>
               <td>
-                {x.name}
+                <Link href={recipeHref(x.id)}>{x.name}</Link>
                 <div class="muted">
                   <code>{x.id}</code>
                 </div>
@@ -152,7 +152,7 @@ const newRecipeTemplate = {
  * Saving applies the JSON's `enabled` (absent = enabled). When the editor left the saved `enabled`
  * as it was, the recipe keeps the state Enable/Disable gave it since; an edited `enabled` wins.
  */
-function keepEnabledState(recipe: RecipeDetail, draft: unknown): unknown {
+function keepEnabledState(recipe: { source: unknown; enabled: boolean }, draft: unknown): unknown {
   const saved = (recipe.source as { enabled?: unknown }).enabled;
   const next = draft as Record<string, unknown>;
   if (next.enabled !== saved || (saved ?? true) === recipe.enabled) return draft;
@@ -221,7 +221,7 @@ export function NewRecipePage() {
   );
 }
 
-/** One recipe: facts, enable/disable, the editor with live diagnostics, dry run and versions with a diff. */
+/** One recipe or sync: facts, enable/disable, the editor with live diagnostics; a recipe's dry run and versions with a diff. */
 export function RecipePage(props: PageProps) {
   const id = props.params.id!;
   const recipe = useLoad(() => api.recipes.get(id), [id]);
@@ -237,15 +237,26 @@ export function RecipePage(props: PageProps) {
   );
 }
 
-function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
+const isSync = (r: RecipeDetail | SyncSource): r is SyncSource => 'kind' in r && r.kind === 'sync';
+
+/** A recipe's enable/disable, or a sync's (POST /api/v1/syncs/:id/enable|disable: its workflow starts or is cancelled). */
+const toggles = {
+  recipe: { enable: api.recipes.enable, disable: api.recipes.disable, disabled: 'no new runs' },
+  sync: { enable: api.syncs.enable, disable: api.syncs.disable, disabled: 'its workflow is cancelled, links and cursors are kept' },
+};
+
+function RecipeView(props: { recipe: RecipeDetail | SyncSource; reload: () => void }) {
   const r = props.recipe;
+  const sync = isSync(r);
+  const toggle = toggles[sync ? 'sync' : 'recipe'];
   const { can } = useSession();
   const writer = can('recipes:write');
   const saved = sourceText(r.source);
   const [text, setText] = useState(saved);
   const [message, setMessage] = useState<{ kind: 'ok' | 'warn'; text: string } | undefined>();
   const [round, setRound] = useState(0);
-  const check = useLiveCheck(text);
+  const [rejected, setRejected] = useState<SavedCheck | undefined>();
+  const check = useLiveCheck(text, rejected);
   const action = useAction();
   // After a save the editor shows the source as stored (the server puts the id first, and may keep the enabled state).
   const justSaved = useRef(false);
@@ -265,7 +276,12 @@ function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
     setRound((n) => n + 1);
   };
   const save = act(async () => {
-      const answer = await api.recipes.put(r.id, keepEnabledState(r, check.parsed.ok ? check.parsed.value : undefined));
+      const answer = await api.recipes.put(r.id, keepEnabledState(r, check.parsed.ok ? check.parsed.value : undefined)).catch((e: unknown) => {
+        // A sync is also checked against both sides' live field schemas: those diagnostics show in the editor too.
+        const diagnostics = rejectedDiagnostics(e);
+        if (diagnostics) setRejected({ text, diagnostics });
+        throw e;
+      });
       justSaved.current = true;
       const version = answer.change === 'unchanged' ? `unchanged (v${answer.version})` : `saved as version ${answer.version}`;
       return `${answer.id} ${version}${answer.warnings.length ? `, ${answer.warnings.length} warning(s)` : ''}.`;
@@ -286,38 +302,53 @@ function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
           <dd>
             <code>{r.id}</code>
           </dd>
-          <dt>Trigger</dt>
-          <dd>{triggerText(r.trigger)}</dd>
+          {sync ? (
+            <>
+              <dt>Kind</dt>
+              <dd>
+                CRM sync {r.paused ? <span class="badge badge-paused">paused</span> : null}
+              </dd>
+            </>
+          ) : (
+            <>
+              <dt>Trigger</dt>
+              <dd>{triggerText(r.trigger)}</dd>
+            </>
+          )}
           <dt>Version</dt>
           <dd>
             v{r.version} <code>{r.hash}</code>, updated <When at={r.updatedAt} />
           </dd>
           <dt>Connections</dt>
           <dd>{r.connections.length ? r.connections.map((c, i) => [i ? ', ' : '', <Link key={c} href={`/apps/${encodeURIComponent(c)}`}>{c}</Link>]) : <span class="muted">none</span>}</dd>
-          <dt>Last run</dt>
-          <dd>{can('runs:read') ? <LastRunCell run={last.data} loaded={!last.loading || last.data !== undefined} /> : <span class="muted">needs runs:read</span>}</dd>
+          {sync ? null : (
+            <>
+              <dt>Last run</dt>
+              <dd>{can('runs:read') ? <LastRunCell run={last.data} loaded={!last.loading || last.data !== undefined} /> : <span class="muted">needs runs:read</span>}</dd>
+            </>
+          )}
         </dl>
         <div class="actions">
-          {can('runs:read') ? <Link href={`/runs?recipe=${encodeURIComponent(r.id)}`}>All runs of this recipe</Link> : null}
+          {can('runs:read') && !sync ? <Link href={`/runs?recipe=${encodeURIComponent(r.id)}`}>All runs of this recipe</Link> : null}
         </div>
         {writer ? (
-          <div class="actions" role="group" aria-label="Recipe actions">
+          <div class="actions" role="group" aria-label={sync ? 'Sync actions' : 'Recipe actions'}>
             {r.enabled ? (
-              <ActionButton action={action} does={act(async () => (await api.recipes.disable(r.id), `${r.id} is disabled: no new runs.`))}>
+              <ActionButton action={action} does={act(async () => (await toggle.disable(r.id), `${r.id} is disabled: ${toggle.disabled}.`))}>
                 Disable
               </ActionButton>
             ) : (
-              <ActionButton action={action} kind="primary" does={act(async () => (await api.recipes.enable(r.id), `${r.id} is enabled.`))}>
+              <ActionButton action={action} kind="primary" does={act(async () => (await toggle.enable(r.id), `${r.id} is enabled.`))}>
                 Enable
               </ActionButton>
             )}
-            <DeleteRecipe id={r.id} />
+            <DeleteRecipe id={r.id} sync={sync} />
           </div>
         ) : null}
       </section>
       <section class="card" aria-labelledby="editor-heading">
         <h2 id="editor-heading">Definition</h2>
-        <RecipeEditor id="recipe-json" label="Recipe JSON" text={text} onText={setText} check={check} readOnly={!writer} />
+        <RecipeEditor id="recipe-json" label={sync ? 'Sync JSON' : 'Recipe JSON'} text={text} onText={setText} check={check} readOnly={!writer} />
         {writer ? (
           <div class="actions">
             <SaveButton id={dirty ? r.id : undefined} text={text} errors={errors} busy={action.busy} label="Save" onSave={() => void action.run(save)} />
@@ -330,7 +361,8 @@ function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
           </div>
         ) : null}
       </section>
-      <DryRunPanel recipe={r} stale={dirty} />
+      {sync ? null : <DryRunPanel recipe={r} stale={dirty} />}
+      {sync ? null : (
       <VersionsPanel
         recipeId={r.id}
         round={round}
@@ -343,11 +375,12 @@ function RecipeView(props: { recipe: RecipeDetail; reload: () => void }) {
             : undefined
         }
       />
+      )}
     </>
   );
 }
 
-function DeleteRecipe(props: { id: string }) {
+function DeleteRecipe(props: { id: string; sync: boolean }) {
   const [asking, setAsking] = useState(false);
   const action = useAction();
   if (!asking) {
@@ -359,7 +392,7 @@ function DeleteRecipe(props: { id: string }) {
   }
   return (
     <div role="group" aria-label="Confirm delete" class="confirm">
-      <span>Delete {props.id} and its version history? Runs in flight finish on their version.</span>{' '}
+      <span>{props.sync ? `Delete sync ${props.id}? Its workflow is cancelled, and its links and history are deleted.` : `Delete ${props.id} and its version history? Runs in flight finish on their version.`}</span>{' '}
       <ActionButton
         action={action}
         kind="danger"
@@ -368,7 +401,7 @@ function DeleteRecipe(props: { id: string }) {
           navigate('/recipes');
         }}
       >
-        Delete recipe
+        {props.sync ? 'Delete sync' : 'Delete recipe'}
       </ActionButton>{' '}
       <button type="button" onClick={() => setAsking(false)}>
         Keep it

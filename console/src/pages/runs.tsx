@@ -41,7 +41,7 @@ export function RunsPage(props: PageProps) {
         </div>
         <div>
           <label for="run-status">Status</label>
-          <select id="run-status" name="status" defaultValue={filter.status ?? ''}>
+          <select id="run-status" name="status" value={filter.status ?? ''}>
             <Options none="any" values={statuses} />
           </select>
         </div>

@@ -47,7 +47,18 @@ function syntaxDiagnostic(text: string, offset: number, message: string): Placed
  * after a pause in typing, the compiler through POST /api/v1/recipes/validate; answers to older
  * texts are dropped.
  */
-export function useLiveCheck(text: string): LiveCheck {
+/** A save's 422 diagnostics for the text it sent (a sync is also checked against both sides' live field schemas). */
+export interface SavedCheck {
+  text: string;
+  diagnostics: Diagnostic[];
+}
+
+/** The diagnostics a rejected save answered with, or undefined for any other failure. */
+export function rejectedDiagnostics(e: unknown): Diagnostic[] | undefined {
+  return e instanceof ApiError ? (e.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics : undefined;
+}
+
+export function useLiveCheck(text: string, saved?: SavedCheck): LiveCheck {
   const parsed = useMemo(() => parseJson(text), [text]);
   const [answer, setAnswer] = useState<{ text: string; diagnostics: Diagnostic[]; outline?: RecipeValidation['plan']; failure?: unknown } | undefined>();
   const latest = useRef(text);
@@ -64,7 +75,7 @@ export function useLiveCheck(text: string): LiveCheck {
         (ok) => latest.current === text && setAnswer({ text, diagnostics: ok.warnings, outline: ok.plan }),
         (e: unknown) => {
           if (latest.current !== text) return;
-          const diagnostics = e instanceof ApiError ? (e.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics : undefined;
+          const diagnostics = rejectedDiagnostics(e);
           setAnswer(diagnostics ? { text, diagnostics } : { text, diagnostics: [], failure: e });
         },
       );
@@ -75,7 +86,8 @@ export function useLiveCheck(text: string): LiveCheck {
     if (!parsed.ok) return { parsed, diagnostics: [syntaxDiagnostic(text, parsed.offset, parsed.message)], checking: false };
     const current = answer?.text === text;
     // While a newer text is being checked, the last answer stays on screen (placed in the new text).
-    const shown = answer ? answer.diagnostics.map((d) => placeDiagnostic(text, parsed, d)) : [];
+    const fromSave = saved?.text === text ? saved.diagnostics.filter((d) => !answer?.diagnostics.some((a) => a.path === d.path && a.message === d.message)) : [];
+    const shown = [...(answer?.diagnostics ?? []), ...fromSave].map((d) => placeDiagnostic(text, parsed, d));
     return { parsed, diagnostics: shown, outline: current ? answer.outline : undefined, checking: !current, failure: current ? answer.failure : undefined };
-  }, [parsed, answer, text]);
+  }, [parsed, answer, text, saved]);
 }
