@@ -43,7 +43,7 @@ export function registerSyncCommand(program: Command, ctx: ApiCommandContext = d
     sync
       .command('records <id>')
       .description('records with conflicts, duplicates or errors, or unlinked (counterpart deleted or merged), newest first, each with its history')
-      .option('--status <status>', 'conflict, duplicate, error or unlink (default: all four)')
+      .option('--status <status>', 'conflict, duplicate, error, unlink or waiting (default: the first four)')
       .option('--limit <n>', 'at most this many records (default 100)'),
     ctx,
     ({ client, opts }, id) => {
