@@ -267,7 +267,7 @@ function linkedField(
     }
     const target = referenceTargets[plan.connector]?.[f.paths[side][0] ?? ''];
     if (target !== undefined && target !== via[side].object) {
-      error([...f.path, side], `${f.paths[side][0]} holds the id of a ${target}, but sync ${JSON.stringify(f.via)} links ${via[side].object} records on the ${side}`);
+      error([...f.path, side], `${f.paths[side][0]} holds ${target} ids, but sync ${JSON.stringify(f.via)} links ${via[side].object} records on the ${side}`);
     }
   }
 }

@@ -185,4 +185,27 @@ describe('sync mapping against each side’s schema', () => {
       'fields[4].values.pro: "Professional" is not a value of Salesforce Contact field LeadSource (picklist) (its values: "Web", "Phone")',
     ]);
   });
+
+  it('a "linked" field: its via-sync must be known, on the same connections, linking the referenced objects; never written to Intercom', () => {
+    const connections = new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]);
+    const base = { id: 'contacts', kind: 'sync', left: { connection: 'intercom-main', object: 'contact' }, right: { connection: 'salesforce-main', object: 'Contact' }, match: [{ left: 'email', right: 'Email' }] };
+    const def = (field: Record<string, unknown>) => ({ ...base, fields: [{ left: 'email', right: 'Email' }, { left: 'companies.data.0.id', right: 'AccountId', transform: 'linked', direction: 'leftToRight', ...field }] });
+    const syncs = new Map([
+      ['companies', { left: { connection: 'intercom-main', object: 'company' }, right: { connection: 'salesforce-main', object: 'Account' } }],
+      ['people', { left: { connection: 'intercom-main', object: 'contact' }, right: { connection: 'salesforce-main', object: 'Contact' } }],
+    ]);
+    const errors = (d: unknown) => {
+      const r = compileSync(d, { connections, syncs });
+      return r.ok ? [] : r.diagnostics.map((x) => `${x.path}: ${x.message}`);
+    };
+    const ok = compileSync(def({ via: 'companies' }), { connections, syncs });
+    expect(ok.ok && ok.plan.fields[1]).toMatchObject({ transform: 'linked', params: { via: 'companies' } });
+    expect(errors(def({ via: 'companys' }))).toEqual(['fields[1].via: unknown sync "companys"']);
+    expect(errors(def({ via: 'people' }))).toEqual([
+      'fields[1].left: companies.data.0.id holds company ids, but sync "people" links contact records on the left',
+      'fields[1].right: AccountId holds Account ids, but sync "people" links Contact records on the right',
+    ]);
+    expect(errors(def({}))[0]).toBe('fields[1].transform: transform "linked" needs "via": "<id of the sync that links the referenced records>"');
+    expect(errors(def({ via: 'companies', direction: 'both' }))[0]).toMatch(/^fields\[1\]\.direction: Intercom sets a contact's company by attaching it/);
+  });
 });
