@@ -238,7 +238,7 @@ describe('console recipes in chromium', () => {
     const editor = page.getByLabel('Sync JSON');
     const source = await editor.inputValue();
     expect(JSON.parse(source)).toEqual(intercomContactsSync(syncId, salesforceContacts));
-    await page.getByTestId('check-summary').getByText('No problems').waitFor();
+    await page.getByTestId('check-summary').getByText('No problems: the sync compiles.').waitFor();
     expect(await page.getByRole('heading', { name: /Dry run|Versions/ }).count()).toBe(0);
     await editor.fill(source.replace('"onDuplicate": "report"', '"onDuplicate": "reprot"'));
     const diagnostic = page.getByTestId('diagnostic-onDuplicate');
