@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { IntercomFake } from '../../sandbox/intercom-fake';
 import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { SlackFake } from '../../sandbox/slack-fake';
 import { compileSync } from '../../src/recipe/sync-compile';
-import { intercomContactsSync, salesforceContacts } from '../support/sync-definitions';
+import { intercomContactsSync, mrrField, salesforceContacts } from '../support/sync-definitions';
 import { call } from '../support/api-harness';
 import { ensureConsoleBuilt, launchChromium, screenshotter } from '../support/browser';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -24,6 +25,7 @@ describe('console recipes in chromium', () => {
   const topic = `ticket.${recipeId}`;
   const slack = new SlackFake();
   const salesforce = new SalesforceFake();
+  const intercom = new IntercomFake();
   const syncId = `contacts-${recipeId}`;
   const intercomSecret = `whsec-${randomBytes(8).toString('hex')}`;
   let engine: TestEngine;
@@ -51,7 +53,11 @@ describe('console recipes in chromium', () => {
     ensureConsoleBuilt();
     await slack.start();
     await salesforce.start();
-    engine = await startTestEngine('console-recipes', { SWITCHYARD_ADMIN_TOKEN: admin }, async (store) => void (await seedVendorConnections(store, { slack, salesforce, intercom: { clientSecret: intercomSecret } })));
+    await intercom.start();
+    // The sync's fields exist on both sides' live schemas (what a saved sync is checked against).
+    intercom.contactAttributes.add('mrr');
+    salesforce.addCustomField('Contact', mrrField);
+    engine = await startTestEngine('console-recipes', { SWITCHYARD_ADMIN_TOKEN: admin }, async (store) => void (await seedVendorConnections(store, { slack, salesforce, intercom: { fake: intercom, clientSecret: intercomSecret } })));
     viewer = (await engine.api.tokens.create({ name: 'viewer', scopes: ['recipes:read', 'runs:read', 'connections:read'] })).secret;
     browser = await launchChromium();
     page = await signIn(await newContext(), admin);
@@ -61,6 +67,7 @@ describe('console recipes in chromium', () => {
     await engine?.stop();
     await slack.close();
     await salesforce.close();
+    await intercom.close();
   });
 
   const recipe = (text: string) => ({
@@ -231,7 +238,7 @@ describe('console recipes in chromium', () => {
     const editor = page.getByLabel('Sync JSON');
     const source = await editor.inputValue();
     expect(JSON.parse(source)).toEqual(intercomContactsSync(syncId, salesforceContacts));
-    await page.getByTestId('check-summary').getByText('No problems').waitFor();
+    await page.getByTestId('check-summary').getByText('No problems: the sync compiles.').waitFor();
     expect(await page.getByRole('heading', { name: /Dry run|Versions/ }).count()).toBe(0);
     await editor.fill(source.replace('"onDuplicate": "report"', '"onDuplicate": "reprot"'));
     const diagnostic = page.getByTestId('diagnostic-onDuplicate');
@@ -239,6 +246,13 @@ describe('console recipes in chromium', () => {
     await diagnostic.getByText(/line \d+, column \d+/).waitFor();
     expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
     await shot(page, 'sync-editor');
+    // A field the CRM does not have compiles, but saving checks both sides' live schemas: 422, shown at its path.
+    await editor.fill(source.replace('"right": "Email"', '"right": "Emial"')); // the match rule's field
+    await page.getByTestId('check-summary').getByText('No problems').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('diagnostic-match[0].right').getByText('Salesforce Contact has no field "Emial"').waitFor();
+    expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true);
+    expect((await api('GET', `/api/v1/recipes/${syncId}`)).body).toMatchObject({ kind: 'sync', version: 1 });
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await page.getByRole('group', { name: 'Sync actions' }).getByRole('button', { name: 'Disable' }).click();
     await page.getByTestId('recipe-message').getByText(`${syncId} is disabled`).waitFor();

@@ -348,7 +348,7 @@ function RecipeView(props: { recipe: RecipeDetail | SyncSource; reload: () => vo
       </section>
       <section class="card" aria-labelledby="editor-heading">
         <h2 id="editor-heading">Definition</h2>
-        <RecipeEditor id="recipe-json" label={sync ? 'Sync JSON' : 'Recipe JSON'} text={text} onText={setText} check={check} readOnly={!writer} />
+        <RecipeEditor id="recipe-json" label={sync ? 'Sync JSON' : 'Recipe JSON'} noun={sync ? 'sync' : 'recipe'} text={text} onText={setText} check={check} readOnly={!writer} />
         {writer ? (
           <div class="actions">
             <SaveButton id={dirty ? r.id : undefined} text={text} errors={errors} busy={action.busy} label="Save" onSave={() => void action.run(save)} />

@@ -47,6 +47,8 @@ export interface RecipeEditorProps {
   onText(text: string): void;
   check: LiveCheck;
   readOnly: boolean;
+  /** What the text defines, for the messages: a recipe (default) or a sync. */
+  noun?: 'recipe' | 'sync';
 }
 
 /**
@@ -127,6 +129,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
     }
   };
 
+  const noun = props.noun ?? 'recipe';
   const hintId = `${props.id}-hint`;
   const summaryId = `${props.id}-summary`;
   return (
@@ -134,7 +137,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
       <label for={props.id}>{props.label}</label>
       <p class="hint" id={hintId}>
         {props.readOnly
-          ? 'Read only: this token may not change recipes.'
+          ? `Read only: this token may not change ${noun}s.`
           : 'Checked by the compiler as you type. Ctrl+Space moves to the fields allowed at the caret (Escape comes back); Tab leaves the editor.'}
       </p>
       <div class="editor-frame">
@@ -176,7 +179,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
       </p>
       <p id={summaryId} role="status" class={errors ? 'field-error' : 'muted'} data-testid="check-summary">
         {check.checking && check.parsed.ok ? 'Checking… ' : ''}
-        {errors === 0 && warnings === 0 && !check.checking && !check.failure ? 'No problems: the recipe compiles.' : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`}
+        {errors === 0 && warnings === 0 && !check.checking && !check.failure ? `No problems: the ${noun} compiles.` : `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}.`}
       </p>
       <ErrorNotice error={check.failure} />
       {check.diagnostics.length ? (
