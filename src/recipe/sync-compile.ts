@@ -55,8 +55,8 @@ const referenceTargets: Record<string, Record<string, string>> = {
 export type SyncCompileResult = { ok: true; plan: SyncPlan; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The objects a sync side may name, per connector (their CRM records with a change feed and a schema). */
-const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string }> = {
-  intercom: { objects: ['contact', 'company'], example: 'contact' },
+const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string; notYet?: Readonly<Record<string, string>> }> = {
+  intercom: { objects: ['contact', 'company'], example: 'contact', notYet: { company: 'Intercom companies do not sync yet: the engine’s Intercom side reads and writes contacts only' } },
   salesforce: { objects: /^[A-Za-z][A-Za-z0-9_]*$/, example: 'Contact' },
   hubspot: { objects: ['contacts', 'companies', 'deals'], example: 'contacts' },
   pipedrive: { objects: ['person', 'organization', 'deal'], example: 'person' },
@@ -119,7 +119,7 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
       if (!known) error([name, 'connection'], `connection ${JSON.stringify(s.connection)} is a ${connector} connection, which has no records to sync (syncs work with ${Object.keys(syncObjects).join(', ')})`);
       else if (Array.isArray(known.objects) ? !known.objects.includes(s.object) : !(known.objects as RegExp).test(s.object)) {
         error([name, 'object'], `${connector} has no object ${JSON.stringify(s.object)} to sync`, Array.isArray(known.objects) ? didYouMean(s.object, known.objects, (c) => `"${c}"`) : `e.g. "${known.example}"`);
-      }
+      } else if (known.notYet?.[s.object]) error([name, 'object'], known.notYet[s.object]!);
     }
     sides[name] = { connection: s.connection, connector: connector ?? '', object: s.object, filter: isObject(s.filter) ? (s.filter as SyncSidePlan['filter']) : {} };
   }
