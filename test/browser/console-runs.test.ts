@@ -64,9 +64,10 @@ describe('console runs in chromium', () => {
 
     // A status filter stays shown in its select after filtering (Preact applies `value`, not `defaultValue`, to a select).
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Runs' }).click();
-    await page.getByLabel('Status').selectOption('succeeded');
+    await page.waitForURL((url) => url.pathname === '/runs' && url.search === '');
+    await page.getByRole('form', { name: 'Filter runs' }).getByLabel('Status').selectOption('succeeded');
     await page.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL('**/runs?status=succeeded');
-    expect(await page.getByLabel('Status').inputValue()).toBe('succeeded');
+    expect(await page.getByRole('form', { name: 'Filter runs' }).getByLabel('Status').inputValue()).toBe('succeeded');
   });
 });

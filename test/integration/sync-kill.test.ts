@@ -83,6 +83,9 @@ describe('kill -9 of the worker in the middle of a sync page', () => {
     const input: SyncWorkflowInput = { plan, pageSize: 20, heartbeatTimeout: '3s' };
     await client.workflow.start(syncWorkflowType, { workflowId: syncWorkflowId(syncId), taskQueue: cluster!.env.TEMPORAL_TASK_QUEUE!, args: [input] });
 
+    // Every Intercom answer takes 40 ms from here on, so a page of 20 creates stays open ~1 s: on a
+    // busy machine a fast page could otherwise begin and end between two looks of the wait below.
+    ic.fail({ kind: 'slow', delayMs: 40 }, 4 * perSide + 100);
     // Contacts created in Intercom that the store does not record yet: a page is in the middle of its writes.
     const unrecorded = async () => writes().icCreate - (await store.syncs.eventCounts(syncId)).create.left;
     await waitFor(async () => writes().icCreate >= perSide / 2 && (await unrecorded()) > 0, 'half the Salesforce contacts created in Intercom, mid-page', 60_000);

@@ -41,8 +41,8 @@ export function RunsPage(props: PageProps) {
         </div>
         <div>
           <label for="run-status">Status</label>
-          <select id="run-status" name="status" value={filter.status ?? ''}>
-            <Options none="any" values={statuses} />
+          <select id="run-status" name="status">
+            <Options none="any" values={statuses} selected={filter.status ?? ''} />
           </select>
         </div>
         <div>
