@@ -358,9 +358,12 @@ describe('runRecipe on the time-skipping server', () => {
       },
       async (tq) => {
         const handle = await start(tq, plan, { users: Array.from({ length: 150 }, (_, i) => `u${i}`) });
-        await waitFor(async () => authFailures === 1, 'the chunk to lose auth');
+        // The failing item is in the second chunk, 120 items in: a busy machine needs more than the default 20 s.
+        await waitFor(async () => authFailures === 1, 'the chunk to lose auth', 60_000);
         // As the engine does: the run (parent) is signalled; it forwards to its active chunk.
+        // Checked before signalling too: once the item is retried the run may finish, and a signal to a closed run fails.
         await waitFor(async () => {
+          if (seen.has('u120')) return true;
           await handle.signal(connectionRestoredSignal, { connectionId: 'slack-main' });
           return seen.has('u120');
         }, 'the waiting item to be retried');
