@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { SlackFake } from '../../sandbox/slack-fake';
 import { call } from '../support/api-harness';
 import { ensureConsoleBuilt, launchChromium, screenshotter, signedInPage } from '../support/browser';
 import { startTestEngine, type TestEngine } from '../support/engine';
@@ -13,7 +14,9 @@ import { startSink, type Sink } from '../support/sink';
  * The Logs page in chromium against the real engine: a signed and a badly-signed delivery to an
  * Intercom connection are listed with their outcome (reached from the connection's page), the
  * body opens, the filtered export downloads; an outgoing webhook delivery shows its attempt and
- * is redelivered, and a read-only token sees no Redeliver.
+ * is redelivered, and a read-only token sees no Redeliver; the vendor calls of two runs (one
+ * Slack accepted, one it refused) show with their status, filtered by connection (a choice in the
+ * filter survives the list's Refresh) and exported.
  */
 describe('console logs in chromium', () => {
   const admin = `admin-${randomBytes(24).toString('hex')}`;
@@ -23,6 +26,10 @@ describe('console logs in chromium', () => {
   const paused = `logs-out-${tag}`;
   let engine: TestEngine;
   let sink: Sink;
+  const slack = new SlackFake();
+  /** Two connections to the Slack fake: one posts where Slack has the channel, the other where it has none. */
+  const posting = `slack-${tag}`;
+  const misrouted = `slack-misrouted-${tag}`;
   let browser: Browser;
   let page: Page;
   let reader: string;
@@ -37,6 +44,7 @@ describe('console logs in chromium', () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     sink = await startSink(200);
+    await slack.start();
     engine = await startTestEngine('console-logs', { SWITCHYARD_ADMIN_TOKEN: admin, SWITCHYARD_ENGINE_EVENTS_POLL: '200ms' }, async (store) => {
       for (const id of [hooked, paused]) await store.connections.create({ id, connector: 'intercom', name: `Intercom ${id}`, credentials: { clientSecret: secret } });
       await applyRecipe(
@@ -44,6 +52,14 @@ describe('console logs in chromium', () => {
         { id: `gate-${tag}`, name: 'Gate', trigger: { type: 'webhook', connection: hooked, event: 'conversation.user.created' }, steps: [{ id: 'approve', waitFor: { approval: { timeout: '1h' } } }] },
         { [hooked]: 'intercom' },
       );
+      for (const [id, channel] of [
+        [posting, '#support'],
+        [misrouted, '#nowhere'],
+      ] as const) {
+        await store.connections.create({ id, connector: 'slack', name: `Slack ${id}`, credentials: { accessToken: 'xoxb-test-token' }, baseUrl: slack.url });
+        const post = { id: 'post', action: 'slack.postMessage', connection: id, input: { channel, text: 'Hello from {{ trigger.source }}' } };
+        await applyRecipe(store, { id: `post-${id}`, name: `Post via ${id}`, trigger: { type: 'event', event: `post.${id}` }, steps: [post] }, { [id]: 'slack' });
+      }
     });
     reader = (await engine.api.tokens.create({ name: 'log reader', scopes: ['connections:read', 'webhooks:read'] })).secret;
     browser = await launchChromium();
@@ -53,6 +69,7 @@ describe('console logs in chromium', () => {
     await browser?.close();
     await engine?.stop();
     await sink?.close();
+    await slack.close();
   });
 
   it('lists a signed and a badly-signed delivery with their outcome, opens the body and exports the filtered log', async () => {
@@ -121,5 +138,52 @@ describe('console logs in chromium', () => {
     await seen.getByRole('button', { name: 'Attempts' }).waitFor();
     expect(await readOnly.getByRole('button', { name: 'Redeliver' }).count()).toBe(0);
     await readOnly.context().close();
+  });
+
+  it('shows the vendor calls of runs with their status, keeps a filter choice through Refresh, filters by connection and exports', async () => {
+    const runOf = async (connection: string) => {
+      const posted = await api('POST', '/api/v1/events', { topic: `post.${connection}`, id: `e-${connection}`, data: { source: 'logs test' } });
+      return (posted.body as { runs: { runId: string }[] }).runs[0]!.runId;
+    };
+    const [sent, refused] = [await runOf(posting), await runOf(misrouted)];
+    const rows = page.locator('tbody tr[data-testid^="vendor-"]');
+    const listed = async (runId: string) => {
+      const row = page.getByTestId(`vendor-${runId}.post`);
+      await expect.poll(async () => (await row.count()) || (await page.getByRole('button', { name: 'Refresh' }).click(), 0), { timeout: 20_000 }).toBe(1);
+      return row;
+    };
+
+    await page.goto(`/logs?view=vendor&connection=${posting}`);
+    const ok = await listed(sent);
+    await expect.poll(async () => (await ok.getByText('succeeded', { exact: true }).count()) || (await page.getByRole('button', { name: 'Refresh' }).click(), 0), { timeout: 20_000 }).toBe(1);
+    await ok.getByText('slack.postMessage').waitFor();
+    expect(slack.messages.map((m) => m.text)).toEqual(['Hello from logs test']);
+
+    // A choice in the filter survives the list's Refresh (which reloads the connection choices too), then applies.
+    const form = page.getByRole('form', { name: 'Filter vendor calls' });
+    await form.getByLabel('Connection').selectOption(misrouted);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
+    await page.getByRole('option', { name: `Slack ${posting} (${posting})` }).waitFor({ state: 'attached' });
+    expect(await form.getByLabel('Connection').inputValue()).toBe(misrouted);
+    await form.getByRole('button', { name: 'Filter' }).click();
+    await page.waitForURL(`**/logs?view=vendor&connection=${misrouted}`);
+    const failed = await listed(refused);
+    await expect.poll(async () => (await failed.getByText('failed', { exact: true }).count()) || (await page.getByRole('button', { name: 'Refresh' }).click(), 0), { timeout: 20_000 }).toBe(1);
+    await failed.getByText('InvalidInput: Slack: channel_not_found').waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await form.getByLabel('Connection').inputValue()).toBe(misrouted);
+    await shot(page, 'logs-vendor-calls');
+
+    const csv = await download('Export CSV');
+    expect(csv.name).toBe('vendor-calls.csv');
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('runId,recipeId,connectionId,startedAt,closedAt,runStatus,stepId,action,status,attempts,errorKind,errorMessage');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(new RegExp(`^${refused},post-${misrouted},${misrouted},.*,failed,post,slack.postMessage,failed,1,InvalidInput,`));
+    const ndjson = await download('Export NDJSON');
+    expect(ndjson.name).toBe('vendor-calls.ndjson');
+    const entries = ndjson.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries).toEqual([expect.objectContaining({ runId: refused, connectionId: misrouted, stepId: 'post', status: 'failed', error: expect.objectContaining({ kind: 'InvalidInput', message: 'Slack: channel_not_found' }) })]);
   });
 });

@@ -67,6 +67,7 @@ export function LogsPage(props: PageProps) {
     navigate(logsHref(view.id, Object.fromEntries(names.map((n) => [n, String(form.get(n) ?? '').trim()]))));
   };
   const allowed = can(view.scope);
+  const Log = { inbound: InboundLog, outgoing: OutgoingLog, vendor: VendorCalls }[view.id];
   return (
     <>
       <PageHeader title="Logs" />
@@ -84,14 +85,15 @@ export function LogsPage(props: PageProps) {
       <form class="filters" onSubmit={apply} aria-label={`Filter ${view.label.toLowerCase()}`} key={key}>
         <div>
           <label for="log-connection">Connection</label>
-          {/* `value` is set after the options: the list arrives after the form, and the URL's choice must survive that. */}
-          <select id="log-connection" name="connection" value={filter.connection ?? ''}>
+          {/* The URL's choice is an option until the list arrives (same key, so the option stays chosen). */}
+          <select id="log-connection" name="connection">
             <Options
               none="all connections"
               values={[
                 ...(filter.connection && !connections.data?.connections.some((c) => c.id === filter.connection) ? [filter.connection] : []),
                 ...(connections.data?.connections.map((c) => ({ value: c.id, label: `${c.name} (${c.id})` })) ?? []),
               ]}
+              selected={filter.connection ?? ''}
             />
           </select>
         </div>
@@ -126,7 +128,7 @@ export function LogsPage(props: PageProps) {
               </a>
             ))}
           </div>
-          {view.id === 'inbound' ? <InboundLog key={key} filter={resolved} /> : view.id === 'outgoing' ? <OutgoingLog key={key} filter={resolved} /> : <VendorCalls key={key} filter={resolved} />}
+          <Log key={key} filter={resolved} onRefresh={() => connections.reload()} />
         </>
       ) : (
         <Notice kind="info">This token cannot read this log: it needs the {view.scope} scope.</Notice>
@@ -139,11 +141,17 @@ function Choice(props: { id: string; name: string; label: string; values: string
   return (
     <div>
       <label for={props.id}>{props.label}</label>
-      <select id={props.id} name={props.name} value={props.value ?? ''}>
-        <Options none="any" values={props.values} />
+      <select id={props.id} name={props.name}>
+        <Options none="any" values={props.values} selected={props.value ?? ''} />
       </select>
     </div>
   );
+}
+
+/** A log's filter (times resolved) and what its Refresh also reloads. */
+interface LogProps {
+  filter: Filter;
+  onRefresh: () => void;
 }
 
 /** What a log's rows may do: open one row's detail (one at a time), reload the page. */
@@ -165,6 +173,8 @@ function LogSection<T>(props: {
   cells: (entry: T, row: RowControls) => ComponentChildren;
   detail?: (entry: T) => ComponentChildren;
   notice?: ComponentChildren;
+  /** Refresh also reloads the page's connection choices (one may have been added since). */
+  onRefresh: () => void;
 }) {
   const [cursor, setCursor] = useState<string | undefined>();
   const [open, setOpen] = useState<string | undefined>();
@@ -201,7 +211,13 @@ function LogSection<T>(props: {
             Older entries
           </button>
         ) : null}
-        <button type="button" onClick={() => page.reload()}>
+        <button
+          type="button"
+          onClick={() => {
+            page.reload();
+            props.onRefresh();
+          }}
+        >
           Refresh
         </button>
       </div>
@@ -224,9 +240,10 @@ const runLink = (runId: string) => <Link href={`/runs/${encodeURIComponent(runId
 const ms = (n: number) => (n < 1000 ? `${n} ms` : `${(n / 1000).toFixed(1)} s`);
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-function InboundLog(props: { filter: Filter }) {
+function InboundLog(props: LogProps) {
   return (
     <LogSection
+      onRefresh={props.onRefresh}
       view={views[0]}
       load={(cursor) => api.logs.inbound({ ...props.filter, cursor })}
       rowKey={(e) => e.id}
@@ -288,10 +305,11 @@ function Payload(props: { id: string }) {
 
 const deliveryKey = (e: OutgoingLogEntry) => `${e.subscriptionId}.${e.messageId}`;
 
-function OutgoingLog(props: { filter: Filter }) {
+function OutgoingLog(props: LogProps) {
   const [done, setDone] = useState('');
   return (
     <LogSection
+      onRefresh={props.onRefresh}
       view={views[1]}
       load={(cursor) => api.logs.outgoing({ ...props.filter, cursor })}
       rowKey={deliveryKey}
@@ -394,9 +412,10 @@ function Attempts(props: { subscription: string; messageId: string }) {
   );
 }
 
-function VendorCalls(props: { filter: Filter }) {
+function VendorCalls(props: LogProps) {
   return (
     <LogSection
+      onRefresh={props.onRefresh}
       view={views[2]}
       load={(cursor) => api.logs.vendorCalls({ connection: props.filter.connection, since: props.filter.since, cursor })}
       rowKey={(e: VendorCall) => `${e.runId}.${e.stepId}`}
