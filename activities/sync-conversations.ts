@@ -32,11 +32,16 @@ interface Transcript {
 /** The longest body each target takes (Salesforce Description 32,000; HubSpot hs_note_body 65,536; Pipedrive's note content is larger). */
 const bodyLimit: Record<string, number> = { salesforce: 32_000, hubspot: 60_000, pipedrive: 60_000 };
 const cut = '\n… (transcript truncated)';
+/** Pages of a Pipedrive person's notes (100 each, newest first) searched for an earlier attempt's note. */
+const maxNotePages = 5;
 
-/** The transcript a CRM receives: a header naming the conversation, then one line per part from `from` on (plain text; HTML targets escape it). */
+/** What names one transcript (conversation and last part) in the CRM: how an earlier attempt's Task, Case or note is found again. */
+const markerOf = (conversationId: string, lastPartId: string) => `[intercom ${conversationId}/${lastPartId}]`;
+
+/** The transcript a CRM receives: a header naming the conversation (with the marker), then one line per part from `from` on (plain text; HTML targets escape it). */
 function transcriptBody(conversationId: string, t: Transcript, from: number, limit: number): string {
   const continued = from > 0;
-  const head = `Intercom conversation ${conversationId}${t.title ? `: ${t.title}` : ''}${continued ? ' (continued: the parts after the last copy)' : ''}`;
+  const head = `Intercom conversation ${conversationId}${t.title ? `: ${t.title}` : ''}${continued ? ' (continued: the parts after the last copy)' : ''} ${markerOf(conversationId, t.parts.at(-1)?.id ?? '')}`;
   const lines = t.text.split('\n');
   const text = `${head}\n\n${lines.length === t.parts.length ? lines.slice(from).join('\n') : t.text}`;
   return text.length > limit ? text.slice(0, limit - cut.length) + cut : text;
@@ -44,7 +49,7 @@ function transcriptBody(conversationId: string, t: Transcript, from: number, lim
 
 /** Task and Case subjects (255 characters at most), also how an earlier attempt's Task is found again. */
 function subjectOf(conversationId: string, title: string | null, lastPartId: string, continued: boolean): string {
-  const marker = ` [intercom ${conversationId}/${lastPartId}]`;
+  const marker = ` ${markerOf(conversationId, lastPartId)}`;
   const base = `Intercom conversation${continued ? ' (continued)' : ''}${title ? `: ${title}` : ''}`;
   return base.slice(0, 255 - marker.length) + marker;
 }
@@ -60,9 +65,10 @@ const other = (side: SyncSideName): SyncSideName => (side === 'left' ? 'right' :
  * counterpart yet is recorded as unmatched (reported in the ledger) and tried again each cycle.
  *
  * Once only, exactly: the ledger records the attempt (`begun`) before the vendor call and the record
- * id after. An attempt found `begun` (the worker died between the call and the record) looks for
- * its Task by the subject's marker on Salesforce; HubSpot and Pipedrive notes take no key and have
- * no marker search, so there the write is made again (at least once, only in that window).
+ * id after. An attempt found `begun` (the worker died between the call and the record, or the
+ * vendor's answer was lost) looks for what it wrote by the marker `[intercom <conversation>/<last
+ * part>]`: in a Salesforce Task's or Case's subject, in the body of a HubSpot note (the contact's
+ * notes at that time) or a Pipedrive note (the person's newest notes); none of them takes a key.
  */
 export function createSyncConversationActivities(deps: SyncConversationDeps, registry: ConnectorRegistry = defaultRegistry): SyncConversationActivities {
   /** A connection's context; `failing` learns which connection a vendor call failed on (auth_lost marks that one disconnected). */
@@ -135,12 +141,27 @@ export function createSyncConversationActivities(deps: SyncConversationDeps, reg
     return typeof account === 'string' && account ? account : undefined;
   }
 
-  /** An earlier attempt's Task or Case, by the subject's marker (Salesforce only). */
-  async function earlierAttempt(plan: SyncPlan, t: SyncTranscriptsPlan, ctx: ActionContext, subject: string): Promise<string | undefined> {
-    if (plan[t.to].connector !== 'salesforce') return undefined;
-    const object = t.as === 'Case' ? 'Case' : 'Task';
-    const { records } = await callAction<{ records: Record<string, unknown>[] }>(ctx, 'salesforce.query', { soql: `SELECT Id FROM ${object} WHERE Subject = :subject`, params: { subject }, maxRecords: 1 });
-    return records[0] ? String(records[0].Id) : undefined;
+  /** An earlier attempt's Task, Case or note on the target record, by its marker. */
+  async function earlierAttempt(plan: SyncPlan, t: SyncTranscriptsPlan, ctx: ActionContext, targetId: string, marker: string, subject: string, at: string): Promise<string | undefined> {
+    const connector = plan[t.to].connector;
+    if (connector === 'salesforce') {
+      const object = t.as === 'Case' ? 'Case' : 'Task';
+      const { records } = await callAction<{ records: Record<string, unknown>[] }>(ctx, 'salesforce.query', { soql: `SELECT Id FROM ${object} WHERE Subject = :subject`, params: { subject }, maxRecords: 1 });
+      return records[0] ? String(records[0].Id) : undefined;
+    }
+    if (connector === 'hubspot') {
+      const { notes } = await callAction<{ notes: { id: string; body: string }[] }>(ctx, 'hubspot.findNotes', { contactId: targetId, timestamp: at });
+      return notes.find((n) => n.body.includes(marker))?.id;
+    }
+    if (connector !== 'pipedrive') return undefined;
+    // Newest first: a lost answer's note is on the first page unless the person got many notes since.
+    for (let start: number | null = 0, pages = 0; start !== null && pages < maxNotePages; pages++) {
+      const page: { notes: { id: number; content: string }[]; nextStart: number | null } = await callAction(ctx, 'pipedrive.listNotes', { person_id: Number(targetId), start });
+      const found = page.notes.find((n) => n.content.includes(marker));
+      if (found) return String(found.id);
+      start = page.nextStart;
+    }
+    return undefined;
   }
 
   async function copy(plan: SyncPlan, conversationId: string): Promise<ConversationCopyOutcome> {
@@ -178,7 +199,7 @@ export function createSyncConversationActivities(deps: SyncConversationDeps, reg
       const subject = subjectOf(conversationId, title, lastPartId, continued);
       const at = fresh.at(-1)!.at;
       const begun = entries.find((e): e is TranscriptEntry => e.state === 'begun' && e.lastPartId === lastPartId && e.targetId === found.id);
-      let recordId = begun ? await earlierAttempt(plan, t, contexts[t.to], subject) : undefined;
+      let recordId = begun ? await earlierAttempt(plan, t, contexts[t.to], found.id, markerOf(conversationId, lastPartId), subject, at) : undefined;
       if (!recordId) {
         await storeCall('recording the transcript attempt', () => ledger.record(plan.syncId, { ...base, state: 'begun', targetId: found.id, recordId: null, detail: { as: t.as } }));
         try {

@@ -116,7 +116,7 @@ export function storedValue(def: PropertyDef | undefined, value: unknown): strin
   return s;
 }
 
-interface Filter {
+export interface Filter {
   propertyName?: unknown;
   operator?: unknown;
   value?: unknown;
@@ -165,6 +165,12 @@ export function matchesFilter(defs: PropertyDef[], record: FakeRecord, f: Filter
 
 const operators = new Set(['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN']);
 
+/** `associations.<object>` (e.g. `associations.contact`, EQ a record id): the records associated with that record. */
+export function associationFilter(f: Filter): FakeObjectType | undefined {
+  const m = /^associations\.(contact|company|deal)$/.exec(String(f.propertyName));
+  return m ? (({ contact: 'contacts', company: 'companies', deal: 'deals' }) as const)[m[1] as 'contact' | 'company' | 'deal'] : undefined;
+}
+
 /** HubSpot's search limits: 5 groups, 6 filters in a group, 18 in all, one sort, 200 per page; a filter on an unknown property is a 400. */
 export function searchProblem(defs: PropertyDef[], body: { filterGroups?: unknown; sorts?: unknown; limit?: unknown }): FakeResponse | undefined {
   const groups = (body.filterGroups ?? []) as { filters?: Filter[] }[];
@@ -175,7 +181,7 @@ export function searchProblem(defs: PropertyDef[], body: { filterGroups?: unknow
   }
   for (const f of filters) {
     if (!operators.has(String(f.operator))) return hubspotError(400, 'VALIDATION_ERROR', `Invalid input JSON: unknown operator ${String(f.operator)}`);
-    if (!defs.some((d) => d.name === f.propertyName)) {
+    if (!defs.some((d) => d.name === f.propertyName) && !associationFilter(f)) {
       return hubspotError(400, 'VALIDATION_ERROR', `There was a problem with the request.`, {
         errors: [{ message: `Property "${String(f.propertyName)}" does not exist`, code: 'PROPERTY_DOESNT_EXIST', context: { propertyName: [String(f.propertyName)] } }],
       });

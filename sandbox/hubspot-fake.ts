@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { signHubSpotV3 } from '../connectors/sdk/signatures/hubspot-signature';
 import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
 import {
+  associationFilter,
   defaultProperties,
   defaultReturned,
   hubspotError,
@@ -15,6 +16,7 @@ import {
   storedValue,
   type FakeObjectType,
   type FakeRecord,
+  type Filter,
   type PropertyDef,
 } from './hubspot-fake-crm';
 
@@ -76,7 +78,7 @@ export interface Association {
 /**
  * HubSpot CRM v3/v4 (vendor-apis.md §8), stateful: records with create/modified times, property
  * validation (unknown → PROPERTY_DOESNT_EXIST), a contact needs email/firstname/lastname, unique
- * email (409), search with filter groups, one sort, `after` paging and the 10,000 ceiling (400
+ * email (409), search with filter groups (and `associations.<object>` filters), one sort, `after` paging and the 10,000 ceiling (400
  * past it), batch read/create/update/upsert (200/201/207), v4 default associations (a contact's
  * primary company is its `associatedcompanyid`, kept in step with them), notes, property definitions, private
  * app and OAuth tokens (refresh, expiry, revocation), 429s by policy, and `edit`, which changes a
@@ -442,7 +444,7 @@ export class HubSpotFake extends FakeServer {
     const q = b.query?.toLowerCase();
     const matched = [...this.records[type].values()].filter(
       (r) =>
-        (groups.length === 0 || groups.some((g) => g.filters.every((f) => matchesFilter(defs, r, f)))) &&
+        (groups.length === 0 || groups.some((g) => g.filters.every((f) => this.associatedBy(type, r, f) ?? matchesFilter(defs, r, f)))) &&
         (!q || defaultReturned[type].some((p) => r.properties[p]?.toLowerCase().includes(q))),
     );
     const limit = b.limit ?? 10;
@@ -450,6 +452,13 @@ export class HubSpotFake extends FakeServer {
     const page = sorted.slice(offset, Math.min(offset + limit, this.searchCeiling));
     const next = offset + limit;
     return { status: 200, json: { total: matched.length, results: page.map((r) => this.json(type, r, b.properties)), ...(next < matched.length ? { paging: { next: { after: String(next) } } } : {}) } };
+  }
+
+  /** An `associations.<object>` search filter: whether the record is associated with that record (undefined for a property filter). */
+  private associatedBy(type: FakeObjectType, r: FakeRecord, f: Filter): boolean | undefined {
+    const to = associationFilter(f);
+    if (!to) return undefined;
+    return this.associations.some((a) => a.fromType === type && a.fromId === r.id && a.toType === to && a.toId === String(f.value));
   }
 
   private associate(req: FakeRequest): FakeResponse {

@@ -109,7 +109,7 @@ export interface WebhookTarget {
  * organizations and deals on v2 with strict validation (unknown fields and wrong types are 400
  * `Validation failed: <field>: …`), RFC 3339 `add_time`/`update_time` at one-second resolution,
  * cursor lists with `updated_since` (inclusive) / `updated_until` / `sort_by` / `sort_direction`
- * (limit ≤ 500) and `ids` (up to 100), custom fields written key by key, person search by email; notes on v1 (lenient: unknown fields ignored). 429 carries
+ * (limit ≤ 500) and `ids` (up to 100), custom fields written key by key, person search by email; notes on v1 (added lenient: unknown fields ignored; listed by person, deal or organization). 429 carries
  * `x-ratelimit-*` with `x-ratelimit-reset` in seconds. `edit` changes a record as a person in the
  * app would and sends the webhooks v2 delivery (HTTP Basic) to `webhookTarget`. Not in Pipedrive's
  * docs, so assumed here: the exact wording of v2 validation messages, the 429 body (the usual
@@ -151,6 +151,7 @@ export class PipedriveFake extends FakeServer {
       this.route('GET', `/api/v2/${collection}`, (req) => this.list(entity, req));
     }
     this.route('POST', '/api/v1/notes', (req) => this.addNote(req));
+    this.route('GET', '/api/v1/notes', (req) => this.listNotes(req));
     for (const [collection, entity] of Object.entries(fieldCollections)) this.route('GET', `/api/v1/${collection}`, (req) => this.listFields(entity, req));
   }
 
@@ -361,6 +362,23 @@ export class PipedriveFake extends FakeServer {
       };
     });
     return { status: 200, json: { success: true, data: { items }, additional_data: { next_cursor: null } } };
+  }
+
+  /** v1 "Get all notes": filtered by `person_id`, `deal_id` or `org_id`; `sort` by `add_time` or `id`, ASC or DESC; offset paging. */
+  private listNotes(req: FakeRequest): FakeResponse {
+    const q = req.query;
+    const start = Number(q.get('start') ?? 0);
+    const limit = Number(q.get('limit') ?? 100);
+    if (!Number.isInteger(start) || start < 0) return pipedriveError(400, 'Invalid start parameter');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return pipedriveError(400, 'Invalid limit parameter');
+    const [key = 'id', dir = 'ASC'] = (q.get('sort') ?? 'id ASC').split(' ');
+    if (!['id', 'add_time'].includes(key) || !['ASC', 'DESC'].includes(dir)) return pipedriveError(400, `Invalid sort parameter: ${q.get('sort')}`);
+    const wanted = (['person_id', 'deal_id', 'org_id'] as const).filter((f) => q.get(f) !== null);
+    const order = (n: Record<string, unknown>) => `${key === 'add_time' ? String(n.add_time) : ''}${String(n.id).padStart(12, '0')}`;
+    const all = this.notes.filter((n) => wanted.every((f) => String(n[f]) === q.get(f))).sort((a, b) => (order(a) < order(b) ? -1 : 1) * (dir === 'DESC' ? -1 : 1));
+    const page = all.slice(start, start + limit);
+    const more = start + limit < all.length;
+    return { status: 200, json: { success: true, data: page.length > 0 ? page : null, additional_data: { pagination: { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) } } } };
   }
 
   /** v1: lenient about unknown fields; `content` and one attachment are required, attachments must exist. */

@@ -5,6 +5,7 @@ import { batchUpsert } from './batch-upsert';
 import { changedRecords } from './changed-records';
 import { createNote } from './create-note';
 import { createRecord } from './create-record';
+import { findNotes } from './find-notes';
 import { listProperties } from './list-properties';
 import { search } from './search';
 import { updateRecord } from './update-record';
@@ -15,7 +16,7 @@ export const hubspot = connector({
   id: 'hubspot',
   name: 'HubSpot',
   category: 'CRM',
-  description: 'Create, update, upsert and search HubSpot contacts, companies and deals; associate them, log notes; poll changes and receive CRM webhooks.',
+  description: 'Create, update, upsert and search HubSpot contacts, companies and deals; associate them, log and find notes; poll changes and receive CRM webhooks.',
   auth: hubspotAuth,
   baseUrl: 'https://api.hubapi.com',
   vendor: hubspotVendor,
@@ -23,6 +24,6 @@ export const hubspot = connector({
     await ctx.http.request({ method: 'GET', path: '/crm/v3/properties/contacts/email' });
   },
 })
-  .actions({ createRecord, updateRecord, batchUpsert, search, associate, createNote, listProperties })
+  .actions({ createRecord, updateRecord, batchUpsert, search, associate, createNote, findNotes, listProperties })
   .pollingTrigger(changedRecords)
   .webhookSource(hubspotWebhookSource);

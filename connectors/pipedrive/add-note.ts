@@ -34,3 +34,27 @@ export const addNote = defineAction({
   request: ({ text, content, ...target }) => ({ method: 'POST', path: '/api/v1/notes', json: { content: content ?? textToHtml(text!), ...target } }),
   respond: (res) => z.object({ success: z.literal(true), data: note }).parse(res.body).data,
 });
+
+/**
+ * GET /api/v1/notes (v1 "Get all notes") on one person, deal or organization, newest first, one
+ * page by offset: how a note whose create answer was lost (addNote is at least once) is found again
+ * by a marker its content holds.
+ */
+export const listNotes = defineAction({
+  description: 'Lists the notes on a Pipedrive person, deal or organization, newest first.',
+  input: z
+    .object({ person_id: recordId().optional(), deal_id: recordId().optional(), org_id: recordId().optional(), start: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) })
+    .strict()
+    .refine((i) => i.person_id ?? i.deal_id ?? i.org_id, { message: 'give the person_id, deal_id or org_id whose notes to list', path: ['person_id'] }),
+  output: z.object({ notes: z.array(note), nextStart: z.number().int().nullable() }),
+  effect: { kind: 'none' },
+  sample: { notes: [{ id: 901, content: '<p>Ada: where is my order?</p>', person_id: 17, deal_id: null, org_id: null, add_time: '2026-11-27 12:00:00' }], nextStart: null },
+  request: ({ start, limit, ...target }) => ({ method: 'GET', path: '/api/v1/notes', query: { ...target, start, limit, sort: 'add_time DESC' } }),
+  respond(res) {
+    const page = z
+      .object({ success: z.literal(true), data: z.array(note).nullable(), additional_data: z.object({ pagination: z.object({ more_items_in_collection: z.boolean(), next_start: z.number().int().optional() }) }).optional() })
+      .parse(res.body);
+    const pagination = page.additional_data?.pagination;
+    return { notes: page.data ?? [], nextStart: pagination?.more_items_in_collection ? (pagination.next_start ?? null) : null };
+  },
+});

@@ -1,5 +1,5 @@
 import { connector } from '../sdk/connector';
-import { addNote } from './add-note';
+import { addNote, listNotes } from './add-note';
 import { pipedriveAuth, pipedriveBaseUrl } from './auth';
 import { changedRecords } from './changed-records';
 import { dealActions } from './deal';
@@ -24,5 +24,5 @@ export const pipedrive = connector({
   },
 })
   .webhookSource(pipedriveWebhookSource)
-  .actions({ ...personActions, ...organizationActions, ...dealActions, getRecord, searchPersons, addNote, listFields })
+  .actions({ ...personActions, ...organizationActions, ...dealActions, getRecord, searchPersons, addNote, listNotes, listFields })
   .pollingTrigger(changedRecords);

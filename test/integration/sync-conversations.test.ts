@@ -172,6 +172,26 @@ describe('CRM sync: closed conversations to the CRM', () => {
     await waitFor(async () => tasksOf('102').length === 1 && hsNotesOf('102').length === 1 && pdNotesOf('102').length === 1, 'conversation 102 by polling', 30_000);
   });
 
+  it('a note whose answer was lost (the vendor kept it, the attempt failed) is found by its marker on the retry: one note per CRM', async () => {
+    const notePosts = () => ({ hs: hs.requests.filter((r) => r.method === 'POST' && r.path === '/crm/v3/objects/notes').length, pd: pd.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/notes').length });
+    const posted = notePosts();
+    // The next HubSpot and Pipedrive calls are the note creates (Ada is linked): each is applied, then its connection drops.
+    hs.fail({ kind: 'apply_then_drop' });
+    pd.fail({ kind: 'apply_then_drop' });
+    conversation('105', ada.ic, '<p>Did you get this?</p>');
+    ic.closeConversation('105');
+    await signalAll(['105']);
+    const written = async (syncId: string) => (await ledger.entries(syncId, '105')).find((e) => e.state === 'written');
+    await waitFor(async () => (await written(plans.hs.syncId)) && (await written(plans.pd.syncId)), 'conversation 105 recorded written on HubSpot and Pipedrive', 60_000);
+    expect(notePosts()).toEqual({ hs: posted.hs + 1, pd: posted.pd + 1 });
+    expect(hsNotesOf('105')).toHaveLength(1);
+    expect(pdNotesOf('105')).toHaveLength(1);
+    expect((await written(plans.hs.syncId))!.recordId).toBe(hsNotesOf('105')[0]!.id);
+    expect((await written(plans.pd.syncId))!.recordId).toBe(String(pdNotesOf('105')[0]!.id));
+    await settled();
+    expect([hsNotesOf('105').length, pdNotesOf('105').length]).toEqual([1, 1]);
+  });
+
   it('a conversation whose contact has no counterpart is reported, then written once the contact is linked or matches', async () => {
     conversation('103', 'ic-bob', '<p>Who am I?</p>');
     ic.closeConversation('103');
