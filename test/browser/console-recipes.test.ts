@@ -259,4 +259,34 @@ describe('console recipes in chromium', () => {
     await page.getByTestId('recipe-state').getByText('disabled').waitFor();
     expect((await api('GET', `/api/v1/syncs/${syncId}`)).body).toMatchObject({ enabled: false });
   });
+
+  it('saves an edited sync with its diagnostics clean, then enables and disables it, the list following', async () => {
+    const listed = async (state: 'enabled' | 'disabled') => {
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Recipes' }).click();
+      await page.getByTestId(`sync-${syncId}`).getByText(state, { exact: true }).waitFor();
+      await page.getByTestId(`sync-${syncId}`).getByRole('link', { name: syncId }).click();
+      await page.getByTestId('recipe-state').getByText(state, { exact: true }).waitFor();
+    };
+    await listed('disabled');
+    const editor = page.getByLabel('Sync JSON');
+    await editor.fill((await editor.inputValue()).replace('"safetyPoll": "1m"', '"safetyPoll": "5m"'));
+    await page.getByTestId('check-summary').getByText('No problems: the sync compiles.').waitFor();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('recipe-message').getByText(`${syncId} saved as version 2.`).waitFor();
+    // Both sides' live schemas agreed: nothing to show, and the stored source is the edit (still disabled, as Disable left it).
+    await page.getByTestId('check-summary').getByText('No problems: the sync compiles.').waitFor();
+    expect(await page.getByTestId('diagnostics').count()).toBe(0);
+    await page.getByText('No unsaved changes.').waitFor();
+    expect((await api('GET', `/api/v1/recipes/${syncId}`)).body).toMatchObject({ kind: 'sync', version: 2, enabled: false, source: { safetyPoll: '5m', enabled: false } });
+
+    const actions = page.getByRole('group', { name: 'Sync actions' });
+    await actions.getByRole('button', { name: 'Enable' }).click();
+    await page.getByTestId('recipe-message').getByText(`${syncId} is enabled.`).waitFor();
+    expect((await api('GET', `/api/v1/syncs/${syncId}`)).body).toMatchObject({ enabled: true });
+    await listed('enabled');
+    await actions.getByRole('button', { name: 'Disable' }).click();
+    await page.getByTestId('recipe-message').getByText(`${syncId} is disabled`).waitFor();
+    expect((await api('GET', `/api/v1/syncs/${syncId}`)).body).toMatchObject({ enabled: false });
+    await listed('disabled');
+  });
 });
