@@ -27,7 +27,10 @@ export const intercomSide: SideAdapter = {
   startCursor: () => '0',
 
   async readChanges(ctx, _side, _fields, cursor, pageSize) {
-    const input = { perPage: Math.min(perPage, pageSize), maxPages: Math.max(1, Math.ceil(pageSize / perPage)) };
+    // Even pages that add up to the engine's page (200: two of 100, not 150 + 50 cut to 300), so the
+    // other side's batch writes fill up (Salesforce's collections take 200).
+    const maxPages = Math.max(1, Math.ceil(pageSize / perPage));
+    const input = { perPage: Math.ceil(pageSize / maxPages), maxPages };
     const result = await pollTrigger<Contact>(ctx, 'intercom.updatedContacts', input, cursor);
     // A scan cut at its page bound carries Intercom's page cursor ("resume"): more waits.
     return { records: result.items.map(toRecord), cursor: result.cursor, more: /"resume"/.test(result.cursor) };

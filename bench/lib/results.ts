@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './processes';
@@ -77,8 +77,9 @@ export function writeResult(result: ScenarioResult, variant: string, machine: Ma
 }
 
 /**
- * Rewrites the committed `bench/RESULTS.md` from every `bench/results/*.json` on this machine:
- * the latest figures of each scenario variant with its machine facts and load averages.
+ * Rewrites the committed `bench/RESULTS.md`: each variant with a `bench/results/*.json` on this machine
+ * gets its latest figures, machine facts and load averages; the sections of variants not run here
+ * (the JSON files are not committed, so a fresh clone has none) are kept as they were.
  */
 export function writeResultsMarkdown(): string {
   const docs = readdirSync(resultsDir)
@@ -87,8 +88,9 @@ export function writeResultsMarkdown(): string {
     .filter((d): d is ResultDoc => typeof d.variant === 'string' && Array.isArray(d.rows) && d.machine !== undefined)
     .sort((a, b) => a.variant.localeCompare(b.variant));
   const cell = (v: unknown) => String(v).replace(/\|/g, '\\|');
-  const sections = docs.map((d) =>
-    [
+  const fresh = docs.map((d) => ({
+    variant: d.variant,
+    text: [
       `## ${d.variant}`,
       '',
       `${d.at} · commit ${d.machine.gitCommit} · load average ${d.machine.loadAverage.join(' ')} at start, ${d.loadAverageAtEnd.map((l) => Math.round(l * 100) / 100).join(' ')} at end · ${d.correct ? 'no run lost or doubled' : '**runs lost or doubled**'}`,
@@ -101,8 +103,10 @@ export function writeResultsMarkdown(): string {
       ...d.rows.map((r) => `| ${cell(r.metric)} | ${cell(r.value)} | ${cell(r.target ?? '')} | ${r.met === undefined ? '' : r.met ? 'ok' : 'missed'} |`),
       ...(d.notes?.length ? ['', ...d.notes.map((n) => `- ${n}`)] : []),
     ].join('\n'),
-  );
+  }));
   const file = path.join(repoRoot, 'bench', 'RESULTS.md');
+  const kept = committedSections(file).filter((s) => !fresh.some((f) => f.variant === s.variant));
+  const sections = [...kept, ...fresh].sort((a, b) => a.variant.localeCompare(b.variant)).map((s) => s.text);
   const intro = [
     '# Benchmark results',
     '',
@@ -111,8 +115,15 @@ export function writeResultsMarkdown(): string {
     'runs the load generator, the sink, Temporal and the engine; read the load averages before the figures.',
     'The `floor` rows are hand-written Temporal workflows on the same server: the e2e table gives its ratio to them.',
   ];
-  writeFileSync(file, `${[...intro, '', ...sections].join('\n')}\n`);
+  writeFileSync(file, `${[...intro, '', sections.join('\n\n')].join('\n')}\n`);
   return file;
+}
+
+/** The `## <variant>` sections of the committed file, each with its text up to the next one. */
+function committedSections(file: string): Array<{ variant: string; text: string }> {
+  if (!existsSync(file)) return [];
+  const parts = readFileSync(file, 'utf8').split(/^(?=## )/m).slice(1);
+  return parts.map((text) => ({ variant: text.slice(3, text.indexOf('\n')).trim(), text: text.trimEnd() }));
 }
 
 export function printTable(result: ScenarioResult): void {

@@ -70,7 +70,7 @@ export async function sync(stack: Stack, o: BenchOptions): Promise<ScenarioResul
       rows,
       notes: [
         'one sync per direction, one `switchyard worker` process; the fakes run in the harness process (their CPU is the harness column)',
-        'Intercom has no batch write: one POST /contacts per record; reads are contact searches of 150 a page',
+        'Intercom has no batch write: one POST /contacts per record; reads are contact searches of up to 150 a page, in even pages that add up to a sync page of 200',
         'Salesforce writes are sObject Collections (200 records a call); reads are SOQL batches',
         'exact = the other side holds every record once afterwards, and the fake received exactly one create per record',
       ],
