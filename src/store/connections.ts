@@ -74,9 +74,13 @@ export class ConnectionStore {
 
   /** Creates the connection unless one with its id exists (a concurrent create won): answers whether this call created it. */
   async createIfAbsent(input: NewConnection, now = new Date()): Promise<boolean> {
+    return this.insertIfAbsent(this.newRow(input, now));
+  }
+
+  private async insertIfAbsent(row: ConnectionTable): Promise<boolean> {
     const result = await this.db
       .insertInto('connections')
-      .values(this.newRow(input, now))
+      .values(row)
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
@@ -105,8 +109,11 @@ export class ConnectionStore {
 
   /** Creates the connection, or replaces its name, credentials and base URL (which clears a disconnect). */
   async upsert(input: NewConnection, now = new Date()): Promise<Connection> {
-    if (await this.createIfAbsent(input, now)) return (await this.get(input.id))!;
-    await this.updateCredentials(input.id, input.credentials, now, { name: input.name, baseUrl: input.baseUrl ?? null, sandbox: input.sandbox ?? false });
+    // Sealed once: the new row's credentials are what an existing connection gets.
+    const row = this.newRow(input, now);
+    if (await this.insertIfAbsent(row)) return toConnection(row);
+    const sealed = { credentials_ciphertext: row.credentials_ciphertext, key_id: row.key_id };
+    await this.writeSealed(input.id, sealed, await this.get(input.id), now, { name: input.name, baseUrl: row.base_url });
     return (await this.get(input.id))!;
   }
 
@@ -155,7 +162,8 @@ export class ConnectionStore {
    */
   async updateCredentials(id: string, credentials: unknown, now = new Date(), also: { name?: string; baseUrl?: string | null; sandbox?: boolean } = {}): Promise<void> {
     const current = await this.get(id);
-    await this.writeCredentials(id, credentials, also.baseUrl !== undefined ? also.baseUrl : (current?.baseUrl ?? null), current, now, also);
+    const sealed = this.seal(id, credentials, also.baseUrl !== undefined ? also.baseUrl : (current?.baseUrl ?? null), also.sandbox ?? false);
+    await this.writeSealed(id, { credentials_ciphertext: sealed.ciphertext, key_id: sealed.keyId }, current, now, also);
   }
 
   /**
@@ -219,15 +227,13 @@ export class ConnectionStore {
     return this.secrets.seal(JSON.stringify(envelope), aad(id));
   }
 
-  private async writeCredentials(id: string, credentials: unknown, boundTo: string | null, current: Connection | undefined, now: Date, also: { name?: string; baseUrl?: string | null; sandbox?: boolean }): Promise<void> {
-    const sealed = this.seal(id, credentials, boundTo, also.sandbox ?? false);
+  private async writeSealed(id: string, sealed: Pick<ConnectionTable, 'credentials_ciphertext' | 'key_id'>, current: Connection | undefined, now: Date, also: { name?: string; baseUrl?: string | null }): Promise<void> {
     const at = now.toISOString();
     const restore = current?.status === 'disconnected';
     await this.db
       .updateTable('connections')
       .set({
-        credentials_ciphertext: sealed.ciphertext,
-        key_id: sealed.keyId,
+        ...sealed,
         updated_at: at,
         // New credentials from a person win over a refresh in flight: its swap finds the version moved.
         credentials_version: (eb) => eb('credentials_version', '+', 1),
