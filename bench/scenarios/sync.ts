@@ -3,6 +3,7 @@ import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { compileSync } from '../../src/recipe/sync-compile';
 import type { Store } from '../../src/store/store';
 import { querySyncStatus, startSync } from '../../src/sync/control';
+import { intercomContactsSync, mrrField, salesforceContacts } from '../../test/support/sync-definitions';
 import { seedVendorConnections } from '../../test/support/vendor-connections';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { until } from '../lib/load';
@@ -32,16 +33,16 @@ interface BackfillFigures {
 const composite = '/instance/services/data/v62.0/composite/sobjects';
 
 /**
- * CRM sync backfill (issue #16): `--sync-records` Intercom contacts to Salesforce (a sync flowing
- * leftToRight that creates on the right), then as many Salesforce Contacts to Intercom
- * (rightToLeft, creating on the left), each through the engine's own `switchyard worker` process
+ * CRM sync backfill (issue #16): `--sync-records` Intercom contacts to Salesforce (the tests'
+ * Intercom ↔ Salesforce contacts sync, flowing leftToRight and creating on the right), then as
+ * many Salesforce Contacts to Intercom (rightToLeft, creating on the left), each through the engine's own `switchyard worker` process
  * and the sync workflow on the dev server, against the Intercom and Salesforce fakes in the
  * harness process (which count every request). Measures records/s (start → the backfill's
  * `sync.status` says done), vendor calls per record, CPU per record per process and the worker's RSS.
  */
 export async function sync(stack: Stack, o: BenchOptions): Promise<ScenarioResult> {
   const ic = new IntercomFake();
-  const sf = new SalesforceFake();
+  const sf = new SalesforceFake().addCustomField('Contact', { ...mrrField });
   await Promise.all([ic.start(), sf.start()]);
   let store: Store | undefined;
   try {
@@ -86,25 +87,10 @@ async function backfill(stack: Stack, store: Store, connections: Map<string, str
   sf.clearData();
   const now = ic.clock();
   for (let i = 0; i < records; i++) {
-    if (direction === 'leftToRight') ic.contacts.push({ type: 'contact', id: `ic${String(i).padStart(6, '0')}`, workspace_id: 'a86dr8yl', role: 'user', email: `ic${i}@example.com`, external_id: null, name: `Ada${i} Intercom`, phone: `+1555${String(i).padStart(7, '0')}`, created_at: now, updated_at: now });
-    else sf.seed('Contact', { FirstName: `Grace${i}`, LastName: 'Salesforce', Email: `sf${i}@example.com`, Phone: `+1666${String(i).padStart(7, '0')}` });
+    if (direction === 'leftToRight') ic.contacts.push({ type: 'contact', id: `ic${String(i).padStart(6, '0')}`, workspace_id: 'a86dr8yl', role: 'user', email: `ic${i}@example.com`, external_id: null, name: `Ada${i} Intercom`, custom_attributes: { mrr: i }, created_at: now, updated_at: now });
+    else sf.seed('Contact', { FirstName: `Grace${i}`, LastName: 'Salesforce', Email: `sf${i}@example.com`, Mrr__c: i });
   }
-  const source = {
-    id: `bench-${direction.toLowerCase()}`,
-    kind: 'sync',
-    left: { connection: 'intercom-main', object: 'contact', filter: { role: 'user' } },
-    right: { connection: 'salesforce-main', object: 'Contact' },
-    match: [{ left: 'email', right: 'Email' }],
-    fields: [
-      { left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName' },
-      { left: 'email', right: 'Email' },
-      { left: 'phone', right: 'Phone' },
-    ],
-    direction,
-    frequency: 'realtime',
-    safetyPoll: '1h',
-    create: direction === 'leftToRight' ? { right: true } : { left: true },
-  };
+  const source = intercomContactsSync(`bench-${direction.toLowerCase()}`, salesforceContacts, { direction, safetyPoll: '1h', create: direction === 'leftToRight' ? { right: true } : { left: true } });
   const compiled = compileSync(source, { connections });
   if (!compiled.ok) throw new Error(`bench sync does not compile: ${JSON.stringify(compiled.diagnostics)}`);
   await store.syncs.apply(source, compiled.plan);

@@ -26,14 +26,17 @@ export function intercomContactsSync(id: string, crm: CrmMapping, overrides: Rec
   };
 }
 
-/** Salesforce Contacts: name split into FirstName/LastName, email, MRR (the custom field `mrrField`, added to the fake). */
+/**
+ * Salesforce Contacts: name split into FirstName/LastName, email, MRR (the custom field `mrrField`,
+ * added to the fake). The fields flow the sync's way, so a one-way sync (the bench) uses them too.
+ */
 export const salesforceContacts: CrmMapping = {
   right: { connection: 'salesforce-main', object: 'Contact' },
   match: [{ left: 'email', right: 'Email' }],
   fields: [
-    { left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName', direction: 'both' },
-    { left: 'email', right: 'Email', direction: 'both' },
-    { left: 'custom_attributes.mrr', right: 'Mrr__c', transform: 'number', direction: 'both' },
+    { left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName' },
+    { left: 'email', right: 'Email' },
+    { left: 'custom_attributes.mrr', right: 'Mrr__c', transform: 'number' },
   ],
 };
 
