@@ -1,17 +1,12 @@
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createActivities } from '../../activities';
 import { auth } from '../../connectors/sdk/auth';
 import { connector } from '../../connectors/sdk/connector';
 import { createRegistry } from '../../connectors/sdk/registry';
-import { FailureType, nonRetryableFailureTypes } from '../../workflows/activity-contract';
-import type { CallOutcome } from '../support/call-activity.workflow';
+import { FailureType } from '../../workflows/activity-contract';
+import { startActivityCaller, type ActivityCaller } from '../support/contract-harness';
 import { MemoryConnections } from '../support/memory-connections';
-import { createTimeSkippingEnv } from '../support/temporal';
 
 /** Calls per action key, so a test can see how often Temporal retried. */
 const calls = new Map<string, number>();
@@ -66,38 +61,19 @@ const flaky = connector({ id: 'flaky', name: 'Flaky', category: 'Automation', de
     },
   });
 
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `failure-table-${randomUUID()}`;
+let caller: ActivityCaller;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: path.join(__dirname, '../support/call-activity.workflow.ts'),
-    activities: createActivities({ connections: new MemoryConnections(), egressAllow: [] }, createRegistry([flaky])),
-  });
-  running = worker.run();
+  caller = await startActivityCaller(createActivities({ connections: new MemoryConnections(), egressAllow: [] }, createRegistry([flaky])));
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+afterAll(() => caller?.close());
 
-const call = (type: string, arg: unknown, maxAttempts = 3) =>
-  env.client.workflow.execute('callActivity', {
-    taskQueue,
-    workflowId: `failure-table-${randomUUID()}`,
-    args: [{ type, arg, maxAttempts, nonRetryableErrorTypes: [...nonRetryableFailureTypes] }],
-  }) as Promise<CallOutcome>;
+const call = (type: string, arg: unknown, maxAttempts: number) => caller.call(type, arg, { maxAttempts });
 
 const action = (key: string, input: unknown = {}) => ({ stepId: key, connectionId: null, input });
 
-describe('every activity failure goes through the failure table (time-skipping server)', () => {
+describe('every activity failure goes through the failure table', () => {
   it('an error nobody classified is Retryable: Temporal retries it up to the attempt limit, then the step fails', async () => {
     const outcome = await call('flaky.crash', action('crash'), 3);
     expect(outcome).toMatchObject({ ok: false, type: FailureType.retryable, nonRetryable: false, message: expect.stringMatching(/^unclassified error: /) });

@@ -1,9 +1,6 @@
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
@@ -16,12 +13,11 @@ import { createLogger } from '../../src/logging';
 import { storeConnectionResolver } from '../../src/runtime/connection-resolver';
 import type { Store } from '../../src/store/store';
 import { TokenStore } from '../../src/store/tokens';
-import { FailureType, nonRetryableFailureTypes } from '../../workflows/activity-contract';
+import { FailureType } from '../../workflows/activity-contract';
 import { JiraFake } from '../../sandbox/jira-fake';
 import { call, serve } from '../support/api-harness';
-import type { CallOutcome } from '../support/call-activity.workflow';
+import { startActivityCaller, type ActivityCaller } from '../support/contract-harness';
 import { openTestStore, storeBackends } from '../support/stores';
-import { createTimeSkippingEnv } from '../support/temporal';
 
 /** Another host on loopback that records what it is sent: where stolen credentials would land. */
 async function listener(): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; close(): Promise<void> }> {
@@ -49,10 +45,7 @@ describe('credentials follow their origin', () => {
   let jira: JiraFake;
   let movedJira: JiraFake;
   let attacker: Awaited<ReturnType<typeof listener>>;
-  let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = `credentials-origin-${randomUUID()}`;
+  let caller: ActivityCaller;
 
   beforeAll(async () => {
     jira = await new JiraFake().start();
@@ -64,19 +57,10 @@ describe('credentials follow their origin', () => {
     const routes = connectionRoutes({ connections: store.connections, connectors, events: createEngineEvents() });
     api = await serve([apiV1({ tokens, rateLimit: { perMinute: 10_000, burstPerHour: 0 }, rotationGraceMs: 0, routeGroups: [routes] }).router]);
     writer = (await tokens.create({ name: 'ops', scopes: ['connections:read', 'connections:write'] })).secret;
-    env = await createTimeSkippingEnv();
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: path.join(__dirname, '../support/call-activity.workflow.ts'),
-      activities: createActivities({ connections: storeConnectionResolver(store, logger), egressAllow: ['127.0.0.0/8'] }, registry),
-    });
-    running = worker.run();
+    caller = await startActivityCaller(createActivities({ connections: storeConnectionResolver(store, logger), egressAllow: ['127.0.0.0/8'] }, registry));
   }, 120_000);
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
+    await caller?.close();
     await api?.close();
     await store?.close();
     await Promise.all([jira?.close(), movedJira?.close(), attacker?.close()]);
@@ -88,12 +72,7 @@ describe('credentials follow their origin', () => {
     expect(created.status).toBe(201);
     return id;
   };
-  const runCreateIssue = (connectionId: string) =>
-    env.client.workflow.execute('callActivity', {
-      taskQueue,
-      workflowId: `credentials-origin-${randomUUID()}`,
-      args: [{ type: 'jira.createIssue', arg: { stepId: 'issue', connectionId, input: { project: 'SUP', summary: 'Customer cannot log in' } }, maxAttempts: 2, nonRetryableErrorTypes: [...nonRetryableFailureTypes] }],
-    }) as Promise<CallOutcome>;
+  const runCreateIssue = (connectionId: string) => caller.call('jira.createIssue', { stepId: 'issue', connectionId, input: { project: 'SUP', summary: 'Customer cannot log in' } }, { maxAttempts: 2 });
 
   it('a base URL to another origin needs the credentials in the same request (422 naming baseUrl); with them, test and runs follow the connection', async () => {
     jira.issueToken(user, 'site-token');

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { WorkflowClient } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { nonRetryableFailureTypes } from '../../workflows/activity-contract';
 import type { CallOutcome } from './call-activity.workflow';
@@ -13,26 +14,31 @@ import { connectToDevServer, createTestWorker } from './temporal';
 export type ContractOutcome = Extract<CallOutcome, { ok: true }> | ContractFailure;
 export type ContractFailure = Extract<CallOutcome, { ok: false }> & { nextRetryDelayMs: number | undefined };
 
-export interface ContractHarness {
-  connections: MemoryConnections;
-  /** Runs activity `type` ("<connector>.<action>" or "pollTrigger") in a workflow on the real dev server. */
+/** A worker running one activity at a time through the `callActivity` workflow, on the shared dev server. */
+export interface ActivityCaller {
+  /** Runs activity `type` ("<connector>.<action>" or "pollTrigger") in a workflow; 4 attempts unless told. */
   call(type: string, arg: unknown, opts?: { maxAttempts?: number }): Promise<ContractOutcome>;
   close(): Promise<void>;
 }
 
-/** A worker on the shared dev server with the real activities, loopback allowed so the fakes are reachable. */
+export interface ContractHarness extends ActivityCaller {
+  connections: MemoryConnections;
+}
+
+/** The engine's activities with in-memory connections, loopback allowed so the fakes are reachable. */
 export async function startContractHarness(opts: { egressAllow?: string[] } = {}): Promise<ContractHarness> {
-  const env: TestWorkflowEnvironment = await connectToDevServer();
   const connections = new MemoryConnections();
+  const caller = await startActivityCaller(createActivities({ connections, egressAllow: opts.egressAllow ?? ['127.0.0.1/32'] }));
+  return { connections, ...caller };
+}
+
+/** `activities` (built by the test: its own connectors or connection store) behind an ActivityCaller. */
+export async function startActivityCaller(activities: WorkerOptions['activities']): Promise<ActivityCaller> {
+  const env: TestWorkflowEnvironment = await connectToDevServer();
   const taskQueue = `contract-${randomUUID()}`;
-  const worker = await createTestWorker(env, {
-    taskQueue,
-    workflowsPath: path.join(__dirname, 'call-activity.workflow.ts'),
-    activities: createActivities({ connections, egressAllow: opts.egressAllow ?? ['127.0.0.1/32'] }),
-  });
+  const worker = await createTestWorker(env, { taskQueue, workflowsPath: path.join(__dirname, 'call-activity.workflow.ts'), activities });
   const running = worker.run();
   return {
-    connections,
     async call(type, arg, opts = {}) {
       const workflowId = `contract-${randomUUID()}`;
       const outcome = (await env.client.workflow.execute('callActivity', {
