@@ -10,7 +10,7 @@ import type { SyncPlan, SyncSideName } from '../workflows/sync-plan';
 import { buildActionContext, type ActivityDeps } from './action-context';
 import { storeCall } from './connection-resolver';
 import { activityFailure, toActivityFailure } from './failure-mapping';
-import { sideAdapters } from './sync-sides';
+import { sideAdapter } from './sync-sides';
 import { nested, type SideAdapter } from './sync-sides/types';
 
 export interface SyncActivityDeps extends ActivityDeps {
@@ -55,7 +55,7 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
   /** A side's context; `failing` learns which connection a vendor call failed on (auth_lost marks that one disconnected). */
   async function open(plan: SyncPlan, name: SyncSideName, failing: { connection: string | null }): Promise<Side> {
     const sidePlan = plan[name];
-    const adapter = sideAdapters[sidePlan.connector];
+    const adapter = sideAdapter(sidePlan);
     const connector = registry.getConnector(sidePlan.connector);
     if (!adapter || !connector) throw activityFailure('fatal', `a sync cannot use ${sidePlan.connector} yet (no side adapter)`);
     const ctx = await buildActionContext(deps, connector, 'required', sidePlan.connection, `sync:${plan.syncId}:${name}`);

@@ -12,7 +12,7 @@ import type { SyncPlan, SyncSideName, SyncTranscriptsPlan } from '../workflows/s
 import { buildActionContext, type ActivityDeps } from './action-context';
 import { storeCall } from './connection-resolver';
 import { activityFailure, toActivityFailure } from './failure-mapping';
-import { sideAdapters } from './sync-sides';
+import { sideAdapter } from './sync-sides';
 import { callAction } from './sync-sides/types';
 
 export interface SyncConversationDeps extends ActivityDeps {
@@ -102,8 +102,8 @@ export function createSyncConversationActivities(deps: SyncConversationDeps, reg
     const links = await storeCall('reading sync links', () => deps.syncs.links(plan.syncId, from, [contactId]));
     const link = links.get(contactId);
     if (link) return { id: to === 'left' ? link.leftId : link.rightId };
-    const mine = sideAdapters[plan[from].connector];
-    const theirs = sideAdapters[plan[to].connector];
+    const mine = sideAdapter(plan[from]);
+    const theirs = sideAdapter(plan[to]);
     if (!mine || !theirs || plan.match.length === 0) return { reason: `contact ${contactId} has no linked ${plan[to].connector} record yet` };
     const fields = [...new Set(plan.match.map((m) => m[from].split('.')[0]!))];
     const [contact] = await mine.fetch(contexts[from], plan[from], fields, [contactId]);

@@ -324,8 +324,9 @@ export class IntercomFake extends FakeServer {
     });
     this.route('GET', '/companies', (req) => {
       const companyId = req.query.get('company_id');
-      if (companyId === null) return errorList(400, 'parameter_not_found', 'company_id or name is required', 'company_id');
-      const c = this.companies.find((x) => x.company_id === companyId);
+      const name = req.query.get('name');
+      if (companyId === null && name === null) return errorList(400, 'parameter_not_found', 'company_id or name is required', 'company_id');
+      const c = this.companies.find((x) => (companyId !== null ? x.company_id === companyId : x.name === name));
       if (!c) return errorList(404, 'company_not_found', 'Company Not Found');
       return ok({ type: 'list', data: [c], total_count: 1, pages: { type: 'pages', page: 1, per_page: 15, total_pages: 1 } });
     });
@@ -368,11 +369,23 @@ export class IntercomFake extends FakeServer {
       if (!company) return errorList(404, 'company_not_found', 'Company Not Found');
       const contact = this.contacts.find((c) => c.id === req.params.id);
       if (!contact) return errorList(404, 'not_found', 'User Not Found');
-      const set = this.contactCompanies.get(contact.id) ?? new Set<string>();
-      if (!set.has(id)) company.user_count++;
-      this.contactCompanies.set(contact.id, set.add(id));
-      const data = [...set].map((c) => ({ type: 'company' as const, id: c, url: `/companies/${c}` }));
-      contact.companies = { type: 'list', data, url: `/contacts/${contact.id}/companies`, total_count: data.length, has_more: false };
+      return ok(this.attach(contact.id, company.id));
+    });
+    this.route('GET', '/contacts/:id/companies', (req) => {
+      const contact = this.contacts.find((c) => c.id === req.params.id);
+      if (!contact) return errorList(404, 'not_found', 'User Not Found');
+      const data = [...(this.contactCompanies.get(contact.id) ?? [])].map((id) => this.companies.find((c) => c.id === id)).filter((c) => c !== undefined);
+      return ok({ type: 'list', data, total_count: data.length, pages: { type: 'pages', page: 1, per_page: 50, total_pages: 1 } });
+    });
+    this.route('DELETE', '/contacts/:id/companies/:companyId', (req) => {
+      const contact = this.contacts.find((c) => c.id === req.params.id);
+      if (!contact) return errorList(404, 'not_found', 'User Not Found');
+      const company = this.companies.find((c) => c.id === req.params.companyId);
+      const set = this.contactCompanies.get(contact.id);
+      if (!company || !set?.has(company.id)) return errorList(404, 'company_not_found', 'Company Not Found');
+      set.delete(company.id);
+      company.user_count--;
+      this.listCompanies(contact, set);
       return ok(company);
     });
     this.route('POST', '/conversations/:id/reply', (req) => {
@@ -486,6 +499,24 @@ export class IntercomFake extends FakeServer {
     this.conversations.push(c);
     this.conversationParts.set(c.id, parts);
     return this;
+  }
+
+  /** Attaches a contact to a company (both by Intercom id; a test seeds with it too): counted in the company's users, listed on the contact. */
+  attach(contactId: string, companyId: string): Company {
+    const contact = this.contacts.find((c) => c.id === contactId);
+    const company = this.companies.find((c) => c.id === companyId);
+    if (!contact || !company) throw new Error(`IntercomFake.attach: no contact ${contactId} or company ${companyId}`);
+    const set = this.contactCompanies.get(contact.id) ?? new Set<string>();
+    if (!set.has(company.id)) company.user_count++;
+    this.listCompanies(contact, set.add(company.id));
+    return company;
+  }
+
+  /** The contact's companies as Intercom lists them on it. */
+  private listCompanies(contact: Contact, ids: Set<string>): void {
+    this.contactCompanies.set(contact.id, ids);
+    const data = [...ids].map((c) => ({ type: 'company' as const, id: c, url: `/companies/${c}` }));
+    contact.companies = { type: 'list', data, url: `/contacts/${contact.id}/companies`, total_count: data.length, has_more: false };
   }
 
   private applyContact(c: Contact, b: Record<string, unknown>): Contact {

@@ -54,7 +54,11 @@ export const sobjects: ObjectDef[] = [
     { name: 'Website', label: 'Website', type: 'url', length: 255, createable: true, updateable: true, nillable: true },
     phone,
     picklist('Industry', 'Industry', ['Technology', 'Retail', 'Finance', 'Healthcare']),
+    { name: 'NumberOfEmployees', label: 'Employees', type: 'int', createable: true, updateable: true, nillable: true },
     externalId('Intercom_Company_Id__c'),
+    // Custom fields an org adds for the companies sync (recipes/syncs/intercom-salesforce-companies.json).
+    { name: 'Monthly_Spend__c', label: 'Monthly Spend', type: 'currency', createable: true, updateable: true, nillable: true },
+    text('Tier__c', 'Tier', 40),
   ]),
   standardObject('Contact', '003', [
     ...system,

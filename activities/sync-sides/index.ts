@@ -1,13 +1,24 @@
 import { hubspotSide } from './hubspot';
+import { intercomCompanySide } from './intercom-companies';
 import { intercomSide } from './intercom';
 import { pipedriveSide } from './pipedrive';
 import { salesforceSide } from './salesforce';
 import type { SideAdapter } from './types';
 
 /** The side adapter of each connector a sync can use (one file per vendor). */
-export const sideAdapters: Readonly<Record<string, SideAdapter>> = {
+const byConnector: Readonly<Record<string, SideAdapter>> = {
   intercom: intercomSide,
   hubspot: hubspotSide,
   pipedrive: pipedriveSide,
   salesforce: salesforceSide,
 };
+
+/** Objects a connector reads and writes through other endpoints than its adapter's (Intercom companies). */
+const byObject: Readonly<Record<string, Readonly<Record<string, SideAdapter>>>> = {
+  intercom: { company: intercomCompanySide },
+};
+
+/** The adapter for a sync side: its object's own, else its connector's. */
+export function sideAdapter(side: { connector: string; object: string }): SideAdapter | undefined {
+  return byObject[side.connector]?.[side.object] ?? byConnector[side.connector];
+}

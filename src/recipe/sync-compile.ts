@@ -55,8 +55,9 @@ const referenceTargets: Record<string, Record<string, string>> = {
 export type SyncCompileResult = { ok: true; plan: SyncPlan; diagnostics: Diagnostic[] } | { ok: false; diagnostics: Diagnostic[] };
 
 /** The objects a sync side may name, per connector (their CRM records with a change feed and a schema). */
-const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string; notYet?: Readonly<Record<string, string>> }> = {
-  intercom: { objects: ['contact', 'company'], example: 'contact', notYet: { company: 'Intercom companies do not sync yet: the engine’s Intercom side reads and writes contacts only' } },
+const syncObjects: Record<string, { objects: readonly string[] | RegExp; example: string; matchBy?: Readonly<Record<string, readonly string[]>> }> = {
+  // Intercom has no company search: a company is looked up by company_id or name (GET /companies?…).
+  intercom: { objects: ['contact', 'company'], example: 'contact', matchBy: { company: ['company_id', 'name'] } },
   salesforce: { objects: /^[A-Za-z][A-Za-z0-9_]*$/, example: 'Contact' },
   hubspot: { objects: ['contacts', 'companies', 'deals'], example: 'contacts' },
   pipedrive: { objects: ['person', 'organization', 'deal'], example: 'person' },
@@ -119,7 +120,7 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
       if (!known) error([name, 'connection'], `connection ${JSON.stringify(s.connection)} is a ${connector} connection, which has no records to sync (syncs work with ${Object.keys(syncObjects).join(', ')})`);
       else if (Array.isArray(known.objects) ? !known.objects.includes(s.object) : !(known.objects as RegExp).test(s.object)) {
         error([name, 'object'], `${connector} has no object ${JSON.stringify(s.object)} to sync`, Array.isArray(known.objects) ? didYouMean(s.object, known.objects, (c) => `"${c}"`) : `e.g. "${known.example}"`);
-      } else if (known.notYet?.[s.object]) error([name, 'object'], known.notYet[s.object]!);
+      }
     }
     sides[name] = { connection: s.connection, connector: connector ?? '', object: s.object, filter: isObject(s.filter) ? (s.filter as SyncSidePlan['filter']) : {} };
   }
@@ -172,7 +173,7 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
       if (field.via === undefined) error([...path, 'transform'], 'transform "linked" needs "via": "<id of the sync that links the referenced records>"');
       else {
         params.via = field.via;
-        linkedField({ path, via: field.via, paths: { left: leftPaths, right: rightPaths }, direction: fieldDirection, sides, ownId: raw.id, known: ctx.syncs }, error);
+        linkedField({ path, via: field.via, paths: { left: leftPaths, right: rightPaths }, sides, ownId: raw.id, known: ctx.syncs }, error);
       }
     }
     if (direction !== 'both' && fieldDirection !== direction) error([...path, 'direction'], `the sync flows ${direction}, so this field cannot flow ${fieldDirection}`);
@@ -199,6 +200,17 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
   const pollMs = pollText === undefined ? defaultPollMs : parseDuration(pollText) ?? defaultPollMs;
   if (pollMs < minimumPollMs) error([frequency === 'interval' ? 'frequency' : 'safetyPoll'], `poll interval ${pollText} is too short: the minimum is 1m`);
   if (frequency === 'interval' && raw.safetyPoll !== undefined) error(['safetyPoll'], 'safetyPoll goes with "frequency": "realtime"; an interval sync polls at its frequency');
+
+  if (Array.isArray(raw.match)) {
+    (raw.match as Record<SyncSideName, unknown>[]).forEach((m, i) => {
+      for (const [name, side] of Object.entries(sides) as [SyncSideName, SyncSidePlan][]) {
+        const by = syncObjects[side.connector]?.matchBy?.[side.object];
+        if (by && typeof m?.[name] === 'string' && !by.includes(m[name])) {
+          error(['match', i, name], `${side.connector} looks a ${side.object} up by ${by.join(' or ')} only: a match rule cannot use ${JSON.stringify(m[name])}`, didYouMean(m[name], by, (c) => `"${c}"`));
+        }
+      }
+    });
+  }
 
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !left || !right) return { ok: false, diagnostics: dedupeDiagnostics(diagnostics) };
@@ -239,22 +251,14 @@ function connectorOf(id: string, ctx: SyncCompileContext, path: PathSegment[], e
 
 /**
  * A "linked" field's checks: its via-sync exists (when the known syncs are given), links the same
- * connections side for side, and links the objects the field's paths reference; and no side is
- * written that takes the reference otherwise than as a field (Intercom attaches a company).
+ * connections side for side, and links the objects the field's paths reference.
  */
 function linkedField(
-  f: { path: PathSegment[]; via: string; paths: Record<SyncSideName, string[]>; direction: SyncDirection; sides: Partial<Record<SyncSideName, SyncSidePlan>>; ownId: unknown; known?: Map<string, LinkedSides> },
+  f: { path: PathSegment[]; via: string; paths: Record<SyncSideName, string[]>; sides: Partial<Record<SyncSideName, SyncSidePlan>>; ownId: unknown; known?: Map<string, LinkedSides> },
   error: (path: PathSegment[], message: string, suggestion?: string) => void,
 ): void {
   const at = [...f.path, 'via'];
   if (f.via === f.ownId) return error(at, 'a field cannot be linked via its own sync: name the sync that links the referenced records (e.g. the companies sync)');
-  for (const side of ['left', 'right'] as const) {
-    const plan = f.sides[side];
-    const writes = side === 'left' ? f.direction !== 'leftToRight' : f.direction !== 'rightToLeft';
-    if (plan?.connector === 'intercom' && writes) {
-      error([...f.path, 'direction'], `Intercom sets a contact's company by attaching it (POST /contacts/{id}/companies), not as a field: a "linked" field can only flow from Intercom (direction "${side === 'left' ? 'leftToRight' : 'rightToLeft'}")`);
-    }
-  }
   if (!f.known) return;
   const via = f.known.get(f.via);
   if (!via) return error(at, `unknown sync ${JSON.stringify(f.via)}`, didYouMean(f.via, [...f.known.keys()], (c) => `"${c}"`) ?? 'apply the sync that links the referenced records first');

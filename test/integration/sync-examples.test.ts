@@ -7,6 +7,7 @@ import { actionCatalog } from '../../connectors/registry';
 import { compileSync } from '../../src/recipe/sync-compile';
 import { checkSyncFields } from '../../src/recipe/sync-fields';
 import { connectionSchemas } from '../../src/sync/side-schemas';
+import type { SyncPlan } from '../../workflows/sync-plan';
 import type { Store } from '../../src/store/store';
 import { HubSpotFake } from '../../sandbox/hubspot-fake';
 import { IntercomFake } from '../../sandbox/intercom-fake';
@@ -37,9 +38,9 @@ describe('example syncs (recipes/syncs)', () => {
     for (const fake of Object.values(fakes)) await fake.close();
   });
 
-  it('ship the contact syncs of the three CRMs, each a sync definition', () => {
-    expect(files.map((f) => path.basename(f))).toEqual(['intercom-hubspot-contacts.json', 'intercom-pipedrive-persons.json', 'intercom-salesforce-contacts.json']);
-    expect(loadDefinitions(files, actionCatalog).map((d) => d.kind)).toEqual(['sync', 'sync', 'sync']);
+  it('ship the four syncs of the issue, each a sync definition', () => {
+    expect(files.map((f) => path.basename(f))).toEqual(['intercom-hubspot-contacts.json', 'intercom-pipedrive-persons.json', 'intercom-salesforce-companies.json', 'intercom-salesforce-contacts.json']);
+    expect(loadDefinitions(files, actionCatalog).map((d) => d.kind)).toEqual(['sync', 'sync', 'sync', 'sync']);
   });
 
   it('each compiles and its mapping checks clean against both sides’ live schemas', async () => {
@@ -55,24 +56,26 @@ describe('example syncs (recipes/syncs)', () => {
     expect(hubspot.ok && hubspot.plan.transcripts).toEqual({ to: 'right', as: 'note', on: 'closed', pollMs: 900_000 });
   });
 
-  it('the loader applies all three after the live check; a pair or an object the engine does not run is refused, saying so', async () => {
+  it('the loader applies all four after the live check (the contacts sync links through the companies sync); a pair the engine does not run is refused, saying so', async () => {
     const schemas = connectionSchemas(registry, { egressAllow: ['127.0.0.1/32'], connections: store.connections });
     const report = await loadRecipeDirectory(store, dir, schemas);
     expect(report.loaded).toEqual([
       { id: 'intercom-hubspot-contacts', change: 'added' },
       { id: 'intercom-pipedrive-persons', change: 'added' },
+      { id: 'intercom-salesforce-companies', change: 'added' },
       { id: 'intercom-salesforce-contacts', change: 'added' },
     ]);
     expect(report.skipped).toEqual([]);
     const crmToCrm = compileSync({ kind: 'sync', id: 'sf-hs', left: { connection: 'salesforce-main', object: 'Contact' }, right: { connection: 'hubspot-main', object: 'contacts' }, match: [{ left: 'Email', right: 'email' }], fields: [{ left: 'Email', right: 'email' }] }, { connections });
     expect(crmToCrm.ok ? [] : crmToCrm.diagnostics.map((d) => d.message)).toEqual(['syncs between salesforce and hubspot do not run yet (the engine runs intercom ↔ salesforce, intercom ↔ hubspot, intercom ↔ pipedrive)']);
-    const companies = compileSync({ kind: 'sync', id: 'ic-sf-companies', left: { connection: 'intercom-main', object: 'company' }, right: { connection: 'salesforce-main', object: 'Account' }, match: [{ left: 'name', right: 'Name' }], fields: [{ left: 'name', right: 'Name' }] }, { connections });
-    expect(companies.ok ? [] : companies.diagnostics.map((d) => `${d.path}: ${d.message}`)).toEqual(['left.object: Intercom companies do not sync yet: the engine’s Intercom side reads and writes contacts only']);
-    expect(await store.syncs.get('intercom-salesforce-contacts')).toMatchObject({ version: 1, plan: { left: { object: 'contact' }, right: { object: 'Contact' }, conflicts: 'newestWins' } });
+    expect(await store.syncs.get('intercom-salesforce-companies')).toMatchObject({ version: 1, plan: { left: { object: 'company' }, right: { object: 'Account' }, conflicts: 'rightWins' } });
+    const contacts = await store.syncs.get<SyncPlan>('intercom-salesforce-contacts');
+    expect(contacts).toMatchObject({ version: 1, plan: { left: { object: 'contact' }, right: { object: 'Contact' }, conflicts: 'newestWins' } });
+    expect(contacts?.plan.fields.find((f) => f.transform === 'linked')).toMatchObject({ left: ['companies.data.0.id'], right: ['AccountId'], direction: 'both', params: { via: 'intercom-salesforce-companies' } });
     // Without a schema source a sync is not stored unchecked.
     const unchecked = await loadRecipeDirectory(store, dir);
     expect(unchecked.loaded).toEqual([]);
-    expect(unchecked.skipped[2]).toMatch(/intercom-salesforce-contacts\.json:kind: a sync is stored only after its fields are checked against both sides/);
+    expect(unchecked.skipped[2]).toMatch(/intercom-salesforce-companies\.json:kind: a sync is stored only after its fields are checked against both sides/);
   });
 
   it('a mapping a vendor does not allow is an error naming the field (HubSpot and Pipedrive schemas read from their fakes)', async () => {

@@ -20,12 +20,9 @@ import { seedVendorConnections } from '../support/vendor-connections';
  * is not linked yet is written without it and waits ('waiting' in its history), then the next cycle
  * after the company links sets AccountId exactly once, and a further cycle writes nothing (no echo).
  */
-/** The shipped contacts example with the contact's company kept as its Account through the companies sync's links. */
-const contactsSync = (): Record<string, unknown> => {
-  const example = JSON.parse(readFileSync(path.resolve(__dirname, '../../recipes/syncs/intercom-salesforce-contacts.json'), 'utf8')) as { fields: unknown[] };
-  return { ...example, fields: [...example.fields, { left: 'companies.data.0.id', right: 'AccountId', transform: 'linked', via: 'intercom-salesforce-companies', direction: 'leftToRight' }] };
-};
-/** Intercom companies ↔ Salesforce accounts: the definition a companies sync has (the compiler refuses Intercom companies until that side exists). */
+/** The shipped contacts example: the contact's company kept as its Account through the companies sync's links. */
+const contactsSync = (): Record<string, unknown> => JSON.parse(readFileSync(path.resolve(__dirname, '../../recipes/syncs/intercom-salesforce-contacts.json'), 'utf8')) as Record<string, unknown>;
+/** Intercom companies ↔ Salesforce accounts, not running (its links are stored directly here; test/integration/sync-companies.test.ts runs it). */
 const companiesSync = {
   id: 'intercom-salesforce-companies',
   kind: 'sync',
@@ -87,12 +84,10 @@ describe('a contacts sync keeps the contact ↔ company association through the 
     contact(2, 'co2');
     engine = await startTestEngine('sync-linked', { SWITCHYARD_ADMIN_TOKEN: admin }, async (store) => {
       const connections = await seedVendorConnections(store, { intercom: { fake: ic, clientSecret: 'secret' }, salesforce: sf });
-      // A companies sync kept its links: Acme 1 is linked to its Account, Acme 2 not yet. Intercom
-      // companies do not sync yet (the compiler refuses them), so its plan is compiled as contacts and
-      // stored with the company object: the links are what this test is about, not that workflow.
-      const compiled = compileSync({ ...companiesSync, left: { ...companiesSync.left, object: 'contact' } }, { connections });
+      // A companies sync kept its links: Acme 1 is linked to its Account, Acme 2 not yet.
+      const compiled = compileSync(companiesSync, { connections });
       if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-      await store.syncs.apply<SyncPlan>(companiesSync, { ...compiled.plan, left: { ...compiled.plan.left, object: 'company' } });
+      await store.syncs.apply<SyncPlan>(companiesSync, compiled.plan);
       await store.syncs.saveCycle(companiesId, [{ leftId: 'co1', rightId: accounts[0]!, leftHash: 'h', rightHash: 'h', state: {} }], []);
     });
     ic.reset();

@@ -186,7 +186,7 @@ describe('sync mapping against each side’s schema', () => {
     ]);
   });
 
-  it('a "linked" field: its via-sync must be known, on the same connections, linking the referenced objects; never written to Intercom', () => {
+  it('a "linked" field: its via-sync must be known, on the same connections, linking the referenced objects', () => {
     const connections = new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]);
     const base = { id: 'contacts', kind: 'sync', left: { connection: 'intercom-main', object: 'contact' }, right: { connection: 'salesforce-main', object: 'Contact' }, match: [{ left: 'email', right: 'Email' }] };
     const def = (field: Record<string, unknown>) => ({ ...base, fields: [{ left: 'email', right: 'Email' }, { left: 'companies.data.0.id', right: 'AccountId', transform: 'linked', direction: 'leftToRight', ...field }] });
@@ -206,6 +206,15 @@ describe('sync mapping against each side’s schema', () => {
       'fields[1].right: AccountId holds Account ids, but sync "people" links Contact records on the right',
     ]);
     expect(errors(def({}))[0]).toBe('fields[1].transform: transform "linked" needs "via": "<id of the sync that links the referenced records>"');
-    expect(errors(def({ via: 'companies', direction: 'both' }))[0]).toMatch(/^fields\[1\]\.direction: Intercom sets a contact's company by attaching it/);
+    // Into Intercom too: the engine attaches the contact to the linked company.
+    expect(errors(def({ via: 'companies', direction: 'both' }))).toEqual([]);
+  });
+
+  it('an Intercom company side matches by company_id or name only (Intercom has no company search)', () => {
+    const connections = new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]);
+    const def = (left: string) => ({ id: 'companies', kind: 'sync', left: { connection: 'intercom-main', object: 'company' }, right: { connection: 'salesforce-main', object: 'Account' }, match: [{ left: 'company_id', right: 'Intercom_Company_Id__c' }, { left, right: 'Website' }], fields: [{ left: 'name', right: 'Name' }] });
+    expect(compileSync(def('name'), { connections })).toMatchObject({ ok: true });
+    const refused = compileSync(def('website'), { connections });
+    expect(refused.ok ? [] : refused.diagnostics.map((x) => `${x.path}: ${x.message}`)).toEqual(['match[1].left: intercom looks a company up by company_id or name only: a match rule cannot use "website"']);
   });
 });
