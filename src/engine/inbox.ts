@@ -6,6 +6,7 @@ import type { InboxRow } from '../store/event-inbox';
 import { GroupCommit } from '../store/group-commit';
 import type { Store } from '../store/store';
 import { signalSyncChanges, type SyncChange } from '../sync/control';
+import type { Publish } from '../webhooks-out/sources';
 import type { PlanCache } from './plan-cache';
 import { startEventRuns, type EventStartDeps } from './start-event-runs';
 
@@ -16,11 +17,13 @@ interface InboxLimits {
   sweepMs: number;
 }
 
-export interface InboxOptions extends EventStartDeps {
+export interface InboxOptions extends Omit<EventStartDeps, 'publish'> {
   store: Pick<Store, 'inbox'>;
   plans: PlanCache;
   logger: Pick<Logger, 'warn' | 'info'>;
   limits: InboxLimits;
+  /** Fans inbound events out to outgoing-webhook subscribers: one publish per dispatch batch (it reads the subscriptions once for the batch). */
+  publisher?: () => Publish;
   /** Throws while Temporal would fail every run (a namespace without the engine's search attributes): the ingress then refuses. */
   gate?: () => Promise<void>;
 }
@@ -100,12 +103,13 @@ export function startInbox(opts: InboxOptions): Inbox {
   /** Starts each row's runs; answers the ids Temporal now has (those may leave the inbox). */
   const dispatch = async (rows: Waiting[]): Promise<string[]> => {
     const plans = new Map((await opts.plans.enabledPlans()).map((p) => [p.recipeId, p]));
+    const deps: EventStartDeps = { ...opts, publish: opts.publisher?.() };
     const now = new Date();
     const results = await Promise.allSettled(
       rows.map(async (row) => {
         // A recipe disabled or deleted since the event was accepted starts nothing.
         const matching = row.body.recipes.map((id) => plans.get(id)).filter((p): p is Plan => p !== undefined);
-        const runs = await startEventRuns(opts, row.body.event, row.eventHash, matching, now);
+        const runs = await startEventRuns(deps, row.body.event, row.eventHash, matching, now);
         if (row.body.syncs?.length) await signalSyncChanges(opts.client, row.body.syncs);
         runsStarted.inc({ trigger: row.body.event.source === API_EVENT_SOURCE ? 'event' : 'webhook' }, runs.filter((r) => r.status === 'started').length);
         return row.id;

@@ -54,7 +54,9 @@ const decoySecret = randomBytes(32).toString('hex');
 
 /** Looks the connection up and verifies the delivery, answering `notAuthenticated` whatever fails. */
 async function authenticateDelivery(deps: HooksDeps, connectionId: string, request: WebhookRequest, now: Date) {
-  const connection = await deps.store.connections.get(connectionId);
+  // One read of the row: the connection and its sealed credentials (opened below, decrypted once per ciphertext).
+  const found = await deps.store.connections.lookup(connectionId);
+  const connection = found?.connection;
   const source = connection && deps.registry.getConnector(connection.connector)?.webhookSource;
   if (!connection || !source) {
     signHub(githubSignature, decoySecret, request.rawBody);
@@ -62,7 +64,7 @@ async function authenticateDelivery(deps: HooksDeps, connectionId: string, reque
     deps.logger.info({ connection: connectionId, reason }, 'inbound delivery not authenticated');
     throw new NotAuthenticatedError('unknown_connection', reason);
   }
-  const credentials = await deps.store.connections.credentials(connectionId);
+  const credentials = found.open().credentials;
   const verdict = source.verify(request, credentials, now);
   if (!verdict.ok) {
     deps.logger.info({ connection: connectionId, reason: verdict.reason, header: verdict.header }, 'inbound delivery not authenticated');

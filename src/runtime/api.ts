@@ -91,7 +91,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     runSettings: runStartSettings(config),
     payloadRef: { payloads: store.payloads, thresholdBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES },
-    publish,
+    publisher: () => webhooks.publisher(),
     logger,
     limits: { maxRows: config.SWITCHYARD_INBOX_MAX_ROWS, maxAgeMs: config.SWITCHYARD_INBOX_MAX_AGE, sweepMs: config.SWITCHYARD_INBOX_SWEEP },
     gate: namespace.check,

@@ -3,6 +3,7 @@ import { resealTable, type ResealReport } from './reseal';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import type { ConnectionTable, Database } from './schema';
+import { OpenedSecrets } from '../security/opened-secrets';
 
 export const connectionStatuses = ['connected', 'disconnected', 'paused'] as const;
 export type ConnectionStatus = (typeof connectionStatuses)[number];
@@ -61,10 +62,15 @@ function isEnvelope(value: unknown): value is SealedEnvelope {
  * and the sealed envelope binds the credentials to the base URL they were entered for.
  */
 export class ConnectionStore {
+  /** Every webhook delivery and activity opens its connection's credentials: each ciphertext is decrypted once per process. */
+  private readonly plaintexts: OpenedSecrets;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly secrets: SecretBox,
-  ) {}
+  ) {
+    this.plaintexts = new OpenedSecrets(secrets);
+  }
 
   async create(input: NewConnection, now = new Date()): Promise<Connection> {
     const row = this.newRow(input, now);
@@ -147,7 +153,7 @@ export class ConnectionStore {
     return {
       connection: toConnection(row),
       open: () => {
-        const opened: unknown = JSON.parse(this.secrets.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
+        const opened: unknown = JSON.parse(this.plaintexts.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
         const version = Number(row.credentials_version);
         return isEnvelope(opened)
           ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl, version, sandbox: opened.sandbox === true }

@@ -7,7 +7,7 @@ import { webhookMessagesPublished } from './metrics';
 import { matchesAnyTopic } from '../recipe/topic-glob';
 
 export interface PublishDeps {
-  subscriptions: SubscriptionStore;
+  subscriptions: Pick<SubscriptionStore, 'listEnabled'>;
   log: DeliveryLog;
   client: Client;
   taskQueue: string;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { OpenedSecrets } from '../security/opened-secrets';
 import type { SecretBox } from '../security/secret-box';
 import { generateSecret, type SigningSecrets } from './signing';
 import type { WebhookDb, WebhookSubscriptionTable } from './tables';
@@ -32,10 +33,15 @@ function newSubscriptionId(): string {
 
 /** Subscriptions with their signing secret sealed at rest (AAD binds it to the subscription id). */
 export class SubscriptionStore {
+  /** Each delivery attempt signs with its subscription's secrets: each ciphertext is decrypted once per process. */
+  private readonly opened: OpenedSecrets;
+
   constructor(
     private readonly db: WebhookDb,
     private readonly secrets: SecretBox,
-  ) {}
+  ) {
+    this.opened = new OpenedSecrets(secrets);
+  }
 
   async create(input: NewSubscription, now = new Date()): Promise<{ subscription: Subscription; secret: string }> {
     const id = newSubscriptionId();
@@ -145,11 +151,11 @@ export class SubscriptionStore {
   async signingSecrets(id: string, now = new Date()): Promise<SigningSecrets | undefined> {
     const row = await this.row(id);
     if (!row) return undefined;
-    const current = this.secrets.open({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, aad(id));
+    const current = this.opened.open({ keyId: row.secret_key_id, ciphertext: row.secret_ciphertext }, aad(id));
     const previousOpen =
       row.previous_secret_ciphertext && row.previous_secret_key_id && row.previous_secret_expires_at && Date.parse(row.previous_secret_expires_at) > now.getTime();
     if (!previousOpen) return { current };
-    return { current, previous: this.secrets.open({ keyId: row.previous_secret_key_id!, ciphertext: row.previous_secret_ciphertext! }, aad(id)) };
+    return { current, previous: this.opened.open({ keyId: row.previous_secret_key_id!, ciphertext: row.previous_secret_ciphertext! }, aad(id), 'previous') };
   }
 
   /** Records an attempt's outcome on the failure clock; returns when the current run of failures began (null after a success). */

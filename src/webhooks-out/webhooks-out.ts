@@ -11,6 +11,7 @@ import { WebhooksOutError } from './errors';
 import { notificationBody } from './payload';
 import { publish, startDelivery, type PublishOptions, type PublishResult } from './publish';
 import { signatureHeaders } from './signing';
+import type { Publish } from './sources';
 import { SubscriptionStore, type NewSubscription, type Subscription } from './subscriptions';
 import { validateSubscriptionUrl } from './subscription-url';
 import { webhookDb } from './tables';
@@ -104,6 +105,23 @@ export class WebhooksOut {
 
   publish(topic: string, item: unknown, opts?: PublishOptions): Promise<PublishResult> {
     return publish({ ...this.deps, subscriptions: this.subscriptions, log: this.log }, topic, item, opts);
+  }
+
+  /**
+   * A publish for one batch of messages (the inbox dispatcher's): the enabled subscriptions are
+   * read once, by its first message, not once per message. A change committed before the batch
+   * began is seen by all of it.
+   */
+  publisher(): Publish {
+    let enabled: Promise<Subscription[]> | undefined;
+    const subscriptions = {
+      listEnabled: () => {
+        enabled ??= this.subscriptions.listEnabled();
+        enabled.catch(() => (enabled = undefined));
+        return enabled;
+      },
+    };
+    return (topic, item, opts) => publish({ ...this.deps, subscriptions, log: this.log }, topic, item, opts);
   }
 
   /**
