@@ -51,6 +51,7 @@ const program = new Command('bench')
   .option('--inbound-log <on|off>', 'the inbound delivery log: on (default) or off (SWITCHYARD_INBOUND_LOG_RETENTION=off), to measure its cost on the ack path', onOff, 'on')
   .option('--sync-records <n>', 'contacts per direction in the sync backfill', int('sync-records'), 10_000)
   .option('--cpu-prof', 'write V8 CPU profiles of the engine processes to bench/results/profiles')
+  .option('--node-flags <list>', 'comma list of node/V8 flags for the engine processes, after the Dockerfile\'s (a later flag wins), e.g. --max-semi-space-size=8', (v: string) => v.split(',').filter(Boolean))
   .option('--smoke', 'a quick variant: 5 s phases, burst 300, 200 runs, 1 round, 500 sync records')
   .action(async (names: string[], flags: Record<string, unknown>) => {
     const unknown = names.filter((n) => !scenarios[n]);
@@ -74,7 +75,7 @@ const program = new Command('bench')
       inboundLog: flags.inboundLog as BenchOptions['inboundLog'],
       syncRecords: pick('syncRecords', 500),
       sqlitePragmas: flags.sqlitePragma as string[] | undefined,
-      nodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : [],
+      nodeArgs: [...(flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : []), ...((flags.nodeFlags as string[] | undefined) ?? [])],
     };
     let failed = false;
 
@@ -110,6 +111,8 @@ function variantName(scenario: string, o: BenchOptions): string {
   else if (o.sqliteSync === 'normal') parts.push('sync-normal');
   if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
   if (o.inboundLog === 'off') parts.push('inbound-log-off');
+  const flags = o.nodeArgs.filter((a) => !a.startsWith('--cpu-prof'));
+  if (flags.length > 0) parts.push(flags.map((f) => f.replace(/^--/, '').replace(/[^a-z0-9]+/gi, '-')).join('-'));
   return parts.join('-');
 }
 

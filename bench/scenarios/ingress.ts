@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { countRuns, listedIds } from '../lib/histories';
 import { WebhookSender } from '../lib/intercom';
+import { gcPer, gcSnapshot } from '../lib/gc';
 import { runLoad, until } from '../lib/load';
 import { cpuMsPer } from '../lib/processes';
 import type { BenchOptions } from '../lib/options';
@@ -35,17 +36,21 @@ export async function ingress(stack: Stack, o: BenchOptions): Promise<ScenarioRe
     await runLoad({ concurrency: 10, count: 200 }, () => sender.send()); // warm-up (JIT, connections)
     for (const concurrency of o.ingressConcurrency) {
       const cpuBefore = stack.cpu([api.process]);
+      const gcBefore = await gcSnapshot(api.url);
       const r = await runLoad({ concurrency, durationMs: o.duration * 1000 }, () => sender.send());
       const cpuMsPerRequest = cpuMsPer(cpuBefore, stack.cpu([api.process]), Math.max(1, r.issued));
+      const gc = gcPer(gcBefore, await gcSnapshot(api.url), Math.max(1, r.issued));
+      const gcShare = cpuMsPerRequest.api ? Math.round((gc.ms / cpuMsPerRequest.api) * 100) : 0;
       const acceptedPerSec = round(r.ok / (r.elapsedMs / 1000));
       const latency = summarize(r.latenciesMs);
-      figures[`c${concurrency}`] = { acceptedPerSec, requests: r.issued, accepted: r.ok, errors: r.errors, errorKinds: r.errorKinds, ackLatencyMs: latency, cpuMsPerRequest };
+      figures[`c${concurrency}`] = { acceptedPerSec, requests: r.issued, accepted: r.ok, errors: r.errors, errorKinds: r.errorKinds, ackLatencyMs: latency, cpuMsPerRequest, apiGc: { ...gc, sharePercentOfCpu: gcShare } };
       const atTarget = concurrency === 50;
       rows.push(
         { metric: `c=${concurrency} accepted/s`, value: acceptedPerSec, ...(atTarget ? { target: '>= 350', met: acceptedPerSec >= 350 } : {}) },
         { metric: `c=${concurrency} ack p50/p95/p99 ms`, value: `${latency.p50} / ${latency.p95} / ${latency.p99}`, ...(atTarget ? { target: 'p99 < 50', met: latency.p99 < 50 } : {}) },
         { metric: `c=${concurrency} errors`, value: r.errors, target: '0', met: r.errors === 0 },
         { metric: `c=${concurrency} CPU ms/request temporal / api / harness`, value: ['temporal', 'api', 'harness'].map((k) => cpuMsPerRequest[k]).join(' / ') },
+        { metric: `c=${concurrency} api GC ms/request (% of its CPU); collections per 1000 requests`, value: `${gc.ms} (${gcShare} %); ${Object.entries(gc.per1000).map(([k, n]) => `${k} ${n}`).join(', ')}` },
       );
     }
   } finally {
