@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Plan } from '../../workflows/plan';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { RunStartSettings } from '../engine/start-runs';
-import { syncRecipeTrigger } from '../engine/trigger-sync';
+import { applyRecipeTrigger } from '../engine/recipe-triggers';
 import type { Store } from '../store/store';
 import { applySync, type SyncApplyOutcome } from '../sync/control';
 
@@ -14,12 +14,12 @@ import { applySync, type SyncApplyOutcome } from '../sync/control';
  */
 export async function syncAllRecipeTriggers(store: Store, client: Client, taskQueue: string, removedIds: string[] = [], settings: RunStartSettings = {}): Promise<Map<string, SyncApplyOutcome>> {
   for (const recipe of await store.recipes.list<Plan>()) {
-    await syncRecipeTrigger(client, taskQueue, recipe.id, recipe.plan, settings);
+    await applyRecipeTrigger(client, taskQueue, recipe.id, recipe.plan, settings);
   }
   const syncs = new Map<string, SyncApplyOutcome>();
   for (const sync of await store.syncs.list<SyncPlan>()) syncs.set(sync.id, await applySync(client, taskQueue, sync.id, sync));
   for (const id of removedIds) {
-    await syncRecipeTrigger(client, taskQueue, id, undefined);
+    await applyRecipeTrigger(client, taskQueue, id, undefined);
     const outcome = await applySync(client, taskQueue, id, undefined);
     if (outcome !== 'none') syncs.set(id, outcome);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { scheduleIdOf } from '../../src/engine/trigger-sync';
+import { scheduleIdOf } from '../../src/engine/recipe-triggers';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { call } from '../support/api-harness';
 import { IntercomFake } from '../../sandbox/intercom-fake';

@@ -3,7 +3,7 @@ import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-wor
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runWorkflowId } from '../../src/recipe/run-id';
-import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/engine/trigger-sync';
+import { pollerIdOf, scheduleIdOf, applyRecipeTrigger } from '../../src/engine/recipe-triggers';
 import type { RunRecipeInput } from '../../workflows';
 import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
 import { planOf } from '../support/recipes';
@@ -29,11 +29,11 @@ async function startInput(workflowId: string): Promise<RunRecipeInput> {
 it('schedule recipes carry the connection wait limit into the runs their Schedule starts', async () => {
   const recipeId = `limit-${randomUUID().slice(0, 8)}`;
   const plan = planOf({ id: recipeId, name: 'Digest', enabled: false, trigger: { type: 'schedule', cron: '0 9 * * 1-5', timezone: 'Europe/Zurich' }, steps: [step] });
-  await syncRecipeTrigger(env.client, `test-${randomUUID()}`, recipeId, plan, { connectionWaitMs: twoHours });
+  await applyRecipeTrigger(env.client, `test-${randomUUID()}`, recipeId, plan, { connectionWaitMs: twoHours });
   const schedule = await env.client.schedule.getHandle(scheduleIdOf(recipeId)).describe();
   expect(schedule.action.type).toBe('startWorkflow');
   expect((schedule.action as { args?: RunRecipeInput[] }).args?.[0]?.connectionWaitMs).toBe(twoHours);
-  await syncRecipeTrigger(env.client, 'unused', recipeId, undefined);
+  await applyRecipeTrigger(env.client, 'unused', recipeId, undefined);
 });
 
 it('poll recipes hand the connection wait limit to every run they start', { timeout: 120_000 }, async () => {
@@ -45,13 +45,13 @@ it('poll recipes hand the connection wait limit to every run they start', { time
     activities: { pollTrigger: async () => jiraIssuesPage([1], '1'), 'slack.postMessage': async () => ({ ok: true, channel: 'C', ts: '1' }) },
   });
   await worker.runUntil(async () => {
-    await syncRecipeTrigger(env.client, taskQueue, recipeId, plan, { connectionWaitMs: twoHours });
+    await applyRecipeTrigger(env.client, taskQueue, recipeId, plan, { connectionWaitMs: twoHours });
     expect((await startInput(pollerIdOf(recipeId))).connectionWaitMs).toBe(twoHours);
     const runId = runWorkflowId(recipeId, 'poll:jira-main', 'SUP-1');
     await waitFor(async () => (await env.client.workflow.getHandle(runId).describe().then(() => true, () => false)), 'the poller to start the run');
     await env.client.workflow.getHandle(runId).result();
     expect((await startInput(runId)).connectionWaitMs).toBe(twoHours);
-    await syncRecipeTrigger(env.client, taskQueue, recipeId, undefined);
+    await applyRecipeTrigger(env.client, taskQueue, recipeId, undefined);
     await env.client.workflow.getHandle(pollerIdOf(recipeId)).result();
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { pollerIdOf, scheduleIdOf, syncRecipeTrigger } from '../../src/engine/trigger-sync';
+import { pollerIdOf, scheduleIdOf, applyRecipeTrigger } from '../../src/engine/recipe-triggers';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { pollerStateQuery } from '../../workflows';
 import type { RunSummary } from '../../workflows/plan';
@@ -28,14 +28,14 @@ it('schedule recipes own a Temporal Schedule: created paused-if-disabled, update
     activities: { 'slack.postMessage': async (i: ActionActivityInput) => (posted.push((i.input as { text: string }).text), { ok: true, channel: 'C', ts: '1' }) },
   });
   await worker.runUntil(async () => {
-    expect(await syncRecipeTrigger(env.client, taskQueue, recipeId, planOf(source(false, '0 9 * * 1-5')))).toEqual({ schedule: 'created', poller: 'none' });
+    expect(await applyRecipeTrigger(env.client, taskQueue, recipeId, planOf(source(false, '0 9 * * 1-5')))).toEqual({ schedule: 'created', poller: 'none' });
     const handle = env.client.schedule.getHandle(scheduleIdOf(recipeId));
     let d = await handle.describe();
     expect(d.state.paused).toBe(true);
     expect(d.spec.timezone).toBe('Europe/Zurich');
 
     const v2 = planOf(source(true, '30 8 * * *'));
-    expect(await syncRecipeTrigger(env.client, taskQueue, recipeId, v2)).toEqual({ schedule: 'updated', poller: 'none' });
+    expect(await applyRecipeTrigger(env.client, taskQueue, recipeId, v2)).toEqual({ schedule: 'updated', poller: 'none' });
     d = await handle.describe();
     expect(d.state.paused).toBe(false);
     expect(d.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 8, end: 8, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] });
@@ -47,7 +47,7 @@ it('schedule recipes own a Temporal Schedule: created paused-if-disabled, update
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatch(/^daily digest for \d{4}-\d{2}-\d{2}$/);
 
-    expect(await syncRecipeTrigger(env.client, taskQueue, recipeId, undefined)).toEqual({ schedule: 'deleted', poller: 'none' });
+    expect(await applyRecipeTrigger(env.client, taskQueue, recipeId, undefined)).toEqual({ schedule: 'deleted', poller: 'none' });
     await expect(handle.describe()).rejects.toThrow();
   });
 });
@@ -62,12 +62,12 @@ it('poll recipes own a pollRecipe workflow: started, paused when disabled, stopp
     activities: { pollTrigger: async () => (polls++, { items: [], cursor: '7' }), 'slack.postMessage': async () => ({ ok: true, channel: 'C', ts: '1' }) },
   });
   await worker.runUntil(async () => {
-    expect(await syncRecipeTrigger(env.client, taskQueue, recipeId, planOf(source(true)))).toEqual({ schedule: 'none', poller: 'started' });
+    expect(await applyRecipeTrigger(env.client, taskQueue, recipeId, planOf(source(true)))).toEqual({ schedule: 'none', poller: 'started' });
     const poller = env.client.workflow.getHandle(pollerIdOf(recipeId));
     await waitFor(async () => (await poller.query(pollerStateQuery)).cursor === '7', 'the first poll');
-    expect(await syncRecipeTrigger(env.client, taskQueue, recipeId, planOf(source(false)))).toEqual({ schedule: 'none', poller: 'updated' });
+    expect(await applyRecipeTrigger(env.client, taskQueue, recipeId, planOf(source(false)))).toEqual({ schedule: 'none', poller: 'updated' });
     await waitFor(async () => (await poller.query(pollerStateQuery)).paused, 'the poller to pause');
-    expect(await syncRecipeTrigger(env.client, taskQueue, recipeId, undefined)).toEqual({ schedule: 'none', poller: 'stopped' });
+    expect(await applyRecipeTrigger(env.client, taskQueue, recipeId, undefined)).toEqual({ schedule: 'none', poller: 'stopped' });
     expect(await poller.result()).toMatchObject({ recipeId, cursor: '7', paused: true });
   });
   expect(polls).toBe(1);

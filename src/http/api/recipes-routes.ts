@@ -15,7 +15,7 @@ import type { StoredSync, SyncStore } from '../../store/syncs';
 import { applySync } from '../../sync/control';
 import type { SyncPlan } from '../../../workflows/sync-plan';
 import { topicMatches } from '../../recipe/topic-glob';
-import { syncRecipeTrigger } from '../../engine/trigger-sync';
+import { applyRecipeTrigger } from '../../engine/recipe-triggers';
 import type { RunStartSettings } from '../../engine/start-runs';
 import type { RecipeStore, RecipeVersionEntry, StoredRecipe } from '../../store/recipes';
 import type { Store } from '../../store/store';
@@ -50,7 +50,7 @@ export function recipeRoutesFor(opts: { store: Store; client: Client; plans: Pla
     catalog: catalogOf(opts.registry),
     connections: async () => new Map((await opts.store.connections.list()).map((c) => [c.id, c.connector])),
     plans: opts.plans,
-    syncTrigger: (id, plan) => syncRecipeTrigger(opts.client, opts.taskQueue, id, plan, opts.runSettings),
+    syncTrigger: (id, plan) => applyRecipeTrigger(opts.client, opts.taskQueue, id, plan, opts.runSettings),
   });
 }
 

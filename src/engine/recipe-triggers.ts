@@ -14,7 +14,7 @@ function scheduleEvent(plan: Plan): RunEvent {
   return { id: 'schedule', topic: 'schedule', source: 'schedule', receivedAt: '', payload: t.type === 'schedule' ? { cron: t.cron, timezone: t.timezone } : {} };
 }
 
-export type TriggerSyncResult = { schedule: 'created' | 'updated' | 'deleted' | 'none'; poller: 'started' | 'updated' | 'stopped' | 'none' };
+export type RecipeTriggerChange = { schedule: 'created' | 'updated' | 'deleted' | 'none'; poller: 'started' | 'updated' | 'stopped' | 'none' };
 
 /**
  * Keeps a recipe's Temporal-side trigger in line with its current plan; call it after every
@@ -23,8 +23,8 @@ export type TriggerSyncResult = { schedule: 'created' | 'updated' | 'deleted' | 
  * `poll/<id>` that receives each new plan as a signal (paused while disabled; the cursor survives
  * both). Other trigger types own neither, and leftovers of an earlier version are removed.
  */
-export async function syncRecipeTrigger(client: Client, taskQueue: string, recipeId: string, plan: Plan | undefined, settings: RunStartSettings = {}): Promise<TriggerSyncResult> {
-  const result: TriggerSyncResult = { schedule: 'none', poller: 'none' };
+export async function applyRecipeTrigger(client: Client, taskQueue: string, recipeId: string, plan: Plan | undefined, settings: RunStartSettings = {}): Promise<RecipeTriggerChange> {
+  const result: RecipeTriggerChange = { schedule: 'none', poller: 'none' };
   const schedule = client.schedule.getHandle(scheduleIdOf(recipeId));
   if (plan?.trigger.type === 'schedule') {
     const spec = { cronExpressions: [plan.trigger.cron], timezone: plan.trigger.timezone };
