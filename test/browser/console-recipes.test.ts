@@ -260,7 +260,7 @@ describe('console recipes in chromium', () => {
     expect((await api('GET', `/api/v1/syncs/${syncId}`)).body).toMatchObject({ enabled: false });
   });
 
-  it('saves an edited sync with its diagnostics clean, then enables and disables it, the list following', async () => {
+  it('saves a sync edited with value hints, its diagnostics clean, then enables and disables it, the list following', async () => {
     const listed = async (state: 'enabled' | 'disabled') => {
       await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Recipes' }).click();
       await page.getByTestId(`sync-${syncId}`).getByText(state, { exact: true }).waitFor();
@@ -270,6 +270,27 @@ describe('console recipes in chromium', () => {
     await listed('disabled');
     const editor = page.getByLabel('Sync JSON');
     await editor.fill((await editor.inputValue()).replace('"safetyPoll": "1m"', '"safetyPoll": "5m"'));
+    // Value hints: with the caret on a field's value, Ctrl+Space reaches the values the schema (or the installation) knows.
+    const caretInto = async (needle: string) => {
+      await editor.evaluate((el, n) => {
+        const area = el as unknown as { value: string; focus(): void; setSelectionRange(a: number, b: number): void };
+        const at = area.value.indexOf(n);
+        area.focus();
+        area.setSelectionRange(at, at);
+      }, needle);
+      await editor.press('ArrowRight');
+    };
+    const values = page.getByTestId('value-hints');
+    await caretInto('"intercom-main"');
+    await page.getByRole('heading', { name: 'Values for left.connection' }).waitFor();
+    expect(await values.getByRole('button').allTextContents()).toEqual(['intercom-main', 'salesforce-main', 'slack-main']);
+    await values.getByText('Salesforce (salesforce)').waitFor();
+    await caretInto('"newestWins"');
+    await page.getByRole('heading', { name: 'Values for conflicts' }).waitFor();
+    await editor.press('Control+ ');
+    await values.getByRole('button', { name: 'newestWins' }).press('ArrowDown');
+    await values.getByRole('button', { name: 'leftWins' }).press('Enter');
+    expect(await editor.inputValue()).toContain('"conflicts": "leftWins",');
     await page.getByTestId('check-summary').getByText('No problems: the sync compiles.').waitFor();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('recipe-message').getByText(`${syncId} saved as version 2.`).waitFor();
@@ -277,7 +298,7 @@ describe('console recipes in chromium', () => {
     await page.getByTestId('check-summary').getByText('No problems: the sync compiles.').waitFor();
     expect(await page.getByTestId('diagnostics').count()).toBe(0);
     await page.getByText('No unsaved changes.').waitFor();
-    expect((await api('GET', `/api/v1/recipes/${syncId}`)).body).toMatchObject({ kind: 'sync', version: 2, enabled: false, source: { safetyPoll: '5m', enabled: false } });
+    expect((await api('GET', `/api/v1/recipes/${syncId}`)).body).toMatchObject({ kind: 'sync', version: 2, enabled: false, source: { safetyPoll: '5m', conflicts: 'leftWins', enabled: false } });
 
     const actions = page.getByRole('group', { name: 'Sync actions' });
     await actions.getByRole('button', { name: 'Enable' }).click();

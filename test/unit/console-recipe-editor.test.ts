@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { containerAt, lineColumn, locate, parseJson, parsePath } from '../../console/src/recipes/json-text';
+import { containerAt, fieldValueAt, lineColumn, locate, parseJson, parsePath } from '../../console/src/recipes/json-text';
 import { foldUnchanged, lineDiff } from '../../console/src/recipes/line-diff';
 import { fieldsAt } from '../../console/src/recipes/schema-fields';
 import { applySuggestion } from '../../console/src/recipes/suggestion';
+import { valuesAt, type EditorCatalog } from '../../console/src/recipes/value-hints';
 import { compileRecipe } from '../../src/recipe/compile';
 import { testCatalog, testConnections } from '../support/test-catalog';
 
@@ -131,5 +132,67 @@ describe('recipe editor: line diff', () => {
     const changed = old.map((l, i) => (i === 9 ? 'line ten' : l));
     const hunks = foldUnchanged(lineDiff(old.join('\n'), changed.join('\n')));
     expect(hunks.map((h) => (h.kind === 'skipped' ? `… ${h.count}` : h.rows.map((r) => r.kind[0]).join('')))).toEqual(['… 6', 'sssrasss', '… 7']);
+  });
+});
+
+describe('recipe editor: value hints', () => {
+  const entry = (type: string, title: string) => ({ type, key: type.split('.')[1]!, title, description: '' });
+  const catalog: EditorCatalog = {
+    connections: [
+      { id: 'slack-main', name: 'Slack', connector: 'slack' },
+      { id: 'jira-main', name: 'Jira', connector: 'jira' },
+      { id: 'intercom-main', name: 'Intercom', connector: 'intercom' },
+    ],
+    connectors: [
+      { id: 'slack', actions: [entry('slack.postMessage', 'Post a message'), entry('slack.updateMessage', 'Update a message')], pollingTriggers: [] },
+      { id: 'jira', actions: [entry('jira.createIssue', 'Create an issue')], pollingTriggers: [entry('jira.issueUpdated', 'Issue updated')] },
+    ],
+  };
+  const values = (doc: unknown, path: (string | number)[]) => valuesAt(doc, path, catalog).map((h) => h.value);
+  const sync = { kind: 'sync', direction: 'both', conflicts: 'newestWins', frequency: '15m', fields: [{ left: 'email', right: 'Email', direction: 'both' }], left: { connection: 'intercom-main' } };
+
+  it('offers the enum and const values the schema names', () => {
+    expect(values(sync, ['direction'])).toEqual(['both', 'leftToRight', 'rightToLeft']);
+    expect(values(sync, ['fields', 0, 'direction'])).toEqual(['both', 'leftToRight', 'rightToLeft']);
+    expect(values(sync, ['conflicts'])).toEqual(['newestWins', 'leftWins', 'rightWins']);
+    // "realtime" or a duration pattern: the one value it can name.
+    expect(values(sync, ['frequency'])).toEqual(['realtime']);
+    // Every kind of trigger, whichever the recipe has now; true/false for a boolean.
+    expect(values({ trigger: { type: 'webhook', connection: 'x', event: 'y' } }, ['trigger', 'type'])).toEqual(['webhook', 'event', 'schedule', 'poll']);
+    expect(values({ enabled: true }, ['enabled'])).toEqual([true, false]);
+  });
+
+  it('offers the installed connections, narrowed to the connector the step’s action names', () => {
+    expect(values(sync, ['left', 'connection'])).toEqual(['slack-main', 'jira-main', 'intercom-main']);
+    expect(values({ steps: [{ id: 'a', action: 'slack.postMessage', connection: '' }] }, ['steps', 0, 'connection'])).toEqual(['slack-main']);
+    expect(valuesAt({ trigger: { type: 'webhook', connection: 'intercom-main' } }, ['trigger', 'connection'], catalog).find((h) => h.value === 'intercom-main')?.detail).toBe('Intercom (intercom)');
+  });
+
+  it('offers the actions (of the step’s connection, narrowed by what is typed) and polling triggers', () => {
+    expect(values({ steps: [{ id: 'a', action: '' }] }, ['steps', 0, 'action'])).toEqual(['slack.postMessage', 'slack.updateMessage', 'jira.createIssue']);
+    expect(values({ steps: [{ id: 'a', action: 'upd' }] }, ['steps', 0, 'action'])).toEqual(['slack.updateMessage']);
+    expect(values({ steps: [{ id: 'a', action: 'x', connection: 'jira-main' }] }, ['steps', 0, 'action'])).toEqual(['jira.createIssue']);
+    expect(values({ trigger: { type: 'poll', connection: 'jira-main', trigger: '' } }, ['trigger', 'trigger'])).toEqual(['jira.issueUpdated']);
+  });
+
+  it('offers nothing where the schema declares no such field or names no values', () => {
+    expect(values({ steps: [{ id: 'a', action: 'slack.postMessage', input: { connection: '' } }] }, ['steps', 0, 'input', 'connection'])).toEqual([]);
+    expect(values({ name: 'x' }, ['name'])).toEqual([]);
+    expect(values({ steps: [{ id: 'a', delay: '1s' }] }, ['steps', 0, 'delay'])).toEqual([]);
+  });
+
+  it('finds the field whose value the caret is on', () => {
+    const text = '{ "direction": "both", "left": { "connection": "", "object": "contact" }, "n": 1 }';
+    const parsed = parseJson(text);
+    if (!parsed.ok) throw new Error(parsed.message);
+    const at = (needle: string, shift = 0) => fieldValueAt(parsed.tree, text.indexOf(needle) + shift);
+    expect(at('"both"', 2)?.path).toEqual(['direction']);
+    expect(at('"", "object"', 1)?.path).toEqual(['left', 'connection']);
+    expect(at('1 }', 1)?.path).toEqual(['n']);
+    const spot = at('"contact"', 3)!;
+    expect(text.slice(spot.node.start, spot.node.end)).toBe('"contact"');
+    // On a key, or on an object value: no value to complete.
+    expect(at('"direction"', 2)).toBeUndefined();
+    expect(at('{ "connection"', 0)).toBeUndefined();
   });
 });

@@ -178,3 +178,14 @@ export function containerAt(tree: JsonNode, offset: number): { path: Segment[]; 
     node = next.node;
   }
 }
+
+/**
+ * The field whose value (a string, number, boolean or null) the caret is in or just after: its
+ * path and value node (for value completion); undefined elsewhere, e.g. on a key or in an array.
+ */
+export function fieldValueAt(tree: JsonNode, offset: number): { path: Segment[]; node: JsonNode } | undefined {
+  const around = containerAt(tree, offset);
+  if (around?.node.kind !== 'object') return undefined;
+  const entry = around.node.entries.find((e) => (e.value.kind === 'string' || e.value.kind === 'scalar') && e.value.start <= offset && offset <= e.value.end);
+  return entry && { path: [...around.path, entry.key], node: entry.value };
+}

@@ -1,8 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ErrorNotice } from '../components/ui';
-import { containerAt, lineColumn } from './json-text';
+import { api } from '../api/endpoints';
+import { ErrorNotice, useLoad } from '../components/ui';
+import { useSession } from '../session';
+import { containerAt, fieldValueAt, lineColumn, type Segment } from './json-text';
 import type { LiveCheck, PlacedDiagnostic } from './live-diagnostics';
 import { fieldsAt, type FieldHint } from './schema-fields';
+import { valuesAt, type EditorCatalog, type ValueHint } from './value-hints';
 
 /**
  * Replaces a span of the textarea through the browser's editing command, so Ctrl+Z undoes it,
@@ -40,6 +43,37 @@ function fieldInsertion(text: string, objectStart: number, objectEnd: number, la
   return { start: lastValueEnd, end: lastValueEnd, insert: `${lead}${JSON.stringify(name)}: ${value}`, valueOffset: lead.length + JSON.stringify(name).length + 2 };
 }
 
+/** `['steps', 0, 'action']` → `steps[0].action`. */
+const pathText = (path: readonly Segment[]) => path.reduce<string>((s, seg) => (typeof seg === 'number' ? `${s}[${seg}]` : s ? `${s}.${seg}` : seg), '');
+
+/** How a value hint reads on its button: a string as itself, anything else as JSON. */
+const valueText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** The installation's connections (with connections:read) and the connectors' catalog, for value hints; none while read only. */
+function useEditorCatalog(readOnly: boolean): EditorCatalog | undefined {
+  const readsConnections = useSession().can('connections:read');
+  return useLoad(async () => {
+    if (readOnly) return undefined;
+    const [connections, connectors] = await Promise.all([readsConnections ? api.connections.list() : { connections: [] }, api.connectors.list()]);
+    return { connections: connections.connections, connectors: connectors.connectors };
+  }, [readOnly, readsConnections]).data;
+}
+
+/** Up and Down move between a hint list's buttons; Escape goes back to the editor. */
+function hintKeys(area: { current: HTMLTextAreaElement | null }) {
+  return (e: KeyboardEvent) => {
+    const buttons = [...(e.currentTarget as HTMLElement).querySelectorAll('button')];
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      area.current?.focus();
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      buttons[(i + (e.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length]?.focus();
+    }
+  };
+}
+
 export interface RecipeEditorProps {
   id: string;
   label: string;
@@ -54,13 +88,16 @@ export interface RecipeEditorProps {
 /**
  * The recipe JSON editor: a plain textarea (works offline, native keyboard and screen-reader
  * support, undo) with line numbers, the compiler's diagnostics placed at their line and column
- * (a click selects the spot; "did you mean" fixes apply in place), and the fields the JSON
- * Schema allows in the object around the caret (Ctrl+Space to reach them).
+ * (a click selects the spot; "did you mean" fixes apply in place), the fields the JSON Schema
+ * allows in the object around the caret and the values it (or the installation: connections,
+ * actions) knows for the field the caret is on (Ctrl+Space to reach them).
  */
 export function RecipeEditor(props: RecipeEditorProps) {
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLPreElement>(null);
   const fieldsRef = useRef<HTMLUListElement>(null);
+  const valuesRef = useRef<HTMLUListElement>(null);
+  const catalog = useEditorCatalog(props.readOnly);
   const [caret, setCaret] = useState(0);
   const { check, text } = props;
   const lines = text.split('\n').length;
@@ -74,7 +111,9 @@ export function RecipeEditor(props: RecipeEditorProps) {
     const present = new Set(around.node.entries.map((e) => e.key));
     return fieldsAt(check.parsed.value, around.path).filter((f) => !present.has(f.name));
   }, [around?.node, check.parsed]);
-  const where = around ? around.path.reduce<string>((s, seg) => (typeof seg === 'number' ? `${s}[${seg}]` : s ? `${s}.${seg}` : seg), '') : '';
+  const where = around ? pathText(around.path) : '';
+  const valueSpot = check.parsed.ok ? fieldValueAt(check.parsed.tree, caret) : undefined;
+  const values: ValueHint[] = useMemo(() => (valueSpot && check.parsed.ok ? valuesAt(check.parsed.value, valueSpot.path, catalog) : []), [valueSpot?.node, check.parsed, catalog]);
   const position = lineColumn(text, caret);
 
   useEffect(() => {
@@ -94,6 +133,16 @@ export function RecipeEditor(props: RecipeEditorProps) {
     el.setSelectionRange(valueStart + (quoted ? 1 : 0), valueStart + valueLength - (quoted ? 1 : 0));
     setCaret(el.selectionStart);
   };
+  /** Replaces the value at the caret with the hint's, the caret after it. */
+  const insertValue = (hint: ValueHint) => {
+    const el = area.current;
+    if (!el || !valueSpot) return;
+    const insert = JSON.stringify(hint.value);
+    replaceRange(el, valueSpot.node.start, valueSpot.node.end, insert);
+    const end = valueSpot.node.start + insert.length;
+    el.setSelectionRange(end, end);
+    setCaret(end);
+  };
   const applyFix = (d: PlacedDiagnostic) => {
     const el = area.current;
     if (!el || !d.fix) return;
@@ -106,7 +155,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
     if (!el) return;
     if (e.key === ' ' && e.ctrlKey) {
       e.preventDefault();
-      fieldsRef.current?.querySelector('button')?.focus();
+      (valuesRef.current ?? fieldsRef.current)?.querySelector('button')?.focus();
     } else if (e.key === 'Enter' && !e.shiftKey && !e.ctrlKey && !e.altKey && !props.readOnly) {
       // Keep the indentation of the line the caret is on.
       const lineStart = el.value.lastIndexOf('\n', el.selectionStart - 1) + 1;
@@ -117,17 +166,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
       el.setSelectionRange(el.selectionEnd, el.selectionEnd);
     }
   };
-  const onFieldsKey = (e: KeyboardEvent) => {
-    const buttons = [...(fieldsRef.current?.querySelectorAll('button') ?? [])];
-    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      area.current?.focus();
-    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-      e.preventDefault();
-      buttons[(i + (e.key === 'ArrowDown' ? 1 : buttons.length - 1)) % buttons.length]?.focus();
-    }
-  };
+  const onHintsKey = hintKeys(area);
 
   const noun = props.noun ?? 'recipe';
   const hintId = `${props.id}-hint`;
@@ -138,7 +177,7 @@ export function RecipeEditor(props: RecipeEditorProps) {
       <p class="hint" id={hintId}>
         {props.readOnly
           ? `Read only: this token may not change ${noun}s.`
-          : 'Checked by the compiler as you type. Ctrl+Space moves to the fields allowed at the caret (Escape comes back); Tab leaves the editor.'}
+          : 'Checked by the compiler as you type. Ctrl+Space moves to the values or fields allowed at the caret (Escape comes back); Tab leaves the editor.'}
       </p>
       <div class="editor-frame">
         <pre class="gutter" ref={gutter} aria-hidden="true">
@@ -207,12 +246,29 @@ export function RecipeEditor(props: RecipeEditorProps) {
           ))}
         </ul>
       ) : null}
+      {!props.readOnly && values.length && valueSpot ? (
+        <div class="field-hints">
+          <h3 id={`${props.id}-values`}>
+            Values for <code>{pathText(valueSpot.path)}</code>
+          </h3>
+          <ul ref={valuesRef} aria-labelledby={`${props.id}-values`} onKeyDown={onHintsKey} data-testid="value-hints">
+            {values.map((h) => (
+              <li key={valueText(h.value)}>
+                <button type="button" onClick={() => insertValue(h)}>
+                  {valueText(h.value)}
+                </button>
+                {h.detail ? <span class="hint"> {h.detail}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {!props.readOnly && hints.length ? (
         <div class="field-hints">
           <h3 id={`${props.id}-fields`}>
             Fields allowed {where ? <>in <code>{where}</code></> : 'at the top level'}
           </h3>
-          <ul ref={fieldsRef} aria-labelledby={`${props.id}-fields`} onKeyDown={onFieldsKey} data-testid="field-hints">
+          <ul ref={fieldsRef} aria-labelledby={`${props.id}-fields`} onKeyDown={onHintsKey} data-testid="field-hints">
             {hints.map((h) => (
               <li key={h.name}>
                 <button type="button" onClick={() => insertField(h)} aria-describedby={h.description ? `${props.id}-field-${h.name}` : undefined}>

@@ -62,6 +62,13 @@ const exampleOf = (node: SchemaNode | undefined, defs: Record<string, SchemaNode
   return type === 'object' ? {} : type === 'array' ? [] : type === 'boolean' ? true : type === 'number' || type === 'integer' ? 0 : '';
 };
 
+/** The object at a path of a document; undefined where there is none. */
+export function objectAt(doc: unknown, path: readonly Segment[]): Record<string, unknown> | undefined {
+  let value = doc;
+  for (const s of path) value = (value as Record<string | number, unknown> | undefined)?.[s];
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
 /** The schema nodes at a path of a document (through $ref, anyOf/oneOf, items and properties). */
 function nodesAt(doc: unknown, path: readonly Segment[]): { nodes: SchemaNode[]; defs: Record<string, SchemaNode> } {
   const { root, defs } = rootFor(doc);
@@ -89,9 +96,7 @@ function nodesAt(doc: unknown, path: readonly Segment[]): { nodes: SchemaNode[];
  */
 export function fieldsAt(doc: unknown, path: readonly Segment[]): FieldHint[] {
   const { nodes, defs } = nodesAt(doc, path);
-  let value: unknown = doc;
-  for (const s of path) value = (value as Record<string | number, unknown> | undefined)?.[s];
-  const obj = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const obj = objectAt(doc, path);
   const out = new Map<string, FieldHint>();
   for (const n of fitting(nodes, obj)) {
     for (const [name, prop] of Object.entries(n.properties ?? {})) {
@@ -105,4 +110,28 @@ export function fieldsAt(doc: unknown, path: readonly Segment[]): FieldHint[] {
 /** Whether the schema declares a field `name` in the object at `path` (false where it declares none). */
 export function declaresField(doc: unknown, path: readonly Segment[], name: string): boolean {
   return fieldsAt(doc, path).some((f) => f.name === name);
+}
+
+/**
+ * The values the schema names for the field at `path` (its `const`s across the variants its
+ * object may be, its `enum`, or true/false): `trigger.type` lists every trigger kind, whichever the
+ * recipe has now. Empty where the schema names none (free text, patterns).
+ */
+export function schemaValuesAt(doc: unknown, path: readonly Segment[]): unknown[] {
+  const name = path.at(-1);
+  if (typeof name !== 'string') return [];
+  const parentPath = path.slice(0, -1);
+  const { nodes, defs } = nodesAt(doc, parentPath);
+  const { [name]: _current, ...others } = objectAt(doc, parentPath) ?? {};
+  const values: unknown[] = [];
+  // Every variant its other fields allow (not only those declaring them): a `type` lists each kind.
+  const consistent = nodes.filter((n) => n.properties && Object.entries(n.properties).every(([k, p]) => k === name || p.const === undefined || !(k in others) || others[k] === p.const));
+  for (const n of consistent) {
+    const prop = n.properties?.[name];
+    for (const v of variants(prop, defs)) {
+      const types = Array.isArray(v.type) ? v.type : [v.type];
+      values.push(...(v.const !== undefined ? [v.const] : (v.enum ?? (types.includes('boolean') ? [true, false] : []))));
+    }
+  }
+  return [...new Set(values)];
 }
