@@ -1,11 +1,12 @@
-import { PipedriveFake, type PipedriveRecord } from '../../sandbox/pipedrive-fake';
+import { PipedriveFake } from '../../sandbox/pipedrive-fake';
+import { pipedriveEmail, pipedriveLive } from '../support/crm-records';
 import { describeSyncEngine } from '../support/sync-engine-suite';
+import { pipedrivePersons } from '../support/sync-definitions';
 
 const pd = new PipedriveFake();
 /** The MRR custom field's 40-hex-digit key (set when the fake starts). */
 let mrr = '';
-const persons = () => [...pd.records.person.values()].filter((r) => !r.is_deleted);
-const emailOf = (r: PipedriveRecord) => ((r.emails as { value: string; primary?: boolean }[]).find((p) => p.primary) ?? (r.emails as { value: string }[])[0])?.value.toLowerCase();
+const persons = () => pipedriveLive(pd, 'person');
 
 /**
  * Intercom contacts ↔ Pipedrive persons (v2: update_time change feed, `ids` fetch, one write per
@@ -14,14 +15,10 @@ const emailOf = (r: PipedriveRecord) => ((r.emails as { value: string; primary?:
  */
 describeSyncEngine({
   label: 'Pipedrive',
-  right: { connection: 'pipedrive-main', object: 'person' },
-  match: [{ left: 'email', right: 'emails' }],
+  right: pipedrivePersons(mrr).right,
+  match: pipedrivePersons(mrr).match,
   get fields() {
-    return [
-      { left: 'name', right: 'name', direction: 'both' },
-      { left: 'email', right: 'emails', direction: 'both' },
-      { left: 'custom_attributes.mrr', right: `custom_fields.${mrr}`, transform: 'number', direction: 'both' },
-    ];
+    return pipedrivePersons(mrr).fields;
   },
   async start(seconds) {
     await pd.start();
@@ -31,8 +28,8 @@ describeSyncEngine({
   },
   close: () => pd.close(),
   seed: (email, name, value) => String(pd.seed('person', { name: `${name.first} ${name.last}`, emails: [{ value: email, primary: true, label: 'work' }], custom_fields: value === null ? {} : { [mrr]: value } }).id),
-  state: () => new Map(persons().map((r) => [emailOf(r)!, { name: r.name as string, mrr: ((r.custom_fields as Record<string, number | null>)[mrr] as number | undefined) ?? null }])),
-  idOf: (email) => String(persons().find((r) => emailOf(r) === email)!.id),
+  state: () => new Map(persons().map((r) => [pipedriveEmail(r)!, { name: r.name as string, mrr: ((r.custom_fields as Record<string, number | null>)[mrr] as number | undefined) ?? null }])),
+  idOf: (email) => String(persons().find((r) => pipedriveEmail(r) === email)!.id),
   async edit(id, change) {
     const name = change.first !== undefined || change.last !== undefined ? { name: [change.first, change.last].filter(Boolean).join(' ') } : {};
     await pd.edit('person', Number(id), { ...name, ...(change.mrr !== undefined ? { custom_fields: { [mrr]: change.mrr } } : {}) });

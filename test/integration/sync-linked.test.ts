@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntercomFake } from '../../sandbox/intercom-fake';
 import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { compileSync } from '../../src/recipe/sync-compile';
-import { syncSignals, syncWorkflowId } from '../../workflows/sync-contract';
+import { syncWorkflowId } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import { call } from '../support/api-harness';
 import { startTestEngine, stopEngineAndFakes, type TestEngine } from '../support/engine';
+import { fullSyncCycle } from '../support/sync-cycle';
 import { waitFor } from '../support/temporal';
 import { seedVendorConnections } from '../support/vendor-connections';
 
@@ -43,7 +44,6 @@ describe('a contacts sync keeps the contact ↔ company association through the 
   const id = 'intercom-salesforce-contacts';
   const companiesId = companiesSync.id;
   const api = (method: string, p: string, body?: unknown) => call(engine.api.url, method, p, { token: admin, body });
-  const handle = () => engine.client.workflow.getHandle(syncWorkflowId(id));
   const detail = async () => (await api('GET', `/api/v1/syncs/${id}`)).body;
   const composite = '/instance/services/data/v62.0/composite/sobjects';
   /** The AccountId values Salesforce received for a contact, in order (creates and updates). */
@@ -57,18 +57,7 @@ describe('a contacts sync keeps the contact ↔ company association through the 
   const sfContact = (email: string) => sf.all('Contact').find((c) => c.Email === email);
   let accounts: string[] = [];
 
-  async function fullCycle(): Promise<void> {
-    const t = new Date().toISOString();
-    await handle().signal(syncSignals.changes, { side: 'left', ids: [] });
-    await waitFor(
-      async () => {
-        const s = await detail();
-        return s.workflow.phase === 'idle' && (s.lastCycle.left ?? '') > t && (s.lastCycle.right ?? '') > t;
-      },
-      'a full sync cycle',
-      30_000,
-    );
-  }
+  const fullCycle = () => fullSyncCycle(engine.client, id, detail);
   const contact = (n: number, company: string) => {
     const now = Math.floor(Date.now() / 1000);
     ic.contacts.push({ type: 'contact', id: `u${n}`, workspace_id: 'a86dr8yl', role: 'user', email: `u${n}@example.com`, external_id: null, name: `Ada${n} Lovelace`, created_at: now, updated_at: now,

@@ -1,5 +1,5 @@
 /** A CRM side of an Intercom contacts sync: its connection and object, the match rule and the field mappings. */
-interface CrmMapping {
+export interface CrmMapping {
   right: { connection: string; object: string };
   match: { left: string; right: string }[];
   fields: Record<string, unknown>[];
@@ -39,6 +39,28 @@ export const salesforceContacts: CrmMapping = {
     { left: 'custom_attributes.mrr', right: 'Mrr__c', transform: 'number' },
   ],
 };
+
+/** HubSpot contacts: name split into firstname/lastname, email, MRR (the number property `mrr`, added to the fake). */
+export const hubspotContacts: CrmMapping = {
+  right: { connection: 'hubspot-main', object: 'contacts' },
+  match: [{ left: 'email', right: 'email' }],
+  fields: [
+    { left: 'name', right: ['firstname', 'lastname'], transform: 'splitName', direction: 'both' },
+    { left: 'email', right: 'email', direction: 'both' },
+    { left: 'custom_attributes.mrr', right: 'mrr', transform: 'number', direction: 'both' },
+  ],
+};
+
+/** Pipedrive persons: name, the primary email, MRR in the custom field whose key is `mrrKey` (the fake makes it). */
+export const pipedrivePersons = (mrrKey: string): CrmMapping => ({
+  right: { connection: 'pipedrive-main', object: 'person' },
+  match: [{ left: 'email', right: 'emails' }],
+  fields: [
+    { left: 'name', right: 'name', direction: 'both' },
+    { left: 'email', right: 'emails', direction: 'both' },
+    { left: 'custom_attributes.mrr', right: `custom_fields.${mrrKey}`, transform: 'number', direction: 'both' },
+  ],
+});
 
 /** The Salesforce fake's Contact field the MRR mapping writes. */
 export const mrrField = { name: 'Mrr__c', label: 'MRR', type: 'double', createable: true, updateable: true, nillable: true } as const;

@@ -38,7 +38,8 @@ const vendorConnection = {
     credentials: { ...(fake ? { accessToken: 'intercom-token' } : {}), ...(clientSecret ? { clientSecret } : {}) },
     baseUrl: fake?.url,
   }),
-  hubspot: (fake: HubSpotFake): NewConnection => ({ id: 'hubspot-main', connector: 'hubspot', name: 'HubSpot', credentials: { accessToken: 'pat-na1-fake' }, baseUrl: fake.url }),
+  /** The private-app token the fake accepts; webhooks signed v3 with the fake app's client secret. */
+  hubspot: (fake: HubSpotFake): NewConnection => ({ id: 'hubspot-main', connector: 'hubspot', name: 'HubSpot', credentials: { accessToken: 'pat-na1-fake', clientSecret: fake.app.clientSecret }, baseUrl: fake.url }),
   salesforce: (fake: SalesforceFake): NewConnection => ({
     id: 'salesforce-main',
     connector: 'salesforce',

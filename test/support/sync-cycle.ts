@@ -1,0 +1,27 @@
+import type { Client } from '@temporalio/client';
+import { syncSignals, syncWorkflowId } from '../../workflows/sync-contract';
+import { waitFor } from './temporal';
+
+/** What GET /api/v1/syncs/:id answers about the workflow (the parts a cycle is read from). */
+interface SyncDetail {
+  workflow: { phase: string };
+  lastCycle: { left?: string; right?: string };
+}
+
+/**
+ * A whole cycle (both sides read) that started after now has ended: the sync's workflow is asked
+ * for one with an empty `sync.changes`, as its safety poll would, and `detail` (the sync's API
+ * answer) is read until both sides' last cycle ended after the ask, with the workflow idle.
+ */
+export async function fullSyncCycle(client: Client, syncId: string, detail: () => Promise<SyncDetail>): Promise<void> {
+  const t = new Date().toISOString();
+  await client.workflow.getHandle(syncWorkflowId(syncId)).signal(syncSignals.changes, { side: 'left', ids: [] });
+  await waitFor(
+    async () => {
+      const s = await detail();
+      return s.workflow.phase === 'idle' && (s.lastCycle.left ?? '') > t && (s.lastCycle.right ?? '') > t;
+    },
+    'a full sync cycle',
+    30_000,
+  );
+}
