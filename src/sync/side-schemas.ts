@@ -59,8 +59,8 @@ const describers: Record<string, { action: string; input(object: string): unknow
     input: (object) => ({ object }),
     label: (object) => `Pipedrive ${object}`,
     fields: (output) =>
-      (output as { fields: { key: string; fieldType: string; writable: boolean; options: string[] }[] }).fields.map((f) => ({
-        name: f.key,
+      (output as { fields: { key: string; fieldType: string; custom: boolean; writable: boolean; options: string[] }[] }).fields.map((f) => ({
+        name: pipedriveFieldPath(f),
         kind: pipedriveKind(f.fieldType),
         vendorType: f.fieldType,
         createable: f.writable,
@@ -69,6 +69,15 @@ const describers: Record<string, { action: string; input(object: string): unknow
       })),
   },
 };
+
+/**
+ * A Pipedrive field as a v2 record holds it, so a mapping names what the side adapter reads and
+ * writes: a custom field under `custom_fields.<key>`, an address (an object in v2) by its `value`.
+ */
+function pipedriveFieldPath(f: { key: string; fieldType: string; custom: boolean }): string {
+  const path = f.custom ? `custom_fields.${f.key}` : f.key;
+  return f.fieldType === 'address' ? `${path}.value` : path;
+}
 
 /** Field schemas read live through the connections (Salesforce describe, Intercom data attributes, HubSpot properties, Pipedrive fields). */
 export function connectionSchemas(registry: ConnectorRegistry, opts: DirectCallOptions): SideSchemaSource {
