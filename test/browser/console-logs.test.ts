@@ -162,9 +162,12 @@ describe('console logs in chromium', () => {
     // A choice in the filter survives the list's Refresh (which reloads the connection choices too), then applies.
     const form = page.getByRole('form', { name: 'Filter vendor calls' });
     await form.getByLabel('Connection').selectOption(misrouted);
+    // The form is busy from before the connections are asked for until they are shown: once the answer
+    // has arrived, not busy means the page has re-rendered with them.
+    const answered = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/connections');
     await page.getByRole('button', { name: 'Refresh' }).click();
-    await expect.poll(() => page.getByRole('button', { name: 'Refresh' }).isEnabled()).toBe(true);
-    await page.getByRole('option', { name: `Slack ${posting} (${posting})` }).waitFor({ state: 'attached' });
+    await answered;
+    await page.locator('form[aria-label="Filter vendor calls"][aria-busy="false"]').waitFor();
     expect(await form.getByLabel('Connection').inputValue()).toBe(misrouted);
     await form.getByRole('button', { name: 'Filter' }).click();
     await page.waitForURL(`**/logs?view=vendor&connection=${misrouted}`);

@@ -82,7 +82,7 @@ export function LogsPage(props: PageProps) {
           ))}
         </ul>
       </nav>
-      <form class="filters" onSubmit={apply} aria-label={`Filter ${view.label.toLowerCase()}`} key={key}>
+      <form class="filters" onSubmit={apply} aria-label={`Filter ${view.label.toLowerCase()}`} aria-busy={connections.loading} key={key}>
         <div>
           <label for="log-connection">Connection</label>
           {/* The URL's choice is an option until the list arrives (same key, so the option stays chosen). */}
