@@ -68,12 +68,12 @@ describe('inbound hardening', () => {
       { id: 'hardening-event', name: 'Event', trigger: { type: 'event', event: eventTopic }, steps: [{ id: 'never', action: 'webhook.post', when: { '==': [1, 2] }, input: { url: 'http://127.0.0.1:9/x', body: {} } }] },
       {},
     );
-    // Observe (not replace) credential decryption, to show the rate limit answers before it.
+    // Observe (not replace) the connection's lookup (its row and sealed credentials), to show the rate limit answers before it.
     decrypted = [];
-    const credentials = store.connections.credentials.bind(store.connections);
-    store.connections.credentials = (id: string) => {
+    const lookup = store.connections.lookup.bind(store.connections);
+    store.connections.lookup = (id: string) => {
       decrypted.push(id);
-      return credentials(id);
+      return lookup(id);
     };
     client = await connectClient(temporalTarget(config));
     api = await startApi({ config, logger: createLogger('silent'), store, client });
