@@ -119,6 +119,11 @@ function recordDeliveries(log: NonNullable<HooksDeps['inboundLog']>, now: () => 
   };
 }
 
+/** A JSON answer without express's ETag (a SHA-1 of the body that no sender of a POST uses). */
+function answer(res: Response, status: number, body: unknown): void {
+  res.status(status).type('json').end(JSON.stringify(body));
+}
+
 /**
  * `POST /hooks/:connection[/:token]`: verify the raw bytes, parse, hand the events to the engine
  * (ingestEvents) and answer: 2xx only once the events are durable in the inbox (their runs start
@@ -161,16 +166,16 @@ export function hookRoutes(deps: HooksDeps): Router {
     if (events.length > 0 && fresh === 0) {
       inboundDeliveries.inc({ outcome: 'duplicate' });
       note.outcome = 'duplicate';
-      return res.status(200).json({ duplicate: true });
+      return answer(res, 200, { duplicate: true });
     }
     if (matched === 0 && syncs.length === 0) {
       inboundDeliveries.inc({ outcome: 'unmatched' });
       Object.assign(note, { outcome: 'unmatched', reason: events.length > 0 ? 'no_recipe' : extracted.length > 0 ? 'ignored_topic' : 'no_events' });
-      return res.status(200).json({ matched: 0 });
+      return answer(res, 200, { matched: 0 });
     }
     inboundDeliveries.inc({ outcome: 'accepted' });
     Object.assign(note, { outcome: 'accepted', runs: runs.map((r) => ({ recipeId: r.recipeId, runId: r.workflowId })) });
-    res.status(202).json({ matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })), ...(syncs.length > 0 ? { syncs } : {}) });
+    answer(res, 202, { matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })), ...(syncs.length > 0 ? { syncs } : {}) });
   };
   const perHook = rateLimit(deps.rateLimit, { key: (req) => String(req.params.connection), subject: (id) => `hook URL /hooks/${id}`, scope: 'hook' }, deps.rateLimitPool);
   const recording: RequestHandler[] = deps.inboundLog ? [recordDeliveries(deps.inboundLog, () => deps.now?.() ?? new Date())] : [];
