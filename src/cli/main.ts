@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { actionCatalog, registry } from '../../connectors/registry';
 import { connectionSchemas } from '../sync/side-schemas';
 import { openConfiguredStore } from '../runtime/services';
-import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
+import { applyStoredRecipesAndSyncs } from '../runtime/apply-stored';
 import { runStartSettings } from '../engine/start-runs';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
@@ -53,7 +53,7 @@ registerRecipeCommands(program, {
     const store = await openConfiguredStore(config);
     try {
       const client = await connectClient(temporalTarget({ ...config, TEMPORAL_ADDRESS: address }));
-      const syncs = await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed, runStartSettings(config));
+      const syncs = await applyStoredRecipesAndSyncs(store, client, config.TEMPORAL_TASK_QUEUE, removed, runStartSettings(config));
       for (const [id, outcome] of syncs) if (outcome === 'started' || outcome === 'cancelled') console.log(`  sync ${id}: workflow ${outcome}`);
       await client.connection.close();
     } catch (err) {

@@ -6,7 +6,7 @@ import type * as WorkerRuntime from '../runtime/worker';
 
 import { createLogger, type Logger } from '../logging';
 import { openConfiguredStore } from '../runtime/services';
-import { syncAllRecipeTriggers } from '../runtime/sync-triggers';
+import { applyStoredRecipesAndSyncs } from '../runtime/apply-stored';
 import { runStartSettings } from '../engine/start-runs';
 import { connectClient, temporalTarget } from '../temporal/connection';
 import { loadConfigOrExit } from './load-config';
@@ -38,7 +38,7 @@ export function registerProcessCommands(program: Command): void {
       const { startApi } = require('../runtime/api') as typeof ApiRuntime;
       const api = await startApi({ config, logger, store, client });
       await api.namespaceReady;
-      await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
+      await applyStoredRecipesAndSyncs(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
       logger.info({ url: api.url }, 'switchyard api listening');
       await runUntilSignal(logger, {
         stop: async () => {

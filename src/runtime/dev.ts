@@ -5,7 +5,7 @@ import type { DevServer } from '../temporal/dev-server';
 import { startApi, type ApiHandle } from './api';
 import { startEmbeddedTemporal } from './embedded-temporal';
 import { ensureBootstrapToken } from '../http/api/bootstrap-token';
-import { syncAllRecipeTriggers } from './sync-triggers';
+import { applyStoredRecipesAndSyncs } from './apply-stored';
 import { runStartSettings } from '../engine/start-runs';
 import { loadRecipeDirectory } from './load-recipes';
 import { connectionSchemas } from '../sync/side-schemas';
@@ -55,7 +55,7 @@ export async function runDev(given: Config, logger: Logger, print: (line: string
     const report = await loadRecipeDirectory(store, config.SWITCHYARD_RECIPES_DIR, connectionSchemas(registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections }));
     api.plans.invalidate();
     // Schedule and poll recipes run from Temporal Schedules / pollers, kept in step with the store.
-    await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
+    await applyStoredRecipesAndSyncs(store, client, config.TEMPORAL_TASK_QUEUE, [], runStartSettings(config));
     const adminToken = await ensureBootstrapToken(api.tokens, config);
 
     print('');

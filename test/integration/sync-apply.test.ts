@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntercomFake } from '../../sandbox/intercom-fake';
 import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { loadRecipeDirectory } from '../../src/runtime/load-recipes';
-import { syncAllRecipeTriggers } from '../../src/runtime/sync-triggers';
+import { applyStoredRecipesAndSyncs } from '../../src/runtime/apply-stored';
 import { connectionSchemas } from '../../src/sync/side-schemas';
 import { actionCatalog, registry } from '../../connectors/registry';
 import { registerRecipeCommands } from '../../src/cli/local/recipe-command';
@@ -253,10 +253,10 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
     const schemas = connectionSchemas(registry, { egressAllow: config.SWITCHYARD_EGRESS_ALLOW, connections: store.connections });
     const report = await loadRecipeDirectory(store, dir, schemas);
     expect(report).toEqual({ loaded: [{ id: dirId, change: 'added' }], skipped: [], waiting: [] });
-    expect((await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE)).get(dirId)).toBe('started');
+    expect((await applyStoredRecipesAndSyncs(store, client, config.TEMPORAL_TASK_QUEUE)).get(dirId)).toBe('started');
     expect((await client.workflow.getHandle(syncWorkflowId(dirId)).describe()).status.name).toBe('RUNNING');
     // The next start: the same definition, the same run.
-    expect((await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE)).get(dirId)).toBe('signalled');
+    expect((await applyStoredRecipesAndSyncs(store, client, config.TEMPORAL_TASK_QUEUE)).get(dirId)).toBe('signalled');
 
     // `switchyard recipe apply --prune` of a directory without it: removed from the store, its workflow cancelled; the new one started.
     const next = mkdtempSync(path.join(tmpdir(), 'switchyard-sync-dir-'));
@@ -268,7 +268,7 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
       catalog: () => actionCatalog,
       openStore: async () => ({ recipes: store.recipes, syncs: store.syncs, schemas, connections: new Map((await store.connections.list()).map((c) => [c.id, c.connector])), close: async () => undefined }),
       afterApply: async (removed) => {
-        for (const [syncId, outcome] of await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, removed)) out.push(`${syncId}: ${outcome}`);
+        for (const [syncId, outcome] of await applyStoredRecipesAndSyncs(store, client, config.TEMPORAL_TASK_QUEUE, removed)) out.push(`${syncId}: ${outcome}`);
       },
       out: (line) => out.push(line),
       err: (line) => out.push(line),
@@ -281,6 +281,6 @@ describe('applying a CRM sync runs it: API, recipes directory, realtime webhooks
     expect((await client.workflow.getHandle(syncWorkflowId(dirId)).describe()).status.name).toBe('CANCELLED');
     expect((await client.workflow.getHandle(syncWorkflowId(nextId)).describe()).status.name).toBe('RUNNING');
     await store.syncs.remove(nextId);
-    expect((await syncAllRecipeTriggers(store, client, config.TEMPORAL_TASK_QUEUE, [nextId])).get(nextId)).toBe('cancelled');
+    expect((await applyStoredRecipesAndSyncs(store, client, config.TEMPORAL_TASK_QUEUE, [nextId])).get(nextId)).toBe('cancelled');
   }, 60_000);
 });

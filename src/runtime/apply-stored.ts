@@ -12,7 +12,7 @@ import { applySync, type SyncApplyOutcome } from '../sync/control';
  * cancelled when disabled); removes those of recipes and syncs that no longer exist in `removedIds`.
  * Answers what became of each sync's workflow.
  */
-export async function syncAllRecipeTriggers(store: Store, client: Client, taskQueue: string, removedIds: string[] = [], settings: RunStartSettings = {}): Promise<Map<string, SyncApplyOutcome>> {
+export async function applyStoredRecipesAndSyncs(store: Store, client: Client, taskQueue: string, removedIds: string[] = [], settings: RunStartSettings = {}): Promise<Map<string, SyncApplyOutcome>> {
   for (const recipe of await store.recipes.list<Plan>()) {
     await applyRecipeTrigger(client, taskQueue, recipe.id, recipe.plan, settings);
   }
