@@ -17,6 +17,7 @@ import { syncWorkflowId } from '../../workflows/sync-contract';
 import type { StubSignal } from '../support/sync-stub.workflow';
 import { call, serve } from '../support/api-harness';
 import { openTestStore, storeBackends } from '../support/stores';
+import { smallestContactsSync } from '../support/sync-definitions';
 import { connectToDevServer, createTestWorker, waitFor } from '../support/temporal';
 
 /** The syncs API on real SQLite and the real Temporal dev server, with a stub that keeps the sync workflow's contract. */
@@ -32,16 +33,7 @@ describe('syncs API', () => {
   let reader: string;
   const request = (method: string, path: string, token = admin) => call(api.url, method, path, { token });
 
-  const definition = (id: string) => ({
-    id,
-    kind: 'sync',
-    left: { connection: 'intercom-main', object: 'contact' },
-    right: { connection: 'salesforce-main', object: 'Contact' },
-    match: [{ left: 'email', right: 'Email' }],
-    fields: [{ left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName' }],
-    frequency: '30m',
-    create: { right: true },
-  });
+  const definition = (id: string) => smallestContactsSync(id, { frequency: '30m', create: { right: true } });
   const applyDefinition = async (id: string) => {
     const compiled = compileSync(definition(id), { connections: new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]) });
     if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));

@@ -8,6 +8,7 @@ import type { SideSchema } from '../../src/recipe/sync-fields';
 import type { Store } from '../../src/store/store';
 import { testCatalog } from '../support/test-catalog';
 import { openTestStore, storeBackends } from '../support/stores';
+import { smallestContactsSync } from '../support/sync-definitions';
 
 describe.each(storeBackends)('sync store on $name', ({ url }) => {
   let store: Store;
@@ -86,14 +87,7 @@ describe.each(storeBackends)('sync store on $name', ({ url }) => {
   it('`recipe apply` checks a sync file against both sides’ schemas, then stores it beside the recipes', async () => {
     const id = `contacts-${randomUUID().slice(0, 8)}`;
     const dir = mkdtempSync(path.join(tmpdir(), 'sync-apply-'));
-    const sync = {
-      id,
-      kind: 'sync',
-      left: { connection: 'intercom-main', object: 'contact' },
-      right: { connection: 'salesforce-main', object: 'Contact' },
-      match: [{ left: 'email', right: 'Email' }],
-      fields: [{ left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName' }],
-    };
+    const sync = smallestContactsSync(id);
     const field = (name: string) => [name, { name, kind: 'string', vendorType: 'string', createable: true, updateable: true }] as const;
     const schemas = async (side: { connector: string }): Promise<SideSchema> =>
       side.connector === 'intercom' ? { label: 'Intercom contact', fields: new Map([field('email'), field('name')]) } : { label: 'Salesforce Contact', fields: new Map([field('Email'), field('FirstName')]) };

@@ -26,6 +26,19 @@ export function intercomContactsSync(id: string, crm: CrmMapping, overrides: Rec
   };
 }
 
+/** The least a sync needs: Intercom contacts matched to Salesforce Contacts by email, the name split in two. `overrides` replace top-level keys. */
+export function smallestContactsSync(id: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    kind: 'sync',
+    left: { connection: 'intercom-main', object: 'contact' },
+    right: { connection: 'salesforce-main', object: 'Contact' },
+    match: [{ left: 'email', right: 'Email' }],
+    fields: [{ left: 'name', right: ['FirstName', 'LastName'], transform: 'splitName' }],
+    ...overrides,
+  };
+}
+
 /**
  * Salesforce Contacts: name split into FirstName/LastName, email, MRR (the custom field `mrrField`,
  * added to the fake). The fields flow the sync's way, so a one-way sync (the bench) uses them too.
