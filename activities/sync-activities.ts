@@ -5,7 +5,7 @@ import type { ActionContext } from '../connectors/sdk/types';
 import { registry as defaultRegistry } from '../connectors/registry';
 import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, resyncBase, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
 import type { SyncLink, SyncRecordEvent, SyncStore } from '../src/store/syncs';
-import type { SyncActivities, SyncPageInput, SyncPageResult } from '../workflows/sync-activity-contract';
+import type { SyncActivities, SyncPageInput, SyncPageResult, SyncVerifyInput, SyncVerifyResult } from '../workflows/sync-activity-contract';
 import type { SyncPlan, SyncSideName } from '../workflows/sync-plan';
 import { buildActionContext, type ActivityDeps } from './action-context';
 import { storeCall } from './connection-resolver';
@@ -117,6 +117,25 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
       await store.unlink(plan.syncId, links.map((l) => l.leftId));
       await store.saveCycle(plan.syncId, [], events);
     });
+  }
+
+  /** A page of links, each side's records fetched: a link whose record is gone comes apart as `unlinkGone` does for a webhook's delete. */
+  async function syncVerifyLinks({ plan, after, limit = defaultPageSize }: SyncVerifyInput): Promise<SyncVerifyResult> {
+    const failing: { connection: string | null } = { connection: null };
+    try {
+      const links = await storeCall('reading sync links', () => store.linksAfter(plan.syncId, after ?? '', limit));
+      const result = emptyResult();
+      for (const name of ['left', 'right'] as const) {
+        if (links.length === 0) break;
+        const side = await open(plan, name, failing);
+        const ids = links.map((l) => (name === 'left' ? l.leftId : l.rightId));
+        const found = new Set((await side.adapter.fetch(side.ctx, plan[name], side.fields, ids)).map((r) => r.id));
+        await unlinkGone(plan, name, ids.filter((id) => !found.has(id)), result);
+      }
+      return { checked: links.length, unlinked: result.unlinked, ...(links.length === limit ? { next: links.at(-1)!.leftId } : {}) };
+    } catch (err) {
+      throw await toActivityFailure(err, { connectionId: failing.connection, connections: deps.connections, attempt: Context.current().info.attempt });
+    }
   }
 
   /** Candidates on `to` for records of `from` by every match rule, without records already linked. */
@@ -273,6 +292,7 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
 
   return {
     syncPage,
+    syncVerifyLinks,
     async syncConnections({ connections }) {
       for (const id of connections) {
         const c = await storeCall(`resolving connection ${id}`, () => deps.connections.get(id));

@@ -28,6 +28,23 @@ export interface SyncPageResult {
   unlinked: number;
 }
 
+/** A page of links checked against both sides (`syncVerifyLinks`). */
+export interface SyncVerifyInput {
+  plan: SyncPlan;
+  /** Where the walk stands: links after this left id (from the beginning when absent). */
+  after?: string;
+  /** Links per page. */
+  limit?: number;
+}
+
+export interface SyncVerifyResult {
+  checked: number;
+  /** Links whose record one side no longer returns (deleted or merged away without a webhook): unlinked. */
+  unlinked: number;
+  /** The last left id of a full page: the next page starts after it; absent when the walk reached the end. */
+  next?: string;
+}
+
 /** The first connection of the sync that is not connected (named with its status), or ready. */
 type SyncConnectionsResult = { ready: true } | { ready: false; waitingFor: string };
 
@@ -40,4 +57,6 @@ export interface SyncActivities {
   syncDefinition(input: { syncId: string }): Promise<SyncDefinitionResult>;
   /** Forgets both sides' cursors: the next cycles read each side from its beginning (a backfill). */
   syncResetCursors(input: { syncId: string }): Promise<void>;
+  /** Fetches a page of linked records on both sides; a link whose record a side no longer returns is unlinked (as a webhook's delete is), nothing is written. */
+  syncVerifyLinks(input: SyncVerifyInput): Promise<SyncVerifyResult>;
 }

@@ -56,4 +56,18 @@ export interface SyncStatus {
   lastCycle: Partial<Record<'left' | 'right', string>>;
   /** Backfill progress per side, while one runs. */
   backfill?: Partial<Record<'left' | 'right', { read: number; done: boolean }>>;
+  /** The check of linked records for deletes no webhook told of: a page of links per poll interval. */
+  verify?: SyncVerifyStatus;
+}
+
+export interface SyncVerifyStatus {
+  /** Links checked and unlinked (a side no longer had the record) since the sync's workflow started. */
+  checked: number;
+  unlinked: number;
+  /** Walks over every link completed. */
+  passes: number;
+  /** Where the current walk stands (the last left id checked); absent at the start of a walk. */
+  after?: string;
+  /** ISO time of the last page checked. */
+  lastAt?: string;
 }

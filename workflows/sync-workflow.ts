@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType, nonRetryableFailureTypes } from './activity-contract';
 import type { SyncActivities, SyncPageResult } from './sync-activity-contract';
-import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncStatus } from './sync-contract';
+import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncStatus, type SyncVerifyStatus } from './sync-contract';
 import { startSyncConversations } from './sync-conversations-workflow';
 import type { SyncPlan, SyncSideName } from './sync-plan';
 
@@ -23,6 +23,8 @@ export interface SyncWorkflowInput {
   cyclesPerExecution?: number;
   /** Records per page (tests lower it to exercise paging). */
   pageSize?: number;
+  /** The check of linked records for deletes without a webhook: totals and where its walk stands. */
+  verify?: SyncVerifyStatus;
   /** How soon a page whose worker died is given to another worker (default 30 s; the kill test lowers it). */
   heartbeatTimeout?: string;
 }
@@ -44,6 +46,7 @@ const defaultCycles = 100;
 /** Records named by webhooks kept per side until the next cycle; beyond it the feed still brings their changes. */
 const maxNamed = 500;
 const namedRecordsPatch = 'sync-named-records';
+const verifyLinksPatch = 'sync-verify-links';
 /** How often a waiting sync looks at its connections again (at most). */
 const waitCheckMs = 30_000;
 
@@ -81,9 +84,12 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   const pending = new Set<SyncSideName>(input.pending);
   const named = { left: new Set(input.named?.left), right: new Set(input.named?.right) };
   const resyncs: SyncResyncSignal[] = [...(input.resync ?? [])];
-  const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle } };
+  const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle }, verify: { checked: 0, unlinked: 0, passes: 0, ...input.verify } };
+  const verify = status.verify!;
+  /** Workflow time of the last page of links checked (0: check at the first cycle). */
+  let lastVerified = 0;
   const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
-  const { syncPage } = pageActivities(input.heartbeatTimeout);
+  const { syncPage, syncVerifyLinks } = pageActivities(input.heartbeatTimeout);
 
   setHandler(statusQuery, () => ({ ...status, version: plan.version }));
   setHandler(changesSignal, (s) => {
@@ -182,10 +188,25 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
         status.lastCycle[side] = new Date().toISOString();
       }
     }
+    // Deletes no webhook told of (poll-only sides, a missed delivery): a page of links checked per poll interval, once
+    // the backfill is done (patched in: histories from before replay without this step).
+    if (!interrupted() && sources(plan).every((s) => backfilled[s]) && Date.now() - lastVerified >= plan.pollMs && patched(verifyLinksPatch)) {
+      const checked = await steadily(() => syncVerifyLinks({ plan, ...(verify.after !== undefined ? { after: verify.after } : {}), ...(input.pageSize ? { limit: input.pageSize } : {}) }));
+      if (checked) {
+        lastVerified = Date.now();
+        verify.checked += checked.checked;
+        verify.unlinked += checked.unlinked;
+        verify.lastAt = new Date(lastVerified).toISOString();
+        if (checked.next === undefined) {
+          verify.passes++;
+          delete verify.after;
+        } else verify.after = checked.next;
+      }
+    }
     if (interrupted()) continue;
     status.phase = 'idle';
     if (cycle + 1 >= cyclesPerExecution || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof syncWorkflow>({ ...input, plan, paused, backfilled, lastCycle: status.lastCycle, pending: [...pending], named: { left: [...named.left], right: [...named.right] }, resync: resyncs, backfillAsked });
+      await continueAsNew<typeof syncWorkflow>({ ...input, plan, paused, backfilled, lastCycle: status.lastCycle, pending: [...pending], named: { left: [...named.left], right: [...named.right] }, resync: resyncs, backfillAsked, verify });
     }
     await condition(() => pending.size > 0 || resyncs.length > 0 || interrupted(), plan.pollMs);
   }

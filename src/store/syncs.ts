@@ -217,6 +217,12 @@ export class SyncStore {
     }
   }
 
+  /** Links in left-id order after `afterLeftId` (exclusive), at most `limit`: a walk over every link a page at a time. */
+  async linksAfter(syncId: string, afterLeftId: string, limit: number): Promise<SyncLink[]> {
+    const rows = await this.db.selectFrom('sync_links').selectAll().where('sync_id', '=', syncId).where('left_id', '>', afterLeftId).orderBy('left_id').limit(limit).execute();
+    return rows.map(toLink);
+  }
+
   /** The links with a "linked" field waiting for its via-sync's link (`state[…].waiting`): re-read each cycle until it has one. */
   async waitingLinks(syncId: string, limit = 1000): Promise<SyncLink[]> {
     const rows = await this.db.selectFrom('sync_links').selectAll().where('sync_id', '=', syncId).where('state_json', 'like', '%"waiting":%').orderBy('left_id').limit(limit).execute();

@@ -1,23 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities, createSyncActivities } from '../../activities';
 import { IntercomFake } from '../../sandbox/intercom-fake';
-import { createLogger } from '../../src/logging';
-import { compileSync } from '../../src/recipe/sync-compile';
-import { storeConnectionResolver } from '../../src/runtime/connection-resolver';
 import type { Store } from '../../src/store/store';
 import { FailureType } from '../../workflows/activity-contract';
 import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncStatus } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
-import { openTestStore } from './stores';
 import { intercomContactsSync, syncTestRecords } from './sync-definitions';
-import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from './temporal';
-import { seedVendorConnections, type VendorConnections } from './vendor-connections';
+import { startSyncHarness, type SyncHarness } from './sync-harness';
+import { waitFor, workflowBundle } from './temporal';
+import type { VendorConnections } from './vendor-connections';
 
 /** A contact as the suite compares it on either side. */
 interface Values {
@@ -81,7 +74,7 @@ export function describeSyncEngine(crm: CrmCase): void {
     let store: Store;
     let env: TestWorkflowEnvironment;
     let worker: Worker;
-    let running: Promise<void>;
+    let harness: SyncHarness;
     let plan: SyncPlan;
     /** Seconds added to both fakes' clocks: a person's edit comes later than what the sync saw. */
     let offset = 0;
@@ -131,27 +124,12 @@ export function describeSyncEngine(crm: CrmCase): void {
       await ic.start();
       ic.clock = () => Math.floor(Date.now() / 1000) + offset;
       const vendors = await crm.start(() => offset);
-      store = await openTestStore(`sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-sync-')), 'store.db')}`);
-      const connections = await seedVendorConnections(store, { intercom: { fake: ic }, ...vendors });
-      const source = definition();
-      const compiled = compileSync(source, { connections });
-      if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-      plan = { ...compiled.plan, pollMs: 1000 };
-      await store.syncs.apply(source, plan);
-      env = await connectToDevServer();
-      const deps = { connections: storeConnectionResolver(store, createLogger('silent')), egressAllow: ['127.0.0.1/32'] };
-      worker = await createTestWorker(env, { activities: { ...createActivities(deps), ...createSyncActivities({ ...deps, syncs: store.syncs }) } });
-      running = worker.run();
+      harness = await startSyncHarness({ intercom: { fake: ic }, ...vendors }, definition(), 1000);
+      ({ store, env, worker, plan } = harness);
     }, 120_000);
 
     afterAll(async () => {
-      await handle()
-        .terminate('test over')
-        .catch(() => undefined);
-      worker?.shutdown();
-      await running?.catch(() => undefined);
-      await env?.teardown();
-      await store?.close();
+      await harness?.close();
       await Promise.all([ic.close(), crm.close()]);
     });
 

@@ -55,6 +55,10 @@ const syncDetail = syncSummary.extend({
       version: z.string().optional().describe('the definition version (hash) the workflow follows: the stored hash once an apply has reached it'),
       waitingFor: z.string().optional(),
       backfill: z.unknown().optional(),
+      verify: z
+        .object({ checked: z.number(), unlinked: z.number(), passes: z.number(), after: z.string().optional(), lastAt: z.string().optional() })
+        .optional()
+        .describe('the check of linked records for deletes no webhook told of (a page of links per poll interval): links checked and unlinked, walks over every link completed, where the walk stands'),
       unavailable: z.string().optional().describe('why the status is missing: not running, or no worker answered the query in time'),
     })
     .describe('what the sync workflow says it is doing (its sync.status query)'),
@@ -66,6 +70,7 @@ const syncDetail = syncSummary.extend({
     conflicts: z.number(),
     duplicates: z.number(),
     errors: z.number(),
+    unlinked: z.number().describe('links undone because a side deleted (or merged away) its record'),
   }),
   cursors: z.object({ left: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable(), right: z.object({ cursor: z.string(), updatedAt: z.string() }).nullable() }),
   conversations: z
@@ -221,7 +226,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
             workflow: {
               id: syncWorkflowId(sync.id),
               running: answer.running,
-              ...(status ? { phase: status.phase, ...(status.version ? { version: status.version } : {}), ...(status.waitingFor ? { waitingFor: status.waitingFor } : {}), ...(status.backfill ? { backfill: status.backfill } : {}) } : {}),
+              ...(status ? { phase: status.phase, ...(status.version ? { version: status.version } : {}), ...(status.waitingFor ? { waitingFor: status.waitingFor } : {}), ...(status.backfill ? { backfill: status.backfill } : {}), ...(status.verify ? { verify: status.verify } : {}) } : {}),
               ...('unavailable' in answer ? { unavailable: answer.unavailable } : {}),
             },
             lastCycle: { left: status?.lastCycle.left ?? null, right: status?.lastCycle.right ?? null },
@@ -232,6 +237,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
               conflicts: total('conflict'),
               duplicates: total('duplicate'),
               errors: total('error'),
+              unlinked: total('unlink'),
             },
             cursors: { left: cursors.left ?? null, right: cursors.right ?? null },
             ...(conversations ? { conversations } : {}),
