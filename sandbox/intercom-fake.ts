@@ -381,12 +381,8 @@ export class IntercomFake extends FakeServer {
       const contact = this.contacts.find((c) => c.id === req.params.id);
       if (!contact) return errorList(404, 'not_found', 'User Not Found');
       const company = this.companies.find((c) => c.id === req.params.companyId);
-      const set = this.contactCompanies.get(contact.id);
-      if (!company || !set?.has(company.id)) return errorList(404, 'company_not_found', 'Company Not Found');
-      set.delete(company.id);
-      company.user_count--;
-      this.listCompanies(contact, set);
-      return ok(company);
+      if (!company || !this.contactCompanies.get(contact.id)?.has(company.id)) return errorList(404, 'company_not_found', 'Company Not Found');
+      return ok(this.detach(contact.id, company.id));
     });
     this.route('POST', '/conversations/:id/reply', (req) => {
       const b = (req.body ?? {}) as Record<string, unknown>;
@@ -509,6 +505,17 @@ export class IntercomFake extends FakeServer {
     const set = this.contactCompanies.get(contact.id) ?? new Set<string>();
     if (!set.has(company.id)) company.user_count++;
     this.listCompanies(contact, set.add(company.id));
+    return company;
+  }
+
+  /** Detaches a contact from a company it is attached to (a test moves a contact with it too). */
+  detach(contactId: string, companyId: string): Company {
+    const contact = this.contacts.find((c) => c.id === contactId);
+    const company = this.companies.find((c) => c.id === companyId);
+    const set = this.contactCompanies.get(contactId);
+    if (!contact || !company || !set?.delete(companyId)) throw new Error(`IntercomFake.detach: contact ${contactId} is not attached to company ${companyId}`);
+    company.user_count--;
+    this.listCompanies(contact, set);
     return company;
   }
 
