@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyRecipe } from '../support/hooks';
+import { applyWebhookRecipe } from '../support/hooks';
 import { runStarted } from '../support/temporal';
 
 /**
@@ -14,15 +14,12 @@ describe('Linear and GitHub webhook sources through /hooks', () => {
   const suffix = randomUUID().slice(0, 8);
   let engine: TestEngine;
 
-  // The step never runs (its condition is false): each run is cheap, and the test is about ingress.
-  const neverStep = [{ id: 'never', action: 'webhook.post', when: { '==': [1, 2] }, input: { url: 'http://127.0.0.1:9/x', body: {} } }];
-
   beforeAll(async () => {
     engine = await startTestEngine('support-hooks', {}, async (store) => {
       await store.connections.create({ id: 'linear-hooks', connector: 'linear', name: 'Linear', credentials: { webhookSecret: linearSecret } });
       await store.connections.create({ id: 'github-hooks', connector: 'github', name: 'GitHub', credentials: { webhookSecret: githubSecret } });
-      await applyRecipe(store, { id: `linear-issue-${suffix}`, name: 'Linear issues', trigger: { type: 'webhook', connection: 'linear-hooks', event: 'Issue.create' }, steps: neverStep }, { 'linear-hooks': 'linear' });
-      await applyRecipe(store, { id: `github-issue-${suffix}`, name: 'GitHub issues', trigger: { type: 'webhook', connection: 'github-hooks', event: 'issues.opened' }, steps: neverStep }, { 'github-hooks': 'github' });
+      await applyWebhookRecipe(store, { id: `linear-issue-${suffix}`, name: 'Linear issues', connection: 'linear-hooks', connector: 'linear', event: 'Issue.create' });
+      await applyWebhookRecipe(store, { id: `github-issue-${suffix}`, name: 'GitHub issues', connection: 'github-hooks', connector: 'github', event: 'issues.opened' });
     });
   });
   afterAll(() => engine?.stop());

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PipedriveFake } from '../../sandbox/pipedrive-fake';
 import { startTestEngine, type TestEngine } from '../support/engine';
-import { applyRecipe } from '../support/hooks';
+import { applyWebhookRecipe } from '../support/hooks';
 
 /** Pipedrive webhooks v2 through the real `/hooks/<connection>` route: HTTP Basic, topic from meta, dedupe by meta.id. */
 describe('pipedrive webhooks through /hooks', () => {
@@ -15,17 +15,7 @@ describe('pipedrive webhooks through /hooks', () => {
     fake = await new PipedriveFake().start();
     engine = await startTestEngine('pipedrive-hooks', {}, async (store) => {
       await store.connections.create({ id: 'pd-hooks', connector: 'pipedrive', name: 'Pipedrive', credentials: { webhookUser: user, webhookPassword: password } });
-      // The step is skipped: the run itself is what these tests count.
-      await applyRecipe(
-        store,
-        {
-          id: 'pipedrive-deal-changes',
-          name: 'Pipedrive deal changes',
-          trigger: { type: 'webhook', connection: 'pd-hooks', event: 'deal.change' },
-          steps: [{ id: 'never', action: 'webhook.post', when: { '==': [1, 2] }, input: { url: 'http://127.0.0.1:9/x', body: {} } }],
-        },
-        { 'pd-hooks': 'pipedrive' },
-      );
+      await applyWebhookRecipe(store, { id: 'pipedrive-deal-changes', name: 'Pipedrive deal changes', connection: 'pd-hooks', connector: 'pipedrive', event: 'deal.change' });
     });
     fake.webhookTarget = { url: `${engine.api.url}/hooks/pd-hooks`, user, password };
   });

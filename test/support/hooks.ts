@@ -24,3 +24,13 @@ export async function applyRecipe(store: Store, recipe: Record<string, unknown>,
   await store.recipes.apply(recipe, compiled.plan);
   return compiled.plan;
 }
+
+/**
+ * Stores a recipe on `connection`'s webhook `event` whose one step never runs (its condition is
+ * false): each run is cheap, and the runs themselves are what the test counts.
+ */
+export function applyWebhookRecipe(store: Store, recipe: { id: string; name: string; connection: string; connector: string; event: string }): Promise<Plan> {
+  const never = { id: 'never', action: 'webhook.post', when: { '==': [1, 2] }, input: { url: 'http://127.0.0.1:9/x', body: {} } };
+  const trigger = { type: 'webhook', connection: recipe.connection, event: recipe.event };
+  return applyRecipe(store, { id: recipe.id, name: recipe.name, trigger, steps: [never] }, { [recipe.connection]: recipe.connector });
+}
