@@ -4,7 +4,7 @@ import { waitFor } from './temporal';
 
 /** What GET /api/v1/syncs/:id answers about the workflow (the parts a cycle is read from). */
 interface SyncDetail {
-  workflow: { phase: string };
+  workflow: { phase: string; backfill?: { left?: { done: boolean }; right?: { done: boolean } } };
   lastCycle: { left?: string; right?: string };
 }
 
@@ -25,3 +25,14 @@ export async function fullSyncCycle(client: Client, syncId: string, detail: () =
     30_000,
   );
 }
+
+/** The sync's backfill of both sides has ended and its workflow is idle (read from `detail`, the sync's API answer). */
+export const syncBackfilled = (detail: () => Promise<SyncDetail>): Promise<true> =>
+  waitFor(
+    async () => {
+      const w = (await detail()).workflow;
+      return w.phase === 'idle' && !!w.backfill?.left?.done && !!w.backfill.right?.done;
+    },
+    'the backfill of both sides',
+    60_000,
+  );

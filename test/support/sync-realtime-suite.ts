@@ -5,7 +5,7 @@ import { syncWorkflowId } from '../../workflows/sync-contract';
 import { call } from './api-harness';
 import { startTestEngine, stopEngineAndFakes, type TestEngine } from './engine';
 import { intercomNotification, postIntercomWebhook } from './intercom-webhooks';
-import { fullSyncCycle } from './sync-cycle';
+import { fullSyncCycle, syncBackfilled } from './sync-cycle';
 import { intercomContactsSync, type CrmMapping } from './sync-definitions';
 import { waitFor } from './temporal';
 import { seedVendorConnections, type VendorConnections } from './vendor-connections';
@@ -89,10 +89,7 @@ export function describeRealtimeSync(crm: RealtimeCrm): void {
       crm.listen(`${engine.api.url}/hooks/${crm.connection}`);
       const put = await api('PUT', `/api/v1/recipes/${id}`, intercomContactsSync(id, crm.mapping(), { safetyPoll: '1h' }));
       expect(put.status, JSON.stringify(put.body)).toBe(201);
-      await waitFor(async () => {
-        const w = (await detail()).workflow;
-        return w.phase === 'idle' && w.backfill?.left?.done && w.backfill?.right?.done;
-      }, 'the backfill of both sides', 60_000);
+      await syncBackfilled(detail);
       await quiet();
       expect(writes()).toEqual({ icCreate: perSide, icUpdate: 0, crmCreate: perSide, crmUpdate: 0 });
       expect([...crm.names().entries()].sort()).toEqual([...intercomNames().entries()].sort());
