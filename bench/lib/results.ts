@@ -41,12 +41,7 @@ function run(cmd: string, args: string[]): string {
 }
 
 /** One line of the printed table: what, measured value, target (if any), and whether it is met. */
-export interface Row {
-  metric: string;
-  value: string | number;
-  target?: string;
-  met?: boolean;
-}
+export type Row = { metric: string; value: string | number; target?: string; met?: boolean };
 
 export interface ScenarioResult {
   scenario: string;

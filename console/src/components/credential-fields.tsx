@@ -1,5 +1,6 @@
 import type { ConnectorDetail } from '../api/types';
 import { Options } from './options';
+import credentialLabels from './credential-labels.json';
 
 interface PropertySchema {
   type?: string | string[];
@@ -18,18 +19,8 @@ export interface CredentialField {
   options?: string[];
 }
 
-/** Words people know for the names connectors give their credentials. */
-const known: Record<string, { label: string; hint: string }> = {
-  accessToken: { label: 'Access token', hint: 'The API token or key the vendor issued (sent as Authorization: Bearer).' },
-  apiKey: { label: 'API key', hint: 'The API key from the vendor’s settings page.' },
-  username: { label: 'Username', hint: 'The account name (or e-mail) used with the password or API token below.' },
-  password: { label: 'Password or API token', hint: 'Sent with the username as HTTP Basic authentication.' },
-  clientId: { label: 'Client ID', hint: 'From the vendor’s developer console (OAuth app).' },
-  clientSecret: { label: 'Client secret', hint: 'From the vendor’s developer console; for webhook sources it also signs the deliveries.' },
-  refreshToken: { label: 'Refresh token', hint: 'A long-lived OAuth refresh token; Switchyard exchanges it for access tokens.' },
-  webhookSecret: { label: 'Webhook signing secret', hint: 'The secret the vendor shows where you register the webhook URL; Switchyard checks each delivery’s signature with it.' },
-  signingSecret: { label: 'Signing secret', hint: 'The secret the vendor signs webhook deliveries with.' },
-};
+/** Words people know for the names connectors give their credentials (a data file: labels, not logic). */
+const known: Record<string, { label: string; hint: string } | undefined> = credentialLabels;
 
 const secretName = /secret|token|password|key/i;
 
