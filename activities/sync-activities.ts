@@ -5,7 +5,7 @@ import type { ActionContext } from '../connectors/sdk/types';
 import { registry as defaultRegistry } from '../connectors/registry';
 import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, resyncBase, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
 import type { SyncLink, SyncRecordEvent, SyncStore } from '../src/store/syncs';
-import type { SyncActivities, SyncPageInput, SyncPageResult, SyncVerifyInput, SyncVerifyResult } from '../workflows/sync-activity-contract';
+import type { SyncActivities, SyncPageInput, SyncPageResult, SyncRemapResult, SyncVerifyInput, SyncVerifyResult } from '../workflows/sync-activity-contract';
 import type { SyncPlan, SyncSideName } from '../workflows/sync-plan';
 import { buildActionContext, type ActivityDeps } from './action-context';
 import { storeCall } from './connection-resolver';
@@ -138,6 +138,27 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     }
   }
 
+  /**
+   * A page of links re-evaluated under the plan's mapping, as if both records had changed in every
+   * mapped field since the last sync that had them equal: a field the new mapping adds, turns or
+   * converts differently is written where the records differ; a pair that agrees gets no write.
+   */
+  async function syncRemapLinks({ plan, after, limit = defaultPageSize }: SyncVerifyInput): Promise<SyncRemapResult> {
+    const failing: { connection: string | null } = { connection: null };
+    try {
+      const links = await storeCall('reading sync links', () => store.linksAfter(plan.syncId, after ?? '', limit));
+      const result = emptyResult();
+      if (links.length > 0) {
+        const sides = { left: await open(plan, 'left', failing), right: await open(plan, 'right', failing) };
+        const records = (await sides.left.adapter.fetch(sides.left.ctx, plan.left, sides.left.fields, links.map((l) => l.leftId))).filter((r) => passesFilter(plan.left, r));
+        await syncRecords(plan, sides, 'left', records, result, 'remap');
+      }
+      return { checked: links.length, writes: result.writes.left + result.writes.right, ...(links.length === limit ? { next: links.at(-1)!.leftId } : {}) };
+    } catch (err) {
+      throw await toActivityFailure(err, { connectionId: failing.connection, connections: deps.connections, attempt: Context.current().info.attempt });
+    }
+  }
+
   /** Candidates on `to` for records of `from` by every match rule, without records already linked. */
   async function candidates(plan: SyncPlan, from: Side, to: Side, records: readonly SyncRecord[]): Promise<SyncRecord[]> {
     const found = new Map<string, SyncRecord>();
@@ -177,7 +198,8 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     return { ...plan, fields };
   }
 
-  async function syncRecords(basePlan: SyncPlan, sides: Record<SyncSideName, Side>, from: SyncSideName, records: SyncRecord[], result: SyncPageResult, force: boolean): Promise<void> {
+  /** `force`: a resync (the named records' values win); `remap`: the recorded hashes are ignored, each field decided against its base values. */
+  async function syncRecords(basePlan: SyncPlan, sides: Record<SyncSideName, Side>, from: SyncSideName, records: SyncRecord[], result: SyncPageResult, force: boolean | 'remap'): Promise<void> {
     const to = other(from);
     const me = sides[from];
     const them = sides[to];
@@ -204,7 +226,8 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
         events.push({ kind: 'unlink', side: to, recordId: to === 'left' ? link.leftId : link.rightId, otherId: r.id, detail: { reason: 'deleted' } });
         continue;
       }
-      pairs.push({ link: force ? resyncBase(plan, link, from, counterpart) : link, records: { [from]: r, [to]: counterpart } as Pair['records'] });
+      const base = force === 'remap' ? { ...link, leftHash: '', rightHash: '' } : force ? resyncBase(plan, link, from, counterpart) : link;
+      pairs.push({ link: base, records: { [from]: r, [to]: counterpart } as Pair['records'] });
     }
     // Match rules for records without a link; a match must be mutual (one candidate each way) or it is a duplicate.
     const creates: { record: SyncRecord; fields: FieldWrites }[] = [];
@@ -293,6 +316,7 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
   return {
     syncPage,
     syncVerifyLinks,
+    syncRemapLinks,
     async syncConnections({ connections }) {
       for (const id of connections) {
         const c = await storeCall(`resolving connection ${id}`, () => deps.connections.get(id));

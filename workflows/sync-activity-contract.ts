@@ -28,7 +28,7 @@ export interface SyncPageResult {
   unlinked: number;
 }
 
-/** A page of links checked against both sides (`syncVerifyLinks`). */
+/** A page of links to check against both sides (`syncVerifyLinks`) or to re-evaluate (`syncRemapLinks`). */
 export interface SyncVerifyInput {
   plan: SyncPlan;
   /** Where the walk stands: links after this left id (from the beginning when absent). */
@@ -41,6 +41,15 @@ export interface SyncVerifyResult {
   checked: number;
   /** Links whose record one side no longer returns (deleted or merged away without a webhook): unlinked. */
   unlinked: number;
+  /** The last left id of a full page: the next page starts after it; absent when the walk reached the end. */
+  next?: string;
+}
+
+/** A page of links re-evaluated under the plan's mapping (`syncRemapLinks`). */
+export interface SyncRemapResult {
+  checked: number;
+  /** Records written (only where the mapping now calls for a value the record does not hold). */
+  writes: number;
   /** The last left id of a full page: the next page starts after it; absent when the walk reached the end. */
   next?: string;
 }
@@ -59,4 +68,6 @@ export interface SyncActivities {
   syncResetCursors(input: { syncId: string }): Promise<void>;
   /** Fetches a page of linked records on both sides; a link whose record a side no longer returns is unlinked (as a webhook's delete is), nothing is written. */
   syncVerifyLinks(input: SyncVerifyInput): Promise<SyncVerifyResult>;
+  /** Re-evaluates a page of linked pairs under the plan's mapping (after a mapping change), whatever the recorded hashes say; writes only values that differ. */
+  syncRemapLinks(input: SyncVerifyInput): Promise<SyncRemapResult>;
 }

@@ -58,6 +58,19 @@ export interface SyncStatus {
   backfill?: Partial<Record<'left' | 'right', { read: number; done: boolean }>>;
   /** The check of linked records for deletes no webhook told of: a page of links per poll interval. */
   verify?: SyncVerifyStatus;
+  /** The re-evaluation of linked records after the field mapping changed (absent until it first changed). */
+  remap?: SyncRemapStatus;
+}
+
+export interface SyncRemapStatus {
+  /** The plan version whose mapping the linked records are (being) brought to. */
+  version: string;
+  checked: number;
+  writes: number;
+  /** Every link re-evaluated. */
+  done: boolean;
+  /** Where the walk stands (the last left id re-evaluated). */
+  after?: string;
 }
 
 export interface SyncVerifyStatus {

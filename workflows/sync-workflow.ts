@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType, nonRetryableFailureTypes } from './activity-contract';
 import type { SyncActivities, SyncPageResult } from './sync-activity-contract';
-import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncStatus, type SyncVerifyStatus } from './sync-contract';
+import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncRemapStatus, type SyncStatus, type SyncVerifyStatus } from './sync-contract';
 import { startSyncConversations } from './sync-conversations-workflow';
 import type { SyncPlan, SyncSideName } from './sync-plan';
 
@@ -25,6 +25,9 @@ export interface SyncWorkflowInput {
   pageSize?: number;
   /** The check of linked records for deletes without a webhook: totals and where its walk stands. */
   verify?: SyncVerifyStatus;
+  /** The field mapping (direction and fields) the linked records follow, and their re-evaluation after it changed. */
+  mapped?: string;
+  remap?: SyncRemapStatus;
   /** How soon a page whose worker died is given to another worker (default 30 s; the kill test lowers it). */
   heartbeatTimeout?: string;
 }
@@ -47,6 +50,10 @@ const defaultCycles = 100;
 const maxNamed = 500;
 const namedRecordsPatch = 'sync-named-records';
 const verifyLinksPatch = 'sync-verify-links';
+const remapLinksPatch = 'sync-remap-links';
+
+/** What the linked records' values follow: a change re-evaluates every link. */
+const mappingOf = (plan: SyncPlan) => JSON.stringify([plan.direction, plan.fields]);
 /** How often a waiting sync looks at its connections again (at most). */
 const waitCheckMs = 30_000;
 
@@ -86,10 +93,12 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   const resyncs: SyncResyncSignal[] = [...(input.resync ?? [])];
   const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle }, verify: { checked: 0, unlinked: 0, passes: 0, ...input.verify } };
   const verify = status.verify!;
+  let mapped = input.mapped ?? mappingOf(plan);
+  if (input.remap) status.remap = { ...input.remap };
   /** Workflow time of the last page of links checked (0: check at the first cycle). */
   let lastVerified = 0;
   const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
-  const { syncPage, syncVerifyLinks } = pageActivities(input.heartbeatTimeout);
+  const { syncPage, syncVerifyLinks, syncRemapLinks } = pageActivities(input.heartbeatTimeout);
 
   setHandler(statusQuery, () => ({ ...status, version: plan.version }));
   setHandler(changesSignal, (s) => {
@@ -142,6 +151,11 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
       if (!stored.found || !stored.plan.enabled) return; // deleted or disabled: the host terminates us too; ending is the same
       plan = stored.plan;
       paused = stored.paused;
+      // A new mapping: every linked pair is re-evaluated under it (from the first link again if a walk was under way).
+      if (mappingOf(plan) !== mapped && patched(remapLinksPatch)) {
+        mapped = mappingOf(plan);
+        status.remap = { version: plan.version, checked: 0, writes: 0, done: false };
+      }
     }
     if (paused) {
       status.phase = 'paused';
@@ -188,6 +202,17 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
         status.lastCycle[side] = new Date().toISOString();
       }
     }
+    const remap = status.remap;
+    while (remap && !remap.done && !interrupted()) {
+      const page = await steadily(() => syncRemapLinks({ plan, ...(remap.after !== undefined ? { after: remap.after } : {}), ...(input.pageSize ? { limit: input.pageSize } : {}) }));
+      if (!page) break;
+      remap.checked += page.checked;
+      remap.writes += page.writes;
+      if (page.next === undefined) {
+        remap.done = true;
+        delete remap.after;
+      } else remap.after = page.next;
+    }
     // Deletes no webhook told of (poll-only sides, a missed delivery): a page of links checked per poll interval, once
     // the backfill is done (patched in: histories from before replay without this step).
     if (!interrupted() && sources(plan).every((s) => backfilled[s]) && Date.now() - lastVerified >= plan.pollMs && patched(verifyLinksPatch)) {
@@ -206,7 +231,7 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
     if (interrupted()) continue;
     status.phase = 'idle';
     if (cycle + 1 >= cyclesPerExecution || workflowInfo().continueAsNewSuggested) {
-      await continueAsNew<typeof syncWorkflow>({ ...input, plan, paused, backfilled, lastCycle: status.lastCycle, pending: [...pending], named: { left: [...named.left], right: [...named.right] }, resync: resyncs, backfillAsked, verify });
+      await continueAsNew<typeof syncWorkflow>({ ...input, plan, paused, backfilled, lastCycle: status.lastCycle, pending: [...pending], named: { left: [...named.left], right: [...named.right] }, resync: resyncs, backfillAsked, verify, mapped, ...(status.remap ? { remap: status.remap } : {}) });
     }
     await condition(() => pending.size > 0 || resyncs.length > 0 || interrupted(), plan.pollMs);
   }

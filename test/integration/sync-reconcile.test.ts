@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IntercomFake } from '../../sandbox/intercom-fake';
 import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import type { Store } from '../../src/store/store';
-import { syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncStatus } from '../../workflows/sync-contract';
+import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncStatus } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { intercomContactsSync, mrrField, salesforceContacts } from '../support/sync-definitions';
@@ -15,7 +15,8 @@ const composite = '/instance/services/data/v62.0/composite/sobjects';
 
 /**
  * What a sync keeps in step besides the change feeds (issue #16): links whose record a side deleted
- * without a webhook come apart, checked a page of links per poll. Intercom contacts ↔ Salesforce
+ * without a webhook come apart, checked a page of links per poll; a changed field mapping is
+ * applied to the records already linked. Intercom contacts ↔ Salesforce
  * Contacts through the real workflow, activities and SQLite store against the vendor fakes.
  */
 describe('CRM sync: reconciling linked records', () => {
@@ -40,7 +41,7 @@ describe('CRM sync: reconciling linked records', () => {
 
   beforeAll(async () => {
     await Promise.all([ic.start(), sf.start()]);
-    sf.addCustomField('Contact', { ...mrrField });
+    sf.addCustomField('Contact', { ...mrrField }).addCustomField('Contact', { name: 'Plan__c', label: 'Plan', type: 'string', createable: true, updateable: true, nillable: true });
     harness = await startSyncHarness({ intercom: { fake: ic }, salesforce: sf }, intercomContactsSync(syncId, salesforceContacts), 500);
     ({ store, env, worker, plan } = harness);
 
@@ -94,5 +95,33 @@ describe('CRM sync: reconciling linked records', () => {
     expect(sfByEmail('ic1@example.com')).toEqual(keptRight);
     expect(ic.contacts.find((c) => c.id === keptLeft.id)).toEqual(keptLeft);
     expect(await store.syncs.linkCount(syncId)).toBe(5);
+  }, 90_000);
+
+  it('a field added to the mapping is written once to exactly the linked records whose value differs; the same definition again writes nothing', async () => {
+    const recordsPatched = () => sf.received('PATCH', composite).reduce((n, r) => n + ((r.body as { records?: unknown[] } | undefined)?.records?.length ?? 0), 0);
+    const contact = (id: string) => ic.contacts.find((c) => c.id === id)!;
+    // Values the old mapping did not carry, set without moving the records' modified times (no feed brings them).
+    contact('ic-2').custom_attributes = { ...contact('ic-2').custom_attributes, plan: 'gold' };
+    contact('ic-3').custom_attributes = { ...contact('ic-3').custom_attributes, plan: 'silver' };
+    contact('ic-0').custom_attributes = { ...contact('ic-0').custom_attributes, plan: 'bronze' };
+    sfByEmail('ic0@example.com')!.Plan__c = 'bronze';
+    const before = { patched: recordsPatched(), writes: writes() };
+    const next: SyncPlan = { ...plan, version: 'with-plan-field', fields: [...plan.fields, { id: 'fields[3]', left: ['custom_attributes.plan'], right: ['Plan__c'], transform: 'copy', params: {}, direction: 'leftToRight' }] };
+    await handle().signal(syncSignals.planChanged, next);
+    const remapped = await waitFor(async () => {
+      const r = (await status()).remap;
+      return r?.version === next.version && r.done && r;
+    }, 'the links re-evaluated under the new mapping', 30_000);
+    expect(remapped).toMatchObject({ checked: 5, writes: 2 });
+    expect(recordsPatched() - before.patched).toBe(2);
+    expect([sfByEmail('ic2@example.com')!.Plan__c, sfByEmail('ic3@example.com')!.Plan__c, sfByEmail('ic4@example.com')!.Plan__c ?? null]).toEqual(['gold', 'silver', null]);
+    expect(writes().icUpdate).toBe(before.writes.icUpdate);
+
+    // The same definition applied again: no walk, no write (a whole check of the links later).
+    const after = { patched: recordsPatched(), passes: (await status()).verify!.passes };
+    await handle().signal(syncSignals.planChanged, next);
+    await waitFor(async () => (await status()).verify!.passes >= after.passes + 2, 'two more walks over the links', 30_000);
+    expect(recordsPatched()).toBe(after.patched);
+    expect((await status()).remap).toEqual(remapped);
   }, 90_000);
 });

@@ -59,6 +59,10 @@ const syncDetail = syncSummary.extend({
         .object({ checked: z.number(), unlinked: z.number(), passes: z.number(), after: z.string().optional(), lastAt: z.string().optional() })
         .optional()
         .describe('the check of linked records for deletes no webhook told of (a page of links per poll interval): links checked and unlinked, walks over every link completed, where the walk stands'),
+      remap: z
+        .object({ version: z.string(), checked: z.number(), writes: z.number(), done: z.boolean(), after: z.string().optional() })
+        .optional()
+        .describe('the re-evaluation of the linked records after the field mapping changed: the version it brings them to, links checked, records written, whether every link was'),
       unavailable: z.string().optional().describe('why the status is missing: not running, or no worker answered the query in time'),
     })
     .describe('what the sync workflow says it is doing (its sync.status query)'),
@@ -226,7 +230,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
             workflow: {
               id: syncWorkflowId(sync.id),
               running: answer.running,
-              ...(status ? { phase: status.phase, ...(status.version ? { version: status.version } : {}), ...(status.waitingFor ? { waitingFor: status.waitingFor } : {}), ...(status.backfill ? { backfill: status.backfill } : {}), ...(status.verify ? { verify: status.verify } : {}) } : {}),
+              ...(status ? { phase: status.phase, ...(status.version ? { version: status.version } : {}), ...(status.waitingFor ? { waitingFor: status.waitingFor } : {}), ...(status.backfill ? { backfill: status.backfill } : {}), ...(status.verify ? { verify: status.verify } : {}), ...(status.remap ? { remap: status.remap } : {}) } : {}),
               ...('unavailable' in answer ? { unavailable: answer.unavailable } : {}),
             },
             lastCycle: { left: status?.lastCycle.left ?? null, right: status?.lastCycle.right ?? null },
