@@ -19,6 +19,18 @@ export interface RecipeVersionEntry {
   createdAt: string;
 }
 
+/** A version with the source it was applied from. */
+export type VersionSource = RecipeVersionEntry & { source: unknown };
+
+/** A row of a versions table (recipe_versions, sync_versions) as its entry: the name is the plan's. */
+export function versionEntryOf(row: Pick<RecipeVersionTable, 'version' | 'hash' | 'created_at' | 'plan_json'>): RecipeVersionEntry {
+  return { version: row.version, hash: row.hash, name: (JSON.parse(row.plan_json) as { name: string }).name, createdAt: row.created_at };
+}
+
+export function versionSourceOf(row: Pick<RecipeVersionTable, 'version' | 'hash' | 'created_at' | 'plan_json' | 'source_json'>): VersionSource {
+  return { ...versionEntryOf(row), source: JSON.parse(row.source_json) };
+}
+
 export interface StoredRecipe<P extends PlanHeader = PlanHeader> {
   id: string;
   name: string;
@@ -76,13 +88,13 @@ export class RecipeStore {
 
   async versions(id: string): Promise<RecipeVersionEntry[]> {
     const rows = await this.db.selectFrom('recipe_versions').select(['version', 'hash', 'created_at', 'plan_json']).where('recipe_id', '=', id).orderBy('version').execute();
-    return rows.map((r) => ({ version: r.version, hash: r.hash, name: (JSON.parse(r.plan_json) as PlanHeader).name, createdAt: r.created_at }));
+    return rows.map(versionEntryOf);
   }
 
   /** One version's entry with the source it was applied from; undefined when there is no such version. */
-  async version(id: string, version: number): Promise<(RecipeVersionEntry & { source: unknown }) | undefined> {
+  async version(id: string, version: number): Promise<VersionSource | undefined> {
     const row = await this.db.selectFrom('recipe_versions').select(['version', 'hash', 'created_at', 'plan_json', 'source_json']).where('recipe_id', '=', id).where('version', '=', version).executeTakeFirst();
-    return row && { version: row.version, hash: row.hash, name: (JSON.parse(row.plan_json) as PlanHeader).name, createdAt: row.created_at, source: JSON.parse(row.source_json) };
+    return row && versionSourceOf(row);
   }
 
   /**

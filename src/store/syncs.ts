@@ -4,6 +4,7 @@ import { queueEngineEvent } from './engine-outbox';
 import type { ApplyChange, StoredRecipe } from './recipes';
 import type { Database } from './schema';
 import type { SyncConversationTables } from './sync-conversations';
+import { recordSyncVersion, syncVersion, syncVersions, type SyncVersionTables } from './sync-versions';
 
 interface SyncTable {
   id: string;
@@ -47,7 +48,7 @@ interface SyncCursorTable {
   updated_at: string;
 }
 
-type SyncTables = { syncs: SyncTable; sync_links: SyncLinkTable; sync_record_events: SyncRecordEventTable; sync_cursors: SyncCursorTable } & SyncConversationTables;
+type SyncTables = { syncs: SyncTable; sync_links: SyncLinkTable; sync_record_events: SyncRecordEventTable; sync_cursors: SyncCursorTable } & SyncConversationTables & SyncVersionTables;
 
 export type Side = 'left' | 'right';
 
@@ -129,11 +130,13 @@ export class SyncStore {
       const row = { name: plan.name, enabled, hash: plan.version, source_json: JSON.stringify(source), plan_json: JSON.stringify(plan), updated_at: at };
       if (!existing) {
         await tx.insertInto('syncs').values({ id: plan.syncId, ...row, paused: 0, version: 1, created_at: at }).execute();
+        await recordSyncVersion<Database & SyncTables>(tx, plan.syncId, 1, { hash: plan.version, source, plan, at });
         return { change: 'added', version: 1 };
       }
       if (existing.hash === plan.version && existing.enabled === enabled) return { change: 'unchanged', version: existing.version };
       const version = existing.version + 1;
       await tx.updateTable('syncs').set({ ...row, version }).where('id', '=', plan.syncId).execute();
+      await recordSyncVersion<Database & SyncTables>(tx, plan.syncId, version, { hash: plan.version, source, plan, at });
       return { change: 'changed', version, previous: existing.version };
     });
   }
@@ -145,6 +148,16 @@ export class SyncStore {
 
   async list<P extends SyncPlanHeader = SyncPlanHeader>(): Promise<StoredSync<P>[]> {
     return (await this.db.selectFrom('syncs').selectAll().orderBy('id').execute()).map((r) => toSync<P>(r));
+  }
+
+  /** Its versions, oldest first (every apply that changed it). */
+  versions(id: string): ReturnType<typeof syncVersions> {
+    return syncVersions(this.db, id);
+  }
+
+  /** One version with the source it was applied from; undefined when there is no such version. */
+  version(id: string, version: number): ReturnType<typeof syncVersion> {
+    return syncVersion(this.db, id, version);
   }
 
   /** Pause or resume without a new version; undefined when there is no such sync. */
@@ -163,10 +176,10 @@ export class SyncStore {
     return this.get<P>(id);
   }
 
-  /** Removes the definition and everything the sync kept (links, history, cursors, the conversations ledger). */
+  /** Removes the definition and everything the sync kept (links, history, cursors, the conversations ledger, its versions). */
   async remove(id: string): Promise<boolean> {
     const result = await this.db.transaction().execute(async (tx) => {
-      for (const table of ['sync_links', 'sync_record_events', 'sync_cursors', 'sync_conversations'] as const) await tx.deleteFrom(table).where('sync_id', '=', id).execute();
+      for (const table of ['sync_links', 'sync_record_events', 'sync_cursors', 'sync_conversations', 'sync_versions'] as const) await tx.deleteFrom(table).where('sync_id', '=', id).execute();
       return tx.deleteFrom('syncs').where('id', '=', id).executeTakeFirst();
     });
     return Number(result.numDeletedRows) > 0;

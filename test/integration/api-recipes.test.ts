@@ -166,15 +166,37 @@ describe('recipes API', () => {
       expect(added).toMatchObject({ status: 201, body: { id, change: 'added', version: 1, enabled: true, warnings: [] } });
       expect((await api('PUT', `/api/v1/recipes/${id}`, sync)).body).toMatchObject({ change: 'unchanged', version: 1 });
       expect(await engine.store.syncs.get(id)).toMatchObject({ id, version: 1, plan: { kind: 'sync', syncId: id, right: { connector: 'salesforce' } } });
-      // The editor reads it back where it PUT it: its source as stored; syncs keep no version history.
+      // The editor reads it back where it PUT it: its source as stored.
       const got = await api('GET', `/api/v1/recipes/${id}`);
       expect(got).toMatchObject({ status: 200, body: { id, kind: 'sync', name: id, enabled: true, paused: false, version: 1, hash: added.body.hash, connections: [ic, sf] } });
       expect(got.body.source).toEqual({ id, ...sync });
       expect(got.body).not.toHaveProperty('trigger');
-      expect(await api('GET', `/api/v1/recipes/${id}/versions`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_recipe' } } });
       // A recipe cannot take a sync's id.
       expect(await api('PUT', `/api/v1/recipes/${id}`, notify(id))).toMatchObject({ status: 409, body: { error: { code: 'id_taken' } } });
       expect(intercom.received('GET', '/data_attributes')).toHaveLength(3);
+
+      // A sync keeps its versions as a recipe does: a change is version 2, the same definition again adds none.
+      const edited = { ...sync, name: 'Users to contacts', fields: sync.fields.slice(0, 1) };
+      const changed = await api('PUT', `/api/v1/recipes/${id}`, edited);
+      expect(changed).toMatchObject({ status: 200, body: { change: 'changed', version: 2, previous: 1 } });
+      expect(changed.body.hash).not.toBe(added.body.hash);
+      expect((await api('PUT', `/api/v1/recipes/${id}`, edited)).body).toMatchObject({ change: 'unchanged', version: 2 });
+      const versions = await api('GET', `/api/v1/recipes/${id}/versions`);
+      expect(versions).toMatchObject({ status: 200, body: { id, current: 2 } });
+      expect(versions.body.versions.map((v: { version: number; hash: string; name: string }) => [v.version, v.hash, v.name])).toEqual([
+        [1, added.body.hash, id],
+        [2, changed.body.hash, 'Users to contacts'],
+      ]);
+      const first = await api('GET', `/api/v1/recipes/${id}/versions/1`);
+      expect(first).toMatchObject({ status: 200, body: { id, version: 1, hash: added.body.hash, name: id } });
+      expect(first.body.source).toEqual({ id, ...sync });
+      expect((await api('GET', `/api/v1/recipes/${id}/versions/2`)).body.source).toEqual({ id, ...edited });
+      expect(await api('GET', `/api/v1/recipes/${id}/versions/3`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_version', message: `sync ${id} has no version 3 (current: 2)`, details: { id, version: 3 } } } });
+      expect(await api('GET', `/api/v1/recipes/${id}/versions/0`)).toMatchObject({ status: 422, body: { error: { code: 'invalid_request', details: { issues: [{ path: 'params.version' }] } } } });
+      // Deleting the sync deletes its versions.
+      expect((await api('DELETE', `/api/v1/recipes/${id}`)).status).toBe(204);
+      expect(await api('GET', `/api/v1/recipes/${id}/versions`)).toMatchObject({ status: 404, body: { error: { code: 'unknown_recipe', message: `no recipe or sync with id ${id}` } } });
+      expect(await engine.store.syncs.versions(id)).toEqual([]);
     } finally {
       await intercom.close();
       await salesforce.close();

@@ -1,51 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrationProvider } from '../../src/store/migrations';
 import { StoreSchemaError } from '../../src/store/schema-version';
 import { createSecretBox } from '../../src/security/secret-box';
 import { migrateStore, openStore } from '../../src/store/store';
+import { freshStores, kyselyAt, migrateUpTo } from '../support/store-migrations';
 import { openTestStore, testSecretKey } from '../support/stores';
-import { freshPostgresDatabase } from './fresh-postgres';
 
 /** A store older or newer than the code: only setup/migrate/dev migrate; api/worker (verify) refuse with the fix; newer always refuses. */
-const drops: (() => Promise<void>)[] = [];
+const { backends, dropAll } = freshStores('switchyard-schema');
 
-const backends = [
-  { name: 'sqlite', fresh: async () => `sqlite:${path.join(mkdtempSync(path.join(tmpdir(), 'switchyard-schema-')), 'store.db')}` },
-  {
-    name: 'postgres',
-    fresh: async () => {
-      const database = await freshPostgresDatabase('switchyard_schema');
-      drops.push(() => database.drop());
-      return database.url;
-    },
-  },
-] as const;
-
-function kysely(url: string): Kysely<unknown> {
-  if (url.startsWith('sqlite:')) return new Kysely({ dialect: new SqliteDialect({ database: new SQLite(url.slice('sqlite:'.length)) }) });
-  return new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) });
-}
-
-/** Applies the shipped migrations up to and including `last`, as an earlier release did. */
-async function migrateUpTo(url: string, last: string): Promise<void> {
-  const db = kysely(url);
-  try {
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateTo(last);
-    if (error) throw error instanceof Error ? error : new Error(String(error));
-  } finally {
-    await db.destroy();
-  }
-}
-
-afterAll(async () => {
-  for (const drop of drops) await drop();
-});
+afterAll(dropAll);
 
 describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('an api/worker (verify) refuses an older schema, naming `switchyard migrate`, and changes nothing', async () => {
@@ -53,9 +17,9 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
     await migrateUpTo(url, '005-trigger-payloads');
     const refused = openTestStoreVerified(url);
     await expect(refused).rejects.toThrow(StoreSchemaError);
-    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 006-sealed-webhook-messages, 007-credentials-version, 008-side-effect-ledger, 009-api-rate-limits, 010-event-inbox, 011-sync-links, 013-sessions, 014-integration-logs, 015-oauth-authorizations, 016-sync-conversations not applied — run `switchyard migrate`");
+    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 006-sealed-webhook-messages, 007-credentials-version, 008-side-effect-ledger, 009-api-rate-limits, 010-event-inbox, 011-sync-links, 013-sessions, 014-integration-logs, 015-oauth-authorizations, 016-sync-conversations, 018-sync-versions not applied — run `switchyard migrate`");
 
-    const db = kysely(url);
+    const db = kyselyAt(url);
     try {
       const messages = (await db.introspection.getTables()).find((t) => t.name === 'webhook_messages');
       expect(messages?.columns.map((c) => c.name)).not.toContain('payload_ciphertext');
@@ -67,7 +31,7 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('`switchyard migrate` applies what is missing, once; then verify opens it', async () => {
     const url = await fresh();
     await migrateUpTo(url, '003-webhook-subscriptions');
-    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads', '006-sealed-webhook-messages', '007-credentials-version', '008-side-effect-ledger', '009-api-rate-limits', '010-event-inbox', '011-sync-links', '013-sessions', '014-integration-logs', '015-oauth-authorizations', '016-sync-conversations']);
+    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads', '006-sealed-webhook-messages', '007-credentials-version', '008-side-effect-ledger', '009-api-rate-limits', '010-event-inbox', '011-sync-links', '013-sessions', '014-integration-logs', '015-oauth-authorizations', '016-sync-conversations', '018-sync-versions']);
     expect((await migrateStore(url)).migrated).toEqual([]);
     const store = await openTestStoreVerified(url);
     await store.close();
@@ -76,7 +40,7 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('applies a migration whose number landed after a later one was applied (numbers are reserved in parallel)', async () => {
     const url = await fresh();
     await (await openTestStore(url)).close();
-    const db = kysely(url);
+    const db = kyselyAt(url);
     try {
       // A store migrated by a release that had 009 but not yet 008.
       await sql`delete from kysely_migration where name = ${'008-side-effect-ledger'}`.execute(db);
@@ -93,7 +57,7 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('a schema newer than the code (a rollback after a migration) refuses in every mode', async () => {
     const url = await fresh();
     await (await openTestStore(url)).close();
-    const db = kysely(url);
+    const db = kyselyAt(url);
     try {
       await sql`insert into kysely_migration (name, timestamp) values (${'006-from-a-later-release'}, ${new Date().toISOString()})`.execute(db);
     } finally {

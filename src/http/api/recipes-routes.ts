@@ -23,6 +23,9 @@ import { HttpError } from '../errors';
 import { deleteSync } from './syncs-routes';
 import { defineRoute, type ApiRoute } from './route';
 
+/** What the versions routes read of the recipe store or the sync store. */
+type VersionHistory = Pick<RecipeStore, 'versions' | 'version'>;
+
 interface RecipeRoutesDeps {
   recipes: RecipeStore;
   catalog: ActionCatalog;
@@ -123,7 +126,7 @@ const syncOutline = z.object({
   connections: z.array(z.string()),
 });
 const versionEntry = z.object({ version: z.number(), hash: z.string(), name: z.string(), createdAt: z.string() });
-const versionSource = versionEntry.extend({ id: z.string(), source: z.unknown().describe('the recipe JSON as applied in that version') });
+const versionSource = versionEntry.extend({ id: z.string(), source: z.unknown().describe('the recipe (or sync) JSON as applied in that version') });
 const versionParam = z.coerce.number().int().min(1);
 
 const validateResponse = z.object({ valid: z.literal(true), plan: z.union([planOutline, syncOutline]), warnings: z.array(diagnosticSchema) });
@@ -155,6 +158,19 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
     const recipe = await deps.recipes.get<Plan>(id);
     if (!recipe) throw new HttpError(404, 'unknown_recipe', `no recipe with id ${id}`, { id });
     return recipe;
+  };
+  /** A recipe or a sync (they share one id space); 404 when neither has the id. */
+  const mustFind = async (id: string) => {
+    const recipe = await deps.recipes.get<Plan>(id);
+    const sync = recipe || !deps.syncs ? undefined : await deps.syncs.store.get<SyncPlan>(id);
+    if (!recipe && !sync) throw new HttpError(404, 'unknown_recipe', `no recipe or sync with id ${id}`, { id });
+    return { recipe, sync };
+  };
+  /** Where a recipe's or a sync's versions are kept: both stores read them alike. */
+  const historyOf = async (id: string) => {
+    const { recipe, sync } = await mustFind(id);
+    if (recipe) return { noun: 'recipe', current: recipe.version, store: deps.recipes as VersionHistory };
+    return { noun: 'sync', current: sync!.version, store: deps.syncs!.store as VersionHistory };
   };
   const compile = async (source: unknown) => {
     const result = compileRecipe(source, { actions: deps.catalog, connections: await deps.connections() });
@@ -227,12 +243,9 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       summary: 'One recipe (current version number and hash, enabled, its source), or a sync ("kind": "sync", its source as PUT stored it)',
       response: z.union([recipeDetail, syncSource]),
       handler: async ({ params }) => {
-        const id = params.id!;
-        const recipe = await deps.recipes.get<Plan>(id);
-        const sync = recipe || !deps.syncs ? undefined : await deps.syncs.store.get<SyncPlan>(id);
+        const { recipe, sync } = await mustFind(params.id!);
         if (sync) return { status: 200, body: syncSourceOf(sync) };
-        if (!recipe) throw new HttpError(404, 'unknown_recipe', `no recipe or sync with id ${id}`, { id });
-        return { status: 200, body: { ...summaryOf(recipe), source: recipe.source } };
+        return { status: 200, body: { ...summaryOf(recipe!), source: recipe!.source } };
       },
     }),
     defineRoute({
@@ -298,11 +311,12 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       path: '/api/v1/recipes/:id/versions',
       scope: 'recipes:read',
       tag: 'recipes',
-      summary: 'Version history of a recipe, oldest first',
+      summary: 'Version history of a recipe or a sync, oldest first',
       response: z.object({ id: z.string(), current: z.number(), versions: z.array(versionEntry) }),
       handler: async ({ params }) => {
-        const recipe = await mustGet(params.id!);
-        return { status: 200, body: { id: recipe.id, current: recipe.version, versions: await deps.recipes.versions(recipe.id) } };
+        const id = params.id!;
+        const history = await historyOf(id);
+        return { status: 200, body: { id, current: history.current, versions: await history.store.versions(id) } };
       },
     }),
     defineRoute({
@@ -310,18 +324,19 @@ function recipeRoutes(deps: RecipeRoutesDeps): ApiRoute[] {
       path: '/api/v1/recipes/:id/versions/:version',
       scope: 'recipes:read',
       tag: 'recipes',
-      summary: 'One version of a recipe with the source it was applied from (to compare versions)',
+      summary: 'One version of a recipe or a sync with the source it was applied from (to compare versions)',
       response: versionSource,
       handler: async ({ params }) => {
-        const recipe = await mustGet(params.id!);
+        const id = params.id!;
+        const history = await historyOf(id);
         const number = versionParam.safeParse(params.version);
         if (!number.success) {
           const message = `expected a version number (1, 2, …), got ${JSON.stringify(params.version)}`;
           throw new HttpError(422, 'invalid_request', `params.version: ${message}`, { issues: [{ path: 'params.version', message }] });
         }
-        const entry = await deps.recipes.version(recipe.id, number.data);
-        if (!entry) throw new HttpError(404, 'unknown_version', `recipe ${recipe.id} has no version ${number.data} (current: ${recipe.version})`, { id: recipe.id, version: number.data });
-        return { status: 200, body: { id: recipe.id, ...entry } };
+        const entry = await history.store.version(id, number.data);
+        if (!entry) throw new HttpError(404, 'unknown_version', `${history.noun} ${id} has no version ${number.data} (current: ${history.current})`, { id, version: number.data });
+        return { status: 200, body: { id, ...entry } };
       },
     }),
     defineRoute({
