@@ -232,14 +232,16 @@ describe('console recipes in chromium', () => {
     await context.close();
   });
 
-  it('opens a sync in the editor: its source, a typo shown at its path, no dry run or versions, disable', async () => {
+  it('opens a sync in the editor: its source, its one version, a typo shown at its path, no dry run, disable', async () => {
     await page.goto('/recipes');
     await page.getByTestId(`sync-${syncId}`).getByRole('link', { name: syncId }).click();
     const editor = page.getByLabel('Sync JSON');
     const source = await editor.inputValue();
     expect(JSON.parse(source)).toEqual(intercomContactsSync(syncId, salesforceContacts));
     await page.getByTestId('check-summary').getByText('No problems: the sync compiles.').waitFor();
-    expect(await page.getByRole('heading', { name: /Dry run|Versions/ }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Dry run' }).count()).toBe(0);
+    await page.getByTestId('version-1').getByText('current').waitFor();
+    await page.getByText('One version so far: save a change to compare.').waitFor();
     await editor.fill(source.replace('"onDuplicate": "report"', '"onDuplicate": "reprot"'));
     const diagnostic = page.getByTestId('diagnostic-onDuplicate');
     await diagnostic.waitFor();
@@ -299,6 +301,18 @@ describe('console recipes in chromium', () => {
     expect(await page.getByTestId('diagnostics').count()).toBe(0);
     await page.getByText('No unsaved changes.').waitFor();
     expect((await api('GET', `/api/v1/recipes/${syncId}`)).body).toMatchObject({ kind: 'sync', version: 2, enabled: false, source: { safetyPoll: '5m', conflicts: 'leftWins', enabled: false } });
+    // Its versions, as a recipe's: v2 is current, and the diff from v1 is the edit.
+    await page.getByTestId('version-2').getByText('current').waitFor();
+    expect(await page.getByTestId('version-1').getByText('current').count()).toBe(0);
+    await page.getByTestId('diff-summary').getByText('v1 → v2: 4 lines added, 3 removed.').waitFor();
+    const diff = page.getByTestId('version-diff');
+    await diff.locator('.diff-removed', { hasText: '"safetyPoll": "1m"' }).waitFor();
+    await diff.locator('.diff-added', { hasText: '"safetyPoll": "5m"' }).waitFor();
+    await diff.locator('.diff-removed', { hasText: '"conflicts": "newestWins"' }).waitFor();
+    await diff.locator('.diff-added', { hasText: '"conflicts": "leftWins"' }).waitFor();
+    await diff.locator('.diff-added', { hasText: '"enabled": false' }).waitFor();
+    await page.getByRole('heading', { name: 'Compare' }).scrollIntoViewIfNeeded();
+    await shot(page, 'sync-versions');
 
     const actions = page.getByRole('group', { name: 'Sync actions' });
     await actions.getByRole('button', { name: 'Enable' }).click();

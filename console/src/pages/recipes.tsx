@@ -221,7 +221,7 @@ export function NewRecipePage() {
   );
 }
 
-/** One recipe or sync: facts, enable/disable, the editor with live diagnostics; a recipe's dry run and versions with a diff. */
+/** One recipe or sync: facts, enable/disable, the editor with live diagnostics, versions with a diff; a recipe's dry run. */
 export function RecipePage(props: PageProps) {
   const id = props.params.id!;
   const recipe = useLoad(() => api.recipes.get(id), [id]);
@@ -362,7 +362,6 @@ function RecipeView(props: { recipe: RecipeDetail | SyncSource; reload: () => vo
         ) : null}
       </section>
       {sync ? null : <DryRunPanel recipe={r} stale={dirty} />}
-      {sync ? null : (
       <VersionsPanel
         recipeId={r.id}
         round={round}
@@ -375,7 +374,6 @@ function RecipeView(props: { recipe: RecipeDetail | SyncSource; reload: () => vo
             : undefined
         }
       />
-      )}
     </>
   );
 }

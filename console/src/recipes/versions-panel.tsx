@@ -21,7 +21,7 @@ export function VersionsPanel(props: { recipeId: string; round: number; onLoad?:
       <ErrorNotice error={history.error} />
       {history.data ? (
         <>
-          <Table caption="Versions, oldest first" columns={['Version', 'Name', 'Hash', 'Applied', ...(props.onLoad ? ['Restore'] : [])]} rows={versions} rowKey={(v) => String(v.version)}>
+          <Table caption="Versions, oldest first" columns={['Version', 'Name', 'Hash', 'Applied', ...(props.onLoad ? ['Restore'] : [])]} rows={versions} rowKey={(v) => String(v.version)} rowTestId={(v) => `version-${v.version}`}>
             {(v) => (
               <>
                 <td>
