@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeliveredRecords, deliveredEntry } from '../../connectors/sdk/delivered-records';
 import { ConnectorError, isConnectorError } from '../../connectors/sdk/errors';
 import type { SyncRecord } from '../../src/sync/record-logic';
 import { nested, type SideAdapter } from './types';
@@ -16,10 +17,10 @@ const perPage = 60;
 /** Seconds before the newest change delivered that each scan looks at again (ties, a late write in the same second). */
 const lag = 60;
 
-const delivered = z.array(z.tuple([z.string(), z.number().int()]));
+const delivered = z.array(deliveredEntry);
 /**
  * The companies feed's cursor: everything updated before `since` (unix seconds) was delivered, and
- * `recent` the [id, updated_at] delivered within `lag` of it. `scan`: a scan cut at its page bound
+ * `recent` the [id, updated_at, fingerprint] delivered within `lag` of it. `scan`: a scan cut at its page bound
  * (newest first) continues from `page`, with the newest change it has delivered so far.
  */
 const companyCursor = z.object({
@@ -65,7 +66,7 @@ export const intercomCompanySide: SideAdapter = {
   async readChanges(ctx, _side, _fields, raw, pageSize) {
     const cursor = readCursor(raw);
     const floor = cursor.since - lag;
-    const seen = new Map([...cursor.recent, ...(cursor.scan?.recent ?? [])]);
+    const seen = new DeliveredRecords([...cursor.recent, ...(cursor.scan?.recent ?? [])]);
     let top = cursor.scan?.top ?? cursor.since;
     let page = cursor.scan?.page ?? 1;
     let done = false;
@@ -74,8 +75,7 @@ export const intercomCompanySide: SideAdapter = {
       const res = await ctx.http.request({ method: 'POST', path: '/companies/list', query: { page, per_page: perPage, order: 'desc' } });
       const body = listPage.parse(res.body);
       for (const c of body.data) {
-        if (c.updated_at < floor || (seen.get(c.id) ?? -1) >= c.updated_at) continue;
-        seen.set(c.id, c.updated_at);
+        if (c.updated_at < floor || seen.offer(c.id, c.updated_at, c) === undefined) continue;
         found.push(c);
         top = Math.max(top, c.updated_at);
       }
@@ -83,7 +83,7 @@ export const intercomCompanySide: SideAdapter = {
       done = !last || last.updated_at < floor || page >= (body.pages?.total_pages ?? page);
       ctx.heartbeat({ page });
     }
-    const recent = [...seen].filter(([, at]) => at >= top - lag);
+    const recent = seen.since(top - lag);
     const next = done ? { since: top, recent } : { since: cursor.since, recent: cursor.recent, scan: { page, top, recent } };
     // Oldest change first, as the engine reads a feed.
     return { records: found.reverse().map(toRecord), cursor: JSON.stringify(next), more: !done };

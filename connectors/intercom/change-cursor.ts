@@ -1,16 +1,17 @@
 import { z } from 'zod';
+import { DeliveredRecords, deliveredEntry } from '../sdk/delivered-records';
 import { ConnectorError } from '../sdk/errors';
 
 /**
  * Where a change feed over Intercom search stands: the newest `updated_at` delivered (`since`, unix
- * seconds) and, as [id, updated_at], the records delivered with `updated_at` in the last `lag`
+ * seconds) and, as [id, updated_at, fingerprint], the records delivered with `updated_at` in the last `lag`
  * seconds before it — a second can hold many records, and Intercom's index shows a change minutes
  * late, so a record may turn up with an `updated_at` the feed has already passed. `resume` continues
  * a scan that stopped at its page limit: the same query, from Intercom's page cursor.
  */
 const changeCursor = z.object({
   since: z.number().int(),
-  recent: z.array(z.tuple([z.string(), z.number().int()])),
+  recent: z.array(deliveredEntry),
   resume: z.object({ from: z.number().int(), after: z.string().min(1) }).optional(),
 });
 export type ChangeCursor = z.output<typeof changeCursor>;
@@ -31,7 +32,7 @@ export function readChangeCursor(raw: string): ChangeCursor {
  */
 export class ChangeFeed<T extends { id: string; updated_at: number }> {
   private since: number;
-  private readonly delivered: Map<string, number>;
+  private readonly delivered: DeliveredRecords;
   private readonly emitted = new Set<string>();
   readonly items: { dedupeKey: string; item: T }[] = [];
 
@@ -40,7 +41,7 @@ export class ChangeFeed<T extends { id: string; updated_at: number }> {
     private readonly lag: number,
   ) {
     this.since = start.since;
-    this.delivered = new Map(start.recent);
+    this.delivered = new DeliveredRecords(start.recent);
   }
 
   /** The oldest `updated_at` this feed still looks at. */
@@ -50,18 +51,16 @@ export class ChangeFeed<T extends { id: string; updated_at: number }> {
 
   add(record: T): void {
     if (record.updated_at < this.threshold) return;
-    const before = this.delivered.get(record.id);
-    if (before !== undefined && before >= record.updated_at) return;
-    const dedupeKey = `${record.id}:${record.updated_at}`;
+    const repeat = this.delivered.offer(record.id, record.updated_at, record);
+    if (repeat === undefined) return;
+    const dedupeKey = `${record.id}:${record.updated_at}${repeat}`;
     if (this.emitted.has(dedupeKey)) return;
     this.emitted.add(dedupeKey);
     this.items.push({ dedupeKey, item: record });
-    this.delivered.set(record.id, record.updated_at);
     this.since = Math.max(this.since, record.updated_at);
   }
 
   cursor(resume?: ChangeCursor['resume']): string {
-    const recent = [...this.delivered].filter(([, at]) => at >= this.since - this.lag);
-    return JSON.stringify({ since: this.since, recent, ...(resume ? { resume } : {}) });
+    return JSON.stringify({ since: this.since, recent: this.delivered.since(this.since - this.lag), ...(resume ? { resume } : {}) });
   }
 }

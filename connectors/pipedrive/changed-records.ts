@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DeliveredRecords, deliveredEntry } from '../sdk/delivered-records';
 import { definePollingTrigger } from './auth';
 import { pipedriveObject, pipedriveObjects, pipedriveRecord } from './objects';
 
@@ -9,16 +10,17 @@ const listPage = z.object({
 });
 
 /**
- * Where the last poll stopped. `since` is the newest `update_time` emitted and `seen` the ids
- * emitted at exactly that time: `updated_since` is inclusive and times have one-second
- * resolution, so the next poll sees those records again and skips them, while a record that
+ * Where the last poll stopped. `since` is the newest `update_time` emitted and `seen` the records
+ * emitted at exactly that time (as [id, unix second, fingerprint]; bare ids from older cursors):
+ * `updated_since` is inclusive and times have one-second resolution, so the next poll sees those
+ * records again and skips them unless their content changed within that second, while a record that
  * shares the second but was not listed yet still comes. `sweep` is set when a poll stopped at
  * `maxPages`: the next poll resumes the same listing with Pipedrive's cursor, so a second with
  * more changes than one poll lists cannot stall the trigger.
  */
 const state = z.object({
   since: z.string(),
-  seen: z.array(z.number().int()),
+  seen: z.array(z.union([z.number().int(), deliveredEntry])),
   sweep: z.object({ from: z.string(), cursor: z.string() }).optional(),
 });
 type State = z.output<typeof state>;
@@ -49,10 +51,10 @@ export const changedRecords = definePollingTrigger({
     const at: State = cursor === null ? { since: i.since ?? rfc3339(Date.now()), seen: [] } : state.parse(JSON.parse(cursor));
     if (cursor === null && !i.since) return { items: [], cursor: JSON.stringify(at) };
     const from = at.sweep?.from ?? at.since;
-    const seen = new Set(at.seen);
-    const items: { dedupeKey: string; item: z.input<typeof pipedriveRecord> }[] = [];
     const start = toSeconds(at.since);
-    let newest = { seconds: start, since: at.since, ids: [...at.seen] };
+    const delivered = new DeliveredRecords(at.seen.map((e) => (typeof e === 'number' ? [String(e), start] : e)));
+    const items: { dedupeKey: string; item: z.input<typeof pipedriveRecord> }[] = [];
+    let newest = { seconds: start, since: at.since };
     let next: string | null | undefined = at.sweep?.cursor;
     for (let page = 0; page < i.maxPages; page++) {
       const res = await ctx.http.request({
@@ -63,16 +65,16 @@ export const changedRecords = definePollingTrigger({
       const body = listPage.parse(res.body);
       for (const record of body.data) {
         const seconds = toSeconds(record.update_time);
-        if (seconds < start || (seconds === start && seen.has(record.id))) continue;
-        items.push({ dedupeKey: `${i.object}:${record.id}:${record.update_time}`, item: record });
-        if (seconds > newest.seconds) newest = { seconds, since: record.update_time, ids: [record.id] };
-        else if (seconds === newest.seconds) newest.ids.push(record.id);
+        const repeat = seconds < start ? undefined : delivered.offer(String(record.id), seconds, record);
+        if (repeat === undefined) continue;
+        items.push({ dedupeKey: `${i.object}:${record.id}:${record.update_time}${repeat}`, item: record });
+        if (seconds > newest.seconds) newest = { seconds, since: record.update_time };
       }
       next = body.additional_data?.next_cursor;
       ctx.heartbeat({ page });
       if (!next) break;
     }
-    const after: State = { since: newest.since, seen: newest.ids, ...(next ? { sweep: { from, cursor: next } } : {}) };
+    const after: State = { since: newest.since, seen: delivered.since(newest.seconds), ...(next ? { sweep: { from, cursor: next } } : {}) };
     return { items, cursor: JSON.stringify(after) };
   },
 });

@@ -220,7 +220,11 @@ describeConnectorContract({
       endpoint: ['POST', '/contacts/search'],
       happyPath: {
         how: 'updatedContacts: from the start of the cursor day (Intercom compares dates by day), sorted by updated_at, 150 a page',
-        result: { items: [{ dedupeKey: `${adaId}:${t0 + 60}`, item: { id: adaId, email: 'ada@example.com' } }], cursor: JSON.stringify({ since: t0 + 60, recent: [[adaId, t0 + 60]] }) },
+        result: {
+          items: [{ dedupeKey: `${adaId}:${t0 + 60}`, item: { id: adaId, email: 'ada@example.com' } }],
+          // recent: [id, updated_at, fingerprint of the content delivered]
+          cursor: expect.stringMatching(new RegExp(`^\\{"since":${t0 + 60},"recent":\\[\\["${adaId}",${t0 + 60},"[\\w-]{16}"\\]\\]\\}$`)),
+        },
         request(req) {
           expect(req.body).toEqual({ query: { field: 'updated_at', operator: '>', value: startOfDay - 1 }, sort: { field: 'updated_at', order: 'ascending' }, pagination: { per_page: 150 } });
         },
@@ -238,6 +242,20 @@ describeConnectorContract({
       expect(res).toMatchObject({ ok: true });
       return (res as { result: { items: { dedupeKey: string; item: { id: string; updated_at: number } }[]; cursor: string } }).result;
     };
+
+    it('updatedContacts: a second change within the second of the last one delivered (same updated_at, other content) comes again, once', async () => {
+      const first = await pollOnce(String(t0));
+      expect(first.items.map((i) => i.dedupeKey)).toEqual([`${adaId}:${t0 + 60}`]);
+      const ada = ctx.fake.contacts.find((c) => c.id === adaId)!;
+      ada.name = 'Ada King'; // Intercom stamps updated_at to the second: the edit keeps t0 + 60
+      const second = await pollOnce(first.cursor);
+      expect(second.items).toHaveLength(1);
+      expect(second.items[0]!.dedupeKey).toMatch(new RegExp(`^${adaId}:${t0 + 60}:[\\w-]{16}$`));
+      expect(second.items[0]!.item).toMatchObject({ id: adaId, name: 'Ada King', updated_at: t0 + 60 });
+      expect((await pollOnce(second.cursor)).items).toEqual([]);
+      // A cursor written before fingerprints were kept still skips what it delivered.
+      expect((await pollOnce(JSON.stringify({ since: t0 + 60, recent: [[adaId, t0 + 60]] }))).items).toEqual([]);
+    });
 
     it('updatedContacts: 5,000 contacts, 500 to a second, read changed-since across pages and polls: none missed or repeated', async () => {
       const fake = ctx.fake;
@@ -294,7 +312,7 @@ describeConnectorContract({
       late('late-beyond', t0 + 60 - 301);
       const second = await pollOnce(first.cursor);
       expect(second.items.map((i) => i.dedupeKey)).toEqual([`late-within:${t0 + 60 - 300}`]);
-      expect(JSON.parse(second.cursor)).toEqual({ since: t0 + 60, recent: [[adaId, t0 + 60], ['late-within', t0 - 240]] });
+      expect(JSON.parse(second.cursor)).toEqual({ since: t0 + 60, recent: [[adaId, t0 + 60, expect.any(String)], ['late-within', t0 - 240, expect.any(String)]] });
       expect((await pollOnce(second.cursor)).items).toEqual([]);
     });
 

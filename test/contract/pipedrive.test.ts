@@ -277,6 +277,28 @@ describeConnectorContract({
       expect(ctx.fake.received('GET', '/api/v2/persons').length).toBeLessThanOrEqual(Math.ceil(5004 / 500) + polls + 1);
     });
 
+    it('changedRecords: a person changed twice within one second (the sync wrote, a person edited) is listed again with the second change, once', async () => {
+      ctx.fake.clear();
+      const at = Date.parse('2026-01-01T00:00:10Z');
+      ctx.fake.clock = () => at;
+      const id = ctx.fake.seed('person', { name: 'Grace' }, at).id;
+      type Polled = { items: { dedupeKey: string; item: { id: number; name: string } }[]; cursor: string };
+      const pollOnce = async (cursor: string | null) => {
+        const res = await ctx.call('pollTrigger', poll({ object: 'person', since: '2026-01-01T00:00:00Z' }, cursor));
+        if (!res.ok) throw new Error(JSON.stringify(res));
+        return res.result as Polled;
+      };
+      const first = await pollOnce(null);
+      expect(first.items.map((i) => i.dedupeKey)).toEqual([`person:${id}:2026-01-01T00:00:10Z`]);
+      await ctx.fake.edit('person', id, { name: 'Grace Hopper' }); // same second: update_time unchanged
+      const second = await pollOnce(first.cursor);
+      expect(second.items.map((i) => i.item.name)).toEqual(['Grace Hopper']);
+      expect(second.items[0]!.dedupeKey).toMatch(new RegExp(`^person:${id}:2026-01-01T00:00:10Z:[\\w-]{16}$`));
+      expect((await pollOnce(second.cursor)).items).toEqual([]);
+      // A cursor written before fingerprints were kept (bare ids) still skips what it delivered.
+      expect((await pollOnce(JSON.stringify({ since: '2026-01-01T00:00:10Z', seen: [id] }))).items).toEqual([]);
+    });
+
     it('OAuth: a revoked refresh token is auth_lost (invalid_grant), not a retry storm', async () => {
       ctx.fake.revokeTokens();
       const res = await ctx.call('pipedrive.getRecord', step({ object: 'person', id: 2 }, 'pd-oauth'));
