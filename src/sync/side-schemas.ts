@@ -10,6 +10,13 @@ export type SideSchemaSource = (side: SyncSidePlan) => Promise<SideSchema>;
 
 const SCHEMA_TIMEOUT_MS = 20_000;
 
+const writable = (yes: boolean) => ({ createable: yes, updateable: yes });
+
+/** One field of a side's schema; a picklist only when the vendor names values. */
+function sideField(name: string, kind: SideField['kind'], vendorType: string, access: Pick<SideField, 'createable' | 'updateable'>, picklist?: string[]): SideField {
+  return { name, kind, vendorType, ...access, ...(picklist?.length ? { picklist } : {}) };
+}
+
 /** How each connector describes an object's fields: the action to call and how to read its answer. */
 const describers: Record<string, { action: string; input(object: string): unknown; fields(output: unknown): SideField[]; label(object: string): string }> = {
   salesforce: {
@@ -17,56 +24,36 @@ const describers: Record<string, { action: string; input(object: string): unknow
     input: (object) => ({ type: object }),
     label: (object) => `Salesforce ${object}`,
     fields: (output) =>
-      (output as { fields: { name: string; type: string; createable: boolean; updateable: boolean; picklistValues?: string[] }[] }).fields.map((f) => ({
-        name: f.name,
-        kind: salesforceKind(f.type),
-        vendorType: f.type,
-        createable: f.createable,
-        updateable: f.updateable,
-        ...(f.picklistValues ? { picklist: f.picklistValues } : {}),
-      })),
+      (output as { fields: { name: string; type: string; createable: boolean; updateable: boolean; picklistValues?: string[] }[] }).fields.map((f) =>
+        sideField(f.name, salesforceKind(f.type), f.type, { createable: f.createable, updateable: f.updateable }, f.picklistValues),
+      ),
   },
   intercom: {
     action: 'listDataAttributes',
     input: (object) => ({ model: object }),
     label: (object) => `Intercom ${object}`,
     fields: (output) =>
-      (output as { attributes: { fullName: string; dataType: string; apiWritable: boolean; options?: string[] }[] }).attributes.map((a) => ({
-        name: a.fullName,
-        kind: intercomKind(a.dataType),
-        vendorType: a.dataType,
-        createable: a.apiWritable,
-        updateable: a.apiWritable,
-        ...(a.options ? { picklist: a.options } : {}),
-      })),
+      (output as { attributes: { fullName: string; dataType: string; apiWritable: boolean; options?: string[] }[] }).attributes.map((a) =>
+        sideField(a.fullName, intercomKind(a.dataType), a.dataType, writable(a.apiWritable), a.options),
+      ),
   },
   hubspot: {
     action: 'listProperties',
     input: (object) => ({ objectType: object }),
     label: (object) => `HubSpot ${object}`,
     fields: (output) =>
-      (output as { properties: { name: string; type: string; fieldType: string; readOnly: boolean; options: { value: string }[] }[] }).properties.map((p) => ({
-        name: p.name,
-        kind: hubspotKind(p.type, p.fieldType),
-        vendorType: p.type,
-        createable: !p.readOnly,
-        updateable: !p.readOnly,
-        ...(p.type === 'enumeration' && p.options.length > 0 ? { picklist: p.options.map((o) => o.value) } : {}),
-      })),
+      (output as { properties: { name: string; type: string; fieldType: string; readOnly: boolean; options: { value: string }[] }[] }).properties.map((p) =>
+        sideField(p.name, hubspotKind(p.type, p.fieldType), p.type, writable(!p.readOnly), p.type === 'enumeration' ? p.options.map((o) => o.value) : undefined),
+      ),
   },
   pipedrive: {
     action: 'listFields',
     input: (object) => ({ object }),
     label: (object) => `Pipedrive ${object}`,
     fields: (output) =>
-      (output as { fields: { key: string; fieldType: string; custom: boolean; writable: boolean; options: string[] }[] }).fields.map((f) => ({
-        name: pipedriveFieldPath(f),
-        kind: pipedriveKind(f.fieldType),
-        vendorType: f.fieldType,
-        createable: f.writable,
-        updateable: f.writable,
-        ...(f.fieldType === 'enum' && f.options.length > 0 ? { picklist: f.options } : {}),
-      })),
+      (output as { fields: { key: string; fieldType: string; custom: boolean; writable: boolean; options: string[] }[] }).fields.map((f) =>
+        sideField(pipedriveFieldPath(f), pipedriveKind(f.fieldType), f.fieldType, writable(f.writable), f.fieldType === 'enum' ? f.options : undefined),
+      ),
   },
 };
 
