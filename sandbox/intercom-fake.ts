@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
 import { matches, queryProblem, searchPage, type SearchSchema } from './intercom-search';
+import standardAttributes from './intercom-standard-attributes.json';
 
 const errorList = (status: number, code: string, message: string, field?: string, headers?: Record<string, string>): FakeResponse => ({
   status,
@@ -70,20 +71,9 @@ const publicConversation = ({ contacts, ...c }: Conversation) => ({ ...c, contac
 
 const conversationSchema: SearchSchema = { fields: new Set(['id', 'created_at', 'updated_at', 'state', 'open', 'contact_ids']), dateFields: new Set(), customAttributes: new Set() };
 
-/** Intercom's standard contact attributes as GET /data_attributes lists them: name, data type, API-writable. */
-const standardContactAttributes: [string, string, boolean][] = [
-  ['id', 'string', false],
-  ['role', 'string', true],
-  ['name', 'string', true],
-  ['email', 'string', true],
-  ['phone', 'string', true],
-  ['external_id', 'string', true],
-  ['owner_id', 'integer', true],
-  ['created_at', 'date', false],
-  ['updated_at', 'date', false],
-  ['signed_up_at', 'date', true],
-  ['last_seen_at', 'date', true],
-];
+/** Intercom's standard attributes as GET /data_attributes lists them: [name, data type, API-writable] (a data file). */
+const standardContactAttributes = standardAttributes.contact as [string, string, boolean][];
+const standardCompanyAttributes = standardAttributes.company as [string, string, boolean][];
 
 /** What contact search accepts: the standard attributes (the date ones compare as Unix times) and the workspace's custom ones. */
 const contactSchema = (customAttributes: ReadonlySet<string>): SearchSchema => ({
@@ -92,20 +82,6 @@ const contactSchema = (customAttributes: ReadonlySet<string>): SearchSchema => (
   customAttributes,
 });
 
-/** Intercom's standard company attributes (a subset): name, type, whether the API can write it. */
-const standardCompanyAttributes: [string, string, boolean][] = [
-  ['id', 'string', false],
-  ['company_id', 'string', true],
-  ['name', 'string', true],
-  ['website', 'string', true],
-  ['industry', 'string', true],
-  ['size', 'integer', true],
-  ['monthly_spend', 'float', true],
-  ['user_count', 'integer', false],
-  ['remote_created_at', 'date', true],
-  ['created_at', 'date', false],
-  ['updated_at', 'date', false],
-];
 
 interface ExportJob {
   job_identifier: string;
