@@ -5,6 +5,7 @@ import { Fragment, type ComponentChildren } from 'preact';
  * each row is keyed (and, with `rowTestId`, findable by the browser tests); `children` draws one row's cells.
  * A heading that should not show (an actions column) is `<span class="visually-hidden">…</span>`.
  * `detail` may open a row: what it draws (not null) goes in a full-width row below it, with the id `detailId`.
+ * With no rows, the `empty` line (when given) stands instead of the table.
  */
 export function Table<T>(props: {
   caption?: string;
@@ -15,7 +16,9 @@ export function Table<T>(props: {
   children(row: T): ComponentChildren;
   detail?(row: T): ComponentChildren;
   detailId?(row: T): string;
+  empty?: ComponentChildren;
 }) {
+  if (props.rows.length === 0 && props.empty !== undefined) return <p class="muted">{props.empty}</p>;
   return (
     <table>
       {props.caption ? <caption class="visually-hidden">{props.caption}</caption> : null}

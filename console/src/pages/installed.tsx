@@ -36,13 +36,13 @@ export function InstalledPage() {
         <Link href="/apps/store">Install an app</Link>
       </PageHeader>
       <ErrorNotice error={rows.error} />
-      {rows.data && rows.data.length === 0 ? (
-        <p>
-          Nothing installed yet. <Link href="/apps/store">Browse the App Store</Link>.
-        </p>
-      ) : null}
-      {rows.data && rows.data.length ? (
+      {rows.data ? (
         <Table
+          empty={
+            <>
+              Nothing installed yet. <Link href="/apps/store">Browse the App Store</Link>.
+            </>
+          }
           caption="Installed connections"
           columns={['Connection', 'App', 'Status', 'Last used', 'Runs waiting']}
           rows={rows.data}

@@ -187,9 +187,9 @@ function LogSection<T>(props: {
       <h2 id={`${id}-title`}>{label}</h2>
       <ErrorNotice error={page.error} />
       {props.notice}
-      {entries && entries.length === 0 ? <p>{empty}</p> : null}
-      {entries?.length ? (
+      {entries ? (
         <Table
+          empty={empty}
           columns={[...columns]}
           rows={entries}
           rowKey={props.rowKey}

@@ -60,6 +60,18 @@ function LastCycle(props: { cycle: { left: string | null; right: string | null }
 const enabledBadge = (enabled: boolean) => <span class={`badge ${enabled ? 'badge-succeeded' : 'badge-cancelled'}`}>{enabled ? 'enabled' : 'disabled'}</span>;
 
 /** Recipes and syncs: enabled state, trigger, version and the last run; writers create new ones here. */
+/** A recipe's or sync's name, linked to its page, over its id. */
+function NameCell(props: { href: string; name: string; id: string }) {
+  return (
+    <td>
+      <Link href={props.href}>{props.name}</Link>
+      <div class="muted">
+        <code>{props.id}</code>
+      </div>
+    </td>
+  );
+}
+
 export function RecipesPage() {
   const { can } = useSession();
   const recipes = useLoad(() => api.recipes.list(), []);
@@ -86,17 +98,11 @@ export function RecipesPage() {
         ) : null}
       </PageHeader>
       <ErrorNotice error={recipes.error} />
-      {recipes.data && recipes.data.recipes.length === 0 ? <p>No recipes yet.</p> : null}
-      {recipes.data && recipes.data.recipes.length ? (
-        <Table caption="Recipes" columns={['Recipe', 'State', 'Trigger', 'Version', 'Last run', 'Updated']} rows={recipes.data.recipes} rowKey={(r) => r.id} rowTestId={(r) => `recipe-${r.id}`}>
+      {recipes.data ? (
+        <Table caption="Recipes" empty="No recipes yet." columns={['Recipe', 'State', 'Trigger', 'Version', 'Last run', 'Updated']} rows={recipes.data.recipes} rowKey={(r) => r.id} rowTestId={(r) => `recipe-${r.id}`}>
           {(r) => (
             <>
-              <td>
-                <Link href={recipeHref(r.id)}>{r.name}</Link>
-                <div class="muted">
-                  <code>{r.id}</code>
-                </div>
-              </td>
+              <NameCell href={recipeHref(r.id)} name={r.name} id={r.id} />
               <td>{enabledBadge(r.enabled)}</td>
               <td>{triggerText(r.trigger)}</td>
               <td>v{r.version}</td>
@@ -110,17 +116,11 @@ export function RecipesPage() {
       ) : null}
       <h2>Syncs</h2>
       <ErrorNotice error={syncs.error} />
-      {syncs.data && syncs.data.syncs.length === 0 ? <p class="muted">No CRM syncs.</p> : null}
-      {syncs.data && syncs.data.syncs.length ? (
-        <Table caption="CRM syncs" columns={['Sync', 'State', 'Sides', 'Direction', 'Frequency', 'Version', 'Last cycle']} rows={syncs.data.syncs} rowKey={(x) => x.id} rowTestId={(x) => `sync-${x.id}`}>
+      {syncs.data ? (
+        <Table caption="CRM syncs" empty="No CRM syncs." columns={['Sync', 'State', 'Sides', 'Direction', 'Frequency', 'Version', 'Last cycle']} rows={syncs.data.syncs} rowKey={(x) => x.id} rowTestId={(x) => `sync-${x.id}`}>
           {(x) => (
             <>
-              <td>
-                <Link href={recipeHref(x.id)}>{x.name}</Link>
-                <div class="muted">
-                  <code>{x.id}</code>
-                </div>
-              </td>
+              <NameCell href={recipeHref(x.id)} name={x.name} id={x.id} />
               <td>
                 {enabledBadge(x.enabled)} {x.paused ? <span class="badge badge-paused">paused</span> : null}
               </td>

@@ -66,9 +66,8 @@ export function RunsPage(props: PageProps) {
         </div>
       </form>
       <ErrorNotice error={runs.error} />
-      {runs.data && runs.data.runs.length === 0 ? <p>No runs match.</p> : null}
-      {runs.data && runs.data.runs.length ? (
-        <Table caption="Runs" columns={['Run', 'Recipe', 'Status', 'Event', 'Started', 'Closed']} rows={runs.data.runs} rowKey={(r) => r.runId} rowTestId={(r) => `run-${r.runId}`}>
+      {runs.data ? (
+        <Table caption="Runs" empty="No runs match." columns={['Run', 'Recipe', 'Status', 'Event', 'Started', 'Closed']} rows={runs.data.runs} rowKey={(r) => r.runId} rowTestId={(r) => `run-${r.runId}`}>
           {(r) => (
             <>
               <td>
