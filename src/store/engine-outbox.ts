@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
+import { TableStore } from './table-store';
 
 interface EngineOutboxTable {
   id: string;
@@ -14,8 +15,6 @@ interface EngineCursorTable {
   value: string;
   updated_at: string;
 }
-
-type OutboxDb = Kysely<Database & { engine_outbox: EngineOutboxTable; engine_cursors: EngineCursorTable }>;
 
 export interface OutboxEvent {
   id: string;
@@ -40,13 +39,7 @@ export async function queueEngineEvent<DB>(db: Kysely<DB>, topic: string, data: 
  * API-side pollers. An event is written in the same transaction as the change it reports, so it
  * is published at least once; its id is stable, so a re-publish maps onto the same message.
  */
-export class EngineOutbox {
-  private readonly db: OutboxDb;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ engine_outbox: EngineOutboxTable; engine_cursors: EngineCursorTable }>();
-  }
-
+export class EngineOutbox extends TableStore<{ engine_outbox: EngineOutboxTable; engine_cursors: EngineCursorTable }> {
   /**
    * Marks a connection disconnected and, only if it was not already, queues
    * `connection.disconnected` in the same transaction. Returns whether the status changed.

@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
+import { TableStore } from './table-store';
 
 interface EventInboxTable {
   id: string;
@@ -34,15 +35,13 @@ export interface InboxRow extends InboxEntry {
  * binds each to its row). On PostgreSQL a dispatcher claims rows with FOR UPDATE SKIP LOCKED, so of
  * several API processes one dispatches each row; SQLite serves one process.
  */
-export class EventInbox {
-  private readonly db: Kysely<InboxDb>;
-
+export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
   constructor(
     db: Kysely<Database>,
     private readonly secrets: SecretBox,
     private readonly dialect: 'sqlite' | 'postgres',
   ) {
-    this.db = db.withTables<{ event_inbox: EventInboxTable }>();
+    super(db);
   }
 
   static idFor(source: string, eventHash: string): string {

@@ -7,6 +7,7 @@ import { GroupCommit } from './group-commit';
 import { camelColumns } from './camel-columns';
 import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
+import { TableStore } from './table-store';
 
 interface InboundLogTable {
   id: string;
@@ -23,8 +24,6 @@ interface InboundLogTable {
   payload_ciphertext: string | null;
   payload_key_id: string | null;
 }
-
-type InboundLogDb = Database & { inbound_log: InboundLogTable };
 
 export const inboundOutcomes = ['accepted', 'duplicate', 'unmatched', 'rejected'] as const;
 export type InboundOutcome = (typeof inboundOutcomes)[number];
@@ -78,14 +77,12 @@ const recorded = counter('switchyard_inbound_log_writes_total', 'Inbound deliver
  * and its body, sealed at rest (AES-256-GCM, the AAD binds each body to its row). Written in
  * batches off the request path (`writer`); pruned after SWITCHYARD_INBOUND_LOG_RETENTION.
  */
-export class InboundLog {
-  private readonly db: Kysely<InboundLogDb>;
-
+export class InboundLog extends TableStore<{ inbound_log: InboundLogTable }> {
   constructor(
     db: Kysely<Database>,
     private readonly secrets: SecretBox,
   ) {
-    this.db = db.withTables<{ inbound_log: InboundLogTable }>();
+    super(db);
   }
 
   /** Inserts the entries in one statement (one transaction). */

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
+import { TableStore } from './table-store';
 
 interface OAuthAuthorizationTable {
   state_hash: string;
@@ -19,8 +20,6 @@ interface OAuthAuthorizationTable {
   expires_at: string;
   used_at: string | null;
 }
-
-type AuthorizationDb = Kysely<Database & { oauth_authorizations: OAuthAuthorizationTable }>;
 
 /** What Connect started and the callback finishes: who asked, for which connection, with which PKCE verifier. */
 export interface PendingAuthorization {
@@ -48,14 +47,12 @@ const aad = (stateHash: string) => `switchyard/oauth-authorization/${stateHash}`
  * Pending OAuth authorizations (Connect): the state only as its hash, the code verifier sealed and
  * bound to it. `claim` uses a state at most once, whatever the concurrency: one conditional UPDATE.
  */
-export class OAuthAuthorizationStore {
-  private readonly db: AuthorizationDb;
-
+export class OAuthAuthorizationStore extends TableStore<{ oauth_authorizations: OAuthAuthorizationTable }> {
   constructor(
     db: Kysely<Database>,
     private readonly secrets: SecretBox,
   ) {
-    this.db = db.withTables<{ oauth_authorizations: OAuthAuthorizationTable }>();
+    super(db);
   }
 
   async create(state: string, pending: PendingAuthorization, now = new Date()): Promise<void> {

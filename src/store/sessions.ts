@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { hashToken } from '../security/api-tokens';
-import type { Database } from './schema';
+import { TableStore } from './table-store';
 
 interface ConsoleSessionTable {
   id: string;
@@ -28,13 +27,7 @@ function csrfTokenOf(secret: string): string {
 }
 
 /** Console sessions (signed in with an API token), stored as SHA-256 hashes of the cookie's secret. */
-export class SessionStore {
-  private readonly db: Kysely<Database & { console_sessions: ConsoleSessionTable }>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ console_sessions: ConsoleSessionTable }>();
-  }
-
+export class SessionStore extends TableStore<{ console_sessions: ConsoleSessionTable }> {
   /** A new session for the token; expired sessions are swept on the way. */
   async create(tokenId: string, ttlMs: number, now = new Date()): Promise<{ secret: string; session: ConsoleSession }> {
     const secret = randomBytes(32).toString('base64url');

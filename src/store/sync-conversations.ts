@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from './schema';
+import { TableStore } from './table-store';
 
 interface SyncConversationTable {
   sync_id: string;
@@ -44,13 +43,7 @@ export interface TranscriptEntry {
  * id + the conversation's last part written: a redelivered webhook or a second poll finds its row
  * and writes nothing; a conversation reopened and closed again has new parts, so a new row for them.
  */
-export class SyncConversationLedger {
-  private readonly db: Kysely<Database & Tables>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<Tables>();
-  }
-
+export class SyncConversationLedger extends TableStore<Tables> {
   /** Every transcript of a conversation, oldest first. */
   async entries(syncId: string, conversationId: string): Promise<TranscriptEntry[]> {
     const rows = await this.db.selectFrom('sync_conversations').selectAll().where('sync_id', '=', syncId).where('conversation_id', '=', conversationId).orderBy('created_at').orderBy('last_part_id').execute();

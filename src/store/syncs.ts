@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { queueEngineEvent } from './engine-outbox';
 import type { ApplyChange, StoredRecipe } from './recipes';
 import type { Database } from './schema';
 import type { SyncConversationTables } from './sync-conversations';
 import { recordSyncVersion, syncVersion, syncVersions, type SyncVersionTables } from './sync-versions';
+import { TableStore } from './table-store';
 
 interface SyncTable {
   id: string;
@@ -113,13 +113,7 @@ export interface StoredSyncEvent extends SyncRecordEvent {
  * Sync definitions, links, record histories and cursors: everything a sync keeps between cycles
  * lives here (never in workflow history), on SQLite and PostgreSQL alike.
  */
-export class SyncStore {
-  private readonly db: Kysely<Database & SyncTables>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<SyncTables>();
-  }
-
+export class SyncStore extends TableStore<SyncTables> {
   // ---- definitions ---------------------------------------------------------------------------
 
   async apply<P extends SyncPlanHeader>(source: unknown, plan: P, now = new Date()): Promise<ApplyChange> {

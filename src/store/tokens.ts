@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { displayPrefix, generateTokenSecret, hashToken, sameHash } from '../security/api-tokens';
 import { isApiScope, type ApiScope } from '../security/scopes';
 import type { Database } from './schema';
+import { TableStore } from './table-store';
 
 interface ApiTokenTable {
   id: string;
@@ -53,13 +53,7 @@ export interface IssuedToken {
 export const BOOTSTRAP_TOKEN_ID = 'tok_bootstrap';
 
 /** API tokens, stored as SHA-256 hashes with a display prefix. */
-export class TokenStore {
-  private readonly db: Kysely<TokenDatabase>;
-
-  constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ api_tokens: ApiTokenTable }>();
-  }
-
+export class TokenStore extends TableStore<{ api_tokens: ApiTokenTable }> {
   async create(input: NewApiToken, now = new Date()): Promise<IssuedToken> {
     const secret = generateTokenSecret();
     const row = newRow(`tok_${randomBytes(8).toString('hex')}`, input, secret, now);
