@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { displayPrefix, generateTokenSecret, hashToken, sameHash } from '../security/api-tokens';
 import { isApiScope, type ApiScope } from '../security/scopes';
-import type { Database } from './schema';
 import { TableStore } from './table-store';
 
 interface ApiTokenTable {
@@ -17,8 +16,6 @@ interface ApiTokenTable {
   created_at: string;
   rotated_at: string | null;
 }
-
-export type TokenDatabase = Database & { api_tokens: ApiTokenTable };
 
 /** A token as the API shows it: the display prefix, never the secret or its hash. */
 export interface ApiToken {
