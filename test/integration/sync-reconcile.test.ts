@@ -46,7 +46,9 @@ describe('CRM sync: reconciling linked records', () => {
     ({ store, env, worker, plan } = harness);
 
     const now = ic.clock();
-    for (let i = 0; i < 5; i++) ic.contacts.push({ type: 'contact', id: `ic-${i}`, workspace_id: 'a86dr8yl', role: 'user', email: `ic${i}@example.com`, external_id: null, name: `Ada${i} Intercom`, custom_attributes: { mrr: 10 * i }, created_at: now, updated_at: now });
+    // A plan the mapping does not carry yet (the second test adds the field): three contacts have one from the start.
+    const plans: Record<number, string> = { 0: 'bronze', 2: 'gold', 3: 'silver' };
+    for (let i = 0; i < 5; i++) ic.contacts.push({ type: 'contact', id: `ic-${i}`, workspace_id: 'a86dr8yl', role: 'user', email: `ic${i}@example.com`, external_id: null, name: `Ada${i} Intercom`, custom_attributes: { mrr: 10 * i, ...(plans[i] ? { plan: plans[i] } : {}) }, created_at: now, updated_at: now });
     for (let i = 0; i < 2; i++) sf.seed('Contact', { FirstName: `Grace${i}`, LastName: 'Salesforce', Email: `sf${i}@example.com`, Mrr__c: i });
     // Pages of 2 links: the check walks the 7 links over several polls.
     const input: SyncWorkflowInput = { plan, cyclesPerExecution: 4, pageSize: 2 };
@@ -99,11 +101,7 @@ describe('CRM sync: reconciling linked records', () => {
 
   it('a field added to the mapping is written once to exactly the linked records whose value differs; the same definition again writes nothing', async () => {
     const recordsPatched = () => sf.received('PATCH', composite).reduce((n, r) => n + ((r.body as { records?: unknown[] } | undefined)?.records?.length ?? 0), 0);
-    const contact = (id: string) => ic.contacts.find((c) => c.id === id)!;
-    // Values the old mapping did not carry, set without moving the records' modified times (no feed brings them).
-    contact('ic-2').custom_attributes = { ...contact('ic-2').custom_attributes, plan: 'gold' };
-    contact('ic-3').custom_attributes = { ...contact('ic-3').custom_attributes, plan: 'silver' };
-    contact('ic-0').custom_attributes = { ...contact('ic-0').custom_attributes, plan: 'bronze' };
+    // ic-0's counterpart already holds its plan (set without moving SystemModstamp: no feed brings it).
     sfByEmail('ic0@example.com')!.Plan__c = 'bronze';
     const before = { patched: recordsPatched(), writes: writes() };
     const next: SyncPlan = { ...plan, version: 'with-plan-field', fields: [...plan.fields, { id: 'fields[3]', left: ['custom_attributes.plan'], right: ['Plan__c'], transform: 'copy', params: {}, direction: 'leftToRight' }] };
