@@ -306,6 +306,22 @@ export class IntercomFake extends FakeServer {
       if (!c) return errorList(404, 'company_not_found', 'Company Not Found');
       return ok({ type: 'list', data: [c], total_count: 1, pages: { type: 'pages', page: 1, per_page: 15, total_pages: 1 } });
     });
+    this.route('GET', '/companies/scroll', (req) => {
+      const param = req.query.get('scroll_param');
+      const open = this.scroll && Date.now() - this.scroll.usedAt < this.scrollIdleMs ? this.scroll : undefined;
+      if (param === null) {
+        if (open) return errorList(400, 'bad_request', 'scroll already exists for this app');
+        // A snapshot of who is there now, in an order that is not updated_at's; each page shows the company as it is when read.
+        this.scroll = { param: randomUUID(), ids: [...this.companies].sort((a, b) => a.id.localeCompare(b.id)).map((c) => c.id), next: 0, usedAt: 0 };
+      } else if (!open || open.param !== param) return errorList(400, 'parameter_invalid', 'scroll_param is invalid or has expired', 'scroll_param');
+      const scroll = this.scroll!;
+      const data = scroll.ids.slice(scroll.next, scroll.next + this.scrollPageSize).map((id) => this.companies.find((c) => c.id === id)).filter((c) => c !== undefined);
+      scroll.next += this.scrollPageSize;
+      scroll.usedAt = Date.now();
+      // The end of the scroll: an empty page, and the scroll_param expires.
+      if (data.length === 0) this.scroll = undefined;
+      return ok({ type: 'list', data, pages: null, total_count: null, scroll_param: scroll.param });
+    });
     this.route('GET', '/companies/:id', (req) => {
       const c = this.companies.find((x) => x.id === req.params.id);
       return c ? ok(c) : errorList(404, 'company_not_found', 'Company Not Found');
@@ -421,6 +437,23 @@ export class IntercomFake extends FakeServer {
       if (job.status !== 'completed') return errorList(400, 'job_not_completed', `Export job is ${job.status}`);
       return { status: 200, bytes: gzipSync(this.exportCsv), headers: { 'content-type': 'application/octet-stream' } };
     });
+  }
+
+  /** Companies a GET /companies/scroll page holds. */
+  scrollPageSize = 50;
+  /** A scroll not used for this long expires (Intercom: a minute). */
+  scrollIdleMs = 60_000;
+  /** The workspace's one open scroll (Intercom allows one at a time). */
+  private scroll?: { param: string; ids: string[]; next: number; usedAt: number };
+
+  override reset(): void {
+    super.reset();
+    this.scroll = undefined;
+  }
+
+  /** Test-only: a minute passes without the open scroll being used, so its scroll_param expires. */
+  expireScroll(): void {
+    if (this.scroll) this.scroll.usedAt = -Infinity;
   }
 
   /** Company custom attributes the workspace has defined (others are refused, as Intercom does). */

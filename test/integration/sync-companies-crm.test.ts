@@ -126,10 +126,10 @@ function describeCompanySync(crm: CompanyCrm): void {
     };
     const intercomState = () => new Map(ic.companies.map((c) => [c.name!, { website: c.website ?? null, size: c.size ?? null }]));
     let seconds = 0;
-    /** An Intercom company with a user (Intercom lists only those), changed `seconds` after the start. */
-    const addIntercom = (n: string, name: string, v: Values) => {
+    /** An Intercom company, with a user unless told, changed `seconds` after the start. */
+    const addIntercom = (n: string, name: string, v: Values, users = 1) => {
       const at = Math.floor(Date.now() / 1000) + seconds;
-      ic.companies.push({ type: 'company', id: `co-${n}`, company_id: `acme-${n}`, name, ...(v.website ? { website: v.website } : {}), ...(v.size !== null ? { size: v.size } : {}), created_at: at, updated_at: at, user_count: 1, custom_attributes: {} });
+      ic.companies.push({ type: 'company', id: `co-${n}`, company_id: `acme-${n}`, name, ...(v.website ? { website: v.website } : {}), ...(v.size !== null ? { size: v.size } : {}), created_at: at, updated_at: at, user_count: users, custom_attributes: {} });
     };
 
     beforeAll(async () => {
@@ -196,6 +196,18 @@ function describeCompanySync(crm: CompanyCrm): void {
       await quiet();
       await fullCycle();
       expect(writes()).toEqual({ ...before, crmUpdate: before.crmUpdate + 1 });
+    }, 60_000);
+
+    it(`an Intercom company without contacts (POST /companies/list leaves it out) is created once at ${crm.label}`, async () => {
+      const before = writes();
+      seconds += 2;
+      addIntercom('lonely', 'Lonely Co', { website: 'lonely.example', size: 3 }, 0);
+      await fullCycle();
+      expect(crm.state().get('Lonely Co')).toEqual({ website: 'lonely.example', size: 3 });
+      expect(writes()).toEqual({ ...before, crmCreate: before.crmCreate + 1 });
+      await quiet();
+      await fullCycle();
+      expect(writes()).toEqual({ ...before, crmCreate: before.crmCreate + 1 });
     }, 60_000);
   });
 }

@@ -135,4 +135,21 @@ describe('IntercomFake keeps to Intercom’s rules', () => {
     acme.user_count = 1;
     expect((await call('POST', '/companies/list')).body).toMatchObject({ data: [{ id: acme.id }], total_count: 1 });
   });
+
+  it('companies scroll: every company (with or without users) a page at a time until an empty page; one scroll at a time; an expired or ended scroll_param is refused', async () => {
+    for (let i = 0; i < 3; i++) fake.companies.push({ type: 'company', id: `co${i}`, company_id: `own-${i}`, name: null, created_at: t0, updated_at: t0, user_count: i, custom_attributes: {} });
+    fake.scrollPageSize = 2;
+    const first = await call('GET', '/companies/scroll');
+    expect(first).toMatchObject({ status: 200, body: { type: 'list', data: [{ id: 'co0' }, { id: 'co1' }], total_count: null, scroll_param: expect.any(String) } });
+    const param = first.body.scroll_param as string;
+    expect(await call('GET', '/companies/scroll')).toMatchObject({ status: 400, body: errorList('bad_request', 'scroll already exists for this app') });
+    expect(await call('GET', `/companies/scroll?scroll_param=${param}`)).toMatchObject({ status: 200, body: { data: [{ id: 'co2' }], scroll_param: param } });
+    expect(await call('GET', `/companies/scroll?scroll_param=${param}`)).toMatchObject({ status: 200, body: { data: [] } });
+    expect(await call('GET', `/companies/scroll?scroll_param=${param}`)).toMatchObject({ status: 400, body: errorList('parameter_invalid', /expired/, 'scroll_param') });
+    const again = await call('GET', '/companies/scroll');
+    expect(again.status).toBe(200);
+    fake.expireScroll();
+    expect((await call('GET', `/companies/scroll?scroll_param=${again.body.scroll_param as string}`)).status).toBe(400);
+    expect((await call('GET', '/companies/scroll')).status).toBe(200);
+  });
 });
