@@ -1,6 +1,6 @@
 import { camelColumns } from './camel-columns';
 import { resealTable, type ResealReport } from './reseal';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import type { ConnectionTable, Database } from './schema';
 import { OpenedSecrets } from '../security/opened-secrets';
@@ -119,8 +119,9 @@ export class ConnectionStore {
     const row = this.newRow(input, now);
     if (await this.insertIfAbsent(row)) return toConnection(row);
     const sealed = { credentials_ciphertext: row.credentials_ciphertext, key_id: row.key_id };
-    await this.writeSealed(input.id, sealed, await this.get(input.id), now, { name: input.name, baseUrl: row.base_url });
-    return (await this.get(input.id))!;
+    const written = await this.writeSealed(input.id, sealed, now, { name: input.name, baseUrl: row.base_url });
+    // Removed between the insert and the update: created again.
+    return written ? toConnection(written) : this.upsert(input, now);
   }
 
   async get(id: string): Promise<Connection | undefined> {
@@ -167,9 +168,9 @@ export class ConnectionStore {
    * They are a person's (the connection is no longer a sandbox one) unless `also.sandbox` says otherwise.
    */
   async updateCredentials(id: string, credentials: unknown, now = new Date(), also: { name?: string; baseUrl?: string | null; sandbox?: boolean } = {}): Promise<void> {
-    const current = await this.get(id);
-    const sealed = this.seal(id, credentials, also.baseUrl !== undefined ? also.baseUrl : (current?.baseUrl ?? null), also.sandbox ?? false);
-    await this.writeSealed(id, { credentials_ciphertext: sealed.ciphertext, key_id: sealed.keyId }, current, now, also);
+    const baseUrl = also.baseUrl !== undefined ? also.baseUrl : ((await this.get(id))?.baseUrl ?? null);
+    const sealed = this.seal(id, credentials, baseUrl, also.sandbox ?? false);
+    await this.writeSealed(id, { credentials_ciphertext: sealed.ciphertext, key_id: sealed.keyId }, now, also);
   }
 
   /**
@@ -233,10 +234,12 @@ export class ConnectionStore {
     return this.secrets.seal(JSON.stringify(envelope), aad(id));
   }
 
-  private async writeSealed(id: string, sealed: Pick<ConnectionTable, 'credentials_ciphertext' | 'key_id'>, current: Connection | undefined, now: Date, also: { name?: string; baseUrl?: string | null }): Promise<void> {
+  /** The row as written, or undefined when there is none with this id. */
+  private async writeSealed(id: string, sealed: Pick<ConnectionTable, 'credentials_ciphertext' | 'key_id'>, now: Date, also: { name?: string; baseUrl?: string | null }): Promise<ConnectionTable | undefined> {
     const at = now.toISOString();
-    const restore = current?.status === 'disconnected';
-    await this.db
+    // New credentials restore a disconnected connection: decided in the statement (SET sees the row before it), not from an earlier read.
+    const disconnected = (eb: ExpressionBuilder<Database, 'connections'>) => eb('status', '=', 'disconnected');
+    return this.db
       .updateTable('connections')
       .set({
         ...sealed,
@@ -246,10 +249,13 @@ export class ConnectionStore {
         refresh_lease_until: null,
         ...(also.name !== undefined ? { name: also.name } : {}),
         ...(also.baseUrl !== undefined ? { base_url: also.baseUrl } : {}),
-        ...(restore ? { status: 'connected', status_reason: null, status_changed_at: at } : {}),
+        status: (eb) => eb.case().when(disconnected(eb)).then('connected').else(eb.ref('status')).end(),
+        status_reason: (eb) => eb.case().when(disconnected(eb)).then(null).else(eb.ref('status_reason')).end(),
+        status_changed_at: (eb) => eb.case().when(disconnected(eb)).then(at).else(eb.ref('status_changed_at')).end(),
       })
       .where('id', '=', id)
-      .execute();
+      .returningAll()
+      .executeTakeFirst();
   }
 
   /** Name and base URL only; status and credentials stay as they are. */

@@ -90,6 +90,22 @@ describe.each(storeBackends)('store on $name', ({ url }) => {
     expect(await store.connections.credentials(id)).toEqual({ token: 'new' });
   });
 
+  it('upsert answers the row it wrote: new credentials restore a disconnected connection, a paused one stays paused', async () => {
+    const id = `upsert-${randomUUID()}`;
+    const input = { id, connector: 'jira', name: 'U', credentials: { token: 't1' }, baseUrl: 'https://u.example' };
+    const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+    expect(await store.connections.upsert(input, t(0))).toEqual(await store.connections.get(id));
+    await store.connections.setStatus(id, 'disconnected', 'auth_lost', t(1));
+    const restored = await store.connections.upsert({ ...input, name: 'U2', credentials: { token: 't2' }, baseUrl: null }, t(2));
+    expect(restored).toMatchObject({ name: 'U2', baseUrl: null, status: 'connected', statusReason: null, statusChangedAt: t(2).toISOString(), updatedAt: t(2).toISOString() });
+    expect(restored).toEqual(await store.connections.get(id));
+    expect(await store.connections.boundCredentials(id)).toMatchObject({ credentials: { token: 't2' }, version: 2 });
+    await store.connections.setStatus(id, 'paused', 'by admin', t(3));
+    const paused = await store.connections.upsert({ ...input, credentials: { token: 't3' } }, t(4));
+    expect(paused).toMatchObject({ status: 'paused', statusReason: 'by admin', statusChangedAt: t(3).toISOString(), updatedAt: t(4).toISOString() });
+    expect(paused).toEqual(await store.connections.get(id));
+  });
+
   it('remembers inbound deliveries once and prunes them after seven days', async () => {
     const conn = `hooks-${randomUUID()}`;
     expect(await store.deliveries.seen(conn, 'e1')).toBe(false);
