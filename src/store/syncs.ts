@@ -26,6 +26,8 @@ interface SyncLinkTable {
   left_hash: string;
   right_hash: string;
   state_json: string;
+  /** Null for links saved before migration 017. */
+  mapping: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -89,6 +91,8 @@ export interface SyncLink {
   rightHash: string;
   /** The mapped values at the last sync, per field mapping id and side: the base a change is measured against. */
   state: Record<string, { left: unknown[]; right: unknown[]; waiting?: unknown[] }>;
+  /** Fingerprint of the field mapping the pair was last decided under (absent: unknown, a link from before it was kept). */
+  mapping?: string;
 }
 
 /** `waiting`: a "linked" field's id has no link in its via-sync yet; the field is written once it has. */
@@ -202,7 +206,7 @@ export class SyncStore extends TableStore<SyncTables> {
     const at = now.toISOString();
     await this.db.transaction().execute(async (tx) => {
       for (const link of links) {
-        const values = { left_hash: link.leftHash, right_hash: link.rightHash, state_json: JSON.stringify(link.state), updated_at: at };
+        const values = { left_hash: link.leftHash, right_hash: link.rightHash, state_json: JSON.stringify(link.state), mapping: link.mapping ?? null, updated_at: at };
         const updated = await tx.updateTable('sync_links').set({ ...values, right_id: link.rightId }).where('sync_id', '=', syncId).where('left_id', '=', link.leftId).executeTakeFirst();
         if (Number(updated.numUpdatedRows) === 0) await tx.insertInto('sync_links').values({ sync_id: syncId, left_id: link.leftId, right_id: link.rightId, ...values, created_at: at }).execute();
       }
@@ -228,6 +232,30 @@ export class SyncStore extends TableStore<SyncTables> {
   async linksAfter(syncId: string, afterLeftId: string, limit: number): Promise<SyncLink[]> {
     const rows = await this.db.selectFrom('sync_links').selectAll().where('sync_id', '=', syncId).where('left_id', '>', afterLeftId).orderBy('left_id').limit(limit).execute();
     return rows.map(toLink);
+  }
+
+  /**
+   * Links not decided under the mapping with this fingerprint (another one, or unknown: before
+   * migration 017), in left-id order after `afterLeftId`, at most `limit`: the remap walk's page.
+   */
+  async linksToRemap(syncId: string, mapping: string, afterLeftId: string, limit: number): Promise<SyncLink[]> {
+    const rows = await this.db
+      .selectFrom('sync_links')
+      .selectAll()
+      .where('sync_id', '=', syncId)
+      .where('left_id', '>', afterLeftId)
+      .where((eb) => eb.or([eb('mapping', 'is', null), eb('mapping', '<>', mapping)]))
+      .orderBy('left_id')
+      .limit(limit)
+      .execute();
+    return rows.map(toLink);
+  }
+
+  /** Records that these left records' links were re-evaluated under the mapping with this fingerprint. */
+  async setLinksMapping(syncId: string, leftIds: readonly string[], mapping: string): Promise<void> {
+    for (let i = 0; i < leftIds.length; i += 500) {
+      await this.db.updateTable('sync_links').set({ mapping }).where('sync_id', '=', syncId).where('left_id', 'in', leftIds.slice(i, i + 500)).execute();
+    }
   }
 
   /** The links with a "linked" field waiting for its via-sync's link (`state[…].waiting`): re-read each cycle until it has one. */
@@ -331,5 +359,5 @@ function toEvent(r: SyncRecordEventTable): StoredSyncEvent {
 }
 
 function toLink(row: SyncLinkTable): SyncLink {
-  return { leftId: row.left_id, rightId: row.right_id, leftHash: row.left_hash, rightHash: row.right_hash, state: JSON.parse(row.state_json) as SyncLink['state'] };
+  return { leftId: row.left_id, rightId: row.right_id, leftHash: row.left_hash, rightHash: row.right_hash, state: JSON.parse(row.state_json) as SyncLink['state'], ...(row.mapping !== null ? { mapping: row.mapping } : {}) };
 }
