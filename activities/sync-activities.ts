@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { ConnectorRegistry } from '../connectors/sdk/registry';
 import type { HttpClient } from '../connectors/sdk/http-types';
@@ -6,7 +7,7 @@ import { registry as defaultRegistry } from '../connectors/registry';
 import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, resyncBase, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
 import type { SyncLink, SyncRecordEvent, SyncStore } from '../src/store/syncs';
 import type { SyncActivities, SyncPageInput, SyncPageResult, SyncRemapResult, SyncVerifyInput, SyncVerifyResult } from '../workflows/sync-activity-contract';
-import type { SyncPlan, SyncSideName } from '../workflows/sync-plan';
+import { mappingOf, type SyncPlan, type SyncSideName } from '../workflows/sync-plan';
 import { buildActionContext, type ActivityDeps } from './action-context';
 import { storeCall } from './connection-resolver';
 import { activityFailure, toActivityFailure } from './failure-mapping';
@@ -19,6 +20,8 @@ export interface SyncActivityDeps extends ActivityDeps {
 
 const defaultPageSize = 200;
 const other = (side: SyncSideName): SyncSideName => (side === 'left' ? 'right' : 'left');
+/** What each saved link records of the mapping it was decided under: the remap walk finds the links under another. */
+const mappingFingerprint = (plan: SyncPlan) => createHash('sha256').update(mappingOf(plan)).digest('hex');
 
 /** The fields a side's reads must return: mapped, matched and filtered paths (top-level names). */
 function fieldsOf(plan: SyncPlan, side: SyncSideName): string[] {
@@ -139,19 +142,27 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
   }
 
   /**
-   * A page of links re-evaluated under the plan's mapping, as if both records had changed in every
-   * mapped field since the last sync that had them equal: a field the new mapping adds, turns or
-   * converts differently is written where the records differ; a pair that agrees gets no write.
+   * A page of the links last decided under another mapping than the plan's (or an unknown one: links
+   * from before migration 017), re-evaluated as if both records had changed in every mapped field
+   * since the last sync that had them equal: a field the new mapping adds, turns or converts
+   * differently is written where the records differ; a pair that agrees gets no write. So a walk
+   * over links whose mapping did not change (the unknown ones after the upgrade) reads both sides
+   * and writes nothing, except values the mapping calls for that a record does not hold (which the
+   * next change of the pair would write too). Every link of the page then records the plan's
+   * mapping, also one whose write failed (it is in its history; the pair's next change writes it,
+   * its base being unchanged): a walk is not repeated for the same mapping.
    */
   async function syncRemapLinks({ plan, after, limit = defaultPageSize }: SyncVerifyInput): Promise<SyncRemapResult> {
     const failing: { connection: string | null } = { connection: null };
     try {
-      const links = await storeCall('reading sync links', () => store.linksAfter(plan.syncId, after ?? '', limit));
+      const mapping = mappingFingerprint(plan);
+      const links = await storeCall('reading sync links', () => store.linksToRemap(plan.syncId, mapping, after ?? '', limit));
       const result = emptyResult();
       if (links.length > 0) {
         const sides = { left: await open(plan, 'left', failing), right: await open(plan, 'right', failing) };
         const records = (await sides.left.adapter.fetch(sides.left.ctx, plan.left, sides.left.fields, links.map((l) => l.leftId))).filter((r) => passesFilter(plan.left, r));
         await syncRecords(plan, sides, 'left', records, result, 'remap');
+        await storeCall(`saving sync ${plan.syncId}'s links`, () => store.setLinksMapping(plan.syncId, links.map((l) => l.leftId), mapping));
       }
       return { checked: links.length, writes: result.writes.left + result.writes.right, ...(links.length === limit ? { next: links.at(-1)!.leftId } : {}) };
     } catch (err) {
@@ -309,7 +320,7 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     Context.current().heartbeat();
     await storeCall(`saving sync ${plan.syncId}'s links`, async () => {
       if (unlink.length > 0) await store.unlink(plan.syncId, unlink);
-      await store.saveCycle(plan.syncId, links, events);
+      await store.saveCycle(plan.syncId, links.map((l) => ({ ...l, mapping: mappingFingerprint(basePlan) })), events);
     });
   }
 

@@ -68,6 +68,6 @@ export interface SyncActivities {
   syncResetCursors(input: { syncId: string }): Promise<void>;
   /** Fetches a page of linked records on both sides; a link whose record a side no longer returns is unlinked (as a webhook's delete is), nothing is written. */
   syncVerifyLinks(input: SyncVerifyInput): Promise<SyncVerifyResult>;
-  /** Re-evaluates a page of linked pairs under the plan's mapping (after a mapping change), whatever the recorded hashes say; writes only values that differ. */
+  /** Re-evaluates a page of the linked pairs last decided under another mapping than the plan's (each link records it), whatever the recorded hashes say; writes only values that differ. */
   syncRemapLinks(input: SyncVerifyInput): Promise<SyncRemapResult>;
 }

@@ -58,13 +58,14 @@ export interface SyncStatus {
   backfill?: Partial<Record<'left' | 'right', { read: number; done: boolean }>>;
   /** The check of linked records for deletes no webhook told of: a page of links per poll interval. */
   verify?: SyncVerifyStatus;
-  /** The re-evaluation of linked records after the field mapping changed (absent until it first changed). */
+  /** The re-evaluation of the linked records last written under another field mapping (absent until a change, or a run's first look at the links, found some). */
   remap?: SyncRemapStatus;
 }
 
 export interface SyncRemapStatus {
   /** The plan version whose mapping the linked records are (being) brought to. */
   version: string;
+  /** Links re-evaluated: those last written under another mapping. */
   checked: number;
   writes: number;
   /** Every link re-evaluated. */

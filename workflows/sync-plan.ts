@@ -67,3 +67,8 @@ export interface SyncTranscriptsPlan {
   /** How often closed conversations are looked for by polling (webhooks signal them at once). */
   pollMs: number;
 }
+
+/** What the linked records' values follow (direction and field mappings): a change re-evaluates the links written under another. */
+export function mappingOf(plan: Pick<SyncPlan, 'direction' | 'fields'>): string {
+  return JSON.stringify([plan.direction, plan.fields]);
+}

@@ -1,9 +1,9 @@
 import { ActivityFailure, ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType, nonRetryableFailureTypes } from './activity-contract';
-import type { SyncActivities, SyncPageResult } from './sync-activity-contract';
+import type { SyncActivities, SyncPageResult, SyncVerifyInput } from './sync-activity-contract';
 import { syncSignals, syncStatusQuery, type SyncChangesSignal, type SyncPausedSignal, type SyncPhase, type SyncResyncSignal, type SyncRemapStatus, type SyncStatus, type SyncVerifyStatus } from './sync-contract';
 import { startSyncConversations } from './sync-conversations-workflow';
-import type { SyncPlan, SyncSideName } from './sync-plan';
+import { mappingOf, type SyncPlan, type SyncSideName } from './sync-plan';
 
 /** Argument of the sync workflow; carried across continue-as-new (extend only with optional fields). */
 export interface SyncWorkflowInput {
@@ -51,9 +51,7 @@ const maxNamed = 500;
 const namedRecordsPatch = 'sync-named-records';
 const verifyLinksPatch = 'sync-verify-links';
 const remapLinksPatch = 'sync-remap-links';
-
-/** What the linked records' values follow: a change re-evaluates every link. */
-const mappingOf = (plan: SyncPlan) => JSON.stringify([plan.direction, plan.fields]);
+const remapStoredPatch = 'sync-remap-stored';
 /** How often a waiting sync looks at its connections again (at most). */
 const waitCheckMs = 30_000;
 
@@ -94,7 +92,13 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
   const status: SyncStatus = { phase: 'idle', lastCycle: { ...input.lastCycle }, verify: { checked: 0, unlinked: 0, passes: 0, ...input.verify } };
   const verify = status.verify!;
   let mapped = input.mapped ?? mappingOf(plan);
-  if (input.remap) status.remap = { ...input.remap };
+  /** The walk over the links written under another mapping; in the status once it was started by a change or found a link. */
+  let remap = input.remap ? { ...input.remap } : undefined;
+  if (remap) status.remap = remap;
+  // A run that did not continue from another (the first, after an enable, after a termination) does not know what
+  // mapping the links were written under while no workflow ran; each link records it, so a walk over those written
+  // under another (or before the record existed) starts at its first cycle: one empty page when there are none.
+  let remapStored = input.mapped === undefined;
   /** Workflow time of the last page of links checked (0: check at the first cycle). */
   let lastVerified = 0;
   const cyclesPerExecution = input.cyclesPerExecution ?? defaultCycles;
@@ -142,6 +146,16 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
     }
   }
 
+  /** One page of a walk over the links (the delete check's, the remap's) from where it stands: it moves on, or starts again at the end. */
+  async function walkLinks<R extends { checked: number; next?: string }>(walk: { checked: number; after?: string }, page: (input: SyncVerifyInput) => Promise<R>): Promise<R | undefined> {
+    const result = await steadily(() => page({ plan, ...(walk.after !== undefined ? { after: walk.after } : {}), ...(input.pageSize ? { limit: input.pageSize } : {}) }));
+    if (!result) return undefined;
+    walk.checked += result.checked;
+    if (result.next === undefined) delete walk.after;
+    else walk.after = result.next;
+    return result;
+  }
+
   for (let cycle = 0; ; cycle++) {
     if (planDirty) {
       planDirty = false;
@@ -151,10 +165,10 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
       if (!stored.found || !stored.plan.enabled) return; // deleted or disabled: the host terminates us too; ending is the same
       plan = stored.plan;
       paused = stored.paused;
-      // A new mapping: every linked pair is re-evaluated under it (from the first link again if a walk was under way).
+      // A new mapping: the linked pairs not written under it yet are re-evaluated (from the first link again if a walk was under way).
       if (mappingOf(plan) !== mapped && patched(remapLinksPatch)) {
         mapped = mappingOf(plan);
-        status.remap = { version: plan.version, checked: 0, writes: 0, done: false };
+        status.remap = remap = { version: plan.version, checked: 0, writes: 0, done: false };
       }
     }
     if (paused) {
@@ -202,30 +216,26 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
         status.lastCycle[side] = new Date().toISOString();
       }
     }
-    const remap = status.remap;
+    if (remapStored && !interrupted() && patched(remapStoredPatch)) {
+      remapStored = false;
+      if (!remap || remap.done) remap = { version: plan.version, checked: 0, writes: 0, done: false };
+    }
     while (remap && !remap.done && !interrupted()) {
-      const page = await steadily(() => syncRemapLinks({ plan, ...(remap.after !== undefined ? { after: remap.after } : {}), ...(input.pageSize ? { limit: input.pageSize } : {}) }));
+      const page = await walkLinks(remap, syncRemapLinks);
       if (!page) break;
-      remap.checked += page.checked;
       remap.writes += page.writes;
-      if (page.next === undefined) {
-        remap.done = true;
-        delete remap.after;
-      } else remap.after = page.next;
+      remap.done = page.next === undefined;
+      if (remap.checked > 0) status.remap = remap;
     }
     // Deletes no webhook told of (poll-only sides, a missed delivery): a page of links checked per poll interval, once
     // the backfill is done (patched in: histories from before replay without this step).
     if (!interrupted() && sources(plan).every((s) => backfilled[s]) && Date.now() - lastVerified >= plan.pollMs && patched(verifyLinksPatch)) {
-      const checked = await steadily(() => syncVerifyLinks({ plan, ...(verify.after !== undefined ? { after: verify.after } : {}), ...(input.pageSize ? { limit: input.pageSize } : {}) }));
+      const checked = await walkLinks(verify, syncVerifyLinks);
       if (checked) {
         lastVerified = Date.now();
-        verify.checked += checked.checked;
         verify.unlinked += checked.unlinked;
         verify.lastAt = new Date(lastVerified).toISOString();
-        if (checked.next === undefined) {
-          verify.passes++;
-          delete verify.after;
-        } else verify.after = checked.next;
+        if (checked.next === undefined) verify.passes++;
       }
     }
     if (interrupted()) continue;

@@ -7,6 +7,7 @@ import type { Store } from '../../src/store/store';
 import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type SyncStatus } from '../../workflows/sync-contract';
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
+import { seedPlanContacts } from '../support/crm-records';
 import { intercomContactsSync, mrrField, salesforceContacts } from '../support/sync-definitions';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { waitFor } from '../support/temporal';
@@ -41,15 +42,11 @@ describe('CRM sync: reconciling linked records', () => {
 
   beforeAll(async () => {
     await Promise.all([ic.start(), sf.start()]);
-    sf.addCustomField('Contact', { ...mrrField }).addCustomField('Contact', { name: 'Plan__c', label: 'Plan', type: 'string', createable: true, updateable: true, nillable: true });
+    sf.addCustomField('Contact', { ...mrrField });
     harness = await startSyncHarness({ intercom: { fake: ic }, salesforce: sf }, intercomContactsSync(syncId, salesforceContacts), 500);
     ({ store, env, worker, plan } = harness);
-
-    const now = ic.clock();
     // A plan the mapping does not carry yet (the second test adds the field): three contacts have one from the start.
-    const plans: Record<number, string> = { 0: 'bronze', 2: 'gold', 3: 'silver' };
-    for (let i = 0; i < 5; i++) ic.contacts.push({ type: 'contact', id: `ic-${i}`, workspace_id: 'a86dr8yl', role: 'user', email: `ic${i}@example.com`, external_id: null, name: `Ada${i} Intercom`, custom_attributes: { mrr: 10 * i, ...(plans[i] ? { plan: plans[i] } : {}) }, created_at: now, updated_at: now });
-    for (let i = 0; i < 2; i++) sf.seed('Contact', { FirstName: `Grace${i}`, LastName: 'Salesforce', Email: `sf${i}@example.com`, Mrr__c: i });
+    seedPlanContacts(ic, sf);
     // Pages of 2 links: the check walks the 7 links over several polls.
     const input: SyncWorkflowInput = { plan, cyclesPerExecution: 4, pageSize: 2 };
     await env.client.workflow.start(syncWorkflowType, { workflowId: syncWorkflowId(syncId), taskQueue: worker.options.taskQueue, args: [input] });

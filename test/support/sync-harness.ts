@@ -21,6 +21,8 @@ export interface SyncHarness {
   worker: Worker;
   /** The compiled sync, its safety poll set to the test's. */
   plan: SyncPlan;
+  /** Stops the worker (a deploy, a crash), runs `meanwhile` with no worker polling, then starts a new one on the same task queue. */
+  restartWorker(meanwhile: () => Promise<void>): Promise<void>;
   /** Terminates the sync's workflow, stops the worker, the server connection and the store (the fakes are the test's). */
   close(): Promise<void>;
 }
@@ -34,20 +36,28 @@ export async function startSyncHarness(vendors: VendorConnections, source: Recor
   await store.syncs.apply(source, plan);
   const env = await connectToDevServer();
   const deps = { connections: storeConnectionResolver(store, createLogger('silent')), egressAllow: ['127.0.0.1/32'] };
-  const worker = await createTestWorker(env, { activities: { ...createActivities(deps), ...createSyncActivities({ ...deps, syncs: store.syncs }) } });
-  const running = worker.run();
+  const activities = { ...createActivities(deps), ...createSyncActivities({ ...deps, syncs: store.syncs }) };
+  const worker = await createTestWorker(env, { activities });
+  let current = { worker, running: worker.run() };
   return {
     store,
     env,
     worker,
     plan,
+    async restartWorker(meanwhile) {
+      current.worker.shutdown();
+      await current.running.catch(() => undefined);
+      await meanwhile();
+      const next = await createTestWorker(env, { activities, taskQueue: worker.options.taskQueue });
+      current = { worker: next, running: next.run() };
+    },
     async close() {
       await env.client.workflow
         .getHandle(syncWorkflowId(plan.syncId))
         .terminate('test over')
         .catch(() => undefined);
-      worker.shutdown();
-      await running.catch(() => undefined);
+      current.worker.shutdown();
+      await current.running.catch(() => undefined);
       await env.teardown();
       await store.close();
     },
