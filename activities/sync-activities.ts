@@ -100,8 +100,9 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
       const latest = new Map<string, SyncRecord>();
       for (const r of records) if (passesFilter(plan[me.name], r)) latest.set(r.id, r);
       if (input.ids) await unlinkGone(plan, me.name, input.ids.filter((id) => !records.some((r) => r.id === id)), result);
-      if (input.goneOnly) return result;
-      await syncRecords(plan, sides, me.name, [...latest.values()], result, !!input.ids);
+      // Records a webhook named are decided against their recorded hashes, as the feed would: some changes never reach
+      // the feed (Intercom keeps a contact's updated_at when a company is attached), and for the rest the feed finds them done.
+      await syncRecords(plan, sides, me.name, [...latest.values()], result, input.goneOnly ? 'named' : !!input.ids);
       if (cursor !== undefined) await storeCall(`saving sync ${plan.syncId}'s cursor`, () => store.setCursor(plan.syncId, me.name, cursor));
       return result;
     } catch (err) {
@@ -209,8 +210,11 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     return { ...plan, fields };
   }
 
-  /** `force`: a resync (the named records' values win); `remap`: the recorded hashes are ignored, each field decided against its base values. */
-  async function syncRecords(basePlan: SyncPlan, sides: Record<SyncSideName, Side>, from: SyncSideName, records: SyncRecord[], result: SyncPageResult, force: boolean | 'remap'): Promise<void> {
+  /**
+   * `force`: a resync (the named records' values win); `remap`: the recorded hashes are ignored, each field decided against
+   * its base values; `named`: records a webhook named, ahead of the feed (one whose counterpart is gone is left to the feed).
+   */
+  async function syncRecords(basePlan: SyncPlan, sides: Record<SyncSideName, Side>, from: SyncSideName, records: SyncRecord[], result: SyncPageResult, force: boolean | 'remap' | 'named'): Promise<void> {
     const to = other(from);
     const me = sides[from];
     const them = sides[to];
@@ -232,12 +236,14 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
       }
       const counterpart = counterparts.get(to === 'left' ? link.leftId : link.rightId);
       if (!counterpart) {
+        // Unlinked here, the feed's read of the same record would create its counterpart again at once: a later change does.
+        if (force === 'named') continue;
         // The counterpart was deleted (or merged away): the pair comes apart, nothing is recreated.
         unlink.push(link.leftId);
         events.push({ kind: 'unlink', side: to, recordId: to === 'left' ? link.leftId : link.rightId, otherId: r.id, detail: { reason: 'deleted' } });
         continue;
       }
-      const base = force === 'remap' ? { ...link, leftHash: '', rightHash: '' } : force ? resyncBase(plan, link, from, counterpart) : link;
+      const base = force === 'remap' ? { ...link, leftHash: '', rightHash: '' } : force === true ? resyncBase(plan, link, from, counterpart) : link;
       pairs.push({ link: base, records: { [from]: r, [to]: counterpart } as Pair['records'] });
     }
     // Match rules for records without a link; a match must be mutual (one candidate each way) or it is a duplicate.

@@ -179,6 +179,25 @@ export class HubSpotFake extends FakeServer {
     return this.webhookUrl ? (await this.deliver(events)).status : undefined;
   }
 
+  /**
+   * A person deletes a record in HubSpot: it is gone from reads and searches (with its associations)
+   * and, when `webhookUrl` is set, the signed `<object>.deletion` event is delivered. Resolves with
+   * the delivery's status.
+   */
+  async remove(type: FakeObjectType, id: string): Promise<number | undefined> {
+    this.forget(type, id);
+    const event = this.event(`${singular[type]}.deletion`, id, this.clock(), { changeSource: 'CRM_UI', sourceId: 'userId:1234567' });
+    return this.webhookUrl ? (await this.deliver([event])).status : undefined;
+  }
+
+  private forget(type: FakeObjectType, id: string): void {
+    if (!this.records[type].delete(id)) throw new Error(`fake: no ${type} ${id}`);
+    for (let i = this.associations.length - 1; i >= 0; i--) {
+      const a = this.associations[i]!;
+      if ((a.fromType === type && a.fromId === id) || (a.toType === type && a.toId === id)) this.associations.splice(i, 1);
+    }
+  }
+
   /** One webhook event as HubSpot sends it (a batch is an array of these). */
   event(subscriptionType: string, objectId: string, occurredAt: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
     return { eventId: this.nextEventId++, subscriptionId: 771, portalId: this.app.portalId, appId: this.app.appId, occurredAt, subscriptionType, attemptNumber: 0, objectId: Number(objectId), ...extra };

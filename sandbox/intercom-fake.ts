@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { bearerToken, FakeServer, type FakeRequest, type FakeResponse } from './fake-server';
+import { intercomNotification } from './intercom-events';
 import { matches, queryProblem, searchPage, type SearchSchema } from './intercom-search';
 import standardAttributes from './intercom-standard-attributes.json';
 
@@ -526,6 +527,18 @@ export class IntercomFake extends FakeServer {
     company.user_count--;
     this.listCompanies(contact, set);
     return company;
+  }
+
+  /**
+   * Test-only: the notification Intercom sends once a company was attached to or detached from a
+   * contact (`attach`, `detach` or the API): a `contact_company` item holding both as they are now.
+   * Intercom leaves the contact's `updated_at` as it was, so only this notification tells of it.
+   */
+  companyContactNotification(topic: 'company.contact.attached' | 'company.contact.detached', contactId: string, companyId: string): string {
+    const contact = this.contacts.find((c) => c.id === contactId);
+    const company = this.companies.find((c) => c.id === companyId);
+    if (!contact || !company) throw new Error(`IntercomFake.companyContactNotification: no contact ${contactId} or company ${companyId}`);
+    return intercomNotification(topic, { type: 'contact_company', created_at: this.clock(), contact: { ...contact }, company: { ...company } });
   }
 
   /** The contact's companies as Intercom lists them on it. */

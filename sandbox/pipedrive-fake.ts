@@ -221,6 +221,19 @@ export class PipedriveFake extends FakeServer {
     return record;
   }
 
+  /**
+   * A person deletes a record in the Pipedrive app: marked `is_deleted` (gone from lists, searches
+   * and `ids` reads) and the v2 `delete` webhook sent (awaited): `data` null, `previous` the record as
+   * it was.
+   */
+  async remove(entity: PipedriveEntity, id: number): Promise<void> {
+    const record = this.records[entity].get(id);
+    if (!record || record.is_deleted) throw new Error(`fake: no ${entity} ${id}`);
+    const previous = { ...record };
+    Object.assign(record, { is_deleted: true, update_time: rfc3339(this.clock()) });
+    await this.notify('delete', entity, null, previous, 'app');
+  }
+
   protected override authenticate(req: FakeRequest): FakeResponse | undefined {
     if (req.path === '/oauth/token') return undefined;
     const apiToken = req.headers['x-api-token'] ?? req.query.get('api_token') ?? undefined;
@@ -397,14 +410,14 @@ export class PipedriveFake extends FakeServer {
   }
 
   /** The webhooks v2 delivery: `meta` (action, entity, ids, attempt), `data` and `previous`, HTTP Basic to the target. */
-  private async notify(action: 'create' | 'change', entity: PipedriveEntity, record: PipedriveRecord, previous: Record<string, unknown> | null, source: 'app' | 'api'): Promise<void> {
+  private async notify(action: 'create' | 'change' | 'delete', entity: PipedriveEntity, record: PipedriveRecord | null, previous: Record<string, unknown> | null, source: 'app' | 'api'): Promise<void> {
     const target = this.webhookTarget;
     if (!target) return;
     const topic = `${entity}.${action}`;
     const meta = {
       action,
       entity,
-      entity_id: String(record.id),
+      entity_id: String(record?.id ?? previous?.id),
       id: randomUUID(),
       correlation_id: randomUUID(),
       company_id: '12882925',
@@ -419,7 +432,7 @@ export class PipedriveFake extends FakeServer {
       attempt: 1,
       host: 'acme.pipedrive.com',
     };
-    const body = JSON.stringify({ meta, data: { ...record }, previous });
+    const body = JSON.stringify({ meta, data: record && { ...record }, previous });
     try {
       const res = await fetch(target.url, {
         method: 'POST',

@@ -12,7 +12,7 @@ export interface SyncPageInput {
   pageSize?: number;
   /** Instead of the feed: sync these records of `side` now, ignoring the recorded hashes (sync.resync); one that is gone unlinks. */
   ids?: string[];
-  /** With `ids`: only unlink those that are gone (records a webhook named; the feed brings the others' changes). */
+  /** With `ids`: records a webhook named: those gone unlink, the others sync against their recorded hashes (not forced, unlike a resync). */
   goneOnly?: boolean;
 }
 

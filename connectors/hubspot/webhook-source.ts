@@ -7,12 +7,18 @@ const hubspotTopics = [
   'contact.creation',
   'contact.propertyChange',
   'contact.deletion',
+  'contact.merge',
+  'contact.restore',
   'company.creation',
   'company.propertyChange',
   'company.deletion',
+  'company.merge',
+  'company.restore',
   'deal.creation',
   'deal.propertyChange',
   'deal.deletion',
+  'deal.merge',
+  'deal.restore',
 ] as const;
 
 interface HubSpotEvent {

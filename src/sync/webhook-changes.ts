@@ -6,13 +6,18 @@ type ChangedIds = (object: string, topic: string, payload: unknown) => string[];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Intercom notifications of a contact's company list changing: its `updated_at` stays, so the contacts feed never brings them. */
+const intercomAttachmentTopics: ReadonlySet<string> = new Set(['company.contact.attached', 'company.contact.detached']);
+
 /**
  * Intercom: `contact.*` topics (created, updated, tagged, deleted, merged…) name a contact,
  * `company.*` a company; the object is the notification's `data.item` (or the item's `contact` /
- * `company`, as in `contact.user.tag.created`, whose item is a `contact_tag`).
+ * `company`, as in `contact.user.tag.created`, whose item is a `contact_tag`). A company attached
+ * to or detached from a contact (`company.contact.attached|detached`, the item holding both) names
+ * the company for a companies side and the contact for a contacts side.
  */
 const intercom: ChangedIds = (object, topic, payload) => {
-  if (!topic.startsWith(`${object}.`) || !isObject(payload) || !isObject(payload.data)) return [];
+  if (!(topic.startsWith(`${object}.`) || (object === 'contact' && intercomAttachmentTopics.has(topic))) || !isObject(payload) || !isObject(payload.data)) return [];
   const item = payload.data.item;
   if (!isObject(item)) return [];
   const named = item.type === object ? item : item[object];
@@ -25,15 +30,25 @@ const idText = (v: unknown): string[] => (typeof v === 'number' && Number.isFini
 /** HubSpot's subscription types are singular (`contact.propertyChange`); sync sides name the CRM v3 object type. */
 const hubspotSubscriptionPrefix: Readonly<Record<string, string>> = { contacts: 'contact.', companies: 'company.', deals: 'deal.' };
 
-/** HubSpot: each event of a delivery (`<object>.creation|propertyChange|deletion`) names its record by `objectId`. */
+/**
+ * HubSpot: each event of a delivery (`<object>.creation|propertyChange|deletion|restore`) names its
+ * record by `objectId`; a `<object>.merge` also names the records merged away (`mergedObjectIds`,
+ * gone now: their links come apart) and the one they became (`primaryObjectId`, `newObjectId`).
+ */
 const hubspot: ChangedIds = (object, topic, payload) => {
   const prefix = hubspotSubscriptionPrefix[object];
-  return prefix && topic.startsWith(prefix) && isObject(payload) ? idText(payload.objectId) : [];
+  if (!prefix || !topic.startsWith(prefix) || !isObject(payload)) return [];
+  const mergedAway: unknown[] = Array.isArray(payload.mergedObjectIds) ? payload.mergedObjectIds : [];
+  const merged = topic === `${prefix}merge` ? [...mergedAway, payload.primaryObjectId, payload.newObjectId] : [];
+  return [...new Set([payload.objectId, ...merged].flatMap(idText))];
 };
 
-/** Pipedrive webhooks v2: `<entity>.<action>` (`person.change`) names its record by `meta.entity_id`. */
+/**
+ * Pipedrive webhooks v2: `<entity>.<action>` (`person.change`, `person.delete`) names its record by
+ * `meta.entity_id`; the `delete` of a record merged into another also names that one (`meta.merged_to_id`).
+ */
 const pipedrive: ChangedIds = (object, topic, payload) =>
-  topic.startsWith(`${object}.`) && isObject(payload) && isObject(payload.meta) ? idText(payload.meta.entity_id) : [];
+  topic.startsWith(`${object}.`) && isObject(payload) && isObject(payload.meta) ? [...new Set([payload.meta.entity_id, payload.meta.merged_to_id].flatMap(idText))] : [];
 
 /** Per connector: which webhook notifications name records of a sync side (one entry per vendor with webhooks for its objects). */
 const changedIdsByConnector: Readonly<Record<string, ChangedIds>> = { intercom, hubspot, pipedrive };

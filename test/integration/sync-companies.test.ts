@@ -6,6 +6,7 @@ import { IntercomFake } from '../../sandbox/intercom-fake';
 import { SalesforceFake } from '../../sandbox/salesforce-fake';
 import { syncSignals, syncWorkflowId } from '../../workflows/sync-contract';
 import { call } from '../support/api-harness';
+import { postIntercomWebhook } from '../support/intercom-webhooks';
 import { startTestEngine, stopEngineAndFakes, type TestEngine } from '../support/engine';
 import { waitFor } from '../support/temporal';
 import { seedVendorConnections } from '../support/vendor-connections';
@@ -137,12 +138,13 @@ describe('Intercom ↔ Salesforce companies and contacts, linked', () => {
     const cogs = sf.seed('Account', { Name: 'Cogs Inc', Website: 'cogs.example', NumberOfEmployees: 40, Monthly_Spend__c: 400, Tier__c: 'gold', Industry: 'Retail' }).Id;
     // Contacts: Ada (Acme) and Bob (Babbage) in Intercom, Cy (Cogs) and Dee (Acme) in Salesforce; Sam on
     // both, at Babbage in Intercom and, newer, at Acme in Salesforce.
-    const contact = (id: string, email: string, name: string, companyId: string) => {
-      ic.contacts.push({ type: 'contact', id, workspace_id: 'a86dr8yl', role: 'user', email, external_id: null, name, created_at: seeded, updated_at: seeded });
+    const contact = (id: string, email: string, name: string, companyId: string, at = seeded) => {
+      ic.contacts.push({ type: 'contact', id, workspace_id: 'a86dr8yl', role: 'user', email, external_id: null, name, created_at: at, updated_at: at });
       ic.attach(id, companyId);
     };
     contact('u-ada', 'ada@example.com', 'Ada Lovelace', 'co-acme');
-    contact('u-bob', 'bob@example.com', 'Bob Babbage', 'co-babbage');
+    // Bob was last changed an hour ago: beyond the window the contacts feed reads again for late or same-second changes.
+    contact('u-bob', 'bob@example.com', 'Bob Babbage', 'co-babbage', seeded - 3600);
     contact('u-sam', 'sam@example.com', 'Sam Old', 'co-babbage');
     sf.seed('Contact', { FirstName: 'Cy', LastName: 'Cogs', Email: 'cy@example.com', AccountId: cogs });
     sf.seed('Contact', { FirstName: 'Dee', LastName: 'Acme', Email: 'dee@example.com', AccountId: acme });
@@ -237,6 +239,28 @@ describe('Intercom ↔ Salesforce companies and contacts, linked', () => {
     expect(sf.received('PATCH', composite).flatMap((r) => (r.body as { records: unknown[] }).records)).toEqual([
       { attributes: { type: 'Contact' }, id: sfContact('ada@example.com').Id, AccountId: account('Babbage Ltd').Id, Phone: '+44 20 7946 0001' },
     ]);
+
+    await expectSilence(contactsId, companiesId);
+  }, 120_000);
+
+  it("a person moves a contact to another company in Intercom and changes nothing else: only the signed company.contact webhooks tell, and they bring one Salesforce write of its AccountId, then silence", async () => {
+    // Intercom keeps Bob's updated_at (an hour old), so the contacts feed never brings the move; the safety poll is an hour away.
+    forget();
+    later();
+    const updatedAt = icContact('bob@example.com').updated_at;
+    ic.detach('u-bob', 'co-babbage');
+    ic.attach('u-bob', icCompany('Cogs Inc').id);
+    expect(icContact('bob@example.com').updated_at).toBe(updatedAt);
+    contactCompany.set('bob@example.com', 'Cogs Inc');
+    for (const [topic, company] of [['company.contact.detached', 'co-babbage'], ['company.contact.attached', icCompany('Cogs Inc').id]] as const) {
+      const posted = await postIntercomWebhook(engine.api.url, 'intercom-main', ic.companyContactNotification(topic, 'u-bob', company), 'secret');
+      expect(posted.status, topic).toBe(202);
+      expect(((await posted.json()) as { syncs: string[] }).syncs, topic).toContain(contactsId);
+    }
+    await waitFor(async () => sfContact('bob@example.com').AccountId === account('Cogs Inc').Id, "Bob's AccountId to follow", 30_000);
+    await waitFor(async () => (await engine.store.inbox.stats()).depth === 0 && (await Promise.all([contactsId, companiesId].map(async (id) => (await api('GET', `/api/v1/syncs/${id}`)).body.workflow.phase))).every((p) => p === 'idle'), 'both syncs to settle', 30_000);
+    expect(writes()).toEqual({ ...none, sfContact: { create: 0, update: 1 } });
+    expect(sf.received('PATCH', composite).flatMap((r) => (r.body as { records: unknown[] }).records)).toEqual([{ attributes: { type: 'Contact' }, id: sfContact('bob@example.com').Id, AccountId: account('Cogs Inc').Id }]);
 
     await expectSilence(contactsId, companiesId);
   }, 120_000);

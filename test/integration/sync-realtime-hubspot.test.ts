@@ -31,6 +31,9 @@ describeRealtimeSync({
   async edit(id, name) {
     expect(await hs.edit('contacts', id, { firstname: name.first, lastname: name.last })).toBe(202);
   },
+  async remove(id) {
+    expect([200, 202]).toContain(await hs.remove('contacts', id));
+  },
   async echo(id) {
     const record = hs.records.contacts.get(id)!;
     const events = ['firstname', 'lastname'].map((p) => hs.event('contact.propertyChange', id, record.updatedAt, { propertyName: p, propertyValue: record.properties[p], changeSource: 'INTEGRATION' }));

@@ -39,6 +39,12 @@ describeRealtimeSync({
     await pd.edit('person', Number(id), { name: `${name.first} ${name.last}` });
     expect(pd.deliveries.at(-1)).toMatchObject({ topic: 'person.change', status: 202 });
   },
+  async remove(id) {
+    await pd.remove('person', Number(id));
+    const delivery = pd.deliveries.at(-1)!;
+    expect(delivery.topic).toBe('person.delete');
+    expect([200, 202]).toContain(delivery.status);
+  },
   async echo(id) {
     const echo = await waitFor(async () => delivered().find((d) => d.topic === 'person.change' && d.meta.entity_id === id && d.meta.change_source === 'api'), `Pipedrive's webhook for the write to person ${id}`);
     expect(echo.status).toBe(202);

@@ -32,6 +32,8 @@ export interface RealtimeCrm {
   idOf(email: string): string;
   /** A person renames a record in the CRM; resolves when the vendor's webhook for it was accepted (2xx). */
   edit(id: string, name: { first: string; last: string }): Promise<void>;
+  /** A person deletes a record in the CRM; resolves when the vendor's webhook for it was accepted (2xx). */
+  remove(id: string): Promise<void>;
   /** Resolves when the vendor's webhook for the sync's own write to record `id` (its echo) was delivered and accepted. */
   echo(id: string): Promise<void>;
   /** Every webhook the vendor sends by itself (for API writes) has been answered. */
@@ -123,6 +125,25 @@ export function describeRealtimeSync(crm: RealtimeCrm): void {
       await fullCycle();
       expect(writes()).toEqual({ ...before, crmUpdate: before.crmUpdate + 1 });
       expect(intercomNames().get('ic2@example.com')).toBe('Ada Realtime Lovelace');
+    }, 60_000);
+
+    it(`a person deletes a record in ${crm.label}: its signed webhook unlinks it before any poll, recorded in its history; nothing is written on either side`, async () => {
+      const crmId = crm.idOf('crm0@example.com');
+      const [link] = (await engine.store.syncs.links(id, 'right', [crmId])).values();
+      expect(link).toBeDefined();
+      const linked = (await detail()).records.linked;
+      const before = writes();
+      await crm.remove(crmId);
+      await waitFor(async () => (await engine.store.syncs.links(id, 'right', [crmId])).size === 0, 'the link to be removed', 30_000);
+      await quiet();
+      expect(writes()).toEqual(before);
+      expect(ic.contacts.some((c) => c.id === link!.leftId)).toBe(true);
+      const unlinked = await api('GET', `/api/v1/syncs/${id}/records?status=unlink`);
+      const record = unlinked.body.records.find((r: { key: string }) => r.key === `right:${crmId}`);
+      expect(record.history[0]).toMatchObject({ kind: 'unlink', side: 'right', recordId: crmId, otherId: link!.leftId, detail: { reason: 'deleted' } });
+      expect((await detail()).records.linked).toBe(linked - 1);
+      await fullCycle();
+      expect(writes()).toEqual(before);
     }, 60_000);
   });
 }
