@@ -34,6 +34,8 @@ const defaultAssociation: Record<string, number> = {
 };
 /** Association type ids from a note, and what they point at. */
 const noteAssociation: Record<number, FakeObjectType> = { 202: 'contacts', 190: 'companies', 214: 'deals' };
+/** The same associations read from the other end (contact → note 201, company → note 189, deal → note 213). */
+const toNote: Record<number, number> = { 202: 201, 190: 189, 214: 213 };
 const singular: Record<FakeObjectType, string> = { contacts: 'contact', companies: 'company', deals: 'deal', notes: 'note' };
 
 /** The parts of HubSpot's property JSON the fake does not model: the same for every property. */
@@ -96,6 +98,13 @@ export class HubSpotFake extends FakeServer {
   webhookUrl?: string;
   /** Results one search query can reach (HubSpot: 10,000). */
   searchCeiling = 10_000;
+  /**
+   * How long a new record takes to be found by search (HubSpot indexes asynchronously: search is
+   * eventually consistent); reads by id and association lists see it at once.
+   */
+  searchLagMs = 0;
+  /** When each record was created (real time), for `searchLagMs`. */
+  private readonly createdAtMs = new WeakMap<FakeRecord, number>();
   /** The fake's clock for create and modified times (tests pin it to make ties). */
   clock: () => number = () => Date.now();
   private nextId = 101;
@@ -126,6 +135,7 @@ export class HubSpotFake extends FakeServer {
       }),
     );
     this.route('PUT', '/crm/v4/objects/:from/:fromId/associations/default/:to/:toId', (req) => this.associate(req));
+    this.route('GET', '/crm/v4/objects/:from/:fromId/associations/:to', (req) => this.associationsOf(req));
   }
 
   // ---- test controls -------------------------------------------------------------------------
@@ -260,6 +270,7 @@ export class HubSpotFake extends FakeServer {
     for (const [k, v] of Object.entries(values)) properties[k] = storedValue(this.def(type, k), v);
     const record = { id, properties, createdAt: at, updatedAt: at };
     this.records[type].set(id, record);
+    this.createdAtMs.set(record, Date.now());
     this.primaryCompany(type, record);
     return record;
   }
@@ -461,8 +472,10 @@ export class HubSpotFake extends FakeServer {
     if (offset >= this.searchCeiling) return hubspotError(400, 'VALIDATION_ERROR', `The after value ${offset} is out of range: search returns at most ${this.searchCeiling} results per query.`);
     const groups = b.filterGroups ?? [];
     const q = b.query?.toLowerCase();
+    const indexed = Date.now() - this.searchLagMs;
     const matched = [...this.records[type].values()].filter(
       (r) =>
+        (this.createdAtMs.get(r) ?? 0) <= indexed &&
         (groups.length === 0 || groups.some((g) => g.filters.every((f) => this.associatedBy(type, r, f) ?? matchesFilter(defs, r, f)))) &&
         (!q || defaultReturned[type].some((p) => r.properties[p]?.toLowerCase().includes(q))),
     );
@@ -478,6 +491,26 @@ export class HubSpotFake extends FakeServer {
     const to = associationFilter(f);
     if (!to) return undefined;
     return this.associations.some((a) => a.fromType === type && a.fromId === r.id && a.toType === to && a.toId === String(f.value));
+  }
+
+  /** GET /crm/v4/objects/{from}/{id}/associations/{to}?limit=&after=: the record's associations to that type (up to 500 a page), either end's. */
+  private associationsOf(req: FakeRequest): FakeResponse {
+    const { from, fromId, to } = req.params as { from: FakeObjectType; fromId: string; to: FakeObjectType };
+    if (!crmTypes.has(from) || !crmTypes.has(to)) return hubspotError(400, 'VALIDATION_ERROR', `Unknown object type ${crmTypes.has(from) ? to : from}`);
+    const limit = Number(req.query.get('limit') ?? '500');
+    const offset = Number(req.query.get('after') ?? '0');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) return hubspotError(400, 'VALIDATION_ERROR', `limit must be between 1 and 500, got ${req.query.get('limit')}`);
+    if (!Number.isInteger(offset) || offset < 0) return hubspotError(400, 'VALIDATION_ERROR', `after must be a non-negative integer, got ${req.query.get('after')}`);
+    const byId = new Map<string, number[]>();
+    const add = (id: string, typeId: number | undefined) => typeId !== undefined && byId.set(id, [...(byId.get(id) ?? []), typeId]);
+    for (const a of this.associations) {
+      if (a.fromType === from && a.fromId === fromId && a.toType === to) add(a.toId, a.typeId);
+      // A note's associations are kept from the note: read from the other end they carry the inverse type.
+      else if (a.fromType === to && to === 'notes' && a.toType === from && a.toId === fromId) add(a.fromId, toNote[a.typeId]);
+    }
+    const all = [...byId].map(([id, types]) => ({ toObjectId: Number(id), associationTypes: types.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: null })) }));
+    const next = offset + limit;
+    return { status: 200, json: { results: all.slice(offset, next), ...(next < all.length ? { paging: { next: { after: String(next), link: null } } } : {}) } };
   }
 
   private associate(req: FakeRequest): FakeResponse {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createActivities, createSyncActivities, createSyncConversationActivities } from '../../activities';
 import { HubSpotFake } from '../../sandbox/hubspot-fake';
 import { IntercomFake } from '../../sandbox/intercom-fake';
@@ -172,9 +172,12 @@ describe('CRM sync: closed conversations to the CRM', () => {
     await waitFor(async () => tasksOf('102').length === 1 && hsNotesOf('102').length === 1 && pdNotesOf('102').length === 1, 'conversation 102 by polling', 30_000);
   });
 
-  it('a note whose answer was lost (the vendor kept it, the attempt failed) is found by its marker on the retry: one note per CRM', async () => {
+  it('a note whose answer was lost (the vendor kept it, the attempt failed) is found by its marker on the retry, before HubSpot search indexes it: one note per CRM', async () => {
     const notePosts = () => ({ hs: hs.requests.filter((r) => r.method === 'POST' && r.path === '/crm/v3/objects/notes').length, pd: pd.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/notes').length });
     const posted = notePosts();
+    // HubSpot search is eventually consistent: the retry seconds later must not rely on it to find the note.
+    hs.searchLagMs = 120_000;
+    onTestFinished(() => void (hs.searchLagMs = 0));
     // The next HubSpot and Pipedrive calls are the note creates (Ada is linked): each is applied, then its connection drops.
     hs.fail({ kind: 'apply_then_drop' });
     pd.fail({ kind: 'apply_then_drop' });
@@ -188,6 +191,7 @@ describe('CRM sync: closed conversations to the CRM', () => {
     expect(pdNotesOf('105')).toHaveLength(1);
     expect((await written(plans.hs.syncId))!.recordId).toBe(hsNotesOf('105')[0]!.id);
     expect((await written(plans.pd.syncId))!.recordId).toBe(String(pdNotesOf('105')[0]!.id));
+    expect(hs.received('POST', '/crm/v3/objects/notes/search')).toEqual([]);
     await settled();
     expect([hsNotesOf('105').length, pdNotesOf('105').length]).toEqual([1, 1]);
   });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hubspot } from '../../connectors/hubspot';
 import { changedRecords } from '../../connectors/hubspot/changed-records';
+import { findNotes } from '../../connectors/hubspot/find-notes';
 import { search } from '../../connectors/hubspot/search';
 import { fakeContext } from '../../connectors/sdk/fake-context';
 import { signHubSpotV3, verifyHubSpotV3 } from '../../connectors/sdk/signatures/hubspot-signature';
@@ -17,6 +18,7 @@ describe('hubspot fake self-test', () => {
     fake.reset();
     fake.clear();
     fake.searchCeiling = 10_000;
+    fake.searchLagMs = 0;
     fake.webhookUrl = undefined;
   });
 
@@ -192,5 +194,26 @@ describe('hubspot fake self-test', () => {
     expect(first.next).toBeDefined();
     const rest = changedRecords.poll(ctx(), { objectType: 'contacts', filterGroups: [], pageSize: 200, maxPages: 100 }, JSON.stringify({ t: base, ids: [] }));
     await expect(rest).rejects.toMatchObject({ kind: 'fatal', code: 'search_ceiling' });
+  });
+
+  it('a new note: search misses it until indexed (searchLagMs); the contact’s note associations and batch read see it at once, which findNotes reads', async () => {
+    const [contact] = fake.seed('contacts', 1, () => ({ properties: { email: 'ada@example.com' } }));
+    fake.searchLagMs = 60_000;
+    const at = '2026-11-27T12:00:00.000Z';
+    const note = async (body: string, timestamp = at) =>
+      (await call('POST', '/crm/v3/objects/notes', { properties: { hs_note_body: body, hs_timestamp: timestamp }, associations: [{ to: { id: contact!.id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] }] })).body.id as string;
+    const first = await note('marker-1');
+    const other = await note('marker-2', '2026-11-27T13:00:00.000Z');
+    const searched = await call('POST', '/crm/v3/objects/notes/search', { filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: contact!.id }] }] });
+    expect(searched.body).toMatchObject({ total: 0, results: [] });
+    expect((await call('GET', `/crm/v4/objects/contacts/${contact!.id}/associations/notes?limit=1`)).body).toEqual({
+      results: [{ toObjectId: Number(first), associationTypes: [{ category: 'HUBSPOT_DEFINED', typeId: 201, label: null }] }],
+      paging: { next: { after: '1', link: null } },
+    });
+    expect((await call('GET', `/crm/v4/objects/contacts/${contact!.id}/associations/notes?limit=501`)).status).toBe(400);
+    expect(await findNotes.run(ctx(), { contactId: contact!.id, timestamp: at, limit: 100 })).toEqual({ notes: [{ id: first, body: 'marker-1' }] });
+    expect((await findNotes.run(ctx(), { contactId: contact!.id, limit: 100 })).notes.map((n) => n.id)).toEqual([first, other]);
+    fake.searchLagMs = 0;
+    expect((await call('POST', '/crm/v3/objects/notes/search', { filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: 'EQ', value: contact!.id }] }] })).body.total).toBe(2);
   });
 });
