@@ -20,6 +20,15 @@ const int = (name: string) => (v: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
   return n;
 };
+const engineEnv = (v: string): Record<string, string> => {
+  const env: Record<string, string> = {};
+  for (const pair of v.split(',').filter(Boolean)) {
+    const [name, value, ...rest] = pair.split('=');
+    if (value === undefined || rest.length > 0 || !/^[A-Z_][A-Z0-9_]*$/.test(name!)) throw new InvalidArgumentError('expected NAME=VALUE pairs, e.g. SWITCHYARD_WORKER_CACHED_RUNS=50');
+    env[name!] = value;
+  }
+  return env;
+};
 const intList = (v: string) => v.split(',').map(int('concurrency'));
 const oneOf =
   <T extends string | number>(name: string, allowed: readonly T[], parse: (v: string) => T) =>
@@ -52,6 +61,7 @@ const program = new Command('bench')
   .option('--sync-records <n>', 'contacts per direction in the sync backfill', int('sync-records'), 10_000)
   .option('--cpu-prof', 'write V8 CPU profiles of the engine processes to bench/results/profiles')
   .option('--node-flags <list>', 'comma list of node/V8 flags for the engine processes, after the Dockerfile\'s (a later flag wins), e.g. --max-semi-space-size=8', (v: string) => v.split(',').filter(Boolean))
+  .option('--engine-env <list>', 'comma list of NAME=VALUE for the engine processes, after the bench\'s own, e.g. SWITCHYARD_WORKER_CACHED_RUNS=50 (an empty value unsets)', engineEnv, {})
   .option('--smoke', 'a quick variant: 5 s phases, burst 300, 200 runs, 1 round, 500 sync records')
   .action(async (names: string[], flags: Record<string, unknown>) => {
     const unknown = names.filter((n) => !scenarios[n]);
@@ -75,6 +85,7 @@ const program = new Command('bench')
       inboundLog: flags.inboundLog as BenchOptions['inboundLog'],
       syncRecords: pick('syncRecords', 500),
       sqlitePragmas: flags.sqlitePragma as string[] | undefined,
+      engineEnv: flags.engineEnv as Record<string, string>,
       nodeArgs: [...(flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : []), ...((flags.nodeFlags as string[] | undefined) ?? [])],
     };
     let failed = false;
@@ -113,6 +124,7 @@ function variantName(scenario: string, o: BenchOptions): string {
   if (o.inboundLog === 'off') parts.push('inbound-log-off');
   const flags = o.nodeArgs.filter((a) => !a.startsWith('--cpu-prof'));
   if (flags.length > 0) parts.push(flags.map((f) => f.replace(/^--/, '').replace(/[^a-z0-9]+/gi, '-')).join('-'));
+  for (const [name, value] of Object.entries(o.engineEnv)) parts.push(`${name.replace(/^SWITCHYARD_/, '').toLowerCase().replace(/_/g, '-')}-${value || 'unset'}`);
   return parts.join('-');
 }
 

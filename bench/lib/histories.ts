@@ -27,3 +27,15 @@ export async function listedIds(client: Client, query: string): Promise<string[]
 export async function countRuns(client: Client, query: string): Promise<number> {
   return (await client.workflow.count(query)).count;
 }
+
+/**
+ * Workflow tasks of a run that went to the task queue's normal (non-sticky) side after its first:
+ * each one made a worker replay the run's history from the start (the run had left the worker's
+ * cache, or its sticky queue timed out).
+ */
+export async function replayedTasks(client: Client, workflowId: string): Promise<number> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const normal = temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL;
+  const scheduled = (history.events ?? []).filter((e) => e.workflowTaskScheduledEventAttributes);
+  return scheduled.slice(1).filter((e) => (e.workflowTaskScheduledEventAttributes!.taskQueue?.kind ?? normal) === normal).length;
+}

@@ -21,6 +21,8 @@ export interface StackOptions {
   sinkLatencyMs: number;
   /** Extra node flags for the engine's child processes (e.g. --cpu-prof --cpu-prof-dir=…). */
   nodeArgs: string[];
+  /** Extra environment for the engine's child processes, after the bench's own (e.g. a malloc or worker setting). */
+  engineEnv?: Record<string, string>;
   /** `file`: the embedded default (SQLite file under the data dir); `memory`: what the tests use. */
   temporalDb: 'file' | 'memory';
   /** fsync per commit (`full`, the embedded default) or at checkpoints (`normal`). */
@@ -54,14 +56,15 @@ export interface Stack {
 }
 
 /**
- * V8 heap settings of the engine's processes, as the Dockerfile's NODE_OPTIONS sets them (the
- * worker's fit both): a small young generation, and an old-generation limit that makes V8 collect
- * before the heap grows (Node's default limit, ~4 GB here, let the worker reach ~430 MB under the
- * e2e burst). Measured in bench/README.md "Memory".
+ * V8 heap settings of the engine's processes, as the Dockerfile sets them (NODE_OPTIONS and the
+ * entry point; the worker's fit both): a small young generation, an old-generation limit that makes
+ * V8 collect before the heap grows (Node's default limit, ~4 GB here, let the worker reach ~430 MB
+ * under the e2e burst), and `--optimize-for-size`, whose small growth factor after each collection
+ * bounds the peak. Measured in bench/README.md "Memory".
  */
 const engineNodeFlags = {
-  api: ['--max-semi-space-size=2', '--max-old-space-size=160'],
-  worker: ['--max-semi-space-size=2', '--max-old-space-size=256'],
+  api: ['--max-semi-space-size=2', '--max-old-space-size=160', '--optimize-for-size'],
+  worker: ['--max-semi-space-size=2', '--max-old-space-size=256', '--optimize-for-size'],
 };
 
 /** The embedded stack, fresh: a Temporal dev server (SQLite file) on free ports, a temp data dir, a sink. */
@@ -92,7 +95,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // As the Dockerfile sets it: fewer glibc malloc arenas for the native core's threads.
       MALLOC_ARENA_MAX: '2',
       ...(opts.inboundLog === 'off' ? { SWITCHYARD_INBOUND_LOG_RETENTION: 'off' } : {}),
+      ...opts.engineEnv,
     };
+    for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
     const config = parseConfig({ ...env, PORT: '0' });
     const target = temporalTarget(config);
     const client = await connectClient(target);

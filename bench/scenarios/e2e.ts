@@ -1,6 +1,6 @@
 import { allArrived, arrivalsOf, checkDelivery } from '../lib/delivery';
 import { measureFloor, ratioTo, type FloorShape } from '../lib/floor';
-import { countRuns } from '../lib/histories';
+import { countRuns, listedIds, replayedTasks } from '../lib/histories';
 import { WebhookSender } from '../lib/intercom';
 import { runLoad, until } from '../lib/load';
 import { cpuMsPer } from '../lib/processes';
@@ -108,6 +108,14 @@ export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult
   const completed = await countRuns(stack.client, query);
   figures.visibility = { acknowledged: totalAcked, completed };
   if (completed !== totalAcked) correct = false;
+  // What the sticky cache's size costs: tasks of runs that had left it replay their history.
+  const ids = await listedIds(stack.client, query);
+  let replayed = 0;
+  const fetched = await runLoad({ concurrency: 20, count: ids.length }, async (i) => {
+    replayed += await replayedTasks(stack.client, ids[i]!);
+    return { ok: true };
+  });
+  figures.replays = { runs: ids.length, historiesRead: fetched.ok, replayedTasks: replayed, cachedRuns: stack.env.SWITCHYARD_WORKER_CACHED_RUNS ?? 'default' };
   // The floor for the same calls on the same server, measured now: a noisy machine moves both.
   const floorShapes: FloorShape[] = o.steps === 1 ? ['1 call', '1 call, local'] : ['2 calls', '2 calls, local'];
   const floor = await measureFloor(stack, o, floorShapes);
@@ -121,6 +129,7 @@ export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult
   const rss = mem.api.peakRssMb + mem.worker.peakRssMb;
   rows.push(
     { metric: 'runs completed (visibility) / acknowledged', value: `${completed} / ${totalAcked}`, met: completed === totalAcked },
+    { metric: 'workflow tasks replayed from history (run not in the worker cache) / runs', value: `${replayed} / ${fetched.ok}` },
     { metric: 'RSS MB at readiness api + worker', value: `${mem.api.readyRssMb} + ${mem.worker.readyRssMb} = ${mem.api.readyRssMb + mem.worker.readyRssMb}` },
     { metric: 'peak RSS MB api + worker', value: `${mem.api.peakRssMb} + ${mem.worker.peakRssMb} = ${rss}`, target: '< 400', met: rss < 400 },
   );

@@ -63,6 +63,10 @@ export const configSchema = z.object({
   SWITCHYARD_API_SHUTDOWN_GRACE: durationSetting('10s'),
   /** How long the worker drains activities in flight on SIGTERM before cancelling them (≥ the longest step timeout). */
   SWITCHYARD_WORKER_SHUTDOWN_GRACE: durationSetting('2m'),
+  /** Runs the worker keeps in memory between their workflow tasks; an evicted run replays its history on its next task. */
+  SWITCHYARD_WORKER_CACHED_RUNS: z.string().regex(/^\d+$/, { message: 'expected a number of runs, e.g. 200' }).transform(Number).refine((n) => n >= 2, { message: 'expected at least 2 runs' }).default(200),
+  /** Connector calls (activities) one worker runs at once. */
+  SWITCHYARD_WORKER_CONCURRENT_CALLS: z.string().regex(/^[1-9]\d*$/, { message: 'expected a number of calls, e.g. 100' }).transform(Number).default(100),
   /** How long finished outgoing-webhook messages (payload, deliveries, attempts) are kept for redelivery and recovery. */
   SWITCHYARD_WEBHOOK_LOG_RETENTION: durationSetting('30d', { positive: true }),
   /** How long the inbound delivery log (every request to /hooks/…, its outcome and sealed body) is kept; `0` (or `off`, `0s`) records nothing. */

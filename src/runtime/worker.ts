@@ -44,6 +44,8 @@ export async function startWorker(opts: { config: Config; logger: Logger; store:
     activities,
     buildId: opts.config.SWITCHYARD_BUILD_ID,
     shutdownGraceMs: opts.config.SWITCHYARD_WORKER_SHUTDOWN_GRACE,
+    cachedRuns: opts.config.SWITCHYARD_WORKER_CACHED_RUNS,
+    concurrentCalls: opts.config.SWITCHYARD_WORKER_CONCURRENT_CALLS,
     onBundleWriteError: (err) => opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'the workflow bundle built at start could not be cached on disk; run `npm run build:workflows` where the worker is installed'),
   });
   const running = worker.run().finally(() => connection.close());

@@ -20,16 +20,21 @@ export interface EngineWorkerOptions {
   buildId?: string;
   /** How long shutdown waits for activities in flight before cancelling them (SWITCHYARD_WORKER_SHUTDOWN_GRACE). */
   shutdownGraceMs?: number;
+  /** Runs kept in the sticky cache (SWITCHYARD_WORKER_CACHED_RUNS). */
+  cachedRuns?: number;
+  /** Activities run at once (SWITCHYARD_WORKER_CONCURRENT_CALLS). */
+  concurrentCalls?: number;
   /** Told when the bundle built at start cannot be kept in the on-disk cache (workflow-bundle-cache.ts). */
   onBundleWriteError?: (err: unknown) => void;
 }
 
-/** Workflows kept in the worker's sticky cache. */
-const maxCachedWorkflows = 200;
+/** The SDK's default number of workflow tasks processed at once; it may not exceed the cache. */
+const sdkWorkflowTaskSlots = 40;
 
 /** The worker that runs recipe interpreters and connector activities on the engine's task queue. */
 export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Worker> {
   const dataConverter = opts.target.dataConverter;
+  const maxCachedWorkflows = opts.cachedRuns ?? 200;
   const workflowBundle =
     opts.workflowBundle ??
     (await cachedWorkflowBundle(engineBundleRequest(opts.workflowsPath, dataConverter), { onWriteError: opts.onBundleWriteError }));
@@ -44,12 +49,13 @@ export async function createEngineWorker(opts: EngineWorkerOptions): Promise<Wor
     ...(opts.buildId ? { buildId: opts.buildId } : {}),
     dataConverter,
     // Connector calls are I/O bound: many may wait on vendors at once.
-    maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentActivityTaskExecutions: opts.concurrentCalls ?? 100,
     // Runs kept in memory between their workflow tasks (an evicted one replays its history on its next
     // task). The SDK's default grows with the heap limit (~2 300 at Node's default); a bound keeps
     // the worker's heap small under a backlog (measured with `npm run bench -- e2e`: the same
     // throughput, see bench/README.md "Memory").
     maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: Math.min(sdkWorkflowTaskSlots, maxCachedWorkflows),
     // On shutdown, activities in flight finish (up to the grace) instead of being cancelled and
     // repeated on another worker: a deploy must not double a vendor call.
     shutdownGraceTime: opts.shutdownGraceMs ?? 0,

@@ -11,7 +11,7 @@ export const defaultBundleCacheDir = path.join(projectRoot, '.cache', 'workflow-
 const engineWorkflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 
 /** Bumped when what goes into a key changes. */
-const keyFormat = 'switchyard-workflow-bundle/1';
+const keyFormat = 'switchyard-workflow-bundle/2';
 
 export interface CachedBundle {
   code: string;

@@ -14,16 +14,19 @@ const script = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { bundleWorkflowCode } = require(workerData.bundlerModule);
 const { DefaultLogger } = require(workerData.loggerModule);
-bundleWorkflowCode({ ...workerData.request, logger: new DefaultLogger('WARN') }).then(
+// The inline source map without the sources' text: stack traces need only the mappings, and the
+// worker holds the bundle (map included) in its main thread and again in its workflow thread.
+const webpackConfigHook = (config) => ({ ...config, devtool: 'inline-nosources-source-map' });
+bundleWorkflowCode({ ...workerData.request, webpackConfigHook, logger: new DefaultLogger('WARN') }).then(
   (bundle) => parentPort.postMessage(bundle.code),
   (err) => parentPort.postMessage({ error: String(err && err.stack || err) }),
 );
 `;
 
 /**
- * Bundles the workflow code (webpack) in a short-lived thread. The same bundle as Worker.create
- * would build from `workflowsPath`, but webpack's heap (~100 MB) goes away with the thread
- * instead of staying in the worker process for its whole life (measured with `npm run bench`).
+ * Bundles the workflow code (webpack) in a short-lived thread: the bundle Worker.create would build
+ * from `workflowsPath`, less the sources' text in its source map. Webpack's heap (~100 MB) goes away
+ * with the thread instead of staying in the worker process for its whole life (measured with `npm run bench`).
  */
 export function bundleWorkflowsInThread(request: BundleRequest): Promise<{ code: string }> {
   return new Promise((resolve, reject) => {

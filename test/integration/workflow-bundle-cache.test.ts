@@ -20,6 +20,12 @@ it('a bundle is built once per content: the worker reuses it, and a change to an
   const first = await cachedWorkflowBundle({ workflowsPath: entry }, { dir });
   expect(first).toMatchObject({ cached: false });
   expect(first.code).toContain('answer-one');
+  // Its inline source map maps to the workflow files (stack traces) without carrying their text,
+  // which the worker would hold twice (main thread and workflow thread).
+  const map = JSON.parse(Buffer.from(first.code.slice(first.code.lastIndexOf('base64,') + 'base64,'.length), 'base64').toString()) as { sources: string[]; mappings: string; sourcesContent?: unknown };
+  expect(map.sources).toContain(entry);
+  expect(map.mappings.length).toBeGreaterThan(0);
+  expect(map.sourcesContent).toBeUndefined();
   const again = await cachedWorkflowBundle({ workflowsPath: entry }, { dir });
   expect(again).toMatchObject({ cached: true, key: first.key, code: first.code });
 
