@@ -50,6 +50,9 @@ describe('replay of committed histories', () => {
       'resumed-retry-enveloped.json',
       'retry-then-continue.json',
       'store-unavailable-waited.json',
+      // The sync workflow before the patch sync-remap-stored (recorded at fdc6aa8 on the sync-reconcile scenario, not by
+      // the recorder below): a remap walk and delete-check walks under their patches sync-remap-links, sync-verify-links.
+      'sync-remap-verify.json',
       'urgent-to-jira.json',
       'vip-escalation-approved.json',
       'vip-escalation-timeout.json',
