@@ -10,10 +10,11 @@ import { e2e } from './scenarios/e2e';
 import { floor } from './scenarios/floor';
 import { history } from './scenarios/history';
 import { ingress } from './scenarios/ingress';
+import { ingressFloor } from './scenarios/ingress-floor';
 import { overhead } from './scenarios/overhead';
 import { sync } from './scenarios/sync';
 
-const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, e2e, overhead, history, floor, sync };
+const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, 'ingress-floor': ingressFloor, e2e, overhead, history, floor, sync };
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);

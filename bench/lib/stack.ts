@@ -62,7 +62,7 @@ export interface Stack {
  * under the e2e burst), and `--optimize-for-size`, whose small growth factor after each collection
  * bounds the peak. Measured in bench/README.md "Memory".
  */
-const engineNodeFlags = {
+export const engineNodeFlags = {
   api: ['--max-semi-space-size=2', '--max-old-space-size=160', '--optimize-for-size'],
   worker: ['--max-semi-space-size=2', '--max-old-space-size=256', '--optimize-for-size'],
 };
