@@ -73,6 +73,17 @@ const dispatched = counter('switchyard_inbox_dispatched_total', 'Inbox events wh
 const BATCH = 200;
 
 /**
+ * Run starts in flight per process. The dispatcher shares the API's CPU (and the machine's) with
+ * the acknowledgements: a batch of 200 concurrent StartWorkflowExecution calls made Temporal and
+ * the codec compete with the acks of a burst. Fewer at a time, with the event loop yielded between
+ * them, lets the inbox absorb the burst and drain right after; at a steady rate below the
+ * dispatcher's capacity the queue stays short (bench/RESULTS.md, issue #13).
+ */
+const STARTS_IN_FLIGHT = 8;
+
+const yieldToAcks = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * The durable inbox and its dispatcher. The ingress appends (group commit) and acknowledges once
  * its row is durable; the dispatcher starts the runs (and signals the realtime syncs it feeds) right after each commit, and a sweep every
  * `sweepMs` retries whatever is left (a failed dispatch, a process killed after the commit, a
@@ -105,18 +116,25 @@ export function startInbox(opts: InboxOptions): Inbox {
     const plans = new Map((await opts.plans.enabledPlans()).map((p) => [p.recipeId, p]));
     const deps: EventStartDeps = { ...opts, publish: opts.publisher?.() };
     const now = new Date();
-    const results = await Promise.allSettled(
-      rows.map(async (row) => {
-        // A recipe disabled or deleted since the event was accepted starts nothing.
-        const matching = row.body.recipes.map((id) => plans.get(id)).filter((p): p is Plan => p !== undefined);
-        const runs = await startEventRuns(deps, row.body.event, row.eventHash, matching, now);
-        if (row.body.syncs?.length) await signalSyncChanges(opts.client, row.body.syncs);
-        runsStarted.inc({ trigger: row.body.event.source === API_EVENT_SOURCE ? 'event' : 'webhook' }, runs.filter((r) => r.status === 'started').length);
-        return row.id;
-      }),
-    );
-    const done = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const done: string[] = [];
+    let failed: { reason: unknown } | undefined;
+    let next = 0;
+    const start = async (row: Waiting) => {
+      // A recipe disabled or deleted since the event was accepted starts nothing.
+      const matching = row.body.recipes.map((id) => plans.get(id)).filter((p): p is Plan => p !== undefined);
+      const runs = await startEventRuns(deps, row.body.event, row.eventHash, matching, now);
+      if (row.body.syncs?.length) await signalSyncChanges(opts.client, row.body.syncs);
+      runsStarted.inc({ trigger: row.body.event.source === API_EVENT_SOURCE ? 'event' : 'webhook' }, runs.filter((r) => r.status === 'started').length);
+      done.push(row.id);
+    };
+    // A few lanes; after a failure (Temporal unreachable…) none takes another row: the rest wait in the inbox for the sweep.
+    const lane = async () => {
+      while (!failed && next < rows.length) {
+        await start(rows[next++]!).catch((reason: unknown) => void (failed ??= { reason }));
+        await yieldToAcks();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STARTS_IN_FLIGHT, rows.length) }, lane));
     if (failed) {
       const reason = (failed.reason as Error)?.message ?? String(failed.reason);
       if (!delayed) logger.warn({ err: reason, waiting: depth }, 'could not start the runs of inbox events; they wait in the inbox and are retried');
