@@ -140,8 +140,16 @@ export function hookRoutes(deps: HooksDeps): Router {
       });
     }
     const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const origin = deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`;
-    const request = { rawBody: body, headers: req.headers, pathToken: req.params.token ? String(req.params.token) : undefined, method: req.method, url: `${origin}${req.originalUrl}` };
+    const request: WebhookRequest = {
+      rawBody: body,
+      headers: req.headers,
+      pathToken: req.params.token ? String(req.params.token) : undefined,
+      method: req.method,
+      // Read only by the schemes that sign the URL (HubSpot v3): req.protocol asks the trust-proxy check per call.
+      get url() {
+        return `${deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`}${req.originalUrl}`;
+      },
+    };
     const now = deps.now?.() ?? new Date();
     const { connection, source, credentials } = await authenticateDelivery(deps, connectionId, request, now);
 

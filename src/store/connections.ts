@@ -1,6 +1,6 @@
 import { camelColumns } from './camel-columns';
 import { resealTable, type ResealReport } from './reseal';
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { CompiledQuery, ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import type { ConnectionTable, Database } from './schema';
 import { OpenedSecrets } from '../security/opened-secrets';
@@ -64,6 +64,7 @@ function isEnvelope(value: unknown): value is SealedEnvelope {
 export class ConnectionStore {
   /** Every webhook delivery and activity opens its connection's credentials: each ciphertext is decrypted once per process. */
   private readonly plaintexts: OpenedSecrets;
+  private lookupQuery: CompiledQuery<Selectable<ConnectionTable>> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -149,7 +150,9 @@ export class ConnectionStore {
    * a caller can tell the store failing (the read) from a key that does not open them.
    */
   async lookup(id: string): Promise<{ connection: Connection; open(): BoundCredentials } | undefined> {
-    const row = await this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    // Compiled once: the ack path looks a connection up per delivery, and building the query cost more than running it.
+    this.lookupQuery ??= this.db.selectFrom('connections').selectAll().where('id', '=', '').compile();
+    const [row] = (await this.db.executeQuery<Selectable<ConnectionTable>>({ ...this.lookupQuery, parameters: [id] })).rows;
     if (!row) return undefined;
     return {
       connection: toConnection(row),

@@ -53,8 +53,13 @@ export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
    * row id, or undefined for a duplicate (of a delivery accepted before, or of an earlier entry).
    */
   async append(entries: InboxEntry[]): Promise<(string | undefined)[]> {
+    // One hash per entry (the row id), reused below.
+    const idOf = entries.map((e) => EventInbox.idFor(e.source, e.eventHash));
     const firsts = new Map<string, InboxEntry>();
-    for (const e of entries) if (!firsts.has(EventInbox.idFor(e.source, e.eventHash))) firsts.set(EventInbox.idFor(e.source, e.eventHash), e);
+    entries.forEach((e, n) => {
+      if (!firsts.has(idOf[n]!)) firsts.set(idOf[n]!, e);
+    });
+    const byDelivery = new Map([...firsts].map(([id, e]) => [`${e.source}\n${e.eventHash}`, id]));
     const fresh = await this.db.transaction().execute(async (trx) => {
       const remembered = await trx
         .insertInto('inbound_deliveries')
@@ -62,7 +67,7 @@ export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
         .onConflict((oc) => oc.columns(['connection_id', 'event_hash']).doNothing())
         .returning(['connection_id', 'event_hash'])
         .execute();
-      const ids = new Set(remembered.map((r) => EventInbox.idFor(r.connection_id, r.event_hash)));
+      const ids = new Set(remembered.map((r) => byDelivery.get(`${r.connection_id}\n${r.event_hash}`) ?? EventInbox.idFor(r.connection_id, r.event_hash)));
       const rows = [...firsts].filter(([id]) => ids.has(id)).map(([id, e]) => {
         const sealed = this.secrets.seal(e.body, aad(id));
         return { id, source: e.source, event_hash: e.eventHash, ciphertext: sealed.ciphertext, key_id: sealed.keyId, received_at: e.receivedAt };
@@ -70,8 +75,8 @@ export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
       if (rows.length > 0) await trx.insertInto('event_inbox').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
       return ids;
     });
-    return entries.map((e) => {
-      const id = EventInbox.idFor(e.source, e.eventHash);
+    return entries.map((e, n) => {
+      const id = idOf[n]!;
       if (firsts.get(id) !== e || !fresh.has(id)) return undefined;
       return id;
     });

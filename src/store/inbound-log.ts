@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytesPooled } from '../security/random-pool';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../logging';
 import { counter } from '../metrics/registry';
@@ -89,7 +89,7 @@ export class InboundLog extends TableStore<{ inbound_log: InboundLogTable }> {
   async append(entries: InboundLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const rows = entries.map((e): InboundLogTable => {
-      const id = `il_${randomBytes(12).toString('hex')}`;
+      const id = `il_${randomBytesPooled(12).toString('hex')}`;
       const sealed = e.payload === undefined ? undefined : this.secrets.seal(e.payload, aad(id));
       return {
         id,
