@@ -20,11 +20,15 @@ export interface AckPhase {
 
 const load1 = () => round(os.loadavg()[0]!, 2);
 
-/** Signed webhooks at `concurrency` for `durationMs` (closed loop): rate, ack latency, errors, CPU per request. */
-export async function measureAcks(stack: Stack, processes: ChildHandle[], sender: WebhookSender, concurrency: number, durationMs: number): Promise<AckPhase> {
+/**
+ * Signed webhooks at `concurrency` for `durationMs` (closed loop; paced at `ratePerSec` when given, so
+ * two runs make the same number of requests at the same rate and their CPU per request compares even
+ * on a busy machine): rate, ack latency, errors, CPU per request.
+ */
+export async function measureAcks(stack: Stack, processes: ChildHandle[], sender: WebhookSender, concurrency: number, durationMs: number, ratePerSec?: number): Promise<AckPhase> {
   const loadAtStart = load1();
   const cpuBefore = stack.cpu(processes);
-  const r = await runLoad({ concurrency, durationMs }, () => sender.send());
+  const r = await runLoad({ concurrency, durationMs, ...(ratePerSec ? { ratePerSec } : {}) }, () => sender.send());
   return {
     acceptedPerSec: round(r.ok / (r.elapsedMs / 1000)),
     requests: r.issued,
