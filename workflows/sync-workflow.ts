@@ -191,7 +191,9 @@ export async function syncWorkflow(input: SyncWorkflowInput): Promise<void> {
       await steadily(() => syncPage({ plan, side: r.side, ids: [r.id] }));
     }
     // The records a webhook named first (patched in: histories from before replay without this step):
-    // one that is gone (deleted, merged away) unlinks now instead of at its counterpart's next change.
+    // one that is gone (deleted, merged away) unlinks now instead of at its counterpart's next change, and
+    // the rest sync against their recorded hashes (an Intercom company attach leaves `updated_at`, so no
+    // feed brings it). `goneOnly` is the activity input's name from before; it is in histories, so it stays.
     if (patched(namedRecordsPatch)) {
       for (const side of sources(plan)) {
         const ids = [...named[side]];
