@@ -4,7 +4,9 @@ import type { ConnectorRegistry } from '../connectors/sdk/registry';
 import type { HttpClient } from '../connectors/sdk/http-types';
 import type { ActionContext } from '../connectors/sdk/types';
 import { registry as defaultRegistry } from '../connectors/registry';
+import { isConnectorError } from '../connectors/sdk/errors';
 import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, resyncBase, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
+import { canMerge, oldestFirst } from '../src/sync/merges';
 import type { SyncLink, SyncRecordEvent, SyncStore } from '../src/store/syncs';
 import type { SyncActivities, SyncPageInput, SyncPageResult, SyncRemapResult, SyncVerifyInput, SyncVerifyResult } from '../workflows/sync-activity-contract';
 import { mappingOf, type SyncPlan, type SyncSideName } from '../workflows/sync-plan';
@@ -42,7 +44,10 @@ interface Pair {
   records: Record<SyncSideName, SyncRecord>;
 }
 
-const emptyResult = (): SyncPageResult => ({ read: 0, more: false, writes: { left: 0, right: 0 }, creates: { left: 0, right: 0 }, duplicates: 0, conflicts: 0, errors: 0, unlinked: 0 });
+const emptyResult = (): SyncPageResult => ({ read: 0, more: false, writes: { left: 0, right: 0 }, creates: { left: 0, right: 0 }, duplicates: 0, merges: 0, conflicts: 0, errors: 0, unlinked: 0 });
+
+/** A merge's outcome: the merged record's id, or the vendor's refusal (reported for the record). */
+type MergeOutcome = { ok: true; id: string } | { ok: false; message: string; code?: string };
 
 /**
  * The sync workflow's activities. `syncPage` reads one page of a side's change feed from the cursor
@@ -211,6 +216,55 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
   }
 
   /**
+   * Merges `duplicateId` into `primaryId` on `side`. A lost answer (or, on a retried page, the
+   * vendor refusing because the duplicate is already gone) is settled by asking what the two ids
+   * are now: one record, and the duplicate's id not its own, means the merge happened.
+   */
+  async function mergeOne(plan: SyncPlan, side: Side, primaryId: string, duplicateId: string): Promise<MergeOutcome> {
+    try {
+      return { ok: true, id: await side.adapter.merge!(side.ctx, plan[side.name], primaryId, duplicateId) };
+    } catch (err) {
+      const now = new Set((await side.adapter.fetch(side.ctx, plan[side.name], side.fields, [primaryId, duplicateId])).map((r) => r.id));
+      if (now.size === 1 && !now.has(duplicateId)) return { ok: true, id: [...now][0]! };
+      if (isConnectorError(err) && (err.kind === 'invalid_input' || err.kind === 'fatal')) return { ok: false, message: err.message, code: err.code };
+      throw err;
+    }
+  }
+
+  /**
+   * `onDuplicate: "merge"`: the records of `side` that all match `record` are merged into the
+   * oldest (by the vendor's creation time), each merge in the history as it happens (a page cut
+   * short later keeps it); resolves with the merged record as the vendor has it now, or undefined
+   * when a merge was refused (an error event). `done` maps the ids merged away in this page to the
+   * record they went into, so a second record matching the same ones merges nothing again.
+   */
+  async function mergeDuplicates(plan: SyncPlan, side: Side, record: SyncRecord, duplicates: SyncRecord[], done: Map<string, string>, result: SyncPageResult): Promise<SyncRecord | undefined> {
+    const [oldest, ...rest] = oldestFirst(duplicates);
+    let survivor = done.get(oldest!.id) ?? oldest!.id;
+    const ids = duplicates.map((d) => d.id).sort();
+    for (const duplicate of rest) {
+      if (done.has(duplicate.id)) continue;
+      const outcome = await mergeOne(plan, side, survivor, duplicate.id);
+      if (!outcome.ok) {
+        await storeCall(`saving sync ${plan.syncId}'s history`, () =>
+          store.saveCycle(plan.syncId, [], [{ kind: 'error', side: side.name, recordId: duplicate.id, otherId: survivor, detail: { merge: { into: survivor, candidates: ids }, message: outcome.message, code: outcome.code } }]),
+        );
+        result.errors++;
+        return undefined;
+      }
+      const event: SyncRecordEvent = { kind: 'merge', side: side.name, recordId: outcome.id, otherId: duplicate.id, detail: { into: survivor, merged: duplicate.id, candidates: ids, for: record.id } };
+      await storeCall(`saving sync ${plan.syncId}'s history`, () => store.saveCycle(plan.syncId, [], [event]));
+      result.merges = (result.merges ?? 0) + 1;
+      for (const [from, to] of done) if (to === survivor) done.set(from, outcome.id);
+      done.set(duplicate.id, outcome.id);
+      if (survivor !== outcome.id) done.set(survivor, outcome.id);
+      survivor = outcome.id;
+      side.ctx.heartbeat();
+    }
+    return (await side.adapter.fetch(side.ctx, plan[side.name], side.fields, [survivor]))[0];
+  }
+
+  /**
    * `force`: a resync (the named records' values win); `remap`: the recorded hashes are ignored, each field decided against
    * its base values; `named`: records a webhook named, ahead of the feed (one whose counterpart is gone is left to the feed).
    */
@@ -250,10 +304,15 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     const creates: { record: SyncRecord; fields: FieldWrites }[] = [];
     if (unmatched.length > 0) {
       const chosen = new Map<string, SyncRecord>();
+      const merging = plan.onDuplicate === 'merge' && canMerge(plan[to]) && them.adapter.merge !== undefined;
+      const mergedAway = new Map<string, string>();
       for (const r of unmatched) {
         const m = matchCounterpart(plan, from, r, pool);
         if (m.kind === 'one') chosen.set(r.id, m.record);
-        else if (m.kind === 'duplicate') events.push({ kind: 'duplicate', side: from, recordId: r.id, otherId: m.ids[0], detail: { side: to, candidates: m.ids } });
+        else if (m.kind === 'duplicate' && merging) {
+          const merged = await mergeDuplicates(plan, them, r, pool.filter((c) => m.ids.includes(c.id)), mergedAway, result);
+          if (merged) chosen.set(r.id, merged);
+        } else if (m.kind === 'duplicate') events.push({ kind: 'duplicate', side: from, recordId: r.id, otherId: m.ids[0], detail: { side: to, candidates: m.ids } });
         else if (plan.create[to]) {
           const made = createFields(plan, from, r);
           if (made.ok) creates.push({ record: r, fields: made.fields });

@@ -65,7 +65,7 @@ interface Route {
 export class FakeServer {
   readonly requests: FakeRequest[] = [];
   private routes: Route[] = [];
-  private queue: Programmed[] = [];
+  private queue: { programmed: Programmed; only?: { method: string; path: string } }[] = [];
   private server?: http.Server;
   url = '';
 
@@ -89,15 +89,15 @@ export class FakeServer {
     return this;
   }
 
-  /** The next `times` requests fail this way (after auth and recording). */
-  fail(p: Programmed, times = 1): this {
-    for (let i = 0; i < times; i++) this.queue.push(p);
+  /** The next `times` requests fail this way (after auth and recording); with `only`, the next requests with that method and path (a prefix when it ends in `*`). */
+  fail(p: Programmed, times = 1, only?: { method: string; path: string }): this {
+    for (let i = 0; i < times; i++) this.queue.push({ programmed: p, ...(only ? { only } : {}) });
     return this;
   }
 
   /** Requests matching method and path (path may be a prefix ending in `*`). */
   received(method: string, path: string): FakeRequest[] {
-    return this.requests.filter((r) => r.method === method && (path.endsWith('*') ? r.path.startsWith(path.slice(0, -1)) : r.path === path));
+    return this.requests.filter((r) => matches(r, method, path));
   }
 
   reset(): void {
@@ -146,7 +146,8 @@ export class FakeServer {
     this.requests.push(fr);
     const denied = this.authenticate(fr);
     if (denied) return denied;
-    const programmed = this.queue.shift();
+    const at = this.queue.findIndex((q) => !q.only || matches(fr, q.only.method, q.only.path));
+    const programmed = at < 0 ? undefined : this.queue.splice(at, 1)[0]!.programmed;
     if (programmed?.kind === 'meanwhile') {
       const answer = await this.programmedAnswer(fr, programmed.then);
       await programmed.run();
@@ -187,6 +188,10 @@ export class FakeServer {
     }
     return { status: 404, json: { error: `fake: no route for ${fr.method} ${fr.path}` } };
   }
+}
+
+function matches(r: FakeRequest, method: string, path: string): boolean {
+  return r.method === method && (path.endsWith('*') ? r.path.startsWith(path.slice(0, -1)) : r.path === path);
 }
 
 function send(res: http.ServerResponse, r: FakeResponse): void {

@@ -94,6 +94,8 @@ export class HubSpotFake extends FakeServer {
   readonly properties: Record<FakeObjectType, PropertyDef[]> = structuredClone(defaultProperties);
   readonly records: Record<FakeObjectType, Map<string, FakeRecord>> = { contacts: new Map(), companies: new Map(), deals: new Map(), notes: new Map() };
   readonly associations: Association[] = [];
+  /** Ids merged away → the id of the record they were merged into (reads by an old id return it). */
+  readonly mergedIds: Record<FakeObjectType, Map<string, string>> = { contacts: new Map(), companies: new Map(), deals: new Map(), notes: new Map() };
   /** Where `edit` and `deliver` post webhooks (the engine's `/hooks/<connection>` URL). */
   webhookUrl?: string;
   /** Results one search query can reach (HubSpot: 10,000). */
@@ -127,6 +129,7 @@ export class HubSpotFake extends FakeServer {
     this.route('POST', '/crm/v3/objects/:type/batch/create', (req) => this.typed(req, (t) => this.batchCreate(t, req)));
     this.route('POST', '/crm/v3/objects/:type/batch/update', (req) => this.typed(req, (t) => this.batchUpdate(t, req)));
     this.route('POST', '/crm/v3/objects/:type/search', (req) => this.typed(req, (t) => this.search(t, req)));
+    this.route('POST', '/crm/v3/objects/:type/merge', (req) => this.typed(req, (t) => this.merge(t, req)));
     this.route('GET', '/crm/v3/properties/:type', (req) => this.typed(req, (t) => ({ status: 200, json: { results: this.properties[t].map((d) => this.propertyJson(d)) } })));
     this.route('GET', '/crm/v3/properties/:type/:name', (req) =>
       this.typed(req, (t) => {
@@ -155,6 +158,7 @@ export class HubSpotFake extends FakeServer {
   /** Forgets every record and association; ids start again at 101. */
   clear(): this {
     for (const map of Object.values(this.records)) map.clear();
+    for (const map of Object.values(this.mergedIds)) map.clear();
     this.associations.length = 0;
     this.nextId = 101;
     return this;
@@ -356,7 +360,7 @@ export class HubSpotFake extends FakeServer {
   }
 
   private lookup(type: FakeObjectType, id: string, idProperty: string | null): FakeRecord | undefined {
-    if (!idProperty || idProperty === 'hs_object_id') return this.records[type].get(id);
+    if (!idProperty || idProperty === 'hs_object_id') return this.records[type].get(this.mergedIds[type].get(id) ?? id);
     return this.find(type, idProperty, id);
   }
 
@@ -484,6 +488,46 @@ export class HubSpotFake extends FakeServer {
     const page = sorted.slice(offset, Math.min(offset + limit, this.searchCeiling));
     const next = offset + limit;
     return { status: 200, json: { total: matched.length, results: page.map((r) => this.json(type, r, b.properties)), ...(next < matched.length ? { paging: { next: { after: String(next) } } } : {}) } };
+  }
+
+  /**
+   * POST /crm/v3/objects/{objectType}/merge `{primaryObjectId, objectIdToMerge}` (HubSpot CRM v3
+   * docs, "Merge two objects with same type"; changelog "Updated merge functionality for contacts
+   * and companies"): both records are replaced by a new one with a new id, the primary's values
+   * winning and its empty ones filled from the other; both old ids resolve to it when read or updated
+   * one by id, but are gone from search; associations move over. Answers the merged
+   * object (200). Not in the docs, so assumed here: an unknown id is 404 OBJECT_NOT_FOUND, an
+   * object merged with itself (or two ids already merged into one) 400 VALIDATION_ERROR, and the
+   * merged record's create time is the older one's.
+   */
+  private merge(type: FakeObjectType, req: FakeRequest): FakeResponse {
+    if (type === 'notes') return hubspotError(400, 'VALIDATION_ERROR', 'Merging is not supported for notes');
+    const b = (req.body ?? {}) as { primaryObjectId?: unknown; objectIdToMerge?: unknown };
+    for (const field of ['primaryObjectId', 'objectIdToMerge'] as const) {
+      if (typeof b[field] !== 'string' || !b[field]) return hubspotError(400, 'VALIDATION_ERROR', `Invalid input JSON: ${field} is required`, { errors: [{ message: `${field} is required`, in: field }] });
+    }
+    const [primary, other] = [String(b.primaryObjectId), String(b.objectIdToMerge)].map((id) => this.lookup(type, id, null));
+    if (!primary || !other) return hubspotError(404, 'OBJECT_NOT_FOUND', `Object not found. objectId are usually numeric. (${!primary ? String(b.primaryObjectId) : String(b.objectIdToMerge)})`);
+    if (primary === other) return hubspotError(400, 'VALIDATION_ERROR', `Cannot merge ${singular[type]} ${String(b.objectIdToMerge)} into itself`);
+    const values: Record<string, string> = { ...other.properties };
+    for (const [k, v] of Object.entries(primary.properties)) if (v !== '') values[k] = v;
+    const at = this.clock();
+    const created = Math.min(primary.createdAt, other.createdAt);
+    const id = String(this.nextId++);
+    const record: FakeRecord = { id, properties: { ...values, hs_object_id: id, createdate: String(created), [modifiedProperty(type)]: String(at) }, createdAt: created, updatedAt: at };
+    for (const old of [primary, other]) {
+      this.records[type].delete(old.id);
+      this.mergedIds[type].set(old.id, id);
+      for (const [from, to] of this.mergedIds[type]) if (to === old.id) this.mergedIds[type].set(from, id);
+    }
+    this.records[type].set(id, record);
+    const moved = this.associations.splice(0).map((a) => ({
+      ...a,
+      fromId: a.fromType === type && (a.fromId === primary.id || a.fromId === other.id) ? id : a.fromId,
+      toId: a.toType === type && (a.toId === primary.id || a.toId === other.id) ? id : a.toId,
+    }));
+    for (const a of moved) if (!this.associations.some((x) => x.fromType === a.fromType && x.fromId === a.fromId && x.toType === a.toType && x.toId === a.toId)) this.associations.push(a);
+    return { status: 200, json: this.json(type, record, Object.keys(record.properties)) };
   }
 
   /** An `associations.<object>` search filter: whether the record is associated with that record (undefined for a property filter). */

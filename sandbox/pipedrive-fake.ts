@@ -150,6 +150,7 @@ export class PipedriveFake extends FakeServer {
       this.route('GET', `/api/v2/${collection}/:id`, (req) => this.get(entity, Number(req.params.id)));
       this.route('GET', `/api/v2/${collection}`, (req) => this.list(entity, req));
     }
+    for (const entity of ['person', 'organization'] as const) this.route('PUT', `/api/v1/${entity}s/:id/merge`, (req) => this.merge(entity, req));
     this.route('POST', '/api/v1/notes', (req) => this.addNote(req));
     this.route('GET', '/api/v1/notes', (req) => this.listNotes(req));
     for (const [collection, entity] of Object.entries(fieldCollections)) this.route('GET', `/api/v1/${collection}`, (req) => this.listFields(entity, req));
@@ -375,6 +376,38 @@ export class PipedriveFake extends FakeServer {
       };
     });
     return { status: 200, json: { success: true, data: { items }, additional_data: { next_cursor: null } } };
+  }
+
+  /**
+   * v1 PUT /persons/{id}/merge and /organizations/{id}/merge `{merge_with_id}` (Pipedrive API
+   * reference "Merge two persons", tutorial "Merging two persons"): the record in the path is
+   * merged away (gone from lists, search and reads), the `merge_with_id` one is kept; its values win
+   * a conflict, its empty fields are filled from the other, emails and phones are combined and the
+   * notes move over. Answers the kept record with `merge_what_id`. Not in the docs, so assumed
+   * here: an unknown id is 404 `<Entity> not found`, a record merged with itself is 400.
+   */
+  private merge(entity: 'person' | 'organization', req: FakeRequest): FakeResponse {
+    const id = Number(req.params.id);
+    const withId = (req.body as { merge_with_id?: unknown } | undefined)?.merge_with_id;
+    const why = isId(withId);
+    if (why) return pipedriveError(400, `merge_with_id: ${why}`);
+    const [gone, kept] = [this.records[entity].get(id), this.records[entity].get(withId as number)];
+    if (!gone || !kept || gone.is_deleted || kept.is_deleted) return pipedriveError(404, `${names[entity]} not found`);
+    if (gone === kept) return pipedriveError(400, `${names[entity]} cannot be merged with itself`);
+    const empty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+    const fields: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(gone)) if (!['id', 'add_time', 'update_time'].includes(k) && empty(kept[k]) && !empty(v)) fields[k] = v;
+    for (const list of ['emails', 'phones']) {
+      const mine = (kept[list] as { value: string }[] | undefined) ?? [];
+      const theirs = ((gone[list] as { value: string }[] | undefined) ?? []).filter((p) => !mine.some((m) => m.value.toLowerCase() === p.value.toLowerCase()));
+      if (mine.length > 0 && theirs.length > 0) fields[list] = [...mine, ...theirs.map((p) => ({ ...p, primary: false }))];
+    }
+    fields.custom_fields = { ...Object.fromEntries(Object.entries(gone.custom_fields as Record<string, unknown>).filter(([, v]) => !empty(v))), ...Object.fromEntries(Object.entries(kept.custom_fields as Record<string, unknown>).filter(([, v]) => !empty(v))) };
+    this.apply(entity, kept, fields);
+    this.records[entity].delete(id);
+    const ref = entity === 'person' ? 'person_id' : 'org_id';
+    for (const note of this.notes) if (note[ref] === id) note[ref] = kept.id;
+    return { status: 200, json: { success: true, data: { ...kept, merge_what_id: id } } };
   }
 
   /** v1 "Get all notes": filtered by `person_id`, `deal_id` or `org_id`; `sort` by `add_time` or `id`, ASC or DESC; offset paging. */

@@ -23,6 +23,8 @@ export interface SyncPageResult {
   writes: Record<SyncSideName, number>;
   creates: Record<SyncSideName, number>;
   duplicates: number;
+  /** Records merged away (`onDuplicate: "merge"`). */
+  merges?: number;
   conflicts: number;
   errors: number;
   unlinked: number;

@@ -48,7 +48,8 @@ export interface SyncPlan {
   pollMs: number;
   conflicts: 'newestWins' | 'leftWins' | 'rightWins';
   create: { left: boolean; right: boolean };
-  onDuplicate: 'report';
+  /** report: several records matching one are reported, nothing written; merge: merged into the oldest on a side whose vendor can merge, then linked. */
+  onDuplicate: 'report' | 'merge';
   /** Connection ids used (sorted). */
   connections: string[];
   /** "notes": each Intercom conversation of a linked contact is copied to its counterpart as a note. */

@@ -18,11 +18,14 @@ const existingId = /Existing ID: (\d+)/;
 interface CrmRecord {
   id: string;
   properties: Record<string, string | null>;
+  createdAt?: string;
   updatedAt: string;
 }
 
 const batchAnswer = z.object({
-  results: z.array(z.looseObject({ id: z.string(), properties: z.record(z.string(), z.string().nullable()).default({}), updatedAt: z.string(), objectWriteTraceId: z.string().optional() })).default([]),
+  results: z
+    .array(z.looseObject({ id: z.string(), properties: z.record(z.string(), z.string().nullable()).default({}), createdAt: z.string().optional(), updatedAt: z.string(), objectWriteTraceId: z.string().optional() }))
+    .default([]),
   errors: z.array(z.looseObject({ category: z.string().optional(), message: z.string().optional(), context: z.record(z.string(), z.unknown()).optional() })).default([]),
 });
 
@@ -52,10 +55,13 @@ function typed(type: string | undefined, value: string | null): SyncValue {
 
 const toRecord =
   (types: Map<string, string>) =>
-  (r: CrmRecord): SyncRecord => ({ id: r.id, modifiedAt: Date.parse(r.updatedAt), data: Object.fromEntries(Object.entries(r.properties).map(([k, v]) => [k, typed(types.get(k), v)])) });
+  (r: CrmRecord): SyncRecord => ({ id: r.id, modifiedAt: Date.parse(r.updatedAt), ...(r.createdAt ? { createdAt: Date.parse(r.createdAt) } : {}), data: Object.fromEntries(Object.entries(r.properties).map(([k, v]) => [k, typed(types.get(k), v)])) });
 
 /** Property values as HubSpot takes them: text, blank to clear. */
 const asProperties = (fields: FieldWrites): Record<string, string> => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v === null ? '' : String(v)]));
+
+/** The merge's answer: the merged record, under a new id (HubSpot changelog "Updated merge functionality for contacts and companies"); both old ids resolve to it. */
+const mergeAnswer = z.looseObject({ id: z.string() });
 
 const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
@@ -148,4 +154,9 @@ export const hubspotSide: SideAdapter = {
         existingId,
       ),
     ),
+
+  async merge(ctx, side, primaryId, duplicateId) {
+    const res = await ctx.http.request({ method: 'POST', path: `/crm/v3/objects/${side.object}/merge`, json: { primaryObjectId: primaryId, objectIdToMerge: duplicateId } });
+    return mergeAnswer.parse(res.body).id;
+  },
 };

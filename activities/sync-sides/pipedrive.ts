@@ -17,6 +17,7 @@ const pointLists = ['emails', 'phones'] as const;
 
 interface PdRecord {
   id: number;
+  add_time?: string;
   update_time?: string;
   [field: string]: unknown;
 }
@@ -27,7 +28,8 @@ interface Point {
 }
 
 const listPage = z.object({ data: z.array(z.looseObject({ id: z.number().int() })), additional_data: z.looseObject({ next_cursor: z.string().nullish() }).nullish() });
-const created = z.object({ data: z.looseObject({ id: z.number().int() }) });
+/** A single record's answer (a create; a merge, whose `data` is the record kept, `merge_what_id` the one merged away). */
+const oneRecord = z.object({ data: z.looseObject({ id: z.number().int() }) });
 
 const path = (side: SyncSidePlan) => `/api/v2/${collections[side.object] ?? side.object}`;
 const primary = (points: unknown): Point | undefined => (Array.isArray(points) ? ((points as Point[]).find((p) => p.primary) ?? (points as Point[])[0]) : undefined);
@@ -36,7 +38,7 @@ const primary = (points: unknown): Point | undefined => (Array.isArray(points) ?
 function toRecord(r: PdRecord): SyncRecord {
   const data: Record<string, unknown> = { ...r };
   for (const list of pointLists) if (list in r) data[list] = primary(r[list])?.value ?? null;
-  return { id: String(r.id), modifiedAt: r.update_time ? Date.parse(r.update_time) : 0, data };
+  return { id: String(r.id), modifiedAt: r.update_time ? Date.parse(r.update_time) : 0, ...(r.add_time ? { createdAt: Date.parse(r.add_time) } : {}), data };
 }
 
 /**
@@ -119,7 +121,7 @@ export const pipedriveSide: SideAdapter = {
   create: (ctx, side, records) =>
     oneByOne(ctx, records, async (fields) => {
       const res = await ctx.http.request({ method: 'POST', path: path(side), json: toBody(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null))) });
-      return String(created.parse(res.body).data.id);
+      return String(oneRecord.parse(res.body).data.id);
     }),
 
   async update(ctx, side, writes) {
@@ -130,5 +132,11 @@ export const pipedriveSide: SideAdapter = {
       await ctx.http.request({ method: 'PATCH', path: `${path(side)}/${encodeURIComponent(w.id)}`, json: toBody(w.fields, current.get(w.id)) });
       return w.id;
     });
+  },
+
+  async merge(ctx, side, primaryId, duplicateId) {
+    // v1 only: the id in the path is merged away, `merge_with_id` is kept (its values win a conflict).
+    const res = await ctx.http.request({ method: 'PUT', path: `/api/v1/${collections[side.object] ?? side.object}/${encodeURIComponent(duplicateId)}/merge`, json: { merge_with_id: Number(primaryId) } });
+    return String(oneRecord.parse(res.body).data.id);
   },
 };

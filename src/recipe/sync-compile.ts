@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { SyncDirection, SyncFieldPlan, SyncPlan, SyncSideName, SyncSidePlan } from '../../workflows/sync-plan';
 import { parseDuration } from '../../workflows/duration';
 import { compileTranscripts } from '../sync/conversations-compile';
+import { canMerge, whyNoMerge } from '../sync/merges';
 import { transforms, type TransformName } from '../sync/transforms';
 import { dedupeDiagnostics, didYouMean, formatPath, type Diagnostic, type PathSegment } from './diagnostics';
 import { conversationsSchema, syncFieldSchema, syncSchema } from './sync-schema';
@@ -212,6 +213,8 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
     });
   }
 
+  if (raw.onDuplicate === 'merge' && left && right && syncObjects[left.connector] && syncObjects[right.connector]) mergePolicy({ left, right }, direction, error);
+
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !left || !right) return { ok: false, diagnostics: dedupeDiagnostics(diagnostics) };
   const plan: SyncPlan = {
@@ -230,7 +233,7 @@ export function compileSync(source: unknown, ctx: SyncCompileContext = {}): Sync
     pollMs,
     conflicts: (raw.conflicts as SyncPlan['conflicts'] | undefined) ?? 'newestWins',
     create: { left: create.left === true, right: create.right === true },
-    onDuplicate: 'report',
+    onDuplicate: raw.onDuplicate === 'merge' ? 'merge' : 'report',
     connections: [...new Set([left.connection, right.connection])].sort(),
     ...(raw.conversations === 'notes' ? { conversations: 'notes' as const } : {}),
     ...(transcripts ? { transcripts: { ...transcripts, pollMs: transcripts.pollMs || pollMs } } : {}),
@@ -273,6 +276,27 @@ function linkedField(
     if (target !== undefined && target !== via[side].object) {
       error([...f.path, side], `${f.paths[side][0]} holds ${target} ids, but sync ${JSON.stringify(f.via)} links ${via[side].object} records on the ${side}`);
     }
+  }
+}
+
+/**
+ * `onDuplicate: "merge"`: duplicates are found on the side records are matched into (the side
+ * changes flow to), so each such side's vendor must be able to merge its object.
+ */
+function mergePolicy(sides: Record<SyncSideName, SyncSidePlan>, direction: SyncDirection, error: (path: PathSegment[], message: string, suggestion?: string) => void): void {
+  const matchedInto: SyncSideName[] = direction === 'leftToRight' ? ['right'] : direction === 'rightToLeft' ? ['left'] : ['left', 'right'];
+  for (const name of matchedInto) {
+    const side = sides[name];
+    const why = whyNoMerge(side);
+    if (why === undefined) continue;
+    const other = sides[name === 'left' ? 'right' : 'left'];
+    const flow = direction === 'both' ? 'direction "both"' : `direction "${direction}"`;
+    const oneWay = name === 'left' ? 'leftToRight' : 'rightToLeft';
+    error(
+      ['onDuplicate'],
+      `the ${name} side (${side.connector} ${side.object}) cannot merge duplicates: ${why}, and with ${flow} records are matched into the ${name} side, where duplicates are found`,
+      direction === 'both' && canMerge(other) ? `use "onDuplicate": "report", or "direction": "${oneWay}" so records are only matched into ${other.connector} ${other.object}` : 'use "onDuplicate": "report"',
+    );
   }
 }
 

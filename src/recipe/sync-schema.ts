@@ -97,6 +97,12 @@ export const syncSchema = z
       .union([z.literal('notes'), conversationsSchema], { error: (iss) => `expected "notes" or { "to": "right", "as": "Task", "on": "closed" }, got ${typeOf(iss.input)}` })
       .optional()
       .meta({ description: 'Copy each closed Intercom conversation of a contact (its transcript) to the counterpart on the other side: "notes" (the CRM\'s default kind), or where, as what and when.' }),
-    onDuplicate: z.enum(['report']).optional().meta({ description: 'Several records matching one: nothing is written, both ids are reported (the only policy).' }),
+    onDuplicate: z
+      .enum(['report', 'merge'])
+      .optional()
+      .meta({
+        description:
+          'Several records matching one: "report" (default) writes nothing and reports both ids; "merge" merges them into the oldest (HubSpot contacts and companies, Pipedrive persons and organizations), links it and writes it once.',
+      }),
   })
   .meta({ description: 'A bidirectional sync between two CRM objects.' });

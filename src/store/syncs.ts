@@ -96,7 +96,7 @@ export interface SyncLink {
 }
 
 /** `waiting`: a "linked" field's id has no link in its via-sync yet; the field is written once it has. */
-export type SyncEventKind = 'write' | 'create' | 'conflict' | 'duplicate' | 'error' | 'unlink' | 'waiting';
+export type SyncEventKind = 'write' | 'create' | 'conflict' | 'duplicate' | 'merge' | 'error' | 'unlink' | 'waiting';
 
 export interface SyncRecordEvent {
   kind: SyncEventKind;
@@ -304,7 +304,7 @@ export class SyncStore extends TableStore<SyncTables> {
       .groupBy(['kind', 'side'])
       .execute();
     const zero = () => ({ left: 0, right: 0 });
-    const out: Record<SyncEventKind, Record<Side, number>> = { write: zero(), create: zero(), conflict: zero(), duplicate: zero(), error: zero(), unlink: zero(), waiting: zero() };
+    const out: Record<SyncEventKind, Record<Side, number>> = { write: zero(), create: zero(), conflict: zero(), duplicate: zero(), merge: zero(), error: zero(), unlink: zero(), waiting: zero() };
     for (const r of rows) if (r.kind in out && (r.side === 'left' || r.side === 'right')) out[r.kind as SyncEventKind][r.side] = Number(r.n);
     return out;
   }

@@ -13,6 +13,8 @@ import { transforms, type SyncValue } from './transforms';
 export interface SyncRecord {
   id: string;
   modifiedAt: number;
+  /** When the vendor created it (ms), where the adapter reads it: a merge keeps the oldest duplicate. */
+  createdAt?: number;
   data: Record<string, unknown>;
 }
 

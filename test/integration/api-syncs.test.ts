@@ -79,6 +79,7 @@ describe('syncs API', () => {
       new Date('2026-03-01T10:00:00Z'),
     );
     await store.syncs.saveCycle(id, [], [{ kind: 'error', side: 'right', recordId: '003D', detail: { message: 'REQUIRED_FIELD_MISSING' } }], new Date('2026-03-01T10:05:00Z'));
+    await store.syncs.saveCycle(id, [], [{ kind: 'merge', side: 'right', recordId: '003E', otherId: '003F', detail: { into: '003E', merged: '003F', candidates: ['003E', '003F'], for: 'ic-9' } }], new Date('2026-03-01T10:06:00Z'));
     await store.syncs.setCursor(id, 'left', '1740823200', new Date('2026-03-01T10:00:00Z'));
 
     const list = await request('GET', '/api/v1/syncs', reader);
@@ -101,7 +102,7 @@ describe('syncs API', () => {
       definition: { match: [{ left: 'email', right: 'Email' }], conflicts: 'newestWins', create: { left: false, right: true }, onDuplicate: 'report', pollMs: 1_800_000 },
       workflow: { id: `sync:${id}`, running: false, unavailable: `the workflow sync:${id} is not running (never started)` },
       lastCycle: { left: null, right: null },
-      records: { linked: 2, written: { leftToRight: 1, rightToLeft: 1 }, created: { leftToRight: 1, rightToLeft: 0 }, conflicts: 1, duplicates: 1, errors: 1 },
+      records: { linked: 2, written: { leftToRight: 1, rightToLeft: 1 }, created: { leftToRight: 1, rightToLeft: 0 }, conflicts: 1, duplicates: 1, merged: 1, errors: 1 },
       cursors: { left: { cursor: '1740823200', updatedAt: '2026-03-01T10:00:00.000Z' }, right: null },
     });
 

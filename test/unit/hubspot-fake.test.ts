@@ -131,6 +131,25 @@ describe('hubspot fake self-test', () => {
     expect(fake.records.contacts.get(plain!.id)!.properties.associatedcompanyid).toBe(company!.id);
   });
 
+  it('merge: both records become one with a new id (the older create time, the primary\'s values first); old ids read as it, are gone from search; unknown ids 404, itself 400', async () => {
+    const [newer] = fake.seed('contacts', 1, () => ({ properties: { email: 'twin@example.com', firstname: 'Newer', phone: '555' }, at: 2_000 }));
+    const [older] = fake.seed('contacts', 1, () => ({ properties: { email: 'twin@example.com', firstname: 'Older' }, at: 1_000 }));
+    const merged = await call('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: older!.id, objectIdToMerge: newer!.id });
+    expect(merged).toMatchObject({ status: 200, body: { properties: { firstname: 'Older', phone: '555', email: 'twin@example.com' }, createdAt: new Date(1_000).toISOString(), archived: false } });
+    const id = merged.body.id as string;
+    expect([older!.id, newer!.id]).not.toContain(id);
+    expect([...fake.records.contacts.keys()]).toEqual([id]);
+    const read = await call('POST', '/crm/v3/objects/contacts/batch/read', { inputs: [{ id: older!.id }, { id: newer!.id }] });
+    expect(read.body.results.map((r: { id: string }) => r.id)).toEqual([id, id]);
+    const found = await call('POST', '/crm/v3/objects/contacts/search', { filterGroups: [{ filters: [{ propertyName: 'email', operator: 'EQ', value: 'twin@example.com' }] }] });
+    expect(found.body.results.map((r: { id: string }) => r.id)).toEqual([id]);
+    // Both old ids are one record now: merging them again is merging it into itself.
+    expect(await call('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: older!.id, objectIdToMerge: newer!.id })).toMatchObject({ status: 400, body: { category: 'VALIDATION_ERROR' } });
+    expect(await call('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: id, objectIdToMerge: '999' })).toMatchObject({ status: 404, body: { status: 'error', category: 'OBJECT_NOT_FOUND' } });
+    expect(await call('POST', '/crm/v3/objects/contacts/merge', { primaryObjectId: id })).toMatchObject({ status: 400, body: { category: 'VALIDATION_ERROR', message: 'Invalid input JSON: objectIdToMerge is required' } });
+    expect([...fake.records.contacts.keys()]).toEqual([id]);
+  });
+
   it('rate limits carry policyName, the rolling windows their interval header', async () => {
     fake.rateLimit('SECONDLY').rateLimit('DAILY');
     const secondly = await call('GET', '/crm/v3/properties/contacts');

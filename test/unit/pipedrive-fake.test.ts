@@ -40,6 +40,25 @@ describe('pipedrive fake self-test', () => {
     expect(fake.records.person.size + fake.records.deal.size + fake.records.organization.size).toBe(0);
   });
 
+  it('merge (v1): the person in the path goes, merge_with_id stays with its values first, emails combined, notes moved; unknown ids 404, itself 400', async () => {
+    const gone = fake.seed('person', { name: 'Newer', emails: [{ value: 'twin@example.com', primary: true, label: 'work' }, { value: 'other@example.com', primary: false, label: 'home' }], phones: [{ value: '555', primary: true, label: 'work' }] });
+    const kept = fake.seed('person', { name: 'Older', emails: [{ value: 'twin@example.com', primary: true, label: 'work' }] });
+    fake.notes.push({ id: 900, content: 'hi', person_id: gone.id });
+    const merged = await call('PUT', `/api/v1/persons/${gone.id}/merge`, { merge_with_id: kept.id });
+    expect(merged).toMatchObject({ status: 200, body: { success: true, data: { id: kept.id, name: 'Older', merge_what_id: gone.id } } });
+    expect(kept.emails).toEqual([{ value: 'twin@example.com', primary: true, label: 'work' }, { value: 'other@example.com', primary: false, label: 'home' }]);
+    expect(kept.phones).toEqual([{ value: '555', primary: true, label: 'work' }]);
+    expect(fake.notes[0]).toMatchObject({ person_id: kept.id });
+    expect((await call('GET', `/api/v2/persons/${gone.id}`)).status).toBe(404);
+    expect(((await call('GET', `/api/v2/persons?ids=${gone.id},${kept.id}`)).body.data as { id: number }[]).map((p) => p.id)).toEqual([kept.id]);
+    expect(((await call('GET', '/api/v2/persons/search?term=twin@example.com&fields=email&exact_match=true')).body.data as { items: { item: { id: number } }[] }).items.map((i) => i.item.id)).toEqual([kept.id]);
+    // The same merge again (a retry after a lost answer): the person merged away is gone.
+    expect(await call('PUT', `/api/v1/persons/${gone.id}/merge`, { merge_with_id: kept.id })).toMatchObject({ status: 404, body: { success: false, error: 'Person not found' } });
+    expect(await call('PUT', `/api/v1/persons/${kept.id}/merge`, { merge_with_id: kept.id })).toMatchObject({ status: 400, body: { success: false, error: 'Person cannot be merged with itself' } });
+    expect((await call('PUT', `/api/v1/persons/${kept.id}/merge`, { merge_with_id: '1' })).status).toBe(400);
+    expect((await call('PUT', `/api/v1/organizations/${kept.id}/merge`, { merge_with_id: kept.id })).body.error).toBe('Organization not found');
+  });
+
   it('a created record has add_time/update_time; a deal won gets won_time and close_time; lost → open clears them', async () => {
     fake.clock = () => Date.parse('2026-03-01T10:00:00.700Z');
     const created = await call('POST', '/api/v2/deals', { title: 'D' });

@@ -106,6 +106,32 @@ describe('sync compiler', () => {
     expect(errorsOf({ ...issueSync, kind: 'recipe' })).toEqual(['kind: a sync definition needs "kind": "sync"']);
   });
 
+  it('onDuplicate "merge": every side records are matched into must be able to merge, named in the diagnostic with a way out', () => {
+    const crm = new Map([...connections, ['hubspot-main', 'hubspot'], ['pipedrive-main', 'pipedrive']]);
+    const errors = (source: unknown) => compileSync(source, { connections: crm }).diagnostics.map((d) => `${d.path}: ${d.message}${d.suggestion ? ` (${d.suggestion})` : ''}`);
+    const hubspot = { ...issueSync, onDuplicate: 'merge', right: { connection: 'hubspot-main', object: 'contacts' }, match: [{ left: 'email', right: 'email' }], fields: [{ left: 'name', right: 'firstname' }], lookups: undefined };
+    // Both ways: records are matched into Intercom too, which cannot merge two contacts.
+    expect(errors(hubspot)).toEqual([
+      'onDuplicate: the left side (intercom contact) cannot merge duplicates: Intercom merges only a lead into a user, never two contacts or companies, and with direction "both" records are matched into the left side, where duplicates are found (use "onDuplicate": "report", or "direction": "leftToRight" so records are only matched into hubspot contacts)',
+    ]);
+    // One way into HubSpot: duplicates are only ever found (and merged) there.
+    const oneWay = compileSync({ ...hubspot, direction: 'leftToRight', create: { right: true } }, { connections: crm });
+    expect(oneWay.diagnostics).toEqual([]);
+    expect(oneWay.ok && oneWay.plan.onDuplicate).toBe('merge');
+    expect(errors({ ...hubspot, direction: 'leftToRight', create: { right: true }, right: { connection: 'hubspot-main', object: 'deals' }, match: [{ left: 'name', right: 'dealname' }], fields: [{ left: 'name', right: 'dealname' }] })).toEqual([
+      'onDuplicate: the right side (hubspot deals) cannot merge duplicates: hubspot merges contacts and companies only, and with direction "leftToRight" records are matched into the right side, where duplicates are found (use "onDuplicate": "report")',
+    ]);
+    expect(errors({ ...hubspot, direction: 'rightToLeft', create: { left: true }, right: { connection: 'pipedrive-main', object: 'person' }, match: [{ left: 'email', right: 'emails' }], fields: [{ left: 'name', right: 'name' }] })).toEqual([
+      'onDuplicate: the left side (intercom contact) cannot merge duplicates: Intercom merges only a lead into a user, never two contacts or companies, and with direction "rightToLeft" records are matched into the left side, where duplicates are found (use "onDuplicate": "report")',
+    ]);
+    // Salesforce has no merge in its REST API: both sides are named.
+    expect(errors({ ...issueSync, onDuplicate: 'merge' })).toEqual([
+      'onDuplicate: the left side (intercom contact) cannot merge duplicates: Intercom merges only a lead into a user, never two contacts or companies, and with direction "both" records are matched into the left side, where duplicates are found (use "onDuplicate": "report")',
+      'onDuplicate: the right side (salesforce Contact) cannot merge duplicates: the Salesforce REST API has no merge, and with direction "both" records are matched into the right side, where duplicates are found (use "onDuplicate": "report")',
+    ]);
+    expect(errors({ ...issueSync, onDuplicate: 'merged' })[0]).toMatch(/^onDuplicate: .*(did you mean "merge"\?)/);
+  });
+
   it('schemas/sync.schema.json is the generated schema, and the issue’s example validates against it', () => {
     const committed = JSON.parse(readFileSync(path.resolve(__dirname, '../../schemas/sync.schema.json'), 'utf8'));
     expect(committed).toEqual(syncJsonSchema());

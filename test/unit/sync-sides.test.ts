@@ -27,7 +27,7 @@ describe('HubSpot sync side', () => {
     fake.properties.contacts.push({ name: 'mrr', label: 'MRR', type: 'number', fieldType: 'number' });
     const [a] = fake.seed('contacts', 2, (i) => ({ properties: { email: `c${i}@example.com`, firstname: `C${i}`, mrr: i === 0 ? '42.5' : '' } }));
     const fetched = await hubspotSide.fetch(ctx(), side, ['email', 'firstname', 'mrr'], [a!.id, '999']);
-    expect(fetched).toEqual([{ id: a!.id, modifiedAt: a!.updatedAt, data: expect.objectContaining({ email: 'c0@example.com', firstname: 'C0', mrr: 42.5 }) }]);
+    expect(fetched).toEqual([{ id: a!.id, modifiedAt: a!.updatedAt, createdAt: a!.createdAt, data: expect.objectContaining({ email: 'c0@example.com', firstname: 'C0', mrr: 42.5 }) }]);
     const found = await hubspotSide.findBy(ctx(), side, ['email', 'mrr'], 'email', ['C1@Example.com', 'nobody@example.com']);
     expect(found.map((r) => [r.data.email, r.data.mrr])).toEqual([['c1@example.com', null]]);
     fake.properties.contacts.pop();

@@ -31,7 +31,7 @@ export function registerSyncCommand(program: Command, ctx: ApiCommandContext = d
         `${s.id} (${s.name}): ${side(s.left)} ↔ ${side(s.right)}, ${s.direction}, ${s.frequency}, v${s.version}${s.enabled ? '' : ', disabled'}${s.paused ? ', paused' : ''}`,
         `workflow ${w.id}: ${w.phase ? `${w.phase}${w.waitingFor ? ` (waiting for ${w.waitingFor})` : ''}` : w.running ? 'running' : 'not running'}${w.unavailable ? ` — ${w.unavailable}` : ''}`,
         `last cycle: left ${s.lastCycle.left ?? '-'}, right ${s.lastCycle.right ?? '-'}`,
-        `records: ${r.linked} linked; written ${r.written.leftToRight} left → right, ${r.written.rightToLeft} right → left; created ${r.created.leftToRight} left → right, ${r.created.rightToLeft} right → left`,
+        `records: ${r.linked} linked; written ${r.written.leftToRight} left → right, ${r.written.rightToLeft} right → left; created ${r.created.leftToRight} left → right, ${r.created.rightToLeft} right → left${r.merged ? `; ${r.merged} duplicate${r.merged === 1 ? '' : 's'} merged away` : ''}`,
         `problems: ${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'}, ${r.duplicates} duplicate${r.duplicates === 1 ? '' : 's'}, ${r.errors} error${r.errors === 1 ? '' : 's'}`,
         `cursors: left ${cursor(s.cursors.left)}, right ${cursor(s.cursors.right)}`,
         ...conversationLines(s.conversations),
@@ -43,7 +43,7 @@ export function registerSyncCommand(program: Command, ctx: ApiCommandContext = d
     sync
       .command('records <id>')
       .description('records with conflicts, duplicates or errors, or unlinked (counterpart deleted or merged), newest first, each with its history')
-      .option('--status <status>', 'conflict, duplicate, error, unlink or waiting (default: the first four)')
+      .option('--status <status>', 'conflict, duplicate, error, unlink, waiting or merge (default: the first four)')
       .option('--limit <n>', 'at most this many records (default 100)'),
     ctx,
     ({ client, opts }, id) => {

@@ -73,6 +73,7 @@ const syncDetail = syncSummary.extend({
     created: z.object({ leftToRight: z.number(), rightToLeft: z.number() }).describe('records created, per direction'),
     conflicts: z.number(),
     duplicates: z.number(),
+    merged: z.number().describe('duplicates merged away into the oldest record (onDuplicate: merge)'),
     errors: z.number(),
     unlinked: z.number().describe('links undone because a side deleted (or merged away) its record'),
   }),
@@ -101,10 +102,10 @@ const syncDetail = syncSummary.extend({
     .describe('present when the sync copies closed conversations to the CRM (its `conversations`)'),
 });
 const problemKinds = ['conflict', 'duplicate', 'error', 'unlink'] as const;
-/** Besides the problems: `waiting`, a record written without a "linked" field whose id its via-sync had not linked yet. */
-const recordKinds = [...problemKinds, 'waiting'] as const;
+/** Besides the problems: `waiting`, a record written without a "linked" field whose id its via-sync had not linked yet; `merge`, duplicates merged into one (onDuplicate: merge). */
+const recordKinds = [...problemKinds, 'waiting', 'merge'] as const;
 const recordsQuery = z.strictObject({
-  status: z.enum(recordKinds).optional().describe('only records with this kind of event (default: conflict, duplicate, error and unlink; also waiting: a linked field waited for its via-sync)'),
+  status: z.enum(recordKinds).optional().describe('only records with this kind of event (default: conflict, duplicate, error and unlink; also waiting: a linked field waited for its via-sync; merge: duplicates merged into the record)'),
   limit: z.coerce.number().int().min(1).max(500).optional().describe('at most this many records (default 100)'),
 });
 const eventSchema = z.object({ id: z.string(), kind: z.string(), side: z.string(), recordId: z.string(), otherId: z.string().optional(), detail: z.record(z.string(), z.unknown()), at: z.string() });
@@ -240,6 +241,7 @@ export function syncRoutes(deps: SyncRoutesDeps): ApiRoute[] {
               created: { leftToRight: counts.create.right, rightToLeft: counts.create.left },
               conflicts: total('conflict'),
               duplicates: total('duplicate'),
+              merged: total('merge'),
               errors: total('error'),
               unlinked: total('unlink'),
             },
