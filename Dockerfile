@@ -26,10 +26,9 @@ COPY --from=console /build/console/dist ./console/dist
 RUN npm run build:workflows
 # Memory (bench/README.md "Memory"): a small young generation, an old-generation limit that makes V8
 # collect before it grows (the worker's; the API needs less), fewer malloc arenas for the native core;
-# and V8's memory-over-speed mode on the command line (NODE_OPTIONS refuses it): after each collection
-# the heap grows by a small factor, which is what bounds the peak under a backlog.
+# and, for the worker only, V8's memory-over-speed mode (scripts/docker-entrypoint.sh).
 ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=256" MALLOC_ARENA_MAX=2
 USER node
 EXPOSE 3000
-ENTRYPOINT ["node", "--optimize-for-size", "bin/switchyard"]
+ENTRYPOINT ["/app/scripts/docker-entrypoint.sh"]
 CMD ["api"]

@@ -59,11 +59,11 @@ export interface Stack {
  * V8 heap settings of the engine's processes, as the Dockerfile sets them (NODE_OPTIONS and the
  * entry point; the worker's fit both): a small young generation, an old-generation limit that makes
  * V8 collect before the heap grows (Node's default limit, ~4 GB here, let the worker reach ~430 MB
- * under the e2e burst), and `--optimize-for-size`, whose small growth factor after each collection
- * bounds the peak. Measured in bench/README.md "Memory".
+ * under the e2e burst), and for the worker `--optimize-for-size`, whose small growth factor after each
+ * collection bounds the peak (on the API it cost 44 % more CPU per ack). Measured in bench/README.md "Memory".
  */
 export const engineNodeFlags = {
-  api: ['--max-semi-space-size=2', '--max-old-space-size=160', '--optimize-for-size'],
+  api: ['--max-semi-space-size=2', '--max-old-space-size=160'],
   worker: ['--max-semi-space-size=2', '--max-old-space-size=256', '--optimize-for-size'],
 };
 
