@@ -65,13 +65,13 @@ export class TokenStore extends TableStore<{ api_tokens: ApiTokenTable }> {
   async putFixed(id: string, input: NewApiToken, secret: string, now = new Date()): Promise<ApiToken> {
     // The operator chose this secret, so keep only a hint of it: its first four characters.
     const row = { ...newRow(id, input, secret, now), prefix: `${secret.slice(0, 4)}…` };
-    const existing = await this.db.selectFrom('api_tokens').select('id').where('id', '=', id).executeTakeFirst();
-    if (existing) {
-      const { id: _id, created_at: _created, ...changes } = row;
-      await this.db.updateTable('api_tokens').set(changes).where('id', '=', id).execute();
-    } else {
-      await this.db.insertInto('api_tokens').values(row).execute();
-    }
+    const { id: _id, created_at: _created, ...changes } = row;
+    // One statement, so API processes starting together with the same configured secret all succeed.
+    await this.db
+      .insertInto('api_tokens')
+      .values(row)
+      .onConflict((conflict) => conflict.column('id').doUpdateSet(changes))
+      .execute();
     return (await this.get(id))!;
   }
 

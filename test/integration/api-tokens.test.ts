@@ -9,6 +9,7 @@ import { openTestStore, storeBackends } from '../support/stores';
 import { call, serve } from '../support/api-harness';
 
 describe.each(storeBackends)('API tokens on $name', ({ url }) => {
+  let storeUrl: string;
   let store: Store;
   let tokens: TokenStore;
   let clock = new Date();
@@ -16,7 +17,8 @@ describe.each(storeBackends)('API tokens on $name', ({ url }) => {
   let admin: string;
 
   beforeAll(async () => {
-    store = await openTestStore(url());
+    storeUrl = url();
+    store = await openTestStore(storeUrl);
     tokens = new TokenStore(store.db);
     const { router } = apiV1({ tokens, rateLimit: { perMinute: 10_000, burstPerHour: 0 }, rotationGraceMs: 60_000, now: () => clock });
     api = await serve([router]);
@@ -107,6 +109,22 @@ describe.each(storeBackends)('API tokens on $name', ({ url }) => {
     const malformed = await call(api.url, 'POST', '/api/v1/tokens', { token: admin, body: '{"name": ' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.message).toMatch(/position|end of JSON/i);
+  });
+
+  it('installs a configured secret from several processes starting at once', async () => {
+    const id = `tok_fixed_${Date.now().toString(36)}`;
+    const secret = 'operator-chosen-secret-for-concurrent-start';
+    const input = { name: 'bootstrap admin', scopes: [...apiScopes] };
+    const others = await Promise.all([1, 2, 3].map(() => openTestStore(storeUrl)));
+    try {
+      const installs = [store, ...others].map((s) => new TokenStore(s.db).putFixed(id, input, secret));
+      const results = await Promise.allSettled(installs);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+      expect((await tokens.authenticate(secret)).ok).toBe(true);
+      expect((await tokens.list()).filter((t) => t.id === id)).toHaveLength(1);
+    } finally {
+      await Promise.all(others.map((s) => s.close()));
+    }
   });
 
   it('bootstraps an admin token once, or installs the configured one', async () => {
