@@ -6,15 +6,15 @@ import type { ActionContext } from '../connectors/sdk/types';
 import { registry as defaultRegistry } from '../connectors/registry';
 import { isConnectorError } from '../connectors/sdk/errors';
 import { createFields, decideLinked, matchCounterpart, passesFilter, readPath, resyncBase, type FieldWrites, type SyncRecord } from '../src/sync/record-logic';
-import { canMerge, oldestFirst } from '../src/sync/merges';
+import { oldestFirst } from '../src/sync/merges';
 import type { SyncLink, SyncRecordEvent, SyncStore } from '../src/store/syncs';
 import type { SyncActivities, SyncPageInput, SyncPageResult, SyncRemapResult, SyncVerifyInput, SyncVerifyResult } from '../workflows/sync-activity-contract';
 import { mappingOf, type SyncPlan, type SyncSideName } from '../workflows/sync-plan';
 import { buildActionContext, type ActivityDeps } from './action-context';
 import { storeCall } from './connection-resolver';
 import { activityFailure, toActivityFailure } from './failure-mapping';
-import { sideAdapter } from './sync-sides';
-import { nested, type SideAdapter } from './sync-sides/types';
+import { sideAdapter, sideMerge } from './sync-sides';
+import { nested, type Merge, type SideAdapter } from './sync-sides/types';
 
 export interface SyncActivityDeps extends ActivityDeps {
   syncs: SyncStore;
@@ -220,9 +220,9 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
    * vendor refusing because the duplicate is already gone) is settled by asking what the two ids
    * are now: one record, and the duplicate's id not its own, means the merge happened.
    */
-  async function mergeOne(plan: SyncPlan, side: Side, primaryId: string, duplicateId: string): Promise<MergeOutcome> {
+  async function mergeOne(plan: SyncPlan, side: Side, merge: Merge, primaryId: string, duplicateId: string): Promise<MergeOutcome> {
     try {
-      return { ok: true, id: await side.adapter.merge!(side.ctx, plan[side.name], primaryId, duplicateId) };
+      return { ok: true, id: await merge(side.ctx, plan[side.name], primaryId, duplicateId) };
     } catch (err) {
       const now = new Set((await side.adapter.fetch(side.ctx, plan[side.name], side.fields, [primaryId, duplicateId])).map((r) => r.id));
       if (now.size === 1 && !now.has(duplicateId)) return { ok: true, id: [...now][0]! };
@@ -238,13 +238,13 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
    * when a merge was refused (an error event). `done` maps the ids merged away in this page to the
    * record they went into, so a second record matching the same ones merges nothing again.
    */
-  async function mergeDuplicates(plan: SyncPlan, side: Side, record: SyncRecord, duplicates: SyncRecord[], done: Map<string, string>, result: SyncPageResult): Promise<SyncRecord | undefined> {
+  async function mergeDuplicates(plan: SyncPlan, side: Side, merge: Merge, record: SyncRecord, duplicates: SyncRecord[], done: Map<string, string>, result: SyncPageResult): Promise<SyncRecord | undefined> {
     const [oldest, ...rest] = oldestFirst(duplicates);
     let survivor = done.get(oldest!.id) ?? oldest!.id;
     const ids = duplicates.map((d) => d.id).sort();
     for (const duplicate of rest) {
       if (done.has(duplicate.id)) continue;
-      const outcome = await mergeOne(plan, side, survivor, duplicate.id);
+      const outcome = await mergeOne(plan, side, merge, survivor, duplicate.id);
       if (!outcome.ok) {
         await storeCall(`saving sync ${plan.syncId}'s history`, () =>
           store.saveCycle(plan.syncId, [], [{ kind: 'error', side: side.name, recordId: duplicate.id, otherId: survivor, detail: { merge: { into: survivor, candidates: ids }, message: outcome.message, code: outcome.code } }]),
@@ -304,13 +304,13 @@ export function createSyncActivities(deps: SyncActivityDeps, registry: Connector
     const creates: { record: SyncRecord; fields: FieldWrites }[] = [];
     if (unmatched.length > 0) {
       const chosen = new Map<string, SyncRecord>();
-      const merging = plan.onDuplicate === 'merge' && canMerge(plan[to]) && them.adapter.merge !== undefined;
+      const merge = plan.onDuplicate === 'merge' ? sideMerge(plan[to]) : undefined;
       const mergedAway = new Map<string, string>();
       for (const r of unmatched) {
         const m = matchCounterpart(plan, from, r, pool);
         if (m.kind === 'one') chosen.set(r.id, m.record);
-        else if (m.kind === 'duplicate' && merging) {
-          const merged = await mergeDuplicates(plan, them, r, pool.filter((c) => m.ids.includes(c.id)), mergedAway, result);
+        else if (m.kind === 'duplicate' && merge) {
+          const merged = await mergeDuplicates(plan, them, merge, r, pool.filter((c) => m.ids.includes(c.id)), mergedAway, result);
           if (merged) chosen.set(r.id, merged);
         } else if (m.kind === 'duplicate') events.push({ kind: 'duplicate', side: from, recordId: r.id, otherId: m.ids[0], detail: { side: to, candidates: m.ids } });
         else if (plan.create[to]) {

@@ -4,7 +4,7 @@ import type { ActionContext } from '../../connectors/sdk/types';
 import type { FieldWrites, SyncRecord } from '../../src/sync/record-logic';
 import type { SyncValue } from '../../src/sync/transforms';
 import type { SyncSidePlan } from '../../workflows/sync-plan';
-import { callAction, chunks, pollTrigger, type SideAdapter, type WriteResult } from './types';
+import { callAction, chunks, pollTrigger, type Merge, type SideAdapter, type WriteResult } from './types';
 import { inBatches, isolating } from './writes';
 
 /** HubSpot's batch endpoints (read, create, update) take at most 100 inputs a call. */
@@ -154,9 +154,10 @@ export const hubspotSide: SideAdapter = {
         existingId,
       ),
     ),
+};
 
-  async merge(ctx, side, primaryId, duplicateId) {
-    const res = await ctx.http.request({ method: 'POST', path: `/crm/v3/objects/${side.object}/merge`, json: { primaryObjectId: primaryId, objectIdToMerge: duplicateId } });
-    return mergeAnswer.parse(res.body).id;
-  },
+/** HubSpot contacts and companies: the merged record gets a new id, and both old ids read as it. */
+export const hubspotMerge: Merge = async (ctx, side, primaryId, duplicateId) => {
+  const res = await ctx.http.request({ method: 'POST', path: `/crm/v3/objects/${side.object}/merge`, json: { primaryObjectId: primaryId, objectIdToMerge: duplicateId } });
+  return mergeAnswer.parse(res.body).id;
 };

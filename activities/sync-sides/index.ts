@@ -1,9 +1,10 @@
-import { hubspotSide } from './hubspot';
+import { canMerge, type MergingConnector } from '../../src/sync/merges';
+import { hubspotMerge, hubspotSide } from './hubspot';
 import { intercomCompanySide } from './intercom-companies';
 import { intercomSide } from './intercom';
-import { pipedriveSide } from './pipedrive';
+import { pipedriveMerge, pipedriveSide } from './pipedrive';
 import { salesforceSide } from './salesforce';
-import type { SideAdapter } from './types';
+import type { Merge, SideAdapter } from './types';
 
 /** The side adapter of each connector a sync can use (one file per vendor). */
 const byConnector: Readonly<Record<string, SideAdapter>> = {
@@ -21,4 +22,15 @@ const byObject: Readonly<Record<string, Readonly<Record<string, SideAdapter>>>> 
 /** The adapter for a sync side: its object's own, else its connector's. */
 export function sideAdapter(side: { connector: string; object: string }): SideAdapter | undefined {
   return byObject[side.connector]?.[side.object] ?? byConnector[side.connector];
+}
+
+/** The merge of each connector src/sync/merges.ts names (the compiler checks definitions against that list): exactly those. */
+const mergers: Readonly<Record<MergingConnector, Merge>> = {
+  hubspot: hubspotMerge,
+  pipedrive: pipedriveMerge,
+};
+
+/** How duplicates of this side are merged; undefined for a side the compiler refuses `onDuplicate: "merge"` into. */
+export function sideMerge(side: { connector: string; object: string }): Merge | undefined {
+  return canMerge(side) ? mergers[side.connector] : undefined;
 }

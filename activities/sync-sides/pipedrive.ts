@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ActionContext } from '../../connectors/sdk/types';
 import { readPath, type FieldWrites, type SyncRecord } from '../../src/sync/record-logic';
 import type { SyncSidePlan } from '../../workflows/sync-plan';
-import { callAction, nested, pollTrigger, type SideAdapter } from './types';
+import { callAction, nested, pollTrigger, type Merge, type SideAdapter } from './types';
 import { inBatches, oneByOne } from './writes';
 
 /** The v2 collection of each object a sync names (`person` → `/api/v2/persons`). */
@@ -133,10 +133,11 @@ export const pipedriveSide: SideAdapter = {
       return w.id;
     });
   },
+};
 
-  async merge(ctx, side, primaryId, duplicateId) {
-    // v1 only: the id in the path is merged away, `merge_with_id` is kept (its values win a conflict).
-    const res = await ctx.http.request({ method: 'PUT', path: `/api/v1/${collections[side.object] ?? side.object}/${encodeURIComponent(duplicateId)}/merge`, json: { merge_with_id: Number(primaryId) } });
-    return String(oneRecord.parse(res.body).data.id);
-  },
+/** Pipedrive persons and organizations: the primary keeps its id. */
+export const pipedriveMerge: Merge = async (ctx, side, primaryId, duplicateId) => {
+  // v1 only: the id in the path is merged away, `merge_with_id` is kept (its values win a conflict).
+  const res = await ctx.http.request({ method: 'PUT', path: `/api/v1/${collections[side.object] ?? side.object}/${encodeURIComponent(duplicateId)}/merge`, json: { merge_with_id: Number(primaryId) } });
+  return String(oneRecord.parse(res.body).data.id);
 };

@@ -33,13 +33,14 @@ export interface SideAdapter {
   create(ctx: ActionContext, side: SyncSidePlan, records: readonly FieldWrites[]): Promise<WriteResult[]>;
   /** Sets fields on existing records, only the fields given (batched where the vendor allows). */
   update(ctx: ActionContext, side: SyncSidePlan, writes: readonly { id: string; fields: FieldWrites }[]): Promise<WriteResult[]>;
-  /**
-   * Merges the record `duplicateId` into `primaryId` (`onDuplicate: "merge"`; only vendors with a
-   * merge API, for the objects `canMerge` names): the duplicate stops existing. Resolves with the
-   * merged record's id (HubSpot gives it a new one; Pipedrive keeps the primary's).
-   */
-  merge?(ctx: ActionContext, side: SyncSidePlan, primaryId: string, duplicateId: string): Promise<string>;
 }
+
+/**
+ * Merges the record `duplicateId` into `primaryId` (`onDuplicate: "merge"`, one per connector of
+ * src/sync/merges.ts): the duplicate stops existing. Resolves with the merged record's id (HubSpot
+ * gives it a new one; Pipedrive keeps the primary's).
+ */
+export type Merge = (ctx: ActionContext, side: SyncSidePlan, primaryId: string, duplicateId: string) => Promise<string>;
 
 /** `{"a.b": 1, c: 2}` → `{a: {b: 1}, c: 2}`: dotted field paths as a vendor's nested JSON body. */
 export function nested(fields: FieldWrites): Record<string, unknown> {

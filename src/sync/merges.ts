@@ -1,15 +1,23 @@
 import type { SyncRecord } from './record-logic';
 
 /**
- * The objects whose vendor has a documented merge API (`onDuplicate: "merge"`): HubSpot contacts
- * and companies (POST /crm/v3/objects/{objectType}/merge), Pipedrive persons and organizations
- * (PUT /v1/{persons|organizations}/{id}/merge). Intercom merges only a lead into a user, Salesforce's
- * REST API has no merge.
+ * The one list of the sides that can merge duplicates (`onDuplicate: "merge"`): the objects whose
+ * vendor has a documented merge API. HubSpot contacts and companies (POST
+ * /crm/v3/objects/{objectType}/merge), Pipedrive persons and organizations (PUT
+ * /v1/{persons|organizations}/{id}/merge). Intercom merges only a lead into a user, Salesforce's
+ * REST API has no merge. The compiler refuses merge into any other side, and the worker's merges
+ * (activities/sync-sides) are keyed by `MergingConnector`: one for each connector here, no other.
  */
-const mergeable: Readonly<Record<string, readonly string[]>> = {
+const mergeable = {
   hubspot: ['contacts', 'companies'],
   pipedrive: ['person', 'organization'],
-};
+} as const satisfies Readonly<Record<string, readonly string[]>>;
+
+/** The connectors with a merge for some of their objects. */
+export type MergingConnector = keyof typeof mergeable;
+
+/** `mergeable`, looked up by any connector's name. */
+const mergeableObjects: Readonly<Record<string, readonly string[]>> = mergeable;
 
 /** Why a vendor without a merge for sync records has none (for the compiler's diagnostic). */
 const noMerge: Readonly<Record<string, string>> = {
@@ -17,14 +25,14 @@ const noMerge: Readonly<Record<string, string>> = {
   salesforce: 'the Salesforce REST API has no merge',
 };
 
-export function canMerge(side: { connector: string; object: string }): boolean {
-  return mergeable[side.connector]?.includes(side.object) ?? false;
+export function canMerge<S extends { connector: string; object: string }>(side: S): side is S & { connector: MergingConnector } {
+  return mergeableObjects[side.connector]?.includes(side.object) ?? false;
 }
 
 /** Why this side's duplicates cannot be merged; undefined when they can. */
 export function whyNoMerge(side: { connector: string; object: string }): string | undefined {
   if (canMerge(side)) return undefined;
-  const objects = mergeable[side.connector];
+  const objects = mergeableObjects[side.connector];
   return objects ? `${side.connector} merges ${objects.join(' and ')} only` : (noMerge[side.connector] ?? `${side.connector} has no merge API`);
 }
 

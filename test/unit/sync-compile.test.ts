@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/cli/local/recipe-command';
 import { syncJsonSchema } from '../../src/recipe/json-schema';
+import { sideMerge } from '../../activities/sync-sides';
 import { compileSync } from '../../src/recipe/sync-compile';
 import { checkSyncFields, intercomKind, salesforceKind, type SideField, type SideSchema } from '../../src/recipe/sync-fields';
 import { testCatalog } from '../support/test-catalog';
@@ -130,6 +131,35 @@ describe('sync compiler', () => {
       'onDuplicate: the right side (salesforce Contact) cannot merge duplicates: the Salesforce REST API has no merge, and with direction "both" records are matched into the right side, where duplicates are found (use "onDuplicate": "report")',
     ]);
     expect(errors({ ...issueSync, onDuplicate: 'merged' })[0]).toMatch(/^onDuplicate: .*(did you mean "merge"\?)/);
+  });
+
+  it('onDuplicate "merge" is accepted into exactly the sides the worker can merge (a side without a merge must be refused)', () => {
+    const crm = new Map([...connections, ['hubspot-main', 'hubspot'], ['pipedrive-main', 'pipedrive']]);
+    const crmSides = [
+      ['salesforce-main', 'Contact'],
+      ['salesforce-main', 'Account'],
+      ['hubspot-main', 'contacts'],
+      ['hubspot-main', 'companies'],
+      ['hubspot-main', 'deals'],
+      ['pipedrive-main', 'person'],
+      ['pipedrive-main', 'organization'],
+      ['pipedrive-main', 'deal'],
+    ] as const;
+    // Records matched one way into each side: a CRM side from Intercom contacts, an Intercom side from Salesforce contacts.
+    const into = [
+      ...crmSides.map(([connection, object]) => ({ direction: 'leftToRight', create: { right: true }, left: { connection: 'intercom-main', object: 'contact' }, right: { connection, object } })),
+      ...['contact', 'company'].map((object) => ({ direction: 'rightToLeft', create: { left: true }, left: { connection: 'intercom-main', object }, right: { connection: 'salesforce-main', object: 'Contact' } })),
+    ];
+    const verdicts = into.map((sync) => {
+      const side = sync.direction === 'leftToRight' ? sync.right : sync.left;
+      const compiled = compileSync({ ...issueSync, ...sync, onDuplicate: 'merge', match: [{ left: 'name', right: 'name' }], fields: [{ left: 'name', right: 'name' }], lookups: undefined }, { connections: crm });
+      const refusals = compiled.diagnostics.filter((d) => d.path === 'onDuplicate');
+      // Nothing else may be wrong with the definition, or a refusal could hide behind another error.
+      expect(compiled.diagnostics.filter((d) => d.path !== 'onDuplicate')).toEqual([]);
+      return { side: `${crm.get(side.connection)} ${side.object}`, accepted: refusals.length === 0, merges: sideMerge({ connector: crm.get(side.connection)!, object: side.object }) !== undefined };
+    });
+    expect(verdicts.filter((v) => v.accepted).map((v) => v.side)).toEqual(['hubspot contacts', 'hubspot companies', 'pipedrive person', 'pipedrive organization']);
+    for (const v of verdicts) expect(v, v.side).toMatchObject({ merges: v.accepted });
   });
 
   it('schemas/sync.schema.json is the generated schema, and the issue’s example validates against it', () => {
