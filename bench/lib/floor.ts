@@ -1,11 +1,12 @@
 import type { Client } from '@temporalio/client';
 import { handwrittenWorkerEntry, startHandwrittenRun, type HandwrittenWorkflow } from './direct-starts';
+import { arrivalsOf } from './delivery';
 import { countRuns } from './histories';
-import { runLoad, until } from './load';
+import { runLoad, until, type LoadOptions } from './load';
 import type { BenchOptions } from './options';
 import { cpuMsPer } from './processes';
 import type { Stack } from './stack';
-import { round } from './stats';
+import { round, summarize, type Summary } from './stats';
 
 /** Temporal's own floor: hand-written workflows doing what a recipe does, on the same server. */
 export const floorShapes = {
@@ -60,6 +61,45 @@ export async function measureFloor(stack: Stack, o: BenchOptions, shapes: readon
     await worker.stop();
   }
   return figures;
+}
+
+export interface FloorLatency {
+  shape: FloorShape;
+  ratePerSec: number;
+  starts: number;
+  /** From just before `client.workflow.start` to the first call's arrival at the sink. */
+  firstCallMs: Summary;
+  completed: boolean;
+}
+
+/**
+ * What the hardware allows "webhook → first vendor call": hand-written runs of `shape` started at
+ * `ratePerSec` for `durationMs`, each carrying its start time to the sink, as the e2e's webhooks
+ * carry their send time. No ingress, no inbox, no interpreter: only the client's start, the
+ * server, the worker and the call.
+ */
+export async function measureFloorLatency(stack: Stack, shape: FloorShape, ratePerSec: number, durationMs: number): Promise<FloorLatency> {
+  const taskQueue = `floor-latency-${Date.now()}`;
+  const worker = await stack.startWorker({ name: 'floor-worker', taskQueue, entry: handwrittenWorkerEntry });
+  try {
+    const start = async (phase: string, load: LoadOptions) => {
+      const label = `floor/${taskQueue}/${shape}/${phase}`;
+      const sent = await runLoad(load, async (i) => {
+        await startHandwrittenRun(stack.client, taskQueue, floorShapes[shape], stack.sink.url, `${label}/${i}`, label);
+        return { ok: true };
+      });
+      return { label, sent };
+    };
+    const warm = await start('warm', { concurrency: 10, count: warmupRuns });
+    await waitCompleted(stack.client, warm.label, warmupRuns);
+    stack.sink.reset();
+    const { label, sent } = await start('measured', { concurrency: 50, durationMs, ratePerSec });
+    const completed = await waitCompleted(stack.client, label, sent.ok);
+    const firstCallMs = summarize(arrivalsOf(stack.sink, '/first').flatMap((a) => (a.sentAt === undefined ? [] : [a.arrivedAt - a.sentAt])));
+    return { shape, ratePerSec, starts: sent.ok, firstCallMs, completed: completed && sent.errors === 0 };
+  } finally {
+    await worker.stop();
+  }
 }
 
 const completedQuery = (label: string) => `RecipeId = '${label}' AND ExecutionStatus = 'Completed'`;
