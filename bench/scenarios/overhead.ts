@@ -19,6 +19,8 @@ type Variant = 'interpreter' | 'handwritten';
  */
 export async function overhead(stack: Stack, o: BenchOptions): Promise<ScenarioResult> {
   const { client, sink } = stack;
+  // The worker refuses a store without its schema: migrate it, as `switchyard setup` would.
+  await (await stack.openStore()).close();
   const plan = compilePlan(e2eRecipe(sink.url), new Map([[intercomConnectionId, 'intercom']]));
   // The hand-written twin runs its calls the way the plan runs its steps (local or regular activities).
   const local = plan.steps.every((s) => s.kind !== 'action' || s.execution === 'local');
