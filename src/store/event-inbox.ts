@@ -67,7 +67,8 @@ export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
         .onConflict((oc) => oc.columns(['connection_id', 'event_hash']).doNothing())
         .returning(['connection_id', 'event_hash'])
         .execute();
-      const ids = new Set(remembered.map((r) => byDelivery.get(`${r.connection_id}\n${r.event_hash}`) ?? EventInbox.idFor(r.connection_id, r.event_hash)));
+      // Every remembered row is one of `firsts`, so its id is in the map.
+      const ids = new Set(remembered.map((r) => byDelivery.get(`${r.connection_id}\n${r.event_hash}`)!));
       const rows = [...firsts].filter(([id]) => ids.has(id)).map(([id, e]) => {
         const sealed = this.secrets.seal(e.body, aad(id));
         return { id, source: e.source, event_hash: e.eventHash, ciphertext: sealed.ciphertext, key_id: sealed.keyId, received_at: e.receivedAt };
