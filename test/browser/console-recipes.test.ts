@@ -17,16 +17,15 @@ import { seedVendorConnections } from '../support/vendor-connections';
  * misspelt step reference shows the compiler's diagnostic at its path, the "did you mean" fix is
  * applied from the list, the recipe is created, enabled, and an event's run is followed to
  * success on the Runs page; a dry run shows each step's outcome; a change shows up as a version
- * diff; a read-only token sees no write controls.
+ * diff; a read-only token sees no write controls. Each test saves the recipes and syncs it starts
+ * from under its own ids (through the API or the store), so any one runs alone.
  */
 describe('console recipes in chromium', () => {
   const admin = `admin-${randomBytes(24).toString('hex')}`;
-  const recipeId = `announce-${randomBytes(3).toString('hex')}`;
-  const topic = `ticket.${recipeId}`;
+  const suffix = randomBytes(3).toString('hex');
   const slack = new SlackFake();
   const salesforce = new SalesforceFake();
   const intercom = new IntercomFake();
-  const syncId = `contacts-${recipeId}`;
   const intercomSecret = `whsec-${randomBytes(8).toString('hex')}`;
   let engine: TestEngine;
   let browser: Browser;
@@ -70,22 +69,38 @@ describe('console recipes in chromium', () => {
     await intercom.close();
   });
 
-  const recipe = (text: string) => ({
+  const topicOf = (recipeId: string) => `ticket.${recipeId}`;
+  const recipe = (recipeId: string, text: string) => ({
     id: recipeId,
-    name: 'Announce tickets',
+    name: `Announce tickets (${recipeId})`,
     enabled: false,
-    trigger: { type: 'event', event: topic },
+    trigger: { type: 'event', event: topicOf(recipeId) },
     steps: [
       { id: 'announce', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#support', text: 'New ticket: {{ trigger.subject }}' } },
       { id: 'thread', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#support', threadTs: '{{ steps.announce.ts }}', text } },
     ],
   });
+  /** A recipe saved through the API (version 1, disabled), then enabled as the Enable button does when asked. */
+  const savedRecipe = async (recipeId: string, { enabled = false } = {}) => {
+    const put = await api('PUT', `/api/v1/recipes/${recipeId}`, recipe(recipeId, 'Posted as {{ steps.announce.ts }}'));
+    expect(put.status, JSON.stringify(put.body)).toBe(201);
+    if (enabled) expect((await api('POST', `/api/v1/recipes/${recipeId}/enable`)).status).toBe(200);
+  };
+  /** A sync as applying it stores it (version 1, enabled; its workflow is not running), disabled as the Disable button does when asked. */
+  const storedSync = async (syncId: string, { enabled = true } = {}) => {
+    const compiled = compileSync(intercomContactsSync(syncId, salesforceContacts), { connections: new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]) });
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
+    await engine.store.syncs.apply(intercomContactsSync(syncId, salesforceContacts), compiled.plan);
+    if (!enabled) expect((await api('POST', `/api/v1/syncs/${syncId}/disable`)).status).toBe(200);
+  };
 
   it('shows a typo at its path, applies the suggestion, creates and enables the recipe, and its run succeeds', async () => {
+    const recipeId = `announce-${suffix}`;
+    const topic = topicOf(recipeId);
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Recipes' }).click();
     await page.getByRole('link', { name: 'New recipe' }).click();
     const editor = page.getByLabel('Recipe JSON');
-    const typo = JSON.stringify(recipe('Posted as {{ steps.anounce.ts }}'), null, 2);
+    const typo = JSON.stringify(recipe(recipeId, 'Posted as {{ steps.anounce.ts }}'), null, 2);
     await editor.fill(typo);
     const diagnostic = page.getByTestId('diagnostic-steps[1].input.text');
     await diagnostic.getByText('unknown reference steps.anounce').waitFor();
@@ -122,6 +137,7 @@ describe('console recipes in chromium', () => {
     await page.getByRole('button', { name: 'Enable' }).click();
     await page.getByTestId('recipe-state').getByText('enabled').waitFor();
 
+    const sent = slack.messages.length;
     const posted = await api('POST', '/api/v1/events', { topic, id: 'e-1', data: { subject: 'Printer on fire' } });
     expect(posted.body.runs).toHaveLength(1);
     const runId = (posted.body as { runs: { runId: string }[] }).runs[0]!.runId;
@@ -133,7 +149,7 @@ describe('console recipes in chromium', () => {
     await expect.poll(async () => (await row.count()) || (await page.getByRole('button', { name: 'Refresh' }).click(), 0), { timeout: 15_000 }).toBe(1);
     await row.getByRole('link').click();
     await page.getByTestId('run-status').getByText('succeeded').waitFor();
-    expect(slack.messages.map((m) => m.text)).toEqual(['New ticket: Printer on fire', `Posted as ${slack.messages[0]!.ts}`]);
+    expect(slack.messages.slice(sent).map((m) => m.text)).toEqual(['New ticket: Printer on fire', `Posted as ${slack.messages[sent]!.ts}`]);
 
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Recipes' }).click();
     const listed = page.getByTestId(`recipe-${recipeId}`);
@@ -143,21 +159,24 @@ describe('console recipes in chromium', () => {
   });
 
   it('dry-runs the saved recipe against a fixture and shows each step', async () => {
+    const recipeId = `dry-${suffix}`;
+    await savedRecipe(recipeId, { enabled: true });
+    const sent = slack.messages.length;
     await page.goto(`/recipes/${recipeId}`);
     await page.getByLabel('Event (JSON, as the sender posts it)').fill(JSON.stringify({ subject: 'Fixture subject' }));
     await page.getByRole('button', { name: 'Run dry run' }).click();
     const result = page.getByTestId('dry-run-result');
     await result.getByTestId('dry-run-status').getByText('succeeded').waitFor();
-    await result.getByText(`matches ${topic}`).waitFor();
+    await result.getByText(`matches ${topicOf(recipeId)}`).waitFor();
     await result.getByTestId('dry-step-announce').getByText('succeeded').waitFor();
     await result.getByTestId('dry-step-thread').getByText('succeeded').waitFor();
     await result.getByTestId('dry-step-announce').getByText('Rendered input').click();
     await result.getByTestId('dry-step-announce').getByText('New ticket: Fixture subject').waitFor();
-    expect(slack.messages).toHaveLength(2);
+    expect(slack.messages).toHaveLength(sent);
   });
 
   it('dry-runs a webhook recipe against a delivery its connection received', async () => {
-    const hookRecipe = `hook-${recipeId}`;
+    const hookRecipe = `hook-${suffix}`;
     const webhook = {
       name: 'New conversation (dry run only)',
       enabled: false,
@@ -184,6 +203,8 @@ describe('console recipes in chromium', () => {
   });
 
   it('saves a change as a new version and shows the diff between versions', async () => {
+    const recipeId = `versions-${suffix}`;
+    await savedRecipe(recipeId, { enabled: true });
     await page.goto(`/recipes/${recipeId}`);
     const editor = page.getByLabel('Recipe JSON');
     await editor.fill((await editor.inputValue()).replace('New ticket: ', 'Ticket opened: '));
@@ -204,10 +225,11 @@ describe('console recipes in chromium', () => {
   });
 
   it('a read-only token sees recipes and syncs but no write controls', async () => {
+    const recipeId = `read-only-${suffix}`;
+    const syncId = `read-only-contacts-${suffix}`;
+    await savedRecipe(recipeId);
     // A stored sync (its workflow is not running: the list says when each side last cycled, if known).
-    const compiled = compileSync(intercomContactsSync(syncId, salesforceContacts), { connections: new Map([['intercom-main', 'intercom'], ['salesforce-main', 'salesforce']]) });
-    if (!compiled.ok) throw new Error(JSON.stringify(compiled.diagnostics));
-    await engine.store.syncs.apply(intercomContactsSync(syncId, salesforceContacts), compiled.plan);
+    await storedSync(syncId);
     const context = await newContext();
     const p = await signIn(context, viewer);
     await p.goto('/recipes');
@@ -217,7 +239,7 @@ describe('console recipes in chromium', () => {
     await sync.getByText('enabled').waitFor();
     await sync.getByText(/left never, right never|unknown/).waitFor();
     expect(await p.getByRole('link', { name: 'New recipe' }).count()).toBe(0);
-    await p.getByRole('link', { name: 'Announce tickets' }).click();
+    await p.getByRole('link', { name: `Announce tickets (${recipeId})` }).click();
     await p.getByTestId('recipe-state').waitFor();
     expect(await p.getByLabel('Recipe JSON').getAttribute('readonly')).not.toBeNull();
     expect(await p.getByRole('button', { name: /^(Save|Enable|Disable|Delete|Load into editor)$/ }).count()).toBe(0);
@@ -233,6 +255,8 @@ describe('console recipes in chromium', () => {
   });
 
   it('opens a sync in the editor: its source, its one version, a typo shown at its path, no dry run, disable', async () => {
+    const syncId = `editor-contacts-${suffix}`;
+    await storedSync(syncId);
     await page.goto('/recipes');
     await page.getByTestId(`sync-${syncId}`).getByRole('link', { name: syncId }).click();
     const editor = page.getByLabel('Sync JSON');
@@ -263,6 +287,8 @@ describe('console recipes in chromium', () => {
   });
 
   it('saves a sync edited with value hints, its diagnostics clean, then enables and disables it, the list following', async () => {
+    const syncId = `hints-contacts-${suffix}`;
+    await storedSync(syncId, { enabled: false });
     const listed = async (state: 'enabled' | 'disabled') => {
       await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Recipes' }).click();
       await page.getByTestId(`sync-${syncId}`).getByText(state, { exact: true }).waitFor();
