@@ -48,7 +48,7 @@ const program = new Command('bench')
   .option('--duration <s>', 'seconds per measured load phase', int('duration'), 20)
   .option('--ingress-concurrency <list>', 'ingress concurrency levels', intList, [10, 50])
   .option('--e2e-concurrency <n>', 'end-to-end sender concurrency', int('e2e-concurrency'), 50)
-  .option('--rate <n>', 'webhooks/s in the end-to-end latency phase (default: half the measured sustained rate); ingress: pace every phase at this rate (comparable CPU per request on a busy machine)', int('rate'))
+  .option('--rate <n>', 'webhooks/s in the end-to-end latency phase (default: half the measured sustained rate); ingress, ingress-floor: pace every phase at this rate (comparable CPU per request on a busy machine)', int('rate'))
   .option('--burst <n>', 'events in the end-to-end burst', int('burst'), 5000)
   .option('--runs <n>', 'runs per variant and round (overhead)', int('runs'), 500)
   .option('--rounds <n>', 'alternating rounds (overhead)', int('rounds'), 2)
@@ -123,7 +123,7 @@ function variantName(scenario: string, o: BenchOptions): string {
   else if (o.sqliteSync === 'normal') parts.push('sync-normal');
   if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
   if (o.inboundLog === 'off') parts.push('inbound-log-off');
-  if (scenario === 'ingress' && o.rate) parts.push(`paced-${o.rate}`);
+  if ((scenario === 'ingress' || scenario === 'ingress-floor') && o.rate) parts.push(`paced-${o.rate}`);
   const flags = o.nodeArgs.filter((a) => !a.startsWith('--cpu-prof'));
   if (flags.length > 0) parts.push(flags.map((f) => f.replace(/^--/, '').replace(/[^a-z0-9]+/gi, '-')).join('-'));
   for (const [name, value] of Object.entries(o.engineEnv)) parts.push(`${name.replace(/^SWITCHYARD_/, '').toLowerCase().replace(/_/g, '-')}-${value || 'unset'}`);
