@@ -7,7 +7,7 @@ import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type Sy
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { hubspotBatchInputs, hubspotName, pipedriveEmail, pipedriveLive } from '../support/crm-records';
 import { hubspotContacts, intercomContactsSync, pipedrivePersons, type CrmMapping } from '../support/sync-definitions';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { closeSyncHarness, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { waitFor } from '../support/temporal';
 import type { VendorConnections } from '../support/vendor-connections';
 
@@ -82,10 +82,7 @@ function describeMerge(crm: MergeCase): void {
       harness = await startSyncHarness({ intercom: { fake: ic }, ...vendors }, intercomContactsSync(syncId, oneWay, { direction: 'leftToRight', create: { right: true }, onDuplicate: 'merge' }), 1000);
     }, 120_000);
 
-    afterAll(async () => {
-      await harness?.close();
-      await Promise.all([ic.close(), crm.fake.close()]);
-    });
+    afterAll(() => closeSyncHarness(harness, [ic, crm.fake]));
 
     it('merges the pair into the older contact with one call, links it, writes it once, creates nothing, then stays silent', async () => {
       const { older, newer, olderAt } = twins('twin@example.com');

@@ -9,7 +9,8 @@ import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { seedPlanContacts } from '../support/crm-records';
 import { intercomContactsSync, mrrField, salesforceContacts } from '../support/sync-definitions';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { workflowBackfilled } from '../support/sync-cycle';
+import { closeSyncHarness, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { waitFor } from '../support/temporal';
 
 const composite = '/instance/services/data/v62.0/composite/sobjects';
@@ -50,17 +51,11 @@ describe('CRM sync: reconciling linked records', () => {
     // Pages of 2 links: the check walks the 7 links over several polls.
     const input: SyncWorkflowInput = { plan, cyclesPerExecution: 4, pageSize: 2 };
     await env.client.workflow.start(syncWorkflowType, { workflowId: syncWorkflowId(syncId), taskQueue: worker.options.taskQueue, args: [input] });
-    await waitFor(async () => {
-      const s = await status();
-      return s.backfill?.left?.done && s.backfill?.right?.done && s.phase === 'idle' && s;
-    }, 'the backfill of both sides', 60_000);
+    await workflowBackfilled(status);
     expect(await store.syncs.linkCount(syncId)).toBe(7);
   }, 120_000);
 
-  afterAll(async () => {
-    await harness?.close();
-    await Promise.all([ic.close(), sf.close()]);
-  });
+  afterAll(() => closeSyncHarness(harness, [ic, sf]));
 
   it('records deleted at a vendor without a webhook are unlinked by the periodic check; the other side is left as it is', async () => {
     const goneLeft = 'ic-1';

@@ -8,7 +8,8 @@ import { syncStatusQuery, syncWorkflowId, type SyncStatus } from '../../workflow
 import type { SyncPlan } from '../../workflows/sync-plan';
 import { seedPlanContacts } from '../support/crm-records';
 import { intercomContactsSync, mrrField, salesforceContacts } from '../support/sync-definitions';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { workflowBackfilled } from '../support/sync-cycle';
+import { closeSyncHarness, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { waitFor } from '../support/temporal';
 
 const composite = '/instance/services/data/v62.0/composite/sobjects';
@@ -67,17 +68,11 @@ describe('CRM sync: a mapping changed while the sync did not run', () => {
     seedPlanContacts(ic, sf);
     expect(await setEnabled(true)).toBe('started');
     // Two walks of the delete check after the backfill: the records it wrote have left the feeds' window (no feed brings them again).
-    await waitFor(async () => {
-      const s = await status();
-      return s.backfill?.left?.done && s.backfill?.right?.done && s.verify!.passes >= 2 && s.phase === 'idle';
-    }, 'the backfill of both sides, then two walks over the links', 60_000);
+    await workflowBackfilled(status, { holds: (s) => s.verify!.passes >= 2, what: 'two walks over the links' });
     expect(await store.syncs.linkCount(syncId)).toBe(7);
   }, 120_000);
 
-  afterAll(async () => {
-    await harness?.close();
-    await Promise.all([ic.close(), sf.close()]);
-  });
+  afterAll(() => closeSyncHarness(harness, [ic, sf]));
 
   it('disabled, a field added, enabled: exactly the linked records whose value differs are written, once', async () => {
     expect(await setEnabled(false)).toBe('cancelled');

@@ -2,9 +2,15 @@ import type { Client } from '@temporalio/client';
 import { syncSignals, syncWorkflowId } from '../../workflows/sync-contract';
 import { waitFor } from './temporal';
 
+/** Where the sync's workflow is: its status query, or the `workflow` of GET /api/v1/syncs/:id. */
+interface WorkflowProgress {
+  phase: string;
+  backfill?: { left?: { done: boolean }; right?: { done: boolean } };
+}
+
 /** What GET /api/v1/syncs/:id answers about the workflow (the parts a cycle is read from). */
 interface SyncDetail {
-  workflow: { phase: string; backfill?: { left?: { done: boolean }; right?: { done: boolean } } };
+  workflow: WorkflowProgress;
   lastCycle: { left?: string; right?: string };
 }
 
@@ -26,13 +32,19 @@ export async function fullSyncCycle(client: Client, syncId: string, detail: () =
   );
 }
 
-/** The sync's backfill of both sides has ended and its workflow is idle (read from `detail`, the sync's API answer). */
-export const syncBackfilled = (detail: () => Promise<SyncDetail>): Promise<true> =>
+/**
+ * The sync's backfill of both sides has ended and its workflow is idle (read from `status`, its
+ * status query), and `then` holds of that status when given; resolves with the status.
+ */
+export const workflowBackfilled = <S extends WorkflowProgress>(status: () => Promise<S>, then?: { holds: (s: S) => boolean; what: string }): Promise<S> =>
   waitFor(
     async () => {
-      const w = (await detail()).workflow;
-      return w.phase === 'idle' && !!w.backfill?.left?.done && !!w.backfill.right?.done;
+      const s = await status();
+      return s.phase === 'idle' && !!s.backfill?.left?.done && !!s.backfill.right?.done && (then?.holds(s) ?? true) && s;
     },
-    'the backfill of both sides',
+    `the backfill of both sides${then ? `, then ${then.what}` : ''}`,
     60_000,
   );
+
+/** The sync's backfill of both sides has ended and its workflow is idle (read from `detail`, the sync's API answer). */
+export const syncBackfilled = async (detail: () => Promise<SyncDetail>): Promise<void> => void (await workflowBackfilled(async () => (await detail()).workflow));

@@ -8,7 +8,7 @@ import { syncSignals, syncStatusQuery, syncWorkflowId, syncWorkflowType, type Sy
 import type { SyncPlan } from '../../workflows/sync-plan';
 import type { SyncWorkflowInput } from '../../workflows/sync-workflow';
 import { intercomContactsSync, syncTestRecords } from './sync-definitions';
-import { startSyncHarness, type SyncHarness } from './sync-harness';
+import { closeSyncHarness, startSyncHarness, type SyncHarness } from './sync-harness';
 import { waitFor, workflowBundle } from './temporal';
 import type { VendorConnections } from './vendor-connections';
 
@@ -128,10 +128,7 @@ export function describeSyncEngine(crm: CrmCase): void {
       ({ store, env, worker, plan } = harness);
     }, 120_000);
 
-    afterAll(async () => {
-      await harness?.close();
-      await Promise.all([ic.close(), crm.close()]);
-    });
+    afterAll(() => closeSyncHarness(harness, [ic, crm]));
 
     it(`backfills ${perSide} contacts a side (${overlap} overlapping by email) both ways, then stays silent`, async () => {
       for (let i = 0; i < perSide; i++) {

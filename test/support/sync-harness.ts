@@ -63,3 +63,9 @@ export async function startSyncHarness(vendors: VendorConnections, source: Recor
     },
   };
 }
+
+/** A sync engine test's afterAll: the harness (when its start got that far), then the test's vendor fakes. */
+export async function closeSyncHarness(harness: SyncHarness | undefined, fakes: readonly { close(): Promise<void> }[]): Promise<void> {
+  await harness?.close();
+  await Promise.all(fakes.map((f) => f.close()));
+}
