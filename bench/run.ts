@@ -62,6 +62,7 @@ const program = new Command('bench')
   .option('--sync-records <n>', 'contacts per direction in the sync backfill', int('sync-records'), 10_000)
   .option('--cpu-prof', 'write V8 CPU profiles of the engine processes to bench/results/profiles')
   .option('--node-flags <list>', 'comma list of node/V8 flags for the engine processes, after the Dockerfile\'s (a later flag wins), e.g. --max-semi-space-size=8', (v: string) => v.split(',').filter(Boolean))
+  .option('--worker-node-flags <list>', 'comma list of node/V8 flags for the worker process only, after --node-flags (the API keeps its own), e.g. --max-old-space-size=192', (v: string) => v.split(',').filter(Boolean))
   .option('--engine-env <list>', 'comma list of NAME=VALUE for the engine processes, after the bench\'s own, e.g. SWITCHYARD_WORKER_CACHED_RUNS=50 (an empty value unsets)', engineEnv, {})
   .option('--smoke', 'a quick variant: 5 s phases, burst 300, 200 runs, 1 round, 500 sync records')
   .action(async (names: string[], flags: Record<string, unknown>) => {
@@ -87,6 +88,7 @@ const program = new Command('bench')
       syncRecords: pick('syncRecords', 500),
       sqlitePragmas: flags.sqlitePragma as string[] | undefined,
       engineEnv: flags.engineEnv as Record<string, string>,
+      workerNodeArgs: (flags.workerNodeFlags as string[] | undefined) ?? [],
       nodeArgs: [...(flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : []), ...((flags.nodeFlags as string[] | undefined) ?? [])],
     };
     let failed = false;
@@ -126,6 +128,7 @@ function variantName(scenario: string, o: BenchOptions): string {
   if ((scenario === 'ingress' || scenario === 'ingress-floor') && o.rate) parts.push(`paced-${o.rate}`);
   const flags = o.nodeArgs.filter((a) => !a.startsWith('--cpu-prof'));
   if (flags.length > 0) parts.push(flags.map((f) => f.replace(/^--/, '').replace(/[^a-z0-9]+/gi, '-')).join('-'));
+  if (o.workerNodeArgs.length > 0) parts.push(['worker', ...o.workerNodeArgs.map((f) => f.replace(/^--/, '').replace(/[^a-z0-9]+/gi, '-'))].join('-'));
   for (const [name, value] of Object.entries(o.engineEnv)) parts.push(`${name.replace(/^SWITCHYARD_/, '').toLowerCase().replace(/_/g, '-')}-${value || 'unset'}`);
   return parts.join('-');
 }

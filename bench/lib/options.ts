@@ -18,6 +18,8 @@ export interface BenchOptions {
   sinkLatencyMs: number;
   /** Extra node flags for the engine processes, e.g. ["--cpu-prof", "--cpu-prof-dir=…"]. */
   nodeArgs: string[];
+  /** Extra node flags for the worker process only, after `nodeArgs`. */
+  workerNodeArgs: string[];
   /** Extra environment for the engine processes (after the bench's own), e.g. { SWITCHYARD_WORKER_CACHED_RUNS: '50' }. */
   engineEnv: Record<string, string>;
   temporalDb: 'file' | 'memory';

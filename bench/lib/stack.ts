@@ -21,6 +21,8 @@ export interface StackOptions {
   sinkLatencyMs: number;
   /** Extra node flags for the engine's child processes (e.g. --cpu-prof --cpu-prof-dir=…). */
   nodeArgs: string[];
+  /** Extra node flags for the worker only, after `nodeArgs` (the API's stay as shipped). */
+  workerNodeArgs?: string[];
   /** Extra environment for the engine's child processes, after the bench's own (e.g. a malloc or worker setting). */
   engineEnv?: Record<string, string>;
   /** `file`: the embedded default (SQLite file under the data dir); `memory`: what the tests use. */
@@ -130,7 +132,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         // As installed (`npm run build:workflows`): the engine's worker finds its workflow bundle built.
         if (!w.entry) await cachedWorkflowBundle(engineBundleRequest(undefined, target.dataConverter));
         const entry = w.entry ?? path.join(repoRoot, 'src/cli/main.ts');
-        const child = spawnTs(w.name ?? 'worker', entry, w.entry ? [] : ['worker'], { ...env, TEMPORAL_TASK_QUEUE: taskQueue }, [...engineNodeFlags.worker, ...opts.nodeArgs]);
+        const child = spawnTs(w.name ?? 'worker', entry, w.entry ? [] : ['worker'], { ...env, TEMPORAL_TASK_QUEUE: taskQueue }, [...engineNodeFlags.worker, ...opts.nodeArgs, ...(opts.workerNodeArgs ?? [])]);
         const polling = temporalChecks(client, taskQueue).worker;
         const up = await until(async () => {
           if (child.process.exitCode !== null) throw new Error(`${child.name} exited: ${child.output.join(' | ')}`);
