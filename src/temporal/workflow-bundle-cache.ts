@@ -11,7 +11,7 @@ export const defaultBundleCacheDir = path.join(projectRoot, '.cache', 'workflow-
 const engineWorkflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 
 /** Bumped when what goes into a key changes. */
-const keyFormat = 'switchyard-workflow-bundle/2';
+const keyFormat = 'switchyard-workflow-bundle/3';
 
 export interface CachedBundle {
   code: string;
@@ -28,9 +28,23 @@ export interface BundleCacheOptions {
   onWriteError?: (err: unknown) => void;
 }
 
+/**
+ * Modules of the interpreter evaluated once per workflow context instead of once per run (the SDK gives
+ * every run its own copy of each module it imports). liquidjs (184 kB, no module-level state: template.ts
+ * makes its own engine per run) ran again for every run, and V8 optimised that module body as hot code:
+ * one ~58 MB compiler allocation mid-load, the worker's peak RSS (bench/README.md "Memory").
+ * Not json-logic-js: logic.ts changes that module's operator table per run.
+ */
+const enginePreloadModules = [path.join(projectRoot, 'workflows', 'expr', 'liquid.ts')];
+
 /** What the engine's worker bundles: the interpreter's workflows (or `entry`) with the target's converters. */
 export function engineBundleRequest(entry: string | undefined, converters: { failureConverterPath?: string; payloadConverterPath?: string } | undefined): BundleRequest {
-  return { workflowsPath: entry ?? engineWorkflowsPath, failureConverterPath: converters?.failureConverterPath, payloadConverterPath: converters?.payloadConverterPath };
+  return {
+    workflowsPath: entry ?? engineWorkflowsPath,
+    failureConverterPath: converters?.failureConverterPath,
+    payloadConverterPath: converters?.payloadConverterPath,
+    ...(entry === undefined ? { preloadModules: enginePreloadModules } : {}),
+  };
 }
 
 /**
@@ -63,6 +77,7 @@ export function workflowBundleKey(request: BundleRequest): string {
   const entries = [request.workflowsPath, request.failureConverterPath, request.payloadConverterPath];
   // Which converter slot a file fills is part of the bundle, not only its content.
   hash.update(entries.map((e) => (e ? path.relative(projectRoot, e) : '-')).join('\0')).update('\0');
+  hash.update((request.preloadModules ?? []).map((m) => path.relative(projectRoot, m)).join('\0')).update('\0');
   for (const file of localSources(entries.filter((e): e is string => e !== undefined))) {
     hash.update(path.relative(projectRoot, file)).update('\0').update(readFileSync(file)).update('\0');
   }

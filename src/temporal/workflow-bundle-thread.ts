@@ -4,6 +4,8 @@ export interface BundleRequest {
   workflowsPath: string;
   failureConverterPath?: string;
   payloadConverterPath?: string;
+  /** Modules evaluated once in the workflow context and shared by every run (the SDK's `preloadModules`). */
+  preloadModules?: string[];
 }
 
 const bundlerModule = require.resolve('@temporalio/worker/lib/workflow/bundler');
