@@ -51,4 +51,4 @@ export const FailureType = {
   storeUnavailable: 'StoreUnavailable',
 } as const;
 
-export const nonRetryableFailureTypes = [FailureType.authLost, FailureType.invalidInput, FailureType.fatal, FailureType.connectionUnavailable];
+export const nonRetryableFailureTypes: readonly string[] = [FailureType.authLost, FailureType.invalidInput, FailureType.fatal, FailureType.connectionUnavailable];

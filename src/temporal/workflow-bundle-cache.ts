@@ -29,13 +29,16 @@ export interface BundleCacheOptions {
 }
 
 /**
- * Modules of the interpreter evaluated once per workflow context instead of once per run (the SDK gives
- * every run its own copy of each module it imports). liquidjs (184 kB, no module-level state: template.ts
- * makes its own engine per run) ran again for every run, and V8 optimised that module body as hot code:
- * one ~58 MB compiler allocation mid-load, the worker's peak RSS (bench/README.md "Memory").
- * Not json-logic-js: logic.ts changes that module's operator table per run.
+ * The engine's whole workflow module graph is evaluated once per workflow context, not once per run
+ * (by default the SDK gives every run its own copy of each module it imports). Per run, evaluating
+ * the interpreter, its expression engines (a liquidjs engine, json-logic's operator table) and the
+ * other workflows was ~5 % of the worker's CPU per run (bench/RESULTS.md "overhead"); liquidjs alone
+ * (184 kB), when it ran per run, made V8 optimise its module body as hot code: one ~58 MB compiler
+ * allocation mid-load, the worker's peak RSS (bench/README.md "Memory").
+ * Sharing is safe only for modules without per-run state at module scope: a run's state lives in its
+ * workflow function; test/unit/workflow-module-state.test.ts holds workflows/ to that.
  */
-const enginePreloadModules = [path.join(projectRoot, 'workflows', 'expr', 'liquid.ts')];
+const enginePreloadModules = [engineWorkflowsPath];
 
 /** What the engine's worker bundles: the interpreter's workflows (or `entry`) with the target's converters. */
 export function engineBundleRequest(entry: string | undefined, converters: { failureConverterPath?: string; payloadConverterPath?: string } | undefined): BundleRequest {

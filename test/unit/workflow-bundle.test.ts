@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const workflowsDir = path.resolve(__dirname, '../../workflows');
@@ -74,4 +76,58 @@ describe('workflows/ determinism boundary', () => {
       }),
     ).rejects.toThrow(/Webpack finished with errors/);
   }, 120_000);
+});
+
+/**
+ * The engine's worker evaluates workflows/ once per workflow context and shares it between runs
+ * (preloadModules, src/temporal/workflow-bundle-cache.ts): state at module scope would leak from
+ * one run into the next. What module scope may hold besides declarations is listed here, audited.
+ */
+const auditedModuleState: Record<string, string[]> = {
+  // Reset before and after each synchronous evaluation (evaluateLogic's finally).
+  'expr/logic.ts': ['jsonLogic.add_operation', 'jsonLogic.apply =', 'jsonLogic.rm_operation', 'let stepsLeft'],
+  // A cache of parsed templates: the same text always parses to the same templates.
+  'expr/template.ts': ['const parsed', 'engine.registerFilter'],
+};
+
+/** Top-level statements that can hold or change state: `let`/`var`, mutable containers, calls and assignments. */
+function moduleState(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const found = new Set<string>();
+  for (const statement of source.statements) {
+    if (ts.isVariableStatement(statement)) {
+      const { flags } = statement.declarationList;
+      const keyword = flags & ts.NodeFlags.Let ? 'let' : flags & ts.NodeFlags.Const ? 'const' : 'var';
+      for (const d of statement.declarationList.declarations) {
+        const init = d.initializer;
+        const readonly = d.type?.getText().startsWith('readonly') ?? false;
+        const container = init && ((ts.isArrayLiteralExpression(init) && !readonly) || (ts.isNewExpression(init) && /^(Map|WeakMap)$/.test(init.expression.getText())));
+        if (keyword !== 'const') found.add(`${keyword} ${d.name.getText()}`);
+        else if (container) found.add(`const ${d.name.getText()}`);
+      }
+    } else if (ts.isExpressionStatement(statement)) {
+      const e = statement.expression;
+      if (ts.isCallExpression(e)) found.add(e.expression.getText());
+      else if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) found.add(`${e.left.getText()} =`);
+      else found.add(e.getText().slice(0, 40));
+    }
+  }
+  return [...found].sort();
+}
+
+describe('workflows/ module scope (shared by every run of a workflow context)', () => {
+  it('holds no state but the audited', () => {
+    const actual = Object.fromEntries(
+      sourceFiles(workflowsDir)
+        .map((f) => [path.relative(workflowsDir, f), moduleState(f)] as const)
+        .filter(([, state]) => state.length > 0),
+    );
+    expect(actual).toEqual(auditedModuleState);
+  });
+
+  it('the scan catches what it should', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'module-state-')), 'state.ts');
+    writeFileSync(file, 'let runs = 0;\nconst seen = new Map();\nconst list: string[] = [];\nconst kept: readonly string[] = [];\ncount();\nglobalThis.x = 1;\nexport function f() { let ok = 1; return ok; }\n');
+    expect(moduleState(file)).toEqual(['const list', 'const seen', 'count', 'globalThis.x =', 'let runs']);
+  });
 });

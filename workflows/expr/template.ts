@@ -1,4 +1,4 @@
-import { Liquid, type Template } from './liquid';
+import { Liquid, type Template } from 'liquidjs';
 
 /**
  * Templates are liquid output tags (`{{ path | filter: arg }}`), rendered by liquidjs: it bundles
