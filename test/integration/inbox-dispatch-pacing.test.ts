@@ -51,9 +51,9 @@ describe('inbox dispatch pacing', () => {
         return inbox.append(event, eventHash('api', event.id), [recipeId]);
       }),
     );
-  const inboxWith = (client: Client, startDeadlineMs?: number) => {
+  const inboxWith = (client: Client, startDeadlineMs?: number, limitsOf = limits) => {
     clients.push(client);
-    const inbox = startInbox({ store, plans: new PlanCache(store.recipes), client, taskQueue, logger: createLogger('silent'), limits, startDeadlineMs });
+    const inbox = startInbox({ store, plans: new PlanCache(store.recipes), client, taskQueue, logger: createLogger('silent'), limits: limitsOf, startDeadlineMs });
     inboxes.push(inbox);
     return inbox;
   };
@@ -79,6 +79,24 @@ describe('inbox dispatch pacing', () => {
     expect(seen.maxInFlight).toBeGreaterThan(1);
     expect(seen.maxInFlight).toBeLessThanOrEqual(8);
     for (const id of started) expect((await clients[0]!.workflow.getHandle(id).describe()).taskQueue).toBe(taskQueue);
+  });
+
+  it('keeps at most queuedMax committed rows in memory; the rest start from the store at the sweep', async () => {
+    const first = started.length;
+    const { seen, interceptors } = countingStarts();
+    const connect = () => Connection.connect({ address: inject('temporalAddress') });
+    // No sweep for an hour: what this inbox starts is what it kept in memory.
+    const holding = inboxWith(new Client({ connection: await connect(), interceptors }), undefined, { ...limits, queuedMax: 5 });
+    expect(await appendAll(holding)).toEqual(Array(events).fill(true));
+    await waitFor(async () => (seen.calls === 5 && seen.inFlight === 0) || undefined, 'the 5 rows kept in memory to start');
+    expect(holding.status().depth).toBe(events - 5);
+    await holding.stop();
+
+    // The others were committed: a sweep (here another process's) starts each of them once.
+    const sweeping = inboxWith(new Client({ connection: await connect(), interceptors }), undefined, { ...limits, sweepMs: 100 });
+    await waitFor(async () => (seen.calls === events && seen.inFlight === 0) || undefined, 'the sweep to start the rest');
+    await waitFor(async () => sweeping.status().depth === 0 || undefined, 'the inbox to drain');
+    for (const id of started.slice(first)) expect((await clients[0]!.workflow.getHandle(id).describe()).taskQueue).toBe(taskQueue);
   });
 
   it('after a failed start, takes no further row of the batch: the rest wait in the inbox', async () => {
