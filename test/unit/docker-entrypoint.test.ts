@@ -20,8 +20,8 @@ describe('scripts/docker-entrypoint.sh', () => {
     expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/^ENTRYPOINT \["\/app\/scripts\/docker-entrypoint\.sh"\]$/m);
   });
 
-  it('runs the worker with V8 memory-over-speed mode, the API and other commands without it', () => {
-    expect(nodeArgs('worker')).toBe(`--optimize-for-size ${cli} worker`);
+  it('runs the worker with a small V8 heap growth, the API and other commands without it', () => {
+    expect(nodeArgs('worker')).toBe(`--heap-growing-percent=30 ${cli} worker`);
     expect(nodeArgs('api', '--port', '3000')).toBe(`${cli} api --port 3000`);
     expect(nodeArgs('recipe', 'check', 'worker')).toBe(`${cli} recipe check worker`);
   });
