@@ -21,7 +21,7 @@ describe('scripts/docker-entrypoint.sh', () => {
   });
 
   it('runs the worker with a small V8 heap growth, the API and other commands without it', () => {
-    expect(nodeArgs('worker')).toBe(`--heap-growing-percent=30 ${cli} worker`);
+    expect(nodeArgs('worker')).toBe(`--heap-growing-percent=15 ${cli} worker`);
     expect(nodeArgs('api', '--port', '3000')).toBe(`${cli} api --port 3000`);
     expect(nodeArgs('recipe', 'check', 'worker')).toBe(`${cli} recipe check worker`);
   });
