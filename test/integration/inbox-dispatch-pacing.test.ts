@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Plan, RunEvent } from '../../workflows/plan';
-import { startInbox, type Inbox } from '../../src/engine/inbox';
+import { startInbox, type Inbox, type InboxOptions } from '../../src/engine/inbox';
 import { PlanCache } from '../../src/engine/plan-cache';
 import { eventHash, runWorkflowId } from '../../src/engine/start-runs';
 import { createLogger } from '../../src/logging';
@@ -51,7 +51,7 @@ describe('inbox dispatch pacing', () => {
         return inbox.append(event, eventHash('api', event.id), [recipeId]);
       }),
     );
-  const inboxWith = (client: Client, startDeadlineMs?: number, limitsOf = limits) => {
+  const inboxWith = (client: Client, startDeadlineMs?: number, limitsOf: InboxOptions['limits'] = limits) => {
     clients.push(client);
     const inbox = startInbox({ store, plans: new PlanCache(store.recipes), client, taskQueue, logger: createLogger('silent'), limits: limitsOf, startDeadlineMs });
     inboxes.push(inbox);
