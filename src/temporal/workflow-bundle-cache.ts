@@ -32,11 +32,12 @@ export interface BundleCacheOptions {
  * The engine's whole workflow module graph is evaluated once per workflow context, not once per run
  * (by default the SDK gives every run its own copy of each module it imports). Per run, evaluating
  * the interpreter, its expression engines (a liquidjs engine, json-logic's operator table) and the
- * other workflows was ~5 % of the worker's CPU per run (bench/RESULTS.md "overhead"); liquidjs alone
+ * other workflows was ~12 % of the worker's CPU per run (18.6 → 16.4 ms in `npm run bench -- overhead`,
+ * bench/RESULTS.md "Issue #13 runs, worker flags, quiet A/B"); liquidjs alone
  * (184 kB), when it ran per run, made V8 optimise its module body as hot code: one ~58 MB compiler
  * allocation mid-load, the worker's peak RSS (bench/README.md "Memory").
  * Sharing is safe only for modules without per-run state at module scope: a run's state lives in its
- * workflow function; test/unit/workflow-module-state.test.ts holds workflows/ to that.
+ * workflow function; test/unit/workflow-bundle.test.ts holds workflows/ to that.
  */
 const enginePreloadModules = [engineWorkflowsPath];
 
