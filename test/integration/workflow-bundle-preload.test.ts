@@ -28,7 +28,6 @@ it('the engine bundle evaluates its workflow modules once per workflow context (
   writeFileSync(other, "import { shared } from './shared';\nexport async function hello(): Promise<string> {\n  return shared;\n}\n");
   const bundle = await cachedWorkflowBundle({ workflowsPath: other, preloadModules: [shared] }, { dir: path.join(dir, 'cache') });
   expect(preloadedBy(bundle.code)).toMatch(/__webpack_require__\(.*shared\.ts"\)/);
-
 });
 
 const preloadedBy = (code: string) => /exports\.preloadModules = function preloadModules\(\) \{([^}]*)\}/.exec(code)?.[1];

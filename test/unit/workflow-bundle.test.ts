@@ -84,8 +84,8 @@ describe('workflows/ determinism boundary', () => {
  * one run into the next. What module scope may hold besides declarations is listed here, audited.
  */
 const auditedModuleState: Record<string, string[]> = {
-  // Reset before and after each synchronous evaluation (evaluateLogic's finally).
-  'expr/logic.ts': ['jsonLogic.add_operation', 'jsonLogic.apply =', 'jsonLogic.rm_operation', 'let stepsLeft'],
+  // The meter is reset before and after each synchronous evaluation (evaluateLogic's finally); the operator set is only read.
+  'expr/logic.ts': ['const buildingOperators', 'jsonLogic.add_operation', 'jsonLogic.apply =', 'jsonLogic.rm_operation', 'let stepsLeft'],
   // A cache of parsed templates: the same text always parses to the same templates.
   'expr/template.ts': ['const parsed', 'engine.registerFilter'],
 };
@@ -101,7 +101,7 @@ function moduleState(file: string): string[] {
       for (const d of statement.declarationList.declarations) {
         const init = d.initializer;
         const readonly = d.type?.getText().startsWith('readonly') ?? false;
-        const container = init && ((ts.isArrayLiteralExpression(init) && !readonly) || (ts.isNewExpression(init) && /^(Map|WeakMap)$/.test(init.expression.getText())));
+        const container = init && ((ts.isArrayLiteralExpression(init) && !readonly) || (ts.isNewExpression(init) && /^(Map|WeakMap|Set|WeakSet)$/.test(init.expression.getText())));
         if (keyword !== 'const') found.add(`${keyword} ${d.name.getText()}`);
         else if (container) found.add(`const ${d.name.getText()}`);
       }
@@ -127,7 +127,7 @@ describe('workflows/ module scope (shared by every run of a workflow context)', 
 
   it('the scan catches what it should', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'module-state-')), 'state.ts');
-    writeFileSync(file, 'let runs = 0;\nconst seen = new Map();\nconst list: string[] = [];\nconst kept: readonly string[] = [];\ncount();\nglobalThis.x = 1;\nexport function f() { let ok = 1; return ok; }\n');
-    expect(moduleState(file)).toEqual(['const list', 'const seen', 'count', 'globalThis.x =', 'let runs']);
+    writeFileSync(file, 'let runs = 0;\nconst seen = new Map();\nconst ids = new Set();\nconst list: string[] = [];\nconst kept: readonly string[] = [];\ncount();\nglobalThis.x = 1;\nexport function f() { let ok = 1; return ok; }\n');
+    expect(moduleState(file)).toEqual(['const ids', 'const list', 'const seen', 'count', 'globalThis.x =', 'let runs']);
   });
 });
