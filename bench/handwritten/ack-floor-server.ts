@@ -8,9 +8,9 @@ import { GroupCommit } from '../../src/store/group-commit';
  * The ack path's floor on this machine (`npm run bench -- ingress-floor`), its own process like
  * `switchyard api`. FLOOR_MODE `bare`: reads the body and answers 202. `store`: as bare, plus the
  * X-Hub-Signature HMAC-SHA1 of the raw bytes checked in constant time and one insert per request
- * (keyed by the notification id, a duplicate ignored), group-committed, into a SQLite file with the
- * engine store's pragmas (WAL; better-sqlite3's synchronous NORMAL) or, with FLOOR_SYNC=full, an
- * fsync per commit. Answers only once its commit is done. `dispatch`: as store, plus a dispatcher
+ * (keyed by the notification id, a duplicate ignored), group-committed, into a SQLite file in WAL
+ * mode, with FLOOR_SYNC=full an fsync per commit (the engine store's pragmas), else synchronous
+ * NORMAL. Answers only once its commit is done. `dispatch`: as store, plus a dispatcher
  * that starts one workflow per row on Temporal (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
  * TEMPORAL_TASK_QUEUE, FLOOR_WORKFLOW_TYPE) and deletes the row once Temporal has the run.
  * GET /backlog answers the rows not dispatched yet.
@@ -24,7 +24,7 @@ type Row = { id: number; key: string; body: Buffer };
 function open(file: string, sync: string): SQLite.Database {
   const db = new SQLite(file);
   db.pragma('journal_mode = WAL');
-  if (sync === 'full') db.pragma('synchronous = FULL');
+  db.pragma(sync === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   db.exec('create table if not exists acks (id integer primary key, key text not null unique, body blob not null)');
   return db;
 }
