@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { GroupCommit } from './group-commit';
+import type { Database } from './schema';
 import { SealedRowStore } from './sealed-rows';
 
 export interface EffectLedgerTable {
@@ -35,6 +37,18 @@ export class EffectLedger extends SealedRowStore<{ effect_ledger: EffectLedgerTa
     retention: { column: 'updated_at', ms: LEDGER_RETENTION_MS },
   };
 
+  /**
+   * The writes of the actions running at once, one transaction for all: on SQLite every commit is
+   * an fsync (store.ts), and each action records its attempt and its outcome. A failed commit
+   * rejects every write in it.
+   */
+  private readonly writes = new GroupCommit<LedgerWrite, undefined>(async (batch) => {
+    await this.db.transaction().execute(async (trx) => {
+      for (const write of batch) await upsert(trx, write);
+    });
+    return batch.map(() => undefined);
+  });
+
   async get(stepKey: string): Promise<EffectEntry | undefined> {
     const id = idFor(stepKey);
     const row = await this.db.selectFrom('effect_ledger').selectAll().where('id', '=', id).executeTakeFirst();
@@ -47,31 +61,39 @@ export class EffectLedger extends SealedRowStore<{ effect_ledger: EffectLedgerTa
 
   /** Records an attempt about to call the vendor; the first attempt's time is kept. */
   async begin(stepKey: string, action: string, now = new Date()): Promise<void> {
-    const at = now.toISOString();
-    await this.db
-      .insertInto('effect_ledger')
-      .values({ id: idFor(stepKey), action, state: 'started', attempts: 1, started_at: at, updated_at: at, output_ciphertext: null, output_key_id: null })
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ attempts: eb('effect_ledger.attempts', '+', 1), updated_at: at })))
-      .execute();
+    await this.writes.append({ id: idFor(stepKey), action, at: now.toISOString() });
   }
 
   /** The vendor confirmed the effect (or reconcile found it): later attempts answer with `output`. */
   async confirm(stepKey: string, action: string, output: unknown, now = new Date()): Promise<void> {
     const id = idFor(stepKey);
-    const at = now.toISOString();
-    const sealed = this.seal(id, JSON.stringify(output ?? null));
-    const confirmed = { state: 'confirmed' as const, updated_at: at, output_ciphertext: sealed.ciphertext, output_key_id: sealed.keyId };
-    await this.db
-      .insertInto('effect_ledger')
-      .values({ id, action, attempts: 1, started_at: at, ...confirmed })
-      .onConflict((oc) => oc.column('id').doUpdateSet(confirmed))
-      .execute();
+    await this.writes.append({ id, action, at: now.toISOString(), confirmed: this.seal(id, JSON.stringify(output ?? null)) });
   }
 
   /** The step's attempt is known to have had no effect (the vendor refused it): nothing to reconcile. */
   async forget(stepKey: string): Promise<void> {
     await this.db.deleteFrom('effect_ledger').where('id', '=', idFor(stepKey)).where('state', '=', 'started').execute();
   }
+}
+
+/** An attempt recorded (`confirmed` absent) or confirmed with its sealed output. */
+type LedgerWrite = { id: string; action: string; at: string; confirmed?: { ciphertext: string; keyId: string } };
+
+async function upsert(db: Kysely<Database & { effect_ledger: EffectLedgerTable }>, { id, action, at, confirmed }: LedgerWrite): Promise<void> {
+  if (!confirmed) {
+    await db
+      .insertInto('effect_ledger')
+      .values({ id, action, state: 'started', attempts: 1, started_at: at, updated_at: at, output_ciphertext: null, output_key_id: null })
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ attempts: eb('effect_ledger.attempts', '+', 1), updated_at: at })))
+      .execute();
+    return;
+  }
+  const state = { state: 'confirmed' as const, updated_at: at, output_ciphertext: confirmed.ciphertext, output_key_id: confirmed.keyId };
+  await db
+    .insertInto('effect_ledger')
+    .values({ id, action, attempts: 1, started_at: at, ...state })
+    .onConflict((oc) => oc.column('id').doUpdateSet(state))
+    .execute();
 }
 
 function idFor(stepKey: string): string {

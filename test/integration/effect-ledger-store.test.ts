@@ -27,6 +27,18 @@ describe.each(storeBackends)('side-effect ledger on $name', ({ url }) => {
     expect(await store.effects.get(k)).toMatchObject({ state: 'confirmed', attempts: 2, output: { key: 'SUP-1', reporter: 'ada@example.com' } });
   });
 
+  it('writes the attempts and outcomes of actions running at once in shared commits, each as if alone', async () => {
+    const keys = Array.from({ length: 30 }, key);
+    const again = keys[0]!;
+    // Issued in one tick: they share a commit, where the same step key twice must count twice.
+    await Promise.all([...keys.map((k) => store.effects.begin(k, 'jira.createIssue')), store.effects.begin(again, 'jira.createIssue')]);
+    expect(await store.effects.get(again)).toMatchObject({ state: 'started', attempts: 2 });
+    await Promise.all(keys.map((k, n) => store.effects.confirm(k, 'jira.createIssue', { key: `SUP-${n}` })));
+    const entries = await Promise.all(keys.map((k) => store.effects.get(k)));
+    expect(entries.map((e) => (e?.state === 'confirmed' ? e.output : e))).toEqual(keys.map((_, n) => ({ key: `SUP-${n}` })));
+    expect(entries.map((e) => e?.attempts)).toEqual(keys.map((k) => (k === again ? 2 : 1)));
+  });
+
   it('keeps no step key and no plaintext output at rest: a hashed id, the output sealed to its row', async () => {
     const k = key();
     await store.effects.confirm(k, 'slack.postMessage', { text: 'canary-7f3a' });
