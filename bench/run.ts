@@ -11,10 +11,11 @@ import { floor } from './scenarios/floor';
 import { history } from './scenarios/history';
 import { ingress } from './scenarios/ingress';
 import { ingressFloor } from './scenarios/ingress-floor';
+import { ledger } from './scenarios/ledger';
 import { overhead } from './scenarios/overhead';
 import { sync } from './scenarios/sync';
 
-const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, 'ingress-floor': ingressFloor, e2e, overhead, history, floor, sync };
+const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, 'ingress-floor': ingressFloor, e2e, overhead, history, floor, sync, ledger };
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -50,7 +51,7 @@ const program = new Command('bench')
   .option('--e2e-concurrency <n>', 'end-to-end sender concurrency', int('e2e-concurrency'), 50)
   .option('--rate <n>', 'webhooks/s in the end-to-end latency phase (default: half the measured sustained rate); ingress, ingress-floor: pace every phase at this rate (comparable CPU per request on a busy machine)', int('rate'))
   .option('--burst <n>', 'events in the end-to-end burst', int('burst'), 5000)
-  .option('--runs <n>', 'runs per variant and round (overhead)', int('runs'), 500)
+  .option('--runs <n>', 'runs per variant and round (overhead); ledger: 15 actions per run', int('runs'), 500)
   .option('--rounds <n>', 'alternating rounds (overhead)', int('rounds'), 2)
   .option('--start-concurrency <n>', 'concurrent direct workflow starts', int('start-concurrency'), 20)
   .option('--sink-latency <ms>', 'added latency of the sink (a slower vendor)', int('sink-latency'), 0)
