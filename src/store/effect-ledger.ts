@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { GroupCommit } from './group-commit';
+import type { SecretBox } from '../security/secret-box';
 import type { Database } from './schema';
 import { SealedRowStore } from './sealed-rows';
 
@@ -38,16 +39,28 @@ export class EffectLedger extends SealedRowStore<{ effect_ledger: EffectLedgerTa
   };
 
   /**
-   * The writes of the actions running at once, one transaction for all: on SQLite every commit is
-   * an fsync (store.ts), and each action records its attempt and its outcome. A failed commit
-   * rejects every write in it.
+   * On SQLite, the writes of the actions running at once share one transaction: every commit is an
+   * fsync (store.ts) on the worker's main thread (better-sqlite3 is synchronous), and each action
+   * records its attempt and its outcome. A failed commit rejects every write in it. On PostgreSQL
+   * each write is its own statement: the pool runs them in parallel and the server groups its fsyncs.
    */
-  private readonly writes = new GroupCommit<LedgerWrite, undefined>(async (batch) => {
-    await this.db.transaction().execute(async (trx) => {
-      for (const write of batch) await upsert(trx, write);
-    });
-    return batch.map(() => undefined);
-  });
+  private readonly grouped?: GroupCommit<LedgerWrite, undefined>;
+
+  constructor(db: Kysely<Database>, secrets: SecretBox, dialect: 'sqlite' | 'postgres') {
+    super(db, secrets);
+    if (dialect === 'sqlite') {
+      this.grouped = new GroupCommit(async (batch) => {
+        await this.db.transaction().execute(async (trx) => {
+          for (const write of batch) await upsert(trx, write);
+        });
+        return batch.map(() => undefined);
+      });
+    }
+  }
+
+  private async write(write: LedgerWrite): Promise<void> {
+    await (this.grouped ? this.grouped.append(write) : upsert(this.db, write));
+  }
 
   async get(stepKey: string): Promise<EffectEntry | undefined> {
     const id = idFor(stepKey);
@@ -61,13 +74,13 @@ export class EffectLedger extends SealedRowStore<{ effect_ledger: EffectLedgerTa
 
   /** Records an attempt about to call the vendor; the first attempt's time is kept. */
   async begin(stepKey: string, action: string, now = new Date()): Promise<void> {
-    await this.writes.append({ id: idFor(stepKey), action, at: now.toISOString() });
+    await this.write({ id: idFor(stepKey), action, at: now.toISOString() });
   }
 
   /** The vendor confirmed the effect (or reconcile found it): later attempts answer with `output`. */
   async confirm(stepKey: string, action: string, output: unknown, now = new Date()): Promise<void> {
     const id = idFor(stepKey);
-    await this.writes.append({ id, action, at: now.toISOString(), confirmed: this.seal(id, JSON.stringify(output ?? null)) });
+    await this.write({ id, action, at: now.toISOString(), confirmed: this.seal(id, JSON.stringify(output ?? null)) });
   }
 
   /** The step's attempt is known to have had no effect (the vendor refused it): nothing to reconcile. */

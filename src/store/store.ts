@@ -75,7 +75,7 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     inbox: new EventInbox(db, secrets, dialect),
     inboundLog: new InboundLog(db, secrets),
     payloads: new TriggerPayloadStore(db, secrets),
-    effects: new EffectLedger(db, secrets),
+    effects: new EffectLedger(db, secrets, dialect),
     syncs: new SyncStore(db),
     transcripts: new SyncConversationLedger(db),
     oauthAuthorizations: new OAuthAuthorizationStore(db, secrets),
