@@ -145,6 +145,12 @@ export type RunStatusValue = 'running' | 'waiting' | 'succeeded' | 'failed' | 'c
 /** The run workflow's type name, written into every history and visibility query: a public contract. */
 export const runRecipeWorkflowType = 'runRecipe';
 
+/**
+ * What every run started now carries in its input besides the plan and the event (runs started
+ * before keep replaying as their input says): `closingStatus: 'execution'`, see RunRecipeInput.
+ */
+export const newRunInput = { closingStatus: 'execution' } as const;
+
 /** Failure type of a run that ended because a step failed (details[0] is the RunSummary). */
 export const recipeRunFailedType = 'RecipeRunFailed';
 

@@ -14,7 +14,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { nonRetryableFailureTypes } from './activity-contract';
 import { runWorkflowIdPure } from './expr/sha256';
-import type { Plan, RunEvent } from './plan';
+import { newRunInput, type Plan, type RunEvent } from './plan';
 import { runRecipe } from './run-recipe';
 import { runStartAttributes } from './search-attributes';
 
@@ -135,7 +135,7 @@ async function startRun(plan: Plan, connectionWaitMs: number | undefined, event:
   try {
     await startChild(runRecipe, {
       workflowId: runWorkflowIdPure(plan.recipeId, event.source, event.id),
-      args: [connectionWaitMs === undefined ? { plan, event } : { plan, event, connectionWaitMs }],
+      args: [connectionWaitMs === undefined ? { plan, event, ...newRunInput } : { plan, event, connectionWaitMs, ...newRunInput }],
       // Runs outlive the poller's continue-as-new, pause and stop.
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,

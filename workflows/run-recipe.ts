@@ -24,12 +24,20 @@ export interface RunRecipeInput {
   resume?: RunResume;
   /** How long a step waits for a paused or disconnected connection (SWITCHYARD_CONNECTION_WAIT_LIMIT); 72 h when absent. */
   connectionWaitMs?: number;
+  /**
+   * `execution` (every run started since it exists, `newRunInput`): RunStatus tells only an open
+   * run's state (running or waiting); how a run ended is Temporal's ExecutionStatus, which the
+   * listings read for closed runs, so closing upserts nothing (an upsert is one more visibility
+   * write on the server per run). Absent (runs started before): the run upserts its closing
+   * status, as its history records.
+   */
+  closingStatus?: 'execution';
 }
 
 /**
- * History budget (tested): a run has 7 fixed events (started, first workflow task, one
- * search-attribute upsert at start — none when the starter set them — and one at the end,
- * completed) plus 6 per action step
+ * History budget (tested): a run has 5 fixed events (started, first workflow task, one
+ * search-attribute upsert at start — none when the starter set them —, completed; runs started
+ * without `closingStatus` upsert their closing status too) plus 6 per action step
  * (activity scheduled/started/completed and the workflow task that follows). Conditions and
  * templates add none; every running↔waiting transition adds one upsert.
  *
@@ -37,7 +45,7 @@ export interface RunRecipeInput {
  * to the recipe version it started with. Conditions and templates evaluate in the workflow
  * (no history events); each action step is one activity named "<connector>.<action>".
  */
-export async function runRecipe({ plan, event, resume, connectionWaitMs }: RunRecipeInput): Promise<RunSummary> {
+export async function runRecipe({ plan, event, resume, connectionWaitMs, closingStatus }: RunRecipeInput): Promise<RunSummary> {
   const info = workflowInfo();
   const inbox = new Inbox();
   const activeChunks = new Set<string>();
@@ -46,7 +54,8 @@ export async function runRecipe({ plan, event, resume, connectionWaitMs }: RunRe
   let lastStatus: string | undefined = info.typedSearchAttributes.get(RunStatus);
   const setStatus = (status: RunStatusValue) => {
     summary.status = status;
-    if (status !== lastStatus) {
+    const open = status === 'running' || status === 'waiting';
+    if (status !== lastStatus && (open || closingStatus !== 'execution')) {
       upsertSearchAttributes([{ key: RunStatus, value: status }]);
       lastStatus = status;
     }

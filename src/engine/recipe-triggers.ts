@@ -1,9 +1,8 @@
 import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { Plan, RunEvent } from '../../workflows/plan';
 import type { RunStartSettings } from './start-runs';
 import { runStartAttributes } from '../../workflows/search-attributes';
-import { runRecipeWorkflowType } from '../../workflows/plan';
+import { newRunInput, runRecipeWorkflowType, type Plan, type RunEvent } from '../../workflows/plan';
 
 export const scheduleIdOf = (recipeId: string) => `schedule/${recipeId}`;
 export const pollerIdOf = (recipeId: string) => `poll/${recipeId}`;
@@ -34,7 +33,7 @@ export async function applyRecipeTrigger(client: Client, taskQueue: string, reci
       taskQueue,
       // Temporal appends the scheduled time: one run id per firing.
       workflowId: `run/${recipeId}/scheduled`,
-      args: [{ plan, event: scheduleEvent(plan), ...settings }],
+      args: [{ plan, event: scheduleEvent(plan), ...settings, ...newRunInput }],
       typedSearchAttributes: new TypedSearchAttributes(runStartAttributes(plan, 'schedule')),
     };
     try {

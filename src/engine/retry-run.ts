@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure, TypedSearchAttributes } from '@temporalio/common';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import { recipeRunFailedType, type Plan, type PlanStep, type RunResume, type RunSummary, type StepState } from '../../workflows/plan';
+import { newRunInput, recipeRunFailedType, type Plan, type PlanStep, type RunResume, type RunSummary, type StepState } from '../../workflows/plan';
 import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { RecipeStore } from '../store/recipes';
 import { runStartAttributes } from '../../workflows/search-attributes';
@@ -127,7 +127,7 @@ async function startRetry(client: Client, opts: RetryRunOptions): Promise<RetryR
   // ledger finds what the failed step's earlier attempts did; from the start everything is new.
   if (from === 'failed') resume = { ...resumeAtFailedStep(runId, original.plan, plan, await failedSummary(handle, runId)), effectsOf: original.resume?.effectsOf ?? runId };
 
-  const input: RunRecipeInput = { plan, event: original.event, resume };
+  const input: RunRecipeInput = { plan, event: original.event, resume, ...newRunInput };
   const connectionWaitMs = opts.connectionWaitMs ?? original.connectionWaitMs;
   if (connectionWaitMs !== undefined) input.connectionWaitMs = connectionWaitMs;
 

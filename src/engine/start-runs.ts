@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { Plan, RunEvent } from '../../workflows/plan';
+import { newRunInput, type Plan, type RunEvent } from '../../workflows/plan';
 import type { RunRecipeInput } from '../../workflows/run-recipe';
 import type { Config } from '../config/config';
 import { eventHash, runWorkflowId as runIdFor } from '../recipe/run-id';
@@ -36,7 +36,7 @@ export async function startRuns(client: Client, taskQueue: string, plans: Plan[]
           taskQueue,
           workflowId,
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [{ plan, event, ...settings } satisfies RunRecipeInput],
+          args: [{ plan, event, ...settings, ...newRunInput } satisfies RunRecipeInput],
           typedSearchAttributes: new TypedSearchAttributes(runStartAttributes(plan, event.topic)),
         });
         return { recipeId: plan.recipeId, workflowId, status: 'started' };

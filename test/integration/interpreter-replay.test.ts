@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { approvalSignal, connectionRestoredSignal, pollerStateQuery, pollerStopSignal, pollRecipe, resumeSignal, runRecipe, stateQuery, webhookDelivery, type RunRecipeInput } from '../../workflows';
 import type { AttemptResult, DeliverAttemptInput } from '../../workflows/webhook-contract';
-import type { Plan, RunEvent } from '../../workflows/plan';
+import { newRunInput, type Plan, type RunEvent } from '../../workflows/plan';
 import { connectToDevServer, createTestWorker, waitFor, workflowBundle } from '../support/temporal';
 import { historyFromCliJson } from '../support/history-json';
 import { eventOf, planOf, recipeWith } from '../support/recipes';
@@ -44,6 +44,9 @@ describe('replay of committed histories', () => {
     expect(histories.map((h) => h.file)).toEqual([
       'auth-lost-restored.json',
       'branch-and-signal.json',
+      // Started with newRunInput (closingStatus 'execution'): no closing RunStatus upsert; the others are from before.
+      'closing-status-failed.json',
+      'closing-status-succeeded.json',
       'failed-invalid-input.json',
       'long-foreach-children.json',
       'poll-recipe-items.json',
@@ -177,6 +180,14 @@ describe.runIf(record)('recording representative histories on the dev server', (
 
   it('records', async () => {
     await runAndSave('urgent-to-jira', planOf(recipeFile('urgent-to-jira')), fixture('urgent-to-jira'));
+    await runAndSave('closing-status-succeeded', planOf(recipeFile('urgent-to-jira')), fixture('urgent-to-jira'), undefined, newRunInput);
+    await runAndSave(
+      'closing-status-failed',
+      planOf(recipeWith([{ id: 'post', action: 'slack.postMessage', connection: 'slack-main', input: { channel: '#c', text: 'invalid' } }])),
+      eventOf({}, 'notif_invalid_closing'),
+      undefined,
+      newRunInput,
+    );
     await runAndSave('vip-escalation-approved', vip('1h'), fixture('vip-escalation'), async (h) => {
       await waitFor(async () => (await h.query(stateQuery)).steps.approval?.status === 'waiting', 'approval wait');
       await h.signal(approvalSignal, { approved: true, by: 'lin@example.com', comment: 'VIP account' });

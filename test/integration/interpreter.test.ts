@@ -7,7 +7,8 @@ import { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import type { ActionActivityInput } from '../../workflows/activity-contract';
 import { approvalSignal, connectionRestoredSignal, resumeSignal, runRecipe, stateQuery } from '../../workflows';
-import type { Plan, RunSummary } from '../../workflows/plan';
+import { newRunInput, type Plan, type RunSummary } from '../../workflows/plan';
+import { runStatusOf } from '../../src/http/api/run-listing';
 import { createTestWorker, useTimeSkippingEnv, waitFor } from '../support/temporal';
 import { eventOf, planOf, recipeWith } from '../support/recipes';
 
@@ -27,7 +28,7 @@ async function withWorker<T>(activities: Record<string, Activity>, body: (taskQu
 }
 
 function start(taskQueue: string, plan: Plan, payload: unknown = {}) {
-  return env().client.workflow.start(runRecipe, { taskQueue, workflowId: `run/${plan.recipeId}/${randomUUID()}`, args: [{ plan, event: eventOf(payload) }] });
+  return env().client.workflow.start(runRecipe, { taskQueue, workflowId: `run/${plan.recipeId}/${randomUUID()}`, args: [{ plan, event: eventOf(payload), ...newRunInput }] });
 }
 
 /** The RunSummary a failed run carries in its failure details. */
@@ -111,7 +112,8 @@ describe('runRecipe on the time-skipping server', () => {
       await waitFor(async () => (await handle.query(stateQuery)).steps.wait?.status === 'waiting', 'the delay');
       await handle.cancel();
       await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
-      return (await handle.describe()).typedSearchAttributes.get(RunStatus);
+      const description = await handle.describe();
+      return runStatusOf(description.status.name, description.typedSearchAttributes.get(RunStatus));
     });
     expect(status).toBe('cancelled');
   });
@@ -390,8 +392,8 @@ describe('runRecipe on the time-skipping server', () => {
     const perStep = (counts[1]! - counts[0]!) / 2;
     // ActivityTaskScheduled/Started/Completed + WorkflowTaskScheduled/Started/Completed; conditions and templates add none.
     expect(perStep).toBe(6);
-    // started, WFT×3, upsert (start attributes), activity×3, WFT×3, upsert (RunStatus), completed
-    expect(eventTypes.length).toBe(13);
+    // started, WFT×3, upsert (start attributes), activity×3, WFT×3, completed
+    expect(eventTypes.length).toBe(12);
   });
 
   it('a short idempotent step runs as a local activity (one marker; a Retry-After of minutes is a server timer); a long or non-idempotent step is a regular activity', async () => {
@@ -427,13 +429,16 @@ describe('runRecipe on the time-skipping server', () => {
     expect(types.filter((t) => t === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toHaveLength(2);
   });
 
-  it('a run started with its search attributes set (as the ingress does) upserts only its final status', async () => {
+  it.each([
+    { input: 'newRunInput', extra: newRunInput, closing: 'running', events: 11 },
+    { input: 'an input from before closingStatus', extra: {}, closing: 'succeeded', events: 12 },
+  ])('a run started with its search attributes set (as the ingress does), $input: upserts nothing, or only its closing status', async ({ extra, closing, events: expected }) => {
     const plan = planOf(recipeWith([say('a', 'x')]));
     const events = await withWorker({ 'slack.postMessage': slackOk }, async (tq) => {
       const handle = await env().client.workflow.start(runRecipe, {
         taskQueue: tq,
         workflowId: `run/${plan.recipeId}/${randomUUID()}`,
-        args: [{ plan, event: eventOf({}) }],
+        args: [{ plan, event: eventOf({}), ...extra }],
         typedSearchAttributes: new TypedSearchAttributes([
           { key: RecipeId, value: plan.recipeId },
           { key: RecipeVersion, value: plan.version },
@@ -444,11 +449,12 @@ describe('runRecipe on the time-skipping server', () => {
       });
       await handle.result();
       const description = await handle.describe();
-      expect(description.typedSearchAttributes.get(RunStatus)).toBe('succeeded');
+      expect(description.typedSearchAttributes.get(RunStatus)).toBe(closing);
+      expect(runStatusOf(description.status.name, description.typedSearchAttributes.get(RunStatus))).toBe('succeeded');
       expect(description.typedSearchAttributes.get(RecipeVersion)).toBe(plan.version);
       return (await handle.fetchHistory()).events ?? [];
     });
-    expect(events.length).toBe(12);
+    expect(events.length).toBe(expected);
   });
 
   it('a succeeded step shows its attempts: fails twice retryably, then succeeds on attempt 3', async () => {
