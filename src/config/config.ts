@@ -82,6 +82,12 @@ export const configSchema = z.object({
   SWITCHYARD_INBOX_MAX_AGE: durationSetting('1h', { positive: true }),
   /** How often the inbox dispatcher retries what is left (a Temporal outage, a process killed after the commit). */
   SWITCHYARD_INBOX_SWEEP: durationSetting('1s', { positive: true }),
+  /**
+   * Run starts the inbox dispatcher has in flight at once, per API process. One keeps the starts at
+   * the pace the workers take the runs (see startInbox); raise it where each start waits on a
+   * distant Temporal (tens of ms), or the dispatcher's start rate caps the runs.
+   */
+  SWITCHYARD_INBOX_STARTS_IN_FLIGHT: z.string().regex(/^[1-9]\d*$/, { message: 'expected a number of run starts, e.g. 1' }).transform(Number).default(1),
   SWITCHYARD_ENGINE_EVENTS_POLL: durationSetting('5s'),
   SWITCHYARD_RUN_EVENTS_LAG: durationSetting('10s'),
   SWITCHYARD_ADMIN_TOKEN: z.string().min(32, { message: 'expected at least 32 characters (openssl rand -base64 32)' }).optional(),

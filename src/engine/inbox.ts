@@ -10,11 +10,13 @@ import type { Publish } from '../webhooks-out/sources';
 import type { PlanCache } from './plan-cache';
 import { startEventRuns, type EventStartDeps } from './start-event-runs';
 
-/** SWITCHYARD_INBOX_*: the backlog above which the ingress answers 503, and how often the dispatcher sweeps. */
+/** SWITCHYARD_INBOX_*: the backlog above which the ingress answers 503, how often the dispatcher sweeps, how many starts it has in flight. */
 interface InboxLimits {
   maxRows: number;
   maxAgeMs: number;
   sweepMs: number;
+  /** Run starts in flight at once (default STARTS_IN_FLIGHT). */
+  startsInFlight?: number;
   /** Committed rows kept in memory for the dispatcher (default QUEUED_MAX); the rest wait for the sweep. */
   queuedMax?: number;
 }
@@ -75,13 +77,17 @@ const dispatched = counter('switchyard_inbox_dispatched_total', 'Inbox events wh
 const BATCH = 200;
 
 /**
- * Run starts in flight per process. The dispatcher shares the API's CPU (and the machine's) with
- * the acknowledgements: a batch of 200 concurrent StartWorkflowExecution calls made Temporal and
- * the codec compete with the acks of a burst. Fewer at a time, with the event loop yielded between
- * them, lets the inbox absorb the burst and drain right after; at a steady rate below the
- * dispatcher's capacity the queue stays short (bench/RESULTS.md, issue #13).
+ * Run starts in flight per process. One start at a time paces the starts by Temporal's own answer
+ * time: while Temporal is busy running the runs it has, starts slow down with it. Several at once
+ * started runs faster than the workers took them (8: ~96 starts/s against ~40 completions/s on 2
+ * cores), and every run beyond what a waiting worker poller takes becomes a task-queue backlog
+ * task, which Temporal writes to its database and reads back: with 8, 11 000 acknowledged events
+ * of a burst left ~6 600 runs waiting in Temporal and Temporal spent 15.6 CPU ms per run; with one,
+ * 13.9 ms and the runs completed at 64/s instead of 43–52 (bench/RESULTS.md, issue #13). The
+ * dispatcher also shares the API's event loop with the acknowledgements, and yields it between
+ * starts. SWITCHYARD_INBOX_STARTS_IN_FLIGHT raises it where a start waits on a distant Temporal.
  */
-const STARTS_IN_FLIGHT = 8;
+const STARTS_IN_FLIGHT = 1;
 
 /**
  * Committed rows kept in memory for the dispatcher to start at once. Past this backlog the rest wait
@@ -103,6 +109,7 @@ const yieldToAcks = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function startInbox(opts: InboxOptions): Inbox {
   const { store, limits, logger } = opts;
   const queuedMax = limits.queuedMax ?? QUEUED_MAX;
+  const startsInFlight = limits.startsInFlight ?? STARTS_IN_FLIGHT;
   let depth = 0;
   let oldest: number | undefined;
   let delayed: string | undefined;
@@ -145,7 +152,7 @@ export function startInbox(opts: InboxOptions): Inbox {
         await yieldToAcks();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(STARTS_IN_FLIGHT, rows.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(startsInFlight, rows.length) }, lane));
     if (failed) {
       const reason = (failed.reason as Error)?.message ?? String(failed.reason);
       if (!delayed) logger.warn({ err: reason, waiting: depth }, 'could not start the runs of inbox events; they wait in the inbox and are retried');

@@ -93,7 +93,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     payloadRef: { payloads: store.payloads, thresholdBytes: config.SWITCHYARD_PAYLOAD_REF_BYTES },
     publisher: () => webhooks.publisher(),
     logger,
-    limits: { maxRows: config.SWITCHYARD_INBOX_MAX_ROWS, maxAgeMs: config.SWITCHYARD_INBOX_MAX_AGE, sweepMs: config.SWITCHYARD_INBOX_SWEEP },
+    limits: { maxRows: config.SWITCHYARD_INBOX_MAX_ROWS, maxAgeMs: config.SWITCHYARD_INBOX_MAX_AGE, sweepMs: config.SWITCHYARD_INBOX_SWEEP, startsInFlight: config.SWITCHYARD_INBOX_STARTS_IN_FLIGHT },
     gate: namespace.check,
   });
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, inbox, testEvents: opts.testEvents });
