@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { GroupCommit } from './group-commit';
 import type { SecretBox } from '../security/secret-box';
-import type { Database } from './schema';
+import { GroupCommit } from './group-commit';
+import type { Database, Dialect } from './schema';
 import { SealedRowStore } from './sealed-rows';
 
 export interface EffectLedgerTable {
@@ -46,7 +46,7 @@ export class EffectLedger extends SealedRowStore<{ effect_ledger: EffectLedgerTa
    */
   private readonly grouped?: GroupCommit<LedgerWrite, undefined>;
 
-  constructor(db: Kysely<Database>, secrets: SecretBox, dialect: 'sqlite' | 'postgres') {
+  constructor(db: Kysely<Database>, secrets: SecretBox, dialect: Dialect) {
     super(db, secrets);
     if (dialect === 'sqlite') {
       this.grouped = new GroupCommit(async (batch) => {

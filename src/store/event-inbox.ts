@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
 import { resealTable, type ResealReport } from './reseal';
-import type { Database } from './schema';
+import type { Database, Dialect } from './schema';
 import { TableStore } from './table-store';
 
 interface EventInboxTable {
@@ -39,7 +39,7 @@ export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
   constructor(
     db: Kysely<Database>,
     private readonly secrets: SecretBox,
-    private readonly dialect: 'sqlite' | 'postgres',
+    private readonly dialect: Dialect,
   ) {
     super(db);
   }

@@ -1,12 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './schema';
+import type { Database, Dialect } from './schema';
 
 /**
  * Runs `fn` only if no other process runs the same `name` now; returns whether it ran. On
  * PostgreSQL a session advisory lock on one pooled connection: a process killed mid-run drops its
  * connection and so the lock. SQLite serves one process, so `fn` always runs.
  */
-export async function runExclusively(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', name: string, fn: () => Promise<void>): Promise<boolean> {
+export async function runExclusively(db: Kysely<Database>, dialect: Dialect, name: string, fn: () => Promise<void>): Promise<boolean> {
   if (dialect === 'sqlite') {
     await fn();
     return true;

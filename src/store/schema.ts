@@ -1,3 +1,6 @@
+/** The store's two databases: SQLite (one process, a file in data/) or PostgreSQL. */
+export type Dialect = 'sqlite' | 'postgres';
+
 /** Table shapes shared by the SQLite and PostgreSQL dialects. JSON is stored as text, times as ISO-8601 text. */
 export interface Database {
   recipes: RecipeTable;

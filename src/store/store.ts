@@ -13,14 +13,12 @@ import { InboundLog } from './inbound-log';
 import { runExclusively } from './exclusive';
 import { OAuthAuthorizationStore } from './oauth-authorizations';
 import { RecipeStore } from './recipes';
-import type { Database } from './schema';
+import type { Database, Dialect } from './schema';
 import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
 import { withStatementCache } from './statement-cache';
 import { SyncConversationLedger } from './sync-conversations';
 import { SyncStore } from './syncs';
 import { TriggerPayloadStore } from './trigger-payloads';
-
-export type Dialect = 'sqlite' | 'postgres';
 
 export interface Store {
   db: Kysely<Database>;
