@@ -4,6 +4,7 @@ import type { SecretBox } from '../security/secret-box';
 import { resealTable, type ResealReport } from './reseal';
 import type { Database, Dialect } from './schema';
 import { TableStore } from './table-store';
+import { timeOrderedId } from './time-ordered-id';
 
 interface EventInboxTable {
   id: string;
@@ -44,42 +45,36 @@ export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
     super(db);
   }
 
-  static idFor(source: string, eventHash: string): string {
-    return `ib_${createHash('sha256').update(`${source}\n${eventHash}`).digest('hex').slice(0, 40)}`;
-  }
-
   /**
    * One transaction: remembers every delivery and appends the fresh ones. Answers per entry the
    * row id, or undefined for a duplicate (of a delivery accepted before, or of an earlier entry).
    */
   async append(entries: InboxEntry[]): Promise<(string | undefined)[]> {
-    // One hash per entry (the row id), reused below.
-    const idOf = entries.map((e) => EventInbox.idFor(e.source, e.eventHash));
-    const firsts = new Map<string, InboxEntry>();
-    entries.forEach((e, n) => {
-      if (!firsts.has(idOf[n]!)) firsts.set(idOf[n]!, e);
-    });
-    const byDelivery = new Map([...firsts].map(([id, e]) => [`${e.source}\n${e.eventHash}`, id]));
+    // The first entry of each delivery, with its row id.
+    const firsts = new Map<string, { entry: InboxEntry; id: string }>();
+    for (const e of entries) {
+      const delivery = deliveryKey(e.source, e.eventHash);
+      if (!firsts.has(delivery)) firsts.set(delivery, { entry: e, id: rowId(e) });
+    }
     const fresh = await this.db.transaction().execute(async (trx) => {
       const remembered = await trx
         .insertInto('inbound_deliveries')
-        .values([...firsts.values()].map((e) => ({ connection_id: e.source, event_hash: e.eventHash, received_at: e.receivedAt })))
+        .values([...firsts.values()].map(({ entry: e }) => ({ connection_id: e.source, event_hash: e.eventHash, received_at: e.receivedAt })))
         .onConflict((oc) => oc.columns(['connection_id', 'event_hash']).doNothing())
         .returning(['connection_id', 'event_hash'])
         .execute();
-      // Every remembered row is one of `firsts`, so its id is in the map.
-      const ids = new Set(remembered.map((r) => byDelivery.get(`${r.connection_id}\n${r.event_hash}`)!));
-      const rows = [...firsts].filter(([id]) => ids.has(id)).map(([id, e]) => {
+      const keys = new Set(remembered.map((r) => deliveryKey(r.connection_id, r.event_hash)));
+      const rows = [...firsts].filter(([delivery]) => keys.has(delivery)).map(([, { entry: e, id }]) => {
         const sealed = this.secrets.seal(e.body, aad(id));
         return { id, source: e.source, event_hash: e.eventHash, ciphertext: sealed.ciphertext, key_id: sealed.keyId, received_at: e.receivedAt };
       });
       if (rows.length > 0) await trx.insertInto('event_inbox').values(rows).onConflict((oc) => oc.column('id').doNothing()).execute();
-      return ids;
+      return keys;
     });
-    return entries.map((e, n) => {
-      const id = idOf[n]!;
-      if (firsts.get(id) !== e || !fresh.has(id)) return undefined;
-      return id;
+    return entries.map((e) => {
+      const delivery = deliveryKey(e.source, e.eventHash);
+      const first = firsts.get(delivery)!;
+      return first.entry === e && fresh.has(delivery) ? first.id : undefined;
     });
   }
 
@@ -153,6 +148,13 @@ export class EventInbox extends TableStore<{ event_inbox: EventInboxTable }> {
       .executeTakeFirst();
     return { depth: Number(row?.depth ?? 0), oldestReceivedAt: row?.oldest ?? undefined };
   }
+}
+
+const deliveryKey = (source: string, eventHash: string) => `${source}\n${eventHash}`;
+
+/** Ordered by arrival (a batch's rows share a few index pages), unique by delivery (a hash of source and event hash). */
+function rowId(e: InboxEntry): string {
+  return timeOrderedId('ib_', Date.parse(e.receivedAt), createHash('sha256').update(deliveryKey(e.source, e.eventHash)).digest('hex').slice(0, 28));
 }
 
 function aad(id: string): string {

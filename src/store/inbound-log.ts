@@ -8,6 +8,7 @@ import { camelColumns } from './camel-columns';
 import { resealTable, type ResealReport } from './reseal';
 import type { Database } from './schema';
 import { TableStore } from './table-store';
+import { timeOrderedId } from './time-ordered-id';
 
 interface InboundLogTable {
   id: string;
@@ -89,7 +90,7 @@ export class InboundLog extends TableStore<{ inbound_log: InboundLogTable }> {
   async append(entries: InboundLogEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const rows = entries.map((e): InboundLogTable => {
-      const id = `il_${randomBytesPooled(12).toString('hex')}`;
+      const id = timeOrderedId('il_', Date.parse(e.receivedAt), randomBytesPooled(12).toString('hex'));
       const sealed = e.payload === undefined ? undefined : this.secrets.seal(e.payload, aad(id));
       return {
         id,

@@ -33,6 +33,14 @@ describe.each(storeBackends)('event inbox on $name', ({ name, url }) => {
     expect((await store.inbox.stats()).depth).toBe(3);
   });
 
+  it('gives row ids that sort by arrival; a delivery seen again in the same batch, received later, is still a duplicate', async () => {
+    const at = (iso: string, hash: string): InboxEntry => ({ ...entry(hash), receivedAt: iso });
+    const ids = await store.inbox.append([at('2026-01-02T00:00:00.000Z', 'o2'), at('2026-01-01T00:00:00.000Z', 'o1'), at('2026-01-03T00:00:00.000Z', 'o2')]);
+    expect(ids[2]).toBeUndefined();
+    expect([ids[0], ids[1]].sort()).toEqual([ids[1], ids[0]]);
+    expect(await store.inbox.claimOldest(10, '2026-01-04T00:00:00.000Z', async (rows) => rows.map((r) => r.id))).toBe(2);
+  });
+
   it('keeps bodies sealed at rest, and hands them back opened to the dispatcher', async () => {
     const dump = JSON.stringify((await sql<Record<string, unknown>>`select * from event_inbox`.execute(store.db)).rows);
     expect(dump).not.toContain('canary-');

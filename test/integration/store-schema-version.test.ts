@@ -17,7 +17,7 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
     await migrateUpTo(url, '005-trigger-payloads');
     const refused = openTestStoreVerified(url);
     await expect(refused).rejects.toThrow(StoreSchemaError);
-    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 006-sealed-webhook-messages, 007-credentials-version, 008-side-effect-ledger, 009-api-rate-limits, 010-event-inbox, 011-sync-links, 013-sessions, 014-integration-logs, 015-oauth-authorizations, 016-sync-conversations, 017-sync-links-mapping, 018-sync-versions not applied — run `switchyard migrate`");
+    await expect(refused).rejects.toThrow("the store's schema is older than this release: migration 006-sealed-webhook-messages, 007-credentials-version, 008-side-effect-ledger, 009-api-rate-limits, 010-event-inbox, 011-sync-links, 013-sessions, 014-integration-logs, 015-oauth-authorizations, 016-sync-conversations, 017-sync-links-mapping, 018-sync-versions, 019-inbox-without-hash-index not applied — run `switchyard migrate`");
 
     const db = kyselyAt(url);
     try {
@@ -31,7 +31,7 @@ describe.each(backends)('store schema version on $name', ({ fresh }) => {
   it('`switchyard migrate` applies what is missing, once; then verify opens it', async () => {
     const url = await fresh();
     await migrateUpTo(url, '003-webhook-subscriptions');
-    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads', '006-sealed-webhook-messages', '007-credentials-version', '008-side-effect-ledger', '009-api-rate-limits', '010-event-inbox', '011-sync-links', '013-sessions', '014-integration-logs', '015-oauth-authorizations', '016-sync-conversations', '017-sync-links-mapping', '018-sync-versions']);
+    expect((await migrateStore(url)).migrated).toEqual(['004-engine-outbox', '005-trigger-payloads', '006-sealed-webhook-messages', '007-credentials-version', '008-side-effect-ledger', '009-api-rate-limits', '010-event-inbox', '011-sync-links', '013-sessions', '014-integration-logs', '015-oauth-authorizations', '016-sync-conversations', '017-sync-links-mapping', '018-sync-versions', '019-inbox-without-hash-index']);
     expect((await migrateStore(url)).migrated).toEqual([]);
     const store = await openTestStoreVerified(url);
     await store.close();

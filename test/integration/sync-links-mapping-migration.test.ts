@@ -25,7 +25,7 @@ describe.each(backends)('migration 017-sync-links-mapping on $name', ({ fresh })
       await db.destroy();
     }
 
-    expect((await migrateStore(url)).migrated).toEqual(['017-sync-links-mapping', '018-sync-versions']);
+    expect((await migrateStore(url)).migrated).toEqual(['017-sync-links-mapping', '018-sync-versions', '019-inbox-without-hash-index']);
     const store = await openTestStore(url);
     try {
       const ids = async (mapping: string, after = '', limit = 10) => (await store.syncs.linksToRemap('contacts', mapping, after, limit)).map((l) => l.leftId);

@@ -16,10 +16,11 @@ import * as m015 from './015-oauth-authorizations';
 import * as m016 from './016-sync-conversations';
 import * as m017 from './017-sync-links-mapping';
 import * as m018 from './018-sync-versions';
+import * as m019 from './019-inbox-without-hash-index';
 
 /** One migration set for both dialects; append, never edit a shipped migration. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { '001-initial': m001, '002-api-tokens': m002, '003-webhook-subscriptions': m003, '004-engine-outbox': m004, '005-trigger-payloads': m005, '006-sealed-webhook-messages': m006, '007-credentials-version': m007, '008-side-effect-ledger': m008, '009-api-rate-limits': m009, '010-event-inbox': m010, '011-sync-links': m011, '013-sessions': m013, '014-integration-logs': m014, '015-oauth-authorizations': m015, '016-sync-conversations': m016, '017-sync-links-mapping': m017, '018-sync-versions': m018 };
+    return { '001-initial': m001, '002-api-tokens': m002, '003-webhook-subscriptions': m003, '004-engine-outbox': m004, '005-trigger-payloads': m005, '006-sealed-webhook-messages': m006, '007-credentials-version': m007, '008-side-effect-ledger': m008, '009-api-rate-limits': m009, '010-event-inbox': m010, '011-sync-links': m011, '013-sessions': m013, '014-integration-logs': m014, '015-oauth-authorizations': m015, '016-sync-conversations': m016, '017-sync-links-mapping': m017, '018-sync-versions': m018, '019-inbox-without-hash-index': m019 };
   },
 };
