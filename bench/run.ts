@@ -9,13 +9,14 @@ import { startStack, type Stack } from './lib/stack';
 import { e2e } from './scenarios/e2e';
 import { floor } from './scenarios/floor';
 import { history } from './scenarios/history';
+import { inboxWal } from './scenarios/inbox-wal';
 import { ingress } from './scenarios/ingress';
 import { ingressFloor } from './scenarios/ingress-floor';
 import { ledger } from './scenarios/ledger';
 import { overhead } from './scenarios/overhead';
 import { sync } from './scenarios/sync';
 
-const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, 'ingress-floor': ingressFloor, e2e, overhead, history, floor, sync, ledger };
+const scenarios: Record<string, (stack: Stack, o: BenchOptions) => Promise<ScenarioResult>> = { ingress, 'ingress-floor': ingressFloor, e2e, overhead, history, floor, sync, ledger, 'inbox-wal': inboxWal };
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
