@@ -50,7 +50,7 @@ export async function inboxWal(stack: Stack, _o: BenchOptions): Promise<Scenario
       claimed += n;
     }
   } finally {
-    await sql.raw('pragma wal_autocheckpoint = 1000').execute(store.db);
+    // The pragma is the connection's: it ends with it.
     await store.close();
   }
   const rows: Row[] = DEPTHS.map((depth) => {
