@@ -31,6 +31,12 @@ export interface NewConnection {
   sandbox?: boolean;
 }
 
+/** A connection read by `lookup`: `open()` decrypts its credentials (once). */
+export interface FoundConnection {
+  connection: Connection;
+  open(): BoundCredentials;
+}
+
 /** Decrypted credentials and the base URL they were entered for (credentials follow their origin). */
 export interface BoundCredentials {
   credentials: unknown;
@@ -65,10 +71,15 @@ export class ConnectionStore {
   /** Every webhook delivery and activity opens its connection's credentials: each ciphertext is decrypted once per process. */
   private readonly plaintexts: OpenedSecrets;
   private lookupQuery: CompiledQuery<Selectable<ConnectionTable>> | undefined;
+  /** Lookups answered while `changes` stood at `stamp` (only with `changes`). */
+  private readonly remembered = new Map<string, FoundConnection>();
+  private rememberedAt: number | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly secrets: SecretBox,
+    /** Moves whenever the table may have changed (sqlite-change-stamp); absent, every lookup reads the row. */
+    private readonly changes?: () => number,
   ) {
     this.plaintexts = new OpenedSecrets(secrets);
   }
@@ -147,23 +158,44 @@ export class ConnectionStore {
 
   /**
    * The connection and its sealed credentials in one read; `open()` decrypts them. Kept apart so
-   * a caller can tell the store failing (the read) from a key that does not open them.
+   * a caller can tell the store failing (the read) from a key that does not open them. With
+   * `changes`, a lookup is answered from the previous one while the table has not changed since.
    */
-  async lookup(id: string): Promise<{ connection: Connection; open(): BoundCredentials } | undefined> {
+  async lookup(id: string): Promise<FoundConnection | undefined> {
+    const stamp = this.changes?.();
+    if (stamp !== this.rememberedAt) {
+      this.remembered.clear();
+      this.rememberedAt = stamp;
+    }
+    const known = stamp === undefined ? undefined : this.remembered.get(id);
+    if (known) return known;
     // Compiled once: the ack path looks a connection up per delivery, and building the query each time cost ~19 µs.
     this.lookupQuery ??= this.db.selectFrom('connections').selectAll().where('id', '=', '').compile();
     const [row] = (await this.db.executeQuery<Selectable<ConnectionTable>>({ ...this.lookupQuery, parameters: [id] })).rows;
     if (!row) return undefined;
-    return {
-      connection: toConnection(row),
+    const found = this.found(row);
+    // Kept only if nothing wrote the table between the stamp and the read's answer.
+    if (stamp !== undefined && this.changes?.() === stamp) this.remembered.set(id, found);
+    return found;
+  }
+
+  /** The row as lookups answer it: shared by the callers of a remembered lookup, so frozen. */
+  private found(row: ConnectionTable): FoundConnection {
+    let bound: BoundCredentials | undefined;
+    return Object.freeze({
+      connection: Object.freeze(toConnection(row)),
       open: () => {
-        const opened: unknown = JSON.parse(this.plaintexts.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(id)));
+        if (bound) return bound;
+        const opened: unknown = JSON.parse(this.plaintexts.open({ keyId: row.key_id, ciphertext: row.credentials_ciphertext }, aad(row.id)));
         const version = Number(row.credentials_version);
-        return isEnvelope(opened)
-          ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl, version, sandbox: opened.sandbox === true }
-          : { credentials: opened, enteredForBaseUrl: row.base_url, version, sandbox: false };
+        bound = deepFreeze(
+          isEnvelope(opened)
+            ? { credentials: opened.credentials, enteredForBaseUrl: opened.baseUrl, version, sandbox: opened.sandbox === true }
+            : { credentials: opened, enteredForBaseUrl: row.base_url, version, sandbox: false },
+        );
+        return bound;
       },
-    };
+    });
   }
 
   /**
@@ -305,6 +337,14 @@ export class ConnectionStore {
     const result = await this.db.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function aad(id: string): string {

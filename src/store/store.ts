@@ -15,6 +15,7 @@ import { OAuthAuthorizationStore } from './oauth-authorizations';
 import { RecipeStore } from './recipes';
 import type { Database, Dialect } from './schema';
 import { ensureSchema, schemaStatus, type SchemaMode } from './schema-version';
+import { tableChangeStamp } from './sqlite-change-stamp';
 import { withStatementCache } from './statement-cache';
 import { SyncConversationLedger } from './sync-conversations';
 import { SyncStore } from './syncs';
@@ -56,7 +57,7 @@ export interface Store {
  * a schema newer than this code always refuses.
  */
 export async function openStore(databaseUrl: string, secrets: SecretBox, options: { schema?: SchemaMode } = {}): Promise<Store> {
-  const { db, dialect, pool } = connect(databaseUrl);
+  const { db, dialect, pool, sqlite } = connect(databaseUrl);
   try {
     await ensureSchema(db as Kysely<unknown>, options.schema ?? 'migrate');
   } catch (err) {
@@ -67,7 +68,8 @@ export async function openStore(databaseUrl: string, secrets: SecretBox, options
     db,
     dialect,
     recipes: new RecipeStore(db),
-    connections: new ConnectionStore(db, secrets),
+    // On SQLite a connection read stays valid while nothing wrote the table (the webhook ack path reads one per delivery).
+    connections: new ConnectionStore(db, secrets, sqlite && tableChangeStamp(sqlite, 'connections')),
     deliveries: new DeliveryDedupe(db),
     outbox: new EngineOutbox(db),
     inbox: new EventInbox(db, secrets, dialect),
@@ -98,7 +100,7 @@ export async function migrateStore(databaseUrl: string): Promise<{ dialect: Dial
   }
 }
 
-function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect; pool?: pg.Pool } {
+function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect; pool?: pg.Pool; sqlite?: SQLite.Database } {
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -110,7 +112,7 @@ function connect(databaseUrl: string): { db: Kysely<Database>; dialect: Dialect;
     database.pragma('synchronous = FULL');
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite' };
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite', sqlite: database };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
   // An idle connection closed by the server (pg_terminate_backend, a failover) is an 'error' event
