@@ -2,6 +2,7 @@ import express, { type Router } from 'express';
 import { errorHandler, notFoundHandler } from './errors';
 import { healthRoutes, type ReadinessCheck } from './health';
 import { metricsRoutes } from './metrics';
+import { TRUSTED_PROXY } from './request-origin';
 import type { Logger } from '../logging';
 
 export interface AppParts {
@@ -17,7 +18,7 @@ export interface AppParts {
 export function createApp(parts: AppParts): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', TRUSTED_PROXY);
   app.use(healthRoutes(parts.readiness, parts.deferredReadiness));
   app.use(metricsRoutes());
   for (const router of parts.routers) app.use(router);

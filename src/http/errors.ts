@@ -1,4 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { InboxFullError, TemporalMisconfiguredError } from '../engine/inbox';
 import { EventsNotAcceptedError } from '../engine/ingest-event';
 import { Refusal, type RefusalReason } from '../refusal';
@@ -31,10 +32,11 @@ export function httpErrorOf(refusal: Refusal): HttpError {
   return new HttpError(statusOfRefusal[refusal.reason], refusal.code, refusal.message, refusal.details);
 }
 
-function sendError(res: Response, err: HttpError): void {
-  for (const [name, value] of Object.entries(err.headers)) res.setHeader(name, value);
+/** Written with Node's own response methods: express routes and the plain webhook ingress answer errors alike. */
+function sendError(res: ServerResponse, err: HttpError): void {
   const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
-  res.status(err.status).json(body);
+  res.writeHead(err.status, { ...err.headers, 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -61,13 +63,16 @@ function expectedHttpError(err: unknown): HttpError | undefined {
 
 /** Body-parser errors become precise 4xx, Temporal failures a 503 naming the cause, a locked, busy or unreachable store 503 `store_unavailable`; anything unexpected is a 500 without a stack trace. */
 export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
-  return (err, req, res, _next) => {
-    const known = expectedHttpError(err);
-    if (known) return sendError(res, known);
-    log(err);
-    if (res.headersSent) return;
-    sendError(res, httpErrorFor(err, `serve ${req.method} ${req.path}`));
-  };
+  return (err, req, res, _next) => answerError(res, err, log, `serve ${req.method} ${req.path}`);
+}
+
+/** What errorHandler answers, for a handler outside express: `operation` names the request in a 503 about Temporal. */
+export function answerError(res: ServerResponse, err: unknown, log: (err: unknown) => void, operation: string): void {
+  const known = expectedHttpError(err);
+  if (known) return sendError(res, known);
+  log(err);
+  if (res.headersSent) return;
+  sendError(res, httpErrorFor(err, operation));
 }
 
 /** The answer to any error: the expected ones', a busy store's or Temporal's 503, else a 500 without details. */

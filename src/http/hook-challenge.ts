@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, Response } from 'express';
 import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import type { ChallengeAnswer } from '../../connectors/sdk/types';
@@ -5,10 +6,9 @@ import type { Store } from '../store/store';
 import { HttpError } from './errors';
 
 /** Sends a source's handshake answer exactly as the source shaped it (never through the event pipeline). */
-export function sendChallengeAnswer(res: Response, answer: ChallengeAnswer): void {
-  for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
-  res.status(answer.status ?? 200).type(answer.contentType);
-  res.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+export function sendChallengeAnswer(res: ServerResponse, answer: ChallengeAnswer): void {
+  res.writeHead(answer.status ?? 200, { ...answer.headers, 'Content-Type': `${answer.contentType}; charset=utf-8` });
+  res.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
 }
 
 function queryOf(req: Request): Record<string, string> {

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Router, type ErrorRequestHandler, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Router } from 'express';
 import type pg from 'pg';
+import typeis from 'type-is';
 import type { ConnectorRegistry } from '../../connectors/sdk/registry';
 import { InvalidDeliveryError } from '../../connectors/sdk/errors';
 import { githubSignature, signHub } from '../../connectors/sdk/signatures/hub-signature';
@@ -10,12 +12,13 @@ import { EventsNotAcceptedError, ingestEvents, type IngestDeps } from '../engine
 import type { Logger } from '../logging';
 import type { InboundLogEntry, InboundOutcome } from '../store/inbound-log';
 import type { Store } from '../store/store';
-import { HttpError, httpErrorFor } from './errors';
+import { answerError, HttpError, httpErrorFor } from './errors';
 import { answerGetChallenge, sendChallengeAnswer } from './hook-challenge';
 import { inboundDeliveries } from './metrics';
-import { rawBodyWithin } from './raw-body';
+import { readBodyWithin } from './raw-body';
 import { parseJsonBody } from './json-body';
-import { rateLimit, type RateLimitPolicy } from './api/rate-limit';
+import { createRateLimit, limitRequests, type RateLimitPolicy } from './api/rate-limit';
+import { requestProtocol } from './request-origin';
 
 export interface HooksDeps extends Omit<IngestDeps, 'registry'> {
   store: Store;
@@ -73,7 +76,7 @@ async function authenticateDelivery(deps: HooksDeps, connectionId: string, reque
   return { connection, source, credentials };
 }
 
-/** What the handler learned about a delivery, for the inbound log (kept in `res.locals`). */
+/** What the handler learned about a delivery, for the inbound log. */
 interface DeliveryNote {
   topic?: string;
   eventCount?: number;
@@ -81,132 +84,169 @@ interface DeliveryNote {
   reason?: string;
   runs?: { recipeId: string; runId: string }[];
   error?: unknown;
+  /** The body as read (absent when it was refused before or while reading). */
+  body?: Buffer;
 }
 
-const noteOf = (res: Response): DeliveryNote => (res.locals.inboundDelivery ??= {}) as DeliveryNote;
+/**
+ * The inbound log's record of a delivery whose answer is out: `record` only queues it (the log's
+ * group commit writes it later), so neither the ack's latency nor its status depends on the log. A
+ * body is kept unless the connection does not exist (anyone can post to any hook URL).
+ */
+function logEntry(req: IncomingMessage, res: ServerResponse, connectionId: string, receivedAt: string, note: DeliveryNote): InboundLogEntry {
+  const denied = note.error instanceof NotAuthenticatedError ? note.error : undefined;
+  const error = note.error === undefined || denied ? undefined : httpErrorFor(note.error, 'accept an inbound delivery');
+  const read = note.body;
+  return {
+    receivedAt,
+    connectionId,
+    topic: note.topic ?? null,
+    outcome: note.outcome ?? 'rejected',
+    reason: denied?.reason ?? error?.code ?? note.reason ?? (res.writableFinished ? null : 'aborted'),
+    detail: denied?.detail ?? error?.message ?? null,
+    status: res.statusCode,
+    eventCount: note.eventCount ?? 0,
+    runs: note.runs ?? [],
+    sizeBytes: read?.length ?? (Number(req.headers['content-length']) || 0),
+    ...(read && denied?.reason !== 'unknown_connection' ? { payload: read.toString('utf8') } : {}),
+  };
+}
+
+/** A JSON answer (no ETag: no sender of a POST uses one). */
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+/** `/hooks/:connection[/:token]`, matched as express matches a route (any case, an optional trailing slash, escapes decoded). */
+const HOOK_PATH = /^\/hooks\/([^/]+)(?:\/([^/]+))?\/?$/i;
+
+interface HookTarget {
+  path: string;
+  connection: string;
+  token?: string;
+}
+
+/** The hook a POST is for (undefined for any other request); a 400 for a path whose escapes do not decode. */
+function hookTarget(req: IncomingMessage): HookTarget | HttpError | undefined {
+  if (req.method !== 'POST') return undefined;
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  const match = HOOK_PATH.exec(path);
+  if (!match) return undefined;
+  try {
+    return { path, connection: decodeURIComponent(match[1]!), ...(match[2] === undefined ? {} : { token: decodeURIComponent(match[2]) }) };
+  } catch {
+    return new HttpError(400, 'invalid_path', `the hook URL ${path} holds a percent-escape that does not decode to UTF-8`);
+  }
+}
 
 /**
- * Records each delivery in the inbound log once its answer is out: `record` only queues it (the
- * log's group commit writes it later), so neither the ack's latency nor its status depends on the
- * log. A body is kept unless the connection does not exist (anyone can post to any hook URL).
+ * Verify the raw bytes, parse, hand the events to the engine (ingestEvents) and answer: 2xx only
+ * once the events are durable in the inbox (their runs start from there, also when Temporal is
+ * down now).
  */
-function recordDeliveries(log: NonNullable<HooksDeps['inboundLog']>, now: () => Date): RequestHandler {
-  return (req, res, next) => {
-    const receivedAt = now().toISOString();
-    // Read now: once an error leaves the router, express restores the outer (empty) params.
-    const connectionId = String(req.params.connection);
-    res.once('close', () => {
-      const note = noteOf(res);
-      const denied = note.error instanceof NotAuthenticatedError ? note.error : undefined;
-      const error = note.error === undefined || denied ? undefined : httpErrorFor(note.error, 'accept an inbound delivery');
-      const body: unknown = req.body;
-      const read = Buffer.isBuffer(body) ? body : undefined;
-      log.record({
-        receivedAt,
-        connectionId,
-        topic: note.topic ?? null,
-        outcome: note.outcome ?? 'rejected',
-        reason: denied?.reason ?? error?.code ?? note.reason ?? (res.writableFinished ? null : 'aborted'),
-        detail: denied?.detail ?? error?.message ?? null,
-        status: res.statusCode,
-        eventCount: note.eventCount ?? 0,
-        runs: note.runs ?? [],
-        sizeBytes: read?.length ?? (Number(req.get('content-length')) || 0),
-        ...(read && denied?.reason !== 'unknown_connection' ? { payload: read.toString('utf8') } : {}),
-      });
+async function acceptDelivery(deps: HooksDeps, req: IncomingMessage, res: ServerResponse, target: HookTarget, body: Buffer, note: DeliveryNote): Promise<void> {
+  const { connection: connectionId } = target;
+  if (!typeis(req, ['application/json', 'application/*+json'])) {
+    throw new HttpError(415, 'unsupported_media_type', `expected Content-Type application/json, got ${req.headers['content-type'] ?? 'none'}`, {
+      header: 'content-type',
     });
-    next();
-  };
-}
-
-/** A JSON answer without express's ETag (a SHA-1 of the body that no sender of a POST uses). */
-function answer(res: Response, status: number, body: unknown): void {
-  res.status(status).type('json').end(JSON.stringify(body));
-}
-
-/**
- * `POST /hooks/:connection[/:token]`: verify the raw bytes, parse, hand the events to the engine
- * (ingestEvents) and answer: 2xx only once the events are durable in the inbox (their runs start
- * from there, also when Temporal is down now).
- */
-export function hookRoutes(deps: HooksDeps): Router {
-  const router = Router();
-  const rawBody = rawBodyWithin(deps.maxBodyBytes);
-  const handler = async (req: Request, res: Response) => {
-    const connectionId = String(req.params.connection);
-    if (!req.is(['application/json', 'application/*+json'])) {
-      throw new HttpError(415, 'unsupported_media_type', `expected Content-Type application/json, got ${req.get('content-type') ?? 'none'}`, {
-        header: 'content-type',
-      });
-    }
-    const body: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const request: WebhookRequest = {
-      rawBody: body,
-      headers: req.headers,
-      pathToken: req.params.token ? String(req.params.token) : undefined,
-      method: req.method,
-      // Read only by the schemes that sign the URL (HubSpot v3): req.protocol asks the trust-proxy check per call.
-      get url() {
-        return `${deps.publicUrl?.replace(/\/$/, '') ?? `${req.protocol}://${req.get('host')}`}${req.originalUrl}`;
-      },
-    };
-    const now = deps.now?.() ?? new Date();
-    const { connection, source, credentials } = await authenticateDelivery(deps, connectionId, request, now);
-
-    const parsed = parseJsonBody(body);
-    const note = noteOf(res);
-    let extracted;
-    try {
-      const handshake = source.challenge?.post?.(request, parsed, credentials);
-      if (handshake) {
-        Object.assign(note, { outcome: 'accepted', reason: 'challenge' });
-        return sendChallengeAnswer(res, handshake);
-      }
-      extracted = source.extract(request, parsed, credentials);
-    } catch (err) {
-      if (err instanceof InvalidDeliveryError) throw new HttpError(400, 'invalid_delivery', err.message);
-      throw err;
-    }
-    const events = extracted.filter((e) => !source.ignoredTopics?.includes(e.topic));
-    note.topic = [...new Set(extracted.map((e) => e.topic))].join(',') || undefined;
-    note.eventCount = extracted.length;
-    const { fresh, matched, runs, syncs } = await ingestEvents(deps, { connectionId, connector: connection.connector }, events, now);
-    if (events.length > 0 && fresh === 0) {
-      inboundDeliveries.inc({ outcome: 'duplicate' });
-      note.outcome = 'duplicate';
-      return answer(res, 200, { duplicate: true });
-    }
-    if (matched === 0 && syncs.length === 0) {
-      inboundDeliveries.inc({ outcome: 'unmatched' });
-      Object.assign(note, { outcome: 'unmatched', reason: events.length > 0 ? 'no_recipe' : extracted.length > 0 ? 'ignored_topic' : 'no_events' });
-      return answer(res, 200, { matched: 0 });
-    }
-    inboundDeliveries.inc({ outcome: 'accepted' });
-    Object.assign(note, { outcome: 'accepted', runs: runs.map((r) => ({ recipeId: r.recipeId, runId: r.workflowId })) });
-    answer(res, 202, { matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })), ...(syncs.length > 0 ? { syncs } : {}) });
-  };
-  const perHook = rateLimit(deps.rateLimit, { key: (req) => String(req.params.connection), subject: (id) => `hook URL /hooks/${id}`, scope: 'hook' }, deps.rateLimitPool);
-  const recording: RequestHandler[] = deps.inboundLog ? [recordDeliveries(deps.inboundLog, () => deps.now?.() ?? new Date())] : [];
-  // Errors (the rate limit's and the body reader's too) are noted for the inbound log, then answered as everywhere.
-  const noteError: ErrorRequestHandler = (err, _req, res, next) => {
-    noteOf(res).error = err;
-    next(err);
-  };
-  router.post(
-    ['/hooks/:connection', '/hooks/:connection/:token'],
-    ...recording,
-    perHook,
-    rawBody,
-    (req: Request, res: Response, next: NextFunction) => {
-      handler(req, res).catch((err: unknown) => {
-        inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError || err instanceof InboxFullError ? 'unavailable' : 'rejected' });
-        next(err);
-      });
+  }
+  const request: WebhookRequest = {
+    rawBody: body,
+    headers: req.headers,
+    pathToken: target.token || undefined,
+    method: 'POST',
+    // Read only by the schemes that sign the URL (HubSpot v3).
+    get url() {
+      return `${deps.publicUrl?.replace(/\/$/, '') ?? `${requestProtocol(req)}://${req.headers.host}`}${req.url}`;
     },
-    noteError,
-  );
-  router.get('/hooks/:connection', perHook, (req, res, next) => {
+  };
+  const now = deps.now?.() ?? new Date();
+  const { connection, source, credentials } = await authenticateDelivery(deps, connectionId, request, now);
+
+  const parsed = parseJsonBody(body);
+  let extracted;
+  try {
+    const handshake = source.challenge?.post?.(request, parsed, credentials);
+    if (handshake) {
+      Object.assign(note, { outcome: 'accepted', reason: 'challenge' });
+      return sendChallengeAnswer(res, handshake);
+    }
+    extracted = source.extract(request, parsed, credentials);
+  } catch (err) {
+    if (err instanceof InvalidDeliveryError) throw new HttpError(400, 'invalid_delivery', err.message);
+    throw err;
+  }
+  const events = extracted.filter((e) => !source.ignoredTopics?.includes(e.topic));
+  note.topic = [...new Set(extracted.map((e) => e.topic))].join(',') || undefined;
+  note.eventCount = extracted.length;
+  const { fresh, matched, runs, syncs } = await ingestEvents(deps, { connectionId, connector: connection.connector }, events, now);
+  if (events.length > 0 && fresh === 0) {
+    inboundDeliveries.inc({ outcome: 'duplicate' });
+    note.outcome = 'duplicate';
+    return answer(res, 200, { duplicate: true });
+  }
+  if (matched === 0 && syncs.length === 0) {
+    inboundDeliveries.inc({ outcome: 'unmatched' });
+    Object.assign(note, { outcome: 'unmatched', reason: events.length > 0 ? 'no_recipe' : extracted.length > 0 ? 'ignored_topic' : 'no_events' });
+    return answer(res, 200, { matched: 0 });
+  }
+  inboundDeliveries.inc({ outcome: 'accepted' });
+  Object.assign(note, { outcome: 'accepted', runs: runs.map((r) => ({ recipeId: r.recipeId, runId: r.workflowId })) });
+  answer(res, 202, { matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })), ...(syncs.length > 0 ? { syncs } : {}) });
+}
+
+export interface HookRoutes {
+  /**
+   * Serves a `POST /hooks/:connection[/:token]` (a delivery) and answers true; false for any other
+   * request, which the app serves. Deliveries are the one route on plain Node HTTP: express's
+   * routing cost as much as the rest of the acknowledgement's own JavaScript (issue #13).
+   */
+  deliver(req: IncomingMessage, res: ServerResponse): boolean;
+  /** `GET /hooks/:connection`: the senders' verification handshakes (same per-hook limit). */
+  router: Router;
+}
+
+/** The webhook ingress: deliveries (rate limited per hook URL before anything is looked up or decrypted, then read, verified, accepted) and handshakes. */
+export function hookRoutes(deps: HooksDeps): HookRoutes {
+  const perHook = createRateLimit(deps.rateLimit, { subject: (id) => `hook URL /hooks/${id}`, scope: 'hook' }, deps.rateLimitPool);
+  const logError = (err: unknown) => deps.logger.error({ err }, 'unhandled error in request');
+  const receive = async (req: IncomingMessage, res: ServerResponse, target: HookTarget, note: DeliveryNote) => {
+    await perHook.consume(target.connection, res);
+    const body = await readBodyWithin(req, deps.maxBodyBytes);
+    note.body = body;
+    await acceptDelivery(deps, req, res, target, body, note).catch((err: unknown) => {
+      inboundDeliveries.inc({ outcome: err instanceof EventsNotAcceptedError || err instanceof InboxFullError ? 'unavailable' : 'rejected' });
+      throw err;
+    });
+  };
+  const router = Router();
+  router.get('/hooks/:connection', limitRequests(perHook, { key: (req) => String(req.params.connection) }), (req, res, next) => {
     answerGetChallenge(deps, req, res).catch(next);
   });
-  return router;
+  return {
+    router,
+    deliver(req, res) {
+      const target = hookTarget(req);
+      if (!target) return false;
+      if (target instanceof HttpError) {
+        answerError(res, target, logError, 'serve a hook URL');
+        return true;
+      }
+      const note: DeliveryNote = {};
+      if (deps.inboundLog) {
+        const { inboundLog } = deps;
+        const receivedAt = (deps.now?.() ?? new Date()).toISOString();
+        res.once('close', () => inboundLog.record(logEntry(req, res, target.connection, receivedAt, note)));
+      }
+      receive(req, res, target, note).catch((err: unknown) => {
+        note.error = err;
+        answerError(res, err, logError, `serve POST ${target.path}`);
+      });
+      return true;
+    },
+  };
 }

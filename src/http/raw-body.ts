@@ -1,40 +1,40 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { HttpError } from './errors';
 
 /**
- * Reads the raw body into `req.body` (a Buffer) up to `limit` bytes. Over the limit — declared by
- * Content-Length or reached while streaming — it answers 413 at once and closes the connection,
- * instead of reading (even discarding) the rest as body-parser does.
+ * Reads the raw body up to `limit` bytes. Over the limit — declared by Content-Length or reached
+ * while streaming — it rejects at once with a 413 that closes the connection, instead of reading
+ * (even discarding) the rest as body-parser does.
  */
-export function rawBodyWithin(limit: number) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const tooLarge = () => {
-      res.setHeader('Connection', 'close');
-      next(new HttpError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`, { limit }));
-    };
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > limit) return tooLarge();
+export function readBodyWithin(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`, { limit }, { Connection: 'close' });
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let done = false;
-    const finish = (err?: Error) => {
-      if (done) return;
-      done = true;
+    // The error listener stays: a request stream erroring later must not find none (that would throw).
+    const stop = () => {
       req.removeListener('data', onData);
-      if (err) return next(err);
-      req.body = Buffer.concat(chunks, size);
-      next();
+      req.removeListener('end', onEnd);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size <= limit) return void chunks.push(chunk);
-      done = true;
-      req.removeListener('data', onData);
+      stop();
       req.pause();
-      tooLarge();
+      reject(tooLarge());
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error) => {
+      stop();
+      reject(err);
     };
     req.on('data', onData);
-    req.once('end', () => finish());
-    req.once('error', (err) => finish(err));
-  };
+    req.once('end', onEnd);
+    req.once('error', onError);
+  });
 }

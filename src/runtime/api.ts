@@ -98,6 +98,18 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   });
   const management = await managementApi({ config, store, client, plans, logger, events, registry, routeGroups, inbox, testEvents: opts.testEvents });
   const temporal = temporalChecks(client, config.TEMPORAL_TASK_QUEUE);
+  const hooks = hookRoutes({
+    store,
+    plans,
+    inbox,
+    registry,
+    maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
+    publicUrl: config.PUBLIC_URL,
+    rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
+    rateLimitPool: store.pgPool,
+    logger,
+    inboundLog: config.SWITCHYARD_INBOUND_LOG_RETENTION > 0 ? store.inboundLog.writer(logger) : undefined,
+  });
   const app = createApp({
     logger,
     readiness: {
@@ -112,18 +124,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
     },
     deferredReadiness: [...Object.keys(temporal), 'dispatch'],
     routers: [
-      hookRoutes({
-        store,
-        plans,
-        inbox,
-        registry,
-        maxBodyBytes: config.SWITCHYARD_WEBHOOK_MAX_BYTES,
-        publicUrl: config.PUBLIC_URL,
-        rateLimit: { perMinute: config.SWITCHYARD_HOOKS_RATE_LIMIT, burstPerHour: 0 },
-        rateLimitPool: store.pgPool,
-        logger,
-        inboundLog: config.SWITCHYARD_INBOUND_LOG_RETENTION > 0 ? store.inboundLog.writer(logger) : undefined,
-      }),
+      hooks.router,
       management.router,
       management.oauthCallback,
       ...(opts.extraRouters ?? []),
@@ -133,7 +134,9 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   // Slow bodies must not hold a connection forever: a request not fully received within the
   // timeout is answered 408 and closed (checked every second, not Node's default 30 s).
   const requestTimeoutMs = config.SWITCHYARD_HTTP_REQUEST_TIMEOUT;
-  const drain = drainingGate(app);
+  const drain = drainingGate((req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!hooks.deliver(req, res)) app(req, res);
+  });
   const server = http.createServer(
     { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) },
     drain.handler,

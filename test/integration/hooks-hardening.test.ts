@@ -46,7 +46,7 @@ describe('inbound hardening', () => {
       LOG_LEVEL: 'silent',
     });
     store = await openConfiguredStore(config);
-    for (const id of ['ic-bom', 'ic-deep', 'ic-enum', 'ic-busy']) await store.connections.create({ id, connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
+    for (const id of ['ic-bom', 'ic-deep', 'ic-enum', 'ic-busy', 'ic-route']) await store.connections.create({ id, connector: 'intercom', name: 'Intercom', credentials: { clientSecret: secret } });
     await store.connections.create({ id: 'jira-enum', connector: 'jira', name: 'Jira', credentials: { username: 'u', password: 'p', siteUrl: 'https://x.atlassian.net' } });
     await store.connections.create({ id: 'gh-replay', connector: 'webhook', name: 'GitHub-style', credentials: { scheme: 'github', signingSecret: githubSecret } });
     await store.connections.create({ id: 'ic-replay', connector: 'webhook', name: 'Intercom-style', credentials: { scheme: 'intercom', signingSecret: githubSecret } });
@@ -135,6 +135,21 @@ describe('inbound hardening', () => {
     const getKnown = await fetch(`${api.url}/hooks/ic-enum`);
     expect(getUnknown.status).toBe(getKnown.status);
     expect(await getUnknown.json()).toEqual(await getKnown.json());
+  });
+
+  it('routes a delivery as express routes (any case, a trailing slash, a query, escapes decoded); a bad escape is 400, another method 404', async () => {
+    const delivery = () => {
+      const body = intercomNotification(topic, { type: 'conversation', id: `c-${randomUUID()}` });
+      return { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature': signIntercom(body, secret) }, body };
+    };
+    for (const path of ['/hooks/ic-route/', '/HOOKS/ic-route?source=test', '/hooks/ic%2Droute']) {
+      const res = await answer(await fetch(`${api.url}${path}`, delivery()));
+      expect({ path, ...res }).toMatchObject({ path, status: 200, body: { matched: 0 } });
+    }
+    const badEscape = await answer(await fetch(`${api.url}/hooks/ic-route%E0%A4%A`, delivery()));
+    expect(badEscape).toMatchObject({ status: 400, type: 'application/json; charset=utf-8', body: { error: { code: 'invalid_path' } } });
+    const put = await answer(await fetch(`${api.url}/hooks/ic-route`, { ...delivery(), method: 'PUT' }));
+    expect(put).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
 
   it('generic webhook with a body-only signature: a captured delivery replayed under a new delivery-id header is a duplicate', async () => {

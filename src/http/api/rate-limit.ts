@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import type pg from 'pg';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -58,13 +59,22 @@ function limiterFor(keyPrefix: string, points: number, duration: number, pool: p
   });
 }
 
+/** A limit to draw on by key, outside express too (the webhook ingress answers on plain Node HTTP). */
+export interface RateLimit {
+  /**
+   * Takes a point for `key` and sets the limit's headers on `res`; rejects with a 429 HttpError
+   * (with `Retry-After`) once the key's quota is spent. Resolves with a way to give the point back.
+   */
+  consume(key: string, res: ServerResponse): Promise<{ refund: () => Promise<unknown> }>;
+}
+
 /**
  * A limit per key (rate-limiter-flexible; shared through PostgreSQL when `pool` is given, else in process memory): `perMinute` requests per window,
  * plus a `burstPerHour` allowance drawn only once the minute's quota is spent. Every answer
  * carries the IETF draft `RateLimit`/`RateLimit-Policy` fields and the de facto `X-RateLimit-*`;
  * a rejection is 429 with an integer `Retry-After` ≥ 1.
  */
-export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.Pool): RequestHandler {
+export function createRateLimit(policy: RateLimitPolicy, by: Pick<RateLimitKey, 'subject' | 'scope'>, pool?: pg.Pool): RateLimit {
   const MINUTE = policy.windowSeconds ?? 60;
   const HOUR = policy.burstWindowSeconds ?? 3600;
   const prefix = (window: string) => (by.scope ? `${by.scope}-${window}` : window);
@@ -72,26 +82,38 @@ export function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.P
   const limiter = policy.burstPerHour > 0 ? new BurstyRateLimiter(minute, limiterFor(prefix('burst'), policy.burstPerHour, HOUR, pool)) : minute;
   const policyHeader = [`"default";q=${policy.perMinute};w=${MINUTE}`, ...(policy.burstPerHour > 0 ? [`"burst";q=${policy.burstPerHour};w=${HOUR}`] : [])].join(', ');
 
-  return (req, res, next) => {
-    const key = by.key(req, res);
-    limiter.consume(key).then(
-      (result) => {
-        setHeaders(res, policy, policyHeader, result);
-        if (by.refundable) res.locals[REFUND] = () => minute.reward(key, 1);
-        next();
-      },
-      (rejection: unknown) => {
-        if (!(rejection instanceof RateLimiterRes)) return next(rejection);
-        const headers = setHeaders(res, policy, policyHeader, rejection);
-        const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        next(
-          new HttpError(429, 'rate_limited', `${by.subject(key)} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
+  return {
+    consume: (key, res) =>
+      limiter.consume(key).then(
+        (result) => {
+          setHeaders(res, policy, policyHeader, result);
+          return { refund: () => minute.reward(key, 1) };
+        },
+        (rejection: unknown) => {
+          if (!(rejection instanceof RateLimiterRes)) throw rejection;
+          const headers = setHeaders(res, policy, policyHeader, rejection);
+          const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+          throw new HttpError(429, 'rate_limited', `${by.subject(key)} exceeded its limit of ${policy.perMinute} requests per ${MINUTE} s; retry after ${retryAfter} s`, { retryAfter }, {
             ...headers,
             'Retry-After': String(retryAfter),
-          }),
-        );
-      },
-    );
+          });
+        },
+      ),
+  };
+}
+
+/** `createRateLimit` as express middleware, keyed per request. */
+function rateLimit(policy: RateLimitPolicy, by: RateLimitKey, pool?: pg.Pool): RequestHandler {
+  return limitRequests(createRateLimit(policy, by, pool), by);
+}
+
+/** Express middleware drawing on `limit` (one limit may serve several routes and a plain handler: they share its counters). */
+export function limitRequests(limit: RateLimit, by: Pick<RateLimitKey, 'key' | 'refundable'>): RequestHandler {
+  return (req, res, next) => {
+    limit.consume(by.key(req, res), res).then((taken) => {
+      if (by.refundable) res.locals[REFUND] = taken.refund;
+      next();
+    }, next);
   };
 }
 
@@ -110,7 +132,7 @@ export function rateLimitSignIn(policy: RateLimitPolicy, pool?: pg.Pool): Reques
   return rateLimit(policy, { key: (req) => req.ip ?? req.socket.remoteAddress ?? 'unknown', subject: (ip) => `client address ${ip}`, scope: 'sign-in', refundable: true }, pool);
 }
 
-function setHeaders(res: Response, policy: RateLimitPolicy, policyHeader: string, result: RateLimiterRes): Record<string, string> {
+function setHeaders(res: ServerResponse, policy: RateLimitPolicy, policyHeader: string, result: RateLimiterRes): Record<string, string> {
   const remaining = Math.max(0, result.remainingPoints);
   const resetSeconds = Math.max(0, Math.ceil(result.msBeforeNext / 1000));
   const headers = {
