@@ -7,10 +7,14 @@ type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
  * (503 + Retry-After + Connection: close: the sender retries elsewhere or later) while requests
  * already being handled finish.
  */
-export function drainingGate<A extends Handler>(app: A): { handler: Handler & { app: A }; start(): void } {
+export function drainingGate<A extends Handler>(app: A, front?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): { handler: Handler & { app: A }; start(): void } {
   let draining = false;
   const gate = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    if (!draining) return app(req, res);
+    if (!draining) {
+      // `front` serves what it recognises (the webhook deliveries) before the app sees it.
+      if (!front?.(req, res)) app(req, res);
+      return;
+    }
     res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
     res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'this API process is shutting down; retry the request' } }));
   };

@@ -205,7 +205,7 @@ export interface HookRoutes {
    * request, which the app serves. Deliveries are the one route on plain Node HTTP: express's
    * routing cost as much as the rest of the acknowledgement's own JavaScript (issue #13).
    */
-  deliver(req: IncomingMessage, res: ServerResponse): boolean;
+  deliver: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** `GET /hooks/:connection`: the senders' verification handshakes (same per-hook limit). */
   router: Router;
 }
@@ -229,7 +229,7 @@ export function hookRoutes(deps: HooksDeps): HookRoutes {
   });
   return {
     router,
-    deliver(req, res) {
+    deliver: (req, res) => {
       const target = hookTarget(req);
       if (!target) return false;
       if (target instanceof HttpError) {

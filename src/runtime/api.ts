@@ -134,9 +134,7 @@ export async function startApi(opts: ApiOptions): Promise<ApiHandle> {
   // Slow bodies must not hold a connection forever: a request not fully received within the
   // timeout is answered 408 and closed (checked every second, not Node's default 30 s).
   const requestTimeoutMs = config.SWITCHYARD_HTTP_REQUEST_TIMEOUT;
-  const drain = drainingGate((req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (!hooks.deliver(req, res)) app(req, res);
-  });
+  const drain = drainingGate(app, hooks.deliver);
   const server = http.createServer(
     { requestTimeout: requestTimeoutMs, headersTimeout: Math.min(10_000, requestTimeoutMs), connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs) },
     drain.handler,

@@ -5,17 +5,17 @@ import { RetryRunError } from '../../src/engine/retry-run';
 import { Refusal } from '../../src/refusal';
 import { WebhooksOutError } from '../../src/webhooks-out/errors';
 
-/** The error handler's answer, captured from a minimal response object. */
+/** The error handler's answer, captured from a minimal response object (Node's `writeHead` and `end`). */
 function answer(err: unknown) {
   const sent: { status?: number; body?: unknown; headers: Record<string, string> } = { headers: {} };
   const res = {
     headersSent: false,
-    setHeader: (name: string, value: string) => void (sent.headers[name] = value),
-    status(code: number) {
+    writeHead(code: number, headers: Record<string, string>) {
       sent.status = code;
+      sent.headers = { ...headers };
       return this;
     },
-    json: (body: unknown) => void (sent.body = body),
+    end: (body: string) => void (sent.body = JSON.parse(body)),
   };
   const logged: unknown[] = [];
   errorHandler((e) => logged.push(e))(err, {} as never, res as never, () => undefined);
