@@ -26,7 +26,7 @@ COPY --from=console /build/console/dist ./console/dist
 RUN npm run build:workflows
 # Memory (bench/README.md "Memory"): a small young generation, an old-generation limit that makes V8
 # collect before it grows (the worker's; the API needs less), fewer malloc arenas for the native core;
-# and, for the worker only, V8's memory-over-speed mode (scripts/docker-entrypoint.sh).
+# and per role (scripts/docker-entrypoint.sh) the worker's small heap growth and the API's 4 MB young generation.
 ENV NODE_OPTIONS="--max-semi-space-size=2 --max-old-space-size=256" MALLOC_ARENA_MAX=2
 USER node
 EXPOSE 3000

@@ -59,14 +59,15 @@ export interface Stack {
 
 /**
  * V8 heap settings of the engine's processes, as the Dockerfile sets them (NODE_OPTIONS and the
- * entry point; the worker's fit both): a small young generation, an old-generation limit that makes
+ * entry point; the worker's fit both): a small young generation (4 MB for the API, whose ack path makes short-lived
+ * garbage: 2 MB cost it ~30 % more GC per ack), an old-generation limit that makes
  * V8 collect before the heap grows (Node's default limit, ~4 GB here, let the worker reach ~430 MB
  * under the e2e burst), and for the worker a heap growth of 15 % after each collection, which bounds the
  * peak (`--optimize-for-size`, used before, cost the worker ~30 % more CPU per run and the API 44 % more
  * per ack). Measured in bench/README.md "Memory".
  */
 export const engineNodeFlags = {
-  api: ['--max-semi-space-size=2', '--max-old-space-size=160'],
+  api: ['--max-semi-space-size=4', '--max-old-space-size=160'],
   worker: ['--max-semi-space-size=2', '--max-old-space-size=256', '--heap-growing-percent=15'],
 };
 

@@ -20,9 +20,9 @@ describe('scripts/docker-entrypoint.sh', () => {
     expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/^ENTRYPOINT \["\/app\/scripts\/docker-entrypoint\.sh"\]$/m);
   });
 
-  it('runs the worker with a small V8 heap growth, the API and other commands without it', () => {
+  it('runs the worker with a small V8 heap growth, the API with a 4 MB young generation, other commands with neither', () => {
     expect(nodeArgs('worker')).toBe(`--heap-growing-percent=15 ${cli} worker`);
-    expect(nodeArgs('api', '--port', '3000')).toBe(`${cli} api --port 3000`);
+    expect(nodeArgs('api', '--port', '3000')).toBe(`--max-semi-space-size=4 ${cli} api --port 3000`);
     expect(nodeArgs('recipe', 'check', 'worker')).toBe(`${cli} recipe check worker`);
   });
 });
