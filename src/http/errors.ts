@@ -32,11 +32,15 @@ export function httpErrorOf(refusal: Refusal): HttpError {
   return new HttpError(statusOfRefusal[refusal.reason], refusal.code, refusal.message, refusal.details);
 }
 
-/** Written with Node's own response methods: express routes and the plain webhook ingress answer errors alike. */
+/** A JSON answer written with Node's own response methods (express routes and the plain webhook ingress alike; no ETag). */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
 function sendError(res: ServerResponse, err: HttpError): void {
   const body: ErrorBody = { error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
-  res.writeHead(err.status, { ...err.headers, 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+  sendJson(res, err.status, body, err.headers);
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {

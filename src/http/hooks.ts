@@ -12,7 +12,7 @@ import { EventsNotAcceptedError, ingestEvents, type IngestDeps } from '../engine
 import type { Logger } from '../logging';
 import type { InboundLogEntry, InboundOutcome } from '../store/inbound-log';
 import type { Store } from '../store/store';
-import { answerError, HttpError, httpErrorFor } from './errors';
+import { answerError, HttpError, httpErrorFor, sendJson } from './errors';
 import { answerGetChallenge, sendChallengeAnswer } from './hook-challenge';
 import { inboundDeliveries } from './metrics';
 import { readBodyWithin } from './raw-body';
@@ -112,12 +112,6 @@ function logEntry(req: IncomingMessage, res: ServerResponse, connectionId: strin
   };
 }
 
-/** A JSON answer (no ETag: no sender of a POST uses one). */
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
 /** `/hooks/:connection[/:token]`, matched as express matches a route (any case, an optional trailing slash, escapes decoded). */
 const HOOK_PATH = /^\/hooks\/([^/]+)(?:\/([^/]+))?\/?$/i;
 
@@ -157,7 +151,7 @@ async function acceptDelivery(deps: HooksDeps, req: IncomingMessage, res: Server
   const request: WebhookRequest = {
     rawBody: body,
     headers: req.headers,
-    pathToken: target.token || undefined,
+    pathToken: target.token,
     method: 'POST',
     // Read only by the schemes that sign the URL (HubSpot v3).
     get url() {
@@ -187,23 +181,23 @@ async function acceptDelivery(deps: HooksDeps, req: IncomingMessage, res: Server
   if (events.length > 0 && fresh === 0) {
     inboundDeliveries.inc({ outcome: 'duplicate' });
     note.outcome = 'duplicate';
-    return answer(res, 200, { duplicate: true });
+    return sendJson(res, 200, { duplicate: true });
   }
   if (matched === 0 && syncs.length === 0) {
     inboundDeliveries.inc({ outcome: 'unmatched' });
     Object.assign(note, { outcome: 'unmatched', reason: events.length > 0 ? 'no_recipe' : extracted.length > 0 ? 'ignored_topic' : 'no_events' });
-    return answer(res, 200, { matched: 0 });
+    return sendJson(res, 200, { matched: 0 });
   }
   inboundDeliveries.inc({ outcome: 'accepted' });
   Object.assign(note, { outcome: 'accepted', runs: runs.map((r) => ({ recipeId: r.recipeId, runId: r.workflowId })) });
-  answer(res, 202, { matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })), ...(syncs.length > 0 ? { syncs } : {}) });
+  sendJson(res, 202, { matched, runs: runs.map((r) => ({ recipe: r.recipeId, runId: r.workflowId, duplicate: r.status === 'duplicate' })), ...(syncs.length > 0 ? { syncs } : {}) });
 }
 
 export interface HookRoutes {
   /**
    * Serves a `POST /hooks/:connection[/:token]` (a delivery) and answers true; false for any other
-   * request, which the app serves. Deliveries are the one route on plain Node HTTP: express's
-   * routing cost as much as the rest of the acknowledgement's own JavaScript (issue #13).
+   * request, which the app serves. Deliveries are the one route on plain Node HTTP: leaving express
+   * cut the API's CPU per acknowledgement by ~40 % (issue #13, bench/RESULTS.md).
    */
   deliver: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** `GET /hooks/:connection`: the senders' verification handshakes (same per-hook limit). */
