@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { handwrittenWorkerEntry, startHandwrittenRun, type HandwrittenWorkflow } from './direct-starts';
 import { arrivalsOf } from './delivery';
+import { firstCallPath, type FirstCallPath } from './first-call-path';
 import { countRuns } from './histories';
 import { runLoad, until, type LoadOptions } from './load';
 import type { BenchOptions } from './options';
@@ -69,6 +70,7 @@ export interface FloorLatency {
   starts: number;
   /** From just before `client.workflow.start` to the first call's arrival at the sink. */
   firstCallMs: Summary;
+  path: FirstCallPath;
   completed: boolean;
 }
 
@@ -96,7 +98,7 @@ export async function measureFloorLatency(stack: Stack, shape: FloorShape, rateP
     const { label, sent } = await start('measured', { concurrency: 50, durationMs, ratePerSec });
     const completed = await waitCompleted(stack.client, label, sent.ok);
     const firstCallMs = summarize(arrivalsOf(stack.sink, '/first').flatMap((a) => (a.sentAt === undefined ? [] : [a.arrivedAt - a.sentAt])));
-    return { shape, ratePerSec, starts: sent.ok, firstCallMs, completed: completed && sent.errors === 0 };
+    return { shape, ratePerSec, starts: sent.ok, firstCallMs, path: await firstCallPath(stack.client, stack.sink), completed: completed && sent.errors === 0 };
   } finally {
     await worker.stop();
   }

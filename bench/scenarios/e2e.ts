@@ -1,5 +1,6 @@
 import { allArrived, arrivalsOf, checkDelivery } from '../lib/delivery';
 import { measureFloor, measureFloorLatency, ratioTo, type FloorShape } from '../lib/floor';
+import { firstCallPath, pathRow } from '../lib/first-call-path';
 import { countRuns, listedIds, replayedTasks } from '../lib/histories';
 import { WebhookSender } from '../lib/intercom';
 import { runLoad, until } from '../lib/load';
@@ -88,8 +89,12 @@ export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult
     // Latency below saturation: paced sends.
     const rate = (latencyRate = o.rate ?? Math.max(1, Math.floor(sustained / 2)));
     const l = await phase({ concurrency: 50, durationMs: o.duration * 1000, ratePerSec: rate }, 120_000);
-    figures.latency = { ratePerSec: rate, webhooksAccepted: l.sent.ok, firstActionLatencyMs: l.latency, ackLatencyMs: summarize(l.sent.latenciesMs), ...l.check };
-    rows.push({ metric: `webhook→first action p50/p95/p99 ms (${rate}/s)`, value: `${l.latency.p50} / ${l.latency.p95} / ${l.latency.p99}`, target: 'p99 < 150', met: l.latency.p99 < 150 });
+    const path = await firstCallPath(stack.client, sink);
+    figures.latency = { ratePerSec: rate, webhooksAccepted: l.sent.ok, firstActionLatencyMs: l.latency, ackLatencyMs: summarize(l.sent.latenciesMs), firstCallPath: path, ...l.check };
+    rows.push(
+      { metric: `webhook→first action p50/p95/p99 ms (${rate}/s)`, value: `${l.latency.p50} / ${l.latency.p95} / ${l.latency.p99}`, target: 'p99 < 150', met: l.latency.p99 < 150 },
+      pathRow('webhook', path),
+    );
 
     // Burst: as fast as the sender can, then time until the last run's last step.
     const b = await phase({ concurrency: o.e2eConcurrency, count: o.burst }, Math.max(180_000, o.burst * 240));
@@ -126,13 +131,13 @@ export async function e2e(stack: Stack, o: BenchOptions): Promise<ScenarioResult
   const floorLatency = await measureFloorLatency(stack, floorShapes[1]!, latencyRate, o.duration * 1000);
   figures.floorLatency = floorLatency;
   const f = floorLatency.firstCallMs;
-  // Next to Switchyard's webhook → first action row.
+  // Next to Switchyard's webhook → first action rows.
   const latencyRow = rows.findIndex((r) => r.metric.startsWith('webhook→first action'));
-  rows.splice(latencyRow + 1, 0, {
+  rows.splice(latencyRow + 2, 0, {
     metric: `floor "${floorLatency.shape}": start→first call p50/p95/p99 ms (${latencyRate}/s, no ingress)`,
     value: `${f.p50} / ${f.p95} / ${f.p99}`,
     met: floorLatency.completed,
-  });
+  }, pathRow('floor', floorLatency.path));
   for (const f of floorShapes) {
     const ratio = ratioTo(floor, f, sustained);
     const local = f.endsWith('local');
