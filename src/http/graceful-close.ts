@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { sendJson } from './errors';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -15,8 +16,7 @@ export function drainingGate<A extends Handler>(app: A, front?: (req: http.Incom
       if (!front?.(req, res)) app(req, res);
       return;
     }
-    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
-    res.end(JSON.stringify({ error: { code: 'shutting_down', message: 'this API process is shutting down; retry the request' } }));
+    sendJson(res, 503, { error: { code: 'shutting_down', message: 'this API process is shutting down; retry the request' } }, { 'Retry-After': '1', Connection: 'close' });
   };
   return {
     // The wrapped app stays reachable (e.g. to list its routes).
