@@ -1,8 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
 
 /** Seven days: longer than Intercom's, GitHub's, Stripe's or Svix's retry horizon. */
 export const DEDUPE_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+/** A delivery's identity (its source and event hash) as a SHA-256 hex digest: the stable part of the row ids that derive from it. */
+export function deliveryDigest(source: string, eventHash: string): string {
+  return createHash('sha256').update(`${source}\n${eventHash}`).digest('hex');
+}
 
 /**
  * Remembers inbound deliveries that were durably accepted, so a sender's retry after

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { SecretBox } from '../security/secret-box';
+import { deliveryDigest } from './delivery-dedupe';
 import { resealTable, type ResealReport } from './reseal';
 import type { Database, Dialect } from './schema';
 import { TableStore } from './table-store';
@@ -154,7 +154,7 @@ const deliveryKey = (source: string, eventHash: string) => `${source}\n${eventHa
 
 /** Ordered by arrival (a batch's rows share a few index pages), unique by delivery (a hash of source and event hash). */
 function rowId(e: InboxEntry): string {
-  return timeOrderedId('ib_', Date.parse(e.receivedAt), createHash('sha256').update(deliveryKey(e.source, e.eventHash)).digest('hex').slice(0, 28));
+  return timeOrderedId('ib_', Date.parse(e.receivedAt), deliveryDigest(e.source, e.eventHash).slice(0, 28));
 }
 
 function aad(id: string): string {

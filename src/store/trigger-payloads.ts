@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { DEDUPE_RETENTION_MS } from './delivery-dedupe';
+import { DEDUPE_RETENTION_MS, deliveryDigest } from './delivery-dedupe';
 import { SealedRowStore } from './sealed-rows';
 
 export interface TriggerPayloadTable {
@@ -26,7 +25,7 @@ export class TriggerPayloadStore extends SealedRowStore<{ trigger_payloads: Trig
   };
 
   static idFor(source: string, eventHash: string): string {
-    return `tp_${createHash('sha256').update(`${source}\n${eventHash}`).digest('hex').slice(0, 40)}`;
+    return `tp_${deliveryDigest(source, eventHash).slice(0, 40)}`;
   }
 
   /** Stores the raw JSON text; returns the reference the workflow input carries. */
