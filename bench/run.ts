@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { parseDynamicConfig } from '../src/config/config';
 import type { BenchOptions } from './lib/options';
 import { repoRoot } from './lib/processes';
 
@@ -32,6 +33,13 @@ const engineEnv = (v: string): Record<string, string> => {
   }
   return env;
 };
+const temporalConfig = (v: string) => {
+  try {
+    return parseDynamicConfig(v);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
 const intList = (v: string) => v.split(',').map(int('concurrency'));
 const oneOf =
   <T extends string | number>(name: string, allowed: readonly T[], parse: (v: string) => T) =>
@@ -60,6 +68,7 @@ const program = new Command('bench')
   .option('--sqlite-sync <mode>', 'full (fsync per commit, the default) or normal (fsync at checkpoints): SWITCHYARD_TEMPORAL_SQLITE_SYNC', syncMode, 'full')
   .option('--steps <n>', 'action steps of the e2e recipe after its condition: 1 or 2', stepCount, 2)
   .option('--sqlite-pragma <list>', 'comma list of PRAGMA=VALUE for the Temporal SQLite file (overrides the default)', (v: string) => v.split(',').filter(Boolean))
+  .option('--temporal-config <list>', 'comma list of KEY=VALUE (JSON values) for the Temporal SQLite server\'s dynamic config, as SWITCHYARD_TEMPORAL_DYNAMIC_CONFIG, e.g. history.transferProcessorMaxPollRPS=100', temporalConfig)
   .option('--inbound-log <on|off>', 'the inbound delivery log: on (default) or off (SWITCHYARD_INBOUND_LOG_RETENTION=off), to measure its cost on the ack path', onOff, 'on')
   .option('--sync-records <n>', 'contacts per direction in the sync backfill', int('sync-records'), 10_000)
   .option('--cpu-prof', 'write V8 CPU profiles of the engine processes to bench/results/profiles')
@@ -89,6 +98,7 @@ const program = new Command('bench')
       inboundLog: flags.inboundLog as BenchOptions['inboundLog'],
       syncRecords: pick('syncRecords', 500),
       sqlitePragmas: flags.sqlitePragma as string[] | undefined,
+      temporalConfig: flags.temporalConfig as Record<string, string | number | boolean> | undefined,
       engineEnv: flags.engineEnv as Record<string, string>,
       workerNodeArgs: (flags.workerNodeFlags as string[] | undefined) ?? [],
       nodeArgs: [...(flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : []), ...((flags.nodeFlags as string[] | undefined) ?? [])],
@@ -125,6 +135,7 @@ function variantName(scenario: string, o: BenchOptions): string {
   if (o.temporalDb === 'memory') parts.push('memory');
   else if (o.sqlitePragmas) parts.push('custom-pragmas');
   else if (o.sqliteSync === 'normal') parts.push('sync-normal');
+  if (o.temporalDb === 'file' && Object.keys(o.temporalConfig ?? {}).length > 0) parts.push('custom-temporal-config');
   if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
   if (o.inboundLog === 'off') parts.push('inbound-log-off');
   if ((scenario === 'ingress' || scenario === 'ingress-floor') && o.rate) parts.push(`paced-${o.rate}`);

@@ -31,6 +31,8 @@ export interface StackOptions {
   sqliteSync: SqliteSync;
   /** Overrides the SQLite pragmas of the file (default: the embedded server's own for `sqliteSync`). */
   sqlitePragmas?: string[];
+  /** Dynamic config of the file-backed server, as SWITCHYARD_TEMPORAL_DYNAMIC_CONFIG gives the embedded one (default: none). */
+  temporalConfig?: Record<string, string | number | boolean>;
   /** `off`: the API records no inbound log (SWITCHYARD_INBOUND_LOG_RETENTION=off), to measure what the log costs. */
   inboundLog: 'on' | 'off';
 }
@@ -82,7 +84,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stops.length = 0;
   };
   try {
-    const temporal = await startDevServer({ cliPath, port: await freePort(), ...(opts.temporalDb === 'file' ? { dbFile: path.join(dataDir, 'temporal.db'), sqlitePragmas: opts.sqlitePragmas ?? embeddedSqlitePragmas(opts.sqliteSync) } : {}) });
+    const temporal = await startDevServer({ cliPath, port: await freePort(), ...(opts.temporalDb === 'file' ? { dbFile: path.join(dataDir, 'temporal.db'), sqlitePragmas: opts.sqlitePragmas ?? embeddedSqlitePragmas(opts.sqliteSync), dynamicConfig: opts.temporalConfig } : {}) });
     stops.push(() => temporal.stop());
     const sink = await startBenchSink(opts.sinkLatencyMs);
     stops.push(() => sink.close());

@@ -14,6 +14,31 @@ const port = (name: string) =>
 /** A duration variable like 30s, parsed to milliseconds. */
 const durationSetting = (fallback: string, opts: { positive?: boolean } = {}) => z.string().default(fallback).pipe(durationMs(opts));
 
+type DynamicConfig = Record<string, string | number | boolean>;
+
+/**
+ * `KEY=VALUE,KEY=VALUE` for `temporal server start-dev --dynamic-config-value`: each VALUE a JSON
+ * number, boolean or "string". Throws naming the first pair that is not one.
+ */
+export function parseDynamicConfig(text: string): DynamicConfig {
+  const settings: DynamicConfig = {};
+  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, Math.max(eq, 0));
+    let value: unknown;
+    try {
+      value = JSON.parse(pair.slice(eq + 1));
+    } catch {
+      value = undefined;
+    }
+    if (!/^[A-Za-z][\w.]*$/.test(key) || !['number', 'boolean', 'string'].includes(typeof value)) {
+      throw new Error(`expected a comma list of KEY=VALUE, each VALUE a JSON number, boolean or "string" (e.g. history.transferProcessorMaxPollRPS=100); ${JSON.stringify(pair)} is not one`);
+    }
+    settings[key] = value as string | number | boolean;
+  }
+  return settings;
+}
+
 const booleanish = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Every environment variable Switchyard reads. The README's config table mirrors this. */
@@ -40,6 +65,18 @@ export const configSchema = z.object({
   TEMPORAL_DEV_PORT: port('TEMPORAL_DEV_PORT').default(7233),
   TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT').default(8233),
   SWITCHYARD_TEMPORAL_SQLITE_SYNC: z.enum(['full', 'normal'], { message: 'expected full or normal' }).default('full'),
+  /** Dynamic config of the embedded dev server (README, Performance: the transfer-queue poll rate). */
+  SWITCHYARD_TEMPORAL_DYNAMIC_CONFIG: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseDynamicConfig(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   TEMPORAL_CLI: z.string().min(1).optional(),
   SWITCHYARD_NAMESPACE_CHECK: z.enum(['fail', 'wait'], { message: 'expected fail or wait' }).default('fail'),
   SWITCHYARD_BUILD_ID: z.string().regex(/^[A-Za-z0-9@+._:-]{1,255}$/, { message: 'expected 1–255 letters, digits or @+._:- (e.g. a release tag or git sha)' }).optional(),

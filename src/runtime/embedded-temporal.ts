@@ -16,7 +16,7 @@ export function embeddedSqlitePragmas(sync: SqliteSync): string[] {
   return ['journal_mode=wal', `synchronous=${sync}`];
 }
 
-/** The embedded Temporal dev server: SQLite under the data dir, Web UI, engine search attributes. */
+/** The embedded Temporal dev server: SQLite under the data dir, Web UI, engine search attributes, SWITCHYARD_TEMPORAL_DYNAMIC_CONFIG. */
 export function startEmbeddedTemporal(config: Config, logger: Logger): Promise<DevServer> {
   const cliPath = requireBinary(TEMPORAL_CLI, { ...process.env, ...(config.TEMPORAL_CLI ? { TEMPORAL_CLI: config.TEMPORAL_CLI } : {}) });
   return startDevServer({
@@ -26,6 +26,7 @@ export function startEmbeddedTemporal(config: Config, logger: Logger): Promise<D
     uiPort: config.TEMPORAL_UI_PORT,
     dbFile: path.join(config.SWITCHYARD_DATA_DIR, 'temporal.db'),
     sqlitePragmas: embeddedSqlitePragmas(config.SWITCHYARD_TEMPORAL_SQLITE_SYNC),
+    dynamicConfig: config.SWITCHYARD_TEMPORAL_DYNAMIC_CONFIG,
     pidFile: path.join(config.SWITCHYARD_DATA_DIR, 'temporal.pid'),
     log: (line) => logger.debug({ temporal: line }, 'temporal dev server'),
   });

@@ -12,6 +12,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** `PRAGMA=VALUE` statements for that SQLite file (`--sqlite-pragma`). */
   sqlitePragmas?: string[];
+  /** Dynamic config settings of the server (`--dynamic-config-value KEY=VALUE`). */
+  dynamicConfig?: Record<string, string | number | boolean>;
   ip?: string;
   port: number;
   /** Web UI port; omit to run headless. */
@@ -40,6 +42,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn', ...(opts.searchAttributes === false ? [] : searchAttributeFlags())];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.dbFile) for (const pragma of opts.sqlitePragmas ?? []) args.push('--sqlite-pragma', pragma);
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
