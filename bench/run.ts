@@ -135,7 +135,7 @@ function variantName(scenario: string, o: BenchOptions): string {
   if (o.temporalDb === 'memory') parts.push('memory');
   else if (o.sqlitePragmas) parts.push('custom-pragmas');
   else if (o.sqliteSync === 'normal') parts.push('sync-normal');
-  if (o.temporalDb === 'file' && Object.keys(o.temporalConfig ?? {}).length > 0) parts.push('custom-temporal-config');
+  if (o.temporalDb === 'file') for (const [key, value] of Object.entries(o.temporalConfig ?? {})) parts.push(`${key}-${String(value)}`.replace(/[^a-z0-9]+/gi, '-'));
   if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
   if (o.inboundLog === 'off') parts.push('inbound-log-off');
   if ((scenario === 'ingress' || scenario === 'ingress-floor') && o.rate) parts.push(`paced-${o.rate}`);
