@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { parseDynamicConfig } from '../src/config/config';
+import { parseDynamicConfig, type DynamicConfig } from '../src/config/config';
 import type { BenchOptions } from './lib/options';
 import { repoRoot } from './lib/processes';
 
@@ -98,7 +98,7 @@ const program = new Command('bench')
       inboundLog: flags.inboundLog as BenchOptions['inboundLog'],
       syncRecords: pick('syncRecords', 500),
       sqlitePragmas: flags.sqlitePragma as string[] | undefined,
-      temporalConfig: flags.temporalConfig as Record<string, string | number | boolean> | undefined,
+      temporalConfig: flags.temporalConfig as DynamicConfig | undefined,
       engineEnv: flags.engineEnv as Record<string, string>,
       workerNodeArgs: (flags.workerNodeFlags as string[] | undefined) ?? [],
       nodeArgs: [...(flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(repoRoot, 'bench/results/profiles')}`] : []), ...((flags.nodeFlags as string[] | undefined) ?? [])],
@@ -127,6 +127,9 @@ const program = new Command('bench')
     process.exitCode = failed ? 1 : 0;
   });
 
+/** A setting as part of a variant name: every run of characters other than letters and digits becomes one `-`. */
+const slug = (text: string) => text.replace(/[^a-z0-9]+/gi, '-');
+
 /** The scenario and the settings that change what it measures, e.g. `e2e-1-step-sync-normal`. */
 function variantName(scenario: string, o: BenchOptions): string {
   const parts = [scenario];
@@ -135,13 +138,13 @@ function variantName(scenario: string, o: BenchOptions): string {
   if (o.temporalDb === 'memory') parts.push('memory');
   else if (o.sqlitePragmas) parts.push('custom-pragmas');
   else if (o.sqliteSync === 'normal') parts.push('sync-normal');
-  if (o.temporalDb === 'file') for (const [key, value] of Object.entries(o.temporalConfig ?? {})) parts.push(`${key}-${String(value)}`.replace(/[^a-z0-9]+/gi, '-'));
+  if (o.temporalDb === 'file') for (const [key, value] of Object.entries(o.temporalConfig ?? {})) parts.push(slug(`${key}-${String(value)}`));
   if (o.sinkLatencyMs > 0) parts.push(`sink-${o.sinkLatencyMs}ms`);
   if (o.inboundLog === 'off') parts.push('inbound-log-off');
   if ((scenario === 'ingress' || scenario === 'ingress-floor') && o.rate) parts.push(`paced-${o.rate}`);
   const flags = o.nodeArgs.filter((a) => !a.startsWith('--cpu-prof'));
-  if (flags.length > 0) parts.push(flags.map((f) => f.replace(/^--/, '').replace(/[^a-z0-9]+/gi, '-')).join('-'));
-  if (o.workerNodeArgs.length > 0) parts.push(['worker', ...o.workerNodeArgs.map((f) => f.replace(/^--/, '').replace(/[^a-z0-9]+/gi, '-'))].join('-'));
+  if (flags.length > 0) parts.push(flags.map((f) => slug(f.replace(/^--/, ''))).join('-'));
+  if (o.workerNodeArgs.length > 0) parts.push(['worker', ...o.workerNodeArgs.map((f) => slug(f.replace(/^--/, '')))].join('-'));
   for (const [name, value] of Object.entries(o.engineEnv)) parts.push(`${name.replace(/^SWITCHYARD_/, '').toLowerCase().replace(/_/g, '-')}-${value || 'unset'}`);
   return parts.join('-');
 }

@@ -1,3 +1,5 @@
+import type { DynamicConfig } from '../../src/config/config';
+
 /** Parameters every scenario reads; `npm run bench -- --help` lists the flags. */
 export interface BenchOptions {
   /** Seconds per measured load phase. */
@@ -26,7 +28,7 @@ export interface BenchOptions {
   sqliteSync: 'full' | 'normal';
   sqlitePragmas?: string[];
   /** Dynamic config of the Temporal SQLite server (`--temporal-config`, as SWITCHYARD_TEMPORAL_DYNAMIC_CONFIG). */
-  temporalConfig?: Record<string, string | number | boolean>;
+  temporalConfig?: DynamicConfig;
   /** Action steps of the e2e recipe: 2 (condition + 2 calls) or 1 (condition + 1 call). */
   steps: 1 | 2;
   /** The inbound delivery log: `on` (the default, 7 days kept) or `off` (SWITCHYARD_INBOUND_LOG_RETENTION=off: nothing recorded). */

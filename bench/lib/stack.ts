@@ -8,6 +8,7 @@ import { openConfiguredStore } from '../../src/runtime/services';
 import type { Store } from '../../src/store/store';
 import { requireBinary, TEMPORAL_CLI } from '../../src/temporal/cli-resolver';
 import { connectClient, temporalTarget, type TemporalTarget } from '../../src/temporal/connection';
+import type { DynamicConfig } from '../../src/config/config';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { temporalChecks } from '../../src/temporal/readiness';
 import { cachedWorkflowBundle, engineBundleRequest } from '../../src/temporal/workflow-bundle-cache';
@@ -32,7 +33,7 @@ export interface StackOptions {
   /** Overrides the SQLite pragmas of the file (default: the embedded server's own for `sqliteSync`). */
   sqlitePragmas?: string[];
   /** Dynamic config of the file-backed server, as SWITCHYARD_TEMPORAL_DYNAMIC_CONFIG gives the embedded one (default: none). */
-  temporalConfig?: Record<string, string | number | boolean>;
+  temporalConfig?: DynamicConfig;
   /** `off`: the API records no inbound log (SWITCHYARD_INBOUND_LOG_RETENTION=off), to measure what the log costs. */
   inboundLog: 'on' | 'off';
 }

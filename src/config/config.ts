@@ -14,7 +14,8 @@ const port = (name: string) =>
 /** A duration variable like 30s, parsed to milliseconds. */
 const durationSetting = (fallback: string, opts: { positive?: boolean } = {}) => z.string().default(fallback).pipe(durationMs(opts));
 
-type DynamicConfig = Record<string, string | number | boolean>;
+/** Dynamic config values for a Temporal dev server, by key. */
+export type DynamicConfig = Record<string, string | number | boolean>;
 
 /**
  * `KEY=VALUE,KEY=VALUE` for `temporal server start-dev --dynamic-config-value`: each VALUE a JSON

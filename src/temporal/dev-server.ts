@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { DynamicConfig } from '../config/config';
 import { outputTail } from '../output-tail';
 import { searchAttributeFlags } from './search-attributes';
 
@@ -13,7 +14,7 @@ export interface DevServerOptions {
   /** `PRAGMA=VALUE` statements for that SQLite file (`--sqlite-pragma`). */
   sqlitePragmas?: string[];
   /** Dynamic config settings of the server (`--dynamic-config-value KEY=VALUE`). */
-  dynamicConfig?: Record<string, string | number | boolean>;
+  dynamicConfig?: DynamicConfig;
   ip?: string;
   port: number;
   /** Web UI port; omit to run headless. */
